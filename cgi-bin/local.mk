@@ -1,0 +1,1 @@
+## cgi-bin/local.mk: (filled by later issues)

@@ -1,0 +1,1 @@
+## ingest/local.mk: (filled by later issues)

@@ -1,0 +1,336 @@
+/* api_documents.c: the native documents API, shaped exactly as the ChatIQ
+ * seed: GET/POST /api/v1/documents, GET/PUT/DELETE /api/v1/documents/:id. */
+#include "config.h"
+#include "api.h"
+#include "docs.h"
+#include "store.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_MAX 1000
+#define TAGS_MAX 64
+#define TAG_MAX 100
+#define URL_MAX 2048
+
+/* Native document object; with_content adds the text. */
+static json_t *native_doc(json_t *rec, const char *content, size_t clen)
+{
+	char created[32];
+	q_iso8601(json_integer_value(json_object_get(rec, "created_us")), created, sizeof created);
+	json_t *d = json_pack("{s:O, s:O, s:O, s:s, s:O, s:O}",
+			      "id", json_object_get(rec, "id"),
+			      "title", json_object_get(rec, "title"),
+			      "tags", json_object_get(rec, "tags"),
+			      "created_at", created,
+			      "is_global", json_object_get(rec, "is_global"),
+			      "canonical_url", json_object_get(rec, "canonical_url"));
+	if (d && content)
+		json_object_set_new(d, "content", json_stringn(content, clen));
+	return d;
+}
+
+/* Validate a create (create=1) or update body into in. Names the field. */
+static enum qstatus parse_input(json_t *body, int create, struct doc_input *in,
+				struct qerr *err)
+{
+	const char *key;
+	json_t *v;
+
+	memset(in, 0, sizeof *in);
+	json_object_foreach(body, key, v) {
+		if (!strcmp(key, "title")) {
+			if (!json_is_string(v))
+				return qerr_set(err, Q_EINVAL, "title", "title must be a string");
+			in->title = json_string_value(v);
+			size_t n = json_string_length(v), i = 0;
+			while (i < n && strchr(" \t\r\n", in->title[i]))
+				i++;
+			if (i == n)
+				return qerr_set(err, Q_EINVAL, "title", "title must not be empty");
+			if (n > TITLE_MAX)
+				return qerr_set(err, Q_EINVAL, "title",
+						"title must be at most %d bytes", TITLE_MAX);
+		} else if (!strcmp(key, "content")) {
+			if (!json_is_string(v))
+				return qerr_set(err, Q_EINVAL, "content", "content must be a string");
+			in->content = json_string_value(v);
+			in->content_len = json_string_length(v);
+			if (in->content_len == 0)
+				return qerr_set(err, Q_EINVAL, "content", "content must not be empty");
+		} else if (!strcmp(key, "tags")) {
+			size_t i;
+			json_t *tag;
+			if (!json_is_array(v))
+				return qerr_set(err, Q_EINVAL, "tags", "tags must be an array of strings");
+			if (json_array_size(v) > TAGS_MAX)
+				return qerr_set(err, Q_EINVAL, "tags", "at most %d tags", TAGS_MAX);
+			json_array_foreach(v, i, tag) {
+				if (!json_is_string(tag))
+					return qerr_set(err, Q_EINVAL, "tags",
+							"tags[%zu] must be a string", i);
+				if (json_string_length(tag) == 0 || json_string_length(tag) > TAG_MAX)
+					return qerr_set(err, Q_EINVAL, "tags",
+							"tags[%zu] must be 1-%d bytes", i, TAG_MAX);
+			}
+			in->tags = v;
+		} else if (!strcmp(key, "canonical_url")) {
+			if (!json_is_null(v) && !json_is_string(v))
+				return qerr_set(err, Q_EINVAL, "canonical_url",
+						"canonical_url must be a string or null");
+			if (json_is_string(v) && json_string_length(v) > URL_MAX)
+				return qerr_set(err, Q_EINVAL, "canonical_url",
+						"canonical_url must be at most %d bytes", URL_MAX);
+			in->canonical_url = v;
+		} else {
+			return qerr_set(err, Q_EINVAL, key, "unknown field '%.64s'", key);
+		}
+	}
+	if (create && !in->title)
+		return qerr_set(err, Q_EINVAL, "title", "title is required");
+	if (create && !in->content)
+		return qerr_set(err, Q_EINVAL, "content", "content is required");
+	return Q_OK;
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+struct create_arg {
+	struct qctx *c;
+	struct doc_input in;
+	const char *idem;          /* Idempotency-Key header or NULL */
+	json_t *doc;               /* out */
+	int replayed;
+};
+
+static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct create_arg *a = arg;
+	char id[37], ikey[AUTH_HASH_HEX];
+	enum qstatus st;
+
+	a->replayed = 0;
+	if (a->idem) {
+		/* The same key from the same account returns the first result. */
+		char buf[300];
+		json_t *rec;
+		snprintf(buf, sizeof buf, "%s:%s", a->c->who.account, a->idem);
+		auth_key_hash(buf, ikey);
+		st = store_get(t, T_IDEMPOTENCY, ikey, &rec, STORE_RMW, err);
+		if (st == Q_OK) {
+			const char *prev = json_string_value(json_object_get(rec, "document_id"));
+			st = doc_get(t, a->c->who.account, prev ? prev : "", 0, &a->doc, err);
+			json_decref(rec);
+			if (st == Q_OK) {
+				a->replayed = 1;
+				return Q_OK;
+			}
+		}
+		if (st != Q_ENOTFOUND)
+			return st;
+		qerr_clear(err);
+	}
+	if ((st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
+		return st;
+	if (a->idem) {
+		json_t *rec = json_pack("{s:s, s:I}", "document_id", id, "created_us",
+					(json_int_t)q_now_us());
+		st = store_put(t, T_IDEMPOTENCY, ikey, rec, err);
+		json_decref(rec);
+	}
+	return st;
+}
+
+enum qstatus api_documents_create(struct qctx *c)
+{
+	const struct qconf *conf = c->app->conf;
+	struct create_arg a = {.c = c};
+	json_t *body = NULL;
+	enum qstatus st;
+
+	if ((st = qreq_json(c->req, conf->max_json, conf->max_json_depth, &body, &c->err)))
+		return st;
+	if ((st = parse_input(body, 1, &a.in, &c->err)) != Q_OK)
+		goto out;
+	const char *idem = qreq_param(c->req, "HTTP_IDEMPOTENCY_KEY");
+	if (*idem) {
+		if (strlen(idem) > 255) {
+			st = qerr_set(&c->err, Q_EINVAL, "Idempotency-Key", "Idempotency-Key is too long");
+			goto out;
+		}
+		a.idem = idem;
+	}
+	if ((st = store_run(c->app->store, create_fn, &a, &c->err)) != Q_OK)
+		goto out;
+	qresp_json_new(c->resp, a.replayed ? 200 : 201,
+		       json_pack("{s:o}", "document", native_doc(a.doc, NULL, 0)));
+out:
+	json_decref(a.doc);
+	json_decref(body);
+	return st;
+}
+
+/* ---- get --------------------------------------------------------------- */
+
+struct get_arg {
+	struct qctx *c;
+	json_t *doc;
+	char *content;
+	size_t clen;
+};
+
+static enum qstatus get_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct get_arg *a = arg;
+	enum qstatus st = doc_get(t, a->c->who.account, qctx_param(a->c, "id"), 0, &a->doc, err);
+	if (st != Q_OK)
+		return st;
+	st = doc_content(t, qctx_param(a->c, "id"), &a->content, &a->clen, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		a->content = strdup("");
+		a->clen = 0;
+		st = a->content ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	return st;
+}
+
+enum qstatus api_documents_get(struct qctx *c)
+{
+	struct get_arg a = {.c = c};
+	enum qstatus st = store_run(c->app->store, get_fn, &a, &c->err);
+	if (st == Q_OK)
+		qresp_json_new(c->resp, 200, json_pack("{s:o}", "document",
+						       native_doc(a.doc, a.content, a.clen)));
+	json_decref(a.doc);
+	free(a.content);
+	return st;
+}
+
+/* ---- update ------------------------------------------------------------ */
+
+struct update_arg {
+	struct qctx *c;
+	struct doc_input in;
+	json_t *doc;
+	char *content;
+	size_t clen;
+};
+
+static enum qstatus update_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct update_arg *a = arg;
+	const char *id = qctx_param(a->c, "id");
+	json_decref(a->doc);
+	a->doc = NULL;
+	free(a->content);
+	a->content = NULL;
+	enum qstatus st = doc_update(t, a->c->who.account, id, &a->in, &a->doc, err);
+	if (st != Q_OK)
+		return st;
+	return doc_content(t, id, &a->content, &a->clen, err);
+}
+
+enum qstatus api_documents_update(struct qctx *c)
+{
+	const struct qconf *conf = c->app->conf;
+	struct update_arg a = {.c = c};
+	json_t *body = NULL;
+	enum qstatus st;
+
+	if ((st = qreq_json(c->req, conf->max_json, conf->max_json_depth, &body, &c->err)))
+		return st;
+	if ((st = parse_input(body, 0, &a.in, &c->err)) != Q_OK)
+		goto out;
+	if ((st = store_run(c->app->store, update_fn, &a, &c->err)) != Q_OK)
+		goto out;
+	qresp_json_new(c->resp, 200, json_pack("{s:o}", "document",
+					       native_doc(a.doc, a.content, a.clen)));
+out:
+	json_decref(a.doc);
+	free(a.content);
+	json_decref(body);
+	return st;
+}
+
+/* ---- delete ------------------------------------------------------------ */
+
+static enum qstatus delete_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct qctx *c = arg;
+	return doc_delete(t, c->who.account, qctx_param(c, "id"), err);
+}
+
+enum qstatus api_documents_delete(struct qctx *c)
+{
+	enum qstatus st = store_run(c->app->store, delete_fn, c, &c->err);
+	if (st == Q_OK)
+		qresp_json_new(c->resp, 200, json_pack("{s:b}", "success", 1));
+	return st;
+}
+
+/* ---- list -------------------------------------------------------------- */
+
+struct list_arg {
+	struct qctx *c;
+	size_t limit, offset, total;
+	json_t *docs;
+};
+
+static int list_add(json_t *rec, void *arg)
+{
+	struct list_arg *a = arg;
+	json_array_append_new(a->docs, native_doc(rec, NULL, 0));
+	return 0;
+}
+
+static enum qstatus list_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct list_arg *a = arg;
+	json_array_clear(a->docs);
+	return doc_list(t, a->c->who.account, a->offset, a->limit, list_add, a, &a->total, err);
+}
+
+enum qstatus api_page_params(struct qctx *c, size_t def_limit, size_t max_limit,
+			     size_t *limit, size_t *offset)
+{
+	char v[32];
+	unsigned long long n;
+	int r;
+
+	*limit = def_limit;
+	*offset = 0;
+	if ((r = qreq_query(c->req, "limit", v, sizeof v)) != 0) {
+		if (r < 0 || q_parse_uint(v, max_limit, &n) < 0 || n == 0)
+			return qerr_set(&c->err, Q_EINVAL, "limit",
+					"limit must be a number from 1 to %zu", max_limit);
+		*limit = (size_t)n;
+	}
+	if ((r = qreq_query(c->req, "offset", v, sizeof v)) != 0) {
+		if (r < 0 || q_parse_uint(v, 1ull << 40, &n) < 0)
+			return qerr_set(&c->err, Q_EINVAL, "offset",
+					"offset must be a non-negative number");
+		*offset = (size_t)n;
+	}
+	return Q_OK;
+}
+
+enum qstatus api_documents_list(struct qctx *c)
+{
+	struct list_arg a = {.c = c};
+	enum qstatus st = api_page_params(c, 100, (size_t)c->app->conf->list_limit_max,
+					  &a.limit, &a.offset);
+	if (st != Q_OK)
+		return st;
+	a.docs = json_array();
+	if ((st = store_run(c->app->store, list_fn, &a, &c->err)) != Q_OK) {
+		json_decref(a.docs);
+		return st;
+	}
+	qresp_json_new(c->resp, 200,
+		       json_pack("{s:o, s:{s:I, s:I, s:I}}", "documents", a.docs, "pagination",
+				 "limit", (json_int_t)a.limit, "offset", (json_int_t)a.offset,
+				 "total", (json_int_t)a.total));
+	return Q_OK;
+}

@@ -1,0 +1,88 @@
+/* app.c: serve one request: route, authenticate, authorise, run the
+ * handler, render errors in the route family's shape. */
+#include "config.h"
+#include "app.h"
+#include "log.h"
+#include "store.h"
+
+#include <string.h>
+
+struct auth_arg {
+	const char *key;
+	size_t len;
+	struct principal *who;
+};
+
+static enum qstatus auth_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct auth_arg *a = arg;
+	return auth_lookup(t, a->key, a->len, a->who, err);
+}
+
+static enum qstatus authenticate(struct qctx *c)
+{
+	const char *h = qreq_param(c->req, "HTTP_AUTHORIZATION");
+	char probe[8];
+	/* Keys belong in a header, never in URLs that land in access logs. */
+	if (qreq_query(c->req, "api_key", probe, sizeof probe) != 0 ||
+	    qreq_query(c->req, "apiKey", probe, sizeof probe) != 0)
+		return qerr_set(&c->err, Q_EINVAL, "api_key",
+				"API keys are accepted only in the Authorization header");
+	if (!*h)
+		h = qreq_param(c->req, "HTTP_X_API_KEY");
+	size_t len;
+	const char *key = auth_header_key(h, &len);
+	if (!key)
+		return qerr_set(&c->err, Q_EAUTH, NULL, "Invalid API key");
+	struct auth_arg a = {key, len, &c->who};
+	enum qstatus st = store_run(c->app->store, auth_fn, &a, &c->err);
+	if (st != Q_OK)
+		return st;
+	if ((c->who.scopes & c->route->scope) != c->route->scope)
+		return qerr_set(&c->err, Q_EFORBIDDEN, NULL, "this API key lacks the '%s' scope",
+				c->route->scope & SCOPE_WRITE ? "write" :
+				c->route->scope & SCOPE_CHAT ? "chat" :
+				c->route->scope & SCOPE_ADMIN ? "admin" : "read");
+	return Q_OK;
+}
+
+void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
+{
+	struct qctx c;
+	enum qstatus st;
+	enum family fam;
+
+	memset(&c, 0, sizeof c);
+	c.app = a;
+	c.req = req;
+	c.resp = resp;
+	qerr_clear(&c.err);
+
+	if ((st = qreq_init(req, &c.err)) != Q_OK) {
+		fam = FAM_NATIVE;
+		goto fail;
+	}
+	fam = route_family(req->path);
+	c.route = route_match(quire_routes, req->method, req->path, &c, &st);
+	if (!c.route) {
+		if (st == Q_EMETHOD)
+			qerr_set(&c.err, st, NULL, "method %.16s is not allowed here", req->method);
+		else
+			qerr_set(&c.err, st, NULL, "no such route");
+		goto fail;
+	}
+	fam = c.route->fam;
+	if (c.route->scope && (st = authenticate(&c)) != Q_OK)
+		goto fail;
+	st = c.route->fn(&c);
+	if (st == Q_OK)
+		return;
+fail:
+	if (c.err.st != st)
+		qerr_set(&c.err, st, NULL, "%s", q_status_code(st));
+	if (q_http_status(st) >= 500)
+		QLOG_WARN("%s %s: %s", req->method ? req->method : "?", req->path, c.err.msg);
+	if (resp->streaming)
+		return;   /* the handler already reported it in-band */
+	family_error(fam, resp, &c.err, a->conf->retry_after);
+}

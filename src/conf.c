@@ -1,0 +1,218 @@
+/* conf.c: parse quire.conf and environment overrides. */
+#include "config.h"
+#include "conf.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#ifndef QUIRE_SYSCONF_FILE
+#define QUIRE_SYSCONF_FILE "/etc/quire/quire.conf"
+#endif
+#ifndef QUIRE_DATADIR
+#define QUIRE_DATADIR "/var/lib/quire"
+#endif
+#ifndef QUIRE_SOCKET
+#define QUIRE_SOCKET "/run/quire/quire.sock"
+#endif
+
+const char *qconf_path(void)
+{
+	const char *p = getenv("QUIRE_CONF");
+	return p && *p ? p : QUIRE_SYSCONF_FILE;
+}
+
+void qconf_defaults(struct qconf *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->datadir, sizeof c->datadir, "%s", QUIRE_DATADIR);
+	snprintf(c->socket, sizeof c->socket, "%s", QUIRE_SOCKET);
+	c->workers = QUIRE_DEFAULT_WORKERS;
+	c->socket_mode = 0660;
+	c->max_body = 64u << 20;
+	c->max_json = 16u << 20;
+	c->max_json_depth = 32;
+	c->heartbeat_timeout = 60;
+	c->checkpoint_interval = 60;
+	c->retry_after = 2;
+	c->log_syslog = 0;
+	c->log_level = LOG_INFO;
+	c->list_limit_max = 1000;
+}
+
+static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,
+			    long hi, struct qerr *err)
+{
+	unsigned long long n;
+	if (q_parse_uint(v, (unsigned long long)hi, &n) < 0 || (long)n < lo)
+		return qerr_set(err, Q_EINVAL, key, "%s must be a number from %ld to %ld",
+				key, lo, hi);
+	*dst = (int)n;
+	return Q_OK;
+}
+
+static enum qstatus set_size(size_t *dst, const char *key, const char *v,
+			     struct qerr *err)
+{
+	char num[32];
+	size_t n = strlen(v), mult = 1;
+	if (n == 0 || n >= sizeof num)
+		goto bad;
+	memcpy(num, v, n + 1);
+	switch (toupper((unsigned char)num[n - 1])) {
+	case 'K': mult = 1u << 10; num[n - 1] = '\0'; break;
+	case 'M': mult = 1u << 20; num[n - 1] = '\0'; break;
+	case 'G': mult = 1u << 30; num[n - 1] = '\0'; break;
+	}
+	unsigned long long val;
+	if (q_parse_uint(num, (1ull << 40) / mult, &val) < 0 || val == 0)
+		goto bad;
+	*dst = (size_t)(val * mult);
+	return Q_OK;
+bad:
+	return qerr_set(err, Q_EINVAL, key, "%s must be a size such as 64M", key);
+}
+
+static enum qstatus set_path(char *dst, const char *key, const char *v,
+			     struct qerr *err)
+{
+	if (strlen(v) >= PATH_MAX)
+		return qerr_set(err, Q_EINVAL, key, "%s is too long", key);
+	snprintf(dst, PATH_MAX, "%s", v);
+	return Q_OK;
+}
+
+enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
+		       struct qerr *err)
+{
+	if (!strcmp(key, "datadir"))
+		return set_path(c->datadir, key, v, err);
+	if (!strcmp(key, "socket"))
+		return set_path(c->socket, key, v, err);
+	if (!strcmp(key, "control_socket"))
+		return set_path(c->control, key, v, err);
+	if (!strcmp(key, "workers"))
+		return set_int(&c->workers, key, v, 1, 256, err);
+	if (!strcmp(key, "socket_mode")) {
+		char *end;
+		errno = 0;
+		unsigned long m = strtoul(v, &end, 8);
+		if (errno || *end || end == v || m > 0777)
+			return qerr_set(err, Q_EINVAL, key, "socket_mode must be octal, e.g. 0660");
+		c->socket_mode = (unsigned)m;
+		return Q_OK;
+	}
+	if (!strcmp(key, "socket_group")) {
+		if (strlen(v) >= sizeof c->socket_group)
+			return qerr_set(err, Q_EINVAL, key, "socket_group is too long");
+		snprintf(c->socket_group, sizeof c->socket_group, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "max_body_size"))
+		return set_size(&c->max_body, key, v, err);
+	if (!strcmp(key, "max_json_size"))
+		return set_size(&c->max_json, key, v, err);
+	if (!strcmp(key, "max_json_depth"))
+		return set_int(&c->max_json_depth, key, v, 2, 1000, err);
+	if (!strcmp(key, "heartbeat_timeout"))
+		return set_int(&c->heartbeat_timeout, key, v, 1, 86400, err);
+	if (!strcmp(key, "checkpoint_interval"))
+		return set_int(&c->checkpoint_interval, key, v, 1, 86400, err);
+	if (!strcmp(key, "retry_after"))
+		return set_int(&c->retry_after, key, v, 1, 3600, err);
+	if (!strcmp(key, "list_limit_max"))
+		return set_int(&c->list_limit_max, key, v, 1, 100000, err);
+	if (!strcmp(key, "log")) {
+		if (!strcmp(v, "syslog"))
+			c->log_syslog = 1;
+		else if (!strcmp(v, "stderr"))
+			c->log_syslog = 0;
+		else
+			return qerr_set(err, Q_EINVAL, key, "log must be stderr or syslog");
+		return Q_OK;
+	}
+	if (!strcmp(key, "log_level")) {
+		static const char *names[] = {"emerg", "alert", "crit", "error",
+					      "warning", "notice", "info", "debug"};
+		for (int i = 0; i < 8; i++)
+			if (!strcmp(v, names[i])) {
+				c->log_level = i;
+				return Q_OK;
+			}
+		return qerr_set(err, Q_EINVAL, key, "log_level must be error, warning, info or debug");
+	}
+	return qerr_set(err, Q_EINVAL, key, "unknown setting '%.64s'", key);
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+enum qstatus qconf_load(struct qconf *c, const char *path, int must_exist,
+			struct qerr *err)
+{
+	char line[PATH_MAX + 128];
+	int lineno = 0;
+	enum qstatus st = Q_OK;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		if (errno == ENOENT && !must_exist)
+			return Q_OK;
+		return qerr_set(err, Q_EINVAL, NULL, "cannot open %s: %s", path, strerror(errno));
+	}
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			st = qerr_set(err, Q_EINVAL, NULL, "%s:%d: expected key = value", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		st = qconf_set(c, key, val, err);
+		if (st != Q_OK) {
+			char msg[sizeof err->msg];
+			if (err) {
+				snprintf(msg, sizeof msg, "%s:%d: %s", path, lineno, err->msg);
+				snprintf(err->msg, sizeof err->msg, "%s", msg);
+			}
+			break;
+		}
+	}
+	fclose(f);
+	return st;
+}
+
+enum qstatus qconf_load_default(struct qconf *c, struct qerr *err)
+{
+	qconf_defaults(c);
+	const char *path = qconf_path();
+	enum qstatus st = qconf_load(c, path, getenv("QUIRE_CONF") != NULL, err);
+	if (st != Q_OK)
+		return st;
+	const char *v;
+	if ((v = getenv("QUIRE_DATADIR")) && *v && (st = qconf_set(c, "datadir", v, err)))
+		return st;
+	if ((v = getenv("QUIRE_SOCKET")) && *v && (st = qconf_set(c, "socket", v, err)))
+		return st;
+	return Q_OK;
+}
+
+void qconf_datapath(const struct qconf *c, const char *name, char *out)
+{
+	snprintf(out, PATH_MAX, "%s/%s", c->datadir, name);
+}

@@ -1,0 +1,45 @@
+/* conf.h: quire.conf, one "key = value" per line; every setting has an
+ * embedded default, so Quire runs without any file. See etc/quire.conf. */
+#ifndef QUIRE_CONF_H
+#define QUIRE_CONF_H
+
+#include <limits.h>
+#include <stddef.h>
+#include "status.h"
+
+struct qconf {
+	char datadir[PATH_MAX];    /* Berkeley DB environment lives in datadir/db */
+	char socket[PATH_MAX];     /* FastCGI socket of the workers */
+	char control[PATH_MAX];    /* control socket; "" = datadir/control.sock */
+	int workers;               /* FastCGI workers quired pre-forks */
+	unsigned socket_mode;      /* octal, default 0660 */
+	char socket_group[64];     /* group of the socket ("" = unchanged) */
+	size_t max_body;           /* request body cap in bytes (413 above) */
+	size_t max_json;           /* JSON body cap in bytes */
+	int max_json_depth;        /* nesting cap of JSON bodies */
+	int heartbeat_timeout;     /* seconds a worker may stay in one request */
+	int checkpoint_interval;   /* seconds between checkpoints */
+	int retry_after;           /* Retry-After seconds on 503 */
+	int log_syslog;            /* 1: syslog, 0: stderr */
+	int log_level;             /* syslog level, default LOG_INFO */
+	int list_limit_max;        /* cap on ?limit= of list routes */
+};
+
+/* Path of the configuration: $QUIRE_CONF, else the compiled-in default. */
+const char *qconf_path(void);
+void qconf_defaults(struct qconf *c);
+/* Read path over the current values of c. A missing file is fine when
+ * must_exist is 0. Unknown keys and bad values are errors (err->field names
+ * the key). */
+enum qstatus qconf_load(struct qconf *c, const char *path, int must_exist,
+			struct qerr *err);
+/* Apply one "key", "value" pair (also used for QUIRE_* overrides). */
+enum qstatus qconf_set(struct qconf *c, const char *key, const char *value,
+		       struct qerr *err);
+/* defaults + file (qconf_path) + environment overrides QUIRE_DATADIR and
+ * QUIRE_SOCKET. */
+enum qstatus qconf_load_default(struct qconf *c, struct qerr *err);
+/* Path of file name inside the data directory; out has PATH_MAX bytes. */
+void qconf_datapath(const struct qconf *c, const char *name, char *out);
+
+#endif

@@ -1,0 +1,205 @@
+/* docs.c: documents: create with content and ingest job, read, update,
+ * delete with everything that hangs off them, list by account. */
+#include "config.h"
+#include "docs.h"
+#include "store.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t count_words(const char *s, size_t n)
+{
+	size_t words = 0;
+	int in = 0;
+	for (size_t i = 0; i < n; i++) {
+		int space = s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
+		if (!space && !in)
+			words++;
+		in = !space;
+	}
+	return words;
+}
+
+static void set_content_fields(json_t *rec, const struct doc_input *in)
+{
+	json_object_set_new(rec, "content_length", json_integer((json_int_t)in->content_len));
+	json_object_set_new(rec, "word_count",
+			    json_integer((json_int_t)count_words(in->content, in->content_len)));
+	json_object_set_new(rec, "indexing_status", json_string("waiting"));
+	json_object_set_new(rec, "error", json_null());
+	json_object_set_new(rec, "completed_us", json_null());
+}
+
+enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_input *in,
+			char *id, json_t **out, struct qerr *err)
+{
+	char kb[37], job[37];
+	enum qstatus st;
+	json_t *rec = NULL;
+
+	if ((st = account_default_kb(t, account, kb, err)) != Q_OK)
+		return st;
+	if (q_uuid_new(id) < 0)
+		return qerr_set(err, Q_EINTERNAL, NULL, "no random bytes");
+	json_int_t now = (json_int_t)q_now_us();
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:O, s:I, s:I, s:b, s:O, s:s, s:b, s:b}", "id", id,
+			"account", account, "kb", kb, "title", in->title,
+			"tags", in->tags ? in->tags : json_array(), "created_us", now,
+			"updated_us", now, "is_global", 0,
+			"canonical_url", in->canonical_url ? in->canonical_url : json_null(),
+			"data_source_type", in->data_source_type ? in->data_source_type : "text",
+			"enabled", 1, "archived", 0);
+	if (!rec)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	if (!in->tags)
+		json_decref(json_object_get(rec, "tags"));  /* json_array() above was new */
+	set_content_fields(rec, in);
+	if ((st = store_put(t, T_DOCS, id, rec, err)) != Q_OK)
+		goto out;
+	if ((st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len, err)) != Q_OK)
+		goto out;
+	st = job_create(t, "ingest", account, id, job, err);
+out:
+	if (st == Q_OK && out)
+		*out = json_incref(rec);
+	json_decref(rec);
+	return st;
+}
+
+enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsigned flags,
+		     json_t **out, struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st;
+
+	*out = NULL;
+	if (!q_uuid_valid(id))
+		return qerr_set(err, Q_ENOTFOUND, NULL, "Document not found");
+	st = store_get(t, T_DOCS, id, &rec, flags, err);
+	if (st == Q_ENOTFOUND)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "Document not found");
+	if (st != Q_OK)
+		return st;
+	const char *owner = json_string_value(json_object_get(rec, "account"));
+	if (!owner || strcmp(owner, account)) {
+		json_decref(rec);
+		return qerr_set(err, Q_ENOTFOUND, NULL, "Document not found");
+	}
+	*out = rec;
+	return Q_OK;
+}
+
+enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,
+			 struct qerr *err)
+{
+	return store_get_raw(t, T_CONTENT, id, out, len, err);
+}
+
+enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
+			const struct doc_input *in, json_t **out, struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = doc_get(t, account, id, STORE_RMW, &rec, err);
+	char job[37];
+
+	if (st != Q_OK)
+		return st;
+	if (in->title)
+		json_object_set_new(rec, "title", json_string(in->title));
+	if (in->tags)
+		json_object_set(rec, "tags", in->tags);
+	if (in->canonical_url)
+		json_object_set(rec, "canonical_url", in->canonical_url);
+	if (in->content) {
+		char *old = NULL;
+		size_t oldlen = 0;
+		if ((st = doc_content(t, id, &old, &oldlen, err)) != Q_OK)
+			goto out;
+		int changed = oldlen != in->content_len || memcmp(old, in->content, oldlen);
+		free(old);
+		if (changed) {
+			set_content_fields(rec, in);
+			if ((st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len,
+						err)) != Q_OK ||
+			    (st = jobs_delete_for_doc(t, id, "ingest", 1, err)) != Q_OK ||
+			    (st = job_create(t, "ingest", account, id, job, err)) != Q_OK)
+				goto out;
+		}
+	}
+	json_object_set_new(rec, "updated_us", json_integer((json_int_t)q_now_us()));
+	st = store_put(t, T_DOCS, id, rec, err);
+out:
+	if (st == Q_OK && out)
+		*out = json_incref(rec);
+	json_decref(rec);
+	return st;
+}
+
+enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
+			struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = doc_get(t, account, id, STORE_RMW, &rec, err);
+	if (st != Q_OK)
+		return st;
+	json_decref(rec);
+	if ((st = jobs_delete_for_doc(t, id, NULL, 0, err)) != Q_OK)
+		return st;
+	st = store_del(t, T_CONTENT, id, err);
+	if (st != Q_OK && st != Q_ENOTFOUND)
+		return st;
+	return store_del(t, T_DOCS, id, err);
+}
+
+struct list_ctx {
+	struct stxn *t;
+	doc_list_cb cb;
+	void *arg;
+	enum qstatus st;
+	struct qerr *err;
+};
+
+static int list_one(const char *pk, void *arg)
+{
+	struct list_ctx *l = arg;
+	json_t *rec;
+	l->st = store_get(l->t, T_DOCS, pk, &rec, 0, l->err);
+	if (l->st != Q_OK)
+		return 1;
+	int stop = l->cb(rec, l->arg);
+	json_decref(rec);
+	return stop;
+}
+
+enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t limit,
+		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err)
+{
+	struct store_key k;
+	struct list_ctx l = {t, cb, arg, Q_OK, err};
+	enum qstatus st;
+
+	store_key_init(&k);
+	store_key_str(&k, account);
+	if ((st = store_count(t, I_DOCS_BY_ACCOUNT, &k, total, err)) != Q_OK)
+		return st;
+	if (offset >= *total || limit == 0)
+		return Q_OK;
+	/* Newest first: the index is oldest first, so read the mirrored window. */
+	size_t end = *total - offset;
+	size_t start = end > limit ? end - limit : 0;
+	struct store_ids ids = {0};
+	st = store_scan(t, I_DOCS_BY_ACCOUNT, &k, start, end - start, store_collect, &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = ids.n; st == Q_OK && i > 0; i--) {
+		if (list_one(ids.ids[i - 1], &l))
+			break;
+		st = l.st;
+	}
+	if (st == Q_OK)
+		st = l.st;
+	store_ids_free(&ids);
+	return st;
+}

@@ -1,0 +1,75 @@
+/* docs.h: the document model shared by every route family: create (with
+ * its ingest job, in one transaction), read, update, delete (cascading to
+ * content and jobs), and listing by account. Records are JSON objects; the
+ * fields are described in docs/data-model.md. */
+#ifndef QUIRE_DOCS_H
+#define QUIRE_DOCS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "status.h"
+
+struct stxn;
+
+/* Fields a caller may set on create or update; NULL/-1 = not given. */
+struct doc_input {
+	const char *title;          /* borrowed */
+	const char *content;        /* borrowed, UTF-8 */
+	size_t content_len;
+	json_t *tags;               /* borrowed array of strings, or NULL */
+	json_t *canonical_url;      /* borrowed string or null, or NULL = not given */
+	const char *data_source_type;  /* "text" by default */
+};
+
+/* Create a document for account in its default knowledge base, store its
+ * content and a pending ingest job. id (>= 37 bytes) receives the new id;
+ * *out (may be NULL) the new record. */
+enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_input *in,
+			char *id, json_t **out, struct qerr *err);
+/* The record of id if it belongs to account; Q_ENOTFOUND otherwise, exactly
+ * as for a missing id. *out is new. flags: STORE_RMW. */
+enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsigned flags,
+		     json_t **out, struct qerr *err);
+/* Apply the fields present in in. A content change stores the new text,
+ * supersedes pending ingest jobs and queues a new one. *out is new. */
+enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
+			const struct doc_input *in, json_t **out, struct qerr *err);
+/* Delete the document, its content and its jobs. */
+enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
+			struct qerr *err);
+/* The stored content; *out is new (free). */
+enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,
+			 struct qerr *err);
+/* Documents of account, newest first. cb gets each record (borrowed). */
+typedef int (*doc_list_cb)(json_t *doc, void *arg);
+enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t limit,
+		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err);
+
+/* Jobs (jobs.c). */
+/* Create a job of kind "ingest" or "embed" for document id. */
+enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
+			const char *doc_id, char *job_id, struct qerr *err);
+/* Delete every job of a document; with only_pending, only pending jobs of
+ * the given kind (kind may be NULL for all kinds). */
+enum qstatus jobs_delete_for_doc(struct stxn *t, const char *doc_id, const char *kind,
+				 int only_pending, struct qerr *err);
+/* Number of jobs of kind in status. */
+enum qstatus jobs_count(struct stxn *t, const char *kind, const char *status,
+			size_t *n, struct qerr *err);
+
+/* Accounts and knowledge bases (accounts.c). */
+/* Find the account named name or create it with its default knowledge base. */
+enum qstatus account_ensure(struct stxn *t, const char *name, char *id, int *created,
+			    struct qerr *err);
+/* Look up an account by name; Q_ENOTFOUND when absent. */
+enum qstatus account_find(struct stxn *t, const char *name, char *id, struct qerr *err);
+/* The default knowledge base id of account. */
+enum qstatus account_default_kb(struct stxn *t, const char *account, char *kb,
+				struct qerr *err);
+/* Create a knowledge base; Q_ECONFLICT when the slug exists in the account. */
+enum qstatus kb_create(struct stxn *t, const char *account, const char *slug,
+		       const char *name, char *id, struct qerr *err);
+/* 1 when slug is 1-64 of [a-z0-9-_], starting with a letter or digit. */
+int kb_slug_valid(const char *slug);
+
+#endif

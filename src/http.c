@@ -1,0 +1,253 @@
+/* http.c: CGI variables to a request; JSON bodies with caps; responses. */
+#include "config.h"
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *qreq_param(const struct qreq *r, const char *name)
+{
+	const char *v = r->param(r->ctx, name);
+	return v ? v : "";
+}
+
+static int hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int q_url_decode(const char *src, size_t n, char *out, size_t outlen, int plus_space)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)src[i];
+		if (c == '%') {
+			int hi, lo;
+			if (i + 2 >= n || (hi = hexdig((unsigned char)src[i + 1])) < 0 ||
+			    (lo = hexdig((unsigned char)src[i + 2])) < 0)
+				return -1;
+			c = hi << 4 | lo;
+			i += 2;
+		} else if (c == '+' && plus_space) {
+			c = ' ';
+		}
+		if (c == 0 || j + 1 >= outlen)
+			return -1;
+		out[j++] = (char)c;
+	}
+	if (j >= outlen)
+		return -1;
+	out[j] = '\0';
+	return 0;
+}
+
+enum qstatus qreq_init(struct qreq *r, struct qerr *err)
+{
+	const char *pi = qreq_param(r, "PATH_INFO");
+	const char *cl = qreq_param(r, "CONTENT_LENGTH");
+
+	r->method = qreq_param(r, "REQUEST_METHOD");
+	if (!*r->method)
+		r->method = "GET";
+	r->query = qreq_param(r, "QUERY_STRING");
+	r->content_type = qreq_param(r, "CONTENT_TYPE");
+	r->content_length = -1;
+	if (*cl) {
+		unsigned long long v;
+		if (q_parse_uint(cl, 1ull << 62, &v) < 0)
+			return qerr_set(err, Q_EINVAL, NULL, "bad Content-Length");
+		r->content_length = (long long)v;
+	}
+	if (*pi) {
+		if (strlen(pi) >= sizeof r->path)
+			return qerr_set(err, Q_EINVAL, NULL, "path too long");
+		snprintf(r->path, sizeof r->path, "%s", pi);
+		return Q_OK;
+	}
+	const char *uri = qreq_param(r, "REQUEST_URI");
+	if (!*uri)
+		uri = qreq_param(r, "SCRIPT_NAME");
+	size_t n = strcspn(uri, "?#");
+	if (q_url_decode(uri, n, r->path, sizeof r->path, 0) < 0)
+		return qerr_set(err, Q_EINVAL, NULL, "the request path is not valid");
+	if (r->path[0] != '/')
+		snprintf(r->path, sizeof r->path, "/");
+	return Q_OK;
+}
+
+int qreq_query(const struct qreq *r, const char *name, char *out, size_t outlen)
+{
+	size_t nlen = strlen(name);
+	const char *p = r->query;
+	while (*p) {
+		size_t seg = strcspn(p, "&");
+		const char *eq = memchr(p, '=', seg);
+		size_t klen = eq ? (size_t)(eq - p) : seg;
+		char key[128];
+		if (klen < sizeof key && q_url_decode(p, klen, key, sizeof key, 1) == 0 &&
+		    strlen(key) == nlen && !memcmp(key, name, nlen)) {
+			if (!eq) {
+				if (outlen)
+					out[0] = '\0';
+				return 1;
+			}
+			return q_url_decode(eq + 1, seg - klen - 1, out, outlen, 1) < 0 ? -1 : 1;
+		}
+		p += seg;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
+enum qstatus qreq_body(struct qreq *r, struct qbuf *b, size_t cap, struct qerr *err)
+{
+	char chunk[16384];
+	if (r->content_length > (long long)cap)
+		return qerr_set(err, Q_ETOOBIG, NULL, "the request body is larger than %zu bytes", cap);
+	for (;;) {
+		ssize_t n = r->read(r->ctx, chunk, sizeof chunk);
+		if (n < 0)
+			return qerr_set(err, Q_EINVAL, NULL, "error reading the request body");
+		if (n == 0)
+			break;
+		if (qbuf_add(b, chunk, (size_t)n) < 0) {
+			if (b->len + (size_t)n > cap)
+				return qerr_set(err, Q_ETOOBIG, NULL,
+						"the request body is larger than %zu bytes", cap);
+			return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		}
+	}
+	if (r->content_length >= 0 && (long long)b->len != r->content_length)
+		return qerr_set(err, Q_EINVAL, NULL, "incomplete body: %zu of %lld bytes", b->len,
+				r->content_length);
+	return Q_OK;
+}
+
+/* Nesting depth of JSON text, counting brackets outside strings, so a
+ * deeply nested body is refused before jansson recurses into it. */
+static int json_depth_ok(const char *s, size_t n, int max)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				return 0;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
+static int is_json_type(const char *ct)
+{
+	size_t n = strcspn(ct, ";");
+	while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	return n == 16 && !strncasecmp(ct, "application/json", 16);
+}
+
+enum qstatus qreq_json(struct qreq *r, size_t cap, int max_depth, json_t **out,
+		       struct qerr *err)
+{
+	struct qbuf b;
+	enum qstatus st;
+	json_error_t jerr;
+
+	*out = NULL;
+	if (!is_json_type(r->content_type))
+		return qerr_set(err, Q_EMEDIA, NULL, "Content-Type must be application/json");
+	qbuf_init(&b, cap);
+	if ((st = qreq_body(r, &b, cap, err)) != Q_OK)
+		goto out;
+	if (!json_depth_ok(b.data ? b.data : "", b.len, max_depth)) {
+		st = qerr_set(err, Q_EINVAL, NULL, "JSON nested deeper than %d levels", max_depth);
+		goto out;
+	}
+	*out = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*out) {
+		st = qerr_set(err, Q_EINVAL, NULL, "invalid JSON: %s", jerr.text);
+		goto out;
+	}
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		st = qerr_set(err, Q_EINVAL, NULL, "the request body must be a JSON object");
+	}
+out:
+	qbuf_free(&b);
+	return st;
+}
+
+void qresp_init(struct qresp *resp)
+{
+	memset(resp, 0, sizeof *resp);
+	resp->status = 200;
+	qbuf_init(&resp->headers, 64 * 1024);
+	qbuf_init(&resp->body, (size_t)1 << 31);
+}
+
+void qresp_free(struct qresp *resp)
+{
+	qbuf_free(&resp->headers);
+	qbuf_free(&resp->body);
+}
+
+void qresp_header(struct qresp *resp, const char *name, const char *value)
+{
+	/* Header values never carry CR or LF: drop them. */
+	qbuf_adds(&resp->headers, name);
+	qbuf_adds(&resp->headers, ": ");
+	for (const char *p = value; *p; p++)
+		if (*p != '\r' && *p != '\n')
+			qbuf_add(&resp->headers, p, 1);
+	qbuf_adds(&resp->headers, "\r\n");
+}
+
+void qresp_json_new(struct qresp *resp, int status, json_t *body)
+{
+	resp->status = status;
+	qbuf_reset(&resp->body);
+	if (body) {
+		char *s = json_dumps(body, JSON_COMPACT);
+		if (s) {
+			qbuf_adds(&resp->body, s);
+			free(s);
+		}
+		json_decref(body);
+	}
+	qresp_header(resp, "Content-Type", "application/json; charset=utf-8");
+}
+
+int qresp_send(struct qresp *resp)
+{
+	char line[128];
+	int n = snprintf(line, sizeof line, "Status: %d %s\r\n", resp->status,
+			 q_http_reason(resp->status));
+	if (resp->write(resp->wctx, line, (size_t)n) < 0 ||
+	    resp->write(resp->wctx, resp->headers.data ? resp->headers.data : "",
+			resp->headers.len) < 0)
+		return -1;
+	n = snprintf(line, sizeof line, "Content-Length: %zu\r\n\r\n", resp->body.len);
+	if (resp->write(resp->wctx, line, (size_t)n) < 0)
+		return -1;
+	if (resp->body.len && resp->write(resp->wctx, resp->body.data, resp->body.len) < 0)
+		return -1;
+	return resp->flush ? resp->flush(resp->wctx) : 0;
+}

@@ -1,0 +1,36 @@
+## src/local.mk: libquire (everything testable) and the programs.
+noinst_LTLIBRARIES += src/libquire.la
+src_libquire_la_SOURCES = \
+	src/status.c src/status.h \
+	src/log.c src/log.h \
+	src/util.c src/util.h \
+	src/conf.c src/conf.h \
+	src/store.c src/store.h \
+	src/datalock.c src/datalock.h \
+	src/heartbeat.c src/heartbeat.h \
+	src/spawn.c src/spawn.h \
+	src/http.c src/http.h \
+	src/auth.c src/auth.h \
+	src/router.c src/app.c src/app.h src/errors.c \
+	src/routes.c src/api.h \
+	src/api_health.c src/api_documents.c \
+	src/docs.c src/docs.h src/jobs.c src/accounts.c \
+	src/worker.c src/worker.h \
+	src/supervisor.c src/supervisor.h \
+	src/admin.c src/admin.h
+src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS)
+
+QUIRE_LIBS = src/libquire.la
+
+sbin_PROGRAMS += src/quired
+src_quired_SOURCES = src/quired.c
+src_quired_LDADD = $(QUIRE_LIBS)
+
+pkglibexec_PROGRAMS += src/quire.fcgi
+src_quire_fcgi_SOURCES = src/quire_fcgi.c
+src_quire_fcgi_LDADD = $(QUIRE_LIBS)
+
+bin_PROGRAMS += src/quire-admin
+src_quire_admin_SOURCES = src/quire_admin.c
+src_quire_admin_LDADD = $(QUIRE_LIBS)

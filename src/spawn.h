@@ -1,0 +1,12 @@
+/* spawn.h: finding and starting Quire's own programs. */
+#ifndef QUIRE_SPAWN_H
+#define QUIRE_SPAWN_H
+
+#include <limits.h>
+
+/* Path of program name (e.g. "quire.fcgi"): $QUIRE_<NAME>_PROGRAM when set,
+ * else the file beside the running executable (a build tree), else the
+ * installed location. out has PATH_MAX bytes. */
+void spawn_find(const char *name, const char *installed_dir, char *out);
+
+#endif

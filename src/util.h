@@ -1,0 +1,55 @@
+/* util.h: small shared helpers: capped growable buffers, time stamps,
+ * UUIDs, random bytes and hex. */
+#ifndef QUIRE_UTIL_H
+#define QUIRE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer with a hard cap (curl's dynbuf idea). The data is
+ * always NUL-terminated. Owned by the caller; release with qbuf_free. */
+struct qbuf {
+	char *data;
+	size_t len;
+	size_t alloc;
+	size_t cap;     /* qbuf_add fails once len would exceed cap */
+};
+
+void qbuf_init(struct qbuf *b, size_t cap);
+/* 0 on success, -1 when the cap is reached or memory is out. */
+int qbuf_add(struct qbuf *b, const void *p, size_t n);
+int qbuf_adds(struct qbuf *b, const char *s);
+int qbuf_printf(struct qbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void qbuf_reset(struct qbuf *b);
+void qbuf_free(struct qbuf *b);
+
+/* Wall clock in microseconds since the epoch. */
+int64_t q_now_us(void);
+/* Monotonic clock in milliseconds. */
+int64_t q_mono_ms(void);
+/* ISO 8601 UTC with seconds, "2025-11-20T10:00:00Z"; out >= 21 bytes. */
+void q_iso8601(int64_t us, char *out, size_t outlen);
+
+/* Cryptographic random bytes (getrandom). 0 or -1. */
+int q_random(void *p, size_t n);
+
+#define Q_UUID_STRLEN 36
+/* A random (version 4) UUID in canonical lowercase form; out >= 37 bytes. */
+int q_uuid_new(char *out);
+/* 1 when s is a canonical UUID (any case), 0 otherwise. */
+int q_uuid_valid(const char *s);
+/* Parse a canonical UUID into 16 bytes. 0 or -1. */
+int q_uuid_parse(const char *s, unsigned char out[16]);
+/* Format 16 bytes; out >= 37 bytes. */
+void q_uuid_format(const unsigned char in[16], char *out);
+
+/* Lowercase hex of n bytes into out (>= 2n+1 bytes). */
+void q_hex(const unsigned char *in, size_t n, char *out);
+
+/* Strict decimal parse of a non-negative integer <= max. 0 or -1. */
+int q_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+/* Write all of p to fd, retrying on EINTR. 0 or -1. */
+int q_write_all(int fd, const void *p, size_t n);
+
+#endif

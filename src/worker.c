@@ -1,0 +1,130 @@
+/* worker.c: accept FastCGI requests and hand them to app_handle. */
+#include "config.h"
+#include "worker.h"
+#include "log.h"
+#include "store.h"
+
+#include <fcgiapp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct io {
+	FCGX_Request *req;
+	int failed;
+};
+
+static const char *fcgi_param(void *ctx, const char *name)
+{
+	struct io *io = ctx;
+	return FCGX_GetParam(name, io->req->envp);
+}
+
+static ssize_t fcgi_read(void *ctx, void *buf, size_t n)
+{
+	struct io *io = ctx;
+	int got = FCGX_GetStr(buf, (int)n, io->req->in);
+	if (got < 0 || FCGX_GetError(io->req->in))
+		return -1;
+	return got;
+}
+
+static int fcgi_write(void *ctx, const void *p, size_t n)
+{
+	struct io *io = ctx;
+	while (n) {
+		int chunk = n > (1u << 30) ? 1 << 30 : (int)n;
+		if (FCGX_PutStr(p, chunk, io->req->out) != chunk) {
+			io->failed = 1;
+			return -1;
+		}
+		p = (const char *)p + chunk;
+		n -= (size_t)chunk;
+	}
+	return 0;
+}
+
+static int fcgi_flush(void *ctx)
+{
+	struct io *io = ctx;
+	return FCGX_FFlush(io->req->out) < 0 ? -1 : 0;
+}
+
+static const char *cgi_param(void *ctx, const char *name)
+{
+	return getenv(name);
+}
+
+static ssize_t cgi_read(void *ctx, void *buf, size_t n)
+{
+	for (;;) {
+		ssize_t got = read(STDIN_FILENO, buf, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		return got;
+	}
+}
+
+static int cgi_write(void *ctx, const void *p, size_t n)
+{
+	return q_write_all(STDOUT_FILENO, p, n);
+}
+
+int worker_serve_cgi(struct app *app)
+{
+	struct qreq r;
+	struct qresp resp;
+	memset(&r, 0, sizeof r);
+	r.param = cgi_param;
+	r.read = cgi_read;
+	qresp_init(&resp);
+	resp.write = cgi_write;
+	app_handle(app, &r, &resp);
+	if (!resp.streaming)
+		qresp_send(&resp);
+	qresp_free(&resp);
+	return 0;
+}
+
+int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *hb, int slot)
+{
+	FCGX_Request req;
+	int status = 0;
+
+	if (FCGX_Init() != 0) {
+		QLOG_ERR("FCGX_Init failed");
+		return 1;
+	}
+	FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	while (!*stop) {
+		if (FCGX_Accept_r(&req) < 0)
+			break;
+		hb_busy(hb, slot);
+		struct io io = {&req, 0};
+		struct qreq r;
+		struct qresp resp;
+		memset(&r, 0, sizeof r);
+		r.param = fcgi_param;
+		r.read = fcgi_read;
+		r.ctx = &io;
+		qresp_init(&resp);
+		resp.write = fcgi_write;
+		resp.flush = fcgi_flush;
+		resp.wctx = &io;
+		app_handle(app, &r, &resp);
+		if (!resp.streaming)
+			qresp_send(&resp);
+		qresp_free(&resp);
+		FCGX_Finish_r(&req);
+		hb_idle(hb, slot);
+		if (store_panicked(app->store)) {
+			/* Answered 503 already; the supervisor recovers and restarts. */
+			QLOG_ERR("storage panic: exiting for recovery");
+			status = 75;
+			break;
+		}
+	}
+	FCGX_Free(&req, 1);
+	return status;
+}
