@@ -1,0 +1,1 @@
+## plugins/html/local.mk

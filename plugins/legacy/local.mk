@@ -1,0 +1,1 @@
+## plugins/legacy/local.mk

@@ -1,0 +1,1 @@
+## plugins/ocr/local.mk

@@ -1,0 +1,1 @@
+## plugins/pdf/local.mk

@@ -1,0 +1,1 @@
+## plugins/rtf/local.mk

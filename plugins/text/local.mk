@@ -1,0 +1,1 @@
+## plugins/text/local.mk
