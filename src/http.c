@@ -48,6 +48,24 @@ int q_url_decode(const char *src, size_t n, char *out, size_t outlen, int plus_s
 	return 0;
 }
 
+/* A front server that passes the script's path in REQUEST_URI without a
+ * PATH_INFO (Apache's ProxyPass to /cgi-bin/quire.fcgi/): drop everything
+ * up to and including the script name. */
+static void strip_script(char *path)
+{
+	static const char *names[] = {"/quire.fcgi", "/quire.cgi"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char *p = strstr(path, names[i]);
+		size_t n = strlen(names[i]);
+		if (p && (p[n] == '/' || p[n] == '\0')) {
+			memmove(path, p + n, strlen(p + n) + 1);
+			if (!path[0])
+				strcpy(path, "/");
+			return;
+		}
+	}
+}
+
 enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 {
 	const char *pi = qreq_param(r, "PATH_INFO");
@@ -69,6 +87,7 @@ enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 		if (strlen(pi) >= sizeof r->path)
 			return qerr_set(err, Q_EINVAL, NULL, "path too long");
 		snprintf(r->path, sizeof r->path, "%s", pi);
+		strip_script(r->path);
 		return Q_OK;
 	}
 	const char *uri = qreq_param(r, "REQUEST_URI");
@@ -79,6 +98,7 @@ enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 		return qerr_set(err, Q_EINVAL, NULL, "the request path is not valid");
 	if (r->path[0] != '/')
 		snprintf(r->path, sizeof r->path, "/");
+	strip_script(r->path);
 	return Q_OK;
 }
 

@@ -22,6 +22,30 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+static int read_full(int fd, void *p, size_t n)
+{
+	char *c = p;
+	while (n) {
+		ssize_t got = read(fd, c, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		c += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+static void write_frame(int fd, int type, const char *data, size_t len)
+{
+	unsigned char hdr[5] = {(unsigned char)type, (unsigned char)(len >> 24),
+				(unsigned char)(len >> 16), (unsigned char)(len >> 8),
+				(unsigned char)len};
+	if (q_write_all(fd, hdr, 5) < 0 || q_write_all(fd, data, len) < 0)
+		return;
+}
+
 /* 0..255: the remote exit status; -1: no supervisor listening. */
 static int via_control(const struct qconf *conf, int argc, char **argv)
 {
@@ -66,33 +90,35 @@ static int via_control(const struct qconf *conf, int argc, char **argv)
 		return -1;
 	}
 	qbuf_free(&req);
-	/* Relay output; the reply ends with byte 1 and the exit status. */
-	unsigned char buf[4096];
-	int pending = -1, status = 1, done = 0;
+	/* Reply frames: type 2 (stdout) or 3 (stderr) with a 4-byte length and
+	 * the bytes, then type 1 with the exit status (control.h). */
+	int status = -1;
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		unsigned char hdr[5];
+		if (read_full(fd, hdr, 1) < 0)
 			break;
-		for (ssize_t i = 0; i < n; i++) {
-			if (done == 1) {
-				status = buf[i];
-				done = 2;
-				continue;
-			}
-			if (buf[i] == 1 && done == 0) {
-				done = 1;
-				continue;
-			}
-			if (!done)
-				putchar(buf[i]);
+		if (hdr[0] == 1) {
+			if (read_full(fd, hdr + 1, 1) == 0)
+				status = hdr[1];
+			break;
 		}
-		(void)pending;
+		if (read_full(fd, hdr + 1, 4) < 0)
+			break;
+		size_t len = (size_t)hdr[1] << 24 | (size_t)hdr[2] << 16 | (size_t)hdr[3] << 8 | hdr[4];
+		FILE *to = hdr[0] == 3 ? stderr : stdout;
+		char buf[4096];
+		while (len) {
+			size_t n = len < sizeof buf ? len : sizeof buf;
+			if (read_full(fd, buf, n) < 0)
+				goto out;
+			fwrite(buf, 1, n, to);
+			len -= n;
+		}
 	}
+out:
 	close(fd);
 	fflush(stdout);
-	if (done != 2) {
+	if (status < 0) {
 		fprintf(stderr, "quire-admin: the supervisor ended the command early\n");
 		return 1;
 	}
@@ -136,8 +162,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "quire-admin: %s\n", err.msg);
 			return 75;
 		}
-		rc = admin_run(s, &conf, 1, argc, argv, stdout, stderr);
-		fflush(stdout);
+		/* Output goes back framed on fd 1, the control connection. */
+		char *obuf = NULL, *ebuf = NULL;
+		size_t olen = 0, elen = 0;
+		FILE *out = open_memstream(&obuf, &olen), *errf = open_memstream(&ebuf, &elen);
+		if (!out || !errf)
+			return 1;
+		rc = admin_run(s, &conf, 1, argc, argv, out, errf);
+		fclose(out);
+		fclose(errf);
+		write_frame(1, 2, obuf, olen);
+		write_frame(1, 3, ebuf, elen);
+		free(obuf);
+		free(ebuf);
 		if (store_panicked(s))
 			_exit(75);
 		store_close(s);

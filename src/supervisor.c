@@ -220,7 +220,6 @@ static int spawn_admin(struct sup *s, char **args, int nargs, int conn)
 		argv[n] = NULL;
 		if (conn >= 0) {
 			dup2(conn, 1);
-			dup2(conn, 2);
 			int nul = open("/dev/null", O_RDONLY);
 			if (nul >= 0)
 				dup2(nul, 0);
@@ -405,8 +404,10 @@ static void check_heartbeats(struct sup *s)
 
 /* ---- control socket ---------------------------------------------------- */
 
-/* Request: NUL-terminated arguments, ending with an empty one. Reply: the
- * command's output, then byte 1 and its exit status. */
+/* Request: NUL-terminated arguments, ending with an empty one. Reply:
+ * frames of type 2 (stdout) or 3 (stderr), each a type byte, a 4-byte
+ * big-endian length and the bytes, written by the admin child; then quired
+ * adds byte 1 and the child's exit status. */
 static void control_accept(struct sup *s)
 {
 	int conn = accept4(s->control_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -433,7 +434,7 @@ static void control_accept(struct sup *s)
 	for (size_t off = 0; off < len && buf[off] && nargs < 32; off += strlen(buf + off) + 1)
 		args[nargs++] = buf + off;
 	if (nargs == 0 || spawn_admin(s, args, nargs, conn) < 0) {
-		const char msg[] = "quired: cannot run that command\n";
+		static const char msg[] = "\3\0\0\0\040quired: cannot run that command\n";
 		if (q_write_all(conn, msg, sizeof msg - 1) == 0)
 			reply_exit(conn, 1);
 		else

@@ -1,0 +1,181 @@
+# tests/lib.sh: shared shell helpers for Quire's TAP tests: TAP output,
+# free loopback ports, a private data directory, quired, lighttpd and
+# Apache started on 127.0.0.1 and always torn down. Source it; every
+# wait is bounded.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+QUIRED="$top_builddir/src/quired"
+QUIRE_FCGI="$top_builddir/src/quire.fcgi"
+QUIRE_ADMIN="$top_builddir/src/quire-admin"
+
+tap_n=0
+tap_failed=0
+plan() { echo "1..$1"; }
+ok() {  # ok CONDITION_STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"; else echo "not ok $tap_n - $2"; tap_failed=1; fi
+}
+is() {  # is GOT EXPECTED DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:      '$1'"; echo "#   expected: '$2'"; fi
+}
+like() {  # like GOT REGEX DESCRIPTION
+	if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else ok 1 "$3"; echo "#   '$1' does not match /$2/" | head -c 2000; echo; fi
+}
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+bail() { echo "Bail out! $1"; exit 1; }
+diag() { echo "# $*"; }
+
+# json FILE_OR_STRING EXPR: evaluate a Python expression on the parsed JSON (as j).
+json() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for SECONDS COMMAND...: poll every 0.1 s until COMMAND succeeds.
+wait_for() {
+	local deadline=$(( $(date +%s) + $1 )); shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+T=""
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $PIDS; do
+		for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+	done
+	if [ -n "$T" ] && [ -z "${QUIRE_KEEP_TEST_DIR:-}" ]; then
+		# Logs are kept for the canary check of the whole run.
+		if [ -n "${QUIRE_TEST_LOGS:-}" ]; then mkdir -p "$QUIRE_TEST_LOGS"; cp -r "$T/logs" "$QUIRE_TEST_LOGS/$(basename "$T")" 2>/dev/null; fi
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# quire_setup [WORKERS]: a private directory with data, socket and config.
+quire_setup() {
+	T=$(mktemp -d /tmp/quire-test.XXXXXX)
+	chmod 711 "$T"
+	mkdir -p "$T/data" "$T/run" "$T/logs"
+	chmod 711 "$T/run"
+	QUIRE_CONF="$T/quire.conf"
+	QUIRE_SOCK="$T/run/quire.sock"
+	local group; group=$(id -gn)
+	[ "$(id -u)" = 0 ] && getent group www-data >/dev/null && group=www-data
+	cat >"$QUIRE_CONF" <<EOF2
+datadir = $T/data
+socket = $QUIRE_SOCK
+workers = ${1:-2}
+socket_mode = 0660
+socket_group = $group
+heartbeat_timeout = ${QUIRE_TEST_HEARTBEAT:-30}
+log_level = info
+EOF2
+	export QUIRE_CONF
+	unset QUIRE_DATADIR QUIRE_SOCKET
+}
+
+admin() { "$QUIRE_ADMIN" "$@"; }
+
+# new_key ACCOUNT [SCOPES]: create a key and print it.
+new_key() { admin key create --account "$1" ${2:+--scopes "$2"} 2>/dev/null; }
+
+quired_start() {
+	"$QUIRED" >>"$T/logs/quired.log" 2>&1 &
+	QUIRED_PID=$!
+	PIDS="$PIDS $QUIRED_PID"
+	wait_for 15 test -S "$QUIRE_SOCK" || { cat "$T/logs/quired.log" >&2; bail "quired did not start"; }
+}
+
+quired_stop() {
+	kill -TERM "$QUIRED_PID" 2>/dev/null
+	local i
+	for i in $(seq 1 150); do kill -0 "$QUIRED_PID" 2>/dev/null || break; sleep 0.1; done
+	wait "$QUIRED_PID" 2>/dev/null
+}
+
+# cgi METHOD PATH [BODY] [CONTENT_TYPE]: run quire.fcgi once as a CGI; sets
+# CGI_STATUS, CGI_HEADERS and CGI_BODY. KEY is sent as a Bearer key when set.
+cgi() {
+	local out body="${3:-}"
+	out=$(printf '%s' "$body" | env REQUEST_METHOD="$1" REQUEST_URI="$2" \
+		QUERY_STRING="${2#*\?}" GATEWAY_INTERFACE=CGI/1.1 \
+		CONTENT_TYPE="${4:-application/json}" CONTENT_LENGTH="${#body}" \
+		HTTP_AUTHORIZATION="${AUTH:-${KEY:+Bearer $KEY}}" \
+		"$QUIRE_FCGI" 2>>"$T/logs/cgi.log")
+	[ "$2" = "${2#*\?}" ] && true
+	CGI_HEADERS=$(printf '%s' "$out" | sed -n '1,/^\r\{0,1\}$/p')
+	CGI_STATUS=$(printf '%s' "$CGI_HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -1)
+	CGI_BODY=$(printf '%s' "$out" | sed '1,/^\r\{0,1\}$/d')
+}
+
+# lighttpd_start: lighttpd on a free port with the shipped etc/lighttpd/quire.conf.
+lighttpd_start() {
+	[ -x "${LIGHTTPD:-}" ] || LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+	HTTP_PORT=$(free_port)
+	cat >"$T/lighttpd.conf" <<EOF2
+server.document-root = "$T"
+server.bind = "127.0.0.1"
+server.port = $HTTP_PORT
+server.pid-file = "$T/run/lighttpd.pid"
+server.errorlog = "$T/logs/lighttpd-error.log"
+server.modules += ( "mod_accesslog" )
+accesslog.filename = "$T/logs/lighttpd-access.log"
+var.quire_socket = "$QUIRE_SOCK"
+include "$top_srcdir/etc/lighttpd/quire.conf"
+EOF2
+	"$LIGHTTPD" -D -f "$T/lighttpd.conf" >>"$T/logs/lighttpd.out" 2>&1 &
+	PIDS="$PIDS $!"
+	BASE="http://127.0.0.1:$HTTP_PORT"
+	wait_for 10 curl -s -o /dev/null "$BASE/health" || bail "lighttpd did not start"
+}
+
+# apache_start: Apache 2.4 on a free port with the shipped etc/apache/quire.conf.
+apache_start() {
+	[ -x "${APACHE2:-}" ] || APACHE2=$(command -v apache2 || echo /usr/sbin/apache2)
+	HTTP_PORT=$(free_port)
+	local mods=/usr/lib/apache2/modules user=""
+	if [ "$(id -u)" = 0 ]; then user="User www-data
+Group www-data"; fi
+	cat >"$T/apache.conf" <<EOF2
+ServerRoot "$T"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$HTTP_PORT
+PidFile "$T/run/apache.pid"
+ErrorLog "$T/logs/apache-error.log"
+LogFormat "%h %l %u %t \"%r\" %>s %b" common
+CustomLog "$T/logs/apache-access.log" common
+LoadModule mpm_event_module $mods/mod_mpm_event.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule proxy_module $mods/mod_proxy.so
+LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
+LoadModule setenvif_module $mods/mod_setenvif.so
+$user
+Mutex file:$T/run
+DocumentRoot "$T"
+Define QUIRE_SOCKET $QUIRE_SOCK
+Include "$top_srcdir/etc/apache/quire.conf"
+EOF2
+	"$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
+	PIDS="$PIDS $!"
+	BASE="http://127.0.0.1:$HTTP_PORT"
+	wait_for 10 curl -s -o /dev/null "$BASE/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+}
+
+# req METHOD PATH [BODY]: curl through the front server; sets STATUS and BODY.
+req() {
+	local out
+	out=$(curl -s -m 20 -X "$1" -H "Authorization: Bearer ${KEY:-}" \
+		${3:+-H "Content-Type: application/json" --data-binary "$3"} \
+		-w '\n%{http_code}' "$BASE$2")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+}
