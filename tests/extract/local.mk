@@ -1,1 +1,9 @@
-## tests/extract/local.mk
+## tests/extract/local.mk: quire-extract and the plugins; one part per owner.
+include tests/extract/core.mk
+include tests/extract/text.mk
+include tests/extract/html.mk
+include tests/extract/rtf.mk
+include tests/extract/ooxml.mk
+include tests/extract/pdf.mk
+include tests/extract/ocr.mk
+include tests/extract/legacy.mk

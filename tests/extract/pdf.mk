@@ -1,0 +1,1 @@
+## tests/extract/pdf.mk
