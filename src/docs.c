@@ -44,17 +44,16 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	if (q_uuid_new(id) < 0)
 		return qerr_set(err, Q_EINTERNAL, NULL, "no random bytes");
 	json_int_t now = (json_int_t)q_now_us();
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:O, s:I, s:I, s:b, s:O, s:s, s:b, s:b}", "id", id,
+	json_t *tags = in->tags ? json_incref(in->tags) : json_array();
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:O, s:s, s:b, s:b}", "id", id,
 			"account", account, "kb", kb, "title", in->title,
-			"tags", in->tags ? in->tags : json_array(), "created_us", now,
+			"tags", tags, "created_us", now,
 			"updated_us", now, "is_global", 0,
 			"canonical_url", in->canonical_url ? in->canonical_url : json_null(),
 			"data_source_type", in->data_source_type ? in->data_source_type : "text",
 			"enabled", 1, "archived", 0);
 	if (!rec)
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	if (!in->tags)
-		json_decref(json_object_get(rec, "tags"));  /* json_array() above was new */
 	set_content_fields(rec, in);
 	if ((st = store_put(t, T_DOCS, id, rec, err)) != Q_OK)
 		goto out;

@@ -1,0 +1,27 @@
+#!/bin/sh
+# scripts/deps.sh: install the Debian 12 packages Quire builds, runs and
+# tests with. Uses sudo when not root. Does nothing when all are present.
+set -eu
+PKGS="build-essential autoconf automake libtool pkg-config
+libfcgi-dev libdb5.3-dev db5.3-util libjansson-dev libssl-dev
+libxml2-dev libzip-dev libpoppler-glib-dev libcairo2-dev
+libtesseract-dev libleptonica-dev tesseract-ocr-eng
+libcurl4-openssl-dev libseccomp-dev libstemmer-dev libuchardet-dev
+libgsf-1-dev libwv-dev libmagic-dev
+lighttpd apache2 curl python3 nodejs wrk"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "Installing:$missing"
+if [ "${CI:-}" = true ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+	# CI: the packages' own lighttpd/apache2 services must not start;
+	# tests start their own on free loopback ports.
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod +x /usr/sbin/policy-rc.d
+fi
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,19 @@
+#!/bin/sh
+# scripts/test.sh: the whole test suite: install what is missing, build,
+# `make check` (unit, CGI, lighttpd, Apache, Node, kill and extraction
+# tests), then `make distcheck`. Exits non-zero when any test fails.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+autoreconf -fi
+./configure
+make -j"$(nproc 2>/dev/null || echo 2)"
+status=0
+make check || status=$?
+if [ $status -ne 0 ]; then
+	for f in $(find tests -name '*.log' ! -name 'test-suite.log'); do
+		grep -q '^not ok\|^Bail out\|^ERROR' "$f" 2>/dev/null && { echo "=== $f"; tail -n 60 "$f"; }
+	done
+	exit $status
+fi
+make distcheck
