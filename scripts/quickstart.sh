@@ -23,9 +23,9 @@ stop() {
 if [ "${1:-}" = stop ]; then stop; echo "Quire stopped."; exit 0; fi
 
 sh scripts/deps.sh
-sh scripts/build.sh >/dev/null
-stop
 mkdir -p "$var/data" "$var/run" "$var/log"
+sh scripts/build.sh >"$var/log/build.log" 2>&1 || { tail -30 "$var/log/build.log"; exit 1; }
+stop
 cat >"$var/quire.conf" <<EOF2
 # Written by scripts/quickstart.sh; see etc/quire.conf for every setting.
 datadir = $var/data
