@@ -45,7 +45,7 @@ int kb_slug_valid(const char *s)
 	return 1;
 }
 
-static enum qstatus kb_find(struct stxn *t, const char *account, const char *slug,
+enum qstatus kb_find(struct stxn *t, const char *account, const char *slug,
 			    char *id, struct qerr *err)
 {
 	struct store_key k;

@@ -8,7 +8,23 @@
 enum qstatus api_page_params(struct qctx *c, size_t def_limit, size_t max_limit,
 			     size_t *limit, size_t *offset);
 
+/* "scheme://host[/…/quire.fcgi]" of this request, for URLs in answers. */
+void api_base_url(struct qctx *c, char *out, size_t n);
+/* A record's microsecond field as ISO 8601 / Unix seconds, or null (new). */
+json_t *api_iso_time(json_t *rec, const char *field);
+json_t *api_unix_time(json_t *rec, const char *field);
+/* A record's string field, "" when absent (borrowed). */
+const char *api_str(json_t *rec, const char *field);
+
 enum qstatus api_health(struct qctx *c);
+enum qstatus api_sources_list(struct qctx *c);
+enum qstatus api_sources_get(struct qctx *c);
+enum qstatus api_sources_delete(struct qctx *c);
+enum qstatus api_sources_delete_many(struct qctx *c);
+enum qstatus api_dify_document_get(struct qctx *c);
+enum qstatus api_kb_documents_list(struct qctx *c);
+/* Oshara's document object (new). */
+json_t *api_kb_document(json_t *rec, const char *base);
 enum qstatus api_documents_list(struct qctx *c);
 enum qstatus api_documents_create(struct qctx *c);
 enum qstatus api_documents_get(struct qctx *c);

@@ -2,6 +2,7 @@
  * seed: GET/POST /api/v1/documents, GET/PUT/DELETE /api/v1/documents/:id. */
 #include "config.h"
 #include "api.h"
+#include "blob.h"
 #include "docs.h"
 #include "store.h"
 #include "util.h"
@@ -153,6 +154,7 @@ enum qstatus api_documents_create(struct qctx *c)
 		return st;
 	if ((st = parse_input(body, 1, &a.in, &c->err)) != Q_OK)
 		goto out;
+	a.in.created_by = c->who.key_id;
 	const char *idem = qreq_param(c->req, "HTTP_IDEMPOTENCY_KEY");
 	if (*idem) {
 		if (strlen(idem) > 255) {
@@ -256,18 +258,27 @@ out:
 
 /* ---- delete ------------------------------------------------------------ */
 
+struct delete_arg {
+	struct qctx *c;
+	char orphan[BLOB_HASH_HEX];
+};
+
 static enum qstatus delete_fn(struct stxn *t, void *arg, struct qerr *err)
 {
-	struct qctx *c = arg;
-	return doc_delete(t, c->who.account, qctx_param(c, "id"), err);
+	struct delete_arg *a = arg;
+	return doc_delete(t, a->c->who.account, qctx_param(a->c, "id"), a->orphan, err);
 }
 
 enum qstatus api_documents_delete(struct qctx *c)
 {
-	enum qstatus st = store_run(c->app->store, delete_fn, c, &c->err);
-	if (st == Q_OK)
-		qresp_json_new(c->resp, 200, json_pack("{s:b}", "success", 1));
-	return st;
+	struct delete_arg a = {c, ""};
+	enum qstatus st = store_run(c->app->store, delete_fn, &a, &c->err);
+	if (st != Q_OK)
+		return st;
+	if (a.orphan[0])
+		blob_remove(c->app->conf->datadir, a.orphan);
+	qresp_json_new(c->resp, 200, json_pack("{s:b}", "success", 1));
+	return Q_OK;
 }
 
 /* ---- list -------------------------------------------------------------- */

@@ -5,6 +5,8 @@
 #include "store.h"
 #include "util.h"
 
+#define BLOB_HEX 65
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +28,16 @@ static void set_content_fields(json_t *rec, const struct doc_input *in)
 {
 	json_object_set_new(rec, "content_length", json_integer((json_int_t)in->content_len));
 	json_object_set_new(rec, "word_count",
-			    json_integer((json_int_t)count_words(in->content, in->content_len)));
+			    json_integer(in->content ? (json_int_t)count_words(in->content,
+									       in->content_len) : 0));
 	json_object_set_new(rec, "indexing_status", json_string("waiting"));
 	json_object_set_new(rec, "error", json_null());
 	json_object_set_new(rec, "completed_us", json_null());
 }
+
+/* 1 when some document in any knowledge base still uses blob. Blobs are
+ * shared across knowledge bases, so every index range is checked. */
+static int blob_referenced(struct stxn *t, const char *blob, char *id, struct qerr *err);
 
 enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_input *in,
 			char *id, json_t **out, struct qerr *err)
@@ -39,31 +46,67 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	enum qstatus st;
 	json_t *rec = NULL;
 
-	if ((st = account_default_kb(t, account, kb, err)) != Q_OK)
+	json_t *kbrec = NULL;
+	json_int_t position;
+
+	if (in->kb)
+		snprintf(kb, sizeof kb, "%s", in->kb);
+	else if ((st = account_default_kb(t, account, kb, err)) != Q_OK)
 		return st;
-	if (q_uuid_new(id) < 0)
-		return qerr_set(err, Q_EINTERNAL, NULL, "no random bytes");
+	/* Position: the knowledge base's counter (Dify's position, Oshara's id). */
+	if ((st = store_get(t, T_KBS, kb, &kbrec, STORE_RMW, err)) != Q_OK)
+		return st;
+	position = json_integer_value(json_object_get(kbrec, "next_position"));
+	if (position < 1)
+		position = 1;
+	json_object_set_new(kbrec, "next_position", json_integer(position + 1));
+	st = store_put(t, T_KBS, kb, kbrec, err);
+	if (st != Q_OK)
+		goto out;
+	if (q_uuid_new(id) < 0) {
+		st = qerr_set(err, Q_EINTERNAL, NULL, "no random bytes");
+		goto out;
+	}
 	json_int_t now = (json_int_t)q_now_us();
 	json_t *tags = in->tags ? json_incref(in->tags) : json_array();
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:O, s:s, s:b, s:b}", "id", id,
-			"account", account, "kb", kb, "title", in->title,
-			"tags", tags, "created_us", now,
-			"updated_us", now, "is_global", 0,
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:b, s:O, s:s, s:s, s:b, s:b,"
+			" s:i, s:O}",
+			"id", id, "account", account, "kb", kb, "title", in->title,
+			"tags", tags, "created_us", now, "updated_us", now, "position", position,
+			"is_global", 0,
 			"canonical_url", in->canonical_url ? in->canonical_url : json_null(),
 			"data_source_type", in->data_source_type ? in->data_source_type : "text",
-			"enabled", 1, "archived", 0);
-	if (!rec)
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			"created_from", in->created_from ? in->created_from : "api",
+			"enabled", 1, "archived", 0, "hit_count", 0,
+			"process_rule", json_object_get(kbrec, "process_rule") ?: json_null());
+	if (!rec) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (in->created_by)
+		json_object_set_new(rec, "created_by", json_string(in->created_by));
+	if (in->blob) {
+		json_object_set_new(rec, "blob", json_string(in->blob));
+		json_object_set_new(rec, "file_name", json_string(in->file_name ? in->file_name : ""));
+		json_object_set_new(rec, "mime", json_string(in->mime ? in->mime : ""));
+		json_object_set_new(rec, "file_type", json_string(in->file_type ? in->file_type : ""));
+		json_object_set_new(rec, "file_size", json_integer((json_int_t)in->file_size));
+	}
+	if (in->team_id)
+		json_object_set_new(rec, "team_id", json_string(in->team_id));
 	set_content_fields(rec, in);
+	doc_set_status(rec, "waiting");
 	if ((st = store_put(t, T_DOCS, id, rec, err)) != Q_OK)
 		goto out;
-	if ((st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len, err)) != Q_OK)
+	if (in->content &&
+	    (st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len, err)) != Q_OK)
 		goto out;
 	st = job_create(t, "ingest", account, id, job, err);
 out:
 	if (st == Q_OK && out)
 		*out = json_incref(rec);
 	json_decref(rec);
+	json_decref(kbrec);
 	return st;
 }
 
@@ -137,19 +180,87 @@ out:
 }
 
 enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
-			struct qerr *err)
+			char *orphan_blob, struct qerr *err)
 {
 	json_t *rec;
+	char blob[BLOB_HEX] = "", kb[37] = "", other[37];
 	enum qstatus st = doc_get(t, account, id, STORE_RMW, &rec, err);
 	if (st != Q_OK)
 		return st;
+	snprintf(blob, sizeof blob, "%s", json_string_value(json_object_get(rec, "blob")) ?: "");
+	snprintf(kb, sizeof kb, "%s", json_string_value(json_object_get(rec, "kb")) ?: "");
 	json_decref(rec);
-	if ((st = jobs_delete_for_doc(t, id, NULL, 0, err)) != Q_OK)
+	if (orphan_blob)
+		orphan_blob[0] = '\0';
+	if ((st = jobs_delete_for_doc(t, id, NULL, 0, err)) != Q_OK ||
+	    (st = chunks_delete_for_doc(t, id, err)) != Q_OK)
 		return st;
 	st = store_del(t, T_CONTENT, id, err);
 	if (st != Q_OK && st != Q_ENOTFOUND)
 		return st;
-	return store_del(t, T_DOCS, id, err);
+	if ((st = store_del(t, T_DOCS, id, err)) != Q_OK)
+		return st;
+	if (blob[0] && orphan_blob && !blob_referenced(t, blob, other, err))
+		snprintf(orphan_blob, BLOB_HEX, "%s", blob);
+	return Q_OK;
+}
+
+enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
+			   struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	store_key_init(&k);
+	store_key_str(&k, blob);
+	store_key_str(&k, kb);
+	enum qstatus st = store_scan(t, I_DOCS_BY_BLOB, &k, 0, 1, store_collect, &ids, err);
+	if (st == Q_OK && ids.n == 0)
+		st = qerr_set(err, Q_ENOTFOUND, NULL, "no document with that content");
+	if (st == Q_OK)
+		snprintf(id, 37, "%s", ids.ids[0]);
+	store_ids_free(&ids);
+	return st;
+}
+
+static int blob_referenced(struct stxn *t, const char *blob, char *id, struct qerr *err)
+{
+	struct store_key k;
+	size_t n = 1;
+	store_key_init(&k);
+	store_key_str(&k, blob);
+	if (store_count(t, I_DOCS_BY_BLOB, &k, &n, err) != Q_OK)
+		return 1;   /* when in doubt, keep the file */
+	return n > 0;
+}
+
+const char *doc_status_chataid(json_t *doc)
+{
+	const char *s = json_string_value(json_object_get(doc, "indexing_status")) ?: "waiting";
+	if (!strcmp(s, "completed"))
+		return "trained";
+	if (!strcmp(s, "error") || !strcmp(s, "paused"))
+		return s;
+	if (!strcmp(s, "waiting"))
+		return "pending";
+	return "training";
+}
+
+const char *doc_status_oshara(json_t *doc)
+{
+	const char *s = json_string_value(json_object_get(doc, "indexing_status")) ?: "waiting";
+	if (!strcmp(s, "completed"))
+		return "PROCESSED";
+	if (!strcmp(s, "error"))
+		return "FAILED";
+	return "PENDING";
+}
+
+void doc_set_status(json_t *doc, const char *status)
+{
+	char key[32];
+	json_object_set_new(doc, "indexing_status", json_string(status));
+	snprintf(key, sizeof key, "%s_us", status);
+	json_object_set_new(doc, key, json_integer((json_int_t)q_now_us()));
 }
 
 struct list_ctx {

@@ -18,7 +18,17 @@ struct doc_input {
 	size_t content_len;
 	json_t *tags;               /* borrowed array of strings, or NULL */
 	json_t *canonical_url;      /* borrowed string or null, or NULL = not given */
-	const char *data_source_type;  /* "text" by default */
+	const char *data_source_type;  /* "text" by default; "upload_file" for files */
+	/* Uploads (NULL for text documents). */
+	const char *kb;             /* knowledge base id; NULL = the account's default */
+	const char *file_name;      /* client's file name, already sanitised */
+	const char *mime;           /* sniffed MIME type */
+	const char *file_type;      /* "pdf", "docx", ... */
+	const char *blob;           /* hex SHA-256 of the stored original */
+	unsigned long long file_size;
+	const char *team_id;        /* ChatAid teamId */
+	const char *created_by;     /* key id of the creator */
+	const char *created_from;   /* "api" by default */
 };
 
 /* Create a document for account in its default knowledge base, store its
@@ -34,9 +44,22 @@ enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsign
  * supersedes pending ingest jobs and queues a new one. *out is new. */
 enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 			const struct doc_input *in, json_t **out, struct qerr *err);
-/* Delete the document, its content and its jobs. */
+/* Delete the document, its content, chunks and jobs. When it referenced a
+ * blob no other document uses, its hash goes to orphan_blob (>= 65 bytes,
+ * may be NULL) for the caller to remove after the commit. */
 enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
-			struct qerr *err);
+			char *orphan_blob, struct qerr *err);
+/* Id of a document in kb holding the blob, or Q_ENOTFOUND. */
+enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
+			   struct qerr *err);
+
+/* One state machine, several views (docs/data-model.md). The truth is
+ * Dify's indexing_status: waiting, parsing, cleaning, splitting, indexing,
+ * completed, error, paused. */
+const char *doc_status_chataid(json_t *doc);   /* pending, training, trained, error, paused */
+const char *doc_status_oshara(json_t *doc);    /* PENDING, PROCESSED, FAILED */
+/* Set indexing_status and stamp "<status>_us" with now. */
+void doc_set_status(json_t *doc, const char *status);
 /* The stored content; *out is new (free). */
 enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,
 			 struct qerr *err);
@@ -44,6 +67,17 @@ enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len
 typedef int (*doc_list_cb)(json_t *doc, void *arg);
 enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t limit,
 		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err);
+
+/* Chunks (chunks.c): records {document_id, position, text, tokens, words,
+ * page, section, start, end, enabled, hit_count}. */
+/* Store rec (borrowed) as chunk position of doc_id. */
+enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
+		       struct qerr *err);
+enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
+/* Chunks of doc_id in position order; cb gets each record (borrowed). */
+enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
+			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,
+			 struct qerr *err);
 
 /* Jobs (jobs.c). */
 /* Create a job of kind "ingest" or "embed" for document id. */
@@ -69,6 +103,9 @@ enum qstatus account_default_kb(struct stxn *t, const char *account, char *kb,
 /* Create a knowledge base; Q_ECONFLICT when the slug exists in the account. */
 enum qstatus kb_create(struct stxn *t, const char *account, const char *slug,
 		       const char *name, char *id, struct qerr *err);
+/* Id of account's knowledge base slug into id, or Q_ENOTFOUND. */
+enum qstatus kb_find(struct stxn *t, const char *account, const char *slug, char *id,
+		     struct qerr *err);
 /* 1 when slug is 1-64 of [a-z0-9-_], starting with a letter or digit. */
 int kb_slug_valid(const char *slug);
 

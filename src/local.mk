@@ -13,8 +13,10 @@ src_libquire_la_SOURCES = \
 	src/auth.c src/auth.h \
 	src/router.c src/app.c src/app.h src/errors.c \
 	src/routes.c src/api.h \
-	src/api_health.c src/api_documents.c \
-	src/docs.c src/docs.h src/jobs.c src/accounts.c \
+	src/api_health.c src/api_documents.c src/api_util.c \
+	src/api_sources.c src/api_dify.c src/api_kb.c \
+	src/docs.c src/docs.h src/jobs.c src/accounts.c src/chunks.c \
+	src/blob.c src/blob.h \
 	src/worker.c src/worker.h \
 	src/supervisor.c src/supervisor.h \
 	src/admin.c src/admin.h

@@ -11,5 +11,12 @@ const struct route quire_routes[] = {
 	{"GET", "/api/v1/documents/:id", api_documents_get, FAM_NATIVE, SCOPE_READ},
 	{"PUT", "/api/v1/documents/:id", api_documents_update, FAM_NATIVE, SCOPE_WRITE},
 	{"DELETE", "/api/v1/documents/:id", api_documents_delete, FAM_NATIVE, SCOPE_WRITE},
+	{"GET", "/external/sources/custom", api_sources_list, FAM_CUSTOM, SCOPE_READ},
+	{"DELETE", "/external/sources/custom", api_sources_delete_many, FAM_CUSTOM, SCOPE_WRITE},
+	{"GET", "/external/sources/custom/:id", api_sources_get, FAM_CUSTOM, SCOPE_READ},
+	{"DELETE", "/external/sources/custom/:id", api_sources_delete, FAM_CUSTOM, SCOPE_WRITE},
+	{"GET", "/api/knowledge-base/:slug/documents", api_kb_documents_list, FAM_SLUG, SCOPE_READ},
+	{"GET", "/v1/datasets/:dataset_id/documents/:document_id", api_dify_document_get, FAM_DIFY,
+	 SCOPE_READ},
 	{NULL, NULL, NULL, FAM_NATIVE, 0},
 };

@@ -41,6 +41,7 @@ static const struct {
 	[T_CONTENT] = {"content.db", 65536},  /* text bodies; large ones overflow */
 	[T_JOBS] = {"jobs.db", 4096},         /* ~300-byte records */
 	[T_IDEMPOTENCY] = {"idempotency.db", 4096},
+	[T_CHUNKS] = {"chunks.db", 16384},    /* ~2-3 KiB records stay on-page */
 };
 
 static void key_str_field(json_t *rec, const char *f, struct store_key *k)
@@ -83,6 +84,18 @@ static void ix_job_status(json_t *r, struct store_key *k)
 	key_u64_field(r, "created_us", k);
 }
 
+static void ix_chunk_doc(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "document_id", k);
+	key_u64_field(r, "position", k);
+}
+
+static void ix_doc_blob(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "blob", k);
+	key_str_field(r, "kb", k);
+}
+
 static const struct {
 	const char *file;
 	enum store_table table;
@@ -94,6 +107,8 @@ static const struct {
 	[I_DOCS_BY_ACCOUNT] = {"ix_docs_account.db", T_DOCS, ix_by_account_created},
 	[I_JOBS_BY_DOC] = {"ix_jobs_doc.db", T_JOBS, ix_job_doc},
 	[I_JOBS_BY_STATUS] = {"ix_jobs_status.db", T_JOBS, ix_job_status},
+	[I_CHUNKS_BY_DOC] = {"ix_chunks_doc.db", T_CHUNKS, ix_chunk_doc},
+	[I_DOCS_BY_BLOB] = {"ix_docs_blob.db", T_DOCS, ix_doc_blob},
 };
 
 static const char db_config[] =

@@ -34,6 +34,7 @@ enum store_table {
 	T_CONTENT,    /* document id -> raw text (not JSON) */
 	T_JOBS,       /* job id -> {id, kind, document_id, status, ...} */
 	T_IDEMPOTENCY,/* account + Idempotency-Key -> {document_id} */
+	T_CHUNKS,     /* document id ":" position -> chunk record */
 	T_TABLE_MAX
 };
 
@@ -44,6 +45,8 @@ enum store_index {
 	I_DOCS_BY_ACCOUNT,   /* account id, created (oldest first) */
 	I_JOBS_BY_DOC,       /* document id, created */
 	I_JOBS_BY_STATUS,    /* kind, status, created */
+	I_CHUNKS_BY_DOC,     /* document id, position */
+	I_DOCS_BY_BLOB,      /* blob SHA-256 ("" for text), knowledge base */
 	I_INDEX_MAX
 };
 

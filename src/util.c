@@ -105,6 +105,65 @@ void q_iso8601(int64_t us, char *out, size_t outlen)
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int digits(const char **s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (**s < '0' || **s > '9')
+			return -1;
+		v = v * 10 + (*(*s)++ - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int q_parse_iso8601(const char *s, int64_t *us)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	long frac_us = 0, off = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' ||
+	    digits(&s, 2, &d))
+		return -1;
+	if (*s == 'T' || *s == ' ') {
+		s++;
+		if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
+			return -1;
+		if (*s == ':' && (s++, digits(&s, 2, &sec)))
+			return -1;
+		if (*s == '.' || *s == ',') {
+			long scale = 100000;
+			for (s++; *s >= '0' && *s <= '9'; s++, scale /= 10)
+				frac_us += scale > 0 ? (*s - '0') * scale : 0;
+		}
+		if (*s == 'Z') {
+			s++;
+		} else if (*s == '+' || *s == '-') {
+			int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
+			if (digits(&s, 2, &oh))
+				return -1;
+			if (*s == ':')
+				s++;
+			if (*s && digits(&s, 2, &om))
+				return -1;
+			off = sign * (oh * 3600L + om * 60L);
+		}
+	}
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	*us = ((int64_t)t - off) * 1000000 + frac_us;
+	return 0;
+}
+
 int q_random(void *p, size_t n)
 {
 	unsigned char *c = p;

@@ -30,6 +30,11 @@ int64_t q_mono_ms(void);
 /* ISO 8601 UTC with seconds, "2025-11-20T10:00:00Z"; out >= 21 bytes. */
 void q_iso8601(int64_t us, char *out, size_t outlen);
 
+/* Parse ISO 8601 "2025-11-20", "2025-11-20T10:00:00", with optional
+ * fraction and "Z" or "+hh:mm" offset, into microseconds since the epoch
+ * (UTC when no offset). 0 or -1. */
+int q_parse_iso8601(const char *s, int64_t *us);
+
 /* Cryptographic random bytes (getrandom). 0 or -1. */
 int q_random(void *p, size_t n);
 

@@ -1,0 +1,62 @@
+/* chunks.c: a document's chunks (Dify: segments), keyed "<doc id>:<position>". */
+#include "config.h"
+#include "docs.h"
+#include "store.h"
+
+#include <stdio.h>
+
+static void chunk_key(const char *doc_id, unsigned position, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%08u", doc_id, position);
+}
+
+enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
+		       struct qerr *err)
+{
+	char key[64];
+	chunk_key(doc_id, position, key, sizeof key);
+	json_object_set_new(rec, "document_id", json_string(doc_id));
+	json_object_set_new(rec, "position", json_integer(position));
+	return store_put(t, T_CHUNKS, key, rec, err);
+}
+
+enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	store_key_init(&k);
+	store_key_str(&k, doc_id);
+	enum qstatus st = store_scan(t, I_CHUNKS_BY_DOC, &k, 0, 0, store_collect, &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < ids.n; i++)
+		st = store_del(t, T_CHUNKS, ids.ids[i], err);
+	store_ids_free(&ids);
+	return st;
+}
+
+enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
+			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,
+			 struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	store_key_init(&k);
+	store_key_str(&k, doc_id);
+	enum qstatus st = store_count(t, I_CHUNKS_BY_DOC, &k, total, err);
+	if (st == Q_OK)
+		st = store_scan(t, I_CHUNKS_BY_DOC, &k, offset, limit, store_collect, &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < ids.n; i++) {
+		json_t *rec;
+		if ((st = store_get(t, T_CHUNKS, ids.ids[i], &rec, 0, err)) != Q_OK)
+			break;
+		int stop = cb(rec, arg);
+		json_decref(rec);
+		if (stop)
+			break;
+	}
+	store_ids_free(&ids);
+	return st;
+}
