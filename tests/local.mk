@@ -11,3 +11,4 @@ include tests/unit/local.mk
 include tests/api/local.mk
 include tests/extract/local.mk
 include tests/bench/local.mk
+include tests/bench/lead.mk

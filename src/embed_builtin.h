@@ -1,0 +1,36 @@
+/* embed_builtin.h: the builtin embedding model "quire-hash-512": local,
+ * deterministic, no network. A chunk becomes a 512-dimension vector of
+ * signed hashed features:
+ *   - Snowball stems of the words that are not stop words (weight 1),
+ *   - pairs of consecutive stems (weight 0.5),
+ *   - character trigrams of each word with boundary marks (weight 0.25),
+ * each weighted sublinearly by its count in the chunk (1 + ln tf), summed
+ * into dimension hash % 512 with a hash-derived sign, then L2-normalised.
+ * There is no corpus IDF, so a vector never changes as the collection
+ * grows; BM25 covers the collection statistics in hybrid search. Vectors are
+ * stored quantised to int8 with one float scale. See docs/embedding.md. */
+#ifndef QUIRE_EMBED_BUILTIN_H
+#define QUIRE_EMBED_BUILTIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "text.h"
+
+#define EMBED_BUILTIN_MODEL "quire-hash-512"
+#define EMBED_BUILTIN_DIMS 512
+
+struct embed_builtin;
+
+/* New embedder for texts in lang; release with embed_builtin_free. */
+struct embed_builtin *embed_builtin_new(enum text_lang lang);
+void embed_builtin_free(struct embed_builtin *e);
+/* Embed text (n bytes) into out[EMBED_BUILTIN_DIMS], L2-normalised (all
+ * zeros for a text without words). */
+void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out);
+
+/* int8 quantisation: q[i] = round(v[i] / scale), scale = max|v| / 127. */
+void embed_quantize(const float *v, size_t dims, int8_t *q, float *scale);
+/* Dot product of two int8 vectors (the caller multiplies the scales). */
+int32_t embed_dot_i8(const int8_t *a, const int8_t *b, size_t dims);
+
+#endif

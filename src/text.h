@@ -1,0 +1,40 @@
+/* text.h: the text analysis shared by indexing and the builtin embedder:
+ * a UTF-8 tokenizer with case folding, stop words and language detection
+ * over a few European languages, and Snowball stemming (libstemmer) with a
+ * cache, since stemming is the cost that dominates embedding speed. */
+#ifndef QUIRE_TEXT_H
+#define QUIRE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TEXT_TOKEN_MAX 64
+
+enum text_lang { LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_IT, LANG_PT, LANG_NL, LANG_MAX };
+
+/* Calls cb for each token of s (n bytes): lowercased (ASCII and Latin-1
+ * letters), at most TEXT_TOKEN_MAX - 1 bytes (longer words are cut), each
+ * CJK ideograph or kana its own token. Stops when cb returns non-zero. */
+typedef int (*text_token_cb)(const char *tok, size_t len, void *arg);
+void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
+
+/* The most likely language of s from stop-word counts (LANG_EN when none). */
+enum text_lang text_detect(const char *s, size_t n);
+/* "English", "German", ... (Dify's doc_language) and the Snowball name. */
+const char *text_lang_name(enum text_lang lang);
+const char *text_lang_snowball(enum text_lang lang);
+/* 1 when tok is a stop word of lang. */
+int text_is_stop(enum text_lang lang, const char *tok, size_t len);
+
+/* A stemmer for one language with a cache of recent words; not shared
+ * between threads. New; release with text_stemmer_free. */
+struct text_stemmer;
+struct text_stemmer *text_stemmer_new(enum text_lang lang);
+void text_stemmer_free(struct text_stemmer *st);
+/* Stem of tok (borrowed, valid until the next call); *out_len its length. */
+const char *text_stem(struct text_stemmer *st, const char *tok, size_t len, size_t *out_len);
+
+/* 64-bit hash of bytes with a seed (fast, well mixed). */
+uint64_t text_hash(const void *p, size_t n, uint64_t seed);
+
+#endif
