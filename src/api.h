@@ -17,6 +17,9 @@ json_t *api_unix_time(json_t *rec, const char *field);
 const char *api_str(json_t *rec, const char *field);
 
 enum qstatus api_health(struct qctx *c);
+enum qstatus api_embeddings_status(struct qctx *c);
+enum qstatus api_embeddings_jobs(struct qctx *c);
+enum qstatus api_embeddings_retry(struct qctx *c);
 enum qstatus api_sources_list(struct qctx *c);
 enum qstatus api_sources_get(struct qctx *c);
 enum qstatus api_sources_delete(struct qctx *c);

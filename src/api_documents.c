@@ -167,6 +167,8 @@ enum qstatus api_documents_create(struct qctx *c)
 		goto out;
 	qresp_json_new(c->resp, a.replayed ? 200 : 201,
 		       json_pack("{s:o}", "document", native_doc(a.doc, NULL, 0)));
+	if (!a.replayed)
+		qresp_after_ingest(c->resp, api_str(a.doc, "id"));
 out:
 	json_decref(a.doc);
 	json_decref(body);
@@ -249,6 +251,8 @@ enum qstatus api_documents_update(struct qctx *c)
 		goto out;
 	qresp_json_new(c->resp, 200, json_pack("{s:o}", "document",
 					       native_doc(a.doc, a.content, a.clen)));
+	if (a.in.content)
+		qresp_after_ingest(c->resp, api_str(a.doc, "id"));
 out:
 	json_decref(a.doc);
 	free(a.content);

@@ -36,12 +36,18 @@ void qconf_defaults(struct qconf *c)
 	c->max_body = 64u << 20;
 	c->max_json = 16u << 20;
 	c->max_json_depth = 32;
-	c->heartbeat_timeout = 60;
+	c->heartbeat_timeout = 120;
 	c->checkpoint_interval = 60;
 	c->retry_after = 2;
 	c->log_syslog = 0;
 	c->log_level = LOG_INFO;
 	c->list_limit_max = 1000;
+	snprintf(c->embed_backend, sizeof c->embed_backend, "builtin");
+	c->embed_batch = 64;
+	c->embed_max_attempts = 5;
+	c->embed_lease = 120;
+	c->ingest_max_attempts = 3;
+	c->ingest_lease = 300;
 }
 
 static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,
@@ -126,6 +132,28 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->retry_after, key, v, 1, 3600, err);
 	if (!strcmp(key, "list_limit_max"))
 		return set_int(&c->list_limit_max, key, v, 1, 100000, err);
+	if (!strcmp(key, "embed_backend")) {
+		if (strcmp(v, "builtin") && strcmp(v, "openai"))
+			return qerr_set(err, Q_EINVAL, key, "embed_backend must be builtin or openai");
+		snprintf(c->embed_backend, sizeof c->embed_backend, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "embed_model")) {
+		if (strlen(v) >= sizeof c->embed_model)
+			return qerr_set(err, Q_EINVAL, key, "embed_model is too long");
+		snprintf(c->embed_model, sizeof c->embed_model, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "embed_batch"))
+		return set_int(&c->embed_batch, key, v, 1, 2048, err);
+	if (!strcmp(key, "embed_max_attempts"))
+		return set_int(&c->embed_max_attempts, key, v, 1, 100, err);
+	if (!strcmp(key, "embed_lease"))
+		return set_int(&c->embed_lease, key, v, 1, 86400, err);
+	if (!strcmp(key, "ingest_max_attempts"))
+		return set_int(&c->ingest_max_attempts, key, v, 1, 100, err);
+	if (!strcmp(key, "ingest_lease"))
+		return set_int(&c->ingest_lease, key, v, 1, 86400, err);
 	if (!strcmp(key, "log")) {
 		if (!strcmp(v, "syslog"))
 			c->log_syslog = 1;

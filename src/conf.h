@@ -23,6 +23,13 @@ struct qconf {
 	int log_syslog;            /* 1: syslog, 0: stderr */
 	int log_level;             /* syslog level, default LOG_INFO */
 	int list_limit_max;        /* cap on ?limit= of list routes */
+	char embed_backend[16];    /* "builtin" (default) or "openai" */
+	char embed_model[128];     /* model name for the openai backend */
+	int embed_batch;           /* jobs claimed per batch */
+	int embed_max_attempts;    /* attempts before an embed job fails */
+	int embed_lease;           /* seconds before a claimed job returns to pending */
+	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
+	int ingest_lease;          /* seconds before another process takes an ingest job over */
 };
 
 /* Path of the configuration: $QUIRE_CONF, else the compiled-in default. */

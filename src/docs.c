@@ -313,3 +313,34 @@ enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t
 	store_ids_free(&ids);
 	return st;
 }
+
+enum qstatus doc_embed_progress(struct stxn *t, const char *doc_id, int done, int failed,
+				const char *error, struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = store_get(t, T_DOCS, doc_id, &rec, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	json_int_t total = json_integer_value(json_object_get(rec, "embed_total"));
+	json_int_t d = json_integer_value(json_object_get(rec, "embed_done")) + done;
+	json_int_t f = json_integer_value(json_object_get(rec, "embed_failed")) + failed;
+	if (f < 0)
+		f = 0;
+	json_object_set_new(rec, "embed_done", json_integer(d));
+	json_object_set_new(rec, "embed_failed", json_integer(f));
+	const char *status = json_string_value(json_object_get(rec, "indexing_status")) ?: "";
+	if (d >= total && strcmp(status, "completed")) {
+		doc_set_status(rec, "completed");
+		json_object_set_new(rec, "completed_us", json_integer((json_int_t)q_now_us()));
+		json_object_set_new(rec, "error", json_null());
+	} else if (d < total && f > 0 && d + f >= total) {
+		doc_set_status(rec, "error");
+		json_object_set_new(rec, "error", json_string(error ? error : "embedding failed"));
+	} else if (d + f < total && (!strcmp(status, "error") || !strcmp(status, "completed"))) {
+		doc_set_status(rec, "indexing");   /* a retry brought jobs back */
+		json_object_set_new(rec, "error", json_null());
+	}
+	st = store_put(t, T_DOCS, doc_id, rec, err);
+	json_decref(rec);
+	return st;
+}

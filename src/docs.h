@@ -79,10 +79,19 @@ enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size
 			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,
 			 struct qerr *err);
 
+/* Embedding progress of a document: add to its embed_done / embed_failed
+ * counters; the document completes when every chunk is embedded and is in
+ * error when the rest failed. Q_ENOTFOUND when the document is gone. */
+enum qstatus doc_embed_progress(struct stxn *t, const char *doc_id, int done, int failed,
+				const char *error, struct qerr *err);
+
 /* Jobs (jobs.c). */
 /* Create a job of kind "ingest" or "embed" for document id. */
 enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
 			const char *doc_id, char *job_id, struct qerr *err);
+/* Create the embed job of chunk position of a document. */
+enum qstatus job_create_chunk(struct stxn *t, const char *account, const char *doc_id,
+			      unsigned chunk, char *job_id, struct qerr *err);
 /* Delete every job of a document; with only_pending, only pending jobs of
  * the given kind (kind may be NULL for all kinds). */
 enum qstatus jobs_delete_for_doc(struct stxn *t, const char *doc_id, const char *kind,

@@ -271,3 +271,9 @@ int qresp_send(struct qresp *resp)
 		return -1;
 	return resp->flush ? resp->flush(resp->wctx) : 0;
 }
+
+void qresp_after_ingest(struct qresp *resp, const char *id)
+{
+	if (resp->ningest < (int)(sizeof resp->ingest / sizeof resp->ingest[0]))
+		snprintf(resp->ingest[resp->ningest++], sizeof resp->ingest[0], "%s", id);
+}

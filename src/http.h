@@ -33,7 +33,13 @@ struct qresp {
 	int (*flush)(void *ctx);
 	void *wctx;
 	int streaming;               /* headers already written */
+	/* Documents whose ingestion the worker runs after the response. */
+	char ingest[16][37];
+	int ningest;
 };
+
+/* Ask the worker to ingest document id once the response is sent. */
+void qresp_after_ingest(struct qresp *resp, const char *id);
 
 /* Fill method, path, query, content type and length from the CGI variables.
  * The route path is PATH_INFO when set (…/quire.fcgi/api/…), otherwise the

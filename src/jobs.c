@@ -9,6 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum qstatus job_create_chunk(struct stxn *t, const char *account, const char *doc_id,
+			      unsigned chunk, char *job_id, struct qerr *err)
+{
+	if (q_uuid_new(job_id) < 0)
+		return qerr_set(err, Q_EINTERNAL, NULL, "no random bytes");
+	json_int_t now = (json_int_t)q_now_us();
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:n, s:I, s:I, s:n}", "id",
+				job_id, "kind", "embed", "account", account, "document_id", doc_id,
+				"chunk", (int)chunk, "status", "pending", "attempts", 0, "error",
+				"created_us", now, "updated_us", now, "locked_at");
+	if (!rec)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	enum qstatus st = store_put(t, T_JOBS, job_id, rec, err);
+	json_decref(rec);
+	return st;
+}
+
 enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
 			const char *doc_id, char *job_id, struct qerr *err)
 {

@@ -14,10 +14,12 @@ src_libquire_la_SOURCES = \
 	src/router.c src/app.c src/app.h src/errors.c \
 	src/routes.c src/api.h \
 	src/api_health.c src/api_documents.c src/api_util.c \
-	src/api_sources.c src/api_dify.c src/api_kb.c \
+	src/api_sources.c src/api_dify.c src/api_kb.c src/api_embeddings.c \
 	src/docs.c src/docs.h src/jobs.c src/accounts.c src/chunks.c \
 	src/blob.c src/blob.h \
 	src/text.c src/text.h src/embed_builtin.c src/embed_builtin.h \
+	src/queue.c src/queue.h src/embedder.c src/embedder.h src/vectors.c \
+	src/ingest.c src/ingest.h src/split.c src/split.h \
 	src/worker.c src/worker.h \
 	src/supervisor.c src/supervisor.h \
 	src/admin.c src/admin.h
@@ -37,3 +39,7 @@ src_quire_fcgi_LDADD = $(QUIRE_LIBS)
 bin_PROGRAMS += src/quire-admin
 src_quire_admin_SOURCES = src/quire_admin.c
 src_quire_admin_LDADD = $(QUIRE_LIBS)
+
+bin_PROGRAMS += src/quire-embed
+src_quire_embed_SOURCES = src/quire_embed.c
+src_quire_embed_LDADD = $(QUIRE_LIBS)

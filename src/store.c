@@ -42,6 +42,7 @@ static const struct {
 	[T_JOBS] = {"jobs.db", 4096},         /* ~300-byte records */
 	[T_IDEMPOTENCY] = {"idempotency.db", 4096},
 	[T_CHUNKS] = {"chunks.db", 16384},    /* ~2-3 KiB records stay on-page */
+	[T_VECTORS] = {"vectors.db", 4096},   /* ~600-byte int8 vectors */
 };
 
 static void key_str_field(json_t *rec, const char *f, struct store_key *k)
@@ -96,6 +97,13 @@ static void ix_doc_blob(json_t *r, struct store_key *k)
 	key_str_field(r, "kb", k);
 }
 
+static void ix_job_account(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "account", k);
+	key_str_field(r, "kind", k);
+	key_u64_field(r, "created_us", k);
+}
+
 static const struct {
 	const char *file;
 	enum store_table table;
@@ -109,6 +117,7 @@ static const struct {
 	[I_JOBS_BY_STATUS] = {"ix_jobs_status.db", T_JOBS, ix_job_status},
 	[I_CHUNKS_BY_DOC] = {"ix_chunks_doc.db", T_CHUNKS, ix_chunk_doc},
 	[I_DOCS_BY_BLOB] = {"ix_docs_blob.db", T_DOCS, ix_doc_blob},
+	[I_JOBS_BY_ACCOUNT] = {"ix_jobs_account.db", T_JOBS, ix_job_account},
 };
 
 static const char db_config[] =

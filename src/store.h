@@ -35,6 +35,7 @@ enum store_table {
 	T_JOBS,       /* job id -> {id, kind, document_id, status, ...} */
 	T_IDEMPOTENCY,/* account + Idempotency-Key -> {document_id} */
 	T_CHUNKS,     /* document id ":" position -> chunk record */
+	T_VECTORS,    /* chunk key -> raw vector (vectors.c) */
 	T_TABLE_MAX
 };
 
@@ -47,6 +48,7 @@ enum store_index {
 	I_JOBS_BY_STATUS,    /* kind, status, created */
 	I_CHUNKS_BY_DOC,     /* document id, position */
 	I_DOCS_BY_BLOB,      /* blob SHA-256 ("" for text), knowledge base */
+	I_JOBS_BY_ACCOUNT,   /* account, kind, created */
 	I_INDEX_MAX
 };
 

@@ -35,7 +35,7 @@
 #define QUIRE_BINDIR "/usr/local/bin"
 #endif
 
-enum child_kind { C_NONE, C_WORKER, C_ADMIN };
+enum child_kind { C_NONE, C_WORKER, C_ADMIN, C_EMBED };
 
 struct child {
 	pid_t pid;
@@ -56,7 +56,7 @@ struct sup {
 	unsigned long recoveries;
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
 	int stopping;
-	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX];
+	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
 	char control_path[PATH_MAX];
 };
 
@@ -170,8 +170,33 @@ static int spawn_worker(struct sup *s, int slot)
 	return 0;
 }
 
+/* quire-embed --joined: the batch embedder, supervised like a worker. */
+static void spawn_embedder(struct sup *s)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind == C_EMBED)
+			return;
+	struct child *c = child_slot(s);
+	if (!c)
+		return;
+	pid_t pid = fork();
+	if (pid < 0) {
+		QLOG_ERR("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		char *argv[] = {(char *)"quire-embed", (char *)"--joined", NULL};
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		child_exec(s, s->embed_prog, argv);
+	}
+	*c = (struct child){pid, C_EMBED, -1, -1, q_mono_ms()};
+}
+
 static void spawn_workers(struct sup *s)
 {
+	spawn_embedder(s);
 	for (int slot = 0; slot < s->conf.workers && slot < HB_SLOTS; slot++) {
 		int running = 0;
 		for (int i = 0; i < MAX_CHILDREN; i++)
@@ -364,15 +389,23 @@ static void reap(struct sup *s)
 		enum child_kind kind = c->kind;
 		int slot = c->slot;
 		c->kind = C_NONE;
+		if (kind == C_EMBED && WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+			/* Misconfigured backend: it closed cleanly; do not respawn it. */
+			QLOG_ERR("quire-embed refused its configuration; embedding is stopped "
+				 "until the configuration is fixed and reloaded (SIGHUP)");
+			continue;
+		}
+		if (kind == C_EMBED)
+			clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 		if (!clean) {
 			char why[96];
+			const char *what = kind == C_WORKER ? "worker" : kind == C_EMBED ? "quire-embed"
+										: "admin task";
 			if (WIFSIGNALED(status))
-				snprintf(why, sizeof why, "%s %ld killed by signal %d",
-					 kind == C_WORKER ? "worker" : "admin task", (long)pid,
+				snprintf(why, sizeof why, "%s %ld killed by signal %d", what, (long)pid,
 					 WTERMSIG(status));
 			else
-				snprintf(why, sizeof why, "%s %ld exited with status %d",
-					 kind == C_WORKER ? "worker" : "admin task", (long)pid,
+				snprintf(why, sizeof why, "%s %ld exited with status %d", what, (long)pid,
 					 WEXITSTATUS(status));
 			if (s->stopping)
 				continue;
@@ -381,6 +414,8 @@ static void reap(struct sup *s)
 		}
 		if (kind == C_WORKER && !s->stopping && slot < s->conf.workers)
 			spawn_worker(s, slot);
+		if (kind == C_EMBED && !s->stopping)
+			spawn_embedder(s);
 	}
 }
 
@@ -463,7 +498,7 @@ static void reload(struct sup *s)
 	/* Workers finish their request and exit 0; spawn_worker replaces them
 	 * with the new settings, slots beyond the new count are not refilled. */
 	for (int i = 0; i < MAX_CHILDREN; i++)
-		if (s->kids[i].kind == C_WORKER)
+		if (s->kids[i].kind == C_WORKER || s->kids[i].kind == C_EMBED)
 			kill(s->kids[i].pid, SIGTERM);
 	spawn_workers(s);
 	QLOG_INFO("configuration reloaded: %d workers", s->conf.workers);
@@ -569,6 +604,7 @@ static int setup(struct sup *s, const struct sup_options *opt)
 		return -1;
 	spawn_find("quire.fcgi", QUIRE_LIBEXECDIR, s->fcgi_prog);
 	spawn_find("quire-admin", QUIRE_BINDIR, s->admin_prog);
+	spawn_find("quire-embed", QUIRE_BINDIR, s->embed_prog);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "worker.h"
 #include "log.h"
+#include "ingest.h"
 #include "store.h"
 
 #include <fcgiapp.h>
@@ -51,6 +52,19 @@ static int fcgi_flush(void *ctx)
 	return FCGX_FFlush(io->req->out) < 0 ? -1 : 0;
 }
 
+/* Ingestion requested by the handler, after the client has its answer. */
+static void after_response(struct app *app, struct qresp *resp, struct hb_slot *hb, int slot)
+{
+	struct qerr err;
+	for (int i = 0; i < resp->ningest; i++) {
+		hb_busy(hb, slot);
+		if (ingest_document(app->store, app->conf, resp->ingest[i], &err) != Q_OK)
+			QLOG_WARN("ingest %s: %s", resp->ingest[i], err.msg);
+		if (store_panicked(app->store))
+			return;
+	}
+}
+
 static const char *cgi_param(void *ctx, const char *name)
 {
 	return getenv(name);
@@ -83,6 +97,8 @@ int worker_serve_cgi(struct app *app)
 	app_handle(app, &r, &resp);
 	if (!resp.streaming)
 		qresp_send(&resp);
+	close(STDOUT_FILENO);   /* the client has its answer; ingestion follows */
+	after_response(app, &resp, NULL, -1);
 	qresp_free(&resp);
 	return 0;
 }
@@ -115,8 +131,10 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		app_handle(app, &r, &resp);
 		if (!resp.streaming)
 			qresp_send(&resp);
-		qresp_free(&resp);
 		FCGX_Finish_r(&req);
+		if (!store_panicked(app->store))
+			after_response(app, &resp, hb, slot);
+		qresp_free(&resp);
 		hb_idle(hb, slot);
 		if (store_panicked(app->store)) {
 			/* Answered 503 already; the supervisor recovers and restarts. */

@@ -1,0 +1,312 @@
+/* ingest.c: run ingest jobs: extract, clean, split, index, queue embeds. */
+#include "config.h"
+#include "ingest.h"
+#include "blob.h"
+#include "docs.h"
+#include "log.h"
+#include "queue.h"
+#include "split.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct job_ctx {
+	const struct qconf *conf;
+	char doc_id[37];
+	char job_id[STORE_ID_MAX];
+	json_t *doc;            /* copy of the document record at claim time */
+	char *content;          /* text documents */
+	size_t content_len;
+	int64_t locked_at;
+	int gave_up;            /* attempts exhausted */
+	int64_t stage_us[4];    /* cleaning, splitting, indexing start */
+	struct split_result chunks;
+	char error[256];
+};
+
+/* ---- claim ---------------------------------------------------------------- */
+
+static enum qstatus find_pending(struct stxn *t, const char *doc_id, char *job_id,
+				 struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	enum qstatus st;
+	job_id[0] = '\0';
+	store_key_init(&k);
+	store_key_str(&k, doc_id);
+	st = store_scan(t, I_JOBS_BY_DOC, &k, 0, 0, store_collect, &ids, err);
+	for (size_t i = 0; st == Q_OK && i < ids.n && !job_id[0]; i++) {
+		json_t *job;
+		if ((st = store_get(t, T_JOBS, ids.ids[i], &job, 0, err)) != Q_OK)
+			break;
+		if (!strcmp(json_string_value(json_object_get(job, "kind")) ?: "", "ingest") &&
+		    !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending"))
+			snprintf(job_id, STORE_ID_MAX, "%s", ids.ids[i]);
+		json_decref(job);
+	}
+	store_ids_free(&ids);
+	return st;
+}
+
+/* Mark the claimed job (already processing) as ours and the document as
+ * parsing; give up when attempts are exhausted. */
+static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *job, *doc;
+	enum qstatus st = store_get(t, T_JOBS, j->job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing")) {
+		json_decref(job);
+		return qerr_set(err, Q_ECONFLICT, NULL, "job taken by another process");
+	}
+	j->locked_at = json_integer_value(json_object_get(job, "locked_at"));
+	snprintf(j->doc_id, sizeof j->doc_id, "%s",
+		 json_string_value(json_object_get(job, "document_id")) ?: "");
+	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
+	json_decref(job);
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	j->gave_up = attempts > j->conf->ingest_max_attempts;
+	if (j->gave_up) {
+		int failed;
+		const char *msg = "parsing failed repeatedly (the parser crashed or timed out)";
+		doc_set_status(doc, "error");
+		json_object_set_new(doc, "error", json_string(msg));
+		st = queue_fail(t, j->job_id, msg, 0, 0, 0, &failed, err);
+	} else {
+		doc_set_status(doc, "parsing");
+		json_object_set_new(doc, "error", json_null());
+	}
+	if (st == Q_OK)
+		st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(j->doc);
+	j->doc = doc;
+	free(j->content);
+	j->content = NULL;
+	if (st == Q_OK && !j->gave_up && !json_object_get(doc, "blob")) {
+		st = doc_content(t, j->doc_id, &j->content, &j->content_len, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+		}
+	}
+	return st;
+}
+
+/* ---- finish --------------------------------------------------------------- */
+
+static enum qstatus job_still_mine(struct stxn *t, struct job_ctx *j, struct qerr *err)
+{
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, j->job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;   /* Q_ENOTFOUND: the document was deleted */
+	int mine = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") &&
+		   json_integer_value(json_object_get(job, "locked_at")) == j->locked_at;
+	json_decref(job);
+	return mine ? Q_OK : qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
+}
+
+static enum qstatus fail_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *doc;
+	int failed;
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	doc_set_status(doc, "error");
+	json_object_set_new(doc, "error", json_string(j->error));
+	st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(doc);
+	if (st == Q_OK)
+		st = queue_fail(t, j->job_id, j->error, 0, 0, 0, &failed, err);
+	return st;
+}
+
+static void stamp(json_t *doc, const char *status, int64_t us)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%s_us", status);
+	json_object_set_new(doc, key, json_integer((json_int_t)us));
+}
+
+static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
+	json_t *doc;
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
+	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
+		goto out;
+	size_t tokens = 0, words = 0, chars = 0;
+	for (size_t i = 0; i < j->chunks.n; i++) {
+		const struct split_chunk *c = &j->chunks.v[i];
+		char job[37];
+		json_t *rec = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:b, s:i}",
+					"text", c->text, "tokens", (int)c->tokens, "words", (int)c->words,
+					"page", (int)c->page, "section", c->section,
+					"start", (json_int_t)c->start, "end", (json_int_t)c->end,
+					"enabled", 1, "hit_count", 0);
+		if (!rec) {
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		st = chunk_put(t, j->doc_id, (unsigned)i, rec, err);
+		json_decref(rec);
+		if (st != Q_OK || (st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err)))
+			goto out;
+		tokens += c->tokens;
+		words += c->words;
+		chars += strlen(c->text);
+	}
+	stamp(doc, "cleaning", j->stage_us[0]);
+	stamp(doc, "splitting", j->stage_us[1]);
+	doc_set_status(doc, "indexing");
+	json_object_set_new(doc, "segment_count", json_integer((json_int_t)j->chunks.n));
+	json_object_set_new(doc, "tokens", json_integer((json_int_t)tokens));
+	json_object_set_new(doc, "word_count", json_integer((json_int_t)words));
+	json_object_set_new(doc, "char_count", json_integer((json_int_t)chars));
+	json_object_set_new(doc, "doc_language", json_string(text_lang_name(j->chunks.lang)));
+	json_object_set_new(doc, "embed_total", json_integer((json_int_t)j->chunks.n));
+	json_object_set_new(doc, "embed_done", json_integer(0));
+	json_object_set_new(doc, "embed_failed", json_integer(0));
+	if (j->chunks.n == 0) {
+		doc_set_status(doc, "completed");
+		json_object_set_new(doc, "completed_us", json_integer((json_int_t)q_now_us()));
+	}
+	if ((st = store_put(t, T_DOCS, j->doc_id, doc, err)) != Q_OK)
+		goto out;
+	st = queue_complete(t, j->job_id, err);
+out:
+	json_decref(doc);
+	return st;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+static void run_claimed(struct store *s, struct job_ctx *j)
+{
+	struct qerr err;
+	enum qstatus st = store_run(s, start_fn, j, &err);
+	if (st != Q_OK || j->gave_up)
+		return;
+	j->error[0] = '\0';
+	j->stage_us[0] = q_now_us();
+	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
+	if (blob) {
+		st = ingest_extract(j->conf, j->doc, &j->chunks, j->stage_us, j->error,
+				    sizeof j->error);
+	} else {
+		j->stage_us[1] = q_now_us();
+		st = split_text(j->content ? j->content : "", j->content_len,
+				json_object_get(j->doc, "process_rule"), &j->chunks, j->error,
+				sizeof j->error);
+	}
+	if (st != Q_OK) {
+		if (!j->error[0])
+			snprintf(j->error, sizeof j->error, "%s", q_status_code(st));
+		st = store_run(s, fail_fn, j, &err);
+	} else {
+		st = store_run(s, index_fn, j, &err);
+		if (st == Q_OK)
+			queue_wake(j->conf->datadir);
+	}
+	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+		QLOG_WARN("ingest of %s: %s", j->doc_id, err.msg);
+}
+
+static void job_ctx_free(struct job_ctx *j)
+{
+	json_decref(j->doc);
+	free(j->content);
+	split_result_free(&j->chunks);
+	memset(j, 0, sizeof *j);
+}
+
+struct claim_one {
+	const char *doc_id;
+	char job_id[STORE_ID_MAX];
+};
+
+static enum qstatus claim_doc_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct claim_one *c = arg;
+	enum qstatus st = find_pending(t, c->doc_id, c->job_id, err);
+	if (st != Q_OK || !c->job_id[0])
+		return st;
+	json_t *job;
+	if ((st = store_get(t, T_JOBS, c->job_id, &job, STORE_RMW, err)) != Q_OK)
+		return st;
+	json_object_set_new(job, "status", json_string("processing"));
+	json_object_set_new(job, "locked_at", json_integer((json_int_t)q_now_us()));
+	json_object_set_new(job, "updated_us", json_integer((json_int_t)q_now_us()));
+	json_object_set_new(job, "attempts",
+			    json_integer(json_integer_value(json_object_get(job, "attempts")) + 1));
+	st = store_put(t, T_JOBS, c->job_id, job, err);
+	json_decref(job);
+	return st;
+}
+
+enum qstatus ingest_document(struct store *s, const struct qconf *conf, const char *doc_id,
+			     struct qerr *err)
+{
+	struct claim_one c = {doc_id, ""};
+	enum qstatus st = store_run(s, claim_doc_fn, &c, err);
+	if (st != Q_OK || !c.job_id[0])
+		return st;
+	struct job_ctx j = {.conf = conf};
+	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
+	run_claimed(s, &j);
+	job_ctx_free(&j);
+	return Q_OK;
+}
+
+struct take_over {
+	const struct qconf *conf;
+	struct store_ids ids;
+	size_t expired;
+};
+
+static enum qstatus take_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct take_over *o = arg;
+	enum qstatus st = queue_expire(t, "ingest", (int64_t)o->conf->ingest_lease * 1000000,
+				       &o->expired, err);
+	o->ids.n = 0;
+	if (st == Q_OK)
+		st = queue_claim(t, "ingest", 4, &o->ids, err);
+	return st;
+}
+
+enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t *n,
+			      struct qerr *err)
+{
+	struct take_over o = {.conf = conf};
+	enum qstatus st = store_run(s, take_fn, &o, err);
+	*n = 0;
+	for (size_t i = 0; st == Q_OK && i < o.ids.n; i++) {
+		struct job_ctx j = {.conf = conf};
+		snprintf(j.job_id, sizeof j.job_id, "%s", o.ids.ids[i]);
+		run_claimed(s, &j);
+		job_ctx_free(&j);
+		(*n)++;
+	}
+	store_ids_free(&o.ids);
+	return st;
+}
