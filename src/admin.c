@@ -3,6 +3,8 @@
 #include "admin.h"
 #include "auth.h"
 #include "docs.h"
+#include "embedder.h"
+#include "queue.h"
 #include "store.h"
 #include "util.h"
 
@@ -27,6 +29,8 @@ void admin_usage(FILE *f)
 		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
 		"  verify                    check every database file and index\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
+		"  reembed                   queue every chunk whose vector is not of the\n"
+		"                            configured embedding model\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs.\n");
 }
@@ -427,6 +431,73 @@ static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE
 	return rc;
 }
 
+struct reembed {
+	struct stxn *t;
+	const char *model;
+	size_t queued, seen;
+	enum qstatus st;
+	struct qerr *err;
+};
+
+static int reembed_one(const char *key, void *arg)
+{
+	struct reembed *r = arg;
+	char model[200] = "", job[37];
+	int8_t *v = NULL;
+	unsigned dims;
+	float scale;
+	json_t *chunk;
+	r->seen++;
+	enum qstatus st = vector_get(r->t, key, model, sizeof model, &v, &dims, &scale, r->err);
+	free(v);
+	if (st == Q_OK && !strcmp(model, r->model))
+		return 0;
+	if ((r->st = store_get(r->t, T_CHUNKS, key, &chunk, 0, r->err)) != Q_OK)
+		return 1;
+	json_t *doc = NULL;
+	const char *doc_id = json_string_value(json_object_get(chunk, "document_id")) ?: "";
+	r->st = store_get(r->t, T_DOCS, doc_id, &doc, 0, r->err);
+	if (r->st == Q_OK)
+		r->st = job_create_chunk(r->t, json_string_value(json_object_get(doc, "account")) ?: "",
+					 doc_id, (unsigned)json_integer_value(json_object_get(chunk, "position")),
+					 job, r->err);
+	json_decref(doc);
+	json_decref(chunk);
+	if (r->st == Q_OK)
+		r->queued++;
+	return r->st != Q_OK;
+}
+
+static enum qstatus reembed_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct reembed *r = arg;
+	r->t = t;
+	r->queued = r->seen = 0;
+	r->st = Q_OK;
+	enum qstatus st = store_scan_table(t, T_CHUNKS, reembed_one, r, err);
+	return st == Q_OK ? r->st : st;
+}
+
+static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
+{
+	struct qerr err;
+	struct embed_backend *b = embed_backend_new(conf, &err);
+	if (!b) {
+		fprintf(errf, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	struct reembed r = {.model = b->model, .err = &err};
+	enum qstatus st = store_run(s, reembed_fn, &r, &err);
+	if (st == Q_OK)
+		fprintf(out, "reembed: %zu of %zu chunks queued for %s\n", r.queued, r.seen, b->model);
+	else
+		fprintf(errf, "quire-admin: %s\n", err.msg);
+	b->free(b);
+	if (st == Q_OK)
+		queue_wake(conf->datadir);
+	return st == Q_OK ? 0 : 1;
+}
+
 int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, char **argv,
 	      FILE *out, FILE *errf)
 {
@@ -455,6 +526,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_backup(s, positional(argc, argv, 1), out, errf);
 	if (!strcmp(a0, "verify"))
 		return cmd_verify(s, conf, out, errf);
+	if (!strcmp(a0, "reembed"))
+		return cmd_reembed(s, conf, out, errf);
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {
 			fprintf(errf, "quire-admin: %s\n", err.msg);

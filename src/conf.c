@@ -46,6 +46,12 @@ void qconf_defaults(struct qconf *c)
 	c->embed_batch = 64;
 	c->embed_max_attempts = 5;
 	c->embed_lease = 120;
+	snprintf(c->embed_base_url, sizeof c->embed_base_url, "https://api.openai.com/v1");
+	snprintf(c->embed_model, sizeof c->embed_model, "text-embedding-3-small");
+	c->embed_request_batch = 16;
+	c->embed_concurrency = 4;
+	c->embed_timeout = 30;
+	c->embed_max_input = 8000;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
 }
@@ -144,6 +150,29 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		snprintf(c->embed_model, sizeof c->embed_model, "%s", v);
 		return Q_OK;
 	}
+	if (!strcmp(key, "embed_base_url")) {
+		if (strlen(v) >= sizeof c->embed_base_url ||
+		    (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)))
+			return qerr_set(err, Q_EINVAL, key, "embed_base_url must be an http(s) URL");
+		snprintf(c->embed_base_url, sizeof c->embed_base_url, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "embed_api_key")) {
+		if (strlen(v) >= sizeof c->embed_api_key)
+			return qerr_set(err, Q_EINVAL, key, "embed_api_key is too long");
+		snprintf(c->embed_api_key, sizeof c->embed_api_key, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "embed_dimensions"))
+		return set_int(&c->embed_dimensions, key, v, 0, 16384, err);
+	if (!strcmp(key, "embed_request_batch"))
+		return set_int(&c->embed_request_batch, key, v, 1, 2048, err);
+	if (!strcmp(key, "embed_concurrency"))
+		return set_int(&c->embed_concurrency, key, v, 1, 64, err);
+	if (!strcmp(key, "embed_timeout"))
+		return set_int(&c->embed_timeout, key, v, 1, 3600, err);
+	if (!strcmp(key, "embed_max_input"))
+		return set_int(&c->embed_max_input, key, v, 16, 1 << 20, err);
 	if (!strcmp(key, "embed_batch"))
 		return set_int(&c->embed_batch, key, v, 1, 2048, err);
 	if (!strcmp(key, "embed_max_attempts"))

@@ -28,6 +28,13 @@ struct qconf {
 	int embed_batch;           /* jobs claimed per batch */
 	int embed_max_attempts;    /* attempts before an embed job fails */
 	int embed_lease;           /* seconds before a claimed job returns to pending */
+	char embed_base_url[512];  /* OpenAI-compatible base URL, ".../v1" */
+	char embed_api_key[256];   /* or $QUIRE_EMBED_API_KEY / $OPENAI_API_KEY */
+	int embed_dimensions;      /* requested dimensions, 0 = the model's own */
+	int embed_request_batch;   /* inputs per HTTP request */
+	int embed_concurrency;     /* requests in flight */
+	int embed_timeout;         /* seconds per request */
+	int embed_max_input;       /* characters per input; longer ones are cut */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
 };

@@ -48,11 +48,8 @@ static void builtin_free(struct embed_backend *b)
 
 struct embed_backend *embed_backend_new(const struct qconf *conf, struct qerr *err)
 {
-	if (strcmp(conf->embed_backend, "builtin")) {
-		qerr_set(err, Q_EINVAL, "embed_backend",
-			 "embedding backend '%s' is not available in this build", conf->embed_backend);
-		return NULL;
-	}
+	if (!strcmp(conf->embed_backend, "openai"))
+		return embed_openai_new(conf, (unsigned)conf->embed_dimensions, err);
 	struct builtin_backend *bb = calloc(1, sizeof *bb);
 	if (!bb) {
 		qerr_set(err, Q_ENOMEM, NULL, "out of memory");

@@ -31,8 +31,13 @@ struct embed_backend {
 	void (*free)(struct embed_backend *b);
 };
 
-/* The backend named in conf (builtin unless configured). New. */
+/* The backend named in conf (builtin unless configured). New. NULL with
+ * Q_EBUSY when a remote model cannot be reached yet (try again later), or
+ * Q_EINVAL for a configuration that cannot work. */
 struct embed_backend *embed_backend_new(const struct qconf *conf, struct qerr *err);
+/* The openai backend (embed_openai.c); dims 0 = ask the model once. */
+struct embed_backend *embed_openai_new(const struct qconf *conf, unsigned dims,
+				       struct qerr *err);
 
 /* One step: return expired leases to pending, claim up to conf->embed_batch
  * jobs, embed, store, complete. *done counts the jobs handled (0 = queue

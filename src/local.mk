@@ -18,13 +18,13 @@ src_libquire_la_SOURCES = \
 	src/docs.c src/docs.h src/jobs.c src/accounts.c src/chunks.c \
 	src/blob.c src/blob.h \
 	src/text.c src/text.h src/embed_builtin.c src/embed_builtin.h \
-	src/queue.c src/queue.h src/embedder.c src/embedder.h src/vectors.c \
+	src/queue.c src/queue.h src/embedder.c src/embedder.h src/vectors.c src/embed_openai.c \
 	src/ingest.c src/ingest.h src/split.c src/split.h \
 	src/worker.c src/worker.h \
 	src/supervisor.c src/supervisor.h \
 	src/admin.c src/admin.h
-src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
-src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) -lm
+src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
+src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(CURL_LIBS) -lm
 
 QUIRE_LIBS = src/libquire.la
 

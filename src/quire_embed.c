@@ -76,11 +76,18 @@ static int open_wake(const char *datadir)
 static int run(struct store *s, const struct qconf *conf, int once)
 {
 	struct qerr err;
-	struct embed_backend *b = embed_backend_new(conf, &err);
+	struct embed_backend *b;
 	int tty = once && isatty(STDERR_FILENO), wake = -1, rc = 0;
-	if (!b) {
-		QLOG_ERR("%s", err.msg);
-		return 78;
+	while (!(b = embed_backend_new(conf, &err))) {
+		if (err.st != Q_EBUSY || once) {
+			QLOG_ERR("%s", err.msg);
+			return err.st == Q_EBUSY ? 1 : 78;
+		}
+		QLOG_WARN("%s; trying again in 5 s", err.msg);
+		for (int i = 0; i < 50 && !stop; i++)
+			usleep(100000);
+		if (stop)
+			return 0;
 	}
 	if (!once)
 		wake = open_wake(conf->datadir);
