@@ -258,7 +258,8 @@ enum qstatus qconf_load_default(struct qconf *c, struct qerr *err)
 {
 	qconf_defaults(c);
 	const char *path = qconf_path();
-	enum qstatus st = qconf_load(c, path, getenv("QUIRE_CONF") != NULL, err);
+	const char *env = getenv("QUIRE_CONF");
+	enum qstatus st = qconf_load(c, path, env && *env, err);
 	if (st != Q_OK)
 		return st;
 	const char *v;
