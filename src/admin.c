@@ -29,6 +29,8 @@ void admin_usage(FILE *f)
 		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
 		"  verify                    check every database file and index\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
+		"  check-embeddings          count chunks, vectors and embed jobs; fail when a\n"
+		"                            completed document lacks vectors\n"
 		"  reembed                   queue every chunk whose vector is not of the\n"
 		"                            configured embedding model\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
@@ -498,6 +500,101 @@ static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FIL
 	return st == Q_OK ? 0 : 1;
 }
 
+/* check-embeddings: the invariants of the embedding pipeline. */
+struct embcheck {
+	struct stxn *t;
+	const char *model;
+	size_t chunks, vectors, other_model, missing_job, docs, docs_completed, bad_docs;
+	size_t jobs[4];
+	enum qstatus st;
+	struct qerr *err;
+};
+
+static int check_chunk(const char *key, void *arg)
+{
+	struct embcheck *c = arg;
+	char model[200];
+	int8_t *v = NULL;
+	unsigned dims;
+	float scale;
+	c->chunks++;
+	enum qstatus st = vector_get(c->t, key, model, sizeof model, &v, &dims, &scale, c->err);
+	free(v);
+	if (st == Q_OK) {
+		if (!strcmp(model, c->model))
+			c->vectors++;
+		else
+			c->other_model++;
+	} else if (st != Q_ENOTFOUND) {
+		c->st = st;
+		return 1;
+	}
+	return 0;
+}
+
+static int check_doc(const char *id, void *arg)
+{
+	struct embcheck *c = arg;
+	json_t *doc;
+	if ((c->st = store_get(c->t, T_DOCS, id, &doc, 0, c->err)) != Q_OK)
+		return 1;
+	c->docs++;
+	const char *status = json_string_value(json_object_get(doc, "indexing_status")) ?: "";
+	json_int_t segs = json_integer_value(json_object_get(doc, "segment_count"));
+	json_int_t done = json_integer_value(json_object_get(doc, "embed_done"));
+	if (!strcmp(status, "completed")) {
+		c->docs_completed++;
+		if (done < segs) {
+			fprintf(stderr, "document %s is completed with %lld of %lld chunks embedded\n", id,
+				(long long)done, (long long)segs);
+			c->bad_docs++;
+		}
+	}
+	json_decref(doc);
+	return 0;
+}
+
+static enum qstatus embcheck_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	static const char *names[] = {"pending", "processing", "completed", "failed"};
+	struct embcheck *c = arg;
+	const char *model = c->model;
+	struct qerr *e = c->err;
+	memset(c, 0, sizeof *c);
+	c->t = t;
+	c->model = model;
+	c->err = e;
+	enum qstatus st = store_scan_table(t, T_CHUNKS, check_chunk, c, err);
+	if (st == Q_OK && c->st == Q_OK)
+		st = store_scan_table(t, T_DOCS, check_doc, c, err);
+	for (int i = 0; st == Q_OK && i < 4; i++)
+		st = jobs_count(t, "embed", names[i], &c->jobs[i], err);
+	return st == Q_OK ? c->st : st;
+}
+
+static int cmd_check_embeddings(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
+{
+	struct qerr err;
+	struct embed_backend *b = embed_backend_new(conf, &err);
+	if (!b) {
+		fprintf(errf, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	struct embcheck c = {.model = b->model, .err = &err};
+	enum qstatus st = store_run(s, embcheck_fn, &c, &err);
+	b->free(b);
+	if (st != Q_OK) {
+		fprintf(errf, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	fprintf(out, "chunks %zu\nvectors %zu\nvectors_other_model %zu\n"
+		"jobs_pending %zu\njobs_processing %zu\njobs_completed %zu\njobs_failed %zu\n"
+		"documents %zu\ndocuments_completed %zu\n",
+		c.chunks, c.vectors, c.other_model, c.jobs[0], c.jobs[1], c.jobs[2], c.jobs[3],
+		c.docs, c.docs_completed);
+	return c.bad_docs ? 1 : 0;
+}
+
 int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, char **argv,
 	      FILE *out, FILE *errf)
 {
@@ -526,6 +623,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_backup(s, positional(argc, argv, 1), out, errf);
 	if (!strcmp(a0, "verify"))
 		return cmd_verify(s, conf, out, errf);
+	if (!strcmp(a0, "check-embeddings"))
+		return cmd_check_embeddings(s, conf, out, errf);
 	if (!strcmp(a0, "reembed"))
 		return cmd_reembed(s, conf, out, errf);
 	if (!strcmp(a0, "checkpoint")) {

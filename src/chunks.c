@@ -29,8 +29,17 @@ enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qe
 	enum qstatus st = store_scan(t, I_CHUNKS_BY_DOC, &k, 0, 0, store_collect, &ids, err);
 	if (st == Q_OK && ids.oom)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; st == Q_OK && i < ids.n; i++)
+	for (size_t i = 0; st == Q_OK && i < ids.n; i++) {
 		st = store_del(t, T_CHUNKS, ids.ids[i], err);
+		if (st == Q_OK) {
+			/* Its vector goes with it (absent while not yet embedded). */
+			st = store_del(t, T_VECTORS, ids.ids[i], err);
+			if (st == Q_ENOTFOUND) {
+				qerr_clear(err);
+				st = Q_OK;
+			}
+		}
+	}
 	store_ids_free(&ids);
 	return st;
 }

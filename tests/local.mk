@@ -12,3 +12,4 @@ include tests/api/local.mk
 include tests/extract/local.mk
 include tests/bench/local.mk
 include tests/bench/lead.mk
+include tests/embed/embed.mk

@@ -4,7 +4,7 @@
 POST /v1/embeddings {"model", "input": [..]} -> {"data": [{"index", "embedding"}], ...}
 Embeddings are deterministic (hash of the text), DIMS floats.
 Failure modes, from a control file re-read on every request (JSON, may be
-absent): {"mode": "ok|429|500|malformed|timeout|wrongdims", "count": N}
+absent): {"mode": "ok|429|500|malformed|timeout|slow|wrongdims", "count": N}
 applies the mode to the next N requests (then "ok"); "every": K applies it
 to every K-th request instead. Requests are counted in STATE_DIR/count.
 usage: fake_openai.py PORT STATE_DIR [DIMS]
@@ -77,6 +77,8 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(200, b'{"data": [ {"embedding": [0.1, ')
         if mode == "timeout":
             time.sleep(5)
+        if mode == "slow":
+            time.sleep(0.05)
         inputs = body.get("input", [])
         if isinstance(inputs, str):
             inputs = [inputs]

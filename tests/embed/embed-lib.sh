@@ -1,0 +1,51 @@
+# tests/embed/embed-lib.sh: helpers for the embedding tests (source after lib.sh).
+
+# fake_start [DIMS]: the local OpenAI-protocol server on a free port; sets
+# FAKE_URL and FAKE_DIR (control.json, count) and points quire.conf at it.
+fake_start() {
+	FAKE_DIR="$T/fake"
+	mkdir -p "$FAKE_DIR"
+	FAKE_PORT=$(free_port)
+	python3 "$top_srcdir/tests/embed/fake_openai.py" "$FAKE_PORT" "$FAKE_DIR" "${1:-64}" \
+		>>"$T/logs/fake.log" 2>&1 &
+	PIDS="$PIDS $!"
+	FAKE_URL="http://127.0.0.1:$FAKE_PORT/v1"
+	wait_for 10 curl -s -o /dev/null -X POST -d '{}' "$FAKE_URL/embeddings" || bail "fake server did not start"
+	rm -f "$FAKE_DIR/count"
+	cat >>"$QUIRE_CONF" <<EOF2
+embed_backend = openai
+embed_base_url = $FAKE_URL
+embed_model = fake-embedding
+embed_dimensions = ${1:-64}
+EOF2
+}
+
+# fake_mode MODE [COUNT]: the next COUNT requests (all when omitted) answer MODE.
+fake_mode() {
+	if [ -n "${2:-}" ]; then
+		printf '{"mode": "%s", "count": %s}\n' "$1" "$2" >"$FAKE_DIR/control.json"
+	else
+		printf '{"mode": "%s"}\n' "$1" >"$FAKE_DIR/control.json"
+	fi
+}
+
+fake_requests() { cat "$FAKE_DIR/count" 2>/dev/null || echo 0; }
+
+# long_text N: N paragraphs of ~60 words (several chunks).
+long_text() {
+	python3 -c 'import json,sys; n=int(sys.argv[1]); print(json.dumps("\n\n".join("Paragraph %d talks about retrieval, vectors and citations. " % i * 6 for i in range(n))))' "$1"
+}
+
+# create_doc TITLE N_PARAGRAPHS: create a text document by CGI; prints its id.
+create_doc() {
+	cgi POST /api/v1/documents "{\"title\": \"$1\", \"content\": $(long_text "$2")}"
+	json "$CGI_BODY" 'j["document"]["id"]'
+}
+
+# status_of ID: the embedding status JSON of a document (CGI).
+status_of() {
+	cgi GET "/api/v1/documents/$1/embeddings/status"
+	printf '%s' "$CGI_BODY"
+}
+
+check_embeddings() { admin check-embeddings; }
