@@ -78,7 +78,7 @@ class H(http.server.BaseHTTPRequestHandler):
         if mode == "timeout":
             time.sleep(5)
         if mode == "slow":
-            time.sleep(0.05)
+            time.sleep(0.25)
         inputs = body.get("input", [])
         if isinstance(inputs, str):
             inputs = [inputs]
