@@ -13,3 +13,4 @@ bench-lib: tests/bench/bench_embed$(EXEEXT) tests/bench/bench_list$(EXEEXT)
 	tests/bench/bench_embed$(EXEEXT)
 	tests/bench/bench_list$(EXEEXT)
 .PHONY: bench-lib
+EXTRA_DIST += tests/bench/embed-pipeline.sh
