@@ -25,6 +25,7 @@ enum qstatus api_sources_get(struct qctx *c);
 enum qstatus api_sources_delete(struct qctx *c);
 enum qstatus api_sources_delete_many(struct qctx *c);
 enum qstatus api_dify_document_get(struct qctx *c);
+enum qstatus api_dify_retrieve(struct qctx *c);
 enum qstatus api_kb_documents_list(struct qctx *c);
 /* Oshara's document object (new). */
 json_t *api_kb_document(json_t *rec, const char *base);

@@ -1,7 +1,9 @@
 /* chunks.c: a document's chunks (Dify: segments), keyed "<doc id>:<position>". */
 #include "config.h"
 #include "docs.h"
+#include "lexical.h"
 #include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 
@@ -15,9 +17,18 @@ enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, js
 {
 	char key[64];
 	chunk_key(doc_id, position, key, sizeof key);
+	char id[37];
 	json_object_set_new(rec, "document_id", json_string(doc_id));
 	json_object_set_new(rec, "position", json_integer(position));
-	return store_put(t, T_CHUNKS, key, rec, err);
+	if (!json_object_get(rec, "id") && q_uuid_new(id) == 0)
+		json_object_set_new(rec, "id", json_string(id));   /* Dify's segment id */
+	if (!json_object_get(rec, "created_us"))
+		json_object_set_new(rec, "created_us", json_integer((json_int_t)q_now_us()));
+	enum qstatus st = store_put(t, T_CHUNKS, key, rec, err);
+	if (st != Q_OK)
+		return st;
+	return lexical_add(t, key, json_string_value(json_object_get(rec, "text")) ?: "",
+			   (enum text_lang)json_integer_value(json_object_get(rec, "lang")), err);
 }
 
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err)
@@ -30,7 +41,15 @@ enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qe
 	if (st == Q_OK && ids.oom)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; st == Q_OK && i < ids.n; i++) {
-		st = store_del(t, T_CHUNKS, ids.ids[i], err);
+		json_t *rec;
+		if ((st = store_get(t, T_CHUNKS, ids.ids[i], &rec, STORE_RMW, err)) != Q_OK)
+			break;
+		/* Its postings: the same analysis as when it was indexed. */
+		st = lexical_remove(t, ids.ids[i], json_string_value(json_object_get(rec, "text")) ?: "",
+				    (enum text_lang)json_integer_value(json_object_get(rec, "lang")), err);
+		json_decref(rec);
+		if (st == Q_OK)
+			st = store_del(t, T_CHUNKS, ids.ids[i], err);
 		if (st == Q_OK) {
 			/* Its vector goes with it (absent while not yet embedded). */
 			st = store_del(t, T_VECTORS, ids.ids[i], err);

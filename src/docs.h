@@ -69,8 +69,9 @@ enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t
 		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err);
 
 /* Chunks (chunks.c): records {document_id, position, text, tokens, words,
- * page, section, start, end, enabled, hit_count}. */
-/* Store rec (borrowed) as chunk position of doc_id. */
+ * page, section, start, end, lang, enabled, hit_count}. */
+/* Store rec (borrowed; must be new: not yet stored) as chunk position of
+ * doc_id and index its text for BM25 in lang ("lang", enum text_lang). */
 enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 		       struct qerr *err);
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);

@@ -10,7 +10,10 @@
 #include "text.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,11 +161,11 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	for (size_t i = 0; i < j->chunks.n; i++) {
 		const struct split_chunk *c = &j->chunks.v[i];
 		char job[37];
-		json_t *rec = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:b, s:i}",
+		json_t *rec = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:b, s:i, s:i}",
 					"text", c->text, "tokens", (int)c->tokens, "words", (int)c->words,
 					"page", (int)c->page, "section", c->section,
 					"start", (json_int_t)c->start, "end", (json_int_t)c->end,
-					"enabled", 1, "hit_count", 0);
+					"enabled", 1, "hit_count", 0, "lang", (int)j->chunks.lang);
 		if (!rec) {
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 			goto out;
@@ -200,6 +203,24 @@ out:
 
 /* ---- run ------------------------------------------------------------------ */
 
+static int index_lock(const struct qconf *conf)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/index.lock", conf->datadir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void index_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* releases the flock */
+}
+
 static void run_claimed(struct store *s, struct job_ctx *j)
 {
 	struct qerr err;
@@ -223,7 +244,11 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 			snprintf(j->error, sizeof j->error, "%s", q_status_code(st));
 		st = store_run(s, fail_fn, j, &err);
 	} else {
+		/* Indexing writes many postings pages: one indexer at a time
+		 * across processes avoids deadlock storms between them. */
+		int lock = index_lock(j->conf);
 		st = store_run(s, index_fn, j, &err);
+		index_unlock(lock);
 		if (st == Q_OK)
 			queue_wake(j->conf->datadir);
 	}

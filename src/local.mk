@@ -8,18 +8,20 @@ src_libquire_la_SOURCES = \
 	src/store.c src/store.h \
 	src/datalock.c src/datalock.h \
 	src/heartbeat.c src/heartbeat.h \
+	src/fault.c src/fault.h \
 	src/spawn.c src/spawn.h \
 	src/http.c src/http.h \
 	src/auth.c src/auth.h \
 	src/router.c src/app.c src/app.h src/errors.c \
 	src/routes.c src/api.h \
 	src/api_health.c src/api_documents.c src/api_util.c \
-	src/api_sources.c src/api_dify.c src/api_kb.c src/api_embeddings.c \
+	src/api_sources.c src/api_dify.c src/api_kb.c src/api_embeddings.c src/api_retrieve.c \
 	src/docs.c src/docs.h src/jobs.c src/accounts.c src/chunks.c \
 	src/blob.c src/blob.h \
 	src/text.c src/text.h src/embed_builtin.c src/embed_builtin.h \
 	src/queue.c src/queue.h src/embedder.c src/embedder.h src/vectors.c src/embed_openai.c \
 	src/ingest.c src/ingest.h src/split.c src/split.h \
+	src/lexical.c src/lexical.h src/sniff.c src/sniff.h src/search.c src/search.h \
 	src/worker.c src/worker.h \
 	src/supervisor.c src/supervisor.h \
 	src/admin.c src/admin.h

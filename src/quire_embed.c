@@ -95,6 +95,13 @@ static int run(struct store *s, const struct qconf *conf, int once)
 		size_t done = 0, ingested = 0;
 		if (ingest_take_over(s, conf, &ingested, &err) != Q_OK ||
 		    embedder_step(s, conf, b, &done, &err) != Q_OK) {
+			if (err.st == Q_EBUSY && !store_panicked(s)) {
+				/* Contention with the workers: the leases keep the
+				 * claimed jobs safe; try again shortly. */
+				QLOG_DEBUG("%s", err.msg);
+				usleep(100000);
+				continue;
+			}
 			QLOG_ERR("%s", err.msg);
 			rc = store_panicked(s) ? 75 : 1;
 			break;

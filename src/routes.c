@@ -22,5 +22,6 @@ const struct route quire_routes[] = {
 	{"GET", "/api/knowledge-base/:slug/documents", api_kb_documents_list, FAM_SLUG, SCOPE_READ},
 	{"GET", "/v1/datasets/:dataset_id/documents/:document_id", api_dify_document_get, FAM_DIFY,
 	 SCOPE_READ},
+	{"POST", "/v1/datasets/:dataset_id/retrieve", api_dify_retrieve, FAM_DIFY, SCOPE_READ},
 	{NULL, NULL, NULL, FAM_NATIVE, 0},
 };

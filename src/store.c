@@ -43,6 +43,8 @@ static const struct {
 	[T_IDEMPOTENCY] = {"idempotency.db", 4096},
 	[T_CHUNKS] = {"chunks.db", 16384},    /* ~2-3 KiB records stay on-page */
 	[T_VECTORS] = {"vectors.db", 4096},   /* ~600-byte int8 vectors */
+	[T_POSTINGS] = {"postings.db", 4096}, /* small keys, 6-byte values */
+	[T_STATS] = {"stats.db", 4096},
 };
 
 static void key_str_field(json_t *rec, const char *f, struct store_key *k)
@@ -277,7 +279,8 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 		goto out;
 	}
 	for (int i = 0; i < T_TABLE_MAX; i++)
-		if ((rc = open_db(s, &s->tables[i], table_def[i].file, table_def[i].pagesize, 0))) {
+		if ((rc = open_db(s, &s->tables[i], table_def[i].file, table_def[i].pagesize,
+				  i == T_POSTINGS))) {
 			st = dberr(NULL, rc, err, table_def[i].file);
 			goto out;
 		}
@@ -313,7 +316,7 @@ void store_close(struct store *s)
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
 {
 	enum qstatus st = Q_EBUSY;
-	for (int attempt = 0; attempt < 5; attempt++) {
+	for (int attempt = 0; attempt < 10; attempt++) {
 		struct stxn t = {.s = s};
 		int rc;
 		if (panic_seen)
@@ -333,7 +336,7 @@ enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err
 		/* Deadlock victim: back off with jitter, then run again. */
 		unsigned r;
 		q_random(&r, sizeof r);
-		struct timespec ts = {0, (long)(1 + r % (4u << attempt)) * 1000000L};
+		struct timespec ts = {0, (long)(1 + r % (2u << (attempt < 6 ? attempt : 6))) * 1000000L};
 		nanosleep(&ts, NULL);
 		qerr_clear(err);
 	}
@@ -542,7 +545,7 @@ static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out, db_recno
 static int total_records(DB *db, DB_TXN *txn, db_recno_t *out)
 {
 	DB_BTREE_STAT *sp;
-	int rc = db->stat(db, txn, &sp, 0);
+	int rc = db->stat(db, txn, &sp, DB_FAST_STAT);   /* exact with DB_RECNUM */
 	if (rc)
 		return rc;
 	*out = sp->bt_nkeys;
@@ -559,10 +562,24 @@ static void prefix_end(const struct store_key *p, struct store_key *end)
 		end->b[end->len++] = 0xff;
 }
 
+static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
+			     const struct store_key *prefix, size_t *count, struct qerr *err);
+
 enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store_key *prefix,
 			 size_t *count, struct qerr *err)
 {
-	DB *db = t->s->indexes[ix];
+	return count_db(t, t->s->indexes[ix], index_def[ix].file, prefix, count, err);
+}
+
+enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			     size_t *count, struct qerr *err)
+{
+	return count_db(t, t->s->tables[tb], table_def[tb].file, prefix, count, err);
+}
+
+static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
+			     const struct store_key *prefix, size_t *count, struct qerr *err)
+{
 	DBC *c = NULL;
 	db_recno_t total, a, b;
 	struct store_key end;
@@ -579,7 +596,7 @@ enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store
 out:
 	if (c)
 		c->close(c);
-	return dberr(t, rc, err, index_def[ix].file);
+	return dberr(t, rc, err, file);
 }
 
 enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_key *prefix,
@@ -644,6 +661,63 @@ out:
 	if (c)
 		c->close(c);
 	return dberr(t, rc, err, index_def[ix].file);
+}
+
+enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			    store_raw_cb cb, void *arg, struct qerr *err)
+{
+	DB *db = t->s->tables[tb];
+	DBC *c = NULL;
+	DBT key, val;
+	unsigned char buf[STORE_KEY_MAX];
+	int rc;
+
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		return dberr(t, rc, err, table_def[tb].file);
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	memcpy(buf, prefix->b, prefix->len);
+	key.data = buf;
+	key.size = (u_int32_t)prefix->len;
+	key.ulen = sizeof buf;
+	key.flags = DB_DBT_USERMEM;
+	rc = c->get(c, &key, &val, DB_SET_RANGE);
+	while (rc == 0) {
+		if (key.size < prefix->len || memcmp(key.data, prefix->b, prefix->len))
+			break;
+		if (cb(key.data, key.size, val.data, val.size, arg))
+			break;
+		rc = c->get(c, &key, &val, DB_NEXT);
+	}
+	if (rc == DB_NOTFOUND)
+		rc = 0;
+	c->close(c);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
+			      const void *data, size_t len, struct qerr *err)
+{
+	DBT key, val;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.data = (void *)k->b;
+	key.size = (u_int32_t)k->len;
+	val.data = (void *)data;
+	val.size = (u_int32_t)len;
+	int rc = t->s->tables[tb]->put(t->s->tables[tb], t->txn, &key, &val, 0);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
+			      struct qerr *err)
+{
+	DBT key;
+	memset(&key, 0, sizeof key);
+	key.data = (void *)k->b;
+	key.size = (u_int32_t)k->len;
+	int rc = t->s->tables[tb]->del(t->s->tables[tb], t->txn, &key, 0);
+	return dberr(t, rc, err, table_def[tb].file);
 }
 
 int store_collect(const char *pk, void *arg)

@@ -36,6 +36,8 @@ enum store_table {
 	T_IDEMPOTENCY,/* account + Idempotency-Key -> {document_id} */
 	T_CHUNKS,     /* document id ":" position -> chunk record */
 	T_VECTORS,    /* chunk key -> raw vector (vectors.c) */
+	T_POSTINGS,   /* term \0 chunk key -> u16 tf, u32 chunk length (lexical.c); DB_RECNUM */
+	T_STATS,      /* name -> collection statistics (JSON) */
 	T_TABLE_MAX
 };
 
@@ -76,7 +78,7 @@ int store_panicked(const struct store *s);
 typedef enum qstatus (*store_fn)(struct stxn *t, void *arg, struct qerr *err);
 /* Run fn in one transaction: commit (durable, DB_TXN_SYNC) when it returns
  * Q_OK, abort otherwise. A deadlock or lock timeout aborts and reruns fn up
- * to 5 times with jitter, so fn must not keep side effects outside the
+ * to 10 times with growing jitter, so fn must not keep side effects outside the
  * transaction across runs. Q_OK means the commit returned. */
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err);
 
@@ -117,6 +119,20 @@ struct store_ids {
 };
 int store_collect(const char *pk, void *arg);
 void store_ids_free(struct store_ids *l);
+
+/* Raw records of a DB_RECNUM table (T_POSTINGS) whose keys start with
+ * prefix: count in O(log n), and scan (cb gets key, value, and lengths). */
+enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			     size_t *count, struct qerr *err);
+typedef int (*store_raw_cb)(const void *key, size_t klen, const void *val, size_t vlen,
+			    void *arg);
+enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			    store_raw_cb cb, void *arg, struct qerr *err);
+/* Raw put/delete with a binary key. */
+enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
+			      const void *data, size_t len, struct qerr *err);
+enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
+			      struct qerr *err);
 
 /* Call cb for every primary key of tb, in key order. */
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,

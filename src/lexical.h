@@ -1,0 +1,34 @@
+/* lexical.h: the inverted index for BM25: one posting per (term, chunk)
+ * in T_POSTINGS, key "term\0chunk-key", value tf (u16) and the chunk's
+ * length in terms (u32). Terms are Snowball stems of the words that are
+ * not stop words, in the chunk's language. Document frequencies are counts
+ * of a term's key range (DB_RECNUM, O(log n)); the collection's chunk count
+ * and total length live in T_STATS "bm25". Updated in the same transaction
+ * as the chunks, so deletes and updates stay consistent. */
+#ifndef QUIRE_LEXICAL_H
+#define QUIRE_LEXICAL_H
+
+#include <stddef.h>
+#include "status.h"
+#include "text.h"
+
+struct stxn;
+
+enum qstatus lexical_add(struct stxn *t, const char *chunk_key, const char *text,
+			 enum text_lang lang, struct qerr *err);
+enum qstatus lexical_remove(struct stxn *t, const char *chunk_key, const char *text,
+			    enum text_lang lang, struct qerr *err);
+
+/* Distinct terms of text (stems, stop words dropped), for queries. cb gets
+ * each term once; returns the number of terms. */
+size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
+		     void (*cb)(const char *term, size_t len, void *arg), void *arg);
+
+/* BM25 (k1 1.2, b 0.75) of every chunk matching a term of query; cb gets
+ * chunk key and score for each scored chunk (a chunk may come once per
+ * matching term: the caller sums). */
+enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lang,
+			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
+			   struct qerr *err);
+
+#endif

@@ -1,0 +1,127 @@
+/* sniff.c: magic numbers of the formats Quire reads. */
+#include "config.h"
+#include "sniff.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define HEAD 65536
+
+static int starts(const unsigned char *h, size_t n, const char *magic, size_t m)
+{
+	return n >= m && !memcmp(h, magic, m);
+}
+
+static int contains(const unsigned char *h, size_t n, const char *needle)
+{
+	return memmem(h, n, needle, strlen(needle)) != NULL;
+}
+
+static int utf16_name(const unsigned char *h, size_t n, const char *name)
+{
+	/* OLE2 directory entries hold UTF-16LE names. */
+	unsigned char w[64];
+	size_t len = strlen(name);
+	for (size_t i = 0; i < len && 2 * i + 1 < sizeof w; i++) {
+		w[2 * i] = (unsigned char)name[i];
+		w[2 * i + 1] = 0;
+	}
+	return memmem(h, n, w, 2 * len) != NULL;
+}
+
+/* Text: valid UTF-8 (or UTF-16 with a BOM) without NULs in the head. */
+static int is_text(const unsigned char *h, size_t n)
+{
+	if (starts(h, n, "\xff\xfe", 2) || starts(h, n, "\xfe\xff", 2))
+		return 1;
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (h[i] == 0)
+			return 0;
+		if (h[i] < 0x09 || (h[i] > 0x0d && h[i] < 0x20 && h[i] != 0x1b))
+			bad++;
+	}
+	return bad * 100 <= n;   /* tolerate stray control bytes, refuse binaries */
+}
+
+static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end)
+{
+	if (end - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed *out)
+{
+	out->mime = NULL;
+	out->type = NULL;
+	if (starts(h, n, "%PDF-", 5) || (n > 1024 && memmem(h, 1024, "%PDF-", 5))) {
+		out->mime = "application/pdf", out->type = "pdf";
+	} else if (starts(h, n, "PK\x03\x04", 4)) {
+		if (contains(h, n, "word/"))
+			out->mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			out->type = "docx";
+		else if (contains(h, n, "ppt/"))
+			out->mime = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+			out->type = "pptx";
+		else if (contains(h, n, "xl/"))
+			out->mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			out->type = "xlsx";
+		else if (contains(h, n, "[Content_Types].xml"))
+			/* entries past the head: let quire-extract decide */
+			out->mime = "application/vnd.openxmlformats-officedocument", out->type = "ooxml";
+	} else if (starts(h, n, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
+		if (utf16_name(h, n, "WordDocument"))
+			out->mime = "application/msword", out->type = "doc";
+		else if (utf16_name(h, n, "PowerPoint Document"))
+			out->mime = "application/vnd.ms-powerpoint", out->type = "ppt";
+		else if (utf16_name(h, n, "Workbook") || utf16_name(h, n, "Book"))
+			out->mime = "application/vnd.ms-excel", out->type = "xls";
+		else
+			/* the directory may lie beyond the head; quire-extract decides */
+			out->mime = "application/x-ole-storage", out->type = "ole";
+	} else if (starts(h, n, "\x89PNG\r\n\x1a\n", 8)) {
+		out->mime = "image/png", out->type = "png";
+	} else if (starts(h, n, "\xff\xd8\xff", 3)) {
+		out->mime = "image/jpeg", out->type = "jpg";
+	} else if (starts(h, n, "GIF87a", 6) || starts(h, n, "GIF89a", 6)) {
+		out->mime = "image/gif", out->type = "gif";
+	} else if (starts(h, n, "II*\0", 4) || starts(h, n, "MM\0*", 4)) {
+		out->mime = "image/tiff", out->type = "tiff";
+	} else if (starts(h, n, "BM", 2) && n > 14) {
+		out->mime = "image/bmp", out->type = "bmp";
+	} else if (starts(h, n, "RIFF", 4) && n > 12 && !memcmp(h + 8, "WEBP", 4)) {
+		out->mime = "image/webp", out->type = "webp";
+	} else if (starts(h, n, "{\\rtf", 5)) {
+		out->mime = "application/rtf", out->type = "rtf";
+	} else if (total > 0 && is_text(h, n)) {
+		const unsigned char *p = skip_space(h, h + n);
+		size_t rest = (size_t)(h + n - p);
+		if ((rest >= 9 && !strncasecmp((const char *)p, "<!doctype", 9)) ||
+		    (rest >= 5 && !strncasecmp((const char *)p, "<html", 5)) ||
+		    (rest >= 5 && !strncasecmp((const char *)p, "<head", 5)) ||
+		    (rest >= 5 && !strncasecmp((const char *)p, "<body", 5)))
+			out->mime = "text/html", out->type = "html";
+		else
+			out->mime = "text/plain", out->type = "txt";
+	}
+}
+
+int sniff_file(const char *path, struct sniffed *out)
+{
+	unsigned char head[HEAD];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, head, sizeof head);
+	off_t total = lseek(fd, 0, SEEK_END);
+	close(fd);
+	if (n < 0)
+		return -1;
+	sniff_bytes(head, (size_t)n, total > 0 ? (size_t)total : 0, out);
+	return 0;
+}

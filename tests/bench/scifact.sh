@@ -1,0 +1,16 @@
+#!/bin/bash
+# tests/bench/scifact.sh: search quality on BEIR SciFact (training queries)
+# through the API: keyword, semantic (builtin vectors) and hybrid; prints
+# nDCG@10 and Recall@100 from ../shared/bench/eval.py. Needs ../shared/bench.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+bench="$top_srcdir/../shared/bench"
+[ -d "$bench/scifact" ] || { echo "no $bench/scifact: nothing to measure"; exit 0; }
+quire_setup 2
+quired_start
+KEY=$(new_key bench)
+lighttpd_start
+kb=$(admin kb list --account bench | awk -F'\t' '$2 == "default" {print $1}')
+python3 "$top_srcdir/tests/bench/scifact.py" "$BASE" "$KEY" "$kb" "$bench" "$T"
