@@ -153,8 +153,10 @@ void auth_scopes_format(unsigned scopes, char *out, size_t outlen)
 		if (scopes & (1u << i)) {
 			int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "",
 					 scope_names[i]);
-			if (n < 0 || (size_t)n >= outlen - used)
+			if (n < 0 || (size_t)n >= outlen - used) {
+				out[used] = '\0';   /* never leave half a name */
 				return;
+			}
 			used += (size_t)n;
 		}
 }

@@ -793,6 +793,9 @@ enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err)
 	if ((rc = db_env_create(&b, 0)))
 		return dberr(NULL, rc, err, "db_env_create");
 	b->set_errcall(b, on_error);
+	/* Catastrophic recovery of a sizeable database needs the real cache
+	 * size, not the default 256 KiB of a private environment. */
+	b->set_cachesize(b, 0, 64u << 20, 1);
 	rc = b->open(b, dir, DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
 			     DB_INIT_TXN | DB_RECOVER_FATAL | DB_PRIVATE, 0600);
 	b->close(b, 0);

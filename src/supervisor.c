@@ -361,6 +361,13 @@ static void stop_the_world(struct sup *s, const char *why)
 	s->recoveries++;
 	while (recover(s) < 0) {
 		sleep(1);   /* keep answering 503 until the storage can be opened */
+		/* Signals are only read in the main loop: look at the pending set
+		 * (without consuming it) so SIGTERM still stops a quired whose
+		 * recovery keeps failing. */
+		sigset_t pending;
+		if (sigpending(&pending) == 0 &&
+		    (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1))
+			s->stopping = 1;
 		if (s->stopping)
 			break;
 	}
@@ -450,7 +457,8 @@ static void control_accept(struct sup *s)
 		return;
 	char buf[4096];
 	size_t len = 0;
-	struct timeval tv = {5, 0};
+	/* A silent client must not stall supervision for long. */
+	struct timeval tv = {0, 300000};
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	for (;;) {
 		if (len >= 2 && buf[len - 1] == 0 && buf[len - 2] == 0)

@@ -1,6 +1,7 @@
 /* worker.c: accept FastCGI requests and hand them to app_handle. */
 #include "config.h"
 #include "worker.h"
+#include "fault.h"
 #include "log.h"
 #include "ingest.h"
 #include "store.h"
@@ -117,6 +118,14 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		if (FCGX_Accept_r(&req) < 0)
 			break;
 		hb_busy(hb, slot);
+		/* Test fault points need a double opt-in: QUIRE_FAULT in the
+		 * worker's environment names the point (read once) and the request
+		 * carries X-Quire-Fault: NAME. */
+		if (fault_enabled()) {
+			const char *f = FCGX_GetParam("HTTP_X_QUIRE_FAULT", req.envp);
+			if (f && *f)
+				fault_point(f);
+		}
 		struct io io = {&req, 0};
 		struct qreq r;
 		struct qresp resp;

@@ -1,1 +1,18 @@
-## tests/bench/local.mk
+## tests/bench/local.mk: end-to-end benchmarks through lighttpd. They print
+## figures and never gate on time; run them with `make bench` (not in TESTS).
+##   fcgi-ratio.sh  wrk: GET /api/v1/documents/:id (quired, 2 workers) versus a
+##                  minimal libfcgi responder behind the same lighttpd config
+##   creates.sh     durable document creates per second, 1 and 8 clients
+check_PROGRAMS += tests/bench/min_responder
+tests_bench_min_responder_SOURCES = tests/bench/min_responder.c
+tests_bench_min_responder_LDADD = $(FCGI_LIBS)
+BENCH_SH = tests/bench/fcgi-ratio.sh tests/bench/creates.sh
+EXTRA_DIST += $(BENCH_SH) tests/bench/post.lua
+
+bench: all tests/bench/min_responder$(EXEEXT)
+	@for b in $(BENCH_SH); do \
+		echo "== $$b"; \
+		top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/$$b || exit 1; \
+	done
+.PHONY: bench

@@ -1,1 +1,45 @@
-## tests/unit/local.mk
+## tests/unit/local.mk: one TAP program per libquire module (tests/tap.h).
+UNIT_TESTS = \
+	tests/unit/test_util \
+	tests/unit/test_conf \
+	tests/unit/test_http \
+	tests/unit/test_router \
+	tests/unit/test_auth \
+	tests/unit/test_errors \
+	tests/unit/test_store \
+	tests/unit/test_docs \
+	tests/unit/test_app
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests $(JANSSON_CFLAGS)
+UNIT_LDADD = src/libquire.la
+EXTRA_DIST += tests/tap.h tests/unit/unit.h
+
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_util_LDADD = $(UNIT_LDADD)
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+tests_unit_test_http_SOURCES = tests/unit/test_http.c
+tests_unit_test_http_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_http_LDADD = $(UNIT_LDADD)
+tests_unit_test_router_SOURCES = tests/unit/test_router.c
+tests_unit_test_router_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_router_LDADD = $(UNIT_LDADD)
+tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
+tests_unit_test_auth_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_auth_LDADD = $(UNIT_LDADD)
+tests_unit_test_errors_SOURCES = tests/unit/test_errors.c
+tests_unit_test_errors_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_errors_LDADD = $(UNIT_LDADD)
+tests_unit_test_store_SOURCES = tests/unit/test_store.c
+tests_unit_test_store_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_store_LDADD = $(UNIT_LDADD)
+tests_unit_test_docs_SOURCES = tests/unit/test_docs.c
+tests_unit_test_docs_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_docs_LDADD = $(UNIT_LDADD)
+tests_unit_test_app_SOURCES = tests/unit/test_app.c
+tests_unit_test_app_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_app_LDADD = $(UNIT_LDADD)

@@ -1,0 +1,19 @@
+/* fault.h: named fault points for tests (RELIABILITY.md, "named fault points
+ * in our code"). A point does nothing unless the environment variable
+ * QUIRE_FAULT (a comma-separated list of names) names it; then it performs
+ * the action its name ends with:
+ *   NAME_hang  sleep forever (a worker stuck in a request: missed heartbeat)
+ *   NAME_kill  raise(SIGKILL)
+ * QUIRE_FAULT is read once, on the first call. */
+#ifndef QUIRE_FAULT_H
+#define QUIRE_FAULT_H
+
+/* 1 when QUIRE_FAULT names any fault point at all (cheap after the first
+ * call), else 0. */
+int fault_enabled(void);
+/* 1 when QUIRE_FAULT names name. */
+int fault_armed(const char *name);
+/* Act as described above when name is armed; otherwise return at once. */
+void fault_point(const char *name);
+
+#endif

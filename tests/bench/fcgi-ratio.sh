@@ -1,0 +1,70 @@
+#!/bin/bash
+# fcgi-ratio.sh: how close Quire's read path comes to the FastCGI ceiling.
+# In one run, with the same lighttpd configuration (etc/lighttpd/quire.conf)
+# and the same wrk settings:
+#   quire:    GET /api/v1/documents/:id, quired with 2 workers
+#   minimal:  the same URL answered by tests/bench/min_responder (libfcgi,
+#             2 processes, a fixed 200-byte JSON body)
+# Prints req/s, p50 and p99 of both and the ratio quire/minimal (target
+# >= 0.8). Prints figures only; never fails on them.
+#   BENCH_SECONDS (10)  BENCH_CONNECTIONS (32)  BENCH_THREADS (2)
+. "$top_srcdir/tests/lib.sh"
+trap - INT TERM; trap 'exit 1' INT TERM
+WRK=${WRK:-$(command -v wrk || echo /usr/bin/wrk)}
+MIN="$top_builddir/tests/bench/min_responder"
+[ -x "$WRK" ] || { echo "fcgi-ratio: wrk not found, skipped"; exit 0; }
+[ -x "$MIN" ] || { echo "fcgi-ratio: $MIN not built (make tests/bench/min_responder)"; exit 1; }
+SECS=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-2}
+
+# wrk_run NAME URL [ARGS...]: run wrk, print one line, set RPS.
+wrk_run() {
+	local name=$1 url=$2; shift 2
+	local out
+	out=$(timeout $((SECS + 30)) "$WRK" -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "$@" "$url" 2>&1)
+	RPS=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
+	local p50 p99 non2xx
+	p50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')
+	p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
+	non2xx=$(printf '%s\n' "$out" | awk -F: '/Non-2xx/ {gsub(/ /, "", $2); print $2}')
+	printf '%-8s %10s req/s   p50 %9s   p99 %9s   non-2xx %s\n' "$name" "${RPS:-?}" \
+		"${p50:-?}" "${p99:-?}" "${non2xx:-0}"
+	[ -n "$RPS" ] || printf '%s\n' "$out" | sed 's/^/  wrk: /' | head -20
+}
+
+quire_setup 2
+quired_start
+KEY=$(new_key bench)
+[ -n "$KEY" ] || bail "no API key"
+lighttpd_start
+req POST /api/v1/documents '{"title": "benchmark", "content": "a short document for the read benchmark"}'
+[ "$STATUS" = 201 ] || bail "create: $STATUS $BODY"
+ID=$(json "$BODY" 'j["document"]["id"]')
+QUIRE_BASE=$BASE
+req GET "/api/v1/documents/$ID"
+[ "$STATUS" = 200 ] || bail "get: $STATUS $BODY"
+echo "GET /api/v1/documents/:id: ${#BODY} bytes of JSON from quire"
+
+# The minimal responder behind a second lighttpd with the same config.
+"$MIN" "$T/run/min.sock" 2 >>"$T/logs/min.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_for 5 test -S "$T/run/min.sock" || bail "min_responder did not start"
+QUIRE_SOCK="$T/run/min.sock" lighttpd_start
+MIN_BASE=$BASE
+sz=$(curl -s -m 5 "$MIN_BASE/api/v1/documents/$ID" | wc -c)
+echo "the same URL: $sz bytes of JSON from min_responder"
+
+echo "wrk -t$THREADS -c$CONNS -d${SECS}s, lighttpd $(lighttpd -v 2>/dev/null | head -1 | cut -d' ' -f1), $(nproc) CPUs"
+wrk_run minimal "$MIN_BASE/api/v1/documents/$ID"
+min_rps=$RPS
+wrk_run quire "$QUIRE_BASE/api/v1/documents/$ID" -H "Authorization: Bearer $KEY"
+quire_rps=$RPS
+if [ -n "$min_rps" ] && [ -n "$quire_rps" ]; then
+	awk -v q="$quire_rps" -v m="$min_rps" \
+		'BEGIN { r = q / m; printf "ratio quire/minimal: %.2f (target >= 0.80)%s\n", r, (r >= 0.8 ? "" : "  BELOW TARGET") }'
+fi
+recs=$(grep -c "recovery [0-9]* took" "$T/logs/quired.log")
+echo "quired recoveries during the run: $((recs - 1))"
+quired_stop
+exit 0

@@ -1,0 +1,592 @@
+/* test_store.c: the Berkeley DB store: records, raw values, transactions,
+ * index scans and counts, index upkeep, the index check, and backups. */
+#include "config.h"
+#include "store.h"
+#include "unit.h"
+#include "util.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#define NACCOUNTS 12
+#define NDOCS 3000
+
+static char dir[PATH_MAX];
+static const char *accounts[NACCOUNTS] = {"acc1", "acc10", "acc11", "acc2", "acc3", "acc4",
+					  "acc5", "acc6", "acc7", "acc8", "acc9", "b"};
+static int doc_account[NDOCS];   /* which account each "d%05d" belongs to */
+
+/* ---- small transactions used by the tests ---------------------------- */
+
+struct put_arg {
+	enum store_table tb;
+	const char *pk;
+	json_t *rec;
+	enum qstatus then;   /* status fn returns after the put (abort unless Q_OK) */
+};
+
+static enum qstatus put_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct put_arg *a = arg;
+	enum qstatus st = store_put(t, a->tb, a->pk, a->rec, err);
+	if (st != Q_OK)
+		return st;
+	return a->then ? qerr_set(err, a->then, NULL, "abort on purpose") : Q_OK;
+}
+
+static enum qstatus put(struct store *s, enum store_table tb, const char *pk, json_t *rec)
+{
+	struct put_arg a = {tb, pk, rec, Q_OK};
+	struct qerr err;
+	return store_run(s, put_fn, &a, &err);
+}
+
+struct get_arg {
+	enum store_table tb;
+	const char *pk;
+	json_t *rec;
+};
+
+static enum qstatus get_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct get_arg *a = arg;
+	return store_get(t, a->tb, a->pk, &a->rec, 0, err);
+}
+
+/* The record (new) or NULL. */
+static json_t *get(struct store *s, enum store_table tb, const char *pk)
+{
+	struct get_arg a = {tb, pk, NULL};
+	struct qerr err;
+	return store_run(s, get_fn, &a, &err) == Q_OK ? a.rec : NULL;
+}
+
+struct del_arg {
+	enum store_table tb;
+	const char *pk;
+};
+
+static enum qstatus del_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct del_arg *a = arg;
+	return store_del(t, a->tb, a->pk, err);
+}
+
+static enum qstatus del(struct store *s, enum store_table tb, const char *pk)
+{
+	struct del_arg a = {tb, pk};
+	struct qerr err;
+	return store_run(s, del_fn, &a, &err);
+}
+
+struct count_arg {
+	enum store_index ix;
+	struct store_key k;
+	size_t n;
+};
+
+static enum qstatus count_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct count_arg *a = arg;
+	return store_count(t, a->ix, &a->k, &a->n, err);
+}
+
+/* Entries of ix under the prefix of string str (NULL: the whole index). */
+static size_t count(struct store *s, enum store_index ix, const char *str)
+{
+	struct count_arg a = {.ix = ix};
+	struct qerr err;
+	store_key_init(&a.k);
+	if (str)
+		store_key_str(&a.k, str);
+	if (store_run(s, count_fn, &a, &err) != Q_OK) {
+		diag("store_count: %s", err.msg);
+		return (size_t)-1;
+	}
+	return a.n;
+}
+
+struct scan_arg {
+	enum store_index ix;
+	struct store_key k;
+	size_t offset, limit;
+	struct store_ids ids;
+};
+
+static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct scan_arg *a = arg;
+	store_ids_free(&a->ids);
+	return store_scan(t, a->ix, &a->k, a->offset, a->limit, store_collect, &a->ids, err);
+}
+
+/* Primary keys of ix under the prefix str (NULL: the whole index). */
+static enum qstatus scan(struct store *s, enum store_index ix, const char *str, size_t offset,
+			 size_t limit, struct store_ids *out)
+{
+	struct scan_arg a = {.ix = ix, .offset = offset, .limit = limit};
+	struct qerr err;
+	store_key_init(&a.k);
+	if (str)
+		store_key_str(&a.k, str);
+	enum qstatus st = store_run(s, scan_fn, &a, &err);
+	*out = a.ids;
+	return st;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_keys(void)
+{
+	struct store_key k;
+	store_key_init(&k);
+	store_key_str(&k, "ab");
+	store_key_u64(&k, 0x0102030405060708ull);
+	is_int(k.len, 3 + 8, "key: string, separator and 8 bytes");
+	ok(!memcmp(k.b, "ab\0\x01\x02\x03\x04\x05\x06\x07\x08", 11), "key: big-endian u64");
+
+	struct store_key a, b;
+	store_key_init(&a);
+	store_key_u64(&a, 255);
+	store_key_init(&b);
+	store_key_u64(&b, 256);
+	ok(memcmp(a.b, b.b, 8) < 0, "key: u64 keys sort numerically");
+
+	char big[STORE_KEY_MAX * 2];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	store_key_init(&k);
+	store_key_str(&k, big);
+	is_int(k.len, STORE_KEY_MAX, "key: a long string is cut to the key size");
+	is_int(k.b[STORE_KEY_MAX - 1], 0, "key: ... and still ends in a separator");
+	store_key_u64(&k, 1);
+	is_int(k.len, STORE_KEY_MAX, "key: a full key takes no more bytes");
+}
+
+static void test_records(struct store *s)
+{
+	json_t *rec = json_pack("{s:s, s:s, s:I}", "id", "a1", "name", "alpha", "created_us",
+				(json_int_t)1);
+	is_int(put(s, T_ACCOUNTS, "a1", rec), Q_OK, "records: put");
+	json_t *got = get(s, T_ACCOUNTS, "a1");
+	ok(got && json_equal(got, rec), "records: get returns what was put");
+	json_decref(got);
+
+	json_object_set_new(rec, "name", json_string("alpha2"));
+	is_int(put(s, T_ACCOUNTS, "a1", rec), Q_OK, "records: replace");
+	got = get(s, T_ACCOUNTS, "a1");
+	is_str(json_string_value(json_object_get(got, "name")), "alpha2", "records: replaced");
+	json_decref(got);
+	is_int(count(s, I_ACCOUNTS_BY_NAME, "alpha"), 0, "records: old index entry gone");
+	is_int(count(s, I_ACCOUNTS_BY_NAME, "alpha2"), 1, "records: new index entry");
+
+	ok(get(s, T_ACCOUNTS, "nope") == NULL, "records: missing record");
+	struct get_arg g = {T_ACCOUNTS, "nope", NULL};
+	struct qerr err;
+	is_int(store_run(s, get_fn, &g, &err), Q_ENOTFOUND, "records: missing is Q_ENOTFOUND");
+
+	is_int(del(s, T_ACCOUNTS, "a1"), Q_OK, "records: del");
+	ok(get(s, T_ACCOUNTS, "a1") == NULL, "records: deleted record is gone");
+	is_int(count(s, I_ACCOUNTS_BY_NAME, "alpha2"), 0, "records: del removes index entries");
+	is_int(del(s, T_ACCOUNTS, "a1"), Q_ENOTFOUND, "records: del twice is Q_ENOTFOUND");
+	is_int(del(s, T_CONTENT, "never"), Q_ENOTFOUND, "records: del of missing raw value");
+
+	/* A failing transaction leaves nothing behind. */
+	struct put_arg p = {T_ACCOUNTS, "a2", rec, Q_ECONFLICT};
+	is_int(store_run(s, put_fn, &p, &err), Q_ECONFLICT, "txn: fn's status is returned");
+	is_str(err.msg, "abort on purpose", "txn: ... with fn's message");
+	ok(get(s, T_ACCOUNTS, "a2") == NULL, "txn: the aborted put is not visible");
+	is_int(count(s, I_ACCOUNTS_BY_NAME, "alpha2"), 0, "txn: nor its index entry");
+	json_decref(rec);
+}
+
+struct raw_arg {
+	const char *pk;
+	const void *data;
+	size_t len;
+	char *out;
+	size_t outlen;
+};
+
+static enum qstatus raw_put_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct raw_arg *a = arg;
+	return store_put_raw(t, T_CONTENT, a->pk, a->data, a->len, err);
+}
+
+static enum qstatus raw_get_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct raw_arg *a = arg;
+	return store_get_raw(t, T_CONTENT, a->pk, &a->out, &a->outlen, err);
+}
+
+static void test_raw(struct store *s)
+{
+	static const char bin[] = "text\0with\0NULs\xff\xfe";
+	struct raw_arg a = {"doc-raw", bin, sizeof bin - 1, NULL, 0};
+	struct qerr err;
+
+	is_int(store_run(s, raw_put_fn, &a, &err), Q_OK, "raw: put binary");
+	is_int(store_run(s, raw_get_fn, &a, &err), Q_OK, "raw: get");
+	is_int(a.outlen, sizeof bin - 1, "raw: length with NULs inside");
+	ok(a.out && !memcmp(a.out, bin, sizeof bin - 1), "raw: bytes round-trip");
+	ok(a.out && a.out[a.outlen] == '\0', "raw: NUL-terminated");
+	free(a.out);
+
+	size_t big = 1u << 20;
+	char *p = malloc(big);
+	for (size_t i = 0; i < big; i++)
+		p[i] = (char)('a' + i % 26);
+	struct raw_arg b = {"doc-big", p, big, NULL, 0};
+	is_int(store_run(s, raw_put_fn, &b, &err), Q_OK, "raw: put 1 MiB");
+	is_int(store_run(s, raw_get_fn, &b, &err), Q_OK, "raw: get 1 MiB");
+	ok(b.outlen == big && !memcmp(b.out, p, big), "raw: 1 MiB round-trips");
+	free(b.out);
+	free(p);
+
+	struct raw_arg c = {"doc-none", NULL, 0, NULL, 0};
+	is_int(store_run(s, raw_get_fn, &c, &err), Q_ENOTFOUND, "raw: missing is Q_ENOTFOUND");
+	is_int(del(s, T_CONTENT, "doc-raw"), Q_OK, "raw: del");
+	is_int(store_run(s, raw_get_fn, &a, &err), Q_ENOTFOUND, "raw: gone after del");
+}
+
+/* Insert NDOCS documents spread over the accounts, 500 per transaction. */
+struct fill_arg {
+	int from, to;
+};
+
+static enum qstatus fill_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct fill_arg *a = arg;
+	for (int i = a->from; i < a->to; i++) {
+		char pk[16];
+		snprintf(pk, sizeof pk, "d%05d", i);
+		json_t *rec = json_pack("{s:s, s:s, s:I, s:s, s:s}", "id", pk, "account",
+					accounts[doc_account[i]], "created_us", (json_int_t)(1000 + i),
+					"kb", "kb1", "blob", i % 3 ? "" : "blobhash");
+		enum qstatus st = store_put(t, T_DOCS, pk, rec, err);
+		json_decref(rec);
+		if (st != Q_OK)
+			return st;
+	}
+	return Q_OK;
+}
+
+/* The brute count: walk the whole index and read every record. */
+struct brute {
+	struct stxn *t;
+	size_t per[NACCOUNTS];
+	size_t other;
+	enum qstatus st;
+	struct qerr *err;
+};
+
+static int brute_one(const char *pk, void *arg)
+{
+	struct brute *b = arg;
+	json_t *rec;
+	if ((b->st = store_get(b->t, T_DOCS, pk, &rec, 0, b->err)) != Q_OK)
+		return 1;
+	const char *acc = json_string_value(json_object_get(rec, "account"));
+	int found = 0;
+	for (int i = 0; i < NACCOUNTS && acc; i++)
+		if (!strcmp(acc, accounts[i])) {
+			b->per[i]++;
+			found = 1;
+		}
+	b->other += !found;
+	json_decref(rec);
+	return 0;
+}
+
+static enum qstatus brute_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct brute *b = arg;
+	struct store_key empty;
+	memset(b->per, 0, sizeof b->per);
+	b->other = 0;
+	b->t = t;
+	b->err = err;
+	b->st = Q_OK;
+	store_key_init(&empty);
+	enum qstatus st = store_scan(t, I_DOCS_BY_ACCOUNT, &empty, 0, 0, brute_one, b, err);
+	return st != Q_OK ? st : b->st;
+}
+
+/* store_count of every account against the brute count. */
+static int counts_agree(struct store *s, const char *when)
+{
+	struct brute b;
+	struct qerr err;
+	int agree = 1;
+	if (store_run(s, brute_fn, &b, &err) != Q_OK) {
+		diag("brute count: %s", err.msg);
+		return 0;
+	}
+	size_t sum = b.other;
+	for (int i = 0; i < NACCOUNTS; i++) {
+		size_t n = count(s, I_DOCS_BY_ACCOUNT, accounts[i]);
+		sum += b.per[i];
+		if (n != b.per[i]) {
+			diag("%s: %s: store_count %zu, brute %zu", when, accounts[i], n, b.per[i]);
+			agree = 0;
+		}
+	}
+	if (count(s, I_DOCS_BY_ACCOUNT, NULL) != sum) {
+		diag("%s: whole index %zu, brute %zu", when, count(s, I_DOCS_BY_ACCOUNT, NULL), sum);
+		agree = 0;
+	}
+	return agree;
+}
+
+static void test_index(struct store *s)
+{
+	struct qerr err;
+	size_t want[NACCOUNTS] = {0};
+
+	/* Uneven, deterministic spread; "acc1" is a prefix of "acc10" and
+	 * "acc11" as strings, but not as index keys. */
+	srand(7);
+	for (int i = 0; i < NDOCS; i++) {
+		int r = rand() % 100;
+		doc_account[i] = r < 30 ? 0 : r < 35 ? 1 : r < 36 ? 2 : 3 + r % (NACCOUNTS - 3);
+		want[doc_account[i]]++;
+	}
+	for (int from = 0; from < NDOCS; from += 500) {
+		struct fill_arg a = {from, from + 500 < NDOCS ? from + 500 : NDOCS};
+		if (store_run(s, fill_fn, &a, &err) != Q_OK)
+			bail_out("filling: %s", err.msg);
+	}
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "acc1"), want[0], "count: acc1 (not acc10, acc11)");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "acc10"), want[1], "count: acc10");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, NULL), NDOCS, "count: the whole index");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "acc0"), 0, "count: an absent prefix before others");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "acc"), 0, "count: a string prefix is not a key prefix");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "zzz"), 0, "count: an absent prefix past the end");
+	is_int(count(s, I_DOCS_BY_BLOB, "blobhash"), NDOCS / 3, "count: second index of a table");
+	ok(counts_agree(s, "after fill"), "count: store_count equals the brute count");
+
+	/* Offsets and limits within one prefix, in key (creation) order. */
+	struct store_ids ids;
+	int first = -1, last = -1, tenth = -1, n1 = 0;
+	for (int i = 0; i < NDOCS; i++)
+		if (doc_account[i] == 1) {
+			if (first < 0)
+				first = i;
+			if (n1 == 10)
+				tenth = i;
+			last = i;
+			n1++;
+		}
+	char want_pk[16];
+	is_int(scan(s, I_DOCS_BY_ACCOUNT, "acc10", 0, 0, &ids), Q_OK, "scan: all of acc10");
+	is_int(ids.n, want[1], "scan: all entries of the prefix, none of the neighbours");
+	snprintf(want_pk, sizeof want_pk, "d%05d", first);
+	ok(ids.n && !strcmp(ids.ids[0], want_pk), "scan: oldest first (%s)", want_pk);
+	int sorted = 1;
+	for (size_t i = 1; i < ids.n; i++)
+		if (strcmp(ids.ids[i - 1], ids.ids[i]) >= 0)
+			sorted = 0;
+	ok(sorted, "scan: in created order");
+	store_ids_free(&ids);
+
+	scan(s, I_DOCS_BY_ACCOUNT, "acc10", 10, 5, &ids);
+	is_int(ids.n, 5, "scan: offset 10 limit 5 gives 5");
+	snprintf(want_pk, sizeof want_pk, "d%05d", tenth);
+	ok(ids.n && !strcmp(ids.ids[0], want_pk), "scan: ... starting at the 11th (%s)", want_pk);
+	store_ids_free(&ids);
+
+	scan(s, I_DOCS_BY_ACCOUNT, "acc10", want[1] - 1, 10, &ids);
+	snprintf(want_pk, sizeof want_pk, "d%05d", last);
+	ok(ids.n == 1 && !strcmp(ids.ids[0], want_pk), "scan: offset n-1 gives the last");
+	store_ids_free(&ids);
+	scan(s, I_DOCS_BY_ACCOUNT, "acc10", want[1], 10, &ids);
+	is_int(ids.n, 0, "scan: offset n gives nothing, not the next account's entries");
+	store_ids_free(&ids);
+	scan(s, I_DOCS_BY_ACCOUNT, "b", want[NACCOUNTS - 1] + 5, 10, &ids);
+	is_int(ids.n, 0, "scan: offset past the end of the whole index");
+	store_ids_free(&ids);
+	scan(s, I_DOCS_BY_ACCOUNT, "acc10", 3, 0, &ids);
+	is_int(ids.n, want[1] - 3, "scan: offset with no limit gives the rest");
+	store_ids_free(&ids);
+	scan(s, I_DOCS_BY_ACCOUNT, "zzz", 0, 0, &ids);
+	is_int(ids.n, 0, "scan: absent prefix past the end");
+	store_ids_free(&ids);
+	scan(s, I_DOCS_BY_ACCOUNT, "acc0", 0, 0, &ids);
+	is_int(ids.n, 0, "scan: absent prefix between keys");
+	store_ids_free(&ids);
+	scan(s, I_DOCS_BY_ACCOUNT, NULL, NDOCS - 2, 0, &ids);
+	is_int(ids.n, 2, "scan: empty prefix with an offset");
+	store_ids_free(&ids);
+
+	/* Update index fields: move documents between accounts, change the
+	 * creation stamp (the sort key), drop a blob. */
+	int moved = 0;
+	for (int i = 0; i < NDOCS && moved < 40; i++) {
+		if (doc_account[i] != 0)
+			continue;
+		char pk[16];
+		snprintf(pk, sizeof pk, "d%05d", i);
+		json_t *rec = get(s, T_DOCS, pk);
+		json_object_set_new(rec, "account", json_string("acc10"));
+		json_object_set_new(rec, "created_us", json_integer(1000000 + i));
+		json_object_set_new(rec, "blob", json_string(""));
+		json_object_set_new(rec, "title", json_string("moved"));
+		if (put(s, T_DOCS, pk, rec) == Q_OK) {
+			doc_account[i] = 1;
+			moved++;
+		}
+		json_decref(rec);
+	}
+	is_int(moved, 40, "update: moved 40 documents");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "acc1"), want[0] - 40, "update: acc1 lost 40");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "acc10"), want[1] + 40, "update: acc10 gained 40");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, NULL), NDOCS, "update: no stale entries remain");
+	ok(counts_agree(s, "after moves"), "update: store_count equals the brute count");
+	scan(s, I_DOCS_BY_ACCOUNT, "acc10", want[1], 0, &ids);
+	int all_moved = ids.n == 40;
+	for (size_t i = 0; i < ids.n; i++) {
+		json_t *rec = get(s, T_DOCS, ids.ids[i]);
+		if (!rec || strcmp(json_string_value(json_object_get(rec, "title")) ?: "", "moved"))
+			all_moved = 0;
+		json_decref(rec);
+	}
+	ok(all_moved, "update: the moved ones sort last by their new stamp");
+	store_ids_free(&ids);
+
+	/* A change to a field no index uses keeps every index as it was. */
+	json_t *rec = get(s, T_DOCS, "d00001");
+	size_t before = count(s, I_DOCS_BY_BLOB, "blobhash");
+	json_object_set_new(rec, "title", json_string("retitled"));
+	put(s, T_DOCS, "d00001", rec);
+	json_decref(rec);
+	is_int(count(s, I_DOCS_BY_BLOB, "blobhash"), before, "update: unrelated field");
+
+	/* Deletes. */
+	int deleted = 0;
+	for (int i = 0; i < NDOCS; i += 10) {
+		char pk[16];
+		snprintf(pk, sizeof pk, "d%05d", i);
+		if (del(s, T_DOCS, pk) == Q_OK) {
+			doc_account[i] = -1;
+			deleted++;
+		}
+	}
+	is_int(deleted, NDOCS / 10, "delete: every tenth document");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, NULL), NDOCS - NDOCS / 10, "delete: index shrank");
+	ok(counts_agree(s, "after deletes"), "delete: store_count equals the brute count");
+
+	size_t problems = 99;
+	is_int(store_check_indexes(s, &problems, &err), Q_OK, "check: runs");
+	is_int(problems, 0, "check: no problems after puts, updates and deletes");
+}
+
+static enum qstatus put_raw_json_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	const char *text = "{\"id\":\"rogue\",\"account\":\"acc1\",\"created_us\":5}";
+	return store_put_raw(t, T_DOCS, "rogue", text, strlen(text), err);
+}
+
+static void test_check_finds(struct store *s)
+{
+	struct qerr err;
+	size_t problems = 0;
+
+	/* A record written around store_put has no index entries. */
+	store_run(s, put_raw_json_fn, NULL, &err);
+	is_int(store_check_indexes(s, &problems, &err), Q_OK, "check: runs over a bad index");
+	ok(problems >= 2, "check: finds the unindexed record (%zu problems)", problems);
+	is_int(del(s, T_DOCS, "rogue"), Q_OK, "check: store_del copes with missing entries");
+	store_check_indexes(s, &problems, &err);
+	is_int(problems, 0, "check: clean again");
+}
+
+static void test_backup(struct store *s)
+{
+	char bdir[PATH_MAX + 16];
+	struct qerr err;
+	struct store *b;
+
+	json_t *rec = json_pack("{s:s, s:s, s:I}", "id", "bk", "name", "backed-up", "created_us",
+				(json_int_t)1);
+	put(s, T_ACCOUNTS, "bk", rec);
+	json_decref(rec);
+
+	snprintf(bdir, sizeof bdir, "%s/backup", dir);
+	is_int(store_backup(s, bdir, &err), Q_OK, "backup: hot backup");
+	struct stat sb;
+	char cfg[PATH_MAX + 32];
+	snprintf(cfg, sizeof cfg, "%s/DB_CONFIG", bdir);
+	ok(stat(cfg, &sb) == 0, "backup: DB_CONFIG is copied");
+
+	/* Writes after the backup must not appear in it. */
+	rec = json_pack("{s:s, s:s, s:I}", "id", "late", "name", "late", "created_us",
+			(json_int_t)1);
+	put(s, T_ACCOUNTS, "late", rec);
+	json_decref(rec);
+
+	is_int(store_verify_files(bdir, &err), Q_OK, "backup: every file verifies");
+	is_int(store_open(&b, bdir, STORE_OWNER, &err), Q_OK, "backup: opens");
+	if (!b)
+		return;
+	json_t *got = get(b, T_ACCOUNTS, "bk");
+	is_str(json_string_value(json_object_get(got, "name")), "backed-up", "backup: has data");
+	json_decref(got);
+	ok(get(b, T_ACCOUNTS, "late") == NULL, "backup: later writes are not in it");
+	is_int(count(b, I_DOCS_BY_ACCOUNT, NULL), count(s, I_DOCS_BY_ACCOUNT, NULL),
+	       "backup: same index size");
+	is_int(count(b, I_DOCS_BY_ACCOUNT, "acc10"), count(s, I_DOCS_BY_ACCOUNT, "acc10"),
+	       "backup: same count for a prefix");
+	size_t problems = 99;
+	store_check_indexes(b, &problems, &err);
+	is_int(problems, 0, "backup: indexes agree");
+	store_close(b);
+
+	/* Backing up again into the same directory empties it first. */
+	is_int(store_backup(s, bdir, &err), Q_OK, "backup: again into the same directory");
+	is_int(store_open(&b, bdir, STORE_OWNER, &err), Q_OK, "backup: second copy opens");
+	got = b ? get(b, T_ACCOUNTS, "late") : NULL;
+	ok(got != NULL, "backup: second copy has the later write");
+	json_decref(got);
+	store_close(b);
+}
+
+static void test_reopen(struct store **s)
+{
+	char home[PATH_MAX + 8];
+	struct qerr err;
+	size_t before = count(*s, I_DOCS_BY_ACCOUNT, "acc10");
+	store_checkpoint(*s, 1, &err);
+	store_close(*s);
+	snprintf(home, sizeof home, "%s/db", dir);
+	is_int(store_open(s, home, STORE_OWNER, &err), Q_OK, "reopen: owner recovers and opens");
+	is_int(count(*s, I_DOCS_BY_ACCOUNT, "acc10"), before, "reopen: data survived");
+	struct store *j;
+	is_int(store_open(&j, home, STORE_JOIN, &err), Q_OK, "reopen: a second process joins");
+	if (j) {
+		is_int(count(j, I_DOCS_BY_ACCOUNT, "acc10"), before, "reopen: joined view agrees");
+		store_close(j);
+	}
+	char nowhere[PATH_MAX + 16];
+	snprintf(nowhere, sizeof nowhere, "%s/absent", dir);
+	is_int(store_open(&j, nowhere, STORE_JOIN, &err), Q_EDB,
+	       "reopen: joining a missing environment fails");
+	ok(j == NULL, "reopen: ... with no store");
+}
+
+int main(void)
+{
+	unit_tmpdir(dir, "store");
+	struct store *s = unit_store(dir);
+	test_keys();
+	test_records(s);
+	test_raw(s);
+	test_index(s);
+	test_check_finds(s);
+	test_backup(s);
+	test_reopen(&s);
+	ok(!store_panicked(s), "no panic");
+	store_close(s);
+	unit_rmtree(dir);
+	return done_testing();
+}
