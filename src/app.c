@@ -4,6 +4,7 @@
 #include "app.h"
 #include "log.h"
 #include "store.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -17,6 +18,49 @@ static enum qstatus auth_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct auth_arg *a = arg;
 	return auth_lookup(t, a->key, a->len, a->who, err);
+}
+
+/* A small per-worker cache of resolved keys, by the key's SHA-256, so a
+ * busy worker does not read the key record on every request. Entries live
+ * KEY_CACHE_TTL_MS, which bounds how long a revoked key keeps working. */
+#define KEY_CACHE_SLOTS 64
+#define KEY_CACHE_TTL_MS 2000
+static struct key_cache_entry {
+	char hash[AUTH_HASH_HEX];
+	struct principal who;
+	int64_t expires_ms;
+} key_cache[KEY_CACHE_SLOTS];
+
+static struct key_cache_entry *key_cache_slot(const char *hash)
+{
+	unsigned h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+	return &key_cache[h % KEY_CACHE_SLOTS];
+}
+
+static enum qstatus lookup_cached(struct qctx *c, const char *key, size_t len)
+{
+	char k[AUTH_KEY_LEN + 1], hash[AUTH_HASH_HEX];
+	if (len != AUTH_KEY_LEN)
+		return qerr_set(&c->err, Q_EAUTH, NULL, "Invalid API key");
+	memcpy(k, key, len);
+	k[len] = '\0';
+	auth_key_hash(k, hash);
+	struct key_cache_entry *e = key_cache_slot(hash);
+	int64_t now = q_mono_ms();
+	if (e->expires_ms > now && !strcmp(e->hash, hash)) {
+		c->who = e->who;
+		return Q_OK;
+	}
+	struct auth_arg a = {key, len, &c->who};
+	enum qstatus st = store_run(c->app->store, auth_fn, &a, &c->err);
+	if (st == Q_OK) {
+		memcpy(e->hash, hash, sizeof hash);
+		e->who = c->who;
+		e->expires_ms = now + KEY_CACHE_TTL_MS;
+	}
+	return st;
 }
 
 static enum qstatus authenticate(struct qctx *c)
@@ -34,8 +78,7 @@ static enum qstatus authenticate(struct qctx *c)
 	const char *key = auth_header_key(h, &len);
 	if (!key)
 		return qerr_set(&c->err, Q_EAUTH, NULL, "Invalid API key");
-	struct auth_arg a = {key, len, &c->who};
-	enum qstatus st = store_run(c->app->store, auth_fn, &a, &c->err);
+	enum qstatus st = lookup_cached(c, key, len);
 	if (st != Q_OK)
 		return st;
 	if ((c->who.scopes & c->route->scope) != c->route->scope)
