@@ -52,6 +52,7 @@ void qconf_defaults(struct qconf *c)
 	c->embed_concurrency = 4;
 	c->embed_timeout = 30;
 	c->embed_max_input = 8000;
+	c->search_hybrid_weight = 0.3;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
 }
@@ -173,6 +174,14 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->embed_timeout, key, v, 1, 3600, err);
 	if (!strcmp(key, "embed_max_input"))
 		return set_int(&c->embed_max_input, key, v, 16, 1 << 20, err);
+	if (!strcmp(key, "search_hybrid_weight")) {
+		char *end;
+		double w = strtod(v, &end);
+		if (*end || end == v || w < 0 || w > 1)
+			return qerr_set(err, Q_EINVAL, key, "search_hybrid_weight must be from 0 to 1");
+		c->search_hybrid_weight = w;
+		return Q_OK;
+	}
 	if (!strcmp(key, "embed_batch"))
 		return set_int(&c->embed_batch, key, v, 1, 2048, err);
 	if (!strcmp(key, "embed_max_attempts"))

@@ -35,6 +35,7 @@ struct qconf {
 	int embed_concurrency;     /* requests in flight */
 	int embed_timeout;         /* seconds per request */
 	int embed_max_input;       /* characters per input; longer ones are cut */
+	double search_hybrid_weight; /* weight of vector scores in hybrid search */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
 };

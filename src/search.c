@@ -186,6 +186,21 @@ static void on_bm25(const char *chunk, double score, void *arg)
 		h->score += score;
 }
 
+/* The candidate for chunk, or NULL (no insertion). */
+static struct search_hit *cand_find(struct cands *c, const char *chunk)
+{
+	if (!c->tcap)
+		return NULL;
+	size_t j = text_hash(chunk, strlen(chunk), 9) & (c->tcap - 1);
+	while (c->table[j]) {
+		struct search_hit *h = &c->v[c->table[j] - 1];
+		if (!strcmp(h->chunk, chunk))
+			return h;
+		j = (j + 1) & (c->tcap - 1);
+	}
+	return NULL;
+}
+
 static int by_score(const void *a, const void *b)
 {
 	const struct search_hit *x = a, *y = b;
@@ -309,15 +324,24 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 		if ((st = ranked(t, conf, &gate, SEARCH_KEYWORD, query, &a, err)) != Q_OK ||
 		    (st = ranked(t, conf, &gate, SEARCH_SEMANTIC, query, &b, err)) != Q_OK)
 			goto out;
-		/* Reciprocal rank fusion into a fresh candidate set. */
+		/* Weighted sum of max-normalised scores over the union of both
+		 * top lists: every chunk has a semantic score (the scan is
+		 * exhaustive), BM25 is 0 where no term matched. */
+		double w = conf->search_hybrid_weight, max_a = a.n ? a.v[0].score : 0,
+		       max_b = b.n && b.v[0].score > 0 ? b.v[0].score : 0;
 		struct cands fused = {0};
 		fused.gate = &gate;
 		for (int list = 0; list < 2; list++) {
 			struct cands *c = list ? &b : &a;
 			for (size_t r = 0; r < c->n && r < depth; r++) {
 				struct search_hit *h = cand_get(&fused, c->v[r].chunk);
-				if (h)
-					h->score += 1.0 / (60.0 + (double)r + 1.0);
+				if (h && h->score == 0) {
+					struct search_hit *ka = cand_find(&a, c->v[r].chunk);
+					struct search_hit *kb = cand_find(&b, c->v[r].chunk);
+					double sa = ka && max_a > 0 ? ka->score / max_a : 0;
+					double sb = kb && max_b > 0 && kb->score > 0 ? kb->score / max_b : 0;
+					h->score = (1 - w) * sa + w * sb + 1e-12;
+				}
 			}
 		}
 		cands_free(&a);

@@ -46,8 +46,9 @@ wait_for() {
 T=""
 PIDS=""
 cleanup() {
-	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $PIDS; do [ "$p" -gt 1 ] 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do
+		[ "$p" -gt 1 ] 2>/dev/null || continue
 		for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null
 	done

@@ -49,7 +49,7 @@ while True:
     time.sleep(1)
 print(f"all completed after {time.time() - t0:.1f} s")
 
-for method in ("keyword_search", "semantic_search", "hybrid_search"):
+for method in os.environ.get("SCIFACT_METHODS", "keyword_search semantic_search hybrid_search").split():
     run = os.path.join(out, f"run-{method}.txt")
     lat = []
     with open(run, "w") as f:
