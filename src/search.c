@@ -201,6 +201,19 @@ static struct search_hit *cand_find(struct cands *c, const char *chunk)
 	return NULL;
 }
 
+static void cands_reindex(struct cands *c)
+{
+	if (!c->tcap)
+		return;
+	memset(c->table, 0, c->tcap * sizeof *c->table);
+	for (size_t i = 0; i < c->n; i++) {
+		size_t j = text_hash(c->v[i].chunk, strlen(c->v[i].chunk), 9) & (c->tcap - 1);
+		while (c->table[j])
+			j = (j + 1) & (c->tcap - 1);
+		c->table[j] = i + 1;
+	}
+}
+
 static int by_score(const void *a, const void *b)
 {
 	const struct search_hit *x = a, *y = b;
@@ -301,8 +314,10 @@ static enum qstatus ranked(struct stxn *t, const struct qconf *conf, struct docg
 		st = qerr_set(err, gate->st, NULL, "filtering failed");
 	if (st == Q_OK && c->oom)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	if (st == Q_OK)
+	if (st == Q_OK) {
 		qsort(c->v, c->n, sizeof *c->v, by_score);
+		cands_reindex(c);   /* positions moved: the lookup table follows */
+	}
 	return st;
 }
 

@@ -9,6 +9,7 @@ set -u
 bench="$top_srcdir/../shared/bench"
 [ -d "$bench/scifact" ] || { echo "no $bench/scifact: nothing to measure"; exit 0; }
 quire_setup 2
+[ -n "${SCIFACT_CONF:-}" ] && printf "%b\n" "$SCIFACT_CONF" >>"$QUIRE_CONF"
 quired_start
 KEY=$(new_key bench)
 lighttpd_start
