@@ -27,7 +27,8 @@ extern "C" {
 
 #define QUIRE_PLUGIN_ABI 1
 
-/* Results of extract(), also quire-extract's exit codes minus 10. */
+/* Results of extract(); quire-extract maps them to its exit codes
+ * (docs/extract-format.md). */
 enum quire_result {
 	QUIRE_OK = 0,
 	QUIRE_UNSUPPORTED = 1,  /* not a format this plugin reads */

@@ -1,1 +1,15 @@
-## plugins/ooxml/local.mk
+## plugins/ooxml/local.mk: DOCX, PPTX and XLSX (and ODT) through libzip and the
+## libxml2 streaming reader, with the archive checked before it is read;
+## libcrypto opens packages encrypted with Excel's default password.
+if BUILD_PLUGIN_OOXML
+pkglib_LTLIBRARIES += plugins/ooxml/ooxml.la
+plugins_ooxml_ooxml_la_SOURCES = plugins/ooxml/ooxml.c plugins/ooxml/ooxml.h \
+	plugins/ooxml/zipguard.c plugins/ooxml/xml.c plugins/ooxml/rels.c \
+	plugins/ooxml/walk.c plugins/ooxml/docx.c plugins/ooxml/pptx.c \
+	plugins/ooxml/xlsx.c plugins/ooxml/numfmt.c \
+	plugins/ooxml/cfb.c plugins/ooxml/cfb.h plugins/ooxml/decrypt.c plugins/ooxml/decrypt.h \
+	plugins/ooxml/ole.c plugins/ooxml/odt.c
+plugins_ooxml_ooxml_la_CFLAGS = $(AM_CFLAGS) $(OOXML_CFLAGS) $(CRYPTO_CFLAGS)
+plugins_ooxml_ooxml_la_LIBADD = $(OOXML_LIBS) $(CRYPTO_LIBS) -lm
+plugins_ooxml_ooxml_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+endif

@@ -1,0 +1,266 @@
+/* ooxml.c: the OOXML extraction plugin (DOCX, PPTX, XLSX; ODT as well): descriptor,
+ * sniffing, the package's main part and metadata, and the sink helpers.
+ *
+ * Caps: the zip entry count (from the central directory, before libzip
+ * reads it), inflated bytes in total and per entry (inflated:compressed
+ * ratio, for entries past 1 MiB), one text buffer at most max_text_bytes.
+ * Relationships marked External are never followed; entry names are only
+ * lookup keys. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfb.h"
+#include "decrypt.h"
+#include "ooxml.h"
+
+static const char *const ox_mime_types[] = {
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.template",
+	"application/vnd.ms-word.document.macroEnabled.12",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"application/vnd.openxmlformats-officedocument.presentationml.template",
+	"application/vnd.ms-powerpoint.presentation.macroEnabled.12",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.template",
+	"application/vnd.ms-excel.sheet.macroEnabled.12",
+	"application/vnd.oasis.opendocument.text",
+	NULL,
+};
+static const char *const ox_extensions[] = { "docx", "docm", "dotx", "pptx", "pptm", "potx",
+	"xlsx", "xlsm", "xltx", "odt", NULL };
+
+static int mem_has(const unsigned char *h, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(h + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int ox_sniff(const unsigned char *head, size_t len, const char *mime)
+{
+	int ours = 0;
+
+	for (const char *const *m = ox_mime_types; mime && *m; m++)
+		ours |= strcmp(mime, *m) == 0;
+	if (len >= 4 && memcmp(head, "PK\3\4", 4) == 0) {
+		if (ours)
+			return 95;
+		if (len >= 77 && memcmp(head + 30, "mimetypeapplication/vnd.oasis.opendocument.text", 47) == 0)
+			return 90;
+		if (mem_has(head, len, "[Content_Types].xml") || mem_has(head, len, "word/") ||
+		    mem_has(head, len, "ppt/") || mem_has(head, len, "xl/"))
+			return 90;
+		return 10;
+	}
+	/* An encrypted OOXML file is an OLE2 compound file; say so only when
+	 * the detected type points at it. */
+	if (len >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0 && mime &&
+	    (ours || strcmp(mime, "application/encrypted") == 0))
+		return 60;
+	return 0;
+}
+
+/* --- sink helpers --------------------------------------------------------- */
+
+int ox_page(struct ox *ox)
+{
+	if (ox->err)
+		return 1;
+	if (ox->host->sink->page(ox->host->sink_ctx, ++ox->page)) {
+		ox->err = QUIRE_TOO_LARGE;
+		return 1;
+	}
+	return 0;
+}
+
+void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n)
+{
+	const struct quire_sink *k = ox->host->sink;
+	int stop;
+
+	if (ox->err || !n)
+		return;
+	if (kind == OX_HEADING)
+		stop = k->heading(ox->host->sink_ctx, level > 6 ? 6 : level, s, n);
+	else if (kind == OX_LIST)
+		stop = k->list_item(ox->host->sink_ctx, level, s, n);
+	else
+		stop = k->paragraph(ox->host->sink_ctx, s, n);
+	ox->wrote = 1;
+	if (stop)
+		ox->err = QUIRE_TOO_LARGE;
+}
+
+void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header)
+{
+	const char **v = calloc(n ? n : 1, sizeof *v);
+	size_t *lens = calloc(n ? n : 1, sizeof *lens);
+
+	if (!v || !lens)
+		ox->err = QUIRE_ERROR;
+	else if (!ox->err) {
+		for (size_t i = 0; i < n; i++) {
+			v[i] = cells[i].p ? cells[i].p : "";
+			lens[i] = cells[i].n;
+		}
+		ox->wrote = 1;
+		if (ox->host->sink->table_row(ox->host->sink_ctx, v, lens, n, header))
+			ox->err = QUIRE_TOO_LARGE;
+	}
+	free(v);
+	free(lens);
+}
+
+/* --- the package ---------------------------------------------------------- */
+
+/* Core properties into meta: title, author, subject, keywords, language. */
+static void core_meta(struct ox *ox, const char *part)
+{
+	static const char *const map[][2] = { { "title", "title" }, { "creator", "author" },
+		{ "subject", "subject" }, { "keywords", "keywords" }, { "language", "language" } };
+	struct ox_entry e;
+	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
+	const char *key = NULL;
+
+	while (r && ox_xml_next(ox, r, 0)) {
+		int type = xmlTextReaderNodeType(r);
+
+		if (type == XML_READER_TYPE_ELEMENT) {
+			const char *n = (const char *)xmlTextReaderConstLocalName(r);
+
+			key = NULL;
+			for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+				if (strcmp(n, map[i][0]) == 0)
+					key = map[i][1];
+		} else if (type == XML_READER_TYPE_TEXT && key) {
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+
+			if (ox->host->sink->meta(ox->host->sink_ctx, key, v, strlen(v)))
+				ox->err = QUIRE_TOO_LARGE;
+		} else if (type == XML_READER_TYPE_END_ELEMENT)
+			key = NULL;
+	}
+	ox_xml_close(r, &e);
+}
+
+/* An OLE2 file: an encrypted OOXML package. Excel's default password is
+ * tried (protected workbooks open without a prompt); anything else is
+ * QUIRE_ENCRYPTED. On QUIRE_OK *pkg is the plain package (new, caller
+ * frees with free()) and ox->zip is open on it. */
+static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **pkg)
+{
+	size_t cap = ox->max_inflated < (256u << 20) ? (size_t)ox->max_inflated : 256u << 20;
+	unsigned char *file = NULL, *info = NULL, *enc = NULL;
+	size_t flen = 0, ilen = 0, elen = 0, plen = 0;
+	struct stat st;
+	struct cfb c;
+	enum quire_result r = QUIRE_UNSUPPORTED;
+	int have;
+
+	if (fstat(fd, &st) < 0)
+		return QUIRE_ERROR;
+	if ((unsigned long long)st.st_size > cap)
+		return QUIRE_TOO_LARGE;
+	flen = (size_t)st.st_size;
+	file = malloc(flen ? flen : 1);
+	if (!file)
+		return QUIRE_ERROR;
+	if (pread(fd, file, flen, 0) != (ssize_t)flen || cfb_open(&c, file, flen) < 0) {
+		free(file);
+		return QUIRE_CORRUPT;
+	}
+	have = cfb_stream(&c, "EncryptionInfo", &info, &ilen, 1u << 20) == 0;
+	if (have && cfb_stream(&c, "EncryptedPackage", &enc, &elen, cap) == 0) {
+		r = ox_decrypt_default(info, ilen, enc, elen, pkg, &plen, cap);
+		if (r == QUIRE_OK) {
+			ox->host->log(QUIRE_LOG_INFO, "ooxml: opened with the default password");
+			r = ox_zip_open_mem(ox, *pkg, plen);
+		}
+	} else if (have)
+		r = QUIRE_ENCRYPTED;
+	cfb_close(&c);
+	free(info);
+	free(enc);
+	free(file);
+	return r;
+}
+
+static enum quire_result ox_extract(void *state, const struct quire_host *host, const char *path,
+				    int fd, const char *mime)
+{
+	const struct quire_limits *lim = host->limits;
+	struct ox ox = {
+		.host = host,
+		.max_inflated = lim->max_inflated_bytes ? lim->max_inflated_bytes : 1ULL << 30,
+		.max_ratio = lim->max_ratio ? lim->max_ratio : 100,
+		.max_text = lim->max_text_bytes ? lim->max_text_bytes : 64u << 20,
+	};
+	struct ox_rels root;
+	const struct ox_rel *main;
+	unsigned char *pkg = NULL;
+	enum quire_result r;
+
+	r = ox_is_cfb(fd) ? open_encrypted(&ox, fd, &pkg) : ox_zip_open(&ox, fd);
+	if (r != QUIRE_OK) {
+		free(pkg);
+		return r;
+	}
+	ox_rels_load(&ox, "", &root);
+	main = ox_rels_type(&root, "officeDocument", 0);
+	if (ox_has_entry(&ox, "docProps/core.xml"))
+		core_meta(&ox, "docProps/core.xml");
+	if (ox.err)
+		r = ox.err;
+	else if (!main && ox_is_odt(&ox))
+		ox_odt(&ox);
+	else if (!main)
+		r = QUIRE_UNSUPPORTED;
+	else if (strncmp(main->target, "word/", 5) == 0)
+		ox_docx(&ox, main->target);
+	else if (strncmp(main->target, "ppt/", 4) == 0)
+		ox_pptx(&ox, main->target);
+	else if (strncmp(main->target, "xl/", 3) == 0)
+		ox_xlsx(&ox, main->target);
+	else
+		r = QUIRE_UNSUPPORTED;
+	ox_rels_free(&root);
+	ox_zip_close(&ox);
+	free(pkg);
+	if (r != QUIRE_OK)
+		return r;
+	if (ox.err)
+		return ox.err;
+	return ox.wrote ? QUIRE_OK : QUIRE_EMPTY;
+}
+
+static enum quire_result ox_init(const struct quire_host *host, void **state)
+{
+	/* Before the sandbox: libxml2's one-time setup. No xmlCleanupParser
+	 * in fini: other plugins in the process may still use libxml2. */
+	xmlInitParser();
+	*state = NULL;
+	return QUIRE_OK;
+}
+
+static const struct quire_plugin ooxml_plugin = {
+	.abi = QUIRE_PLUGIN_ABI,
+	.size = sizeof(struct quire_plugin),
+	.name = "ooxml",
+	.version = "1.0",
+	.mime_types = ox_mime_types,
+	.extensions = ox_extensions,
+	.sniff = ox_sniff,
+	.init = ox_init,
+	.extract = ox_extract,
+	.fini = NULL,
+};
+
+const struct quire_plugin *quire_plugin_entry(void)
+{
+	return &ooxml_plugin;
+}

@@ -1,0 +1,133 @@
+/* ooxml.h: what the OOXML plugin's files share: the guarded archive, the
+ * streaming XML reader over one entry, relationships, text buffers. */
+#ifndef QUIRE_OOXML_H
+#define QUIRE_OOXML_H
+
+#include <stddef.h>
+#include <zip.h>
+#include <libxml/xmlreader.h>
+
+#include <quire/plugin.h>
+
+/* One document being read. err is sticky: the first failure wins and every
+ * loop stops once it is set. */
+struct ox {
+	const struct quire_host *host;
+	zip_t *zip;
+	unsigned long long inflated;   /* bytes inflated so far, all entries */
+	unsigned long long max_inflated;
+	unsigned max_ratio;
+	size_t max_text;               /* cap of one growable buffer */
+	enum quire_result err;
+	int wrote;                     /* something reached the sink */
+	unsigned page;                 /* last page number given to the sink */
+};
+
+/* --- zipguard.c: the archive with its caps ---------------------------- */
+
+/* Check the archive on fd before libzip reads it (EOCD, entry count against
+ * max_zip_entries, encrypted flags, compressed sizes against the file size,
+ * overlapping entries), then open it with ZIP_CHECKCONS. fd stays the
+ * caller's. Returns QUIRE_OK and sets ox->zip, or the reason it refuses. */
+enum quire_result ox_zip_open(struct ox *ox, int fd);
+/* The same checks, then libzip, on a package in memory (borrowed: it must
+ * outlive the archive). */
+enum quire_result ox_zip_open_mem(struct ox *ox, const unsigned char *mem, size_t len);
+void ox_zip_close(struct ox *ox);
+
+/* 1 when the file on fd is an OLE2 compound file (the wrapper of an
+ * encrypted OOXML document); 0 otherwise. */
+int ox_is_cfb(int fd);
+
+/* A read-only entry whose inflated bytes are counted against the caps. */
+struct ox_entry {
+	struct ox *ox;
+	zip_file_t *zf;
+	unsigned long long n, cap, declared;
+};
+
+/* Open the entry called name (a lookup key only, never a path). Returns 0,
+ * or -1 when it is missing (ox->err untouched) or unreadable (ox->err set). */
+int ox_entry_open(struct ox *ox, const char *name, struct ox_entry *e);
+/* Read up to len bytes; 0 at the end, -1 on error or a cap (ox->err set). */
+long ox_entry_read(struct ox_entry *e, void *buf, size_t len);
+void ox_entry_close(struct ox_entry *e);
+int ox_has_entry(struct ox *ox, const char *name);
+
+/* --- xml.c: the streaming reader ---------------------------------------- */
+
+/* A reader over entry name: no network, no entity substitution, no DTD
+ * loading, never XML_PARSE_HUGE. NULL when the entry is missing or the
+ * reader cannot be made (ox->err set for the latter). Free with
+ * ox_xml_close. */
+xmlTextReaderPtr ox_xml_open(struct ox *ox, const char *name, struct ox_entry *e);
+void ox_xml_close(xmlTextReaderPtr r, struct ox_entry *e);
+/* Advance (skip = the current element's subtree too). 1 on a node, 0 at
+ * the end or on error; a DOCTYPE is refused as QUIRE_CORRUPT. */
+int ox_xml_next(struct ox *ox, xmlTextReaderPtr r, int skip);
+/* The value of the attribute with this local name on the current element:
+ * new, caller frees with xmlFree; NULL when absent. */
+char *ox_attr(xmlTextReaderPtr r, const char *local);
+/* 1 when the current node is an element start with this local name. */
+int ox_is(xmlTextReaderPtr r, int type, const char *local);
+
+/* --- buf.c: capped growable text -------------------------------------- */
+struct ox_buf {
+	char *p;
+	size_t n, cap;
+};
+/* Append; at ox->max_text the buffer stops growing and ox->err becomes
+ * QUIRE_TOO_LARGE. Returns 0 or -1. */
+int ox_buf_add(struct ox *ox, struct ox_buf *b, const char *s, size_t n);
+void ox_buf_free(struct ox_buf *b);
+/* Trim surrounding whitespace in place; 1 if anything is left. */
+int ox_buf_trim(struct ox_buf *b);
+
+/* --- rels.c: relationships ---------------------------------------------- */
+struct ox_rel {
+	char *id, *type, *target;   /* type: the last segment of the URI */
+};
+struct ox_rels {
+	struct ox_rel *v;
+	size_t n;
+};
+/* Load the relationships of part (e.g. "word/document.xml"); external ones
+ * (TargetMode="External") are dropped, targets are resolved to entry names.
+ * A missing rels part gives an empty set. */
+void ox_rels_load(struct ox *ox, const char *part, struct ox_rels *rels);
+void ox_rels_free(struct ox_rels *rels);
+const struct ox_rel *ox_rels_id(const struct ox_rels *rels, const char *id);
+const struct ox_rel *ox_rels_type(const struct ox_rels *rels, const char *type, size_t from);
+
+/* --- sink helpers (ooxml.c) -------------------------------------------- */
+int ox_page(struct ox *ox);
+void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n);
+void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header);
+enum { OX_PARA, OX_HEADING, OX_LIST };
+
+/* --- the walker of WordprocessingML and DrawingML text (walk.c) ---------- */
+struct ox_walk_opts {
+	int pptx;          /* p:sp placeholders: titles become headings */
+	int skip_master_prompts;  /* masters: only footers and free shapes */
+	const char *const *styles_id;  /* docx heading styles: id -> level */
+	const unsigned char *styles_level;
+	size_t nstyles;
+};
+void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o);
+
+/* --- formats ------------------------------------------------------------- */
+void ox_docx(struct ox *ox, const char *main_part);
+void ox_pptx(struct ox *ox, const char *main_part);
+void ox_xlsx(struct ox *ox, const char *main_part);
+/* odt.c: OpenDocument text; ox_is_odt says whether the package is one. */
+int ox_is_odt(struct ox *ox);
+void ox_odt(struct ox *ox);
+
+/* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
+void ox_ole_text(struct ox *ox, const char *part);
+
+/* numfmt.c: value v shown with Excel number format code (NULL: built-in
+ * id) into out (size n, always terminated). */
+void ox_numfmt(double v, int id, const char *code, char *out, size_t n);
+
+#endif

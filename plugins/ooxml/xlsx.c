@@ -1,0 +1,365 @@
+/* xlsx.c: SpreadsheetML: every sheet in workbook order as a page headed by
+ * its name, rows as table rows (the first as header) with numbers shown
+ * through their number format, then print headers/footers and comments. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ooxml.h"
+
+#define OX_MAX_XF 65536
+#define OX_MAX_FMT 4096
+#define OX_MAX_COLS 1024   /* columns padded from cell references */
+
+struct book {
+	struct ox_buf sst;       /* shared strings, NUL-separated */
+	size_t *sst_off, nsst;
+	int xf_fmt[OX_MAX_XF];   /* cellXfs index -> numFmtId */
+	size_t nxf;
+	int fmt_id[OX_MAX_FMT];
+	char *fmt_code[OX_MAX_FMT];
+	size_t nfmt;
+};
+
+static void load_sst(struct ox *ox, struct book *b, const char *part)
+{
+	struct ox_entry e;
+	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
+	int in_t = 0;
+	size_t cap = 0;
+
+	while (r && ox_xml_next(ox, r, 0)) {
+		int type = xmlTextReaderNodeType(r);
+
+		if (ox_is(r, XML_READER_TYPE_ELEMENT, "si")) {
+			if (b->nsst == cap) {
+				size_t *o = realloc(b->sst_off, (cap = cap ? cap * 2 : 256) * sizeof *o);
+
+				if (!o) {
+					ox->err = QUIRE_ERROR;
+					break;
+				}
+				b->sst_off = o;
+			}
+			b->sst_off[b->nsst++] = b->sst.n;
+		} else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "si"))
+			ox_buf_add(ox, &b->sst, "", 1);
+		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "rPh"))
+			/* Phonetic guides repeat the text in kana. */
+			xmlTextReaderNext(r);
+		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
+			in_t = !xmlTextReaderIsEmptyElement(r);
+		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "t"))
+			in_t = 0;
+		else if (in_t && b->nsst && (type == XML_READER_TYPE_TEXT ||
+					     type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+					     type == XML_READER_TYPE_WHITESPACE)) {
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+
+			ox_buf_add(ox, &b->sst, v, strlen(v));
+		}
+	}
+	ox_xml_close(r, &e);
+}
+
+static void load_styles(struct ox *ox, struct book *b, const char *part)
+{
+	struct ox_entry e;
+	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
+	int in_xfs = 0;
+
+	while (r && ox_xml_next(ox, r, 0)) {
+		if (ox_is(r, XML_READER_TYPE_ELEMENT, "numFmt") && b->nfmt < OX_MAX_FMT) {
+			char *id = ox_attr(r, "numFmtId"), *code = ox_attr(r, "formatCode");
+
+			if (id && code) {
+				b->fmt_id[b->nfmt] = atoi(id);
+				b->fmt_code[b->nfmt++] = strdup(code);
+			}
+			xmlFree(id);
+			xmlFree(code);
+		} else if (ox_is(r, XML_READER_TYPE_ELEMENT, "cellXfs"))
+			in_xfs = !xmlTextReaderIsEmptyElement(r);
+		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "cellXfs"))
+			in_xfs = 0;
+		else if (in_xfs && ox_is(r, XML_READER_TYPE_ELEMENT, "xf") && b->nxf < OX_MAX_XF) {
+			char *id = ox_attr(r, "numFmtId");
+
+			b->xf_fmt[b->nxf++] = id ? atoi(id) : 0;
+			xmlFree(id);
+		}
+	}
+	ox_xml_close(r, &e);
+}
+
+/* Column index (0-based) of a reference such as "AB12"; -1 if none. */
+static long ref_col(const char *ref)
+{
+	long c = 0;
+	int any = 0;
+
+	for (; ref && *ref >= 'A' && *ref <= 'Z' && c < 100000; ref++, any = 1)
+		c = c * 26 + (*ref - 'A' + 1);
+	return any ? c - 1 : -1;
+}
+
+struct cellst {
+	char *t;         /* the cell's type attribute */
+	int s;           /* its style index */
+	struct ox_buf v; /* raw value or inline text */
+};
+
+static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox_buf *out)
+{
+	const char *t = c->t ? c->t : "n";
+	char num[128];
+
+	ox_buf_trim(&c->v);
+	if (!c->v.n)
+		return;
+	if (strcmp(t, "s") == 0) {
+		long i = strtol(c->v.p, NULL, 10);
+
+		if (i >= 0 && (size_t)i < b->nsst)
+			ox_buf_add(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
+	} else if (strcmp(t, "b") == 0)
+		ox_buf_add(ox, out, c->v.p[0] == '1' ? "TRUE" : "FALSE", c->v.p[0] == '1' ? 4 : 5);
+	else if (strcmp(t, "n") == 0) {
+		char *end;
+		double d = strtod(c->v.p, &end);
+		int id = c->s >= 0 && (size_t)c->s < b->nxf ? b->xf_fmt[c->s] : 0;
+		const char *code = NULL;
+
+		for (size_t i = 0; i < b->nfmt; i++)
+			if (b->fmt_id[i] == id)
+				code = b->fmt_code[i];
+		if (*end)
+			ox_buf_add(ox, out, c->v.p, c->v.n);
+		else {
+			ox_numfmt(d, id, code, num, sizeof num);
+			ox_buf_add(ox, out, num, strlen(num));
+		}
+	} else
+		ox_buf_add(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
+}
+
+/* "&L&\"Arial,Bold\"Header - Corporate&CPage &P" -> its plain parts. */
+static void header_footer(struct ox *ox, const char *s)
+{
+	struct ox_buf out = { 0 };
+
+	for (; *s && !ox->err; s++) {
+		if (*s != '&') {
+			ox_buf_add(ox, &out, s, 1);
+			continue;
+		}
+		s++;
+		if (!*s)
+			break;
+		if (*s == '&')
+			ox_buf_add(ox, &out, "&", 1);
+		else if (*s == '"') {
+			while (s[1] && s[1] != '"')
+				s++;
+			if (s[1])
+				s++;
+		} else if (*s == 'K') {
+			for (int i = 0; i < 6 && s[1]; i++)
+				s++;
+		} else if (*s >= '0' && *s <= '9') {
+			while (s[1] >= '0' && s[1] <= '9')
+				s++;
+		} else if (*s == 'L' || *s == 'C' || *s == 'R') {
+			if (ox_buf_trim(&out))
+				ox_emit(ox, OX_PARA, 0, out.p, out.n);
+			out.n = 0;
+		}
+		/* &P &N &D &T &F &A &B &I &U &S &X &Y: fields and styles, no text */
+	}
+	if (ox_buf_trim(&out))
+		ox_emit(ox, OX_PARA, 0, out.p, out.n);
+	ox_buf_free(&out);
+}
+
+static void emit_row(struct ox *ox, struct ox_buf *cells, size_t n, int *rows)
+{
+	size_t k = n;
+
+	while (k && cells[k - 1].n == 0)
+		k--;
+	if (k)
+		ox_row(ox, cells, k, (*rows)++ == 0);
+}
+
+static void sheet(struct ox *ox, struct book *b, const char *part)
+{
+	struct ox_entry e;
+	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
+	struct ox_buf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
+	struct cellst c = { 0 };
+	size_t ncells = 0;
+	int in_v = 0, in_c = 0, in_hf = 0, rows = 0;
+
+	if (!cells)
+		ox->err = QUIRE_ERROR;
+	while (cells && r && ox_xml_next(ox, r, 0)) {
+		int type = xmlTextReaderNodeType(r);
+		const char *n = (const char *)xmlTextReaderConstLocalName(r);
+
+		if (type == XML_READER_TYPE_ELEMENT) {
+			int empty = xmlTextReaderIsEmptyElement(r);
+
+			if (strcmp(n, "row") == 0) {
+				for (size_t i = 0; i < OX_MAX_COLS; i++)
+					cells[i].n = 0;
+				ncells = 0;
+				if (empty)
+					continue;
+			} else if (strcmp(n, "c") == 0) {
+				char *ref = ox_attr(r, "r"), *s = ox_attr(r, "s");
+				long col = ref_col(ref);
+
+				if (col >= (long)ncells && col < OX_MAX_COLS)
+					ncells = (size_t)col;
+				xmlFree(ref);
+				xmlFree(c.t);
+				c.t = ox_attr(r, "t");
+				c.s = s ? atoi(s) : 0;
+				xmlFree(s);
+				c.v.n = 0;
+				in_c = !empty;
+				if (empty && ncells < OX_MAX_COLS)
+					ncells++;
+			} else if (in_c && (strcmp(n, "v") == 0 || strcmp(n, "t") == 0))
+				in_v = !empty;
+			else if (strcmp(n, "f") == 0 || strcmp(n, "rPh") == 0)
+				in_v = 0;
+			else if (strstr(n, "Header") || strstr(n, "Footer"))
+				in_hf = !empty;
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (strcmp(n, "c") == 0 && in_c) {
+				in_c = 0;
+				if (ncells < OX_MAX_COLS)
+					cell_text(b, &c, ox, &cells[ncells++]);
+			} else if (strcmp(n, "row") == 0)
+				emit_row(ox, cells, ncells, &rows);
+			else if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0)
+				in_v = 0;
+			else if (in_hf) {
+				in_hf = 0;
+				ox_buf_add(ox, &hf, "&L", 2);
+			}
+		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+
+			if (in_v)
+				ox_buf_add(ox, &c.v, v, strlen(v));
+			else if (in_hf)
+				ox_buf_add(ox, &hf, v, strlen(v));
+		}
+	}
+	if (hf.n && !ox->err)
+		header_footer(ox, hf.p);
+	ox_xml_close(r, &e);
+	for (size_t i = 0; cells && i < OX_MAX_COLS; i++)
+		ox_buf_free(&cells[i]);
+	free(cells);
+	ox_buf_free(&c.v);
+	ox_buf_free(&hf);
+	xmlFree(c.t);
+}
+
+/* Cell comments: the text runs of each comment as a paragraph. */
+static void comments(struct ox *ox, const char *part)
+{
+	struct ox_entry e;
+	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
+	struct ox_buf b = { 0 };
+	int in_t = 0;
+
+	while (r && ox_xml_next(ox, r, 0)) {
+		int type = xmlTextReaderNodeType(r);
+
+		if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
+			in_t = !xmlTextReaderIsEmptyElement(r);
+		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "t"))
+			in_t = 0;
+		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "comment")) {
+			if (ox_buf_trim(&b))
+				ox_emit(ox, OX_PARA, 0, b.p, b.n);
+			b.n = 0;
+		} else if (in_t && (type == XML_READER_TYPE_TEXT ||
+				    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+
+			ox_buf_add(ox, &b, v, strlen(v));
+		}
+	}
+	ox_buf_free(&b);
+	ox_xml_close(r, &e);
+}
+
+static void one_sheet(struct ox *ox, struct book *b, const struct ox_rel *rel, const char *name)
+{
+	struct ox_rels rels;
+	const struct ox_rel *cm;
+
+	if (ox_page(ox))
+		return;
+	if (name && *name)
+		ox_emit(ox, OX_HEADING, 1, name, strlen(name));
+	sheet(ox, b, rel->target);
+	ox_rels_load(ox, rel->target, &rels);
+	for (size_t i = 0; (cm = ox_rels_type(&rels, "comments", i)) && !ox->err;
+	     i = (size_t)(cm - rels.v) + 1)
+		comments(ox, cm->target);
+	for (size_t i = 0; (cm = ox_rels_type(&rels, "oleObject", i)) && !ox->err;
+	     i = (size_t)(cm - rels.v) + 1)
+		ox_ole_text(ox, cm->target);
+	ox_rels_free(&rels);
+}
+
+void ox_xlsx(struct ox *ox, const char *main_part)
+{
+	const unsigned max_pages = ox->host->limits->max_pages;
+	struct book *b = calloc(1, sizeof *b);
+	struct ox_rels rels;
+	const struct ox_rel *rel;
+	struct ox_entry e;
+	xmlTextReaderPtr r;
+
+	if (!b) {
+		ox->err = QUIRE_ERROR;
+		return;
+	}
+	ox_rels_load(ox, main_part, &rels);
+	if ((rel = ox_rels_type(&rels, "sharedStrings", 0)))
+		load_sst(ox, b, rel->target);
+	if ((rel = ox_rels_type(&rels, "styles", 0)))
+		load_styles(ox, b, rel->target);
+	r = ox_xml_open(ox, main_part, &e);
+	while (r && ox_xml_next(ox, r, 0)) {
+		if (ox_is(r, XML_READER_TYPE_ELEMENT, "sheet")) {
+			char *name = ox_attr(r, "name");
+			char *id = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id",
+				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+
+			rel = ox_rels_id(&rels, id);
+			if (rel && strcmp(rel->type, "worksheet") == 0) {
+				if (max_pages && ox->page >= max_pages)
+					ox->err = QUIRE_TOO_LARGE;
+				else
+					one_sheet(ox, b, rel, name);
+			}
+			xmlFree(name);
+			xmlFree(id);
+		}
+	}
+	ox_xml_close(r, &e);
+	ox_rels_free(&rels);
+	ox_buf_free(&b->sst);
+	free(b->sst_off);
+	for (size_t i = 0; i < b->nfmt; i++)
+		free(b->fmt_code[i]);
+	free(b);
+}
