@@ -104,15 +104,18 @@ quired_stop() {
 }
 
 # cgi METHOD PATH [BODY] [CONTENT_TYPE]: run quire.fcgi once as a CGI; sets
-# CGI_STATUS, CGI_HEADERS and CGI_BODY. KEY is sent as a Bearer key when set.
+# CGI_STATUS, CGI_HEADERS and CGI_BODY. KEY is sent as a Bearer key when set;
+# AUTH, when set, is sent as the whole Authorization header instead. Other
+# CGI variables (HTTP_IDEMPOTENCY_KEY=...) can be given as prefix assignments.
 cgi() {
-	local out body="${3:-}"
+	local out body="${3:-}" query="" len
+	case $2 in *\?*) query=${2#*\?} ;; esac
+	len=$(printf '%s' "$body" | wc -c)   # bytes, whatever the locale
 	out=$(printf '%s' "$body" | env REQUEST_METHOD="$1" REQUEST_URI="$2" \
-		QUERY_STRING="${2#*\?}" GATEWAY_INTERFACE=CGI/1.1 \
-		CONTENT_TYPE="${4:-application/json}" CONTENT_LENGTH="${#body}" \
+		QUERY_STRING="$query" GATEWAY_INTERFACE=CGI/1.1 \
+		CONTENT_TYPE="${4-application/json}" CONTENT_LENGTH="$len" \
 		HTTP_AUTHORIZATION="${AUTH:-${KEY:+Bearer $KEY}}" \
 		"$QUIRE_FCGI" 2>>"$T/logs/cgi.log")
-	[ "$2" = "${2#*\?}" ] && true
 	CGI_HEADERS=$(printf '%s' "$out" | sed -n '1,/^\r\{0,1\}$/p')
 	CGI_STATUS=$(printf '%s' "$CGI_HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -1)
 	CGI_BODY=$(printf '%s' "$out" | sed '1,/^\r\{0,1\}$/d')
@@ -171,12 +174,16 @@ EOF2
 	wait_for 10 curl -s -o /dev/null "$BASE/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
 }
 
-# req METHOD PATH [BODY]: curl through the front server; sets STATUS and BODY.
+# req METHOD PATH [BODY [CURL_ARGS...]]: curl through the front server; sets
+# STATUS, BODY and HEADERS. KEY is sent as a Bearer key; AUTH, when set, is
+# sent as the whole Authorization header instead. A BODY goes out as JSON.
 req() {
-	local out
-	out=$(curl -s -m 20 -X "$1" -H "Authorization: Bearer ${KEY:-}" \
-		${3:+-H "Content-Type: application/json" --data-binary "$3"} \
-		-w '\n%{http_code}' "$BASE$2")
+	local out m=$1 p=$2 body=${3:-}
+	shift $(( $# < 3 ? $# : 3 ))
+	out=$(curl -s -m 20 -X "$m" -H "Authorization: ${AUTH:-Bearer ${KEY:-}}" \
+		${body:+-H "Content-Type: application/json" --data-binary "$body"} "$@" \
+		-D "$T/req.headers" -w '\n%{http_code}' "$BASE$p")
 	STATUS=${out##*$'\n'}
 	BODY=${out%$'\n'*}
+	HEADERS=$(tr -d '\r' <"$T/req.headers" 2>/dev/null)
 }

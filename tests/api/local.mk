@@ -6,8 +6,11 @@ TESTS += $(SUPERVISOR_TESTS)
 EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------
 
-## --- documents API through CGI, front servers, Node, key hygiene -------------
-DOCS_API_TESTS = tests/api/docs-cgi.test tests/api/front.test tests/api/seed-docs.test \
-	tests/api/keylog.test
+## --- documents API: CGI, lighttpd, Apache, the seed JS, key hygiene, etc/ ----
+DOCS_API_TESTS = tests/api/cgi.test tests/api/lighttpd.test tests/api/apache.test \
+	tests/api/seed-js.test tests/api/canary.test tests/api/etc.test
 TESTS += $(DOCS_API_TESTS)
-EXTRA_DIST += $(DOCS_API_TESTS) tests/api/seed/documents.mjs tests/lib.sh
+EXTRA_DIST += $(DOCS_API_TESTS) tests/api/front.sh tests/lib.sh \
+	tests/api/seed/create.mjs tests/api/seed/get.mjs tests/api/seed/list.mjs \
+	tests/api/seed/update.mjs tests/api/seed/delete.mjs
+## --- end of the documents API tests ------------------------------------------
