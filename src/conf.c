@@ -55,6 +55,17 @@ void qconf_defaults(struct qconf *c)
 	c->search_hybrid_weight = 0.1;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
+	c->extract_timeout = 120;
+	c->extract_concurrency = 2;
+	c->extract_memory_mb = 2048;
+	c->extract_cpu = 120;
+	c->extract_max_pages = 5000;
+	c->extract_max_text = (size_t)64 << 20;
+	c->extract_max_pixels = 100000000;
+	c->upload_max = (size_t)100 << 20;
+	c->upload_max_parts = 20;
+	c->ocr_page_timeout = 60;
+	snprintf(c->ocr_languages, sizeof c->ocr_languages, "eng");
 }
 
 static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,
@@ -192,6 +203,35 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->ingest_max_attempts, key, v, 1, 100, err);
 	if (!strcmp(key, "ingest_lease"))
 		return set_int(&c->ingest_lease, key, v, 1, 86400, err);
+	if (!strcmp(key, "extract_timeout"))
+		return set_int(&c->extract_timeout, key, v, 1, 86400, err);
+	if (!strcmp(key, "extract_concurrency"))
+		return set_int(&c->extract_concurrency, key, v, 1, 64, err);
+	if (!strcmp(key, "extract_memory_mb"))
+		return set_int(&c->extract_memory_mb, key, v, 64, 1 << 20, err);
+	if (!strcmp(key, "extract_cpu"))
+		return set_int(&c->extract_cpu, key, v, 1, 86400, err);
+	if (!strcmp(key, "extract_max_pages"))
+		return set_int(&c->extract_max_pages, key, v, 1, 1000000, err);
+	if (!strcmp(key, "extract_max_text"))
+		return set_size(&c->extract_max_text, key, v, err);
+	if (!strcmp(key, "extract_max_pixels"))
+		return set_size(&c->extract_max_pixels, key, v, err);
+	if (!strcmp(key, "upload_max"))
+		return set_size(&c->upload_max, key, v, err);
+	if (!strcmp(key, "upload_max_parts"))
+		return set_int(&c->upload_max_parts, key, v, 1, 10000, err);
+	if (!strcmp(key, "ocr_page_timeout"))
+		return set_int(&c->ocr_page_timeout, key, v, 1, 86400, err);
+	if (!strcmp(key, "ocr_languages")) {
+		size_t n = strlen(v);
+		if (!n || n >= sizeof c->ocr_languages ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz_+") != n)
+			return qerr_set(err, Q_EINVAL, key,
+					"%s must be Tesseract languages such as eng+deu", key);
+		snprintf(c->ocr_languages, sizeof c->ocr_languages, "%s", v);
+		return Q_OK;
+	}
 	if (!strcmp(key, "log")) {
 		if (!strcmp(v, "syslog"))
 			c->log_syslog = 1;

@@ -38,6 +38,18 @@ struct qconf {
 	double search_hybrid_weight; /* weight of vector scores in hybrid search */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
+	/* extraction (quire-extract, docs/extract-format.md) */
+	int extract_timeout;       /* wall-clock seconds per file; the child's group is killed */
+	int extract_concurrency;   /* quire-extract children at once, over all workers */
+	int extract_memory_mb;     /* address-space limit of the child */
+	int extract_cpu;           /* CPU seconds of the child */
+	int extract_max_pages;     /* pages, slides, sheets */
+	size_t extract_max_text;    /* bytes of text per document */
+	size_t extract_max_pixels;    /* per image or rendered page */
+	size_t upload_max;         /* bytes per uploaded file (whole multipart body) */
+	int upload_max_parts;      /* parts per multipart body */
+	int ocr_page_timeout;      /* seconds per OCR page */
+	char ocr_languages[64];    /* Tesseract languages, "eng" */
 };
 
 /* Path of the configuration: $QUIRE_CONF, else the compiled-in default. */

@@ -75,7 +75,10 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 			/* entries past the head: let quire-extract decide */
 			out->mime = "application/vnd.openxmlformats-officedocument", out->type = "ooxml";
 	} else if (starts(h, n, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
-		if (utf16_name(h, n, "WordDocument"))
+		if (utf16_name(h, n, "EncryptedPackage"))
+			/* password-protected OOXML (MS-OFFCRYPTO) */
+			out->mime = "application/encrypted", out->type = "ooxml";
+		else if (utf16_name(h, n, "WordDocument"))
 			out->mime = "application/msword", out->type = "doc";
 		else if (utf16_name(h, n, "PowerPoint Document"))
 			out->mime = "application/vnd.ms-powerpoint", out->type = "ppt";

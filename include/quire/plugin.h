@@ -115,8 +115,19 @@ struct quire_plugin {
 	enum quire_result (*extract)(void *state, const struct quire_host *host, const char *path,
 				     int fd, const char *mime);
 	void (*fini)(void *state);
+	/* --- appended in ABI 1, read only when size covers them --- */
+	/* QUIRE_PLUGIN_* flags. */
+	unsigned flags;
+	/* OCR plugins: recognise a rendered image (from another plugin,
+	 * through host->ocr) and write its text to the sink. */
+	enum quire_result (*ocr_image)(void *state, const struct quire_host *host,
+				       const struct quire_image *img);
 	/* New fields go here, at the end. */
 };
+
+/* flags */
+#define QUIRE_PLUGIN_NEEDS_OCR 1u   /* host->ocr may be called: load the OCR plugin */
+#define QUIRE_PLUGIN_OCR 2u         /* this plugin provides ocr_image */
 
 /* The one exported symbol of every plugin. */
 const struct quire_plugin *quire_plugin_entry(void);

@@ -321,6 +321,7 @@ static const struct quire_plugin pdf_plugin = {
 	.init = NULL,
 	.extract = pdf_extract,
 	.fini = NULL,
+	.flags = QUIRE_PLUGIN_NEEDS_OCR,
 };
 
 const struct quire_plugin *quire_plugin_entry(void)

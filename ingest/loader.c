@@ -1,0 +1,112 @@
+/* loader.c: dlopen the plugins, check their descriptors, pick by sniffing. */
+#include "config.h"
+#include "loader.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *loader_dir(void)
+{
+	const char *d = getenv("QUIRE_PLUGIN_DIR");
+	return d && *d ? d : QUIRE_PLUGINDIR;
+}
+
+const char *loader_check(const struct quire_plugin *p)
+{
+	static char why[128];
+	if (!p)
+		return "quire_plugin_entry returned NULL";
+	if (p->abi != QUIRE_PLUGIN_ABI) {
+		snprintf(why, sizeof why, "plugin ABI %u, this quire-extract needs ABI %u", p->abi,
+			 QUIRE_PLUGIN_ABI);
+		return why;
+	}
+	if (!PLUGIN_HAS(p, fini)) {
+		snprintf(why, sizeof why, "descriptor of %zu bytes is shorter than ABI %u's first "
+			 "release", p->size, QUIRE_PLUGIN_ABI);
+		return why;
+	}
+	if (!p->name || !*p->name || !p->extract || !p->sniff)
+		return "descriptor lacks a name, sniff or extract";
+	return NULL;
+}
+
+static int so_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 3 && !strcmp(d->d_name + n - 3, ".so");
+}
+
+int loader_load(struct loader *l, const char *dir,
+		void (*warn)(const char *path, const char *why))
+{
+	struct dirent **names;
+	memset(l, 0, sizeof *l);
+	int n = scandir(dir, &names, so_name, alphasort);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct loaded_plugin *lp = &l->v[l->n];
+		snprintf(lp->path, sizeof lp->path, "%s/%s", dir, names[i]->d_name);
+		free(names[i]);
+		if (l->n == LOADER_MAX) {
+			warn(lp->path, "too many plugins");
+			l->refused++;
+			continue;
+		}
+		lp->handle = dlopen(lp->path, RTLD_NOW | RTLD_LOCAL);
+		if (!lp->handle) {
+			warn(lp->path, dlerror());
+			l->refused++;
+			continue;
+		}
+		quire_plugin_entry_fn entry;
+		*(void **)&entry = dlsym(lp->handle, QUIRE_PLUGIN_ENTRY);
+		const char *why = entry ? loader_check(entry()) : "no quire_plugin_entry symbol";
+		if (why) {
+			warn(lp->path, why);
+			dlclose(lp->handle);
+			l->refused++;
+			continue;
+		}
+		lp->p = entry();
+		l->n++;
+	}
+	free(names);
+	return (int)l->n;
+}
+
+const struct loaded_plugin *loader_pick(const struct loader *l, const unsigned char *head,
+					size_t len, const char *mime, int *score)
+{
+	const struct loaded_plugin *best = NULL;
+	*score = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		int s = l->v[i].p->sniff(head, len, mime ? mime : "");
+		if (s > *score) {
+			*score = s;
+			best = &l->v[i];
+		}
+	}
+	return best;
+}
+
+const struct loaded_plugin *loader_ocr(const struct loader *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct quire_plugin *p = l->v[i].p;
+		if (PLUGIN_HAS(p, ocr_image) && (p->flags & QUIRE_PLUGIN_OCR) && p->ocr_image)
+			return &l->v[i];
+	}
+	return NULL;
+}
+
+void loader_close(struct loader *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		dlclose(l->v[i].handle);
+	l->n = 0;
+}

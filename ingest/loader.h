@@ -1,0 +1,45 @@
+/* loader.h: finding and loading extraction plugins (include/quire/plugin.h).
+ * Every shared object in the plugin directory is opened; one whose ABI or
+ * descriptor size the host does not accept is refused with a message that
+ * names the file, and never called. */
+#ifndef QUIRE_LOADER_H
+#define QUIRE_LOADER_H
+
+#include <stddef.h>
+#include <quire/plugin.h>
+
+#define LOADER_MAX 32
+
+struct loaded_plugin {
+	const struct quire_plugin *p;
+	void *handle;
+	char path[4096];
+};
+
+struct loader {
+	struct loaded_plugin v[LOADER_MAX];
+	size_t n;
+	unsigned refused;
+};
+
+/* Directory to load from: $QUIRE_PLUGIN_DIR when set, else the installed
+ * plugin directory. */
+const char *loader_dir(void);
+/* Load every *.so of dir (in name order). Refusals are reported through
+ * warn (file name and reason) and counted. Returns the number loaded, or -1
+ * when dir cannot be read. */
+int loader_load(struct loader *l, const char *dir,
+		void (*warn)(const char *path, const char *why));
+/* Validate one descriptor; NULL when acceptable, else why not. */
+const char *loader_check(const struct quire_plugin *p);
+/* The plugin with the highest sniff score (> 0) for these bytes and MIME
+ * type, or NULL; *score gets it. */
+const struct loaded_plugin *loader_pick(const struct loader *l, const unsigned char *head,
+					size_t len, const char *mime, int *score);
+/* The first plugin that provides OCR of images, or NULL. */
+const struct loaded_plugin *loader_ocr(const struct loader *l);
+/* 1 when plugin p (of the given descriptor size) has field f. */
+#define PLUGIN_HAS(p, f) ((p)->size >= offsetof(struct quire_plugin, f) + sizeof((p)->f))
+void loader_close(struct loader *l);
+
+#endif

@@ -1,0 +1,129 @@
+/* sandbox.c: rlimits, PR_SET_NO_NEW_PRIVS and the seccomp allow-list.
+ *
+ * The allow-list is what a parser needs after its initialisation: memory
+ * (mmap, brk, mremap, madvise), reading files (open only read-only, since
+ * poppler and fontconfig open fonts and configuration lazily), writing to
+ * the already open stdout and stderr, threads (clone with CLONE_THREAD;
+ * clone3 answers ENOSYS so the C library falls back to clone), futexes,
+ * clocks and signals. Everything else (sockets, exec, fork, creating or
+ * writing files, ptrace...) fails with EPERM, so a plugin sees an ordinary
+ * error instead of dying. */
+#include "config.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
+static int limit(int res, unsigned long long v, const char *name, char *why, unsigned whylen)
+{
+	/* CPU: SIGXCPU at the soft limit (reported as a timeout), SIGKILL a
+	 * second later */
+	struct rlimit r = { (rlim_t)v, (rlim_t)(res == RLIMIT_CPU ? v + 1 : v) };
+	if (setrlimit(res, &r) == 0)
+		return 0;
+	snprintf(why, whylen, "setrlimit %s: %s", name, strerror(errno));
+	return -1;
+}
+
+int sandbox_has_seccomp(void)
+{
+#ifdef HAVE_SECCOMP
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+#ifdef HAVE_SECCOMP
+static const int allowed[] = {
+	SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(readv), SCMP_SYS(lseek),
+	SCMP_SYS(fstat), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(newfstatat),
+	SCMP_SYS(statx), SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
+	SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(getdents64), SCMP_SYS(close),
+	SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(getcwd),
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect),
+	SCMP_SYS(brk), SCMP_SYS(madvise),
+	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(get_robust_list),
+	SCMP_SYS(rseq), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(getuid), SCMP_SYS(geteuid),
+	SCMP_SYS(getgid), SCMP_SYS(getegid),
+	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday),
+	SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep), SCMP_SYS(getrandom),
+	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(sigaltstack), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(uname), SCMP_SYS(sysinfo),
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(pipe2), SCMP_SYS(eventfd2),
+};
+
+static int install_filter(char *why, unsigned whylen)
+{
+	scmp_filter_ctx c = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	int rc = c ? 0 : -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < sizeof allowed / sizeof allowed[0]; i++)
+		rc = seccomp_rule_add(c, SCMP_ACT_ALLOW, allowed[i], 0);
+	/* open(at) only for reading */
+	if (rc == 0)
+		rc = seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY));
+	if (rc == 0)
+		rc = seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY));
+	/* writing only to the standard streams */
+	for (int fd = 1; rc == 0 && fd <= 2; fd++) {
+		rc = seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd));
+		if (rc == 0)
+			rc = seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(writev), 1,
+					      SCMP_A0(SCMP_CMP_EQ, fd));
+	}
+	/* threads, never processes */
+	if (rc == 0)
+		rc = seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	if (rc == 0)
+		rc = seccomp_rule_add(c, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (rc == 0)
+		rc = seccomp_load(c);
+	if (c)
+		seccomp_release(c);
+	if (rc < 0) {
+		snprintf(why, whylen, "seccomp: %s", strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+#endif
+
+int sandbox_enter(const struct sandbox_limits *lim, int seccomp, char *why, unsigned whylen)
+{
+	if (limit(RLIMIT_CORE, 0, "RLIMIT_CORE", why, whylen) ||
+	    limit(RLIMIT_FSIZE, lim->file_size, "RLIMIT_FSIZE", why, whylen))
+		return -1;
+	if (lim->address_space &&
+	    limit(RLIMIT_AS, lim->address_space, "RLIMIT_AS", why, whylen))
+		return -1;
+	if (lim->cpu_seconds && limit(RLIMIT_CPU, lim->cpu_seconds, "RLIMIT_CPU", why, whylen))
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		snprintf(why, whylen, "no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		snprintf(why, whylen, "PR_SET_DUMPABLE: %s", strerror(errno));
+		return -1;
+	}
+#ifdef HAVE_SECCOMP
+	if (seccomp)
+		return install_filter(why, whylen);
+#else
+	(void)seccomp;
+#endif
+	return 0;
+}

@@ -1,0 +1,238 @@
+/* xsink.c: JSON Lines / plain text writer behind struct quire_sink. */
+#include "config.h"
+#include "xsink.h"
+
+#include <string.h>
+
+void xsink_init(struct xsink *s, FILE *out, int text_mode, size_t max_bytes)
+{
+	memset(s, 0, sizeof *s);
+	s->out = out;
+	s->text_mode = text_mode;
+	s->max_bytes = max_bytes;
+	s->at_start = 1;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	unsigned cp = c & (0xff >> (len + 1));
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Write text repaired; in JSON mode escaped. Newlines are kept in JSON and
+ * folded to spaces in text mode (a block is one line there). */
+static void put_text(FILE *out, const char *text, size_t n, int json)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + n;
+	while (p < end) {
+		size_t l = utf8_len(p, (size_t)(end - p));
+		if (l == 0) {
+			fputs("\xef\xbf\xbd", out);
+			p++;
+			continue;
+		}
+		unsigned c = *p;
+		if (l == 1 && (c < 0x20 || c == 0x7f)) {
+			if (c == '\t')
+				fputs(json ? "\\t" : "\t", out);
+			else if (c == '\n' || c == '\r' || c == '\f')
+				fputs(json ? "\\n" : " ", out);
+			p++;
+			continue;
+		}
+		if (json && (c == '"' || c == '\\'))
+			fputc('\\', out);
+		fwrite(p, 1, l, out);
+		p += l;
+	}
+}
+
+void xsink_json_str(FILE *out, const char *s, size_t n)
+{
+	fputc('"', out);
+	put_text(out, s, n, 1);
+	fputc('"', out);
+}
+
+/* Account for n bytes of text; 0 when they may be written. */
+static int charge(struct xsink *s, size_t n)
+{
+	if (s->truncated)
+		return -1;
+	if (s->bytes + n > s->max_bytes) {
+		s->truncated = 1;
+		return -1;
+	}
+	s->bytes += n;
+	s->blocks++;
+	return 0;
+}
+
+static void text_block_start(struct xsink *s, int row)
+{
+	if (!s->at_start && !(row && s->in_table))
+		fputc('\n', s->out);   /* blank line between blocks */
+	s->at_start = 0;
+	s->in_table = row;
+}
+
+static int k_page(void *ctx, unsigned number)
+{
+	struct xsink *s = ctx;
+	if (s->truncated)
+		return -1;
+	if (s->text_mode) {
+		if (s->pages > 0) {
+			fputc('\f', s->out);
+			s->at_start = 1;
+			s->in_table = 0;
+		}
+	} else {
+		fprintf(s->out, "{\"t\":\"page\",\"n\":%u}\n", number);
+	}
+	s->pages++;
+	return 0;
+}
+
+static int k_block(struct xsink *s, const char *type, int level, const char *text, size_t len)
+{
+	if (charge(s, len))
+		return -1;
+	if (s->text_mode) {
+		text_block_start(s, 0);
+		put_text(s->out, text, len, 0);
+		fputc('\n', s->out);
+		return 0;
+	}
+	fprintf(s->out, "{\"t\":\"%s\"", type);
+	if (level > 0)
+		fprintf(s->out, ",\"level\":%d", level);
+	fputs(",\"text\":", s->out);
+	xsink_json_str(s->out, text, len);
+	fputs("}\n", s->out);
+	return 0;
+}
+
+static int k_heading(void *ctx, unsigned level, const char *text, size_t len)
+{
+	return k_block(ctx, "h", level < 1 ? 1 : level > 6 ? 6 : (int)level, text, len);
+}
+
+static int k_paragraph(void *ctx, const char *text, size_t len)
+{
+	return k_block(ctx, "p", 0, text, len);
+}
+
+static int k_list_item(void *ctx, unsigned level, const char *text, size_t len)
+{
+	return k_block(ctx, "li", level < 1 ? 1 : (int)level, text, len);
+}
+
+static int k_table_row(void *ctx, const char *const *cells, const size_t *lens, size_t ncells,
+		       int header)
+{
+	struct xsink *s = ctx;
+	size_t total = 0;
+	for (size_t i = 0; i < ncells; i++)
+		total += lens[i] + 1;
+	if (charge(s, total))
+		return -1;
+	if (s->text_mode) {
+		text_block_start(s, 1);
+		for (size_t i = 0; i < ncells; i++) {
+			if (i)
+				fputc('\t', s->out);
+			put_text(s->out, cells[i] ? cells[i] : "", cells[i] ? lens[i] : 0, 0);
+		}
+		fputc('\n', s->out);
+		return 0;
+	}
+	fputs("{\"t\":\"row\",\"cells\":[", s->out);
+	for (size_t i = 0; i < ncells; i++) {
+		if (i)
+			fputc(',', s->out);
+		xsink_json_str(s->out, cells[i] ? cells[i] : "", cells[i] ? lens[i] : 0);
+	}
+	fprintf(s->out, "],\"header\":%s}\n", header ? "true" : "false");
+	return 0;
+}
+
+static int k_ocr(void *ctx, double confidence)
+{
+	struct xsink *s = ctx;
+	if (s->truncated)
+		return -1;
+	if (!s->text_mode)
+		fprintf(s->out, "{\"t\":\"ocr\",\"confidence\":%.1f}\n",
+			confidence < 0 ? 0 : confidence > 100 ? 100 : confidence);
+	return 0;
+}
+
+static int k_meta(void *ctx, const char *key, const char *value, size_t len)
+{
+	struct xsink *s = ctx;
+	if (s->truncated || !key)
+		return s->truncated ? -1 : 0;
+	if (len > 4096)
+		len = 4096;
+	if (!s->text_mode) {
+		fputs("{\"t\":\"meta\",\"key\":", s->out);
+		xsink_json_str(s->out, key, strlen(key));
+		fputs(",\"value\":", s->out);
+		xsink_json_str(s->out, value ? value : "", value ? len : 0);
+		fputs("}\n", s->out);
+	}
+	return 0;
+}
+
+const struct quire_sink xsink_ops = {
+	.page = k_page,
+	.heading = k_heading,
+	.paragraph = k_paragraph,
+	.list_item = k_list_item,
+	.table_row = k_table_row,
+	.ocr_confidence = k_ocr,
+	.meta = k_meta,
+};
+
+void xsink_doc(struct xsink *s, const char *mime, const char *plugin, unsigned long long size)
+{
+	if (s->text_mode)
+		return;
+	fputs("{\"t\":\"doc\",\"mime\":", s->out);
+	xsink_json_str(s->out, mime, strlen(mime));
+	fputs(",\"plugin\":", s->out);
+	xsink_json_str(s->out, plugin, strlen(plugin));
+	fprintf(s->out, ",\"size\":%llu}\n", size);
+}
+
+void xsink_end(struct xsink *s, const char *result)
+{
+	if (!s->text_mode)
+		fprintf(s->out, "{\"t\":\"end\",\"result\":\"%s\",\"truncated\":%s,\"bytes\":%zu}\n",
+			result, s->truncated ? "true" : "false", s->bytes);
+	fflush(s->out);
+}

@@ -1,0 +1,33 @@
+/* xsink.h: the structured sink quire-extract lends to plugins, writing JSON
+ * Lines or plain text (docs/extract-format.md) to stdout. Text is repaired
+ * to valid UTF-8 (invalid bytes become U+FFFD, NULs and other C0 controls
+ * except tab are dropped) and capped: past max_bytes every call returns
+ * non-zero and the output is marked truncated. */
+#ifndef QUIRE_XSINK_H
+#define QUIRE_XSINK_H
+
+#include <stdio.h>
+#include <quire/plugin.h>
+
+struct xsink {
+	FILE *out;
+	int text_mode;
+	size_t max_bytes;
+	size_t bytes;        /* text bytes written */
+	size_t blocks;       /* text blocks written */
+	unsigned pages;
+	int truncated;
+	int in_table;        /* text mode: the previous block was a row */
+	int at_start;        /* text mode: nothing written yet */
+};
+
+extern const struct quire_sink xsink_ops;
+void xsink_init(struct xsink *s, FILE *out, int text_mode, size_t max_bytes);
+/* The first line: sniffed type, plugin, file size. */
+void xsink_doc(struct xsink *s, const char *mime, const char *plugin, unsigned long long size);
+/* The last line (JSON mode only): result name. */
+void xsink_end(struct xsink *s, const char *result);
+/* Write s (n bytes) as a JSON string literal, repaired. */
+void xsink_json_str(FILE *out, const char *s, size_t n);
+
+#endif
