@@ -40,40 +40,70 @@ static int so_name(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 3 && !strcmp(d->d_name + n - 3, ".so");
 }
 
+const char *loader_guess(const char *mime)
+{
+	static const struct { const char *prefix, *file; } map[] = {
+		{ "application/pdf", "pdf.so" },
+		{ "application/vnd.openxmlformats", "ooxml.so" },
+		{ "application/vnd.oasis.opendocument", "ooxml.so" },
+		{ "application/encrypted", "ooxml.so" },
+		{ "application/msword", "legacy.so" },
+		{ "application/vnd.ms-", "legacy.so" },
+		{ "application/x-ole-storage", "legacy.so" },
+		{ "application/rtf", "rtf.so" },
+		{ "text/html", "html.so" },
+		{ "text/", "text.so" },
+		{ "image/", "ocr.so" },
+	};
+	for (size_t i = 0; mime && i < sizeof map / sizeof map[0]; i++)
+		if (!strncmp(mime, map[i].prefix, strlen(map[i].prefix)))
+			return map[i].file;
+	return NULL;
+}
+
+int loader_load_file(struct loader *l, const char *dir, const char *name,
+		     void (*warn)(const char *path, const char *why))
+{
+	struct loaded_plugin *lp = &l->v[l->n];
+	snprintf(lp->path, sizeof lp->path, "%s/%s", dir, name);
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].path, lp->path))
+			return 0;   /* already loaded */
+	if (l->n == LOADER_MAX) {
+		warn(lp->path, "too many plugins");
+		l->refused++;
+		return -1;
+	}
+	lp->handle = dlopen(lp->path, RTLD_NOW | RTLD_LOCAL);
+	if (!lp->handle) {
+		warn(lp->path, dlerror());
+		l->refused++;
+		return -1;
+	}
+	quire_plugin_entry_fn entry;
+	*(void **)&entry = dlsym(lp->handle, QUIRE_PLUGIN_ENTRY);
+	const char *why = entry ? loader_check(entry()) : "no quire_plugin_entry symbol";
+	if (why) {
+		warn(lp->path, why);
+		dlclose(lp->handle);
+		l->refused++;
+		return -1;
+	}
+	lp->p = entry();
+	l->n++;
+	return 0;
+}
+
 int loader_load(struct loader *l, const char *dir,
 		void (*warn)(const char *path, const char *why))
 {
 	struct dirent **names;
-	memset(l, 0, sizeof *l);
 	int n = scandir(dir, &names, so_name, alphasort);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		struct loaded_plugin *lp = &l->v[l->n];
-		snprintf(lp->path, sizeof lp->path, "%s/%s", dir, names[i]->d_name);
+		loader_load_file(l, dir, names[i]->d_name, warn);
 		free(names[i]);
-		if (l->n == LOADER_MAX) {
-			warn(lp->path, "too many plugins");
-			l->refused++;
-			continue;
-		}
-		lp->handle = dlopen(lp->path, RTLD_NOW | RTLD_LOCAL);
-		if (!lp->handle) {
-			warn(lp->path, dlerror());
-			l->refused++;
-			continue;
-		}
-		quire_plugin_entry_fn entry;
-		*(void **)&entry = dlsym(lp->handle, QUIRE_PLUGIN_ENTRY);
-		const char *why = entry ? loader_check(entry()) : "no quire_plugin_entry symbol";
-		if (why) {
-			warn(lp->path, why);
-			dlclose(lp->handle);
-			l->refused++;
-			continue;
-		}
-		lp->p = entry();
-		l->n++;
 	}
 	free(names);
 	return (int)l->n;

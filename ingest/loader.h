@@ -25,11 +25,16 @@ struct loader {
 /* Directory to load from: $QUIRE_PLUGIN_DIR when set, else the installed
  * plugin directory. */
 const char *loader_dir(void);
+/* The plugin file that usually reads mime ("pdf.so"), or NULL. */
+const char *loader_guess(const char *mime);
 /* Load every *.so of dir (in name order). Refusals are reported through
  * warn (file name and reason) and counted. Returns the number loaded, or -1
  * when dir cannot be read. */
 int loader_load(struct loader *l, const char *dir,
 		void (*warn)(const char *path, const char *why));
+/* Load one file (dir/name) into l; 0, or -1 (reported through warn). */
+int loader_load_file(struct loader *l, const char *dir, const char *name,
+		     void (*warn)(const char *path, const char *why));
 /* Validate one descriptor; NULL when acceptable, else why not. */
 const char *loader_check(const struct quire_plugin *p);
 /* The plugin with the highest sniff score (> 0) for these bytes and MIME

@@ -187,9 +187,21 @@ static int result_exit(enum quire_result r, const char **name)
 static const struct loaded_plugin *ocr_plugin;
 static void *ocr_state;
 
+/* The OCR plugin starts on first use (Tesseract loads its language data,
+ * reading files only, which the sandbox allows): a PDF with a text layer
+ * never pays for it. */
 static enum quire_result host_ocr(const struct quire_host *host, const struct quire_image *img)
 {
+	static int started;   /* 0 not yet, 1 ok, -1 failed */
 	if (!ocr_plugin)
+		return QUIRE_UNSUPPORTED;
+	if (!started) {
+		const struct quire_plugin *op = ocr_plugin->p;
+		started = !op->init || op->init(host, &ocr_state) == QUIRE_OK ? 1 : -1;
+		if (started < 0)
+			host_log(QUIRE_LOG_WARNING, "OCR plugin %s failed to start", op->name);
+	}
+	if (started < 0)
 		return QUIRE_UNSUPPORTED;
 	return ocr_plugin->p->ocr_image(ocr_state, host, img);
 }
@@ -215,13 +227,8 @@ static int child(const struct opts *o, const struct loaded_plugin *lp, const cha
 		xsink_end(&sink, "error");
 		return result_exit(r == QUIRE_UNSUPPORTED ? QUIRE_ERROR : r, &rname);
 	}
-	if (PLUGIN_HAS(p, flags) && (p->flags & QUIRE_PLUGIN_NEEDS_OCR) && ocr_plugin) {
-		const struct quire_plugin *op = ocr_plugin->p;
-		if (!op->init || op->init(&host, &ocr_state) == QUIRE_OK)
-			host.ocr = host_ocr;
-		else
-			host_log(QUIRE_LOG_WARNING, "OCR plugin %s failed to start", op->name);
-	}
+	if (PLUGIN_HAS(p, flags) && (p->flags & QUIRE_PLUGIN_NEEDS_OCR) && ocr_plugin)
+		host.ocr = host_ocr;
 	struct sandbox_limits sl = {
 		.address_space = (unsigned long long)o->memory_mb << 20,
 		.cpu_seconds = o->cpu_seconds,
@@ -329,6 +336,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
+	/* Whatever descriptors the caller leaked stay out of the parser. */
+	close_range(3, ~0U, 0);
 	defaults(&o);
 	int c;
 	while ((c = getopt_long(argc, argv, "tn:l:vh", longopts, NULL)) != -1) {
@@ -350,14 +359,14 @@ int main(int argc, char **argv)
 		}
 	}
 	o.lim.ocr_languages = o.langs;
-	struct loader l;
+	static struct loader l;
 	const char *dir = o.dir ? o.dir : loader_dir();
-	if (loader_load(&l, dir, warn_plugin) < 0) {
-		fprintf(stderr, "%s: cannot read plugin directory %s: %s\n", progname, dir,
-			strerror(errno));
-		return EX_INTERNAL;
-	}
 	if (o.list) {
+		if (loader_load(&l, dir, warn_plugin) < 0) {
+			fprintf(stderr, "%s: cannot read plugin directory %s: %s\n", progname, dir,
+				strerror(errno));
+			return EX_INTERNAL;
+		}
 		list_plugins(&l);
 		return l.refused ? 1 : 0;
 	}
@@ -388,16 +397,36 @@ int main(int argc, char **argv)
 	struct sniffed sn;
 	sniff_bytes(head, (size_t)n, (size_t)st.st_size, &sn);
 	const char *mime = refine(sn.mime, o.name ? o.name : path);
-	int score;
-	const struct loaded_plugin *lp = loader_pick(&l, head, (size_t)n, mime, &score);
+	/* The usual plugin for the sniffed type first (one dlopen instead of
+	 * all of them); every plugin when it does not claim the file. */
+	int score = 0;
+	const struct loaded_plugin *lp = NULL;
+	const char *guess = loader_guess(mime);
+	char gpath[4096];
+	snprintf(gpath, sizeof gpath, "%s/%s", dir, guess ? guess : "");
+	if (guess && access(gpath, R_OK) == 0 && loader_load_file(&l, dir, guess, warn_plugin) == 0)
+		lp = loader_pick(&l, head, (size_t)n, mime, &score);
+	if (!lp) {
+		if (loader_load(&l, dir, warn_plugin) < 0) {
+			fprintf(stderr, "%s: cannot read plugin directory %s: %s\n", progname, dir,
+				strerror(errno));
+			return EX_INTERNAL;
+		}
+		lp = loader_pick(&l, head, (size_t)n, mime, &score);
+	}
 	if (!lp) {
 		fprintf(stderr, "%s: %s: unsupported type (%s)\n", progname, path,
 			n == 0 ? "empty file" : mime ? mime : "unknown bytes");
 		return n == 0 ? EX_EMPTY : EX_UNSUPPORTED;
 	}
+	if (PLUGIN_HAS(lp->p, flags) && (lp->p->flags & QUIRE_PLUGIN_NEEDS_OCR)) {
+		snprintf(gpath, sizeof gpath, "%s/ocr.so", dir);
+		if (access(gpath, R_OK) == 0)
+			loader_load_file(&l, dir, "ocr.so", warn_plugin);
+		ocr_plugin = loader_ocr(&l);   /* NULL when ocr.so is not installed */
+	}
 	if (!mime)
 		mime = lp->p->mime_types && lp->p->mime_types[0] ? lp->p->mime_types[0] : "";
-	ocr_plugin = loader_ocr(&l);
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {

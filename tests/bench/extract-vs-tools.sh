@@ -1,7 +1,10 @@
 #!/bin/bash
 # tests/bench/extract-vs-tools.sh: quire-extract --text against the stock
 # tools on the same inputs: a generated 50-page PDF against pdftotext, a
-# generated ~2 MB DOCX against docx2txt. Prints pages/s and MB/s side by side
+# generated ~2 MB DOCX against docx2txt, a generated ~2 MB HTML page against
+# pandoc, one 300-dpi page image against the tesseract command (both with
+# OMP_THREAD_LIMIT=1). Targets: PDF >= 1.0x pdftotext, DOCX >= 2x docx2txt,
+# HTML >= 20x pandoc, OCR within 1.2x of tesseract. Prints pages/s and MB/s side by side
 # and quire-extract's peak RSS (/usr/bin/time -v). Figures only: it never
 # fails on time. Not in TESTS.
 #   QUIRE_EXTRACT  the extractor (default $top_builddir/ingest/quire-extract)
@@ -43,7 +46,17 @@ with zipfile.ZipFile(out + '/bench.docx', 'w', zipfile.ZIP_DEFLATED) as z:
                '<Relationship Id="rId1" Type="%s/officeDocument/2006/relationships/officeDocument" '
                'Target="word/document.xml"/></Relationships>' % (R, R))
     z.writestr('word/document.xml', '<?xml version="1.0"?><w:document %s><w:body>%s</w:body></w:document>' % (W, body))
+html = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>bench</title></head><body>']
+for i in range(6000):
+    if i % 20 == 0:
+        html.append('<h2>Section %d</h2>' % i)
+    html.append('<p>%s <b>%s</b> %s</p>' % (line(), line(), line()))
+    if i % 50 == 0:
+        html.append('<table><tr><th>a</th><th>b</th></tr><tr><td>%s</td><td>%s</td></tr></table>' % (line(), line()))
+html.append('</body></html>')
+open(out + '/bench.html', 'w').write('\n'.join(html))
 PY
+command -v pdftoppm >/dev/null && pdftoppm -r 300 -f 1 -l 1 -png "$W/bench.pdf" "$W/page" && mv "$W"/page*.png "$W/page.png"
 
 # timed LABEL CMD...: RUNS runs, prints seconds per run.
 timed() {
@@ -73,5 +86,21 @@ if command -v docx2txt >/dev/null; then
 fi
 s=$(timed "$QX" --text "$W/bench.docx")
 printf '%-34s %10s %10s %12s\n' "quire-extract (DOCX)" - "$(rate "$docx_mb" "$s")" "$(rss "$QX" --text "$W/bench.docx")"
+html_mb=$(python3 -c "import os; print(os.path.getsize('$W/bench.html') / 1e6)")
+if command -v pandoc >/dev/null; then
+	s=$(RUNS=$(( RUNS < 3 ? RUNS : 3 )) timed pandoc -f html -t plain "$W/bench.html")
+	printf '%-34s %10s %10s %12s\n' "pandoc (HTML)" - "$(rate "$html_mb" "$s")" "$(rss pandoc -f html -t plain "$W/bench.html")"
+fi
+s=$(timed "$QX" --text "$W/bench.html")
+printf '%-34s %10s %10s %12s\n' "quire-extract (HTML)" - "$(rate "$html_mb" "$s")" "$(rss "$QX" --text "$W/bench.html")"
+if [ -f "$W/page.png" ]; then
+	export OMP_THREAD_LIMIT=1
+	if command -v tesseract >/dev/null; then
+		s=$(RUNS=3 timed tesseract "$W/page.png" -)
+		printf '%-34s %10s %10s %12s\n' "tesseract (1 page, 300 dpi)" "$(rate 1 "$s")" - "$(rss tesseract "$W/page.png" -)"
+	fi
+	s=$(RUNS=3 timed "$QX" --text "$W/page.png")
+	printf '%-34s %10s %10s %12s\n' "quire-extract (1 page image)" "$(rate 1 "$s")" - "$(rss "$QX" --text "$W/page.png")"
+fi
 echo
 echo "MB/s counts the input file size (the DOCX zipped)."

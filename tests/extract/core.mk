@@ -8,3 +8,5 @@ tests_extract_plugins_badabi_la_CPPFLAGS = $(AM_CPPFLAGS) -DPROBE_ABI=99
 tests_extract_plugins_badabi_la_LDFLAGS = $(PLUGIN_LDFLAGS) -rpath /nowhere
 TESTS += tests/extract/core.test
 EXTRA_DIST += tests/extract/core.test
+TESTS += tests/extract/corpus.test
+EXTRA_DIST += tests/extract/corpus.test
