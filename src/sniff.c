@@ -46,13 +46,34 @@ static int is_text(const unsigned char *h, size_t n)
 	return bad * 100 <= n;   /* tolerate stray control bytes, refuse binaries */
 }
 
+/* Past a UTF-8 mark, white space, comments and processing instructions
+ * (an XML declaration): where an HTML document's first tag stands. */
 static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end)
 {
 	if (end - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
 		p += 3;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++;
-	return p;
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		const unsigned char *close = NULL;
+		if (end - p >= 4 && !memcmp(p, "<!--", 4))
+			close = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
+		else if (end - p >= 2 && !memcmp(p, "<?", 2))
+			close = memchr(p, '>', (size_t)(end - p));
+		if (!close)
+			return p;
+		p = close + (*close == '>' ? 1 : 3);
+	}
+}
+
+/* UTF-16 text with a mark: its first characters narrowed to bytes (non-ASCII
+ * as '?'), so the HTML test below can read them. */
+static size_t narrow_utf16(const unsigned char *h, size_t n, unsigned char *out, size_t len)
+{
+	size_t lo = h[0] == 0xff ? 0 : 1, k = 0;
+	for (size_t i = 2; i + 1 < n && k < len; i += 2)
+		out[k++] = h[i + lo] && !h[i + 1 - lo] && h[i + lo] < 0x80 ? h[i + lo] : '?';
+	return k;
 }
 
 void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed *out)
@@ -102,8 +123,14 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 	} else if (starts(h, n, "{\\rtf", 5)) {
 		out->mime = "application/rtf", out->type = "rtf";
 	} else if (total > 0 && is_text(h, n)) {
-		const unsigned char *p = skip_space(h, h + n);
-		size_t rest = (size_t)(h + n - p);
+		unsigned char narrow[4096];
+		const unsigned char *p = skip_space(h, h + n), *e = h + n;
+		if (starts(h, n, "\xff\xfe", 2) || starts(h, n, "\xfe\xff", 2)) {
+			size_t k = narrow_utf16(h, n, narrow, sizeof narrow);
+			p = skip_space(narrow, narrow + k);
+			e = narrow + k;
+		}
+		size_t rest = (size_t)(e - p);
 		if ((rest >= 9 && !strncasecmp((const char *)p, "<!doctype", 9)) ||
 		    (rest >= 5 && !strncasecmp((const char *)p, "<html", 5)) ||
 		    (rest >= 5 && !strncasecmp((const char *)p, "<head", 5)) ||

@@ -1,0 +1,242 @@
+/* sbuf.c: capped growable buffers and UTF-8 helpers shared by the text,
+ * HTML and RTF plugins. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+
+void sbuf_init(struct sbuf *b, size_t max)
+{
+	memset(b, 0, sizeof *b);
+	b->max = max;
+}
+
+void sbuf_free(struct sbuf *b)
+{
+	free(b->p);
+	sbuf_init(b, b->max);
+}
+
+void sbuf_reset(struct sbuf *b)
+{
+	b->len = 0;
+	b->space = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+/* Room for n more bytes (and the NUL). */
+static int grow(struct sbuf *b, size_t n)
+{
+	size_t need, cap;
+	char *p;
+
+	if (n > b->max || b->len > b->max - n) {
+		b->oom = 0;
+		return -1;
+	}
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = 1;
+		return -1;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int sbuf_add(struct sbuf *b, const void *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (grow(b, n))
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int sbuf_addc(struct sbuf *b, char c)
+{
+	return sbuf_add(b, &c, 1);
+}
+
+int sbuf_add_cp(struct sbuf *b, uint32_t cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | cp >> 18);
+		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return sbuf_add(b, u, n);
+}
+
+static int is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+int sbuf_add_ws(struct sbuf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		if (is_ws((unsigned char)s[i])) {
+			while (i < n && is_ws((unsigned char)s[i]))
+				i++;
+			if (b->len > 0 && b->p[b->len - 1] != '\n')
+				b->space = 1;
+			continue;
+		}
+		while (j < n && !is_ws((unsigned char)s[j]))
+			j++;
+		if (b->space && sbuf_addc(b, ' '))
+			return -1;
+		b->space = 0;
+		if (sbuf_add(b, s + i, j - i))
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
+int sbuf_add_break(struct sbuf *b)
+{
+	b->space = 0;
+	if (b->len == 0 || b->p[b->len - 1] == '\n')
+		return 0;
+	return sbuf_addc(b, '\n');
+}
+
+size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0], cp;
+	size_t len;
+	unsigned min;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	cp = c & (0xffu >> (len + 1));
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Whether the bytes from p to the end are the start of a valid sequence
+ * that the end cut off. */
+static int cut_off(const unsigned char *p, size_t n)
+{
+	size_t want = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+
+	if (want == 0 || n >= want || p[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return 1;
+}
+
+int utf8_valid(const unsigned char *p, size_t n, int partial_end)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t l;
+
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		l = utf8_seq_len(p + i, n - i);
+		if (l == 0)
+			return partial_end && cut_off(p + i, n - i);
+		i += l;
+	}
+	return 1;
+}
+
+int utf8_mostly(const unsigned char *p, size_t n)
+{
+	size_t good = 0, bad = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t l;
+
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		l = utf8_seq_len(p + i, n - i);
+		if (l) {
+			good++;
+			i += l;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return good > 0 && good >= 2 * bad;
+}
+
+int sbuf_add_utf8(struct sbuf *b, const unsigned char *p, size_t n)
+{
+	size_t i = 0, start = 0;
+
+	while (i < n) {
+		size_t l = p[i] < 0x80 && p[i] ? 1 : p[i] ? utf8_seq_len(p + i, n - i) : 0;
+
+		if (l) {
+			i += l;
+			continue;
+		}
+		if (sbuf_add(b, p + start, i - start))
+			return -1;
+		if (p[i] && sbuf_add(b, "\xef\xbf\xbd", 3))
+			return -1;
+		start = ++i;
+	}
+	return sbuf_add(b, p + start, i - start);
+}
