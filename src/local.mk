@@ -24,7 +24,8 @@ src_libquire_la_SOURCES = \
 	src/lexical.c src/lexical.h src/sniff.c src/sniff.h src/search.c src/search.h \
 	src/worker.c src/worker.h \
 	src/supervisor.c src/supervisor.h \
-	src/admin.c src/admin.h
+	src/admin.c src/admin.h \
+	src/multipart.c src/multipart.h
 src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
 src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(CURL_LIBS) -lm
 

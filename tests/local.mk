@@ -13,3 +13,4 @@ include tests/extract/local.mk
 include tests/bench/local.mk
 include tests/bench/lead.mk
 include tests/embed/embed.mk
+include tests/fuzz/local.mk

@@ -1,4 +1,6 @@
-/* pdf_text.c: paragraph splitting of a PDF page's text. */
+/* pdf_text.c: lines and paragraphs from a PDF page's glyphs (in the order
+ * the page draws them), and paragraph splitting of plain text. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,29 +83,184 @@ enum quire_result pdf_emit_paragraphs(const struct quire_host *host, const char 
 	return r;
 }
 
-char *pdf_mark_paragraphs(const char *text, size_t len, const char *gaps, const double *tops,
-			  const double *bottoms, size_t nlines)
+void pdf_para_init(struct pdf_para *p, const struct quire_host *host, int *wrote)
 {
-	char *out = malloc(2 * len + 1);
-	size_t n = 0, line = 0;
+	memset(p, 0, sizeof *p);
+	p->host = host;
+	p->wrote = wrote;
+	p->r = QUIRE_OK;
+}
 
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		if (gaps && gaps[i])
-			out[n++] = ' ';
-		out[n++] = text[i];
-		if (text[i] != '\n')
-			continue;
-		if (line + 1 < nlines && bottoms[line] > tops[line] && bottoms[line + 1] > tops[line + 1]) {
-			double h = bottoms[line] - tops[line];
-			double gap = tops[line + 1] - bottoms[line];
+void pdf_para_free(struct pdf_para *p)
+{
+	free(p->buf);
+	p->buf = NULL;
+	p->len = p->cap = 0;
+}
 
-			if (gap > 0.7 * h || tops[line + 1] < tops[line] - 0.5 * h)
-				out[n++] = '\n';
+/* Write the paragraph so far (trailing spaces trimmed) and empty it. */
+static void para_flush(struct pdf_para *p)
+{
+	size_t len = p->len;
+
+	while (len && p->buf[len - 1] == ' ')
+		len--;
+	p->len = 0;
+	if (p->r != QUIRE_OK || !pdf_has_text(p->buf, len))
+		return;
+	*p->wrote = 1;
+	if (p->host->sink->paragraph(p->host->sink_ctx, p->buf, len))
+		p->r = QUIRE_TOO_LARGE;
+}
+
+static void para_append(struct pdf_para *p, const char *s, size_t n)
+{
+	if (p->len + n > p->cap) {
+		size_t cap = p->cap ? p->cap : 4096;
+		char *b;
+
+		while (cap < p->len + n)
+			cap *= 2;
+		b = realloc(p->buf, cap);
+		if (!b) {
+			p->r = QUIRE_ERROR;
+			return;
 		}
-		line++;
+		p->buf = b;
+		p->cap = cap;
 	}
-	out[n] = '\0';
-	return out;
+	memcpy(p->buf + p->len, s, n);
+	p->len += n;
+}
+
+/* One space between words: never at the start, never two. */
+static void para_space(struct pdf_para *p)
+{
+	if (p->len && p->buf[p->len - 1] != ' ')
+		para_append(p, " ", 1);
+}
+
+/* Does g carry on line l? On success *gap is its distance past the line's
+ * end along the baseline. Directions may differ a little (text set on a
+ * curve turns from word to word). */
+static int continues_line(const struct pdf_line *l, const struct pdf_glyph *g, double *gap)
+{
+	double size = l->size > g->size ? l->size : g->size;
+	double vx = g->x - l->ex, vy = g->y - l->ey;
+	double along = vx * l->tx + vy * l->ty;
+	double across = vy * l->tx - vx * l->ty;
+
+	if (g->dx * l->tx + g->dy * l->ty < 0.94)
+		return 0;
+	if (fabs(across) > 0.5 * size || along < -0.6 * size)
+		return 0;
+	*gap = along;
+	return 1;
+}
+
+/* A list bullet (U+F0B7 is the Symbol font's, as Word writes it). */
+static int bullet(const struct pdf_glyph *g)
+{
+	static const char *const marks[] = { "\u2022", "\u25e6", "\u25aa", "\u25cf", "\u2023",
+					     "\u2043", "\uf0b7" };
+
+	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+		if (g->len == strlen(marks[i]) && memcmp(g->utf8, marks[i], g->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does a line starting with g continue the paragraph whose last line is
+ * l: the same direction and size, between 0.5 and 1.9 em below it (1.5
+ * line spacing is 1.73 em; a blank line between paragraphs makes 2.3),
+ * starting within its span (give or take indentation) and not with a list
+ * bullet? */
+static int continues_para(const struct pdf_line *l, const struct pdf_glyph *g)
+{
+	double big = l->size > g->size ? l->size : g->size;
+	double small = l->size < g->size ? l->size : g->size;
+	double vx = g->x - l->sx, vy = g->y - l->sy;
+	double down = vy * l->dx - vx * l->dy;
+	double along = vx * l->dx + vy * l->dy;
+	double span = (l->ex - l->sx) * l->dx + (l->ey - l->sy) * l->dy;
+
+	if (g->dx * l->dx + g->dy * l->dy < 0.995 || big > 1.3 * small)
+		return 0;
+	if (down < 0.5 * small || down > 1.9 * big)
+		return 0;
+	return along > -3 * big && along < span + big && !bullet(g);
+}
+
+static void line_start(struct pdf_line *l, const struct pdf_glyph *g)
+{
+	l->sx = g->x;
+	l->sy = g->y;
+	l->dx = l->tx = g->dx;
+	l->dy = l->ty = g->dy;
+	l->size = g->size;
+}
+
+/* The same glyph drawn again on top of itself (fake bold, shadows). */
+static int overprint(const struct pdf_para *p, const struct pdf_glyph *g)
+{
+	if (!p->in_line || !g->len || g->len != p->last_len ||
+	    fabs(g->x - p->last_x) + fabs(g->y - p->last_y) >= 0.1 * g->size)
+		return 0;
+	for (size_t i = 0; i < g->len; i++)   /* a byte or two: no memcmp call */
+		if (g->utf8[i] != p->last[i])
+			return 0;
+	return 1;
+}
+
+int pdf_para_glyph(void *ctx, const struct pdf_glyph *g)
+{
+	struct pdf_para *p = ctx;
+	double gap;
+
+	if (p->r != QUIRE_OK)
+		return 1;
+	if (overprint(p, g))
+		return 0;
+	if (p->in_line && continues_line(&p->line, g, &gap)) {
+		if (gap > 0.1 * (g->size < p->line.size ? g->size : p->line.size))
+			para_space(p);
+		if (g->size > p->line.size)
+			p->line.size = g->size;
+	} else if (g->len == 0 || (g->len == 1 && g->utf8[0] == ' ')) {
+		/* White space alone does not make a line: blank lines drawn
+		 * as spaces would otherwise bridge the gap between two
+		 * paragraphs. */
+		return 0;
+	} else {
+		if (p->in_line && continues_para(&p->line, g) && p->len < PDF_PARA_MAX)
+			para_space(p);
+		else
+			para_flush(p);
+		line_start(&p->line, g);
+		p->in_line = 1;
+	}
+	if (g->len == 1 && g->utf8[0] == ' ')
+		para_space(p);
+	else if (g->len)
+		para_append(p, g->utf8, g->len);
+	if (p->len > PDF_PARA_MAX)
+		para_flush(p);
+	p->line.tx = g->dx;
+	p->line.ty = g->dy;
+	p->line.ex = g->x + g->advance * g->dx;
+	p->line.ey = g->y + g->advance * g->dy;
+	p->last_x = g->x;
+	p->last_y = g->y;
+	p->last_len = g->len < sizeof p->last ? g->len : 0;
+	for (size_t i = 0; i < p->last_len; i++)
+		p->last[i] = g->utf8[i];
+	return p->r != QUIRE_OK;
+}
+
+enum quire_result pdf_para_end_page(struct pdf_para *p)
+{
+	para_flush(p);
+	p->in_line = 0;
+	p->last_len = 0;
+	return p->r;
 }

@@ -1,9 +1,51 @@
-/* pdf_text.h: turning a page's text into paragraphs for the sink. */
+/* pdf_text.h: turning a page's glyphs (in content-stream order) into lines
+ * and paragraphs for the sink, and plain text into paragraphs. */
 #ifndef QUIRE_PDF_TEXT_H
 #define QUIRE_PDF_TEXT_H
 
 #include <stddef.h>
 #include <quire/plugin.h>
+#include "pdf_doc.h"
+
+/* A line being built: where it starts and ends on its baseline. */
+struct pdf_line {
+	double sx, sy;      /* origin of its first glyph */
+	double ex, ey;      /* end of its last glyph's advance */
+	double dx, dy;      /* baseline direction of its first glyph */
+	double tx, ty;      /* and of its last (text on a curve turns) */
+	double size;        /* largest font size on it */
+};
+
+/* Builds paragraphs from glyphs and writes them to the sink. Glyphs that
+ * continue the current baseline (same direction, within half an em across
+ * it, not stepping back) join its line, with a space where they stand
+ * apart by more than 0.1 em; a new line continues the paragraph when it
+ * starts just below the previous one (between 0.5 and 1.9 em, in the
+ * same direction and size, within its span) and otherwise starts a new
+ * paragraph. Paragraphs longer than PDF_PARA_MAX bytes are cut. */
+struct pdf_para {
+	const struct quire_host *host;
+	int *wrote;              /* set to 1 when a paragraph was written */
+	enum quire_result r;     /* QUIRE_OK, or why it stopped */
+	char *buf;               /* the paragraph so far (owned) */
+	size_t len, cap;
+	int in_line;
+	struct pdf_line line;
+	double last_x, last_y;   /* the previous glyph, to drop overprints */
+	char last[16];
+	size_t last_len;
+};
+
+#define PDF_PARA_MAX (256u * 1024u)
+
+/* Start a builder (no allocation yet). */
+void pdf_para_init(struct pdf_para *p, const struct quire_host *host, int *wrote);
+/* A pdf_glyph_fn: add glyph g; returns non-zero once p->r is not OK. */
+int pdf_para_glyph(void *p, const struct pdf_glyph *g);
+/* End of page: write the last paragraph. Returns p->r. */
+enum quire_result pdf_para_end_page(struct pdf_para *p);
+/* Free the buffer. */
+void pdf_para_free(struct pdf_para *p);
 
 /* Split text (len bytes, borrowed) into paragraphs at blank lines and at
  * form feeds; the lines of one paragraph are joined with one space and
@@ -13,16 +55,6 @@
  * or QUIRE_ERROR when memory ran out. */
 enum quire_result pdf_emit_paragraphs(const struct quire_host *host, const char *text, size_t len,
 				      int *wrote);
-
-/* Poppler's page text has no blank lines: rebuild them from geometry.
- * tops/bottoms give each line's vertical extent (nlines entries, lines
- * being the '\n'-separated runs of text); a gap between two lines larger
- * than 0.7 of the first one's height, or a line that starts above the
- * previous one (a new column), becomes a blank line. gaps (len bytes, may
- * be NULL) marks with 1 the bytes before which a space goes. New string,
- * caller frees with free(); NULL when memory ran out. */
-char *pdf_mark_paragraphs(const char *text, size_t len, const char *gaps, const double *tops,
-			  const double *bottoms, size_t nlines);
 
 /* 1 when text holds something other than whitespace. */
 int pdf_has_text(const char *text, size_t len);

@@ -8,7 +8,8 @@ UNIT_TESTS = \
 	tests/unit/test_errors \
 	tests/unit/test_store \
 	tests/unit/test_docs \
-	tests/unit/test_app
+	tests/unit/test_app \
+	tests/unit/test_multipart
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -43,3 +44,6 @@ tests_unit_test_docs_LDADD = $(UNIT_LDADD)
 tests_unit_test_app_SOURCES = tests/unit/test_app.c
 tests_unit_test_app_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_app_LDADD = $(UNIT_LDADD)
+tests_unit_test_multipart_SOURCES = tests/unit/test_multipart.c
+tests_unit_test_multipart_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_multipart_LDADD = $(UNIT_LDADD)
