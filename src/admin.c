@@ -1,6 +1,7 @@
 /* admin.c: API keys, knowledge bases, status, backup, verify, checkpoint. */
 #include "config.h"
 #include "admin.h"
+#include "split.h"
 #include "auth.h"
 #include "docs.h"
 #include "embedder.h"
@@ -23,7 +24,7 @@ void admin_usage(FILE *f)
 		"                            create a key (and the account); the key is printed once\n"
 		"  key list [--account NAME] list keys (ids, never the keys)\n"
 		"  key revoke KEY_ID         revoke a key by the id shown in 'key list'\n"
-		"  kb create --account NAME SLUG [--name NAME]\n"
+		"  kb create --account NAME SLUG [--name NAME] [--process-rule JSON]\n"
 		"  kb list [--account NAME]\n"
 		"  status                    supervisor, workers, recoveries, queue depth\n"
 		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
@@ -231,6 +232,7 @@ static int cmd_key_list(struct store *s, int argc, char **argv, FILE *out, FILE 
 struct kb_create_arg {
 	const char *account_name, *slug, *name;
 	char id[37];
+	json_t *rule;   /* normalised process rule or NULL (the defaults) */
 };
 
 static enum qstatus kb_create_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -241,19 +243,42 @@ static enum qstatus kb_create_fn(struct stxn *t, void *arg, struct qerr *err)
 	enum qstatus st = account_ensure(t, a->account_name, account, &created, err);
 	if (st != Q_OK)
 		return st;
-	return kb_create(t, account, a->slug, a->name ? a->name : a->slug, a->id, err);
+	if ((st = kb_create(t, account, a->slug, a->name ? a->name : a->slug, a->id, err)) != Q_OK ||
+	    !a->rule)
+		return st;
+	json_t *kb;
+	if ((st = store_get(t, T_KBS, a->id, &kb, STORE_RMW, err)) != Q_OK)
+		return st;
+	json_object_set(kb, "process_rule", a->rule);
+	st = store_put(t, T_KBS, a->id, kb, err);
+	json_decref(kb);
+	return st;
 }
 
 static int cmd_kb_create(struct store *s, int argc, char **argv, FILE *out, FILE *errf)
 {
 	struct kb_create_arg a = {opt_get(argc, argv, "--account"), positional(argc, argv, 2),
-				  opt_get(argc, argv, "--name"), ""};
+				  opt_get(argc, argv, "--name"), "", NULL};
 	struct qerr err;
+	const char *rule = opt_get(argc, argv, "--process-rule");
 	if (!a.account_name || !a.slug) {
-		fprintf(errf, "quire-admin: kb create --account NAME SLUG [--name NAME]\n");
+		fprintf(errf, "quire-admin: kb create --account NAME SLUG [--name NAME] "
+			"[--process-rule JSON]\n");
 		return 2;
 	}
-	if (store_run(s, kb_create_fn, &a, &err) != Q_OK) {
+	if (rule) {
+		char msg[200] = "--process-rule is not valid JSON";
+		json_t *r = json_loads(rule, JSON_REJECT_DUPLICATES, NULL);
+		if (!r || split_rule_check(r, &a.rule, msg, sizeof msg) < 0) {
+			json_decref(r);
+			fprintf(errf, "quire-admin: %s\n", msg);
+			return 2;
+		}
+		json_decref(r);
+	}
+	enum qstatus st = store_run(s, kb_create_fn, &a, &err);
+	json_decref(a.rule);
+	if (st != Q_OK) {
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		return 1;
 	}

@@ -34,5 +34,16 @@ enum qstatus api_documents_create(struct qctx *c);
 enum qstatus api_documents_get(struct qctx *c);
 enum qstatus api_documents_update(struct qctx *c);
 enum qstatus api_documents_delete(struct qctx *c);
+/* The native document object; content may be NULL (new). */
+json_t *api_native_doc(json_t *rec, const char *content, size_t clen);
+/* Uploads (api_upload.c). */
+enum qstatus api_sources_upload(struct qctx *c);
+enum qstatus api_kb_documents_upload(struct qctx *c);
+enum qstatus api_documents_upload(struct qctx *c);
+enum qstatus api_documents_file(struct qctx *c);
+
+/* Chat (api_chat.c): DocBit's POST /api/ai/chat and /api/ai/chat/stream. */
+enum qstatus api_chat(struct qctx *c);
+enum qstatus api_chat_stream(struct qctx *c);
 
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "api.h"
 #include "docs.h"
+#include "split.h"
 #include "store.h"
 
 #include <string.h>
@@ -27,17 +28,7 @@ static const char *display_status(json_t *rec)
 /* The Dify document process rule from the stored flat rule. */
 static json_t *process_rule(json_t *rec)
 {
-	json_t *r = json_object_get(rec, "process_rule");
-	json_t *pre = json_pack("[{s:s, s:b}, {s:s, s:b}]",
-				"id", "remove_extra_spaces", "enabled",
-				json_is_true(json_object_get(r, "remove_extra_spaces")),
-				"id", "remove_urls_emails", "enabled",
-				json_is_true(json_object_get(r, "remove_urls_emails")));
-	return json_pack("{s:s, s:{s:o, s:{s:s, s:I, s:I}}}", "mode", "custom", "rules",
-			 "pre_processing_rules", pre, "segmentation",
-			 "separator", api_str(r, "separator")[0] ? api_str(r, "separator") : "\n\n",
-			 "max_tokens", json_integer_value(json_object_get(r, "max_tokens")) ?: 500,
-			 "chunk_overlap", json_integer_value(json_object_get(r, "chunk_overlap")));
+	return split_rule_dify(json_object_get(rec, "process_rule"));
 }
 
 static json_t *latency(json_t *rec)

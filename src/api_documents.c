@@ -3,12 +3,15 @@
 #include "config.h"
 #include "api.h"
 #include "blob.h"
+#include "chat_scope.h"
 #include "docs.h"
+#include "split.h"
 #include "store.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TITLE_MAX 1000
 #define TAGS_MAX 64
@@ -16,7 +19,7 @@
 #define URL_MAX 2048
 
 /* Native document object; with_content adds the text. */
-static json_t *native_doc(json_t *rec, const char *content, size_t clen)
+json_t *api_native_doc(json_t *rec, const char *content, size_t clen)
 {
 	char created[32];
 	q_iso8601(json_integer_value(json_object_get(rec, "created_us")), created, sizeof created);
@@ -84,9 +87,21 @@ static enum qstatus parse_input(json_t *body, int create, struct doc_input *in,
 				return qerr_set(err, Q_EINVAL, "canonical_url",
 						"canonical_url must be at most %d bytes", URL_MAX);
 			in->canonical_url = v;
+		} else if (!strcmp(key, "process_rule")) {
+			continue;   /* below, once the loop is done with the object */
 		} else {
 			return qerr_set(err, Q_EINVAL, key, "unknown field '%.64s'", key);
 		}
+	}
+	json_t *rule = json_object_get(body, "process_rule");
+	if (rule) {
+		json_t *norm;
+		char msg[200];
+		if (split_rule_check(rule, &norm, msg, sizeof msg) < 0)
+			return qerr_set(err, Q_EINVAL, "process_rule", "%s", msg);
+		/* the body owns the normalised rule for the request's lifetime */
+		json_object_set_new(body, "\001process_rule", norm);
+		in->process_rule = norm;
 	}
 	if (create && !in->title)
 		return qerr_set(err, Q_EINVAL, "title", "title is required");
@@ -147,12 +162,17 @@ enum qstatus api_documents_create(struct qctx *c)
 {
 	const struct qconf *conf = c->app->conf;
 	struct create_arg a = {.c = c};
-	json_t *body = NULL;
+	json_t *body = NULL, *roles = NULL;
 	enum qstatus st;
 
+	if (!strncasecmp(c->req->content_type, "multipart/form-data", 19))
+		return api_documents_upload(c);
 	if ((st = qreq_json(c->req, conf->max_json, conf->max_json_depth, &body, &c->err)))
 		return st;
 	if ((st = parse_input(body, 1, &a.in, &c->err)) != Q_OK)
+		goto out;
+	/* chat scope headers: org, folder, allowed roles (chat_scope.h) */
+	if ((st = chat_doc_scope(c->req, &a.in, &roles, &c->err)) != Q_OK)
 		goto out;
 	a.in.created_by = c->who.key_id;
 	const char *idem = qreq_param(c->req, "HTTP_IDEMPOTENCY_KEY");
@@ -166,11 +186,12 @@ enum qstatus api_documents_create(struct qctx *c)
 	if ((st = store_run(c->app->store, create_fn, &a, &c->err)) != Q_OK)
 		goto out;
 	qresp_json_new(c->resp, a.replayed ? 200 : 201,
-		       json_pack("{s:o}", "document", native_doc(a.doc, NULL, 0)));
+		       json_pack("{s:o}", "document", api_native_doc(a.doc, NULL, 0)));
 	if (!a.replayed)
 		qresp_after_ingest(c->resp, api_str(a.doc, "id"));
 out:
 	json_decref(a.doc);
+	json_decref(roles);
 	json_decref(body);
 	return st;
 }
@@ -206,7 +227,7 @@ enum qstatus api_documents_get(struct qctx *c)
 	enum qstatus st = store_run(c->app->store, get_fn, &a, &c->err);
 	if (st == Q_OK)
 		qresp_json_new(c->resp, 200, json_pack("{s:o}", "document",
-						       native_doc(a.doc, a.content, a.clen)));
+						       api_native_doc(a.doc, a.content, a.clen)));
 	json_decref(a.doc);
 	free(a.content);
 	return st;
@@ -250,8 +271,8 @@ enum qstatus api_documents_update(struct qctx *c)
 	if ((st = store_run(c->app->store, update_fn, &a, &c->err)) != Q_OK)
 		goto out;
 	qresp_json_new(c->resp, 200, json_pack("{s:o}", "document",
-					       native_doc(a.doc, a.content, a.clen)));
-	if (a.in.content)
+					       api_native_doc(a.doc, a.content, a.clen)));
+	if (a.in.content || a.in.process_rule)
 		qresp_after_ingest(c->resp, api_str(a.doc, "id"));
 out:
 	json_decref(a.doc);
@@ -296,7 +317,7 @@ struct list_arg {
 static int list_add(json_t *rec, void *arg)
 {
 	struct list_arg *a = arg;
-	json_array_append_new(a->docs, native_doc(rec, NULL, 0));
+	json_array_append_new(a->docs, api_native_doc(rec, NULL, 0));
 	return 0;
 }
 

@@ -73,7 +73,7 @@ out:
 }
 
 enum qstatus blob_put_file(const char *datadir, const char *tmp_path, char *sha,
-			   unsigned long long *size, struct qerr *err)
+			   unsigned long long *size, int *created, struct qerr *err)
 {
 	char dir[PATH_MAX], final[PATH_MAX];
 	enum qstatus st = Q_OK;
@@ -92,6 +92,7 @@ enum qstatus blob_put_file(const char *datadir, const char *tmp_path, char *sha,
 		goto out;
 	}
 	blob_path(datadir, sha, final);
+	*created = 0;
 	if (access(final, F_OK) == 0) {
 		unlink(tmp_path);   /* same bytes are already stored */
 		goto out;
@@ -100,6 +101,7 @@ enum qstatus blob_put_file(const char *datadir, const char *tmp_path, char *sha,
 		st = qerr_set(err, Q_EINTERNAL, NULL, "cannot store the upload: %s", strerror(errno));
 		goto out;
 	}
+	*created = 1;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);

@@ -14,9 +14,10 @@
  * out has PATH_MAX bytes. */
 enum qstatus blob_tmpdir(const char *datadir, char *out, struct qerr *err);
 /* Move tmp_path (consumed: renamed into place or unlinked) into the store;
- * sha receives its hex SHA-256, *size its length. */
+ * sha receives its hex SHA-256, *size its length, *created 1 when the
+ * bytes were not stored before. */
 enum qstatus blob_put_file(const char *datadir, const char *tmp_path, char *sha,
-			   unsigned long long *size, struct qerr *err);
+			   unsigned long long *size, int *created, struct qerr *err);
 /* Path of blob sha; out has PATH_MAX bytes. */
 void blob_path(const char *datadir, const char *sha, char *out);
 /* Remove blob sha; 0, or -1 when it was not there. */

@@ -53,6 +53,7 @@ void qconf_defaults(struct qconf *c)
 	c->embed_timeout = 30;
 	c->embed_max_input = 8000;
 	c->search_hybrid_weight = 0.1;
+	c->search_cache_mb = 1024;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
 	c->extract_timeout = 120;
@@ -66,6 +67,15 @@ void qconf_defaults(struct qconf *c)
 	c->upload_max_parts = 20;
 	c->ocr_page_timeout = 60;
 	snprintf(c->ocr_languages, sizeof c->ocr_languages, "eng");
+	/* chat */
+	snprintf(c->chat_answerer, sizeof c->chat_answerer, "builtin");
+	snprintf(c->chat_base_url, sizeof c->chat_base_url, "https://api.openai.com/v1");
+	snprintf(c->chat_model, sizeof c->chat_model, "gpt-4o-mini");
+	c->chat_timeout_s = 60;
+	c->chat_rate_limit = 60;
+	c->chat_top_k = 5;
+	c->chat_history = 6;
+	c->chat_max_message = 8000;
 }
 
 static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,
@@ -107,6 +117,16 @@ static enum qstatus set_path(char *dst, const char *key, const char *v,
 	if (strlen(v) >= PATH_MAX)
 		return qerr_set(err, Q_EINVAL, key, "%s is too long", key);
 	snprintf(dst, PATH_MAX, "%s", v);
+	return Q_OK;
+}
+
+/* chat: a string setting that must fit its field */
+static enum qstatus set_chat_str(char *dst, size_t cap, const char *key, const char *v,
+				 struct qerr *err)
+{
+	if (strlen(v) >= cap)
+		return qerr_set(err, Q_EINVAL, key, "%s is too long", key);
+	snprintf(dst, cap, "%s", v);
 	return Q_OK;
 }
 
@@ -193,6 +213,8 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		c->search_hybrid_weight = w;
 		return Q_OK;
 	}
+	if (!strcmp(key, "search_cache_mb"))
+		return set_int(&c->search_cache_mb, key, v, 0, 1 << 20, err);
 	if (!strcmp(key, "embed_batch"))
 		return set_int(&c->embed_batch, key, v, 1, 2048, err);
 	if (!strcmp(key, "embed_max_attempts"))
@@ -232,6 +254,29 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		snprintf(c->ocr_languages, sizeof c->ocr_languages, "%s", v);
 		return Q_OK;
 	}
+	/* chat (docs/chat.md) */
+	if (!strcmp(key, "chat_answerer")) {
+		if (strcmp(v, "builtin") && strcmp(v, "openai"))
+			return qerr_set(err, Q_EINVAL, key, "chat_answerer must be builtin or openai");
+		snprintf(c->chat_answerer, sizeof c->chat_answerer, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "chat_base_url"))
+		return set_chat_str(c->chat_base_url, sizeof c->chat_base_url, key, v, err);
+	if (!strcmp(key, "chat_model"))
+		return set_chat_str(c->chat_model, sizeof c->chat_model, key, v, err);
+	if (!strcmp(key, "chat_api_key"))
+		return set_chat_str(c->chat_api_key, sizeof c->chat_api_key, key, v, err);
+	if (!strcmp(key, "chat_timeout_s"))
+		return set_int(&c->chat_timeout_s, key, v, 1, 3600, err);
+	if (!strcmp(key, "chat_rate_limit"))
+		return set_int(&c->chat_rate_limit, key, v, 0, 1000000, err);
+	if (!strcmp(key, "chat_top_k"))
+		return set_int(&c->chat_top_k, key, v, 1, 16, err);
+	if (!strcmp(key, "chat_history"))
+		return set_int(&c->chat_history, key, v, 0, 100, err);
+	if (!strcmp(key, "chat_max_message"))
+		return set_size(&c->chat_max_message, key, v, err);
 	if (!strcmp(key, "log")) {
 		if (!strcmp(v, "syslog"))
 			c->log_syslog = 1;

@@ -36,6 +36,7 @@ struct qconf {
 	int embed_timeout;         /* seconds per request */
 	int embed_max_input;       /* characters per input; longer ones are cut */
 	double search_hybrid_weight; /* weight of vector scores in hybrid search */
+	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
 	/* extraction (quire-extract, docs/extract-format.md) */
@@ -50,6 +51,16 @@ struct qconf {
 	int upload_max_parts;      /* parts per multipart body */
 	int ocr_page_timeout;      /* seconds per OCR page */
 	char ocr_languages[64];    /* Tesseract languages, "eng" */
+	/* chat (docs/chat.md) */
+	char chat_answerer[16];    /* "builtin" (default) or "openai" */
+	char chat_base_url[512];   /* OpenAI-compatible base URL, ".../v1" */
+	char chat_model[128];      /* model of the openai answerer */
+	char chat_api_key[256];    /* or $QUIRE_CHAT_API_KEY / $OPENAI_API_KEY */
+	int chat_timeout_s;        /* seconds for a whole model answer */
+	int chat_rate_limit;       /* chat requests per minute per key; 0 = off */
+	int chat_top_k;            /* chunks retrieved per question */
+	int chat_history;          /* earlier messages sent to the model */
+	size_t chat_max_message;   /* bytes of a question */
 };
 
 /* Path of the configuration: $QUIRE_CONF, else the compiled-in default. */

@@ -78,7 +78,8 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 			"data_source_type", in->data_source_type ? in->data_source_type : "text",
 			"created_from", in->created_from ? in->created_from : "api",
 			"enabled", 1, "archived", 0, "hit_count", 0,
-			"process_rule", json_object_get(kbrec, "process_rule") ?: json_null());
+			"process_rule", in->process_rule ? in->process_rule
+					: json_object_get(kbrec, "process_rule") ?: json_null());
 	if (!rec) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
@@ -94,6 +95,13 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	}
 	if (in->team_id)
 		json_object_set_new(rec, "team_id", json_string(in->team_id));
+	/* chat scope: org, folder and allowed roles (search.c filters on them) */
+	if (in->org)
+		json_object_set_new(rec, "org", json_string(in->org));
+	if (in->folder_id)
+		json_object_set_new(rec, "folder_id", json_string(in->folder_id));
+	if (in->allowed_roles)
+		json_object_set(rec, "allowed_roles", in->allowed_roles);
 	set_content_fields(rec, in);
 	doc_set_status(rec, "waiting");
 	if ((st = store_put(t, T_DOCS, id, rec, err)) != Q_OK)
@@ -154,6 +162,11 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 		json_object_set(rec, "tags", in->tags);
 	if (in->canonical_url)
 		json_object_set(rec, "canonical_url", in->canonical_url);
+	int requeue = 0;
+	if (in->process_rule && !json_equal(in->process_rule, json_object_get(rec, "process_rule"))) {
+		json_object_set(rec, "process_rule", in->process_rule);
+		requeue = 1;   /* the chunks follow the new rule */
+	}
 	if (in->content) {
 		char *old = NULL;
 		size_t oldlen = 0;
@@ -164,12 +177,14 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 		if (changed) {
 			set_content_fields(rec, in);
 			if ((st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len,
-						err)) != Q_OK ||
-			    (st = jobs_delete_for_doc(t, id, "ingest", 1, err)) != Q_OK ||
-			    (st = job_create(t, "ingest", account, id, job, err)) != Q_OK)
+						err)) != Q_OK)
 				goto out;
+			requeue = 1;
 		}
 	}
+	if (requeue && ((st = jobs_delete_for_doc(t, id, "ingest", 1, err)) != Q_OK ||
+			(st = job_create(t, "ingest", account, id, job, err)) != Q_OK))
+		goto out;
 	json_object_set_new(rec, "updated_us", json_integer((json_int_t)q_now_us()));
 	st = store_put(t, T_DOCS, id, rec, err);
 out:

@@ -29,6 +29,11 @@ struct doc_input {
 	const char *team_id;        /* ChatAid teamId */
 	const char *created_by;     /* key id of the creator */
 	const char *created_from;   /* "api" by default */
+	json_t *process_rule;       /* borrowed, flat (split_rule_check), or NULL */
+	/* chat scope (chat_scope.h): NULL = not set */
+	const char *org;            /* X-External-Org-Id */
+	const char *folder_id;      /* X-External-Folder-Id */
+	json_t *allowed_roles;      /* borrowed array of strings */
 };
 
 /* Create a document for account in its default knowledge base, store its

@@ -23,6 +23,11 @@ struct embed_builtin {
 	uint32_t used[TERM_SLOTS];
 	size_t nused;
 	uint64_t prev;        /* previous stem's hash, 0 at a chunk start */
+	float prev_w;         /* and its word weight */
+	/* queries only: a weight per word (embed_builtin_query) */
+	float (*weight)(const char *stem, size_t len, void *arg);
+	void *warg;
+	float stop_w;
 };
 
 struct embed_builtin *embed_builtin_new(enum text_lang lang)
@@ -75,30 +80,48 @@ static int on_token(const char *tok, size_t len, void *arg)
 {
 	struct embed_builtin *e = arg;
 	char gram[TEXT_TOKEN_MAX + 2];
-	size_t slen;
+	size_t slen = 0;
+	const char *stem = NULL;
+	float w = 1.0f;
 
+	if (text_is_stop(e->lang, tok, len))
+		w = e->weight ? e->stop_w : 1.0f;
+	else if ((stem = text_stem(e->stem, tok, len, &slen)) && e->weight)
+		w = e->weight(stem, slen, e->warg);
 	/* Character trigrams of "^word$" catch inflections and typos. */
 	gram[0] = '^';
 	memcpy(gram + 1, tok, len);
 	gram[len + 1] = '$';
-	for (size_t i = 0; i + 3 <= len + 2; i++) {
+	for (size_t i = 0; w > 0 && i + 3 <= len + 2; i++) {
 		/* Three bytes packed and mixed: much cheaper than a general hash. */
 		uint64_t g = (uint64_t)(unsigned char)gram[i] | (uint64_t)(unsigned char)gram[i + 1] << 8 |
 			     (uint64_t)(unsigned char)gram[i + 2] << 16 | 3ull << 56;
 		g *= 0x9e3779b97f4a7c15ull;
-		add_term(e, g ^ (g >> 29), 0.25f);
+		add_term(e, g ^ (g >> 29), 0.25f * w * (e->weight && getenv("QTRI") ? atof(getenv("QTRI")) : 1));
 	}
-	if (text_is_stop(e->lang, tok, len)) {
+	if (!stem) {
 		e->prev = 0;
 		return 0;
 	}
-	const char *stem = text_stem(e->stem, tok, len, &slen);
 	uint64_t h = text_hash(stem, slen, 1);
-	add_term(e, h, 1.0f);
+	add_term(e, h, w * (e->weight && getenv("QSTEM") ? atof(getenv("QSTEM")) : 1));
 	if (e->prev)
-		add_term(e, (e->prev * 31) ^ (h + 0x9e3779b97f4a7c15ull), 0.5f);
+		add_term(e, (e->prev * 31) ^ (h + 0x9e3779b97f4a7c15ull), 0.5f * (w + e->prev_w) * 0.5f * (e->weight && getenv("QPAIR") ? atof(getenv("QPAIR")) : 1));
 	e->prev = h;
+	e->prev_w = w;
 	return 0;
+}
+
+void embed_builtin_query(struct embed_builtin *e, const char *text, size_t n,
+			 float (*weight)(const char *stem, size_t len, void *arg), void *arg,
+			 float stop_weight, float *out)
+{
+	e->weight = weight;
+	e->warg = arg;
+	e->stop_w = stop_weight;
+	embed_builtin_text(e, text, n, out);
+	e->weight = NULL;
+	e->warg = NULL;
 }
 
 void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out)

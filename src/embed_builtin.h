@@ -28,6 +28,15 @@ void embed_builtin_free(struct embed_builtin *e);
  * zeros for a text without words). */
 void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out);
 
+/* Embed a query like embed_builtin_text, each word's features (its stem,
+ * its trigrams, half of each pair it is in) scaled by weight(stem) (e.g.
+ * the stem's inverse document frequency); stop words get stop_weight. The
+ * result lives in the same space as the chunks' vectors: only the query
+ * side is weighted. */
+void embed_builtin_query(struct embed_builtin *e, const char *text, size_t n,
+			 float (*weight)(const char *stem, size_t len, void *arg), void *arg,
+			 float stop_weight, float *out);
+
 /* int8 quantisation: q[i] = round(v[i] / scale), scale = max|v| / 127. */
 void embed_quantize(const float *v, size_t dims, int8_t *q, float *scale);
 /* Dot product of two int8 vectors (the caller multiplies the scales). */

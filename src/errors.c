@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 static json_t *native_error(const struct qerr *err)
 {
@@ -27,6 +29,30 @@ static json_t *dify_error(const struct qerr *err, int http)
 		code[i] = (char)tolower((unsigned char)src[i]);
 	code[i] = '\0';
 	return json_pack("{s:s, s:s, s:i}", "code", code, "message", err->msg, "status", http);
+}
+
+/* Rate-limit headers a handler set (chat: X-RateLimit-*, and Retry-After
+ * with the seconds to the window's end) survive the error answer. */
+static int keep_rate_headers(struct qresp *resp)
+{
+	struct qbuf kept;
+	int has_retry = 0;
+	qbuf_init(&kept, resp->headers.cap);
+	for (const char *p = resp->headers.data; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (p[n] == '\n')
+			n++;
+		int retry = !strncasecmp(p, "Retry-After:", 12);
+		if (retry || !strncasecmp(p, "X-RateLimit-", 12))
+			qbuf_add(&kept, p, n);
+		has_retry |= retry;
+		p += n;
+	}
+	qbuf_reset(&resp->headers);
+	if (kept.len)
+		qbuf_add(&resp->headers, kept.data, kept.len);
+	qbuf_free(&kept);
+	return has_retry;
 }
 
 void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after)
@@ -51,10 +77,10 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 		body = native_error(err);
 		break;
 	}
-	qbuf_reset(&resp->headers);
+	int has_retry = keep_rate_headers(resp);
 	if (http == 401)
 		qresp_header(resp, "WWW-Authenticate", "Bearer");
-	if (http == 503 || http == 429) {
+	if ((http == 503 || http == 429) && !has_retry) {
 		char v[16];
 		snprintf(v, sizeof v, "%d", retry_after);
 		qresp_header(resp, "Retry-After", v);

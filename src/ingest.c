@@ -157,7 +157,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
 	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
 		goto out;
-	size_t tokens = 0, words = 0, chars = 0;
+	size_t chars = 0;
 	for (size_t i = 0; i < j->chunks.n; i++) {
 		const struct split_chunk *c = &j->chunks.v[i];
 		char job[37];
@@ -174,10 +174,15 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 		json_decref(rec);
 		if (st != Q_OK || (st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err)))
 			goto out;
-		tokens += c->tokens;
-		words += c->words;
 		chars += strlen(c->text);
 	}
+	/* An upload's content is its extracted, cleaned plain text (the text
+	 * the chunks' offsets refer to). */
+	if (json_object_get(doc, "blob") && j->chunks.plain &&
+	    (st = store_put_raw(t, T_CONTENT, j->doc_id, j->chunks.plain, j->chunks.plain_len,
+				err)) != Q_OK)
+		goto out;
+	size_t tokens = j->chunks.tokens, words = j->chunks.words;
 	stamp(doc, "cleaning", j->stage_us[0]);
 	stamp(doc, "splitting", j->stage_us[1]);
 	doc_set_status(doc, "indexing");

@@ -218,3 +218,34 @@ enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lan
 	lexical_terms(query, strlen(query), lang, query_term, &q);
 	return q.st;
 }
+
+enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
+	*n = 0;
+	*avgdl = 1;
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		return Q_OK;   /* nothing indexed yet */
+	}
+	if (st != Q_OK)
+		return st;
+	*n = (double)json_integer_value(json_object_get(rec, "n"));
+	double len = (double)json_integer_value(json_object_get(rec, "len"));
+	json_decref(rec);
+	*avgdl = *n > 0 ? len / *n : 1;
+	return Q_OK;
+}
+
+enum qstatus lexical_df(struct stxn *t, const char *term, size_t len, size_t *df,
+			struct qerr *err)
+{
+	struct store_key k;
+	if (len >= TEXT_TOKEN_MAX) {
+		*df = 0;
+		return Q_OK;
+	}
+	posting_key(&k, term, len, NULL);
+	return store_count_raw(t, T_POSTINGS, &k, df, err);
+}

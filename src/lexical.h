@@ -31,4 +31,10 @@ enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lan
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   struct qerr *err);
 
+/* The collection's chunk count and average chunk length in terms. */
+enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct qerr *err);
+/* Number of chunks holding term (a stem, len bytes), in O(log n). */
+enum qstatus lexical_df(struct stxn *t, const char *term, size_t len, size_t *df,
+			struct qerr *err);
+
 #endif

@@ -20,12 +20,15 @@ src_libquire_la_SOURCES = \
 	src/blob.c src/blob.h \
 	src/text.c src/text.h src/embed_builtin.c src/embed_builtin.h \
 	src/queue.c src/queue.h src/embedder.c src/embedder.h src/vectors.c src/embed_openai.c \
-	src/ingest.c src/ingest.h src/split.c src/split.h \
+	src/ingest.c src/ingest.h src/split.c src/split.h src/extract.c src/extract.h src/api_upload.c \
 	src/lexical.c src/lexical.h src/sniff.c src/sniff.h src/search.c src/search.h \
+	src/search_hits.c src/vcache.c src/vcache.h src/vcache_impl.h src/vscan.c \
 	src/worker.c src/worker.h \
 	src/supervisor.c src/supervisor.h \
 	src/admin.c src/admin.h \
-	src/multipart.c src/multipart.h
+	src/multipart.c src/multipart.h \
+	src/chat.c src/chat.h src/chat_terms.c src/chat_store.c src/chat_scope.c src/chat_scope.h \
+	src/api_chat.c src/answer_builtin.c src/answer_openai.c src/ratelimit.c src/ratelimit.h
 src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
 src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(CURL_LIBS) -lm
 

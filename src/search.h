@@ -1,9 +1,12 @@
 /* search.h: retrieval over a caller's chunks: BM25 (keyword), exact vector
- * search over the configured model's vectors (semantic), and hybrid by
- * reciprocal rank fusion (score = sum of 1 / (60 + rank) over the two
- * rankings, each cut at max(top_k, 100)). Every filter applies inside the
- * search, before ranking: account, knowledge base, org, roles, document ids,
- * folder ids, enabled, not archived. */
+ * search over the configured model's vectors (semantic), and hybrid: a
+ * weighted sum of min-max normalised scores (weight search_hybrid_weight
+ * on the vector side) over the union of the two top lists, each cut at
+ * max(top_k, 100); docs/search.md says why. Every filter applies inside
+ * the scans, before ranking: account, knowledge base, org, roles, document
+ * ids, folder ids, enabled, not archived. Vectors and document filter
+ * fields come from the process's cache (vcache.h), brought up to date in
+ * the caller's transaction. */
 #ifndef QUIRE_SEARCH_H
 #define QUIRE_SEARCH_H
 
@@ -12,6 +15,7 @@
 #include "conf.h"
 #include "status.h"
 
+struct store;
 struct stxn;
 
 struct search_filter {
@@ -32,12 +36,28 @@ struct search_hit {
 };
 
 /* Rank the chunks matching query; *hits (new, free) gets at most top_k,
- * best first. */
+ * best first. The hits returned are staged for hit counting (below). Do
+ * not call it in a transaction that wrote documents or vectors before:
+ * the cache would see uncommitted data. */
 enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct search_filter *f,
 			enum search_method method, const char *query, size_t top_k,
 			struct search_hit **hits, size_t *n, struct qerr *err);
 /* "keyword_search" | "semantic_search" | "hybrid_search" (also
  * "full_text_search" for keyword); -1 when unknown. */
 int search_method_parse(const char *s);
+
+/* Hit counts (search_hits.c). search_run stages its hits in the process;
+ * a search repeated with the same query, method, filter and top_k (a
+ * transaction rerun after a deadlock) replaces its earlier staging, so it
+ * counts once. search_hits_flush adds the staged hits to the chunks'
+ * hit_count and to their documents' hit_count (the sum over their chunks)
+ * in one small transaction; the worker calls it after each response.
+ * At most SEARCH_HITS_MAX hits wait; more are dropped. */
+#define SEARCH_HITS_MAX 4096
+void search_hits_stage(const struct search_filter *f, enum search_method method,
+		       const char *query, size_t top_k, const struct search_hit *hits, size_t n);
+void search_hits_flush(struct store *s);
+/* Drop the staged hits; *dropped (may be NULL) counts hits dropped so far. */
+void search_hits_discard(unsigned long *dropped);
 
 #endif

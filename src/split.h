@@ -1,6 +1,9 @@
 /* split.h: from a document's text to its chunks, the step between
- * extraction and indexing: runs quire-extract on uploads, then the
- * structure-aware splitter with the document's process rule. */
+ * extraction and indexing (docs/chunking.md). Blocks (headings, paragraphs,
+ * list items, table rows, page breaks) come from quire-extract's JSON Lines
+ * or from a plain text document; they are cleaned by the process rule's
+ * pre-processing, cut into sentences where a block is too long, and packed
+ * into chunks of at most max_tokens with whole-unit overlap. */
 #ifndef QUIRE_SPLIT_H
 #define QUIRE_SPLIT_H
 
@@ -11,27 +14,50 @@
 #include "status.h"
 #include "text.h"
 
+#define SPLIT_MAX_CHUNKS 100000
+#define SPLIT_MAX_TOKENS_LIMIT 8192   /* the largest max_tokens a rule may ask */
+
 struct split_chunk {
 	char *text;          /* UTF-8, owned */
 	char *section;       /* heading path "A > B", owned, "" when none */
 	unsigned page;       /* first page, 1-based; 0 when the format has none */
 	size_t tokens, words;
-	size_t start, end;   /* character offsets into the document's plain text */
+	size_t start, end;   /* code point offsets into the document's plain text */
 };
 
 struct split_result {
 	struct split_chunk *v;
 	size_t n;
 	enum text_lang lang;
+	char *plain;         /* the cleaned plain text the offsets refer to, owned */
+	size_t plain_len;    /* bytes */
+	size_t tokens, words;   /* of the plain text (overlap not counted twice) */
 };
 
 /* Split a plain text document with rule (the stored process rule, may be
  * NULL for defaults). On failure error gets a message for the document. */
 enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_result *out,
 			char *error, size_t errlen);
+/* Split quire-extract's JSON Lines output (n bytes) with rule. */
+enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct split_result *out,
+			  char *error, size_t errlen);
+/* The default process rule (new), stored flat:
+ * {"separator": "\n\n", "max_tokens": 500, "chunk_overlap": 50,
+ *  "remove_extra_spaces": true, "remove_urls_emails": false}. */
+json_t *split_rule_default(void);
+/* Validate a client's rule, in Dify's shape ({"mode": "automatic"} or
+ * {"mode": "custom", "rules": {"pre_processing_rules": [{id, enabled}],
+ * "segmentation": {separator, max_tokens, chunk_overlap}}}) or flat; on
+ * error write a message naming the field and return -1. On success
+ * *normalised (new) is the complete flat rule to store. */
+int split_rule_check(json_t *rule, json_t **normalised, char *error, size_t errlen);
+/* The flat stored rule in Dify's shape (new), defaults filled in. */
+json_t *split_rule_dify(json_t *flat);
+/* Tokens and words of s as the splitter counts them (docs/chunking.md). */
+void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
 /* Extract the document's stored original (doc's blob, mime) with
- * quire-extract and split the result. stage_us[1] is stamped when
- * splitting starts. */
+ * quire-extract and split the result (extract.c). stage_us[1] is stamped
+ * when splitting starts. */
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
 			   int64_t *stage_us, char *error, size_t errlen);
 void split_result_free(struct split_result *r);

@@ -3,6 +3,7 @@
 #include "store.h"
 #include "log.h"
 #include "util.h"
+#include "vcache.h"
 
 #include <db.h>
 #include <errno.h>
@@ -45,6 +46,9 @@ static const struct {
 	[T_VECTORS] = {"vectors.db", 4096},   /* ~600-byte int8 vectors */
 	[T_POSTINGS] = {"postings.db", 4096}, /* small keys, 6-byte values */
 	[T_STATS] = {"stats.db", 4096},
+	/* chat: small records; messages with citations ~1-3 KiB */
+	[T_CONVERSATIONS] = {"conversations.db", 4096},
+	[T_MESSAGES] = {"messages.db", 16384},
 };
 
 static void key_str_field(json_t *rec, const char *f, struct store_key *k)
@@ -106,6 +110,13 @@ static void ix_job_account(json_t *r, struct store_key *k)
 	key_u64_field(r, "created_us", k);
 }
 
+/* chat: the messages of a conversation in order */
+static void ix_message_conv(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "conversation_id", k);
+	key_u64_field(r, "seq", k);
+}
+
 static const struct {
 	const char *file;
 	enum store_table table;
@@ -120,6 +131,7 @@ static const struct {
 	[I_CHUNKS_BY_DOC] = {"ix_chunks_doc.db", T_CHUNKS, ix_chunk_doc},
 	[I_DOCS_BY_BLOB] = {"ix_docs_blob.db", T_DOCS, ix_doc_blob},
 	[I_JOBS_BY_ACCOUNT] = {"ix_jobs_account.db", T_JOBS, ix_job_account},
+	[I_MESSAGES_BY_CONV] = {"ix_messages_conv.db", T_MESSAGES, ix_message_conv},
 };
 
 static const char db_config[] =
@@ -383,6 +395,8 @@ enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 	if (len > UINT32_MAX)
 		return qerr_set(err, Q_ETOOBIG, NULL, "record too large");
 	int rc = t->s->tables[tb]->put(t->s->tables[tb], t->txn, &key, &val, 0);
+	if (rc == 0 && tb == T_VECTORS)   /* search cache change log (vcache.h) */
+		return vcache_log_change(t, tb, pk, NULL, NULL, err);
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
@@ -485,6 +499,8 @@ enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
 	if ((st = store_put_raw(t, tb, pk, text, strlen(text), err)) != Q_OK)
 		goto out;
 	st = index_update(t, tb, pk, old, rec, err);
+	if (st == Q_OK && tb == T_DOCS)   /* search cache change log (vcache.h) */
+		st = vcache_log_change(t, tb, pk, old, rec, err);
 out:
 	free(text);
 	json_decref(old);
@@ -501,12 +517,16 @@ enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
 		if ((st = get_locked(t, tb, pk, &old, DB_RMW, err)) != Q_OK)
 			return st;
 		st = index_update(t, tb, pk, old, NULL, err);
+		if (st == Q_OK && tb == T_DOCS)   /* search cache change log (vcache.h) */
+			st = vcache_log_change(t, tb, pk, old, NULL, err);
 		json_decref(old);
 		if (st != Q_OK)
 			return st;
 	}
 	DBT key = dbt_str(pk);
 	int rc = t->s->tables[tb]->del(t->s->tables[tb], t->txn, &key, 0);
+	if (rc == 0 && tb == T_VECTORS)   /* search cache change log (vcache.h) */
+		return vcache_log_change(t, tb, pk, NULL, NULL, err);
 	return dberr(t, rc, err, table_def[tb].file);
 }
 

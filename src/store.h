@@ -38,6 +38,10 @@ enum store_table {
 	T_VECTORS,    /* chunk key -> raw vector (vectors.c) */
 	T_POSTINGS,   /* term \0 chunk key -> u16 tf, u32 chunk length (lexical.c); DB_RECNUM */
 	T_STATS,      /* name -> collection statistics (JSON) */
+	/* --- chat (chat_store.c) --- */
+	T_CONVERSATIONS, /* conversation id -> {id, account, org, user, messages, ...} */
+	T_MESSAGES,   /* conversation id ":" 10-digit seq -> {role, content, citations, ...} */
+	/* --- end of chat --- */
 	T_TABLE_MAX
 };
 
@@ -51,6 +55,7 @@ enum store_index {
 	I_CHUNKS_BY_DOC,     /* document id, position */
 	I_DOCS_BY_BLOB,      /* blob SHA-256 ("" for text), knowledge base */
 	I_JOBS_BY_ACCOUNT,   /* account, kind, created */
+	I_MESSAGES_BY_CONV,  /* conversation id, seq (chat) */
 	I_INDEX_MAX
 };
 

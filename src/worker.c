@@ -1,9 +1,11 @@
 /* worker.c: accept FastCGI requests and hand them to app_handle. */
 #include "config.h"
 #include "worker.h"
+#include "extract.h"
 #include "fault.h"
 #include "log.h"
 #include "ingest.h"
+#include "search.h"
 #include "store.h"
 
 #include <fcgiapp.h>
@@ -53,17 +55,34 @@ static int fcgi_flush(void *ctx)
 	return FCGX_FFlush(io->req->out) < 0 ? -1 : 0;
 }
 
+struct beat {
+	struct hb_slot *hb;
+	int slot;
+};
+
+/* A long extraction keeps the worker's heartbeat fresh: it is working, not
+ * hung (quire-extract has its own deadline). */
+static void beat(void *arg)
+{
+	struct beat *b = arg;
+	hb_busy(b->hb, b->slot);
+}
+
 /* Ingestion requested by the handler, after the client has its answer. */
 static void after_response(struct app *app, struct qresp *resp, struct hb_slot *hb, int slot)
 {
 	struct qerr err;
+	struct beat b = { hb, slot };
+	search_hits_flush(app->store);   /* hit counts of this request's searches */
+	extract_set_tick(hb ? beat : NULL, &b);
 	for (int i = 0; i < resp->ningest; i++) {
 		hb_busy(hb, slot);
 		if (ingest_document(app->store, app->conf, resp->ingest[i], &err) != Q_OK)
 			QLOG_WARN("ingest %s: %s", resp->ingest[i], err.msg);
 		if (store_panicked(app->store))
-			return;
+			break;
 	}
+	extract_set_tick(NULL, NULL);
 }
 
 static const char *cgi_param(void *ctx, const char *name)

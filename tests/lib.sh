@@ -82,6 +82,14 @@ log_level = info
 EOF2
 	export QUIRE_CONF
 	unset QUIRE_DATADIR QUIRE_SOCKET
+	# quire-extract and the plugins of the build tree
+	mkdir -p "$T/plugins"
+	local so
+	for so in "$top_builddir"/plugins/*/.libs/*.so; do
+		[ -f "$so" ] && ln -sf "$so" "$T/plugins/"
+	done
+	export QUIRE_PLUGIN_DIR="$T/plugins"
+	export QUIRE_QUIRE_EXTRACT_PROGRAM="$top_builddir/ingest/quire-extract"
 }
 
 admin() { "$QUIRE_ADMIN" "$@"; }

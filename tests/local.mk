@@ -13,4 +13,6 @@ include tests/extract/local.mk
 include tests/bench/local.mk
 include tests/bench/lead.mk
 include tests/embed/embed.mk
+include tests/chat/local.mk
+include tests/upload/local.mk
 include tests/fuzz/local.mk

@@ -9,7 +9,8 @@ UNIT_TESTS = \
 	tests/unit/test_store \
 	tests/unit/test_docs \
 	tests/unit/test_app \
-	tests/unit/test_multipart
+	tests/unit/test_multipart \
+	tests/unit/test_split
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -47,3 +48,6 @@ tests_unit_test_app_LDADD = $(UNIT_LDADD)
 tests_unit_test_multipart_SOURCES = tests/unit/test_multipart.c
 tests_unit_test_multipart_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_multipart_LDADD = $(UNIT_LDADD)
+tests_unit_test_split_SOURCES = tests/unit/test_split.c
+tests_unit_test_split_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_split_LDADD = $(UNIT_LDADD)
