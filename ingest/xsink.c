@@ -43,31 +43,38 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 }
 
 /* Write text repaired; in JSON mode escaped. Newlines are kept in JSON and
- * folded to spaces in text mode (a block is one line there). */
+ * folded to spaces in text mode (a block is one line there). Runs of bytes
+ * that need nothing are written at once. */
 static void put_text(FILE *out, const char *text, size_t n, int json)
 {
-	const unsigned char *p = (const unsigned char *)text, *end = p + n;
+	const unsigned char *p = (const unsigned char *)text, *end = p + n, *run = p;
 	while (p < end) {
-		size_t l = utf8_len(p, (size_t)(end - p));
-		if (l == 0) {
-			fputs("\xef\xbf\xbd", out);
-			p++;
-			continue;
-		}
 		unsigned c = *p;
-		if (l == 1 && (c < 0x20 || c == 0x7f)) {
-			if (c == '\t')
-				fputs(json ? "\\t" : "\t", out);
-			else if (c == '\n' || c == '\r' || c == '\f')
-				fputs(json ? "\\n" : " ", out);
+		if (c >= 0x20 && c < 0x7f && !(json && (c == '"' || c == '\\'))) {
 			p++;
 			continue;
 		}
-		if (json && (c == '"' || c == '\\'))
-			fputc('\\', out);
-		fwrite(p, 1, l, out);
-		p += l;
+		size_t l = c >= 0x80 ? utf8_len(p, (size_t)(end - p)) : 1;
+		if (c >= 0x80 && l > 0) {
+			p += l;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), out);
+		if (c >= 0x80)
+			fputs("\xef\xbf\xbd", out);   /* invalid byte: U+FFFD */
+		else if (c == '"' || c == '\\')
+			fputc('\\', out), fputc((int)c, out);
+		else if (c == '\t')
+			fputs(json ? "\\t" : "\t", out);
+		else if (c == '\n' || c == '\r' || c == '\f')
+			fputs(json ? "\\n" : " ", out);
+		/* other controls (NUL, C0, DEL) are dropped */
+		p++;
+		run = p;
 	}
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), out);
 }
 
 void xsink_json_str(FILE *out, const char *s, size_t n)
