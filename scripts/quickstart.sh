@@ -33,6 +33,13 @@ socket = $var/run/quire.sock
 workers = 2
 EOF2
 export QUIRE_CONF="$var/quire.conf"
+# The build tree's quire-extract and plugins (an installed Quire finds them
+# in its own directories).
+mkdir -p "$var/plugins"
+rm -f "$var/plugins"/*.so
+for so in "$top"/plugins/*/.libs/*.so; do [ -f "$so" ] && ln -s "$so" "$var/plugins/"; done
+export QUIRE_PLUGIN_DIR="$var/plugins"
+export QUIRE_QUIRE_EXTRACT_PROGRAM="$top/ingest/quire-extract"
 nohup "$top/src/quired" -p "$var/run/quired.pid" >>"$var/log/quired.log" 2>&1 &
 i=0
 while [ ! -S "$var/run/quire.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -61,6 +68,8 @@ Try:
     -H "Authorization: Bearer $key" -H "Content-Type: application/json" \\
     -d '{"title": "Hello", "content": "Quire stores this text.", "tags": ["demo"]}'
   curl -s http://127.0.0.1:$port/api/v1/documents -H "Authorization: Bearer $key"
+  curl -s -X POST http://127.0.0.1:$port/external/sources/custom \\
+    -H "Authorization: Bearer $key" -F "files=@$top/README.md"
 
 Stop with: sh scripts/quickstart.sh stop
 EOF2
