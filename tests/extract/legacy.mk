@@ -1,1 +1,10 @@
-## tests/extract/legacy.mk
+## tests/extract/legacy.mk: the legacy Office plugin (DOC, PPT, XLS) through
+## quire-extract; gen.py writes the generated cases at test time.
+TESTS += tests/extract/legacy.test
+EXTRA_DIST += tests/extract/legacy.test tests/fixtures/legacy/NOTICE \
+	tests/fixtures/legacy/gen.py tests/fixtures/legacy/testWORD_various.doc \
+	tests/fixtures/legacy/testWORD6.doc tests/fixtures/legacy/testEXCEL.xls \
+	tests/fixtures/legacy/testEXCEL-formats.xls tests/fixtures/legacy/testEXCEL_5.xls \
+	tests/fixtures/legacy/testMSChart-govdocs-428996.ppt \
+	tests/fixtures/legacy/testEXCEL_protected_passtika.xls \
+	tests/fixtures/legacy/testWORD_protected_passtika.doc

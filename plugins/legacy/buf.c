@@ -1,0 +1,147 @@
+/* buf.c: the capped UTF-8 text builder of the legacy plugin, fed with
+ * code points, UTF-16 units (surrogates joined) or Windows-1252 bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "legacy.h"
+
+void lg_buf_init(struct lg_buf *b, size_t max)
+{
+	memset(b, 0, sizeof *b);
+	b->max = max;
+}
+
+void lg_buf_free(struct lg_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+void lg_buf_reset(struct lg_buf *b)
+{
+	b->n = 0;
+	b->hi = 0;
+	b->full = 0;
+}
+
+int lg_buf_add(struct lg_buf *b, const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (n > b->max - b->n) {
+		b->full = 1;
+		return -1;
+	}
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		char *p;
+
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->full = 1;
+			return -1;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+int lg_buf_cp(struct lg_buf *b, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return lg_buf_add(b, u, n);
+}
+
+int lg_buf_u16(struct lg_buf *b, unsigned u)
+{
+	int r = 0;
+
+	if (u >= 0xdc00 && u < 0xe000 && b->hi) {
+		uint32_t cp = 0x10000 + ((uint32_t)(b->hi - 0xd800) << 10) + (u - 0xdc00);
+
+		b->hi = 0;
+		return lg_buf_cp(b, cp);
+	}
+	if (b->hi) {
+		b->hi = 0;
+		r = lg_buf_cp(b, 0xfffd);
+	}
+	if (u >= 0xd800 && u < 0xdc00) {
+		b->hi = u;
+		return r;
+	}
+	return r | lg_buf_cp(b, u);
+}
+
+uint32_t lg_cp1252(unsigned char c)
+{
+	static const uint16_t hi[32] = {
+		0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
+		0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+	};
+
+	return c >= 0x80 && c < 0xa0 ? hi[c - 0x80] : c;
+}
+
+int lg_buf_1252(struct lg_buf *b, unsigned char c)
+{
+	return lg_buf_cp(b, lg_cp1252(c));
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+void lg_buf_squeeze(struct lg_buf *b)
+{
+	size_t i = 0, k = 0;
+	int sp = 0;
+
+	for (; i < b->n; i++) {
+		unsigned char c = (unsigned char)b->p[i];
+
+		if (is_space(c)) {
+			sp = k > 0;
+			continue;
+		}
+		if (sp)
+			b->p[k++] = ' ';
+		sp = 0;
+		b->p[k++] = (char)c;
+	}
+	b->n = k;
+	if (b->p)
+		b->p[k] = '\0';
+}

@@ -1,0 +1,173 @@
+/* docpap.c: Word 97+ paragraph properties ([MS-DOC] 2.9.175 PapxFkp,
+ * 2.2.5.1 Sprm): the style of a paragraph (headings), its list and level,
+ * and whether it lies in a table, ends a cell or ends a row. Only what
+ * the text needs is decoded; every offset is checked against its page. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+#define SPRM_PF_IN_TABLE 0x2416
+#define SPRM_PF_TTP 0x2417
+#define SPRM_PILVL 0x260a
+#define SPRM_PILFO 0x460b
+#define SPRM_PF_INNER_TABLE_CELL 0x244b
+#define SPRM_PF_INNER_TTP 0x244c
+#define SPRM_PITAP 0x6649
+#define SPRM_PCHG_TABS 0xc615
+#define SPRM_TDEF_TABLE 0xd608
+
+/* Style sheet: the built-in style (sti) of each style index. */
+static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
+{
+	const unsigned char *p;
+	size_t cb, pos, cstd;
+
+	if (lcb < 4 || !lg_in(d->tn, fc, lcb))
+		return;
+	p = d->t + fc;
+	cb = lg_u16(p);
+	if (cb < 2 || !lg_in(lcb, 2, cb))
+		return;
+	cstd = lg_u16(p + 2);
+	if (cstd > 4096)
+		cstd = 4096;
+	d->sti = calloc(cstd ? cstd : 1, sizeof *d->sti);
+	if (!d->sti)
+		return;
+	pos = 2 + cb;
+	for (size_t i = 0; i < cstd && lg_in(lcb, pos, 2); i++) {
+		size_t cbstd = lg_u16(p + pos);
+
+		d->sti[i] = 0x0fff;   /* unknown */
+		if (cbstd >= 2 && lg_in(lcb, pos + 2, 2))
+			d->sti[i] = (uint16_t)(lg_u16(p + pos + 2) & 0x0fff);
+		pos += 2 + cbstd;
+		d->nsti = i + 1;
+	}
+}
+
+void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
+		  uint32_t lcb_stsh)
+{
+	if (lcb_bte >= 12 && lg_in(d->tn, fc_bte, lcb_bte)) {
+		d->bte = d->t + fc_bte;
+		d->nbte = (lcb_bte - 4) / 8;
+	}
+	read_stsh(d, fc_stsh, lcb_stsh);
+}
+
+/* Size of a sprm's operand at p (n bytes left), or -1. */
+static long operand_size(unsigned sprm, const unsigned char *p, size_t n)
+{
+	switch (sprm >> 13) {
+	case 0:
+	case 1: return 1;
+	case 2:
+	case 4:
+	case 5: return 2;
+	case 3: return 4;
+	case 7: return 3;
+	}
+	if (sprm == SPRM_TDEF_TABLE)
+		return n >= 2 ? 2 + (long)lg_u16(p) - 1 : -1;
+	if (n < 1)
+		return -1;
+	if (sprm == SPRM_PCHG_TABS && p[0] == 255) {
+		/* deletions: count, then 4 bytes each; additions: count, 3 bytes */
+		size_t del = n >= 2 ? p[1] : 0, at = 2 + 4 * del;
+
+		return at < n ? (long)(at + 1 + 3 * (size_t)p[at]) : -1;
+	}
+	return 1 + (long)p[0];
+}
+
+static void apply(struct pap *pap, unsigned sprm, const unsigned char *op, size_t n)
+{
+	unsigned v = n >= 1 ? op[0] : 0;
+
+	switch (sprm) {
+	case SPRM_PF_IN_TABLE: pap->in_table = v != 0; break;
+	case SPRM_PF_TTP: pap->ttp = v != 0; break;
+	case SPRM_PF_INNER_TTP: pap->inner_ttp = v != 0; break;
+	case SPRM_PF_INNER_TABLE_CELL: pap->inner_cell = v != 0; break;
+	case SPRM_PILVL: pap->ilvl = v; break;
+	case SPRM_PILFO: pap->ilfo = n >= 2 ? lg_u16(op) : 0; break;
+	case SPRM_PITAP: pap->itap = n >= 4 ? lg_u32(op) : 0; break;
+	}
+}
+
+static void grpprl(struct pap *pap, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 2 <= n) {
+		unsigned sprm = lg_u16(p + i);
+		long sz = operand_size(sprm, p + i + 2, n - i - 2);
+
+		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+			return;
+		apply(pap, sprm, p + i + 2, (size_t)sz);
+		i += 2 + (size_t)sz;
+	}
+}
+
+/* The FKP page holding fc, or NULL. */
+static const unsigned char *page_of(const struct doc *d, uint32_t fc)
+{
+	size_t lo = 0, hi = d->nbte, pn;
+
+	/* the last aFC[i] <= fc */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (lg_u32(d->bte + 4 * (mid + 1)) <= fc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= d->nbte || lg_u32(d->bte + 4 * lo) > fc)
+		return NULL;
+	pn = lg_u32(d->bte + 4 * (d->nbte + 1) + 4 * lo) & 0x3fffff;
+	return lg_in(d->wn, pn * 512, 512) ? d->w + pn * 512 : NULL;
+}
+
+void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
+{
+	const unsigned char *pg;
+	size_t crun, j, off, cb, start;
+
+	memset(pap, 0, sizeof *pap);
+	pap->sti = 0x0fff;
+	if (!d->bte || !(pg = page_of(d, fc)))
+		return;
+	crun = pg[511];
+	if (crun == 0 || 4 * (crun + 1) + 13 * crun > 511)
+		return;
+	for (j = 0; j < crun; j++)
+		if (lg_u32(pg + 4 * j) <= fc && fc < lg_u32(pg + 4 * (j + 1)))
+			break;
+	if (j == crun)
+		return;
+	off = 2 * (size_t)pg[4 * (crun + 1) + 13 * j];
+	if (off == 0 || off >= 511)
+		return;
+	cb = pg[off];
+	if (cb == 0) {
+		if (off + 1 >= 511)
+			return;
+		cb = 2 * (size_t)pg[off + 1];
+		start = off + 2;
+	} else {
+		cb = 2 * cb - 1;
+		start = off + 1;
+	}
+	if (cb < 2 || !lg_in(511, start, cb))
+		return;
+	pap->istd = lg_u16(pg + start);
+	if (pap->istd < d->nsti)
+		pap->sti = d->sti[pap->istd];
+	grpprl(pap, pg + start + 2, cb - 2);
+	if (pap->in_table && pap->itap == 0)
+		pap->itap = 1;
+}
