@@ -198,38 +198,81 @@ out:
 
 /* ---- get --------------------------------------------------------------- */
 
-struct get_arg {
-	struct qctx *c;
-	json_t *doc;
-	char *content;
-	size_t clen;
-};
+/* The hot read path: the stored record and text are read into buffers kept
+ * from one request to the next (a worker serves one request at a time) and
+ * the answer is written from the record's text without parsing it. */
+#define GET_KEEP (64u * 1024)   /* larger buffers are released after use */
+static struct qbuf get_rec = {NULL, 0, 0, (size_t)1 << 30};
+static struct qbuf get_text = {NULL, 0, 0, (size_t)1 << 31};
 
 static enum qstatus get_fn(struct stxn *t, void *arg, struct qerr *err)
 {
-	struct get_arg *a = arg;
-	enum qstatus st = doc_get(t, a->c->who.account, qctx_param(a->c, "id"), 0, &a->doc, err);
+	struct qctx *c = arg;
+	const char *id = qctx_param(c, "id");
+	enum qstatus st = doc_get_text(t, c->who.account, id, &get_rec, err);
 	if (st != Q_OK)
 		return st;
-	st = doc_content(t, qctx_param(a->c, "id"), &a->content, &a->clen, err);
-	if (st == Q_ENOTFOUND) {
+	st = store_get_buf(t, T_CONTENT, id, &get_text, err);
+	if (st == Q_ENOTFOUND) {   /* no text (yet): an empty one */
 		qerr_clear(err);
-		a->content = strdup("");
-		a->clen = 0;
-		st = a->content ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		qbuf_reset(&get_text);
+		st = Q_OK;
 	}
 	return st;
 }
 
+static int add_member(struct qbuf *b, const char *key, struct q_span v)
+{
+	if (qbuf_adds(b, key) < 0)
+		return -1;
+	return v.p ? qbuf_add(b, v.p, v.n) : qbuf_add(b, "null", 4);
+}
+
+/* {"document": api_native_doc(rec, text)} from the record's JSON text: the
+ * members are copied as stored (jansson wrote them), created_us becomes
+ * created_at. Text that is not UTF-8 is left out, as json_stringn refuses
+ * it. 0, or -1 when memory is out. */
+static int render_doc_text(struct qbuf *b, const struct qbuf *rec, const struct qbuf *text)
+{
+	static const char *const names[] = {"id", "title", "tags", "created_us", "is_global",
+					    "canonical_url"};
+	struct q_span f[6];
+	char created[32];
+
+	if (q_json_members(rec->data, rec->len, names, f, 6) < 0)
+		return -1;   /* doc_get_text has scanned it already */
+	q_iso8601(q_span_int(f[3]), created, sizeof created);
+	if (add_member(b, "{\"document\":{\"id\":", f[0]) < 0 ||
+	    add_member(b, ",\"title\":", f[1]) < 0 || add_member(b, ",\"tags\":", f[2]) < 0 ||
+	    qbuf_adds(b, ",\"created_at\":\"") < 0 || qbuf_adds(b, created) < 0 ||
+	    qbuf_add(b, "\"", 1) < 0 ||
+	    add_member(b, ",\"is_global\":", f[4]) < 0 ||
+	    add_member(b, ",\"canonical_url\":", f[5]) < 0)
+		return -1;
+	size_t before = b->len;
+	if (qbuf_adds(b, ",\"content\":") < 0 ||
+	    q_json_escape(b, text->data ? text->data : "", text->len) < 0) {
+		b->len = before;
+		b->data[before] = '\0';
+	}
+	return qbuf_adds(b, "}}");
+}
+
+static void get_release(struct qbuf *b)
+{
+	if (b->alloc > GET_KEEP)
+		qbuf_free(b);
+}
+
 enum qstatus api_documents_get(struct qctx *c)
 {
-	struct get_arg a = {.c = c};
-	enum qstatus st = store_run(c->app->store, get_fn, &a, &c->err);
-	if (st == Q_OK)
-		qresp_json_new(c->resp, 200, json_pack("{s:o}", "document",
-						       api_native_doc(a.doc, a.content, a.clen)));
-	json_decref(a.doc);
-	free(a.content);
+	enum qstatus st = store_run(c->app->store, get_fn, c, &c->err);
+	if (st == Q_OK && render_doc_text(qresp_json(c->resp, 200), &get_rec, &get_text) < 0) {
+		qbuf_reset(&c->resp->headers);   /* the error gets its own */
+		st = qerr_set(&c->err, Q_ENOMEM, NULL, "out of memory");
+	}
+	get_release(&get_rec);
+	get_release(&get_text);
 	return st;
 }
 

@@ -6,13 +6,55 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
+
+/* Every request hashes its key (the key cache is found by the hash), and
+ * EVP_Digest with EVP_sha256() looks the algorithm up in OpenSSL 3's
+ * provider tables and allocates a context each time. So the algorithm is
+ * fetched once per process and each thread keeps one context. */
+static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
+static pthread_key_t sha_key;
+static int sha_key_ok;
+static EVP_MD *sha_md;
+
+static void sha_ctx_free(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
+
+static void sha_init(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	sha_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+#endif
+	sha_key_ok = pthread_key_create(&sha_key, sha_ctx_free) == 0;
+}
+
+/* This thread's context, NULL when none can be had. */
+static EVP_MD_CTX *sha_ctx(void)
+{
+	if (!sha_key_ok)
+		return NULL;
+	EVP_MD_CTX *ctx = pthread_getspecific(sha_key);
+	if (!ctx && (ctx = EVP_MD_CTX_new()) && pthread_setspecific(sha_key, ctx) != 0) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
 
 static void sha256(const void *p, size_t n, unsigned char out[32])
 {
 	unsigned int len = 32;
-	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
+	pthread_once(&sha_once, sha_init);
+	const EVP_MD *md = sha_md ? sha_md : EVP_sha256();
+	EVP_MD_CTX *ctx = sha_ctx();
+	if (ctx && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, p, n) &&
+	    EVP_DigestFinal_ex(ctx, out, &len))
+		return;
+	EVP_Digest(p, n, out, &len, md, NULL);
 }
 
 /* Checksum of the 64 secret digits: first 4 bytes of SHA-256("quire:"+s). */

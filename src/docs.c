@@ -2,6 +2,7 @@
  * delete with everything that hangs off them, list by account. */
 #include "config.h"
 #include "docs.h"
+#include "log.h"
 #include "store.h"
 #include "util.h"
 
@@ -139,6 +140,47 @@ enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsign
 	}
 	*out = rec;
 	return Q_OK;
+}
+
+/* 1 when the record text rec (n bytes) names account as its owner, 0 when
+ * not, -1 when it does not scan. */
+static int owned_by(const char *rec, size_t n, const char *account)
+{
+	static const char *const name[] = {"account"};
+	struct q_span v;
+	size_t alen = strlen(account);
+	if (q_json_members(rec, n, name, &v, 1) < 0)
+		return -1;
+	if (!v.p || v.p[0] != '"')
+		return 0;
+	if (!memchr(v.p, '\\', v.n))   /* the common case: compare the bytes */
+		return v.n == alen + 2 && !memcmp(v.p + 1, account, alen);
+	json_t *s = json_loadb(v.p, v.n, JSON_DECODE_ANY, NULL);
+	int same = json_is_string(s) && json_string_length(s) == alen &&
+		   !memcmp(json_string_value(s), account, alen);
+	json_decref(s);
+	return same;
+}
+
+enum qstatus doc_get_text(struct stxn *t, const char *account, const char *id,
+			  struct qbuf *rec, struct qerr *err)
+{
+	if (!q_uuid_valid(id))
+		return qerr_set(err, Q_ENOTFOUND, NULL, "Document not found");
+	enum qstatus st = store_get_buf(t, T_DOCS, id, rec, err);
+	if (st == Q_ENOTFOUND)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "Document not found");
+	if (st != Q_OK)
+		return st;
+	switch (owned_by(rec->data, rec->len, account)) {
+	case 1:
+		return Q_OK;
+	case 0:
+		return qerr_set(err, Q_ENOTFOUND, NULL, "Document not found");
+	default:
+		QLOG_ERR("documents.db: record %s does not scan as JSON", id);
+		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
+	}
 }
 
 enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,

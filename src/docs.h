@@ -45,6 +45,13 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
  * as for a missing id. *out is new. flags: STORE_RMW. */
 enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsigned flags,
 		     json_t **out, struct qerr *err);
+/* Read path of doc_get without a parse: the record of id, if it belongs to
+ * account, as stored JSON text in rec (struct qbuf of util.h, reused as by
+ * store_get_buf), for callers that copy a few fields with q_json_members.
+ * Q_ENOTFOUND as doc_get; Q_EDB when the record does not scan. */
+struct qbuf;
+enum qstatus doc_get_text(struct stxn *t, const char *account, const char *id,
+			  struct qbuf *rec, struct qerr *err);
 /* Apply the fields present in in. A content change stores the new text,
  * supersedes pending ingest jobs and queues a new one. *out is new. */
 enum qstatus doc_update(struct stxn *t, const char *account, const char *id,

@@ -223,6 +223,29 @@ void qresp_init(struct qresp *resp)
 	qbuf_init(&resp->body, (size_t)1 << 31);
 }
 
+/* Buffers up to this size are kept from one request to the next. */
+#define QRESP_KEEP (256 * 1024)
+
+static void keep_or_free(struct qbuf *b)
+{
+	if (b->alloc > QRESP_KEEP)
+		qbuf_free(b);
+	else
+		qbuf_reset(b);
+}
+
+void qresp_reuse(struct qresp *resp)
+{
+	struct qbuf headers = resp->headers, body = resp->body;
+	keep_or_free(&headers);
+	keep_or_free(&body);
+	qresp_init(resp);
+	resp->headers.data = headers.data;
+	resp->headers.alloc = headers.alloc;
+	resp->body.data = body.data;
+	resp->body.alloc = body.alloc;
+}
+
 void qresp_free(struct qresp *resp)
 {
 	qbuf_free(&resp->headers);
@@ -233,43 +256,86 @@ void qresp_header(struct qresp *resp, const char *name, const char *value)
 {
 	/* Header values never carry CR or LF: drop them. */
 	qbuf_adds(&resp->headers, name);
-	qbuf_adds(&resp->headers, ": ");
-	for (const char *p = value; *p; p++)
-		if (*p != '\r' && *p != '\n')
-			qbuf_add(&resp->headers, p, 1);
-	qbuf_adds(&resp->headers, "\r\n");
+	qbuf_add(&resp->headers, ": ", 2);
+	while (*value) {
+		size_t n = strcspn(value, "\r\n");
+		qbuf_add(&resp->headers, value, n);
+		value += n;
+		if (*value)
+			value++;
+	}
+	qbuf_add(&resp->headers, "\r\n", 2);
+}
+
+static int dump_to_qbuf(const char *p, size_t n, void *ctx)
+{
+	return qbuf_add(ctx, p, n);
 }
 
 void qresp_json_new(struct qresp *resp, int status, json_t *body)
 {
-	resp->status = status;
-	qbuf_reset(&resp->body);
+	struct qbuf *b = qresp_json(resp, status);
 	if (body) {
-		char *s = json_dumps(body, JSON_COMPACT);
-		if (s) {
-			qbuf_adds(&resp->body, s);
-			free(s);
-		}
+		/* Straight into the body buffer: no intermediate string. */
+		if (json_dump_callback(body, dump_to_qbuf, b, JSON_COMPACT) < 0)
+			qbuf_reset(b);
 		json_decref(body);
 	}
+}
+
+struct qbuf *qresp_json(struct qresp *resp, int status)
+{
+	resp->status = status;
+	qbuf_reset(&resp->body);
 	qresp_header(resp, "Content-Type", "application/json; charset=utf-8");
+	return &resp->body;
+}
+
+/* Append s (n bytes) to line (size bytes) at *at, cutting what does not
+ * fit. With put_uint, the response head is built without printf, which is
+ * measurable on the hot path. */
+static void put(char *line, size_t size, size_t *at, const char *s, size_t n)
+{
+	if (n > size - *at)
+		n = size - *at;
+	memcpy(line + *at, s, n);
+	*at += n;
+}
+
+static void put_uint(char *line, size_t size, size_t *at, unsigned long long v)
+{
+	char digits[24], *d = digits + sizeof digits;
+	do
+		*--d = (char)('0' + v % 10);
+	while (v /= 10);
+	put(line, size, at, d, (size_t)(digits + sizeof digits - d));
 }
 
 int qresp_send(struct qresp *resp)
 {
 	char line[128];
-	int n = snprintf(line, sizeof line, "Status: %d %s\r\n", resp->status,
-			 q_http_reason(resp->status));
-	if (resp->write(resp->wctx, line, (size_t)n) < 0 ||
+	const char *reason = q_http_reason(resp->status);
+	size_t n = 0, room = sizeof line - 4;   /* CR LF CR LF always fit */
+	put(line, room, &n, "Status: ", 8);
+	put_uint(line, room, &n, (unsigned)resp->status);
+	put(line, room, &n, " ", 1);
+	put(line, room, &n, reason, strlen(reason));
+	put(line, sizeof line, &n, "\r\n", 2);
+	if (resp->write(resp->wctx, line, n) < 0 ||
 	    resp->write(resp->wctx, resp->headers.data ? resp->headers.data : "",
 			resp->headers.len) < 0)
 		return -1;
-	n = snprintf(line, sizeof line, "Content-Length: %zu\r\n\r\n", resp->body.len);
-	if (resp->write(resp->wctx, line, (size_t)n) < 0)
+	n = 0;
+	put(line, room, &n, "Content-Length: ", 16);
+	put_uint(line, room, &n, resp->body.len);
+	put(line, sizeof line, &n, "\r\n\r\n", 4);
+	if (resp->write(resp->wctx, line, n) < 0)
 		return -1;
+	/* No flush: the front end ends the request next, and FastCGI then
+	 * sends the response and its end record in one write. */
 	if (resp->body.len && resp->write(resp->wctx, resp->body.data, resp->body.len) < 0)
 		return -1;
-	return resp->flush ? resp->flush(resp->wctx) : 0;
+	return 0;
 }
 
 void qresp_after_ingest(struct qresp *resp, const char *id)

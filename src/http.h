@@ -66,11 +66,20 @@ enum qstatus qreq_json(struct qreq *r, size_t cap, int max_depth, json_t **out,
 int q_url_decode(const char *src, size_t n, char *out, size_t outlen, int plus_space);
 
 void qresp_init(struct qresp *resp);
+/* Make resp ready for the next request, as qresp_init does, but keep its
+ * buffers (unless one grew large) so a worker does not allocate them anew
+ * for every request. Front end fields (write, flush, wctx) are cleared. */
+void qresp_reuse(struct qresp *resp);
 void qresp_free(struct qresp *resp);
 void qresp_header(struct qresp *resp, const char *name, const char *value);
 /* Set status and a JSON body; steals body. */
 void qresp_json_new(struct qresp *resp, int status, json_t *body);
-/* Write status line, headers and buffered body through resp->write. */
+/* Set status and the JSON content type and empty the body; the caller
+ * writes the JSON text into the returned buffer (borrowed from resp). */
+struct qbuf *qresp_json(struct qresp *resp, int status);
+/* Write status line, headers and buffered body through resp->write. The
+ * front end delivers them when it ends the request (one write for FastCGI);
+ * streaming responses use resp->flush themselves. */
 int qresp_send(struct qresp *resp);
 
 #endif

@@ -385,6 +385,36 @@ enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 	return Q_OK;
 }
 
+enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
+			   struct qbuf *b, struct qerr *err)
+{
+	DB *db = t->s->tables[tb];
+	DBT key = dbt_str(pk), val;
+	int rc;
+
+	qbuf_reset(b);
+	if (qbuf_reserve(b, 255) < 0)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (;;) {
+		memset(&val, 0, sizeof val);
+		val.data = b->data;
+		val.ulen = b->alloc - 1 > UINT32_MAX ? UINT32_MAX : (u_int32_t)(b->alloc - 1);
+		val.flags = DB_DBT_USERMEM;
+		rc = db->get(db, t->txn, &key, &val, 0);
+		if (rc != DB_BUFFER_SMALL)
+			break;
+		/* val.size is the length needed: grow once and read again */
+		if (qbuf_reserve(b, val.size) < 0)
+			return qerr_set(err, Q_ENOMEM, NULL, "%s: a record of %u bytes does not fit",
+					table_def[tb].file, (unsigned)val.size);
+	}
+	if (rc)
+		return dberr(t, rc, err, table_def[tb].file);
+	b->len = val.size;
+	b->data[b->len] = '\0';
+	return Q_OK;
+}
+
 enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   const void *data, size_t len, struct qerr *err)
 {
@@ -683,6 +713,11 @@ out:
 	return dberr(t, rc, err, index_def[ix].file);
 }
 
+/* Bulk reads (DB_MULTIPLE_KEY): one cursor call per buffer of records
+ * instead of one per record; long posting lists are read several times
+ * faster. The buffer grows for a record larger than it. */
+#define SCAN_BULK (64u << 10)
+
 enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
 			    store_raw_cb cb, void *arg, struct qerr *err)
 {
@@ -690,7 +725,8 @@ enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct st
 	DBC *c = NULL;
 	DBT key, val;
 	unsigned char buf[STORE_KEY_MAX];
-	int rc;
+	u_int32_t op = DB_SET_RANGE;
+	int rc, done = 0;
 
 	if ((rc = db->cursor(db, t->txn, &c, 0)))
 		return dberr(t, rc, err, table_def[tb].file);
@@ -701,16 +737,45 @@ enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct st
 	key.size = (u_int32_t)prefix->len;
 	key.ulen = sizeof buf;
 	key.flags = DB_DBT_USERMEM;
-	rc = c->get(c, &key, &val, DB_SET_RANGE);
-	while (rc == 0) {
-		if (key.size < prefix->len || memcmp(key.data, prefix->b, prefix->len))
+	val.ulen = SCAN_BULK;
+	val.flags = DB_DBT_USERMEM;
+	if (!(val.data = malloc(val.ulen))) {
+		c->close(c);
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	while (!done) {
+		rc = c->get(c, &key, &val, op | DB_MULTIPLE_KEY);
+		if (rc == DB_BUFFER_SMALL) {
+			u_int32_t need = (val.size + 1023) / 1024 * 1024;
+			void *p = need > val.ulen ? realloc(val.data, need) : NULL;
+			if (!p) {
+				rc = ENOMEM;
+				break;
+			}
+			val.data = p;
+			val.ulen = need;
+			continue;
+		}
+		if (rc)
 			break;
-		if (cb(key.data, key.size, val.data, val.size, arg))
-			break;
-		rc = c->get(c, &key, &val, DB_NEXT);
+		void *it, *k, *d;
+		u_int32_t kl, dl;
+		DB_MULTIPLE_INIT(it, &val);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(it, &val, k, kl, d, dl);
+			if (!it)
+				break;
+			if (kl < prefix->len || memcmp(k, prefix->b, prefix->len) ||
+			    cb(k, kl, d, dl, arg)) {
+				done = 1;
+				break;
+			}
+		}
+		op = DB_NEXT;
 	}
 	if (rc == DB_NOTFOUND)
 		rc = 0;
+	free(val.data);
 	c->close(c);
 	return dberr(t, rc, err, table_def[tb].file);
 }

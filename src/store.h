@@ -103,6 +103,12 @@ enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   char **out, size_t *len, struct qerr *err);
 enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   const void *data, size_t len, struct qerr *err);
+/* Read path without allocations: the value into b (struct qbuf of
+ * util.h; what it held is dropped, its memory reused, NUL-terminated).
+ * Q_ENOTFOUND when absent, Q_ENOMEM when it does not fit b's cap. */
+struct qbuf;
+enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
+			   struct qbuf *b, struct qerr *err);
 
 /* Call cb(pk, arg) for index entries starting with prefix, skipping the
  * first offset and stopping after limit (0 = no limit) or when cb returns

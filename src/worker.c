@@ -19,10 +19,18 @@ struct io {
 	int failed;
 };
 
+/* FCGX_GetParam, with the first byte checked before a strncmp: a request
+ * looks up about ten variables among some thirty. */
 static const char *fcgi_param(void *ctx, const char *name)
 {
 	struct io *io = ctx;
-	return FCGX_GetParam(name, io->req->envp);
+	size_t n = strlen(name);
+	if (!io->req->envp)
+		return NULL;
+	for (char **e = io->req->envp; *e; e++)
+		if (**e == *name && !strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
 }
 
 static ssize_t fcgi_read(void *ctx, void *buf, size_t n)
@@ -73,7 +81,7 @@ static void after_response(struct app *app, struct qresp *resp, struct hb_slot *
 {
 	struct qerr err;
 	struct beat b = { hb, slot };
-	search_hits_flush(app->store);   /* hit counts of this request's searches */
+	search_hits_flush(app->store, slot < 0);   /* hit counts; a CGI (slot -1) writes its own now */
 	extract_set_tick(hb ? beat : NULL, &b);
 	for (int i = 0; i < resp->ningest; i++) {
 		hb_busy(hb, slot);
@@ -133,6 +141,9 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		return 1;
 	}
 	FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	/* One response whose buffers serve request after request. */
+	struct qresp resp;
+	qresp_init(&resp);
 	while (!*stop) {
 		if (FCGX_Accept_r(&req) < 0)
 			break;
@@ -147,12 +158,11 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		}
 		struct io io = {&req, 0};
 		struct qreq r;
-		struct qresp resp;
 		memset(&r, 0, sizeof r);
 		r.param = fcgi_param;
 		r.read = fcgi_read;
 		r.ctx = &io;
-		qresp_init(&resp);
+		qresp_reuse(&resp);
 		resp.write = fcgi_write;
 		resp.flush = fcgi_flush;
 		resp.wctx = &io;
@@ -162,7 +172,6 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		FCGX_Finish_r(&req);
 		if (!store_panicked(app->store))
 			after_response(app, &resp, hb, slot);
-		qresp_free(&resp);
 		hb_idle(hb, slot);
 		if (store_panicked(app->store)) {
 			/* Answered 503 already; the supervisor recovers and restarts. */
@@ -171,6 +180,9 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 			break;
 		}
 	}
+	if (!store_panicked(app->store))
+		search_hits_flush(app->store, 1);   /* the hit counts still waiting */
+	qresp_free(&resp);
 	FCGX_Free(&req, 1);
 	return status;
 }

@@ -471,6 +471,47 @@ static void test_documents(void)
 	is_int(problems, 0, "indexes agree after the API calls");
 }
 
+/* GET /api/v1/documents/:id is written from the stored record's text
+ * without a parse: it must be what jansson would write, field for field
+ * and byte for byte, for text that needs every kind of escape. */
+static void test_document_text(void)
+{
+	const char *body =
+		"{\"title\": \"T \\\"quoted\\\" \xc3\xa9\", \"tags\": [\"a\", \"b/c\"],"
+		" \"canonical_url\": \"https://x.example/a?b=1&c=<d>\","
+		" \"content\": \"line1\\nline2\\t\\\"q\\\" \\\\ / \\u0001\\u001f\\u007f \xc3\xa9 "
+		"\xf0\x9f\x98\x80 \xe2\x80\xa8 end\"}";
+	struct result c, g, other;
+	char path[128];
+	request("POST", "/api/v1/documents", key_rw, body, &c);
+	is_int(c.status, 201, "get text: create");
+	json_t *doc = json_object_get(c.body, "document");
+	snprintf(path, sizeof path, "/api/v1/documents/%s",
+		 json_string_value(json_object_get(doc, "id")) ?: "");
+	request("GET", path, key_rw, NULL, &g);
+	is_int(g.status, 200, "get text: read back");
+	json_t *sent = json_loads(body, 0, NULL), *got = json_object_get(g.body, "document");
+	const char *fields[] = {"title", "tags", "canonical_url", "content"};
+	for (int i = 0; i < 4; i++)
+		ok(json_equal(json_object_get(sent, fields[i]), json_object_get(got, fields[i])),
+		   "get text: %s as sent", fields[i]);
+	ok(json_equal(json_object_get(doc, "id"), json_object_get(got, "id")) &&
+	   json_equal(json_object_get(doc, "created_at"), json_object_get(got, "created_at")) &&
+	   json_is_false(json_object_get(got, "is_global")),
+	   "get text: id, created_at and is_global as at creation");
+	char *canon = json_dumps(g.body, JSON_COMPACT);
+	is_str(g.text, canon ? canon : "", "get text: byte for byte what json_dumps writes");
+	ok(strstr(g.headers, "Content-Type: application/json; charset=utf-8\r\n") != NULL,
+	   "get text: JSON content type");
+	free(canon);
+	request("GET", path, key_other, NULL, &other);
+	is_int(other.status, 404, "get text: another account's document is not found");
+	json_decref(sent);
+	result_free(&c);
+	result_free(&g);
+	result_free(&other);
+}
+
 int main(void)
 {
 	struct qerr err;
@@ -503,6 +544,7 @@ int main(void)
 	test_health();
 	test_auth();
 	test_documents();
+	test_document_text();
 
 	store_close(s);
 	unit_rmtree(dir);

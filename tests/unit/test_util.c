@@ -1,11 +1,15 @@
-/* test_util.c: capped buffers, UUIDs, strict integers and ISO 8601. */
+/* test_util.c: capped buffers, UUIDs, strict integers, ISO 8601 and the
+ * JSON text scanner and escaper (checked against jansson). */
 #include "config.h"
 #include "util.h"
 #include "tap.h"
 
+#include <jansson.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 static void test_qbuf(void)
 {
@@ -168,6 +172,31 @@ static void test_iso8601(void)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		is_int(q_parse_iso8601(bad[i], &us), -1, "iso8601: '%s' refused", bad[i]);
 
+	/* Formatting by hand agrees with gmtime_r + strftime from year 1 to
+	 * 9999, on day and year boundaries and at random instants. */
+	int same = 1;
+	uint64_t seed = 88172645463325252ULL;
+	for (int i = 0; i < 200000 && same; i++) {
+		int64_t sec;
+		if (i < 40000) {   /* around midnights, leap days and centuries */
+			sec = (int64_t)(i / 8 - 2500) * 86400 * 146 + (i % 8) - 4;
+		} else {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			sec = -62135596800LL + (int64_t)(seed % 315537897600ULL);
+		}
+		char want[32], got[32];
+		time_t tt = (time_t)sec;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		q_iso8601(sec * 1000000 + (i % 3) * 999999 * (sec < 0 ? -1 : 1) / 2, got, sizeof got);
+		if (strcmp(got, want)) {
+			diag("%lld: got %s want %s", (long long)sec, got, want);
+			same = 0;
+		}
+	}
+	ok(same, "iso8601: by hand as strftime writes it, years 1-9999");
+
 	/* format(parse(x)) == x for canonical stamps. */
 	static const char *round[] = {"2000-02-29T23:59:59Z", "2038-01-19T03:14:08Z",
 				      "1999-12-31T00:00:00Z"};
@@ -195,6 +224,164 @@ static void test_misc(void)
 	ok(memcmp(r1, r2, sizeof r1) != 0, "random: two draws differ");
 }
 
+/* ---- JSON text without a parse ------------------------------------------ */
+
+static int span_is(struct q_span v, const char *want)
+{
+	if (!want)
+		return v.p == NULL;
+	return v.p && v.n == strlen(want) && !memcmp(v.p, want, v.n);
+}
+
+static const char record[] =
+	"{\"id\":\"d0930e9a\",\"account\":\"3c17\",\"title\":\"a \\\"b\\\" \\u00e9 \xc3\xa9\","
+	"\"tags\":[\"x\",\"y\"],\"created_us\":1795378259291265,\"is_global\":false,"
+	"\"canonical_url\":null,\"rule\":{\"sep\":\"\\n\\n\",\"max\":[1,-2.5e+3,{}],\"e\":[]},"
+	"\"title\":\"second\",\"ratio\":0.25}";
+
+static void test_json_members(void)
+{
+	const char *names[] = {"id", "title", "tags", "created_us", "is_global", "canonical_url",
+			       "rule", "missing", "ratio"};
+	struct q_span f[9];
+	is_int(q_json_members(record, strlen(record), names, f, 9), 0, "members: a record scans");
+	ok(span_is(f[0], "\"d0930e9a\""), "members: a string keeps its quotes");
+	ok(span_is(f[1], "\"a \\\"b\\\" \\u00e9 \xc3\xa9\""), "members: escapes stay raw; first of two");
+	ok(span_is(f[2], "[\"x\",\"y\"]"), "members: an array");
+	ok(span_is(f[3], "1795378259291265"), "members: an integer");
+	ok(span_is(f[4], "false") && span_is(f[5], "null"), "members: literals");
+	ok(span_is(f[6], "{\"sep\":\"\\n\\n\",\"max\":[1,-2.5e+3,{}],\"e\":[]}"),
+	   "members: a nested object is one span");
+	ok(span_is(f[7], NULL), "members: an absent name has no span");
+	ok(span_is(f[8], "0.25"), "members: the last member");
+	is_int(q_span_int(f[3]), 1795378259291265LL, "span_int: the value");
+	is_int(q_span_int(f[8]), 0, "span_int: a real is 0");
+	is_int(q_span_int(f[7]), 0, "span_int: absent is 0");
+	struct q_span neg = {"-42", 3}, big = {"99999999999999999999", 20};
+	is_int(q_span_int(neg), -42, "span_int: negative");
+	is_int(q_span_int(big), 0, "span_int: overflow is 0");
+
+	const char *ws = " \n{ \"id\" :\t\"a\" , \"tags\" : [ 1 , { \"k\" : [ ] } ] }\r\n";
+	is_int(q_json_members(ws, strlen(ws), names, f, 3), 0, "members: whitespace anywhere");
+	ok(span_is(f[0], "\"a\"") && span_is(f[2], "[ 1 , { \"k\" : [ ] } ]"),
+	   "members: spans of a spaced text");
+	const char *tail = "{\"id\":\"a\",\"x\":[broken";
+	is_int(q_json_members(tail, strlen(tail), names, f, 1), 0,
+	       "members: the scan stops at the last name found");
+	ok(span_is(f[0], "\"a\""), "members: ... with its span");
+	is_int(q_json_members(tail, strlen(tail), names, f, 2), -1,
+	       "members: a name still missing reads on, into the error");
+	is_int(q_json_members("{}", 2, names, f, 1), 0, "members: empty object");
+	ok(span_is(f[0], NULL), "members: nothing in an empty object");
+	const char *esc_key = "{\"i\\u0064\":1}";
+	is_int(q_json_members(esc_key, strlen(esc_key), names, f, 1), 0, "members: escaped key scans");
+	ok(span_is(f[0], NULL), "members: an escaped key matches no name");
+
+	static const char *bad[] = {
+		"", "[]", "\"s\"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}",
+		"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}", "{\"a\":-}", "{\"a\":+1}",
+		"{\"a\":tru}", "{\"a\":nul}", "{\"a\":True}", "{\"a\":\"\\x\"}", "{\"a\":\"\x01\"}",
+		"{\"a\":\"\\u12\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}",
+		"{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\xc0\x80\"}", "{\"a\":\"\xed\xa0\x80\"}",
+		"{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":\"\xe2\x82\"}", "{\"a\":\"open}",
+		"{\"a\":[1 2]}", "{\"a\":[1,]}", "{\"a\":{\"b\"}}", "{\"a\":{\"b\":1,}}", "{\"a\":[}",
+		"{\"a\":1]", "{\"a\":1} x", "{\"a\":1}}", "{a:1}", "{\"a\":[[[]]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		is_int(q_json_members(bad[i], strlen(bad[i]), names, f, 1), -1,
+		       "members: refused: %s", bad[i]);
+	/* A NUL inside the text ends nothing: it is refused, not a terminator. */
+	is_int(q_json_members("{\"a\":\"x\0\"}", 10, names, f, 1), -1, "members: NUL refused");
+
+	/* Nesting: 64 levels inside a member value pass, 65 do not. */
+	char deep[300];
+	for (int lv = 64; lv <= 65; lv++) {
+		size_t k = 0;
+		k += (size_t)sprintf(deep + k, "{\"a\":");
+		for (int i = 0; i < lv; i++)
+			deep[k++] = '[';
+		for (int i = 0; i < lv; i++)
+			deep[k++] = ']';
+		deep[k++] = '}';
+		is_int(q_json_members(deep, k, names, f, 1), lv == 64 ? 0 : -1,
+		       "members: %d levels of nesting %s", lv, lv == 64 ? "pass" : "refused");
+	}
+
+	/* Every one-byte change of the record: the scanner accepts exactly
+	 * what jansson accepts (no duplicate check; both take \\u0000). */
+	static const char subst[] = {'"', '\\', '}', ']', ',', ':', '1', ' ', 'u', 'x', '\x80', '\x01'};
+	size_t n = strlen(record), agree = 0, total = 0;
+	char *m = malloc(n);
+	for (size_t i = 0; m && i < n; i++)
+		for (size_t j = 0; j < sizeof subst; j++) {
+			memcpy(m, record, n);
+			m[i] = subst[j];
+			json_t *v = json_loadb(m, n, JSON_ALLOW_NUL, NULL);
+			int want = v && json_is_object(v) ? 0 : -1;
+			json_decref(v);
+			int got = q_json_members(m, n, names, f, 9);
+			total++;
+			if (got == want)
+				agree++;
+			else
+				diag("disagree at %zu with 0x%02x: jansson %d, scanner %d", i,
+				     (unsigned char)subst[j], want, got);
+		}
+	free(m);
+	ok(total > 1000 && agree == total, "members: agree with jansson on %zu of %zu mutations",
+	   agree, total);
+}
+
+static void test_json_escape(void)
+{
+	struct qbuf b;
+	char s[4];
+	int same = 1;
+	qbuf_init(&b, 1 << 20);
+	/* Every ASCII byte, alone and between letters, as jansson writes it. */
+	for (int c = 0; c < 128; c++) {
+		s[0] = 'a';
+		s[1] = (char)c;
+		s[2] = 'z';
+		json_t *js = json_stringn(s, 3);
+		char *want = json_dumps(js, JSON_ENCODE_ANY);
+		qbuf_reset(&b);
+		if (q_json_escape(&b, s, 3) < 0 || !want || strcmp(b.data, want)) {
+			diag("byte 0x%02x: got %s want %s", c, b.data, want ? want : "(null)");
+			same = 0;
+		}
+		free(want);
+		json_decref(js);
+	}
+	ok(same, "escape: every ASCII byte as json_dumps writes it");
+	const char *utf = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xe2\x80\xa8/";
+	qbuf_reset(&b);
+	is_int(q_json_escape(&b, utf, strlen(utf)), 0, "escape: UTF-8 text");
+	is_str(b.data, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xe2\x80\xa8/\"",
+	       "escape: UTF-8 and '/' pass unchanged");
+	static const char *bad[] = {"\x80", "a\xc3", "\xc0\xaf", "\xed\xb0\x80", "\xf5\x80\x80\x80",
+				    "\xe0\x80\x80"};
+	qbuf_reset(&b);
+	qbuf_adds(&b, "keep");
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		json_t *js = json_stringn(bad[i], strlen(bad[i]));
+		ok(!js, "escape: jansson refuses bad UTF-8 #%zu too", i);
+		json_decref(js);
+		is_int(q_json_escape(&b, bad[i], strlen(bad[i])), -1, "escape: bad UTF-8 #%zu refused", i);
+	}
+	is_str(b.data, "keep", "escape: a refusal leaves the buffer as it was");
+	qbuf_reset(&b);
+	is_int(q_json_escape(&b, "", 0), 0, "escape: empty string");
+	is_str(b.data, "\"\"", "escape: empty string is two quotes");
+	qbuf_free(&b);
+
+	qbuf_init(&b, 100);
+	is_int(qbuf_reserve(&b, 100), 0, "reserve: up to the cap");
+	ok(b.alloc >= 101 && b.len == 0, "reserve: room without length");
+	is_int(qbuf_reserve(&b, 101), -1, "reserve: past the cap fails");
+	qbuf_free(&b);
+}
+
 int main(void)
 {
 	test_qbuf();
@@ -202,5 +389,7 @@ int main(void)
 	test_parse_uint();
 	test_iso8601();
 	test_misc();
+	test_json_members();
+	test_json_escape();
 	return done_testing();
 }
