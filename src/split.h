@@ -2,8 +2,10 @@
  * extraction and indexing (docs/chunking.md). Blocks (headings, paragraphs,
  * list items, table rows, page breaks) come from quire-extract's JSON Lines
  * or from a plain text document; they are cleaned by the process rule's
- * pre-processing, cut into sentences where a block is too long, and packed
- * into chunks of at most max_tokens with whole-unit overlap. */
+ * pre-processing, rendered into the document's plain text, cut into
+ * sentences, and packed into chunks of at most max_tokens with
+ * whole-sentence overlap (split.c, chunk_rule.c, chunk_text.c,
+ * chunk_pack.c). */
 #ifndef QUIRE_SPLIT_H
 #define QUIRE_SPLIT_H
 
@@ -14,7 +16,7 @@
 #include "status.h"
 #include "text.h"
 
-#define SPLIT_MAX_CHUNKS 100000
+#define SPLIT_MAX_CHUNKS 100000     /* per document; more is Q_ETOOBIG */
 #define SPLIT_MAX_TOKENS_LIMIT 8192   /* the largest max_tokens a rule may ask */
 
 struct split_chunk {
@@ -22,7 +24,10 @@ struct split_chunk {
 	char *section;       /* heading path "A > B", owned, "" when none */
 	unsigned page;       /* first page, 1-based; 0 when the format has none */
 	size_t tokens, words;
-	size_t start, end;   /* code point offsets into the document's plain text */
+	/* Code point offsets into the document's plain text: text is exactly
+	 * plain[start, end), after the table's header row and a newline when
+	 * the chunk continues a table (docs/chunking.md). */
+	size_t start, end;
 };
 
 struct split_result {
@@ -35,10 +40,15 @@ struct split_result {
 };
 
 /* Split a plain text document with rule (the stored process rule, may be
- * NULL for defaults). On failure error gets a message for the document. */
+ * NULL for defaults): cut at the rule's separator, "# " lines headings,
+ * "- " lines list items. On failure error gets a message for the document
+ * and out is empty; on success out is the caller's to split_result_free. */
 enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_result *out,
 			char *error, size_t errlen);
-/* Split quire-extract's JSON Lines output (n bytes) with rule. */
+/* Split quire-extract's JSON Lines output (n bytes) with rule (stored or
+ * client form, NULL for defaults). A line that is not JSON, a block without
+ * "t" or with fields of the wrong type is Q_EINVAL naming the line; no text
+ * at all is Q_EINVAL "no text found in the document". */
 enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct split_result *out,
 			  char *error, size_t errlen);
 /* The default process rule (new), stored flat:
@@ -51,7 +61,7 @@ json_t *split_rule_default(void);
  * error write a message naming the field and return -1. On success
  * *normalised (new) is the complete flat rule to store. */
 int split_rule_check(json_t *rule, json_t **normalised, char *error, size_t errlen);
-/* The flat stored rule in Dify's shape (new), defaults filled in. */
+/* The stored rule (flat, or NULL) in Dify's shape (new), defaults filled in. */
 json_t *split_rule_dify(json_t *flat);
 /* Tokens and words of s as the splitter counts them (docs/chunking.md). */
 void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
@@ -60,6 +70,7 @@ void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
  * when splitting starts. */
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
 			   int64_t *stage_us, char *error, size_t errlen);
+/* Free what a successful split_text/split_blocks put in r; r is empty after. */
 void split_result_free(struct split_result *r);
 
 #endif
