@@ -3,12 +3,14 @@
  * The retrieved chunks are cut into sentences (a line break, or . ! ?
  * before a capital, outside common abbreviations; markdown headings are
  * kept as context, list markers dropped, short unpunctuated labels
- * skipped). A chunk is relevant when the query terms it holds (with its
- * title and section) weigh at least half of the new question's terms.
+ * skipped). A chunk is relevant when the query terms its document holds
+ * (the retrieved chunks, title, sections) weigh at least half of the new
+ * question's terms.
  * Sentences of relevant chunks holding a term of the question are scored
  * BM25-style over the set of sentences (k1 1.2, b 0.75, idf from the
  * sentences), plus a quarter of the weight of query terms found only in
- * their heading, title or section, times the chunk's coverage of the query,
+ * their heading, title or section, times the square of their document's
+ * coverage of the query,
  * divided by 1 + 0.15 x the chunk's rank. Up to 4 are taken, each after the
  * first scoring at least half the best, skipping near duplicates, put back
  * in document order and joined as "According to <title>, ...". Nothing
@@ -222,27 +224,43 @@ static void split_source(struct builder *b, size_t src)
 
 /* ---- scoring ----------------------------------------------------------- */
 
-/* The chunk relevance test: the query terms found in src's title, section
- * and text must weigh at least CHUNK_RELEVANT of the new question's terms
- * (carried terms count when found, so a follow-up is not held to terms it
- * does not have). Returns the weighted share of all query terms found
- * (the chunk's coverage), or 0 when the chunk is not relevant. */
-static double chunk_coverage(const struct chat_turn *t, size_t src)
+/* Weighted share of the query found in the title, section and text of
+ * every retrieved chunk of src's document. */
+static double doc_coverage(const struct chat_turn *t, size_t src)
 {
 	const struct chat_source *s = &t->src[src];
-	const struct chat_terms *q = t->terms;
 	struct qbuf all;
-	double new_total = 0;
 	qbuf_init(&all, (size_t)1 << 24);
-	qbuf_printf(&all, "%s\n%s\n%s", s->title, s->section, s->text);
+	for (size_t i = 0; i < t->nsrc && i < CHAT_MAX_SOURCES; i++)
+		if (!strcmp(t->src[i].doc_id, s->doc_id))
+			qbuf_printf(&all, "%s\n%s\n%s\n", t->src[i].title, t->src[i].section,
+				    t->src[i].text);
+	double cov = chat_coverage(t->terms, all.data ? all.data : "", all.len, s->lang);
+	qbuf_free(&all);
+	return cov;
+}
+
+/* The relevance test: the query terms found in the chunk's document (its
+ * retrieved chunks, title and sections) must weigh at least CHUNK_RELEVANT
+ * of the new question's terms (carried terms count when found, so a
+ * follow-up is not held to terms it does not have). Returns the weight of
+ * the chunk's sentences, the square of its document's coverage of the
+ * query (a follow-up's earlier topic is often in another chunk of the
+ * same document; a document that answers the whole question beats one
+ * that shares a word with it), or 0 when the chunk is not relevant. */
+static double chunk_weight(const struct chat_turn *t, size_t src)
+{
+	const struct chat_terms *q = t->terms;
+	double new_total = 0;
 	for (size_t i = 0; i < q->n; i++)
 		if (q->v[i].w >= 1)
 			new_total += q->v[i].w;
 	if (new_total <= 0)
 		new_total = q->total;
-	double cov = chat_coverage(q, all.data ? all.data : "", all.len, s->lang);
-	qbuf_free(&all);
-	return new_total > 0 && cov * q->total >= CHUNK_RELEVANT * new_total - 1e-9 ? cov : 0;
+	double doc = doc_coverage(t, src);
+	if (new_total <= 0 || doc * q->total < CHUNK_RELEVANT * new_total - 1e-9)
+		return 0;
+	return doc * doc;
 }
 
 static void score(struct builder *b, const double *relevant)
@@ -491,7 +509,7 @@ enum qstatus answer_builtin(const struct chat_turn *t, struct chat_answer *a, st
 
 	qbuf_init(&out, 1 << 16);
 	for (size_t i = 0; i < t->nsrc && i < CHAT_MAX_SOURCES; i++) {
-		relevant[i] = chunk_coverage(t, i);
+		relevant[i] = chunk_weight(t, i);
 		if (relevant[i] > 0)
 			split_source(&b, i);
 	}

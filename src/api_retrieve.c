@@ -1,9 +1,13 @@
 /* api_retrieve.c: Dify's POST /v1/datasets/{dataset_id}/retrieve: query,
  * retrieval_model {search_method, top_k, score_threshold_enabled,
  * score_threshold} (also accepted at the top level), answering records of
- * {segment (with its document), score}. */
+ * {segment (with its document), score}. The chat scope headers narrow it
+ * when given: X-External-Org-Id to that org's documents, X-External-Roles
+ * (a JSON array; none with an org means no role) to documents whose
+ * allowed roles, when set, share one. */
 #include "config.h"
 #include "api.h"
+#include "chat_scope.h"
 #include "search.h"
 #include "store.h"
 
@@ -18,6 +22,8 @@ struct retrieve_arg {
 	double threshold;
 	int use_threshold;
 	json_t *records;
+	const char *org;            /* scope headers: NULL / NULL when absent */
+	json_t *roles;
 };
 
 static json_t *segment_json(json_t *chunk, json_t *doc)
@@ -48,7 +54,8 @@ static json_t *segment_json(json_t *chunk, json_t *doc)
 static enum qstatus retrieve_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct retrieve_arg *a = arg;
-	struct search_filter f = {.account = a->c->who.account, .kb = qctx_param(a->c, "dataset_id")};
+	struct search_filter f = {.account = a->c->who.account, .kb = qctx_param(a->c, "dataset_id"),
+				  .org = a->org, .roles = a->roles};
 	struct search_hit *hits = NULL;
 	size_t n = 0;
 	json_t *kb;
@@ -120,6 +127,18 @@ enum qstatus api_dify_retrieve(struct qctx *c)
 		json_t *en = json_object_get(model, "score_threshold_enabled");
 		a.use_threshold = en ? json_is_true(en) : 1;
 	}
+	/* scope headers (chat_scope.h) */
+	const char *org = qreq_param(c->req, "HTTP_X_EXTERNAL_ORG_ID");
+	const char *rv = qreq_param(c->req, "HTTP_X_EXTERNAL_ROLES");
+	if (*rv && !(a.roles = chat_roles_parse(rv, "X-External-Roles", &c->err))) {
+		st = c->err.st;
+		goto out;
+	}
+	if (*org) {
+		a.org = org;
+		if (!a.roles)
+			a.roles = json_array();
+	}
 	a.records = json_array();
 	if ((st = store_run(c->app->store, retrieve_fn, &a, &c->err)) != Q_OK) {
 		json_decref(a.records);
@@ -128,6 +147,7 @@ enum qstatus api_dify_retrieve(struct qctx *c)
 	qresp_json_new(c->resp, 200, json_pack("{s:{s:s}, s:o}", "query", "content", a.query,
 					       "records", a.records));
 out:
+	json_decref(a.roles);
 	json_decref(body);
 	return st;
 }

@@ -176,6 +176,15 @@ static size_t heading_at(const char *p, const char **text)
 	return len - h - 1;
 }
 
+static size_t words_in(const char *p, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != ' ' && (i == 0 || p[i - 1] == ' '))
+			n++;
+	return n;
+}
+
 /* The sentence (or line) of text holding most of the query: the excerpt
  * when the answerer gave none (new). When the chunk has no section, the
  * markdown heading above that sentence goes to *section (new, or NULL). */
@@ -197,7 +206,10 @@ static char *best_excerpt(const struct chat_terms *q, const struct chat_source *
 				len++;
 			if (p[len] && p[len] != '\n')
 				len++;   /* keep the full stop */
-			double cov = chat_coverage(q, p, len, s->lang);
+			/* A short line without final punctuation is a label
+			 * (a heading kept in the text), not an excerpt. */
+			int label = !strchr(".!?:;", p[len - 1]) && words_in(p, len) < 4;
+			double cov = chat_coverage(q, p, len, s->lang) - (label ? 1 : 0);
 			if (len > 1 && cov > best_cov) {
 				best = p;
 				best_len = len;

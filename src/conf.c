@@ -52,7 +52,7 @@ void qconf_defaults(struct qconf *c)
 	c->embed_concurrency = 4;
 	c->embed_timeout = 30;
 	c->embed_max_input = 8000;
-	c->search_hybrid_weight = 0.1;
+	c->search_hybrid_weight = 0.15;
 	c->search_cache_mb = 1024;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;

@@ -76,55 +76,69 @@ static void add_term(struct embed_builtin *e, uint64_t h, float weight)
 	}
 }
 
-static int on_token(const char *tok, size_t len, void *arg)
+/* Character trigrams of "^word$" catch inflections and typos. */
+static inline void add_trigrams(struct embed_builtin *e, const char *tok, size_t len, float w)
 {
-	struct embed_builtin *e = arg;
 	char gram[TEXT_TOKEN_MAX + 2];
-	size_t slen = 0;
-	const char *stem = NULL;
-	float w = 1.0f;
-
-	if (text_is_stop(e->lang, tok, len))
-		w = e->weight ? e->stop_w : 1.0f;
-	else if ((stem = text_stem(e->stem, tok, len, &slen)) && e->weight)
-		w = e->weight(stem, slen, e->warg);
-	/* Character trigrams of "^word$" catch inflections and typos. */
 	gram[0] = '^';
 	memcpy(gram + 1, tok, len);
 	gram[len + 1] = '$';
-	for (size_t i = 0; w > 0 && i + 3 <= len + 2; i++) {
+	for (size_t i = 0; i + 3 <= len + 2; i++) {
 		/* Three bytes packed and mixed: much cheaper than a general hash. */
 		uint64_t g = (uint64_t)(unsigned char)gram[i] | (uint64_t)(unsigned char)gram[i + 1] << 8 |
 			     (uint64_t)(unsigned char)gram[i + 2] << 16 | 3ull << 56;
 		g *= 0x9e3779b97f4a7c15ull;
-		add_term(e, g ^ (g >> 29), 0.25f * w * (e->weight && getenv("QTRI") ? atof(getenv("QTRI")) : 1));
+		add_term(e, g ^ (g >> 29), 0.25f * w);
 	}
-	if (!stem) {
+}
+
+/* A stem and its pair with the previous one (w: this word's weight). */
+static inline void add_stem(struct embed_builtin *e, const char *stem, size_t slen, float w)
+{
+	uint64_t h = text_hash(stem, slen, 1);
+	add_term(e, h, w);
+	if (e->prev)
+		add_term(e, (e->prev * 31) ^ (h + 0x9e3779b97f4a7c15ull), 0.5f * (w + e->prev_w) * 0.5f);
+	e->prev = h;
+	e->prev_w = w;
+}
+
+/* A chunk's word: every feature at its kind's weight. */
+static int on_token(const char *tok, size_t len, void *arg)
+{
+	struct embed_builtin *e = arg;
+	size_t slen;
+	add_trigrams(e, tok, len, 1.0f);
+	if (text_is_stop(e->lang, tok, len)) {
 		e->prev = 0;
 		return 0;
 	}
-	uint64_t h = text_hash(stem, slen, 1);
-	add_term(e, h, w * (e->weight && getenv("QSTEM") ? atof(getenv("QSTEM")) : 1));
-	if (e->prev)
-		add_term(e, (e->prev * 31) ^ (h + 0x9e3779b97f4a7c15ull), 0.5f * (w + e->prev_w) * 0.5f * (e->weight && getenv("QPAIR") ? atof(getenv("QPAIR")) : 1));
-	e->prev = h;
-	e->prev_w = w;
+	const char *stem = text_stem(e->stem, tok, len, &slen);
+	add_stem(e, stem, slen, 1.0f);
 	return 0;
 }
 
-void embed_builtin_query(struct embed_builtin *e, const char *text, size_t n,
-			 float (*weight)(const char *stem, size_t len, void *arg), void *arg,
-			 float stop_weight, float *out)
+/* A query's word: its features scaled by the word's weight. */
+static int on_query_token(const char *tok, size_t len, void *arg)
 {
-	e->weight = weight;
-	e->warg = arg;
-	e->stop_w = stop_weight;
-	embed_builtin_text(e, text, n, out);
-	e->weight = NULL;
-	e->warg = NULL;
+	struct embed_builtin *e = arg;
+	size_t slen;
+	if (text_is_stop(e->lang, tok, len)) {
+		if (e->stop_w > 0)
+			add_trigrams(e, tok, len, e->stop_w);
+		e->prev = 0;
+		return 0;
+	}
+	const char *stem = text_stem(e->stem, tok, len, &slen);
+	float w = e->weight(stem, slen, e->warg);
+	if (w > 0)   /* stem (the stemmer's buffer) stays valid: no stemming here */
+		add_trigrams(e, tok, len, w);
+	add_stem(e, stem, slen, w);
+	return 0;
 }
 
-void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out)
+static void embed(struct embed_builtin *e, const char *text, size_t n, text_token_cb cb,
+		  float *out)
 {
 	memset(out, 0, EMBED_BUILTIN_DIMS * sizeof *out);
 	if (++e->gen == 0) {
@@ -133,7 +147,7 @@ void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, flo
 	}
 	e->nused = 0;
 	e->prev = 0;
-	text_tokens(text, n, on_token, e);
+	text_tokens(text, n, cb, e);
 	for (size_t k = 0; k < e->nused; k++) {
 		const struct term *t = &e->terms[e->used[k]];
 		float v = t->weight * (1.0f + logf(t->count));
@@ -148,6 +162,23 @@ void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, flo
 		for (size_t i = 0; i < EMBED_BUILTIN_DIMS; i++)
 			out[i] *= inv;
 	}
+}
+
+void embed_builtin_query(struct embed_builtin *e, const char *text, size_t n,
+			 float (*weight)(const char *stem, size_t len, void *arg), void *arg,
+			 float stop_weight, float *out)
+{
+	e->weight = weight;
+	e->warg = arg;
+	e->stop_w = stop_weight;
+	embed(e, text, n, on_query_token, out);
+	e->weight = NULL;
+	e->warg = NULL;
+}
+
+void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out)
+{
+	embed(e, text, n, on_token, out);
 }
 
 void embed_quantize(const float *v, size_t dims, int8_t *q, float *scale)

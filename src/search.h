@@ -1,12 +1,15 @@
 /* search.h: retrieval over a caller's chunks: BM25 (keyword), exact vector
- * search over the configured model's vectors (semantic), and hybrid: a
- * weighted sum of min-max normalised scores (weight search_hybrid_weight
- * on the vector side) over the union of the two top lists, each cut at
- * max(top_k, 100); docs/search.md says why. Every filter applies inside
- * the scans, before ranking: account, knowledge base, org, roles, document
- * ids, folder ids, enabled, not archived. Vectors and document filter
- * fields come from the process's cache (vcache.h), brought up to date in
- * the caller's transaction. */
+ * search over the configured model's vectors (semantic; with the builtin
+ * model the query's words are weighted by their IDF), and hybrid: a
+ * weighted sum of min-max normalised scores (weight search_hybrid_weight,
+ * default 0.15, on the vector side) over the union of the two top lists,
+ * each cut at max(top_k, 100), where the vector query also leans towards
+ * the best keyword chunk (one step of Rocchio feedback); docs/search.md
+ * says why. Every filter applies inside the scans, before ranking:
+ * account, knowledge base, org, roles, document ids, folder ids, enabled,
+ * not archived. Vectors and document filter fields come from the
+ * process's cache (vcache.h), brought up to date in the caller's
+ * transaction. */
 #ifndef QUIRE_SEARCH_H
 #define QUIRE_SEARCH_H
 
@@ -51,12 +54,17 @@ int search_method_parse(const char *s);
  * transaction rerun after a deadlock) replaces its earlier staging, so it
  * counts once. search_hits_flush adds the staged hits to the chunks'
  * hit_count and to their documents' hit_count (the sum over their chunks)
- * in one small transaction; the worker calls it after each response.
- * At most SEARCH_HITS_MAX hits wait; more are dropped. */
+ * in one transaction: with force, always; otherwise only once
+ * SEARCH_HITS_BATCH hits wait or the oldest waited SEARCH_HITS_DELAY_MS,
+ * so one write serves many responses. The worker calls it after each
+ * response (forced in CGI mode and when it stops). At most SEARCH_HITS_MAX
+ * hits wait; more are dropped. */
 #define SEARCH_HITS_MAX 4096
+#define SEARCH_HITS_BATCH 1024
+#define SEARCH_HITS_DELAY_MS 1000
 void search_hits_stage(const struct search_filter *f, enum search_method method,
 		       const char *query, size_t top_k, const struct search_hit *hits, size_t n);
-void search_hits_flush(struct store *s);
+void search_hits_flush(struct store *s, int force);
 /* Drop the staged hits; *dropped (may be NULL) counts hits dropped so far. */
 void search_hits_discard(unsigned long *dropped);
 

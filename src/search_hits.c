@@ -6,6 +6,7 @@
 #include "log.h"
 #include "store.h"
 #include "text.h"
+#include "util.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@ struct staged {
 
 static struct staged staged[SEARCH_HITS_MAX];
 static size_t nstaged;
+static int64_t first_ms;             /* when the oldest staged hit came */
 static unsigned long dropped;
 static pthread_mutex_t hits_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -63,6 +65,8 @@ void search_hits_stage(const struct search_filter *f, enum search_method method,
 			dropped += n - i;
 			break;
 		}
+		if (!nstaged)
+			first_ms = q_mono_ms();
 		staged[nstaged].search = fp;
 		memcpy(staged[nstaged].chunk, hits[i].chunk, sizeof staged[nstaged].chunk);
 		nstaged++;
@@ -86,9 +90,13 @@ struct counted {
 	unsigned n;
 };
 
+/* Hits go out in slices, each its own short transaction: a search that
+ * needs a page being written waits for one slice, not for the batch. */
+#define SLICE 64
+
 struct flush {
-	struct counted *chunks, *docs;
-	size_t nchunks, ndocs;
+	const struct counted *chunks;   /* sorted: a document's chunks follow each other */
+	size_t n;
 };
 
 static int by_key(const void *a, const void *b)
@@ -128,47 +136,61 @@ static enum qstatus add_hits(struct stxn *t, enum store_table tb, const struct c
 	return st;
 }
 
+/* The document id of a chunk key (up to its last colon) into doc. */
+static void doc_of(const char *chunk, struct counted *doc)
+{
+	const char *colon = strrchr(chunk, ':');
+	size_t len = colon ? (size_t)(colon - chunk) : 0;
+	memcpy(doc->key, chunk, len);
+	doc->key[len] = '\0';
+}
+
 static enum qstatus flush_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct flush *f = arg;
 	enum qstatus st = Q_OK;
-	for (size_t i = 0; st == Q_OK && i < f->nchunks; i++)
+	struct counted doc = {"", 0};
+	for (size_t i = 0; st == Q_OK && i < f->n; i++)
 		st = add_hits(t, T_CHUNKS, &f->chunks[i], err);
-	for (size_t i = 0; st == Q_OK && i < f->ndocs; i++)
-		st = add_hits(t, T_DOCS, &f->docs[i], err);
+	for (size_t i = 0; st == Q_OK && i < f->n;) {
+		doc_of(f->chunks[i].key, &doc);
+		size_t len = strlen(doc.key);
+		if (!len) {   /* not a chunk key: no document */
+			i++;
+			continue;
+		}
+		for (doc.n = 0; i < f->n && !strncmp(f->chunks[i].key, doc.key, len) &&
+				f->chunks[i].key[len] == ':'; i++)
+			doc.n += f->chunks[i].n;
+		st = add_hits(t, T_DOCS, &doc, err);
+	}
 	return st;
 }
 
-void search_hits_flush(struct store *s)
+void search_hits_flush(struct store *s, int force)
 {
-	struct flush f = {0};
+	struct counted *v = NULL;
 	struct qerr err;
 	pthread_mutex_lock(&hits_lock);
 	size_t n = nstaged;
-	if (n) {
-		f.chunks = malloc(n * sizeof *f.chunks);
-		f.docs = malloc(n * sizeof *f.docs);
-	}
-	for (size_t i = 0; f.chunks && f.docs && i < n; i++) {
-		memcpy(f.chunks[i].key, staged[i].chunk, sizeof f.chunks[i].key);
-		f.chunks[i].n = 1;
-		/* The document id is the chunk key up to its last colon. */
-		const char *colon = strrchr(staged[i].chunk, ':');
-		size_t len = colon ? (size_t)(colon - staged[i].chunk) : 0;
-		memcpy(f.docs[i].key, staged[i].chunk, len);
-		f.docs[i].key[len] = '\0';
-		f.docs[i].n = 1;
-	}
-	nstaged = 0;
-	pthread_mutex_unlock(&hits_lock);
-	if (n && f.chunks && f.docs) {
-		f.nchunks = count_keys(f.chunks, n);
-		f.ndocs = count_keys(f.docs, n);
-		if (store_run(s, flush_fn, &f, &err) != Q_OK)
-			QLOG_WARN("hit counts not recorded: %s", err.msg);
-	} else if (n) {
+	if (!force && n < SEARCH_HITS_BATCH && q_mono_ms() - first_ms < SEARCH_HITS_DELAY_MS)
+		n = 0;   /* not yet: one write for many responses */
+	if (n && !(v = malloc(n * sizeof *v)))
 		QLOG_WARN("hit counts not recorded: out of memory");
+	for (size_t i = 0; v && i < n; i++) {
+		memcpy(v[i].key, staged[i].chunk, sizeof v[i].key);
+		v[i].n = 1;
 	}
-	free(f.chunks);
-	free(f.docs);
+	if (n)
+		nstaged = 0;
+	pthread_mutex_unlock(&hits_lock);
+	n = v ? count_keys(v, n) : 0;
+	for (size_t i = 0; i < n; i += SLICE) {
+		struct flush f = {v + i, n - i < SLICE ? n - i : SLICE};
+		if (store_run(s, flush_fn, &f, &err) != Q_OK) {
+			QLOG_WARN("hit counts not recorded: %s", err.msg);
+			break;
+		}
+	}
+	free(v);
 }

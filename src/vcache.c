@@ -529,30 +529,38 @@ static int on_stored_vector(const void *key, size_t klen, const void *val, size_
 	return vector_apply(arg, key, klen, val, vlen);
 }
 
+/* Load every vector of model (replacing those held). */
+static enum qstatus load_vectors(struct vcache *c, struct stxn *t, const char *model,
+				 size_t max_bytes, struct qerr *err)
+{
+	vectors_free(c);
+	c->stats.reloads++;
+	snprintf(c->model, sizeof c->model, "%s", model);
+	c->dims = c->stride = 0;
+	c->max_bytes = max_bytes;
+	c->vectors_cached = max_bytes > 0;
+	if (!*c->model || !c->vectors_cached)
+		return Q_OK;
+	struct store_key all;
+	store_key_init(&all);
+	enum qstatus st = store_scan_raw(t, T_VECTORS, &all, on_stored_vector, c, err);
+	if (st != Q_OK)
+		c->loaded = 0;   /* half loaded: start over next time */
+	return st;
+}
+
+/* Forget everything, then load model's vectors; documents are read as
+ * searches meet them. */
 static enum qstatus reload(struct vcache *c, struct stxn *t, const char *model, uint64_t epoch,
 			   uint64_t seq, size_t max_bytes, struct qerr *err)
 {
 	char m[sizeof c->model];
 	snprintf(m, sizeof m, "%s", model);
 	cache_clear(c);
-	c->stats.reloads++;
-	snprintf(c->model, sizeof c->model, "%s", m);
-	c->max_bytes = max_bytes;
-	c->vectors_cached = max_bytes > 0;
-	enum qstatus st = Q_OK;
-	if (*c->model && c->vectors_cached) {
-		struct store_key all;
-		store_key_init(&all);
-		st = store_scan_raw(t, T_VECTORS, &all, on_stored_vector, c, err);
-	}
-	if (st != Q_OK) {
-		cache_clear(c);
-		return st;
-	}
 	c->epoch = epoch;
 	c->seq = seq;
 	c->loaded = 1;
-	return Q_OK;
+	return load_vectors(c, t, m, max_bytes, err);
 }
 
 static enum qstatus apply_entry(struct vcache *c, struct stxn *t, const char *e, size_t len,
@@ -600,13 +608,13 @@ enum qstatus vcache_sync(struct vcache *c, struct stxn *t, const char *model, si
 	} else {
 		return st;
 	}
-	if (!model)
-		model = c->model;
+	char m[sizeof c->model];
+	snprintf(m, sizeof m, "%s", model ? model : c->model);
 	/* Far behind, the log costs more than a reload (or is trimmed). */
 	size_t far = c->n / 4 + 4096;
-	if (!c->loaded || epoch != c->epoch || seq < c->seq || strcmp(model, c->model) ||
-	    max_bytes != c->max_bytes || seq - c->seq > far || seq - c->seq >= VCACHE_LOG_KEEP)
-		return reload(c, t, model, epoch, seq, max_bytes, err);
+	if (!c->loaded || epoch != c->epoch || seq < c->seq || seq - c->seq > far ||
+	    seq - c->seq >= VCACHE_LOG_KEEP)
+		return reload(c, t, m, epoch, seq, max_bytes, err);
 	for (uint64_t q = c->seq + 1; q <= seq; q++) {
 		char key[32], *e;
 		size_t len;
@@ -614,7 +622,7 @@ enum qstatus vcache_sync(struct vcache *c, struct stxn *t, const char *model, si
 		st = store_get_raw(t, T_STATS, key, &e, &len, err);
 		if (st == Q_ENOTFOUND) {
 			qerr_clear(err);
-			return reload(c, t, model, epoch, seq, max_bytes, err);
+			return reload(c, t, m, epoch, seq, max_bytes, err);
 		}
 		if (st != Q_OK)
 			return st;   /* entries are idempotent: the next sync redoes them */
@@ -624,6 +632,9 @@ enum qstatus vcache_sync(struct vcache *c, struct stxn *t, const char *model, si
 			return st;
 		c->seq = q;
 	}
+	/* Another model (or memory cap): its vectors, the documents stay. */
+	if (strcmp(m, c->model) || max_bytes != c->max_bytes)
+		return load_vectors(c, t, m, max_bytes, err);
 	return Q_OK;
 }
 

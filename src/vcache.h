@@ -86,8 +86,9 @@ enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *
 int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
 		 float *score);
 
-/* Chunk r's held vector as floats (dims values): 1, or 0 when not held. */
-int vcache_vector(const struct vcache *c, vref r, unsigned dims, float *out);
+/* Chunk r's vector as floats (dims values, read in t when vectors are not
+ * held): 1, or 0 when it has none of that dimension. */
+int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims, float *out);
 
 /* Put the k best of v[0 .. n) (by score, ties by chunk key) first, in
  * order; returns min(k, n). */

@@ -135,6 +135,11 @@ struct vgate {
 	size_t nfolders, nroles;
 	uint8_t *memo;            /* per document: M_* bits */
 	size_t memo_cap;
+	/* Posting lists come in key order: a document's chunks follow each
+	 * other, so the last document looked up is usually the next one. */
+	char last_id[sizeof ((struct vdoc *)0)->id];
+	size_t last_len;
+	long last_doc;
 	enum qstatus st;
 	struct qerr err;
 };
@@ -316,10 +321,17 @@ int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r)
 	uint32_t pos;
 	if (vc_parse_key(key, len, &idlen, &pos))
 		return 0;
-	long d = vc_doc_find(g->c, key, idlen);
-	if (d < 0 && (d = vc_doc_add(g->c, key, idlen)) < 0) {
-		g->st = qerr_set(&g->err, Q_ENOMEM, NULL, "out of memory");
-		return 0;
+	long d;
+	if (idlen == g->last_len && !memcmp(key, g->last_id, idlen)) {
+		d = g->last_doc;
+	} else {
+		if ((d = vc_doc_find(g->c, key, idlen)) < 0 && (d = vc_doc_add(g->c, key, idlen)) < 0) {
+			g->st = qerr_set(&g->err, Q_ENOMEM, NULL, "out of memory");
+			return 0;
+		}
+		memcpy(g->last_id, key, idlen);
+		g->last_len = idlen;
+		g->last_doc = d;
 	}
 	if (!gate_doc(g, (size_t)d))
 		return 0;
@@ -456,38 +468,60 @@ enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *
 	return st;
 }
 
-int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
-		 float *score)
+/* Chunk r's vector as the kernel wants it: a pointer into the cache, or
+ * read from the database into buf (stride bytes, aligned). NULL when it
+ * has none of q's dimension. */
+static const int8_t *vector_of(const struct vcache *c, struct stxn *t, vref r, unsigned dims,
+			       unsigned stride, int8_t *buf, float *scale)
 {
 	if (c->vectors_cached) {
 		long i = vc_slot(c, r);
-		if (i < 0 || c->dims != q->dims)
-			return 0;
-		*score = (float)vcache_dot(c->vec + (size_t)i * c->stride, q->v, c->stride) *
-			 c->scale[i] * q->scale;
-		return 1;
+		if (i < 0 || c->dims != dims)
+			return NULL;
+		*scale = c->scale[i];
+		return c->vec + (size_t)i * c->stride;
 	}
 	char key[64], *raw;
 	size_t len;
-	unsigned dims;
-	float scale;
+	unsigned d;
 	const int8_t *v;
 	struct qerr err;
-	int ok = 0;
+	const int8_t *out = NULL;
 	vcache_chunk_key(c, r, key, sizeof key);
-	if (store_get_raw(t, T_VECTORS, key, &raw, &len, &err) != Q_OK)
-		return 0;
-	int8_t *buf = aligned_alloc(VEC_ALIGN, q->stride ? q->stride : VEC_ALIGN);
-	if (buf && !vc_vector_parse(raw, len, c->model, &dims, &scale, &v) && dims == q->dims) {
-		memset(buf, 0, q->stride);
+	if (!buf || store_get_raw(t, T_VECTORS, key, &raw, &len, &err) != Q_OK)
+		return NULL;
+	if (!vc_vector_parse(raw, len, c->model, &d, scale, &v) && d == dims) {
+		memset(buf, 0, stride);
 		for (unsigned i = 0; i < dims; i++)
 			buf[i] = v[i] == -128 ? -127 : v[i];
-		*score = (float)vcache_dot(buf, q->v, q->stride) * scale * q->scale;
-		ok = 1;
+		out = buf;
 	}
-	free(buf);
 	free(raw);
-	return ok;
+	return out;
+}
+
+int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
+		 float *score)
+{
+	int8_t *buf = c->vectors_cached ? NULL : aligned_alloc(VEC_ALIGN, q->stride ? q->stride : VEC_ALIGN);
+	float scale;
+	const int8_t *v = vector_of(c, t, r, q->dims, q->stride, buf, &scale);
+	if (v)
+		*score = (float)vcache_dot(v, q->v, q->stride) * scale * q->scale;
+	free(buf);
+	return v != NULL;
+}
+
+int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims, float *out)
+{
+	unsigned stride = (dims + VEC_ALIGN - 1) / VEC_ALIGN * VEC_ALIGN;
+	int8_t *buf = c->vectors_cached ? NULL : aligned_alloc(VEC_ALIGN, stride ? stride : VEC_ALIGN);
+	float scale;
+	const int8_t *v = vector_of(c, t, r, dims, stride, buf, &scale);
+	for (unsigned k = 0; v && k < dims; k++)
+		out[k] = v[k] * scale;
+	free(buf);
+	return v != NULL;
 }
 
 static int better(const void *a, const void *b, void *c)
@@ -523,15 +557,4 @@ size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k
 	}
 	qsort_r(v, k, sizeof *v, better, (void *)c);
 	return k;
-}
-
-int vcache_vector(const struct vcache *c, vref r, unsigned dims, float *out)
-{
-	long i = c->vectors_cached ? vc_slot(c, r) : -1;
-	if (i < 0 || c->dims != dims)
-		return 0;
-	const int8_t *v = c->vec + (size_t)i * c->stride;
-	for (unsigned k = 0; k < dims; k++)
-		out[k] = v[k] * c->scale[i];
-	return 1;
 }

@@ -14,3 +14,9 @@ EXTRA_DIST += $(DOCS_API_TESTS) tests/api/front.sh tests/lib.sh \
 	tests/api/seed/create.mjs tests/api/seed/get.mjs tests/api/seed/list.mjs \
 	tests/api/seed/update.mjs tests/api/seed/delete.mjs
 ## --- end of the documents API tests ------------------------------------------
+
+## --- retrieval isolation (accounts, orgs, roles) through the CGI binary -----
+ISOLATION_TESTS = tests/api/isolation.test
+TESTS += $(ISOLATION_TESTS)
+EXTRA_DIST += $(ISOLATION_TESTS)
+## --- end of retrieval isolation ---------------------------------------------

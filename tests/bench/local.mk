@@ -16,3 +16,17 @@ bench: all tests/bench/min_responder$(EXEEXT)
 		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/$$b || exit 1; \
 	done
 .PHONY: bench
+
+## --- search latency (bench-search): hybrid, keyword and semantic p50/p95 at
+## 10,000 and 100,000 chunks in a warm worker, libquire directly ------------
+check_PROGRAMS += tests/bench/bench_search
+tests_bench_bench_search_SOURCES = tests/bench/bench_search.c
+tests_bench_bench_search_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tests_bench_bench_search_LDADD = src/libquire.la
+EXTRA_DIST += tests/bench/search-latency.sh
+
+bench-search: tests/bench/bench_search$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		$(SHELL) $(top_srcdir)/tests/bench/search-latency.sh
+.PHONY: bench-search
+## --- end of search latency ------------------------------------------------

@@ -10,7 +10,8 @@ UNIT_TESTS = \
 	tests/unit/test_docs \
 	tests/unit/test_app \
 	tests/unit/test_multipart \
-	tests/unit/test_split
+	tests/unit/test_split \
+	tests/unit/test_search
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -51,3 +52,6 @@ tests_unit_test_multipart_LDADD = $(UNIT_LDADD)
 tests_unit_test_split_SOURCES = tests/unit/test_split.c
 tests_unit_test_split_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_split_LDADD = $(UNIT_LDADD)
+tests_unit_test_search_SOURCES = tests/unit/test_search.c
+tests_unit_test_search_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_search_LDADD = $(UNIT_LDADD)

@@ -1,0 +1,320 @@
+/* bench_search.c: search latency in a warm worker at growing collection
+ * sizes, through libquire as a worker runs it (one transaction per query,
+ * the process's search cache kept between queries).
+ *
+ * usage: bench_search [SIZES [QUERIES]]   e.g. bench_search 10000,100000 300
+ *
+ * Builds a store in a temporary directory: documents of 10 chunks, one in
+ * ten in another account (the filter skips them inside the scans), each
+ * chunk ~4 sentences drawn from BEIR SciFact abstracts
+ * ($top_srcdir/../shared/bench/scifact) or, without it, from generated
+ * text, indexed for BM25 and embedded with the builtin model. At each size
+ * it times the first query after the growth (the cache catching up) and
+ * then QUERIES warm queries (SciFact claims, or generated ones) per
+ * method, top_k 10, printing p50 and p95 in milliseconds. With
+ * BENCH_SEARCH_DIR set, the store is kept there and reused by later runs. */
+#include "config.h"
+#include "docs.h"
+#include "embed_builtin.h"
+#include "embedder.h"
+#include "lexical.h"
+#include "search.h"
+#include "store.h"
+#include "util.h"
+#include "vcache.h"
+
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNKS_PER_DOC 10
+#define DOCS_PER_TXN 20
+
+static struct store *store;
+static struct qconf conf;
+static char account[37], kb[37], other[37], other_kb[37];
+static char **sentences;
+static size_t nsentences;
+static char **queries;
+static size_t nqueries;
+static unsigned rng = 2463534242u;
+
+static unsigned next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static void add(char ***v, size_t *n, char *s)
+{
+	if (!(*n & (*n + 1)) || *n == 0) {
+		char **p = realloc(*v, (*n + 1) * 2 * sizeof *p);
+		if (!p)
+			exit(1);
+		*v = p;
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* Sentences of a text (split at ". ") into the pool. */
+static void split_sentences(const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		const char *e = strstr(p, ". ");
+		size_t len = e ? (size_t)(e - p) + 1 : strlen(p);
+		if (len > 20)
+			add(&sentences, &nsentences, strndup(p, len));
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static int load_scifact(void)
+{
+	const char *top = getenv("top_srcdir");
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/../shared/bench/scifact/corpus.jsonl", top ? top : ".");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		json_t *d = json_loads(line, 0, NULL);
+		if (d)
+			split_sentences(json_string_value(json_object_get(d, "text")) ?: "");
+		json_decref(d);
+	}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/../shared/bench/scifact/queries.jsonl", top ? top : ".");
+	if ((f = fopen(path, "r"))) {
+		while (getline(&line, &cap, f) > 0) {
+			json_t *q = json_loads(line, 0, NULL);
+			if (q && json_is_string(json_object_get(q, "text")))
+				add(&queries, &nqueries, strdup(json_string_value(json_object_get(q, "text"))));
+			json_decref(q);
+		}
+		fclose(f);
+	}
+	free(line);
+	return nsentences ? 0 : -1;
+}
+
+/* Without SciFact: sentences of pseudo-words with Zipf-like frequencies. */
+static void generate(void)
+{
+	static const char *syl[] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "pe", "da",
+				    "gu", "fi", "ho", "ze", "bu", "ly", "ro", "te", "an", "or"};
+	enum { VOCAB = 20000 };
+	char **words = malloc(VOCAB * sizeof *words);
+	for (size_t w = 0; w < VOCAB; w++) {
+		char buf[32] = "";
+		for (size_t k = w, n = 0; n < 2 || k; k /= 20, n++)
+			strcat(buf, syl[k % 20]);
+		words[w] = strdup(buf);
+	}
+	for (size_t s = 0; s < 60000; s++) {
+		struct qbuf b;
+		qbuf_init(&b, 4096);
+		for (int k = 0; k < 25; k++) {
+			/* rank ~ VOCAB^u: a heavy head and a long tail */
+			double u = (double)(next() % 10000) / 10000;
+			size_t w = (size_t)(__builtin_pow(VOCAB, u)) - 1;
+			qbuf_printf(&b, "%s%s", k ? " " : "", words[w % VOCAB]);
+		}
+		qbuf_adds(&b, ".");
+		add(&sentences, &nsentences, b.data);
+		if (s % 100 == 0)
+			add(&queries, &nqueries, strndup(b.data, 80));
+	}
+	for (size_t w = 0; w < VOCAB; w++)
+		free(words[w]);
+	free(words);
+}
+
+/* ---- building the collection ------------------------------------------- */
+
+struct grow {
+	size_t docs;
+	struct embed_builtin *e;
+};
+
+static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct grow *g = arg;
+	enum qstatus st = Q_OK;
+	for (size_t d = 0; st == Q_OK && d < g->docs; d++) {
+		char id[37];
+		int mine = next() % 10 != 0;
+		q_uuid_new(id);
+		json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i}", "id", id, "account",
+					mine ? account : other, "kb", mine ? kb : other_kb, "title", id,
+					"enabled", 1, "archived", 0, "hit_count", 0);
+		st = store_put(t, T_DOCS, id, doc, err);
+		json_decref(doc);
+		for (unsigned c = 0; st == Q_OK && c < CHUNKS_PER_DOC; c++) {
+			struct qbuf b;
+			float v[EMBED_BUILTIN_DIMS];
+			char key[64];
+			qbuf_init(&b, 1 << 16);
+			for (int k = 0; k < 4; k++)
+				qbuf_printf(&b, "%s%s", k ? " " : "", sentences[next() % nsentences]);
+			json_t *rec = json_pack("{s:s, s:i, s:i, s:b}", "text", b.data, "lang", (int)LANG_EN,
+						"hit_count", 0, "enabled", 1);
+			embed_builtin_text(g->e, b.data, b.len, v);
+			snprintf(key, sizeof key, "%s:%08u", id, c);
+			st = chunk_put(t, id, c, rec, err);
+			if (st == Q_OK)
+				st = vector_put(t, key, EMBED_BUILTIN_MODEL, v, EMBED_BUILTIN_DIMS, err);
+			json_decref(rec);
+			qbuf_free(&b);
+		}
+	}
+	return st;
+}
+
+static enum qstatus count_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	double n, avgdl;
+	enum qstatus st = lexical_collection(t, &n, &avgdl, err);
+	*(size_t *)arg = (size_t)n;
+	return st;
+}
+
+static enum qstatus accounts_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	int created;
+	enum qstatus st;
+	if ((st = account_ensure(t, "bench", account, &created, err)) != Q_OK ||
+	    (st = account_default_kb(t, account, kb, err)) != Q_OK ||
+	    (st = account_ensure(t, "other", other, &created, err)) != Q_OK)
+		return st;
+	return account_default_kb(t, other, other_kb, err);
+}
+
+/* ---- timing -------------------------------------------------------------- */
+
+struct query {
+	const char *text;
+	enum search_method method;
+	size_t n;
+};
+
+static enum qstatus query_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct query *q = arg;
+	struct search_filter f = {.account = account, .kb = kb};
+	struct search_hit *hits = NULL;
+	enum qstatus st = search_run(t, &conf, &f, q->method, q->text, 10, &hits, &q->n, err);
+	free(hits);
+	return st;
+}
+
+static double run_one(const char *text, enum search_method m)
+{
+	struct query q = {text, m, 0};
+	struct qerr err;
+	int64_t t0 = q_now_us();
+	if (store_run(store, query_fn, &q, &err) != Q_OK) {
+		fprintf(stderr, "search: %s\n", err.msg);
+		exit(1);
+	}
+	search_hits_discard(NULL);   /* no worker here to write hit counts */
+	return (double)(q_now_us() - t0) / 1000.0;
+}
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void measure(size_t chunks, size_t nq)
+{
+	static const char *names[] = {"keyword", "semantic", "hybrid"};
+	double *ms = malloc(nq * sizeof *ms);
+	double first = run_one(queries[0], SEARCH_HYBRID);
+	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
+	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++) {
+		for (size_t i = 0; i < nq; i++)
+			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
+		qsort(ms, nq, sizeof *ms, by_double);
+		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  (%zu warm queries, top_k 10)\n", names[m],
+		       ms[nq / 2], ms[nq * 95 / 100], nq);
+	}
+	free(ms);
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+int main(int argc, char **argv)
+{
+	const char *sizes = argc > 1 ? argv[1] : "10000,100000";
+	size_t nq = argc > 2 ? strtoul(argv[2], NULL, 10) : 300;
+	char dir[PATH_MAX], home[PATH_MAX + 4];
+	struct qerr err;
+	const char *tmp = getenv("TMPDIR");
+
+	if (load_scifact()) {
+		printf("(no ../shared/bench/scifact: generated text)\n");
+		generate();
+	}
+	const char *keep = getenv("BENCH_SEARCH_DIR");
+	if (keep && *keep) {
+		snprintf(dir, sizeof dir, "%s", keep);
+		mkdir(dir, 0700);
+	} else {
+		snprintf(dir, sizeof dir, "%s/quire-bench-search-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir))
+			return 1;
+	}
+	snprintf(home, sizeof home, "%s/db", dir);
+	qconf_defaults(&conf);
+	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
+	if (store_open(&store, home, STORE_OWNER, &err) != Q_OK ||
+	    store_run(store, accounts_fn, NULL, &err) != Q_OK) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	struct grow g = {DOCS_PER_TXN, embed_builtin_new(LANG_EN)};
+	size_t have = 0;
+	if (keep && *keep && store_run(store, count_fn, &have, &err) != Q_OK)
+		return 1;
+	for (const char *p = sizes; *p;) {
+		size_t want = strtoul(p, (char **)&p, 10);
+		int64_t t0 = q_now_us();
+		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC)
+			if (store_run(store, grow_fn, &g, &err) != Q_OK) {
+				fprintf(stderr, "grow: %s\n", err.msg);
+				return 1;
+			}
+		store_checkpoint(store, 1, &err);   /* a reused store opens quickly */
+		printf("(built %zu chunks in %.1f s)\n", have, (double)(q_now_us() - t0) / 1e6);
+		measure(have, nq ? nq : 1);
+		while (*p == ',')
+			p++;
+	}
+	struct vcache_stats vs;
+	vcache_stats(&vs);
+	printf("cache: %zu vectors, %zu documents, %lu reloads, %lu log entries applied, "
+	       "kernel %s\n", vs.vectors, vs.docs, vs.reloads, vs.applied, vs.kernel);
+	embed_builtin_free(g.e);
+	store_close(store);
+	if (!keep || !*keep)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}

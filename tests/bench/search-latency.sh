@@ -1,0 +1,10 @@
+#!/bin/sh
+# tests/bench/search-latency.sh: search latency in a warm worker at 10,000
+# and 100,000 chunks (keyword, semantic, hybrid; p50 and p95, top_k 10),
+# through libquire as a worker runs it: see tests/bench/bench_search.c.
+# Prints figures; never fails on a time. SEARCH_SIZES and SEARCH_QUERIES
+# override the sizes (comma-separated) and the queries per method.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+export top_srcdir
+exec "$top_builddir/tests/bench/bench_search" "${SEARCH_SIZES:-10000,100000}" "${SEARCH_QUERIES:-300}"

@@ -1,0 +1,523 @@
+/* test_search.c: search over the process's cache: filters applied inside
+ * the scans (a top-1 under a filter is the best allowed chunk, not an
+ * empty list), the cache seeing vectors and documents added, re-embedded,
+ * changed and deleted in other transactions without a full reload (the
+ * reload counter proves it), reloads when far behind or on another
+ * environment, the memory cap, hit counts, and the kernel, map and
+ * selection helpers against plain references. */
+#include "config.h"
+#include "docs.h"
+#include "embed_builtin.h"
+#include "embedder.h"
+#include "search.h"
+#include "store.h"
+#include "unit.h"
+#include "util.h"
+#include "vcache.h"
+
+#include <string.h>
+#include <time.h>
+
+static char dir[PATH_MAX];
+static struct store *s;
+static struct qconf conf;
+static struct embed_builtin *emb;
+
+enum { A, B, C, D, E, NDOCS };
+static char id[NDOCS][37];
+
+/* ---- fixtures, each write its own transaction ------------------------------ */
+
+struct put_doc {
+	const char *id, *account, *kb, *org, *folder, *roles;
+	int enabled, archived;
+};
+
+static enum qstatus put_doc_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct put_doc *p = arg;
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:b, s:b, s:i}", "id", p->id, "account", p->account,
+				"kb", p->kb, "enabled", p->enabled, "archived", p->archived,
+				"hit_count", 0);
+	if (p->org)
+		json_object_set_new(rec, "org", json_string(p->org));
+	if (p->folder)
+		json_object_set_new(rec, "folder_id", json_string(p->folder));
+	if (p->roles)
+		json_object_set_new(rec, "allowed_roles", json_loads(p->roles, 0, NULL));
+	enum qstatus st = store_put(t, T_DOCS, p->id, rec, err);
+	json_decref(rec);
+	return st;
+}
+
+static void put_doc(struct put_doc p)
+{
+	struct qerr err;
+	if (store_run(s, put_doc_fn, &p, &err) != Q_OK)
+		bail_out("put doc: %s", err.msg);
+}
+
+struct put_chunk {
+	const char *doc, *text;
+	unsigned pos;
+	int chunk, vector;
+};
+
+static enum qstatus put_chunk_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct put_chunk *p = arg;
+	char key[64];
+	float v[EMBED_BUILTIN_DIMS];
+	enum qstatus st = Q_OK;
+	snprintf(key, sizeof key, "%s:%08u", p->doc, p->pos);
+	if (p->chunk) {
+		json_t *rec = json_pack("{s:s, s:i, s:i, s:b}", "text", p->text, "lang", (int)LANG_EN,
+					"hit_count", 0, "enabled", 1);
+		st = chunk_put(t, p->doc, p->pos, rec, err);
+		json_decref(rec);
+	}
+	if (st == Q_OK && p->vector) {
+		embed_builtin_text(emb, p->text, strlen(p->text), v);
+		st = vector_put(t, key, EMBED_BUILTIN_MODEL, v, EMBED_BUILTIN_DIMS, err);
+	}
+	return st;
+}
+
+/* Chunk pos of doc with text: its record and postings, and its vector. */
+static void put_chunk(const char *doc, unsigned pos, const char *text)
+{
+	struct put_chunk p = {doc, text, pos, 1, 1};
+	struct qerr err;
+	if (store_run(s, put_chunk_fn, &p, &err) != Q_OK)
+		bail_out("put chunk: %s", err.msg);
+}
+
+/* Only the vector (a re-embedding). */
+static void put_vector(const char *doc, unsigned pos, const char *text)
+{
+	struct put_chunk p = {doc, text, pos, 0, 1};
+	struct qerr err;
+	if (store_run(s, put_chunk_fn, &p, &err) != Q_OK)
+		bail_out("put vector: %s", err.msg);
+}
+
+struct del {
+	enum store_table tb;
+	char key[64];
+};
+
+static enum qstatus del_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct del *d = arg;
+	if (d->tb == T_CHUNKS)   /* a whole document: chunks, vectors, record */
+		return chunks_delete_for_doc(t, d->key, err) ?: store_del(t, T_DOCS, d->key, err);
+	return store_del(t, d->tb, d->key, err);
+}
+
+static void del(enum store_table tb, const char *key)
+{
+	struct del d = {tb, ""};
+	struct qerr err;
+	snprintf(d.key, sizeof d.key, "%s", key);
+	if (store_run(s, del_fn, &d, &err) != Q_OK)
+		bail_out("delete %s: %s", key, err.msg);
+}
+
+/* ---- searching -------------------------------------------------------------- */
+
+struct search {
+	const struct search_filter *f;
+	enum search_method m;
+	const char *query;
+	size_t k;
+	struct search_hit *hits;
+	size_t n;
+};
+
+static enum qstatus search_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct search *q = arg;
+	free(q->hits);
+	q->hits = NULL;
+	return search_run(t, &conf, q->f, q->m, q->query, q->k, &q->hits, &q->n, err);
+}
+
+/* The documents of the hits as letters ("ABE"), or "error". */
+static const char *found(const struct search_filter *f, enum search_method m, const char *query,
+			 size_t k)
+{
+	static char out[64];
+	struct search q = {f, m, query, k, NULL, 0};
+	struct qerr err;
+	if (store_run(s, search_fn, &q, &err) != Q_OK) {
+		diag("search: %s", err.msg);
+		free(q.hits);
+		return "error";
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < q.n && o + 1 < sizeof out; i++)
+		for (int d = 0; d < NDOCS; d++)
+			if (!strcmp(q.hits[i].doc, id[d]))
+				out[o++] = (char)('A' + d);
+	out[o] = '\0';
+	free(q.hits);
+	return out;
+}
+
+/* The first hit's chunk key, or "". */
+static const char *top(const struct search_filter *f, enum search_method m, const char *query)
+{
+	static char out[64];
+	struct search q = {f, m, query, 1, NULL, 0};
+	struct qerr err;
+	out[0] = '\0';
+	if (store_run(s, search_fn, &q, &err) == Q_OK && q.n)
+		snprintf(out, sizeof out, "%s", q.hits[0].chunk);
+	free(q.hits);
+	return out;
+}
+
+/* Sorted letters, so a set compares as a string. */
+static const char *set(const char *letters)
+{
+	static char out[64];
+	snprintf(out, sizeof out, "%s", letters);
+	for (size_t i = 0; out[i]; i++)
+		for (size_t j = i + 1; out[j]; j++)
+			if (out[j] < out[i]) {
+				char x = out[i];
+				out[i] = out[j];
+				out[j] = x;
+			}
+	return out;
+}
+
+static unsigned long reloads(void)
+{
+	struct vcache_stats st;
+	vcache_stats(&st);
+	return st.reloads;
+}
+
+static unsigned long applied(void)
+{
+	struct vcache_stats st;
+	vcache_stats(&st);
+	return st.applied;
+}
+
+static const char *key_of(int d, unsigned pos)
+{
+	static char k[64];
+	snprintf(k, sizeof k, "%s:%08u", id[d], pos);
+	return k;
+}
+
+/* ---- the collection ----------------------------------------------------------- */
+
+static void build(void)
+{
+	for (int d = 0; d < NDOCS; d++)
+		q_uuid_new(id[d]);
+	put_doc((struct put_doc){id[A], "acct", "kb1", "o1", "f1", NULL, 1, 0});
+	put_doc((struct put_doc){id[B], "acct", "kb1", "o1", "f1", "[\"hr\"]", 1, 0});
+	put_doc((struct put_doc){id[C], "acct", "kb1", "o2", "f2", NULL, 1, 0});
+	put_doc((struct put_doc){id[D], "other", "kbx", "o1", "f1", NULL, 1, 0});
+	put_doc((struct put_doc){id[E], "acct", "kb2", "o1", NULL, NULL, 1, 0});
+	put_chunk(id[A], 0, "The reactor coolant pump failed during the night shift at the plant.");
+	put_chunk(id[B], 0, "Reactor coolant pump maintenance: the coolant pump seals are replaced yearly.");
+	put_chunk(id[C], 0, "A garden pump moves rain water into the pond.");
+	put_chunk(id[D], 0, "The reactor coolant pump failed during the night shift at the plant.");
+	put_chunk(id[E], 0, "Reactor coolant pump failures are reported to the regulator.");
+}
+
+static const char *q_reactor = "reactor coolant pump failed night shift";
+
+static void test_filters(void)
+{
+	struct search_filter acct = {.account = "acct"}, kb1 = {.account = "acct", .kb = "kb1"};
+	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++) {
+		is_str(set(found(&acct, m, q_reactor, 10)), "ABCE", "method %d: the account's documents, not another account's", m);
+		is_str(set(found(&kb1, m, q_reactor, 10)), "ABC", "method %d: kb1 only", m);
+	}
+	/* The first search (keyword) loaded the cache without vectors, the
+	 * first semantic one the model's vectors: two loads, no more. */
+	is_int(reloads(), 2, "the first searches loaded the cache and the vectors once");
+	/* Inside the scan: the best chunks are A and D; under org o2 the
+	 * top 1 is C, not an empty list cut from the global top 1. */
+	struct search_filter o2 = {.account = "acct", .kb = "kb1", .org = "o2"};
+	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++)
+		is_str(found(&o2, m, q_reactor, 1), "C", "method %d: top 1 under org o2 is C (filtered inside the scan)", m);
+	json_t *eng = json_pack("[s]", "eng"), *hr = json_pack("[s, s]", "x", "hr");
+	struct search_filter r_eng = {.account = "acct", .org = "o1", .roles = eng};
+	struct search_filter r_hr = {.account = "acct", .org = "o1", .roles = hr};
+	struct search_filter r_none = {.account = "acct", .org = "o1"};
+	is_str(set(found(&r_eng, SEARCH_HYBRID, q_reactor, 10)), "AE", "roles [eng]: B (allowed hr) is hidden");
+	is_str(set(found(&r_hr, SEARCH_HYBRID, q_reactor, 10)), "ABE", "roles [x, hr]: B is seen");
+	is_str(set(found(&r_none, SEARCH_HYBRID, q_reactor, 10)), "ABE", "no roles given: no role check");
+	json_t *ids = json_pack("[s, s]", id[B], id[D]), *none = json_pack("[s]", "no-such-document");
+	struct search_filter by_id = {.account = "acct", .doc_ids = ids};
+	struct search_filter by_bad = {.account = "acct", .doc_ids = none};
+	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++) {
+		is_str(found(&by_id, m, q_reactor, 10), "B", "method %d: doc_ids [B, D(other account)] gives B", m);
+		is_str(found(&by_bad, m, q_reactor, 10), "", "method %d: an unknown doc id gives nothing", m);
+	}
+	json_t *f2 = json_pack("[s]", "f2"), *fnone = json_pack("[]");
+	struct search_filter by_folder = {.account = "acct", .folder_ids = f2};
+	struct search_filter by_nofolder = {.account = "acct", .folder_ids = fnone};
+	is_str(found(&by_folder, SEARCH_SEMANTIC, q_reactor, 10), "C", "folder_ids [f2]: C");
+	is_str(found(&by_nofolder, SEARCH_SEMANTIC, q_reactor, 10), "", "folder_ids []: nothing");
+	struct search_filter stranger = {.account = "nobody"};
+	is_str(found(&stranger, SEARCH_HYBRID, q_reactor, 10), "", "an account without documents: nothing");
+	json_decref(eng);
+	json_decref(hr);
+	json_decref(ids);
+	json_decref(none);
+	json_decref(f2);
+	json_decref(fnone);
+}
+
+static void test_incremental(void)
+{
+	struct search_filter kb1 = {.account = "acct", .kb = "kb1"};
+	unsigned long r0 = reloads(), a0 = applied();
+	char want[64];
+
+	put_chunk(id[A], 1, "Zebra and giraffe herds cross the savanna at dawn.");
+	snprintf(want, sizeof want, "%s", key_of(A, 1));
+	is_str(top(&kb1, SEARCH_SEMANTIC, "zebra giraffe savanna"), want, "a vector added in another transaction is found");
+	ok(applied() > a0, "... from the change log");
+	put_vector(id[A], 1, "Lattice quantum chromodynamics computes hadron masses.");
+	is_str(top(&kb1, SEARCH_SEMANTIC, "quantum chromodynamics lattice hadron"), want, "a re-embedded vector is scored as re-embedded");
+	ok(strcmp(top(&kb1, SEARCH_SEMANTIC, "zebra giraffe savanna herds"), want) != 0,
+	   "... and no longer as before");
+	del(T_VECTORS, key_of(A, 1));
+	ok(strcmp(top(&kb1, SEARCH_SEMANTIC, "quantum chromodynamics lattice hadron"), want) != 0,
+	   "a deleted vector is gone");
+	is_int(reloads(), r0, "added, re-embedded and deleted without a reload");
+
+	put_doc((struct put_doc){id[B], "acct", "kb1", "o1", "f1", "[\"hr\"]", 0, 0});
+	is_str(set(found(&kb1, SEARCH_HYBRID, q_reactor, 10)), "AC", "a document disabled in another transaction is hidden");
+	put_doc((struct put_doc){id[B], "acct", "kb1", "o1", "f1", "[\"hr\"]", 1, 1});
+	is_str(set(found(&kb1, SEARCH_KEYWORD, q_reactor, 10)), "AC", "... archived too");
+	put_doc((struct put_doc){id[B], "acct", "kb1", "o1", "f1", "[\"eng\"]", 1, 0});
+	json_t *eng = json_pack("[s]", "eng");
+	struct search_filter r_eng = {.account = "acct", .kb = "kb1", .org = "o1", .roles = eng};
+	is_str(set(found(&r_eng, SEARCH_SEMANTIC, q_reactor, 10)), "AB", "new allowed roles are seen");
+	put_doc((struct put_doc){id[B], "acct", "kb1", "o3", "f1", "[\"eng\"]", 1, 0});
+	is_str(set(found(&r_eng, SEARCH_SEMANTIC, q_reactor, 10)), "A", "a new org is seen");
+	json_decref(eng);
+	del(T_CHUNKS, id[C]);
+	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++)
+		is_str(set(found(&kb1, m, q_reactor, 10)), "AB", "method %d: a deleted document is gone", m);
+	is_int(reloads(), r0, "document changes without a reload either");
+
+	/* Far behind the log, the cache reloads instead. */
+	for (unsigned i = 0; i < 5; i++) {
+		struct qerr err;
+		struct put_chunk p = {id[A], "filler text about pumps", 0, 0, 1};
+		for (unsigned k = 0; k < 1100; k++) {
+			p.pos = 100 + i * 1100 + k;
+			if (store_run(s, put_chunk_fn, &p, &err) != Q_OK)
+				bail_out("filler: %s", err.msg);
+		}
+	}
+	found(&kb1, SEARCH_SEMANTIC, q_reactor, 1);
+	is_int(reloads(), r0 + 1, "5,500 changes behind: one full reload");
+}
+
+static void test_cap(void)
+{
+	struct search_filter acct = {.account = "acct"};
+	struct vcache_stats st;
+	char cached[64], direct[64];
+	snprintf(cached, sizeof cached, "%s", found(&acct, SEARCH_HYBRID, q_reactor, 10));
+	conf.search_cache_mb = 0;
+	snprintf(direct, sizeof direct, "%s", found(&acct, SEARCH_HYBRID, q_reactor, 10));
+	vcache_stats(&st);
+	is_int(st.vectors_cached, 0, "search_cache_mb 0: vectors are not held");
+	is_str(direct, cached, "... and hybrid results are the same, read from the database");
+	conf.search_cache_mb = 1024;
+}
+
+struct get_hits {
+	enum store_table tb;
+	const char *key;
+	long long n;
+};
+
+static enum qstatus get_hits_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct get_hits *g = arg;
+	json_t *rec;
+	enum qstatus st = store_get(t, g->tb, g->key, &rec, 0, err);
+	if (st == Q_OK) {
+		g->n = json_integer_value(json_object_get(rec, "hit_count"));
+		json_decref(rec);
+	}
+	return st;
+}
+
+/* hit_count of a chunk or document record; -1 when unreadable. */
+static long long hit_count(enum store_table tb, const char *key)
+{
+	struct get_hits g = {tb, key, -1};
+	struct qerr err;
+	if (store_run(s, get_hits_fn, &g, &err) != Q_OK)
+		return -1;
+	return g.n;
+}
+
+static void test_hits(void)
+{
+	struct search_filter kb2 = {.account = "acct", .kb = "kb2"};
+	char ekey[64];
+	snprintf(ekey, sizeof ekey, "%s", key_of(E, 0));
+	search_hits_discard(NULL);
+	found(&kb2, SEARCH_KEYWORD, q_reactor, 5);
+	found(&kb2, SEARCH_KEYWORD, q_reactor, 5);   /* a rerun: counts once */
+	found(&kb2, SEARCH_HYBRID, "regulator failures", 5);
+	is_int(hit_count(T_CHUNKS, ekey), 0, "hits are not written during the search");
+	search_hits_flush(s, 0);
+	is_int(hit_count(T_CHUNKS, ekey), 0, "... nor by an unforced flush right after (batched)");
+	search_hits_flush(s, 1);
+	is_int(hit_count(T_CHUNKS, ekey), 2, "after the flush: one hit per distinct search (a rerun once)");
+	is_int(hit_count(T_DOCS, id[E]), 2, "the document's hit_count adds its chunks' hits");
+	search_hits_flush(s, 1);
+	is_int(hit_count(T_CHUNKS, ekey), 2, "a second flush writes nothing more");
+	found(&kb2, SEARCH_SEMANTIC, "regulator", 1);
+	struct timespec pause = {1, 50 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	search_hits_flush(s, 0);
+	is_int(hit_count(T_CHUNKS, ekey), 3, "an unforced flush writes hits that waited SEARCH_HITS_DELAY_MS");
+}
+
+/* ---- helpers against references ----------------------------------------------- */
+
+/* Disagreements of vcache_dot with a plain loop over 200 random pairs. */
+static int kernel_errors(void)
+{
+	int8_t *a = aligned_alloc(64, 1536), *b = aligned_alloc(64, 1536);
+	int bad = 0;
+	unsigned r = 7;
+	for (int round = 0; round < 200; round++) {
+		size_t n = round % 2 ? 1536 : 512;
+		int32_t want = 0;
+		for (size_t i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			a[i] = (int8_t)((int)(r >> 16) % 255 - 127);
+			r = r * 1103515245u + 12345u;
+			b[i] = (int8_t)((int)(r >> 16) % 255 - 127);
+			want += a[i] * b[i];
+		}
+		bad += vcache_dot(a, b, n) != want;
+	}
+	free(a);
+	free(b);
+	return bad;
+}
+
+static void test_kernel(void)
+{
+	struct vcache_stats st;
+	vcache_stats(&st);
+	is_int(kernel_errors(), 0, "the %s kernel agrees with a plain loop on 200 random vectors", st.kernel);
+	/* The kernel is chosen once per process: the portable one runs in a
+	 * child with QUIRE_NO_SIMD set. */
+	char self[PATH_MAX], cmd[PATH_MAX + 64];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	self[len > 0 ? len : 0] = '\0';
+	snprintf(cmd, sizeof cmd, "QUIRE_NO_SIMD=1 '%s' --kernel-only", self);
+	int rc = len > 0 ? system(cmd) : -1;
+	is_int(rc, 0, "the portable C kernel agrees as well");
+}
+
+static void test_best(void)
+{
+	enum { N = 10000, K = 100 };
+	static struct vscored v[N];
+	static float want[N];
+	unsigned r = 3;
+	int bad = 0;
+	struct vcache *c = vcache_lock();
+	for (size_t i = 0; i < N; i++) {
+		r = r * 1103515245u + 12345u;
+		v[i] = (struct vscored){(vref)i, (float)i + (float)(r % 1000) / 2000.0f};
+		want[i] = v[i].score;
+	}
+	/* distinct scores: want's K largest, best first */
+	size_t n = vcache_best(c, v, N, K);
+	vcache_unlock(c);
+	for (size_t i = 0; i < K; i++)
+		bad += v[i].score != want[N - 1 - i];
+	is_int((long long)n, K, "vcache_best keeps k of n");
+	is_int(bad, 0, "... the k best, best first");
+}
+
+static void test_vmap(void)
+{
+	struct vmap m = {0};
+	enum { N = 4096 };
+	static int32_t ref[N];
+	unsigned r = 99;
+	int bad = 0;
+	for (size_t i = 0; i < N; i++)
+		ref[i] = -1;
+	for (int op = 0; op < 50000; op++) {
+		r = r * 1103515245u + 12345u;
+		size_t k = (r >> 8) % N;
+		if ((r >> 4) % 3) {
+			vmap_put(&m, (uint64_t)k << 32 | 7, (uint32_t)op);
+			ref[k] = op;
+		} else {
+			vmap_del(&m, (uint64_t)k << 32 | 7);
+			ref[k] = -1;
+		}
+	}
+	for (size_t k = 0; k < N; k++)
+		bad += vmap_get(&m, (uint64_t)k << 32 | 7) != ref[k];
+	is_int(bad, 0, "vmap agrees with an array after 50,000 puts and deletes");
+	vmap_free(&m);
+}
+
+static void test_other_environment(void)
+{
+	char dir2[PATH_MAX];
+	struct store *first = s;
+	unsigned long r0 = reloads();
+	unit_tmpdir(dir2, "search2");
+	s = unit_store(dir2);
+	put_doc((struct put_doc){id[A], "acct", "kb1", "o1", "f1", NULL, 1, 0});
+	put_chunk(id[A], 0, "Coolant pump.");
+	struct search_filter acct = {.account = "acct"};
+	is_str(found(&acct, SEARCH_HYBRID, q_reactor, 10), "A", "another environment: only its documents");
+	is_int(reloads(), r0 + 1, "... after a reload (the change log's epoch differs)");
+	store_close(s);
+	unit_rmtree(dir2);
+	s = first;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
+		return kernel_errors() != 0;
+	plan(52);
+	qconf_defaults(&conf);
+	unit_tmpdir(dir, "search");
+	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
+	s = unit_store(dir);
+	emb = embed_builtin_new(LANG_EN);
+	build();
+	test_filters();
+	test_incremental();
+	test_cap();
+	test_hits();
+	test_kernel();
+	test_best();
+	test_vmap();
+	test_other_environment();
+	embed_builtin_free(emb);
+	store_close(s);
+	unit_rmtree(dir);
+	return done_testing();
+}
