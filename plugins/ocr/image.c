@@ -315,6 +315,12 @@ static enum quire_result header_size(const struct quire_host *host, const unsign
 {
 	l_int32 format, w = 0, h = 0, bps, spp, cmap;
 
+	if (k == IMG_BMP) {   /* our reader: Leptonica refuses big sizes as unreadable */
+		long long bw, bh;
+		if (bmp_size(d, size, &bw, &bh) != 0)
+			return QUIRE_CORRUPT;
+		return check_size(host, bw, bh, kind_name(k));
+	}
 	if (pixReadHeaderMem(d, size, &format, &w, &h, &bps, &spp, &cmap) != 0)
 		return QUIRE_CORRUPT;
 	return check_size(host, w, h, kind_name(k));
@@ -343,6 +349,8 @@ enum quire_result img_each_page(const struct quire_host *host, const unsigned ch
 		pix = gif_first_frame(d, gif_end);
 	else if (k == IMG_JPEG)
 		pix = read_jpeg(d, size, &truncated);
+	else if (k == IMG_BMP && bmp_needs_own(d, size))
+		pix = bmp_decode(d, size);
 	else
 		pix = pixReadMem(d, size);
 	if (!pix || truncated) {

@@ -37,6 +37,14 @@ enum quire_result ocr_text_emit(const struct quire_host *host, const char *text,
 enum img_kind { IMG_NONE, IMG_PNG, IMG_JPEG, IMG_GIF, IMG_TIFF, IMG_BMP, IMG_WEBP };
 enum img_kind img_kind(const unsigned char *head, size_t len);
 
+/* Bitmaps Leptonica does not read (bmp.c): RLE8/RLE4, bitfields, 16-bit,
+ * top-down. bmp_needs_own() is 1 for those; bmp_size() reads the header
+ * (0, or -1 when it does not parse); bmp_decode() gives a 32-bit Pix
+ * (new) or NULL for data it cannot read. */
+int bmp_needs_own(const unsigned char *d, size_t size);
+int bmp_size(const unsigned char *d, size_t size, long long *w, long long *h);
+PIX *bmp_decode(const unsigned char *d, size_t size);
+
 /* Called once per image (a TIFF's every page) with the decoded, normalised
  * Pix (borrowed for the call) and its 1-based number; a result other than
  * QUIRE_OK stops the walk and is returned. */
