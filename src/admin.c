@@ -73,6 +73,7 @@ struct key_create {
 	unsigned scopes;
 	char key[AUTH_KEY_LEN + 1];
 	char account[37];
+	char key_id[AUTH_KEY_ID_LEN + 1];
 	int created_account;
 };
 
@@ -85,11 +86,9 @@ static enum qstatus key_create_fn(struct stxn *t, void *arg, struct qerr *err)
 		return st;
 	if ((st = auth_key_new(k->key, hash, err)) != Q_OK)
 		return st;
-	char key_id[13];
-	memcpy(key_id, k->key + 8, 12);
-	key_id[12] = '\0';
+	auth_key_id(hash, k->key_id);
 	json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:b}", "hash", hash, "key_id",
-				key_id, "account", k->account, "name", k->label ? k->label : "",
+				k->key_id, "account", k->account, "name", k->label ? k->label : "",
 				"scopes", (int)k->scopes, "created_us", (json_int_t)q_now_us(),
 				"revoked", 0);
 	st = store_put(t, T_KEYS, hash, rec, err);
@@ -119,8 +118,8 @@ static int cmd_key_create(struct store *s, int argc, char **argv, FILE *out, FIL
 	char sc[64];
 	auth_scopes_format(k.scopes, sc, sizeof sc);
 	fprintf(out, "%s\n", k.key);
-	fprintf(errf, "key id %.12s for account %s (%s)%s; it is shown only this once\n",
-		k.key + 8, k.account_name, sc, k.created_account ? ", account created" : "");
+	fprintf(errf, "key id %s for account %s (%s)%s; the key is shown only this once\n",
+		k.key_id, k.account_name, sc, k.created_account ? ", account created" : "");
 	memset(k.key, 0, sizeof k.key);
 	return 0;
 }

@@ -57,6 +57,12 @@ static void sha256(const void *p, size_t n, unsigned char out[32])
 	EVP_Digest(p, n, out, &len, md, NULL);
 }
 
+void auth_key_id(const char *hash, char *out)
+{
+	memcpy(out, hash, AUTH_KEY_ID_LEN);
+	out[AUTH_KEY_ID_LEN] = '\0';
+}
+
 /* Checksum of the 64 secret digits: first 4 bytes of SHA-256("quire:"+s). */
 static void checksum(const char *secret, char out[9])
 {

@@ -33,6 +33,12 @@ struct principal {
 enum qstatus auth_key_new(char *key, char *hash, struct qerr *err);
 /* Hex SHA-256 of key into hash. */
 void auth_key_hash(const char *key, char *hash);
+/* The key's display id (quire-admin key list, created_by, adminIds): the
+ * first AUTH_KEY_ID_LEN hex digits of its stored hash, so the id tells
+ * nothing of the secret (it once was the secret's first 12 digits, which
+ * left 48 of the 256 random bits in plain sight). out >= 13 bytes. */
+#define AUTH_KEY_ID_LEN 12
+void auth_key_id(const char *hash, char *out);
 /* 1 when key has the right prefix, length, digits and checksum. */
 int auth_key_wellformed(const char *key);
 /* The key inside an Authorization header value: "Bearer K", "ApiKey K" or a

@@ -96,6 +96,9 @@ admin() { "$QUIRE_ADMIN" "$@"; }
 
 # new_key ACCOUNT [SCOPES]: create a key and print it.
 new_key() { admin key create --account "$1" ${2:+--scopes "$2"} 2>/dev/null; }
+# key_id KEY: the id quire-admin lists and revokes by (first 12 hex digits
+# of the key's SHA-256).
+key_id() { printf '%s' "$1" | sha256sum | cut -c1-12; }
 
 quired_start() {
 	"$QUIRED" >>"$T/logs/quired.log" 2>&1 &

@@ -127,7 +127,7 @@ front_main() {
 	req GET /health
 	is "$STATUS" 200 "$server: health"
 	# Revoked while quired runs: refused within the workers' key-cache TTL.
-	admin key revoke "${KEY:8:12}" >/dev/null 2>&1
+	admin key revoke "$(key_id "$KEY")" >/dev/null 2>&1
 	wait_for 10 sh -c "curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $KEY' '$BASE/api/v1/documents' | grep -qx 401"
 	ok $? "$server: a key revoked under a running quired is refused (401)"
 }

@@ -165,7 +165,7 @@ static enum qstatus put_key_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct put_key *p = arg;
 	char hash[AUTH_HASH_HEX], key_id[13];
 	auth_key_hash(p->key, hash);
-	snprintf(key_id, sizeof key_id, "%.12s", p->key + 8);
+	auth_key_id(hash, key_id);
 	json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:b}", "hash", hash, "key_id",
 				key_id, "account", p->account, "name", "test", "scopes",
 				(int)p->scopes, "created_us", (json_int_t)q_now_us(), "revoked",
@@ -217,8 +217,11 @@ static void test_lookup(void)
 	is_int(lookup(s, good, strlen(good), &who, &err), Q_OK, "lookup: a stored key");
 	is_str(who.account, "acct-1", "lookup: account");
 	is_int(who.scopes, SCOPE_READ | SCOPE_WRITE, "lookup: scopes");
-	ok(!strncmp(who.key_id, good + 8, 12) && strlen(who.key_id) == 12,
-	   "lookup: key id is the 12 digits after the prefix");
+	char good_hash[AUTH_HASH_HEX];
+	auth_key_hash(good, good_hash);
+	ok(!strncmp(who.key_id, good_hash, 12) && strlen(who.key_id) == 12,
+	   "lookup: key id is the first 12 digits of the key's hash");
+	ok(!strstr(good, who.key_id), "lookup: ... which are not a part of the key");
 
 	/* The key inside a longer header value: len, not NUL, ends it. */
 	char hdr[AUTH_KEY_LEN + 8];
