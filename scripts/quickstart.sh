@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
-var="$top/var"
+var="${QUIRE_VAR:-$top/var}"   # QUIRE_VAR: elsewhere (the tests use it)
 port="${QUIRE_PORT:-8080}"
 
 stop() {
@@ -66,10 +66,16 @@ API key (shown once): $key
 Try:
   curl -s -X POST http://127.0.0.1:$port/api/v1/documents \\
     -H "Authorization: Bearer $key" -H "Content-Type: application/json" \\
+    -H "X-External-Org-Id: demo" \\
     -d '{"title": "Hello", "content": "Quire stores this text.", "tags": ["demo"]}'
   curl -s http://127.0.0.1:$port/api/v1/documents -H "Authorization: Bearer $key"
   curl -s -X POST http://127.0.0.1:$port/external/sources/custom \\
     -H "Authorization: Bearer $key" -F "files=@$top/README.md"
+  curl -s -X POST http://127.0.0.1:$port/api/ai/chat \\
+    -H "Authorization: ApiKey $key" -H "Content-Type: application/json" \\
+    -H "X-External-Org-Id: demo" -H "X-External-User-Id: me" -H "X-External-Roles: []" \\
+    -d '{"message": "What does Quire store?"}'
+(A chat sees the documents of its X-External-Org-Id: docs/chat.md.)
 
 Stop with: sh scripts/quickstart.sh stop
 EOF2

@@ -20,3 +20,7 @@ ISOLATION_TESTS = tests/api/isolation.test
 TESTS += $(ISOLATION_TESTS)
 EXTRA_DIST += $(ISOLATION_TESTS)
 ## --- end of retrieval isolation ---------------------------------------------
+
+## --- the README's first command (scripts/quickstart.sh) --------------------
+TESTS += tests/api/quickstart.test
+EXTRA_DIST += tests/api/quickstart.test
