@@ -4,6 +4,7 @@
  * the action its name ends with:
  *   NAME_hang  sleep forever (a worker stuck in a request: missed heartbeat)
  *   NAME_kill  raise(SIGKILL)
+ *   NAME_exit  _exit(3) (an abnormal exit without a signal)
  * QUIRE_FAULT is read once, on the first call. */
 #ifndef QUIRE_FAULT_H
 #define QUIRE_FAULT_H
