@@ -54,6 +54,7 @@ void qconf_defaults(struct qconf *c)
 	c->embed_max_input = 8000;
 	c->search_hybrid_weight = 0.15;
 	c->search_cache_mb = 1024;
+	c->db_cache_mb = 256;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
 	c->extract_timeout = 120;
@@ -213,6 +214,8 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		c->search_hybrid_weight = w;
 		return Q_OK;
 	}
+	if (!strcmp(key, "db_cache_mb"))
+		return set_int(&c->db_cache_mb, key, v, 16, 1 << 16, err);
 	if (!strcmp(key, "search_cache_mb"))
 		return set_int(&c->search_cache_mb, key, v, 0, 1 << 20, err);
 	if (!strcmp(key, "embed_batch"))

@@ -191,6 +191,7 @@ int main(int argc, char **argv)
 	fcntl(lock, F_SETFD, FD_CLOEXEC);
 	if (!strcmp(argv[0], "verify"))
 		return admin_verify_alone(&conf, stdout, stderr);
+	store_set_cache_mb((unsigned)conf.db_cache_mb);
 	if (store_open(&s, home, STORE_OWNER, &err) != Q_OK) {
 		fprintf(stderr, "quire-admin: %s\n", err.msg);
 		return 1;

@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fcntl(lock, F_SETFD, FD_CLOEXEC);
+		store_set_cache_mb((unsigned)conf.db_cache_mb);
 		if (store_open(&s, home, STORE_OWNER, &err) != Q_OK) {
 			QLOG_ERR("%s", err.msg);
 			return 1;

@@ -70,6 +70,7 @@ int main(int argc, char **argv)
 		if (lock < 0)
 			return cgi_unavailable(&conf, "a Quire supervisor owns the data directory");
 		fcntl(lock, F_SETFD, FD_CLOEXEC);
+		store_set_cache_mb((unsigned)conf.db_cache_mb);
 		if (store_open(&store, home, STORE_OWNER, &err) != Q_OK) {
 			QLOG_ERR("%s", err.msg);
 			return cgi_unavailable(&conf, "the database cannot be opened");

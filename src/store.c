@@ -137,7 +137,6 @@ static const struct {
 static const char db_config[] =
 	"# Berkeley DB settings for Quire, read by every process that opens\n"
 	"# this environment and by the db_* utilities. See RELIABILITY.md (c).\n"
-	"set_cachesize 0 67108864 1\n"
 	"set_lg_bsize 1048576\n"
 	"set_lg_max 10485760\n"
 	"set_lk_detect DB_LOCK_DEFAULT\n"
@@ -216,17 +215,47 @@ static enum qstatus dberr(struct stxn *t, int rc, struct qerr *err, const char *
 	}
 }
 
+/* The cache size an owner gives the environment it creates or recovers
+ * (db_cache_mb): through the API, not DB_CONFIG, whose settings would
+ * override the configuration. */
+static unsigned cache_mb = 256;
+
+void store_set_cache_mb(unsigned mb)
+{
+	cache_mb = mb < 16 ? 16 : mb;
+}
+
+unsigned store_cache_mb(struct store *s)
+{
+	u_int32_t gb = 0, bytes = 0;
+	int n = 0;
+	if (!s || !s->env || s->env->get_cachesize(s->env, &gb, &bytes, &n) != 0)
+		return 0;
+	return gb * 1024u + bytes / (1u << 20);
+}
+
+/* DB_CONFIG is Quire's: written when missing or different (an older
+ * Quire's file held a fixed 64 MiB cache size), through a temporary name. */
 static int write_db_config(const char *home)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX + 8], old[sizeof db_config + 1];
 	snprintf(path, sizeof path, "%s/DB_CONFIG", home);
-	if (access(path, F_OK) == 0)
-		return 0;
-	FILE *f = fopen(path, "we");
-	if (!f)
+	FILE *f = fopen(path, "re");
+	if (f) {
+		size_t n = fread(old, 1, sizeof old, f);
+		fclose(f);
+		if (n == sizeof db_config - 1 && !memcmp(old, db_config, n))
+			return 0;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if (!(f = fopen(tmp, "we")))
 		return -1;
 	fputs(db_config, f);
-	return fclose(f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesize,
@@ -281,8 +310,10 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 	s->env->set_errcall(s->env, on_error);
 	s->env->set_event_notify(s->env, on_event);
 	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
-	if (mode == STORE_OWNER)
+	if (mode == STORE_OWNER) {
 		flags |= DB_CREATE | DB_RECOVER;
+		s->env->set_cachesize(s->env, cache_mb / 1024, (cache_mb % 1024) << 20, 1);
+	}
 	if ((rc = s->env->open(s->env, home, flags, 0600))) {
 		st = dberr(NULL, rc, err, "opening the environment");
 		if (st == Q_EDB)

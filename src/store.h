@@ -74,6 +74,11 @@ void store_key_u64(struct store_key *k, uint64_t v);
 
 /* Open the environment in home (created when mode is STORE_OWNER). *out is
  * new; release with store_close. */
+/* The Berkeley DB cache size (MiB, at least 16) of environments opened
+ * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
+void store_set_cache_mb(unsigned mb);
+/* The cache size (MiB) of s's environment, as Berkeley DB reports it. */
+unsigned store_cache_mb(struct store *s);
 enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
 			struct qerr *err);
 void store_close(struct store *s);

@@ -269,6 +269,7 @@ static int recover(struct sup *s)
 	struct store *st;
 	int64_t t0 = q_mono_ms();
 	qconf_datapath(&s->conf, "db", home);
+	store_set_cache_mb((unsigned)s->conf.db_cache_mb);
 	if (store_open(&st, home, STORE_OWNER, &err) != Q_OK) {
 		QLOG_ERR("recovery failed: %s", err.msg);
 		return -1;

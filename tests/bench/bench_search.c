@@ -285,6 +285,13 @@ int main(int argc, char **argv)
 	snprintf(home, sizeof home, "%s/db", dir);
 	qconf_defaults(&conf);
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
+	/* db_cache_mb as a worker's quired gives it: the default, or
+	 * BENCH_DB_CACHE_MB to measure another setting. */
+	const char *cmb = getenv("BENCH_DB_CACHE_MB");
+	if (cmb && *cmb)
+		conf.db_cache_mb = atoi(cmb);
+	store_set_cache_mb((unsigned)conf.db_cache_mb);
+	printf("db_cache_mb = %d\n", conf.db_cache_mb);
 	if (store_open(&store, home, STORE_OWNER, &err) != Q_OK ||
 	    store_run(store, accounts_fn, NULL, &err) != Q_OK) {
 		fprintf(stderr, "%s\n", err.msg);

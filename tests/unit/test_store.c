@@ -572,6 +572,30 @@ static void test_reopen(struct store **s)
 	is_int(store_open(&j, nowhere, STORE_JOIN, &err), Q_EDB,
 	       "reopen: joining a missing environment fails");
 	ok(j == NULL, "reopen: ... with no store");
+
+	/* db_cache_mb: given by the owner through the API; an older Quire's
+	 * DB_CONFIG with its fixed 64 MiB (which would override the API) is
+	 * rewritten. */
+	char cfg[PATH_MAX + 16];
+	snprintf(cfg, sizeof cfg, "%s/DB_CONFIG", home);
+	FILE *f = fopen(cfg, "w");
+	fputs("set_cachesize 0 67108864 1\n", f);
+	fclose(f);
+	store_close(*s);
+	store_set_cache_mb(48);
+	is_int(store_open(s, home, STORE_OWNER, &err), Q_OK, "cache: owner opens with db_cache_mb 48");
+	ok(store_cache_mb(*s) >= 48 && store_cache_mb(*s) < 64, "cache: the environment has 48 MiB (%u)",
+	   store_cache_mb(*s));
+	char line[256] = "";
+	int fixed = 0;
+	if ((f = fopen(cfg, "r"))) {
+		while (fgets(line, sizeof line, f))
+			if (!strncmp(line, "set_cachesize", 13))
+				fixed = 1;
+		fclose(f);
+	}
+	ok(!fixed, "cache: the old DB_CONFIG's set_cachesize line is gone");
+	store_set_cache_mb(256);
 }
 
 int main(void)
