@@ -205,11 +205,18 @@ out:
 static struct qbuf get_rec = {NULL, 0, 0, (size_t)1 << 30};
 static struct qbuf get_text = {NULL, 0, 0, (size_t)1 << 31};
 
+/* The record's members the answer copies, found by doc_get_text. */
+enum { F_ID, F_TITLE, F_TAGS, F_CREATED, F_GLOBAL, F_CANON, F_MAX };
+static const char *const get_names[F_MAX] = {"id", "title", "tags", "created_us",
+					     "is_global", "canonical_url"};
+static struct q_span get_fields[F_MAX];
+
 static enum qstatus get_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct qctx *c = arg;
 	const char *id = qctx_param(c, "id");
-	enum qstatus st = doc_get_text(t, c->who.account, id, &get_rec, err);
+	enum qstatus st = doc_get_text(t, c->who.account, id, &get_rec, get_names, get_fields,
+				       F_MAX, err);
 	if (st != Q_OK)
 		return st;
 	st = store_get_buf(t, T_CONTENT, id, &get_text, err);
@@ -228,26 +235,22 @@ static int add_member(struct qbuf *b, const char *key, struct q_span v)
 	return v.p ? qbuf_add(b, v.p, v.n) : qbuf_add(b, "null", 4);
 }
 
-/* {"document": api_native_doc(rec, text)} from the record's JSON text: the
- * members are copied as stored (jansson wrote them), created_us becomes
- * created_at. Text that is not UTF-8 is left out, as json_stringn refuses
- * it. 0, or -1 when memory is out. */
-static int render_doc_text(struct qbuf *b, const struct qbuf *rec, const struct qbuf *text)
+/* {"document": api_native_doc(rec, text)} from the record's members f (as
+ * doc_get_text found them): copied as stored (jansson wrote them),
+ * created_us becomes created_at. Text that is not UTF-8 is left out, as
+ * json_stringn refuses it. 0, or -1 when memory is out. */
+static int render_doc_text(struct qbuf *b, const struct q_span f[F_MAX], const struct qbuf *text)
 {
-	static const char *const names[] = {"id", "title", "tags", "created_us", "is_global",
-					    "canonical_url"};
-	struct q_span f[6];
 	char created[32];
 
-	if (q_json_members(rec->data, rec->len, names, f, 6) < 0)
-		return -1;   /* doc_get_text has scanned it already */
-	q_iso8601(q_span_int(f[3]), created, sizeof created);
-	if (add_member(b, "{\"document\":{\"id\":", f[0]) < 0 ||
-	    add_member(b, ",\"title\":", f[1]) < 0 || add_member(b, ",\"tags\":", f[2]) < 0 ||
+	q_iso8601(q_span_int(f[F_CREATED]), created, sizeof created);
+	if (add_member(b, "{\"document\":{\"id\":", f[F_ID]) < 0 ||
+	    add_member(b, ",\"title\":", f[F_TITLE]) < 0 ||
+	    add_member(b, ",\"tags\":", f[F_TAGS]) < 0 ||
 	    qbuf_adds(b, ",\"created_at\":\"") < 0 || qbuf_adds(b, created) < 0 ||
 	    qbuf_add(b, "\"", 1) < 0 ||
-	    add_member(b, ",\"is_global\":", f[4]) < 0 ||
-	    add_member(b, ",\"canonical_url\":", f[5]) < 0)
+	    add_member(b, ",\"is_global\":", f[F_GLOBAL]) < 0 ||
+	    add_member(b, ",\"canonical_url\":", f[F_CANON]) < 0)
 		return -1;
 	size_t before = b->len;
 	if (qbuf_adds(b, ",\"content\":") < 0 ||
@@ -267,7 +270,7 @@ static void get_release(struct qbuf *b)
 enum qstatus api_documents_get(struct qctx *c)
 {
 	enum qstatus st = store_run(c->app->store, get_fn, c, &c->err);
-	if (st == Q_OK && render_doc_text(qresp_json(c->resp, 200), &get_rec, &get_text) < 0) {
+	if (st == Q_OK && render_doc_text(qresp_json(c->resp, 200), get_fields, &get_text) < 0) {
 		qbuf_reset(&c->resp->headers);   /* the error gets its own */
 		st = qerr_set(&c->err, Q_ENOMEM, NULL, "out of memory");
 	}

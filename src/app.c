@@ -6,6 +6,8 @@
 #include "store.h"
 #include "util.h"
 
+#include <openssl/crypto.h>
+#include <stdint.h>
 #include <string.h>
 
 struct auth_arg {
@@ -20,43 +22,62 @@ static enum qstatus auth_fn(struct stxn *t, void *arg, struct qerr *err)
 	return auth_lookup(t, a->key, a->len, a->who, err);
 }
 
-/* A small per-worker cache of resolved keys, by the key's SHA-256, so a
- * busy worker does not read the key record on every request. Entries live
- * KEY_CACHE_TTL_MS, which bounds how long a revoked key keeps working. */
+/* A small per-worker cache of resolved keys, so a busy worker neither reads
+ * the key record nor hashes the key on every request. An entry holds the
+ * full key it was resolved from; a slot is chosen by a cheap seeded hash
+ * of the presented key and a hit needs all AUTH_KEY_LEN bytes to match,
+ * compared in constant time, so the SHA-256 of the key (the database's
+ * record key) is computed only on a miss. Entries live KEY_CACHE_TTL_MS,
+ * which bounds how long a revoked key keeps working; the key bytes of an
+ * entry are wiped when it is replaced or found expired. */
 #define KEY_CACHE_SLOTS 64
-#define KEY_CACHE_TTL_MS 2000
+#define KEY_CACHE_TTL_MS APP_KEY_CACHE_TTL_MS
 static struct key_cache_entry {
-	char hash[AUTH_HASH_HEX];
+	char key[AUTH_KEY_LEN];
 	struct principal who;
-	int64_t expires_ms;
+	int64_t expires_ms;   /* 0: empty */
 } key_cache[KEY_CACHE_SLOTS];
+static uint64_t key_cache_seed;
 
-static struct key_cache_entry *key_cache_slot(const char *hash)
+/* The slot for key (AUTH_KEY_LEN bytes). The secret digits are random, so
+ * 16 of them spread keys well; the per-process seed keeps a client from
+ * aiming its keys at another client's slot. Not a cryptographic hash: a
+ * slot only narrows the search, the full compare decides. */
+static struct key_cache_entry *key_cache_slot(const char *key)
 {
-	unsigned h = 0;
-	for (int i = 0; i < 8; i++)
-		h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
-	return &key_cache[h % KEY_CACHE_SLOTS];
+	uint64_t a, b;
+	if (!key_cache_seed && (q_random(&key_cache_seed, sizeof key_cache_seed) < 0 ||
+				!key_cache_seed))
+		key_cache_seed = 0x9e3779b97f4a7c15u;
+	memcpy(&a, key + 8, 8);
+	memcpy(&b, key + 16, 8);
+	uint64_t h = (a ^ key_cache_seed) * 0xff51afd7ed558ccdu;
+	h = (h ^ (h >> 29) ^ b) * 0xc4ceb9fe1a85ec53u;
+	return &key_cache[(h >> 32) % KEY_CACHE_SLOTS];
+}
+
+static void key_cache_wipe(struct key_cache_entry *e)
+{
+	OPENSSL_cleanse(e, sizeof *e);
 }
 
 static enum qstatus lookup_cached(struct qctx *c, const char *key, size_t len)
 {
-	char k[AUTH_KEY_LEN + 1], hash[AUTH_HASH_HEX];
 	if (len != AUTH_KEY_LEN)
 		return qerr_set(&c->err, Q_EAUTH, NULL, "Invalid API key");
-	memcpy(k, key, len);
-	k[len] = '\0';
-	auth_key_hash(k, hash);
-	struct key_cache_entry *e = key_cache_slot(hash);
+	struct key_cache_entry *e = key_cache_slot(key);
 	int64_t now = q_mono_ms();
-	if (e->expires_ms > now && !strcmp(e->hash, hash)) {
+	if (e->expires_ms && e->expires_ms <= now)
+		key_cache_wipe(e);   /* revocations are seen from here on */
+	if (e->expires_ms && !CRYPTO_memcmp(e->key, key, AUTH_KEY_LEN)) {
 		c->who = e->who;
 		return Q_OK;
 	}
 	struct auth_arg a = {key, len, &c->who};
 	enum qstatus st = store_run(c->app->store, auth_fn, &a, &c->err);
 	if (st == Q_OK) {
-		memcpy(e->hash, hash, sizeof hash);
+		key_cache_wipe(e);
+		memcpy(e->key, key, AUTH_KEY_LEN);
 		e->who = c->who;
 		e->expires_ms = now + KEY_CACHE_TTL_MS;
 	}

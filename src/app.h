@@ -51,6 +51,11 @@ struct qctx {
 	struct qerr err;
 };
 
+/* How long a worker keeps trusting a key it resolved (app.c's key cache):
+ * a revoked key is refused by every worker at most this long after the
+ * revocation committed. */
+#define APP_KEY_CACHE_TTL_MS 2000
+
 /* The route table, terminated by a NULL method. */
 extern const struct route quire_routes[];
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Every request hashes its key (the key cache is found by the hash), and
+/* Every key cache miss (app.c) and every key check hashes the key, and
  * EVP_Digest with EVP_sha256() looks the algorithm up in OpenSSL 3's
  * provider tables and allocates a context each time. So the algorithm is
  * fetched once per process and each thread keeps one context. */

@@ -47,11 +47,16 @@ enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsign
 		     json_t **out, struct qerr *err);
 /* Read path of doc_get without a parse: the record of id, if it belongs to
  * account, as stored JSON text in rec (struct qbuf of util.h, reused as by
- * store_get_buf), for callers that copy a few fields with q_json_members.
- * Q_ENOTFOUND as doc_get; Q_EDB when the record does not scan. */
+ * store_get_buf), and the members names[0..n-1] (n <= DOC_TEXT_FIELDS_MAX)
+ * found in the same scan that checks the owner: out[i] as q_json_members
+ * gives it, borrowed from rec (valid until rec is next written). Q_ENOTFOUND
+ * as doc_get; Q_EDB when the record does not scan. */
+#define DOC_TEXT_FIELDS_MAX 15
 struct qbuf;
+struct q_span;
 enum qstatus doc_get_text(struct stxn *t, const char *account, const char *id,
-			  struct qbuf *rec, struct qerr *err);
+			  struct qbuf *rec, const char *const names[], struct q_span *out,
+			  size_t n, struct qerr *err);
 /* Apply the fields present in in. A content change stores the new text,
  * supersedes pending ingest jobs and queues a new one. *out is new. */
 enum qstatus doc_update(struct stxn *t, const char *account, const char *id,

@@ -53,12 +53,14 @@ int q_url_decode(const char *src, size_t n, char *out, size_t outlen, int plus_s
  * up to and including the script name. */
 static void strip_script(char *path)
 {
-	static const char *names[] = {"/quire.fcgi", "/quire.cgi"};
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		char *p = strstr(path, names[i]);
-		size_t n = strlen(names[i]);
-		if (p && (p[n] == '/' || p[n] == '\0')) {
-			memmove(path, p + n, strlen(p + n) + 1);
+	static const char *names[] = {"fcgi", "cgi"};
+	/* One search for the common part: most paths hold neither name. */
+	for (char *p = strstr(path, "/quire."); p; p = strstr(p + 1, "/quire.")) {
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+			size_t n = strlen(names[i]);
+			if (strncmp(p + 7, names[i], n) || (p[7 + n] != '/' && p[7 + n] != '\0'))
+				continue;
+			memmove(path, p + 7 + n, strlen(p + 7 + n) + 1);
 			if (!path[0])
 				strcpy(path, "/");
 			return;
@@ -84,9 +86,10 @@ enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 		r->content_length = (long long)v;
 	}
 	if (*pi) {
-		if (strlen(pi) >= sizeof r->path)
+		size_t n = strlen(pi);
+		if (n >= sizeof r->path)
 			return qerr_set(err, Q_EINVAL, NULL, "path too long");
-		snprintf(r->path, sizeof r->path, "%s", pi);
+		memcpy(r->path, pi, n + 1);
 		strip_script(r->path);
 		return Q_OK;
 	}

@@ -530,9 +530,12 @@ int q_json_members(const char *s, size_t len, const char *const names[], struct 
 		   size_t n)
 {
 	const char *p = skip_ws(s, s + len), *e = s + len;
-	size_t found = 0;
-	for (size_t i = 0; i < n; i++)
+	size_t found = 0, nlen[16];
+	for (size_t i = 0; i < n; i++) {
 		out[i] = (struct q_span){NULL, 0};
+		if (i < 16)
+			nlen[i] = strlen(names[i]);   /* not once per key and name */
+	}
 	if (p == e || *p++ != '{')
 		return -1;
 	p = skip_ws(p, e);
@@ -547,7 +550,7 @@ int q_json_members(const char *s, size_t len, const char *const names[], struct 
 		if (!(p = scan_value(v, e)))
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			if (!out[i].p && strlen(names[i]) == key.n - 2 &&
+			if (!out[i].p && (i < 16 ? nlen[i] : strlen(names[i])) == key.n - 2 &&
 			    !memcmp(names[i], key.p + 1, key.n - 2)) {
 				out[i].p = v;
 				out[i].n = (size_t)(p - v);

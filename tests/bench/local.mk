@@ -1,7 +1,8 @@
 ## tests/bench/local.mk: end-to-end benchmarks through lighttpd. They print
 ## figures and never gate on time; run them with `make bench` (not in TESTS).
 ##   fcgi-ratio.sh  wrk: GET /api/v1/documents/:id (quired, 2 workers) versus a
-##                  minimal libfcgi responder behind the same lighttpd config
+##                  minimal libfcgi responder behind the same lighttpd config,
+##                  alternating, medians of BENCH_ROUNDS (3) rounds
 ##   creates.sh     durable document creates per second, 1 and 8 clients
 check_PROGRAMS += tests/bench/min_responder
 tests_bench_min_responder_SOURCES = tests/bench/min_responder.c
@@ -16,6 +17,14 @@ bench: all tests/bench/min_responder$(EXEEXT)
 		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/$$b || exit 1; \
 	done
 .PHONY: bench
+
+## instructions per GET /api/v1/documents/:id in a worker under callgrind
+## (repeatable where req/s is not); CG_OUT=DIR keeps the profile
+EXTRA_DIST += tests/bench/callgrind-get.sh
+bench-callgrind: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/tests/bench/callgrind-get.sh
+.PHONY: bench-callgrind
 
 ## --- search latency (bench-search): hybrid, keyword and semantic p50/p95 at
 ## 10,000 and 100,000 chunks in a warm worker, libquire directly ------------

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <time.h>
 
 static char dir[PATH_MAX];
 static struct store *s;
@@ -269,6 +270,50 @@ static void test_auth(void)
 	request("GET", "/api/knowledge-base/default/documents", NULL, NULL, &q);
 	ok(q.status == 401 && jstr(q.body, "detail", NULL), "family: slug 401 is {detail}");
 	result_free(&q);
+}
+
+/* The worker's key cache: a hit needs the whole key, and a revocation is
+ * seen once the cached entry has lived APP_KEY_CACHE_TTL_MS. */
+static void test_key_cache(void)
+{
+	struct result r;
+	char near[AUTH_KEY_LEN + 1], late[AUTH_KEY_LEN + 1];
+
+	request("GET", "/api/v1/documents", key_rw, NULL, &r);
+	is_int(r.status, 200, "key cache: a key is accepted (and now cached)");
+	result_free(&r);
+	/* Bytes outside the 16 that choose the slot, so the cached entry is
+	 * the one compared: a secret digit, then a checksum digit. */
+	const int pos[] = {40, AUTH_KEY_LEN - 1};
+	for (int i = 0; i < 2; i++) {
+		memcpy(near, key_rw, sizeof near);
+		near[pos[i]] = near[pos[i]] == '0' ? '1' : '0';
+		request("GET", "/api/v1/documents", near, NULL, &r);
+		is_int(r.status, 401, "key cache: a key one byte (%d) from a cached key is refused",
+		       pos[i]);
+		result_free(&r);
+	}
+	request("GET", "/api/v1/documents", key_rw, NULL, &r);
+	is_int(r.status, 200, "key cache: the cached key still works after the near misses");
+	result_free(&r);
+
+	make_key(late, "acme", "read");
+	request("GET", "/api/v1/documents", late, NULL, &r);
+	is_int(r.status, 200, "key cache: a new key is accepted (and now cached)");
+	result_free(&r);
+	char key_id[13];
+	snprintf(key_id, sizeof key_id, "%.12s", late + 8);
+	char *revoke[] = {"key", "revoke", key_id};
+	is_int(admin(NULL, 0, 3, revoke), 0, "key cache: the cached key is revoked");
+	struct timespec ts = {0, (APP_KEY_CACHE_TTL_MS + 100) * 1000000L};
+	while (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	nanosleep(&ts, NULL);
+	request("GET", "/api/v1/documents", late, NULL, &r);
+	is_int(r.status, 401, "key cache: a revoked key is refused once the TTL has passed");
+	result_free(&r);
 }
 
 static void test_documents(void)
@@ -547,6 +592,7 @@ int main(void)
 
 	test_health();
 	test_auth();
+	test_key_cache();
 	test_documents();
 	test_document_text();
 

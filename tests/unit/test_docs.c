@@ -397,6 +397,41 @@ static void test_ownership(void)
 	json_decref(d);
 }
 
+struct text_arg {
+	const char *account, *id;
+	struct qbuf rec;
+	struct q_span f[3];
+};
+
+static enum qstatus text_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	static const char *const names[] = {"title", "id", "no_such_member"};
+	struct text_arg *a = arg;
+	return doc_get_text(t, a->account, a->id, &a->rec, names, a->f, 3, err);
+}
+
+/* doc_get_text: the owner check and the caller's members in one scan. */
+static void test_get_text(void)
+{
+	char id[37], want[64];
+	struct qerr err;
+	struct text_arg a = {.account = acme, .rec = {NULL, 0, 0, 1 << 20}};
+
+	create(acme, "Spans \"quoted\"", "text", id);
+	a.id = id;
+	is_int(store_run(s, text_fn, &a, &err), Q_OK, "get text: the owner reads it");
+	ok(a.f[0].p && a.f[0].n == 18 && !memcmp(a.f[0].p, "\"Spans \\\"quoted\\\"\"", 18),
+	   "get text: title span as stored, quotes and escapes kept");
+	snprintf(want, sizeof want, "\"%s\"", id);
+	ok(a.f[1].p && a.f[1].n == strlen(want) && !memcmp(a.f[1].p, want, a.f[1].n),
+	   "get text: id span");
+	ok(a.f[2].p == NULL && a.f[2].n == 0, "get text: an absent member is {NULL, 0}");
+	a.account = other;
+	is_int(store_run(s, text_fn, &a, &err), Q_ENOTFOUND,
+	       "get text: another account's document is not found");
+	qbuf_free(&a.rec);
+}
+
 static void test_update(void)
 {
 	char id[37], job1[37], job2[37];
@@ -722,6 +757,7 @@ int main(void)
 	test_accounts();
 	test_create();
 	test_ownership();
+	test_get_text();
 	test_update();
 	test_delete();
 	test_list();
