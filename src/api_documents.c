@@ -347,7 +347,7 @@ enum qstatus api_documents_delete(struct qctx *c)
 	if (st != Q_OK)
 		return st;
 	if (a.orphan[0])
-		blob_remove(c->app->conf->datadir, a.orphan);
+		doc_blob_sweep(c->app->store, c->app->conf->datadir, a.orphan);
 	qresp_json_new(c->resp, 200, json_pack("{s:b}", "success", 1));
 	return Q_OK;
 }

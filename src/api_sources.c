@@ -259,7 +259,7 @@ static enum qstatus delete_ids(struct del_arg *a, size_t *count)
 			return st;
 		*count += a->deleted;
 		for (size_t i = 0; i < a->orphans.n; i++)
-			blob_remove(a->c->app->conf->datadir, a->orphans.ids[i]);
+			doc_blob_sweep(a->c->app->store, a->c->app->conf->datadir, a->orphans.ids[i]);
 	}
 	return Q_OK;
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "api.h"
 #include "blob.h"
+#include "fault.h"
 #include "docs.h"
 #include "multipart.h"
 #include "sniff.h"
@@ -54,6 +55,7 @@ struct upload {
 	const char *title;        /* native: title field */
 	json_t *tags;             /* native: tags */
 	json_t *rule;             /* process_rule part, normalised */
+	int lock;                 /* blob_lock, shared, from storing the files to the commit; -1 */
 };
 
 static ssize_t body_read(void *ctx, void *buf, size_t n)
@@ -114,7 +116,9 @@ static enum qstatus upload_files(struct upload *u, const char *field, size_t max
 	}
 	if (u->n == 0)
 		return qerr_set(&c->err, Q_EINVAL, field, "%s is required", field);
-	/* Only now, with every file acceptable, move them into the store. */
+	/* Only now, with every file acceptable, move them into the store,
+	 * holding the blob lock shared until the documents are committed. */
+	u->lock = blob_lock(datadir, 0);
 	for (size_t i = 0; i < u->n; i++) {
 		struct upload_file *f = &u->files[i];
 		enum qstatus st = blob_put_file(datadir, f->part->path, f->sha, &f->size,
@@ -123,6 +127,13 @@ static enum qstatus upload_files(struct upload *u, const char *field, size_t max
 		f->part->path = NULL;
 		if (st != Q_OK)
 			return st;
+	}
+	if (fault_enabled()) {   /* tests: the files stored, the documents not yet
+				  * (X-Quire-Fault-At: the request-start point
+				  * reads X-Quire-Fault) */
+		const char *f = qreq_param(c->req, "HTTP_X_QUIRE_FAULT_AT");
+		if (f && !strcmp(f, "upload_stored_pause"))
+			fault_point(f);
 	}
 	return Q_OK;
 }
@@ -200,10 +211,12 @@ static enum qstatus upload_commit(struct upload *u)
 {
 	struct qctx *c = u->c;
 	enum qstatus st = store_run(c->app->store, create_fn, u, &c->err);
+	blob_unlock(u->lock);
+	u->lock = -1;
 	if (st != Q_OK) {
 		for (size_t i = 0; i < u->n; i++)
 			if (u->files[i].new_blob)
-				blob_remove(c->app->conf->datadir, u->files[i].sha);
+				doc_blob_sweep(c->app->store, c->app->conf->datadir, u->files[i].sha);
 		return st;
 	}
 	for (size_t i = 0; i < u->n; i++)
@@ -229,6 +242,7 @@ static enum qstatus form_rule(struct upload *u)
 
 static void upload_free(struct upload *u)
 {
+	blob_unlock(u->lock);
 	json_decref(u->rule);
 	for (size_t i = 0; i < u->n; i++)
 		json_decref(u->files[i].doc);
@@ -240,7 +254,7 @@ static void upload_free(struct upload *u)
 
 enum qstatus api_sources_upload(struct qctx *c)
 {
-	struct upload u = {.c = c, .refuse_duplicates = 1};
+	struct upload u = {.c = c, .refuse_duplicates = 1, .lock = -1};
 	char team[128];
 	enum qstatus st;
 	int r = qreq_query(c->req, "teamId", team, sizeof team);
@@ -280,7 +294,7 @@ static enum qstatus kb_fn(struct stxn *t, void *arg, struct qerr *err)
 enum qstatus api_kb_documents_upload(struct qctx *c)
 {
 	struct kb_arg k = {.c = c};
-	struct upload u = {.c = c, .refuse_duplicates = 1};
+	struct upload u = {.c = c, .refuse_duplicates = 1, .lock = -1};
 	enum qstatus st = store_run(c->app->store, kb_fn, &k, &c->err);
 	if (st == Q_ENOTFOUND)
 		return qerr_set(&c->err, st, NULL, "Not found.");
@@ -357,7 +371,7 @@ bad:
 
 enum qstatus api_documents_upload(struct qctx *c)
 {
-	struct upload u = {.c = c};
+	struct upload u = {.c = c, .lock = -1};
 	enum qstatus st;
 	if ((st = upload_parse(&u)) != Q_OK)
 		goto out;

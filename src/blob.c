@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,6 +113,30 @@ out:
 	if (st != Q_OK)
 		unlink(tmp_path);
 	return st;
+}
+
+int blob_lock(const char *datadir, int exclusive)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	if (blob_tmpdir(datadir, tmp, NULL) != Q_OK)
+		return -1;
+	snprintf(path, sizeof path, "%s/blobs/.lock", datadir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void blob_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* releases the flock */
 }
 
 int blob_remove(const char *datadir, const char *sha)

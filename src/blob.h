@@ -22,6 +22,15 @@ enum qstatus blob_put_file(const char *datadir, const char *tmp_path, char *sha,
 void blob_path(const char *datadir, const char *sha, char *out);
 /* Remove blob sha; 0, or -1 when it was not there. */
 int blob_remove(const char *datadir, const char *sha);
+/* The blob store's lock, DATADIR/blobs/.lock (flock): an upload holds it
+ * shared from storing (or reusing) its files until the documents that
+ * reference them are committed; a blob that no document references is
+ * removed only under it exclusive, after checking again in a transaction
+ * (doc_blob_sweep). So a removal never takes the file from under an
+ * upload that found it already stored. Returns the descriptor, or -1 when
+ * the lock file cannot be opened (callers go on without it). */
+int blob_lock(const char *datadir, int exclusive);
+void blob_unlock(int fd);
 /* 1 when s is 64 lowercase hex digits. */
 int blob_hash_valid(const char *s);
 

@@ -2,6 +2,7 @@
  * delete with everything that hangs off them, list by account. */
 #include "config.h"
 #include "docs.h"
+#include "blob.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -290,6 +291,31 @@ static int blob_referenced(struct stxn *t, const char *blob, char *id, struct qe
 	if (store_count(t, I_DOCS_BY_BLOB, &k, &n, err) != Q_OK)
 		return 1;   /* when in doubt, keep the file */
 	return n > 0;
+}
+
+struct sweep {
+	const char *sha;
+	int used;
+};
+
+static enum qstatus sweep_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct sweep *w = arg;
+	char other[37];
+	w->used = blob_referenced(t, w->sha, other, err);
+	return Q_OK;
+}
+
+void doc_blob_sweep(struct store *s, const char *datadir, const char *sha)
+{
+	struct sweep w = {sha, 1};
+	struct qerr err;
+	if (!sha || !*sha)
+		return;
+	int fd = blob_lock(datadir, 1);
+	if (store_run(s, sweep_fn, &w, &err) == Q_OK && !w.used)
+		blob_remove(datadir, sha);
+	blob_unlock(fd);
 }
 
 const char *doc_status_chataid(json_t *doc)

@@ -66,6 +66,12 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
  * may be NULL) for the caller to remove after the commit. */
 enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
 			char *orphan_blob, struct qerr *err);
+/* Remove the blob sha when no document references it, checked again in a
+ * transaction of its own under the blob lock held exclusive (blob.h), so
+ * an upload that is reusing the file keeps it. Call after the commit that
+ * made it an orphan (doc_delete's orphan_blob). */
+struct store;
+void doc_blob_sweep(struct store *s, const char *datadir, const char *sha);
 /* Id of a document in kb holding the blob, or Q_ENOTFOUND. */
 enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
 			   struct qerr *err);

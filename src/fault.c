@@ -62,4 +62,6 @@ void fault_point(const char *name)
 		raise(SIGKILL);
 	if (ends_with(name, "_exit"))
 		_exit(3);   /* an abnormal exit without a signal */
+	if (ends_with(name, "_pause"))
+		sleep(2);   /* widen a race window */
 }
