@@ -105,14 +105,14 @@ static enum qstatus upload_files(struct upload *u, const char *field, size_t max
 					"at most %zu files per request", max);
 		struct upload_file *f = &u->files[u->n++];
 		f->part = p;
+		if (p->size == 0)   /* before sniffing: no bytes sniff as no type */
+			return qerr_set(&c->err, Q_EINVAL, field, "%s is empty",
+					p->filename && *p->filename ? p->filename : "the file");
 		if (sniff_file(p->path, &f->sn) < 0)
 			return qerr_set(&c->err, Q_EINTERNAL, NULL, "cannot read the upload");
 		if (!f->sn.mime)
 			return qerr_set(&c->err, Q_EMEDIA, field, "unsupported file type: %s",
 					p->filename && *p->filename ? p->filename : "(no name)");
-		if (p->size == 0)
-			return qerr_set(&c->err, Q_EINVAL, field, "%s is empty",
-					p->filename && *p->filename ? p->filename : "the file");
 	}
 	if (u->n == 0)
 		return qerr_set(&c->err, Q_EINVAL, field, "%s is required", field);
