@@ -39,3 +39,13 @@ bench-search: tests/bench/bench_search$(EXEEXT)
 		$(SHELL) $(top_srcdir)/tests/bench/search-latency.sh
 .PHONY: bench-search
 ## --- end of search latency ------------------------------------------------
+
+## --- extraction against the stock tools, and a PDF upload end to end
+## (make bench-extract; pdftotext, docx2txt, pandoc and tesseract come from
+## poppler-utils, docx2txt, pandoc and tesseract-ocr) ----------------------
+bench-extract: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		bash $(top_srcdir)/tests/bench/extract-vs-tools.sh
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/upload-pdf.sh
+.PHONY: bench-extract
