@@ -92,10 +92,10 @@ static inline void add_trigrams(struct embed_builtin *e, const char *tok, size_t
 	}
 }
 
-/* A stem and its pair with the previous one (w: this word's weight). */
-static inline void add_stem(struct embed_builtin *e, const char *stem, size_t slen, float w)
+/* A stem (h: its hash) and its pair with the previous one (w: this word's
+ * weight). */
+static inline void add_stem(struct embed_builtin *e, uint64_t h, float w)
 {
-	uint64_t h = text_hash(stem, slen, 1);
 	add_term(e, h, w);
 	if (e->prev)
 		add_term(e, (e->prev * 31) ^ (h + 0x9e3779b97f4a7c15ull), 0.5f * (w + e->prev_w) * 0.5f);
@@ -107,14 +107,14 @@ static inline void add_stem(struct embed_builtin *e, const char *stem, size_t sl
 static int on_token(const char *tok, size_t len, void *arg)
 {
 	struct embed_builtin *e = arg;
-	size_t slen;
+	struct text_word w;
 	add_trigrams(e, tok, len, 1.0f);
-	if (text_is_stop(e->lang, tok, len)) {
+	text_stem_word(e->stem, tok, len, &w);
+	if (w.stop) {
 		e->prev = 0;
 		return 0;
 	}
-	const char *stem = text_stem(e->stem, tok, len, &slen);
-	add_stem(e, stem, slen, 1.0f);
+	add_stem(e, w.stem_hash, 1.0f);
 	return 0;
 }
 
@@ -133,7 +133,7 @@ static int on_query_token(const char *tok, size_t len, void *arg)
 	float w = e->weight(stem, slen, e->warg);
 	if (w > 0)   /* stem (the stemmer's buffer) stays valid: no stemming here */
 		add_trigrams(e, tok, len, w);
-	add_stem(e, stem, slen, w);
+	add_stem(e, text_hash(stem, slen, TEXT_STEM_SEED), w);
 	return 0;
 }
 
