@@ -7,20 +7,28 @@
 #include <string.h>
 
 #define TERM_SLOTS 4096   /* per-chunk term table, power of two */
+#define TERM_MAX (TERM_SLOTS * 3 / 4)   /* distinct features kept per text */
+#define LOG_TABLE 256     /* 1 + ln tf precomputed for tf below this */
 
 struct term {
 	uint64_t hash;
-	uint32_t gen;
+	uint32_t count;       /* 0: empty */
 	float weight;         /* per-occurrence weight of the feature kind */
-	float count;
+};
+
+/* A detecting embedder keeps a text's tokens from detection to embedding. */
+struct token {
+	uint64_t hash;        /* text_hash(token, len, TEXT_WORD_SEED) */
+	uint32_t off;         /* into toks_bytes */
+	uint8_t len;
 };
 
 struct embed_builtin {
-	enum text_lang lang;
-	struct text_stemmer *stem;
+	enum text_lang lang;  /* EMBED_LANG_DETECT: each text's own */
+	struct text_stemmer *stems[LANG_MAX];
+	struct text_stemmer *stem;   /* of the text being embedded */
 	struct term *terms;
-	uint32_t gen;
-	uint32_t used[TERM_SLOTS];
+	uint32_t used[TERM_MAX];
 	size_t nused;
 	uint64_t prev;        /* previous stem's hash, 0 at a chunk start */
 	float prev_w;         /* and its word weight */
@@ -28,17 +36,33 @@ struct embed_builtin {
 	float (*weight)(const char *stem, size_t len, void *arg);
 	void *warg;
 	float stop_w;
+	/* detecting embedders only */
+	struct token *toks;
+	char *tok_bytes;
+	size_t ntoks, nbytes, toks_cap, bytes_cap;
+	unsigned counts[LANG_MAX];
 };
+
+static float log_table[LOG_TABLE];
+static int log_ready;
 
 struct embed_builtin *embed_builtin_new(enum text_lang lang)
 {
 	struct embed_builtin *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
+	if (!log_ready) {
+		/* The same logf as for larger counts: a vector is the same
+		 * whichever way its weights were found. */
+		for (int c = 1; c < LOG_TABLE; c++)
+			log_table[c] = 1.0f + logf((float)c);
+		log_ready = 1;
+	}
 	e->lang = lang;
-	e->stem = text_stemmer_new(lang);
 	e->terms = calloc(TERM_SLOTS, sizeof *e->terms);
-	if (!e->stem || !e->terms) {
+	if (lang != EMBED_LANG_DETECT)
+		e->stem = e->stems[lang] = text_stemmer_new(lang);
+	if (!e->terms || (lang != EMBED_LANG_DETECT && !e->stem)) {
 		embed_builtin_free(e);
 		return NULL;
 	}
@@ -49,8 +73,11 @@ void embed_builtin_free(struct embed_builtin *e)
 {
 	if (!e)
 		return;
-	text_stemmer_free(e->stem);
+	for (int l = 0; l < LANG_MAX; l++)
+		text_stemmer_free(e->stems[l]);
 	free(e->terms);
+	free(e->toks);
+	free(e->tok_bytes);
 	free(e);
 }
 
@@ -59,10 +86,9 @@ static void add_term(struct embed_builtin *e, uint64_t h, float weight)
 	uint32_t i = (uint32_t)h & (TERM_SLOTS - 1);
 	for (uint32_t probe = 0; probe < TERM_SLOTS; probe++, i = (i + 1) & (TERM_SLOTS - 1)) {
 		struct term *t = &e->terms[i];
-		if (t->gen != e->gen) {
-			if (e->nused >= TERM_SLOTS * 3 / 4)
+		if (!t->count) {
+			if (e->nused >= TERM_MAX)
 				return;   /* table full: the chunk has enough features */
-			t->gen = e->gen;
 			t->hash = h;
 			t->weight = weight;
 			t->count = 1;
@@ -70,25 +96,24 @@ static void add_term(struct embed_builtin *e, uint64_t h, float weight)
 			return;
 		}
 		if (t->hash == h) {
-			t->count += 1;
+			t->count += t->count < 1u << 24;   /* where a float count stops */
 			return;
 		}
 	}
 }
 
-/* Character trigrams of "^word$" catch inflections and typos. */
+/* Character trigrams of "^word$" catch inflections and typos; three bytes
+ * packed and mixed, much cheaper than a general hash. */
 static inline void add_trigrams(struct embed_builtin *e, const char *tok, size_t len, float w)
 {
-	char gram[TEXT_TOKEN_MAX + 2];
-	gram[0] = '^';
-	memcpy(gram + 1, tok, len);
-	gram[len + 1] = '$';
-	for (size_t i = 0; i + 3 <= len + 2; i++) {
-		/* Three bytes packed and mixed: much cheaper than a general hash. */
-		uint64_t g = (uint64_t)(unsigned char)gram[i] | (uint64_t)(unsigned char)gram[i + 1] << 8 |
-			     (uint64_t)(unsigned char)gram[i + 2] << 16 | 3ull << 56;
-		g *= 0x9e3779b97f4a7c15ull;
+	if (!len)
+		return;
+	uint32_t g3 = '^' | (uint32_t)(unsigned char)tok[0] << 8;
+	for (size_t i = 1; i <= len; i++) {
+		g3 |= (uint32_t)(i < len ? (unsigned char)tok[i] : '$') << 16;
+		uint64_t g = (g3 | 3ull << 56) * 0x9e3779b97f4a7c15ull;
 		add_term(e, g ^ (g >> 29), 0.25f * w);
+		g3 >>= 8;
 	}
 }
 
@@ -103,18 +128,23 @@ static inline void add_stem(struct embed_builtin *e, uint64_t h, float w)
 	e->prev_w = w;
 }
 
-/* A chunk's word: every feature at its kind's weight. */
-static int on_token(const char *tok, size_t len, void *arg)
+/* A chunk's word (h: text_hash(tok, len, TEXT_WORD_SEED)): every feature
+ * at its kind's weight. */
+static void chunk_word(struct embed_builtin *e, const char *tok, size_t len, uint64_t h)
 {
-	struct embed_builtin *e = arg;
 	struct text_word w;
 	add_trigrams(e, tok, len, 1.0f);
-	text_stem_word(e->stem, tok, len, &w);
+	text_stem_word_h(e->stem, tok, len, h, &w);
 	if (w.stop) {
 		e->prev = 0;
-		return 0;
+		return;
 	}
 	add_stem(e, w.stem_hash, 1.0f);
+}
+
+static int on_token(const char *tok, size_t len, void *arg)
+{
+	chunk_word(arg, tok, len, text_hash(tok, len, TEXT_WORD_SEED));
 	return 0;
 }
 
@@ -137,22 +167,24 @@ static int on_query_token(const char *tok, size_t len, void *arg)
 	return 0;
 }
 
-static void embed(struct embed_builtin *e, const char *text, size_t n, text_token_cb cb,
-		  float *out)
+static void embed_start(struct embed_builtin *e, float *out)
 {
 	memset(out, 0, EMBED_BUILTIN_DIMS * sizeof *out);
-	if (++e->gen == 0) {
-		memset(e->terms, 0, TERM_SLOTS * sizeof *e->terms);
-		e->gen = 1;
-	}
 	e->nused = 0;
 	e->prev = 0;
-	text_tokens(text, n, cb, e);
+}
+
+/* The features into out, in the order they first occurred (float sums
+ * depend on order), then L2-normalised; the term table left empty. */
+static void embed_finish(struct embed_builtin *e, float *out)
+{
 	for (size_t k = 0; k < e->nused; k++) {
-		const struct term *t = &e->terms[e->used[k]];
-		float v = t->weight * (1.0f + logf(t->count));
+		struct term *t = &e->terms[e->used[k]];
+		float v = t->weight * (t->count < LOG_TABLE ? log_table[t->count]
+							     : 1.0f + logf((float)t->count));
 		uint64_t h = t->hash * 0x9e3779b97f4a7c15ull;
 		out[(h >> 20) % EMBED_BUILTIN_DIMS] += (h >> 63) ? -v : v;
+		t->count = 0;
 	}
 	double norm = 0;
 	for (size_t i = 0; i < EMBED_BUILTIN_DIMS; i++)
@@ -162,6 +194,95 @@ static void embed(struct embed_builtin *e, const char *text, size_t n, text_toke
 		for (size_t i = 0; i < EMBED_BUILTIN_DIMS; i++)
 			out[i] *= inv;
 	}
+}
+
+static void embed(struct embed_builtin *e, const char *text, size_t n, text_token_cb cb,
+		  float *out)
+{
+	embed_start(e, out);
+	text_tokens(text, n, cb, e);
+	embed_finish(e, out);
+}
+
+/* ---- detecting embedders: one tokenisation for detection and features -- */
+
+static int collect(const char *tok, size_t len, void *arg)
+{
+	struct embed_builtin *e = arg;
+	/* room for every token was made before: tokens never outgrow the text */
+	struct token *t = &e->toks[e->ntoks++];
+	t->hash = text_hash(tok, len, TEXT_WORD_SEED);
+	t->off = (uint32_t)e->nbytes;
+	t->len = (uint8_t)len;
+	memcpy(e->tok_bytes + e->nbytes, tok, len);
+	e->nbytes += len;
+	if (e->ntoks <= TEXT_DETECT_TOKENS) {
+		unsigned m = text_stop_langs_h(tok, len, t->hash);
+		for (int l = 0; m; l++, m >>= 1)
+			e->counts[l] += m & 1;
+	}
+	return 0;
+}
+
+/* Make room for the tokens of n bytes: at most n tokens of n bytes. */
+static int reserve(struct embed_builtin *e, size_t n)
+{
+	if (n > e->toks_cap) {
+		struct token *t = realloc(e->toks, n * sizeof *t);
+		if (!t)
+			return -1;
+		e->toks = t;
+		e->toks_cap = n;
+	}
+	if (n > e->bytes_cap) {
+		char *b = realloc(e->tok_bytes, n);
+		if (!b)
+			return -1;
+		e->tok_bytes = b;
+		e->bytes_cap = n;
+	}
+	return 0;
+}
+
+static int use_lang(struct embed_builtin *e, enum text_lang lang)
+{
+	if (!e->stems[lang] && !(e->stems[lang] = text_stemmer_new(lang)))
+		return -1;
+	e->stem = e->stems[lang];
+	return 0;
+}
+
+/* text_detect(text, min(n, EMBED_DETECT_BYTES)) and the features of text,
+ * from one pass of the tokenizer over a text of at most
+ * EMBED_DETECT_BYTES (so the detector saw every token the features see). */
+static int embed_detect_short(struct embed_builtin *e, const char *text, size_t n, float *out)
+{
+	if (reserve(e, n ? n : 1) < 0)
+		return -1;
+	e->ntoks = e->nbytes = 0;
+	memset(e->counts, 0, sizeof e->counts);
+	text_tokens(text, n, collect, e);
+	if (use_lang(e, text_detect_pick(e->counts)) < 0)
+		return -1;
+	embed_start(e, out);
+	for (size_t i = 0; i < e->ntoks; i++)
+		chunk_word(e, e->tok_bytes + e->toks[i].off, e->toks[i].len, e->toks[i].hash);
+	embed_finish(e, out);
+	return 0;
+}
+
+int embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out)
+{
+	if (e->lang != EMBED_LANG_DETECT) {
+		embed(e, text, n, on_token, out);
+		return 0;
+	}
+	if (n <= EMBED_DETECT_BYTES)
+		return embed_detect_short(e, text, n, out);
+	if (use_lang(e, text_detect(text, EMBED_DETECT_BYTES)) < 0)
+		return -1;
+	embed(e, text, n, on_token, out);
+	return 0;
 }
 
 void embed_builtin_query(struct embed_builtin *e, const char *text, size_t n,
@@ -174,11 +295,6 @@ void embed_builtin_query(struct embed_builtin *e, const char *text, size_t n,
 	embed(e, text, n, on_query_token, out);
 	e->weight = NULL;
 	e->warg = NULL;
-}
-
-void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out)
-{
-	embed(e, text, n, on_token, out);
 }
 
 void embed_quantize(const float *v, size_t dims, int8_t *q, float *scale)

@@ -175,7 +175,7 @@ static int stop_ready;
 
 static uint64_t stop_hash(const char *w, size_t len)
 {
-	return text_hash(w, len, 11) | 1;
+	return text_hash(w, len, TEXT_WORD_SEED) | 1;
 }
 
 static struct stop_entry *stop_find(const char *w, size_t len, uint64_t h)
@@ -202,13 +202,18 @@ static void stop_build(void)
 	stop_ready = 1;
 }
 
-unsigned text_stop_langs(const char *tok, size_t len)
+unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h)
 {
 	if (len > STOP_LEN_MAX)
 		return 0;
 	if (!stop_ready)
 		stop_build();
-	return stop_find(tok, len, stop_hash(tok, len))->langs;
+	return stop_find(tok, len, h | 1)->langs;
+}
+
+unsigned text_stop_langs(const char *tok, size_t len)
+{
+	return len > STOP_LEN_MAX ? 0 : text_stop_langs_h(tok, len, stop_hash(tok, len));
 }
 
 int text_is_stop(enum text_lang lang, const char *tok, size_t len)

@@ -87,7 +87,12 @@ void text_stem_word(struct text_stemmer *st, const char *tok, size_t len, struct
 {
 	if (len >= TEXT_TOKEN_MAX)
 		len = TEXT_TOKEN_MAX - 1;
-	uint64_t h = text_hash(tok, len, 7);
+	text_stem_word_h(st, tok, len, text_hash(tok, len, TEXT_WORD_SEED), w);
+}
+
+void text_stem_word_h(struct text_stemmer *st, const char *tok, size_t len, uint64_t h,
+		      struct text_word *w)
+{
 	uint32_t tag = (uint32_t)(h >> 32) | 1, *tags = st->tags[h & (CACHE_SETS - 1)];
 	struct cache_slot *set = &st->slots[(h & (CACHE_SETS - 1)) * CACHE_WAYS], *s;
 	size_t k = 0;
