@@ -16,12 +16,20 @@ struct term {
 	float weight;         /* per-occurrence weight of the feature kind */
 };
 
-/* A detecting embedder keeps a text's tokens from detection to embedding. */
-struct token {
-	uint64_t hash;        /* text_hash(token, len, TEXT_WORD_SEED) */
-	uint32_t off;         /* into toks_bytes */
-	uint8_t len;
+/* A detecting embedder reads a short text once: its distinct words, each
+ * looked up once (stop words, stem), and the sequence of their uses. */
+struct word {
+	uint64_t hash;        /* text_word_hash(word, len) */
+	uint64_t stem_hash;
+	uint32_t off;         /* into word_bytes */
+	uint32_t feat;        /* its term slots in feats (trigrams, then stem) */
+	uint16_t count, nfeat;
+	uint16_t slot;        /* in word_index */
+	uint8_t len, langs;   /* langs: text_stop_langs */
+	uint8_t seen, stop;   /* seen: features counted once */
 };
+
+#define WORD_SLOTS 8192   /* > EMBED_DETECT_BYTES, so never full */
 
 struct embed_builtin {
 	enum text_lang lang;  /* EMBED_LANG_DETECT: each text's own */
@@ -36,10 +44,13 @@ struct embed_builtin {
 	float (*weight)(const char *stem, size_t len, void *arg);
 	void *warg;
 	float stop_w;
-	/* detecting embedders only */
-	struct token *toks;
-	char *tok_bytes;
-	size_t ntoks, nbytes, toks_cap, bytes_cap;
+	/* detecting embedders only: for a text of at most cap bytes */
+	size_t cap, nuses, nwords, nbytes;
+	uint16_t *uses;       /* the text's tokens: index into words */
+	struct word *words;
+	char *word_bytes;
+	uint16_t *feats;      /* 2 * cap: at most a slot per byte and one per word */
+	uint16_t *word_index; /* WORD_SLOTS: 1 + index into words, 0 empty */
 	unsigned counts[LANG_MAX];
 };
 
@@ -76,28 +87,34 @@ void embed_builtin_free(struct embed_builtin *e)
 	for (int l = 0; l < LANG_MAX; l++)
 		text_stemmer_free(e->stems[l]);
 	free(e->terms);
-	free(e->toks);
-	free(e->tok_bytes);
+	free(e->uses);
+	free(e->word_bytes);
+	free(e->words);
+	free(e->feats);
+	free(e->word_index);
 	free(e);
 }
 
-static void add_term(struct embed_builtin *e, uint64_t h, float weight)
+/* Count feature h; its slot, or NO_SLOT when the table was full. */
+#define NO_SLOT 0xffff
+static inline __attribute__((always_inline)) uint16_t add_term(struct embed_builtin *e, uint64_t h,
+								float weight)
 {
 	uint32_t i = (uint32_t)h & (TERM_SLOTS - 1);
-	for (uint32_t probe = 0; probe < TERM_SLOTS; probe++, i = (i + 1) & (TERM_SLOTS - 1)) {
+	for (;; i = (i + 1) & (TERM_SLOTS - 1)) {   /* never more than 3/4 full */
 		struct term *t = &e->terms[i];
 		if (!t->count) {
 			if (e->nused >= TERM_MAX)
-				return;   /* table full: the chunk has enough features */
+				return NO_SLOT;   /* table full: the chunk has enough features */
 			t->hash = h;
 			t->weight = weight;
 			t->count = 1;
 			e->used[e->nused++] = i;
-			return;
+			return (uint16_t)i;
 		}
 		if (t->hash == h) {
 			t->count += t->count < 1u << 24;   /* where a float count stops */
-			return;
+			return (uint16_t)i;
 		}
 	}
 }
@@ -117,18 +134,23 @@ static inline void add_trigrams(struct embed_builtin *e, const char *tok, size_t
 	}
 }
 
-/* A stem (h: its hash) and its pair with the previous one (w: this word's
- * weight). */
-static inline void add_stem(struct embed_builtin *e, uint64_t h, float w)
+/* A stem's pair with the previous one (h: the stem's hash, w: this word's
+ * weight), and the stem itself too. */
+static inline void add_stem_pair(struct embed_builtin *e, uint64_t h, float w)
 {
-	add_term(e, h, w);
 	if (e->prev)
 		add_term(e, (e->prev * 31) ^ (h + 0x9e3779b97f4a7c15ull), 0.5f * (w + e->prev_w) * 0.5f);
 	e->prev = h;
 	e->prev_w = w;
 }
 
-/* A chunk's word (h: text_hash(tok, len, TEXT_WORD_SEED)): every feature
+static inline void add_stem(struct embed_builtin *e, uint64_t h, float w)
+{
+	add_term(e, h, w);
+	add_stem_pair(e, h, w);
+}
+
+/* A chunk's word (h: text_word_hash(tok, len)): every feature
  * at its kind's weight. */
 static void chunk_word(struct embed_builtin *e, const char *tok, size_t len, uint64_t h)
 {
@@ -144,7 +166,7 @@ static void chunk_word(struct embed_builtin *e, const char *tok, size_t len, uin
 
 static int on_token(const char *tok, size_t len, void *arg)
 {
-	chunk_word(arg, tok, len, text_hash(tok, len, TEXT_WORD_SEED));
+	chunk_word(arg, tok, len, text_word_hash(tok, len));
 	return 0;
 }
 
@@ -206,41 +228,65 @@ static void embed(struct embed_builtin *e, const char *text, size_t n, text_toke
 
 /* ---- detecting embedders: one tokenisation for detection and features -- */
 
+/* A token of the text: a use of a word, new or seen; stop-word counts per
+ * language for detection over the first TEXT_DETECT_TOKENS. */
 static int collect(const char *tok, size_t len, void *arg)
 {
 	struct embed_builtin *e = arg;
-	/* room for every token was made before: tokens never outgrow the text */
-	struct token *t = &e->toks[e->ntoks++];
-	t->hash = text_hash(tok, len, TEXT_WORD_SEED);
-	t->off = (uint32_t)e->nbytes;
-	t->len = (uint8_t)len;
-	memcpy(e->tok_bytes + e->nbytes, tok, len);
-	e->nbytes += len;
-	if (e->ntoks <= TEXT_DETECT_TOKENS) {
-		unsigned m = text_stop_langs_h(tok, len, t->hash);
-		for (int l = 0; m; l++, m >>= 1)
-			e->counts[l] += m & 1;
+	uint64_t h = text_word_hash(tok, len);
+	uint32_t k = (uint32_t)h & (WORD_SLOTS - 1);
+	struct word *w;
+	for (;; k = (k + 1) & (WORD_SLOTS - 1)) {
+		if (!e->word_index[k]) {
+			/* room was made before: a text of n bytes has at most n
+			 * tokens of at most n bytes together */
+			w = &e->words[e->nwords];
+			e->word_index[k] = (uint16_t)++e->nwords;
+			w->hash = h;
+			w->off = (uint32_t)e->nbytes;
+			w->len = (uint8_t)len;
+			w->slot = (uint16_t)k;
+			w->count = 0;
+			w->seen = 0;
+			w->langs = (uint8_t)text_stop_langs_h(tok, len, h);
+			memcpy(e->word_bytes + e->nbytes, tok, len);
+			e->nbytes += len;
+			break;
+		}
+		w = &e->words[e->word_index[k] - 1];
+		if (w->hash == h && w->len == len && !memcmp(e->word_bytes + w->off, tok, len))
+			break;
 	}
+	w->count++;
+	if (++e->nuses <= TEXT_DETECT_TOKENS)
+		for (unsigned l = 0, m = w->langs; m; l++, m >>= 1)
+			e->counts[l] += m & 1;
+	e->uses[e->nuses - 1] = (uint16_t)(w - e->words);
 	return 0;
 }
 
-/* Make room for the tokens of n bytes: at most n tokens of n bytes. */
+/* Make room for a text of n bytes (at most EMBED_DETECT_BYTES). */
 static int reserve(struct embed_builtin *e, size_t n)
 {
-	if (n > e->toks_cap) {
-		struct token *t = realloc(e->toks, n * sizeof *t);
-		if (!t)
-			return -1;
-		e->toks = t;
-		e->toks_cap = n;
-	}
-	if (n > e->bytes_cap) {
-		char *b = realloc(e->tok_bytes, n);
-		if (!b)
-			return -1;
-		e->tok_bytes = b;
-		e->bytes_cap = n;
-	}
+	if (n <= e->cap)
+		return 0;
+	if (!e->word_index && !(e->word_index = calloc(WORD_SLOTS, sizeof *e->word_index)))
+		return -1;
+	uint16_t *u = realloc(e->uses, n * sizeof *u);
+	if (u)
+		e->uses = u;
+	struct word *w = realloc(e->words, n * sizeof *w);
+	if (w)
+		e->words = w;
+	char *b = realloc(e->word_bytes, n);
+	if (b)
+		e->word_bytes = b;
+	uint16_t *f = realloc(e->feats, 2 * n * sizeof *f);
+	if (f)
+		e->feats = f;
+	if (!u || !w || !b || !f)
+		return -1;
+	e->cap = n;
 	return 0;
 }
 
@@ -252,6 +298,59 @@ static int use_lang(struct embed_builtin *e, enum text_lang lang)
 	return 0;
 }
 
+/* The first use of a word: its features as chunk_word counts them,
+ * recording their slots. */
+static void first_use(struct embed_builtin *e, struct word *w, uint16_t *f)
+{
+	const char *tok = e->word_bytes + w->off;
+	uint16_t *f0 = f;
+	uint32_t g3 = '^' | (uint32_t)(unsigned char)tok[0] << 8;
+	for (size_t i = 1; i <= w->len; i++) {   /* add_trigrams */
+		g3 |= (uint32_t)(i < w->len ? (unsigned char)tok[i] : '$') << 16;
+		uint64_t g = (g3 | 3ull << 56) * 0x9e3779b97f4a7c15ull;
+		*f++ = add_term(e, g ^ (g >> 29), 0.25f);
+		g3 >>= 8;
+	}
+	struct text_word tw;
+	text_stem_word_h(e->stem, tok, w->len, w->hash, &tw);
+	w->stop = (uint8_t)tw.stop;
+	w->stem_hash = tw.stem_hash;
+	if (!tw.stop)
+		*f++ = add_term(e, tw.stem_hash, 1.0f);
+	w->nfeat = (uint16_t)(f - f0);
+	w->seen = 1;
+}
+
+/* The collected words' features, in the order chunk_word would count them
+ * token by token, so the vector is the same to the bit: at a repeated
+ * word its trigrams and stem are already in the table (or were dropped
+ * when it was full, which it stays), so only their counts would grow, and
+ * that is done at the end; pairs depend on the neighbour and are counted
+ * in place. Each term still first enters at its first occurrence. */
+static void embed_words(struct embed_builtin *e)
+{
+	size_t nfeat = 0;
+	for (size_t i = 0; i < e->nuses; i++) {
+		struct word *w = &e->words[e->uses[i]];
+		if (!w->seen) {
+			w->feat = (uint32_t)nfeat;
+			first_use(e, w, e->feats + nfeat);
+			nfeat += w->nfeat;
+		}
+		if (w->stop)
+			e->prev = 0;
+		else
+			add_stem_pair(e, w->stem_hash, 1.0f);
+	}
+	for (size_t j = 0; j < e->nwords; j++) {
+		const struct word *w = &e->words[j];
+		for (uint16_t f = 0; w->count > 1 && f < w->nfeat; f++)
+			if (e->feats[w->feat + f] != NO_SLOT)
+				e->terms[e->feats[w->feat + f]].count += w->count - 1u;
+		e->word_index[w->slot] = 0;
+	}
+}
+
 /* text_detect(text, min(n, EMBED_DETECT_BYTES)) and the features of text,
  * from one pass of the tokenizer over a text of at most
  * EMBED_DETECT_BYTES (so the detector saw every token the features see). */
@@ -259,14 +358,16 @@ static int embed_detect_short(struct embed_builtin *e, const char *text, size_t 
 {
 	if (reserve(e, n ? n : 1) < 0)
 		return -1;
-	e->ntoks = e->nbytes = 0;
+	e->nuses = e->nwords = e->nbytes = 0;
 	memset(e->counts, 0, sizeof e->counts);
 	text_tokens(text, n, collect, e);
-	if (use_lang(e, text_detect_pick(e->counts)) < 0)
+	if (use_lang(e, text_detect_pick(e->counts)) < 0) {
+		for (size_t j = 0; j < e->nwords; j++)
+			e->word_index[e->words[j].slot] = 0;
 		return -1;
+	}
 	embed_start(e, out);
-	for (size_t i = 0; i < e->ntoks; i++)
-		chunk_word(e, e->tok_bytes + e->toks[i].off, e->toks[i].len, e->toks[i].hash);
+	embed_words(e);
 	embed_finish(e, out);
 	return 0;
 }

@@ -31,9 +31,8 @@ const char *text_lang_snowball(enum text_lang lang);
 /* 1 when tok is a stop word of lang. */
 int text_is_stop(enum text_lang lang, const char *tok, size_t len);
 /* The languages tok is a stop word of: bit l set for enum text_lang l.
- * The _h form takes h = text_hash(tok, len, TEXT_WORD_SEED), so a caller
- * hashes a token once for this and text_stem_word_h. */
-#define TEXT_WORD_SEED 7
+ * The _h form takes h = text_word_hash(tok, len), so a caller hashes a
+ * token once for this and text_stem_word_h. */
 unsigned text_stop_langs(const char *tok, size_t len);
 unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h);
 
@@ -54,11 +53,13 @@ struct text_word {
 	int stop;            /* text_is_stop(the stemmer's language, tok, len) */
 };
 void text_stem_word(struct text_stemmer *st, const char *tok, size_t len, struct text_word *w);
-/* The same with h = text_hash(tok, len, TEXT_WORD_SEED); len < TEXT_TOKEN_MAX. */
+/* The same with h = text_word_hash(tok, len); len < TEXT_TOKEN_MAX. */
 void text_stem_word_h(struct text_stemmer *st, const char *tok, size_t len, uint64_t h,
 		      struct text_word *w);
 
 /* 64-bit hash of bytes with a seed (fast, well mixed). */
 uint64_t text_hash(const void *p, size_t n, uint64_t seed);
+/* A faster 64-bit hash for words (lookups only: no vector depends on it). */
+uint64_t text_word_hash(const void *p, size_t n);
 
 #endif

@@ -87,7 +87,7 @@ void text_stem_word(struct text_stemmer *st, const char *tok, size_t len, struct
 {
 	if (len >= TEXT_TOKEN_MAX)
 		len = TEXT_TOKEN_MAX - 1;
-	text_stem_word_h(st, tok, len, text_hash(tok, len, TEXT_WORD_SEED), w);
+	text_stem_word_h(st, tok, len, text_word_hash(tok, len), w);
 }
 
 void text_stem_word_h(struct text_stemmer *st, const char *tok, size_t len, uint64_t h,
