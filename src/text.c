@@ -1,4 +1,4 @@
-/* text.c: tokenizer, stop words, language guess, cached stemming. */
+/* text.c: tokenizer, word hashes, stop words, language guess (stemming: text_stem.c). */
 #include "config.h"
 #include "text.h"
 
