@@ -21,12 +21,22 @@
 
 struct embed_builtin;
 
-/* New embedder for texts in lang; release with embed_builtin_free. */
+/* An embedder's language: a text's own, as text_detect() finds it in the
+ * first EMBED_DETECT_BYTES (the embed jobs' way). */
+#define EMBED_LANG_DETECT LANG_MAX
+#define EMBED_DETECT_BYTES 4096
+
+/* New embedder for texts in lang (or EMBED_LANG_DETECT); release with
+ * embed_builtin_free. Not shared between threads. */
 struct embed_builtin *embed_builtin_new(enum text_lang lang);
 void embed_builtin_free(struct embed_builtin *e);
 /* Embed text (n bytes) into out[EMBED_BUILTIN_DIMS], L2-normalised (all
- * zeros for a text without words). */
-void embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out);
+ * zeros for a text without words). 0, or -1 when a detecting embedder
+ * cannot get memory for the text's language (out is then undefined); an
+ * embedder of a fixed language never fails. A detecting embedder gives
+ * the vector of an embedder of the detected language, from one pass of the
+ * tokenizer when the text is at most EMBED_DETECT_BYTES. */
+int embed_builtin_text(struct embed_builtin *e, const char *text, size_t n, float *out);
 
 /* Embed a query like embed_builtin_text, each word's features (its stem,
  * its trigrams, half of each pair it is in) scaled by weight(stem) (e.g.

@@ -16,33 +16,29 @@
 
 struct builtin_backend {
 	struct embed_backend base;
-	struct embed_builtin *per_lang[LANG_MAX];
+	struct embed_builtin *e;   /* detecting: each chunk in its own language */
 };
 
 static void builtin_embed(struct embed_backend *b, const char *const *texts, const size_t *lens,
 			  size_t n, float *out, struct embed_batch_result *res)
 {
 	struct builtin_backend *bb = (struct builtin_backend *)b;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		/* The language decides stop words and stems; a short chunk is
 		 * read as English unless its own words say otherwise. */
-		enum text_lang lang = text_detect(texts[i], lens[i] < 4096 ? lens[i] : 4096);
-		if (!bb->per_lang[lang] && !(bb->per_lang[lang] = embed_builtin_new(lang))) {
+		if (embed_builtin_text(bb->e, texts[i], lens[i], out + i * EMBED_BUILTIN_DIMS) < 0) {
 			res->st = Q_ENOMEM;
 			res->retriable = 1;
 			snprintf(res->error, sizeof res->error, "out of memory");
 			return;
 		}
-		embed_builtin_text(bb->per_lang[lang], texts[i], lens[i], out + i * EMBED_BUILTIN_DIMS);
-	}
 	res->st = Q_OK;
 }
 
 static void builtin_free(struct embed_backend *b)
 {
 	struct builtin_backend *bb = (struct builtin_backend *)b;
-	for (int i = 0; i < LANG_MAX; i++)
-		embed_builtin_free(bb->per_lang[i]);
+	embed_builtin_free(bb->e);
 	free(bb);
 }
 
@@ -51,6 +47,10 @@ struct embed_backend *embed_backend_new(const struct qconf *conf, struct qerr *e
 	if (!strcmp(conf->embed_backend, "openai"))
 		return embed_openai_new(conf, (unsigned)conf->embed_dimensions, err);
 	struct builtin_backend *bb = calloc(1, sizeof *bb);
+	if (bb && !(bb->e = embed_builtin_new(EMBED_LANG_DETECT))) {
+		free(bb);
+		bb = NULL;
+	}
 	if (!bb) {
 		qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		return NULL;

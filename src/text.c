@@ -1,8 +1,7 @@
-/* text.c: tokenizer, stop words, language guess, cached stemming. */
+/* text.c: tokenizer, word hashes, stop words, language guess (stemming: text_stem.c). */
 #include "config.h"
 #include "text.h"
 
-#include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +25,30 @@ uint64_t text_hash(const void *p, size_t n, uint64_t seed)
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
+	return h;
+}
+
+uint64_t text_word_hash(const void *p, size_t n)
+{
+	/* Eight bytes a multiply, the tail gathered by shifts: shorter
+	 * dependency chains than text_hash's multiply per byte. */
+	const unsigned char *c = p;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 31;
+		c += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)c[i] << (8 * i);
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
 	return h;
 }
 
@@ -69,12 +92,37 @@ static int is_word_char(uint32_t cp)
 	return 1;
 }
 
+/* ASCII letters and digits lowercased, other ASCII 0 (a word boundary). */
+static const unsigned char ascii_fold[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define L(c) [c] = c, [c - 32] = c
+	L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'),
+	L('j'), L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'),
+	L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
 void text_tokens(const char *str, size_t n, text_token_cb cb, void *arg)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	char tok[TEXT_TOKEN_MAX];
 	size_t tl = 0, i = 0;
 	while (i < n) {
+		/* ASCII, most of the bytes of most text, by table: the same
+		 * outcome as the code point path below, without decoding. */
+		if (s[i] < 0x80) {
+			unsigned char f = ascii_fold[s[i++]];
+			if (f) {
+				if (tl < TEXT_TOKEN_MAX - 1)
+					tok[tl++] = (char)f;
+			} else if (tl) {
+				if (cb(tok, tl, arg))
+					return;
+				tl = 0;
+			}
+			continue;
+		}
 		uint32_t cp;
 		size_t len = utf8_next(s + i, n - i, &cp);
 		if (is_cjk(cp)) {
@@ -85,10 +133,7 @@ void text_tokens(const char *str, size_t n, text_token_cb cb, void *arg)
 				return;
 		} else if (is_word_char(cp)) {
 			if (tl + len < TEXT_TOKEN_MAX) {
-				if (len == 1) {
-					unsigned char c = s[i];
-					tok[tl++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-				} else if (len == 2 && cp >= 0xc0 && cp <= 0xde && cp != 0xd7) {
+				if (len == 2 && cp >= 0xc0 && cp <= 0xde && cp != 0xd7) {
 					tok[tl++] = (char)s[i];
 					tok[tl++] = (char)(s[i + 1] + 0x20);   /* Latin-1 upper -> lower */
 				} else {
@@ -137,36 +182,67 @@ const char *text_lang_snowball(enum text_lang lang)
 	return langs[lang < LANG_MAX ? lang : LANG_EN].snowball;
 }
 
-/* Stop words as open-addressed hash sets, built once per process. */
-#define STOP_SLOTS 256
-static uint64_t stop_sets[LANG_MAX][STOP_SLOTS];
+/* Stop words of every language in one open-addressed set, built once per
+ * process: a word's entry holds a bit per language that lists it, so
+ * detection hashes each word once, not once per language. */
+#define STOP_SLOTS 512       /* power of two, over twice the distinct words */
+#define STOP_LEN_MAX 12      /* the longest stop word in bytes ("más" is 4) */
+
+struct stop_entry {
+	uint64_t hash;           /* 0: empty */
+	uint8_t len, langs;      /* langs: bit l for enum text_lang l */
+	char word[STOP_LEN_MAX];
+};
+
+static struct stop_entry stop_set[STOP_SLOTS];
 static int stop_ready;
+
+static uint64_t stop_hash(const char *w, size_t len)
+{
+	return text_word_hash(w, len) | 1;
+}
+
+static struct stop_entry *stop_find(const char *w, size_t len, uint64_t h)
+{
+	unsigned i = (unsigned)h & (STOP_SLOTS - 1);
+	for (; stop_set[i].hash; i = (i + 1) & (STOP_SLOTS - 1))
+		if (stop_set[i].hash == h && stop_set[i].len == len && !memcmp(stop_set[i].word, w, len))
+			break;
+	return &stop_set[i];
+}
 
 static void stop_build(void)
 {
 	for (int l = 0; l < LANG_MAX; l++)
 		for (const char *const *w = langs[l].stop; *w; w++) {
-			uint64_t h = text_hash(*w, strlen(*w), 11) | 1;
-			unsigned i = (unsigned)h & (STOP_SLOTS - 1);
-			while (stop_sets[l][i])
-				i = (i + 1) & (STOP_SLOTS - 1);
-			stop_sets[l][i] = h;
+			size_t len = strlen(*w);
+			uint64_t h = stop_hash(*w, len);
+			struct stop_entry *e = stop_find(*w, len, h);
+			e->hash = h;
+			e->len = (uint8_t)len;
+			memcpy(e->word, *w, len);
+			e->langs |= (uint8_t)(1u << l);
 		}
 	stop_ready = 1;
 }
 
-int text_is_stop(enum text_lang lang, const char *tok, size_t len)
+unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h)
 {
-	if (len > 12)
+	if (len > STOP_LEN_MAX)
 		return 0;
 	if (!stop_ready)
 		stop_build();
-	const uint64_t *set = stop_sets[lang < LANG_MAX ? lang : LANG_EN];
-	uint64_t h = text_hash(tok, len, 11) | 1;
-	for (unsigned i = (unsigned)h & (STOP_SLOTS - 1); set[i]; i = (i + 1) & (STOP_SLOTS - 1))
-		if (set[i] == h)
-			return 1;
-	return 0;
+	return stop_find(tok, len, h | 1)->langs;
+}
+
+unsigned text_stop_langs(const char *tok, size_t len)
+{
+	return len > STOP_LEN_MAX ? 0 : text_stop_langs_h(tok, len, stop_hash(tok, len));
+}
+
+int text_is_stop(enum text_lang lang, const char *tok, size_t len)
+{
+	return (int)(text_stop_langs(tok, len) >> (lang < LANG_MAX ? lang : LANG_EN)) & 1;
 }
 
 struct detect_ctx {
@@ -177,9 +253,10 @@ struct detect_ctx {
 static int detect_tok(const char *tok, size_t len, void *arg)
 {
 	struct detect_ctx *d = arg;
-	for (int l = 0; l < LANG_MAX; l++)
-		d->counts[l] += (unsigned)text_is_stop((enum text_lang)l, tok, len);
-	return ++d->seen >= 2000;
+	unsigned m = text_stop_langs(tok, len);
+	for (int l = 0; m; l++, m >>= 1)
+		d->counts[l] += m & 1;
+	return ++d->seen >= TEXT_DETECT_TOKENS;
 }
 
 enum text_lang text_detect(const char *s, size_t n)
@@ -187,80 +264,15 @@ enum text_lang text_detect(const char *s, size_t n)
 	struct detect_ctx d;
 	memset(&d, 0, sizeof d);
 	text_tokens(s, n, detect_tok, &d);
+	return text_detect_pick(d.counts);
+}
+
+enum text_lang text_detect_pick(const unsigned counts[LANG_MAX])
+{
 	enum text_lang best = LANG_EN;
 	for (int l = 1; l < LANG_MAX; l++)
-		if (d.counts[l] > d.counts[best])
+		if (counts[l] > counts[best])
 			best = (enum text_lang)l;
 	return best;
 }
 
-/* ---- cached stemming ---------------------------------------------------- */
-
-#define CACHE_SLOTS 16384   /* power of two */
-
-struct cache_slot {
-	uint64_t hash;
-	unsigned char wlen, slen;
-	char word[TEXT_TOKEN_MAX];
-	char stem[TEXT_TOKEN_MAX];
-};
-
-struct text_stemmer {
-	struct sb_stemmer *sb;
-	struct cache_slot *slots;
-	char out[TEXT_TOKEN_MAX];
-};
-
-struct text_stemmer *text_stemmer_new(enum text_lang lang)
-{
-	struct text_stemmer *st = calloc(1, sizeof *st);
-	if (!st)
-		return NULL;
-	st->sb = sb_stemmer_new(text_lang_snowball(lang), "UTF_8");
-	st->slots = calloc(CACHE_SLOTS, sizeof *st->slots);
-	if (!st->slots) {
-		text_stemmer_free(st);
-		return NULL;
-	}
-	return st;
-}
-
-void text_stemmer_free(struct text_stemmer *st)
-{
-	if (!st)
-		return;
-	if (st->sb)
-		sb_stemmer_delete(st->sb);
-	free(st->slots);
-	free(st);
-}
-
-const char *text_stem(struct text_stemmer *st, const char *tok, size_t len, size_t *out_len)
-{
-	if (len >= TEXT_TOKEN_MAX)
-		len = TEXT_TOKEN_MAX - 1;
-	uint64_t h = text_hash(tok, len, 7);
-	struct cache_slot *s = &st->slots[h & (CACHE_SLOTS - 1)];
-	if (s->hash == h && s->wlen == len && !memcmp(s->word, tok, len)) {
-		*out_len = s->slen;
-		return s->stem;
-	}
-	const char *stem = tok;
-	size_t sl = len;
-	if (st->sb && len > 2) {
-		const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)tok, (int)len);
-		if (r) {
-			stem = (const char *)r;
-			sl = (size_t)sb_stemmer_length(st->sb);
-			if (sl >= TEXT_TOKEN_MAX)
-				sl = TEXT_TOKEN_MAX - 1;
-		}
-	}
-	s->hash = h;
-	s->wlen = (unsigned char)len;
-	memcpy(s->word, tok, len);
-	s->slen = (unsigned char)sl;
-	memcpy(s->stem, stem, sl);
-	*out_len = sl;
-	return s->stem;
-}

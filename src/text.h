@@ -18,13 +18,23 @@ enum text_lang { LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_IT, LANG_PT, LANG_NL, 
 typedef int (*text_token_cb)(const char *tok, size_t len, void *arg);
 void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
 
-/* The most likely language of s from stop-word counts (LANG_EN when none). */
+/* The most likely language of s from stop-word counts over its first
+ * TEXT_DETECT_TOKENS tokens (LANG_EN when none). */
+#define TEXT_DETECT_TOKENS 2000
 enum text_lang text_detect(const char *s, size_t n);
+/* The language text_detect picks for these per-language stop-word counts
+ * (for a caller that counted with text_stop_langs itself). */
+enum text_lang text_detect_pick(const unsigned counts[LANG_MAX]);
 /* "English", "German", ... (Dify's doc_language) and the Snowball name. */
 const char *text_lang_name(enum text_lang lang);
 const char *text_lang_snowball(enum text_lang lang);
 /* 1 when tok is a stop word of lang. */
 int text_is_stop(enum text_lang lang, const char *tok, size_t len);
+/* The languages tok is a stop word of: bit l set for enum text_lang l.
+ * The _h form takes h = text_word_hash(tok, len), so a caller hashes a
+ * token once for this and text_stem_word_h. */
+unsigned text_stop_langs(const char *tok, size_t len);
+unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h);
 
 /* A stemmer for one language with a cache of recent words; not shared
  * between threads. New; release with text_stemmer_free. */
@@ -34,7 +44,22 @@ void text_stemmer_free(struct text_stemmer *st);
 /* Stem of tok (borrowed, valid until the next call); *out_len its length. */
 const char *text_stem(struct text_stemmer *st, const char *tok, size_t len, size_t *out_len);
 
+/* What the builtin embedder needs of a word, from one cache lookup. */
+#define TEXT_STEM_SEED 1   /* seed of stem_hash: the embedder's stem feature */
+struct text_word {
+	const char *stem;    /* borrowed, valid until the next call */
+	size_t slen;
+	uint64_t stem_hash;  /* text_hash(stem, slen, TEXT_STEM_SEED) */
+	int stop;            /* text_is_stop(the stemmer's language, tok, len) */
+};
+void text_stem_word(struct text_stemmer *st, const char *tok, size_t len, struct text_word *w);
+/* The same with h = text_word_hash(tok, len); len < TEXT_TOKEN_MAX. */
+void text_stem_word_h(struct text_stemmer *st, const char *tok, size_t len, uint64_t h,
+		      struct text_word *w);
+
 /* 64-bit hash of bytes with a seed (fast, well mixed). */
 uint64_t text_hash(const void *p, size_t n, uint64_t seed);
+/* A faster 64-bit hash for words (lookups only: no vector depends on it). */
+uint64_t text_word_hash(const void *p, size_t n);
 
 #endif

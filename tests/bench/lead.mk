@@ -2,7 +2,7 @@
 ## never part of TESTS). Build and run with `make bench-lib`.
 EXTRA_PROGRAMS = tests/bench/bench_embed tests/bench/bench_list
 tests_bench_bench_embed_SOURCES = tests/bench/bench_embed.c
-tests_bench_bench_embed_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tests_bench_bench_embed_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_bench_bench_embed_LDADD = src/libquire.la
 tests_bench_bench_list_SOURCES = tests/bench/bench_list.c
 tests_bench_bench_list_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
