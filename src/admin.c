@@ -458,50 +458,14 @@ static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE
 }
 
 struct reembed {
-	struct stxn *t;
 	const char *model;
 	size_t queued, seen;
-	enum qstatus st;
-	struct qerr *err;
 };
-
-static int reembed_one(const char *key, void *arg)
-{
-	struct reembed *r = arg;
-	char model[200] = "", job[37];
-	int8_t *v = NULL;
-	unsigned dims;
-	float scale;
-	json_t *chunk;
-	r->seen++;
-	enum qstatus st = vector_get(r->t, key, model, sizeof model, &v, &dims, &scale, r->err);
-	free(v);
-	if (st == Q_OK && !strcmp(model, r->model))
-		return 0;
-	if ((r->st = store_get(r->t, T_CHUNKS, key, &chunk, 0, r->err)) != Q_OK)
-		return 1;
-	json_t *doc = NULL;
-	const char *doc_id = json_string_value(json_object_get(chunk, "document_id")) ?: "";
-	r->st = store_get(r->t, T_DOCS, doc_id, &doc, 0, r->err);
-	if (r->st == Q_OK)
-		r->st = job_create_chunk(r->t, json_string_value(json_object_get(doc, "account")) ?: "",
-					 doc_id, (unsigned)json_integer_value(json_object_get(chunk, "position")),
-					 job, r->err);
-	json_decref(doc);
-	json_decref(chunk);
-	if (r->st == Q_OK)
-		r->queued++;
-	return r->st != Q_OK;
-}
 
 static enum qstatus reembed_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct reembed *r = arg;
-	r->t = t;
-	r->queued = r->seen = 0;
-	r->st = Q_OK;
-	enum qstatus st = store_scan_table(t, T_CHUNKS, reembed_one, r, err);
-	return st == Q_OK ? r->st : st;
+	return reembed_all(t, r->model, &r->queued, &r->seen, err);
 }
 
 static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
@@ -512,7 +476,7 @@ static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FIL
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		return 1;
 	}
-	struct reembed r = {.model = b->model, .err = &err};
+	struct reembed r = {.model = b->model};
 	enum qstatus st = store_run(s, reembed_fn, &r, &err);
 	if (st == Q_OK)
 		fprintf(out, "reembed: %zu of %zu chunks queued for %s\n", r.queued, r.seen, b->model);

@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/unit/test_app \
 	tests/unit/test_multipart \
 	tests/unit/test_split \
-	tests/unit/test_search
+	tests/unit/test_search \
+	tests/unit/test_queue
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -55,3 +56,6 @@ tests_unit_test_split_LDADD = $(UNIT_LDADD)
 tests_unit_test_search_SOURCES = tests/unit/test_search.c
 tests_unit_test_search_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_search_LDADD = $(UNIT_LDADD)
+tests_unit_test_queue_SOURCES = tests/unit/test_queue.c
+tests_unit_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_queue_LDADD = $(UNIT_LDADD)
