@@ -31,6 +31,10 @@ fake_mode() {
 
 fake_requests() { cat "$FAKE_DIR/count" 2>/dev/null || echo 0; }
 
+# fake_gate AFTER: let AFTER requests through, then hold every request
+# until fake_mode names another mode.
+fake_gate() { printf '{"mode": "gate", "after": %s}\n' "$1" >"$FAKE_DIR/control.json"; }
+
 # fake_slow SECONDS: every request answers after SECONDS.
 fake_slow() { printf '{"mode": "slow", "delay": %s}\n' "$1" >"$FAKE_DIR/control.json"; }
 

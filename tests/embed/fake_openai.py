@@ -4,9 +4,11 @@
 POST /v1/embeddings {"model", "input": [..]} -> {"data": [{"index", "embedding"}], ...}
 Embeddings are deterministic (hash of the text), DIMS floats.
 Failure modes, from a control file re-read on every request (JSON, may be
-absent): {"mode": "ok|429|500|malformed|timeout|hang|slow|wrongdims",
+absent): {"mode": "ok|429|500|malformed|timeout|hang|slow|gate|wrongdims",
 "count": N} applies the mode to the next N requests (then "ok"); "every": K
-applies it to every K-th request instead. "slow" answers after "delay"
+applies it to every K-th request instead; "after": N lets N requests pass
+("ok") first. "gate" holds a request (up to 60 s) until the control file
+names another mode. "slow" answers after "delay"
 seconds (0.25 by default), "timeout" after 5 s, "hang" after 30 s. Requests
 are counted in STATE_DIR/count; each is logged as a JSON line in
 STATE_DIR/requests.jsonl when it arrives: {"n", "t" (epoch seconds), "mode",
@@ -45,6 +47,10 @@ def mode_for(n):
     except (OSError, ValueError):
         return "ok", 0.25
     m, delay = c.get("mode", "ok"), float(c.get("delay", 0.25))
+    if c.get("after", 0) > 0:
+        c["after"] -= 1
+        json.dump(c, open(CONTROL, "w"))
+        return "ok", delay
     if "every" in c:
         return (m if n % int(c["every"]) == 0 else "ok"), delay
     if c.get("count", 0) > 0:
@@ -91,6 +97,14 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(200, b'{"data": [ {"embedding": [0.1, ')
         if mode == "timeout":
             time.sleep(5)
+        if mode == "gate":
+            for _ in range(600):
+                try:
+                    if json.load(open(CONTROL)).get("mode") != "gate":
+                        break
+                except (OSError, ValueError):
+                    break
+                time.sleep(0.1)
         if mode == "hang":
             time.sleep(30)
         if mode == "slow":
