@@ -31,7 +31,8 @@ void admin_usage(FILE *f)
 		"  verify                    check every database file and index\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
 		"  check-embeddings          count chunks, vectors and embed jobs; fail when a\n"
-		"                            completed document lacks vectors\n"
+		"                            completed document lacks vectors or a vector\n"
+		"                            belongs to no chunk\n"
 		"  reembed                   queue every chunk whose vector is not of the\n"
 		"                            configured embedding model\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
@@ -458,50 +459,14 @@ static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE
 }
 
 struct reembed {
-	struct stxn *t;
 	const char *model;
 	size_t queued, seen;
-	enum qstatus st;
-	struct qerr *err;
 };
-
-static int reembed_one(const char *key, void *arg)
-{
-	struct reembed *r = arg;
-	char model[200] = "", job[37];
-	int8_t *v = NULL;
-	unsigned dims;
-	float scale;
-	json_t *chunk;
-	r->seen++;
-	enum qstatus st = vector_get(r->t, key, model, sizeof model, &v, &dims, &scale, r->err);
-	free(v);
-	if (st == Q_OK && !strcmp(model, r->model))
-		return 0;
-	if ((r->st = store_get(r->t, T_CHUNKS, key, &chunk, 0, r->err)) != Q_OK)
-		return 1;
-	json_t *doc = NULL;
-	const char *doc_id = json_string_value(json_object_get(chunk, "document_id")) ?: "";
-	r->st = store_get(r->t, T_DOCS, doc_id, &doc, 0, r->err);
-	if (r->st == Q_OK)
-		r->st = job_create_chunk(r->t, json_string_value(json_object_get(doc, "account")) ?: "",
-					 doc_id, (unsigned)json_integer_value(json_object_get(chunk, "position")),
-					 job, r->err);
-	json_decref(doc);
-	json_decref(chunk);
-	if (r->st == Q_OK)
-		r->queued++;
-	return r->st != Q_OK;
-}
 
 static enum qstatus reembed_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct reembed *r = arg;
-	r->t = t;
-	r->queued = r->seen = 0;
-	r->st = Q_OK;
-	enum qstatus st = store_scan_table(t, T_CHUNKS, reembed_one, r, err);
-	return st == Q_OK ? r->st : st;
+	return reembed_all(t, r->model, &r->queued, &r->seen, err);
 }
 
 static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
@@ -512,7 +477,7 @@ static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FIL
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		return 1;
 	}
-	struct reembed r = {.model = b->model, .err = &err};
+	struct reembed r = {.model = b->model};
 	enum qstatus st = store_run(s, reembed_fn, &r, &err);
 	if (st == Q_OK)
 		fprintf(out, "reembed: %zu of %zu chunks queued for %s\n", r.queued, r.seen, b->model);
@@ -529,6 +494,7 @@ struct embcheck {
 	struct stxn *t;
 	const char *model;
 	size_t chunks, vectors, other_model, missing_job, docs, docs_completed, bad_docs;
+	size_t stored;          /* every entry of the vectors table */
 	size_t jobs[4];
 	enum qstatus st;
 	struct qerr *err;
@@ -578,6 +544,13 @@ static int check_doc(const char *id, void *arg)
 	return 0;
 }
 
+static int count_vector(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)key, (void)klen, (void)val, (void)vlen;
+	((struct embcheck *)arg)->stored++;
+	return 0;
+}
+
 static enum qstatus embcheck_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	static const char *names[] = {"pending", "processing", "completed", "failed"};
@@ -593,6 +566,13 @@ static enum qstatus embcheck_fn(struct stxn *t, void *arg, struct qerr *err)
 		st = store_scan_table(t, T_DOCS, check_doc, c, err);
 	for (int i = 0; st == Q_OK && i < 4; i++)
 		st = jobs_count(t, "embed", names[i], &c->jobs[i], err);
+	if (st == Q_OK) {
+		/* Vectors are keyed by chunk: any beyond the chunks' own are
+		 * orphans (a deleted chunk's vector written after all). */
+		struct store_key all;
+		store_key_init(&all);
+		st = store_scan_raw(t, T_VECTORS, &all, count_vector, c, err);
+	}
 	return st == Q_OK ? c->st : st;
 }
 
@@ -611,12 +591,15 @@ static int cmd_check_embeddings(struct store *s, const struct qconf *conf, FILE 
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		return 1;
 	}
+	size_t orphans = c.stored - c.vectors - c.other_model;
 	fprintf(out, "chunks %zu\nvectors %zu\nvectors_other_model %zu\n"
 		"jobs_pending %zu\njobs_processing %zu\njobs_completed %zu\njobs_failed %zu\n"
-		"documents %zu\ndocuments_completed %zu\n",
+		"documents %zu\ndocuments_completed %zu\nvectors_orphan %zu\n",
 		c.chunks, c.vectors, c.other_model, c.jobs[0], c.jobs[1], c.jobs[2], c.jobs[3],
-		c.docs, c.docs_completed);
-	return c.bad_docs ? 1 : 0;
+		c.docs, c.docs_completed, orphans);
+	if (orphans)
+		fprintf(errf, "%zu vectors belong to no chunk\n", orphans);
+	return c.bad_docs || orphans ? 1 : 0;
 }
 
 int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, char **argv,

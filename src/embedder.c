@@ -74,6 +74,7 @@ struct step {
 	size_t *len;
 	int *gone;
 	size_t expired;
+	int64_t locked_at;      /* our lease: the claim's stamp on every job */
 };
 
 static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -83,7 +84,8 @@ static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
 				       &s->expired, err);
 	s->jobs.n = 0;
 	if (st == Q_OK)
-		st = queue_claim(t, "embed", (size_t)s->conf->embed_batch, &s->jobs, err);
+		st = queue_claim(t, "embed", (size_t)s->conf->embed_batch, &s->jobs,
+				 &s->locked_at, err);
 	return st;
 }
 
@@ -140,10 +142,14 @@ static enum qstatus save_fn(struct stxn *t, void *arg, struct qerr *err)
 		}
 		if (st != Q_OK)
 			return st;
-		int mine = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing");
+		/* Ours only while our lease is current: once it expired the job
+		 * went back to pending and may have been claimed again (a new
+		 * locked_at), or reset by reembed; the new holder writes. */
+		int mine = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") &&
+			   json_integer_value(json_object_get(job, "locked_at")) == s->locked_at;
 		json_decref(job);
 		if (!mine)
-			continue;   /* lease expired and another process took it */
+			continue;
 		if (s->gone[i]) {
 			if ((st = queue_complete(t, s->jobs.ids[i], err)) != Q_OK)
 				return st;

@@ -45,6 +45,14 @@ struct embed_backend *embed_openai_new(const struct qconf *conf, unsigned dims,
 enum qstatus embedder_step(struct store *s, const struct qconf *conf,
 			   struct embed_backend *b, size_t *done, struct qerr *err);
 
+/* A model change (reembed.c): every chunk without a vector of model gets
+ * its one embed job reset to pending (created when missing; duplicates are
+ * removed), and its document's counters are recounted, so a completed
+ * document is indexing again until each chunk has a vector of model.
+ * *queued counts the chunks queued, *seen the chunks looked at. */
+enum qstatus reembed_all(struct stxn *t, const char *model, size_t *queued, size_t *seen,
+			 struct qerr *err);
+
 /* Store / read one chunk's vector. */
 enum qstatus vector_put(struct stxn *t, const char *chunk_key, const char *model,
 			const float *v, unsigned dims, struct qerr *err);

@@ -3,6 +3,7 @@
 #include "ingest.h"
 #include "blob.h"
 #include "docs.h"
+#include "fault.h"
 #include "log.h"
 #include "queue.h"
 #include "split.h"
@@ -66,11 +67,13 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 	enum qstatus st = store_get(t, T_JOBS, j->job_id, &job, STORE_RMW, err);
 	if (st != Q_OK)
 		return st;
-	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing")) {
+	json_int_t locked = json_integer_value(json_object_get(job, "locked_at"));
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") ||
+	    (j->locked_at && locked != j->locked_at)) {
 		json_decref(job);
 		return qerr_set(err, Q_ECONFLICT, NULL, "job taken by another process");
 	}
-	j->locked_at = json_integer_value(json_object_get(job, "locked_at"));
+	j->locked_at = locked;
 	snprintf(j->doc_id, sizeof j->doc_id, "%s",
 		 json_string_value(json_object_get(job, "document_id")) ?: "");
 	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
@@ -232,6 +235,8 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	enum qstatus st = store_run(s, start_fn, j, &err);
 	if (st != Q_OK || j->gave_up)
 		return;
+	/* Tests: a worker dying mid-ingest (document parsing, job leased). */
+	fault_point("ingest_parse_kill");
 	j->error[0] = '\0';
 	j->stage_us[0] = q_now_us();
 	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
@@ -311,6 +316,7 @@ struct take_over {
 	const struct qconf *conf;
 	struct store_ids ids;
 	size_t expired;
+	int64_t locked_at;
 };
 
 static enum qstatus take_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -320,7 +326,7 @@ static enum qstatus take_fn(struct stxn *t, void *arg, struct qerr *err)
 				       &o->expired, err);
 	o->ids.n = 0;
 	if (st == Q_OK)
-		st = queue_claim(t, "ingest", 4, &o->ids, err);
+		st = queue_claim(t, "ingest", 4, &o->ids, &o->locked_at, err);
 	return st;
 }
 
@@ -331,7 +337,7 @@ enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t 
 	enum qstatus st = store_run(s, take_fn, &o, err);
 	*n = 0;
 	for (size_t i = 0; st == Q_OK && i < o.ids.n; i++) {
-		struct job_ctx j = {.conf = conf};
+		struct job_ctx j = {.conf = conf, .locked_at = o.locked_at};
 		snprintf(j.job_id, sizeof j.job_id, "%s", o.ids.ids[i]);
 		run_claimed(s, &j);
 		job_ctx_free(&j);

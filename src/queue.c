@@ -26,7 +26,7 @@ static void set_status(json_t *job, const char *status)
 }
 
 enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
-			 struct store_ids *out, struct qerr *err)
+			 struct store_ids *out, int64_t *locked_at, struct qerr *err)
 {
 	struct store_key k;
 	struct store_ids cand = {0};
@@ -34,6 +34,8 @@ enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
 	int64_t now = q_now_us();
 	size_t claimed = 0;
 
+	if (locked_at)
+		*locked_at = now;
 	status_prefix(&k, kind, "pending");
 	/* Look a little further than max: some candidates may not be due yet. */
 	st = store_scan(t, I_JOBS_BY_STATUS, &k, 0, max * 4, store_collect, &cand, err);
@@ -117,7 +119,9 @@ enum qstatus queue_fail(struct stxn *t, const char *job_id, const char *error, i
 	json_object_set_new(job, "error", json_string(error));
 	json_object_set_new(job, "locked_at", json_null());
 	if (!*failed) {
-		int64_t backoff = retry_after_s > 0 ? retry_after_s : 2ll << (attempts < 8 ? attempts : 8);
+		/* 2 s after the first attempt, doubling per attempt, at most 512 s. */
+		int shift = attempts < 1 ? 0 : attempts > 9 ? 8 : (int)attempts - 1;
+		int64_t backoff = retry_after_s > 0 ? retry_after_s : 2ll << shift;
 		json_object_set_new(job, "next_us", json_integer((json_int_t)(q_now_us() +
 									       backoff * 1000000)));
 	}
@@ -144,6 +148,22 @@ enum qstatus queue_retry(struct stxn *t, const char *job_id, json_t **out, struc
 		*out = job;
 	else
 		json_decref(job);
+	return st;
+}
+
+enum qstatus queue_reset(struct stxn *t, const char *job_id, struct qerr *err)
+{
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	set_status(job, "pending");
+	json_object_set_new(job, "attempts", json_integer(0));
+	json_object_set_new(job, "error", json_null());
+	json_object_set_new(job, "locked_at", json_null());
+	json_object_del(job, "next_us");
+	st = store_put(t, T_JOBS, job_id, job, err);
+	json_decref(job);
 	return st;
 }
 

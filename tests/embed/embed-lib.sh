@@ -11,7 +11,7 @@ fake_start() {
 	PIDS="$PIDS $!"
 	FAKE_URL="http://127.0.0.1:$FAKE_PORT/v1"
 	wait_for 10 curl -s -o /dev/null -X POST -d '{}' "$FAKE_URL/embeddings" || bail "fake server did not start"
-	rm -f "$FAKE_DIR/count"
+	rm -f "$FAKE_DIR/count" "$FAKE_DIR/requests.jsonl"
 	cat >>"$QUIRE_CONF" <<EOF2
 embed_backend = openai
 embed_base_url = $FAKE_URL
@@ -30,6 +30,57 @@ fake_mode() {
 }
 
 fake_requests() { cat "$FAKE_DIR/count" 2>/dev/null || echo 0; }
+
+# fake_gate AFTER: let AFTER requests through, then hold every request
+# until fake_mode names another mode.
+fake_gate() { printf '{"mode": "gate", "after": %s}\n' "$1" >"$FAKE_DIR/control.json"; }
+
+# fake_slow SECONDS: every request answers after SECONDS.
+fake_slow() { printf '{"mode": "slow", "delay": %s}\n' "$1" >"$FAKE_DIR/control.json"; }
+
+# fake_log EXPR: a Python expression over r, the list of logged requests
+# (fake_openai.py: n, t, mode, authorization, dimensions, inputs).
+fake_log() {
+	python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(eval(sys.argv[2]))' \
+		"$FAKE_DIR/requests.jsonl" "$1" 2>/dev/null
+}
+
+# call METHOD PATH [BODY]: through the front server when one runs (req),
+# else by CGI; sets C_STATUS and C_BODY.
+call() {
+	if [ -n "${BASE:-}" ]; then
+		req "$@"
+		C_STATUS=$STATUS C_BODY=$BODY
+	else
+		cgi "$@"
+		C_STATUS=$CGI_STATUS C_BODY=$CGI_BODY
+	fi
+}
+
+# views ID: the document's status in each face, "dify/display chataid
+# oshara chatiq", e.g. "indexing/indexing training PENDING processing".
+# KB must hold the account's default knowledge base id.
+views() {
+	local d c o q
+	call GET "/v1/datasets/$KB/documents/$1"
+	d=$(json "$C_BODY" 'j["indexing_status"] + "/" + j["display_status"]')
+	call GET "/external/sources/custom/$1"
+	c=$(json "$C_BODY" 'j["data"]["status"]')
+	call GET "/api/knowledge-base/default/documents/"
+	o=$(json "$C_BODY" '[x["status"] for x in j if "/'"$1"'/" in x["file"]][0]')
+	call GET "/api/v1/documents/$1/embeddings/status"
+	q=$(json "$C_BODY" 'j["status"]')
+	printf '%s %s %s %s\n' "${d:-?}" "${c:-?}" "${o:-?}" "${q:-?}"
+}
+
+# job_ids ID: the document's embed job ids, sorted, space-separated.
+job_ids() {
+	call GET "/api/v1/embeddings/jobs?document_id=$1&limit=100"
+	json "$C_BODY" '" ".join(sorted(x["id"] for x in j["jobs"]))'
+}
+
+# default_kb ACCOUNT: the id of the account's default knowledge base.
+default_kb() { admin kb list --account "$1" | awk -F'\t' '$2 == "default" {print $1}'; }
 
 # long_text N: N paragraphs of ~60 words (several chunks).
 long_text() {

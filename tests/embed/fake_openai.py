@@ -4,9 +4,15 @@
 POST /v1/embeddings {"model", "input": [..]} -> {"data": [{"index", "embedding"}], ...}
 Embeddings are deterministic (hash of the text), DIMS floats.
 Failure modes, from a control file re-read on every request (JSON, may be
-absent): {"mode": "ok|429|500|malformed|timeout|slow|wrongdims", "count": N}
-applies the mode to the next N requests (then "ok"); "every": K applies it
-to every K-th request instead. Requests are counted in STATE_DIR/count.
+absent): {"mode": "ok|429|500|malformed|timeout|hang|slow|gate|wrongdims",
+"count": N} applies the mode to the next N requests (then "ok"); "every": K
+applies it to every K-th request instead; "after": N lets N requests pass
+("ok") first. "gate" holds a request (up to 60 s) until the control file
+names another mode. "slow" answers after "delay"
+seconds (0.25 by default), "timeout" after 5 s, "hang" after 30 s. Requests
+are counted in STATE_DIR/count; each is logged as a JSON line in
+STATE_DIR/requests.jsonl when it arrives: {"n", "t" (epoch seconds), "mode",
+"authorization" (the header, or null), "dimensions" (or null), "inputs"}.
 usage: fake_openai.py PORT STATE_DIR [DIMS]
 """
 import hashlib, http.server, json, os, struct, sys, threading, time
@@ -15,6 +21,7 @@ PORT, STATE = int(sys.argv[1]), sys.argv[2]
 DIMS = int(sys.argv[3]) if len(sys.argv) > 3 else 64
 CONTROL = os.path.join(STATE, "control.json")
 COUNT = os.path.join(STATE, "count")
+LOG = os.path.join(STATE, "requests.jsonl")
 LOCK = threading.Lock()
 
 
@@ -34,18 +41,23 @@ def bump():
 
 
 def mode_for(n):
+    """The mode for request n and the control's delay for "slow"."""
     try:
         c = json.load(open(CONTROL))
     except (OSError, ValueError):
-        return "ok"
-    m = c.get("mode", "ok")
+        return "ok", 0.25
+    m, delay = c.get("mode", "ok"), float(c.get("delay", 0.25))
+    if c.get("after", 0) > 0:
+        c["after"] -= 1
+        json.dump(c, open(CONTROL, "w"))
+        return "ok", delay
     if "every" in c:
-        return m if n % int(c["every"]) == 0 else "ok"
+        return (m if n % int(c["every"]) == 0 else "ok"), delay
     if c.get("count", 0) > 0:
         c["count"] -= 1
         json.dump(c, open(CONTROL, "w"))
-        return m
-    return "ok" if "count" in c else m
+        return m, delay
+    return ("ok" if "count" in c else m), delay
 
 
 class H(http.server.BaseHTTPRequestHandler):
@@ -66,9 +78,17 @@ class H(http.server.BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         if self.path.rstrip("/") != "/v1/embeddings":
             return self.send(404, {"error": {"message": "not found"}})
+        inputs = body.get("input", [])
+        if isinstance(inputs, str):
+            inputs = [inputs]
         with LOCK:
             n = bump()
-            mode = mode_for(n)
+            mode, delay = mode_for(n)
+            with open(LOG, "a") as f:
+                f.write(json.dumps({"n": n, "t": time.time(), "mode": mode,
+                                    "authorization": self.headers.get("Authorization"),
+                                    "dimensions": body.get("dimensions"),
+                                    "inputs": len(inputs)}) + "\n")
         if mode == "429":
             return self.send(429, {"error": {"message": "Rate limit exceeded"}}, [("Retry-After", "1")])
         if mode == "500":
@@ -77,11 +97,18 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(200, b'{"data": [ {"embedding": [0.1, ')
         if mode == "timeout":
             time.sleep(5)
+        if mode == "gate":
+            for _ in range(600):
+                try:
+                    if json.load(open(CONTROL)).get("mode") != "gate":
+                        break
+                except (OSError, ValueError):
+                    break
+                time.sleep(0.1)
+        if mode == "hang":
+            time.sleep(30)
         if mode == "slow":
-            time.sleep(0.25)
-        inputs = body.get("input", [])
-        if isinstance(inputs, str):
-            inputs = [inputs]
+            time.sleep(delay)
         dims = DIMS - 1 if mode == "wrongdims" else DIMS
         data = [{"object": "embedding", "index": i, "embedding": vector(t, dims)}
                 for i, t in enumerate(inputs)]

@@ -12,7 +12,8 @@ UNIT_TESTS = \
 	tests/unit/test_multipart \
 	tests/unit/test_split \
 	tests/unit/test_search \
-	tests/unit/test_embed
+	tests/unit/test_embed \
+	tests/unit/test_queue
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -59,3 +60,6 @@ tests_unit_test_search_LDADD = $(UNIT_LDADD)
 tests_unit_test_embed_SOURCES = tests/unit/test_embed.c
 tests_unit_test_embed_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_embed_LDADD = $(UNIT_LDADD) $(STEMMER_LIBS) -lm
+tests_unit_test_queue_SOURCES = tests/unit/test_queue.c
+tests_unit_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_queue_LDADD = $(UNIT_LDADD)
