@@ -96,6 +96,8 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	}
 	if (in->team_id)
 		json_object_set_new(rec, "team_id", json_string(in->team_id));
+	if (in->origin)
+		json_object_set_new(rec, "origin", json_string(in->origin));
 	/* chat scope: org, folder and allowed roles (search.c filters on them) */
 	if (in->org)
 		json_object_set_new(rec, "org", json_string(in->org));

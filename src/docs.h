@@ -29,6 +29,8 @@ struct doc_input {
 	const char *team_id;        /* ChatAid teamId */
 	const char *created_by;     /* key id of the creator */
 	const char *created_from;   /* "api" by default */
+	const char *origin;         /* route family that created it: "custom" for
+				     * ChatAid's custom sources; NULL = not set */
 	json_t *process_rule;       /* borrowed, flat (split_rule_check), or NULL */
 	/* chat scope (chat_scope.h): NULL = not set */
 	const char *org;            /* X-External-Org-Id */

@@ -208,7 +208,7 @@ out:
 
 /* ---- run ------------------------------------------------------------------ */
 
-static int index_lock(const struct qconf *conf)
+int ingest_index_lock(const struct qconf *conf)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/index.lock", conf->datadir);
@@ -220,7 +220,7 @@ static int index_lock(const struct qconf *conf)
 	return fd;
 }
 
-static void index_unlock(int fd)
+void ingest_index_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);   /* releases the flock */
@@ -251,9 +251,9 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	} else {
 		/* Indexing writes many postings pages: one indexer at a time
 		 * across processes avoids deadlock storms between them. */
-		int lock = index_lock(j->conf);
+		int lock = ingest_index_lock(j->conf);
 		st = store_run(s, index_fn, j, &err);
-		index_unlock(lock);
+		ingest_index_unlock(lock);
 		if (st == Q_OK)
 			queue_wake(j->conf->datadir);
 	}
