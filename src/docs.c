@@ -317,9 +317,11 @@ const char *doc_status_oshara(json_t *doc)
 void doc_set_status(json_t *doc, const char *status)
 {
 	char key[32];
+	json_int_t now = (json_int_t)q_now_us();
 	json_object_set_new(doc, "indexing_status", json_string(status));
 	snprintf(key, sizeof key, "%s_us", status);
-	json_object_set_new(doc, key, json_integer((json_int_t)q_now_us()));
+	json_object_set_new(doc, key, json_integer(now));
+	json_object_set_new(doc, "updated_us", json_integer(now));   /* Dify's updated_at */
 }
 
 struct list_ctx {

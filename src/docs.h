@@ -72,7 +72,7 @@ enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, cha
  * completed, error, paused. */
 const char *doc_status_chataid(json_t *doc);   /* pending, training, trained, error, paused */
 const char *doc_status_oshara(json_t *doc);    /* PENDING, PROCESSED, FAILED */
-/* Set indexing_status and stamp "<status>_us" with now. */
+/* Set indexing_status and stamp "<status>_us" and "updated_us" with now. */
 void doc_set_status(json_t *doc, const char *status);
 /* The stored content; *out is new (free). */
 enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,

@@ -5,6 +5,7 @@
  *   NAME_hang  sleep forever (a worker stuck in a request: missed heartbeat)
  *   NAME_kill  raise(SIGKILL)
  *   NAME_exit  _exit(3) (an abnormal exit without a signal)
+ *   NAME_slow  sleep 2 s (a slow step that a poll can see, e.g. a stage)
  * QUIRE_FAULT is read once, on the first call. */
 #ifndef QUIRE_FAULT_H
 #define QUIRE_FAULT_H
