@@ -51,6 +51,7 @@ struct upload {
 	size_t n;
 	const char *kb;           /* NULL: the account's default */
 	const char *team;
+	const char *origin;       /* ChatAid: "custom" (doc_input.origin) */
 	int refuse_duplicates;
 	const char *title;        /* native: title field */
 	json_t *tags;             /* native: tags */
@@ -196,6 +197,7 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			.blob = f->sha,
 			.file_size = f->size,
 			.team_id = u->team,
+			.origin = u->origin,
 			.created_by = c->who.key_id,
 			.process_rule = u->rule,
 		};
@@ -254,7 +256,7 @@ static void upload_free(struct upload *u)
 
 enum qstatus api_sources_upload(struct qctx *c)
 {
-	struct upload u = {.c = c, .refuse_duplicates = 1, .lock = -1};
+	struct upload u = {.c = c, .refuse_duplicates = 1, .lock = -1, .origin = "custom"};
 	char team[128];
 	enum qstatus st;
 	int r = qreq_query(c->req, "teamId", team, sizeof team);

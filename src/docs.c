@@ -97,6 +97,8 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	}
 	if (in->team_id)
 		json_object_set_new(rec, "team_id", json_string(in->team_id));
+	if (in->origin)
+		json_object_set_new(rec, "origin", json_string(in->origin));
 	/* chat scope: org, folder and allowed roles (search.c filters on them) */
 	if (in->org)
 		json_object_set_new(rec, "org", json_string(in->org));
@@ -343,9 +345,11 @@ const char *doc_status_oshara(json_t *doc)
 void doc_set_status(json_t *doc, const char *status)
 {
 	char key[32];
+	json_int_t now = (json_int_t)q_now_us();
 	json_object_set_new(doc, "indexing_status", json_string(status));
 	snprintf(key, sizeof key, "%s_us", status);
-	json_object_set_new(doc, key, json_integer((json_int_t)q_now_us()));
+	json_object_set_new(doc, key, json_integer(now));
+	json_object_set_new(doc, "updated_us", json_integer(now));   /* Dify's updated_at */
 }
 
 struct list_ctx {

@@ -29,6 +29,8 @@ struct doc_input {
 	const char *team_id;        /* ChatAid teamId */
 	const char *created_by;     /* key id of the creator */
 	const char *created_from;   /* "api" by default */
+	const char *origin;         /* route family that created it: "custom" for
+				     * ChatAid's custom sources; NULL = not set */
 	json_t *process_rule;       /* borrowed, flat (split_rule_check), or NULL */
 	/* chat scope (chat_scope.h): NULL = not set */
 	const char *org;            /* X-External-Org-Id */
@@ -81,7 +83,7 @@ enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, cha
  * completed, error, paused. */
 const char *doc_status_chataid(json_t *doc);   /* pending, training, trained, error, paused */
 const char *doc_status_oshara(json_t *doc);    /* PENDING, PROCESSED, FAILED */
-/* Set indexing_status and stamp "<status>_us" with now. */
+/* Set indexing_status and stamp "<status>_us" and "updated_us" with now. */
 void doc_set_status(json_t *doc, const char *status);
 /* The stored content; *out is new (free). */
 enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,

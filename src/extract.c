@@ -3,6 +3,7 @@
 #include "config.h"
 #include "extract.h"
 #include "blob.h"
+#include "fault.h"
 #include "log.h"
 #include "spawn.h"
 #include "split.h"
@@ -157,6 +158,7 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 			dup2(devnull, 0);
 		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
 		close_range(3, ~0U, 0);
+		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
 		execv(prog, argv);
 		fprintf(stderr, "quire-extract: %s: cannot run: %s\n", prog, strerror(errno));
 		_exit(EXTRACT_INTERNAL);
@@ -253,7 +255,7 @@ fail:
 }
 
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   int64_t *stage_us, char *error, size_t errlen)
+			   split_stage_fn fn, void *arg, char *error, size_t errlen)
 {
 	char path[PATH_MAX];
 	const char *sha = json_string_value(json_object_get(doc, "blob"));
@@ -276,9 +278,11 @@ enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_
 	if (st == Q_OK && code != EXTRACT_OK)
 		st = code == EXTRACT_UNSUPPORTED ? Q_EMEDIA : Q_EINVAL;
 	if (st == Q_OK) {
-		stage_us[1] = q_now_us();
-		st = split_blocks(jsonl.data ? jsonl.data : "", jsonl.len,
-				  json_object_get(doc, "process_rule"), out, error, errlen);
+		if (fn)
+			fn(arg, "cleaning");
+		st = split_blocks_staged(jsonl.data ? jsonl.data : "", jsonl.len,
+					 json_object_get(doc, "process_rule"), out, fn, arg, error,
+					 errlen);
 	}
 	qbuf_free(&jsonl);
 	return st;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int loaded;
@@ -64,4 +65,9 @@ void fault_point(const char *name)
 		_exit(3);   /* an abnormal exit without a signal */
 	if (ends_with(name, "_pause"))
 		sleep(2);   /* widen a race window */
+	if (ends_with(name, "_slow")) {
+		struct timespec ts = {2, 0};
+		while (nanosleep(&ts, &ts) < 0)
+			;
+	}
 }

@@ -6,6 +6,7 @@
  *   NAME_kill  raise(SIGKILL)
  *   NAME_exit  _exit(3) (an abnormal exit without a signal)
  *   NAME_pause sleep 2 s (a race window held open)
+ *   NAME_slow  sleep 2 s (a slow step that a poll can see, e.g. a stage)
  * QUIRE_FAULT is read once, on the first call. */
 #ifndef QUIRE_FAULT_H
 #define QUIRE_FAULT_H

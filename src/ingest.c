@@ -28,7 +28,8 @@ struct job_ctx {
 	size_t content_len;
 	int64_t locked_at;
 	int gave_up;            /* attempts exhausted */
-	int64_t stage_us[4];    /* cleaning, splitting, indexing start */
+	struct store *store;
+	const char *stage;      /* the stage stage_fn commits */
 	struct split_result chunks;
 	char error[256];
 };
@@ -140,11 +141,49 @@ static enum qstatus fail_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
-static void stamp(json_t *doc, const char *status, int64_t us)
+/* A stage begins: the document shows it, stamped "<stage>_us" now, in a
+ * short transaction of its own, so that every view sees the stage while
+ * it runs. A job taken over or a document deleted meanwhile is left
+ * alone (the final transaction drops the work). */
+static enum qstatus stage_fn(struct stxn *t, void *arg, struct qerr *err)
 {
-	char key[32];
-	snprintf(key, sizeof key, "%s_us", status);
-	json_object_set_new(doc, key, json_integer((json_int_t)us));
+	struct job_ctx *j = arg;
+	json_t *doc;
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	doc_set_status(doc, j->stage);
+	st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(doc);
+	return st;
+}
+
+/* split_stage_fn: commit the stage, then the stage's test fault point
+ * (ingest_cleaning_slow, ingest_splitting_slow, ..._kill). */
+static void stage_begin(void *arg, const char *stage)
+{
+	struct job_ctx *j = arg;
+	struct qerr err;
+	char point[64];
+	j->stage = stage;
+	enum qstatus st = store_run(j->store, stage_fn, j, &err);
+	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+		QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
+	snprintf(point, sizeof point, "ingest_%s_slow", stage);
+	fault_point(point);
+	snprintf(point, sizeof point, "ingest_%s_kill", stage);
+	fault_point(point);
+}
+
+/* Code points of s (n bytes of UTF-8). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; s && i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
 }
 
 static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -157,6 +196,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 		return st;
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
+	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
 	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
 	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
 		goto out;
@@ -186,13 +226,12 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 				err)) != Q_OK)
 		goto out;
 	size_t tokens = j->chunks.tokens, words = j->chunks.words;
-	stamp(doc, "cleaning", j->stage_us[0]);
-	stamp(doc, "splitting", j->stage_us[1]);
-	doc_set_status(doc, "indexing");
 	json_object_set_new(doc, "segment_count", json_integer((json_int_t)j->chunks.n));
 	json_object_set_new(doc, "tokens", json_integer((json_int_t)tokens));
 	json_object_set_new(doc, "word_count", json_integer((json_int_t)words));
 	json_object_set_new(doc, "char_count", json_integer((json_int_t)chars));
+	json_object_set_new(doc, "plain_chars",
+			    json_integer((json_int_t)utf8_chars(j->chunks.plain, j->chunks.plain_len)));
 	json_object_set_new(doc, "doc_language", json_string(text_lang_name(j->chunks.lang)));
 	json_object_set_new(doc, "embed_total", json_integer((json_int_t)j->chunks.n));
 	json_object_set_new(doc, "embed_done", json_integer(0));
@@ -211,7 +250,7 @@ out:
 
 /* ---- run ------------------------------------------------------------------ */
 
-static int index_lock(const struct qconf *conf)
+int ingest_index_lock(const struct qconf *conf)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/index.lock", conf->datadir);
@@ -223,7 +262,7 @@ static int index_lock(const struct qconf *conf)
 	return fd;
 }
 
-static void index_unlock(int fd)
+void ingest_index_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);   /* releases the flock */
@@ -237,17 +276,20 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 		return;
 	/* Tests: a worker dying mid-ingest (document parsing, job leased). */
 	fault_point("ingest_parse_kill");
+	j->store = s;
 	j->error[0] = '\0';
-	j->stage_us[0] = q_now_us();
+	fault_point("ingest_parsing_slow");
+	fault_point("ingest_parsing_kill");
 	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
 	if (blob) {
-		st = ingest_extract(j->conf, j->doc, &j->chunks, j->stage_us, j->error,
+		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, j->error,
 				    sizeof j->error);
 	} else {
-		j->stage_us[1] = q_now_us();
-		st = split_text(j->content ? j->content : "", j->content_len,
-				json_object_get(j->doc, "process_rule"), &j->chunks, j->error,
-				sizeof j->error);
+		/* a text document's parsing is reading its stored text */
+		stage_begin(j, "cleaning");
+		st = split_text_staged(j->content ? j->content : "", j->content_len,
+				       json_object_get(j->doc, "process_rule"), &j->chunks,
+				       stage_begin, j, j->error, sizeof j->error);
 	}
 	if (st != Q_OK) {
 		if (!j->error[0])
@@ -256,9 +298,9 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	} else {
 		/* Indexing writes many postings pages: one indexer at a time
 		 * across processes avoids deadlock storms between them. */
-		int lock = index_lock(j->conf);
+		int lock = ingest_index_lock(j->conf);
 		st = store_run(s, index_fn, j, &err);
-		index_unlock(lock);
+		ingest_index_unlock(lock);
 		if (st == Q_OK)
 			queue_wake(j->conf->datadir);
 	}

@@ -21,5 +21,10 @@ enum qstatus ingest_document(struct store *s, const struct qconf *conf, const ch
  * jobs; *n counts those run. */
 enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t *n,
 			      struct qerr *err);
+/* Serialise writers of the postings pages across processes (indexing, bulk
+ * deletes): an exclusive flock on DATADIR/index.lock. Returns the fd to pass
+ * to ingest_index_unlock, or -1 (run unserialised) when it cannot be had. */
+int ingest_index_lock(const struct qconf *conf);
+void ingest_index_unlock(int fd);
 
 #endif

@@ -211,12 +211,14 @@ static int splitter_init(struct splitter *sp, json_t *rule)
 /* rc: 0 blocks read, -1 failure (allocation or a cap), -2 bad input with
  * error written. */
 static enum qstatus finish(struct splitter *sp, struct split_result *out, int rc, char *error,
-			   size_t errlen)
+			   size_t errlen, split_stage_fn fn, void *arg)
 {
 	if (rc == 0 && sp->nu == 0) {
 		snprintf(error, errlen, "no text found in the document");
 		rc = -2;
 	}
+	if (rc == 0 && fn)
+		fn(arg, "splitting");
 	if (rc == 0)
 		rc = chunk_pack(sp, out);
 	if (rc == 0) {
@@ -311,6 +313,13 @@ static int text_piece(struct splitter *sp, const char *s, size_t n, struct sb *p
 enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_result *out,
 			char *error, size_t errlen)
 {
+	return split_text_staged(text, n, rule, out, NULL, NULL, error, errlen);
+}
+
+enum qstatus split_text_staged(const char *text, size_t n, json_t *rule,
+			       struct split_result *out, split_stage_fn fn, void *arg,
+			       char *error, size_t errlen)
+{
 	struct splitter sp;
 	struct sb norm = {0}, para = {0};
 	memset(out, 0, sizeof *out);
@@ -330,7 +339,7 @@ enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_r
 	}
 	free(norm.p);
 	free(para.p);
-	return finish(&sp, out, rc, error, errlen);
+	return finish(&sp, out, rc, error, errlen, fn, arg);
 }
 
 /* ---- quire-extract's JSON Lines --------------------------------------------- */
@@ -401,6 +410,13 @@ static int json_line(struct splitter *sp, const char *s, size_t n, size_t line, 
 enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct split_result *out,
 			  char *error, size_t errlen)
 {
+	return split_blocks_staged(jsonl, n, rule, out, NULL, NULL, error, errlen);
+}
+
+enum qstatus split_blocks_staged(const char *jsonl, size_t n, json_t *rule,
+				 struct split_result *out, split_stage_fn fn, void *arg,
+				 char *error, size_t errlen)
+{
 	struct splitter sp;
 	memset(out, 0, sizeof *out);
 	error[0] = '\0';
@@ -414,7 +430,7 @@ enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct spli
 			rc = json_line(&sp, jsonl + i, e - i, line, error, errlen);
 		i = e + 1;
 	}
-	return finish(&sp, out, rc, error, errlen);
+	return finish(&sp, out, rc, error, errlen, fn, arg);
 }
 
 void split_result_free(struct split_result *r)

@@ -39,6 +39,12 @@ struct split_result {
 	size_t tokens, words;   /* of the plain text (overlap not counted twice) */
 };
 
+/* Called as a stage of splitting starts, with stage "splitting" once the
+ * blocks are read, cleaned by the pre-processing rules and rendered into
+ * the plain text (the "cleaning" stage) and the packing into chunks
+ * begins. arg is the caller's. */
+typedef void (*split_stage_fn)(void *arg, const char *stage);
+
 /* Split a plain text document with rule (the stored process rule, may be
  * NULL for defaults): cut at the rule's separator, "# " lines headings,
  * "- " lines list items. On failure error gets a message for the document
@@ -51,6 +57,14 @@ enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_r
  * at all is Q_EINVAL "no text found in the document". */
 enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct split_result *out,
 			  char *error, size_t errlen);
+/* split_text and split_blocks reporting the splitting stage to fn (may be
+ * NULL) with arg. */
+enum qstatus split_text_staged(const char *text, size_t n, json_t *rule,
+			       struct split_result *out, split_stage_fn fn, void *arg,
+			       char *error, size_t errlen);
+enum qstatus split_blocks_staged(const char *jsonl, size_t n, json_t *rule,
+				 struct split_result *out, split_stage_fn fn, void *arg,
+				 char *error, size_t errlen);
 /* The default process rule (new), stored flat:
  * {"separator": "\n\n", "max_tokens": 500, "chunk_overlap": 50,
  *  "remove_extra_spaces": true, "remove_urls_emails": false}. */
@@ -66,10 +80,10 @@ json_t *split_rule_dify(json_t *flat);
 /* Tokens and words of s as the splitter counts them (docs/chunking.md). */
 void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
 /* Extract the document's stored original (doc's blob, mime) with
- * quire-extract and split the result (extract.c). stage_us[1] is stamped
- * when splitting starts. */
+ * quire-extract and split the result (extract.c). fn (may be NULL) hears
+ * "cleaning" when the extraction is over and "splitting" as above. */
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   int64_t *stage_us, char *error, size_t errlen);
+			   split_stage_fn fn, void *arg, char *error, size_t errlen);
 /* Free what a successful split_text/split_blocks put in r; r is empty after. */
 void split_result_free(struct split_result *r);
 

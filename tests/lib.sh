@@ -94,6 +94,16 @@ EOF2
 
 admin() { "$QUIRE_ADMIN" "$@"; }
 
+# plugin_exports SO: every symbol SO defines in its dynamic table, of any
+# kind (T, D, B, R, weak W/V, unique u, absolute A, ...) and any name (C++
+# _Z... included), sorted, one space after each; only the symbols the
+# linker itself defines in every shared object are left out.
+plugin_exports() {
+	nm -D --defined-only "$1" | awk 'NF >= 3 {print $NF}' |
+		grep -Ev '^(_init|_fini|__bss_start|_edata|_end|__end__|_etext|__data_start|data_start|_IO_stdin_used|__dso_handle|__TMC_END__|_DYNAMIC|_GLOBAL_OFFSET_TABLE_)$' |
+		sort | tr '\n' ' '
+}
+
 # new_key ACCOUNT [SCOPES]: create a key and print it.
 new_key() { admin key create --account "$1" ${2:+--scopes "$2"} 2>/dev/null; }
 # key_id KEY: the id quire-admin lists and revokes by (first 12 hex digits
