@@ -66,6 +66,8 @@ views() {
 	d=$(json "$C_BODY" 'j["indexing_status"] + "/" + j["display_status"]')
 	call GET "/external/sources/custom/$1"
 	c=$(json "$C_BODY" 'j["data"]["status"]')
+	# ChatAid shows only custom sources (docs/api.md): "-" for the others.
+	[ "$C_STATUS" = 404 ] && c=-
 	call GET "/api/knowledge-base/default/documents/"
 	o=$(json "$C_BODY" '[x["status"] for x in j if "/'"$1"'/" in x["file"]][0]')
 	call GET "/api/v1/documents/$1/embeddings/status"
