@@ -48,6 +48,15 @@ static int skipped(const char *n)
 		"moveFrom", "Fallback", "sdtPr", "tabs", "rPr", "bodyPr", "lstStyle", "extLst",
 		"spPr", "style", NULL };
 
+	/* Most elements (p, r, t, pPr...) start with a letter no skipped
+	 * name starts with: one test instead of fourteen strcmp. */
+	switch (n[0]) {
+	case 'd': case 'i': case 'm': case 'F': case 's': case 't': case 'r': case 'b':
+	case 'l': case 'e':
+		break;
+	default:
+		return 0;
+	}
 	for (const char *const *s = skip; *s; s++)
 		if (strcmp(n, *s) == 0)
 			return 1;
