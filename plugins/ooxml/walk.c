@@ -1,10 +1,21 @@
 /* walk.c: one walker for the text of WordprocessingML (w:p, w:t, w:tbl)
  * and DrawingML (a:p, a:t, a:tbl): document bodies, headers, notes,
  * comments, slides, SmartArt data. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
 #include "ooxml.h"
+
+/* One start tag as libxml2's SAX2 interface reports it. */
+struct node {
+	const char *name, *uri;
+	int nb_ns, nb_attr;
+	const xmlChar **ns, **attrs;
+};
 
 #define OX_MAX_NEST 16     /* paragraphs inside text boxes inside paragraphs */
 #define OX_MAX_CELLS 1024  /* cells kept per table row; more join the last */
@@ -23,6 +34,9 @@ struct walk {
 	struct ox_buf cells[OX_MAX_CELLS];
 	size_t ncells;
 	int sp_title, sp_skip;
+	xmlParserCtxtPtr ctxt;
+	int skip_depth, pending_empty;
+	char qname[256];
 };
 
 /* Elements whose subtree holds nothing to read: tracked deletions, field
@@ -34,6 +48,15 @@ static int skipped(const char *n)
 		"moveFrom", "Fallback", "sdtPr", "tabs", "rPr", "bodyPr", "lstStyle", "extLst",
 		"spPr", "style", NULL };
 
+	/* Most elements (p, r, t, pPr...) start with a letter no skipped
+	 * name starts with: one test instead of fourteen strcmp. */
+	switch (n[0]) {
+	case 'd': case 'i': case 'm': case 'F': case 's': case 't': case 'r': case 'b':
+	case 'l': case 'e':
+		break;
+	default:
+		return 0;
+	}
 	for (const char *const *s = skip; *s; s++)
 		if (strcmp(n, *s) == 0)
 			return 1;
@@ -87,18 +110,56 @@ static void add(struct walk *w, const char *s, size_t n)
 		ox_buf_add(w->ox, &w->p[w->np - 1].b, s, n);
 }
 
-static int text_ns(xmlTextReaderPtr r)
+static int text_ns(const struct node *nd)
 {
-	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+	const char *ns = nd->uri;
 
 	return ns && !strstr(ns, "diagram");
 }
 
+/* The value of the first attribute whose local name is local, in the order
+ * the streaming reader gave them (namespace declarations first, named by
+ * their prefix or "xmlns"); new, free with xmlFree; NULL when absent.
+ * Attributes with an undeclared prefix are named "prefix:local" there, so
+ * never match. SAX2 leaves "&#38;" for each '&' (replaceEntities off). */
+static char *node_attr(const struct node *nd, const char *local)
+{
+	for (int i = 0; i < nd->nb_ns; i++) {
+		const char *pfx = (const char *)nd->ns[2 * i];
+
+		if (strcmp(pfx ? pfx : "xmlns", local) == 0)
+			return (char *)xmlStrdup(nd->ns[2 * i + 1] ? nd->ns[2 * i + 1] : BAD_CAST "");
+	}
+	for (int i = 0; i < nd->nb_attr; i++) {
+		const xmlChar *const *a = nd->attrs + 5 * i;
+		const char *v, *end;
+		char *out, *o;
+
+		if (strcmp((const char *)a[0], local) != 0 || (a[1] && !a[2]))
+			continue;
+		v = (const char *)a[3];
+		end = (const char *)a[4];
+		out = o = (char *)xmlMalloc((size_t)(end - v) + 1);
+		if (!out)
+			return NULL;
+		while (v < end) {
+			if (*v == '&' && end - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
+				*o++ = '&';
+				v += 5;
+			} else
+				*o++ = *v++;
+		}
+		*o = '\0';
+		return out;
+	}
+	return NULL;
+}
+
 /* A placeholder shape on a slide (title) or a master (only footers, dates
  * and headers are read: the rest are prompts such as "Click to edit"). */
-static void placeholder(struct walk *w, xmlTextReaderPtr r)
+static void placeholder(struct walk *w, const struct node *nd)
 {
-	char *type = ox_attr(r, "type");
+	char *type = node_attr(nd, "type");
 
 	if (type && (strcmp(type, "title") == 0 || strcmp(type, "ctrTitle") == 0))
 		w->sp_title = !w->o->skip_master_prompts;
@@ -111,10 +172,10 @@ static void placeholder(struct walk *w, xmlTextReaderPtr r)
 	xmlFree(type);
 }
 
-static void paragraph_props(struct walk *w, xmlTextReaderPtr r, const char *n)
+static void paragraph_props(struct walk *w, const struct node *nd, const char *n)
 {
 	struct para *p = &w->p[w->np - 1];
-	char *val = ox_attr(r, "val");
+	char *val = node_attr(nd, "val");
 
 	if (strcmp(n, "pStyle") == 0 && val)
 		p->heading = style_level(w, val);
@@ -128,10 +189,9 @@ static void paragraph_props(struct walk *w, xmlTextReaderPtr r, const char *n)
 }
 
 /* Returns 1 when the element's subtree is to be skipped. */
-static int element(struct walk *w, xmlTextReaderPtr r)
+static int element(struct walk *w, const struct node *nd, int empty)
 {
-	const char *n = (const char *)xmlTextReaderConstLocalName(r);
-	int empty = xmlTextReaderIsEmptyElement(r);
+	const char *n = nd->name;
 
 	if (skipped(n))
 		return 1;
@@ -143,10 +203,10 @@ static int element(struct walk *w, xmlTextReaderPtr r)
 				para_end(w);
 		} else if (!empty)
 			w->overflow++;
-	} else if (strcmp(n, "t") == 0 && text_ns(r))
+	} else if (strcmp(n, "t") == 0 && text_ns(nd))
 		w->in_t = !empty;
 	else if (w->np && (strcmp(n, "pStyle") == 0 || strcmp(n, "ilvl") == 0 || strcmp(n, "numId") == 0))
-		paragraph_props(w, r, n);
+		paragraph_props(w, nd, n);
 	else if (strcmp(n, "tab") == 0 || strcmp(n, "ptab") == 0)
 		add(w, "\t", 1);
 	else if (strcmp(n, "br") == 0 || strcmp(n, "cr") == 0)
@@ -169,13 +229,12 @@ static int element(struct walk *w, xmlTextReaderPtr r)
 	} else if (strcmp(n, "sp") == 0 && w->o->pptx)
 		w->sp_title = w->sp_skip = 0;
 	else if (strcmp(n, "ph") == 0 && w->o->pptx)
-		placeholder(w, r);
+		placeholder(w, nd);
 	return 0;
 }
 
-static void element_end(struct walk *w, xmlTextReaderPtr r)
+static void element_end(struct walk *w, const char *n)
 {
-	const char *n = (const char *)xmlTextReaderConstLocalName(r);
 
 	if (strcmp(n, "p") == 0 && w->overflow)
 		w->overflow--;
@@ -201,41 +260,167 @@ static void element_end(struct walk *w, xmlTextReaderPtr r)
 		w->sp_title = w->sp_skip = 0;
 }
 
+/* The SAX2 callbacks reproduce what the streaming reader gave the walker:
+ * no end tag for an empty element (<x/>) or for the root of a skipped
+ * subtree, nothing inside a skipped subtree, a DOCTYPE refused. */
+static void stop(struct walk *w)
+{
+	xmlStopParser(w->ctxt);
+}
+
+/* The reader names an element with an undeclared prefix "prefix:local". */
+static const char *element_name(struct walk *w, const xmlChar *local, const xmlChar *prefix,
+				const xmlChar *uri)
+{
+	if (!prefix || uri)
+		return (const char *)local;
+	snprintf(w->qname, sizeof w->qname, "%s:%s", prefix, local);
+	return w->qname;
+}
+
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+		      int nb_ns, const xmlChar **ns, int nb_attr, int nb_def,
+		      const xmlChar **attrs)
+{
+	struct walk *w = ctx;
+	xmlParserInputPtr in = w->ctxt->input;
+	int empty = in && in->cur && in->cur[0] == '/' && in->cur[1] == '>';
+	struct node nd = { element_name(w, local, prefix, uri), (const char *)uri, nb_ns,
+			   nb_attr + nb_def, ns, attrs };
+
+	(void)nb_def;
+	if (w->ox->err) {
+		stop(w);
+		return;
+	}
+	if (w->skip_depth) {
+		w->skip_depth++;
+		return;
+	}
+	w->pending_empty = empty;
+	if (element(w, &nd, empty))
+		w->skip_depth = 1;
+	if (w->ox->err)
+		stop(w);
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct walk *w = ctx;
+
+	if (w->ox->err) {
+		stop(w);
+		return;
+	}
+	if (w->skip_depth) {
+		w->skip_depth--;
+		w->pending_empty = 0;
+		return;
+	}
+	if (w->pending_empty) {
+		w->pending_empty = 0;
+		return;
+	}
+	element_end(w, element_name(w, local, prefix, uri));
+	if (w->ox->err)
+		stop(w);
+}
+
+static void sax_text(void *ctx, const xmlChar *s, int len)
+{
+	struct walk *w = ctx;
+
+	if (w->ox->err) {
+		stop(w);
+		return;
+	}
+	if (w->skip_depth || !w->in_t)
+		return;
+	add(w, (const char *)s, (size_t)len);
+	if (w->ox->err)
+		stop(w);
+}
+
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	struct walk *w = ctx;
+
+	(void)name, (void)ext, (void)sys;
+	if (!w->ox->err) {
+		w->ox->host->log(QUIRE_LOG_WARNING, "ooxml: DOCTYPE refused in a part");
+		w->ox->err = QUIRE_CORRUPT;
+	}
+	stop(w);
+}
+
+static void sax_quiet(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx, (void)err;
+}
+
+static int sax_read(void *ctx, char *buf, int len)
+{
+	long got = ox_entry_read(ctx, buf, (size_t)len);
+
+	return got < 0 ? -1 : (int)got;
+}
+
+static int sax_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* The body parts are the bulk of a document: they go through SAX2 rather
+ * than the streaming reader, which builds and frees a tree node for every
+ * element and text run. */
 void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o)
 {
-	struct walk *w = calloc(1, sizeof *w);
+	struct walk *w;
 	struct ox_entry e;
-	xmlTextReaderPtr r;
-	int skip = 0;
+	xmlSAXHandler sax;
 
+	if (ox->err)
+		return;
+	w = calloc(1, sizeof *w);
 	if (!w) {
 		ox->err = QUIRE_ERROR;
 		return;
 	}
 	w->ox = ox;
 	w->o = o;
-	r = ox_xml_open(ox, part, &e);
-	while (r && ox_xml_next(ox, r, skip)) {
-		int type = xmlTextReaderNodeType(r);
-
-		skip = 0;
-		if (type == XML_READER_TYPE_ELEMENT)
-			skip = element(w, r);
-		else if (type == XML_READER_TYPE_END_ELEMENT)
-			element_end(w, r);
-		else if (w->in_t && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-				     type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-				     type == XML_READER_TYPE_WHITESPACE)) {
-			const char *v = (const char *)xmlTextReaderConstValue(r);
-
-			if (v)
-				add(w, v, strlen(v));
+	if (ox_entry_open(ox, part, &e) == 0) {
+		memset(&sax, 0, sizeof sax);
+		sax.initialized = XML_SAX2_MAGIC;
+		sax.startElementNs = sax_start;
+		sax.endElementNs = sax_end;
+		sax.characters = sax_text;
+		sax.ignorableWhitespace = sax_text;
+		sax.cdataBlock = sax_text;
+		sax.internalSubset = sax_doctype;
+		sax.serror = sax_quiet;
+		w->ctxt = xmlCreateIOParserCtxt(&sax, w, sax_read, sax_close, &e,
+						XML_CHAR_ENCODING_NONE);
+		if (!w->ctxt) {
+			if (!ox->err)
+				ox->err = QUIRE_ERROR;
+		} else {
+			/* As the reader was opened: no XML_PARSE_NOENT (entities
+			 * stay references), no DTDLOAD or DTDATTR, never
+			 * XML_PARSE_HUGE: libxml2's own size limits hold. */
+			xmlCtxtUseOptions(w->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
+					  XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+			w->ctxt->sax->cdataBlock = sax_text;
+			xmlParseDocument(w->ctxt);
+			if (!w->ctxt->wellFormed && !ox->err)
+				ox->err = QUIRE_CORRUPT;
+			xmlFreeParserCtxt(w->ctxt);
 		}
 	}
+	ox_entry_close(&e);
 	while (w->np > 0)
 		ox_buf_free(&w->p[--w->np].b);
 	for (size_t i = 0; i < OX_MAX_CELLS; i++)
 		ox_buf_free(&w->cells[i]);
-	ox_xml_close(r, &e);
 	free(w);
 }
