@@ -251,7 +251,7 @@ static inline __attribute__((always_inline)) char *collect(char *tok, size_t len
 			w->slot = (uint16_t)k;
 			w->count = 0;
 			w->seen = 0;
-			w->langs = (uint8_t)text_stop_langs_h(tok, len, h);
+			w->langs = (uint8_t)text_stop_langs_buf(tok, len, h);
 			e->nbytes += len;
 			break;
 		}

@@ -54,7 +54,7 @@ uint64_t text_word_hash(const void *p, size_t n)
 }
 
 /* ASCII letters and digits lowercased, other ASCII 0 (a word boundary). */
-const unsigned char text_ascii_fold[128] = {
+const unsigned char text_ascii_fold[256] = {   /* 0 from 0x80: no ASCII word byte */
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
 	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 #define L(c) [c] = c, [c - 32] = c
@@ -121,7 +121,7 @@ const char *text_lang_snowball(enum text_lang lang)
 struct stop_entry {
 	uint64_t hash;           /* 0: empty */
 	uint8_t len, langs;      /* langs: bit l for enum text_lang l */
-	char word[STOP_LEN_MAX];
+	char word[16];           /* zero past len: read 8 bytes at a time */
 };
 
 static struct stop_entry stop_set[STOP_SLOTS];
@@ -163,6 +163,20 @@ unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h)
 	if (!stop_ready)
 		stop_build();
 	return stop_find(tok, len, h | 1)->langs;
+}
+
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h)
+{
+	if (len > STOP_LEN_MAX)
+		return 0;
+	if (!stop_ready)
+		stop_build();
+	h |= 1;
+	for (unsigned i = (unsigned)h & (STOP_SLOTS - 1); stop_set[i].hash; i = (i + 1) & (STOP_SLOTS - 1))
+		if (stop_set[i].hash == h && stop_set[i].len == len &&
+		    text_word_eq_buf(stop_set[i].word, tok, len))
+			return stop_set[i].langs;
+	return 0;
 }
 
 unsigned text_stop_langs(const char *tok, size_t len)

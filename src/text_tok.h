@@ -15,7 +15,7 @@
 #define TEXT_TOK_BUF (TEXT_TOKEN_MAX + 8)
 
 /* ASCII letters and digits lowercased, other ASCII 0 (a word boundary). */
-extern const unsigned char text_ascii_fold[128];
+extern const unsigned char text_ascii_fold[256];   /* 0 for bytes from 0x80 */
 
 static inline int text_is_cjk(uint32_t cp)
 {
@@ -79,7 +79,7 @@ text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void 
 				for (;;) {
 					tok[tl] = (char)f;
 					tl += tl < TEXT_TOKEN_MAX - 1;
-					if (i == n || s[i] >= 0x80 || !(f = text_ascii_fold[s[i]]))
+					if (i == n || !(f = text_ascii_fold[s[i]]))
 						break;
 					i++;
 				}
@@ -124,6 +124,9 @@ text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void 
 #define TEXT_TOK_LE 1
 #else
 #define TEXT_TOK_LE 0
+/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
+
 #endif
 
 /* The last n (< 8) bytes at c as text_word_hash gathers them; c readable
@@ -177,5 +180,8 @@ static inline int text_word_eq_buf(const char *a, const char *b, size_t n)
 	}
 	return text_tail_buf(x, n) == text_tail_buf(y, n);
 }
+
+/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
 
 #endif
