@@ -1,6 +1,7 @@
 /* embed_builtin.c: hashed sublinear TF features (see embed_builtin.h). */
 #include "config.h"
 #include "embed_builtin.h"
+#include "text_tok.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -228,12 +229,14 @@ static void embed(struct embed_builtin *e, const char *text, size_t n, text_toke
 
 /* ---- detecting embedders: one tokenisation for detection and features -- */
 
-/* A token of the text: a use of a word, new or seen; stop-word counts per
- * language for detection over the first TEXT_DETECT_TOKENS. */
-static int collect(const char *tok, size_t len, void *arg)
+/* A token of the text, built by the tokenizer in word_bytes past the
+ * words so far: a use of a word, new (its bytes stay where they are) or
+ * seen; stop-word counts per language for detection over the first
+ * TEXT_DETECT_TOKENS. Returns where the next token is built. */
+static inline __attribute__((always_inline)) char *collect(char *tok, size_t len, void *arg)
 {
 	struct embed_builtin *e = arg;
-	uint64_t h = text_word_hash(tok, len);
+	uint64_t h = text_word_hash_buf(tok, len);
 	uint32_t k = (uint32_t)h & (WORD_SLOTS - 1);
 	struct word *w;
 	for (;; k = (k + 1) & (WORD_SLOTS - 1)) {
@@ -248,13 +251,12 @@ static int collect(const char *tok, size_t len, void *arg)
 			w->slot = (uint16_t)k;
 			w->count = 0;
 			w->seen = 0;
-			w->langs = (uint8_t)text_stop_langs_h(tok, len, h);
-			memcpy(e->word_bytes + e->nbytes, tok, len);
+			w->langs = (uint8_t)text_stop_langs_buf(tok, len, h);
 			e->nbytes += len;
 			break;
 		}
 		w = &e->words[e->word_index[k] - 1];
-		if (w->hash == h && w->len == len && !memcmp(e->word_bytes + w->off, tok, len))
+		if (w->hash == h && w->len == len && text_word_eq_buf(e->word_bytes + w->off, tok, len))
 			break;
 	}
 	w->count++;
@@ -262,7 +264,7 @@ static int collect(const char *tok, size_t len, void *arg)
 		for (unsigned l = 0, m = w->langs; m; l++, m >>= 1)
 			e->counts[l] += m & 1;
 	e->uses[e->nuses - 1] = (uint16_t)(w - e->words);
-	return 0;
+	return e->word_bytes + e->nbytes;
 }
 
 /* Make room for a text of n bytes (at most EMBED_DETECT_BYTES). */
@@ -278,7 +280,7 @@ static int reserve(struct embed_builtin *e, size_t n)
 	struct word *w = realloc(e->words, n * sizeof *w);
 	if (w)
 		e->words = w;
-	char *b = realloc(e->word_bytes, n);
+	char *b = realloc(e->word_bytes, n + TEXT_TOK_BUF);   /* the last token built past n */
 	if (b)
 		e->word_bytes = b;
 	uint16_t *f = realloc(e->feats, 2 * n * sizeof *f);
@@ -360,7 +362,7 @@ static int embed_detect_short(struct embed_builtin *e, const char *text, size_t 
 		return -1;
 	e->nuses = e->nwords = e->nbytes = 0;
 	memset(e->counts, 0, sizeof e->counts);
-	text_tokens(text, n, collect, e);
+	text_tokens_into(text, n, e->word_bytes, collect, e);
 	if (use_lang(e, text_detect_pick(e->counts)) < 0) {
 		for (size_t j = 0; j < e->nwords; j++)
 			e->word_index[e->words[j].slot] = 0;

@@ -18,7 +18,7 @@ src_libquire_la_SOURCES = \
 	src/api_sources.c src/api_dify.c src/api_kb.c src/api_embeddings.c src/api_retrieve.c \
 	src/docs.c src/docs.h src/jobs.c src/accounts.c src/chunks.c \
 	src/blob.c src/blob.h \
-	src/text.c src/text_stem.c src/text.h src/embed_builtin.c src/embed_builtin.h \
+	src/text.c src/text_stem.c src/text.h src/text_tok.h src/embed_builtin.c src/embed_builtin.h \
 	src/queue.c src/queue.h src/embedder.c src/embedder.h src/reembed.c src/vectors.c src/embed_openai.c \
 	src/ingest.c src/ingest.h src/split.c src/split.h src/chunk_impl.h src/chunk_rule.c src/chunk_text.c src/chunk_pack.c src/extract.c src/extract.h src/api_upload.c \
 	src/lexical.c src/lexical.h src/sniff.c src/sniff.h src/search.c src/search.h \

@@ -1,6 +1,7 @@
 /* text.c: tokenizer, word hashes, stop words, language guess (stemming: text_stem.c). */
 #include "config.h"
 #include "text.h"
+#include "text_tok.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,48 +53,8 @@ uint64_t text_word_hash(const void *p, size_t n)
 	return h;
 }
 
-static int is_cjk(uint32_t cp)
-{
-	return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-	       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
-	       (cp >= 0xf900 && cp <= 0xfaff);
-}
-
-/* Length of the UTF-8 sequence at s (1 for invalid bytes) and its code point. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned c = s[0];
-	size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (c >= 0x80 && c < 0xc0)
-		len = 1;
-	if (len > n)
-		len = 1;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			len = 1;
-	if (len == 1) {
-		*cp = c;
-		return 1;
-	}
-	uint32_t v = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++)
-		v = v << 6 | (s[i] & 0x3f);
-	*cp = v;
-	return len;
-}
-
-static int is_word_char(uint32_t cp)
-{
-	if (cp < 0x80)
-		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-	if (cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
-	    (cp >= 0xff00 && cp <= 0xff0f) || cp == 0xa0 || (cp >= 0x80 && cp < 0xc0))
-		return 0;
-	return 1;
-}
-
 /* ASCII letters and digits lowercased, other ASCII 0 (a word boundary). */
-static const unsigned char ascii_fold[128] = {
+const unsigned char text_ascii_fold[256] = {   /* 0 from 0x80: no ASCII word byte */
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
 	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 #define L(c) [c] = c, [c - 32] = c
@@ -103,53 +64,22 @@ static const unsigned char ascii_fold[128] = {
 #undef L
 };
 
+struct tokens_cb {
+	text_token_cb cb;
+	void *arg;
+};
+
+static char *tokens_emit(char *tok, size_t len, void *arg)
+{
+	const struct tokens_cb *t = arg;
+	return t->cb(tok, len, t->arg) ? NULL : tok;
+}
+
 void text_tokens(const char *str, size_t n, text_token_cb cb, void *arg)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	char tok[TEXT_TOKEN_MAX];
-	size_t tl = 0, i = 0;
-	while (i < n) {
-		/* ASCII, most of the bytes of most text, by table: the same
-		 * outcome as the code point path below, without decoding. */
-		if (s[i] < 0x80) {
-			unsigned char f = ascii_fold[s[i++]];
-			if (f) {
-				if (tl < TEXT_TOKEN_MAX - 1)
-					tok[tl++] = (char)f;
-			} else if (tl) {
-				if (cb(tok, tl, arg))
-					return;
-				tl = 0;
-			}
-			continue;
-		}
-		uint32_t cp;
-		size_t len = utf8_next(s + i, n - i, &cp);
-		if (is_cjk(cp)) {
-			if (tl && cb(tok, tl, arg))
-				return;
-			tl = 0;
-			if (cb((const char *)s + i, len, arg))
-				return;
-		} else if (is_word_char(cp)) {
-			if (tl + len < TEXT_TOKEN_MAX) {
-				if (len == 2 && cp >= 0xc0 && cp <= 0xde && cp != 0xd7) {
-					tok[tl++] = (char)s[i];
-					tok[tl++] = (char)(s[i + 1] + 0x20);   /* Latin-1 upper -> lower */
-				} else {
-					memcpy(tok + tl, s + i, len);
-					tl += len;
-				}
-			}
-		} else if (tl) {
-			if (cb(tok, tl, arg))
-				return;
-			tl = 0;
-		}
-		i += len;
-	}
-	if (tl)
-		cb(tok, tl, arg);
+	char tok[TEXT_TOK_BUF];
+	struct tokens_cb t = {cb, arg};
+	text_tokens_into(str, n, tok, tokens_emit, &t);
 }
 
 /* Short stop-word lists: enough to detect the language and to keep the
@@ -191,7 +121,7 @@ const char *text_lang_snowball(enum text_lang lang)
 struct stop_entry {
 	uint64_t hash;           /* 0: empty */
 	uint8_t len, langs;      /* langs: bit l for enum text_lang l */
-	char word[STOP_LEN_MAX];
+	char word[16];           /* zero past len: read 8 bytes at a time */
 };
 
 static struct stop_entry stop_set[STOP_SLOTS];
@@ -233,6 +163,20 @@ unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h)
 	if (!stop_ready)
 		stop_build();
 	return stop_find(tok, len, h | 1)->langs;
+}
+
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h)
+{
+	if (len > STOP_LEN_MAX)
+		return 0;
+	if (!stop_ready)
+		stop_build();
+	h |= 1;
+	for (unsigned i = (unsigned)h & (STOP_SLOTS - 1); stop_set[i].hash; i = (i + 1) & (STOP_SLOTS - 1))
+		if (stop_set[i].hash == h && stop_set[i].len == len &&
+		    text_word_eq_buf(stop_set[i].word, tok, len))
+			return stop_set[i].langs;
+	return 0;
 }
 
 unsigned text_stop_langs(const char *tok, size_t len)
