@@ -24,3 +24,7 @@ EXTRA_DIST += $(ISOLATION_TESTS)
 ## --- the README's first command (scripts/quickstart.sh) --------------------
 TESTS += tests/api/quickstart.test
 EXTRA_DIST += tests/api/quickstart.test
+
+## --- concurrent writers and the stored layout --------------------------------
+TESTS += tests/api/storage.test
+EXTRA_DIST += tests/api/storage.test
