@@ -7,7 +7,7 @@ Loads corpus.jsonl (title + text as each document) with POST /api/v1/documents
 queries through POST /v1/datasets/{id}/retrieve for keyword, semantic and
 hybrid search, writes TREC runs and prints eval.py's nDCG@10 / Recall@100.
 """
-import http.client, json, os, subprocess, sys, threading, time, urllib.parse
+import http.client, json, os, re, subprocess, sys, threading, time, urllib.parse
 
 base, key, dataset, bench, out = sys.argv[1:6]
 u = urllib.parse.urlparse(base)
@@ -39,9 +39,13 @@ ts = [threading.Thread(target=load, args=(p,)) for p in parts]
 print(f"loaded {len(corpus)} documents in {time.time() - t0:.1f} s")
 
 c = conn()
+# Completed documents, counted by quire-admin (the native list carries no
+# status, and ChatAid's list holds only documents uploaded through it).
+admin = os.environ.get("QUIRE_ADMIN", "quire-admin")
 while True:
-    c.request("GET", "/external/sources/custom?status=trained&pageSize=1", headers=H)
-    r = c.getresponse(); total = json.loads(r.read())["total"]
+    o = subprocess.run([admin, "check-embeddings"], capture_output=True, text=True).stdout
+    m = re.search(r"^documents_completed (\d+)$", o, re.M)
+    total = int(m.group(1)) if m else 0
     if total >= len(corpus):
         break
     if time.time() - t0 > 1800:

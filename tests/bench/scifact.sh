@@ -14,4 +14,4 @@ quired_start
 KEY=$(new_key bench)
 lighttpd_start
 kb=$(admin kb list --account bench | awk -F'\t' '$2 == "default" {print $1}')
-python3 "$top_srcdir/tests/bench/scifact.py" "$BASE" "$KEY" "$kb" "$bench" "$T"
+QUIRE_ADMIN="$QUIRE_ADMIN" python3 "$top_srcdir/tests/bench/scifact.py" "$BASE" "$KEY" "$kb" "$bench" "$T"
