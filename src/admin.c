@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "docs.h"
 #include "embedder.h"
+#include "lexical.h"
 #include "queue.h"
 #include "store.h"
 #include "util.h"
@@ -35,6 +36,8 @@ void admin_usage(FILE *f)
 		"                            belongs to no chunk\n"
 		"  reembed                   queue every chunk whose vector is not of the\n"
 		"                            configured embedding model\n"
+		"  reindex                   rebuild the keyword index from the stored chunks\n"
+		"                            (needed when status says the index is stale)\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs.\n");
 }
@@ -376,6 +379,16 @@ static int cmd_status(struct store *s, int joined, FILE *out, FILE *errf)
 		d.v[0][0], d.v[0][1], d.v[0][2], d.v[0][3]);
 	fprintf(out, "queue: embed pending %zu, processing %zu, completed %zu, failed %zu\n",
 		d.v[1][0], d.v[1][1], d.v[1][2], d.v[1][3]);
+	int v;
+	if (admin_index_version(s, &v, &err) != Q_OK) {
+		fprintf(errf, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	if (v == LEXICAL_VERSION)
+		fprintf(out, "keyword index: version %d\n", v);
+	else
+		fprintf(out, "keyword index: version %d, stale (current %d): run quire-admin reindex\n",
+			v, LEXICAL_VERSION);
 	return 0;
 }
 
@@ -634,6 +647,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_check_embeddings(s, conf, out, errf);
 	if (!strcmp(a0, "reembed"))
 		return cmd_reembed(s, conf, out, errf);
+	if (!strcmp(a0, "reindex"))
+		return admin_reindex(s, out, errf);
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {
 			fprintf(errf, "quire-admin: %s\n", err.msg);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include "conf.h"
+#include "status.h"
 
 struct store;
 
@@ -17,6 +18,11 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 /* verify without a supervisor: the caller holds the data directory lock
  * and has no store open. */
 int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
+/* reindex: every posting removed, then every stored chunk indexed again
+ * in transactions of a few chunks (reindex.c); writers may run meanwhile. */
+int admin_reindex(struct store *s, FILE *out, FILE *err);
+/* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
+enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
 /* Usage text. */
 void admin_usage(FILE *f);
 /* 1 when the command needs no storage at all (help). */

@@ -1,4 +1,4 @@
-/* embed_builtin.h: the builtin embedding model "quire-hash-512": local,
+/* embed_builtin.h: the builtin embedding model "quire-hash-512-v2": local,
  * deterministic, no network. A chunk becomes a 512-dimension vector of
  * signed hashed features:
  *   - Snowball stems of the words that are not stop words (weight 1),
@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include "text.h"
 
-#define EMBED_BUILTIN_MODEL "quire-hash-512"
+#define EMBED_BUILTIN_MODEL "quire-hash-512-v2"
 #define EMBED_BUILTIN_DIMS 512
 
 struct embed_builtin;

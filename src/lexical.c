@@ -86,13 +86,18 @@ static void posting_key(struct store_key *k, const char *term, size_t len, const
 		store_key_str(k, chunk);
 }
 
-static enum qstatus stats_add(struct stxn *t, long chunks, long terms, struct qerr *err)
+/* The collection's chunk count and length, and its chunks per language
+ * ("langs", by enum text_lang: what a query of no clear language is read
+ * as, lexical_query_langs). */
+static enum qstatus stats_add(struct stxn *t, long chunks, long terms, enum text_lang lang,
+			      struct qerr *err)
 {
 	json_t *rec;
 	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, STORE_RMW, err);
-	if (st == Q_ENOTFOUND) {
+	if (st == Q_ENOTFOUND) {   /* a new index: of this version */
 		qerr_clear(err);
-		rec = json_pack("{s:I, s:I}", "n", (json_int_t)0, "len", (json_int_t)0);
+		rec = json_pack("{s:I, s:I, s:i}", "n", (json_int_t)0, "len", (json_int_t)0, "v",
+				LEXICAL_VERSION);
 	} else if (st != Q_OK) {
 		return st;
 	}
@@ -100,6 +105,17 @@ static enum qstatus stats_add(struct stxn *t, long chunks, long terms, struct qe
 	json_int_t len = json_integer_value(json_object_get(rec, "len")) + terms;
 	json_object_set_new(rec, "n", json_integer(n > 0 ? n : 0));
 	json_object_set_new(rec, "len", json_integer(len > 0 ? len : 0));
+	json_t *langs = json_object_get(rec, "langs");
+	if (!json_is_array(langs)) {
+		langs = json_array();
+		json_object_set_new(rec, "langs", langs);
+	}
+	while (json_array_size(langs) < LANG_MAX)
+		json_array_append_new(langs, json_integer(0));
+	if (lang < LANG_MAX) {
+		json_int_t c = json_integer_value(json_array_get(langs, lang)) + chunks;
+		json_array_set_new(langs, lang, json_integer(c > 0 ? c : 0));
+	}
 	st = store_put(t, T_STATS, "bm25", rec, err);
 	json_decref(rec);
 	return st;
@@ -110,6 +126,7 @@ static enum qstatus update(struct stxn *t, const char *chunk_key, const char *te
 {
 	struct termset s;
 	enum qstatus st = Q_OK;
+	size_t removed = 0;
 	terms_of(text, strlen(text), lang, &s);
 	uint32_t dl = (uint32_t)s.total;
 	for (size_t i = 0; st == Q_OK && i < s.n; i++) {
@@ -126,11 +143,16 @@ static enum qstatus update(struct stxn *t, const char *chunk_key, const char *te
 			if (st == Q_ENOTFOUND) {
 				qerr_clear(err);
 				st = Q_OK;
+			} else if (st == Q_OK) {
+				removed++;
 			}
 		}
 	}
-	if (st == Q_OK)
-		st = stats_add(t, add ? 1 : -1, add ? (long)dl : -(long)dl, err);
+	/* A chunk whose postings were not there (indexed by an older
+	 * analysis and cleared by lexical_clear, not reindexed yet) was not
+	 * counted either. */
+	if (st == Q_OK && (add || removed || !s.n))
+		st = stats_add(t, add ? 1 : -1, add ? (long)dl : -(long)dl, lang, err);
 	free(s.v);
 	return st;
 }
@@ -175,6 +197,110 @@ static int score_posting(const void *key, size_t klen, const void *val, size_t v
 	return 0;
 }
 
+/* A query word read in each language of the query's mask: its distinct
+ * stems (a stop word of a language has none in it). */
+struct qword {
+	char stem[LANG_MAX][TEXT_TOKEN_MAX];
+	unsigned char len[LANG_MAX];
+	int nv;
+};
+
+struct qwords {
+	struct qword *v;
+	size_t n, alloc;
+	unsigned mask;
+	int oom;
+};
+
+static int add_qword(const char *tok, size_t len, void *arg)
+{
+	struct qwords *q = arg;
+	struct qword w;
+	w.nv = 0;
+	for (int l = 0; l < LANG_MAX; l++) {
+		if (!(q->mask >> l & 1) || text_is_stop((enum text_lang)l, tok, len))
+			continue;
+		size_t sl;
+		const char *stem = text_stem(stemmer((enum text_lang)l), tok, len, &sl);
+		int dup = 0;
+		for (int j = 0; j < w.nv && !dup; j++)
+			dup = w.len[j] == sl && !memcmp(w.stem[j], stem, sl);
+		if (!dup) {
+			memcpy(w.stem[w.nv], stem, sl);
+			w.len[w.nv++] = (unsigned char)sl;
+		}
+	}
+	if (!w.nv)
+		return 0;
+	/* the same word twice, or two words with one stem: once */
+	for (size_t i = 0; i < q->n; i++)
+		if (q->v[i].len[0] == w.len[0] && !memcmp(q->v[i].stem[0], w.stem[0], w.len[0]))
+			return 0;
+	if (q->n == q->alloc) {
+		size_t na = q->alloc ? q->alloc * 2 : 16;
+		void *p = realloc(q->v, na * sizeof *q->v);
+		if (!p) {
+			q->oom = 1;
+			return 1;
+		}
+		q->v = p;
+		q->alloc = na;
+	}
+	q->v[q->n++] = w;
+	return 0;
+}
+
+/* Scores of one word's variants: a chunk matched by two of them (indexed
+ * in one language, it rarely is) keeps the better, so a word read in
+ * several languages never counts twice. */
+struct best {
+	struct bentry {
+		uint32_t off;    /* chunk key in keys */
+		double score;
+	} *v;
+	size_t n, alloc;
+	char *keys;
+	size_t klen, kalloc;
+	int oom;
+};
+
+static void best_add(const char *chunk_key, double score, void *arg)
+{
+	struct best *b = arg;
+	size_t l = strlen(chunk_key) + 1;
+	if (b->n == b->alloc || b->klen + l > b->kalloc) {
+		size_t na = b->alloc ? b->alloc * 2 : 256, ka = b->kalloc ? b->kalloc * 2 : 16384;
+		void *p = b->n == b->alloc ? realloc(b->v, na * sizeof *b->v) : b->v;
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->v = p;
+		if (b->n == b->alloc)
+			b->alloc = na;
+		while (ka < b->klen + l)
+			ka *= 2;
+		if (b->klen + l > b->kalloc) {
+			if (!(p = realloc(b->keys, ka))) {
+				b->oom = 1;
+				return;
+			}
+			b->keys = p;
+			b->kalloc = ka;
+		}
+	}
+	memcpy(b->keys + b->klen, chunk_key, l);
+	b->v[b->n++] = (struct bentry){(uint32_t)b->klen, score};
+	b->klen += l;
+}
+
+static int by_key_then_score(const void *x, const void *y, void *keys)
+{
+	const struct bentry *a = x, *b = y;
+	int c = strcmp((const char *)keys + a->off, (const char *)keys + b->off);
+	return c ? c : (a->score < b->score) - (a->score > b->score);
+}
+
 struct query_ctx {
 	struct stxn *t;
 	double n, avgdl;
@@ -184,9 +310,9 @@ struct query_ctx {
 	struct qerr *err;
 };
 
-static void query_term(const char *term, size_t len, void *arg)
+static void query_term(const char *term, size_t len, struct query_ctx *q,
+		       void (*cb)(const char *chunk_key, double score, void *arg), void *arg)
 {
-	struct query_ctx *q = arg;
 	struct store_key k;
 	size_t df;
 	if (q->st != Q_OK)
@@ -195,11 +321,90 @@ static void query_term(const char *term, size_t len, void *arg)
 	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK || df == 0)
 		return;
 	struct score_ctx s = {log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5)), q->avgdl,
-			      k.len, q->cb, q->arg};
+			      k.len, cb, arg};
 	q->st = store_scan_raw(q->t, T_POSTINGS, &k, score_posting, &s, q->err);
 }
 
-enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lang,
+static void query_word(const struct qword *w, struct query_ctx *q)
+{
+	if (w->nv == 1) {
+		query_term(w->stem[0], w->len[0], q, q->cb, q->arg);
+		return;
+	}
+	struct best b;
+	memset(&b, 0, sizeof b);
+	for (int j = 0; j < w->nv; j++)
+		query_term(w->stem[j], w->len[j], q, best_add, &b);
+	if (b.oom && q->st == Q_OK)
+		q->st = qerr_set(q->err, Q_ENOMEM, NULL, "out of memory");
+	if (q->st == Q_OK && b.n) {
+		qsort_r(b.v, b.n, sizeof *b.v, by_key_then_score, b.keys);
+		for (size_t i = 0; i < b.n; i++)
+			if (!i || strcmp(b.keys + b.v[i].off, b.keys + b.v[i - 1].off))
+				q->cb(b.keys + b.v[i].off, b.v[i].score, q->arg);
+	}
+	free(b.v);
+	free(b.keys);
+}
+
+/* Chunks per language from the statistics (zeros when not recorded). */
+static void stats_langs(json_t *rec, double counts[LANG_MAX])
+{
+	json_t *langs = json_object_get(rec, "langs");
+	for (int l = 0; l < LANG_MAX; l++)
+		counts[l] = (double)json_integer_value(json_array_get(langs, (size_t)l));
+}
+
+unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LANG_MAX],
+			    enum text_lang *primary)
+{
+	unsigned c[LANG_MAX], best = 0, tied = 0;
+	text_stop_counts(query, n, c);
+	for (int l = 0; l < LANG_MAX; l++)
+		best = c[l] > best ? c[l] : best;
+	for (int l = 0; l < LANG_MAX; l++)
+		if (c[l] == best)
+			tied |= 1u << l;
+	if (best && (tied & (tied - 1)) == 0) {   /* one language's stop words */
+		*primary = (enum text_lang)__builtin_ctz(tied);
+		return tied;
+	}
+	unsigned mask = 0;
+	int top = -1;
+	for (int l = 0; l < LANG_MAX; l++)
+		if ((tied >> l & 1) && chunks[l] > 0) {
+			mask |= 1u << l;
+			if (top < 0 || chunks[l] > chunks[top])
+				top = l;
+		}
+	if (!mask) {   /* the collection holds none of them: as detection says */
+		*primary = text_detect(query, n);
+		return 1u << *primary;
+	}
+	*primary = (enum text_lang)top;
+	return mask;
+}
+
+enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *mask,
+				 enum text_lang *primary, struct qerr *err)
+{
+	json_t *rec;
+	double chunks[LANG_MAX] = {0};
+	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
+	if (st == Q_ENOTFOUND)
+		qerr_clear(err);
+	else if (st != Q_OK)
+		return st;
+	else {
+		stats_langs(rec, chunks);
+		json_decref(rec);
+	}
+	size_t n = strlen(query);
+	*mask = lexical_pick_langs(query, n < 4096 ? n : 4096, chunks, primary);
+	return Q_OK;
+}
+
+enum qstatus lexical_score(struct stxn *t, const char *query, unsigned langs,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   struct qerr *err)
 {
@@ -215,7 +420,13 @@ enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lan
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
 	json_decref(rec);
 	struct query_ctx q = {t, n, n > 0 ? len / n : 1, cb, arg, Q_OK, err};
-	lexical_terms(query, strlen(query), lang, query_term, &q);
+	struct qwords w = {NULL, 0, 0, langs & ((1u << LANG_MAX) - 1) ? langs : 1u << LANG_EN, 0};
+	text_tokens(query, strlen(query), add_qword, &w);
+	if (w.oom)
+		q.st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; q.st == Q_OK && i < w.n; i++)
+		query_word(&w.v[i], &q);
+	free(w.v);
 	return q.st;
 }
 
@@ -248,4 +459,55 @@ enum qstatus lexical_df(struct stxn *t, const char *term, size_t len, size_t *df
 	}
 	posting_key(&k, term, len, NULL);
 	return store_count_raw(t, T_POSTINGS, &k, df, err);
+}
+
+enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
+	*version = LEXICAL_VERSION;
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		return Q_OK;   /* nothing indexed yet */
+	}
+	if (st != Q_OK)
+		return st;
+	*version = (int)json_integer_value(json_object_get(rec, "v"));   /* 0 when absent */
+	json_decref(rec);
+	return Q_OK;
+}
+
+enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
+{
+	enum qstatus st = store_truncate(t, T_POSTINGS, postings, err);
+	if (st != Q_OK)
+		return st;
+	json_t *rec = json_pack("{s:I, s:I, s:i}", "n", (json_int_t)0, "len", (json_int_t)0, "v",
+				LEXICAL_VERSION);
+	st = store_put(t, T_STATS, "bm25", rec, err);
+	json_decref(rec);
+	return st;
+}
+
+enum qstatus lexical_add_missing(struct stxn *t, const char *chunk_key, const char *text,
+				 enum text_lang lang, int *added, struct qerr *err)
+{
+	struct termset s;
+	terms_of(text, strlen(text), lang, &s);
+	*added = 0;
+	enum qstatus st = Q_OK;
+	if (s.n) {
+		struct store_key k;
+		size_t there = 0;
+		posting_key(&k, s.v[0].term, s.v[0].len, chunk_key);
+		st = store_count_raw(t, T_POSTINGS, &k, &there, err);
+		if (st == Q_OK && there) {
+			free(s.v);
+			return Q_OK;   /* indexed since lexical_clear */
+		}
+	}
+	free(s.v);
+	if (st == Q_OK && (st = update(t, chunk_key, text, lang, 1, err)) == Q_OK)
+		*added = 1;
+	return st;
 }

@@ -24,10 +24,25 @@ enum qstatus lexical_remove(struct stxn *t, const char *chunk_key, const char *t
 size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
 		     void (*cb)(const char *term, size_t len, void *arg), void *arg);
 
-/* BM25 (k1 1.2, b 0.75) of every chunk matching a term of query; cb gets
- * chunk key and score for each scored chunk (a chunk may come once per
- * matching term: the caller sums). */
-enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lang,
+/* The languages a query is read in (a bit per enum text_lang) and the
+ * one of them it is embedded in (*primary): the language whose stop words
+ * it holds most of, when one does; otherwise ("Häuser in Berlin": "in" is
+ * English, German, Italian and Dutch; or no stop word at all) each tied
+ * language the collection holds chunks of, the commonest primary, since a
+ * chunk's terms are stems in its own language. chunks: the collection's
+ * chunks per language. */
+unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LANG_MAX],
+			    enum text_lang *primary);
+/* The same with the collection's counts from the statistics. */
+enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *mask,
+				 enum text_lang *primary, struct qerr *err);
+
+/* BM25 (k1 1.2, b 0.75) of every chunk matching a word of query read in
+ * the languages of mask (lexical_query_langs): each word's stems in those
+ * languages; a chunk matching two stems of one word scores the better
+ * once. cb gets chunk key and score for each scored chunk (a chunk may
+ * come once per matching word: the caller sums). */
+enum qstatus lexical_score(struct stxn *t, const char *query, unsigned mask,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   struct qerr *err);
 
@@ -36,5 +51,20 @@ enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct
 /* Number of chunks holding term (a stem, len bytes), in O(log n). */
 enum qstatus lexical_df(struct stxn *t, const char *term, size_t len, size_t *df,
 			struct qerr *err);
+
+/* The analysis behind the postings: 2 since tokens are NFKC_Casefold
+ * (utf8proc); an index built before has no version (0). An index of
+ * another version must be rebuilt (quire-admin reindex). */
+#define LEXICAL_VERSION 2
+/* The version of the stored index (LEXICAL_VERSION when nothing is). */
+enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
+/* Removes every posting (*postings: how many) and resets the statistics,
+ * marked LEXICAL_VERSION: the first step of a rebuild. */
+enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err);
+/* lexical_add unless the chunk's postings are there already (written
+ * since lexical_clear by a writer running alongside the rebuild); *added
+ * 1 when this call indexed it. */
+enum qstatus lexical_add_missing(struct stxn *t, const char *chunk_key, const char *text,
+				 enum text_lang lang, int *added, struct qerr *err);
 
 #endif

@@ -19,7 +19,7 @@ src_libquire_la_SOURCES = \
 	src/docs.c src/docs.h src/jobs.c src/accounts.c src/chunks.c \
 	src/blob.c src/blob.h \
 	src/text.c src/text_stem.c src/text.h src/text_tok.h src/embed_builtin.c src/embed_builtin.h \
-	src/queue.c src/queue.h src/embedder.c src/embedder.h src/reembed.c src/vectors.c src/embed_openai.c \
+	src/queue.c src/queue.h src/embedder.c src/embedder.h src/reembed.c src/reindex.c src/vectors.c src/embed_openai.c \
 	src/ingest.c src/ingest.h src/split.c src/split.h src/chunk_impl.h src/chunk_rule.c src/chunk_text.c src/chunk_pack.c src/extract.c src/extract.h src/api_upload.c \
 	src/lexical.c src/lexical.h src/sniff.c src/sniff.h src/search.c src/search.h \
 	src/search_hits.c src/search_query.c src/search_impl.h src/vcache.c src/vcache.h src/vcache_impl.h src/vscan.c \
@@ -30,7 +30,7 @@ src_libquire_la_SOURCES = \
 	src/chat.c src/chat.h src/chat_terms.c src/chat_store.c src/chat_scope.c src/chat_scope.h \
 	src/api_chat.c src/answer_builtin.c src/answer_openai.c src/ratelimit.c src/ratelimit.h
 src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
-src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(CURL_LIBS) -lm
+src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(UTF8PROC_LIBS) $(CURL_LIBS) -lm
 
 QUIRE_LIBS = src/libquire.la
 

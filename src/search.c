@@ -73,8 +73,11 @@ static void on_bm25(const char *chunk, double score, void *arg)
 
 static enum qstatus keyword(struct run *r, const char *query, struct qerr *err)
 {
-	enum text_lang lang = text_detect(query, strlen(query));
-	enum qstatus st = lexical_score(r->t, query, lang, on_bm25, r, err);
+	unsigned langs;
+	enum text_lang primary;
+	enum qstatus st = lexical_query_langs(r->t, query, &langs, &primary, err);
+	if (st == Q_OK)
+		st = lexical_score(r->t, query, langs, on_bm25, r, err);
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
 	if (st == Q_OK && r->oom)

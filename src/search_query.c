@@ -56,9 +56,12 @@ static enum qstatus builtin_query(struct stxn *t, const char *query, float *out,
 				  struct qerr *err)
 {
 	size_t len = strlen(query);
-	enum text_lang lang = text_detect(query, len < 4096 ? len : 4096);
+	unsigned langs;
+	enum text_lang lang;
 	struct idf x = {t, 0, Q_OK, err};
 	double avgdl;
+	if ((x.st = lexical_query_langs(t, query, &langs, &lang, err)) != Q_OK)
+		return x.st;
 	if (!per_lang[lang] && !(per_lang[lang] = embed_builtin_new(lang)))
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if ((x.st = lexical_collection(t, &x.n, &avgdl, err)) != Q_OK)

@@ -836,6 +836,15 @@ enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct 
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
+enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err)
+{
+	u_int32_t n = 0;
+	int rc = t->s->tables[tb]->truncate(t->s->tables[tb], t->txn, &n, 0);
+	if (count)
+		*count = n;
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
 int store_collect(const char *pk, void *arg)
 {
 	struct store_ids *l = arg;

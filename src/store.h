@@ -150,6 +150,10 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
 			      struct qerr *err);
 
+/* Empties tb (a table without secondary indexes) in the transaction;
+ * *count, when not NULL, gets the number of records removed. */
+enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err);
+
 /* Call cb for every primary key of tb, in key order. */
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
 			      void *arg, struct qerr *err);

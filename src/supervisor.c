@@ -1,6 +1,8 @@
 /* supervisor.c: quired's watcher loop: workers, recovery, control socket,
  * checkpoints. */
 #include "config.h"
+#include "admin.h"
+#include "lexical.h"
 #include "supervisor.h"
 #include "app.h"
 #include "datalock.h"
@@ -274,6 +276,11 @@ static int recover(struct sup *s)
 		QLOG_ERR("recovery failed: %s", err.msg);
 		return -1;
 	}
+	int v;
+	if (admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION)
+		QLOG_WARN("the keyword index is of version %d, not %d: keyword search misses words "
+			  "the text analysis now reads otherwise until quire-admin reindex runs",
+			  v, LEXICAL_VERSION);
 	store_close(st);
 	QLOG_INFO("recovery %lu took %lld ms", s->recoveries, (long long)(q_mono_ms() - t0));
 	return 0;

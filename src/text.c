@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 uint64_t text_hash(const void *p, size_t n, uint64_t seed)
 {
@@ -63,6 +64,88 @@ const unsigned char text_ascii_fold[256] = {   /* 0 from 0x80: no ASCII word byt
 	L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
 #undef L
 };
+
+/* ---- Unicode (utf8proc) -------------------------------------------------- */
+
+#define NORM_OPTS (UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+
+size_t text_norm_cp(uint32_t cp, uint32_t out[TEXT_NORM_CP])
+{
+	utf8proc_int32_t d[TEXT_NORM_CP];
+	utf8proc_ssize_t k = utf8proc_decompose_char((utf8proc_int32_t)cp, d, TEXT_NORM_CP,
+						     NORM_OPTS | UTF8PROC_DECOMPOSE, NULL);
+	if (k < 0 || k > TEXT_NORM_CP) {   /* never for a valid code point */
+		out[0] = cp;
+		return 1;
+	}
+	for (utf8proc_ssize_t j = 0; j < k; j++)
+		out[j] = (uint32_t)d[j];
+	return (size_t)k;
+}
+
+int text_is_word_cp(uint32_t cp)
+{
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* NFC of a token already decomposed and folded: its NFKC_Casefold, in out
+ * (TEXT_TOK_BUF bytes), at most TEXT_TOKEN_MAX - 1 bytes, cut at a
+ * character boundary. A token holding bytes that are not UTF-8 is kept. */
+static size_t norm_token(const char *tok, size_t len, char *out)
+{
+	utf8proc_int32_t cps[TEXT_TOKEN_MAX * 2];
+	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)tok, (utf8proc_ssize_t)len,
+						cps, TEXT_TOKEN_MAX * 2, NORM_OPTS | UTF8PROC_COMPOSE);
+	if (k < 0 || k > TEXT_TOKEN_MAX * 2 || (k = utf8proc_normalize_utf32(cps, k, UTF8PROC_COMPOSE)) < 0) {
+		memcpy(out, tok, len);
+		return len;
+	}
+	size_t n = 0;
+	for (utf8proc_ssize_t j = 0; j < k; j++) {
+		char b[4];
+		size_t bl = text_utf8_put((uint32_t)cps[j], b);
+		if (n + bl >= TEXT_TOKEN_MAX)
+			break;
+		memcpy(out + n, b, bl);
+		n += bl;
+	}
+	return n;
+}
+
+char *text_tok_emit_norm(char *tok, size_t len, char *(*emit)(char *, size_t, void *), void *arg)
+{
+	char nb[TEXT_TOK_BUF];
+	size_t n = norm_token(tok, len, nb), start = 0, i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t l = text_utf8_next((const unsigned char *)nb + i, n - i, &cp);
+		if (text_is_cjk(cp)) {   /* composed Hangul jamo: a syllable each */
+			if (i > start) {
+				memcpy(tok, nb + start, i - start);
+				if (!(tok = emit(tok, i - start, arg)))
+					return NULL;
+			}
+			memcpy(tok, nb + i, l);
+			if (!(tok = emit(tok, l, arg)))
+				return NULL;
+			start = i + l;
+		}
+		i += l;
+	}
+	if (n > start) {
+		memcpy(tok, nb + start, n - start);
+		tok = emit(tok, n - start, arg);
+	}
+	return tok;
+}
 
 struct tokens_cb {
 	text_token_cb cb;
@@ -203,12 +286,19 @@ static int detect_tok(const char *tok, size_t len, void *arg)
 	return ++d->seen >= TEXT_DETECT_TOKENS;
 }
 
-enum text_lang text_detect(const char *s, size_t n)
+void text_stop_counts(const char *s, size_t n, unsigned counts[LANG_MAX])
 {
 	struct detect_ctx d;
 	memset(&d, 0, sizeof d);
 	text_tokens(s, n, detect_tok, &d);
-	return text_detect_pick(d.counts);
+	memcpy(counts, d.counts, sizeof d.counts);
+}
+
+enum text_lang text_detect(const char *s, size_t n)
+{
+	unsigned counts[LANG_MAX];
+	text_stop_counts(s, n, counts);
+	return text_detect_pick(counts);
 }
 
 enum text_lang text_detect_pick(const unsigned counts[LANG_MAX])

@@ -22,6 +22,9 @@ void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
  * TEXT_DETECT_TOKENS tokens (LANG_EN when none). */
 #define TEXT_DETECT_TOKENS 2000
 enum text_lang text_detect(const char *s, size_t n);
+/* The stop words of each language among those tokens (text_detect's
+ * evidence). */
+void text_stop_counts(const char *s, size_t n, unsigned counts[LANG_MAX]);
 /* The language text_detect picks for these per-language stop-word counts
  * (for a caller that counted with text_stop_langs itself). */
 enum text_lang text_detect_pick(const unsigned counts[LANG_MAX]);

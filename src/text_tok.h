@@ -47,27 +47,94 @@ static inline size_t text_utf8_next(const unsigned char *s, size_t n, uint32_t *
 	return len;
 }
 
-static inline int text_is_word_char(uint32_t cp)
+/* Unicode normalisation (utf8proc), out of line: only bytes from 0x80
+ * that are not a Latin-1 letter or a common CJK character come here.
+ * text_norm_cp: the code points of cp's NFKC_Casefold, decomposed (NFKD
+ * with full case folding), none for a default-ignorable code point such
+ * as a soft hyphen or a zero-width joiner (so it does not split a word);
+ * at most TEXT_NORM_CP. */
+#define TEXT_NORM_CP 32
+size_t text_norm_cp(uint32_t cp, uint32_t out[TEXT_NORM_CP]);
+/* 1 when a code point from 0x80 belongs in a word: a letter, a mark or a
+ * number (Unicode general category L, M, N). */
+int text_is_word_cp(uint32_t cp);
+/* Emits a token that holds text_norm_cp output: composed (NFC, so the
+ * token is its NFKC_Casefold), cut to TEXT_TOKEN_MAX - 1 bytes at a
+ * character boundary, CJK characters made tokens of their own; as emit. */
+char *text_tok_emit_norm(char *tok, size_t len, char *(*emit)(char *, size_t, void *), void *arg);
+
+/* Latin-1 letters from U+00C0 but U+00D7, U+00F7 and U+00DF (sharp s
+ * folds to "ss"): lowercase them and they are their own NFKC_Casefold. */
+static inline int text_is_latin1_letter(uint32_t cp)
 {
-	if (cp < 0x80)
-		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-	if (cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
-	    (cp >= 0xff00 && cp <= 0xff0f) || cp == 0xa0 || (cp >= 0x80 && cp < 0xc0))
-		return 0;
-	return 1;
+	return cp >= 0xc0 && cp <= 0xff && cp != 0xd7 && cp != 0xf7 && cp != 0xdf;
+}
+
+/* CJK ideographs and Hangul syllables: their own NFKC_Casefold. */
+static inline int text_is_cjk_stable(uint32_t cp)
+{
+	return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3);
+}
+
+/* Bytes of code point cp in UTF-8 at out (room for 4). */
+static inline size_t text_utf8_put(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 /* The tokens of text_tokens, each built in tok (TEXT_TOK_BUF bytes) and
  * handed to emit, which returns the buffer for the next token (the same
  * or another of TEXT_TOK_BUF bytes), NULL to stop. A CJK character is
- * copied into the buffer too, so every token is in one. */
+ * copied into the buffer too, so every token is in one.
+ *
+ * A token is the NFKC_Casefold of a run of letters, marks and numbers
+ * (after normalisation: "ﬁ" is "fi", "①" is "1", "Ⅻ" is "xii"), with
+ * default-ignorable code points dropped. ASCII and Latin-1 letters take
+ * table paths that give what utf8proc would; any other code point sets
+ * the token's dirty flag and the whole token is normalised once more when
+ * it ends, so combining marks compose whatever came before them. A byte
+ * that is not UTF-8 ends a word (extraction hands over UTF-8: this is for
+ * damaged text), so every token is valid UTF-8. */
 typedef char *(*text_tok_emit)(char *tok, size_t len, void *arg);
+
+#define TEXT_TOK_FLUSH()                                                            \
+	do {                                                                        \
+		if (tl) {                                                           \
+			tok = dirty ? text_tok_emit_norm(tok, tl, emit, arg) : emit(tok, tl, arg); \
+			if (!tok)                                                   \
+				return;                                             \
+			tl = 0;                                                     \
+			dirty = 0;                                                  \
+		}                                                                   \
+	} while (0)
 
 static inline __attribute__((always_inline)) void
 text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void *arg)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t tl = 0, i = 0;
+	int dirty = 0;
 	while (i < n) {
 		/* ASCII, most of the bytes of most text, by table: the same
 		 * outcome as the code point path below, without decoding. A
@@ -83,42 +150,64 @@ text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void 
 						break;
 					i++;
 				}
-			} else if (tl) {
-				if (!(tok = emit(tok, tl, arg)))
-					return;
-				tl = 0;
+			} else {
+				TEXT_TOK_FLUSH();
 			}
 			continue;
 		}
 		uint32_t cp;
 		size_t len = text_utf8_next(s + i, n - i, &cp);
-		if (text_is_cjk(cp)) {
-			if (tl && !(tok = emit(tok, tl, arg)))
-				return;
-			tl = 0;
-			memcpy(tok, s + i, len);
+		const unsigned char *c = s + i;
+		i += len;
+		if (len == 2 && text_is_latin1_letter(cp)) {
+			if (tl + 2 < TEXT_TOKEN_MAX) {
+				tok[tl++] = (char)c[0];
+				tok[tl++] = (char)(cp <= 0xde ? c[1] + 0x20 : c[1]);   /* upper -> lower */
+			}
+			continue;
+		}
+		if (len == 1) {   /* not UTF-8: a boundary, so tokens are UTF-8 */
+			TEXT_TOK_FLUSH();
+			continue;
+		}
+		if (text_is_cjk_stable(cp)) {
+			TEXT_TOK_FLUSH();
+			memcpy(tok, c, len);
 			if (!(tok = emit(tok, len, arg)))
 				return;
-		} else if (text_is_word_char(cp)) {
-			if (tl + len < TEXT_TOKEN_MAX) {
-				if (len == 2 && cp >= 0xc0 && cp <= 0xde && cp != 0xd7) {
-					tok[tl++] = (char)s[i];
-					tok[tl++] = (char)(s[i + 1] + 0x20);   /* Latin-1 upper -> lower */
-				} else {
-					memcpy(tok + tl, s + i, len);
-					tl += len;
-				}
-			}
-		} else if (tl) {
-			if (!(tok = emit(tok, tl, arg)))
-				return;
-			tl = 0;
+			continue;
 		}
-		i += len;
+		uint32_t o[TEXT_NORM_CP];
+		size_t k = text_norm_cp(cp, o);
+		for (size_t j = 0; j < k; j++) {
+			uint32_t d = o[j];
+			if (d < 0x80) {
+				unsigned char f = text_ascii_fold[d];
+				if (!f)
+					TEXT_TOK_FLUSH();
+				else if (tl + 1 < TEXT_TOKEN_MAX)
+					tok[tl++] = (char)f;
+			} else if (text_is_cjk(d)) {
+				TEXT_TOK_FLUSH();
+				if (!(tok = emit(tok, text_utf8_put(d, tok), arg)))
+					return;
+			} else if (text_is_word_cp(d)) {
+				char b[4];
+				size_t bl = text_utf8_put(d, b);
+				if (tl + bl < TEXT_TOKEN_MAX) {
+					memcpy(tok + tl, b, bl);
+					tl += bl;
+					dirty = 1;
+				}
+			} else {
+				TEXT_TOK_FLUSH();
+			}
+		}
 	}
-	if (tl)
-		emit(tok, tl, arg);
+	TEXT_TOK_FLUSH();
 }
+
+#undef TEXT_TOK_FLUSH
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define TEXT_TOK_LE 1

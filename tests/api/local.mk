@@ -27,4 +27,5 @@ EXTRA_DIST += tests/api/quickstart.test
 
 ## --- concurrent writers and the stored layout --------------------------------
 TESTS += tests/api/storage.test
-EXTRA_DIST += tests/api/storage.test
+TESTS += tests/api/unicode.test
+EXTRA_DIST += tests/api/storage.test tests/api/unicode.test

@@ -9,6 +9,7 @@
 #include "docs.h"
 #include "embed_builtin.h"
 #include "embedder.h"
+#include "lexical.h"
 #include "search.h"
 #include "store.h"
 #include "unit.h"
@@ -497,11 +498,33 @@ static void test_other_environment(void)
 	s = first;
 }
 
+/* The languages a query is read in (lexical_pick_langs). */
+static void test_query_langs(void)
+{
+	double en_de[LANG_MAX] = {[LANG_EN] = 90, [LANG_DE] = 10}, none[LANG_MAX] = {0};
+	enum text_lang p;
+	const char *q = "die Häuser der Stadt";
+	ok(lexical_pick_langs(q, strlen(q), en_de, &p) == 1u << LANG_DE && p == LANG_DE,
+	   "German stop words: read in German alone");
+	q = "the houses of the town";
+	ok(lexical_pick_langs(q, strlen(q), en_de, &p) == 1u << LANG_EN && p == LANG_EN,
+	   "English stop words: read in English alone");
+	q = "Häuser";
+	ok(lexical_pick_langs(q, strlen(q), en_de, &p) == (1u << LANG_EN | 1u << LANG_DE) && p == LANG_EN,
+	   "no stop word: each language the collection holds, the commonest primary");
+	q = "Häuser in Berlin";
+	double de_it[LANG_MAX] = {[LANG_DE] = 5, [LANG_IT] = 2, [LANG_FR] = 9};
+	ok(lexical_pick_langs(q, strlen(q), de_it, &p) == (1u << LANG_DE | 1u << LANG_IT) && p == LANG_DE,
+	   "a tie (\"in\": English, German, Italian, Dutch): the tied languages held, not French");
+	ok(lexical_pick_langs(q, strlen(q), none, &p) == 1u << LANG_EN && p == LANG_EN,
+	   "an empty collection: as detection says");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(52);
+	plan(57);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
@@ -516,6 +539,7 @@ int main(int argc, char **argv)
 	test_best();
 	test_vmap();
 	test_other_environment();
+	test_query_langs();
 	embed_builtin_free(emb);
 	store_close(s);
 	unit_rmtree(dir);
