@@ -169,7 +169,7 @@ static int score_posting(const void *key, size_t klen, const void *val, size_t v
 	chunk[cl] = '\0';
 	if (cl && chunk[cl - 1] == '\0')
 		cl--;
-	const double k1 = 1.2, b = 0.75;
+	const double k1 = BM25_K1, b = BM25_B;
 	double norm = k1 * (1 - b + b * (double)dl / (s->avgdl > 0 ? s->avgdl : 1));
 	s->cb(chunk, s->idf * (tf * (k1 + 1)) / (tf + norm), s->arg);
 	return 0;
@@ -178,6 +178,7 @@ static int score_posting(const void *key, size_t klen, const void *val, size_t v
 struct query_ctx {
 	struct stxn *t;
 	double n, avgdl;
+	double max;               /* sum of idf (k1 + 1) over the query's terms */
 	void (*cb)(const char *chunk_key, double score, void *arg);
 	void *arg;
 	enum qstatus st;
@@ -192,18 +193,25 @@ static void query_term(const char *term, size_t len, void *arg)
 	if (q->st != Q_OK)
 		return;
 	posting_key(&k, term, len, NULL);
-	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK || df == 0)
+	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK)
 		return;
-	struct score_ctx s = {log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5)), q->avgdl,
-			      k.len, q->cb, q->arg};
+	/* A term no chunk has still counts in the maximum: a chunk cannot
+	 * match it, and the question asked for it. */
+	double idf = log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5));
+	q->max += idf * (BM25_K1 + 1);
+	if (df == 0)
+		return;
+	struct score_ctx s = {idf, q->avgdl, k.len, q->cb, q->arg};
 	q->st = store_scan_raw(q->t, T_POSTINGS, &k, score_posting, &s, q->err);
 }
 
 enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lang,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			   struct qerr *err)
+			   double *max, struct qerr *err)
 {
 	json_t *rec;
+	if (max)
+		*max = 0;
 	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
 	if (st == Q_ENOTFOUND) {
 		qerr_clear(err);
@@ -214,8 +222,10 @@ enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lan
 	double n = (double)json_integer_value(json_object_get(rec, "n"));
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
 	json_decref(rec);
-	struct query_ctx q = {t, n, n > 0 ? len / n : 1, cb, arg, Q_OK, err};
+	struct query_ctx q = {t, n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
 	lexical_terms(query, strlen(query), lang, query_term, &q);
+	if (max)
+		*max = q.max;
 	return q.st;
 }
 

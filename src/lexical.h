@@ -26,10 +26,15 @@ size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
 
 /* BM25 (k1 1.2, b 0.75) of every chunk matching a term of query; cb gets
  * chunk key and score for each scored chunk (a chunk may come once per
- * matching term: the caller sums). */
+ * matching term: the caller sums). *max (may be NULL) gets the query's
+ * attainable score, the sum over its terms of idf (k1 + 1), terms no chunk
+ * has included: a chunk's BM25 / max (0..1) says how much of the query's
+ * weight it matches, strongly, comparable across queries. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
 enum qstatus lexical_score(struct stxn *t, const char *query, enum text_lang lang,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			   struct qerr *err);
+			   double *max, struct qerr *err);
 
 /* The collection's chunk count and average chunk length in terms. */
 enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct qerr *err);
