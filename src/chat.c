@@ -102,6 +102,8 @@ static enum qstatus add_source(struct stxn *t, struct retrieve_arg *a,
 	if ((unsigned)s->lang >= LANG_MAX)
 		s->lang = LANG_EN;
 	s->score = h->score;
+	s->match = h->match;
+	s->cosine = h->cosine;
 	a->n++;
 	if (!s->title || !s->section || !s->text)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -258,19 +260,22 @@ static json_t *citation_json(const struct chat_source *s, const char *excerpt, c
 			 "excerpt", excerpt ? excerpt : "");
 }
 
-/* Citations and confidence of r->answer over the sources. The evidence for
- * the confidence is what was cited: the answer's own sentences for an
- * extractive answer, the cited chunks for a model's answer, with their
- * titles and sections. */
+/* The builtin model's cosines are the ones CHAT_MIN_COSINE was measured
+ * on; another model's scale differs (docs/chat.md). */
+static double calibrated_cosine(const struct qconf *conf, const struct chat_source *s)
+{
+	return !strcmp(conf->embed_backend, "builtin") ? s->cosine : SEARCH_NO_EVIDENCE;
+}
+
+/* Citations and confidence of r->answer over the sources: the confidence
+ * of its best cited chunk by retrieval evidence, for both answerers (both
+ * cite retrieved chunks). */
 static void finish_answer(struct chat_request *r, const struct chat_terms *q,
-			  const struct chat_source *src, int extractive)
+			  const struct chat_source *src)
 {
 	struct chat_answer *a = &r->answer;
-	struct qbuf ev;
-	qbuf_init(&ev, (size_t)1 << 24);
 	r->citations = json_array();
-	if (extractive && a->nused)
-		qbuf_add(&ev, a->content.data, a->content.len);
+	r->confidence = CHAT_LOW;
 	for (size_t k = 0; k < a->nused; k++) {
 		const struct chat_source *s = &src[a->used[k]];
 		if (!a->excerpt[k]) {
@@ -278,12 +283,10 @@ static void finish_answer(struct chat_request *r, const struct chat_terms *q,
 			a->excerpt[k] = best_excerpt(q, s, &a->section[k]);
 		}
 		json_array_append_new(r->citations, citation_json(s, a->excerpt[k], a->section[k]));
-		qbuf_printf(&ev, "\n%s\n%s\n%s\n", s->title, a->section[k] ? a->section[k] : s->section,
-			    extractive ? "" : s->text);
+		enum chat_confidence c = chat_confidence_for(s->match, calibrated_cosine(r->conf, s));
+		if (c > r->confidence)
+			r->confidence = c;
 	}
-	double cov = a->nused ? chat_coverage(q, ev.data ? ev.data : "", ev.len, src[a->used[0]].lang) : 0;
-	r->confidence = chat_confidence_for(cov, a->nused);
-	qbuf_free(&ev);
 }
 
 /* ---- storing the turn ---------------------------------------------------- */
@@ -333,12 +336,13 @@ enum qstatus chat_run(struct chat_request *r, struct qerr *err)
 	struct retrieve_arg *ra = calloc(1, sizeof *ra);
 	struct chat_terms *terms = calloc(1, sizeof *terms);
 	char *carried = NULL;
-	struct qbuf query;
+	struct qbuf query, search;
 	enum qstatus st = Q_OK;
 
 	size_t mlen = strlen(r->message);
 	chat_answer_init(&r->answer);
 	qbuf_init(&query, mlen + 4096);   /* the message and what it carries over */
+	qbuf_init(&search, mlen + 4096);  /* that, as searched */
 	if (!ra || !terms) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
@@ -359,12 +363,14 @@ enum qstatus chat_run(struct chat_request *r, struct qerr *err)
 		qbuf_printf(&query, "\n%s", carried);
 		chat_terms_add(terms, carried, strlen(carried), lang, CHAT_CARRIED_WEIGHT);
 	}
-	if (!query.data) {
+	if (query.data)
+		chat_search_text(query.data, &search);
+	if (!query.data || !search.data) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	ra->r = r;
-	ra->query = query.data;
+	ra->query = search.data;
 	ra->method = SEARCH_HYBRID;
 	if ((st = retrieve(r, ra, err)) != Q_OK)
 		goto out;
@@ -379,7 +385,7 @@ enum qstatus chat_run(struct chat_request *r, struct qerr *err)
 	st = builtin ? answer_builtin(&t, &r->answer, err) : answer_openai(&t, &r->answer, err);
 	if (st != Q_OK || r->answer.gone)
 		goto out;
-	finish_answer(r, terms, ra->src, builtin);
+	finish_answer(r, terms, ra->src);
 	struct save_arg sa = {r, query.data};
 	st = store_run(r->store, save_fn, &sa, err);
 out:
@@ -389,6 +395,7 @@ out:
 	free(terms);
 	free(carried);
 	qbuf_free(&query);
+	qbuf_free(&search);
 	json_decref(la.history);
 	return st;
 }

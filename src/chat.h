@@ -33,7 +33,8 @@ struct chat_source {
 	char *text;
 	int page;                /* 0 when the format has no pages */
 	enum text_lang lang;
-	double score;            /* retrieval score */
+	double score;            /* retrieval score (ranks this question's chunks only) */
+	double match, cosine;    /* its retrieval evidence (search_hit) */
 };
 
 /* Weighted query terms: Snowball stems of the content words (stop words
@@ -105,6 +106,11 @@ void chat_stems(const char *text, size_t n, enum text_lang lang,
  * ("I could not find anything about <topic> ..."); the trimmed message
  * itself when it has none. */
 void chat_topic(const char *message, char *out, size_t outlen);
+/* text without its question phrasing (ask words: "tell", "me", "many",
+ * ...), appended to out: what chat searches with, so that a word the
+ * question needs only to be a question neither ranks chunks nor weighs in
+ * their match (search.h). All of text when nothing else is left. */
+void chat_search_text(const char *text, struct qbuf *out);
 /* Index of stem in t, or -1. */
 int chat_terms_find(const struct chat_terms *t, const char *stem, size_t len);
 /* Weighted share (0..1) of t's terms that occur in text. */
@@ -118,11 +124,17 @@ double chat_coverage(const struct chat_terms *t, const char *text, size_t n, enu
 #define CHAT_CARRY_MAX 12
 int chat_followup(const char *message, const char *prev, char **carried);
 
-/* Confidence from the weighted share of query terms found in the cited
- * evidence (documented thresholds). */
-#define CHAT_HIGH_COVERAGE 0.75
-#define CHAT_MEDIUM_COVERAGE 0.4
-enum chat_confidence chat_confidence_for(double coverage, size_t ncited);
+/* The confidence one cited chunk gives, from its retrieval evidence
+ * (search.h): match, the share of the question's attainable BM25 it
+ * scores, and cosine, its vector's similarity with the question's (below
+ * -1: none, or a model the threshold was not measured for). A cosine under
+ * CHAT_MIN_COSINE is Low whatever the words; otherwise High from
+ * CHAT_HIGH_MATCH, Medium from CHAT_MEDIUM_MATCH. An answer takes its best
+ * cited chunk's; none cited is Low. docs/chat.md has the measurement. */
+#define CHAT_HIGH_MATCH 0.4
+#define CHAT_MEDIUM_MATCH 0.15
+#define CHAT_MIN_COSINE 0.2
+enum chat_confidence chat_confidence_for(double match, double cosine);
 
 /* ---- one turn (chat.c) ------------------------------------------------ */
 

@@ -49,13 +49,13 @@ const char *chat_confidence_name(enum chat_confidence c)
 	return c == CHAT_HIGH ? "High" : c == CHAT_MEDIUM ? "Medium" : "Low";
 }
 
-enum chat_confidence chat_confidence_for(double coverage, size_t ncited)
+enum chat_confidence chat_confidence_for(double match, double cosine)
 {
-	if (ncited == 0)
-		return CHAT_LOW;
-	if (coverage >= CHAT_HIGH_COVERAGE)
+	if (cosine >= -1 && cosine < CHAT_MIN_COSINE)
+		return CHAT_LOW;   /* the words match, the meaning does not */
+	if (match >= CHAT_HIGH_MATCH)
 		return CHAT_HIGH;
-	return coverage >= CHAT_MEDIUM_COVERAGE ? CHAT_MEDIUM : CHAT_LOW;
+	return match >= CHAT_MEDIUM_MATCH ? CHAT_MEDIUM : CHAT_LOW;
 }
 
 /* ---- stems ------------------------------------------------------------ */
@@ -239,6 +239,34 @@ int chat_followup(const char *message, const char *prev, char **carried)
 static int word_byte(unsigned char c)
 {
 	return isalnum(c) || c >= 0x80 || c == '-' || c == '\'';
+}
+
+void chat_search_text(const char *text, struct qbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t start = out->len;
+	int words = 0;
+	while (*p) {
+		const unsigned char *w = p;
+		while (*p && !word_byte(*p))
+			p++;
+		qbuf_add(out, (const char *)w, (size_t)(p - w));
+		w = p;
+		while (*p && word_byte(*p))
+			p++;
+		size_t len = (size_t)(p - w);
+		char low[TEXT_TOKEN_MAX];
+		for (size_t i = 0; i < len && len < sizeof low; i++)
+			low[i] = (char)tolower(w[i]);
+		if (len && len < sizeof low && in_list(ask_words, low, len))
+			continue;
+		qbuf_add(out, (const char *)w, len);
+		words += len > 0;
+	}
+	if (!words) {   /* nothing but question phrasing: keep it all */
+		out->len = start;
+		qbuf_adds(out, text);
+	}
 }
 
 void chat_topic(const char *message, char *out, size_t outlen)

@@ -191,7 +191,7 @@ static int score_posting(const void *key, size_t klen, const void *val, size_t v
 	chunk[cl] = '\0';
 	if (cl && chunk[cl - 1] == '\0')
 		cl--;
-	const double k1 = 1.2, b = 0.75;
+	const double k1 = BM25_K1, b = BM25_B;
 	double norm = k1 * (1 - b + b * (double)dl / (s->avgdl > 0 ? s->avgdl : 1));
 	s->cb(chunk, s->idf * (tf * (k1 + 1)) / (tf + norm), s->arg);
 	return 0;
@@ -304,37 +304,59 @@ static int by_key_then_score(const void *x, const void *y, void *keys)
 struct query_ctx {
 	struct stxn *t;
 	double n, avgdl;
+	double max;               /* sum of idf (k1 + 1) over the query's terms */
 	void (*cb)(const char *chunk_key, double score, void *arg);
 	void *arg;
 	enum qstatus st;
 	struct qerr *err;
 };
 
-static void query_term(const char *term, size_t len, struct query_ctx *q,
-		       void (*cb)(const char *chunk_key, double score, void *arg), void *arg)
+/* Scores the chunks holding term; returns its idf (k1 + 1), the most a
+ * chunk can score for it, and sets *found when some chunk holds it. */
+static double query_term(const char *term, size_t len, struct query_ctx *q,
+			 void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
+			 int *found)
 {
 	struct store_key k;
 	size_t df;
+	*found = 0;
 	if (q->st != Q_OK)
-		return;
+		return 0;
 	posting_key(&k, term, len, NULL);
-	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK || df == 0)
-		return;
-	struct score_ctx s = {log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5)), q->avgdl,
-			      k.len, cb, arg};
+	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK)
+		return 0;
+	double idf = log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5));
+	if (df == 0)
+		return idf * (BM25_K1 + 1);
+	*found = 1;
+	struct score_ctx s = {idf, q->avgdl, k.len, cb, arg};
 	q->st = store_scan_raw(q->t, T_POSTINGS, &k, score_posting, &s, q->err);
+	return idf * (BM25_K1 + 1);
 }
 
+/* A word no chunk has still counts in the maximum: a chunk cannot match
+ * it, and the question asked for it. Read in several languages, the word
+ * counts as its best stem that some chunk holds (else its first). */
 static void query_word(const struct qword *w, struct query_ctx *q)
 {
+	int found;
 	if (w->nv == 1) {
-		query_term(w->stem[0], w->len[0], q, q->cb, q->arg);
+		q->max += query_term(w->stem[0], w->len[0], q, q->cb, q->arg, &found);
 		return;
 	}
 	struct best b;
+	double most = 0, first = 0;
+	int any = 0;
 	memset(&b, 0, sizeof b);
-	for (int j = 0; j < w->nv; j++)
-		query_term(w->stem[j], w->len[j], q, best_add, &b);
+	for (int j = 0; j < w->nv; j++) {
+		double m = query_term(w->stem[j], w->len[j], q, best_add, &b, &found);
+		if (!j)
+			first = m;
+		if (found && (!any || m > most))
+			most = m;
+		any |= found;
+	}
+	q->max += any ? most : first;
 	if (b.oom && q->st == Q_OK)
 		q->st = qerr_set(q->err, Q_ENOMEM, NULL, "out of memory");
 	if (q->st == Q_OK && b.n) {
@@ -406,9 +428,11 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *ma
 
 enum qstatus lexical_score(struct stxn *t, const char *query, unsigned langs,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			   struct qerr *err)
+			   double *max, struct qerr *err)
 {
 	json_t *rec;
+	if (max)
+		*max = 0;
 	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
 	if (st == Q_ENOTFOUND) {
 		qerr_clear(err);
@@ -419,7 +443,7 @@ enum qstatus lexical_score(struct stxn *t, const char *query, unsigned langs,
 	double n = (double)json_integer_value(json_object_get(rec, "n"));
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
 	json_decref(rec);
-	struct query_ctx q = {t, n, n > 0 ? len / n : 1, cb, arg, Q_OK, err};
+	struct query_ctx q = {t, n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
 	struct qwords w = {NULL, 0, 0, langs & ((1u << LANG_MAX) - 1) ? langs : 1u << LANG_EN, 0};
 	text_tokens(query, strlen(query), add_qword, &w);
 	if (w.oom)
@@ -427,6 +451,8 @@ enum qstatus lexical_score(struct stxn *t, const char *query, unsigned langs,
 	for (size_t i = 0; q.st == Q_OK && i < w.n; i++)
 		query_word(&w.v[i], &q);
 	free(w.v);
+	if (max)
+		*max = q.max;
 	return q.st;
 }
 

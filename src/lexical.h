@@ -41,10 +41,16 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *ma
  * the languages of mask (lexical_query_langs): each word's stems in those
  * languages; a chunk matching two stems of one word scores the better
  * once. cb gets chunk key and score for each scored chunk (a chunk may
- * come once per matching word: the caller sums). */
+ * come once per matching word: the caller sums). *max (may be NULL) gets
+ * the query's attainable score, the sum over its words of idf (k1 + 1)
+ * (a word's best stem), words no chunk has included: a chunk's BM25 / max
+ * (0..1) says how much of the query's weight it matches, strongly,
+ * comparable across queries. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
 enum qstatus lexical_score(struct stxn *t, const char *query, unsigned mask,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			   struct qerr *err);
+			   double *max, struct qerr *err);
 
 /* The collection's chunk count and average chunk length in terms. */
 enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct qerr *err);

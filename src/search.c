@@ -9,6 +9,7 @@
 #include "text.h"
 #include "vcache.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,12 @@ struct run {
 	struct vmap at;           /* ref -> index in kw */
 	struct vscored *kw;
 	size_t nkw, kw_alloc;
+	double kw_max;            /* the query's attainable BM25 */
 	int oom;
-	/* vector side */
-	struct vquery *q;
+	/* vector side: q ranks (with feedback in hybrid), q0 is the query's
+	 * own vector for the hits' cosine (NULL: the same as q) */
+	struct vquery *q, *q0;
+	double q0_norm;           /* 1 / |query vector| */
 	struct vscored *sem, *fused;
 };
 
@@ -77,7 +81,7 @@ static enum qstatus keyword(struct run *r, const char *query, struct qerr *err)
 	enum text_lang primary;
 	enum qstatus st = lexical_query_langs(r->t, query, &langs, &primary, err);
 	if (st == Q_OK)
-		st = lexical_score(r->t, query, langs, on_bm25, r, err);
+		st = lexical_score(r->t, query, langs, on_bm25, r, &r->kw_max, err);
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
 	if (st == Q_OK && r->oom)
@@ -93,6 +97,14 @@ static float kw_score(const struct run *r, vref ref)
 }
 
 /* ---- vectors -------------------------------------------------------------- */
+
+static double inv_norm(const float *v, unsigned dims)
+{
+	double n = 0;
+	for (unsigned i = 0; i < dims; i++)
+		n += (double)v[i] * v[i];
+	return n > 0 ? 1 / sqrt(n) : 0;
+}
 
 /* The k best chunks by vector; with feedback (hybrid), the query vector
  * also leans towards the best keyword chunk's vector. */
@@ -111,8 +123,15 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 	}
 	if ((st = search_embed(r->t, r->b, query, qv, err)) != Q_OK)
 		goto out;
-	if (feedback && vcache_vector(r->c, r->t, feedback->ref, dims, fv))
+	r->q0_norm = inv_norm(qv, dims);
+	if (feedback && vcache_vector(r->c, r->t, feedback->ref, dims, fv)) {
+		embed_quantize(qv, dims, q8, &scale);
+		if (!(r->q0 = vquery_new(q8, dims, scale))) {
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
 		search_feedback(qv, fv, dims, SEARCH_FEEDBACK);
+	}
 	embed_quantize(qv, dims, q8, &scale);
 	if (!(r->q = vquery_new(q8, dims, scale)))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -215,17 +234,34 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	return Q_OK;
 }
 
+/* A hit's evidence: its BM25 share of the query's maximum (from the
+ * candidates, no read) and its cosine with the query's own vector (from
+ * the cache, like fuse; only for the top_k returned). */
+static void evidence(const struct run *r, enum search_method m, vref ref, struct search_hit *h)
+{
+	float dot;
+	const struct vquery *q = r->q0 ? r->q0 : r->q;
+	h->match = m == SEARCH_SEMANTIC ? SEARCH_NO_EVIDENCE
+		   : r->kw_max > 0 ? kw_score(r, ref) / r->kw_max : 0;
+	h->cosine = SEARCH_NO_EVIDENCE;
+	if (q && vcache_score(r->c, r->t, ref, q, &dot)) {
+		double cos = dot * r->q0_norm;
+		h->cosine = cos > 1 ? 1 : cos < -1 ? -1 : cos;
+	}
+}
+
 /* The hits of v[0 .. n) as search_hits (new). */
-static enum qstatus to_hits(struct vcache *c, const struct vscored *v, size_t n,
-			    struct search_hit **hits, struct qerr *err)
+static enum qstatus to_hits(const struct run *r, enum search_method m, const struct vscored *v,
+			    size_t n, struct search_hit **hits, struct qerr *err)
 {
 	struct search_hit *h = calloc(n ? n : 1, sizeof *h);
 	if (!h)
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		vcache_chunk_key(c, v[i].ref, h[i].chunk, sizeof h[i].chunk);
-		snprintf(h[i].doc, sizeof h[i].doc, "%s", vcache_doc_id(c, v[i].ref));
+		vcache_chunk_key(r->c, v[i].ref, h[i].chunk, sizeof h[i].chunk);
+		snprintf(h[i].doc, sizeof h[i].doc, "%s", vcache_doc_id(r->c, v[i].ref));
 		h[i].score = v[i].score;
+		evidence(r, m, v[i].ref, &h[i]);
 	}
 	*hits = h;
 	return Q_OK;
@@ -255,7 +291,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 	}
 	if ((st = vgate_status(r.g, err)) != Q_OK ||
 	    (st = ranked(&r, method, query, top_k, &best, &nb, err)) != Q_OK ||
-	    (st = to_hits(r.c, best, nb, hits, err)) != Q_OK)
+	    (st = to_hits(&r, method, best, nb, hits, err)) != Q_OK)
 		goto out;
 	*n = nb;
 	search_hits_stage(f, method, query, top_k, *hits, *n);
@@ -266,6 +302,7 @@ out:
 	free(r.sem);
 	free(r.fused);
 	vquery_free(r.q);
+	vquery_free(r.q0);
 	vcache_unlock(r.c);
 	return st;
 }

@@ -32,10 +32,18 @@ struct search_filter {
 
 enum search_method { SEARCH_KEYWORD, SEARCH_SEMANTIC, SEARCH_HYBRID };
 
+/* score ranks the hits of one query only (raw BM25, or min-max normalised
+ * over its candidates); match and cosine mean the same for every query,
+ * so thresholds can be put on them (docs/search.md, "Evidence"). */
+#define SEARCH_NO_EVIDENCE (-2.0)
 struct search_hit {
 	char chunk[64];             /* chunk key "<doc id>:<position>" */
 	char doc[37];
 	double score;
+	double match;               /* BM25 / the query's attainable BM25 (lexical.h), 0..1;
+				       SEARCH_NO_EVIDENCE: no keyword side (semantic) */
+	double cosine;              /* of the chunk's vector with the query's own (before
+				       feedback), -1..1; SEARCH_NO_EVIDENCE: no vector */
 };
 
 /* Rank the chunks matching query; *hits (new, free) gets at most top_k,

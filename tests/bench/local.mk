@@ -40,6 +40,18 @@ bench-search: tests/bench/bench_search$(EXEEXT)
 .PHONY: bench-search
 ## --- end of search latency ------------------------------------------------
 
+## --- chat confidence (bench-confidence): the retrieval evidence of the top
+## hit on SciFact, relevant, not relevant and off-topic (docs/chat.md) -------
+check_PROGRAMS += tests/bench/bench_confidence
+tests_bench_bench_confidence_SOURCES = tests/bench/bench_confidence.c
+tests_bench_bench_confidence_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tests_bench_bench_confidence_LDADD = src/libquire.la
+
+bench-confidence: tests/bench/bench_confidence$(EXEEXT)
+	tests/bench/bench_confidence$(EXEEXT) $(abs_top_srcdir)/../shared/bench
+.PHONY: bench-confidence
+## --- end of chat confidence -------------------------------------------------
+
 ## --- extraction against the stock tools, and a PDF upload end to end
 ## (make bench-extract; pdftotext, docx2txt, pandoc and tesseract come from
 ## poppler-utils, docx2txt, pandoc and tesseract-ocr) ----------------------

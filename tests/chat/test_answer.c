@@ -2,7 +2,7 @@
  * sources: the composed answer, word-by-word tokens, citations with the
  * heading as section, "nothing found", duplicates, document order, safe
  * lower-casing, a client that goes away, the follow-up rule, the topic,
- * coverage and the confidence thresholds. */
+ * coverage and the confidence thresholds on retrieval evidence. */
 #include "config.h"
 #include "chat.h"
 #include "tap.h"
@@ -183,6 +183,15 @@ static void test_terms(void)
 	chat_topic("What is it?", topic, sizeof topic);
 	is_str(topic, "What is it", "topic of a question without content words: the question");
 
+	struct qbuf q;
+	qbuf_init(&q, 4096);
+	chat_search_text("Tell me how many days of paid vacation?", &q);
+	is_str(q.data, "  how  days of paid vacation?", "searched: the question without its ask words");
+	q.len = 0;
+	chat_search_text("Tell me", &q);
+	is_str(q.data, "Tell me", "nothing but ask words: searched as asked");
+	qbuf_free(&q);
+
 	struct chat_terms t;
 	memset(&t, 0, sizeof t);
 	chat_terms_add(&t, "vacation policy", 15, LANG_EN, 1);
@@ -191,11 +200,19 @@ static void test_terms(void)
 	double c = chat_coverage(&t, "Our policies on vacations", 25, LANG_EN);
 	ok(c > 0.66 && c < 0.67, "coverage is weighted and stemmed (%.3f)", c);
 
-	is_str(chat_confidence_name(chat_confidence_for(CHAT_HIGH_COVERAGE, 1)), "High", "0.75: High");
-	is_str(chat_confidence_name(chat_confidence_for(0.74, 1)), "Medium", "0.74: Medium");
-	is_str(chat_confidence_name(chat_confidence_for(CHAT_MEDIUM_COVERAGE, 1)), "Medium", "0.4: Medium");
-	is_str(chat_confidence_name(chat_confidence_for(0.39, 2)), "Low", "0.39: Low");
-	is_str(chat_confidence_name(chat_confidence_for(1.0, 0)), "Low", "nothing cited: Low");
+	/* The thresholds docs/chat.md states, at their boundaries. */
+	const double none = -2;   /* no cosine (or not calibrated) */
+	is_str(chat_confidence_name(chat_confidence_for(0.4, 0.2)), "High", "match 0.4, cosine 0.2: High");
+	is_str(chat_confidence_name(chat_confidence_for(0.399, 0.9)), "Medium", "match 0.399: Medium");
+	is_str(chat_confidence_name(chat_confidence_for(0.15, 0.2)), "Medium", "match 0.15: Medium");
+	is_str(chat_confidence_name(chat_confidence_for(0.149, 0.9)), "Low", "match 0.149: Low");
+	is_str(chat_confidence_name(chat_confidence_for(0.9, 0.199)), "Low",
+	       "cosine 0.199: Low, however well the words match");
+	is_str(chat_confidence_name(chat_confidence_for(0.9, -1)), "Low", "cosine -1 is a cosine: Low");
+	is_str(chat_confidence_name(chat_confidence_for(0.4, none)), "High", "no cosine: match 0.4 High");
+	is_str(chat_confidence_name(chat_confidence_for(0.15, none)), "Medium", "no cosine: match 0.15 Medium");
+	is_str(chat_confidence_name(chat_confidence_for(0.1, none)), "Low", "no cosine: match 0.1 Low");
+	is_str(chat_confidence_name(chat_confidence_for(0, 1)), "Low", "no word matched: Low");
 }
 
 int main(void)
