@@ -100,6 +100,10 @@ enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t
 enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 		       struct qerr *err);
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
+/* The account of a chunk's document ("" when the document is gone): the
+ * keyword index a chunk belongs to. */
+enum qstatus chunk_account(struct stxn *t, const char *doc_id, char *out, size_t n,
+			   struct qerr *err);
 /* Chunks of doc_id in position order; cb gets each record (borrowed). */
 enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
 			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,

@@ -4,8 +4,11 @@
 #include "store.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LEXICAL_ACCOUNT_SEED 0x6c6578   /* text_hash seed of the postings' account tag */
 
 static struct text_stemmer *stemmers[LANG_MAX];
 
@@ -75,29 +78,62 @@ size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
 	return s.n;
 }
 
-static void posting_key(struct store_key *k, const char *term, size_t len, const char *chunk)
+static void posting_key(struct store_key *k, const char *account, const char *term, size_t len,
+			const char *chunk)
 {
 	char t[TEXT_TOKEN_MAX];
 	memcpy(t, term, len);
 	t[len] = '\0';
 	store_key_init(k);
+	/* 8 bytes, not the account id's 36: postings are most of the store.
+	 * Two accounts whose ids hash alike (2^-64) would share statistics,
+	 * never results: search filters every chunk by its document's account. */
+	store_key_u64(k, text_hash(account, strlen(account), LEXICAL_ACCOUNT_SEED));
 	store_key_str(k, t);
 	if (chunk)
 		store_key_str(k, chunk);
 }
 
-/* The collection's chunk count and length, and its chunks per language
- * ("langs", by enum text_lang: what a query of no clear language is read
- * as, lexical_query_langs). */
-static enum qstatus stats_add(struct stxn *t, long chunks, long terms, enum text_lang lang,
-			      struct qerr *err)
+/* T_STATS key of an account's statistics. */
+static void stats_key(const char *account, char *out, size_t n)
+{
+	snprintf(out, n, "bm25:%s", account);
+}
+
+/* The index's version record, written with the first chunk indexed. */
+static enum qstatus version_mark(struct stxn *t, struct qerr *err)
 {
 	json_t *rec;
-	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, STORE_RMW, err);
-	if (st == Q_ENOTFOUND) {   /* a new index: of this version */
+	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
+	if (st == Q_OK) {
+		json_decref(rec);
+		return Q_OK;
+	}
+	if (st != Q_ENOTFOUND)
+		return st;
+	qerr_clear(err);
+	rec = json_pack("{s:i}", "v", LEXICAL_VERSION);
+	st = store_put(t, T_STATS, "bm25", rec, err);
+	json_decref(rec);
+	return st;
+}
+
+/* An account's chunk count and length, and its chunks per language
+ * ("langs", by enum text_lang: what a query of no clear language is read
+ * as, lexical_query_langs). One record per account: writers of different
+ * accounts never wait on each other's statistics. */
+static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, long terms,
+			      enum text_lang lang, struct qerr *err)
+{
+	json_t *rec;
+	char key[STORE_KEY_MAX];
+	stats_key(account, key, sizeof key);
+	enum qstatus st = store_get(t, T_STATS, key, &rec, STORE_RMW, err);
+	if (st == Q_ENOTFOUND) {
 		qerr_clear(err);
-		rec = json_pack("{s:I, s:I, s:i}", "n", (json_int_t)0, "len", (json_int_t)0, "v",
-				LEXICAL_VERSION);
+		if ((st = version_mark(t, err)) != Q_OK)
+			return st;
+		rec = json_pack("{s:I, s:I}", "n", (json_int_t)0, "len", (json_int_t)0);
 	} else if (st != Q_OK) {
 		return st;
 	}
@@ -116,13 +152,13 @@ static enum qstatus stats_add(struct stxn *t, long chunks, long terms, enum text
 		json_int_t c = json_integer_value(json_array_get(langs, lang)) + chunks;
 		json_array_set_new(langs, lang, json_integer(c > 0 ? c : 0));
 	}
-	st = store_put(t, T_STATS, "bm25", rec, err);
+	st = store_put(t, T_STATS, key, rec, err);
 	json_decref(rec);
 	return st;
 }
 
-static enum qstatus update(struct stxn *t, const char *chunk_key, const char *text,
-			   enum text_lang lang, int add, struct qerr *err)
+static enum qstatus update(struct stxn *t, const char *account, const char *chunk_key,
+			   const char *text, enum text_lang lang, int add, struct qerr *err)
 {
 	struct termset s;
 	enum qstatus st = Q_OK;
@@ -133,7 +169,7 @@ static enum qstatus update(struct stxn *t, const char *chunk_key, const char *te
 		struct store_key k;
 		unsigned char val[6];
 		uint16_t tf = s.v[i].tf > 65535 ? 65535 : (uint16_t)s.v[i].tf;
-		posting_key(&k, s.v[i].term, s.v[i].len, chunk_key);
+		posting_key(&k, account, s.v[i].term, s.v[i].len, chunk_key);
 		if (add) {
 			memcpy(val, &tf, 2);
 			memcpy(val + 2, &dl, 4);
@@ -152,21 +188,21 @@ static enum qstatus update(struct stxn *t, const char *chunk_key, const char *te
 	 * analysis and cleared by lexical_clear, not reindexed yet) was not
 	 * counted either. */
 	if (st == Q_OK && (add || removed || !s.n))
-		st = stats_add(t, add ? 1 : -1, add ? (long)dl : -(long)dl, lang, err);
+		st = stats_add(t, account, add ? 1 : -1, add ? (long)dl : -(long)dl, lang, err);
 	free(s.v);
 	return st;
 }
 
-enum qstatus lexical_add(struct stxn *t, const char *chunk_key, const char *text,
-			 enum text_lang lang, struct qerr *err)
+enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_key,
+			 const char *text, enum text_lang lang, struct qerr *err)
 {
-	return update(t, chunk_key, text, lang, 1, err);
+	return update(t, account, chunk_key, text, lang, 1, err);
 }
 
-enum qstatus lexical_remove(struct stxn *t, const char *chunk_key, const char *text,
-			    enum text_lang lang, struct qerr *err)
+enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
+			    const char *text, enum text_lang lang, struct qerr *err)
 {
-	return update(t, chunk_key, text, lang, 0, err);
+	return update(t, account, chunk_key, text, lang, 0, err);
 }
 
 struct score_ctx {
@@ -303,6 +339,7 @@ static int by_key_then_score(const void *x, const void *y, void *keys)
 
 struct query_ctx {
 	struct stxn *t;
+	const char *account;
 	double n, avgdl;
 	double max;               /* sum of idf (k1 + 1) over the query's terms */
 	void (*cb)(const char *chunk_key, double score, void *arg);
@@ -322,7 +359,7 @@ static double query_term(const char *term, size_t len, struct query_ctx *q,
 	*found = 0;
 	if (q->st != Q_OK)
 		return 0;
-	posting_key(&k, term, len, NULL);
+	posting_key(&k, q->account, term, len, NULL);
 	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK)
 		return 0;
 	double idf = log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5));
@@ -407,17 +444,29 @@ unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LAN
 	return mask;
 }
 
-enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *mask,
-				 enum text_lang *primary, struct qerr *err)
+/* An account's statistics record; *rec NULL when it has none. */
+static enum qstatus stats_get(struct stxn *t, const char *account, json_t **rec, struct qerr *err)
+{
+	char key[STORE_KEY_MAX];
+	stats_key(account, key, sizeof key);
+	enum qstatus st = store_get(t, T_STATS, key, rec, 0, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		*rec = NULL;
+		return Q_OK;
+	}
+	return st;
+}
+
+enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char *query,
+				 unsigned *mask, enum text_lang *primary, struct qerr *err)
 {
 	json_t *rec;
 	double chunks[LANG_MAX] = {0};
-	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
-	if (st == Q_ENOTFOUND)
-		qerr_clear(err);
-	else if (st != Q_OK)
+	enum qstatus st = stats_get(t, account, &rec, err);
+	if (st != Q_OK)
 		return st;
-	else {
+	if (rec) {
 		stats_langs(rec, chunks);
 		json_decref(rec);
 	}
@@ -426,24 +475,20 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *ma
 	return Q_OK;
 }
 
-enum qstatus lexical_score(struct stxn *t, const char *query, unsigned langs,
+enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned langs,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   double *max, struct qerr *err)
 {
 	json_t *rec;
 	if (max)
 		*max = 0;
-	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
-	if (st == Q_ENOTFOUND) {
-		qerr_clear(err);
-		return Q_OK;   /* nothing indexed yet */
-	}
-	if (st != Q_OK)
-		return st;
+	enum qstatus st = stats_get(t, account, &rec, err);
+	if (st != Q_OK || !rec)
+		return st;   /* !rec: nothing of the account's indexed yet */
 	double n = (double)json_integer_value(json_object_get(rec, "n"));
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
 	json_decref(rec);
-	struct query_ctx q = {t, n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
+	struct query_ctx q = {t, account, n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
 	struct qwords w = {NULL, 0, 0, langs & ((1u << LANG_MAX) - 1) ? langs : 1u << LANG_EN, 0};
 	text_tokens(query, strlen(query), add_qword, &w);
 	if (w.oom)
@@ -456,17 +501,14 @@ enum qstatus lexical_score(struct stxn *t, const char *query, unsigned langs,
 	return q.st;
 }
 
-enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct qerr *err)
+enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,
+				struct qerr *err)
 {
 	json_t *rec;
-	enum qstatus st = store_get(t, T_STATS, "bm25", &rec, 0, err);
+	enum qstatus st = stats_get(t, account, &rec, err);
 	*n = 0;
 	*avgdl = 1;
-	if (st == Q_ENOTFOUND) {
-		qerr_clear(err);
-		return Q_OK;   /* nothing indexed yet */
-	}
-	if (st != Q_OK)
+	if (st != Q_OK || !rec)
 		return st;
 	*n = (double)json_integer_value(json_object_get(rec, "n"));
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
@@ -475,15 +517,15 @@ enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct
 	return Q_OK;
 }
 
-enum qstatus lexical_df(struct stxn *t, const char *term, size_t len, size_t *df,
-			struct qerr *err)
+enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
+			size_t *df, struct qerr *err)
 {
 	struct store_key k;
 	if (len >= TEXT_TOKEN_MAX) {
 		*df = 0;
 		return Q_OK;
 	}
-	posting_key(&k, term, len, NULL);
+	posting_key(&k, account, term, len, NULL);
 	return store_count_raw(t, T_POSTINGS, &k, df, err);
 }
 
@@ -503,20 +545,32 @@ enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err)
 	return Q_OK;
 }
 
+static int collect_stats_key(const char *pk, void *arg)
+{
+	return strncmp(pk, "bm25:", 5) ? 0 : store_collect(pk, arg);
+}
+
 enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
 {
+	struct store_ids keys = {0};
 	enum qstatus st = store_truncate(t, T_POSTINGS, postings, err);
+	if (st == Q_OK)
+		st = store_scan_table(t, T_STATS, collect_stats_key, &keys, err);
+	if (st == Q_OK && keys.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < keys.n; i++)
+		st = store_del(t, T_STATS, keys.ids[i], err);
+	store_ids_free(&keys);
 	if (st != Q_OK)
 		return st;
-	json_t *rec = json_pack("{s:I, s:I, s:i}", "n", (json_int_t)0, "len", (json_int_t)0, "v",
-				LEXICAL_VERSION);
+	json_t *rec = json_pack("{s:i}", "v", LEXICAL_VERSION);
 	st = store_put(t, T_STATS, "bm25", rec, err);
 	json_decref(rec);
 	return st;
 }
 
-enum qstatus lexical_add_missing(struct stxn *t, const char *chunk_key, const char *text,
-				 enum text_lang lang, int *added, struct qerr *err)
+enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
+				 const char *text, enum text_lang lang, int *added, struct qerr *err)
 {
 	struct termset s;
 	terms_of(text, strlen(text), lang, &s);
@@ -525,7 +579,7 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *chunk_key, const ch
 	if (s.n) {
 		struct store_key k;
 		size_t there = 0;
-		posting_key(&k, s.v[0].term, s.v[0].len, chunk_key);
+		posting_key(&k, account, s.v[0].term, s.v[0].len, chunk_key);
 		st = store_count_raw(t, T_POSTINGS, &k, &there, err);
 		if (st == Q_OK && there) {
 			free(s.v);
@@ -533,7 +587,7 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *chunk_key, const ch
 		}
 	}
 	free(s.v);
-	if (st == Q_OK && (st = update(t, chunk_key, text, lang, 1, err)) == Q_OK)
+	if (st == Q_OK && (st = update(t, account, chunk_key, text, lang, 1, err)) == Q_OK)
 		*added = 1;
 	return st;
 }

@@ -1,10 +1,14 @@
-/* lexical.h: the inverted index for BM25: one posting per (term, chunk)
- * in T_POSTINGS, key "term\0chunk-key", value tf (u16) and the chunk's
- * length in terms (u32). Terms are Snowball stems of the words that are
- * not stop words, in the chunk's language. Document frequencies are counts
- * of a term's key range (DB_RECNUM, O(log n)); the collection's chunk count
- * and total length live in T_STATS "bm25". Updated in the same transaction
- * as the chunks, so deletes and updates stay consistent. */
+/* lexical.h: the inverted index for BM25, one per account: a posting per
+ * (account, term, chunk) in T_POSTINGS, key: the account's 64-bit tag
+ * (text_hash of its id), "term\0", "chunk-key\0",
+ * value tf (u16) and the chunk's length in terms (u32). Terms are
+ * Snowball stems of the words that are not stop words, in the chunk's
+ * language. Document frequencies are counts of an account's term key range
+ * (DB_RECNUM, O(log n)); each account's chunk count, total length and
+ * chunks per language live in T_STATS "bm25:<account>", the index's
+ * version in T_STATS "bm25". Statistics per account: one tenant's scores
+ * never depend on what another tenant stored. Updated in the same
+ * transaction as the chunks, so deletes and updates stay consistent. */
 #ifndef QUIRE_LEXICAL_H
 #define QUIRE_LEXICAL_H
 
@@ -14,10 +18,10 @@
 
 struct stxn;
 
-enum qstatus lexical_add(struct stxn *t, const char *chunk_key, const char *text,
-			 enum text_lang lang, struct qerr *err);
-enum qstatus lexical_remove(struct stxn *t, const char *chunk_key, const char *text,
-			    enum text_lang lang, struct qerr *err);
+enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_key,
+			 const char *text, enum text_lang lang, struct qerr *err);
+enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
+			    const char *text, enum text_lang lang, struct qerr *err);
 
 /* Distinct terms of text (stems, stop words dropped), for queries. cb gets
  * each term once; returns the number of terms. */
@@ -34,8 +38,8 @@ size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
 unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LANG_MAX],
 			    enum text_lang *primary);
 /* The same with the collection's counts from the statistics. */
-enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *mask,
-				 enum text_lang *primary, struct qerr *err);
+enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char *query,
+				 unsigned *mask, enum text_lang *primary, struct qerr *err);
 
 /* BM25 (k1 1.2, b 0.75) of every chunk matching a word of query read in
  * the languages of mask (lexical_query_langs): each word's stems in those
@@ -48,20 +52,22 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *query, unsigned *ma
  * comparable across queries. */
 #define BM25_K1 1.2
 #define BM25_B 0.75
-enum qstatus lexical_score(struct stxn *t, const char *query, unsigned mask,
+enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned mask,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   double *max, struct qerr *err);
 
-/* The collection's chunk count and average chunk length in terms. */
-enum qstatus lexical_collection(struct stxn *t, double *n, double *avgdl, struct qerr *err);
+/* The account's chunk count and average chunk length in terms. */
+enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,
+				struct qerr *err);
 /* Number of chunks holding term (a stem, len bytes), in O(log n). */
-enum qstatus lexical_df(struct stxn *t, const char *term, size_t len, size_t *df,
-			struct qerr *err);
+enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
+			size_t *df, struct qerr *err);
 
-/* The analysis behind the postings: 2 since tokens are NFKC_Casefold
+/* The layout and analysis behind the postings: 3 since postings and
+ * statistics are per account; 2 was the first with NFKC_Casefold tokens
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
-#define LEXICAL_VERSION 2
+#define LEXICAL_VERSION 3
 /* The version of the stored index (LEXICAL_VERSION when nothing is). */
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,
@@ -70,7 +76,7 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err);
 /* lexical_add unless the chunk's postings are there already (written
  * since lexical_clear by a writer running alongside the rebuild); *added
  * 1 when this call indexed it. */
-enum qstatus lexical_add_missing(struct stxn *t, const char *chunk_key, const char *text,
-				 enum text_lang lang, int *added, struct qerr *err);
+enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
+				 const char *text, enum text_lang lang, int *added, struct qerr *err);
 
 #endif

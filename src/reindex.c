@@ -2,6 +2,7 @@
  * stored chunks (after a change of the text analysis, LEXICAL_VERSION). */
 #include "config.h"
 #include "admin.h"
+#include "docs.h"
 #include "lexical.h"
 #include "store.h"
 
@@ -14,7 +15,7 @@
 
 struct reindex {
 	struct store_ids keys;
-	size_t from, to, postings, added, skipped;
+	size_t from, to, postings, added, skipped, orphans;
 };
 
 static enum qstatus clear_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -36,7 +37,7 @@ static enum qstatus keys_fn(struct stxn *t, void *arg, struct qerr *err)
 static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct reindex *r = arg;
-	size_t added = 0, skipped = 0;
+	size_t added = 0, skipped = 0, orphans = 0;
 	for (size_t i = r->from; i < r->to; i++) {
 		json_t *rec;
 		enum qstatus st = store_get(t, T_CHUNKS, r->keys.ids[i], &rec, 0, err);
@@ -46,11 +47,20 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 		}
 		if (st != Q_OK)
 			return st;
+		char account[STORE_ID_MAX];
+		st = chunk_account(t, json_string_value(json_object_get(rec, "document_id")) ?: "",
+				   account, sizeof account, err);
+		if (st == Q_OK && !account[0]) {   /* its document is gone: never searched */
+			json_decref(rec);
+			orphans++;
+			continue;
+		}
 		int did;
-		st = lexical_add_missing(t, r->keys.ids[i],
-					 json_string_value(json_object_get(rec, "text")) ?: "",
-					 (enum text_lang)json_integer_value(json_object_get(rec, "lang")),
-					 &did, err);
+		if (st == Q_OK)
+			st = lexical_add_missing(t, account, r->keys.ids[i],
+						 json_string_value(json_object_get(rec, "text")) ?: "",
+						 (enum text_lang)json_integer_value(json_object_get(rec, "lang")),
+						 &did, err);
 		json_decref(rec);
 		if (st != Q_OK)
 			return st;
@@ -59,6 +69,7 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 	/* counted here, not as we go: a rerun after a deadlock starts over */
 	r->added += added;
 	r->skipped += skipped;
+	r->orphans += orphans;
 	return Q_OK;
 }
 
@@ -76,7 +87,8 @@ int admin_reindex(struct store *s, FILE *out, FILE *errf)
 	}
 	if (st == Q_OK)
 		fprintf(out, "reindex: %zu postings removed; %zu chunks indexed, %zu indexed meanwhile "
-			"by writers; index version %d\n", r.postings, r.added, r.skipped, LEXICAL_VERSION);
+			"by writers, %zu without a document left out; index version %d\n",
+			r.postings, r.added, r.skipped, r.orphans, LEXICAL_VERSION);
 	else
 		fprintf(errf, "quire-admin: reindex: %s (run it again: it starts over)\n", err.msg);
 	store_ids_free(&r.keys);

@@ -29,6 +29,7 @@ int search_method_parse(const char *s)
 struct run {
 	struct stxn *t;
 	const struct qconf *conf;
+	const char *account;      /* the index and statistics searched */
 	struct vcache *c;
 	struct vgate *g;
 	struct embed_backend *b;
@@ -79,9 +80,9 @@ static enum qstatus keyword(struct run *r, const char *query, struct qerr *err)
 {
 	unsigned langs;
 	enum text_lang primary;
-	enum qstatus st = lexical_query_langs(r->t, query, &langs, &primary, err);
+	enum qstatus st = lexical_query_langs(r->t, r->account, query, &langs, &primary, err);
 	if (st == Q_OK)
-		st = lexical_score(r->t, query, langs, on_bm25, r, &r->kw_max, err);
+		st = lexical_score(r->t, r->account, query, langs, on_bm25, r, &r->kw_max, err);
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
 	if (st == Q_OK && r->oom)
@@ -121,7 +122,7 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((st = search_embed(r->t, r->b, query, qv, err)) != Q_OK)
+	if ((st = search_embed(r->t, r->account, r->b, query, qv, err)) != Q_OK)
 		goto out;
 	r->q0_norm = inv_norm(qv, dims);
 	if (feedback && vcache_vector(r->c, r->t, feedback->ref, dims, fv)) {
@@ -271,7 +272,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 			enum search_method method, const char *query, size_t top_k,
 			struct search_hit **hits, size_t *n, struct qerr *err)
 {
-	struct run r = {.t = t, .conf = conf, .c = vcache_lock()};
+	struct run r = {.t = t, .conf = conf, .account = f->account ? f->account : "", .c = vcache_lock()};
 	const struct vscored *best = NULL;
 	size_t nb = 0;
 	enum qstatus st = Q_OK;

@@ -19,10 +19,10 @@ struct stxn;
  * it (borrowed; callers hold the search cache's lock). NULL with err set. */
 struct embed_backend *search_backend(const struct qconf *conf, struct qerr *err);
 /* The query's vector (b->dims floats) into out. The builtin model weights
- * each query word by its BM25 IDF in the collection (read in t); other
- * models embed the text as it is. */
-enum qstatus search_embed(struct stxn *t, struct embed_backend *b, const char *query,
-			  float *out, struct qerr *err);
+ * each query word by its BM25 IDF in the account's collection (read in t);
+ * other models embed the text as it is. */
+enum qstatus search_embed(struct stxn *t, const char *account, struct embed_backend *b,
+			  const char *query, float *out, struct qerr *err);
 /* One step of Rocchio feedback: q = q / |q| + beta * v / |v|. */
 void search_feedback(float *q, const float *v, unsigned dims, double beta);
 

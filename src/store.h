@@ -36,7 +36,7 @@ enum store_table {
 	T_IDEMPOTENCY,/* account + Idempotency-Key -> {document_id} */
 	T_CHUNKS,     /* document id ":" position -> chunk record */
 	T_VECTORS,    /* chunk key -> raw vector (vectors.c) */
-	T_POSTINGS,   /* term \0 chunk key -> u16 tf, u32 chunk length (lexical.c); DB_RECNUM */
+	T_POSTINGS,   /* account tag, term \0 chunk key -> u16 tf, u32 chunk length (lexical.c); DB_RECNUM */
 	T_STATS,      /* name -> collection statistics (JSON) */
 	/* --- chat (chat_store.c) --- */
 	T_CONVERSATIONS, /* conversation id -> {id, account, org, user, messages, ...} */

@@ -183,9 +183,11 @@ static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
 
 static enum qstatus count_fn(struct stxn *t, void *arg, struct qerr *err)
 {
-	double n, avgdl;
-	enum qstatus st = lexical_collection(t, &n, &avgdl, err);
-	*(size_t *)arg = (size_t)n;
+	double n, n2 = 0, avgdl;
+	enum qstatus st = lexical_collection(t, account, &n, &avgdl, err);
+	if (st == Q_OK)
+		st = lexical_collection(t, other, &n2, &avgdl, err);
+	*(size_t *)arg = (size_t)(n + n2);   /* both accounts' chunks */
 	return st;
 }
 
