@@ -2,6 +2,7 @@
  * citations, confidence, storage. */
 #include "config.h"
 #include "chat.h"
+#include "lexical.h"
 #include "log.h"
 #include "search.h"
 #include "store.h"
@@ -147,6 +148,31 @@ static enum qstatus load_fn(struct stxn *t, void *arg, struct qerr *err)
 	a->history = NULL;
 	return chat_conv_load(t, a->r->conversation_id, a->r->account, a->r->org, a->r->user,
 			      a->max, &a->history, err);
+}
+
+/* The language the question is read in: the one search reads it in
+ * (lexical_query_langs: its stop words, else the account's commonest
+ * language among those they allow), so its terms are stemmed as the
+ * chunks they should meet were. */
+struct lang_arg {
+	const char *account, *message;
+	enum text_lang lang;
+};
+
+static enum qstatus lang_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct lang_arg *a = arg;
+	unsigned mask;
+	return lexical_query_langs(t, a->account, a->message, &mask, &a->lang, err);
+}
+
+static enum text_lang question_lang(struct chat_request *r, size_t mlen)
+{
+	struct lang_arg a = {r->account, r->message, LANG_EN};
+	struct qerr err;
+	if (store_run(r->store, lang_fn, &a, &err) != Q_OK)
+		a.lang = text_detect(r->message, mlen);   /* the question alone */
+	return a.lang;
 }
 
 /* The retrieval query of the last question in history (its stored query,
@@ -356,7 +382,7 @@ enum qstatus chat_run(struct chat_request *r, struct qerr *err)
 		goto out;
 	}
 	/* The question, and what it inherits from the previous one. */
-	enum text_lang lang = text_detect(r->message, mlen);
+	enum text_lang lang = question_lang(r, mlen);
 	qbuf_adds(&query, r->message);
 	chat_terms_add(terms, r->message, mlen, lang, 1);
 	if (chat_followup(r->message, previous_query(la.history), &carried)) {
