@@ -34,24 +34,11 @@ uint64_t text_word_hash(const void *p, size_t n)
 {
 	/* Eight bytes a multiply, the tail gathered by shifts: shorter
 	 * dependency chains than text_hash's multiply per byte. */
-	const unsigned char *c = p;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, c, 8);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-		h ^= h >> 31;
-		c += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	for (size_t i = 0; i < n; i++)
+	const unsigned char *c;
+	uint64_t h = text_word_hash_words(p, n, &c), w = 0;
+	for (size_t i = 0; i < n % 8; i++)
 		w |= (uint64_t)c[i] << (8 * i);
-	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return h;
+	return text_word_hash_end(h, w);
 }
 
 /* ASCII letters and digits lowercased, other ASCII 0 (a word boundary). */

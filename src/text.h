@@ -12,9 +12,10 @@
 
 enum text_lang { LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_IT, LANG_PT, LANG_NL, LANG_MAX };
 
-/* Calls cb for each token of s (n bytes): lowercased (ASCII and Latin-1
- * letters), at most TEXT_TOKEN_MAX - 1 bytes (longer words are cut), each
- * CJK ideograph or kana its own token. Stops when cb returns non-zero. */
+/* Calls cb for each token of s (n bytes): the NFKC_Casefold of a run of
+ * letters, marks and numbers (text_tok.h), at most TEXT_TOKEN_MAX - 1
+ * bytes (longer words are cut), each CJK ideograph, kana or Hangul
+ * syllable its own token. Stops when cb returns non-zero. */
 typedef int (*text_token_cb)(const char *tok, size_t len, void *arg);
 void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
 

@@ -235,25 +235,39 @@ static inline uint64_t text_tail_buf(const unsigned char *c, size_t n)
 	return w;
 }
 
-/* text_word_hash(p, n), the same value, for p readable for n rounded up
- * to a multiple of 8 bytes (a token in a TEXT_TOK_BUF buffer). */
-static inline uint64_t text_word_hash_buf(const char *p, size_t n)
+/* text_word_hash in two halves, shared by text_word_hash and
+ * text_word_hash_buf: the whole 8-byte words of p (leaving *tail at the
+ * last n % 8 bytes), then the mix of those bytes gathered as a number. */
+static inline uint64_t text_word_hash_words(const char *p, size_t n, const unsigned char **tail)
 {
 	const unsigned char *c = (const unsigned char *)p;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
-	while (n >= 8) {
+	for (; n >= 8; c += 8, n -= 8) {
 		uint64_t w;
 		memcpy(&w, c, 8);
 		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 		h ^= h >> 31;
-		c += 8;
-		n -= 8;
 	}
-	h = (h ^ text_tail_buf(c, n)) * 0xff51afd7ed558ccdull;
+	*tail = c;
+	return h;
+}
+
+static inline uint64_t text_word_hash_end(uint64_t h, uint64_t tail)
+{
+	h = (h ^ tail) * 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	return h;
+}
+
+/* text_word_hash(p, n), the same value, for p readable for n rounded up
+ * to a multiple of 8 bytes (a token in a TEXT_TOK_BUF buffer). */
+static inline uint64_t text_word_hash_buf(const char *p, size_t n)
+{
+	const unsigned char *c;
+	uint64_t h = text_word_hash_words(p, n, &c);
+	return text_word_hash_end(h, text_tail_buf(c, n % 8));
 }
 
 /* !memcmp(a, b, n), both readable as text_word_hash_buf's p. */
