@@ -38,6 +38,9 @@ void admin_usage(FILE *f)
 		"                            configured embedding model\n"
 		"  reindex                   rebuild the keyword index from the stored chunks\n"
 		"                            (needed when status says the index is stale)\n"
+		"  sweep                     remove stored files no document references and\n"
+		"                            upload files left for over an hour (quired does\n"
+		"                            it at start; for CGI-only sites, from cron)\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs.\n");
 }
@@ -649,6 +652,16 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_reembed(s, conf, out, errf);
 	if (!strcmp(a0, "reindex"))
 		return admin_reindex(s, out, errf);
+	if (!strcmp(a0, "sweep")) {
+		size_t blobs, tmps;
+		if (doc_blob_sweep_all(s, conf->datadir, &blobs, &tmps, &err) != Q_OK) {
+			fprintf(errf, "quire-admin: %s\n", err.msg);
+			return 1;
+		}
+		fprintf(out, "sweep: %zu unreferenced blobs, %zu stale upload files removed\n", blobs,
+			tmps);
+		return 0;
+	}
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {
 			fprintf(errf, "quire-admin: %s\n", err.msg);

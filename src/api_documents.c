@@ -5,6 +5,7 @@
 #include "blob.h"
 #include "chat_scope.h"
 #include "docs.h"
+#include "fault.h"
 #include "split.h"
 #include "store.h"
 #include "util.h"
@@ -346,8 +347,10 @@ enum qstatus api_documents_delete(struct qctx *c)
 	enum qstatus st = store_run(c->app->store, delete_fn, &a, &c->err);
 	if (st != Q_OK)
 		return st;
-	if (a.orphan[0])
+	if (a.orphan[0]) {
+		fault_point("delete_committed_kill");   /* dies before the sweep */
 		doc_blob_sweep(c->app->store, c->app->conf->datadir, a.orphan);
+	}
 	qresp_json_new(c->resp, 200, json_pack("{s:b}", "success", 1));
 	return Q_OK;
 }

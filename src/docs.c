@@ -9,9 +9,15 @@
 
 #define BLOB_HEX 65
 
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 static size_t count_words(const char *s, size_t n)
 {
@@ -308,16 +314,70 @@ static enum qstatus sweep_fn(struct stxn *t, void *arg, struct qerr *err)
 	return Q_OK;
 }
 
-void doc_blob_sweep(struct store *s, const char *datadir, const char *sha)
+int doc_blob_sweep(struct store *s, const char *datadir, const char *sha)
 {
 	struct sweep w = {sha, 1};
 	struct qerr err;
+	int removed = 0;
 	if (!sha || !*sha)
-		return;
+		return 0;
 	int fd = blob_lock(datadir, 1);
 	if (store_run(s, sweep_fn, &w, &err) == Q_OK && !w.used)
-		blob_remove(datadir, sha);
+		removed = blob_remove(datadir, sha) == 0;
 	blob_unlock(fd);
+	return removed;
+}
+
+static void sweep_tmp(const char *dir, size_t *tmps)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat sb;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && now - sb.st_mtime > BLOB_TMP_MAX_AGE &&
+		    unlink(path) == 0)
+			(*tmps)++;
+	}
+	if (d)
+		closedir(d);
+}
+
+enum qstatus doc_blob_sweep_all(struct store *s, const char *datadir, size_t *blobs, size_t *tmps,
+				struct qerr *err)
+{
+	char root[PATH_MAX];
+	*blobs = *tmps = 0;
+	snprintf(root, sizeof root, "%s/blobs", datadir);
+	DIR *d = opendir(root);
+	if (!d)
+		return errno == ENOENT ? Q_OK
+				       : qerr_set(err, Q_EINTERNAL, NULL, "cannot read %s: %s", root, strerror(errno));
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char sub[PATH_MAX];
+		if (!strcmp(e->d_name, "tmp")) {
+			snprintf(sub, sizeof sub, "%s/tmp", root);
+			sweep_tmp(sub, tmps);
+			continue;
+		}
+		if (strlen(e->d_name) != 2 || e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", root, e->d_name);
+		DIR *b = opendir(sub);
+		struct dirent *f;
+		while (b && (f = readdir(b)))
+			if (blob_hash_valid(f->d_name) && !strncmp(f->d_name, e->d_name, 2))
+				*blobs += (size_t)doc_blob_sweep(s, datadir, f->d_name);
+		if (b)
+			closedir(b);
+	}
+	closedir(d);
+	return Q_OK;
 }
 
 const char *doc_status_chataid(json_t *doc)

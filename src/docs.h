@@ -73,7 +73,15 @@ enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
  * an upload that is reusing the file keeps it. Call after the commit that
  * made it an orphan (doc_delete's orphan_blob). */
 struct store;
-void doc_blob_sweep(struct store *s, const char *datadir, const char *sha);
+int doc_blob_sweep(struct store *s, const char *datadir, const char *sha);   /* 1: removed */
+/* Every stored blob no document references (left by a process that died
+ * between a delete's commit and its sweep), each checked as doc_blob_sweep
+ * does, and temporary upload files older than BLOB_TMP_MAX_AGE seconds
+ * (an upload cut off mid-body); *blobs and *tmps count the removals. Run
+ * by quired at start and after every recovery, and by quire-admin sweep. */
+#define BLOB_TMP_MAX_AGE 3600
+enum qstatus doc_blob_sweep_all(struct store *s, const char *datadir, size_t *blobs, size_t *tmps,
+				struct qerr *err);
 /* Id of a document in kb holding the blob, or Q_ENOTFOUND. */
 enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
 			   struct qerr *err);

@@ -1,9 +1,10 @@
 /* supervisor.c: quired's watcher loop: workers, recovery, control socket,
  * checkpoints. */
 #include "config.h"
-#include "admin.h"
-#include "lexical.h"
 #include "supervisor.h"
+#include "admin.h"
+#include "docs.h"
+#include "lexical.h"
 #include "app.h"
 #include "datalock.h"
 #include "heartbeat.h"
@@ -276,6 +277,12 @@ static int recover(struct sup *s)
 		QLOG_ERR("recovery failed: %s", err.msg);
 		return -1;
 	}
+	size_t blobs, tmps;
+	if (doc_blob_sweep_all(st, s->conf.datadir, &blobs, &tmps, &err) != Q_OK)
+		QLOG_WARN("blob sweep: %s", err.msg);
+	else if (blobs || tmps)
+		QLOG_INFO("blob sweep: %zu unreferenced blobs and %zu stale upload files removed",
+			  blobs, tmps);
 	int v;
 	if (admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION)
 		QLOG_WARN("the keyword index is of version %d, not %d: keyword search misses words "
