@@ -9,7 +9,9 @@ Every create that got a 2xx is recorded (id + title) in an acknowledgement
 log. When DURATION seconds have passed the clients start no new creates and
 finish the one in flight (retrying until GRACE seconds after the end).
 
-  killload.py BASE_URL KEY CLIENTS DURATION GRACE OUT.json
+  killload.py BASE_URL KEY CLIENTS DURATION GRACE OUT.json [STOPFILE]
+                   (STOPFILE: no new creates once it exists, even before
+                   DURATION has passed)
   killload.py --list BASE_URL KEY OUT.json   (every document: id, title)
 
 Standard library only. Every request and every loop is bounded in time.
@@ -19,6 +21,7 @@ import json
 import random
 import sys
 import threading
+import os
 import time
 import urllib.parse
 import uuid
@@ -55,8 +58,9 @@ def request(base, method, path, key, body=None, headers=None, timeout=10):
 
 
 class Client(threading.Thread):
-    def __init__(self, cid, base, key, end, hard_end, run_id):
+    def __init__(self, cid, base, key, end, hard_end, run_id, stop=None):
         super().__init__(daemon=True)
+        self.stop = stop
         self.cid, self.base, self.key = cid, base, key
         self.end, self.hard_end, self.run_id = end, hard_end, run_id
         self.acked = []        # [id, title]
@@ -109,7 +113,7 @@ class Client(threading.Thread):
 
     def run(self):
         n = 0
-        while time.monotonic() < self.end:
+        while time.monotonic() < self.end and not (self.stop and os.path.exists(self.stop)):
             n += 1
             self.create(n)
         self.finished = True
@@ -142,7 +146,8 @@ def main():
     nclients, duration, grace, out = int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
     run_id = uuid.uuid4().hex[:8]
     now = time.monotonic()
-    clients = [Client(i, base, key, now + duration, now + duration + grace, run_id)
+    stop = sys.argv[7] if len(sys.argv) > 7 else None
+    clients = [Client(i, base, key, now + duration, now + duration + grace, run_id, stop)
                for i in range(nclients)]
     for c in clients:
         c.start()
