@@ -67,28 +67,23 @@ static void terms_of(const char *text, size_t n, enum text_lang lang, struct ter
 	text_tokens(text, n, add_token, s);
 }
 
-size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
-		     void (*cb)(const char *term, size_t len, void *arg), void *arg)
+/* The account's tag in its postings' keys: 8 bytes, not the id's 36, since
+ * postings are most of the store. Two accounts whose ids hash alike
+ * (2^-64) would share statistics, never results: search filters every
+ * chunk by its document's account. */
+static uint64_t account_tag(const char *account)
 {
-	struct termset s;
-	terms_of(text, n, lang, &s);
-	for (size_t i = 0; i < s.n; i++)
-		cb(s.v[i].term, s.v[i].len, arg);
-	free(s.v);
-	return s.n;
+	return text_hash(account, strlen(account), LEXICAL_ACCOUNT_SEED);
 }
 
-static void posting_key(struct store_key *k, const char *account, const char *term, size_t len,
+static void posting_key(struct store_key *k, uint64_t tag, const char *term, size_t len,
 			const char *chunk)
 {
 	char t[TEXT_TOKEN_MAX];
 	memcpy(t, term, len);
 	t[len] = '\0';
 	store_key_init(k);
-	/* 8 bytes, not the account id's 36: postings are most of the store.
-	 * Two accounts whose ids hash alike (2^-64) would share statistics,
-	 * never results: search filters every chunk by its document's account. */
-	store_key_u64(k, text_hash(account, strlen(account), LEXICAL_ACCOUNT_SEED));
+	store_key_u64(k, tag);
 	store_key_str(k, t);
 	if (chunk)
 		store_key_str(k, chunk);
@@ -163,13 +158,14 @@ static enum qstatus update(struct stxn *t, const char *account, const char *chun
 	struct termset s;
 	enum qstatus st = Q_OK;
 	size_t removed = 0;
+	uint64_t tag = account_tag(account);
 	terms_of(text, strlen(text), lang, &s);
 	uint32_t dl = (uint32_t)s.total;
 	for (size_t i = 0; st == Q_OK && i < s.n; i++) {
 		struct store_key k;
 		unsigned char val[6];
 		uint16_t tf = s.v[i].tf > 65535 ? 65535 : (uint16_t)s.v[i].tf;
-		posting_key(&k, account, s.v[i].term, s.v[i].len, chunk_key);
+		posting_key(&k, tag, s.v[i].term, s.v[i].len, chunk_key);
 		if (add) {
 			memcpy(val, &tf, 2);
 			memcpy(val + 2, &dl, 4);
@@ -339,7 +335,7 @@ static int by_key_then_score(const void *x, const void *y, void *keys)
 
 struct query_ctx {
 	struct stxn *t;
-	const char *account;
+	uint64_t tag;             /* account_tag of the account searched */
 	double n, avgdl;
 	double max;               /* sum of idf (k1 + 1) over the query's terms */
 	void (*cb)(const char *chunk_key, double score, void *arg);
@@ -359,7 +355,7 @@ static double query_term(const char *term, size_t len, struct query_ctx *q,
 	*found = 0;
 	if (q->st != Q_OK)
 		return 0;
-	posting_key(&k, q->account, term, len, NULL);
+	posting_key(&k, q->tag, term, len, NULL);
 	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK)
 		return 0;
 	double idf = log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5));
@@ -488,7 +484,7 @@ enum qstatus lexical_score(struct stxn *t, const char *account, const char *quer
 	double n = (double)json_integer_value(json_object_get(rec, "n"));
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
 	json_decref(rec);
-	struct query_ctx q = {t, account, n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
+	struct query_ctx q = {t, account_tag(account), n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
 	struct qwords w = {NULL, 0, 0, langs & ((1u << LANG_MAX) - 1) ? langs : 1u << LANG_EN, 0};
 	text_tokens(query, strlen(query), add_qword, &w);
 	if (w.oom)
@@ -525,7 +521,7 @@ enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, s
 		*df = 0;
 		return Q_OK;
 	}
-	posting_key(&k, account, term, len, NULL);
+	posting_key(&k, account_tag(account), term, len, NULL);
 	return store_count_raw(t, T_POSTINGS, &k, df, err);
 }
 
@@ -579,7 +575,7 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char
 	if (s.n) {
 		struct store_key k;
 		size_t there = 0;
-		posting_key(&k, account, s.v[0].term, s.v[0].len, chunk_key);
+		posting_key(&k, account_tag(account), s.v[0].term, s.v[0].len, chunk_key);
 		st = store_count_raw(t, T_POSTINGS, &k, &there, err);
 		if (st == Q_OK && there) {
 			free(s.v);

@@ -23,11 +23,6 @@ enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_
 enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
 			    const char *text, enum text_lang lang, struct qerr *err);
 
-/* Distinct terms of text (stems, stop words dropped), for queries. cb gets
- * each term once; returns the number of terms. */
-size_t lexical_terms(const char *text, size_t n, enum text_lang lang,
-		     void (*cb)(const char *term, size_t len, void *arg), void *arg);
-
 /* The languages a query is read in (a bit per enum text_lang) and the
  * one of them it is embedded in (*primary): the language whose stop words
  * it holds most of, when one does; otherwise ("Häuser in Berlin": "in" is
