@@ -39,7 +39,7 @@ mkdir -p "$var/plugins"
 rm -f "$var/plugins"/*.so
 for so in "$top"/plugins/*/.libs/*.so; do [ -f "$so" ] && ln -s "$so" "$var/plugins/"; done
 export QUIRE_PLUGIN_DIR="$var/plugins"
-export QUIRE_QUIRE_EXTRACT_PROGRAM="$top/ingest/quire-extract"
+export QUIRE_QUIRE_EXTRACT_PROGRAM="$top/extract/quire-extract"
 nohup "$top/src/quired" -p "$var/run/quired.pid" >>"$var/log/quired.log" 2>&1 &
 i=0
 while [ ! -S "$var/run/quire.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

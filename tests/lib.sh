@@ -89,7 +89,7 @@ EOF2
 		[ -f "$so" ] && ln -sf "$so" "$T/plugins/"
 	done
 	export QUIRE_PLUGIN_DIR="$T/plugins"
-	export QUIRE_QUIRE_EXTRACT_PROGRAM="$top_builddir/ingest/quire-extract"
+	export QUIRE_QUIRE_EXTRACT_PROGRAM="$top_builddir/extract/quire-extract"
 }
 
 admin() { "$QUIRE_ADMIN" "$@"; }

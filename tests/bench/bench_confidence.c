@@ -11,12 +11,12 @@
  * retrieves), and prints percentiles of each group and, for thresholds on
  * match and on cosine, the share of each group at or above them. */
 #include "config.h"
-#include "docs.h"
-#include "embed_builtin.h"
-#include "embedder.h"
-#include "search.h"
-#include "store.h"
-#include "util.h"
+#include "store/docs.h"
+#include "embed/embed_builtin.h"
+#include "embed/embedder.h"
+#include "search/search.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #include <ftw.h>
 #include <limits.h>

@@ -10,12 +10,12 @@
  * invented words. --digest prints a hash of every vector of one pass over
  * the chunks, to check that a change keeps the vectors bit-identical. */
 #include "config.h"
-#include "conf.h"
-#include "embed_builtin.h"
-#include "embedder.h"
-#include "split.h"
-#include "text.h"
-#include "util.h"
+#include "base/conf.h"
+#include "embed/embed_builtin.h"
+#include "embed/embedder.h"
+#include "pipeline/split.h"
+#include "text/text.h"
+#include "base/util.h"
 
 #include <jansson.h>
 #include <math.h>

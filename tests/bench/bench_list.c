@@ -2,9 +2,9 @@
  * N text documents in one account (1,000 per transaction), then times
  * doc_list pages at several offsets. Prints milliseconds per page. */
 #include "config.h"
-#include "docs.h"
-#include "store.h"
-#include "util.h"
+#include "store/docs.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,14 +14,14 @@
  * method, top_k 10, printing p50 and p95 in milliseconds. With
  * BENCH_SEARCH_DIR set, the store is kept there and reused by later runs. */
 #include "config.h"
-#include "docs.h"
-#include "embed_builtin.h"
-#include "embedder.h"
-#include "lexical.h"
-#include "search.h"
-#include "store.h"
-#include "util.h"
-#include "vcache.h"
+#include "store/docs.h"
+#include "embed/embed_builtin.h"
+#include "embed/embedder.h"
+#include "store/lexical.h"
+#include "search/search.h"
+#include "store/store.h"
+#include "base/util.h"
+#include "search/vcache.h"
 
 #include <ftw.h>
 #include <limits.h>

@@ -7,12 +7,12 @@
 # HTML >= 20x pandoc, OCR within 1.2x of tesseract. Prints pages/s and MB/s side by side
 # and quire-extract's peak RSS (/usr/bin/time -v). Figures only: it never
 # fails on time. Not in TESTS.
-#   QUIRE_EXTRACT  the extractor (default $top_builddir/ingest/quire-extract)
+#   QUIRE_EXTRACT  the extractor (default $top_builddir/extract/quire-extract)
 #   RUNS           repetitions per tool (default 20)
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-QX=${QUIRE_EXTRACT:-$top_builddir/ingest/quire-extract}
+QX=${QUIRE_EXTRACT:-$top_builddir/extract/quire-extract}
 RUNS=${RUNS:-20}
 [ -x "$QX" ] || { echo "skip: $QX not built"; exit 77; }
 if [ -z "${QUIRE_PLUGIN_DIR:-}" ]; then

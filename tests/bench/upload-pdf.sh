@@ -11,7 +11,7 @@ export top_srcdir top_builddir
 . "$top_srcdir/tests/lib.sh"
 trap - INT TERM; trap 'exit 1' INT TERM
 RUNS=${RUNS:-9}
-[ -x "$top_builddir/ingest/quire-extract" ] || { echo "upload-pdf: quire-extract not built"; exit 0; }
+[ -x "$top_builddir/extract/quire-extract" ] || { echo "upload-pdf: quire-extract not built"; exit 0; }
 quire_setup 2
 quired_start
 KEY=$(new_key bench)

@@ -1,4 +1,4 @@
-## tests/chat/local.mk: DocBit's chat API (api_chat.c, chat*.c, answer_*.c,
+## tests/chat/local.mk: DocBit's chat API (docbit_chat.c, chat*.c, answer_*.c,
 ## ratelimit.c): unit programs, the CGI binary, lighttpd and Apache, the
 ## seed's JavaScript under Node, the openai answerer against a local server.
 CHAT_UNIT_TESTS = tests/chat/test_ratelimit tests/chat/test_answer

@@ -4,7 +4,7 @@
  * lower-casing, a client that goes away, the follow-up rule, the topic,
  * coverage and the confidence thresholds on retrieval evidence. */
 #include "config.h"
-#include "chat.h"
+#include "chat/chat.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -54,7 +54,7 @@ static void run(const char *message, const char *carried, struct chat_source *sr
 	struct chat_turn t = {&conf, message, &terms, src, n, NULL, tk ? on_token : NULL, tk};
 	struct qerr err;
 	chat_answer_init(a);
-	if (answer_builtin(&t, a, &err) != Q_OK)
+	if (answerer_builtin.answer(&t, a, &err) != Q_OK)
 		bail_out("answer_builtin: %s", err.msg);
 }
 

@@ -3,7 +3,7 @@
  * that map the same file (forked children hitting at once); slots reused
  * when stale; a file that cannot be made allows requests. */
 #include "config.h"
-#include "ratelimit.h"
+#include "http/ratelimit.h"
 #include "tap.h"
 #include "unit/unit.h"
 

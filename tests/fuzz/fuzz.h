@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "status.h"
+#include "base/status.h"
 
 /* libFuzzer's entry point: 0 always; a broken invariant aborts in a fuzzer
  * build and is counted in fuzz_failures in a replay build (FUZZ_REPLAY). */

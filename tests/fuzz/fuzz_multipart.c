@@ -6,7 +6,7 @@
  * parse the form's invariants are checked, and that no temp file is left. */
 #include "config.h"
 #include "fuzz.h"
-#include "multipart.h"
+#include "http/multipart.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@ enum qstatus fuzz_status;
 
 static char tmpdir[256];
 
-/* The limits api_upload.c uses with the default configuration. */
+/* The limits upload.c uses with the default configuration. */
 static const struct mp_limits production = {
 	.max_total = 100ULL << 20,
 	.max_parts = 20,

@@ -14,15 +14,15 @@ if HAVE_LIBFUZZER
 # Built by make check (so the target keeps compiling), never installed.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-FUZZ_MULTIPART_SRC = tests/fuzz/fuzz_multipart.c src/multipart.c src/util.c src/status.c
+FUZZ_MULTIPART_SRC = tests/fuzz/fuzz_multipart.c src/http/multipart.c src/base/util.c src/base/status.c
 check_SCRIPTS = tests/fuzz/fuzz_multipart
 CLEANFILES += tests/fuzz/fuzz_multipart
 
-tests/fuzz/fuzz_multipart: $(FUZZ_MULTIPART_SRC) src/multipart.h src/util.h tests/fuzz/fuzz.h
+tests/fuzz/fuzz_multipart: $(FUZZ_MULTIPART_SRC) src/http/multipart.h src/base/util.h tests/fuzz/fuzz.h
 	@$(MKDIR_P) tests/fuzz
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) -I$(top_builddir) -I$(top_srcdir)/src \
 		-I$(top_srcdir)/tests/fuzz -o $@ $(top_srcdir)/tests/fuzz/fuzz_multipart.c \
-		$(top_srcdir)/src/multipart.c $(top_srcdir)/src/util.c $(top_srcdir)/src/status.c
+		$(top_srcdir)/src/http/multipart.c $(top_srcdir)/src/base/util.c $(top_srcdir)/src/base/status.c
 
 # New inputs go to tests/fuzz/found-multipart, crashes to tests/fuzz/crash-*.
 FUZZ_TIME = 60

@@ -63,3 +63,7 @@ tests_unit_test_embed_LDADD = $(UNIT_LDADD) $(STEMMER_LIBS) $(UTF8PROC_LIBS) -lm
 tests_unit_test_queue_SOURCES = tests/unit/test_queue.c
 tests_unit_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_queue_LDADD = $(UNIT_LDADD)
+
+# The include rule of docs/architecture.md and the call circles (layers.py).
+TESTS += tests/unit/layers.test
+EXTRA_DIST += tests/unit/layers.test tests/unit/layers.py

@@ -2,10 +2,10 @@
  * with keys made by quire-admin's own admin_run: the native documents API,
  * authentication and scopes, and errors in each family's shape. */
 #include "config.h"
-#include "admin.h"
-#include "app.h"
+#include "admin/admin.h"
+#include "api/api.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <string.h>
 #include <time.h>
@@ -568,6 +568,7 @@ int main(void)
 	qconf_set(&conf, "datadir", dir, &err);
 	app.conf = &conf;
 	app.store = s;
+	app.routes = quire_routes;
 
 	make_key(key_rw, "acme", "read,write");
 	make_key(key_ro, "acme", "read");

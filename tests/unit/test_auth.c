@@ -1,9 +1,9 @@
 /* test_auth.c: API key format and checksum, Authorization headers, scopes,
  * and key lookup against a real store. */
 #include "config.h"
-#include "auth.h"
+#include "http/auth.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <string.h>

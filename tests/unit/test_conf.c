@@ -1,6 +1,6 @@
 /* test_conf.c: quire.conf defaults, parsing, errors and overrides. */
 #include "config.h"
-#include "conf.h"
+#include "base/conf.h"
 #include "unit.h"
 
 #include <string.h>

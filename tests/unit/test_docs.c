@@ -2,10 +2,10 @@
  * with its ingest job, ownership, partial updates, cascading deletes and
  * newest-first listing. */
 #include "config.h"
-#include "docs.h"
-#include "store.h"
+#include "store/docs.h"
+#include "store/store.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <string.h>
 #include <time.h>

@@ -1,5 +1,5 @@
-/* test_embed.c: the builtin embedder (src/embed_builtin.c) and the text
- * analysis under it (src/text.c, src/text_stem.c): 512 unit-norm
+/* test_embed.c: the builtin embedder (src/embed/embed_builtin.c) and the text
+ * analysis under it (src/text/text.c, src/text/text_stem.c): 512 unit-norm
  * dimensions, determinism, empty text, case folding, stop words and
  * detection, and the fast paths (table tokenizer, shared stop set, cached
  * stems, one-pass detecting embedder, repeated words counted once) against
@@ -7,8 +7,8 @@
  * kept here, must give the same bytes. */
 #include "config.h"
 #include "tap.h"
-#include "embed_builtin.h"
-#include "text.h"
+#include "embed/embed_builtin.h"
+#include "text/text.h"
 
 #include <libstemmer.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* test_errors.c: the status table and each route family's error shape. */
 #include "config.h"
-#include "app.h"
+#include "http/app.h"
 #include "tap.h"
 
 #include <string.h>

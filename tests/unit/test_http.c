@@ -1,7 +1,7 @@
 /* test_http.c: URL decoding, query strings, CGI paths, capped bodies, JSON
  * bodies and responses, driven through the qreq callbacks. */
 #include "config.h"
-#include "http.h"
+#include "http/http.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * fields and files read in pieces of 1..7 bytes, every error and cap, file
  * name sanitising, and that no temp file outlives an error or the form. */
 #include "config.h"
-#include "multipart.h"
-#include "util.h"
+#include "http/multipart.h"
+#include "base/util.h"
 #include "unit.h"
 
 #include <dirent.h>

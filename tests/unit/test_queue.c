@@ -3,13 +3,13 @@
  * retriable failure (2 s, then doubling; Retry-After wins), a stale lease
  * cannot save, and reembed keeps one embed job per chunk. */
 #include "config.h"
-#include "conf.h"
-#include "docs.h"
-#include "embedder.h"
-#include "queue.h"
-#include "store.h"
+#include "base/conf.h"
+#include "store/docs.h"
+#include "embed/embedder.h"
+#include "queue/queue.h"
+#include "store/store.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <string.h>
 #include <unistd.h>

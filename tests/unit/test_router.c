@@ -1,7 +1,7 @@
 /* test_router.c: route patterns, parameters, 404 against 405, families. */
 #include "config.h"
-#include "app.h"
-#include "api.h"
+#include "http/app.h"
+#include "api/api.h"
 #include "tap.h"
 
 #include <string.h>

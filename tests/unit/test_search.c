@@ -6,15 +6,15 @@
  * environment, the memory cap, hit counts, and the kernel, map and
  * selection helpers against plain references. */
 #include "config.h"
-#include "docs.h"
-#include "embed_builtin.h"
-#include "embedder.h"
-#include "lexical.h"
-#include "search.h"
-#include "store.h"
+#include "store/docs.h"
+#include "embed/embed_builtin.h"
+#include "embed/embedder.h"
+#include "store/lexical.h"
+#include "search/search.h"
+#include "store/store.h"
 #include "unit.h"
-#include "util.h"
-#include "vcache.h"
+#include "base/util.h"
+#include "search/vcache.h"
 
 #include <string.h>
 #include <time.h>

@@ -1,11 +1,11 @@
-/* test_split.c: the structure-aware chunker (src/split.c, chunk_*.c):
+/* test_split.c: the structure-aware chunker (src/pipeline/split.c, chunk_*.c):
  * section paths, pages, tables split with their header repeated, no cut
  * inside a word, sentence-first cuts, whole-sentence overlap, exact
  * offsets, token and word counts, pre-processing, rule validation, CJK,
  * caps and error paths. */
 #include "config.h"
 #include "tap.h"
-#include "split.h"
+#include "pipeline/split.h"
 
 #include <ctype.h>
 #include <stdio.h>

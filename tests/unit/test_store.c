@@ -1,9 +1,9 @@
 /* test_store.c: the Berkeley DB store: records, raw values, transactions,
  * index scans and counts, index upkeep, the index check, and backups. */
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <string.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
 /* test_util.c: capped buffers, UUIDs, strict integers, ISO 8601 and the
  * JSON text scanner and escaper (checked against jansson). */
 #include "config.h"
-#include "util.h"
+#include "base/util.h"
 #include "tap.h"
 
 #include <jansson.h>

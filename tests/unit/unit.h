@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "tap.h"
 
 static int unit_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

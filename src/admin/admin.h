@@ -1,0 +1,31 @@
+/* admin.h: quire-admin's commands, run against an open store (either
+ * joined under quired or alone after taking the lock and recovering). */
+#ifndef QUIRE_ADMIN_H
+#define QUIRE_ADMIN_H
+
+#include <stdio.h>
+#include "base/conf.h"
+#include "base/status.h"
+
+struct store;
+
+/* Run argv[0..argc) (e.g. {"key","create","--account","acme"}) and write
+ * its output to out, errors to err. joined: under a running quired (status
+ * reports the supervisor; verify works on a hot backup). Returns the exit
+ * status: 0 done, 1 failed, 2 usage. */
+int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, char **argv,
+	      FILE *out, FILE *err);
+/* verify without a supervisor: the caller holds the data directory lock
+ * and has no store open. */
+int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
+/* reindex: every posting removed, then every stored chunk indexed again
+ * in transactions of a few chunks (reindex.c); writers may run meanwhile. */
+int admin_reindex(struct store *s, FILE *out, FILE *err);
+/* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
+enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
+/* Usage text. */
+void admin_usage(FILE *f);
+/* 1 when the command needs no storage at all (help). */
+int admin_is_local(int argc, char **argv);
+
+#endif

@@ -1,0 +1,202 @@
+/* quire_admin.c: quire-admin. With a running quired it sends the command
+ * over the control socket (quired runs it as a supervised child joined to
+ * the environment); with none, it takes the data directory lock, recovers
+ * and works alone. */
+#include "config.h"
+#include "admin/admin.h"
+#include "base/conf.h"
+#include "store/datalock.h"
+#include "base/log.h"
+#include "store/store.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int read_full(int fd, void *p, size_t n)
+{
+	char *c = p;
+	while (n) {
+		ssize_t got = read(fd, c, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		c += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+static void write_frame(int fd, int type, const char *data, size_t len)
+{
+	unsigned char hdr[5] = {(unsigned char)type, (unsigned char)(len >> 24),
+				(unsigned char)(len >> 16), (unsigned char)(len >> 8),
+				(unsigned char)len};
+	if (q_write_all(fd, hdr, 5) < 0 || q_write_all(fd, data, len) < 0)
+		return;
+}
+
+/* 0..255: the remote exit status; -1: no supervisor listening. */
+static int via_control(const struct qconf *conf, int argc, char **argv)
+{
+	char path[PATH_MAX];
+	struct sockaddr_un sa;
+	if (conf->control[0])
+		snprintf(path, sizeof path, "%s", conf->control);
+	else
+		qconf_datapath(conf, "control.sock", path);
+	if (strlen(path) >= sizeof sa.sun_path)
+		return -1;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		return -1;
+	}
+	struct qbuf req;
+	qbuf_init(&req, 4000);
+	char cwd[PATH_MAX];
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		char abs[PATH_MAX];
+		/* backup DIR runs in quired's directory: send an absolute path. */
+		if (i == 1 && !strcmp(argv[0], "backup") && a[0] != '/' && getcwd(cwd, sizeof cwd)) {
+			snprintf(abs, sizeof abs, "%s/%s", cwd, a);
+			a = abs;
+		}
+		if (qbuf_add(&req, a, strlen(a) + 1) < 0) {
+			fprintf(stderr, "quire-admin: arguments too long\n");
+			return 2;
+		}
+	}
+	qbuf_add(&req, "", 1);
+	if (q_write_all(fd, req.data, req.len) < 0) {
+		qbuf_free(&req);
+		close(fd);
+		return -1;
+	}
+	qbuf_free(&req);
+	/* Reply frames: type 2 (stdout) or 3 (stderr) with a 4-byte length and
+	 * the bytes, then type 1 with the exit status (control.h). */
+	int status = -1;
+	for (;;) {
+		unsigned char hdr[5];
+		if (read_full(fd, hdr, 1) < 0)
+			break;
+		if (hdr[0] == 1) {
+			if (read_full(fd, hdr + 1, 1) == 0)
+				status = hdr[1];
+			break;
+		}
+		if (read_full(fd, hdr + 1, 4) < 0)
+			break;
+		size_t len = (size_t)hdr[1] << 24 | (size_t)hdr[2] << 16 | (size_t)hdr[3] << 8 | hdr[4];
+		FILE *to = hdr[0] == 3 ? stderr : stdout;
+		char buf[4096];
+		while (len) {
+			size_t n = len < sizeof buf ? len : sizeof buf;
+			if (read_full(fd, buf, n) < 0)
+				goto out;
+			fwrite(buf, 1, n, to);
+			len -= n;
+		}
+	}
+out:
+	close(fd);
+	fflush(stdout);
+	if (status < 0) {
+		fprintf(stderr, "quire-admin: the supervisor ended the command early\n");
+		return 1;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct qconf conf;
+	struct qerr err;
+	struct store *s = NULL;
+	char home[PATH_MAX];
+	int joined = 0, rc;
+
+	qlog_init("quire-admin", 0, LOG_WARNING);
+	argv++, argc--;
+	if (argc > 0 && !strcmp(argv[0], "--joined")) {
+		joined = 1;
+		argv++, argc--;
+	}
+	if (argc > 0 && (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-V"))) {
+		printf("quire-admin %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (admin_is_local(argc, argv)) {
+		admin_usage(argc ? stdout : stderr);
+		return argc ? 0 : 2;
+	}
+	if (qconf_load_default(&conf, &err) != Q_OK) {
+		fprintf(stderr, "quire-admin: %s\n", err.msg);
+		return 78;
+	}
+	qconf_datapath(&conf, "db", home);
+	if (joined) {
+		/* Started by quired: join, never create or recover. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		const char *lockfd = getenv("QUIRE_LOCK_FD");
+		if (lockfd && *lockfd)
+			fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
+		if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
+			fprintf(stderr, "quire-admin: %s\n", err.msg);
+			return 75;
+		}
+		/* Output goes back framed on fd 1, the control connection. */
+		char *obuf = NULL, *ebuf = NULL;
+		size_t olen = 0, elen = 0;
+		FILE *out = open_memstream(&obuf, &olen), *errf = open_memstream(&ebuf, &elen);
+		if (!out || !errf)
+			return 1;
+		rc = admin_run(s, &conf, 1, argc, argv, out, errf);
+		fclose(out);
+		fclose(errf);
+		write_frame(1, 2, obuf, olen);
+		write_frame(1, 3, ebuf, elen);
+		free(obuf);
+		free(ebuf);
+		if (store_panicked(s))
+			_exit(75);
+		store_close(s);
+		return rc;
+	}
+	rc = via_control(&conf, argc, argv);
+	if (rc >= 0)
+		return rc;
+	int lock = datalock_take(conf.datadir, &err);
+	if (lock < 0) {
+		fprintf(stderr, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	fcntl(lock, F_SETFD, FD_CLOEXEC);
+	if (!strcmp(argv[0], "verify"))
+		return admin_verify_alone(&conf, stdout, stderr);
+	store_set_cache_mb((unsigned)conf.db_cache_mb);
+	if (store_open(&s, home, STORE_OWNER, &err) != Q_OK) {
+		fprintf(stderr, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	rc = admin_run(s, &conf, 0, argc, argv, stdout, stderr);
+	store_close(s);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/* api.h: the route families' handlers, one file per family (src/api/). */
+#ifndef QUIRE_API_H
+#define QUIRE_API_H
+
+#include "http/app.h"
+
+/* The route table of every family, terminated by a NULL method (routes.c). */
+extern const struct route quire_routes[];
+
+/* ?limit= and ?offset= with a default and a cap (Q_EINVAL names the field). */
+enum qstatus api_page_params(struct qctx *c, size_t def_limit, size_t max_limit,
+			     size_t *limit, size_t *offset);
+
+/* "scheme://host[/…/quire.fcgi]" of this request, for URLs in answers. */
+void api_base_url(struct qctx *c, char *out, size_t n);
+/* A record's microsecond field as ISO 8601 / Unix seconds, or null (new). */
+json_t *api_iso_time(json_t *rec, const char *field);
+json_t *api_unix_time(json_t *rec, const char *field);
+/* A record's string field, "" when absent (borrowed). */
+const char *api_str(json_t *rec, const char *field);
+
+enum qstatus api_health(struct qctx *c);
+enum qstatus api_embeddings_status(struct qctx *c);
+enum qstatus api_embeddings_jobs(struct qctx *c);
+enum qstatus api_embeddings_retry(struct qctx *c);
+enum qstatus api_sources_list(struct qctx *c);
+enum qstatus api_sources_get(struct qctx *c);
+enum qstatus api_sources_delete(struct qctx *c);
+enum qstatus api_sources_delete_many(struct qctx *c);
+enum qstatus api_dify_document_get(struct qctx *c);
+enum qstatus api_dify_retrieve(struct qctx *c);
+enum qstatus api_kb_documents_list(struct qctx *c);
+enum qstatus api_documents_list(struct qctx *c);
+enum qstatus api_documents_create(struct qctx *c);
+enum qstatus api_documents_get(struct qctx *c);
+enum qstatus api_documents_update(struct qctx *c);
+enum qstatus api_documents_delete(struct qctx *c);
+/* A document as a family shows it (views.c; new): ChatIQ's (content may
+ * be NULL) and Oshara's (base: this request's api_base_url). */
+json_t *api_native_doc(json_t *rec, const char *content, size_t clen);
+json_t *api_kb_document(json_t *rec, const char *base);
+/* Uploads (upload.c). */
+enum qstatus api_sources_upload(struct qctx *c);
+enum qstatus api_kb_documents_upload(struct qctx *c);
+enum qstatus api_documents_upload(struct qctx *c);
+enum qstatus api_documents_file(struct qctx *c);
+
+/* Chat (docbit_chat.c): DocBit's POST /api/ai/chat and /api/ai/chat/stream. */
+enum qstatus api_chat(struct qctx *c);
+enum qstatus api_chat_stream(struct qctx *c);
+
+#endif

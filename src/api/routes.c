@@ -1,0 +1,34 @@
+/* routes.c: the route table. Paths are relative to the mount point. */
+#include "config.h"
+#include "api/api.h"
+
+#include <stddef.h>
+
+const struct route quire_routes[] = {
+	{"GET", "/health", api_health, FAM_NATIVE, 0},
+	{"GET", "/api/v1/documents", api_documents_list, FAM_NATIVE, SCOPE_READ},
+	{"POST", "/api/v1/documents", api_documents_create, FAM_NATIVE, SCOPE_WRITE},
+	{"GET", "/api/v1/documents/:id", api_documents_get, FAM_NATIVE, SCOPE_READ},
+	{"PUT", "/api/v1/documents/:id", api_documents_update, FAM_NATIVE, SCOPE_WRITE},
+	{"DELETE", "/api/v1/documents/:id", api_documents_delete, FAM_NATIVE, SCOPE_WRITE},
+	{"GET", "/api/v1/documents/:id/file", api_documents_file, FAM_NATIVE, SCOPE_READ},
+	{"GET", "/api/v1/documents/:id/embeddings/status", api_embeddings_status, FAM_NATIVE,
+	 SCOPE_READ},
+	{"GET", "/api/v1/embeddings/jobs", api_embeddings_jobs, FAM_NATIVE, SCOPE_READ},
+	{"POST", "/api/v1/embeddings/jobs/:id/retry", api_embeddings_retry, FAM_NATIVE, SCOPE_WRITE},
+	{"GET", "/external/sources/custom", api_sources_list, FAM_CUSTOM, SCOPE_READ},
+	{"POST", "/external/sources/custom", api_sources_upload, FAM_CUSTOM, SCOPE_WRITE},
+	{"DELETE", "/external/sources/custom", api_sources_delete_many, FAM_CUSTOM, SCOPE_WRITE},
+	{"GET", "/external/sources/custom/:id", api_sources_get, FAM_CUSTOM, SCOPE_READ},
+	{"DELETE", "/external/sources/custom/:id", api_sources_delete, FAM_CUSTOM, SCOPE_WRITE},
+	{"GET", "/api/knowledge-base/:slug/documents", api_kb_documents_list, FAM_SLUG, SCOPE_READ},
+	{"POST", "/api/knowledge-base/:slug/documents", api_kb_documents_upload, FAM_SLUG,
+	 SCOPE_WRITE},
+	{"GET", "/v1/datasets/:dataset_id/documents/:document_id", api_dify_document_get, FAM_DIFY,
+	 SCOPE_READ},
+	{"POST", "/v1/datasets/:dataset_id/retrieve", api_dify_retrieve, FAM_DIFY, SCOPE_READ},
+	/* chat (DocBit) */
+	{"POST", "/api/ai/chat", api_chat, FAM_CHAT, SCOPE_CHAT},
+	{"POST", "/api/ai/chat/stream", api_chat_stream, FAM_CHAT, SCOPE_CHAT},
+	{NULL, NULL, NULL, FAM_NATIVE, 0},
+};

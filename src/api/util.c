@@ -1,0 +1,49 @@
+/* util.c: helpers shared by the route handlers. */
+#include "config.h"
+#include "api/api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void api_base_url(struct qctx *c, char *out, size_t n)
+{
+	const char *https = qreq_param(c->req, "HTTPS");
+	const char *scheme = qreq_param(c->req, "REQUEST_SCHEME");
+	const char *host = qreq_param(c->req, "HTTP_HOST");
+	const char *pi = qreq_param(c->req, "PATH_INFO");
+	const char *script = *pi ? qreq_param(c->req, "SCRIPT_NAME") : "";
+	if (!*scheme)
+		scheme = (!strcmp(https, "on") || !strcmp(https, "1")) ? "https" : "http";
+	if (!*host)
+		host = qreq_param(c->req, "SERVER_NAME");
+	/* Only a script path ending in the program's name is a mount prefix. */
+	size_t sl = strlen(script);
+	if (!(sl >= 11 && !strcmp(script + sl - 11, "/quire.fcgi")) &&
+	    !(sl >= 10 && !strcmp(script + sl - 10, "/quire.cgi")))
+		script = "";
+	snprintf(out, n, "%s://%s%s", scheme, *host ? host : "localhost", script);
+}
+
+json_t *api_iso_time(json_t *rec, const char *field)
+{
+	json_t *v = json_object_get(rec, field);
+	if (!json_is_integer(v))
+		return json_null();
+	char buf[32];
+	q_iso8601(json_integer_value(v), buf, sizeof buf);
+	return json_string(buf);
+}
+
+json_t *api_unix_time(json_t *rec, const char *field)
+{
+	json_t *v = json_object_get(rec, field);
+	if (!json_is_integer(v))
+		return json_null();
+	return json_integer(json_integer_value(v) / 1000000);
+}
+
+const char *api_str(json_t *rec, const char *field)
+{
+	const char *s = json_string_value(json_object_get(rec, field));
+	return s ? s : "";
+}

@@ -1,0 +1,84 @@
+/* conf.h: quire.conf, one "key = value" per line; every setting has an
+ * embedded default, so Quire runs without any file. See etc/quire.conf. */
+#ifndef QUIRE_CONF_H
+#define QUIRE_CONF_H
+
+#include <limits.h>
+#include <stddef.h>
+#include "base/status.h"
+
+struct qconf {
+	char datadir[PATH_MAX];    /* Berkeley DB environment lives in datadir/db */
+	char socket[PATH_MAX];     /* FastCGI socket of the workers */
+	char control[PATH_MAX];    /* control socket; "" = datadir/control.sock */
+	int workers;               /* FastCGI workers quired pre-forks */
+	unsigned socket_mode;      /* octal, default 0660 */
+	char socket_group[64];     /* group of the socket ("" = unchanged) */
+	size_t max_body;           /* request body cap in bytes (413 above) */
+	size_t max_json;           /* JSON body cap in bytes */
+	int max_json_depth;        /* nesting cap of JSON bodies */
+	int heartbeat_timeout;     /* seconds a worker may stay in one request */
+	int checkpoint_interval;   /* seconds between checkpoints */
+	int retry_after;           /* Retry-After seconds on 503 */
+	int log_syslog;            /* 1: syslog, 0: stderr */
+	int log_level;             /* syslog level, default LOG_INFO */
+	int list_limit_max;        /* cap on ?limit= of list routes */
+	char embed_backend[16];    /* "builtin" (default) or "openai" */
+	char embed_model[128];     /* model name for the openai backend */
+	int embed_batch;           /* jobs claimed per batch */
+	int embed_max_attempts;    /* attempts before an embed job fails */
+	int embed_lease;           /* seconds before a claimed job returns to pending */
+	char embed_base_url[512];  /* OpenAI-compatible base URL, ".../v1" */
+	char embed_api_key[256];   /* or $QUIRE_EMBED_API_KEY / $OPENAI_API_KEY */
+	int embed_dimensions;      /* requested dimensions, 0 = the model's own */
+	int embed_request_batch;   /* inputs per HTTP request */
+	int embed_concurrency;     /* requests in flight */
+	int embed_timeout;         /* seconds per request */
+	int embed_max_input;       /* characters per input; longer ones are cut */
+	double search_hybrid_weight; /* weight of vector scores in hybrid search */
+	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
+	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
+	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
+	int ingest_lease;          /* seconds before another process takes an ingest job over */
+	/* extraction (quire-extract, docs/extract-format.md) */
+	int extract_timeout;       /* wall-clock seconds per file; the child's group is killed */
+	int extract_concurrency;   /* quire-extract children at once, over all workers */
+	int extract_memory_mb;     /* address-space limit of the child */
+	int extract_cpu;           /* CPU seconds of the child */
+	int extract_max_pages;     /* pages, slides, sheets */
+	size_t extract_max_text;    /* bytes of text per document */
+	size_t extract_max_pixels;    /* per image or rendered page */
+	size_t upload_max;         /* bytes per uploaded file (whole multipart body) */
+	int upload_max_parts;      /* parts per multipart body */
+	int ocr_page_timeout;      /* seconds per OCR page */
+	char ocr_languages[64];    /* Tesseract languages, "eng" */
+	/* chat (docs/chat.md) */
+	char chat_answerer[16];    /* "builtin" (default) or "openai" */
+	char chat_base_url[512];   /* OpenAI-compatible base URL, ".../v1" */
+	char chat_model[128];      /* model of the openai answerer */
+	char chat_api_key[256];    /* or $QUIRE_CHAT_API_KEY / $OPENAI_API_KEY */
+	int chat_timeout_s;        /* seconds for a whole model answer */
+	int chat_rate_limit;       /* chat requests per minute per key; 0 = off */
+	int chat_top_k;            /* chunks retrieved per question */
+	int chat_history;          /* earlier messages sent to the model */
+	size_t chat_max_message;   /* bytes of a question */
+};
+
+/* Path of the configuration: $QUIRE_CONF, else the compiled-in default. */
+const char *qconf_path(void);
+void qconf_defaults(struct qconf *c);
+/* Read path over the current values of c. A missing file is fine when
+ * must_exist is 0. Unknown keys and bad values are errors (err->field names
+ * the key). */
+enum qstatus qconf_load(struct qconf *c, const char *path, int must_exist,
+			struct qerr *err);
+/* Apply one "key", "value" pair (also used for QUIRE_* overrides). */
+enum qstatus qconf_set(struct qconf *c, const char *key, const char *value,
+		       struct qerr *err);
+/* defaults + file (qconf_path) + environment overrides QUIRE_DATADIR and
+ * QUIRE_SOCKET. */
+enum qstatus qconf_load_default(struct qconf *c, struct qerr *err);
+/* Path of file name inside the data directory; out has PATH_MAX bytes. */
+void qconf_datapath(const struct qconf *c, const char *name, char *out);
+
+#endif

@@ -1,0 +1,18 @@
+## src/daemon/local.mk: the processes: quired (the watcher), the FastCGI
+## worker loop, quire-embed, heartbeats.
+src_libquire_la_SOURCES += \
+	src/daemon/heartbeat.c src/daemon/heartbeat.h \
+	src/daemon/worker.c src/daemon/worker.h \
+	src/daemon/supervisor.c src/daemon/supervisor.h
+
+sbin_PROGRAMS += src/quired
+src_quired_SOURCES = src/daemon/quired.c
+src_quired_LDADD = $(QUIRE_LIBS)
+
+pkglibexec_PROGRAMS += src/quire.fcgi
+src_quire_fcgi_SOURCES = src/daemon/quire_fcgi.c
+src_quire_fcgi_LDADD = $(QUIRE_LIBS)
+
+bin_PROGRAMS += src/quire-embed
+src_quire_embed_SOURCES = src/daemon/quire_embed.c
+src_quire_embed_LDADD = $(QUIRE_LIBS)

@@ -1,0 +1,204 @@
+/* quire_embed.c: quire-embed, the offline batch embedder. Under quired it
+ * runs continuously, sleeping on DATADIR/embed.wake (a FIFO that workers
+ * write a byte to when they queue work) instead of polling; --once drains
+ * the queue and exits (cron, or by hand when no supervisor runs, taking the
+ * data directory lock and recovering first). It also takes over ingest jobs
+ * whose worker died (expired lease). */
+#include "config.h"
+#include "base/conf.h"
+#include "store/datalock.h"
+#include "store/docs.h"
+#include "embed/embedder.h"
+#include "pipeline/ingest.h"
+#include "base/log.h"
+#include "store/store.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	stop = 1;
+}
+
+struct counts {
+	size_t pending, processing, completed, failed;
+};
+
+static enum qstatus count_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct counts *c = arg;
+	enum qstatus st;
+	if ((st = jobs_count(t, "embed", "pending", &c->pending, err)) ||
+	    (st = jobs_count(t, "embed", "processing", &c->processing, err)) ||
+	    (st = jobs_count(t, "embed", "completed", &c->completed, err)))
+		return st;
+	return jobs_count(t, "embed", "failed", &c->failed, err);
+}
+
+static void progress(struct store *s, int tty)
+{
+	struct counts c;
+	struct qerr err;
+	if (!tty || store_run(s, count_fn, &c, &err) != Q_OK)
+		return;
+	size_t total = c.pending + c.processing + c.completed + c.failed;
+	size_t done = c.completed + c.failed;
+	int width = 40, fill = total ? (int)(done * (size_t)width / total) : width;
+	fprintf(stderr, "\rembedding [%.*s%*s] %zu/%zu%s", fill,
+		"########################################", width - fill, "", done, total,
+		c.failed ? " (some failed)" : "");
+	fflush(stderr);
+}
+
+static int open_wake(const char *datadir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/embed.wake", datadir);
+	if (mkfifo(path, 0600) < 0 && errno != EEXIST)
+		return -1;
+	/* O_RDWR keeps a writer open, so poll() does not report hang-ups. */
+	return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
+
+static int run(struct store *s, const struct qconf *conf, int once)
+{
+	struct qerr err;
+	struct embed_backend *b;
+	int tty = once && isatty(STDERR_FILENO), wake = -1, rc = 0;
+	while (!(b = embed_backend_new(conf, &err))) {
+		if (err.st != Q_EBUSY || once) {
+			QLOG_ERR("%s", err.msg);
+			return err.st == Q_EBUSY ? 1 : 78;
+		}
+		QLOG_WARN("%s; trying again in 5 s", err.msg);
+		for (int i = 0; i < 50 && !stop; i++)
+			usleep(100000);
+		if (stop)
+			return 0;
+	}
+	if (!once)
+		wake = open_wake(conf->datadir);
+	while (!stop) {
+		size_t done = 0, ingested = 0;
+		if (ingest_take_over(s, conf, &ingested, &err) != Q_OK ||
+		    embedder_step(s, conf, b, &done, &err) != Q_OK) {
+			if (err.st == Q_EBUSY && !store_panicked(s)) {
+				/* Contention with the workers: the leases keep the
+				 * claimed jobs safe; try again shortly. */
+				QLOG_DEBUG("%s", err.msg);
+				usleep(100000);
+				continue;
+			}
+			QLOG_ERR("%s", err.msg);
+			rc = store_panicked(s) ? 75 : 1;
+			break;
+		}
+		if (done || ingested) {
+			progress(s, tty);
+			continue;
+		}
+		if (once) {
+			struct counts c;
+			if (store_run(s, count_fn, &c, &err) != Q_OK) {
+				rc = 1;
+				break;
+			}
+			if (c.pending == 0 && c.processing == 0)
+				break;
+			sleep(1);   /* jobs backing off or leased elsewhere */
+			continue;
+		}
+		/* Idle: sleep until a worker queues work, or a lease may expire. */
+		struct pollfd pfd = {wake, POLLIN, 0};
+		if (poll(&pfd, wake >= 0 ? 1 : 0, 2000) > 0) {
+			char buf[256];
+			while (read(wake, buf, sizeof buf) > 0)
+				;
+		}
+	}
+	if (tty)
+		fputc('\n', stderr);
+	if (wake >= 0)
+		close(wake);
+	b->free(b);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct qconf conf;
+	struct qerr err;
+	struct store *s;
+	char home[PATH_MAX];
+	int once = 0, joined = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--once"))
+			once = 1;
+		else if (!strcmp(argv[i], "--joined"))
+			joined = 1;
+		else if (!strcmp(argv[i], "--version")) {
+			printf("quire-embed %s\n", PACKAGE_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "usage: quire-embed [--once]\n"
+					"  --once  embed everything queued, then exit\n");
+			return 2;
+		}
+	}
+	qlog_init("quire-embed", 0, LOG_INFO);
+	if (qconf_load_default(&conf, &err) != Q_OK) {
+		QLOG_ERR("configuration: %s", err.msg);
+		return 78;
+	}
+	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
+	qconf_datapath(&conf, "db", home);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (joined) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		const char *lockfd = getenv("QUIRE_LOCK_FD");
+		if (lockfd && *lockfd)
+			fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
+		if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
+			QLOG_ERR("joining the environment: %s", err.msg);
+			_exit(75);
+		}
+	} else {
+		int lock = datalock_take(conf.datadir, &err);
+		if (lock < 0) {
+			fprintf(stderr, "quire-embed: %s\n(under quired the embedder already runs)\n",
+				err.msg);
+			return 1;
+		}
+		fcntl(lock, F_SETFD, FD_CLOEXEC);
+		store_set_cache_mb((unsigned)conf.db_cache_mb);
+		if (store_open(&s, home, STORE_OWNER, &err) != Q_OK) {
+			QLOG_ERR("%s", err.msg);
+			return 1;
+		}
+		once = 1;
+	}
+	int rc = run(s, &conf, once);
+	if (rc == 75 || store_panicked(s))
+		_exit(75);
+	store_close(s);
+	return rc;
+}

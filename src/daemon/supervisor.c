@@ -1,0 +1,706 @@
+/* supervisor.c: quired's watcher loop: workers, recovery, control socket,
+ * checkpoints. */
+#include "config.h"
+#include "daemon/supervisor.h"
+#include "admin/admin.h"
+#include "store/docs.h"
+#include "store/lexical.h"
+#include "http/app.h"
+#include "store/datalock.h"
+#include "daemon/heartbeat.h"
+#include "base/log.h"
+#include "base/spawn.h"
+#include "store/store.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef QUIRE_LIBEXECDIR
+#define QUIRE_LIBEXECDIR "/usr/local/libexec/quire"
+#endif
+#ifndef QUIRE_BINDIR
+#define QUIRE_BINDIR "/usr/local/bin"
+#endif
+
+enum child_kind { C_NONE, C_WORKER, C_ADMIN, C_EMBED };
+
+struct child {
+	pid_t pid;
+	enum child_kind kind;
+	int slot;        /* worker slot */
+	int conn;        /* control connection of an admin child, or -1 */
+	int64_t started_ms;
+};
+
+#define MAX_CHILDREN (HB_SLOTS + 32)
+
+struct sup {
+	struct qconf conf;
+	const char *conf_path;
+	int lock_fd, listen_fd, control_fd, sig_fd;
+	struct hb_slot *hb;
+	struct child kids[MAX_CHILDREN];
+	unsigned long recoveries;
+	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
+	int stopping;
+	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
+	char control_path[PATH_MAX];
+};
+
+/* ---- sockets ----------------------------------------------------------- */
+
+static int unix_listen(const char *path, unsigned mode, const char *group, int backlog)
+{
+	struct sockaddr_un sa;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		QLOG_ERR("socket path too long: %s", path);
+		return -1;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			QLOG_WARN("cannot create %s: %s", dir, strerror(errno));
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	/* A socket file left by a killed supervisor: nobody answers on it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+		QLOG_ERR("%s is in use by another process", path);
+		close(fd);
+		return -1;
+	}
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, backlog) < 0) {
+		QLOG_ERR("cannot listen on %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, mode) < 0)
+		QLOG_WARN("chmod %s: %s", path, strerror(errno));
+	if (group && *group) {
+		struct group *g = getgrnam(group);
+		if (!g || chown(path, (uid_t)-1, g->gr_gid) < 0)
+			QLOG_WARN("cannot give %s to group %s", path, group);
+	}
+	return fd;
+}
+
+/* ---- children ---------------------------------------------------------- */
+
+static struct child *child_slot(struct sup *s)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind == C_NONE)
+			return &s->kids[i];
+	return NULL;
+}
+
+static struct child *child_by_pid(struct sup *s, pid_t pid)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind != C_NONE && s->kids[i].pid == pid)
+			return &s->kids[i];
+	return NULL;
+}
+
+static void setenv_int(const char *name, long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", v);
+	setenv(name, buf, 1);
+}
+
+/* In the child, after fork: the common environment, then exec. */
+static void child_exec(struct sup *s, const char *prog, char **argv)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setenv_int("QUIRE_LOCK_FD", s->lock_fd);
+	setenv("QUIRE_DATADIR", s->conf.datadir, 1);
+	if (s->conf_path)
+		setenv("QUIRE_CONF", s->conf_path, 1);
+	execv(prog, argv);
+	QLOG_ERR("cannot run %s: %s", prog, strerror(errno));
+	_exit(127);
+}
+
+static int spawn_worker(struct sup *s, int slot)
+{
+	struct child *c = child_slot(s);
+	if (!c)
+		return -1;
+	s->hb[slot].busy_since_ms = 0;
+	pid_t pid = fork();
+	if (pid < 0) {
+		QLOG_ERR("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* libfcgi takes the listening socket as fd 0. */
+		if (dup2(s->listen_fd, 0) < 0)
+			_exit(127);
+		setenv_int("QUIRE_SLOT", slot);
+		char *argv[] = {(char *)"quire.fcgi", NULL};
+		child_exec(s, s->fcgi_prog, argv);
+	}
+	*c = (struct child){pid, C_WORKER, slot, -1, q_mono_ms()};
+	s->hb[slot].pid = pid;
+	return 0;
+}
+
+/* quire-embed --joined: the batch embedder, supervised like a worker. */
+static void spawn_embedder(struct sup *s)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind == C_EMBED)
+			return;
+	struct child *c = child_slot(s);
+	if (!c)
+		return;
+	pid_t pid = fork();
+	if (pid < 0) {
+		QLOG_ERR("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		char *argv[] = {(char *)"quire-embed", (char *)"--joined", NULL};
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		child_exec(s, s->embed_prog, argv);
+	}
+	*c = (struct child){pid, C_EMBED, -1, -1, q_mono_ms()};
+}
+
+static void spawn_workers(struct sup *s)
+{
+	spawn_embedder(s);
+	for (int slot = 0; slot < s->conf.workers && slot < HB_SLOTS; slot++) {
+		int running = 0;
+		for (int i = 0; i < MAX_CHILDREN; i++)
+			if (s->kids[i].kind == C_WORKER && s->kids[i].slot == slot)
+				running = 1;
+		if (!running)
+			spawn_worker(s, slot);
+	}
+}
+
+static int worker_count(struct sup *s, char *pids, size_t len)
+{
+	int n = 0;
+	size_t used = 0;
+	if (len)
+		pids[0] = '\0';
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind == C_WORKER) {
+			n++;
+			int w = snprintf(pids + used, len - used, "%s%ld", used ? "," : "",
+					 (long)s->kids[i].pid);
+			if (w > 0 && (size_t)w < len - used)
+				used += (size_t)w;
+		}
+	return n;
+}
+
+/* quire-admin --joined ARGS with its output on conn (-1: the log). */
+static int spawn_admin(struct sup *s, char **args, int nargs, int conn)
+{
+	struct child *c = child_slot(s);
+	char pids[1024];
+	if (!c)
+		return -1;
+	int nworkers = worker_count(s, pids, sizeof pids);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char *argv[40];
+		int n = 0;
+		argv[n++] = (char *)"quire-admin";
+		argv[n++] = (char *)"--joined";
+		for (int i = 0; i < nargs && n < 39; i++)
+			argv[n++] = args[i];
+		argv[n] = NULL;
+		if (conn >= 0) {
+			dup2(conn, 1);
+			int nul = open("/dev/null", O_RDONLY);
+			if (nul >= 0)
+				dup2(nul, 0);
+		}
+		setenv_int("QUIRE_SUP_PID", getppid());
+		setenv_int("QUIRE_SUP_WORKERS", nworkers);
+		setenv("QUIRE_SUP_WORKER_PIDS", pids, 1);
+		setenv_int("QUIRE_SUP_RECOVERIES", (long)s->recoveries);
+		setenv_int("QUIRE_SUP_UPTIME", (long)((q_mono_ms() - s->started_ms) / 1000));
+		child_exec(s, s->admin_prog, argv);
+	}
+	*c = (struct child){pid, C_ADMIN, -1, conn, q_mono_ms()};
+	return 0;
+}
+
+/* ---- recovery ---------------------------------------------------------- */
+
+static int recover(struct sup *s)
+{
+	char home[PATH_MAX];
+	struct qerr err;
+	struct store *st;
+	int64_t t0 = q_mono_ms();
+	qconf_datapath(&s->conf, "db", home);
+	store_set_cache_mb((unsigned)s->conf.db_cache_mb);
+	if (store_open(&st, home, STORE_OWNER, &err) != Q_OK) {
+		QLOG_ERR("recovery failed: %s", err.msg);
+		return -1;
+	}
+	size_t blobs, tmps;
+	if (doc_blob_sweep_all(st, s->conf.datadir, &blobs, &tmps, &err) != Q_OK)
+		QLOG_WARN("blob sweep: %s", err.msg);
+	else if (blobs || tmps)
+		QLOG_INFO("blob sweep: %zu unreferenced blobs and %zu stale upload files removed",
+			  blobs, tmps);
+	int v;
+	if (admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION)
+		QLOG_WARN("the keyword index is of version %d, not %d: keyword search misses words "
+			  "the text analysis now reads otherwise until quire-admin reindex runs",
+			  v, LEXICAL_VERSION);
+	store_close(st);
+	QLOG_INFO("recovery %lu took %lld ms", s->recoveries, (long long)(q_mono_ms() - t0));
+	return 0;
+}
+
+/* While recovery runs, a child without any database handle answers every
+ * FastCGI request with 503 and Retry-After in the route family's shape. */
+static void responder_loop(struct sup *s)
+{
+	FCGX_Request req;
+	char ra[16];
+	snprintf(ra, sizeof ra, "%d", s->conf.retry_after);
+	signal(SIGTERM, SIG_DFL);
+	FCGX_Init();
+	FCGX_InitRequest(&req, s->listen_fd, 0);
+	while (FCGX_Accept_r(&req) >= 0) {
+		struct qresp resp;
+		struct qerr err;
+		const char *uri = FCGX_GetParam("REQUEST_URI", req.envp);
+		const char *pi = FCGX_GetParam("PATH_INFO", req.envp);
+		qresp_init(&resp);
+		qerr_set(&err, Q_ERECOVER, NULL, "storage is recovering; retry shortly");
+		family_error(route_family(pi && *pi ? pi : uri ? uri : "/"), &resp, &err,
+			     s->conf.retry_after);
+		char head[128];
+		int n = snprintf(head, sizeof head, "Status: 503 Service Unavailable\r\n");
+		FCGX_PutStr(head, n, req.out);
+		FCGX_PutStr(resp.headers.data, (int)resp.headers.len, req.out);
+		n = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", resp.body.len);
+		FCGX_PutStr(head, n, req.out);
+		FCGX_PutStr(resp.body.data, (int)resp.body.len, req.out);
+		qresp_free(&resp);
+		FCGX_Finish_r(&req);
+	}
+	_exit(0);
+}
+
+static pid_t start_responder(struct sup *s)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		responder_loop(s);
+	}
+	return pid;
+}
+
+static void reply_exit(int conn, int code)
+{
+	if (conn < 0)
+		return;
+	unsigned char trailer[2] = {1, (unsigned char)code};
+	if (q_write_all(conn, trailer, 2) < 0)
+		(void)0;
+	close(conn);
+}
+
+/* Kill every child that may have the environment open, recover, restart. */
+static void stop_the_world(struct sup *s, const char *why)
+{
+	QLOG_WARN("%s: stopping all children for recovery", why);
+	int64_t since = q_mono_ms() - s->last_recovery_ms;
+	if (s->last_recovery_ms && since < 200) {
+		/* A child that dies at once after every recovery must not spin. */
+		struct timespec ts = {0, (200 - since) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	pid_t responder = start_responder(s);
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind != C_NONE)
+			kill(s->kids[i].pid, SIGKILL);
+	for (int i = 0; i < MAX_CHILDREN; i++) {
+		struct child *c = &s->kids[i];
+		if (c->kind == C_NONE)
+			continue;
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		reply_exit(c->conn, 75);
+		if (c->kind == C_WORKER)
+			s->hb[c->slot].busy_since_ms = 0;
+		c->kind = C_NONE;
+	}
+	s->recoveries++;
+	while (recover(s) < 0) {
+		sleep(1);   /* keep answering 503 until the storage can be opened */
+		/* Signals are only read in the main loop: look at the pending set
+		 * (without consuming it) so SIGTERM still stops a quired whose
+		 * recovery keeps failing. */
+		sigset_t pending;
+		if (sigpending(&pending) == 0 &&
+		    (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1))
+			s->stopping = 1;
+		if (s->stopping)
+			break;
+	}
+	s->last_recovery_ms = q_mono_ms();
+	if (responder > 0) {
+		kill(responder, SIGKILL);
+		while (waitpid(responder, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (!s->stopping)
+		spawn_workers(s);
+}
+
+static void reap(struct sup *s)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct child *c = child_by_pid(s, pid);
+		if (!c)
+			continue;
+		int clean = WIFEXITED(status) &&
+			    (c->kind == C_WORKER ? WEXITSTATUS(status) == 0
+						 : WEXITSTATUS(status) != 75);
+		reply_exit(c->conn, WIFEXITED(status) ? WEXITSTATUS(status) : 75);
+		enum child_kind kind = c->kind;
+		int slot = c->slot;
+		c->kind = C_NONE;
+		if (kind == C_EMBED && WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+			/* Misconfigured backend: it closed cleanly; do not respawn it. */
+			QLOG_ERR("quire-embed refused its configuration; embedding is stopped "
+				 "until the configuration is fixed and reloaded (SIGHUP)");
+			continue;
+		}
+		if (kind == C_EMBED)
+			clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (!clean) {
+			char why[96];
+			const char *what = kind == C_WORKER ? "worker" : kind == C_EMBED ? "quire-embed"
+										: "admin task";
+			if (WIFSIGNALED(status))
+				snprintf(why, sizeof why, "%s %ld killed by signal %d", what, (long)pid,
+					 WTERMSIG(status));
+			else
+				snprintf(why, sizeof why, "%s %ld exited with status %d", what, (long)pid,
+					 WEXITSTATUS(status));
+			if (s->stopping)
+				continue;
+			stop_the_world(s, why);
+			continue;
+		}
+		if (kind == C_WORKER && !s->stopping && slot < s->conf.workers)
+			spawn_worker(s, slot);
+		if (kind == C_EMBED && !s->stopping)
+			spawn_embedder(s);
+	}
+}
+
+static void check_heartbeats(struct sup *s)
+{
+	int64_t now = q_mono_ms();
+	for (int i = 0; i < MAX_CHILDREN; i++) {
+		struct child *c = &s->kids[i];
+		if (c->kind != C_WORKER)
+			continue;
+		int64_t busy = s->hb[c->slot].busy_since_ms;
+		if (busy && now - busy > (int64_t)s->conf.heartbeat_timeout * 1000) {
+			char why[96];
+			snprintf(why, sizeof why, "worker %ld missed its heartbeat (busy %lld s)",
+				 (long)c->pid, (long long)((now - busy) / 1000));
+			stop_the_world(s, why);
+			return;
+		}
+	}
+}
+
+/* ---- control socket ---------------------------------------------------- */
+
+/* Request: NUL-terminated arguments, ending with an empty one. Reply:
+ * frames of type 2 (stdout) or 3 (stderr), each a type byte, a 4-byte
+ * big-endian length and the bytes, written by the admin child; then quired
+ * adds byte 1 and the child's exit status. */
+static void control_accept(struct sup *s)
+{
+	int conn = accept4(s->control_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return;
+	char buf[4096];
+	size_t len = 0;
+	/* A silent client must not stall supervision for long. */
+	struct timeval tv = {0, 300000};
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	for (;;) {
+		if (len >= 2 && buf[len - 1] == 0 && buf[len - 2] == 0)
+			break;
+		if (len == 1 && buf[0] == 0)
+			break;
+		ssize_t n = read(conn, buf + len, sizeof buf - len);
+		if (n <= 0 || len + (size_t)n >= sizeof buf) {
+			close(conn);
+			return;
+		}
+		len += (size_t)n;
+	}
+	char *args[32];
+	int nargs = 0;
+	for (size_t off = 0; off < len && buf[off] && nargs < 32; off += strlen(buf + off) + 1)
+		args[nargs++] = buf + off;
+	if (nargs == 0 || spawn_admin(s, args, nargs, conn) < 0) {
+		static const char msg[] = "\3\0\0\0\040quired: cannot run that command\n";
+		if (q_write_all(conn, msg, sizeof msg - 1) == 0)
+			reply_exit(conn, 1);
+		else
+			close(conn);
+	}
+}
+
+/* ---- configuration, signals, lifecycle --------------------------------- */
+
+static void reload(struct sup *s)
+{
+	struct qconf fresh;
+	struct qerr err;
+	qconf_defaults(&fresh);
+	if (qconf_load(&fresh, s->conf_path, 0, &err) != Q_OK) {
+		QLOG_ERR("reload: %s (keeping the old configuration)", err.msg);
+		return;
+	}
+	if (strcmp(fresh.socket, s->conf.socket) || strcmp(fresh.datadir, s->conf.datadir)) {
+		QLOG_WARN("reload: socket and datadir changes need a restart; kept");
+		snprintf(fresh.socket, sizeof fresh.socket, "%s", s->conf.socket);
+		snprintf(fresh.datadir, sizeof fresh.datadir, "%s", s->conf.datadir);
+	}
+	s->conf = fresh;
+	qlog_set_level(fresh.log_level);
+	/* Workers finish their request and exit 0; spawn_worker replaces them
+	 * with the new settings, slots beyond the new count are not refilled. */
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind == C_WORKER || s->kids[i].kind == C_EMBED)
+			kill(s->kids[i].pid, SIGTERM);
+	spawn_workers(s);
+	QLOG_INFO("configuration reloaded: %d workers", s->conf.workers);
+}
+
+static void shutdown_children(struct sup *s)
+{
+	int64_t deadline = q_mono_ms() + 10000;
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind != C_NONE)
+			kill(s->kids[i].pid, SIGTERM);
+	for (;;) {
+		int alive = 0;
+		reap(s);
+		for (int i = 0; i < MAX_CHILDREN; i++)
+			alive += s->kids[i].kind != C_NONE;
+		if (!alive)
+			break;
+		if (q_mono_ms() > deadline) {
+			QLOG_WARN("children still running after 10 s: killing them");
+			for (int i = 0; i < MAX_CHILDREN; i++)
+				if (s->kids[i].kind != C_NONE) {
+					kill(s->kids[i].pid, SIGKILL);
+					waitpid(s->kids[i].pid, NULL, 0);
+					reply_exit(s->kids[i].conn, 75);
+					s->kids[i].kind = C_NONE;
+				}
+			break;
+		}
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	int nul = open("/dev/null", O_RDWR);
+	if (nul >= 0) {
+		dup2(nul, 0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		if (nul > 2)
+			close(nul);
+	}
+	return 0;
+}
+
+static void maybe_checkpoint(struct sup *s)
+{
+	int64_t now = q_mono_ms();
+	if (now < s->next_checkpoint_ms)
+		return;
+	s->next_checkpoint_ms = now + (int64_t)s->conf.checkpoint_interval * 1000;
+	char *args[] = {(char *)"checkpoint"};
+	spawn_admin(s, args, 1, -1);
+}
+
+static int setup(struct sup *s, const struct sup_options *opt)
+{
+	struct qerr err;
+	char path[PATH_MAX];
+
+	s->lock_fd = datalock_take(s->conf.datadir, &err);
+	if (s->lock_fd < 0) {
+		QLOG_ERR("%s", err.msg);
+		return -1;
+	}
+	if (opt->pid_file) {
+		FILE *f = fopen(opt->pid_file, "we");
+		if (f) {
+			fprintf(f, "%ld\n", (long)getpid());
+			fclose(f);
+		}
+	}
+	qconf_datapath(&s->conf, "heartbeat", path);
+	if (!(s->hb = hb_map(path, 1))) {
+		QLOG_ERR("cannot map %s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset((void *)s->hb, 0, HB_SLOTS * sizeof *s->hb);
+	if (recover(s) < 0)
+		return -1;
+	s->listen_fd = unix_listen(s->conf.socket, s->conf.socket_mode, s->conf.socket_group, 1024);
+	if (s->listen_fd < 0)
+		return -1;
+	if (s->conf.control[0])
+		snprintf(s->control_path, sizeof s->control_path, "%s", s->conf.control);
+	else
+		qconf_datapath(&s->conf, "control.sock", s->control_path);
+	s->control_fd = unix_listen(s->control_path, 0600, NULL, 16);
+	if (s->control_fd < 0)
+		return -1;
+	spawn_find("quire.fcgi", QUIRE_LIBEXECDIR, s->fcgi_prog);
+	spawn_find("quire-admin", QUIRE_BINDIR, s->admin_prog);
+	spawn_find("quire-embed", QUIRE_BINDIR, s->embed_prog);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	return s->sig_fd < 0 ? -1 : 0;
+}
+
+int supervisor_main(const struct sup_options *opt)
+{
+	static struct sup s;
+	struct qerr err;
+
+	memset(&s, 0, sizeof s);
+	s.lock_fd = s.listen_fd = s.control_fd = s.sig_fd = -1;
+	s.conf_path = opt->conf_path ? opt->conf_path : qconf_path();
+	if (opt->conf_path)
+		setenv("QUIRE_CONF", opt->conf_path, 1);
+	if (qconf_load_default(&s.conf, &err) != Q_OK) {
+		QLOG_ERR("configuration: %s", err.msg);
+		return 78;
+	}
+	if (opt->detach) {
+		qlog_init("quired", 1, s.conf.log_level);
+		if (daemonize() < 0)
+			return 1;
+	} else {
+		qlog_init("quired", s.conf.log_syslog, s.conf.log_level);
+	}
+	if (setup(&s, opt) < 0)
+		return 1;
+	s.started_ms = q_mono_ms();
+	s.next_checkpoint_ms = s.started_ms + (int64_t)s.conf.checkpoint_interval * 1000;
+	spawn_workers(&s);
+	QLOG_INFO("quired %s: %d workers on %s, data in %s", PACKAGE_VERSION, s.conf.workers,
+		  s.conf.socket, s.conf.datadir);
+
+	while (!s.stopping) {
+		struct pollfd pfd[2] = {{s.sig_fd, POLLIN, 0}, {s.control_fd, POLLIN, 0}};
+		int n = poll(pfd, 2, 500);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(s.sig_fd, &si, sizeof si) == sizeof si) {
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+					s.stopping = 1;
+				else if (si.ssi_signo == SIGHUP)
+					reload(&s);
+			}
+			reap(&s);
+		}
+		if (pfd[1].revents & POLLIN)
+			control_accept(&s);
+		if (!s.stopping) {
+			reap(&s);
+			check_heartbeats(&s);
+			maybe_checkpoint(&s);
+		}
+	}
+	QLOG_INFO("stopping");
+	shutdown_children(&s);
+	close(s.listen_fd);
+	close(s.control_fd);
+	unlink(s.conf.socket);
+	unlink(s.control_path);
+	if (opt->pid_file)
+		unlink(opt->pid_file);
+	hb_unmap(s.hb);
+	QLOG_INFO("stopped after %lu recoveries", s.recoveries);
+	return 0;
+}

@@ -1,0 +1,188 @@
+/* worker.c: accept FastCGI requests and hand them to app_handle. */
+#include "config.h"
+#include "daemon/worker.h"
+#include "pipeline/extract.h"
+#include "base/fault.h"
+#include "base/log.h"
+#include "pipeline/ingest.h"
+#include "search/search.h"
+#include "store/store.h"
+
+#include <fcgiapp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct io {
+	FCGX_Request *req;
+	int failed;
+};
+
+/* FCGX_GetParam, with the first byte checked before a strncmp: a request
+ * looks up about ten variables among some thirty. */
+static const char *fcgi_param(void *ctx, const char *name)
+{
+	struct io *io = ctx;
+	size_t n = strlen(name);
+	if (!io->req->envp)
+		return NULL;
+	for (char **e = io->req->envp; *e; e++)
+		if (**e == *name && !strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static ssize_t fcgi_read(void *ctx, void *buf, size_t n)
+{
+	struct io *io = ctx;
+	int got = FCGX_GetStr(buf, (int)n, io->req->in);
+	if (got < 0 || FCGX_GetError(io->req->in))
+		return -1;
+	return got;
+}
+
+static int fcgi_write(void *ctx, const void *p, size_t n)
+{
+	struct io *io = ctx;
+	while (n) {
+		int chunk = n > (1u << 30) ? 1 << 30 : (int)n;
+		if (FCGX_PutStr(p, chunk, io->req->out) != chunk) {
+			io->failed = 1;
+			return -1;
+		}
+		p = (const char *)p + chunk;
+		n -= (size_t)chunk;
+	}
+	return 0;
+}
+
+static int fcgi_flush(void *ctx)
+{
+	struct io *io = ctx;
+	return FCGX_FFlush(io->req->out) < 0 ? -1 : 0;
+}
+
+struct beat {
+	struct hb_slot *hb;
+	int slot;
+};
+
+/* A long extraction keeps the worker's heartbeat fresh: it is working, not
+ * hung (quire-extract has its own deadline). */
+static void beat(void *arg)
+{
+	struct beat *b = arg;
+	hb_busy(b->hb, b->slot);
+}
+
+/* Ingestion requested by the handler, after the client has its answer. */
+static void after_response(struct app *app, struct qresp *resp, struct hb_slot *hb, int slot)
+{
+	struct qerr err;
+	struct beat b = { hb, slot };
+	search_hits_flush(app->store, slot < 0);   /* hit counts; a CGI (slot -1) writes its own now */
+	extract_set_tick(hb ? beat : NULL, &b);
+	for (int i = 0; i < resp->ningest; i++) {
+		hb_busy(hb, slot);
+		if (ingest_document(app->store, app->conf, resp->ingest[i], &err) != Q_OK)
+			QLOG_WARN("ingest %s: %s", resp->ingest[i], err.msg);
+		if (store_panicked(app->store))
+			break;
+	}
+	extract_set_tick(NULL, NULL);
+}
+
+static const char *cgi_param(void *ctx, const char *name)
+{
+	return getenv(name);
+}
+
+static ssize_t cgi_read(void *ctx, void *buf, size_t n)
+{
+	for (;;) {
+		ssize_t got = read(STDIN_FILENO, buf, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		return got;
+	}
+}
+
+static int cgi_write(void *ctx, const void *p, size_t n)
+{
+	return q_write_all(STDOUT_FILENO, p, n);
+}
+
+int worker_serve_cgi(struct app *app)
+{
+	struct qreq r;
+	struct qresp resp;
+	memset(&r, 0, sizeof r);
+	r.param = cgi_param;
+	r.read = cgi_read;
+	qresp_init(&resp);
+	resp.write = cgi_write;
+	app_handle(app, &r, &resp);
+	if (!resp.streaming)
+		qresp_send(&resp);
+	close(STDOUT_FILENO);   /* the client has its answer; ingestion follows */
+	after_response(app, &resp, NULL, -1);
+	qresp_free(&resp);
+	return 0;
+}
+
+int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *hb, int slot)
+{
+	FCGX_Request req;
+	int status = 0;
+
+	if (FCGX_Init() != 0) {
+		QLOG_ERR("FCGX_Init failed");
+		return 1;
+	}
+	FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	/* One response whose buffers serve request after request. */
+	struct qresp resp;
+	qresp_init(&resp);
+	while (!*stop) {
+		if (FCGX_Accept_r(&req) < 0)
+			break;
+		hb_busy(hb, slot);
+		/* Test fault points need a double opt-in: QUIRE_FAULT in the
+		 * worker's environment names the point (read once) and the request
+		 * carries X-Quire-Fault: NAME. */
+		if (fault_enabled()) {
+			const char *f = FCGX_GetParam("HTTP_X_QUIRE_FAULT", req.envp);
+			if (f && *f)
+				fault_point(f);
+		}
+		struct io io = {&req, 0};
+		struct qreq r;
+		memset(&r, 0, sizeof r);
+		r.param = fcgi_param;
+		r.read = fcgi_read;
+		r.ctx = &io;
+		qresp_reuse(&resp);
+		resp.write = fcgi_write;
+		resp.flush = fcgi_flush;
+		resp.wctx = &io;
+		app_handle(app, &r, &resp);
+		if (!resp.streaming)
+			qresp_send(&resp);
+		FCGX_Finish_r(&req);
+		if (!store_panicked(app->store))
+			after_response(app, &resp, hb, slot);
+		hb_idle(hb, slot);
+		if (store_panicked(app->store)) {
+			/* Answered 503 already; the supervisor recovers and restarts. */
+			QLOG_ERR("storage panic: exiting for recovery");
+			status = 75;
+			break;
+		}
+	}
+	if (!store_panicked(app->store))
+		search_hits_flush(app->store, 1);   /* the hit counts still waiting */
+	qresp_free(&resp);
+	FCGX_Free(&req, 1);
+	return status;
+}

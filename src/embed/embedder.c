@@ -1,0 +1,253 @@
+/* embedder.c: claim embed jobs, embed their chunks, store vectors. */
+#include "config.h"
+#include "embed/embedder.h"
+#include "store/docs.h"
+#include "embed/embed_builtin.h"
+#include "base/log.h"
+#include "queue/queue.h"
+#include "store/store.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- builtin backend ---------------------------------------------------- */
+
+struct builtin_backend {
+	struct embed_backend base;
+	struct embed_builtin *e;   /* detecting: each chunk in its own language */
+};
+
+static void builtin_embed(struct embed_backend *b, const char *const *texts, const size_t *lens,
+			  size_t n, float *out, struct embed_batch_result *res)
+{
+	struct builtin_backend *bb = (struct builtin_backend *)b;
+	for (size_t i = 0; i < n; i++)
+		/* The language decides stop words and stems; a short chunk is
+		 * read as English unless its own words say otherwise. */
+		if (embed_builtin_text(bb->e, texts[i], lens[i], out + i * EMBED_BUILTIN_DIMS) < 0) {
+			res->st = Q_ENOMEM;
+			res->retriable = 1;
+			snprintf(res->error, sizeof res->error, "out of memory");
+			return;
+		}
+	res->st = Q_OK;
+}
+
+static void builtin_free(struct embed_backend *b)
+{
+	struct builtin_backend *bb = (struct builtin_backend *)b;
+	embed_builtin_free(bb->e);
+	free(bb);
+}
+
+struct embed_backend *embed_backend_new(const struct qconf *conf, struct qerr *err)
+{
+	if (!strcmp(conf->embed_backend, "openai"))
+		return embed_openai_new(conf, (unsigned)conf->embed_dimensions, err);
+	struct builtin_backend *bb = calloc(1, sizeof *bb);
+	if (bb && !(bb->e = embed_builtin_new(EMBED_LANG_DETECT))) {
+		free(bb);
+		bb = NULL;
+	}
+	if (!bb) {
+		qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	bb->base.model = EMBED_BUILTIN_MODEL;
+	bb->base.dims = EMBED_BUILTIN_DIMS;
+	bb->base.embed = builtin_embed;
+	bb->base.free = builtin_free;
+	return &bb->base;
+}
+
+/* ---- one step ----------------------------------------------------------- */
+
+struct step {
+	const struct qconf *conf;
+	struct store_ids jobs;
+	/* per job, loaded in the read transaction */
+	char (*doc)[37];
+	char (*chunk)[64];
+	char **text;
+	size_t *len;
+	int *gone;
+	size_t expired;
+	int64_t locked_at;      /* our lease: the claim's stamp on every job */
+};
+
+static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct step *s = arg;
+	enum qstatus st = queue_expire(t, "embed", (int64_t)s->conf->embed_lease * 1000000,
+				       &s->expired, err);
+	s->jobs.n = 0;
+	if (st == Q_OK)
+		st = queue_claim(t, "embed", (size_t)s->conf->embed_batch, &s->jobs,
+				 &s->locked_at, err);
+	return st;
+}
+
+static enum qstatus load_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct step *s = arg;
+	for (size_t i = 0; i < s->jobs.n; i++) {
+		json_t *job, *chunk;
+		free(s->text[i]);
+		s->text[i] = NULL;
+		s->gone[i] = 1;
+		enum qstatus st = store_get(t, T_JOBS, s->jobs.ids[i], &job, 0, err);
+		if (st == Q_ENOTFOUND)
+			continue;
+		if (st != Q_OK)
+			return st;
+		snprintf(s->doc[i], 37, "%s", json_string_value(json_object_get(job, "document_id")) ?: "");
+		snprintf(s->chunk[i], 64, "%s:%08u", s->doc[i],
+			 (unsigned)json_integer_value(json_object_get(job, "chunk")));
+		json_decref(job);
+		st = store_get(t, T_CHUNKS, s->chunk[i], &chunk, 0, err);
+		if (st == Q_ENOTFOUND)
+			continue;
+		if (st != Q_OK)
+			return st;
+		const char *text = json_string_value(json_object_get(chunk, "text")) ?: "";
+		s->len[i] = strlen(text);
+		s->text[i] = strdup(text);
+		json_decref(chunk);
+		if (!s->text[i])
+			return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		s->gone[i] = 0;
+	}
+	return Q_OK;
+}
+
+struct store_arg {
+	struct step *s;
+	struct embed_backend *b;
+	const float *vecs;
+	const struct embed_batch_result *res;
+};
+
+static enum qstatus save_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct store_arg *a = arg;
+	struct step *s = a->s;
+	for (size_t i = 0; i < s->jobs.n; i++) {
+		json_t *job;
+		enum qstatus st = store_get(t, T_JOBS, s->jobs.ids[i], &job, STORE_RMW, err);
+		if (st == Q_ENOTFOUND) {   /* document deleted meanwhile */
+			qerr_clear(err);
+			continue;
+		}
+		if (st != Q_OK)
+			return st;
+		/* Ours only while our lease is current: once it expired the job
+		 * went back to pending and may have been claimed again (a new
+		 * locked_at), or reset by reembed; the new holder writes. */
+		int mine = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") &&
+			   json_integer_value(json_object_get(job, "locked_at")) == s->locked_at;
+		json_decref(job);
+		if (!mine)
+			continue;
+		if (s->gone[i]) {
+			if ((st = queue_complete(t, s->jobs.ids[i], err)) != Q_OK)
+				return st;
+			continue;
+		}
+		if (a->res->st != Q_OK) {
+			int failed = 0;
+			st = queue_fail(t, s->jobs.ids[i], a->res->error, a->res->retriable,
+					s->conf->embed_max_attempts, a->res->retry_after, &failed, err);
+			if (st == Q_OK && failed)
+				st = doc_embed_progress(t, s->doc[i], 0, 1, a->res->error, err);
+			if (st == Q_ENOTFOUND) {
+				qerr_clear(err);
+				st = Q_OK;
+			}
+			if (st != Q_OK)
+				return st;
+			continue;
+		}
+		if ((st = vector_put(t, s->chunk[i], a->b->model, a->vecs + i * a->b->dims,
+				     a->b->dims, err)) != Q_OK ||
+		    (st = queue_complete(t, s->jobs.ids[i], err)) != Q_OK)
+			return st;
+		st = doc_embed_progress(t, s->doc[i], 1, 0, NULL, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+		}
+		if (st != Q_OK)
+			return st;
+	}
+	return Q_OK;
+}
+
+static void step_free(struct step *s)
+{
+	for (size_t i = 0; s->text && i < s->jobs.n; i++)
+		free(s->text[i]);
+	free(s->doc);
+	free(s->chunk);
+	free(s->text);
+	free(s->len);
+	free(s->gone);
+	store_ids_free(&s->jobs);
+}
+
+enum qstatus embedder_step(struct store *st_, const struct qconf *conf,
+			   struct embed_backend *b, size_t *done, struct qerr *err)
+{
+	struct step s = {.conf = conf};
+	struct embed_batch_result res = {Q_OK, 0, 0, ""};
+	float *vecs = NULL;
+	enum qstatus st;
+
+	*done = 0;
+	if ((st = store_run(st_, claim_fn, &s, err)) != Q_OK || s.jobs.n == 0)
+		goto out;
+	size_t n = s.jobs.n;
+	s.doc = calloc(n, sizeof *s.doc);
+	s.chunk = calloc(n, sizeof *s.chunk);
+	s.text = calloc(n, sizeof *s.text);
+	s.len = calloc(n, sizeof *s.len);
+	s.gone = calloc(n, sizeof *s.gone);
+	vecs = calloc(n * b->dims, sizeof *vecs);
+	if (!s.doc || !s.chunk || !s.text || !s.len || !s.gone || !vecs) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((st = store_run(st_, load_fn, &s, err)) != Q_OK)
+		goto out;
+	/* Embed the live chunks, outside any transaction. */
+	const char **texts = calloc(n, sizeof *texts);
+	size_t *lens = calloc(n, sizeof *lens), *map = calloc(n, sizeof *map), live = 0;
+	float *packed = calloc(n * b->dims, sizeof *packed);
+	if (!texts || !lens || !map || !packed) {
+		free(texts), free(lens), free(map), free(packed);
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!s.gone[i]) {
+			texts[live] = s.text[i];
+			lens[live] = s.len[i];
+			map[live++] = i;
+		}
+	if (live)
+		b->embed(b, texts, lens, live, packed, &res);
+	for (size_t k = 0; res.st == Q_OK && k < live; k++)
+		memcpy(vecs + map[k] * b->dims, packed + k * b->dims, b->dims * sizeof *vecs);
+	free(texts), free(lens), free(map), free(packed);
+	struct store_arg a = {&s, b, vecs, &res};
+	if ((st = store_run(st_, save_fn, &a, err)) != Q_OK)
+		goto out;
+	if (res.st != Q_OK)
+		QLOG_WARN("embedding %zu chunks failed: %s", n, res.error);
+	*done = n;
+out:
+	free(vecs);
+	step_free(&s);
+	return st;
+}

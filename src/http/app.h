@@ -1,0 +1,76 @@
+/* app.h: request dispatch. A route table {method, pattern, handler, family,
+ * scope} (routes.c), authentication, and error rendering in each route
+ * family's own shape (errors.c). */
+#ifndef QUIRE_APP_H
+#define QUIRE_APP_H
+
+#include "http/auth.h"
+#include "base/conf.h"
+#include "http/http.h"
+#include "base/status.h"
+
+struct store;
+
+/* The five route families of DESIGN.md section 4. */
+enum family {
+	FAM_NATIVE,   /* /api/v1/...            (ChatIQ) */
+	FAM_DIFY,     /* /v1/datasets/...       (Dify) */
+	FAM_CHAT,     /* /api/ai/chat...        (DocBit) */
+	FAM_CUSTOM,   /* /external/sources/...  (ChatAid) */
+	FAM_SLUG,     /* /api/knowledge-base/.. (Oshara) */
+	FAM_MAX
+};
+
+struct route;
+struct app {
+	const struct qconf *conf;   /* borrowed */
+	struct store *store;        /* borrowed */
+	const struct route *routes; /* the route table (api/routes.c), NULL-method ended */
+};
+
+#define ROUTE_PARAMS 4
+struct qctx;
+typedef enum qstatus (*handler_fn)(struct qctx *c);
+
+struct route {
+	const char *method;
+	const char *pattern;      /* "/api/v1/documents/:id" */
+	handler_fn fn;
+	enum family fam;
+	unsigned scope;           /* required scope; 0 = no key needed */
+};
+
+/* Per-request context handed to handlers; lives on the worker's stack. */
+struct qctx {
+	struct app *app;
+	struct qreq *req;
+	struct qresp *resp;
+	const struct route *route;
+	struct principal who;
+	int nparams;
+	const char *pnames[ROUTE_PARAMS];
+	char pvalues[ROUTE_PARAMS][256];
+	struct qerr err;
+};
+
+/* How long a worker keeps trusting a key it resolved (app.c's key cache):
+ * a revoked key is refused by every worker at most this long after the
+ * revocation committed. */
+#define APP_KEY_CACHE_TTL_MS 2000
+
+/* Match method and path against routes: the route, or NULL with *st set to
+ * Q_ENOTFOUND or Q_EMETHOD (path known, method not). Fills c's params. */
+const struct route *route_match(const struct route *routes, const char *method,
+				const char *path, struct qctx *c, enum qstatus *st);
+/* The family a path belongs to (for errors of unmatched routes). */
+enum family route_family(const char *path);
+/* Value of a :name path parameter ("" when absent). */
+const char *qctx_param(const struct qctx *c, const char *name);
+
+/* Serve one request: resp is filled (not yet sent). */
+void app_handle(struct app *a, struct qreq *req, struct qresp *resp);
+
+/* Render err into resp in fam's error shape. */
+void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after);
+
+#endif

@@ -1,0 +1,89 @@
+/* errors.c: one function renders an error in each route family's shape.
+ *   native (ChatIQ): {"error": {"code": "NOT_FOUND", "message": "...", "field": "title"}}
+ *   Dify:            {"code": "not_found", "message": "...", "status": 404}
+ *   chat (DocBit):   {"error": "..."}
+ *   ChatAid:         {"ok": false, "message": "..."}
+ *   Oshara:          {"detail": "..."} */
+#include "config.h"
+#include "http/app.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static json_t *native_error(const struct qerr *err)
+{
+	json_t *e = json_pack("{s:s, s:s}", "code", q_status_code(err->st), "message", err->msg);
+	if (err->field[0])
+		json_object_set_new(e, "field", json_string(err->field));
+	return json_pack("{s:o}", "error", e);
+}
+
+static json_t *dify_error(const struct qerr *err, int http)
+{
+	char code[64];
+	const char *src = q_status_code(err->st);
+	size_t i = 0;
+	for (; src[i] && i < sizeof code - 1; i++)
+		code[i] = (char)tolower((unsigned char)src[i]);
+	code[i] = '\0';
+	return json_pack("{s:s, s:s, s:i}", "code", code, "message", err->msg, "status", http);
+}
+
+/* Rate-limit headers a handler set (chat: X-RateLimit-*, and Retry-After
+ * with the seconds to the window's end) survive the error answer. */
+static int keep_rate_headers(struct qresp *resp)
+{
+	struct qbuf kept;
+	int has_retry = 0;
+	qbuf_init(&kept, resp->headers.cap);
+	for (const char *p = resp->headers.data; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (p[n] == '\n')
+			n++;
+		int retry = !strncasecmp(p, "Retry-After:", 12);
+		if (retry || !strncasecmp(p, "X-RateLimit-", 12))
+			qbuf_add(&kept, p, n);
+		has_retry |= retry;
+		p += n;
+	}
+	qbuf_reset(&resp->headers);
+	if (kept.len)
+		qbuf_add(&resp->headers, kept.data, kept.len);
+	qbuf_free(&kept);
+	return has_retry;
+}
+
+void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after)
+{
+	int http = q_http_status(err->st);
+	json_t *body;
+
+	switch (fam) {
+	case FAM_DIFY:
+		body = dify_error(err, http);
+		break;
+	case FAM_CHAT:
+		body = json_pack("{s:s}", "error", err->msg);
+		break;
+	case FAM_CUSTOM:
+		body = json_pack("{s:b, s:s}", "ok", 0, "message", err->msg);
+		break;
+	case FAM_SLUG:
+		body = json_pack("{s:s}", "detail", err->msg);
+		break;
+	default:
+		body = native_error(err);
+		break;
+	}
+	int has_retry = keep_rate_headers(resp);
+	if (http == 401)
+		qresp_header(resp, "WWW-Authenticate", "Bearer");
+	if ((http == 503 || http == 429) && !has_retry) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", retry_after);
+		qresp_header(resp, "Retry-After", v);
+	}
+	qresp_json_new(resp, http, body);
+}

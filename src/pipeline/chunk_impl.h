@@ -1,0 +1,98 @@
+/* chunk_impl.h: internals shared by the chunker's files (split.c blocks
+ * and entry points, chunk_rule.c process rules, chunk_text.c counting and
+ * cleaning, chunk_pack.c sentences and packing). Not for other modules. */
+#ifndef QUIRE_CHUNK_IMPL_H
+#define QUIRE_CHUNK_IMPL_H
+
+#include <stdint.h>
+#include "pipeline/split.h"
+
+#define SPLIT_MAX_UNITS 2000000   /* sentences and rows of one document */
+#define SPLIT_SECTION_MAX 200     /* bytes of one heading in a section path */
+
+/* A growable string; oom set (and further adds ignored) on a failed grow. */
+struct sb {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+void sb_add(struct sb *b, const char *s, size_t n);
+void sb_adds(struct sb *b, const char *s);
+
+/* The process rule as the chunker uses it. */
+struct split_rule {
+	char sep[64];
+	size_t sep_len;
+	size_t max_tokens, overlap;
+	int extra_spaces, urls_emails;
+};
+/* Load a stored (flat) or client (Dify) rule; defaults when NULL or bad. */
+void split_rule_load(json_t *stored, struct split_rule *r);
+
+/* ---- chunk_text.c --------------------------------------------------------- */
+
+/* The code point at s[i] (n bytes); *len its length (1 for a bad byte). */
+unsigned chunk_utf8(const char *s, size_t n, size_t i, size_t *len);
+/* Code points in s (lead bytes; exact for valid UTF-8). */
+size_t chunk_cps(const char *s, size_t n);
+int chunk_is_space(unsigned cp);
+
+/* Token and word counting one code point at a time (docs/chunking.md). */
+struct chunk_counter {
+	size_t tokens, words;
+	size_t run;          /* letters and digits in the current run */
+	int in_word;         /* the current white-space-free run has counted */
+};
+void chunk_count_cp(struct chunk_counter *c, unsigned cp);
+
+/* Valid UTF-8 with LF line ends and no NUL: CR LF and CR become LF, NUL a
+ * space, a bad byte U+FFFD. out is reset first. */
+void chunk_normalise(const char *s, size_t n, struct sb *out);
+/* Apply the rule's pre-processing to s (valid UTF-8) into out (reset). */
+void chunk_clean(const struct split_rule *r, const char *s, size_t n, struct sb *out);
+
+/* ---- split.c / chunk_pack.c ----------------------------------------------- */
+
+enum chunk_kind { CK_HEADING, CK_PARA, CK_ITEM, CK_ROW };
+
+/* A unit: a sentence (or a piece of a long one) of a heading, paragraph or
+ * list item, or a whole table row; a range of the plain text. */
+struct chunk_unit {
+	size_t b0, b1;        /* bytes in the plain text */
+	size_t c0, c1;        /* code points */
+	size_t tokens;
+	uint32_t group;       /* the heading, paragraph, item or row it is from */
+	uint32_t section;     /* index into sections */
+	uint32_t page;
+	int32_t table;        /* -1 outside tables */
+	int32_t header;       /* unit index of its table's header row, -1 none */
+	uint8_t kind;         /* enum chunk_kind */
+};
+
+struct splitter {
+	struct split_rule rule;
+	struct sb plain;           /* the rendered blocks */
+	size_t plain_cp;
+	struct chunk_unit *u;
+	size_t nu, capu;
+	char **sections;           /* heading paths; sections[0] = "" */
+	size_t nsec, capsec;
+	char *stack[6];            /* the heading text in force per level */
+	uint32_t cur_section, page, groups;
+	int32_t table, table_header, tables;
+	int last_kind;             /* kind of the last block, -1 before any */
+	int in_fence;              /* plain text: inside a ``` block */
+	struct sb tmp, tmp2;
+	int too_many;
+};
+
+/* Cut plain[b0, b1) (starting at code point c0), a block of kind just
+ * appended, into units. -1 on allocation failure or too many units. */
+int chunk_units(struct splitter *sp, enum chunk_kind kind, size_t b0, size_t b1, size_t c0);
+/* Add one unit for plain[b0, b1); -1 on failure. */
+int chunk_unit_add(struct splitter *sp, enum chunk_kind kind, size_t b0, size_t b1, size_t c0);
+/* Pack the units into out's chunks; -1 on failure (sp->too_many set when
+ * the chunk cap was passed). */
+int chunk_pack(struct splitter *sp, struct split_result *out);
+
+#endif

@@ -1,0 +1,289 @@
+/* extract.c: quire-extract as a child of a worker, and the ingest step
+ * that turns a stored upload into chunks (ingest_extract). */
+#include "config.h"
+#include "pipeline/extract.h"
+#include "store/blob.h"
+#include "base/fault.h"
+#include "base/log.h"
+#include "base/spawn.h"
+#include "pipeline/split.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void (*tick_fn)(void *);
+static void *tick_arg;
+
+void extract_set_tick(void (*fn)(void *arg), void *arg)
+{
+	tick_fn = fn;
+	tick_arg = arg;
+}
+
+static void tick(void)
+{
+	if (tick_fn)
+		tick_fn(tick_arg);
+}
+
+void extract_message(int code, const char *detail, char *out, size_t n)
+{
+	const char *what;
+	switch (code) {
+	case EXTRACT_UNSUPPORTED: what = "unsupported file type"; break;
+	case EXTRACT_ENCRYPTED: what = "the file is encrypted (password protected)"; break;
+	case EXTRACT_CORRUPT: what = "the file is corrupt or truncated"; break;
+	case EXTRACT_TOO_LARGE: what = "the file is over a size limit"; break;
+	case EXTRACT_TIMEOUT: what = "extraction timed out"; break;
+	case EXTRACT_EMPTY: what = "no text found in the file"; break;
+	case EXTRACT_CRASHED: what = "the parser crashed on this file"; break;
+	default: what = "extraction failed"; break;
+	}
+	/* quire-extract's messages read "quire-extract: PATH: reason": keep
+	 * the reason only (never the server's paths). */
+	const char *r = detail ? strrchr(detail, ':') : NULL;
+	while (r && *r && (*r == ':' || *r == ' '))
+		r++;
+	if (r && *r && code != EXTRACT_CRASHED)
+		snprintf(out, n, "%s: %s", what, r);
+	else
+		snprintf(out, n, "%s", what);
+}
+
+/* Take one of conf->extract_concurrency slots (blocking, with ticks). */
+static int slot_take(const struct qconf *conf)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	qconf_datapath(conf, "run", dir);
+	mkdir(dir, 0750);
+	for (;;) {
+		for (int i = 0; i < conf->extract_concurrency; i++) {
+			snprintf(path, sizeof path, "%s/extract.%d", dir, i);
+			int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+			if (fd < 0)
+				return -1;   /* run without a slot rather than never */
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				return fd;
+			close(fd);
+		}
+		tick();
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void add_arg(char **argv, int *argc, char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void add_arg(char **argv, int *argc, char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	argv[(*argc)++] = buf;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
+			 struct qbuf *out, int *code, char *error, size_t errlen)
+{
+	char prog[PATH_MAX], a[12][128];
+	char *argv[24];
+	int argc = 0, na = 0;
+	spawn_find("quire-extract", QUIRE_LIBEXECDIR, prog);
+	argv[argc++] = prog;
+#define LIM(...) add_arg(argv, &argc, a[na], sizeof a[na], __VA_ARGS__), na++
+	argv[argc++] = "--limit";
+	LIM("timeout=%d", conf->extract_timeout);
+	argv[argc++] = "--limit";
+	LIM("memory_mb=%d", conf->extract_memory_mb);
+	argv[argc++] = "--limit";
+	LIM("cpu_seconds=%d", conf->extract_cpu);
+	argv[argc++] = "--limit";
+	LIM("max_pages=%d", conf->extract_max_pages);
+	argv[argc++] = "--limit";
+	LIM("max_text_bytes=%zu", conf->extract_max_text);
+	argv[argc++] = "--limit";
+	LIM("max_pixels=%zu", conf->extract_max_pixels);
+	argv[argc++] = "--limit";
+	LIM("ocr_page_timeout=%d", conf->ocr_page_timeout);
+	argv[argc++] = "--limit";
+	LIM("ocr_languages=%s", conf->ocr_languages);
+#undef LIM
+	if (name && *name) {
+		argv[argc++] = "--name";
+		argv[argc++] = (char *)name;
+	}
+	argv[argc++] = "--";
+	argv[argc++] = (char *)path;
+	argv[argc] = NULL;
+
+	*code = EXTRACT_INTERNAL;
+	error[0] = '\0';
+	int slot = slot_take(conf);
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
+		goto fail;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
+		close_range(3, ~0U, 0);
+		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
+		execv(prog, argv);
+		fprintf(stderr, "quire-extract: %s: cannot run: %s\n", prog, strerror(errno));
+		_exit(EXTRACT_INTERNAL);
+	}
+	setpgid(pid, pid);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+
+	/* Read both pipes until EOF, the output cap or the deadline (the
+	 * child's own deadline plus a grace period). */
+	char ebuf[1024] = "";
+	size_t elen = 0;
+	int over = 0;   /* out's cap (set by the caller) was reached */
+	int64_t deadline = now_ms() + (int64_t)conf->extract_timeout * 1000 + 5000, last = now_ms();
+	int open_fds = 2, killed = 0;
+	char buf[65536];
+	while (open_fds > 0) {
+		struct pollfd pf[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+		int64_t left = deadline - now_ms();
+		if (left <= 0 || over) {
+			kill(-pid, SIGKILL);
+			killed = left <= 0 ? EXTRACT_TIMEOUT : EXTRACT_TOO_LARGE;
+			break;
+		}
+		int r = poll(pf, 2, left > 1000 ? 1000 : (int)left);
+		if (now_ms() - last >= 1000) {
+			tick();
+			last = now_ms();
+		}
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(pf[i].fd, buf, sizeof buf);
+			if (n <= 0) {
+				close(pf[i].fd);
+				*(i ? &pe[0] : &po[0]) = -1;
+				open_fds--;
+				continue;
+			}
+			if (i == 0) {
+				over |= qbuf_add(out, buf, (size_t)n) != 0;
+			} else {
+				/* keep the last line of stderr */
+				for (ssize_t k = 0; k < n; k++) {
+					if (buf[k] == '\n') {
+						if (elen)
+							ebuf[elen] = '\0';
+						elen = 0;
+						continue;
+					}
+					if (elen == 0)
+						ebuf[0] = '\0';
+					if (elen < sizeof ebuf - 1)
+						ebuf[elen++] = buf[k], ebuf[elen] = '\0';
+				}
+			}
+		}
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (killed)
+		*code = killed;
+	else if (WIFEXITED(status))
+		*code = WEXITSTATUS(status);
+	else
+		*code = EXTRACT_CRASHED;
+	if (*code != EXTRACT_OK)
+		extract_message(*code, ebuf, error, errlen);
+	if (*code == EXTRACT_INTERNAL || *code == EXTRACT_CRASHED)
+		QLOG_WARN("quire-extract on %s: exit %d: %s", name && *name ? name : path, *code, ebuf);
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	if (slot >= 0)
+		close(slot);
+	return Q_OK;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	if (slot >= 0)
+		close(slot);
+	return Q_EINTERNAL;
+}
+
+enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
+			   split_stage_fn fn, void *arg, char *error, size_t errlen)
+{
+	char path[PATH_MAX];
+	const char *sha = json_string_value(json_object_get(doc, "blob"));
+	const char *name = json_string_value(json_object_get(doc, "file_name"));
+	struct qbuf jsonl;
+	int code;
+	memset(out, 0, sizeof *out);
+	if (!sha || !blob_hash_valid(sha)) {
+		snprintf(error, errlen, "the document has no stored file");
+		return Q_EINTERNAL;
+	}
+	blob_path(conf->datadir, sha, path);
+	if (access(path, R_OK) != 0) {
+		snprintf(error, errlen, "the stored file is missing");
+		return Q_EINTERNAL;
+	}
+	/* JSON escaping and the block lines add to the text cap */
+	qbuf_init(&jsonl, conf->extract_max_text * 2 + (2u << 20));
+	enum qstatus st = extract_run(conf, path, name, &jsonl, &code, error, errlen);
+	if (st == Q_OK && code != EXTRACT_OK)
+		st = code == EXTRACT_UNSUPPORTED ? Q_EMEDIA : Q_EINVAL;
+	if (st == Q_OK) {
+		if (fn)
+			fn(arg, "cleaning");
+		st = split_blocks_staged(jsonl.data ? jsonl.data : "", jsonl.len,
+					 json_object_get(doc, "process_rule"), out, fn, arg, error,
+					 errlen);
+	}
+	qbuf_free(&jsonl);
+	return st;
+}

@@ -1,0 +1,34 @@
+/* extract.h: running quire-extract from a worker (or quire-embed taking an
+ * ingest job over): at most extract_concurrency children over all
+ * processes (flock slots in the data directory), each in its own process
+ * group under a wall-clock deadline after which the group is killed, its
+ * output read through a pipe with a cap. */
+#ifndef QUIRE_EXTRACT_H
+#define QUIRE_EXTRACT_H
+
+#include <stddef.h>
+#include "base/conf.h"
+#include "base/status.h"
+#include "base/util.h"
+
+/* quire-extract's exit codes (docs/extract-format.md). */
+enum {
+	EXTRACT_OK = 0, EXTRACT_UNSUPPORTED = 10, EXTRACT_ENCRYPTED = 11, EXTRACT_CORRUPT = 12,
+	EXTRACT_TOO_LARGE = 13, EXTRACT_TIMEOUT = 14, EXTRACT_EMPTY = 15, EXTRACT_INTERNAL = 16,
+	EXTRACT_CRASHED = 17,
+};
+
+/* Extract path (original name name, may be NULL) into out as JSON Lines.
+ * *code gets the exit code; on anything but 0 error gets a message for
+ * the document ("the file is encrypted", ...). Q_OK when the child ran
+ * (whatever its code), an error status when it could not be started. */
+enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
+			 struct qbuf *out, int *code, char *error, size_t errlen);
+/* A message for a document from an exit code and the child's last line of
+ * stderr (may be ""). */
+void extract_message(int code, const char *detail, char *out, size_t n);
+/* Called about once a second while a child runs (the worker refreshes its
+ * heartbeat); NULL to stop. */
+void extract_set_tick(void (*fn)(void *arg), void *arg);
+
+#endif

@@ -1,0 +1,390 @@
+/* ingest.c: run ingest jobs: extract, clean, split, index, queue embeds. */
+#include "config.h"
+#include "pipeline/ingest.h"
+#include "store/blob.h"
+#include "store/docs.h"
+#include "base/fault.h"
+#include "base/log.h"
+#include "queue/queue.h"
+#include "pipeline/split.h"
+#include "store/store.h"
+#include "text/text.h"
+#include "base/util.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct job_ctx {
+	const struct qconf *conf;
+	char doc_id[37];
+	char job_id[STORE_ID_MAX];
+	json_t *doc;            /* copy of the document record at claim time */
+	char *content;          /* text documents */
+	size_t content_len;
+	int64_t locked_at;
+	int gave_up;            /* attempts exhausted */
+	struct store *store;
+	const char *stage;      /* the stage stage_fn commits */
+	struct split_result chunks;
+	char error[256];
+};
+
+/* ---- claim ---------------------------------------------------------------- */
+
+static enum qstatus find_pending(struct stxn *t, const char *doc_id, char *job_id,
+				 struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	enum qstatus st;
+	job_id[0] = '\0';
+	store_key_init(&k);
+	store_key_str(&k, doc_id);
+	st = store_scan(t, I_JOBS_BY_DOC, &k, 0, 0, store_collect, &ids, err);
+	for (size_t i = 0; st == Q_OK && i < ids.n && !job_id[0]; i++) {
+		json_t *job;
+		if ((st = store_get(t, T_JOBS, ids.ids[i], &job, 0, err)) != Q_OK)
+			break;
+		if (!strcmp(json_string_value(json_object_get(job, "kind")) ?: "", "ingest") &&
+		    !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending"))
+			snprintf(job_id, STORE_ID_MAX, "%s", ids.ids[i]);
+		json_decref(job);
+	}
+	store_ids_free(&ids);
+	return st;
+}
+
+/* Mark the claimed job (already processing) as ours and the document as
+ * parsing; give up when attempts are exhausted. */
+static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *job, *doc;
+	enum qstatus st = store_get(t, T_JOBS, j->job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	json_int_t locked = json_integer_value(json_object_get(job, "locked_at"));
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") ||
+	    (j->locked_at && locked != j->locked_at)) {
+		json_decref(job);
+		return qerr_set(err, Q_ECONFLICT, NULL, "job taken by another process");
+	}
+	j->locked_at = locked;
+	snprintf(j->doc_id, sizeof j->doc_id, "%s",
+		 json_string_value(json_object_get(job, "document_id")) ?: "");
+	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
+	json_decref(job);
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	j->gave_up = attempts > j->conf->ingest_max_attempts;
+	if (j->gave_up) {
+		int failed;
+		const char *msg = "parsing failed repeatedly (the parser crashed or timed out)";
+		doc_set_status(doc, "error");
+		json_object_set_new(doc, "error", json_string(msg));
+		st = queue_fail(t, j->job_id, msg, 0, 0, 0, &failed, err);
+	} else {
+		doc_set_status(doc, "parsing");
+		json_object_set_new(doc, "error", json_null());
+	}
+	if (st == Q_OK)
+		st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(j->doc);
+	j->doc = doc;
+	free(j->content);
+	j->content = NULL;
+	if (st == Q_OK && !j->gave_up && !json_object_get(doc, "blob")) {
+		st = doc_content(t, j->doc_id, &j->content, &j->content_len, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+		}
+	}
+	return st;
+}
+
+/* ---- finish --------------------------------------------------------------- */
+
+static enum qstatus job_still_mine(struct stxn *t, struct job_ctx *j, struct qerr *err)
+{
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, j->job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;   /* Q_ENOTFOUND: the document was deleted */
+	int mine = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") &&
+		   json_integer_value(json_object_get(job, "locked_at")) == j->locked_at;
+	json_decref(job);
+	return mine ? Q_OK : qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
+}
+
+static enum qstatus fail_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *doc;
+	int failed;
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	doc_set_status(doc, "error");
+	json_object_set_new(doc, "error", json_string(j->error));
+	st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(doc);
+	if (st == Q_OK)
+		st = queue_fail(t, j->job_id, j->error, 0, 0, 0, &failed, err);
+	return st;
+}
+
+/* A stage begins: the document shows it, stamped "<stage>_us" now, in a
+ * short transaction of its own, so that every view sees the stage while
+ * it runs. A job taken over or a document deleted meanwhile is left
+ * alone (the final transaction drops the work). */
+static enum qstatus stage_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *doc;
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	doc_set_status(doc, j->stage);
+	st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(doc);
+	return st;
+}
+
+/* split_stage_fn: commit the stage, then the stage's test fault point
+ * (ingest_cleaning_slow, ingest_splitting_slow, ..._kill). */
+static void stage_begin(void *arg, const char *stage)
+{
+	struct job_ctx *j = arg;
+	struct qerr err;
+	char point[64];
+	j->stage = stage;
+	enum qstatus st = store_run(j->store, stage_fn, j, &err);
+	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+		QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
+	snprintf(point, sizeof point, "ingest_%s_slow", stage);
+	fault_point(point);
+	snprintf(point, sizeof point, "ingest_%s_kill", stage);
+	fault_point(point);
+}
+
+/* Code points of s (n bytes of UTF-8). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; s && i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
+	json_t *doc;
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
+	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
+	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
+		goto out;
+	size_t chars = 0;
+	for (size_t i = 0; i < j->chunks.n; i++) {
+		const struct split_chunk *c = &j->chunks.v[i];
+		char job[37];
+		json_t *rec = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:b, s:i, s:i}",
+					"text", c->text, "tokens", (int)c->tokens, "words", (int)c->words,
+					"page", (int)c->page, "section", c->section,
+					"start", (json_int_t)c->start, "end", (json_int_t)c->end,
+					"enabled", 1, "hit_count", 0, "lang", (int)j->chunks.lang);
+		if (!rec) {
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		st = chunk_put(t, j->doc_id, (unsigned)i, rec, err);
+		json_decref(rec);
+		if (st != Q_OK || (st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err)))
+			goto out;
+		chars += strlen(c->text);
+	}
+	/* An upload's content is its extracted, cleaned plain text (the text
+	 * the chunks' offsets refer to). */
+	if (json_object_get(doc, "blob") && j->chunks.plain &&
+	    (st = store_put_raw(t, T_CONTENT, j->doc_id, j->chunks.plain, j->chunks.plain_len,
+				err)) != Q_OK)
+		goto out;
+	size_t tokens = j->chunks.tokens, words = j->chunks.words;
+	json_object_set_new(doc, "segment_count", json_integer((json_int_t)j->chunks.n));
+	json_object_set_new(doc, "tokens", json_integer((json_int_t)tokens));
+	json_object_set_new(doc, "word_count", json_integer((json_int_t)words));
+	json_object_set_new(doc, "char_count", json_integer((json_int_t)chars));
+	json_object_set_new(doc, "plain_chars",
+			    json_integer((json_int_t)utf8_chars(j->chunks.plain, j->chunks.plain_len)));
+	json_object_set_new(doc, "doc_language", json_string(text_lang_name(j->chunks.lang)));
+	json_object_set_new(doc, "embed_total", json_integer((json_int_t)j->chunks.n));
+	json_object_set_new(doc, "embed_done", json_integer(0));
+	json_object_set_new(doc, "embed_failed", json_integer(0));
+	if (j->chunks.n == 0) {
+		doc_set_status(doc, "completed");
+		json_object_set_new(doc, "completed_us", json_integer((json_int_t)q_now_us()));
+	}
+	if ((st = store_put(t, T_DOCS, j->doc_id, doc, err)) != Q_OK)
+		goto out;
+	st = queue_complete(t, j->job_id, err);
+out:
+	json_decref(doc);
+	return st;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+int ingest_index_lock(const struct qconf *conf)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/index.lock", conf->datadir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+void ingest_index_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* releases the flock */
+}
+
+static void run_claimed(struct store *s, struct job_ctx *j)
+{
+	struct qerr err;
+	enum qstatus st = store_run(s, start_fn, j, &err);
+	if (st != Q_OK || j->gave_up)
+		return;
+	/* Tests: a worker dying mid-ingest (document parsing, job leased). */
+	fault_point("ingest_parse_kill");
+	j->store = s;
+	j->error[0] = '\0';
+	fault_point("ingest_parsing_slow");
+	fault_point("ingest_parsing_kill");
+	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
+	if (blob) {
+		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, j->error,
+				    sizeof j->error);
+	} else {
+		/* a text document's parsing is reading its stored text */
+		stage_begin(j, "cleaning");
+		st = split_text_staged(j->content ? j->content : "", j->content_len,
+				       json_object_get(j->doc, "process_rule"), &j->chunks,
+				       stage_begin, j, j->error, sizeof j->error);
+	}
+	if (st != Q_OK) {
+		if (!j->error[0])
+			snprintf(j->error, sizeof j->error, "%s", q_status_code(st));
+		st = store_run(s, fail_fn, j, &err);
+	} else {
+		/* Indexing writes many postings pages: one indexer at a time
+		 * across processes avoids deadlock storms between them. */
+		int lock = ingest_index_lock(j->conf);
+		st = store_run(s, index_fn, j, &err);
+		ingest_index_unlock(lock);
+		if (st == Q_OK)
+			queue_wake(j->conf->datadir);
+	}
+	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+		QLOG_WARN("ingest of %s: %s", j->doc_id, err.msg);
+}
+
+static void job_ctx_free(struct job_ctx *j)
+{
+	json_decref(j->doc);
+	free(j->content);
+	split_result_free(&j->chunks);
+	memset(j, 0, sizeof *j);
+}
+
+struct claim_one {
+	const char *doc_id;
+	char job_id[STORE_ID_MAX];
+};
+
+static enum qstatus claim_doc_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct claim_one *c = arg;
+	enum qstatus st = find_pending(t, c->doc_id, c->job_id, err);
+	if (st != Q_OK || !c->job_id[0])
+		return st;
+	json_t *job;
+	if ((st = store_get(t, T_JOBS, c->job_id, &job, STORE_RMW, err)) != Q_OK)
+		return st;
+	json_object_set_new(job, "status", json_string("processing"));
+	json_object_set_new(job, "locked_at", json_integer((json_int_t)q_now_us()));
+	json_object_set_new(job, "updated_us", json_integer((json_int_t)q_now_us()));
+	json_object_set_new(job, "attempts",
+			    json_integer(json_integer_value(json_object_get(job, "attempts")) + 1));
+	st = store_put(t, T_JOBS, c->job_id, job, err);
+	json_decref(job);
+	return st;
+}
+
+enum qstatus ingest_document(struct store *s, const struct qconf *conf, const char *doc_id,
+			     struct qerr *err)
+{
+	struct claim_one c = {doc_id, ""};
+	enum qstatus st = store_run(s, claim_doc_fn, &c, err);
+	if (st != Q_OK || !c.job_id[0])
+		return st;
+	struct job_ctx j = {.conf = conf};
+	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
+	run_claimed(s, &j);
+	job_ctx_free(&j);
+	return Q_OK;
+}
+
+struct take_over {
+	const struct qconf *conf;
+	struct store_ids ids;
+	size_t expired;
+	int64_t locked_at;
+};
+
+static enum qstatus take_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct take_over *o = arg;
+	enum qstatus st = queue_expire(t, "ingest", (int64_t)o->conf->ingest_lease * 1000000,
+				       &o->expired, err);
+	o->ids.n = 0;
+	if (st == Q_OK)
+		st = queue_claim(t, "ingest", 4, &o->ids, &o->locked_at, err);
+	return st;
+}
+
+enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t *n,
+			      struct qerr *err)
+{
+	struct take_over o = {.conf = conf};
+	enum qstatus st = store_run(s, take_fn, &o, err);
+	*n = 0;
+	for (size_t i = 0; st == Q_OK && i < o.ids.n; i++) {
+		struct job_ctx j = {.conf = conf, .locked_at = o.locked_at};
+		snprintf(j.job_id, sizeof j.job_id, "%s", o.ids.ids[i]);
+		run_claimed(s, &j);
+		job_ctx_free(&j);
+		(*n)++;
+	}
+	store_ids_free(&o.ids);
+	return st;
+}

@@ -1,0 +1,6 @@
+## src/search/local.mk: retrieval: BM25, vector search over the per-process
+## cache, their fusion, the query's vector and hit counts.
+src_libquire_la_SOURCES += \
+	src/search/search.c src/search/search.h src/search/search_impl.h \
+	src/search/search_hits.c src/search/search_query.c \
+	src/search/vcache.c src/search/vcache.h src/search/vcache_impl.h src/search/vscan.c

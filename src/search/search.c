@@ -1,0 +1,309 @@
+/* search.c: BM25, exact vector search and their fusion, filtered inside
+ * the scans, over the process's search cache (vcache.h). */
+#include "config.h"
+#include "search/search.h"
+#include "search/search_impl.h"
+#include "embed/embed_builtin.h"
+#include "store/lexical.h"
+#include "store/store.h"
+#include "text/text.h"
+#include "search/vcache.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int search_method_parse(const char *s)
+{
+	if (!strcmp(s, "keyword_search") || !strcmp(s, "full_text_search"))
+		return SEARCH_KEYWORD;
+	if (!strcmp(s, "semantic_search"))
+		return SEARCH_SEMANTIC;
+	if (!strcmp(s, "hybrid_search"))
+		return SEARCH_HYBRID;
+	return -1;
+}
+
+/* One search: what it holds until search_run returns. */
+struct run {
+	struct stxn *t;
+	const struct qconf *conf;
+	const char *account;      /* the index and statistics searched */
+	struct vcache *c;
+	struct vgate *g;
+	struct embed_backend *b;
+	/* keyword candidates: every chunk matching a term, summed BM25 */
+	struct vmap at;           /* ref -> index in kw */
+	struct vscored *kw;
+	size_t nkw, kw_alloc;
+	double kw_max;            /* the query's attainable BM25 */
+	int oom;
+	/* vector side: q ranks (with feedback in hybrid), q0 is the query's
+	 * own vector for the hits' cosine (NULL: the same as q) */
+	struct vquery *q, *q0;
+	double q0_norm;           /* 1 / |query vector| */
+	struct vscored *sem, *fused;
+};
+
+/* ---- keyword -------------------------------------------------------------- */
+
+static void on_bm25(const char *chunk, double score, void *arg)
+{
+	struct run *r = arg;
+	vref ref;
+	if (r->oom || !vgate_chunk(r->g, chunk, strlen(chunk), &ref))
+		return;
+	long i = vmap_get(&r->at, ref);
+	if (i < 0) {
+		if (r->nkw == r->kw_alloc) {
+			size_t na = r->kw_alloc ? r->kw_alloc * 2 : 1024;
+			void *p = realloc(r->kw, na * sizeof *r->kw);
+			if (!p) {
+				r->oom = 1;
+				return;
+			}
+			r->kw = p;
+			r->kw_alloc = na;
+		}
+		if (vmap_put(&r->at, ref, (uint32_t)r->nkw)) {
+			r->oom = 1;
+			return;
+		}
+		i = (long)r->nkw;
+		r->kw[r->nkw++] = (struct vscored){ref, 0};
+	}
+	r->kw[i].score += (float)score;
+}
+
+static enum qstatus keyword(struct run *r, const char *query, struct qerr *err)
+{
+	unsigned langs;
+	enum text_lang primary;
+	enum qstatus st = lexical_query_langs(r->t, r->account, query, &langs, &primary, err);
+	if (st == Q_OK)
+		st = lexical_score(r->t, r->account, query, langs, on_bm25, r, &r->kw_max, err);
+	if (st == Q_OK)
+		st = vgate_status(r->g, err);
+	if (st == Q_OK && r->oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	return st;
+}
+
+/* The keyword score of ref (0 when no term matched). */
+static float kw_score(const struct run *r, vref ref)
+{
+	long i = vmap_get(&r->at, ref);
+	return i < 0 ? 0 : r->kw[i].score;
+}
+
+/* ---- vectors -------------------------------------------------------------- */
+
+static double inv_norm(const float *v, unsigned dims)
+{
+	double n = 0;
+	for (unsigned i = 0; i < dims; i++)
+		n += (double)v[i] * v[i];
+	return n > 0 ? 1 / sqrt(n) : 0;
+}
+
+/* The k best chunks by vector; with feedback (hybrid), the query vector
+ * also leans towards the best keyword chunk's vector. */
+static enum qstatus semantic(struct run *r, const char *query, const struct vscored *feedback,
+			     size_t k, size_t *n, struct qerr *err)
+{
+	unsigned dims = r->b->dims;
+	float *qv = calloc(dims ? dims : 1, sizeof *qv), *fv = calloc(dims ? dims : 1, sizeof *fv);
+	int8_t *q8 = calloc(dims ? dims : 1, 1);
+	float scale;
+	enum qstatus st = Q_OK;
+	*n = 0;
+	if (!qv || !fv || !q8 || !(r->sem = malloc((k ? k : 1) * sizeof *r->sem))) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((st = search_embed(r->t, r->account, r->b, query, qv, err)) != Q_OK)
+		goto out;
+	r->q0_norm = inv_norm(qv, dims);
+	if (feedback && vcache_vector(r->c, r->t, feedback->ref, dims, fv)) {
+		embed_quantize(qv, dims, q8, &scale);
+		if (!(r->q0 = vquery_new(q8, dims, scale))) {
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		search_feedback(qv, fv, dims, SEARCH_FEEDBACK);
+	}
+	embed_quantize(qv, dims, q8, &scale);
+	if (!(r->q = vquery_new(q8, dims, scale)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	else
+		st = vcache_top(r->c, r->g, r->q, k, r->sem, n, err);
+out:
+	free(qv);
+	free(fv);
+	free(q8);
+	return st;
+}
+
+/* ---- hybrid --------------------------------------------------------------- */
+
+struct side {
+	const struct vscored *v;   /* best first */
+	size_t n;
+	double max, min;
+};
+
+/* A top list; complete: it holds every candidate of its side. */
+static struct side side(const struct vscored *v, size_t n, int complete)
+{
+	struct side s = {v, n, n ? v[0].score : 0, n ? v[n - 1].score : 0};
+	/* A chunk missing from a complete keyword list matched no term: its
+	 * BM25 is 0, the true floor (else the last match would tie with it). */
+	if (complete && s.min > 0)
+		s.min = 0;
+	return s;
+}
+
+/* x normalised to [0, 1] by the range of a side's list. */
+static double unit(const struct side *s, double x)
+{
+	double u = s->max > s->min ? (x - s->min) / (s->max - s->min) : s->max > 0 ? x / s->max : 0;
+	return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+/* Weighted sum of min-max normalised scores over the union of both top
+ * lists: a chunk of one list gets its score on the other side as well
+ * (BM25 from the candidates, its vector score from the cache). */
+static enum qstatus fuse(struct run *r, struct side kw, struct side sem, size_t *n,
+			 struct qerr *err)
+{
+	double w = r->conf->search_hybrid_weight;
+	struct vmap seen = {0};
+	size_t m = 0;
+	enum qstatus st = Q_OK;
+	if (!(r->fused = malloc((kw.n + sem.n + 1) * sizeof *r->fused)))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (int list = 0; list < 2; list++) {
+		const struct side *s = list ? &sem : &kw;
+		for (size_t i = 0; i < s->n; i++) {
+			vref ref = s->v[i].ref;
+			float ks = s->v[i].score, ss = s->v[i].score;
+			if (vmap_get(&seen, ref) >= 0)
+				continue;
+			if (vmap_put(&seen, ref, 1)) {
+				st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+				goto out;
+			}
+			if (list)
+				ks = kw_score(r, ref);
+			else if (!vcache_score(r->c, r->t, ref, r->q, &ss))
+				ss = (float)sem.min;   /* not embedded yet */
+			double score = (1 - w) * unit(&kw, ks) + w * unit(&sem, ss);
+			r->fused[m++] = (struct vscored){ref, (float)score};
+		}
+	}
+	*n = m;
+out:
+	vmap_free(&seen);
+	return st;
+}
+
+/* ---- the entry point ------------------------------------------------------ */
+
+static enum qstatus ranked(struct run *r, enum search_method m, const char *query, size_t top_k,
+			   const struct vscored **best, size_t *n, struct qerr *err)
+{
+	enum qstatus st;
+	size_t depth = top_k > 100 ? top_k : 100, nk, ns = 0, nf = 0;
+	if (m == SEARCH_SEMANTIC) {
+		st = semantic(r, query, NULL, top_k, n, err);
+		*best = r->sem;
+		return st;
+	}
+	if ((st = keyword(r, query, err)) != Q_OK)
+		return st;
+	nk = vcache_best(r->c, r->kw, r->nkw, m == SEARCH_KEYWORD ? top_k : depth);
+	*best = r->kw;
+	*n = nk;
+	if (m == SEARCH_KEYWORD)
+		return Q_OK;
+	if ((st = semantic(r, query, nk ? &r->kw[0] : NULL, depth, &ns, err)) != Q_OK ||
+	    (st = fuse(r, side(r->kw, nk, nk == r->nkw), side(r->sem, ns, 0), &nf, err)) != Q_OK)
+		return st;
+	*n = vcache_best(r->c, r->fused, nf, top_k);
+	*best = r->fused;
+	return Q_OK;
+}
+
+/* A hit's evidence: its BM25 share of the query's maximum (from the
+ * candidates, no read) and its cosine with the query's own vector (from
+ * the cache, like fuse; only for the top_k returned). */
+static void evidence(const struct run *r, enum search_method m, vref ref, struct search_hit *h)
+{
+	float dot;
+	const struct vquery *q = r->q0 ? r->q0 : r->q;
+	h->match = m == SEARCH_SEMANTIC ? SEARCH_NO_EVIDENCE
+		   : r->kw_max > 0 ? kw_score(r, ref) / r->kw_max : 0;
+	h->cosine = SEARCH_NO_EVIDENCE;
+	if (q && vcache_score(r->c, r->t, ref, q, &dot)) {
+		double cos = dot * r->q0_norm;
+		h->cosine = cos > 1 ? 1 : cos < -1 ? -1 : cos;
+	}
+}
+
+/* The hits of v[0 .. n) as search_hits (new). */
+static enum qstatus to_hits(const struct run *r, enum search_method m, const struct vscored *v,
+			    size_t n, struct search_hit **hits, struct qerr *err)
+{
+	struct search_hit *h = calloc(n ? n : 1, sizeof *h);
+	if (!h)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		vcache_chunk_key(r->c, v[i].ref, h[i].chunk, sizeof h[i].chunk);
+		snprintf(h[i].doc, sizeof h[i].doc, "%s", vcache_doc_id(r->c, v[i].ref));
+		h[i].score = v[i].score;
+		evidence(r, m, v[i].ref, &h[i]);
+	}
+	*hits = h;
+	return Q_OK;
+}
+
+enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct search_filter *f,
+			enum search_method method, const char *query, size_t top_k,
+			struct search_hit **hits, size_t *n, struct qerr *err)
+{
+	struct run r = {.t = t, .conf = conf, .account = f->account ? f->account : "", .c = vcache_lock()};
+	const struct vscored *best = NULL;
+	size_t nb = 0;
+	enum qstatus st = Q_OK;
+
+	*hits = NULL;
+	*n = 0;
+	if (method != SEARCH_KEYWORD && !(r.b = search_backend(conf, err))) {
+		st = err->st ? err->st : Q_EINTERNAL;
+		goto out;
+	}
+	st = vcache_sync(r.c, t, r.b ? r.b->model : NULL, (size_t)conf->search_cache_mb << 20, err);
+	if (st != Q_OK)
+		goto out;
+	if (!(r.g = vgate_new(r.c, t, f))) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((st = vgate_status(r.g, err)) != Q_OK ||
+	    (st = ranked(&r, method, query, top_k, &best, &nb, err)) != Q_OK ||
+	    (st = to_hits(&r, method, best, nb, hits, err)) != Q_OK)
+		goto out;
+	*n = nb;
+	search_hits_stage(f, method, query, top_k, *hits, *n);
+out:
+	vgate_free(r.g);
+	vmap_free(&r.at);
+	free(r.kw);
+	free(r.sem);
+	free(r.fused);
+	vquery_free(r.q);
+	vquery_free(r.q0);
+	vcache_unlock(r.c);
+	return st;
+}

@@ -1,0 +1,29 @@
+/* search_impl.h: parts of search shared by search.c and search_query.c;
+ * other modules use search.h. */
+#ifndef QUIRE_SEARCH_IMPL_H
+#define QUIRE_SEARCH_IMPL_H
+
+#include "base/conf.h"
+#include "embed/embedder.h"
+#include "base/status.h"
+
+struct stxn;
+
+/* Weight of feedback in the hybrid vector query (see search_feedback). */
+#define SEARCH_FEEDBACK 1.0
+/* Weight of a stop word's trigrams in a builtin query (content words get
+ * their IDF). */
+#define SEARCH_STOP_WEIGHT 0.3f
+
+/* The configured embedding backend, kept while the configuration names
+ * it (borrowed; callers hold the search cache's lock). NULL with err set. */
+struct embed_backend *search_backend(const struct qconf *conf, struct qerr *err);
+/* The query's vector (b->dims floats) into out. The builtin model weights
+ * each query word by its BM25 IDF in the account's collection (read in t);
+ * other models embed the text as it is. */
+enum qstatus search_embed(struct stxn *t, const char *account, struct embed_backend *b,
+			  const char *query, float *out, struct qerr *err);
+/* One step of Rocchio feedback: q = q / |q| + beta * v / |v|. */
+void search_feedback(float *q, const float *v, unsigned dims, double beta);
+
+#endif

@@ -1,0 +1,606 @@
+/* vcache.c: the search cache's tables, its change log and its sync (see
+ * vcache.h); filters and scans are in vscan.c. */
+#include "config.h"
+#include "search/vcache_impl.h"
+#include "store/changelog.h"
+#include "text/text.h"
+#include "base/util.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+static struct vcache cache;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- u64 -> u32 map ------------------------------------------------------ */
+
+static size_t mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+
+static int vmap_grow(struct vmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 1024;
+	uint64_t *k = malloc(ncap * sizeof *k);
+	uint32_t *v = malloc(ncap * sizeof *v);
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return -1;
+	}
+	memset(v, 0xff, ncap * sizeof *v);
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->vals[i] == UINT32_MAX)
+			continue;
+		size_t j = mix(m->keys[i]) & (ncap - 1);
+		while (v[j] != UINT32_MAX)
+			j = (j + 1) & (ncap - 1);
+		k[j] = m->keys[i];
+		v[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = k;
+	m->vals = v;
+	m->cap = ncap;
+	return 0;
+}
+
+long vmap_get(const struct vmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return -1;
+	for (size_t j = mix(key) & (m->cap - 1); m->vals[j] != UINT32_MAX; j = (j + 1) & (m->cap - 1))
+		if (m->keys[j] == key)
+			return m->vals[j];
+	return -1;
+}
+
+int vmap_put(struct vmap *m, uint64_t key, uint32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap && vmap_grow(m))
+		return -1;
+	size_t j = mix(key) & (m->cap - 1);
+	while (m->vals[j] != UINT32_MAX && m->keys[j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (m->vals[j] == UINT32_MAX)
+		m->n++;
+	m->keys[j] = key;
+	m->vals[j] = val;
+	return 0;
+}
+
+void vmap_del(struct vmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return;
+	size_t mask = m->cap - 1, j = mix(key) & mask;
+	while (m->vals[j] != UINT32_MAX && m->keys[j] != key)
+		j = (j + 1) & mask;
+	if (m->vals[j] == UINT32_MAX)
+		return;
+	/* Backward shift: an entry later in the run moves into the hole when
+	 * its home slot is not between the hole and where it sits. */
+	size_t hole = j;
+	for (size_t k = (j + 1) & mask; m->vals[k] != UINT32_MAX; k = (k + 1) & mask) {
+		size_t home = mix(m->keys[k]) & mask;
+		if (((k - home) & mask) >= ((k - hole) & mask)) {
+			m->keys[hole] = m->keys[k];
+			m->vals[hole] = m->vals[k];
+			hole = k;
+		}
+	}
+	m->vals[hole] = UINT32_MAX;
+	m->n--;
+}
+
+void vmap_free(struct vmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- atoms (interned strings) --------------------------------------------- */
+
+static uint32_t atom_lookup(const struct vcache *c, const char *s, size_t *slot)
+{
+	if (!c->atom_tcap)
+		return 0;
+	size_t mask = c->atom_tcap - 1, j = text_hash(s, strlen(s), 7) & mask;
+	for (; c->atom_tab[j]; j = (j + 1) & mask)
+		if (!strcmp(c->atoms[c->atom_tab[j]], s))
+			return c->atom_tab[j];
+	if (slot)
+		*slot = j;
+	return 0;
+}
+
+uint32_t vc_atom_find(const struct vcache *c, const char *s)
+{
+	return s ? atom_lookup(c, s, NULL) : 0;
+}
+
+static int atom_rehash(struct vcache *c, size_t ncap)
+{
+	uint32_t *tab = calloc(ncap, sizeof *tab);
+	if (!tab)
+		return -1;
+	for (size_t a = 1; a < c->natoms; a++) {
+		size_t j = text_hash(c->atoms[a], strlen(c->atoms[a]), 7) & (ncap - 1);
+		while (tab[j])
+			j = (j + 1) & (ncap - 1);
+		tab[j] = (uint32_t)a;
+	}
+	free(c->atom_tab);
+	c->atom_tab = tab;
+	c->atom_tcap = ncap;
+	return 0;
+}
+
+/* Atom of s, interned when new; 0 for NULL (or out of memory: "none"). */
+static uint32_t atom(struct vcache *c, const char *s)
+{
+	size_t slot = 0;
+	if (!s)
+		return 0;
+	uint32_t a = atom_lookup(c, s, &slot);
+	if (a)
+		return a;
+	if ((c->natoms + 1) * 2 > c->atom_tcap) {
+		if (atom_rehash(c, c->atom_tcap ? c->atom_tcap * 2 : 256))
+			return 0;
+		atom_lookup(c, s, &slot);
+	}
+	if (c->natoms == c->atoms_cap) {
+		size_t na = c->atoms_cap ? c->atoms_cap * 2 : 64;
+		char **p = realloc(c->atoms, na * sizeof *p);
+		if (!p)
+			return 0;
+		c->atoms = p;
+		c->atoms_cap = na;
+	}
+	if (c->natoms == 0)
+		c->atoms[c->natoms++] = NULL;   /* atom 0: none */
+	char *d = strdup(s);
+	if (!d)
+		return 0;
+	c->atoms[c->natoms] = d;
+	c->atom_tab[slot] = (uint32_t)c->natoms;
+	return (uint32_t)c->natoms++;
+}
+
+/* ---- documents ------------------------------------------------------------ */
+
+long vc_doc_find(const struct vcache *c, const char *id, size_t len)
+{
+	if (!c->doc_tcap || len >= sizeof c->docs[0].id)
+		return -1;
+	size_t mask = c->doc_tcap - 1, j = text_hash(id, len, 3) & mask;
+	for (; c->doc_tab[j]; j = (j + 1) & mask) {
+		const struct vdoc *d = &c->docs[c->doc_tab[j] - 1];
+		if (!strncmp(d->id, id, len) && d->id[len] == '\0')
+			return (long)c->doc_tab[j] - 1;
+	}
+	return -1;
+}
+
+static int doc_rehash(struct vcache *c, size_t ncap)
+{
+	uint32_t *tab = calloc(ncap, sizeof *tab);
+	if (!tab)
+		return -1;
+	for (size_t i = 0; i < c->ndocs; i++) {
+		size_t j = text_hash(c->docs[i].id, strlen(c->docs[i].id), 3) & (ncap - 1);
+		while (tab[j])
+			j = (j + 1) & (ncap - 1);
+		tab[j] = (uint32_t)i + 1;
+	}
+	free(c->doc_tab);
+	c->doc_tab = tab;
+	c->doc_tcap = ncap;
+	return 0;
+}
+
+long vc_doc_add(struct vcache *c, const char *id, size_t len)
+{
+	long i = vc_doc_find(c, id, len);
+	if (i >= 0)
+		return i;
+	if (len >= sizeof c->docs[0].id || c->ndocs >= UINT32_MAX - 1)
+		return -1;
+	if ((c->ndocs + 1) * 2 > c->doc_tcap && doc_rehash(c, c->doc_tcap ? c->doc_tcap * 2 : 1024))
+		return -1;
+	if (c->ndocs == c->docs_cap) {
+		size_t na = c->docs_cap ? c->docs_cap * 2 : 256;
+		struct vdoc *p = realloc(c->docs, na * sizeof *p);
+		if (!p)
+			return -1;
+		c->docs = p;
+		c->docs_cap = na;
+	}
+	struct vdoc *d = &c->docs[c->ndocs];
+	memset(d, 0, sizeof *d);
+	memcpy(d->id, id, len);
+	size_t j = text_hash(id, len, 3) & (c->doc_tcap - 1);
+	while (c->doc_tab[j])
+		j = (j + 1) & (c->doc_tcap - 1);
+	c->doc_tab[j] = (uint32_t)c->ndocs + 1;
+	return (long)c->ndocs++;
+}
+
+static int doc_roles(struct vcache *c, struct vdoc *d, json_t *roles)
+{
+	size_t k = json_array_size(roles), i;
+	json_t *r;
+	d->roles = d->nroles = 0;
+	if (!k)
+		return 0;
+	if (c->nroles + k > c->roles_cap) {
+		size_t na = c->roles_cap ? c->roles_cap * 2 : 256;
+		while (na < c->nroles + k)
+			na *= 2;
+		uint32_t *p = realloc(c->roles, na * sizeof *p);
+		if (!p)
+			return -1;
+		c->roles = p;
+		c->roles_cap = na;
+	}
+	/* A role that is not a string (or lost to memory) is atom 0, which no
+	 * caller has: the document then needs one of its other roles. */
+	d->roles = (uint32_t)c->nroles;
+	json_array_foreach(roles, i, r)
+		c->roles[c->nroles + d->nroles++] = json_is_string(r) ? atom(c, json_string_value(r)) : 0;
+	c->nroles += d->nroles;
+	return 0;
+}
+
+enum qstatus vc_doc_read(struct vcache *c, struct stxn *t, size_t i, struct qerr *err)
+{
+	json_t *rec;
+	struct vdoc *d = &c->docs[i];
+	c->stats.doc_reads++;
+	enum qstatus st = store_get(t, T_DOCS, d->id, &rec, 0, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		d->state = VDOC_UNKNOWN;
+		return Q_OK;
+	}
+	if (st != Q_OK)
+		return st;
+	const char *account = json_string_value(json_object_get(rec, "account"));
+	d->account = atom(c, account);
+	d->kb = atom(c, json_string_value(json_object_get(rec, "kb")));
+	d->org = atom(c, json_string_value(json_object_get(rec, "org")));
+	d->folder = atom(c, json_string_value(json_object_get(rec, "folder_id")));
+	d->enabled = json_is_true(json_object_get(rec, "enabled"));
+	d->archived = json_is_true(json_object_get(rec, "archived"));
+	/* An atom lost to memory would read as "none": refuse instead. */
+	int bad = doc_roles(c, d, json_object_get(rec, "allowed_roles")) || (account && !d->account);
+	json_decref(rec);
+	if (bad) {
+		d->state = VDOC_UNKNOWN;
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	d->state = VDOC_PRESENT;
+	return Q_OK;
+}
+
+int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos)
+{
+	const char *colon = memrchr(key, ':', len);
+	if (!colon || colon == key || (size_t)(colon - key) >= sizeof ((struct vdoc *)0)->id)
+		return -1;
+	uint64_t p = 0;
+	const char *s = colon + 1, *end = key + len;
+	if (s == end)
+		return -1;
+	for (; s < end && *s; s++) {
+		if (*s < '0' || *s > '9' || (p = p * 10 + (uint64_t)(*s - '0')) > UINT32_MAX)
+			return -1;
+	}
+	*idlen = (size_t)(colon - key);
+	*pos = (uint32_t)p;
+	return 0;
+}
+
+/* ---- vectors -------------------------------------------------------------- */
+
+long vc_slot(const struct vcache *c, vref r)
+{
+	return vmap_get(&c->slots, r);
+}
+
+static void vectors_free(struct vcache *c)
+{
+	free(c->vec);
+	free(c->scale);
+	free(c->ref);
+	vmap_free(&c->slots);
+	c->vec = NULL;
+	c->scale = NULL;
+	c->ref = NULL;
+	c->n = c->cap = 0;
+}
+
+int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *dims,
+			float *scale, const int8_t **v)
+{
+	size_t ml = strnlen(val, vlen);
+	if (ml + 9 > vlen || strcmp(val, model))
+		return -1;
+	memcpy(dims, (const char *)val + ml + 1, 4);
+	memcpy(scale, (const char *)val + ml + 5, 4);
+	if (*dims == 0 || ml + 9 + *dims != vlen)
+		return -1;
+	*v = (const int8_t *)val + ml + 9;
+	return 0;
+}
+
+static int slots_grow(struct vcache *c)
+{
+	size_t na = c->cap ? c->cap * 2 : 1024;
+	if (na * c->stride > c->max_bytes)
+		na = c->max_bytes / c->stride;
+	if (na <= c->n)
+		return -1;   /* over the memory cap */
+	int8_t *v = aligned_alloc(VEC_ALIGN, na * c->stride);
+	float *s = realloc(c->scale, na * sizeof *s);
+	if (s)
+		c->scale = s;
+	vref *r = realloc(c->ref, na * sizeof *r);
+	if (r)
+		c->ref = r;
+	if (!v || !s || !r) {
+		free(v);
+		return -1;
+	}
+	if (c->n)
+		memcpy(v, c->vec, c->n * c->stride);
+	free(c->vec);
+	c->vec = v;
+	c->cap = na;
+	return 0;
+}
+
+/* Store chunk r's vector (replacing its old one); -1 when it does not fit. */
+static int slot_put(struct vcache *c, vref r, const int8_t *v, unsigned dims, float scale)
+{
+	long i = vmap_get(&c->slots, r);
+	if (i < 0) {
+		if (c->n == c->cap && slots_grow(c))
+			return -1;
+		if (vmap_put(&c->slots, r, (uint32_t)c->n))
+			return -1;
+		i = (long)c->n++;
+	}
+	int8_t *dst = c->vec + (size_t)i * c->stride;
+	/* -128 would overflow the kernel's sign trick; quantisation never
+	 * writes it, a damaged record might. */
+	for (unsigned k = 0; k < dims; k++)
+		dst[k] = v[k] == -128 ? -127 : v[k];
+	memset(dst + dims, 0, c->stride - dims);
+	c->scale[i] = scale;
+	c->ref[i] = r;
+	return 0;
+}
+
+/* Remove chunk r's vector: the last slot moves into its place. */
+static void slot_del(struct vcache *c, vref r)
+{
+	long i = vmap_get(&c->slots, r);
+	if (i < 0)
+		return;
+	vmap_del(&c->slots, r);
+	size_t last = c->n - 1;
+	if ((size_t)i != last) {
+		memcpy(c->vec + (size_t)i * c->stride, c->vec + last * c->stride, c->stride);
+		c->scale[i] = c->scale[last];
+		c->ref[i] = c->ref[last];
+		vmap_put(&c->slots, c->ref[i], (uint32_t)i);   /* existing key: no growth */
+	}
+	c->n--;
+}
+
+/* Apply one stored vector (val NULL: deleted) of chunk key. */
+static int vector_apply(struct vcache *c, const char *key, size_t klen, const void *val,
+			size_t vlen)
+{
+	size_t idlen;
+	uint32_t pos;
+	unsigned dims;
+	float scale;
+	const int8_t *v;
+	if (vc_parse_key(key, klen, &idlen, &pos))
+		return 0;   /* not a chunk key: never searched */
+	int ok = val && vc_vector_parse(val, vlen, c->model, &dims, &scale, &v) == 0;
+	if (ok && !c->dims) {
+		c->dims = dims;
+		c->stride = (dims + VEC_ALIGN - 1) / VEC_ALIGN * VEC_ALIGN;
+	}
+	if (!ok || dims != c->dims) {
+		long d = vc_doc_find(c, key, idlen);
+		if (d >= 0)
+			slot_del(c, (vref)d << 32 | pos);
+		return 0;
+	}
+	long d = vc_doc_add(c, key, idlen);
+	if (d < 0 || slot_put(c, (vref)d << 32 | pos, v, dims, scale)) {
+		/* Out of memory or over the cap: stop holding vectors. */
+		vectors_free(c);
+		c->vectors_cached = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- sync ----------------------------------------------------------------- */
+
+static void cache_clear(struct vcache *c)
+{
+	vectors_free(c);
+	for (size_t a = 1; a < c->natoms; a++)
+		free(c->atoms[a]);
+	free(c->atoms);
+	free(c->atom_tab);
+	free(c->docs);
+	free(c->doc_tab);
+	free(c->roles);
+	struct vcache_stats keep = c->stats;
+	memset(c, 0, sizeof *c);
+	c->stats = keep;
+}
+
+static int on_stored_vector(const void *key, size_t klen, const void *val, size_t vlen,
+			    void *arg)
+{
+	return vector_apply(arg, key, klen, val, vlen);
+}
+
+/* Load every vector of model (replacing those held). */
+static enum qstatus load_vectors(struct vcache *c, struct stxn *t, const char *model,
+				 size_t max_bytes, struct qerr *err)
+{
+	vectors_free(c);
+	c->stats.reloads++;
+	snprintf(c->model, sizeof c->model, "%s", model);
+	c->dims = c->stride = 0;
+	c->max_bytes = max_bytes;
+	c->vectors_cached = max_bytes > 0;
+	if (!*c->model || !c->vectors_cached)
+		return Q_OK;
+	struct store_key all;
+	store_key_init(&all);
+	enum qstatus st = store_scan_raw(t, T_VECTORS, &all, on_stored_vector, c, err);
+	if (st != Q_OK)
+		c->loaded = 0;   /* half loaded: start over next time */
+	return st;
+}
+
+/* Forget everything, then load model's vectors; documents are read as
+ * searches meet them. */
+static enum qstatus reload(struct vcache *c, struct stxn *t, const char *model, uint64_t epoch,
+			   uint64_t seq, size_t max_bytes, struct qerr *err)
+{
+	char m[sizeof c->model];
+	snprintf(m, sizeof m, "%s", model);
+	cache_clear(c);
+	c->epoch = epoch;
+	c->seq = seq;
+	c->loaded = 1;
+	return load_vectors(c, t, m, max_bytes, err);
+}
+
+static enum qstatus apply_entry(struct vcache *c, struct stxn *t, const char *e, size_t len,
+				struct qerr *err)
+{
+	char pk[STORE_KEY_MAX];
+	if (len < 2 || len - 1 >= sizeof pk)
+		return Q_OK;
+	memcpy(pk, e + 1, len - 1);
+	pk[len - 1] = '\0';
+	c->stats.applied++;
+	if (e[0] == 'd') {
+		long d = vc_doc_find(c, pk, len - 1);
+		if (d >= 0 && c->docs[d].state == VDOC_PRESENT)
+			return vc_doc_read(c, t, (size_t)d, err);
+		return Q_OK;
+	}
+	if (e[0] != 'v' || !*c->model || !c->vectors_cached)
+		return Q_OK;
+	char *raw = NULL;
+	size_t vlen = 0;
+	enum qstatus st = store_get_raw(t, T_VECTORS, pk, &raw, &vlen, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = Q_OK;
+	}
+	if (st == Q_OK)
+		vector_apply(c, pk, len - 1, raw, vlen);
+	free(raw);
+	return st;
+}
+
+enum qstatus vcache_sync(struct vcache *c, struct stxn *t, const char *model, size_t max_bytes,
+			 struct qerr *err)
+{
+	json_t *s;
+	uint64_t epoch = 0, seq = 0;
+	enum qstatus st = store_get(t, T_STATS, CHANGELOG_SEQ_KEY, &s, 0, err);
+	if (st == Q_OK) {
+		epoch = (uint64_t)json_integer_value(json_object_get(s, "epoch"));
+		seq = (uint64_t)json_integer_value(json_object_get(s, "seq"));
+		json_decref(s);
+	} else if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+	} else {
+		return st;
+	}
+	char m[sizeof c->model];
+	snprintf(m, sizeof m, "%s", model ? model : c->model);
+	/* Far behind, the log costs more than a reload (or is trimmed). */
+	size_t far = c->n / 4 + 4096;
+	if (!c->loaded || epoch != c->epoch || seq < c->seq || seq - c->seq > far ||
+	    seq - c->seq >= CHANGELOG_KEEP)
+		return reload(c, t, m, epoch, seq, max_bytes, err);
+	for (uint64_t q = c->seq + 1; q <= seq; q++) {
+		char key[32], *e;
+		size_t len;
+		changelog_key(q, key, sizeof key);
+		st = store_get_raw(t, T_STATS, key, &e, &len, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			return reload(c, t, m, epoch, seq, max_bytes, err);
+		}
+		if (st != Q_OK)
+			return st;   /* entries are idempotent: the next sync redoes them */
+		st = apply_entry(c, t, e, len, err);
+		free(e);
+		if (st != Q_OK)
+			return st;
+		c->seq = q;
+	}
+	/* Another model (or memory cap): its vectors, the documents stay. */
+	if (strcmp(m, c->model) || max_bytes != c->max_bytes)
+		return load_vectors(c, t, m, max_bytes, err);
+	return Q_OK;
+}
+
+/* ---- the process's cache -------------------------------------------------- */
+
+struct vcache *vcache_lock(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	return &cache;
+}
+
+void vcache_unlock(struct vcache *c)
+{
+	(void)c;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void vcache_chunk_key(const struct vcache *c, vref r, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%08u", c->docs[r >> 32].id, (unsigned)(r & 0xffffffffu));
+}
+
+const char *vcache_doc_id(const struct vcache *c, vref r)
+{
+	return c->docs[r >> 32].id;
+}
+
+void vcache_reset(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	cache_clear(&cache);
+	pthread_mutex_unlock(&cache_lock);
+}

@@ -1,0 +1,68 @@
+/* vcache_impl.h: the search cache's tables, shared by vcache.c (tables,
+ * change log, sync) and vscan.c (filters, the dot-product kernel, scans).
+ * Not for other modules: they use vcache.h. */
+#ifndef QUIRE_VCACHE_IMPL_H
+#define QUIRE_VCACHE_IMPL_H
+
+#include "search/vcache.h"
+
+#define VEC_ALIGN 64     /* vectors and queries: aligned, padded to a multiple */
+#define VDOC_UNKNOWN 0   /* not read yet, or deleted: read again when needed */
+#define VDOC_PRESENT 1
+
+/* One document's filter fields; strings are atoms (0 = none). */
+struct vdoc {
+	char id[37];
+	uint8_t state;
+	uint8_t enabled, archived;
+	uint32_t account, kb, org, folder;
+	uint32_t roles, nroles;          /* c->roles[roles .. roles + nroles) */
+};
+
+struct vcache {
+	int loaded;
+	uint64_t epoch, seq;
+	size_t max_bytes;
+	char model[192];                 /* "" = no vectors held */
+	/* documents and the strings of their fields */
+	struct vdoc *docs;
+	size_t ndocs, docs_cap;
+	uint32_t *doc_tab;               /* index + 1 by hash of the id, 0 empty */
+	size_t doc_tcap;
+	char **atoms;                    /* atoms[0] unused */
+	size_t natoms, atoms_cap;
+	uint32_t *atom_tab;
+	size_t atom_tcap;
+	uint32_t *roles;
+	size_t nroles, roles_cap;
+	/* vectors: slot i is ref[i], scale[i], vec[i * stride .. + dims) */
+	int vectors_cached;
+	unsigned dims, stride;
+	int8_t *vec;
+	float *scale;
+	vref *ref;
+	size_t n, cap;
+	struct vmap slots;               /* ref -> slot */
+	struct vcache_stats stats;
+};
+
+/* Atom of s, or 0 when s was never interned (lookup only). */
+uint32_t vc_atom_find(const struct vcache *c, const char *s);
+/* Index of document id, or -1. */
+long vc_doc_find(const struct vcache *c, const char *id, size_t len);
+/* Index of document id, added (unknown state) when absent; -1 when out of
+ * memory. */
+long vc_doc_add(struct vcache *c, const char *id, size_t len);
+/* Read document i's fields from the database (its state becomes present,
+ * or stays unknown when the document does not exist). */
+enum qstatus vc_doc_read(struct vcache *c, struct stxn *t, size_t i, struct qerr *err);
+/* Split a chunk key "<doc id>:<position>" (len bytes): 0 on success. */
+int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos);
+/* A stored vector of model: its dims, scale and values; -1 for another
+ * model or a damaged record. */
+int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *dims,
+		    float *scale, const int8_t **v);
+/* Slot of a reference, or -1. */
+long vc_slot(const struct vcache *c, vref r);
+
+#endif

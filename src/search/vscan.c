@@ -1,0 +1,573 @@
+/* vscan.c: a query's filter over the cached documents, the int8
+ * dot-product kernel and the exact top-k vector scan (see vcache.h). */
+#include "config.h"
+#include "search/vcache_impl.h"
+#include "search/search.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2_KERNEL 1
+#endif
+
+/* ---- the kernel ----------------------------------------------------------- */
+
+/* Plain C in blocks of 64: a fixed trip count needs no scalar epilogue,
+ * so GCC 12 vectorises the inner loop even at -O2's "very cheap" cost
+ * model (SSE2, in every x86-64; NEON on arm64). */
+static int32_t dot_c(const int8_t *a, const int8_t *b, size_t n)
+{
+	int32_t s = 0;
+	for (size_t i = 0; i < n; i += 64) {
+		int32_t block = 0;
+		for (size_t j = 0; j < 64; j++)
+			block += (int16_t)a[i + j] * (int16_t)b[i + j];
+		s += block;
+	}
+	return s;
+}
+
+#ifdef HAVE_AVX2_KERNEL
+/* 32 values per step: |a| (unsigned) times b with a's sign, pairs summed
+ * to int16 by maddubs (|a|, |b| <= 127: no saturation), then to int32. */
+__attribute__((target("avx2"))) static int32_t dot_avx2(const int8_t *a, const int8_t *b,
+							 size_t n)
+{
+	const __m256i ones = _mm256_set1_epi16(1);
+	__m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+	for (size_t i = 0; i < n; i += 64) {
+		__m256i x0 = _mm256_load_si256((const __m256i *)(a + i));
+		__m256i y0 = _mm256_load_si256((const __m256i *)(b + i));
+		__m256i x1 = _mm256_load_si256((const __m256i *)(a + i + 32));
+		__m256i y1 = _mm256_load_si256((const __m256i *)(b + i + 32));
+		__m256i p0 = _mm256_maddubs_epi16(_mm256_sign_epi8(x0, x0), _mm256_sign_epi8(y0, x0));
+		__m256i p1 = _mm256_maddubs_epi16(_mm256_sign_epi8(x1, x1), _mm256_sign_epi8(y1, x1));
+		acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(p0, ones));
+		acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(p1, ones));
+	}
+	__m256i acc = _mm256_add_epi32(acc0, acc1);
+	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+	return _mm_cvtsi128_si32(s);
+}
+#endif
+
+static int32_t (*dot_fn)(const int8_t *, const int8_t *, size_t) = dot_c;
+static const char *kernel_name = "c";
+static pthread_once_t kernel_once = PTHREAD_ONCE_INIT;
+
+static void pick_kernel(void)
+{
+#ifdef HAVE_AVX2_KERNEL
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") && !getenv("QUIRE_NO_SIMD")) {
+		dot_fn = dot_avx2;
+		kernel_name = "avx2";
+	}
+#endif
+}
+
+int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n)
+{
+	pthread_once(&kernel_once, pick_kernel);
+	return dot_fn(a, b, n);
+}
+
+/* "avx2" or "c": the dot-product kernel in use. */
+static const char *vscan_kernel_name(void)
+{
+	pthread_once(&kernel_once, pick_kernel);
+	return kernel_name;
+}
+
+void vcache_stats(struct vcache_stats *out)
+{
+	struct vcache *c = vcache_lock();
+	*out = c->stats;
+	out->vectors = c->n;
+	out->docs = c->ndocs;
+	out->vectors_cached = c->vectors_cached;
+	out->seq = c->seq;
+	out->kernel = vscan_kernel_name();
+	vcache_unlock(c);
+}
+
+/* ---- query vectors -------------------------------------------------------- */
+
+struct vquery {
+	int8_t *v;
+	unsigned dims, stride;
+	float scale;
+};
+
+struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale)
+{
+	struct vquery *vq = calloc(1, sizeof *vq);
+	if (!vq)
+		return NULL;
+	vq->dims = dims;
+	vq->stride = (dims + VEC_ALIGN - 1) / VEC_ALIGN * VEC_ALIGN;
+	vq->scale = scale;
+	if (!(vq->v = aligned_alloc(VEC_ALIGN, vq->stride ? vq->stride : VEC_ALIGN))) {
+		free(vq);
+		return NULL;
+	}
+	memset(vq->v, 0, vq->stride);
+	for (unsigned i = 0; i < dims; i++)
+		vq->v[i] = q[i] == -128 ? -127 : q[i];
+	return vq;
+}
+
+void vquery_free(struct vquery *q)
+{
+	if (q)
+		free(q->v);
+	free(q);
+}
+
+/* ---- the filter ----------------------------------------------------------- */
+
+#define ANY UINT32_MAX
+#define M_DECIDED 1u
+#define M_ALLOWED 2u
+#define M_LISTED 4u     /* named in doc_ids */
+
+struct vgate {
+	struct vcache *c;
+	struct stxn *t;
+	const struct search_filter *f;
+	/* The filter's strings as atoms. A string no document has shown yet
+	 * has none: resolve() tries again when the cache learnt new strings. */
+	size_t natoms_seen;
+	int none;                 /* a required value is unknown: nothing matches */
+	uint32_t account, kb, org;
+	uint32_t *folders, *roles;
+	size_t nfolders, nroles;
+	uint8_t *memo;            /* per document: M_* bits */
+	size_t memo_cap;
+	/* Posting lists come in key order: a document's chunks follow each
+	 * other, so the last document looked up is usually the next one. */
+	char last_id[sizeof ((struct vdoc *)0)->id];
+	size_t last_len;
+	long last_doc;
+	enum qstatus st;
+	struct qerr err;
+};
+
+static int memo_fit(struct vgate *g, size_t d)
+{
+	if (d < g->memo_cap)
+		return 0;
+	size_t na = g->c->docs_cap > d ? g->c->docs_cap : d + 1;
+	uint8_t *m = realloc(g->memo, na);
+	if (!m)
+		return -1;
+	memset(m + g->memo_cap, 0, na - g->memo_cap);
+	g->memo = m;
+	g->memo_cap = na;
+	return 0;
+}
+
+/* Atoms of the strings of arr into out (those never seen are left out). */
+static size_t atoms_of(struct vcache *c, json_t *arr, uint32_t *out)
+{
+	size_t i, n = 0;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		uint32_t a = json_is_string(v) ? vc_atom_find(c, json_string_value(v)) : 0;
+		if (a)
+			out[n++] = a;
+	}
+	return n;
+}
+
+static uint32_t atom_or_none(struct vgate *g, const char *s)
+{
+	uint32_t a = vc_atom_find(g->c, s);
+	if (!a)
+		g->none = 1;
+	return a;
+}
+
+static void resolve(struct vgate *g)
+{
+	const struct search_filter *f = g->f;
+	if (g->natoms_seen == g->c->natoms)
+		return;
+	g->natoms_seen = g->c->natoms;
+	g->none = 0;
+	g->account = atom_or_none(g, f->account);
+	g->kb = f->kb ? atom_or_none(g, f->kb) : ANY;
+	g->org = f->org ? atom_or_none(g, f->org) : ANY;
+	if (f->folder_ids)
+		g->nfolders = atoms_of(g->c, f->folder_ids, g->folders);
+	if (f->roles)
+		g->nroles = atoms_of(g->c, f->roles, g->roles);
+}
+
+/* Mark the documents named in doc_ids; read those not cached yet (only
+ * existing documents enter the cache). */
+static void list_docs(struct vgate *g, json_t *ids)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) {
+		const char *id = json_string_value(v);
+		size_t len = id ? strlen(id) : 0;
+		if (!len || len >= sizeof g->c->docs[0].id)
+			continue;
+		long d = vc_doc_find(g->c, id, len);
+		if (d < 0) {
+			json_t *rec;
+			enum qstatus st = store_get(g->t, T_DOCS, id, &rec, 0, &g->err);
+			if (st == Q_ENOTFOUND) {
+				qerr_clear(&g->err);
+				continue;
+			}
+			if (st != Q_OK) {
+				g->st = st;
+				return;
+			}
+			json_decref(rec);
+			if ((d = vc_doc_add(g->c, id, len)) < 0) {
+				g->st = qerr_set(&g->err, Q_ENOMEM, NULL, "out of memory");
+				return;
+			}
+		}
+		if (memo_fit(g, (size_t)d)) {
+			g->st = qerr_set(&g->err, Q_ENOMEM, NULL, "out of memory");
+			return;
+		}
+		g->memo[d] |= M_LISTED;
+	}
+}
+
+struct vgate *vgate_new(struct vcache *c, struct stxn *t, const struct search_filter *f)
+{
+	struct vgate *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->c = c;
+	g->t = t;
+	g->f = f;
+	g->natoms_seen = (size_t)-1;
+	g->folders = malloc((json_array_size(f->folder_ids) + 1) * sizeof *g->folders);
+	g->roles = malloc((json_array_size(f->roles) + 1) * sizeof *g->roles);
+	if (!g->folders || !g->roles || memo_fit(g, c->docs_cap)) {
+		vgate_free(g);
+		return NULL;
+	}
+	resolve(g);
+	if (f->doc_ids)
+		list_docs(g, f->doc_ids);
+	return g;
+}
+
+void vgate_free(struct vgate *g)
+{
+	if (!g)
+		return;
+	free(g->folders);
+	free(g->roles);
+	free(g->memo);
+	free(g);
+}
+
+static int has(const uint32_t *v, size_t n, uint32_t a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == a)
+			return 1;
+	return 0;
+}
+
+static int decide(struct vgate *g, size_t d)
+{
+	struct vcache *c = g->c;
+	const struct search_filter *f = g->f;
+	if (f->doc_ids && !(g->memo[d] & M_LISTED))
+		return 0;
+	if (c->docs[d].state != VDOC_PRESENT) {
+		enum qstatus st = vc_doc_read(c, g->t, d, &g->err);
+		if (st != Q_OK && g->st == Q_OK)
+			g->st = st;
+		if (c->docs[d].state != VDOC_PRESENT)
+			return 0;
+	}
+	resolve(g);   /* after the read: the document's strings are atoms now */
+	const struct vdoc *x = &c->docs[d];
+	if (g->none || x->account != g->account || (g->kb != ANY && x->kb != g->kb) ||
+	    !x->enabled || x->archived || (g->org != ANY && x->org != g->org))
+		return 0;
+	if (f->folder_ids && (!x->folder || !has(g->folders, g->nfolders, x->folder)))
+		return 0;
+	if (f->roles && x->nroles) {
+		/* Allowed roles set: the caller needs one of them. */
+		for (uint32_t i = 0; i < x->nroles; i++)
+			if (c->roles[x->roles + i] && has(g->roles, g->nroles, c->roles[x->roles + i]))
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+static inline int gate_doc(struct vgate *g, size_t d)
+{
+	if (d >= g->memo_cap && memo_fit(g, d)) {
+		g->st = qerr_set(&g->err, Q_ENOMEM, NULL, "out of memory");
+		return 0;
+	}
+	uint8_t m = g->memo[d];
+	if (!(m & M_DECIDED)) {
+		m |= M_DECIDED | (decide(g, d) ? M_ALLOWED : 0);
+		g->memo[d] = m;
+	}
+	return (m & M_ALLOWED) != 0;
+}
+
+int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r)
+{
+	size_t idlen;
+	uint32_t pos;
+	if (vc_parse_key(key, len, &idlen, &pos))
+		return 0;
+	long d;
+	if (idlen == g->last_len && !memcmp(key, g->last_id, idlen)) {
+		d = g->last_doc;
+	} else {
+		if ((d = vc_doc_find(g->c, key, idlen)) < 0 && (d = vc_doc_add(g->c, key, idlen)) < 0) {
+			g->st = qerr_set(&g->err, Q_ENOMEM, NULL, "out of memory");
+			return 0;
+		}
+		memcpy(g->last_id, key, idlen);
+		g->last_len = idlen;
+		g->last_doc = d;
+	}
+	if (!gate_doc(g, (size_t)d))
+		return 0;
+	*r = (vref)d << 32 | pos;
+	return 1;
+}
+
+enum qstatus vgate_status(const struct vgate *g, struct qerr *err)
+{
+	if (g->st != Q_OK)
+		*err = g->err;
+	return g->st;
+}
+
+/* ---- top k ---------------------------------------------------------------- */
+
+struct heap {
+	const struct vcache *c;
+	struct vscored *v;        /* min-heap: v[0] is the worst kept */
+	size_t n, k;
+};
+
+/* a ranks below b: lower score, or equal score and a later chunk key. */
+static int below(const struct vcache *c, const struct vscored *a, const struct vscored *b)
+{
+	if (a->score != b->score)
+		return a->score < b->score;
+	int o = strcmp(c->docs[a->ref >> 32].id, c->docs[b->ref >> 32].id);
+	return o ? o > 0 : (uint32_t)a->ref > (uint32_t)b->ref;
+}
+
+static void sift_down(struct heap *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < h->n && below(h->c, &h->v[l], &h->v[m]))
+			m = l;
+		if (r < h->n && below(h->c, &h->v[r], &h->v[m]))
+			m = r;
+		if (m == i)
+			return;
+		struct vscored x = h->v[i];
+		h->v[i] = h->v[m];
+		h->v[m] = x;
+		i = m;
+	}
+}
+
+static void heap_push(struct heap *h, vref r, float score)
+{
+	struct vscored e = {r, score};
+	if (h->n < h->k) {
+		size_t i = h->n++;
+		while (i && below(h->c, &e, &h->v[(i - 1) / 2])) {
+			h->v[i] = h->v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		h->v[i] = e;
+	} else if (h->k && below(h->c, &h->v[0], &e)) {
+		h->v[0] = e;
+		sift_down(h, 0);
+	}
+}
+
+/* Best first, in place. */
+static size_t heap_sort(struct heap *h)
+{
+	size_t n = h->n;
+	while (h->n > 1) {
+		struct vscored worst = h->v[0];
+		h->v[0] = h->v[--h->n];
+		sift_down(h, 0);
+		h->v[h->n] = worst;
+	}
+	h->n = n;
+	return n;
+}
+
+struct stream {
+	struct vgate *g;
+	const struct vquery *q;
+	struct heap *h;
+	int8_t *buf;
+};
+
+/* Vectors not held in memory: score them as they are read. */
+static int on_stored(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct stream *s = arg;
+	unsigned dims;
+	float scale;
+	const int8_t *v;
+	vref r;
+	if (vc_vector_parse(val, vlen, s->g->c->model, &dims, &scale, &v) || dims != s->q->dims ||
+	    !vgate_chunk(s->g, key, klen, &r))
+		return s->g->st != Q_OK;
+	for (unsigned i = 0; i < dims; i++)
+		s->buf[i] = v[i] == -128 ? -127 : v[i];
+	heap_push(s->h, r, (float)vcache_dot(s->buf, s->q->v, s->q->stride) * scale * s->q->scale);
+	return 0;
+}
+
+enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+			struct vscored *out, size_t *n, struct qerr *err)
+{
+	struct heap h = {c, out, 0, k};
+	enum qstatus st = Q_OK;
+	*n = 0;
+	if (!*c->model)
+		return Q_OK;
+	if (!c->vectors_cached) {
+		struct stream s = {g, q, &h, aligned_alloc(VEC_ALIGN, q->stride ? q->stride : VEC_ALIGN)};
+		struct store_key all;
+		if (!s.buf)
+			return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		memset(s.buf, 0, q->stride);
+		store_key_init(&all);
+		st = store_scan_raw(g->t, T_VECTORS, &all, on_stored, &s, err);
+		free(s.buf);
+	} else if (q->dims == c->dims) {
+		pthread_once(&kernel_once, pick_kernel);
+		int32_t (*dot)(const int8_t *, const int8_t *, size_t) = dot_fn;
+		for (size_t i = 0; i < c->n; i++) {
+			if (!gate_doc(g, c->ref[i] >> 32))
+				continue;
+			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
+			heap_push(&h, c->ref[i], (float)d * c->scale[i] * q->scale);
+		}
+	}
+	if (st == Q_OK)
+		st = vgate_status(g, err);
+	if (st == Q_OK)
+		*n = heap_sort(&h);
+	return st;
+}
+
+/* Chunk r's vector as the kernel wants it: a pointer into the cache, or
+ * read from the database into buf (stride bytes, aligned). NULL when it
+ * has none of q's dimension. */
+static const int8_t *vector_of(const struct vcache *c, struct stxn *t, vref r, unsigned dims,
+			       unsigned stride, int8_t *buf, float *scale)
+{
+	if (c->vectors_cached) {
+		long i = vc_slot(c, r);
+		if (i < 0 || c->dims != dims)
+			return NULL;
+		*scale = c->scale[i];
+		return c->vec + (size_t)i * c->stride;
+	}
+	char key[64], *raw;
+	size_t len;
+	unsigned d;
+	const int8_t *v;
+	struct qerr err;
+	const int8_t *out = NULL;
+	vcache_chunk_key(c, r, key, sizeof key);
+	if (!buf || store_get_raw(t, T_VECTORS, key, &raw, &len, &err) != Q_OK)
+		return NULL;
+	if (!vc_vector_parse(raw, len, c->model, &d, scale, &v) && d == dims) {
+		memset(buf, 0, stride);
+		for (unsigned i = 0; i < dims; i++)
+			buf[i] = v[i] == -128 ? -127 : v[i];
+		out = buf;
+	}
+	free(raw);
+	return out;
+}
+
+int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
+		 float *score)
+{
+	int8_t *buf = c->vectors_cached ? NULL : aligned_alloc(VEC_ALIGN, q->stride ? q->stride : VEC_ALIGN);
+	float scale;
+	const int8_t *v = vector_of(c, t, r, q->dims, q->stride, buf, &scale);
+	if (v)
+		*score = (float)vcache_dot(v, q->v, q->stride) * scale * q->scale;
+	free(buf);
+	return v != NULL;
+}
+
+int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims, float *out)
+{
+	unsigned stride = (dims + VEC_ALIGN - 1) / VEC_ALIGN * VEC_ALIGN;
+	int8_t *buf = c->vectors_cached ? NULL : aligned_alloc(VEC_ALIGN, stride ? stride : VEC_ALIGN);
+	float scale;
+	const int8_t *v = vector_of(c, t, r, dims, stride, buf, &scale);
+	for (unsigned k = 0; v && k < dims; k++)
+		out[k] = v[k] * scale;
+	free(buf);
+	return v != NULL;
+}
+
+static int better(const void *a, const void *b, void *c)
+{
+	return below(c, b, a) ? -1 : below(c, a, b) ? 1 : 0;
+}
+
+size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k)
+{
+	if (k > n)
+		k = n;
+	/* Quickselect (middle pivot) until the k best lead, then sort them. */
+	size_t lo = 0, hi = n;
+	while (k && hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2, store = lo;
+		struct vscored p = v[mid], x;
+		v[mid] = v[hi - 1];
+		v[hi - 1] = p;
+		for (size_t i = lo; i < hi - 1; i++)
+			if (below(c, &p, &v[i])) {
+				x = v[i];
+				v[i] = v[store];
+				v[store++] = x;
+			}
+		v[hi - 1] = v[store];
+		v[store] = p;
+		if (store == k || store + 1 == k)
+			break;
+		if (store > k)
+			hi = store;
+		else
+			lo = store + 1;
+	}
+	qsort_r(v, k, sizeof *v, better, (void *)c);
+	return k;
+}

@@ -1,0 +1,113 @@
+/* chunks.c: a document's chunks (Dify: segments), keyed "<doc id>:<position>". */
+#include "config.h"
+#include "store/docs.h"
+#include "store/lexical.h"
+#include "store/store.h"
+#include "base/util.h"
+
+#include <stdio.h>
+
+static void chunk_key(const char *doc_id, unsigned position, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%08u", doc_id, position);
+}
+
+enum qstatus chunk_account(struct stxn *t, const char *doc_id, char *out, size_t n,
+			   struct qerr *err)
+{
+	json_t *doc;
+	enum qstatus st = store_get(t, T_DOCS, doc_id, &doc, 0, err);
+	out[0] = '\0';
+	if (st == Q_ENOTFOUND) {   /* a chunk without its document: no account's */
+		qerr_clear(err);
+		return Q_OK;
+	}
+	if (st != Q_OK)
+		return st;
+	snprintf(out, n, "%s", json_string_value(json_object_get(doc, "account")) ?: "");
+	json_decref(doc);
+	return Q_OK;
+}
+
+enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
+		       struct qerr *err)
+{
+	char account[STORE_ID_MAX];
+	char key[64];
+	chunk_key(doc_id, position, key, sizeof key);
+	char id[37];
+	json_object_set_new(rec, "document_id", json_string(doc_id));
+	json_object_set_new(rec, "position", json_integer(position));
+	if (!json_object_get(rec, "id") && q_uuid_new(id) == 0)
+		json_object_set_new(rec, "id", json_string(id));   /* Dify's segment id */
+	if (!json_object_get(rec, "created_us"))
+		json_object_set_new(rec, "created_us", json_integer((json_int_t)q_now_us()));
+	enum qstatus st = store_put(t, T_CHUNKS, key, rec, err);
+	if (st == Q_OK)
+		st = chunk_account(t, doc_id, account, sizeof account, err);
+	if (st != Q_OK)
+		return st;
+	return lexical_add(t, account, key, json_string_value(json_object_get(rec, "text")) ?: "",
+			   (enum text_lang)json_integer_value(json_object_get(rec, "lang")), err);
+}
+
+enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	char account[STORE_ID_MAX];
+	store_key_init(&k);
+	store_key_str(&k, doc_id);
+	enum qstatus st = chunk_account(t, doc_id, account, sizeof account, err);
+	if (st == Q_OK)
+		st = store_scan(t, I_CHUNKS_BY_DOC, &k, 0, 0, store_collect, &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < ids.n; i++) {
+		json_t *rec;
+		if ((st = store_get(t, T_CHUNKS, ids.ids[i], &rec, STORE_RMW, err)) != Q_OK)
+			break;
+		/* Its postings: the same analysis as when it was indexed. */
+		st = lexical_remove(t, account, ids.ids[i], json_string_value(json_object_get(rec, "text")) ?: "",
+				    (enum text_lang)json_integer_value(json_object_get(rec, "lang")), err);
+		json_decref(rec);
+		if (st == Q_OK)
+			st = store_del(t, T_CHUNKS, ids.ids[i], err);
+		if (st == Q_OK) {
+			/* Its vector goes with it (absent while not yet embedded). */
+			st = store_del(t, T_VECTORS, ids.ids[i], err);
+			if (st == Q_ENOTFOUND) {
+				qerr_clear(err);
+				st = Q_OK;
+			}
+		}
+	}
+	store_ids_free(&ids);
+	return st;
+}
+
+enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
+			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,
+			 struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids ids = {0};
+	store_key_init(&k);
+	store_key_str(&k, doc_id);
+	enum qstatus st = store_count(t, I_CHUNKS_BY_DOC, &k, total, err);
+	if (st == Q_OK)
+		st = store_scan(t, I_CHUNKS_BY_DOC, &k, offset, limit, store_collect, &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < ids.n; i++) {
+		json_t *rec;
+		if ((st = store_get(t, T_CHUNKS, ids.ids[i], &rec, 0, err)) != Q_OK)
+			break;
+		int stop = cb(rec, arg);
+		json_decref(rec);
+		if (stop)
+			break;
+	}
+	store_ids_free(&ids);
+	return st;
+}

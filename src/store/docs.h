@@ -1,0 +1,159 @@
+/* docs.h: the document model shared by every route family: create (with
+ * its ingest job, in one transaction), read, update, delete (cascading to
+ * content and jobs), and listing by account. Records are JSON objects; the
+ * fields are described in docs/data-model.md. */
+#ifndef QUIRE_DOCS_H
+#define QUIRE_DOCS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "base/status.h"
+
+struct stxn;
+
+/* Fields a caller may set on create or update; NULL/-1 = not given. */
+struct doc_input {
+	const char *title;          /* borrowed */
+	const char *content;        /* borrowed, UTF-8 */
+	size_t content_len;
+	json_t *tags;               /* borrowed array of strings, or NULL */
+	json_t *canonical_url;      /* borrowed string or null, or NULL = not given */
+	const char *data_source_type;  /* "text" by default; "upload_file" for files */
+	/* Uploads (NULL for text documents). */
+	const char *kb;             /* knowledge base id; NULL = the account's default */
+	const char *file_name;      /* client's file name, already sanitised */
+	const char *mime;           /* sniffed MIME type */
+	const char *file_type;      /* "pdf", "docx", ... */
+	const char *blob;           /* hex SHA-256 of the stored original */
+	unsigned long long file_size;
+	const char *team_id;        /* ChatAid teamId */
+	const char *created_by;     /* key id of the creator */
+	const char *created_from;   /* "api" by default */
+	const char *origin;         /* route family that created it: "custom" for
+				     * ChatAid's custom sources; NULL = not set */
+	json_t *process_rule;       /* borrowed, flat (split_rule_check), or NULL */
+	/* chat scope (api/scope.h): NULL = not set */
+	const char *org;            /* X-External-Org-Id */
+	const char *folder_id;      /* X-External-Folder-Id */
+	json_t *allowed_roles;      /* borrowed array of strings */
+};
+
+/* Create a document for account in its default knowledge base, store its
+ * content and a pending ingest job. id (>= 37 bytes) receives the new id;
+ * *out (may be NULL) the new record. */
+enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_input *in,
+			char *id, json_t **out, struct qerr *err);
+/* The record of id if it belongs to account; Q_ENOTFOUND otherwise, exactly
+ * as for a missing id. *out is new. flags: STORE_RMW. */
+enum qstatus doc_get(struct stxn *t, const char *account, const char *id, unsigned flags,
+		     json_t **out, struct qerr *err);
+/* Read path of doc_get without a parse: the record of id, if it belongs to
+ * account, as stored JSON text in rec (struct qbuf of util.h, reused as by
+ * store_get_buf), and the members names[0..n-1] (n <= DOC_TEXT_FIELDS_MAX)
+ * found in the same scan that checks the owner: out[i] as q_json_members
+ * gives it, borrowed from rec (valid until rec is next written). Q_ENOTFOUND
+ * as doc_get; Q_EDB when the record does not scan. */
+#define DOC_TEXT_FIELDS_MAX 15
+struct qbuf;
+struct q_span;
+enum qstatus doc_get_text(struct stxn *t, const char *account, const char *id,
+			  struct qbuf *rec, const char *const names[], struct q_span *out,
+			  size_t n, struct qerr *err);
+/* Apply the fields present in in. A content change stores the new text,
+ * supersedes pending ingest jobs and queues a new one. *out is new. */
+enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
+			const struct doc_input *in, json_t **out, struct qerr *err);
+/* Delete the document, its content, chunks and jobs. When it referenced a
+ * blob no other document uses, its hash goes to orphan_blob (>= 65 bytes,
+ * may be NULL) for the caller to remove after the commit. */
+enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
+			char *orphan_blob, struct qerr *err);
+/* Remove the blob sha when no document references it, checked again in a
+ * transaction of its own under the blob lock held exclusive (blob.h), so
+ * an upload that is reusing the file keeps it. Call after the commit that
+ * made it an orphan (doc_delete's orphan_blob). */
+struct store;
+int doc_blob_sweep(struct store *s, const char *datadir, const char *sha);   /* 1: removed */
+/* Every stored blob no document references (left by a process that died
+ * between a delete's commit and its sweep), each checked as doc_blob_sweep
+ * does, and temporary upload files older than BLOB_TMP_MAX_AGE seconds
+ * (an upload cut off mid-body); *blobs and *tmps count the removals. Run
+ * by quired at start and after every recovery, and by quire-admin sweep. */
+#define BLOB_TMP_MAX_AGE 3600
+enum qstatus doc_blob_sweep_all(struct store *s, const char *datadir, size_t *blobs, size_t *tmps,
+				struct qerr *err);
+/* Id of a document in kb holding the blob, or Q_ENOTFOUND. */
+enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
+			   struct qerr *err);
+
+/* One state machine, several views (docs/data-model.md). The truth is
+ * Dify's indexing_status: waiting, parsing, cleaning, splitting, indexing,
+ * completed, error, paused. */
+const char *doc_status_chataid(json_t *doc);   /* pending, training, trained, error, paused */
+const char *doc_status_oshara(json_t *doc);    /* PENDING, PROCESSED, FAILED */
+/* Set indexing_status and stamp "<status>_us" and "updated_us" with now. */
+void doc_set_status(json_t *doc, const char *status);
+/* The stored content; *out is new (free). */
+enum qstatus doc_content(struct stxn *t, const char *id, char **out, size_t *len,
+			 struct qerr *err);
+/* Documents of account, newest first. cb gets each record (borrowed). */
+typedef int (*doc_list_cb)(json_t *doc, void *arg);
+enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t limit,
+		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err);
+
+/* Chunks (chunks.c): records {document_id, position, text, tokens, words,
+ * page, section, start, end, lang, enabled, hit_count}. */
+/* Store rec (borrowed; must be new: not yet stored) as chunk position of
+ * doc_id and index its text for BM25 in lang ("lang", enum text_lang). */
+enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
+		       struct qerr *err);
+enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
+/* The account of a chunk's document ("" when the document is gone): the
+ * keyword index a chunk belongs to. */
+enum qstatus chunk_account(struct stxn *t, const char *doc_id, char *out, size_t n,
+			   struct qerr *err);
+/* Chunks of doc_id in position order; cb gets each record (borrowed). */
+enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
+			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,
+			 struct qerr *err);
+
+/* Embedding progress of a document: add to its embed_done / embed_failed
+ * counters; the document completes when every chunk is embedded and is in
+ * error when the rest failed. Q_ENOTFOUND when the document is gone. */
+enum qstatus doc_embed_progress(struct stxn *t, const char *doc_id, int done, int failed,
+				const char *error, struct qerr *err);
+
+/* Jobs (jobs.c). */
+/* Create a job of kind "ingest" or "embed" for document id. */
+enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
+			const char *doc_id, char *job_id, struct qerr *err);
+/* Create the embed job of chunk position of a document. */
+enum qstatus job_create_chunk(struct stxn *t, const char *account, const char *doc_id,
+			      unsigned chunk, char *job_id, struct qerr *err);
+/* Delete every job of a document; with only_pending, only pending jobs of
+ * the given kind (kind may be NULL for all kinds). */
+enum qstatus jobs_delete_for_doc(struct stxn *t, const char *doc_id, const char *kind,
+				 int only_pending, struct qerr *err);
+/* Number of jobs of kind in status. */
+enum qstatus jobs_count(struct stxn *t, const char *kind, const char *status,
+			size_t *n, struct qerr *err);
+
+/* Accounts and knowledge bases (accounts.c). */
+/* Find the account named name or create it with its default knowledge base. */
+enum qstatus account_ensure(struct stxn *t, const char *name, char *id, int *created,
+			    struct qerr *err);
+/* Look up an account by name; Q_ENOTFOUND when absent. */
+enum qstatus account_find(struct stxn *t, const char *name, char *id, struct qerr *err);
+/* The default knowledge base id of account. */
+enum qstatus account_default_kb(struct stxn *t, const char *account, char *kb,
+				struct qerr *err);
+/* Create a knowledge base; Q_ECONFLICT when the slug exists in the account. */
+enum qstatus kb_create(struct stxn *t, const char *account, const char *slug,
+		       const char *name, char *id, struct qerr *err);
+/* Id of account's knowledge base slug into id, or Q_ENOTFOUND. */
+enum qstatus kb_find(struct stxn *t, const char *account, const char *slug, char *id,
+		     struct qerr *err);
+/* 1 when slug is 1-64 of [a-z0-9-_], starting with a letter or digit. */
+int kb_slug_valid(const char *slug);
+
+#endif

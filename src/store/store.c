@@ -1,0 +1,1100 @@
+/* store.c: the Berkeley DB environment, JSON tables and their indexes. */
+#include "config.h"
+#include "store/store.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/changelog.h"
+
+#include <db.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct store {
+	DB_ENV *env;
+	DB *tables[T_TABLE_MAX];
+	DB *indexes[I_INDEX_MAX];
+	enum store_mode mode;
+};
+
+struct stxn {
+	struct store *s;
+	DB_TXN *txn;
+	int retry;       /* set when a deadlock or lock timeout asks for a rerun */
+};
+
+/* Index key extractor: append the index fields of rec to k. */
+typedef void (*index_key_fn)(json_t *rec, struct store_key *k);
+
+static const struct {
+	const char *file;
+	u_int32_t pagesize;
+} table_def[T_TABLE_MAX] = {
+	[T_ACCOUNTS] = {"accounts.db", 4096},
+	[T_KEYS] = {"keys.db", 4096},
+	[T_KBS] = {"kbs.db", 4096},
+	[T_DOCS] = {"documents.db", 16384},   /* ~1 KiB records stay on-page */
+	[T_CONTENT] = {"content.db", 65536},  /* text bodies; large ones overflow */
+	[T_JOBS] = {"jobs.db", 4096},         /* ~300-byte records */
+	[T_IDEMPOTENCY] = {"idempotency.db", 4096},
+	[T_CHUNKS] = {"chunks.db", 16384},    /* ~2-3 KiB records stay on-page */
+	[T_VECTORS] = {"vectors.db", 4096},   /* ~600-byte int8 vectors */
+	[T_POSTINGS] = {"postings.db", 4096}, /* small keys, 6-byte values */
+	[T_STATS] = {"stats.db", 4096},
+	/* chat: small records; messages with citations ~1-3 KiB */
+	[T_CONVERSATIONS] = {"conversations.db", 4096},
+	[T_MESSAGES] = {"messages.db", 16384},
+};
+
+static void key_str_field(json_t *rec, const char *f, struct store_key *k)
+{
+	store_key_str(k, json_string_value(json_object_get(rec, f)) ?: "");
+}
+
+static void key_u64_field(json_t *rec, const char *f, struct store_key *k)
+{
+	store_key_u64(k, (uint64_t)json_integer_value(json_object_get(rec, f)));
+}
+
+static void ix_account_name(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "name", k);
+}
+
+static void ix_by_account_created(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "account", k);
+	key_u64_field(r, "created_us", k);
+}
+
+static void ix_kb_slug(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "account", k);
+	key_str_field(r, "slug", k);
+}
+
+static void ix_job_doc(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "document_id", k);
+	key_u64_field(r, "created_us", k);
+}
+
+static void ix_job_status(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "kind", k);
+	key_str_field(r, "status", k);
+	key_u64_field(r, "created_us", k);
+}
+
+static void ix_chunk_doc(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "document_id", k);
+	key_u64_field(r, "position", k);
+}
+
+static void ix_doc_blob(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "blob", k);
+	key_str_field(r, "kb", k);
+}
+
+static void ix_job_account(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "account", k);
+	key_str_field(r, "kind", k);
+	key_u64_field(r, "created_us", k);
+}
+
+/* chat: the messages of a conversation in order */
+static void ix_message_conv(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "conversation_id", k);
+	key_u64_field(r, "seq", k);
+}
+
+static const struct {
+	const char *file;
+	enum store_table table;
+	index_key_fn key;
+} index_def[I_INDEX_MAX] = {
+	[I_ACCOUNTS_BY_NAME] = {"ix_accounts_name.db", T_ACCOUNTS, ix_account_name},
+	[I_KEYS_BY_ACCOUNT] = {"ix_keys_account.db", T_KEYS, ix_by_account_created},
+	[I_KBS_BY_SLUG] = {"ix_kbs_slug.db", T_KBS, ix_kb_slug},
+	[I_DOCS_BY_ACCOUNT] = {"ix_docs_account.db", T_DOCS, ix_by_account_created},
+	[I_JOBS_BY_DOC] = {"ix_jobs_doc.db", T_JOBS, ix_job_doc},
+	[I_JOBS_BY_STATUS] = {"ix_jobs_status.db", T_JOBS, ix_job_status},
+	[I_CHUNKS_BY_DOC] = {"ix_chunks_doc.db", T_CHUNKS, ix_chunk_doc},
+	[I_DOCS_BY_BLOB] = {"ix_docs_blob.db", T_DOCS, ix_doc_blob},
+	[I_JOBS_BY_ACCOUNT] = {"ix_jobs_account.db", T_JOBS, ix_job_account},
+	[I_MESSAGES_BY_CONV] = {"ix_messages_conv.db", T_MESSAGES, ix_message_conv},
+};
+
+static const char db_config[] =
+	"# Berkeley DB settings for Quire, read by every process that opens\n"
+	"# this environment and by the db_* utilities. See RELIABILITY.md (c).\n"
+	"set_lg_bsize 1048576\n"
+	"set_lg_max 10485760\n"
+	"set_lk_detect DB_LOCK_DEFAULT\n"
+	"set_lk_max_lockers 10000\n"
+	"set_lk_max_locks 100000\n"
+	"set_lk_max_objects 100000\n"
+	"set_tx_max 1000\n"
+	"set_txn_timeout 10000000\n"
+	"set_lock_timeout 5000000\n"
+	"# Durability: commits are synchronous (DB_TXN_SYNC). Never DB_TXN_NOSYNC.\n";
+
+static volatile int panic_seen;
+
+void store_key_init(struct store_key *k)
+{
+	k->len = 0;
+}
+
+void store_key_str(struct store_key *k, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > STORE_KEY_MAX - 1 - k->len)
+		n = STORE_KEY_MAX - 1 - k->len;   /* truncated keys still sort */
+	memcpy(k->b + k->len, s, n);
+	k->len += n;
+	k->b[k->len++] = 0;
+}
+
+void store_key_u64(struct store_key *k, uint64_t v)
+{
+	if (k->len + 8 > STORE_KEY_MAX)
+		return;
+	for (int i = 7; i >= 0; i--)
+		k->b[k->len++] = (unsigned char)(v >> (8 * i));
+}
+
+static void on_event(DB_ENV *env, u_int32_t event, void *info)
+{
+	if (event == DB_EVENT_PANIC)
+		panic_seen = 1;
+}
+
+static void on_error(const DB_ENV *env, const char *pfx, const char *msg)
+{
+	QLOG_ERR("berkeley db: %s", msg);
+}
+
+int store_panicked(const struct store *s)
+{
+	return panic_seen;
+}
+
+static enum qstatus dberr(struct stxn *t, int rc, struct qerr *err, const char *what)
+{
+	switch (rc) {
+	case 0:
+		return Q_OK;
+	case DB_NOTFOUND:
+	case DB_KEYEMPTY:
+		return qerr_set(err, Q_ENOTFOUND, NULL, "%s: not found", what);
+	case DB_LOCK_DEADLOCK:
+	case DB_LOCK_NOTGRANTED:
+		if (t)
+			t->retry = 1;
+		return qerr_set(err, Q_EBUSY, NULL, "%s: lock conflict, try again", what);
+	case DB_RUNRECOVERY:
+		panic_seen = 1;
+		return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
+	case ENOSPC:
+		return qerr_set(err, Q_ENOSPACE, NULL, "%s: no space left on the device", what);
+	case ENOMEM:
+		return qerr_set(err, Q_ENOMEM, NULL, "%s: out of memory", what);
+	default:
+		QLOG_ERR("%s: %s", what, db_strerror(rc));
+		return qerr_set(err, Q_EDB, NULL, "%s failed", what);
+	}
+}
+
+/* The cache size an owner gives the environment it creates or recovers
+ * (db_cache_mb): through the API, not DB_CONFIG, whose settings would
+ * override the configuration. */
+static unsigned cache_mb = 256;
+
+void store_set_cache_mb(unsigned mb)
+{
+	cache_mb = mb < 16 ? 16 : mb;
+}
+
+unsigned store_cache_mb(struct store *s)
+{
+	u_int32_t gb = 0, bytes = 0;
+	int n = 0;
+	if (!s || !s->env || s->env->get_cachesize(s->env, &gb, &bytes, &n) != 0)
+		return 0;
+	return gb * 1024u + bytes / (1u << 20);
+}
+
+/* DB_CONFIG is Quire's: written when missing or different (an older
+ * Quire's file held a fixed 64 MiB cache size), through a temporary name. */
+static int write_db_config(const char *home)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], old[sizeof db_config + 1];
+	snprintf(path, sizeof path, "%s/DB_CONFIG", home);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		size_t n = fread(old, 1, sizeof old, f);
+		fclose(f);
+		if (n == sizeof db_config - 1 && !memcmp(old, db_config, n))
+			return 0;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if (!(f = fopen(tmp, "we")))
+		return -1;
+	fputs(db_config, f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesize,
+		   int recnum)
+{
+	DB *db;
+	int rc = db_create(&db, s->env, 0);
+	if (rc)
+		return rc;
+	u_int32_t flags = DB_AUTO_COMMIT;
+	if (s->mode == STORE_OWNER) {
+		flags |= DB_CREATE;
+		/* Only effective when the file is created. */
+		db->set_pagesize(db, pagesize);
+		db->set_flags(db, DB_CHKSUM | (recnum ? DB_RECNUM : 0));
+	}
+	rc = db->open(db, NULL, file, NULL, DB_BTREE, flags, 0600);
+	if (rc) {
+		db->close(db, 0);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
+			struct qerr *err)
+{
+	struct store *s = calloc(1, sizeof *s);
+	enum qstatus st = Q_OK;
+	int rc;
+
+	if (!s)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	s->mode = mode;
+	panic_seen = 0;
+	if (mode == STORE_OWNER) {
+		if (mkdir(home, 0700) < 0 && errno != EEXIST) {
+			st = qerr_set(err, Q_EDB, NULL, "cannot create %s: %s", home, strerror(errno));
+			goto out;
+		}
+		if (write_db_config(home) < 0) {
+			st = qerr_set(err, Q_EDB, NULL, "cannot write %s/DB_CONFIG: %s", home,
+				      strerror(errno));
+			goto out;
+		}
+	}
+	if ((rc = db_env_create(&s->env, 0))) {
+		st = dberr(NULL, rc, err, "db_env_create");
+		goto out;
+	}
+	s->env->set_errcall(s->env, on_error);
+	s->env->set_event_notify(s->env, on_event);
+	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
+	if (mode == STORE_OWNER) {
+		flags |= DB_CREATE | DB_RECOVER;
+		s->env->set_cachesize(s->env, cache_mb / 1024, (cache_mb % 1024) << 20, 1);
+	}
+	if ((rc = s->env->open(s->env, home, flags, 0600))) {
+		st = dberr(NULL, rc, err, "opening the environment");
+		if (st == Q_EDB)
+			snprintf(err ? err->msg : (char[1]){0}, err ? sizeof err->msg : 1,
+				 "cannot open the database in %s: %s", home, db_strerror(rc));
+		goto out;
+	}
+	for (int i = 0; i < T_TABLE_MAX; i++)
+		if ((rc = open_db(s, &s->tables[i], table_def[i].file, table_def[i].pagesize,
+				  i == T_POSTINGS))) {
+			st = dberr(NULL, rc, err, table_def[i].file);
+			goto out;
+		}
+	for (int i = 0; i < I_INDEX_MAX; i++)
+		if ((rc = open_db(s, &s->indexes[i], index_def[i].file, 4096, 1))) {
+			st = dberr(NULL, rc, err, index_def[i].file);
+			goto out;
+		}
+out:
+	if (st != Q_OK) {
+		store_close(s);
+		s = NULL;
+	}
+	*out = s;
+	return st;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < I_INDEX_MAX; i++)
+		if (s->indexes[i])
+			s->indexes[i]->close(s->indexes[i], 0);
+	for (int i = 0; i < T_TABLE_MAX; i++)
+		if (s->tables[i])
+			s->tables[i]->close(s->tables[i], 0);
+	if (s->env)
+		s->env->close(s->env, 0);
+	free(s);
+}
+
+enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
+{
+	enum qstatus st = Q_EBUSY;
+	for (int attempt = 0; attempt < 10; attempt++) {
+		struct stxn t = {.s = s};
+		int rc;
+		if (panic_seen)
+			return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
+		if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
+			return dberr(NULL, rc, err, "txn_begin");
+		st = fn(&t, arg, err);
+		if (st == Q_OK) {
+			rc = t.txn->commit(t.txn, 0);
+			if (rc == 0)
+				return Q_OK;
+			return dberr(NULL, rc, err, "commit");
+		}
+		t.txn->abort(t.txn);
+		if (!t.retry)
+			return st;
+		/* Deadlock victim: back off with jitter, then run again. */
+		unsigned r;
+		q_random(&r, sizeof r);
+		struct timespec ts = {0, (long)(1 + r % (2u << (attempt < 6 ? attempt : 6))) * 1000000L};
+		nanosleep(&ts, NULL);
+		qerr_clear(err);
+	}
+	return qerr_set(err, st, NULL, "the database is busy; try again");
+}
+
+static DBT dbt_str(const char *s)
+{
+	DBT d;
+	memset(&d, 0, sizeof d);
+	d.data = (void *)s;
+	d.size = (u_int32_t)strlen(s);
+	return d;
+}
+
+enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
+			   char **out, size_t *len, struct qerr *err)
+{
+	DBT key = dbt_str(pk), val;
+	memset(&val, 0, sizeof val);
+	val.flags = DB_DBT_MALLOC;
+	int rc = t->s->tables[tb]->get(t->s->tables[tb], t->txn, &key, &val, 0);
+	if (rc)
+		return dberr(t, rc, err, table_def[tb].file);
+	char *p = realloc(val.data, val.size + 1);
+	if (!p) {
+		free(val.data);
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	p[val.size] = '\0';
+	*out = p;
+	if (len)
+		*len = val.size;
+	return Q_OK;
+}
+
+enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
+			   struct qbuf *b, struct qerr *err)
+{
+	DB *db = t->s->tables[tb];
+	DBT key = dbt_str(pk), val;
+	int rc;
+
+	qbuf_reset(b);
+	if (qbuf_reserve(b, 255) < 0)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (;;) {
+		memset(&val, 0, sizeof val);
+		val.data = b->data;
+		val.ulen = b->alloc - 1 > UINT32_MAX ? UINT32_MAX : (u_int32_t)(b->alloc - 1);
+		val.flags = DB_DBT_USERMEM;
+		rc = db->get(db, t->txn, &key, &val, 0);
+		if (rc != DB_BUFFER_SMALL)
+			break;
+		/* val.size is the length needed: grow once and read again */
+		if (qbuf_reserve(b, val.size) < 0)
+			return qerr_set(err, Q_ENOMEM, NULL, "%s: a record of %u bytes does not fit",
+					table_def[tb].file, (unsigned)val.size);
+	}
+	if (rc)
+		return dberr(t, rc, err, table_def[tb].file);
+	b->len = val.size;
+	b->data[b->len] = '\0';
+	return Q_OK;
+}
+
+enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
+			   const void *data, size_t len, struct qerr *err)
+{
+	DBT key = dbt_str(pk), val;
+	memset(&val, 0, sizeof val);
+	val.data = (void *)data;
+	val.size = (u_int32_t)len;
+	if (len > UINT32_MAX)
+		return qerr_set(err, Q_ETOOBIG, NULL, "record too large");
+	int rc = t->s->tables[tb]->put(t->s->tables[tb], t->txn, &key, &val, 0);
+	if (rc == 0 && tb == T_VECTORS)   /* change log (changelog.h) */
+		return changelog_note(t, tb, pk, NULL, NULL, err);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *pk,
+			       json_t **out, u_int32_t dbflags, struct qerr *err)
+{
+	DBT key = dbt_str(pk), val;
+	memset(&val, 0, sizeof val);
+	val.flags = DB_DBT_MALLOC;
+	int rc = t->s->tables[tb]->get(t->s->tables[tb], t->txn, &key, &val, dbflags);
+	if (rc)
+		return dberr(t, rc, err, table_def[tb].file);
+	json_error_t jerr;
+	*out = json_loadb(val.data, val.size, JSON_REJECT_DUPLICATES, &jerr);
+	free(val.data);
+	if (!*out) {
+		QLOG_ERR("%s: record %s does not parse: %s", table_def[tb].file, pk, jerr.text);
+		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
+	}
+	return Q_OK;
+}
+
+enum qstatus store_get(struct stxn *t, enum store_table tb, const char *pk,
+		       json_t **out, unsigned flags, struct qerr *err)
+{
+	return get_locked(t, tb, pk, out, (flags & STORE_RMW) ? DB_RMW : 0, err);
+}
+
+static void index_key(enum store_index ix, json_t *rec, const char *pk, struct store_key *k)
+{
+	store_key_init(k);
+	index_def[ix].key(rec, k);
+	store_key_str(k, pk);
+}
+
+static enum qstatus index_update(struct stxn *t, enum store_table tb, const char *pk,
+				 json_t *old, json_t *rec, struct qerr *err)
+{
+	for (int ix = 0; ix < I_INDEX_MAX; ix++) {
+		if (index_def[ix].table != tb)
+			continue;
+		DB *db = t->s->indexes[ix];
+		struct store_key ok, nk;
+		if (rec)
+			index_key(ix, rec, pk, &nk);
+		if (old) {
+			index_key(ix, old, pk, &ok);
+			if (rec && ok.len == nk.len && !memcmp(ok.b, nk.b, ok.len))
+				continue;
+			DBT key;
+			memset(&key, 0, sizeof key);
+			key.data = ok.b;
+			key.size = (u_int32_t)ok.len;
+			int rc = db->del(db, t->txn, &key, 0);
+			if (rc && rc != DB_NOTFOUND)
+				return dberr(t, rc, err, index_def[ix].file);
+		}
+		if (rec) {
+			DBT key = dbt_str(pk), val = dbt_str(pk);
+			key.data = nk.b;
+			key.size = (u_int32_t)nk.len;
+			int rc = db->put(db, t->txn, &key, &val, 0);
+			if (rc)
+				return dberr(t, rc, err, index_def[ix].file);
+		}
+	}
+	return Q_OK;
+}
+
+static int table_has_index(enum store_table tb)
+{
+	for (int ix = 0; ix < I_INDEX_MAX; ix++)
+		if (index_def[ix].table == tb)
+			return 1;
+	return 0;
+}
+
+enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
+		       json_t *rec, struct qerr *err)
+{
+	json_t *old = NULL;
+	enum qstatus st = Q_OK;
+	char *text = NULL;
+
+	if (table_has_index(tb)) {
+		st = get_locked(t, tb, pk, &old, DB_RMW, err);
+		if (st == Q_ENOTFOUND) {
+			old = NULL;
+			qerr_clear(err);
+			st = Q_OK;
+		}
+		if (st != Q_OK)
+			goto out;
+	}
+	text = json_dumps(rec, JSON_COMPACT);
+	if (!text) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((st = store_put_raw(t, tb, pk, text, strlen(text), err)) != Q_OK)
+		goto out;
+	st = index_update(t, tb, pk, old, rec, err);
+	if (st == Q_OK && tb == T_DOCS)   /* change log (changelog.h) */
+		st = changelog_note(t, tb, pk, old, rec, err);
+out:
+	free(text);
+	json_decref(old);
+	return st;
+}
+
+enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
+		       struct qerr *err)
+{
+	json_t *old = NULL;
+	enum qstatus st;
+
+	if (table_has_index(tb)) {
+		if ((st = get_locked(t, tb, pk, &old, DB_RMW, err)) != Q_OK)
+			return st;
+		st = index_update(t, tb, pk, old, NULL, err);
+		if (st == Q_OK && tb == T_DOCS)   /* change log (changelog.h) */
+			st = changelog_note(t, tb, pk, old, NULL, err);
+		json_decref(old);
+		if (st != Q_OK)
+			return st;
+	}
+	DBT key = dbt_str(pk);
+	int rc = t->s->tables[tb]->del(t->s->tables[tb], t->txn, &key, 0);
+	if (rc == 0 && tb == T_VECTORS)   /* change log (changelog.h) */
+		return changelog_note(t, tb, pk, NULL, NULL, err);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+/* Record number of the first key >= k (1-based; count+1 past the end). */
+static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out, db_recno_t total)
+{
+	DBT key, val, rn;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	memset(&rn, 0, sizeof rn);
+	unsigned char buf[STORE_KEY_MAX];
+	memcpy(buf, k->b, k->len);
+	key.data = buf;
+	key.size = (u_int32_t)k->len;
+	key.ulen = sizeof buf;
+	key.flags = DB_DBT_USERMEM;
+	val.flags = DB_DBT_PARTIAL;   /* no data needed */
+	int rc = c->get(c, &key, &val, DB_SET_RANGE);
+	if (rc == DB_NOTFOUND) {
+		*out = total + 1;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	db_recno_t r;
+	rn.data = &r;
+	rn.ulen = sizeof r;
+	rn.flags = DB_DBT_USERMEM;
+	rc = c->get(c, &key, &rn, DB_GET_RECNO);
+	if (rc)
+		return rc;
+	*out = r;
+	return 0;
+}
+
+static int total_records(DB *db, DB_TXN *txn, db_recno_t *out)
+{
+	DB_BTREE_STAT *sp;
+	int rc = db->stat(db, txn, &sp, DB_FAST_STAT);   /* exact with DB_RECNUM */
+	if (rc)
+		return rc;
+	*out = sp->bt_nkeys;
+	free(sp);
+	return 0;
+}
+
+/* Smallest key greater than every key starting with prefix. Index keys
+ * never contain 0xff runs longer than a u64, so appending 9 of them works. */
+static void prefix_end(const struct store_key *p, struct store_key *end)
+{
+	*end = *p;
+	for (int i = 0; i < 9 && end->len < STORE_KEY_MAX; i++)
+		end->b[end->len++] = 0xff;
+}
+
+static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
+			     const struct store_key *prefix, size_t *count, struct qerr *err);
+
+enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store_key *prefix,
+			 size_t *count, struct qerr *err)
+{
+	return count_db(t, t->s->indexes[ix], index_def[ix].file, prefix, count, err);
+}
+
+enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			     size_t *count, struct qerr *err)
+{
+	return count_db(t, t->s->tables[tb], table_def[tb].file, prefix, count, err);
+}
+
+static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
+			     const struct store_key *prefix, size_t *count, struct qerr *err)
+{
+	DBC *c = NULL;
+	db_recno_t total, a, b;
+	struct store_key end;
+	int rc;
+
+	if ((rc = total_records(db, t->txn, &total)))
+		goto out;
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		goto out;
+	prefix_end(prefix, &end);
+	if ((rc = recno_at(c, prefix, &a, total)) || (rc = recno_at(c, &end, &b, total)))
+		goto out;
+	*count = b > a ? b - a : 0;
+out:
+	if (c)
+		c->close(c);
+	return dberr(t, rc, err, file);
+}
+
+enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_key *prefix,
+			size_t offset, size_t limit, store_scan_cb cb, void *arg,
+			struct qerr *err)
+{
+	DB *db = t->s->indexes[ix];
+	DBC *c = NULL;
+	DBT key, val;
+	int rc;
+	size_t n = 0;
+
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		goto out;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	if (offset == 0) {
+		unsigned char buf[STORE_KEY_MAX];
+		memcpy(buf, prefix->b, prefix->len);
+		key.data = buf;
+		key.size = (u_int32_t)prefix->len;
+		key.ulen = sizeof buf;
+		key.flags = DB_DBT_USERMEM;
+		rc = c->get(c, &key, &val, DB_SET_RANGE);
+		memset(&key, 0, sizeof key);
+		if (rc == 0)
+			rc = c->get(c, &key, &val, DB_CURRENT);
+	} else {
+		db_recno_t total, first;
+		if ((rc = total_records(db, t->txn, &total)) ||
+		    (rc = recno_at(c, prefix, &first, total)))
+			goto out;
+		if ((uint64_t)first + offset > total) {
+			rc = DB_NOTFOUND;
+			goto out;
+		}
+		db_recno_t want = first + (db_recno_t)offset;
+		key.data = &want;
+		key.size = sizeof want;
+		rc = c->get(c, &key, &val, DB_SET_RECNO);
+	}
+	while (rc == 0) {
+		if (key.size < prefix->len || memcmp(key.data, prefix->b, prefix->len))
+			break;
+		char pk[STORE_KEY_MAX];
+		size_t plen = val.size < sizeof pk - 1 ? val.size : sizeof pk - 1;
+		memcpy(pk, val.data, plen);
+		pk[plen] = '\0';
+		if (cb(pk, arg))
+			break;
+		if (limit && ++n >= limit)
+			break;
+		memset(&key, 0, sizeof key);
+		memset(&val, 0, sizeof val);
+		rc = c->get(c, &key, &val, DB_NEXT);
+	}
+	if (rc == DB_NOTFOUND)
+		rc = 0;
+out:
+	if (rc == DB_NOTFOUND)
+		rc = 0;
+	if (c)
+		c->close(c);
+	return dberr(t, rc, err, index_def[ix].file);
+}
+
+/* Bulk reads (DB_MULTIPLE_KEY): one cursor call per buffer of records
+ * instead of one per record; long posting lists are read several times
+ * faster. The buffer grows for a record larger than it. */
+#define SCAN_BULK (64u << 10)
+
+enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			    store_raw_cb cb, void *arg, struct qerr *err)
+{
+	DB *db = t->s->tables[tb];
+	DBC *c = NULL;
+	DBT key, val;
+	unsigned char buf[STORE_KEY_MAX];
+	u_int32_t op = DB_SET_RANGE;
+	int rc, done = 0;
+
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		return dberr(t, rc, err, table_def[tb].file);
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	memcpy(buf, prefix->b, prefix->len);
+	key.data = buf;
+	key.size = (u_int32_t)prefix->len;
+	key.ulen = sizeof buf;
+	key.flags = DB_DBT_USERMEM;
+	val.ulen = SCAN_BULK;
+	val.flags = DB_DBT_USERMEM;
+	if (!(val.data = malloc(val.ulen))) {
+		c->close(c);
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	while (!done) {
+		rc = c->get(c, &key, &val, op | DB_MULTIPLE_KEY);
+		if (rc == DB_BUFFER_SMALL) {
+			u_int32_t need = (val.size + 1023) / 1024 * 1024;
+			void *p = need > val.ulen ? realloc(val.data, need) : NULL;
+			if (!p) {
+				rc = ENOMEM;
+				break;
+			}
+			val.data = p;
+			val.ulen = need;
+			continue;
+		}
+		if (rc)
+			break;
+		void *it, *k, *d;
+		u_int32_t kl, dl;
+		DB_MULTIPLE_INIT(it, &val);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(it, &val, k, kl, d, dl);
+			if (!it)
+				break;
+			if (kl < prefix->len || memcmp(k, prefix->b, prefix->len) ||
+			    cb(k, kl, d, dl, arg)) {
+				done = 1;
+				break;
+			}
+		}
+		op = DB_NEXT;
+	}
+	if (rc == DB_NOTFOUND)
+		rc = 0;
+	free(val.data);
+	c->close(c);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
+			      const void *data, size_t len, struct qerr *err)
+{
+	DBT key, val;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.data = (void *)k->b;
+	key.size = (u_int32_t)k->len;
+	val.data = (void *)data;
+	val.size = (u_int32_t)len;
+	int rc = t->s->tables[tb]->put(t->s->tables[tb], t->txn, &key, &val, 0);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
+			      struct qerr *err)
+{
+	DBT key;
+	memset(&key, 0, sizeof key);
+	key.data = (void *)k->b;
+	key.size = (u_int32_t)k->len;
+	int rc = t->s->tables[tb]->del(t->s->tables[tb], t->txn, &key, 0);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err)
+{
+	u_int32_t n = 0;
+	int rc = t->s->tables[tb]->truncate(t->s->tables[tb], t->txn, &n, 0);
+	if (count)
+		*count = n;
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+int store_collect(const char *pk, void *arg)
+{
+	struct store_ids *l = arg;
+	if (l->n == l->alloc) {
+		size_t na = l->alloc ? l->alloc * 2 : 16;
+		void *p = realloc(l->ids, na * sizeof *l->ids);
+		if (!p) {
+			l->oom = 1;
+			return 1;
+		}
+		l->ids = p;
+		l->alloc = na;
+	}
+	snprintf(l->ids[l->n++], STORE_ID_MAX, "%s", pk);
+	return 0;
+}
+
+void store_ids_free(struct store_ids *l)
+{
+	free(l->ids);
+	l->ids = NULL;
+	l->n = l->alloc = 0;
+}
+
+enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
+			      void *arg, struct qerr *err)
+{
+	DB *db = t->s->tables[tb];
+	DBC *c = NULL;
+	DBT key, val;
+	int rc;
+
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		return dberr(t, rc, err, table_def[tb].file);
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	val.flags = DB_DBT_PARTIAL;
+	while ((rc = c->get(c, &key, &val, DB_NEXT)) == 0) {
+		char pk[STORE_KEY_MAX];
+		size_t n = key.size < sizeof pk - 1 ? key.size : sizeof pk - 1;
+		memcpy(pk, key.data, n);
+		pk[n] = '\0';
+		if (cb(pk, arg))
+			break;
+	}
+	if (rc == DB_NOTFOUND)
+		rc = 0;
+	c->close(c);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err)
+{
+	int rc = s->env->txn_checkpoint(s->env, 0, 0, 0);
+	if (rc)
+		return dberr(NULL, rc, err, "checkpoint");
+	if (remove_logs && (rc = s->env->log_archive(s->env, NULL, DB_ARCH_REMOVE)))
+		return dberr(NULL, rc, err, "log_archive");
+	return Q_OK;
+}
+
+enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err)
+{
+	int rc;
+	if ((rc = s->env->txn_checkpoint(s->env, 0, 0, 0)))
+		return dberr(NULL, rc, err, "checkpoint");
+	if ((rc = s->env->backup(s->env, dir, DB_CREATE | DB_BACKUP_CLEAN)))
+		return qerr_set(err, Q_EDB, NULL, "backup to %s failed: %s", dir, db_strerror(rc));
+	/* Make the copy consistent on its own: catastrophic recovery there. */
+	DB_ENV *b;
+	if ((rc = db_env_create(&b, 0)))
+		return dberr(NULL, rc, err, "db_env_create");
+	b->set_errcall(b, on_error);
+	/* Catastrophic recovery of a sizeable database needs the real cache
+	 * size, not the default 256 KiB of a private environment. */
+	b->set_cachesize(b, 0, 64u << 20, 1);
+	rc = b->open(b, dir, DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
+			     DB_INIT_TXN | DB_RECOVER_FATAL | DB_PRIVATE, 0600);
+	b->close(b, 0);
+	if (rc)
+		return qerr_set(err, Q_EDB, NULL, "recovering the backup in %s failed: %s", dir,
+				db_strerror(rc));
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/DB_CONFIG", dir);
+	FILE *f = fopen(path, "we");
+	if (f) {
+		fputs(db_config, f);
+		fclose(f);
+	}
+	return Q_OK;
+}
+
+static int verify_one(const char *home, const char *file)
+{
+	char path[PATH_MAX];
+	DB *db;
+	snprintf(path, sizeof path, "%s/%s", home, file);
+	if (db_create(&db, NULL, 0))
+		return -1;
+	db->set_errcall(db, on_error);
+	int rc = db->verify(db, path, NULL, NULL, 0);   /* frees db */
+	if (rc) {
+		QLOG_ERR("verify %s: %s", file, db_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+enum qstatus store_verify_files(const char *home, struct qerr *err)
+{
+	int bad = 0;
+	for (int i = 0; i < T_TABLE_MAX; i++)
+		bad += verify_one(home, table_def[i].file) < 0;
+	for (int i = 0; i < I_INDEX_MAX; i++)
+		bad += verify_one(home, index_def[i].file) < 0;
+	if (bad)
+		return qerr_set(err, Q_EDB, NULL, "%d database files failed verification", bad);
+	return Q_OK;
+}
+
+struct check_ctx {
+	struct stxn *t;
+	enum store_index ix;
+	size_t problems;
+	size_t seen;
+	struct qerr *err;
+	enum qstatus st;
+};
+
+static int check_record(const char *pk, void *arg)
+{
+	struct check_ctx *c = arg;
+	json_t *rec;
+	c->st = store_get(c->t, index_def[c->ix].table, pk, &rec, 0, c->err);
+	if (c->st != Q_OK)
+		return 1;
+	struct store_key k;
+	index_key(c->ix, rec, pk, &k);
+	json_decref(rec);
+	DBT key, val;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.data = k.b;
+	key.size = (u_int32_t)k.len;
+	val.flags = DB_DBT_PARTIAL;
+	DB *db = c->t->s->indexes[c->ix];
+	if (db->get(db, c->t->txn, &key, &val, 0)) {
+		QLOG_ERR("index %s lacks record %s", index_def[c->ix].file, pk);
+		c->problems++;
+	}
+	c->seen++;
+	return 0;
+}
+
+static enum qstatus check_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct check_ctx *c = arg;
+	c->t = t;
+	c->problems = 0;
+	for (c->ix = 0; c->ix < I_INDEX_MAX; c->ix++) {
+		size_t entries;
+		struct store_key empty;
+		store_key_init(&empty);
+		c->seen = 0;
+		c->st = Q_OK;
+		enum qstatus st = store_scan_table(t, index_def[c->ix].table, check_record, c, err);
+		if (st != Q_OK)
+			return st;
+		if (c->st != Q_OK)
+			return c->st;
+		if ((st = store_count(t, c->ix, &empty, &entries, err)) != Q_OK)
+			return st;
+		if (entries != c->seen) {
+			QLOG_ERR("index %s has %zu entries for %zu records", index_def[c->ix].file,
+				 entries, c->seen);
+			c->problems++;
+		}
+	}
+	return Q_OK;
+}
+
+enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr *err)
+{
+	struct check_ctx c = {.err = err};
+	enum qstatus st = store_run(s, check_fn, &c, err);
+	*problems = c.problems;
+	return st;
+}
+
+/* ---- the change log (changelog.h) ----------------------------------------- */
+
+static int filter_fields_differ(json_t *a, json_t *b)
+{
+	static const char *const fields[] = {"account", "kb", "org", "folder_id", "allowed_roles",
+					     "enabled", "archived"};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		json_t *x = json_object_get(a, fields[i]), *y = json_object_get(b, fields[i]);
+		if ((x || y) && !(x && y && json_equal(x, y)))
+			return 1;
+	}
+	return 0;
+}
+
+void changelog_key(uint64_t seq, char *out, size_t n)
+{
+	snprintf(out, n, "vlog:%016" PRIx64, seq);
+}
+
+enum qstatus changelog_note(struct stxn *t, enum store_table tb, const char *pk,
+			    json_t *old, json_t *rec, struct qerr *err)
+{
+	char kind;
+	if (tb == T_VECTORS)
+		kind = 'v';
+	else if (tb == T_DOCS && old && (!rec || filter_fields_differ(old, rec)))
+		kind = 'd';   /* a new document is read when first met: no entry */
+	else
+		return Q_OK;
+	json_t *s;
+	uint64_t epoch = 0, seq = 0;
+	enum qstatus st = store_get(t, T_STATS, CHANGELOG_SEQ_KEY, &s, STORE_RMW, err);
+	if (st == Q_OK) {
+		epoch = (uint64_t)json_integer_value(json_object_get(s, "epoch"));
+		seq = (uint64_t)json_integer_value(json_object_get(s, "seq"));
+		json_decref(s);
+	} else if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		q_random(&epoch, sizeof epoch);
+		epoch &= (1ull << 52) - 1;   /* exact in any JSON reader */
+	} else {
+		return st;
+	}
+	seq++;
+	s = json_pack("{s:I, s:I}", "epoch", (json_int_t)epoch, "seq", (json_int_t)seq);
+	if (!s)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	st = store_put(t, T_STATS, CHANGELOG_SEQ_KEY, s, err);
+	json_decref(s);
+	char key[32], val[STORE_KEY_MAX + 2];
+	int len = snprintf(val, sizeof val, "%c%s", kind, pk);
+	changelog_key(seq, key, sizeof key);
+	if (st == Q_OK)
+		st = store_put_raw(t, T_STATS, key, val, (size_t)len, err);
+	if (st == Q_OK && seq > CHANGELOG_KEEP) {
+		changelog_key(seq - CHANGELOG_KEEP, key, sizeof key);
+		if ((st = store_del(t, T_STATS, key, err)) == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+		}
+	}
+	return st;
+}

@@ -1,0 +1,173 @@
+/* store.h: the storage module, the only code that touches Berkeley DB.
+ *
+ * One transactional environment in DATADIR/db holding JSON records in
+ * B-tree tables, each with hand-maintained secondary indexes updated in the
+ * same transaction as the record. Index trees use DB_RECNUM, so counting a
+ * key range and skipping to an offset cost O(log n) (lists stay fast at
+ * 100,000 documents).
+ *
+ * Processes: the owner (quired, or a tool holding the data directory lock)
+ * opens with STORE_OWNER, which creates missing databases and runs normal
+ * recovery; workers open with STORE_JOIN (no DB_CREATE, DB_RECOVER or
+ * DB_REGISTER). See RELIABILITY.md (c) and docs/storage.md. */
+#ifndef QUIRE_STORE_H
+#define QUIRE_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/status.h"
+
+struct store;
+struct stxn;
+
+enum store_mode {
+	STORE_OWNER,  /* create + recover: single process, nobody else attached */
+	STORE_JOIN,   /* join an environment the owner has recovered */
+};
+
+enum store_table {
+	T_ACCOUNTS,   /* account id -> {id, name, created_at, default_kb} */
+	T_KEYS,       /* hex SHA-256 of the key -> {prefix, account, scopes, ...} */
+	T_KBS,        /* knowledge base id -> {id, account, slug, name, ...} */
+	T_DOCS,       /* document id -> document record */
+	T_CONTENT,    /* document id -> raw text (not JSON) */
+	T_JOBS,       /* job id -> {id, kind, document_id, status, ...} */
+	T_IDEMPOTENCY,/* account + Idempotency-Key -> {document_id} */
+	T_CHUNKS,     /* document id ":" position -> chunk record */
+	T_VECTORS,    /* chunk key -> raw vector (vectors.c) */
+	T_POSTINGS,   /* account tag, term \0 chunk key -> u16 tf, u32 chunk length (lexical.c); DB_RECNUM */
+	T_STATS,      /* name -> collection statistics (JSON) */
+	/* --- chat (chat_store.c) --- */
+	T_CONVERSATIONS, /* conversation id -> {id, account, org, user, messages, ...} */
+	T_MESSAGES,   /* conversation id ":" 10-digit seq -> {role, content, citations, ...} */
+	/* --- end of chat --- */
+	T_TABLE_MAX
+};
+
+enum store_index {
+	I_ACCOUNTS_BY_NAME,  /* name */
+	I_KEYS_BY_ACCOUNT,   /* account id, created */
+	I_KBS_BY_SLUG,       /* account id, slug */
+	I_DOCS_BY_ACCOUNT,   /* account id, created (oldest first) */
+	I_JOBS_BY_DOC,       /* document id, created */
+	I_JOBS_BY_STATUS,    /* kind, status, created */
+	I_CHUNKS_BY_DOC,     /* document id, position */
+	I_DOCS_BY_BLOB,      /* blob SHA-256 ("" for text), knowledge base */
+	I_JOBS_BY_ACCOUNT,   /* account, kind, created */
+	I_MESSAGES_BY_CONV,  /* conversation id, seq (chat) */
+	I_INDEX_MAX
+};
+
+/* Index key prefixes are built with these helpers; a prefix is the leading
+ * bytes of an index key, so a scan over it lists the matching records. */
+#define STORE_KEY_MAX 512
+struct store_key {
+	unsigned char b[STORE_KEY_MAX];
+	size_t len;
+};
+void store_key_init(struct store_key *k);
+/* Append a string and a 0 separator. */
+void store_key_str(struct store_key *k, const char *s);
+/* Append a 64-bit value big-endian (sorts numerically). */
+void store_key_u64(struct store_key *k, uint64_t v);
+
+/* Open the environment in home (created when mode is STORE_OWNER). *out is
+ * new; release with store_close. */
+/* The Berkeley DB cache size (MiB, at least 16) of environments opened
+ * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
+void store_set_cache_mb(unsigned mb);
+/* The cache size (MiB) of s's environment, as Berkeley DB reports it. */
+unsigned store_cache_mb(struct store *s);
+enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
+			struct qerr *err);
+void store_close(struct store *s);
+/* 1 once Berkeley DB reported a panic: the process must stop using it. */
+int store_panicked(const struct store *s);
+
+typedef enum qstatus (*store_fn)(struct stxn *t, void *arg, struct qerr *err);
+/* Run fn in one transaction: commit (durable, DB_TXN_SYNC) when it returns
+ * Q_OK, abort otherwise. A deadlock or lock timeout aborts and reruns fn up
+ * to 10 times with growing jitter, so fn must not keep side effects outside the
+ * transaction across runs. Q_OK means the commit returned. */
+enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err);
+
+#define STORE_RMW 1u  /* lock for update: the read precedes a write */
+/* Record get. *out is new (caller json_decref). Q_ENOTFOUND when absent. */
+enum qstatus store_get(struct stxn *t, enum store_table tb, const char *pk,
+		       json_t **out, unsigned flags, struct qerr *err);
+/* Insert or replace rec (borrowed) under pk and update the table's indexes. */
+enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
+		       json_t *rec, struct qerr *err);
+/* Delete the record and its index entries. Q_ENOTFOUND when absent. */
+enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
+		       struct qerr *err);
+/* Raw values (T_CONTENT): *out is new (free), *len its size; the data is
+ * NUL-terminated for convenience. */
+enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
+			   char **out, size_t *len, struct qerr *err);
+enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
+			   const void *data, size_t len, struct qerr *err);
+/* Read path without allocations: the value into b (struct qbuf of
+ * util.h; what it held is dropped, its memory reused, NUL-terminated).
+ * Q_ENOTFOUND when absent, Q_ENOMEM when it does not fit b's cap. */
+struct qbuf;
+enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
+			   struct qbuf *b, struct qerr *err);
+
+/* Call cb(pk, arg) for index entries starting with prefix, skipping the
+ * first offset and stopping after limit (0 = no limit) or when cb returns
+ * non-zero. Entries come in key order. */
+typedef int (*store_scan_cb)(const char *pk, void *arg);
+enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_key *prefix,
+			size_t offset, size_t limit, store_scan_cb cb, void *arg,
+			struct qerr *err);
+/* Number of index entries starting with prefix, in O(log n). */
+enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store_key *prefix,
+			 size_t *count, struct qerr *err);
+/* A list of primary keys, filled by passing store_collect as the scan
+ * callback; release with store_ids_free. oom is set when memory ran out. */
+#define STORE_ID_MAX 72
+struct store_ids {
+	char (*ids)[STORE_ID_MAX];
+	size_t n, alloc;
+	int oom;
+};
+int store_collect(const char *pk, void *arg);
+void store_ids_free(struct store_ids *l);
+
+/* Raw records of a DB_RECNUM table (T_POSTINGS) whose keys start with
+ * prefix: count in O(log n), and scan (cb gets key, value, and lengths). */
+enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			     size_t *count, struct qerr *err);
+typedef int (*store_raw_cb)(const void *key, size_t klen, const void *val, size_t vlen,
+			    void *arg);
+enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			    store_raw_cb cb, void *arg, struct qerr *err);
+/* Raw put/delete with a binary key. */
+enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
+			      const void *data, size_t len, struct qerr *err);
+enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
+			      struct qerr *err);
+
+/* Empties tb (a table without secondary indexes) in the transaction;
+ * *count, when not NULL, gets the number of records removed. */
+enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err);
+
+/* Call cb for every primary key of tb, in key order. */
+enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
+			      void *arg, struct qerr *err);
+
+/* Maintenance (owner or a joined maintenance process). */
+enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);
+/* Hot backup into dir (created; emptied first), then catastrophic recovery
+ * there so the copy is consistent and openable. */
+enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err);
+/* DB->verify every database file of the environment in home, which nobody
+ * may have open. Writes one line per problem to stderr. */
+enum qstatus store_verify_files(const char *home, struct qerr *err);
+/* Check the secondary indexes agree with their tables; *problems counts
+ * mismatches (each logged). */
+enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr *err);
+
+#endif

@@ -1,0 +1,290 @@
+/* text_tok.h: the tokenizer's body as an inline template (text.c's
+ * text_tokens, and the builtin embedder, which has tokens written straight
+ * into its own buffer and handled without a call per token), and the
+ * helpers for tokens held in such a buffer. Private to src/. */
+#ifndef QUIRE_TEXT_TOK_H
+#define QUIRE_TEXT_TOK_H
+
+#include "text/text.h"
+
+#include <string.h>
+
+/* Bytes a token buffer needs: TEXT_TOKEN_MAX, written up to its last byte,
+ * and 8 more so a token of up to TEXT_TOKEN_MAX - 1 bytes can be read
+ * eight bytes at a time (text_word_hash_buf, text_word_eq_buf). */
+#define TEXT_TOK_BUF (TEXT_TOKEN_MAX + 8)
+
+/* ASCII letters and digits lowercased, other ASCII 0 (a word boundary). */
+extern const unsigned char text_ascii_fold[256];   /* 0 for bytes from 0x80 */
+
+static inline int text_is_cjk(uint32_t cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+	       (cp >= 0xf900 && cp <= 0xfaff);
+}
+
+/* Length of the UTF-8 sequence at s (1 for invalid bytes) and its code point. */
+static inline size_t text_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned c = s[0];
+	size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (c >= 0x80 && c < 0xc0)
+		len = 1;
+	if (len > n)
+		len = 1;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			len = 1;
+	if (len == 1) {
+		*cp = c;
+		return 1;
+	}
+	uint32_t v = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++)
+		v = v << 6 | (s[i] & 0x3f);
+	*cp = v;
+	return len;
+}
+
+/* Unicode normalisation (utf8proc), out of line: only bytes from 0x80
+ * that are not a Latin-1 letter or a common CJK character come here.
+ * text_norm_cp: the code points of cp's NFKC_Casefold, decomposed (NFKD
+ * with full case folding), none for a default-ignorable code point such
+ * as a soft hyphen or a zero-width joiner (so it does not split a word);
+ * at most TEXT_NORM_CP. */
+#define TEXT_NORM_CP 32
+size_t text_norm_cp(uint32_t cp, uint32_t out[TEXT_NORM_CP]);
+/* 1 when a code point from 0x80 belongs in a word: a letter, a mark or a
+ * number (Unicode general category L, M, N). */
+int text_is_word_cp(uint32_t cp);
+/* Emits a token that holds text_norm_cp output: composed (NFC, so the
+ * token is its NFKC_Casefold), cut to TEXT_TOKEN_MAX - 1 bytes at a
+ * character boundary, CJK characters made tokens of their own; as emit. */
+char *text_tok_emit_norm(char *tok, size_t len, char *(*emit)(char *, size_t, void *), void *arg);
+
+/* Latin-1 letters from U+00C0 but U+00D7, U+00F7 and U+00DF (sharp s
+ * folds to "ss"): lowercase them and they are their own NFKC_Casefold. */
+static inline int text_is_latin1_letter(uint32_t cp)
+{
+	return cp >= 0xc0 && cp <= 0xff && cp != 0xd7 && cp != 0xf7 && cp != 0xdf;
+}
+
+/* CJK ideographs and Hangul syllables: their own NFKC_Casefold. */
+static inline int text_is_cjk_stable(uint32_t cp)
+{
+	return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3);
+}
+
+/* Bytes of code point cp in UTF-8 at out (room for 4). */
+static inline size_t text_utf8_put(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* The tokens of text_tokens, each built in tok (TEXT_TOK_BUF bytes) and
+ * handed to emit, which returns the buffer for the next token (the same
+ * or another of TEXT_TOK_BUF bytes), NULL to stop. A CJK character is
+ * copied into the buffer too, so every token is in one.
+ *
+ * A token is the NFKC_Casefold of a run of letters, marks and numbers
+ * (after normalisation: "ﬁ" is "fi", "①" is "1", "Ⅻ" is "xii"), with
+ * default-ignorable code points dropped. ASCII and Latin-1 letters take
+ * table paths that give what utf8proc would; any other code point sets
+ * the token's dirty flag and the whole token is normalised once more when
+ * it ends, so combining marks compose whatever came before them. A byte
+ * that is not UTF-8 ends a word (extraction hands over UTF-8: this is for
+ * damaged text), so every token is valid UTF-8. */
+typedef char *(*text_tok_emit)(char *tok, size_t len, void *arg);
+
+#define TEXT_TOK_FLUSH()                                                            \
+	do {                                                                        \
+		if (tl) {                                                           \
+			tok = dirty ? text_tok_emit_norm(tok, tl, emit, arg) : emit(tok, tl, arg); \
+			if (!tok)                                                   \
+				return;                                             \
+			tl = 0;                                                     \
+			dirty = 0;                                                  \
+		}                                                                   \
+	} while (0)
+
+static inline __attribute__((always_inline)) void
+text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void *arg)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t tl = 0, i = 0;
+	int dirty = 0;
+	while (i < n) {
+		/* ASCII, most of the bytes of most text, by table: the same
+		 * outcome as the code point path below, without decoding. A
+		 * word's run in one loop; past TEXT_TOKEN_MAX - 1 bytes the
+		 * last byte is written over (tok has room), not kept. */
+		if (s[i] < 0x80) {
+			unsigned char f = text_ascii_fold[s[i++]];
+			if (f) {
+				for (;;) {
+					tok[tl] = (char)f;
+					tl += tl < TEXT_TOKEN_MAX - 1;
+					if (i == n || !(f = text_ascii_fold[s[i]]))
+						break;
+					i++;
+				}
+			} else {
+				TEXT_TOK_FLUSH();
+			}
+			continue;
+		}
+		uint32_t cp;
+		size_t len = text_utf8_next(s + i, n - i, &cp);
+		const unsigned char *c = s + i;
+		i += len;
+		if (len == 2 && text_is_latin1_letter(cp)) {
+			if (tl + 2 < TEXT_TOKEN_MAX) {
+				tok[tl++] = (char)c[0];
+				tok[tl++] = (char)(cp <= 0xde ? c[1] + 0x20 : c[1]);   /* upper -> lower */
+			}
+			continue;
+		}
+		if (len == 1) {   /* not UTF-8: a boundary, so tokens are UTF-8 */
+			TEXT_TOK_FLUSH();
+			continue;
+		}
+		if (text_is_cjk_stable(cp)) {
+			TEXT_TOK_FLUSH();
+			memcpy(tok, c, len);
+			if (!(tok = emit(tok, len, arg)))
+				return;
+			continue;
+		}
+		uint32_t o[TEXT_NORM_CP];
+		size_t k = text_norm_cp(cp, o);
+		for (size_t j = 0; j < k; j++) {
+			uint32_t d = o[j];
+			if (d < 0x80) {
+				unsigned char f = text_ascii_fold[d];
+				if (!f)
+					TEXT_TOK_FLUSH();
+				else if (tl + 1 < TEXT_TOKEN_MAX)
+					tok[tl++] = (char)f;
+			} else if (text_is_cjk(d)) {
+				TEXT_TOK_FLUSH();
+				if (!(tok = emit(tok, text_utf8_put(d, tok), arg)))
+					return;
+			} else if (text_is_word_cp(d)) {
+				char b[4];
+				size_t bl = text_utf8_put(d, b);
+				if (tl + bl < TEXT_TOKEN_MAX) {
+					memcpy(tok + tl, b, bl);
+					tl += bl;
+					dirty = 1;
+				}
+			} else {
+				TEXT_TOK_FLUSH();
+			}
+		}
+	}
+	TEXT_TOK_FLUSH();
+}
+
+#undef TEXT_TOK_FLUSH
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TEXT_TOK_LE 1
+#else
+#define TEXT_TOK_LE 0
+/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
+
+#endif
+
+/* The last n (< 8) bytes at c as text_word_hash gathers them; c readable
+ * for 8 bytes. */
+static inline uint64_t text_tail_buf(const unsigned char *c, size_t n)
+{
+	uint64_t w = 0;
+	if (TEXT_TOK_LE) {
+		if (n) {
+			memcpy(&w, c, 8);
+			w &= ~0ull >> (64 - 8 * n);
+		}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)c[i] << (8 * i);
+	}
+	return w;
+}
+
+/* text_word_hash in two halves, shared by text_word_hash and
+ * text_word_hash_buf: the whole 8-byte words of p (leaving *tail at the
+ * last n % 8 bytes), then the mix of those bytes gathered as a number. */
+static inline uint64_t text_word_hash_words(const char *p, size_t n, const unsigned char **tail)
+{
+	const unsigned char *c = (const unsigned char *)p;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+	for (; n >= 8; c += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 31;
+	}
+	*tail = c;
+	return h;
+}
+
+static inline uint64_t text_word_hash_end(uint64_t h, uint64_t tail)
+{
+	h = (h ^ tail) * 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return h;
+}
+
+/* text_word_hash(p, n), the same value, for p readable for n rounded up
+ * to a multiple of 8 bytes (a token in a TEXT_TOK_BUF buffer). */
+static inline uint64_t text_word_hash_buf(const char *p, size_t n)
+{
+	const unsigned char *c;
+	uint64_t h = text_word_hash_words(p, n, &c);
+	return text_word_hash_end(h, text_tail_buf(c, n % 8));
+}
+
+/* !memcmp(a, b, n), both readable as text_word_hash_buf's p. */
+static inline int text_word_eq_buf(const char *a, const char *b, size_t n)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	for (; n >= 8; x += 8, y += 8, n -= 8) {
+		uint64_t u, v;
+		memcpy(&u, x, 8);
+		memcpy(&v, y, 8);
+		if (u != v)
+			return 0;
+	}
+	return text_tail_buf(x, n) == text_tail_buf(y, n);
+}
+
+/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
+
+#endif
