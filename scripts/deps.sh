@@ -1,6 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: install the Debian 12 packages Quire builds, runs and
 # tests with. Uses sudo when not root. Does nothing when all are present.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libfcgi-dev libdb5.3-dev db5.3-util libjansson-dev libssl-dev

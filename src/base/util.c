@@ -1,4 +1,5 @@
 /* util.c: buffers, clocks, UUIDs and random bytes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/util.h"
 

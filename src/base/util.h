@@ -1,5 +1,6 @@
 /* util.h: small shared helpers: capped growable buffers, time stamps,
  * UUIDs, random bytes and hex. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_UTIL_H
 #define QUIRE_UTIL_H
 

@@ -1,4 +1,5 @@
 /* conftest.c: quired -t, check the configuration and the paths it names. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/conftest.h"
 #include "base/conf.h"

@@ -1,4 +1,5 @@
 /* conftest.h: quired -t, the configuration check run before a start. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CONFTEST_H
 #define QUIRE_CONFTEST_H
 

@@ -1,4 +1,5 @@
 /* quired.c: the Quire supervisor (see supervisor.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/log.h"
 #include "daemon/supervisor.h"

@@ -1,5 +1,6 @@
 /* supervisor.c: quired's watcher loop: workers, recovery, control socket,
  * checkpoints. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/supervisor.h"
 #include "admin/admin.h"

@@ -1,4 +1,5 @@
 /* datalock.c: exclusive flock on DATADIR/quired.lock. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/datalock.h"
 #include "base/util.h"

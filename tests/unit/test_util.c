@@ -1,5 +1,6 @@
 /* test_util.c: capped buffers, UUIDs, strict integers, ISO 8601 and the
  * JSON text scanner and escaper (checked against jansson). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/util.h"
 #include "tap.h"
