@@ -1,7 +1,7 @@
 ## tests/install/local.mk: the installed and packaged Quire: licence and
 ## dist contents, man pages, the systemd unit and quired -t, the run on
 ## defaults, the Debian package (root, CI); make installcheck's journey.
-INSTALL_TESTS = tests/install/licence.test tests/install/man.test \
+INSTALL_TESTS = tests/install/licence.test tests/install/man.test tests/install/configure.test \
 	tests/install/systemd.test tests/install/defaults.test tests/install/deb.test
 TESTS += $(INSTALL_TESTS)
 EXTRA_DIST += $(INSTALL_TESTS) tests/install/installed.sh \
