@@ -2,7 +2,8 @@
 ## dist contents, man pages, the systemd unit and quired -t, the run on
 ## defaults, the Debian package (root, CI); make installcheck's journey.
 INSTALL_TESTS = tests/install/licence.test tests/install/man.test tests/install/configure.test \
-	tests/install/systemd.test tests/install/defaults.test tests/install/deb.test
+	tests/install/systemd.test tests/install/defaults.test tests/install/destdir.test \
+	tests/install/deb.test
 TESTS += $(INSTALL_TESTS)
 EXTRA_DIST += $(INSTALL_TESTS) tests/install/installed.sh \
 	tests/install/journey.sh
