@@ -6,13 +6,13 @@
 # TAP; exits non-zero when a check fails. Its data and socket are in a
 # temporary directory, so an installed system's own are never touched.
 # SPDX-License-Identifier: GPL-3.0-or-later
-: "${sbindir:?}" "${bindir:?}" "${pkglibexecdir:?}" "${pkglibdir:?}" "${docdir:?}" "${sysconfdir:?}" "${mandir:?}"
+: "${sbindir:?}" "${bindir:?}" "${pkglibexecdir:?}" "${pkglibdir:?}" "${libdir:?}" "${docdir:?}" "${sysconfdir:?}" "${mandir:?}"
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/install/journey.sh"
 QUIRED="$sbindir/quired"
 QUIRE_FCGI="$pkglibexecdir/quire.fcgi"
 QUIRE_ADMIN="$bindir/quire-admin"
-plan 11
+plan 13
 missing=""
 for f in "$QUIRED" "$QUIRE_FCGI" "$QUIRE_ADMIN" "$bindir/quire-embed" "$pkglibexecdir/quire-extract" \
 	"$pkglibdir/text.so" "$sysconfdir/quire/quire.conf" "$docdir/examples/lighttpd/quire.conf" \
@@ -23,6 +23,12 @@ done
 is "$missing" "" "the programs, a plugin, quire.conf, the examples, COPYING and the man pages are installed"
 grep -q "^ExecStart=$sbindir/quired\$" "$docdir/examples/systemd/quired.service"
 ok $? "the installed unit starts $sbindir/quired"
+pc() { PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config "$@" quire-plugin; }
+is "$(pc --variable=plugindir)" "$pkglibdir" "quire-plugin.pc: plugindir is where quire-extract loads plugins"
+printf '#include <quire/plugin.h>\nint abi = QUIRE_PLUGIN_ABI;\n' >"/tmp/quire-pc-$$.c"
+${CC:-cc} $(pc --cflags) -fsyntax-only "/tmp/quire-pc-$$.c"
+ok $? "quire/plugin.h compiles with pkg-config --cflags quire-plugin"
+rm -f "/tmp/quire-pc-$$.c"
 quire_setup 2
 # Only what was installed: no build-tree programs or plugins.
 unset QUIRE_PLUGIN_DIR QUIRE_QUIRE_EXTRACT_PROGRAM

@@ -18,7 +18,7 @@ installcheck-local:
 	else \
 		top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		sbindir='$(sbindir)' bindir='$(bindir)' pkglibexecdir='$(pkglibexecdir)' \
-		pkglibdir='$(pkglibdir)' docdir='$(docdir)' sysconfdir='$(sysconfdir)' \
+		pkglibdir='$(pkglibdir)' libdir='$(libdir)' docdir='$(docdir)' sysconfdir='$(sysconfdir)' \
 		mandir='$(mandir)' LIGHTTPD='$(LIGHTTPD)' \
 		bash $(abs_top_srcdir)/tests/install/installed.sh; \
 	fi
