@@ -1,4 +1,5 @@
 /* loader.c: dlopen the plugins, check their descriptors, pick by sniffing. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "loader.h"
 

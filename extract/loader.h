@@ -2,6 +2,7 @@
  * Every shared object in the plugin directory is opened; one whose ABI or
  * descriptor size the host does not accept is refused with a message that
  * names the file, and never called. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LOADER_H
 #define QUIRE_LOADER_H
 

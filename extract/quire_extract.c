@@ -8,6 +8,7 @@
  * on expiry it kills the child's group (exit 14); a child that dies by a
  * signal is reported as a crash (exit 17), so a caller never sees anything
  * worse than an exit code. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <errno.h>

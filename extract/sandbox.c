@@ -8,6 +8,7 @@
  * clocks and signals. Everything else (sockets, exec, fork, creating or
  * writing files, ptrace...) fails with EPERM, so a plugin sees an ordinary
  * error instead of dying. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "sandbox.h"
 

@@ -1,6 +1,7 @@
 /* sandbox.h: the confinement of quire-extract's extracting child, installed
  * after the plugin's init: resource limits, no new privileges and (when
  * built with libseccomp) a system call allow-list. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SANDBOX_H
 #define QUIRE_SANDBOX_H
 

@@ -1,4 +1,5 @@
 /* sniff.c: magic numbers of the formats Quire reads. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "sniff.h"
 

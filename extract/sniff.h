@@ -1,6 +1,7 @@
 /* sniff.h: the type of an upload from its bytes (never its name or the
  * client's Content-Type), for the upload routes' early "unsupported file
  * type" answer. quire-extract sniffs again, thoroughly, in its sandbox. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SNIFF_H
 #define QUIRE_SNIFF_H
 

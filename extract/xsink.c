@@ -1,4 +1,5 @@
 /* xsink.c: JSON Lines / plain text writer behind struct quire_sink. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "xsink.h"
 

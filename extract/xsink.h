@@ -3,6 +3,7 @@
  * to valid UTF-8 (invalid bytes become U+FFFD, NULs and other C0 controls
  * except tab are dropped) and capped: past max_bytes every call returns
  * non-zero and the output is marked truncated. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_XSINK_H
 #define QUIRE_XSINK_H
 

@@ -1,6 +1,9 @@
 #!/bin/sh
 # scripts/deps.sh: install the Debian 12 packages Quire builds, runs and
 # tests with. Uses sudo when not root. Does nothing when all are present.
+# debhelper and lintian: tests/install/deb.test; mandoc: man.test;
+# systemd: systemd-analyze (systemd.test) and systemd-tmpfiles.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libfcgi-dev libdb5.3-dev db5.3-util libjansson-dev libssl-dev
@@ -8,7 +11,8 @@ libxml2-dev libzip-dev libpoppler-private-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng
 libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-dev
 libgsf-1-dev zlib1g-dev libmagic-dev
-lighttpd apache2 curl python3 nodejs wrk"
+lighttpd apache2 curl python3 nodejs wrk
+debhelper lintian mandoc systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

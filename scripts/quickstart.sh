@@ -4,6 +4,7 @@
 # and a data directory inside the checkout (var/). Prints the URL, a new API
 # key and a curl command that works. Run it again to restart; stop with
 # scripts/quickstart.sh stop.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)

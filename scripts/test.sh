@@ -2,6 +2,7 @@
 # scripts/test.sh: the whole test suite: install what is missing, build,
 # `make check` (unit, CGI, lighttpd, Apache, Node, kill and extraction
 # tests), then `make distcheck`. Exits non-zero when any test fails.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh

@@ -2,6 +2,7 @@
 # free loopback ports, a private data directory, quired, lighttpd and
 # Apache started on 127.0.0.1 and always torn down. Source it; every
 # wait is bounded.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -142,7 +143,8 @@ cgi() {
 	CGI_BODY=$(printf '%s' "$out" | sed '1,/^\r\{0,1\}$/d')
 }
 
-# lighttpd_start: lighttpd on a free port with the shipped etc/lighttpd/quire.conf.
+# lighttpd_start: lighttpd on a free port with the shipped etc/lighttpd/quire.conf
+# (or the snippet LIGHTTPD_SNIPPET names, as an installed copy).
 lighttpd_start() {
 	[ -x "${LIGHTTPD:-}" ] || LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 	HTTP_PORT=$(free_port)
@@ -155,7 +157,7 @@ server.errorlog = "$T/logs/lighttpd-error.log"
 server.modules += ( "mod_accesslog" )
 accesslog.filename = "$T/logs/lighttpd-access.log"
 var.quire_socket = "$QUIRE_SOCK"
-include "$top_srcdir/etc/lighttpd/quire.conf"
+include "${LIGHTTPD_SNIPPET:-$top_srcdir/etc/lighttpd/quire.conf}"
 EOF2
 	"$LIGHTTPD" -D -f "$T/lighttpd.conf" >>"$T/logs/lighttpd.out" 2>&1 &
 	PIDS="$PIDS $!"

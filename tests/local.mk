@@ -6,7 +6,8 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	export top_srcdir top_builddir; \
 	LIGHTTPD='$(LIGHTTPD)'; APACHE2='$(APACHE2)'; NODE='$(NODE)'; \
-	export LIGHTTPD APACHE2 NODE;
+	export LIGHTTPD APACHE2 NODE; \
+	sbindir='$(sbindir)'; export sbindir;
 include tests/unit/local.mk
 include tests/api/local.mk
 include tests/extract/local.mk
@@ -16,3 +17,4 @@ include tests/embed/embed.mk
 include tests/chat/local.mk
 include tests/upload/local.mk
 include tests/fuzz/local.mk
+include tests/install/local.mk

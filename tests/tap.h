@@ -10,6 +10,7 @@
  *   bail_out("why");             abort the whole program (setup failed)
  *   return done_testing();       exit status: 0 only when every planned
  *                                test ran and passed, and at least one ran */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_TAP_H
 #define QUIRE_TAP_H
 

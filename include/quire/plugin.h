@@ -16,6 +16,7 @@
  * Plugins run inside quire-extract, a sandboxed child process (rlimits,
  * seccomp allow-list installed after init): they must not open files other
  * than the one given, use the network, or start processes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_H
 #define QUIRE_PLUGIN_H
 

@@ -3,6 +3,7 @@
  * against the bytes, then detection. Labels are read the way browsers
  * read them (the WHATWG Encoding Standard's aliases: "iso-8859-1" means
  * Windows-1252, a declared UTF-16 in ASCII-compatible bytes means UTF-8). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>

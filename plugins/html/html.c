@@ -7,6 +7,7 @@
  * pieces, with no tree built (walk.c). Nothing is ever fetched: no
  * network (HTML_PARSE_NONET) and an entity loader that refuses all. At
  * most 16 times max_text_bytes of the file is read. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdint.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* html.h: the parts of the HTML plugin. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_HTML_H
 #define QUIRE_PLUGIN_HTML_H
 

@@ -6,6 +6,7 @@
  * head and the like are dropped; <title> becomes the "title" metadata and
  * <meta name=author|description|keywords> and <html lang> metadata too.
  * Tables inside a table cell are read into that cell. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -1,6 +1,7 @@
 /* biff.c: BIFF record iteration, records continued by CONTINUE records
  * and the strings inside them ([MS-XLS] 2.1.4, 2.5.293-2.5.296). Every
  * read is bounds-checked: a short record sets `bad` and reads zeros. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

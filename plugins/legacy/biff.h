@@ -1,5 +1,6 @@
 /* biff.h: BIFF5/BIFF8 records of an Excel workbook stream: iteration, the
  * reader of a record continued by CONTINUE records, and its strings. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LEGACY_BIFF_H
 #define QUIRE_LEGACY_BIFF_H
 

@@ -1,5 +1,6 @@
 /* buf.c: the capped UTF-8 text builder of the legacy plugin, fed with
  * code points, UTF-16 units (surrogates joined) or Windows-1252 bytes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

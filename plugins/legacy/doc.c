@@ -5,6 +5,7 @@
  * footers as paragraphs split at paragraph marks, headings and list items
  * from the paragraph properties, cells and rows of tables, and of each
  * field its result without its code. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

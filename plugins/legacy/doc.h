@@ -1,5 +1,6 @@
 /* doc.h: the Word reader's shared state: the WordDocument and table
  * streams, the piece table, paragraph properties from the PAPX pages. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LEGACY_DOC_H
 #define QUIRE_LEGACY_DOC_H
 

@@ -2,6 +2,7 @@
  * 2.2.5.1 Sprm): the style of a paragraph (headings), its list and level,
  * and whether it lies in a table, ends a cell or ends a row. Only what
  * the text needs is decoded; every offset is checked against its page. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

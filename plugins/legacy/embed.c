@@ -1,6 +1,7 @@
 /* embed.c: OLE2 files inside documents (a slide's chart or sheet, an
  * object in a document): their text into the current page. Nothing in
  * them can fail the outer document except the host's text cap. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include <gsf/gsf-infile-msole.h>

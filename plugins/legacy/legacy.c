@@ -2,6 +2,7 @@
  * 97-2003 and Excel 97-2003 (and 5/95) files, OLE2 compound files opened
  * with libgsf from a read-only mapping; each format is read by our own
  * parser of its main stream (doc.c, ppt.c, xls.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>

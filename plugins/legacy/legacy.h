@@ -2,6 +2,7 @@
  * OLE2 compound files read through libgsf): bounds-checked little-endian
  * readers, a UTF-8 text builder fed with UTF-16 units or 8-bit code pages,
  * the sink helpers and the readers of each format. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LEGACY_H
 #define QUIRE_LEGACY_H
 

@@ -1,5 +1,6 @@
 /* meta.c: title, author, subject and keywords from the
  * \005SummaryInformation property set ([MS-OLEPS]) into sink metadata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <iconv.h>
 #include <stdio.h>
 #include <string.h>

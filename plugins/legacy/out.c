@@ -1,5 +1,6 @@
 /* out.c: the legacy plugin's sink helpers (page limit, long blocks cut on
  * UTF-8 boundaries, the host's stop request) and stream reading. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
  * comments and embedded charts or sheets, then its notes. The masters'
  * footers and headers come once at the end. Every record header is
  * checked against its parent; nesting is capped. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>

@@ -4,6 +4,7 @@
  * column order (numbers as Excel displays them), its text boxes, comments
  * and the labels of its embedded charts, and its print footer. A workbook
  * embedded in another document adds its rows to the current page. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* memmem */
 #endif

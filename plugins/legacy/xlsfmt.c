@@ -3,6 +3,7 @@
  * scaling commas, percent, decimals, scientific notation, fractions,
  * currency brackets, dates and times (elapsed too). Conditions and
  * colours are ignored; anything unreadable falls back to General. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>

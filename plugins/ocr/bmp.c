@@ -9,6 +9,7 @@
  * by the caller (bmp_size()) before anything is decoded. A truncated RLE
  * stream leaves the rest of the image white (as viewers show it) but a
  * file that ends inside the header is corrupt. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdint.h>
 #include <string.h>
 

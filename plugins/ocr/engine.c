@@ -14,6 +14,7 @@
  * of limits->ocr_page_timeout_s for the page. Tesseract checks it between
  * words only, not during its layout analysis; a page stuck there is ended
  * by quire-extract's wall-clock deadline, which kills the child. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>

@@ -7,6 +7,7 @@
  * decodes a whole GIF to learn its size, and giflib every frame of an
  * animation, so only the first frame is handed over). JPEG's EXIF
  * orientation is applied (Leptonica ignores it). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

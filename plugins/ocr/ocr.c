@@ -6,6 +6,7 @@
  * mean OCR confidence. An image without text is QUIRE_EMPTY; a TIFF page
  * that fails (too slow, unreadable) does not lose the others, as in the
  * PDF plugin: the first failure is returned only when no page had text. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <sys/mman.h>
 #include <sys/stat.h>
 

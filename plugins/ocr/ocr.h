@@ -1,6 +1,7 @@
 /* ocr.h: the OCR plugin's parts: the Tesseract engine (engine.c), image
  * files and rendered images turned into Leptonica Pix (image.c), and the
  * recognised text written to the sink (text.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_OCR_H
 #define QUIRE_OCR_H
 

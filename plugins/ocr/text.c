@@ -2,6 +2,7 @@
  * every line with '\n' and leaves a blank line after each paragraph; the
  * lines of a paragraph are joined with one space, since the line breaks of
  * a scan are the layout's, not the author's. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

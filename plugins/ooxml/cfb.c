@@ -1,4 +1,5 @@
 /* cfb.c: OLE2 compound files in memory (MS-CFB 2.2-2.6). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

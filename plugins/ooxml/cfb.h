@@ -1,6 +1,7 @@
 /* cfb.h: a reader of OLE2 compound files (MS-CFB) held in memory, enough to
  * take streams out of the wrapper of an encrypted OOXML package and out of
  * embedded OLE objects. Every chain walk is bounded by the sector count. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CFB_H
 #define QUIRE_CFB_H
 

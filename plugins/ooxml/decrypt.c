@@ -1,5 +1,6 @@
 /* decrypt.c: ECMA-376 Standard Encryption (MS-OFFCRYPTO 2.3.4.5-2.3.4.9)
  * with the default password. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

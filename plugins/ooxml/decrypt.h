@@ -2,6 +2,7 @@
  * password ("VelvetSweatshop", used by files that open without a prompt,
  * e.g. protected workbooks). Only ECMA-376 Standard Encryption (AES, SHA-1)
  * is tried; other schemes and other passwords stay QUIRE_ENCRYPTED. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_OOXML_DECRYPT_H
 #define QUIRE_OOXML_DECRYPT_H
 

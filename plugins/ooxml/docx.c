@@ -1,5 +1,6 @@
 /* docx.c: WordprocessingML: the body, then headers, footers, footnotes,
  * endnotes, comments and SmartArt text, each part through the walker. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * integers, fixed decimals, thousands separators, percent, scientific,
  * simple fractions, currency literals and dates and times (en-US names).
  * Anything else falls back to General. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * and footers in styles.xml, then embedded objects one level deep):
  * headings, paragraphs, list items, table rows, notes, annotations, frame
  * titles. Tracked deletions are left out. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /* ole.c: text of embedded OLE objects that are charts or workbooks
  * (MSGraph.Chart, Excel 97 BIFF): the cell labels of their Workbook
  * stream, which hold the category and series names. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
  * ratio, for entries past 1 MiB), one text buffer at most max_text_bytes.
  * Relationships marked External are never followed; entry names are only
  * lookup keys. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -1,5 +1,6 @@
 /* ooxml.h: what the OOXML plugin's files share: the guarded archive, the
  * streaming XML reader over one entry, relationships, text buffers. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_OOXML_H
 #define QUIRE_OOXML_H
 

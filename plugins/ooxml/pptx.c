@@ -1,6 +1,7 @@
 /* pptx.c: PresentationML: slides in sldIdLst order, each a page with its
  * title as a heading, its text frames, tables, SmartArt and chart text,
  * then its notes; the masters' footers once at the end. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

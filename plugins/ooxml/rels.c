@@ -1,5 +1,6 @@
 /* rels.c: OPC relationships: which part is where, never following a
  * target outside the package. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /* walk.c: one walker for the text of WordprocessingML (w:p, w:t, w:tbl)
  * and DrawingML (a:p, a:t, a:tbl): document bodies, headers, notes,
  * comments, slides, SmartArt data. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

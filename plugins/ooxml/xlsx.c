@@ -1,6 +1,7 @@
 /* xlsx.c: SpreadsheetML: every sheet in workbook order as a page headed by
  * its name, rows as table rows (the first as header) with numbers shown
  * through their number format, then print headers/footers and comments. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* xml.c: libxml2's streaming reader over a counted zip entry, and the
  * capped text buffers the walkers fill. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

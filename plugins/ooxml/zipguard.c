@@ -1,6 +1,7 @@
 /* zipguard.c: opening an OOXML archive without trusting it: the central
  * directory is checked by hand before libzip sees it, and every inflated
  * byte is counted as it is read. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -15,6 +15,7 @@
  * Passwords: only the empty user password is tried; a document it does not
  * open is QUIRE_ENCRYPTED. Permission bits are not enforced (the owner of
  * the knowledge base uploaded the file to have it read). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * cost of displaying a page. Poppler does not throw, but the standard
  * library may (bad_alloc under the address-space limit): every entry
  * point catches and reports QUIRE_ERROR. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>

@@ -10,6 +10,7 @@
  * line across both). The core API lets the plugin see the glyphs in the
  * order the document draws them, with their baseline direction, in one
  * pass over the page. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PDF_DOC_H
 #define QUIRE_PDF_DOC_H
 

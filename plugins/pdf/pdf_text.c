@@ -1,5 +1,6 @@
 /* pdf_text.c: lines and paragraphs from a PDF page's glyphs (in the order
  * the page draws them), and paragraph splitting of plain text. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* pdf_text.h: turning a page's glyphs (in content-stream order) into lines
  * and paragraphs for the sink, and plain text into paragraphs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PDF_TEXT_H
 #define QUIRE_PDF_TEXT_H
 

@@ -8,6 +8,7 @@
  * \bin longer than the file (the text before is kept); groups left open
  * at the end are closed (a truncated file keeps its text); QUIRE_EMPTY
  * when no text was found. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /* rtf.h: the RTF reader's state, shared by its parts: rtf_parse.c (the
  * tokenizer and the group stack), rtf_words.c (what control words do) and
  * rtf_out.c (text through code pages into paragraphs, rows, metadata). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_RTF_H
 #define QUIRE_PLUGIN_RTF_H
 

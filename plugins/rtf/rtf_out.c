@@ -4,6 +4,7 @@
  * blocks: paragraphs (headings by \outlinelevel or a "heading N" style,
  * list items by \ls/\ilvl), table rows (\cell ... \row, \trhdr for a
  * header), metadata from \info. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>

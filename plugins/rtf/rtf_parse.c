@@ -5,6 +5,7 @@
  * \'hh or stray byte is dropped. After \uN, \ucN fallback characters
  * (a text byte, a \'hh or a control word each) are skipped, up to the end
  * of the group. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <limits.h>
 #include <string.h>

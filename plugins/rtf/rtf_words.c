@@ -5,6 +5,7 @@
  * headers, footers, annotations and text boxes are read as paragraphs of
  * their own. An ignorable destination (\*\word) is skipped unless the
  * word is one of the few read here. Unknown words are ignored. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

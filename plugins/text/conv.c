@@ -1,5 +1,6 @@
 /* conv.c: charset conversion to UTF-8 through iconv, replacing what does
  * not decode. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* conv.h: conversion of text in a named charset to UTF-8 (iconv), in one
  * go or fed in pieces, with every undecodable byte replaced by U+FFFD:
  * bad input never stops a conversion. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_CONV_H
 #define QUIRE_PLUGIN_CONV_H
 

@@ -3,6 +3,7 @@
  * header. A CSV file's delimiter is sniffed from its first lines: the one
  * of comma, semicolon, tab and pipe found the same number of times on the
  * most lines. Malformed quoting is read leniently, never refused. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

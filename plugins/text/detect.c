@@ -1,4 +1,5 @@
 /* detect.c: charset detection for text without a declared charset. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <iconv.h>
 #include <stdio.h>
 #include <string.h>

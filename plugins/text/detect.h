@@ -1,6 +1,7 @@
 /* detect.h: which charset a text is in, from its bytes: byte order marks,
  * UTF-8 validity, UTF-16 without a mark, EBCDIC, and uchardet's guess for
  * the rest. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_DETECT_H
 #define QUIRE_PLUGIN_DETECT_H
 

@@ -1,4 +1,5 @@
 /* emit.c: trimmed, non-empty blocks to the sink. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 
 #include "emit.h"

@@ -1,6 +1,7 @@
 /* emit.h: writing blocks to the host's sink for the text, HTML and RTF
  * plugins: text is trimmed, empty blocks are dropped, and a sink that asks
  * to stop is remembered so the plugin can return QUIRE_TOO_LARGE. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_EMIT_H
 #define QUIRE_PLUGIN_EMIT_H
 

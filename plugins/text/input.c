@@ -1,4 +1,5 @@
 /* input.c: a read-only mapping of the file being extracted. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>

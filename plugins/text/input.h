@@ -1,5 +1,6 @@
 /* input.h: the file a plugin reads, mapped into memory read-only (no copy;
  * the sandbox allows mmap but no new files). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_INPUT_H
 #define QUIRE_PLUGIN_INPUT_H
 

@@ -4,6 +4,7 @@
  * first a header, the delimiter row skipped), block quotes read as text,
  * HTML blocks with their tags dropped. A reader of the text, not a
  * renderer: what it does not know stays as text. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "mdinline.h"

@@ -1,6 +1,7 @@
 /* mdinline.c: Markdown inline markup to plain text: emphasis, strike and
  * code markers dropped, links and images reduced to their text, inline
  * HTML tags dropped, backslash escapes and common entities resolved. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* mdinline.h: Markdown inline markup reduced to its text. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_MDINLINE_H
 #define QUIRE_PLUGIN_MDINLINE_H
 

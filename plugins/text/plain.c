@@ -2,6 +2,7 @@
  * lines are joined with a space; a line that starts with a list marker
  * ("- ", "* ", "• ", "1. ") starts a list item (nested by indentation),
  * and lines indented under it continue the item. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "text.h"
 
 struct plain {

@@ -1,5 +1,6 @@
 /* sbuf.c: capped growable buffers and UTF-8 helpers shared by the text,
  * HTML and RTF plugins. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

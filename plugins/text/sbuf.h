@@ -5,6 +5,7 @@
  * grow past `max` bytes or memory runs out; `oom` tells the two apart. The
  * buffer owns its memory: sbuf_free() releases it. `p` is NUL-terminated
  * whenever it is non-NULL. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_SBUF_H
 #define QUIRE_PLUGIN_SBUF_H
 

@@ -6,6 +6,7 @@
  * then the format's reader writes blocks. At most about twice
  * max_text_bytes of the file is read: more could not fit in the text cap,
  * so a longer file ends in QUIRE_TOO_LARGE with what was read kept. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdint.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* text.h: the parts of the text plugin (plain text, Markdown, CSV/TSV),
  * each reading UTF-8 text already decoded by text.c. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_TEXT_H
 #define QUIRE_PLUGIN_TEXT_H
 

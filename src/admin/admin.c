@@ -1,4 +1,5 @@
 /* admin.c: API keys, knowledge bases, status, backup, verify, checkpoint. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
 #include "pipeline/split.h"

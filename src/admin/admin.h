@@ -1,5 +1,6 @@
 /* admin.h: quire-admin's commands, run against an open store (either
  * joined under quired or alone after taking the lock and recovering). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_ADMIN_H
 #define QUIRE_ADMIN_H
 

@@ -2,6 +2,7 @@
  * over the control socket (quired runs it as a supervised child joined to
  * the environment); with none, it takes the data directory lock, recovers
  * and works alone. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
 #include "base/conf.h"

@@ -1,5 +1,6 @@
 /* reindex.c: quire-admin reindex, the keyword index rebuilt from the
  * stored chunks (after a change of the text analysis, LEXICAL_VERSION). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
 #include "store/docs.h"

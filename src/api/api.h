@@ -1,4 +1,5 @@
 /* api.h: the route families' handlers, one file per family (src/api/). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_API_H
 #define QUIRE_API_H
 

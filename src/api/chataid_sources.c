@@ -2,6 +2,7 @@
  * by id, by ids, by filters or all of the organisation. (Uploads are in
  * upload.c.) Shapes: {"ok": true, ...}; errors {"ok": false, "message"}.
  * Every route sees only custom sources (is_custom_source). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/blob.h"

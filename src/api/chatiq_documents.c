@@ -1,5 +1,6 @@
 /* chatiq_documents.c: the native documents API, shaped exactly as the ChatIQ
  * seed: GET/POST /api/v1/documents, GET/PUT/DELETE /api/v1/documents/:id. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/blob.h"

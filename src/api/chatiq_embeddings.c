@@ -2,6 +2,7 @@
  * GET /api/v1/documents/:id/embeddings/status, GET /api/v1/embeddings/jobs,
  * POST /api/v1/embeddings/jobs/:id/retry. Progress counts are counts of the
  * document's embed jobs (one per chunk). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/docs.h"

@@ -1,6 +1,7 @@
 /* dify_documents.c: Dify's knowledge API: GET /v1/datasets/{dataset_id}/documents/
  * {document_id}?metadata=all|only|without, every field filled from the
  * document record. Errors {"code", "message", "status"}. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "http/auth.h"

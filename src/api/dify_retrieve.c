@@ -5,6 +5,7 @@
  * when given: X-External-Org-Id to that org's documents, X-External-Roles
  * (a JSON array; none with an org means no role) to documents whose
  * allowed roles, when set, share one. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "api/scope.h"

@@ -10,6 +10,7 @@
  * found"). Until the stream has begun, the stream route answers errors
  * like the other one (their HTTP status and {"error": "..."}); after it,
  * with an error event. An answer-model failure is 502 {"error": "..."}. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "chat/chat.h"

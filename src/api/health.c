@@ -1,5 +1,6 @@
 /* health.c: GET /health, unauthenticated liveness for monitors and
  * tests; it touches the database so a wedged worker does not look alive. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/store.h"

@@ -2,6 +2,7 @@
  * /api/knowledge-base/{slug}/documents/ (a bare array; id is the document's
  * position in the knowledge base). Uploads are in upload.c. Errors
  * {"detail": "..."}. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/docs.h"

@@ -1,4 +1,5 @@
 /* routes.c: the route table. Paths are relative to the mount point. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 

@@ -1,4 +1,5 @@
 /* scope.c: org, user, folder and role headers for chat and documents. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/scope.h"
 #include "store/docs.h"

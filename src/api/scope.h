@@ -5,6 +5,7 @@
  * X-External-Folder-Id, X-External-Allowed-Roles); retrieval for chat only
  * sees documents of the caller's org whose allowed roles (when set) share
  * a role with the caller. See docs/chat.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CHAT_SCOPE_H
 #define QUIRE_CHAT_SCOPE_H
 

@@ -10,6 +10,7 @@
  * file whose bytes the knowledge base already holds ("already added"),
  * refuses the whole request and nothing is stored. Also the original's
  * download, GET /api/v1/documents/:id/file. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/blob.h"

@@ -1,4 +1,5 @@
 /* util.c: helpers shared by the route handlers. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 

@@ -1,5 +1,6 @@
 /* views.c: a document as each family shows it, shared by the family's own
  * routes and the upload routes (upload.c), so neither calls the other. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "store/docs.h"

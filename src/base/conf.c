@@ -1,4 +1,5 @@
 /* conf.c: parse quire.conf and environment overrides. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
 #include "base/util.h"

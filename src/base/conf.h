@@ -1,5 +1,6 @@
 /* conf.h: quire.conf, one "key = value" per line; every setting has an
  * embedded default, so Quire runs without any file. See etc/quire.conf. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CONF_H
 #define QUIRE_CONF_H
 

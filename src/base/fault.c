@@ -1,4 +1,5 @@
 /* fault.c: named fault points (see fault.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/fault.h"
 

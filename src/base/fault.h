@@ -8,6 +8,7 @@
  *   NAME_pause sleep 2 s (a race window held open)
  *   NAME_slow  sleep 2 s (a slow step that a poll can see, e.g. a stage)
  * QUIRE_FAULT is read once, on the first call. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_FAULT_H
 #define QUIRE_FAULT_H
 

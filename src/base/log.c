@@ -1,4 +1,5 @@
 /* log.c: stderr or syslog logging with a level filter. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/log.h"
 

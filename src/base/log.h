@@ -1,5 +1,6 @@
 /* log.h: the logging macro family: stderr (the web server's error log) or
  * syslog. Never pass keys, document text or queries above LOG_DEBUG. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LOG_H
 #define QUIRE_LOG_H
 

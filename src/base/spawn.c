@@ -1,4 +1,5 @@
 /* spawn.c: locate sibling programs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/spawn.h"
 

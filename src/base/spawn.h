@@ -1,4 +1,5 @@
 /* spawn.h: finding and starting Quire's own programs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SPAWN_H
 #define QUIRE_SPAWN_H
 

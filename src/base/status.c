@@ -1,4 +1,5 @@
 /* status.c: status codes to HTTP statuses and native error codes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/status.h"
 

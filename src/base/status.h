@@ -1,5 +1,6 @@
 /* status.h: the one status enum of libquire, its HTTP mapping, and the
  * caller-owned error detail struct (reporting an error never allocates). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_STATUS_H
 #define QUIRE_STATUS_H
 

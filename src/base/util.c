@@ -1,4 +1,5 @@
 /* util.c: buffers, clocks, UUIDs and random bytes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/util.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -295,6 +297,36 @@ int q_uuid_valid(const char *s)
 {
 	unsigned char b[16];
 	return s && strlen(s) == 36 && q_uuid_parse(s, b) == 0;
+}
+
+int q_mkdir_p(const char *path, unsigned mode)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, n + 1);
+	/* Each parent in turn; the parents get 0755 like mkdir -p's. */
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(dir, (mode_t)mode) < 0 && errno != EEXIST)
+		return -1;
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
 }
 
 int q_parse_uint(const char *s, unsigned long long max, unsigned long long *out)

@@ -1,5 +1,6 @@
 /* util.h: small shared helpers: capped growable buffers, time stamps,
  * UUIDs, random bytes and hex. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_UTIL_H
 #define QUIRE_UTIL_H
 
@@ -54,6 +55,10 @@ void q_uuid_format(const unsigned char in[16], char *out);
 
 /* Lowercase hex of n bytes into out (>= 2n+1 bytes). */
 void q_hex(const unsigned char *in, size_t n, char *out);
+
+/* Create directory path and any missing parents with mode (mkdir -p);
+ * an existing directory is fine. 0, or -1 with errno set. */
+int q_mkdir_p(const char *path, unsigned mode);
 
 /* Strict decimal parse of a non-negative integer <= max. 0 or -1. */
 int q_parse_uint(const char *s, unsigned long long max, unsigned long long *out);

@@ -1,5 +1,6 @@
 /* answer.c: what an answerer produces: the text as it streams, the
  * sources it cites, their excerpts (see chat.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 

@@ -16,6 +16,7 @@
  * in document order and joined as "According to <title>, ...". Nothing
  * relevant: "I could not find anything about <topic> in your documents."
  * The answer is emitted word by word. docs/chat.md has the whole rule. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 

@@ -10,6 +10,7 @@
  * the worker's heartbeat_timeout), HTTP errors and error objects in the
  * stream are upstream failures (a->upstream): the caller answers 502 or
  * sends an error event. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 #include "base/log.h"

@@ -1,5 +1,6 @@
 /* answerers.c: the answerers chat can use, by name (quire.conf's
  * chat_answerer); see struct chat_answerer in chat.h. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 

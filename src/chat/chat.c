@@ -1,5 +1,6 @@
 /* chat.c: one chat turn: conversation, follow-up, retrieval, answer,
  * citations, confidence, storage. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 #include "store/lexical.h"

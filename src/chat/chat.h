@@ -4,6 +4,7 @@
  * with the configured answerer (builtin: extractive; openai: an
  * OpenAI-compatible chat model, streamed), cite, rate the confidence, and
  * store both messages in the conversation. docs/chat.md has the rules. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CHAT_H
 #define QUIRE_CHAT_H
 

@@ -2,6 +2,7 @@
  * T_MESSAGES keyed "<conversation>:<10-digit seq>", I_MESSAGES_BY_CONV).
  * A conversation belongs to one account, org and user; any other caller
  * gets the same "Conversation not found" as for an id that never existed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 #include "store/store.h"

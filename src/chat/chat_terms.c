@@ -1,5 +1,6 @@
 /* chat_terms.c: query terms for chat: weighted stems, coverage of the
  * query by a text, the follow-up rule and the confidence thresholds. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 

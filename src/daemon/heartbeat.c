@@ -1,4 +1,5 @@
 /* heartbeat.c: shared liveness slots. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/heartbeat.h"
 #include "base/util.h"

@@ -3,6 +3,7 @@
  * a request starts and clears it when the request ends; quired treats a
  * slot that stays busy longer than heartbeat_timeout as a hung worker (a
  * process blocked on a dead process's mutex looks exactly like this). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_HEARTBEAT_H
 #define QUIRE_HEARTBEAT_H
 

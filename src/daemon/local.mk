@@ -3,7 +3,8 @@
 src_libquire_la_SOURCES += \
 	src/daemon/heartbeat.c src/daemon/heartbeat.h \
 	src/daemon/worker.c src/daemon/worker.h \
-	src/daemon/supervisor.c src/daemon/supervisor.h
+	src/daemon/supervisor.c src/daemon/supervisor.h \
+	src/daemon/conftest.c src/daemon/conftest.h
 
 sbin_PROGRAMS += src/quired
 src_quired_SOURCES = src/daemon/quired.c

@@ -4,6 +4,7 @@
  * the queue and exits (cron, or by hand when no supervisor runs, taking the
  * data directory lock and recovering first). It also takes over ingest jobs
  * whose worker died (expired lease). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
 #include "store/datalock.h"

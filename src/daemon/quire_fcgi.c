@@ -2,6 +2,7 @@
  * environment and serves the inherited socket; started by hand with CGI
  * variables it takes the data directory lock, recovers, serves one
  * request and exits (tests, debugging). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
 #include "base/conf.h"

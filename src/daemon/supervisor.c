@@ -1,5 +1,6 @@
 /* supervisor.c: quired's watcher loop: workers, recovery, control socket,
  * checkpoints. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/supervisor.h"
 #include "admin/admin.h"
@@ -77,7 +78,7 @@ static int unix_listen(const char *path, unsigned mode, const char *group, int b
 	char *slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		if (q_mkdir_p(dir, 0755) < 0)
 			QLOG_WARN("cannot create %s: %s", dir, strerror(errno));
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -507,7 +508,7 @@ static void reload(struct sup *s)
 	struct qconf fresh;
 	struct qerr err;
 	qconf_defaults(&fresh);
-	if (qconf_load(&fresh, s->conf_path, 0, &err) != Q_OK) {
+	if (qconf_load(&fresh, s->conf_path ? s->conf_path : qconf_path(), 0, &err) != Q_OK) {
 		QLOG_ERR("reload: %s (keeping the old configuration)", err.msg);
 		return;
 	}
@@ -647,7 +648,11 @@ int supervisor_main(const struct sup_options *opt)
 
 	memset(&s, 0, sizeof s);
 	s.lock_fd = s.listen_fd = s.control_fd = s.sig_fd = -1;
-	s.conf_path = opt->conf_path ? opt->conf_path : qconf_path();
+	/* Children get QUIRE_CONF only when a file was named (-c or the
+	 * environment): they must then read that very file, while with none
+	 * named the installed one is optional and the defaults run Quire. */
+	const char *env = getenv("QUIRE_CONF");
+	s.conf_path = opt->conf_path ? opt->conf_path : env && *env ? env : NULL;
 	if (opt->conf_path)
 		setenv("QUIRE_CONF", opt->conf_path, 1);
 	if (qconf_load_default(&s.conf, &err) != Q_OK) {

@@ -4,6 +4,7 @@
  * them: a clean exit is replaced alone; any abnormal exit (signal, non-zero
  * status, missed heartbeat) stops every child, recovers and restarts them,
  * while a database-free responder answers 503 + Retry-After. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SUPERVISOR_H
 #define QUIRE_SUPERVISOR_H
 

@@ -1,4 +1,5 @@
 /* worker.c: accept FastCGI requests and hand them to app_handle. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/worker.h"
 #include "pipeline/extract.h"

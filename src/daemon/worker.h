@@ -1,4 +1,5 @@
 /* worker.h: the FastCGI responder loop of quire.fcgi. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_WORKER_H
 #define QUIRE_WORKER_H
 

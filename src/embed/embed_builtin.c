@@ -1,4 +1,5 @@
 /* embed_builtin.c: hashed sublinear TF features (see embed_builtin.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embed_builtin.h"
 #include "text/text_tok.h"

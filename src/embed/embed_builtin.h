@@ -9,6 +9,7 @@
  * There is no corpus IDF, so a vector never changes as the collection
  * grows; BM25 covers the collection statistics in hybrid search. Vectors are
  * stored quantised to int8 with one float scale. See docs/embedding.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_EMBED_BUILTIN_H
 #define QUIRE_EMBED_BUILTIN_H
 

@@ -6,6 +6,7 @@
  * 4xx, a malformed answer or vectors of the wrong dimensions fail the batch
  * with the upstream's message. Inputs longer than embed_max_input
  * characters are cut at a UTF-8 boundary. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
 #include "base/log.h"

@@ -1,4 +1,5 @@
 /* embedder.c: claim embed jobs, embed their chunks, store vectors. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
 #include "store/docs.h"

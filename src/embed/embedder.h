@@ -3,6 +3,7 @@
  * configured backend, store one vector per chunk and complete the jobs in
  * one transaction; failures are recorded on the jobs. Vectors are stored
  * as "model\0", u32 dims, float scale, int8[dims] under the chunk's key. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_EMBEDDER_H
 #define QUIRE_EMBEDDER_H
 

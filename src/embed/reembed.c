@@ -1,6 +1,7 @@
 /* reembed.c: after a model change, put every chunk lacking a vector of the
  * current model back on the queue through its one embed job, and its
  * document back to indexing until the chunk has such a vector. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
 #include "store/docs.h"

@@ -1,4 +1,5 @@
 /* vectors.c: one quantised vector per chunk. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
 #include "embed/embed_builtin.h"

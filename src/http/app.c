@@ -1,5 +1,6 @@
 /* app.c: serve one request: route, authenticate, authorise, run the
  * handler, render errors in the route family's shape. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
 #include "base/log.h"

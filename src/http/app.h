@@ -1,6 +1,7 @@
 /* app.h: request dispatch. A route table {method, pattern, handler, family,
  * scope} (routes.c), authentication, and error rendering in each route
  * family's own shape (errors.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_APP_H
 #define QUIRE_APP_H
 

@@ -1,4 +1,5 @@
 /* auth.c: API key generation, parsing and lookup. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/auth.h"
 #include "store/store.h"

@@ -2,6 +2,7 @@
  * + 8 hex digits of checksum (rejects typos without a database read). Only
  * the SHA-256 of the whole key is stored; the first 12 characters after the
  * prefix name the key in listings. Keys are never logged. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_AUTH_H
 #define QUIRE_AUTH_H
 

@@ -4,6 +4,7 @@
  *   chat (DocBit):   {"error": "..."}
  *   ChatAid:         {"ok": false, "message": "..."}
  *   Oshara:          {"detail": "..."} */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
 

@@ -1,4 +1,5 @@
 /* http.c: CGI variables to a request; JSON bodies with caps; responses. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/http.h"
 

@@ -1,6 +1,7 @@
 /* http.h: one request and its response, independent of FastCGI so the
  * handlers can be driven by tests. Per-request memory is owned here and
  * released by qreq_finish / qresp_free when the request ends. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_HTTP_H
 #define QUIRE_HTTP_H
 

@@ -1,6 +1,7 @@
 /* multipart.c: the streaming multipart/form-data parser: a fixed buffer
  * and four states (preamble, part headers, part body, epilogue); fields go
  * to capped memory, file parts to temp files as their bytes arrive. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/multipart.h"
 #include "base/util.h"

@@ -1,6 +1,7 @@
 /* multipart.h: a streaming multipart/form-data parser (RFC 7578, RFC 2046)
  * that keeps plain fields in memory and streams file parts to temporary
  * files, with caps on every size a client controls. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_MULTIPART_H
 #define QUIRE_MULTIPART_H
 

@@ -1,4 +1,5 @@
 /* ratelimit.c: lock-free per-key request counters in a shared mapped file. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/ratelimit.h"
 #include "base/log.h"

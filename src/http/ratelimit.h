@@ -9,6 +9,7 @@
  * request costs no fsync (a Berkeley DB record would cost a durable commit
  * before the first token). Counts are lost only with the file; losing them
  * is harmless (a fresh window). See docs/chat.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_RATELIMIT_H
 #define QUIRE_RATELIMIT_H
 

@@ -1,4 +1,5 @@
 /* router.c: match "/a/:param/b" patterns against request paths. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
 

@@ -1,6 +1,7 @@
 /* chunk_impl.h: internals shared by the chunker's files (split.c blocks
  * and entry points, chunk_rule.c process rules, chunk_text.c counting and
  * cleaning, chunk_pack.c sentences and packing). Not for other modules. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CHUNK_IMPL_H
 #define QUIRE_CHUNK_IMPL_H
 

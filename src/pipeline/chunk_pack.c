@@ -2,6 +2,7 @@
  * of a sentence at spaces, whole table rows) and units packed into chunks
  * within max_tokens, with whole-unit overlap and repeated table headers
  * (docs/chunking.md). Everything here is linear in the text's length. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
 

@@ -1,6 +1,7 @@
 /* chunk_rule.c: Dify process rules: defaults, validation of a client's
  * rule (Dify's shape or the stored flat form), and the flat form shown
  * back in Dify's shape (docs/chunking.md). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
 

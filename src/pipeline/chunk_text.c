@@ -1,6 +1,7 @@
 /* chunk_text.c: the chunker's character level: UTF-8 decoding and repair,
  * token and word counting (docs/chunking.md), and the process rule's
  * pre-processing (extra spaces, URLs and e-mail addresses). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
 

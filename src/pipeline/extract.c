@@ -1,5 +1,6 @@
 /* extract.c: quire-extract as a child of a worker, and the ingest step
  * that turns a stored upload into chunks (ingest_extract). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/extract.h"
 #include "store/blob.h"

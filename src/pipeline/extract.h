@@ -3,6 +3,7 @@
  * processes (flock slots in the data directory), each in its own process
  * group under a wall-clock deadline after which the group is killed, its
  * output read through a pipe with a cap. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_EXTRACT_H
 #define QUIRE_EXTRACT_H
 

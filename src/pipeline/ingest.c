@@ -1,4 +1,5 @@
 /* ingest.c: run ingest jobs: extract, clean, split, index, queue embeds. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/ingest.h"
 #include "store/blob.h"

@@ -5,6 +5,7 @@
  * died). Attempts are bounded: a document that keeps killing its parser
  * ends in error. Deleting a document during ingestion is safe: the final
  * transaction finds the job gone and drops the work. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_INGEST_H
 #define QUIRE_INGEST_H
 

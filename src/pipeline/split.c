@@ -8,6 +8,7 @@
  * the items of a list and the rows of a table are joined by one newline; a
  * chunk's text is a slice of it (after a repeated table header), so its
  * offsets are exact. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
 

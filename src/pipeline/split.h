@@ -6,6 +6,7 @@
  * sentences, and packed into chunks of at most max_tokens with
  * whole-sentence overlap (split.c, chunk_rule.c, chunk_text.c,
  * chunk_pack.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SPLIT_H
 #define QUIRE_SPLIT_H
 

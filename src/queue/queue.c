@@ -1,4 +1,5 @@
 /* queue.c: claiming, leases, completion, failure and retry of jobs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "queue/queue.h"
 #include "store/docs.h"

@@ -3,6 +3,7 @@
  * a transaction with DB_RMW reads, so each job is claimed by exactly one
  * process; an expired lease returns the job to pending; a retriable failure
  * backs off (next_us) and retries up to a maximum number of attempts. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_QUEUE_H
 #define QUIRE_QUEUE_H
 

@@ -1,5 +1,6 @@
 /* search.c: BM25, exact vector search and their fusion, filtered inside
  * the scans, over the process's search cache (vcache.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search.h"
 #include "search/search_impl.h"

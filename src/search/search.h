@@ -10,6 +10,7 @@
  * not archived. Vectors and document filter fields come from the
  * process's cache (vcache.h), brought up to date in the caller's
  * transaction. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SEARCH_H
 #define QUIRE_SEARCH_H
 

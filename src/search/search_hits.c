@@ -1,6 +1,7 @@
 /* search_hits.c: hit counts (Dify's segment hit_count): staged by
  * search_run in the process, written after the response in one small
  * transaction (see search.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search.h"
 #include "base/log.h"

@@ -1,5 +1,6 @@
 /* search_impl.h: parts of search shared by search.c and search_query.c;
  * other modules use search.h. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_SEARCH_IMPL_H
 #define QUIRE_SEARCH_IMPL_H
 

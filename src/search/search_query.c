@@ -1,6 +1,7 @@
 /* search_query.c: the query's vector: the configured backend, kept per
  * process; for the builtin model, each query word weighted by its IDF in
  * the collection; Rocchio feedback for hybrid search. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search_impl.h"
 #include "embed/embed_builtin.h"

@@ -1,5 +1,6 @@
 /* vcache.c: the search cache's tables, its change log and its sync (see
  * vcache.h); filters and scans are in vscan.c. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/vcache_impl.h"
 #include "store/changelog.h"

@@ -8,6 +8,7 @@
  * The change log it follows is store/changelog.h. Applying an entry
  * re-reads the current record, so entries are idempotent and a sync
  * interrupted by a deadlock is simply redone. See docs/search.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_VCACHE_H
 #define QUIRE_VCACHE_H
 

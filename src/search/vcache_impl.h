@@ -1,6 +1,7 @@
 /* vcache_impl.h: the search cache's tables, shared by vcache.c (tables,
  * change log, sync) and vscan.c (filters, the dot-product kernel, scans).
  * Not for other modules: they use vcache.h. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_VCACHE_IMPL_H
 #define QUIRE_VCACHE_IMPL_H
 

@@ -1,5 +1,6 @@
 /* vscan.c: a query's filter over the cached documents, the int8
  * dot-product kernel and the exact top-k vector scan (see vcache.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/vcache_impl.h"
 #include "search/search.h"

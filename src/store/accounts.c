@@ -1,4 +1,5 @@
 /* accounts.c: accounts and knowledge bases. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "store/store.h"

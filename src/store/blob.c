@@ -1,4 +1,5 @@
 /* blob.c: content-addressed original files. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/blob.h"
 #include "base/util.h"

@@ -2,6 +2,7 @@
  * DATADIR/blobs/ab/abcdef… (SHA-256 of the bytes), written to a temporary
  * name, fsynced, renamed. Documents reference blobs by hash; a blob is
  * removed when no document references it (after the deleting commit). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_BLOB_H
 #define QUIRE_BLOB_H
 

@@ -10,6 +10,7 @@
  * every entry up to S. The log keeps the last CHANGELOG_KEEP entries; a
  * reader further behind (or of another environment: the epoch differs)
  * reloads everything. See docs/search.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_CHANGELOG_H
 #define QUIRE_CHANGELOG_H
 

@@ -1,4 +1,5 @@
 /* chunks.c: a document's chunks (Dify: segments), keyed "<doc id>:<position>". */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "store/lexical.h"

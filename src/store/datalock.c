@@ -1,6 +1,8 @@
 /* datalock.c: exclusive flock on DATADIR/quired.lock. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/datalock.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,7 @@
 int datalock_take(const char *datadir, struct qerr *err)
 {
 	char path[PATH_MAX];
-	if (mkdir(datadir, 0750) < 0 && errno != EEXIST) {
+	if (q_mkdir_p(datadir, 0750) < 0) {
 		qerr_set(err, Q_EINTERNAL, NULL, "cannot create %s: %s", datadir, strerror(errno));
 		return -1;
 	}

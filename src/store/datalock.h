@@ -3,6 +3,7 @@
  * children inherit the open lock (one open file description), so the lock
  * stays held until every process that may have the environment open is
  * gone, even if quired itself is killed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_DATALOCK_H
 #define QUIRE_DATALOCK_H
 

@@ -1,5 +1,6 @@
 /* docs.c: documents: create with content and ingest job, read, update,
  * delete with everything that hangs off them, list by account. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "store/blob.h"

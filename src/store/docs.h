@@ -2,6 +2,7 @@
  * its ingest job, in one transaction), read, update, delete (cascading to
  * content and jobs), and listing by account. Records are JSON objects; the
  * fields are described in docs/data-model.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_DOCS_H
 #define QUIRE_DOCS_H
 

@@ -1,5 +1,6 @@
 /* jobs.c: ingest and embed job records. Status values: pending,
  * processing, completed, failed (ChatIQ's job statuses). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "store/store.h"

@@ -1,4 +1,5 @@
 /* lexical.c: postings, collection statistics and BM25 scoring. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/lexical.h"
 #include "store/store.h"

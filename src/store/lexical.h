@@ -9,6 +9,7 @@
  * version in T_STATS "bm25". Statistics per account: one tenant's scores
  * never depend on what another tenant stored. Updated in the same
  * transaction as the chunks, so deletes and updates stay consistent. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LEXICAL_H
 #define QUIRE_LEXICAL_H
 

@@ -1,4 +1,5 @@
 /* store.c: the Berkeley DB environment, JSON tables and their indexes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/store.h"
 #include "base/log.h"

@@ -10,6 +10,7 @@
  * opens with STORE_OWNER, which creates missing databases and runs normal
  * recovery; workers open with STORE_JOIN (no DB_CREATE, DB_RECOVER or
  * DB_REGISTER). See RELIABILITY.md (c) and docs/storage.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_STORE_H
 #define QUIRE_STORE_H
 

@@ -1,4 +1,5 @@
 /* text.c: tokenizer, word hashes, stop words, language guess (stemming: text_stem.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
 #include "text/text_tok.h"

@@ -2,6 +2,7 @@
  * a UTF-8 tokenizer with case folding, stop words and language detection
  * over a few European languages, and Snowball stemming (libstemmer) with a
  * cache, since stemming is the cost that dominates embedding speed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_TEXT_H
 #define QUIRE_TEXT_H
 

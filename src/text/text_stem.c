@@ -1,4 +1,5 @@
 /* text_stem.c: Snowball stemming (libstemmer) behind a per-stemmer cache. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
 

@@ -2,6 +2,7 @@
  * text_tokens, and the builtin embedder, which has tokens written straight
  * into its own buffer and handled without a call per token), and the
  * helpers for tokens held in such a buffer. Private to src/. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_TEXT_TOK_H
 #define QUIRE_TEXT_TOK_H
 

@@ -4,6 +4,7 @@
 # server on a free loopback port with its shipped etc/ configuration, every
 # documents endpoint driven with curl through both mounts (/api/v1/... and
 # /cgi-bin/quire.fcgi/api/v1/...), each with an error case.
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 FRONT_PER_MOUNT=26
 FRONT_ONCE=4

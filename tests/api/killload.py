@@ -16,6 +16,7 @@ finish the one in flight (retrying until GRACE seconds after the end).
 
 Standard library only. Every request and every loop is bounded in time.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 import http.client
 import json
 import random

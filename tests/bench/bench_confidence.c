@@ -10,6 +10,7 @@
  * claims and OFF_TOPIC below through search_run (hybrid, top_k 5, as chat
  * retrieves), and prints percentiles of each group and, for thresholds on
  * match and on cosine, the share of each group at or above them. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "embed/embed_builtin.h"

@@ -9,6 +9,7 @@
  * them, sentences drawn from a Zipf-distributed vocabulary of 6,000
  * invented words. --digest prints a hash of every vector of one pass over
  * the chunks, to check that a change keeps the vectors bit-identical. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
 #include "embed/embed_builtin.h"

@@ -1,6 +1,7 @@
 /* bench_list.c: listing documents stays fast at 100,000 documents: creates
  * N text documents in one account (1,000 per transaction), then times
  * doc_list pages at several offsets. Prints milliseconds per page. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "store/store.h"

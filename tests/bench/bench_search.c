@@ -13,6 +13,7 @@
  * then QUERIES warm queries (SciFact claims, or generated ones) per
  * method, top_k 10, printing p50 and p95 in milliseconds. With
  * BENCH_SEARCH_DIR set, the store is kept there and reused by later runs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "embed/embed_builtin.h"

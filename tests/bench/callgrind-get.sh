@@ -9,6 +9,7 @@
 # per-function profile is kept in CG_OUT (default: not kept) for
 # callgrind_annotate.
 #   CG_REQUESTS (2000)  CG_OUT (directory)
+# SPDX-License-Identifier: GPL-3.0-or-later
 . "$top_srcdir/tests/lib.sh"
 trap - INT TERM; trap 'exit 1' INT TERM
 command -v valgrind >/dev/null || { echo "callgrind-get: valgrind not found, skipped"; exit 0; }

@@ -7,6 +7,7 @@
 # event. Prints the median, p90 and best of BENCH_RUNS runs (target: median
 # <= 50 ms). Prints figures only; never fails on them.
 #   BENCH_DOCS (300)  BENCH_RUNS (21)
+# SPDX-License-Identifier: GPL-3.0-or-later
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/chat/chat-lib.sh"
 trap - INT TERM; trap 'exit 1' INT TERM

@@ -6,6 +6,7 @@
 # in the worker after the answer and is part of the load. Prints figures
 # only; never fails on them.
 #   BENCH_SECONDS (10)  BENCH_WORKERS (2)
+# SPDX-License-Identifier: GPL-3.0-or-later
 . "$top_srcdir/tests/lib.sh"
 trap - INT TERM; trap 'exit 1' INT TERM
 WRK=${WRK:-$(command -v wrk || echo /usr/bin/wrk)}

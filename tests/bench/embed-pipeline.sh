@@ -6,6 +6,7 @@
 #  2. throughput of the openai backend against the local protocol server
 #     with request batch sizes 1, 16 and 128.
 # Usage: top_srcdir=... top_builddir=... bash tests/bench/embed-pipeline.sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

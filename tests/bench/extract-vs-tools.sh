@@ -9,6 +9,7 @@
 # fails on time. Not in TESTS.
 #   QUIRE_EXTRACT  the extractor (default $top_builddir/extract/quire-extract)
 #   RUNS           repetitions per tool (default 20)
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

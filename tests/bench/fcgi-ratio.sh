@@ -12,6 +12,7 @@
 # work shares the machine). Prints figures only; never fails on them.
 #   BENCH_SECONDS (10)  BENCH_CONNECTIONS (32)  BENCH_THREADS (2)
 #   BENCH_ROUNDS (3)
+# SPDX-License-Identifier: GPL-3.0-or-later
 . "$top_srcdir/tests/lib.sh"
 trap - INT TERM; trap 'exit 1' INT TERM
 WRK=${WRK:-$(command -v wrk || echo /usr/bin/wrk)}

@@ -4,6 +4,7 @@
  * 200-byte JSON document (no database, no routing, no JSON library).
  *   min_responder SOCKET [PROCESSES]
  * Runs until killed; the children die with their parent. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>

@@ -7,6 +7,7 @@ Loads corpus.jsonl (title + text as each document) with POST /api/v1/documents
 queries through POST /v1/datasets/{id}/retrieve for keyword, semantic and
 hybrid search, writes TREC runs and prints eval.py's nDCG@10 / Recall@100.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 import http.client, json, os, re, subprocess, sys, threading, time, urllib.parse
 
 base, key, dataset, bench, out = sys.argv[1:6]

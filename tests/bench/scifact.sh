@@ -2,6 +2,7 @@
 # tests/bench/scifact.sh: search quality on BEIR SciFact (training queries)
 # through the API: keyword, semantic (builtin vectors) and hybrid; prints
 # nDCG@10 and Recall@100 from ../shared/bench/eval.py. Needs ../shared/bench.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

@@ -4,6 +4,7 @@
 # through libquire as a worker runs it: see tests/bench/bench_search.c.
 # Prints figures; never fails on a time. SEARCH_SIZES and SEARCH_QUERIES
 # override the sizes (comma-separated) and the queries per method.
+# SPDX-License-Identifier: GPL-3.0-or-later
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 export top_srcdir

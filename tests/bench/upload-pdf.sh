@@ -4,6 +4,7 @@
 # (Dify's view shows its segments) and until every chunk is embedded;
 # median and spread over RUNS uploads. Prints figures; never fails on time.
 #   RUNS  uploads (default 9)
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

@@ -1,6 +1,7 @@
 # tests/chat/chat-lib.sh: helpers for the chat tests (source after lib.sh).
 # The caller's scope comes from ORG, USR and ROLES (defaults: the seed's
 # acme, user-456, ["employee"]); set one to "" to leave its header out.
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 uuid_re='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
 

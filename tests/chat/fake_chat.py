@@ -22,6 +22,7 @@ Modes, from STATE_DIR/control.json re-read on every request (may be absent):
 "count" applies the mode to the next N requests only.
 usage: fake_chat.py PORT STATE_DIR
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 import http.server, json, os, re, sys, threading, time
 
 PORT, STATE = int(sys.argv[1]), sys.argv[2]

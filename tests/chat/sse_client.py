@@ -7,6 +7,7 @@ when the body is over. The time stamps let a test compare when the first
 event reached the client with when an upstream sent its last chunk.
 usage: sse_client.py URL KEY ORG USER ROLES BODY [TIMEOUT]
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 import http.client, socket, sys, time, urllib.parse
 
 url, key, org, user, roles, body = sys.argv[1:7]

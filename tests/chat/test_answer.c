@@ -3,6 +3,7 @@
  * heading as section, "nothing found", duplicates, document order, safe
  * lower-casing, a client that goes away, the follow-up rule, the topic,
  * coverage and the confidence thresholds on retrieval evidence. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
 #include "tap.h"

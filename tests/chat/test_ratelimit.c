@@ -2,6 +2,7 @@
  * and Retry-After; windows; keys apart; counts shared between processes
  * that map the same file (forked children hitting at once); slots reused
  * when stale; a file that cannot be made allows requests. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/ratelimit.h"
 #include "tap.h"

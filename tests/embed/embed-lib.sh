@@ -1,4 +1,5 @@
 # tests/embed/embed-lib.sh: helpers for the embedding tests (source after lib.sh).
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 # fake_start [DIMS]: the local OpenAI-protocol server on a free port; sets
 # FAKE_URL and FAKE_DIR (control.json, count) and points quire.conf at it.

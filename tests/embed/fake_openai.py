@@ -15,6 +15,7 @@ STATE_DIR/requests.jsonl when it arrives: {"n", "t" (epoch seconds), "mode",
 "authorization" (the header, or null), "dimensions" (or null), "inputs"}.
 usage: fake_openai.py PORT STATE_DIR [DIMS]
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 import hashlib, http.server, json, os, struct, sys, threading, time
 
 PORT, STATE = int(sys.argv[1]), sys.argv[2]

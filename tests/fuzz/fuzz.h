@@ -1,5 +1,6 @@
 /* fuzz.h: what a fuzz target shares with the program that replays its
  * corpus under make check. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_FUZZ_H
 #define QUIRE_FUZZ_H
 

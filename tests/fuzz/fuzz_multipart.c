@@ -4,6 +4,7 @@
  * in pieces of 1..7 bytes (the outcome must not depend on the pieces), and
  * tight limits so that every cap is reachable by small inputs. After each
  * parse the form's invariants are checked, and that no temp file is left. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "fuzz.h"
 #include "http/multipart.h"

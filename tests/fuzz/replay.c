@@ -4,6 +4,7 @@
  * file. A file whose name starts with "ok-", "einval-" or "etoobig-" must
  * also parse with that status under production limits.
  *   replay_multipart [DIR]   (default $top_srcdir/tests/fuzz/corpus/multipart) */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "fuzz.h"
 #include "tap.h"

@@ -7,6 +7,7 @@
 # tests/unit/layers.py --calls OBJECT...: the call graph between the
 # objects (nm: a symbol one leaves undefined and another defines); prints
 # every circle of files that call each other and exits 1 when there is one.
+# SPDX-License-Identifier: GPL-3.0-or-later
 import collections, os, re, subprocess, sys
 
 

@@ -1,6 +1,7 @@
 /* test_app.c: app_handle end to end over a store in a scratch directory,
  * with keys made by quire-admin's own admin_run: the native documents API,
  * authentication and scopes, and errors in each family's shape. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
 #include "api/api.h"

@@ -1,5 +1,6 @@
 /* test_auth.c: API key format and checksum, Authorization headers, scopes,
  * and key lookup against a real store. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/auth.h"
 #include "unit.h"

@@ -1,4 +1,5 @@
 /* test_conf.c: quire.conf defaults, parsing, errors and overrides. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
 #include "unit.h"

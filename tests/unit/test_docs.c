@@ -1,6 +1,7 @@
 /* test_docs.c: accounts, knowledge bases and the document model: create
  * with its ingest job, ownership, partial updates, cascading deletes and
  * newest-first listing. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "store/store.h"

@@ -5,6 +5,7 @@
  * stems, one-pass detecting embedder, repeated words counted once) against
  * a straightforward reference: the code of quire-hash-512 as first written,
  * kept here, must give the same bytes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "tap.h"
 #include "embed/embed_builtin.h"

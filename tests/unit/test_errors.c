@@ -1,4 +1,5 @@
 /* test_errors.c: the status table and each route family's error shape. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
 #include "tap.h"

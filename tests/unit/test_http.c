@@ -1,5 +1,6 @@
 /* test_http.c: URL decoding, query strings, CGI paths, capped bodies, JSON
  * bodies and responses, driven through the qreq callbacks. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/http.h"
 #include "tap.h"

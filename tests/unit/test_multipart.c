@@ -1,6 +1,7 @@
 /* test_multipart.c: the streaming multipart/form-data parser: boundaries,
  * fields and files read in pieces of 1..7 bytes, every error and cap, file
  * name sanitising, and that no temp file outlives an error or the form. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/multipart.h"
 #include "base/util.h"

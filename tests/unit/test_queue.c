@@ -2,6 +2,7 @@
  * lease, an expired lease returns the job to pending, the backoff after a
  * retriable failure (2 s, then doubling; Retry-After wins), a stale lease
  * cannot save, and reembed keeps one embed job per chunk. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
 #include "store/docs.h"

@@ -1,4 +1,5 @@
 /* test_router.c: route patterns, parameters, 404 against 405, families. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
 #include "api/api.h"

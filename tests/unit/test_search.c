@@ -5,6 +5,7 @@
  * reload counter proves it), reloads when far behind or on another
  * environment, the memory cap, hit counts, and the kernel, map and
  * selection helpers against plain references. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "embed/embed_builtin.h"

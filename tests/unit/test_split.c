@@ -3,6 +3,7 @@
  * inside a word, sentence-first cuts, whole-sentence overlap, exact
  * offsets, token and word counts, pre-processing, rule validation, CJK,
  * caps and error paths. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "tap.h"
 #include "pipeline/split.h"

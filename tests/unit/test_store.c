@@ -1,5 +1,6 @@
 /* test_store.c: the Berkeley DB store: records, raw values, transactions,
  * index scans and counts, index upkeep, the index check, and backups. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/store.h"
 #include "unit.h"

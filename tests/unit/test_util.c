@@ -1,5 +1,6 @@
 /* test_util.c: capped buffers, UUIDs, strict integers, ISO 8601 and the
  * JSON text scanner and escaper (checked against jansson). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/util.h"
 #include "tap.h"
@@ -9,7 +10,9 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void test_qbuf(void)
 {
@@ -382,6 +385,33 @@ static void test_json_escape(void)
 	qbuf_free(&b);
 }
 
+static void test_mkdir_p(void)
+{
+	char top[PATH_MAX], deep[PATH_MAX], file[PATH_MAX];
+	struct stat st;
+	snprintf(top, sizeof top, "/tmp/quire-mkdirp-XXXXXX");
+	if (!mkdtemp(top))
+		bail_out("mkdtemp failed");
+	snprintf(deep, sizeof deep, "%s/a/b/c", top);
+	is_int(q_mkdir_p(deep, 0700), 0, "mkdir_p: makes the missing parents");
+	ok(stat(deep, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700,
+	   "mkdir_p: the last one with the mode asked");
+	is_int(q_mkdir_p(deep, 0700), 0, "mkdir_p: an existing directory is fine");
+	snprintf(file, sizeof file, "%s/f", top);
+	FILE *f = fopen(file, "w");
+	if (f)
+		fclose(f);
+	is_int(q_mkdir_p(file, 0700), -1, "mkdir_p: a file in the way fails");
+	snprintf(deep, sizeof deep, "%s/f/x", top);
+	is_int(q_mkdir_p(deep, 0700), -1, "mkdir_p: a file as a parent fails");
+	remove(file);
+	for (int i = 0; i < 3; i++) {
+		snprintf(deep, sizeof deep, "%s/a%s", top, i == 0 ? "/b/c" : i == 1 ? "/b" : "");
+		rmdir(deep);
+	}
+	rmdir(top);
+}
+
 int main(void)
 {
 	test_qbuf();
@@ -391,5 +421,6 @@ int main(void)
 	test_misc();
 	test_json_members();
 	test_json_escape();
+	test_mkdir_p();
 	return done_testing();
 }

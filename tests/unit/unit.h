@@ -1,5 +1,6 @@
 /* unit.h: fixtures shared by the unit tests: scratch directories and an
  * owner-mode store inside one. Header-only, like tap.h. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_UNIT_H
 #define QUIRE_UNIT_H
 

@@ -1,6 +1,7 @@
 // The ChatIQ seed's "Create Document" request, in the seed's own fetch
 // style; only the base URL (QUIRE_BASE instead of https://chatiq.io) and
 // the key (QUIRE_KEY) differ. Prints the status and the document.
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const apiKey = process.env.QUIRE_KEY;
 

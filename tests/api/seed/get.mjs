@@ -1,5 +1,6 @@
 // The ChatIQ seed's "Get Document" request (GET /api/v1/documents/:id) in
 // the seed's fetch style. Usage: node get.mjs ID (QUIRE_BASE, QUIRE_KEY).
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const apiKey = process.env.QUIRE_KEY;
 const documentId = process.argv[2];

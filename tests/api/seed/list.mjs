@@ -1,5 +1,6 @@
 // The ChatIQ seed's "List Documents" request (GET /api/v1/documents) in the
 // seed's fetch style. Usage: node list.mjs (QUIRE_BASE, QUIRE_KEY).
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const apiKey = process.env.QUIRE_KEY;
 

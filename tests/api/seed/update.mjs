@@ -1,5 +1,6 @@
 // The ChatIQ seed's "Update Document" request (PUT /api/v1/documents/:id,
 // the seed's body) in the seed's fetch style. Usage: node update.mjs ID.
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const apiKey = process.env.QUIRE_KEY;
 const documentId = process.argv[2];

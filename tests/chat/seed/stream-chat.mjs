@@ -2,6 +2,7 @@
 // streamChat function verbatim, except for the base URL (QUIRE_BASE
 // instead of https://api.docbit.ai) and the key (QUIRE_KEY as API_KEY).
 // Run: node stream-chat.mjs "question" (QUIRE_BASE, QUIRE_KEY set).
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const API_KEY = process.env.QUIRE_KEY;
 

@@ -1,6 +1,7 @@
 // The ChatIQ seed's "Complete Example: Upload and Track" and
 // waitForEmbedding, verbatim except for the base URL (and the key, passed
 // in). Run: node track.mjs (QUIRE_BASE, QUIRE_KEY in the environment).
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const KEY = process.env.QUIRE_KEY;
 

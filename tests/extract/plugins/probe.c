@@ -3,6 +3,7 @@
  * first line says: try forbidden system calls, crash, hang, spin, allocate,
  * write a lot of text, write invalid UTF-8, or return a given result. Built
  * with -DPROBE_ABI=99 it is the wrong-ABI plugin the loader must refuse. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
