@@ -1,15 +1,13 @@
-/* pdf_doc.h: the PDF plugin's window on poppler's core API (C++, in
- * pdf_doc.cc): open a document from a descriptor, read its metadata and
- * annotations, walk a page's glyphs in content-stream order and render a
- * page for OCR. Everything poppler-specific stays behind this header; the
- * rest of the plugin is C.
+/* pdf_doc.h: the PDF plugin's window on poppler-glib (in pdf_doc.c), the
+ * public C API of poppler: open a document from a descriptor, read its
+ * metadata and annotations, walk a page's text as glyphs and render a page
+ * for OCR. Everything poppler-specific stays behind this header.
  *
- * Why the core API and not poppler-glib: glib only gives a page's text in
- * poppler's own reading order, which re-sorts text boxes, table cells and
- * rotated text by position (two text boxes side by side come out line by
- * line across both). The core API lets the plugin see the glyphs in the
- * order the document draws them, with their baseline direction, in one
- * pass over the page. */
+ * The glyphs come in poppler's reading order (its text layout: blocks of
+ * lines), one line at a time on the line's own baseline: poppler-glib has
+ * no way to see them in the order the content stream draws them, which the
+ * private C++ API (libpoppler-private-dev, rebuilt on every poppler
+ * transition) gave. */
 #ifndef QUIRE_PDF_DOC_H
 #define QUIRE_PDF_DOC_H
 
@@ -39,8 +37,9 @@ typedef int (*pdf_glyph_fn)(void *ctx, const struct pdf_glyph *g);
 /* Called with each annotation's text (UTF-8, borrowed); non-zero stops. */
 typedef int (*pdf_note_fn)(void *ctx, const char *utf8, size_t len);
 
-/* Set up poppler once per process (its global parameters and error
- * reporting through host->log at debug level); call before the sandbox.
+/* Set up poppler once per process (its global parameters, kept for the
+ * life of the process, and error reporting through host->log at debug
+ * level); call before the sandbox.
  * Calling it again only changes the host that logs (borrowed: it must
  * outlive the documents read). QUIRE_ERROR when memory ran out. */
 enum quire_result pdf_doc_init(const struct quire_host *host);
@@ -57,8 +56,8 @@ int pdf_doc_pages(const struct pdf_doc *doc);
  * "keywords") as UTF-8: new, caller frees with free(); NULL when absent. */
 char *pdf_doc_info(struct pdf_doc *doc, const char *key);
 
-/* The glyphs of page index (0-based), content-stream order, form field
- * appearances included. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
+/* The glyphs of page index (0-based), poppler's reading order, line by
+ * line. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
  * read; QUIRE_TOO_LARGE when fn asked to stop; QUIRE_ERROR. */
 enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn, void *ctx);
 
