@@ -1,13 +1,19 @@
-/* pdf_doc.h: the PDF plugin's window on poppler-glib (in pdf_doc.c), the
- * public C API of poppler: open a document from a descriptor, read its
- * metadata and annotations, walk a page's text as glyphs and render a page
- * for OCR. Everything poppler-specific stays behind this header.
+/* pdf_doc.h: the PDF plugin's window on poppler: open a document from a
+ * descriptor, read its metadata, annotations and form values, walk a
+ * page's glyphs and render a page for OCR. Everything poppler-specific
+ * stays behind this header; the rest of the plugin is C. Two bindings,
+ * chosen by configure --with-poppler-api:
  *
- * The glyphs come in poppler's reading order (its text layout: blocks of
- * lines), one line at a time on the line's own baseline: poppler-glib has
- * no way to see them in the order the content stream draws them, which the
- * private C++ API (libpoppler-private-dev, rebuilt on every poppler
- * transition) gave. */
+ * pdf_doc.cc, poppler's core C++ API (headers from libpoppler-private-dev,
+ * whose ABI changes with every poppler release): the glyphs in the order
+ * the content stream draws them, with their baseline direction, in one
+ * pass that skips images and paths. Two text boxes side by side come one
+ * after the other, rotated text stays whole.
+ *
+ * pdf_glib.c, poppler-glib, poppler's public C API: the glyphs in
+ * poppler's own reading order (its text layout, as pdftotext's default),
+ * line by line; glib has no way to see the drawing order. Form fields
+ * are read from their values rather than drawn. */
 #ifndef QUIRE_PDF_DOC_H
 #define QUIRE_PDF_DOC_H
 
@@ -37,9 +43,8 @@ typedef int (*pdf_glyph_fn)(void *ctx, const struct pdf_glyph *g);
 /* Called with each annotation's text (UTF-8, borrowed); non-zero stops. */
 typedef int (*pdf_note_fn)(void *ctx, const char *utf8, size_t len);
 
-/* Set up poppler once per process (its global parameters, kept for the
- * life of the process, and error reporting through host->log at debug
- * level); call before the sandbox.
+/* Set up poppler once per process (its global parameters and error
+ * reporting through host->log at debug level); call before the sandbox.
  * Calling it again only changes the host that logs (borrowed: it must
  * outlive the documents read). QUIRE_ERROR when memory ran out. */
 enum quire_result pdf_doc_init(const struct quire_host *host);
@@ -56,13 +61,14 @@ int pdf_doc_pages(const struct pdf_doc *doc);
  * "keywords") as UTF-8: new, caller frees with free(); NULL when absent. */
 char *pdf_doc_info(struct pdf_doc *doc, const char *key);
 
-/* The glyphs of page index (0-based), poppler's reading order, line by
- * line. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
+/* The glyphs of page index (0-based): core, content-stream order with
+ * form field appearances; glib, poppler's reading order. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
  * read; QUIRE_TOO_LARGE when fn asked to stop; QUIRE_ERROR. */
 enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn, void *ctx);
 
 /* The contents of the page's annotations other than links, form fields
- * and pop-ups (which repeat their parent's contents). Same results. */
+ * and pop-ups (which repeat their parent's contents); glib: then the
+ * values of its form fields. Same results. */
 enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_note_fn fn, void *ctx);
 
 /* Size of page index as displayed, in points; 0 x 0 when unreadable. */

@@ -1,4 +1,4 @@
-/* pdf_doc.c: the poppler-glib side of the PDF plugin; see pdf_doc.h.
+/* pdf_glib.c: the poppler-glib side of the PDF plugin; see pdf_doc.h.
  *
  * poppler-glib gives a page's text in poppler's reading order (its text
  * layout: blocks, then lines) with one box per character and the font
@@ -22,6 +22,8 @@
 
 struct pdf_doc {
 	PopplerDocument *doc;
+	PopplerPage *page;       /* the page last asked for (owned): its text */
+	int page_index;          /* layout is made once for glyphs and notes */
 	unsigned char *pixels;   /* the last page rendered, RGB (owned) */
 	size_t pixels_cap;
 };
@@ -83,6 +85,7 @@ enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *msg, size_t m
 	}
 	/* No password is the empty user password. */
 	d->doc = poppler_document_new_from_fd(own, NULL, &err);
+	d->page_index = -1;
 	if (d->doc) {
 		*out = d;
 		return QUIRE_OK;
@@ -104,9 +107,24 @@ void pdf_doc_close(struct pdf_doc *doc)
 {
 	if (!doc)
 		return;
+	if (doc->page)
+		g_object_unref(doc->page);
 	g_object_unref(doc->doc);
 	free(doc->pixels);
 	free(doc);
+}
+
+/* Page index, borrowed from doc until the next call; NULL when it cannot
+ * be read. */
+static PopplerPage *get_page(struct pdf_doc *doc, int index)
+{
+	if (doc->page_index != index) {
+		if (doc->page)
+			g_object_unref(doc->page);
+		doc->page = poppler_document_get_page(doc->doc, index);
+		doc->page_index = doc->page ? index : -1;
+	}
+	return doc->page;
 }
 
 int pdf_doc_pages(const struct pdf_doc *doc)
@@ -214,10 +232,18 @@ static int emit_line(const struct pchar *c, size_t n, pdf_glyph_fn fn, void *ctx
 		g.y = oy + t * dy;
 		g.dx = dx;
 		g.dy = dy;
-		/* Its box's extent: poppler joins words without a space
-		 * between them on a line when it found none drawn, and
-		 * pdf_text.c spaces them by their distance. */
+		/* Its box's extent, stretched to the next character when
+		 * that stands less than half an em away: poppler already
+		 * parted the words it saw apart with a space of their own.
+		 * Two runs far apart on one line (poppler joins them without
+		 * a space) are spaced by pdf_text.c. */
 		g.advance = fabs(dx) * c[i].w + fabs(dy) * c[i].h;
+		if (i < last) {
+			double next = start_along(c, first, i + 1, dx, dy) - t;
+
+			if (next > g.advance && next - g.advance < 0.5 * (c[i].size > 0 ? c[i].size : size))
+				g.advance = next;
+		}
 		g.size = c[i].size > 0 ? c[i].size : size;
 		g.utf8 = c[i].utf8;
 		g.len = c[i].len;
@@ -245,7 +271,7 @@ static double font_size(GList **at, int i)
 
 enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn, void *ctx)
 {
-	PopplerPage *page = poppler_document_get_page(doc->doc, index);
+	PopplerPage *page = get_page(doc, index);
 	PopplerRectangle *rects = NULL;
 	guint nrects = 0;
 	GList *attrs = NULL, *at;
@@ -267,9 +293,13 @@ enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn
 	p = text;
 	for (guint i = 0; *p; i++) {
 		const char *next = g_utf8_next_char(p);
-		int eol = *p == '\n';
+		gunichar u = g_utf8_get_char(p);
+		int eol = u == '\n';
+		int white = u == ' ' || u == '\t' || u == '\r' || u == 0xa0 || u == 0x3000;
 
-		if (!eol && i < nrects) {
+		/* As the glyphs of the content stream were: white space is one
+		 * space, control characters are dropped. */
+		if (!eol && i < nrects && (white || !(u < 0x20 || (u >= 0x7f && u < 0xa0)))) {
 			PopplerRectangle *b = &rects[i];
 
 			if (n == cap) {
@@ -282,8 +312,8 @@ enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn
 				line = l;
 				cap = cap ? cap * 2 : 256;
 			}
-			line[n].utf8 = p;
-			line[n].len = (size_t)(next - p);
+			line[n].utf8 = white ? " " : p;
+			line[n].len = white ? 1 : (size_t)(next - p);
 			line[n].cx = (b->x1 + b->x2) / 2;
 			line[n].cy = (b->y1 + b->y2) / 2;
 			line[n].w = fabs(b->x2 - b->x1);
@@ -305,13 +335,64 @@ out:
 	poppler_page_free_text_attributes(attrs);
 	g_free(rects);
 	g_free(text);
-	g_object_unref(page);
+	return r;
+}
+
+/* Hand s (cleaned, when it holds anything) to fn. */
+static enum quire_result note(const gchar *s, pdf_note_fn fn, void *ctx)
+{
+	char *clean;
+	enum quire_result r = QUIRE_OK;
+
+	if (!s || !*s)
+		return QUIRE_OK;
+	clean = clean_utf8(s);
+	if (!clean)
+		r = QUIRE_ERROR;
+	else if (*clean && fn(ctx, clean, strlen(clean)))
+		r = QUIRE_TOO_LARGE;
+	free(clean);
+	return r;
+}
+
+/* The values of the page's form fields: what a text field holds, the
+ * items chosen in a list. (Their appearance streams are not part of the
+ * page text poppler-glib gives.) */
+static enum quire_result form_values(PopplerPage *page, pdf_note_fn fn, void *ctx)
+{
+	GList *map = poppler_page_get_form_field_mapping(page);
+	enum quire_result r = QUIRE_OK;
+
+	for (GList *l = map; l && r == QUIRE_OK; l = l->next) {
+		PopplerFormField *f = ((PopplerFormFieldMapping *)l->data)->field;
+		gchar *v;
+
+		switch (poppler_form_field_get_field_type(f)) {
+		case POPPLER_FORM_FIELD_TEXT:
+			v = poppler_form_field_text_get_text(f);
+			r = note(v, fn, ctx);
+			g_free(v);
+			break;
+		case POPPLER_FORM_FIELD_CHOICE:
+			for (gint i = 0; i < poppler_form_field_choice_get_n_items(f) && r == QUIRE_OK; i++) {
+				if (!poppler_form_field_choice_is_item_selected(f, i))
+					continue;
+				v = poppler_form_field_choice_get_item(f, i);
+				r = note(v, fn, ctx);
+				g_free(v);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	poppler_page_free_form_field_mapping(map);
 	return r;
 }
 
 enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_note_fn fn, void *ctx)
 {
-	PopplerPage *page = poppler_document_get_page(doc->doc, index);
+	PopplerPage *page = get_page(doc, index);
 	GList *map;
 	enum quire_result r = QUIRE_OK;
 
@@ -322,33 +403,27 @@ enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_note_fn fn, 
 		PopplerAnnot *a = ((PopplerAnnotMapping *)l->data)->annot;
 		PopplerAnnotType t = poppler_annot_get_annot_type(a);
 		gchar *s;
-		char *clean;
 
 		if (t == POPPLER_ANNOT_LINK || t == POPPLER_ANNOT_WIDGET || t == POPPLER_ANNOT_POPUP)
 			continue;
 		s = poppler_annot_get_contents(a);
-		clean = s ? clean_utf8(s) : NULL;
-		if (s && !clean)
-			r = QUIRE_ERROR;
-		else if (clean && *clean && fn(ctx, clean, strlen(clean)))
-			r = QUIRE_TOO_LARGE;
-		free(clean);
+		r = note(s, fn, ctx);
 		g_free(s);
 	}
 	poppler_page_free_annot_mapping(map);
-	g_object_unref(page);
+	if (r == QUIRE_OK)
+		r = form_values(page, fn, ctx);
 	return r;
 }
 
 void pdf_doc_page_size(struct pdf_doc *doc, int index, double *w, double *h)
 {
-	PopplerPage *page = poppler_document_get_page(doc->doc, index);
+	PopplerPage *page = get_page(doc, index);
 
 	*w = *h = 0;
 	if (!page)
 		return;
 	poppler_page_get_size(page, w, h);   /* crop box, /Rotate applied */
-	g_object_unref(page);
 }
 
 /* The cairo image (native-endian xRGB words) as packed RGB into the
@@ -391,7 +466,7 @@ static enum quire_result to_rgb(struct pdf_doc *doc, cairo_surface_t *s, struct 
 
 enum quire_result pdf_doc_render(struct pdf_doc *doc, int index, double dpi, struct quire_image *img)
 {
-	PopplerPage *page = poppler_document_get_page(doc->doc, index);
+	PopplerPage *page = get_page(doc, index);
 	cairo_surface_t *s = NULL;
 	cairo_t *cr = NULL;
 	double w_pt, h_pt;
@@ -420,6 +495,5 @@ out:
 		cairo_destroy(cr);
 	if (s)
 		cairo_surface_destroy(s);
-	g_object_unref(page);
 	return r;
 }
