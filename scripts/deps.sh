@@ -7,7 +7,7 @@
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libfcgi-dev libdb5.3-dev db5.3-util libjansson-dev libssl-dev
-libxml2-dev libzip-dev libpoppler-private-dev
+libxml2-dev libzip-dev libpoppler-glib-dev libpoppler-private-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng
 libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-dev
 libgsf-1-dev zlib1g-dev libmagic-dev

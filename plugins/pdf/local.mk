@@ -1,11 +1,20 @@
-## plugins/pdf/local.mk: PDF through poppler's core API (C++, in
-## pdf_doc.cc; the headers come with libpoppler-private-dev); pages without
-## a text layer are rendered with poppler's Splash and handed to the host's
-## OCR.
+## plugins/pdf/local.mk: PDF through poppler, by one of two bindings
+## behind pdf_doc.h (configure --with-poppler-api): pdf_doc.cc on poppler's
+## core C++ API (headers from libpoppler-private-dev; pages rendered for
+## OCR with Splash) or pdf_glib.c on poppler-glib, the public C API (pages
+## rendered with cairo). The version script keeps the exports to the entry
+## point either way (a C++ link keeps only the static symbol table to
+## -export-symbols-regex).
 if BUILD_PLUGIN_PDF
 pkglib_LTLIBRARIES += plugins/pdf/pdf.la
 plugins_pdf_pdf_la_SOURCES = plugins/pdf/pdf.c plugins/pdf/pdf_text.c plugins/pdf/pdf_text.h \
-	plugins/pdf/pdf_doc.cc plugins/pdf/pdf_doc.h
+	plugins/pdf/pdf_doc.h
+if PDF_POPPLER_CORE
+plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_doc.cc
+else
+plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_glib.c
+endif
+plugins_pdf_pdf_la_CFLAGS = $(AM_CFLAGS) $(PDF_CFLAGS)
 plugins_pdf_pdf_la_CXXFLAGS = $(AM_CXXFLAGS) $(PDF_CFLAGS) -Wall -Wextra -Wno-unused-parameter
 plugins_pdf_pdf_la_LIBADD = $(PDF_LIBS) -lm
 plugins_pdf_pdf_la_LDFLAGS = $(PLUGIN_LDFLAGS) \

@@ -1,13 +1,13 @@
-/* pdf.c: the PDF extraction plugin (poppler's core API through
- * pdf_doc.h; pages without a text layer are rendered and handed to the
- * host's OCR).
+/* pdf.c: the PDF extraction plugin (poppler through pdf_doc.h; pages
+ * without a text layer are rendered and handed to the host's OCR).
  *
- * Reading order is the order in which the page draws its text (as
- * pdftotext -raw and Apache Tika's default), not a re-sorting by position:
- * producers draw text boxes, table cells and columns in the order they
- * are meant to be read far more often than any geometric sort recovers
- * it, and rotated text stays whole. pdf_text.c joins the glyphs into
- * lines and paragraphs.
+ * Reading order, with poppler's core API (pdf_doc.cc), is the order in
+ * which the page draws its text (as pdftotext -raw and Apache Tika's
+ * default), not a re-sorting by position: producers draw text boxes, table
+ * cells and columns in the order they are meant to be read far more often
+ * than any geometric sort recovers it, and rotated text stays whole. With
+ * poppler-glib (pdf_glib.c) it is poppler's text layout order, the only
+ * one glib gives. pdf_text.c joins the glyphs into lines and paragraphs.
  *
  * Page cap: when the document has more pages than limits->max_pages, the
  * first max_pages pages are extracted and QUIRE_TOO_LARGE is returned; the

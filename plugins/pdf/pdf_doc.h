@@ -1,15 +1,19 @@
-/* pdf_doc.h: the PDF plugin's window on poppler's core API (C++, in
- * pdf_doc.cc): open a document from a descriptor, read its metadata and
- * annotations, walk a page's glyphs in content-stream order and render a
- * page for OCR. Everything poppler-specific stays behind this header; the
- * rest of the plugin is C.
+/* pdf_doc.h: the PDF plugin's window on poppler: open a document from a
+ * descriptor, read its metadata, annotations and form values, walk a
+ * page's glyphs and render a page for OCR. Everything poppler-specific
+ * stays behind this header; the rest of the plugin is C. Two bindings,
+ * chosen by configure --with-poppler-api:
  *
- * Why the core API and not poppler-glib: glib only gives a page's text in
- * poppler's own reading order, which re-sorts text boxes, table cells and
- * rotated text by position (two text boxes side by side come out line by
- * line across both). The core API lets the plugin see the glyphs in the
- * order the document draws them, with their baseline direction, in one
- * pass over the page. */
+ * pdf_doc.cc, poppler's core C++ API (headers from libpoppler-private-dev,
+ * whose ABI changes with every poppler release): the glyphs in the order
+ * the content stream draws them, with their baseline direction, in one
+ * pass that skips images and paths. Two text boxes side by side come one
+ * after the other, rotated text stays whole.
+ *
+ * pdf_glib.c, poppler-glib, poppler's public C API: the glyphs in
+ * poppler's own reading order (its text layout, as pdftotext's default),
+ * line by line; glib has no way to see the drawing order. Form fields
+ * are read from their values rather than drawn. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PDF_DOC_H
 #define QUIRE_PDF_DOC_H
@@ -58,13 +62,14 @@ int pdf_doc_pages(const struct pdf_doc *doc);
  * "keywords") as UTF-8: new, caller frees with free(); NULL when absent. */
 char *pdf_doc_info(struct pdf_doc *doc, const char *key);
 
-/* The glyphs of page index (0-based), content-stream order, form field
- * appearances included. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
+/* The glyphs of page index (0-based): core, content-stream order with
+ * form field appearances; glib, poppler's reading order. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
  * read; QUIRE_TOO_LARGE when fn asked to stop; QUIRE_ERROR. */
 enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn, void *ctx);
 
 /* The contents of the page's annotations other than links, form fields
- * and pop-ups (which repeat their parent's contents). Same results. */
+ * and pop-ups (which repeat their parent's contents); glib: then the
+ * values of its form fields. Same results. */
 enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_note_fn fn, void *ctx);
 
 /* Size of page index as displayed, in points; 0 x 0 when unreadable. */
