@@ -513,6 +513,21 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 	return Q_OK;
 }
 
+enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,
+				 enum text_lang lang, double *norm, struct qerr *err)
+{
+	double n, avgdl;
+	struct termset s;
+	enum qstatus st = lexical_collection(t, account, &n, &avgdl, err);
+	*norm = 1;
+	if (st != Q_OK || n <= 0 || avgdl <= 0)
+		return st;
+	terms_of(text, strlen(text), lang, &s);
+	*norm = 1 - BM25_B + BM25_B * (double)s.total / avgdl;
+	free(s.v);
+	return Q_OK;
+}
+
 enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
 			size_t *df, struct qerr *err)
 {

@@ -51,6 +51,14 @@ enum qstatus lexical_score(struct stxn *t, const char *account, const char *quer
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   double *max, struct qerr *err);
 
+/* BM25's length norm of a chunk of text in lang (text_lang as indexed):
+ * 1 - b + b dl / avgdl, dl its indexed terms, avgdl the account's mean;
+ * 1 when nothing of the account is indexed. A chunk longer than the mean
+ * scores less per occurrence; chat's confidence takes that back out
+ * (chat.h, chat_match_typical). */
+enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,
+				 enum text_lang lang, double *norm, struct qerr *err);
+
 /* The account's chunk count and average chunk length in terms. */
 enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,
 				struct qerr *err);
