@@ -28,8 +28,10 @@ enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chu
  * it holds most of, when one does; otherwise ("Häuser in Berlin": "in" is
  * English, German, Italian and Dutch; or no stop word at all) each tied
  * language the collection holds chunks of, the commonest primary, since a
- * chunk's terms are stems in its own language. chunks: the collection's
- * chunks per language. */
+ * chunk's terms are stems in its own language; a query in another script
+ * than Latin is read in the languages of its script the collection holds
+ * (text_script_stems), the script's first language primary. chunks: the
+ * collection's chunks per language. */
 unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LANG_MAX],
 			    enum text_lang *primary);
 /* The same with the collection's counts from the statistics. */

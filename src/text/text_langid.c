@@ -306,6 +306,36 @@ static size_t latin_by_stop_words(const char *s, size_t n)
 	return 0;
 }
 
+/* The script most letters are in (Latin when none). */
+static enum script dominant(const struct scan *sc)
+{
+	enum script k = SC_LATIN;
+	for (int i = 0; i < SC_OTHER; i++)
+		if (sc->letters[i] > sc->letters[k])
+			k = (enum script)i;
+	return k;
+}
+
+size_t text_script_stems(const char *s, size_t n, enum text_lang out[LANG_MAX])
+{
+	struct scan sc;
+	size_t m = 0;
+	scan_text(s, n < TEXT_LANGID_BYTES ? n : TEXT_LANGID_BYTES, &sc);
+	enum script k = dominant(&sc);
+	if (k == SC_LATIN)
+		return 0;
+	for (size_t i = 0; i < NLANGS; i++) {
+		if (table[i].sc != k)
+			continue;
+		size_t j = 0;
+		while (j < m && out[j] != table[i].l.stem)
+			j++;
+		if (j == m)
+			out[m++] = table[i].l.stem;
+	}
+	return m;
+}
+
 const struct text_language *text_langid(const char *s, size_t n)
 {
 	struct scan sc;
@@ -315,10 +345,7 @@ const struct text_language *text_langid(const char *s, size_t n)
 			n--;   /* whole characters */
 	}
 	scan_text(s, n, &sc);
-	enum script k = SC_LATIN;
-	for (int i = 0; i < SC_OTHER; i++)
-		if (sc.letters[i] > sc.letters[k])
-			k = (enum script)i;
+	enum script k = dominant(&sc);
 	size_t pick;
 	if (k == SC_CJ) {
 		/* Japanese writes kana beside its kanji; Chinese none. */

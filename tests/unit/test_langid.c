@@ -126,6 +126,14 @@ int main(void)
 				is_str(text_lang_snowball(text_langid(samples[i].text, strlen(samples[i].text))->stem),
 				       sbl[k + 1], "%s is stemmed with %s", sbl[k], sbl[k + 1]);
 
+	/* A query's script (text_script_stems). */
+	enum text_lang sl[LANG_MAX];
+	size_t ns = text_script_stems("Когда открыта", strlen("Когда открыта"), sl);
+	ok(ns >= 2 && sl[0] == LANG_RU && sl[1] == LANG_NONE, "Cyrillic: Russian first, then the languages without a stemmer");
+	ns = text_script_stems("βιβλιοθήκη", strlen("βιβλιοθήκη"), sl);
+	ok(ns == 1 && sl[0] == LANG_EL, "Greek: Greek");
+	ok(text_script_stems("Fenstern", 8, sl) == 0, "Latin: none (stop words decide)");
+
 	/* Edge cases. */
 	is_str(text_langid("", 0)->name, "English", "no text: English");
 	is_str(text_langid("12 345 67,89 -- !!", 18)->name, "English", "no letters: English");
