@@ -10,6 +10,7 @@ libfcgi-dev libdb5.3-dev db5.3-util libjansson-dev libssl-dev
 libxml2-dev libzip-dev libpoppler-glib-dev libpoppler-private-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng
 libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-dev
+libexttextcat-dev libexttextcat-data
 libgsf-1-dev zlib1g-dev libmagic-dev
 lighttpd apache2 curl python3 nodejs wrk
 debhelper lintian mandoc systemd"

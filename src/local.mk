@@ -4,8 +4,8 @@
 ## (tests/unit/layers.test checks it).
 noinst_LTLIBRARIES += src/libquire.la
 src_libquire_la_SOURCES =
-src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
-src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(UTF8PROC_LIBS) $(CURL_LIBS) -lm
+src_libquire_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS) $(EXTTEXTCAT_CFLAGS)
+src_libquire_la_LIBADD = $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BDB_LIBS) $(FCGI_LIBS) $(STEMMER_LIBS) $(UTF8PROC_LIBS) $(EXTTEXTCAT_LIBS) $(CURL_LIBS) -lm
 QUIRE_LIBS = src/libquire.la
 
 include src/base/local.mk

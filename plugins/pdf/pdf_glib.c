@@ -7,6 +7,7 @@
  * so lines at any angle stay whole; pdf_text.c joins the lines into
  * paragraphs as it did for the glyphs of the content stream. Pages are
  * rendered for OCR with cairo. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>

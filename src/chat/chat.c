@@ -58,11 +58,15 @@ static enum qstatus add_source(struct stxn *t, struct retrieve_arg *a,
 	if ((unsigned)s->lang >= LANG_MAX)
 		s->lang = LANG_EN;
 	s->score = h->score;
-	s->match = h->match;
 	s->cosine = h->cosine;
 	a->n++;
-	if (!s->title || !s->section || !s->text)
+	if (!s->title || !s->section || !s->text) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	double norm;
+	if ((st = lexical_length_norm(t, a->r->account, s->text, s->lang, &norm, err)) == Q_OK)
+		s->match = chat_match_typical(h->match, norm);
 out:
 	json_decref(chunk);
 	json_decref(doc);

@@ -137,15 +137,23 @@ int chat_followup(const char *message, const char *prev, char **carried);
 
 /* The confidence one cited chunk gives, from its retrieval evidence
  * (search.h): match, the share of the question's attainable BM25 it
- * scores, and cosine, its vector's similarity with the question's (below
- * -1: none, or a model the threshold was not measured for). A cosine under
- * CHAT_MIN_COSINE is Low whatever the words; otherwise High from
- * CHAT_HIGH_MATCH, Medium from CHAT_MEDIUM_MATCH. An answer takes its best
- * cited chunk's; none cited is Low. docs/chat.md has the measurement. */
+ * scores, taken to a chunk of the account's mean length
+ * (chat_match_typical), and cosine, its vector's similarity with the
+ * question's (below -1: none, or a model the threshold was not measured
+ * for). A cosine under CHAT_MIN_COSINE is Low whatever the words;
+ * otherwise High from CHAT_HIGH_MATCH, Medium from CHAT_MEDIUM_MATCH. An
+ * answer takes its best cited chunk's; none cited is Low. docs/chat.md
+ * has the measurement. */
 #define CHAT_HIGH_MATCH 0.4
 #define CHAT_MEDIUM_MATCH 0.15
 #define CHAT_MIN_COSINE 0.2
 enum chat_confidence chat_confidence_for(double match, double cosine);
+/* match (search_hit) as the chunk would score at the account's mean
+ * length: BM25 gives an occurrence in a chunk of length norm norm
+ * (lexical_length_norm) (k1 + 1) / (1 + k1 norm) of its idf, so a long
+ * section answering the question word for word would otherwise fall below
+ * a threshold a short one passes. Capped at 1; no evidence (< 0) stays. */
+double chat_match_typical(double match, double norm);
 
 /* ---- one turn (chat.c) ------------------------------------------------ */
 

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "store/lexical.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -48,6 +49,14 @@ static struct text_stemmer *stemmer(enum text_lang lang)
 const char *chat_confidence_name(enum chat_confidence c)
 {
 	return c == CHAT_HIGH ? "High" : c == CHAT_MEDIUM ? "Medium" : "Low";
+}
+
+double chat_match_typical(double match, double norm)
+{
+	if (match < 0 || norm <= 0)
+		return match;
+	match *= (1 + BM25_K1 * norm) / (1 + BM25_K1);
+	return match > 1 ? 1 : match;
 }
 
 enum chat_confidence chat_confidence_for(double match, double cosine)

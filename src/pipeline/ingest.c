@@ -233,7 +233,8 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	json_object_set_new(doc, "char_count", json_integer((json_int_t)chars));
 	json_object_set_new(doc, "plain_chars",
 			    json_integer((json_int_t)utf8_chars(j->chunks.plain, j->chunks.plain_len)));
-	json_object_set_new(doc, "doc_language", json_string(text_lang_name(j->chunks.lang)));
+	json_object_set_new(doc, "doc_language",
+			    json_string(j->chunks.language ? j->chunks.language->name : "English"));
 	json_object_set_new(doc, "embed_total", json_integer((json_int_t)j->chunks.n));
 	json_object_set_new(doc, "embed_done", json_integer(0));
 	json_object_set_new(doc, "embed_failed", json_integer(0));

@@ -224,10 +224,9 @@ static enum qstatus finish(struct splitter *sp, struct split_result *out, int rc
 		rc = chunk_pack(sp, out);
 	if (rc == 0) {
 		const char *p = sp->plain.p ? sp->plain.p : "";
-		size_t probe = sp->plain.n > 65536 ? 65536 : sp->plain.n;
-		while (probe < sp->plain.n && ((unsigned char)p[probe] & 0xc0) == 0x80)
-			probe--;
-		out->lang = text_detect(p, probe);
+		/* one language for the document and its chunks' stems */
+		out->language = text_langid(p, sp->plain.n);
+		out->lang = out->language->stem;
 		split_count(p, sp->plain.n, &out->tokens, &out->words);
 		out->plain = sp->plain.p ? sp->plain.p : strdup("");
 		out->plain_len = sp->plain.n;

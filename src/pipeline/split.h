@@ -34,7 +34,8 @@ struct split_chunk {
 struct split_result {
 	struct split_chunk *v;
 	size_t n;
-	enum text_lang lang;
+	const struct text_language *language;   /* text_langid of the plain text (static) */
+	enum text_lang lang;    /* language->stem: what the chunks are indexed in */
 	char *plain;         /* the cleaned plain text the offsets refer to, owned */
 	size_t plain_len;    /* bytes */
 	size_t tokens, words;   /* of the plain text (overlap not counted twice) */

@@ -64,6 +64,12 @@ static enum qstatus builtin_query(struct stxn *t, const char *account, const cha
 	double avgdl;
 	if ((x.st = lexical_query_langs(t, account, query, &langs, &lang, err)) != Q_OK)
 		return x.st;
+	/* The builtin model reads each chunk in the language its stop words
+	 * name, English when none (EMBED_LANG_DETECT), not in the document's
+	 * language the index uses: a query in a language without stop words
+	 * (Russian, Greek, ...) is read as its chunks were. */
+	if (lang >= LANG_STOP_MAX)
+		lang = LANG_EN;
 	if (!per_lang[lang] && !(per_lang[lang] = embed_builtin_new(lang)))
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if ((x.st = lexical_collection(t, account, &x.n, &avgdl, err)) != Q_OK)

@@ -433,6 +433,22 @@ unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LAN
 			if (top < 0 || chunks[l] > chunks[top])
 				top = l;
 		}
+	/* A query in another script than Latin (Cyrillic, Greek, Han, ...)
+	 * is read in the languages of that script the collection holds, the
+	 * script's first language primary (Russian before the languages
+	 * without a stemmer), so a Russian question is stemmed as Russian
+	 * chunks were even where Chinese ones outnumber them. */
+	enum text_lang sl[LANG_MAX];
+	size_t ns = text_script_stems(query, n, sl);
+	unsigned smask = 0;
+	for (size_t i = 0; i < ns; i++)
+		if (chunks[sl[i]] > 0) {
+			if (!smask)
+				*primary = sl[i];
+			smask |= 1u << sl[i];
+		}
+	if (smask)
+		return smask;
 	if (!mask) {   /* the collection holds none of them: as detection says */
 		*primary = text_detect(query, n);
 		return 1u << *primary;
@@ -511,6 +527,21 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 	double len = (double)json_integer_value(json_object_get(rec, "len"));
 	json_decref(rec);
 	*avgdl = *n > 0 ? len / *n : 1;
+	return Q_OK;
+}
+
+enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,
+				 enum text_lang lang, double *norm, struct qerr *err)
+{
+	double n, avgdl;
+	struct termset s;
+	enum qstatus st = lexical_collection(t, account, &n, &avgdl, err);
+	*norm = 1;
+	if (st != Q_OK || n <= 0 || avgdl <= 0)
+		return st;
+	terms_of(text, strlen(text), lang, &s);
+	*norm = 1 - BM25_B + BM25_B * (double)s.total / avgdl;
+	free(s.v);
 	return Q_OK;
 }
 

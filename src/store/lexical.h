@@ -29,8 +29,10 @@ enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chu
  * it holds most of, when one does; otherwise ("Häuser in Berlin": "in" is
  * English, German, Italian and Dutch; or no stop word at all) each tied
  * language the collection holds chunks of, the commonest primary, since a
- * chunk's terms are stems in its own language. chunks: the collection's
- * chunks per language. */
+ * chunk's terms are stems in its own language; a query in another script
+ * than Latin is read in the languages of its script the collection holds
+ * (text_script_stems), the script's first language primary. chunks: the
+ * collection's chunks per language. */
 unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LANG_MAX],
 			    enum text_lang *primary);
 /* The same with the collection's counts from the statistics. */
@@ -51,6 +53,14 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char
 enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned mask,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   double *max, struct qerr *err);
+
+/* BM25's length norm of a chunk of text in lang (text_lang as indexed):
+ * 1 - b + b dl / avgdl, dl its indexed terms, avgdl the account's mean;
+ * 1 when nothing of the account is indexed. A chunk longer than the mean
+ * scores less per occurrence; chat's confidence takes that back out
+ * (chat.h, chat_match_typical). */
+enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,
+				 enum text_lang lang, double *norm, struct qerr *err);
 
 /* The account's chunk count and average chunk length in terms. */
 enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,

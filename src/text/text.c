@@ -1,4 +1,5 @@
-/* text.c: tokenizer, word hashes, stop words, language guess (stemming: text_stem.c). */
+/* text.c: tokenizer, word hashes, stop words, a query's language guess
+ * (a document's: text_langid.c; stemming: text_stem.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
@@ -171,6 +172,17 @@ static const struct {
 	[LANG_FR] = {"French", "french", stop_fr},   [LANG_ES] = {"Spanish", "spanish", stop_es},
 	[LANG_IT] = {"Italian", "italian", stop_it}, [LANG_PT] = {"Portuguese", "portuguese", stop_pt},
 	[LANG_NL] = {"Dutch", "dutch", stop_nl},
+	[LANG_AR] = {"Arabic", "arabic", NULL},      [LANG_HY] = {"Armenian", "armenian", NULL},
+	[LANG_EU] = {"Basque", "basque", NULL},      [LANG_CA] = {"Catalan", "catalan", NULL},
+	[LANG_DA] = {"Danish", "danish", NULL},      [LANG_FI] = {"Finnish", "finnish", NULL},
+	[LANG_EL] = {"Greek", "greek", NULL},        [LANG_HI] = {"Hindi", "hindi", NULL},
+	[LANG_HU] = {"Hungarian", "hungarian", NULL}, [LANG_ID] = {"Indonesian", "indonesian", NULL},
+	[LANG_GA] = {"Irish", "irish", NULL},        [LANG_LT] = {"Lithuanian", "lithuanian", NULL},
+	[LANG_NE] = {"Nepali", "nepali", NULL},      [LANG_NO] = {"Norwegian", "norwegian", NULL},
+	[LANG_RO] = {"Romanian", "romanian", NULL},  [LANG_RU] = {"Russian", "russian", NULL},
+	[LANG_SR] = {"Serbian", "serbian", NULL},    [LANG_SV] = {"Swedish", "swedish", NULL},
+	[LANG_TA] = {"Tamil", "tamil", NULL},        [LANG_TR] = {"Turkish", "turkish", NULL},
+	[LANG_YI] = {"Yiddish", "yiddish", NULL},    [LANG_NONE] = {"", "none", NULL},
 };
 
 const char *text_lang_name(enum text_lang lang)
@@ -214,7 +226,7 @@ static struct stop_entry *stop_find(const char *w, size_t len, uint64_t h)
 
 static void stop_build(void)
 {
-	for (int l = 0; l < LANG_MAX; l++)
+	for (int l = 0; l < LANG_STOP_MAX; l++)
 		for (const char *const *w = langs[l].stop; *w; w++) {
 			size_t len = strlen(*w);
 			uint64_t h = stop_hash(*w, len);
@@ -292,7 +304,7 @@ enum text_lang text_detect(const char *s, size_t n)
 enum text_lang text_detect_pick(const unsigned counts[LANG_MAX])
 {
 	enum text_lang best = LANG_EN;
-	for (int l = 1; l < LANG_MAX; l++)
+	for (int l = 1; l < LANG_STOP_MAX; l++)
 		if (counts[l] > counts[best])
 			best = (enum text_lang)l;
 	return best;

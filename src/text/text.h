@@ -1,7 +1,9 @@
 /* text.h: the text analysis shared by indexing and the builtin embedder:
- * a UTF-8 tokenizer with case folding, stop words and language detection
- * over a few European languages, and Snowball stemming (libstemmer) with a
- * cache, since stemming is the cost that dominates embedding speed. */
+ * a UTF-8 tokenizer with case folding, stop words of a few European
+ * languages (a query's language), a document's language by script and
+ * n-grams (libexttextcat, text_langid.c), and Snowball stemming
+ * (libstemmer) with a cache, since stemming is the cost that dominates
+ * embedding speed. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_TEXT_H
 #define QUIRE_TEXT_H
@@ -11,7 +13,18 @@
 
 #define TEXT_TOKEN_MAX 64
 
-enum text_lang { LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_IT, LANG_PT, LANG_NL, LANG_MAX };
+/* The languages text is stemmed and indexed in: every Snowball stemmer,
+ * and LANG_NONE (no stemmer: words as written). Stored in chunk records
+ * and the index statistics by number: append only. The first seven have
+ * stop words (text_stop_langs), the others none. */
+enum text_lang {
+	LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_IT, LANG_PT, LANG_NL,
+	LANG_AR, LANG_HY, LANG_EU, LANG_CA, LANG_DA, LANG_FI, LANG_EL, LANG_HI,
+	LANG_HU, LANG_ID, LANG_GA, LANG_LT, LANG_NE, LANG_NO, LANG_RO, LANG_RU,
+	LANG_SR, LANG_SV, LANG_TA, LANG_TR, LANG_YI, LANG_NONE,
+	LANG_MAX
+};
+#define LANG_STOP_MAX (LANG_NL + 1)   /* languages with stop words */
 
 /* Calls cb for each token of s (n bytes): the NFKC_Casefold of a run of
  * letters, marks and numbers (text_tok.h), at most TEXT_TOKEN_MAX - 1
@@ -30,9 +43,33 @@ void text_stop_counts(const char *s, size_t n, unsigned counts[LANG_MAX]);
 /* The language text_detect picks for these per-language stop-word counts
  * (for a caller that counted with text_stop_langs itself). */
 enum text_lang text_detect_pick(const unsigned counts[LANG_MAX]);
-/* "English", "German", ... (Dify's doc_language) and the Snowball name. */
+/* "English", "German", ... and the Snowball stemmer's name ("none" for
+ * LANG_NONE, which libstemmer does not know: no stemming). */
 const char *text_lang_name(enum text_lang lang);
 const char *text_lang_snowball(enum text_lang lang);
+
+/* A document's language (text_langid.c). */
+struct text_language {
+	const char *code;     /* BCP 47: "en", "zh-Hans", "sr-Cyrl" */
+	const char *name;     /* as Dify names it (doc_language): "English",
+			       * "Chinese Simplified" (docs/api.md) */
+	enum text_lang stem;  /* what its chunks are stemmed and indexed in */
+};
+/* The language of s (n bytes, the first TEXT_LANGID_BYTES read): the
+ * script most of its letters are in (Unicode ranges), then, among the
+ * languages of that script, libexttextcat's n-gram classifier; scripts of
+ * one language (Greek, Thai, Hangul, ...) and Chinese / Japanese by script
+ * alone. English when s has no letters. Borrowed, static. The first call
+ * loads the n-gram models (not thread-safe). */
+#define TEXT_LANGID_BYTES 16384
+const struct text_language *text_langid(const char *s, size_t n);
+/* For a text too short for n-grams (a query): the stemming languages of
+ * the languages written in its main script, the script's first language
+ * first, into out; their number. 0 for Latin script or no letters (stop
+ * words say more there). */
+size_t text_script_stems(const char *s, size_t n, enum text_lang out[LANG_MAX]);
+/* The languages text_langid can answer, for docs and tests: *n of them. */
+const struct text_language *text_languages(size_t *n);
 /* 1 when tok is a stop word of lang. */
 int text_is_stop(enum text_lang lang, const char *tok, size_t len);
 /* The languages tok is a stop word of: bit l set for enum text_lang l.

@@ -13,6 +13,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "chat/chat.h"
+#include "store/lexical.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
 #include "search/search.h"
@@ -168,9 +170,19 @@ static enum qstatus query_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct query *q = arg;
 	struct search_filter f = {.account = account, .kb = kb};
+	json_t *chunk = NULL;
+	double norm;
 	free(q->hits);
 	q->hits = NULL;
-	return search_run(t, &conf, &f, SEARCH_HYBRID, q->text, 5, &q->hits, &q->n, err);
+	enum qstatus st = search_run(t, &conf, &f, SEARCH_HYBRID, q->text, 5, &q->hits, &q->n, err);
+	/* the top hit's match as chat rates it: at the mean chunk length */
+	if (st == Q_OK && q->n && (st = store_get(t, T_CHUNKS, q->hits[0].chunk, &chunk, 0, err)) == Q_OK &&
+	    (st = lexical_length_norm(t, account, json_string_value(json_object_get(chunk, "text")) ?: "",
+				      (enum text_lang)json_integer_value(json_object_get(chunk, "lang")),
+				      &norm, err)) == Q_OK)
+		q->hits[0].match = chat_match_typical(q->hits[0].match, norm);
+	json_decref(chunk);
+	return st;
 }
 
 static const char *corpus_id(const char *uuid)

@@ -6,9 +6,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "store/lexical.h"
 #include "tap.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 static struct qconf conf;
@@ -214,6 +216,17 @@ static void test_terms(void)
 	is_str(chat_confidence_name(chat_confidence_for(0.15, none)), "Medium", "no cosine: match 0.15 Medium");
 	is_str(chat_confidence_name(chat_confidence_for(0.1, none)), "Low", "no cosine: match 0.1 Low");
 	is_str(chat_confidence_name(chat_confidence_for(0, 1)), "Low", "no word matched: Low");
+
+	/* match at the mean length: a word once in a chunk of norm K scores
+	 * idf (k1 + 1) / (1 + k1 K); taken back to K = 1 it is idf. */
+	double k1 = BM25_K1, once = 1 / (1 + k1);   /* one of one word, mean length */
+	ok(fabs(chat_match_typical(once, 1) - once) < 1e-12, "mean length: match unchanged");
+	double at2 = (k1 + 1) / (1 + k1 * 2) / (k1 + 1);   /* the same word, norm 2 */
+	ok(fabs(chat_match_typical(at2, 2) - once) < 1e-12, "twice the norm: back to the mean-length match (%.3f)",
+	   chat_match_typical(at2, 2));
+	ok(chat_match_typical(0.3, 0.5) < 0.3, "a short chunk's match is taken down");
+	ok(chat_match_typical(0.9, 4) == 1, "capped at 1");
+	ok(chat_match_typical(none, 3) == none, "no keyword evidence stays none");
 }
 
 int main(void)

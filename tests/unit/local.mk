@@ -13,6 +13,7 @@ UNIT_TESTS = \
 	tests/unit/test_split \
 	tests/unit/test_search \
 	tests/unit/test_embed \
+	tests/unit/test_langid \
 	tests/unit/test_queue
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -60,6 +61,9 @@ tests_unit_test_search_LDADD = $(UNIT_LDADD)
 tests_unit_test_embed_SOURCES = tests/unit/test_embed.c
 tests_unit_test_embed_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_embed_LDADD = $(UNIT_LDADD) $(STEMMER_LIBS) $(UTF8PROC_LIBS) -lm
+tests_unit_test_langid_SOURCES = tests/unit/test_langid.c
+tests_unit_test_langid_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_langid_LDADD = $(UNIT_LDADD) $(STEMMER_LIBS)
 tests_unit_test_queue_SOURCES = tests/unit/test_queue.c
 tests_unit_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_queue_LDADD = $(UNIT_LDADD)

@@ -519,13 +519,23 @@ static void test_query_langs(void)
 	   "a tie (\"in\": English, German, Italian, Dutch): the tied languages held, not French");
 	ok(lexical_pick_langs(q, strlen(q), none, &p) == 1u << LANG_EN && p == LANG_EN,
 	   "an empty collection: as detection says");
+	double ru_zh[LANG_MAX] = {[LANG_RU] = 3, [LANG_NONE] = 4, [LANG_EN] = 9};
+	q = "Когда открыта библиотека?";
+	ok(lexical_pick_langs(q, strlen(q), ru_zh, &p) == (1u << LANG_RU | 1u << LANG_NONE) && p == LANG_RU,
+	   "a Cyrillic query: the Cyrillic languages held, Russian primary though Chinese (no stemmer) outnumbers it");
+	q = "图书馆几点开门";
+	ok(lexical_pick_langs(q, strlen(q), ru_zh, &p) == 1u << LANG_NONE && p == LANG_NONE,
+	   "a Chinese query: words as written");
+	q = "Fenstern";
+	ok(lexical_pick_langs(q, strlen(q), ru_zh, &p) == (1u << LANG_EN | 1u << LANG_RU | 1u << LANG_NONE) &&
+	   p == LANG_EN, "a Latin query without stop words: as before, every language held, the commonest primary");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(57);
+	plan(60);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
