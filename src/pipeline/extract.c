@@ -255,7 +255,7 @@ fail:
 }
 
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   split_stage_fn fn, void *arg, char *error, size_t errlen)
+			   split_stage_fn fn, void *arg, int *code_out, char *error, size_t errlen)
 {
 	char path[PATH_MAX];
 	const char *sha = json_string_value(json_object_get(doc, "blob"));
@@ -275,6 +275,8 @@ enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_
 	/* JSON escaping and the block lines add to the text cap */
 	qbuf_init(&jsonl, conf->extract_max_text * 2 + (2u << 20));
 	enum qstatus st = extract_run(conf, path, name, &jsonl, &code, error, errlen);
+	if (code_out)
+		*code_out = st == Q_OK ? code : -1;
 	if (st == Q_OK && code != EXTRACT_OK)
 		st = code == EXTRACT_UNSUPPORTED ? Q_EMEDIA : Q_EINVAL;
 	if (st == Q_OK) {
