@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #define INGEST_NICE 10
-#define EXPIRE_EVERY_MS 5000
+#define EXPIRE_EVERY_MS 1000
 
 static volatile sig_atomic_t stop;
 
