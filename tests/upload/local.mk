@@ -1,3 +1,3 @@
 ## tests/upload/local.mk: uploads through the route families.
-TESTS += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test tests/upload/pool.test
-EXTRA_DIST += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test tests/upload/pool.test
+TESTS += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test tests/upload/pool.test tests/upload/tenants.test
+EXTRA_DIST += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test tests/upload/pool.test tests/upload/tenants.test tests/upload/hostile.py tests/upload/tenants.py
