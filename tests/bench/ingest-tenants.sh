@@ -21,7 +21,7 @@ DOCS=${DOCS:-4}
 PAGES=${PAGES:-200}
 [ -x "$top_builddir/extract/quire-extract" ] || { echo "ingest-tenants: quire-extract not built"; exit 0; }
 quire_setup 2
-printf 'extract_timeout = 30\n' >>"$QUIRE_CONF"
+printf 'extract_timeout = 30\nchat_rate_limit = 0\n' >>"$QUIRE_CONF"
 quired_start
 lighttpd_start
 TP="$top_srcdir/tests/upload/tenants.py"
