@@ -9,6 +9,7 @@
 #include "config.h"
 #include "base/conf.h"
 #include "base/log.h"
+#include "daemon/heartbeat.h"
 #include "pipeline/ingest.h"
 #include "queue/queue.h"
 #include "store/store.h"
@@ -36,7 +37,20 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-static int run(struct store *s, const struct qconf *conf)
+struct beat {
+	struct hb_slot *hb;
+	int slot;
+};
+
+/* While a job runs (about once a second during an extraction, and at
+ * every stage) the heartbeat says this process is working, not hung. */
+static void beat(void *arg)
+{
+	struct beat *b = arg;
+	hb_busy(b->hb, b->slot);
+}
+
+static int run(struct store *s, const struct qconf *conf, struct beat *b)
 {
 	struct qerr err;
 	int wake = queue_wake_open(conf->datadir, "ingest.wake"), rc = 0;
@@ -46,7 +60,10 @@ static int run(struct store *s, const struct qconf *conf)
 		int ran = 0, expire = q_mono_ms() >= next_expire;
 		if (expire)
 			next_expire = q_mono_ms() + EXPIRE_EVERY_MS;
-		if (ingest_next(s, conf, expire, &ran, &err) != Q_OK) {
+		hb_busy(b->hb, b->slot);
+		enum qstatus st = ingest_next(s, conf, expire, &ran, &err);
+		hb_idle(b->hb, b->slot);
+		if (st != Q_OK) {
 			if (err.st == Q_EBUSY && !store_panicked(s)) {
 				/* contention: the leases keep claimed jobs safe */
 				QLOG_DEBUG("%s", err.msg);
@@ -125,7 +142,16 @@ int main(int argc, char **argv)
 		QLOG_ERR("joining the environment: %s", err.msg);
 		_exit(75);
 	}
-	int rc = run(s, &conf);
+	char hbpath[PATH_MAX];
+	const char *slot_s = getenv("QUIRE_SLOT");
+	struct beat b = {NULL, slot_s ? atoi(slot_s) : -1};
+	qconf_datapath(&conf, "heartbeat", hbpath);
+	if (b.slot >= 0)
+		b.hb = hb_map(hbpath, 0);
+	ingest_set_tick(beat, &b);
+	int rc = run(s, &conf, &b);
+	if (b.hb)
+		hb_unmap(b.hb);
 	if (rc == 75 || store_panicked(s))
 		_exit(75);
 	store_close(s);

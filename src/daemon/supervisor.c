@@ -51,6 +51,16 @@ struct child {
 
 #define MAX_CHILDREN (HB_SLOTS + 32)
 
+/* The heartbeat slot of a child, or -1 for one without heartbeats. */
+static int hb_index(const struct child *c)
+{
+	if (c->kind == C_WORKER)
+		return c->slot;
+	if (c->kind == C_INGEST)
+		return HB_INGEST_BASE + c->slot;
+	return -1;
+}
+
 struct sup {
 	struct qconf conf;
 	const char *conf_path;
@@ -206,8 +216,9 @@ static void spawn_ingest(struct sup *s, int slot)
 		if (s->kids[i].kind == C_INGEST && s->kids[i].slot == slot)
 			return;
 	struct child *c = child_slot(s);
-	if (!c)
+	if (!c || slot < 0 || HB_INGEST_BASE + slot >= HB_SLOTS)
 		return;
+	s->hb[HB_INGEST_BASE + slot].busy_since_ms = 0;
 	pid_t pid = fork();
 	if (pid < 0) {
 		QLOG_ERR("fork: %s", strerror(errno));
@@ -215,12 +226,14 @@ static void spawn_ingest(struct sup *s, int slot)
 	}
 	if (pid == 0) {
 		char *argv[] = {(char *)"quire-ingest", (char *)"--joined", NULL};
+		setenv_int("QUIRE_SLOT", HB_INGEST_BASE + slot);
 		int nul = open("/dev/null", O_RDONLY);
 		if (nul >= 0)
 			dup2(nul, 0);
 		child_exec(s, s->ingest_prog, argv);
 	}
 	*c = (struct child){pid, C_INGEST, slot, -1, q_mono_ms()};
+	s->hb[HB_INGEST_BASE + slot].pid = pid;
 }
 
 static void spawn_workers(struct sup *s)
@@ -414,8 +427,8 @@ static void stop_the_world(struct sup *s, const char *why)
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		reply_exit(c->conn, 75);
-		if (c->kind == C_WORKER)
-			s->hb[c->slot].busy_since_ms = 0;
+		if (hb_index(c) >= 0)
+			s->hb[hb_index(c)].busy_since_ms = 0;
 		c->kind = C_NONE;
 	}
 	s->recoveries++;
@@ -500,13 +513,14 @@ static void check_heartbeats(struct sup *s)
 	int64_t now = q_mono_ms();
 	for (int i = 0; i < MAX_CHILDREN; i++) {
 		struct child *c = &s->kids[i];
-		if (c->kind != C_WORKER)
+		if (hb_index(c) < 0)
 			continue;
-		int64_t busy = s->hb[c->slot].busy_since_ms;
+		int64_t busy = s->hb[hb_index(c)].busy_since_ms;
 		if (busy && now - busy > (int64_t)s->conf.heartbeat_timeout * 1000) {
 			char why[96];
-			snprintf(why, sizeof why, "worker %ld missed its heartbeat (busy %lld s)",
-				 (long)c->pid, (long long)((now - busy) / 1000));
+			snprintf(why, sizeof why, "%s %ld missed its heartbeat (busy %lld s)",
+				 c->kind == C_WORKER ? "worker" : "quire-ingest", (long)c->pid,
+				 (long long)((now - busy) / 1000));
 			stop_the_world(s, why);
 			return;
 		}

@@ -348,6 +348,7 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	j->renewed_ms = q_mono_ms();
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
+	fault_point("ingest_parsing_hang");   /* tests: a hung ingest process */
 	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
 	if (blob) {
 		int code = -1;

@@ -9,7 +9,7 @@
 #  2. Throughput: DOCS text PDFs of PAGES pages uploaded by 1 tenant, then
 #     by 2 tenants at once (DOCS each): documents/s and pages/s until all
 #     are embedded, with list and /health latencies probed meanwhile.
-#   BENCH_SECONDS (20), DOCS (4), PAGES (200), HOSTILE_PAGES (2000)
+#   BENCH_SECONDS (20), DOCS (4), PAGES (500), HOSTILE_PAGES (2000)
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -18,7 +18,7 @@ export top_srcdir top_builddir
 trap - INT TERM; trap 'exit 1' INT TERM
 SECS=${BENCH_SECONDS:-20}
 DOCS=${DOCS:-4}
-PAGES=${PAGES:-200}
+PAGES=${PAGES:-500}
 [ -x "$top_builddir/extract/quire-extract" ] || { echo "ingest-tenants: quire-extract not built"; exit 0; }
 quire_setup 2
 printf 'extract_timeout = 30\nchat_rate_limit = 0\n' >>"$QUIRE_CONF"
@@ -56,6 +56,6 @@ for n in 1 2; do
 	wait "$pp"
 	set -- $out
 	docs=$(( n * DOCS ))
-	python3 -c "import sys; s=float(sys.argv[1]); d=int(sys.argv[2]); p=int(sys.argv[3]); print('%d tenant(s): %d documents (%d pages) in %.2f s: %.2f documents/s, %.1f pages/s%s' % (int(sys.argv[4]), d, d*p, s, d/s, d*p/s, '' if sys.argv[5] == '0' else ' (%s not done)' % sys.argv[5]))" "${1:-0}" "$docs" "$PAGES" "$n" "${2:-?}"
+	python3 -c "import sys; s=float(sys.argv[1]); d=int(sys.argv[2]); p=int(sys.argv[3]); print('%d tenant(s): %d documents (%d pages) in %.2f s: %.2f documents/s, %.1f pages/s (not done: %s, failed: %s)' % (int(sys.argv[4]), d, d*p, s, d/s, d*p/s, sys.argv[5], sys.argv[6]))" "${1:-0}" "$docs" "$PAGES" "$n" "${2:-?}" "${3:-?}"
 	sed 's/^/    during: /' "$T/probe-$n"
 done

@@ -15,7 +15,8 @@ has a timeout and every loop a deadline.
       non-2xx answers, B's upload completion time, A's document ids.
   tenants.py ingest BASE SECONDS FILE KEY [KEY...]
       Each key (a tenant) uploads FILE and waits (at most SECONDS) until
-      every one completed; prints the wall time, for throughput figures.
+      every one completed; prints the wall time, the documents not done
+      and those that failed, for throughput figures.
   tenants.py probe BASE KEY SECONDS
       Only the latency probes (list and /health) for SECONDS; prints
       p50/p99/max for each.
@@ -181,11 +182,18 @@ def ingest(base, seconds, path, keys):
             print("upload failed: %s" % st)
             return 1
         docs.append((k, j["document"]["id"]))
-    left = list(docs)
+    left, failed = list(docs), 0
     while left and time.monotonic() < t0 + seconds:
-        left = [(k, d) for k, d in left if embed_status(base, k, d) not in ("completed", "failed")]
+        still = []
+        for k, d in left:
+            st = embed_status(base, k, d)
+            if st == "failed":
+                failed += 1
+            elif st != "completed":
+                still.append((k, d))
+        left = still
         time.sleep(0.1)
-    print("%.2f %d" % (time.monotonic() - t0, len(left)))
+    print("%.2f %d %d" % (time.monotonic() - t0, len(left), failed))
     return 0 if not left else 1
 
 
