@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -144,6 +145,7 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
 		goto fail;
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
@@ -151,6 +153,11 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* An ingest process killed by quired (recovery) takes its
+		 * extraction with it rather than leave it running to its deadline. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(EXTRACT_INTERNAL);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
 		int devnull = open("/dev/null", O_RDONLY);
