@@ -1,5 +1,5 @@
-/* supervisor.c: quired's watcher loop: workers, recovery, control socket,
- * checkpoints. */
+/* supervisor.c: quired's watcher loop: workers, ingest processes,
+ * quire-embed, recovery, control socket, checkpoints. */
 #include "config.h"
 #include "daemon/supervisor.h"
 #include "admin/admin.h"
