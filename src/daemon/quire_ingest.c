@@ -6,6 +6,7 @@
  * after an upload). It runs at a lower CPU priority (nice 10) than the
  * FastCGI workers, so ingestion yields to requests on a busy machine.
  * Without quired, `quire-embed --once` drains ingest and embed jobs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
 #include "base/log.h"

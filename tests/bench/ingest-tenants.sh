@@ -10,6 +10,7 @@
 #     by 2 tenants at once (DOCS each): documents/s and pages/s until all
 #     are embedded, with list and /health latencies probed meanwhile.
 #   BENCH_SECONDS (20), DOCS (4), PAGES (500), HOSTILE_PAGES (2000)
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

@@ -4,6 +4,7 @@
  * has waited its size in seconds; jobs backing off are passed over; the
  * backlog count; lease renewal against expiry; the release at recovery;
  * and the per-account index rebuilt when an older environment lacks it. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
 #include "queue/queue.h"

@@ -13,6 +13,7 @@ written at test time with the standard library only:
 
 Also text.pdf: PAGES pages with a line of text each (the benchmark's
 throughput in pages per second)."""
+# SPDX-License-Identifier: GPL-3.0-or-later
 import os
 import random
 import struct

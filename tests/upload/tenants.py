@@ -21,6 +21,7 @@ has a timeout and every loop a deadline.
       Only the latency probes (list and /health) for SECONDS; prints
       p50/p99/max for each.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 import http.client
 import json
 import os
