@@ -2,7 +2,8 @@
  * over one path: parse the body to temporary files (multipart.c), sniff each
  * file's type from its bytes, move it into the content-addressed blob
  * store, then create every document (waiting) and its ingest job in one
- * transaction, answer, and let the worker ingest after the response.
+ * transaction, answer, and wake quired's ingest processes (docs/ingest.md;
+ * an account with ingest_account_queue jobs queued or running gets 429).
  *   ChatAid  POST /external/sources/custom          field files (1..n), ?teamId
  *   Oshara   POST /api/knowledge-base/{slug}/documents/   field file
  *   ChatIQ   POST /api/v1/documents (multipart)     file, title, tags
@@ -19,6 +20,7 @@
 #include "http/multipart.h"
 #include "extract/sniff.h"
 #include "pipeline/split.h"
+#include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"
 
@@ -168,6 +170,15 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct qctx *c = u->c;
 	char kb[37];
 	enum qstatus st;
+	size_t backlog = 0;
+	/* One account's queue of ingestions is bounded (docs/ingest.md):
+	 * more is refused before anything is stored. */
+	if ((st = queue_account_backlog(t, "ingest", c->who.account, &backlog, err)) != Q_OK)
+		return st;
+	if (backlog + u->n > (size_t)c->app->conf->ingest_account_queue)
+		return qerr_set(err, Q_ERATE, NULL,
+				"too many documents are waiting for ingestion (%zu, at most %d); "
+				"retry later", backlog, c->app->conf->ingest_account_queue);
 	if (u->kb)
 		snprintf(kb, sizeof kb, "%s", u->kb);
 	else if ((st = account_default_kb(t, c->who.account, kb, err)) != Q_OK)
@@ -220,6 +231,8 @@ static enum qstatus upload_commit(struct upload *u)
 		for (size_t i = 0; i < u->n; i++)
 			if (u->files[i].new_blob)
 				doc_blob_sweep(c->app->store, c->app->conf->datadir, u->files[i].sha);
+		if (st == Q_ERATE)
+			qresp_header(c->resp, "Retry-After", "30");   /* the queue drains */
 		return st;
 	}
 	for (size_t i = 0; i < u->n; i++)

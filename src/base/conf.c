@@ -58,6 +58,9 @@ void qconf_defaults(struct qconf *c)
 	c->db_cache_mb = 256;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
+	c->ingest_processes = 2;
+	c->ingest_account_concurrency = 1;
+	c->ingest_account_queue = 256;
 	c->extract_timeout = 120;
 	c->extract_concurrency = 2;
 	c->extract_memory_mb = 2048;
@@ -229,6 +232,12 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->ingest_max_attempts, key, v, 1, 100, err);
 	if (!strcmp(key, "ingest_lease"))
 		return set_int(&c->ingest_lease, key, v, 1, 86400, err);
+	if (!strcmp(key, "ingest_processes"))
+		return set_int(&c->ingest_processes, key, v, 1, 64, err);
+	if (!strcmp(key, "ingest_account_concurrency"))
+		return set_int(&c->ingest_account_concurrency, key, v, 0, 64, err);
+	if (!strcmp(key, "ingest_account_queue"))
+		return set_int(&c->ingest_account_queue, key, v, 16, 1000000, err);
 	if (!strcmp(key, "extract_timeout"))
 		return set_int(&c->extract_timeout, key, v, 1, 86400, err);
 	if (!strcmp(key, "extract_concurrency"))
@@ -365,6 +374,19 @@ enum qstatus qconf_load_default(struct qconf *c, struct qerr *err)
 		return st;
 	if ((v = getenv("QUIRE_SOCKET")) && *v && (st = qconf_set(c, "socket", v, err)))
 		return st;
+	return Q_OK;
+}
+
+enum qstatus qconf_check(const struct qconf *c, struct qerr *err)
+{
+	/* quire-extract's deadline plus the grace of extract.c */
+	long need = (long)c->extract_timeout + 5;
+	if (c->ingest_lease <= need)
+		return qerr_set(err, Q_EINVAL, "ingest_lease",
+				"ingest_lease = %d must be longer than extract_timeout = %d plus 5 s "
+				"of grace (more than %ld s): a shorter lease can run out while a file "
+				"is still being extracted and let a second process start on it",
+				c->ingest_lease, c->extract_timeout, need);
 	return Q_OK;
 }
 

@@ -41,6 +41,9 @@ struct qconf {
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
+	int ingest_processes;      /* ingest processes quired supervises */
+	int ingest_account_concurrency; /* ingestions of one account at once (0 = no cap) */
+	int ingest_account_queue;  /* ingest jobs one account may have queued or running */
 	/* extraction (quire-extract, docs/extract-format.md) */
 	int extract_timeout;       /* wall-clock seconds per file; the child's group is killed */
 	int extract_concurrency;   /* quire-extract children at once, over all workers */
@@ -79,6 +82,11 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *value,
 /* defaults + file (qconf_path) + environment overrides QUIRE_DATADIR and
  * QUIRE_SOCKET. */
 enum qstatus qconf_load_default(struct qconf *c, struct qerr *err);
+/* Settings that cannot work together, refused at start: an ingest lease
+ * that may run out before quire-extract's deadline (plus its 5 s of
+ * grace) would let a second process start on the same file. Q_EINVAL
+ * with a message naming the settings. */
+enum qstatus qconf_check(const struct qconf *c, struct qerr *err);
 /* Path of file name inside the data directory; out has PATH_MAX bytes. */
 void qconf_datapath(const struct qconf *c, const char *name, char *out);
 

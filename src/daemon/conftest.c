@@ -98,7 +98,7 @@ int conftest_run(const char *conf_path)
 	if (conf_path)
 		setenv("QUIRE_CONF", conf_path, 1);
 	const char *file = qconf_path();
-	if (qconf_load_default(&c, &err) != Q_OK) {
+	if (qconf_load_default(&c, &err) != Q_OK || qconf_check(&c, &err) != Q_OK) {
 		fprintf(stderr, "quired: configuration: %s\n", err.msg);
 		fprintf(stderr, "quired: configuration test failed\n");
 		return 78;
@@ -118,6 +118,7 @@ int conftest_run(const char *conf_path)
 	if (c.socket_group[0] && !getgrnam(c.socket_group))
 		fail("socket_group %s is not a group on this system", c.socket_group);
 	check_program("quire.fcgi", QUIRE_LIBEXECDIR);
+	check_program("quire-ingest", QUIRE_LIBEXECDIR);
 	check_program("quire-extract", QUIRE_LIBEXECDIR);
 	check_program("quire-embed", QUIRE_BINDIR);
 	check_program("quire-admin", QUIRE_BINDIR);

@@ -1,5 +1,5 @@
-/* heartbeat.h: per-worker liveness slots in a small shared file
- * (DATADIR/heartbeat). A worker stamps its slot with the monotonic time when
+/* heartbeat.h: per-worker (and per-ingest-process) liveness slots in a
+ * small shared file (DATADIR/heartbeat). A worker stamps its slot with the monotonic time when
  * a request starts and clears it when the request ends; quired treats a
  * slot that stays busy longer than heartbeat_timeout as a hung worker (a
  * process blocked on a dead process's mutex looks exactly like this). */
@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define HB_SLOTS 256
+#define HB_SLOTS 320
+/* Slots HB_INGEST_BASE + n belong to ingest process n (workers use the
+ * slots from 0; there are at most 256 workers and 64 ingest processes). */
+#define HB_INGEST_BASE 256
 
 struct hb_slot {
 	volatile int64_t busy_since_ms;   /* 0 when idle */

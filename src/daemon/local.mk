@@ -1,5 +1,5 @@
 ## src/daemon/local.mk: the processes: quired (the watcher), the FastCGI
-## worker loop, quire-embed, heartbeats.
+## worker loop, quire-embed, the ingest processes, heartbeats.
 src_libquire_la_SOURCES += \
 	src/daemon/heartbeat.c src/daemon/heartbeat.h \
 	src/daemon/worker.c src/daemon/worker.h \
@@ -17,3 +17,7 @@ src_quire_fcgi_LDADD = $(QUIRE_LIBS)
 bin_PROGRAMS += src/quire-embed
 src_quire_embed_SOURCES = src/daemon/quire_embed.c
 src_quire_embed_LDADD = $(QUIRE_LIBS)
+
+pkglibexec_PROGRAMS += src/quire-ingest
+src_quire_ingest_SOURCES = src/daemon/quire_ingest.c
+src_quire_ingest_LDADD = $(QUIRE_LIBS)

@@ -2,8 +2,9 @@
  * runs continuously, sleeping on DATADIR/embed.wake (a FIFO that workers
  * write a byte to when they queue work) instead of polling; --once drains
  * the queue and exits (cron, or by hand when no supervisor runs, taking the
- * data directory lock and recovering first). It also takes over ingest jobs
- * whose worker died (expired lease). */
+ * data directory lock and recovering first); --once also runs the ingest
+ * jobs still queued, as no ingest process runs then (under quired the
+ * ingest processes do, src/daemon/quire_ingest.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
@@ -94,7 +95,7 @@ static int run(struct store *s, const struct qconf *conf, int once)
 		wake = open_wake(conf->datadir);
 	while (!stop) {
 		size_t done = 0, ingested = 0;
-		if (ingest_take_over(s, conf, &ingested, &err) != Q_OK ||
+		if ((once && ingest_take_over(s, conf, &ingested, &err) != Q_OK) ||
 		    embedder_step(s, conf, b, &done, &err) != Q_OK) {
 			if (err.st == Q_EBUSY && !store_panicked(s)) {
 				/* Contention with the workers: the leases keep the

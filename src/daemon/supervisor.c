@@ -1,11 +1,12 @@
-/* supervisor.c: quired's watcher loop: workers, recovery, control socket,
- * checkpoints. */
+/* supervisor.c: quired's watcher loop: workers, ingest processes,
+ * quire-embed, recovery, control socket, checkpoints. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/supervisor.h"
 #include "admin/admin.h"
 #include "store/docs.h"
 #include "store/lexical.h"
+#include "queue/queue.h"
 #include "http/app.h"
 #include "store/datalock.h"
 #include "daemon/heartbeat.h"
@@ -39,17 +40,27 @@
 #define QUIRE_BINDIR "/usr/local/bin"
 #endif
 
-enum child_kind { C_NONE, C_WORKER, C_ADMIN, C_EMBED };
+enum child_kind { C_NONE, C_WORKER, C_ADMIN, C_EMBED, C_INGEST };
 
 struct child {
 	pid_t pid;
 	enum child_kind kind;
-	int slot;        /* worker slot */
+	int slot;        /* worker or ingest process slot */
 	int conn;        /* control connection of an admin child, or -1 */
 	int64_t started_ms;
 };
 
 #define MAX_CHILDREN (HB_SLOTS + 32)
+
+/* The heartbeat slot of a child, or -1 for one without heartbeats. */
+static int hb_index(const struct child *c)
+{
+	if (c->kind == C_WORKER)
+		return c->slot;
+	if (c->kind == C_INGEST)
+		return HB_INGEST_BASE + c->slot;
+	return -1;
+}
 
 struct sup {
 	struct qconf conf;
@@ -61,6 +72,7 @@ struct sup {
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
 	int stopping;
 	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
+	char ingest_prog[PATH_MAX];
 	char control_path[PATH_MAX];
 };
 
@@ -198,9 +210,38 @@ static void spawn_embedder(struct sup *s)
 	*c = (struct child){pid, C_EMBED, -1, -1, q_mono_ms()};
 }
 
+/* quire-ingest --joined: ingest process number slot of the pool. */
+static void spawn_ingest(struct sup *s, int slot)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (s->kids[i].kind == C_INGEST && s->kids[i].slot == slot)
+			return;
+	struct child *c = child_slot(s);
+	if (!c || slot < 0 || HB_INGEST_BASE + slot >= HB_SLOTS)
+		return;
+	s->hb[HB_INGEST_BASE + slot].busy_since_ms = 0;
+	pid_t pid = fork();
+	if (pid < 0) {
+		QLOG_ERR("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		char *argv[] = {(char *)"quire-ingest", (char *)"--joined", NULL};
+		setenv_int("QUIRE_SLOT", HB_INGEST_BASE + slot);
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		child_exec(s, s->ingest_prog, argv);
+	}
+	*c = (struct child){pid, C_INGEST, slot, -1, q_mono_ms()};
+	s->hb[HB_INGEST_BASE + slot].pid = pid;
+}
+
 static void spawn_workers(struct sup *s)
 {
 	spawn_embedder(s);
+	for (int slot = 0; slot < s->conf.ingest_processes; slot++)
+		spawn_ingest(s, slot);
 	for (int slot = 0; slot < s->conf.workers && slot < HB_SLOTS; slot++) {
 		int running = 0;
 		for (int i = 0; i < MAX_CHILDREN; i++)
@@ -247,12 +288,16 @@ static int spawn_admin(struct sup *s, char **args, int nargs, int conn)
 		for (int i = 0; i < nargs && n < 39; i++)
 			argv[n++] = args[i];
 		argv[n] = NULL;
-		if (conn >= 0) {
+		/* The reply frames go to the client; a task of quired's own
+		 * (the checkpoint) has no client, and its frames must not reach
+		 * quired's log: its stdout is /dev/null (stderr stays the log). */
+		int nul = open("/dev/null", O_RDWR);
+		if (conn >= 0)
 			dup2(conn, 1);
-			int nul = open("/dev/null", O_RDONLY);
-			if (nul >= 0)
-				dup2(nul, 0);
-		}
+		else if (nul >= 0)
+			dup2(nul, 1);
+		if (nul >= 0)
+			dup2(nul, 0);
 		setenv_int("QUIRE_SUP_PID", getppid());
 		setenv_int("QUIRE_SUP_WORKERS", nworkers);
 		setenv("QUIRE_SUP_WORKER_PIDS", pids, 1);
@@ -265,6 +310,14 @@ static int spawn_admin(struct sup *s, char **args, int nargs, int conn)
 }
 
 /* ---- recovery ---------------------------------------------------------- */
+
+/* No process holds an ingest lease after recovery (every child was
+ * stopped): the jobs they were running go back to their queues at once
+ * (after the backoff of their attempts) instead of waiting for the lease. */
+static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	return queue_release_all(t, "ingest", arg, err);
+}
 
 static int recover(struct sup *s)
 {
@@ -284,6 +337,11 @@ static int recover(struct sup *s)
 	else if (blobs || tmps)
 		QLOG_INFO("blob sweep: %zu unreferenced blobs and %zu stale upload files removed",
 			  blobs, tmps);
+	size_t released = 0;
+	if (store_run(st, release_fn, &released, &err) != Q_OK)
+		QLOG_WARN("releasing ingest jobs: %s", err.msg);
+	else if (released)
+		QLOG_INFO("%zu ingest jobs of stopped ingest processes queued again", released);
 	int v;
 	if (admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION)
 		QLOG_WARN("the keyword index is of version %d, not %d: keyword search misses words "
@@ -370,8 +428,8 @@ static void stop_the_world(struct sup *s, const char *why)
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		reply_exit(c->conn, 75);
-		if (c->kind == C_WORKER)
-			s->hb[c->slot].busy_since_ms = 0;
+		if (hb_index(c) >= 0)
+			s->hb[hb_index(c)].busy_since_ms = 0;
 		c->kind = C_NONE;
 	}
 	s->recoveries++;
@@ -418,12 +476,19 @@ static void reap(struct sup *s)
 				 "until the configuration is fixed and reloaded (SIGHUP)");
 			continue;
 		}
-		if (kind == C_EMBED)
+		if (kind == C_INGEST && WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+			QLOG_ERR("quire-ingest refused its configuration; ingestion is stopped "
+				 "until the configuration is fixed and reloaded (SIGHUP)");
+			continue;
+		}
+		if (kind == C_EMBED || kind == C_INGEST)
 			clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 		if (!clean) {
 			char why[96];
-			const char *what = kind == C_WORKER ? "worker" : kind == C_EMBED ? "quire-embed"
-										: "admin task";
+			const char *what = kind == C_WORKER	? "worker"
+					   : kind == C_EMBED	? "quire-embed"
+					   : kind == C_INGEST ? "quire-ingest"
+								: "admin task";
 			if (WIFSIGNALED(status))
 				snprintf(why, sizeof why, "%s %ld killed by signal %d", what, (long)pid,
 					 WTERMSIG(status));
@@ -439,6 +504,8 @@ static void reap(struct sup *s)
 			spawn_worker(s, slot);
 		if (kind == C_EMBED && !s->stopping)
 			spawn_embedder(s);
+		if (kind == C_INGEST && !s->stopping && slot < s->conf.ingest_processes)
+			spawn_ingest(s, slot);
 	}
 }
 
@@ -447,13 +514,14 @@ static void check_heartbeats(struct sup *s)
 	int64_t now = q_mono_ms();
 	for (int i = 0; i < MAX_CHILDREN; i++) {
 		struct child *c = &s->kids[i];
-		if (c->kind != C_WORKER)
+		if (hb_index(c) < 0)
 			continue;
-		int64_t busy = s->hb[c->slot].busy_since_ms;
+		int64_t busy = s->hb[hb_index(c)].busy_since_ms;
 		if (busy && now - busy > (int64_t)s->conf.heartbeat_timeout * 1000) {
 			char why[96];
-			snprintf(why, sizeof why, "worker %ld missed its heartbeat (busy %lld s)",
-				 (long)c->pid, (long long)((now - busy) / 1000));
+			snprintf(why, sizeof why, "%s %ld missed its heartbeat (busy %lld s)",
+				 c->kind == C_WORKER ? "worker" : "quire-ingest", (long)c->pid,
+				 (long long)((now - busy) / 1000));
 			stop_the_world(s, why);
 			return;
 		}
@@ -508,7 +576,8 @@ static void reload(struct sup *s)
 	struct qconf fresh;
 	struct qerr err;
 	qconf_defaults(&fresh);
-	if (qconf_load(&fresh, s->conf_path ? s->conf_path : qconf_path(), 0, &err) != Q_OK) {
+	if (qconf_load(&fresh, s->conf_path ? s->conf_path : qconf_path(), 0, &err) != Q_OK ||
+	    qconf_check(&fresh, &err) != Q_OK) {
 		QLOG_ERR("reload: %s (keeping the old configuration)", err.msg);
 		return;
 	}
@@ -522,7 +591,8 @@ static void reload(struct sup *s)
 	/* Workers finish their request and exit 0; spawn_worker replaces them
 	 * with the new settings, slots beyond the new count are not refilled. */
 	for (int i = 0; i < MAX_CHILDREN; i++)
-		if (s->kids[i].kind == C_WORKER || s->kids[i].kind == C_EMBED)
+		if (s->kids[i].kind == C_WORKER || s->kids[i].kind == C_EMBED ||
+		    s->kids[i].kind == C_INGEST)
 			kill(s->kids[i].pid, SIGTERM);
 	spawn_workers(s);
 	QLOG_INFO("configuration reloaded: %d workers", s->conf.workers);
@@ -629,6 +699,7 @@ static int setup(struct sup *s, const struct sup_options *opt)
 	spawn_find("quire.fcgi", QUIRE_LIBEXECDIR, s->fcgi_prog);
 	spawn_find("quire-admin", QUIRE_BINDIR, s->admin_prog);
 	spawn_find("quire-embed", QUIRE_BINDIR, s->embed_prog);
+	spawn_find("quire-ingest", QUIRE_LIBEXECDIR, s->ingest_prog);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -655,7 +726,7 @@ int supervisor_main(const struct sup_options *opt)
 	s.conf_path = opt->conf_path ? opt->conf_path : env && *env ? env : NULL;
 	if (opt->conf_path)
 		setenv("QUIRE_CONF", opt->conf_path, 1);
-	if (qconf_load_default(&s.conf, &err) != Q_OK) {
+	if (qconf_load_default(&s.conf, &err) != Q_OK || qconf_check(&s.conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
 		return 78;
 	}
@@ -671,8 +742,8 @@ int supervisor_main(const struct sup_options *opt)
 	s.started_ms = q_mono_ms();
 	s.next_checkpoint_ms = s.started_ms + (int64_t)s.conf.checkpoint_interval * 1000;
 	spawn_workers(&s);
-	QLOG_INFO("quired %s: %d workers on %s, data in %s", PACKAGE_VERSION, s.conf.workers,
-		  s.conf.socket, s.conf.datadir);
+	QLOG_INFO("quired %s: %d workers on %s, %d ingest processes, data in %s", PACKAGE_VERSION,
+		  s.conf.workers, s.conf.socket, s.conf.ingest_processes, s.conf.datadir);
 
 	while (!s.stopping) {
 		struct pollfd pfd[2] = {{s.sig_fd, POLLIN, 0}, {s.control_fd, POLLIN, 0}};

@@ -2,10 +2,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "daemon/worker.h"
-#include "pipeline/extract.h"
 #include "base/fault.h"
 #include "base/log.h"
 #include "pipeline/ingest.h"
+#include "queue/queue.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -64,34 +64,24 @@ static int fcgi_flush(void *ctx)
 	return FCGX_FFlush(io->req->out) < 0 ? -1 : 0;
 }
 
-struct beat {
-	struct hb_slot *hb;
-	int slot;
-};
-
-/* A long extraction keeps the worker's heartbeat fresh: it is working, not
- * hung (quire-extract has its own deadline). */
-static void beat(void *arg)
-{
-	struct beat *b = arg;
-	hb_busy(b->hb, b->slot);
-}
-
-/* Ingestion requested by the handler, after the client has its answer. */
-static void after_response(struct app *app, struct qresp *resp, struct hb_slot *hb, int slot)
+/* After the response: hit counts, then the uploads' ingestion. A FastCGI
+ * worker only wakes quired's ingest processes (they claim the jobs fairly
+ * across accounts); a CGI run by hand (slot -1) has no pool and ingests
+ * its own uploads now that its output is closed. */
+static void after_response(struct app *app, struct qresp *resp, int slot)
 {
 	struct qerr err;
-	struct beat b = { hb, slot };
-	search_hits_flush(app->store, slot < 0);   /* hit counts; a CGI (slot -1) writes its own now */
-	extract_set_tick(hb ? beat : NULL, &b);
+	search_hits_flush(app->store, slot < 0);   /* a CGI (slot -1) writes its own now */
+	if (resp->ningest && slot >= 0) {
+		queue_wake_ingest(app->conf->datadir);
+		return;
+	}
 	for (int i = 0; i < resp->ningest; i++) {
-		hb_busy(hb, slot);
 		if (ingest_document(app->store, app->conf, resp->ingest[i], &err) != Q_OK)
 			QLOG_WARN("ingest %s: %s", resp->ingest[i], err.msg);
 		if (store_panicked(app->store))
 			break;
 	}
-	extract_set_tick(NULL, NULL);
 }
 
 static const char *cgi_param(void *ctx, const char *name)
@@ -127,7 +117,7 @@ int worker_serve_cgi(struct app *app)
 	if (!resp.streaming)
 		qresp_send(&resp);
 	close(STDOUT_FILENO);   /* the client has its answer; ingestion follows */
-	after_response(app, &resp, NULL, -1);
+	after_response(app, &resp, -1);
 	qresp_free(&resp);
 	return 0;
 }
@@ -172,7 +162,7 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 			qresp_send(&resp);
 		FCGX_Finish_r(&req);
 		if (!store_panicked(app->store))
-			after_response(app, &resp, hb, slot);
+			after_response(app, &resp, slot);
 		hb_idle(hb, slot);
 		if (store_panicked(app->store)) {
 			/* Answered 503 already; the supervisor recovers and restarts. */

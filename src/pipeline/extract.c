@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -145,6 +146,7 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
 		goto fail;
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
@@ -152,6 +154,11 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* An ingest process killed by quired (recovery) takes its
+		 * extraction with it rather than leave it running to its deadline. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(EXTRACT_INTERNAL);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
 		int devnull = open("/dev/null", O_RDONLY);
@@ -256,7 +263,7 @@ fail:
 }
 
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   split_stage_fn fn, void *arg, char *error, size_t errlen)
+			   split_stage_fn fn, void *arg, int *code_out, char *error, size_t errlen)
 {
 	char path[PATH_MAX];
 	const char *sha = json_string_value(json_object_get(doc, "blob"));
@@ -276,6 +283,8 @@ enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_
 	/* JSON escaping and the block lines add to the text cap */
 	qbuf_init(&jsonl, conf->extract_max_text * 2 + (2u << 20));
 	enum qstatus st = extract_run(conf, path, name, &jsonl, &code, error, errlen);
+	if (code_out)
+		*code_out = st == Q_OK ? code : -1;
 	if (st == Q_OK && code != EXTRACT_OK)
 		st = code == EXTRACT_UNSUPPORTED ? Q_EMEDIA : Q_EINVAL;
 	if (st == Q_OK) {

@@ -7,6 +7,7 @@
 #include "base/fault.h"
 #include "base/log.h"
 #include "queue/queue.h"
+#include "pipeline/extract.h"
 #include "pipeline/split.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -29,6 +30,8 @@ struct job_ctx {
 	size_t content_len;
 	int64_t locked_at;
 	int gave_up;            /* attempts exhausted */
+	int crashed;            /* the parser was killed by a signal: retriable */
+	int64_t renewed_ms;     /* last lease renewal (monotonic) */
 	struct store *store;
 	const char *stage;      /* the stage stage_fn commits */
 	struct split_result chunks;
@@ -142,6 +145,69 @@ static enum qstatus fail_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
+/* The parser was killed by a signal (the OOM killer, a crash): try again
+ * after a backoff while attempts remain; the document waits meanwhile. */
+static enum qstatus retry_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *doc;
+	int failed;
+	char msg[sizeof j->error + 64];
+	enum qstatus st = job_still_mine(t, j, err);
+	if (st != Q_OK)
+		return st;
+	snprintf(msg, sizeof msg, "%s (after %d attempts)", j->error, j->conf->ingest_max_attempts);
+	if ((st = queue_fail(t, j->job_id, j->error, 1, j->conf->ingest_max_attempts, 0, &failed,
+			     err)) != Q_OK)
+		return st;
+	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
+		return st;
+	doc_set_status(doc, failed ? "error" : "waiting");
+	json_object_set_new(doc, "error", failed ? json_string(msg) : json_null());
+	st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	json_decref(doc);
+	if (st == Q_OK)
+		j->gave_up = failed;
+	return st;
+}
+
+static enum qstatus renew_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	return queue_renew(t, j->job_id, j->locked_at, err);
+}
+
+/* While the job runs: renew its lease every quarter lease, so no other
+ * process takes over a job that is being worked on (the lease only runs
+ * out when its holder died or hangs). */
+static void lease_renew(struct job_ctx *j)
+{
+	struct qerr err;
+	int64_t now = q_mono_ms();
+	if (now - j->renewed_ms < (int64_t)j->conf->ingest_lease * 250)
+		return;
+	j->renewed_ms = now;
+	enum qstatus st = store_run(j->store, renew_fn, j, &err);
+	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+		QLOG_WARN("ingest of %s: renewing the lease: %s", j->doc_id, err.msg);
+}
+
+static void (*outer_tick)(void *);
+static void *outer_tick_arg;
+
+void ingest_set_tick(void (*fn)(void *arg), void *arg)
+{
+	outer_tick = fn;
+	outer_tick_arg = arg;
+}
+
+static void job_tick(void *arg)
+{
+	lease_renew(arg);
+	if (outer_tick)
+		outer_tick(outer_tick_arg);
+}
+
 /* A stage begins: the document shows it, stamped "<stage>_us" now, in a
  * short transaction of its own, so that every view sees the stage while
  * it runs. A job taken over or a document deleted meanwhile is left
@@ -169,6 +235,7 @@ static void stage_begin(void *arg, const char *stage)
 	struct qerr err;
 	char point[64];
 	j->stage = stage;
+	job_tick(j);
 	enum qstatus st = store_run(j->store, stage_fn, j, &err);
 	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
 		QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
@@ -280,12 +347,18 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	fault_point("ingest_parse_kill");
 	j->store = s;
 	j->error[0] = '\0';
+	j->renewed_ms = q_mono_ms();
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
+	fault_point("ingest_parsing_hang");   /* tests: a hung ingest process */
 	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
 	if (blob) {
-		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, j->error,
+		int code = -1;
+		extract_set_tick(job_tick, j);
+		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, &code, j->error,
 				    sizeof j->error);
+		extract_set_tick(NULL, NULL);
+		j->crashed = code == EXTRACT_CRASHED;
 	} else {
 		/* a text document's parsing is reading its stored text */
 		stage_begin(j, "cleaning");
@@ -296,7 +369,9 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	if (st != Q_OK) {
 		if (!j->error[0])
 			snprintf(j->error, sizeof j->error, "%s", q_status_code(st));
-		st = store_run(s, fail_fn, j, &err);
+		st = store_run(s, j->crashed ? retry_fn : fail_fn, j, &err);
+		if (st == Q_OK && j->crashed && !j->gave_up)
+			QLOG_WARN("ingest of %s: %s; trying again after a backoff", j->doc_id, j->error);
 	} else {
 		/* Indexing writes many postings pages: one indexer at a time
 		 * across processes avoids deadlock storms between them. */
@@ -389,4 +464,41 @@ enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t 
 	}
 	store_ids_free(&o.ids);
 	return st;
+}
+
+struct next_claim {
+	const struct qconf *conf;
+	char job_id[STORE_ID_MAX];
+	int64_t locked_at;
+	int expire;
+};
+
+static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct next_claim *c = arg;
+	enum qstatus st = Q_OK;
+	size_t expired = 0;
+	if (c->expire)
+		st = queue_expire(t, "ingest", (int64_t)c->conf->ingest_lease * 1000000, &expired,
+				  err);
+	if (st == Q_OK)
+		st = queue_claim_fair(t, "ingest", c->conf->ingest_account_concurrency,
+				      INGEST_WINDOW, c->job_id, &c->locked_at, err);
+	return st;
+}
+
+enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, int *ran,
+			 struct qerr *err)
+{
+	struct next_claim c = {.conf = conf, .expire = expire};
+	enum qstatus st = store_run(s, next_fn, &c, err);
+	*ran = 0;
+	if (st != Q_OK || !c.job_id[0])
+		return st;
+	struct job_ctx j = {.conf = conf, .locked_at = c.locked_at};
+	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
+	run_claimed(s, &j);
+	job_ctx_free(&j);
+	*ran = 1;
+	return Q_OK;
 }

@@ -83,9 +83,12 @@ json_t *split_rule_dify(json_t *flat);
 void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
 /* Extract the document's stored original (doc's blob, mime) with
  * quire-extract and split the result (extract.c). fn (may be NULL) hears
- * "cleaning" when the extraction is over and "splitting" as above. */
+ * "cleaning" when the extraction is over and "splitting" as above.
+ * *code (may be NULL) gets quire-extract's exit code (EXTRACT_* of
+ * extract.h; EXTRACT_CRASHED when a signal killed it), -1 when it did not
+ * run. */
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   split_stage_fn fn, void *arg, char *error, size_t errlen);
+			   split_stage_fn fn, void *arg, int *code, char *error, size_t errlen);
 /* Free what a successful split_text/split_blocks put in r; r is empty after. */
 void split_result_free(struct split_result *r);
 

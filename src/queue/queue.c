@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void status_prefix(struct store_key *k, const char *kind, const char *status)
@@ -24,6 +25,205 @@ static void set_status(json_t *job, const char *status)
 {
 	json_object_set_new(job, "status", json_string(status));
 	json_object_set_new(job, "updated_us", json_integer((json_int_t)q_now_us()));
+}
+
+/* Backoff before attempt attempts + 1: 2 s after the first, doubling, at
+ * most 512 s. */
+static int64_t backoff_us(json_int_t attempts)
+{
+	int shift = attempts < 1 ? 0 : attempts > 9 ? 8 : (int)attempts - 1;
+	return (2ll << shift) * 1000000;
+}
+
+/* The job (read for update) becomes processing under a new lease. */
+static enum qstatus claim_job(struct stxn *t, const char *id, json_t *job, int64_t now,
+			      struct qerr *err)
+{
+	set_status(job, "processing");
+	json_object_set_new(job, "locked_at", json_integer((json_int_t)now));
+	json_object_del(job, "renewed_us");
+	json_object_set_new(job, "attempts",
+			    json_integer(json_integer_value(json_object_get(job, "attempts")) + 1));
+	return store_put(t, T_JOBS, id, job, err);
+}
+
+static void queue_prefix(struct store_key *k, const char *kind, const char *status,
+			 const char *account)
+{
+	status_prefix(k, kind, status);
+	if (account)
+		store_key_str(k, account);
+}
+
+struct fair_pick {
+	char id[STORE_ID_MAX];
+	size_t inflight;
+	int64_t waited_us;
+	int found;
+};
+
+/* The best due job of one account's queue (lowest cost). */
+static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, int window,
+				    int64_t now, struct fair_pick *best, struct qerr *err)
+{
+	struct store_ids cand = {0};
+	double best_cost = 0;
+	enum qstatus st = store_scan(t, I_JOBS_BY_QUEUE, q, 0, (size_t)window, store_collect,
+				     &cand, err);
+	best->found = 0;
+	for (size_t i = 0; st == Q_OK && i < cand.n; i++) {
+		json_t *job, *doc = NULL;
+		if ((st = store_get(t, T_JOBS, cand.ids[i], &job, 0, err)) != Q_OK)
+			break;
+		json_t *next = json_object_get(job, "next_us");
+		int64_t created = json_integer_value(json_object_get(job, "created_us"));
+		if (json_is_integer(next) && json_integer_value(next) > now) {
+			json_decref(job);
+			continue;
+		}
+		const char *doc_id = json_string_value(json_object_get(job, "document_id")) ?: "";
+		double mib = 0;
+		if (store_get(t, T_DOCS, doc_id, &doc, 0, err) == Q_OK) {
+			mib = (double)json_integer_value(json_object_get(doc, "file_size")) / 1048576.0;
+			json_decref(doc);
+		}
+		qerr_clear(err);
+		double cost = mib - (double)(now - created) / 1e6;
+		if (!best->found || cost < best_cost) {
+			best->found = 1;
+			best_cost = cost;
+			best->waited_us = now - created;
+			snprintf(best->id, sizeof best->id, "%s", cand.ids[i]);
+		}
+		json_decref(job);
+	}
+	store_ids_free(&cand);
+	return st;
+}
+
+enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int window,
+			      char *job_id, int64_t *locked_at, struct qerr *err)
+{
+	struct store_key pending, from, key;
+	struct fair_pick pick = {.found = 0};
+	int64_t now = q_now_us();
+	enum qstatus st = Q_OK;
+
+	job_id[0] = '\0';
+	*locked_at = now;
+	queue_prefix(&pending, kind, "pending", NULL);
+	from = pending;
+	/* One seek per account with queued work: the entries of a long
+	 * queue are never read beyond its window. */
+	for (int accounts = 0; accounts < 100000; accounts++) {
+		st = store_seek(t, I_JOBS_BY_QUEUE, &from, &key, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+			break;
+		}
+		if (st != Q_OK || key.len <= pending.len || memcmp(key.b, pending.b, pending.len))
+			break;
+		char account[STORE_KEY_MAX];
+		size_t alen = strnlen((const char *)key.b + pending.len, key.len - pending.len);
+		memcpy(account, key.b + pending.len, alen);
+		account[alen] = '\0';
+		struct store_key q, busy;
+		size_t inflight = 0;
+		queue_prefix(&q, kind, "pending", account);
+		queue_prefix(&busy, kind, "processing", account);
+		from = q;
+		from.b[from.len - 1] = 1;   /* just past this account's queue */
+		if ((st = store_count(t, I_JOBS_BY_QUEUE, &busy, &inflight, err)) != Q_OK)
+			break;
+		if (account_cap > 0 && inflight >= (size_t)account_cap)
+			continue;
+		if (pick.found && inflight > pick.inflight)
+			continue;
+		struct fair_pick best;
+		if ((st = best_of_account(t, &q, window, now, &best, err)) != Q_OK)
+			break;
+		if (!best.found)
+			continue;
+		if (!pick.found || inflight < pick.inflight || best.waited_us > pick.waited_us) {
+			best.inflight = inflight;
+			pick = best;
+		}
+	}
+	if (st != Q_OK || !pick.found)
+		return st;
+	json_t *job;
+	if ((st = store_get(t, T_JOBS, pick.id, &job, STORE_RMW, err)) != Q_OK)
+		return st;
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending")) {
+		json_decref(job);
+		return Q_OK;   /* taken meanwhile; the caller comes back */
+	}
+	st = claim_job(t, pick.id, job, now, err);
+	json_decref(job);
+	if (st == Q_OK)
+		snprintf(job_id, STORE_ID_MAX, "%s", pick.id);
+	return st;
+}
+
+enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char *account,
+				   size_t *n, struct qerr *err)
+{
+	struct store_key k;
+	size_t a = 0, b = 0;
+	enum qstatus st;
+	queue_prefix(&k, kind, "pending", account);
+	if ((st = store_count(t, I_JOBS_BY_QUEUE, &k, &a, err)) != Q_OK)
+		return st;
+	queue_prefix(&k, kind, "processing", account);
+	st = store_count(t, I_JOBS_BY_QUEUE, &k, &b, err);
+	*n = a + b;
+	return st;
+}
+
+enum qstatus queue_renew(struct stxn *t, const char *job_id, int64_t locked_at,
+			 struct qerr *err)
+{
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") ||
+	    json_integer_value(json_object_get(job, "locked_at")) != locked_at) {
+		json_decref(job);
+		return qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
+	}
+	json_object_set_new(job, "renewed_us", json_integer((json_int_t)q_now_us()));
+	st = store_put(t, T_JOBS, job_id, job, err);
+	json_decref(job);
+	return st;
+}
+
+enum qstatus queue_release_all(struct stxn *t, const char *kind, size_t *n, struct qerr *err)
+{
+	struct store_key k;
+	struct store_ids cand = {0};
+	enum qstatus st;
+
+	*n = 0;
+	status_prefix(&k, kind, "processing");
+	st = store_scan(t, I_JOBS_BY_STATUS, &k, 0, 0, store_collect, &cand, err);
+	for (size_t i = 0; st == Q_OK && i < cand.n; i++) {
+		json_t *job;
+		if ((st = store_get(t, T_JOBS, cand.ids[i], &job, STORE_RMW, err)) != Q_OK)
+			break;
+		json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
+		set_status(job, "pending");
+		json_object_set_new(job, "locked_at", json_null());
+		json_object_del(job, "renewed_us");
+		json_object_set_new(job, "next_us",
+				    json_integer((json_int_t)(q_now_us() + backoff_us(attempts))));
+		st = store_put(t, T_JOBS, cand.ids[i], job, err);
+		json_decref(job);
+		(*n)++;
+	}
+	store_ids_free(&cand);
+	return st;
 }
 
 enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
@@ -50,11 +250,7 @@ enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
 			json_decref(job);
 			continue;
 		}
-		set_status(job, "processing");
-		json_object_set_new(job, "locked_at", json_integer((json_int_t)now));
-		json_object_set_new(job, "attempts",
-				    json_integer(json_integer_value(json_object_get(job, "attempts")) + 1));
-		st = store_put(t, T_JOBS, cand.ids[i], job, err);
+		st = claim_job(t, cand.ids[i], job, now, err);
 		json_decref(job);
 		if (st == Q_OK) {
 			store_collect(cand.ids[i], out);
@@ -81,6 +277,9 @@ enum qstatus queue_expire(struct stxn *t, const char *kind, int64_t lease_us, si
 		if ((st = store_get(t, T_JOBS, cand.ids[i], &job, STORE_RMW, err)) != Q_OK)
 			break;
 		json_int_t locked = json_integer_value(json_object_get(job, "locked_at"));
+		json_int_t renewed = json_integer_value(json_object_get(job, "renewed_us"));
+		if (renewed > locked)
+			locked = renewed;
 		if (now - locked > lease_us) {
 			set_status(job, "pending");
 			json_object_set_new(job, "locked_at", json_null());
@@ -120,11 +319,9 @@ enum qstatus queue_fail(struct stxn *t, const char *job_id, const char *error, i
 	json_object_set_new(job, "error", json_string(error));
 	json_object_set_new(job, "locked_at", json_null());
 	if (!*failed) {
-		/* 2 s after the first attempt, doubling per attempt, at most 512 s. */
-		int shift = attempts < 1 ? 0 : attempts > 9 ? 8 : (int)attempts - 1;
-		int64_t backoff = retry_after_s > 0 ? retry_after_s : 2ll << shift;
-		json_object_set_new(job, "next_us", json_integer((json_int_t)(q_now_us() +
-									       backoff * 1000000)));
+		int64_t backoff = retry_after_s > 0 ? (int64_t)retry_after_s * 1000000
+						    : backoff_us(attempts);
+		json_object_set_new(job, "next_us", json_integer((json_int_t)(q_now_us() + backoff)));
 	}
 	st = store_put(t, T_JOBS, job_id, job, err);
 	json_decref(job);
@@ -168,14 +365,34 @@ enum qstatus queue_reset(struct stxn *t, const char *job_id, struct qerr *err)
 	return st;
 }
 
-void queue_wake(const char *datadir)
+static void wake(const char *datadir, const char *name)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/embed.wake", datadir);
+	snprintf(path, sizeof path, "%s/%s", datadir, name);
 	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return;   /* no reader: quire-embed is not waiting */
 	if (write(fd, "w", 1) < 0 && errno != EAGAIN)
 		(void)0;
 	close(fd);
+}
+
+void queue_wake(const char *datadir)
+{
+	wake(datadir, "embed.wake");
+}
+
+void queue_wake_ingest(const char *datadir)
+{
+	wake(datadir, "ingest.wake");
+}
+
+int queue_wake_open(const char *datadir, const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", datadir, name);
+	if (mkfifo(path, 0600) < 0 && errno != EEXIST)
+		return -1;
+	/* O_RDWR keeps a writer open, so poll() does not report hang-ups. */
+	return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 }

@@ -20,8 +20,30 @@ struct store_ids;
  * this claim's lease: only its holder may complete or fail the jobs. */
 enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
 			 struct store_ids *out, int64_t *locked_at, struct qerr *err);
-/* Return jobs of kind processing for longer than lease_us to pending;
- * *n counts them. */
+/* Claim one due pending job of kind fairly across accounts (the policy of
+ * docs/ingest.md): an account with account_cap jobs of kind processing is
+ * skipped; among the others the one with the fewest in flight goes first,
+ * ties to the one whose chosen job has waited longest; within an account,
+ * among its `window` oldest due jobs, the lowest cost goes first, where
+ * cost = file size in MiB - seconds waited (small files pass a big one,
+ * which still comes up after waiting its size in seconds). job_id (at
+ * least STORE_ID_MAX bytes) is "" when nothing is due. */
+enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int window,
+			      char *job_id, int64_t *locked_at, struct qerr *err);
+/* Jobs of kind of one account that are pending or processing. */
+enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char *account,
+				   size_t *n, struct qerr *err);
+/* Renew the lease of a claimed job: its holder (locked_at) is still
+ * working. Q_ECONFLICT when the job is no longer ours, Q_ENOTFOUND when
+ * it vanished. */
+enum qstatus queue_renew(struct stxn *t, const char *job_id, int64_t locked_at,
+			 struct qerr *err);
+/* Every job of kind processing back to pending (after a backoff by its
+ * attempts): quired calls it at recovery, when no process can hold a
+ * lease any more. *n counts them. */
+enum qstatus queue_release_all(struct stxn *t, const char *kind, size_t *n, struct qerr *err);
+/* Return jobs of kind processing for longer than lease_us (since their
+ * claim or last renewal) to pending; *n counts them. */
 enum qstatus queue_expire(struct stxn *t, const char *kind, int64_t lease_us, size_t *n,
 			  struct qerr *err);
 /* Mark a claimed job completed. Q_ENOTFOUND when it vanished (its document
@@ -39,5 +61,9 @@ enum qstatus queue_retry(struct stxn *t, const char *job_id, json_t **job, struc
 enum qstatus queue_reset(struct stxn *t, const char *job_id, struct qerr *err);
 /* Wake a sleeping quire-embed (DATADIR/embed.wake FIFO); never blocks. */
 void queue_wake(const char *datadir);
+/* Wake the sleeping ingest processes (DATADIR/ingest.wake); never blocks. */
+void queue_wake_ingest(const char *datadir);
+/* Open the FIFO DATADIR/NAME (created) for a sleeper to poll; -1 on failure. */
+int queue_wake_open(const char *datadir, const char *name);
 
 #endif

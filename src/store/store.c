@@ -112,6 +112,15 @@ static void ix_job_account(json_t *r, struct store_key *k)
 	key_u64_field(r, "created_us", k);
 }
 
+/* the ingest pool's per-account queues (queue_claim_fair) */
+static void ix_job_queue(json_t *r, struct store_key *k)
+{
+	key_str_field(r, "kind", k);
+	key_str_field(r, "status", k);
+	key_str_field(r, "account", k);
+	key_u64_field(r, "created_us", k);
+}
+
 /* chat: the messages of a conversation in order */
 static void ix_message_conv(json_t *r, struct store_key *k)
 {
@@ -134,6 +143,7 @@ static const struct {
 	[I_DOCS_BY_BLOB] = {"ix_docs_blob.db", T_DOCS, ix_doc_blob},
 	[I_JOBS_BY_ACCOUNT] = {"ix_jobs_account.db", T_JOBS, ix_job_account},
 	[I_MESSAGES_BY_CONV] = {"ix_messages_conv.db", T_MESSAGES, ix_message_conv},
+	[I_JOBS_BY_QUEUE] = {"ix_jobs_queue.db", T_JOBS, ix_job_queue},
 };
 
 static const char db_config[] =
@@ -283,6 +293,53 @@ static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesi
 	return 0;
 }
 
+static void index_key(enum store_index ix, json_t *rec, const char *pk, struct store_key *k);
+static DBT dbt_str(const char *s);
+
+struct fill {
+	struct stxn *t;
+	enum store_index ix;
+	enum qstatus st;
+	struct qerr *err;
+};
+
+static int fill_one(const char *pk, void *arg)
+{
+	struct fill *f = arg;
+	json_t *rec;
+	struct store_key k;
+	if ((f->st = store_get(f->t, index_def[f->ix].table, pk, &rec, 0, f->err)) != Q_OK)
+		return 1;
+	index_key(f->ix, rec, pk, &k);
+	json_decref(rec);
+	DB *db = f->t->s->indexes[f->ix];
+	DBT key = dbt_str(pk), val = dbt_str(pk);
+	key.data = k.b;
+	key.size = (u_int32_t)k.len;
+	int rc = db->put(db, f->t->txn, &key, &val, 0);
+	if (rc)
+		f->st = dberr(f->t, rc, f->err, index_def[f->ix].file);
+	return f->st != Q_OK;
+}
+
+static enum qstatus fill_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct fill *f = arg;
+	f->t = t;
+	f->err = err;
+	f->st = Q_OK;
+	enum qstatus st = store_scan_table(t, index_def[f->ix].table, fill_one, f, err);
+	return st != Q_OK ? st : f->st;
+}
+
+/* An index added by a newer Quire to an existing environment: the owner
+ * builds it from its table once, when it creates the file. */
+static enum qstatus index_fill(struct store *s, enum store_index ix, struct qerr *err)
+{
+	struct fill f = {.ix = ix};
+	return store_run(s, fill_fn, &f, err);
+}
+
 enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
 			struct qerr *err)
 {
@@ -329,11 +386,17 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 			st = dberr(NULL, rc, err, table_def[i].file);
 			goto out;
 		}
-	for (int i = 0; i < I_INDEX_MAX; i++)
+	for (int i = 0; i < I_INDEX_MAX; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", home, index_def[i].file);
+		int fresh = mode == STORE_OWNER && access(path, F_OK) != 0;
 		if ((rc = open_db(s, &s->indexes[i], index_def[i].file, 4096, 1))) {
 			st = dberr(NULL, rc, err, index_def[i].file);
 			goto out;
 		}
+		if (fresh && (st = index_fill(s, (enum store_index)i, err)) != Q_OK)
+			goto out;
+	}
 out:
 	if (st != Q_OK) {
 		store_close(s);
@@ -680,6 +743,33 @@ out:
 	if (c)
 		c->close(c);
 	return dberr(t, rc, err, file);
+}
+
+enum qstatus store_seek(struct stxn *t, enum store_index ix, const struct store_key *from,
+			struct store_key *out, struct qerr *err)
+{
+	DB *db = t->s->indexes[ix];
+	DBC *c = NULL;
+	DBT key, val;
+	int rc;
+
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		goto out;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	memcpy(out->b, from->b, from->len);
+	key.data = out->b;
+	key.size = (u_int32_t)from->len;
+	key.ulen = sizeof out->b;
+	key.flags = DB_DBT_USERMEM;
+	if ((rc = c->get(c, &key, &val, DB_SET_RANGE)) == 0)
+		out->len = key.size;
+out:
+	if (c)
+		c->close(c);
+	if (rc == DB_NOTFOUND)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "no more keys");
+	return dberr(t, rc, err, index_def[ix].file);
 }
 
 enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_key *prefix,

@@ -57,6 +57,7 @@ enum store_index {
 	I_DOCS_BY_BLOB,      /* blob SHA-256 ("" for text), knowledge base */
 	I_JOBS_BY_ACCOUNT,   /* account, kind, created */
 	I_MESSAGES_BY_CONV,  /* conversation id, seq (chat) */
+	I_JOBS_BY_QUEUE,     /* kind, status, account, created: per-account queues */
 	I_INDEX_MAX
 };
 
@@ -123,6 +124,12 @@ typedef int (*store_scan_cb)(const char *pk, void *arg);
 enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_key *prefix,
 			size_t offset, size_t limit, store_scan_cb cb, void *arg,
 			struct qerr *err);
+/* The first key of ix at or after from (in key order) into *out.
+ * Q_ENOTFOUND when there is none. Lets a caller skip from one group of
+ * keys to the next (one account's queue to the next) without reading the
+ * entries between. */
+enum qstatus store_seek(struct stxn *t, enum store_index ix, const struct store_key *from,
+			struct store_key *out, struct qerr *err);
 /* Number of index entries starting with prefix, in O(log n). */
 enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store_key *prefix,
 			 size_t *count, struct qerr *err);

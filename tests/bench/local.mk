@@ -61,3 +61,12 @@ bench-extract: all
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/upload-pdf.sh
 .PHONY: bench-extract
+
+## --- ingestion beside the API (make bench-ingest): tenant B's latencies
+## alone and beside a hostile tenant A, documents/s and pages/s with 1 and 2
+## tenants (docs/ingest.md) ------------------------------------------------
+EXTRA_DIST += tests/bench/ingest-tenants.sh
+bench-ingest: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/ingest-tenants.sh
+.PHONY: bench-ingest

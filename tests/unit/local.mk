@@ -14,7 +14,8 @@ UNIT_TESTS = \
 	tests/unit/test_search \
 	tests/unit/test_embed \
 	tests/unit/test_langid \
-	tests/unit/test_queue
+	tests/unit/test_queue \
+	tests/unit/test_fair
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -67,6 +68,9 @@ tests_unit_test_langid_LDADD = $(UNIT_LDADD) $(STEMMER_LIBS)
 tests_unit_test_queue_SOURCES = tests/unit/test_queue.c
 tests_unit_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_queue_LDADD = $(UNIT_LDADD)
+tests_unit_test_fair_SOURCES = tests/unit/test_fair.c
+tests_unit_test_fair_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_fair_LDADD = $(UNIT_LDADD)
 
 # The include rule of docs/architecture.md and the call circles (layers.py).
 TESTS += tests/unit/layers.test

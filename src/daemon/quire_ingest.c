@@ -1,0 +1,160 @@
+/* quire_ingest.c: quire-ingest, one of quired's ingest processes.
+ * Under quired (--joined) it claims ingest jobs fairly across accounts
+ * (ingest_next, docs/ingest.md), runs quire-extract, cleans, splits,
+ * indexes and queues embed jobs, renewing its lease while it works; idle,
+ * it sleeps on DATADIR/ingest.wake (a FIFO the workers write a byte to
+ * after an upload). It runs at a lower CPU priority (nice 10) than the
+ * FastCGI workers, so ingestion yields to requests on a busy machine.
+ * Without quired, `quire-embed --once` drains ingest and embed jobs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "daemon/heartbeat.h"
+#include "pipeline/ingest.h"
+#include "queue/queue.h"
+#include "store/store.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define INGEST_NICE 10
+#define EXPIRE_EVERY_MS 1000
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	stop = 1;
+}
+
+struct beat {
+	struct hb_slot *hb;
+	int slot;
+};
+
+/* While a job runs (about once a second during an extraction, and at
+ * every stage) the heartbeat says this process is working, not hung. */
+static void beat(void *arg)
+{
+	struct beat *b = arg;
+	hb_busy(b->hb, b->slot);
+}
+
+static int run(struct store *s, const struct qconf *conf, struct beat *b)
+{
+	struct qerr err;
+	int wake = queue_wake_open(conf->datadir, "ingest.wake"), rc = 0;
+	int64_t next_expire = 0;
+
+	while (!stop) {
+		int ran = 0, expire = q_mono_ms() >= next_expire;
+		if (expire)
+			next_expire = q_mono_ms() + EXPIRE_EVERY_MS;
+		hb_busy(b->hb, b->slot);
+		enum qstatus st = ingest_next(s, conf, expire, &ran, &err);
+		hb_idle(b->hb, b->slot);
+		if (st != Q_OK) {
+			if (err.st == Q_EBUSY && !store_panicked(s)) {
+				/* contention: the leases keep claimed jobs safe */
+				QLOG_DEBUG("%s", err.msg);
+				usleep(100000);
+				continue;
+			}
+			QLOG_ERR("%s", err.msg);
+			rc = store_panicked(s) ? 75 : 1;
+			break;
+		}
+		if (ran || stop)
+			continue;
+		/* Idle: sleep until an upload wakes us, a backoff ends or a
+		 * lease may expire. */
+		struct pollfd pfd = {wake, POLLIN, 0};
+		if (poll(&pfd, wake >= 0 ? 1 : 0, 1000) > 0) {
+			char buf[256];
+			while (read(wake, buf, sizeof buf) > 0)
+				;
+		}
+	}
+	if (wake >= 0)
+		close(wake);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct qconf conf;
+	struct qerr err;
+	struct store *s;
+	char home[PATH_MAX];
+	int joined = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--joined"))
+			joined = 1;
+		else if (!strcmp(argv[i], "--version")) {
+			printf("quire-ingest %s\n", PACKAGE_VERSION);
+			return 0;
+		} else {
+			joined = 0;
+			break;
+		}
+	}
+	if (!joined) {
+		fprintf(stderr, "usage: quire-ingest --joined\n"
+				"  run by quired only; without quired, quire-embed --once ingests and\n"
+				"  embeds everything queued\n");
+		return 2;
+	}
+	qlog_init("quire-ingest", 0, LOG_INFO);
+	if (qconf_load_default(&conf, &err) != Q_OK) {
+		QLOG_ERR("configuration: %s", err.msg);
+		return 78;
+	}
+	qlog_init("quire-ingest", conf.log_syslog, conf.log_level);
+	if (qconf_check(&conf, &err) != Q_OK) {
+		QLOG_ERR("configuration: %s", err.msg);
+		return 78;
+	}
+	qconf_datapath(&conf, "db", home);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	const char *lockfd = getenv("QUIRE_LOCK_FD");
+	if (lockfd && *lockfd)
+		fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
+	if (setpriority(PRIO_PROCESS, 0, INGEST_NICE) < 0)
+		QLOG_DEBUG("setpriority: %s", strerror(errno));
+	if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
+		QLOG_ERR("joining the environment: %s", err.msg);
+		_exit(75);
+	}
+	char hbpath[PATH_MAX];
+	const char *slot_s = getenv("QUIRE_SLOT");
+	struct beat b = {NULL, slot_s ? atoi(slot_s) : -1};
+	qconf_datapath(&conf, "heartbeat", hbpath);
+	if (b.slot >= 0)
+		b.hb = hb_map(hbpath, 0);
+	ingest_set_tick(beat, &b);
+	int rc = run(s, &conf, &b);
+	if (b.hb)
+		hb_unmap(b.hb);
+	if (rc == 75 || store_panicked(s))
+		_exit(75);
+	store_close(s);
+	return rc;
+}

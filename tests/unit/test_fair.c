@@ -1,0 +1,307 @@
+/* test_fair.c: the ingest pool's claiming policy (docs/ingest.md):
+ * accounts take turns (fewest in flight, then longest wait) under the
+ * per-account cap; within an account small files pass a big one until it
+ * has waited its size in seconds; jobs backing off are passed over; the
+ * backlog count; lease renewal against expiry; the release at recovery;
+ * and the per-account index rebuilt when an older environment lacks it. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#include "store/docs.h"
+#include "queue/queue.h"
+#include "store/store.h"
+#include "unit.h"
+#include "base/util.h"
+
+#include <string.h>
+#include <unistd.h>
+
+static char dir[PATH_MAX];
+static struct store *s;
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+struct up_arg {
+	const char *account;
+	unsigned long long size;
+	char doc[37];
+	char job[STORE_ID_MAX];
+};
+
+static enum qstatus up_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct up_arg *a = arg;
+	/* an upload: the size is the stored file's (the blob need not exist) */
+	struct doc_input in = {.title = "f", .file_name = "f.pdf", .mime = "application/pdf",
+			       .blob = "0000000000000000000000000000000000000000000000000000000000000000",
+			       .file_size = a->size};
+	char acct[37];
+	int created;
+	json_t *doc = NULL;
+	struct store_key k;
+	struct store_ids ids = {0};
+	enum qstatus st = account_ensure(t, a->account, acct, &created, err);
+	if (st == Q_OK)
+		st = doc_create(t, acct, &in, a->doc, &doc, err);
+	json_decref(doc);
+	if (st != Q_OK)
+		return st;
+	store_key_init(&k);
+	store_key_str(&k, a->doc);
+	st = store_scan(t, I_JOBS_BY_DOC, &k, 0, 1, store_collect, &ids, err);
+	if (st == Q_OK && ids.n == 1)
+		snprintf(a->job, sizeof a->job, "%s", ids.ids[0]);
+	store_ids_free(&ids);
+	return st;
+}
+
+/* A document of account (size bytes) with its pending ingest job. */
+static void upload(struct up_arg *a, const char *account, unsigned long long size)
+{
+	struct qerr err;
+	memset(a, 0, sizeof *a);
+	a->account = account;
+	a->size = size;
+	if (store_run(s, up_fn, a, &err) != Q_OK || !a->job[0])
+		bail_out("fixture: %s", err.msg);
+	usleep(2000);   /* distinct creation times */
+}
+
+struct fair_arg {
+	int cap;
+	char job[STORE_ID_MAX];
+	int64_t locked_at;
+};
+
+static enum qstatus fair_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct fair_arg *a = arg;
+	return queue_claim_fair(t, "ingest", a->cap, 16, a->job, &a->locked_at, err);
+}
+
+/* The job id claimed ("" for none). */
+static const char *claim(int cap, int64_t *locked_at)
+{
+	static struct fair_arg a;
+	struct qerr err;
+	memset(&a, 0, sizeof a);
+	a.cap = cap;
+	if (store_run(s, fair_fn, &a, &err) != Q_OK)
+		bail_out("claim: %s", err.msg);
+	if (locked_at)
+		*locked_at = a.locked_at;
+	return a.job;
+}
+
+struct job_edit {
+	const char *id;
+	const char *field;
+	int64_t value;
+};
+
+static enum qstatus edit_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_edit *e = arg;
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, e->id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	if (!strcmp(e->field, "complete")) {
+		json_decref(job);
+		return queue_complete(t, e->id, err);
+	}
+	json_object_set_new(job, e->field, json_integer((json_int_t)e->value));
+	st = store_put(t, T_JOBS, e->id, job, err);
+	json_decref(job);
+	return st;
+}
+
+static void edit(const char *id, const char *field, int64_t value)
+{
+	struct job_edit e = {id, field, value};
+	struct qerr err;
+	if (store_run(s, edit_fn, &e, &err) != Q_OK)
+		bail_out("edit: %s", err.msg);
+}
+
+static void complete(const char *id)
+{
+	edit(id, "complete", 0);
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void test_turns(void)
+{
+	struct up_arg a[4], b;
+	for (int i = 0; i < 4; i++)
+		upload(&a[i], "acme", 1000);
+	upload(&b, "globex", 1000);
+	is_str(claim(1, NULL), a[0].job, "both idle: the account waiting longest (acme) goes first");
+	is_str(claim(1, NULL), b.job, "acme at its cap of 1: globex's job next, though newer");
+	is_str(claim(1, NULL), "", "both at their cap: nothing is claimed");
+	complete(a[0].job);
+	is_str(claim(1, NULL), a[1].job, "acme's next once its first is done");
+	complete(a[1].job);
+	complete(b.job);
+	/* no cap: the account with fewer in flight still goes first */
+	struct up_arg c;
+	upload(&c, "globex", 1000);
+	is_str(claim(0, NULL), a[2].job, "no cap, both idle: acme (waiting longest)");
+	is_str(claim(0, NULL), c.job, "no cap: globex (none in flight) before acme's third");
+	is_str(claim(0, NULL), a[3].job, "then acme again: a second one in flight without a cap");
+	complete(a[2].job);
+	complete(a[3].job);
+	complete(c.job);
+}
+
+static void test_sizes(void)
+{
+	struct up_arg big, small, later;
+	upload(&big, "initech", 100ull << 20);
+	upload(&small, "initech", 1024);
+	is_str(claim(1, NULL), small.job, "a small file passes a 100 MiB one queued before it");
+	complete(small.job);
+	edit(big.job, "created_us", q_now_us() - 200 * 1000000ll);
+	upload(&later, "initech", 1024);
+	is_str(claim(1, NULL), big.job, "a big file that waited longer than its size in seconds comes first");
+	complete(big.job);
+	edit(later.job, "next_us", q_now_us() + 60 * 1000000ll);
+	is_str(claim(1, NULL), "", "a job backing off is not due");
+	edit(later.job, "next_us", 0);
+	is_str(claim(1, NULL), later.job, "and is claimed once due");
+	complete(later.job);
+}
+
+struct backlog_arg {
+	const char *account;
+	size_t n;
+};
+
+static enum qstatus backlog_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct backlog_arg *a = arg;
+	char acct[37];
+	int created;
+	enum qstatus st = account_ensure(t, a->account, acct, &created, err);
+	return st != Q_OK ? st : queue_account_backlog(t, "ingest", acct, &a->n, err);
+}
+
+static size_t backlog(const char *account)
+{
+	struct backlog_arg a = {account, 0};
+	struct qerr err;
+	if (store_run(s, backlog_fn, &a, &err) != Q_OK)
+		bail_out("backlog: %s", err.msg);
+	return a.n;
+}
+
+struct lease_arg {
+	const char *job;
+	int64_t locked_at, lease_us;
+	size_t n;
+	enum qstatus st;
+};
+
+static enum qstatus renew_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct lease_arg *a = arg;
+	a->st = queue_renew(t, a->job, a->locked_at, err);
+	return Q_OK;
+}
+
+static enum qstatus expire_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct lease_arg *a = arg;
+	return queue_expire(t, "ingest", a->lease_us, &a->n, err);
+}
+
+static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct lease_arg *a = arg;
+	return queue_release_all(t, "ingest", &a->n, err);
+}
+
+static void run(store_fn fn, struct lease_arg *a)
+{
+	struct qerr err;
+	if (store_run(s, fn, a, &err) != Q_OK)
+		bail_out("run: %s", err.msg);
+}
+
+static enum qstatus status_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct lease_arg *a = arg;
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, a->job, &job, 0, err);
+	if (st != Q_OK)
+		return st;
+	a->n = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending");
+	a->lease_us = json_integer_value(json_object_get(job, "next_us"));
+	json_decref(job);
+	return Q_OK;
+}
+
+static void test_leases(void)
+{
+	struct up_arg x, y;
+	int64_t locked;
+	upload(&x, "umbrella", 10);
+	upload(&y, "umbrella", 10);
+	is_int(backlog("umbrella"), 2, "two jobs queued: a backlog of 2");
+	is_str(claim(0, &locked), x.job, "claimed");
+	is_int(backlog("umbrella"), 2, "a running job still counts in the backlog");
+	usleep(300000);
+	struct lease_arg a = {.job = x.job, .locked_at = locked};
+	run(renew_fn, &a);
+	is_int(a.st, Q_OK, "its holder renews the lease");
+	a.lease_us = 200000;
+	run(expire_fn, &a);
+	is_int(a.n, 0, "0.3 s after the claim, a 0.2 s lease renewed just now has not run out");
+	a.locked_at = locked + 1;
+	run(renew_fn, &a);
+	is_int(a.st, Q_ECONFLICT, "a stale holder cannot renew");
+	usleep(300000);
+	a.lease_us = 200000;
+	run(expire_fn, &a);
+	is_int(a.n, 1, "without renewal the lease runs out");
+	is_str(claim(0, &locked), x.job, "claimed again");
+	is_str(claim(0, NULL), y.job, "and the other");
+	run(release_fn, &a);
+	is_int(a.n, 2, "the release at recovery queues both running jobs again");
+	struct lease_arg q = {.job = x.job};
+	run(status_fn, &q);
+	ok(q.n == 1 && q.lease_us > q_now_us(), "pending, after a backoff");
+	edit(x.job, "next_us", 0);
+	edit(y.job, "next_us", 0);
+}
+
+/* An environment from before the per-account index: the owner builds it
+ * from the jobs when it creates the file. */
+static void test_index_fill(void)
+{
+	char path[PATH_MAX + 32];
+	is_int(backlog("umbrella"), 2, "the backlog before the index is removed");
+	store_close(s);
+	snprintf(path, sizeof path, "%s/db/ix_jobs_queue.db", dir);
+	ok(unlink(path) == 0, "ix_jobs_queue.db removed");
+	s = unit_store(dir);
+	is_int(backlog("umbrella"), 2, "rebuilt at open: the same backlog");
+	ok(claim(0, NULL)[0] != '\0', "and a claim finds the queued jobs");
+	size_t problems = 99;
+	struct qerr err;
+	ok(store_check_indexes(s, &problems, &err) == Q_OK && problems == 0,
+	   "every index agrees with its table");
+}
+
+int main(void)
+{
+	unit_tmpdir(dir, "fair");
+	s = unit_store(dir);
+	test_turns();
+	test_sizes();
+	test_leases();
+	test_index_fill();
+	store_close(s);
+	unit_rmtree(dir);
+	return done_testing();
+}
