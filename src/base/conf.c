@@ -67,6 +67,9 @@ void qconf_defaults(struct qconf *c)
 	c->upload_max = (size_t)100 << 20;
 	c->upload_max_parts = 20;
 	c->ocr_page_timeout = 60;
+	c->ocr_budget = 90;
+	snprintf(c->extract_user, sizeof c->extract_user, "nobody");
+	c->auth_fail_limit = 30;
 	snprintf(c->ocr_languages, sizeof c->ocr_languages, "eng");
 	/* chat */
 	snprintf(c->chat_answerer, sizeof c->chat_answerer, "builtin");
@@ -248,6 +251,18 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->upload_max_parts, key, v, 1, 10000, err);
 	if (!strcmp(key, "ocr_page_timeout"))
 		return set_int(&c->ocr_page_timeout, key, v, 1, 86400, err);
+	if (!strcmp(key, "ocr_budget"))
+		return set_int(&c->ocr_budget, key, v, 0, 86400, err);
+	if (!strcmp(key, "extract_user")) {
+		size_t n = strlen(v);
+		if (n >= sizeof c->extract_user || (n && v[0] == '-') ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
+			return qerr_set(err, Q_EINVAL, key, "%s must be a user name", key);
+		snprintf(c->extract_user, sizeof c->extract_user, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "auth_fail_limit"))
+		return set_int(&c->auth_fail_limit, key, v, 0, 1000000, err);
 	if (!strcmp(key, "ocr_languages")) {
 		size_t n = strlen(v);
 		if (!n || n >= sizeof c->ocr_languages ||

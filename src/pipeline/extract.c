@@ -106,7 +106,7 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 			 struct qbuf *out, int *code, char *error, size_t errlen)
 {
 	char prog[PATH_MAX], a[12][128];
-	char *argv[24];
+	char *argv[32];
 	int argc = 0, na = 0;
 	spawn_find("quire-extract", QUIRE_LIBEXECDIR, prog);
 	argv[argc++] = prog;
@@ -127,19 +127,30 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	LIM("ocr_page_timeout=%d", conf->ocr_page_timeout);
 	argv[argc++] = "--limit";
 	LIM("ocr_languages=%s", conf->ocr_languages);
+	argv[argc++] = "--limit";
+	LIM("ocr_budget=%d", conf->ocr_budget);
 #undef LIM
 	if (name && *name) {
 		argv[argc++] = "--name";
 		argv[argc++] = (char *)name;
 	}
-	argv[argc++] = "--";
-	argv[argc++] = (char *)path;
+	/* The input is handed over open on descriptor 0: the extractor
+	 * never opens a path of the data directory itself. */
+	argv[argc++] = "--fd";
+	argv[argc++] = "0";
+	argv[argc++] = "--user";
+	argv[argc++] = (char *)conf->extract_user;
 	argv[argc] = NULL;
 
 	*code = EXTRACT_INTERNAL;
 	error[0] = '\0';
 	int slot = slot_take(conf);
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (in < 0) {
+		snprintf(error, errlen, "cannot read the stored file: %s", strerror(errno));
+		goto fail;
+	}
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
 		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
 		goto fail;
@@ -153,9 +164,7 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 		setpgid(0, 0);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
+		dup2(in, 0);   /* the stored file, read-only */
 		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
 		close_range(3, ~0U, 0);
 		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
@@ -166,7 +175,9 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	setpgid(pid, pid);
 	close(po[1]);
 	close(pe[1]);
+	close(in);
 	po[1] = pe[1] = -1;
+	in = -1;
 
 	/* Read both pipes until EOF, the output cap or the deadline (the
 	 * child's own deadline plus a grace period). */
@@ -249,6 +260,8 @@ fail:
 		if (pe[i] >= 0)
 			close(pe[i]);
 	}
+	if (in >= 0)
+		close(in);
 	if (slot >= 0)
 		close(slot);
 	return Q_EINTERNAL;
