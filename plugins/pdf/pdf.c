@@ -9,9 +9,12 @@
  * it, and rotated text stays whole. pdf_text.c joins the glyphs into
  * lines and paragraphs.
  *
- * Page cap: when the document has more pages than limits->max_pages, the
- * first max_pages pages are extracted and QUIRE_TOO_LARGE is returned; the
- * host keeps what was written and reports it as truncated (exit 13).
+ * Page cap: a document of more pages than limits->max_pages is
+ * QUIRE_TOO_LARGE (exit 13) before any page is read or rendered (a
+ * 30,000-page blank scan would otherwise render and OCR 5,000 pages only
+ * to fail at the cap). Blank rendered pages never reach OCR (the OCR
+ * plugin's ink check), and the host stops the page walk once the
+ * document's OCR budget is spent.
  * Passwords: only the empty user password is tried; a document it does not
  * open is QUIRE_ENCRYPTED. Permission bits are not enforced (the owner of
  * the knowledge base uploaded the file to have it read). */
@@ -207,21 +210,22 @@ static enum quire_result pdf_extract(void *state, const struct quire_host *host,
 		host->log(QUIRE_LOG_INFO, "pdf: cannot open: %s", msg);
 		return r;
 	}
-	r = pdf_meta(host, doc);
 	n = pdf_doc_pages(doc);
-	cap = host->limits->max_pages && (unsigned)n > host->limits->max_pages
-		      ? (int)host->limits->max_pages : n;
+	cap = (int)host->limits->max_pages;
+	/* the cap holds before any work: not one page is read or rendered */
+	if (cap && n > cap) {
+		host->log(QUIRE_LOG_WARNING, "pdf: %d pages, over the limit of %d", n, cap);
+		pdf_doc_close(doc);
+		return QUIRE_TOO_LARGE;
+	}
+	r = pdf_meta(host, doc);
 	pdf_para_init(&para, host, &wrote);
-	for (int i = 0; i < cap && r == QUIRE_OK; i++)
+	for (int i = 0; i < n && r == QUIRE_OK; i++)
 		r = pdf_page(host, doc, i, &para, &wrote, &ocr_failed);
 	pdf_para_free(&para);
 	pdf_doc_close(doc);
 	if (r != QUIRE_OK)
 		return r;
-	if (cap < n) {
-		host->log(QUIRE_LOG_WARNING, "pdf: %d pages, only the first %d extracted", n, cap);
-		return QUIRE_TOO_LARGE;
-	}
 	if (!wrote)
 		return ocr_failed ? (enum quire_result)ocr_failed : QUIRE_EMPTY;
 	return QUIRE_OK;
