@@ -77,7 +77,8 @@ static void usage(FILE *f)
 		"                        only a name for messages, or absent)\n"
 		"  -u, --user USER       when run as root, extract as USER (default nobody)\n"
 		"      --read-dir DIR    a directory the parser may read after init (repeat;\n"
-		"                        default: fonts, poppler, Tesseract and iconv data)\n"
+		"                        default: fonts, poppler, Tesseract and iconv data,\n"
+		"                        $TESSDATA_PREFIX)\n"
 		"      --plugin-dir DIR  plugins from DIR (default $QUIRE_PLUGIN_DIR or %s)\n"
 		"      --list            list the plugins and what they read, then exit\n"
 		"      --no-seccomp      skip the system call filter (debugging only)\n"
@@ -434,9 +435,14 @@ int main(int argc, char **argv)
 		}
 	}
 	o.lim.ocr_languages = o.langs;
-	if (!o.n_read_dirs)
-		for (int i = 0; default_read_dirs[i] && i < READ_DIRS_MAX; i++)
+	if (!o.n_read_dirs) {
+		for (int i = 0; default_read_dirs[i] && i < READ_DIRS_MAX - 1; i++)
 			o.read_dirs[o.n_read_dirs++] = default_read_dirs[i];
+		/* Tesseract's data where the environment says it is */
+		const char *td = getenv("TESSDATA_PREFIX");
+		if (td && td[0] == '/')
+			o.read_dirs[o.n_read_dirs++] = td;
+	}
 	/* Whatever descriptors the caller leaked stay out of the parser; only
 	 * the input it handed over (--fd) is kept. */
 	if (o.in_fd > 3)

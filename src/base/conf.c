@@ -261,6 +261,16 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		snprintf(c->extract_user, sizeof c->extract_user, "%s", v);
 		return Q_OK;
 	}
+	if (!strcmp(key, "extract_read_dirs")) {
+		/* absolute paths only: each becomes a --read-dir of quire-extract */
+		for (const char *w = v; *w;) {
+			w += strspn(w, " ");
+			if (*w && *w != '/')
+				return qerr_set(err, Q_EINVAL, key, "%s takes absolute directories", key);
+			w += strcspn(w, " ");
+		}
+		return set_chat_str(c->extract_read_dirs, sizeof c->extract_read_dirs, key, v, err);
+	}
 	if (!strcmp(key, "auth_fail_limit"))
 		return set_int(&c->auth_fail_limit, key, v, 0, 1000000, err);
 	if (!strcmp(key, "ocr_languages")) {

@@ -105,8 +105,8 @@ static int64_t now_ms(void)
 enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
 			 struct qbuf *out, int *code, char *error, size_t errlen)
 {
-	char prog[PATH_MAX], a[12][128];
-	char *argv[32];
+	char prog[PATH_MAX], a[12][128], dirs[sizeof conf->extract_read_dirs];
+	char *argv[64];
 	int argc = 0, na = 0;
 	spawn_find("quire-extract", QUIRE_LIBEXECDIR, prog);
 	argv[argc++] = prog;
@@ -140,6 +140,12 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	argv[argc++] = "0";
 	argv[argc++] = "--user";
 	argv[argc++] = (char *)conf->extract_user;
+	snprintf(dirs, sizeof dirs, "%s", conf->extract_read_dirs);
+	for (char *save = NULL, *d = strtok_r(dirs, " ", &save); d && argc < 60;
+	     d = strtok_r(NULL, " ", &save)) {
+		argv[argc++] = "--read-dir";
+		argv[argc++] = d;
+	}
 	argv[argc] = NULL;
 
 	*code = EXTRACT_INTERNAL;

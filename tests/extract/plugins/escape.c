@@ -1,6 +1,7 @@
 /* escape.c: a test plugin that plays an exploited parser (tests/extract/escape.test).
  * It claims files starting with "QUIRE-ESCAPE " whose first line names its
- * targets as KEY=VALUE words (blob=PATH db=PATH pid=N port=N dir=DIR), tries
+ * targets as KEY=VALUE words (blob=PATH db=PATH pid=N port=N dir=DIR, and
+ * readable=PATH, a file it should be able to read), tries
  * every way out of the sandbox it knows, and writes one paragraph per try:
  * "NAME: denied (reason)" or "NAME: ESCAPED". Built only for make check. */
 #define _GNU_SOURCE
@@ -92,6 +93,8 @@ static void try_files(const struct quire_host *h, const char *line, int fd)
 	snprintf(path, sizeof path, "%s/victim", v);
 	report(h, "append to a file outside the output", open(path, O_WRONLY | O_APPEND));
 	report(h, "unlink a file outside the output", unlink(path));
+	if (*arg(line, "readable", v, sizeof v))   /* a positive control */
+		say(h, "read a listed directory: %s", try_read(v) > 0 ? "allowed" : strerror(errno));
 	report(h, "write to the input", write(fd, "x", 1));
 	report(h, "truncate the input", ftruncate(fd, 0));
 }
