@@ -1,3 +1,3 @@
 ## tests/upload/local.mk: uploads through the route families.
-TESTS += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test
-EXTRA_DIST += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test
+TESTS += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test tests/upload/bounds.test
+EXTRA_DIST += tests/upload/upload.test tests/upload/deadline.test tests/upload/sources.test tests/upload/ingest.test tests/upload/sweep.test tests/upload/bounds.test
