@@ -81,7 +81,8 @@ static void usage(FILE *f)
 		"                        $TESSDATA_PREFIX)\n"
 		"      --plugin-dir DIR  plugins from DIR (default $QUIRE_PLUGIN_DIR or %s)\n"
 		"      --list            list the plugins and what they read, then exit\n"
-		"      --no-seccomp      skip the system call filter (debugging only)\n"
+		"      --no-seccomp      no sandbox: no system call filter, Landlock, user\n"
+		"                        drop or namespace (debugging only)\n"
 		"  -v, --verbose         plugin messages of every level on stderr\n"
 		"  -h, --help            this text\n\n"
 		"Exit: 0 text, 10 unsupported, 11 encrypted, 12 corrupt, 13 too large,\n"
@@ -533,11 +534,12 @@ int main(int argc, char **argv)
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* first: new credentials would clear the parent-death signal */
+		if (o.seccomp)
+			sandbox_userns();
 		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the supervisor */
 		if (getppid() == 1)
 			_exit(EX_INTERNAL);
-		if (o.seccomp)
-			sandbox_userns();
 		int code = child(&o, lp, path, fd, mime, (unsigned long long)st.st_size);
 		fflush(stdout);
 		_exit(code);
