@@ -101,6 +101,34 @@ static enum quire_result pdf_annots(const struct quire_host *host, struct pdf_do
 /* Render a page without a text layer and hand it to the host's OCR. The
  * resolution is lowered when render_dpi would exceed max_pixels; a page
  * that does not fit even at 72 dpi is skipped (QUIRE_TOO_LARGE). */
+/* Resolution of the preview that decides whether a page without a text
+ * layer has any ink: a blank page (scans and hostile files bring
+ * thousands) then costs a thumbnail, not a full render for OCR (120 ms a
+ * page at 300 dpi here). At 48 dpi even 8-point text leaves pixels far
+ * from the background; specks of dust fade into it. */
+#define PREVIEW_DPI 48
+
+/* 1 when no pixel of img is more than 48 grey levels off its most common
+ * tone (the background). 1, 3 or 4 channels; the first three make the tone. */
+static int preview_blank(const struct quire_image *img)
+{
+	unsigned long hist[256] = { 0 };
+	int mode = 0;
+
+	for (unsigned y = 0; y < img->height; y++) {
+		const unsigned char *p = img->pixels + (size_t)y * img->stride;
+		for (unsigned x = 0; x < img->width; x++, p += img->channels)
+			hist[img->channels >= 3 ? (p[0] + p[1] + p[2]) / 3 : p[0]]++;
+	}
+	for (int i = 1; i < 256; i++)
+		if (hist[i] > hist[mode])
+			mode = i;
+	for (int i = 0; i < 256; i++)
+		if (hist[i] && (i < mode - 48 || i > mode + 48))
+			return 0;
+	return 1;
+}
+
 static enum quire_result pdf_ocr_page(const struct quire_host *host, struct pdf_doc *doc,
 				      int index, int *wrote)
 {
@@ -121,6 +149,11 @@ static enum quire_result pdf_ocr_page(const struct quire_host *host, struct pdf_
 	if (dpi < 72 || w_pt * dpi / 72 > 32767 || h_pt * dpi / 72 > 32767) {
 		host->log(QUIRE_LOG_WARNING, "pdf: page %d too large to render for OCR", index + 1);
 		return QUIRE_TOO_LARGE;
+	}
+	if (dpi > PREVIEW_DPI && pdf_doc_render(doc, index, PREVIEW_DPI, &img) == QUIRE_OK &&
+	    preview_blank(&img)) {
+		host->log(QUIRE_LOG_DEBUG, "pdf: page %d is without ink: not rendered for OCR", index + 1);
+		return QUIRE_OK;
 	}
 	r = pdf_doc_render(doc, index, dpi, &img);
 	if (r == QUIRE_OK)
