@@ -329,6 +329,14 @@ static enum quire_result header_size(const struct quire_host *host, const unsign
 
 int img_blank(PIX *pix)
 {
+	if (pixGetDepth(pix) == 1 && !pixGetColormap(pix)) {   /* bilevel: count the bits */
+		l_int32 ones = 0;
+		double total = (double)pixGetWidth(pix) * pixGetHeight(pix);
+		if (pixCountPixels(pix, &ones, NULL) != 0)
+			return 0;
+		double ink = ones < total - ones ? ones : total - ones;
+		return total > 0 && ink * 50000 < total;
+	}
 	PIX *g = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixClone(pix) : pixConvertTo8(pix, 0);
 	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix);
 	/* every other pixel on large pages: ink is never one pixel wide there */
