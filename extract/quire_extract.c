@@ -172,7 +172,7 @@ static void defaults(struct opts *o)
 	o->lim.max_inflated_bytes = 1ULL << 30;
 	o->lim.max_ratio = 100;
 	o->lim.ocr_page_timeout_s = 60;
-	o->lim.ocr_budget_s = 300;
+	o->lim.ocr_budget_s = 90;
 	o->lim.render_dpi = 300;
 	snprintf(o->langs, sizeof o->langs, "eng");
 	o->memory_mb = 2048;

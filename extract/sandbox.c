@@ -1,4 +1,4 @@
-/* sandbox.c: rlimits, PR_SET_NO_NEW_PRIVS, the unprivileged user and the seccomp allow-list.
+/* sandbox.c: rlimits, no new privileges, the user drop and the seccomp allow-list.
  *
  * The allow-list is what a parser needs after its initialisation: memory
  * (mmap, brk, mremap, madvise), reading already open descriptors, opening
