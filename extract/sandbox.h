@@ -11,6 +11,7 @@ struct sandbox_limits {
 	unsigned cpu_seconds;              /* 0 = unlimited */
 	unsigned long long file_size;      /* RLIMIT_FSIZE; 0 = no file may grow */
 	const char *const *read_dirs;      /* NULL-terminated; Landlock lets these be read */
+	int no_landlock;                   /* act as on a kernel without Landlock */
 };
 
 /* Install everything; 0 or -1 with a message in why. seccomp 0 skips the
