@@ -2,9 +2,13 @@
  * or plain text (docs/extract-format.md), by the plugin that recognises
  * the file's bytes.
  *
- * The parent loads the plugins and sniffs the type; a child (its own
- * process group) initialises the chosen plugin, enters the sandbox
- * (sandbox.c) and extracts. The parent waits with a wall-clock deadline:
+ * The parent takes the input (a path it opens, or with --fd a descriptor
+ * the caller opened), closes every other inherited descriptor, loads the
+ * plugins, sniffs the type and, when running as root, becomes the
+ * unprivileged --user for good; a child (its own process group)
+ * initialises the chosen plugin, enters the sandbox (sandbox.c,
+ * landlock.c: no path but read-only system data, no other process, no
+ * network) and extracts. The parent waits with a wall-clock deadline:
  * on expiry it kills the child's group (exit 14); a child that dies by a
  * signal is reported as a crash (exit 17), so a caller never sees anything
  * worse than an exit code. */
@@ -67,11 +71,21 @@ static void usage(FILE *f)
 		"                        plain text into markdown, CSV or TSV)\n"
 		"  -l, --limit KEY=VALUE a limit: max_pages, max_text_bytes, max_pixels,\n"
 		"                        max_zip_entries, max_inflated_bytes, max_ratio,\n"
-		"                        ocr_page_timeout, ocr_languages, render_dpi,\n"
-		"                        memory_mb, cpu_seconds, max_file_bytes, timeout\n"
+		"                        ocr_page_timeout, ocr_budget, ocr_languages,\n"
+		"                        render_dpi, memory_mb, cpu_seconds, max_file_bytes,\n"
+		"                        timeout\n"
+		"      --fd N            read the input from open descriptor N (FILE is then\n"
+		"                        only a name for messages, or absent)\n"
+		"  -u, --user USER       when run as root, extract as USER (default nobody)\n"
+		"      --read-dir DIR    a directory the parser may read after init (repeat;\n"
+		"                        default: fonts, poppler, Tesseract and iconv data,\n"
+		"                        $TESSDATA_PREFIX)\n"
 		"      --plugin-dir DIR  plugins from DIR (default $QUIRE_PLUGIN_DIR or %s)\n"
 		"      --list            list the plugins and what they read, then exit\n"
-		"      --no-seccomp      skip the system call filter (debugging only)\n"
+		"      --no-seccomp      no sandbox: no system call filter, Landlock, user\n"
+		"                        drop or namespace (debugging only)\n"
+		"      --no-landlock     confine as on a kernel without Landlock: the filter\n"
+		"                        then allows no open at all (for tests)\n"
 		"  -v, --verbose         plugin messages of every level on stderr\n"
 		"  -h, --help            this text\n\n"
 		"Exit: 0 text, 10 unsupported, 11 encrypted, 12 corrupt, 13 too large,\n"
@@ -79,9 +93,13 @@ static void usage(FILE *f)
 		progname, QUIRE_PLUGINDIR);
 }
 
+#define READ_DIRS_MAX 16
+
 struct opts {
-	int text, list, seccomp;
-	const char *name, *dir;
+	int text, list, seccomp, no_landlock, in_fd;
+	const char *name, *dir, *user;
+	const char *read_dirs[READ_DIRS_MAX + 1];
+	int n_read_dirs;
 	struct quire_limits lim;
 	unsigned memory_mb, cpu_seconds, timeout;
 	unsigned long long max_file;
@@ -124,6 +142,7 @@ static int set_limit(struct opts *o, const char *kv)
 	else if (KEY("max_inflated_bytes")) o->lim.max_inflated_bytes = n;
 	else if (KEY("max_ratio")) o->lim.max_ratio = u;
 	else if (KEY("ocr_page_timeout")) o->lim.ocr_page_timeout_s = u;
+	else if (KEY("ocr_budget")) o->lim.ocr_budget_s = u;
 	else if (KEY("render_dpi")) o->lim.render_dpi = u;
 	else if (KEY("memory_mb")) o->memory_mb = u;
 	else if (KEY("cpu_seconds")) o->cpu_seconds = u;
@@ -134,10 +153,21 @@ static int set_limit(struct opts *o, const char *kv)
 	return 0;
 }
 
+/* What a parser may still read after init: fonts and their configuration
+ * (fontconfig, poppler rendering), poppler's encodings and CMaps,
+ * Tesseract's language data, iconv's converters. Nothing there is private. */
+static const char *const default_read_dirs[] = {
+	"/usr/share/fonts", "/usr/share/fontconfig", "/etc/fonts", "/var/cache/fontconfig",
+	"/usr/share/poppler", "/usr/share/tesseract-ocr", "/usr/lib/x86_64-linux-gnu/gconv",
+	"/usr/lib/gconv", "/usr/lib64/gconv", NULL,
+};
+
 static void defaults(struct opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->seccomp = 1;
+	o->in_fd = -1;
+	o->user = "nobody";
 	o->lim.max_pages = 5000;
 	o->lim.max_text_bytes = (size_t)64 << 20;
 	o->lim.max_pixels = 100000000ULL;
@@ -145,6 +175,7 @@ static void defaults(struct opts *o)
 	o->lim.max_inflated_bytes = 1ULL << 30;
 	o->lim.max_ratio = 100;
 	o->lim.ocr_page_timeout_s = 60;
+	o->lim.ocr_budget_s = 90;
 	o->lim.render_dpi = 300;
 	snprintf(o->langs, sizeof o->langs, "eng");
 	o->memory_mb = 2048;
@@ -187,31 +218,50 @@ static int result_exit(enum quire_result r, const char **name)
 /* The OCR plugin lent to the extracting plugin through host->ocr. */
 static const struct loaded_plugin *ocr_plugin;
 static void *ocr_state;
+static int ocr_started;   /* 0 not yet, 1 ok, -1 failed */
+static struct xsink sink;
+static long long ocr_spent_ms;
 
-/* The OCR plugin starts on first use (Tesseract loads its language data,
- * reading files only, which the sandbox allows): a PDF with a text layer
- * never pays for it. */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void ocr_start(const struct quire_host *host)
+{
+	const struct quire_plugin *op = ocr_plugin->p;
+	ocr_started = !op->init || op->init(host, &ocr_state) == QUIRE_OK ? 1 : -1;
+	if (ocr_started < 0)
+		host_log(QUIRE_LOG_WARNING, "OCR plugin %s failed to start", op->name);
+}
+
+/* The OCR plugin starts on first use (Tesseract loads its language data
+ * from a directory Landlock leaves readable): a PDF with a text layer
+ * never pays for it. The document's OCR budget is also kept here: once
+ * spent, the sink asks the plugin to stop at its next page, so the pages
+ * after it are neither rendered nor read. */
 static enum quire_result host_ocr(const struct quire_host *host, const struct quire_image *img)
 {
-	static int started;   /* 0 not yet, 1 ok, -1 failed */
 	if (!ocr_plugin)
 		return QUIRE_UNSUPPORTED;
-	if (!started) {
-		const struct quire_plugin *op = ocr_plugin->p;
-		started = !op->init || op->init(host, &ocr_state) == QUIRE_OK ? 1 : -1;
-		if (started < 0)
-			host_log(QUIRE_LOG_WARNING, "OCR plugin %s failed to start", op->name);
-	}
-	if (started < 0)
+	if (!ocr_started)
+		ocr_start(host);
+	if (ocr_started < 0)
 		return QUIRE_UNSUPPORTED;
-	return ocr_plugin->p->ocr_image(ocr_state, host, img);
+	long long t0 = mono_ms();
+	enum quire_result r = ocr_plugin->p->ocr_image(ocr_state, host, img);
+	ocr_spent_ms += mono_ms() - t0;
+	if (host->limits->ocr_budget_s && ocr_spent_ms >= host->limits->ocr_budget_s * 1000LL)
+		sink.stop = 1;
+	return r;
 }
 
 /* The child: init, sandbox, extract; returns the exit code. */
 static int child(const struct opts *o, const struct loaded_plugin *lp, const char *path, int fd,
 		 const char *mime, unsigned long long size)
 {
-	static struct xsink sink;
 	static struct quire_host host;
 	const struct quire_plugin *p = lp->p;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -228,12 +278,19 @@ static int child(const struct opts *o, const struct loaded_plugin *lp, const cha
 		xsink_end(&sink, "error");
 		return result_exit(r == QUIRE_UNSUPPORTED ? QUIRE_ERROR : r, &rname);
 	}
-	if (PLUGIN_HAS(p, flags) && (p->flags & QUIRE_PLUGIN_NEEDS_OCR) && ocr_plugin)
+	if (PLUGIN_HAS(p, flags) && (p->flags & QUIRE_PLUGIN_NEEDS_OCR) && ocr_plugin) {
 		host.ocr = host_ocr;
+		/* without Landlock the sandbox allows no open at all: Tesseract
+		 * reads its data now */
+		if (o->seccomp && (o->no_landlock || !sandbox_landlock_abi()))
+			ocr_start(&host);
+	}
 	struct sandbox_limits sl = {
 		.address_space = (unsigned long long)o->memory_mb << 20,
 		.cpu_seconds = o->cpu_seconds,
 		.file_size = 0,
+		.read_dirs = o->read_dirs,
+		.no_landlock = o->no_landlock,
 	};
 	/* stdout or stderr redirected to a regular file by the caller may grow
 	 * by what the text cap (and messages) could produce; no other file may
@@ -255,6 +312,11 @@ static int child(const struct opts *o, const struct loaded_plugin *lp, const cha
 	}
 	xsink_doc(&sink, mime, p->name, size);
 	r = p->extract(state, &host, path, fd, mime);
+	if (sink.stop) {
+		host_log(QUIRE_LOG_ERROR, "timeout: the OCR budget of %u s per document is spent",
+			 o->lim.ocr_budget_s);
+		r = QUIRE_TIMEOUT;
+	}
 	if (r == QUIRE_OK && sink.truncated)
 		r = QUIRE_TOO_LARGE;
 	if (r == QUIRE_OK && sink.blocks == 0)
@@ -332,16 +394,18 @@ int main(int argc, char **argv)
 		{ "plugin-dir", required_argument, NULL, 'D' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
+		{ "no-landlock", no_argument, NULL, 'N' },
+		{ "fd", required_argument, NULL, 'F' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "read-dir", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
-	/* Whatever descriptors the caller leaked stay out of the parser. */
-	close_range(3, ~0U, 0);
 	defaults(&o);
 	int c;
-	while ((c = getopt_long(argc, argv, "tn:l:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "tn:l:u:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o.text = 1; break;
 		case 'n': o.name = optarg; break;
@@ -354,12 +418,43 @@ int main(int argc, char **argv)
 		case 'D': o.dir = optarg; break;
 		case 'L': o.list = 1; break;
 		case 'S': o.seccomp = 0; break;
+		case 'N': o.no_landlock = 1; break;
+		case 'F': {
+			unsigned long long n;
+			if (parse_ull(optarg, &n) || n > 65535) {
+				fprintf(stderr, "%s: bad descriptor '%s'\n", progname, optarg);
+				return EX_USAGE;
+			}
+			o.in_fd = (int)n;
+			break;
+		}
+		case 'u': o.user = optarg; break;
+		case 'R':
+			if (o.n_read_dirs == READ_DIRS_MAX) {
+				fprintf(stderr, "%s: at most %d --read-dir\n", progname, READ_DIRS_MAX);
+				return EX_USAGE;
+			}
+			o.read_dirs[o.n_read_dirs++] = optarg;
+			break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EX_USAGE;
 		}
 	}
 	o.lim.ocr_languages = o.langs;
+	if (!o.n_read_dirs) {
+		for (int i = 0; default_read_dirs[i] && i < READ_DIRS_MAX - 1; i++)
+			o.read_dirs[o.n_read_dirs++] = default_read_dirs[i];
+		/* Tesseract's data where the environment says it is */
+		const char *td = getenv("TESSDATA_PREFIX");
+		if (td && td[0] == '/')
+			o.read_dirs[o.n_read_dirs++] = td;
+	}
+	/* Whatever descriptors the caller leaked stay out of the parser; only
+	 * the input it handed over (--fd) is kept. */
+	if (o.in_fd > 3)
+		close_range(3, (unsigned)o.in_fd - 1, 0);
+	close_range(o.in_fd >= 3 ? (unsigned)o.in_fd + 1 : 3, ~0U, 0);
 	static struct loader l;
 	const char *dir = o.dir ? o.dir : loader_dir();
 	if (o.list) {
@@ -371,13 +466,15 @@ int main(int argc, char **argv)
 		list_plugins(&l);
 		return l.refused ? 1 : 0;
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - 1 && !(o.in_fd >= 0 && optind == argc)) {
 		usage(stderr);
 		return EX_USAGE;
 	}
-	const char *path = argv[optind];
+	const char *path = optind < argc ? argv[optind] : o.name ? o.name : "(input)";
 	file_name = path;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = o.in_fd >= 0 ? o.in_fd : open(path, O_RDONLY | O_CLOEXEC);
+	if (o.in_fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
@@ -428,6 +525,13 @@ int main(int argc, char **argv)
 	}
 	if (!mime)
 		mime = lp->p->mime_types && lp->p->mime_types[0] ? lp->p->mime_types[0] : "";
+	/* The plugins are loaded (as root they may sit in a private
+	 * directory); from here on the process is the unprivileged user. */
+	char why[256];
+	if (o.seccomp && sandbox_drop_user(o.user, why, sizeof why)) {
+		fprintf(stderr, "%s: %s\n", progname, why);
+		return EX_INTERNAL;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -436,6 +540,9 @@ int main(int argc, char **argv)
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* first: new credentials would clear the parent-death signal */
+		if (o.seccomp)
+			sandbox_userns();
 		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the supervisor */
 		if (getppid() == 1)
 			_exit(EX_INTERNAL);

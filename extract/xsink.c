@@ -136,7 +136,7 @@ static void text_block_start(struct xsink *s, int row)
 static int k_page(void *ctx, unsigned number)
 {
 	struct xsink *s = ctx;
-	if (s->truncated)
+	if (s->truncated || s->stop)
 		return -1;
 	if (s->text_mode) {
 		if (s->pages > 0) {

@@ -18,6 +18,7 @@ struct xsink {
 	size_t blocks;       /* text blocks written */
 	unsigned pages;
 	int truncated;
+	int stop;            /* the host wants no more pages (a work budget is spent) */
 	int in_table;        /* text mode: the previous block was a row */
 	int at_start;        /* text mode: nothing written yet */
 };

@@ -14,8 +14,10 @@
  * bytes are replaced by the host), borrowed for the duration of the call.
  *
  * Plugins run inside quire-extract, a sandboxed child process (rlimits,
- * seccomp allow-list installed after init): they must not open files other
- * than the one given, use the network, or start processes. */
+ * an unprivileged user, Landlock and a seccomp allow-list installed after
+ * init): after init they can read only the given descriptor and read-only
+ * system data (fonts, poppler and Tesseract data), never use the network,
+ * touch another process or start one. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_H
 #define QUIRE_PLUGIN_H
@@ -52,6 +54,8 @@ struct quire_limits {
 	unsigned ocr_page_timeout_s;
 	const char *ocr_languages;     /* Tesseract language string, "eng" */
 	unsigned render_dpi;           /* rendering of text-less PDF pages for OCR */
+	/* --- appended (the host and its plugins are built together) --- */
+	unsigned ocr_budget_s;         /* OCR seconds per document, 0 = no budget */
 };
 
 /* The structured sink. Every call returns 0 to continue or non-zero when

@@ -83,6 +83,9 @@ struct lg {
 
 /* Each returns non-zero (and sets lg->err) when the reader must stop. */
 int lg_page(struct lg *lg);
+/* A document (not an embedded one) of n pages of kind what ("sheets")
+ * over limits->max_pages: QUIRE_TOO_LARGE before the first is read. */
+int lg_over_cap(struct lg *lg, size_t n, const char *what);
 int lg_heading(struct lg *lg, unsigned level, const char *s, size_t n);
 int lg_para(struct lg *lg, const char *s, size_t n);
 int lg_item(struct lg *lg, unsigned level, const char *s, size_t n);

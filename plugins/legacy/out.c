@@ -30,6 +30,16 @@ int lg_page(struct lg *lg)
 	return 0;
 }
 
+int lg_over_cap(struct lg *lg, size_t n, const char *what)
+{
+	unsigned cap = lg->host->limits->max_pages;
+
+	if (lg->depth || !cap || n <= cap)
+		return 0;
+	lg->host->log(QUIRE_LOG_WARNING, "legacy: %zu %s, over the limit of %u", n, what, cap);
+	return lg_fail(lg, QUIRE_TOO_LARGE);
+}
+
 /* Length of the first piece of s (at most LG_BLOCK_MAX, whole characters). */
 static size_t piece(const char *s, size_t n)
 {

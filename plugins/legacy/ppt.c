@@ -594,6 +594,8 @@ static void presentation(struct ppt *p, uint32_t edit)
 		document_lists(p);
 	}
 	if (p->nslides && p->npd) {
+		if (lg_over_cap(p->lg, p->nslides, "slides"))
+			return;
 		for (size_t i = 0; i < p->nslides && !p->lg->err; i++)
 			slide(p, &p->slides[i]);
 	} else {

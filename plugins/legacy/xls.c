@@ -630,7 +630,12 @@ static void sheets(struct book *b, size_t after_globals)
 	struct biff_rec r;
 	size_t pos = after_globals;
 	unsigned k = 0;
+	size_t listed = 0;
 
+	for (size_t i = 0; i < b->nsheets; i++)
+		listed += b->sheets[i].type != 6;   /* VB modules are no pages */
+	if (lg_over_cap(b->lg, listed, "sheets"))
+		return;
 	for (size_t i = 0; i < b->nsheets && !b->lg->err; i++) {
 		const struct sheet *sh = &b->sheets[i];
 		size_t j = 0;

@@ -13,7 +13,12 @@
  * Deadline: recognition runs with a monitor whose deadline is what is left
  * of limits->ocr_page_timeout_s for the page. Tesseract checks it between
  * words only, not during its layout analysis; a page stuck there is ended
- * by quire-extract's wall-clock deadline, which kills the child. */
+ * by quire-extract's wall-clock deadline, which kills the child.
+ *
+ * Work bounds: a page without ink (img_blank) never reaches Tesseract,
+ * and recognition time is counted over the whole document: once
+ * limits->ocr_budget_s is spent no further page is read (QUIRE_TIMEOUT),
+ * and a page's deadline never runs past what is left of the budget. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -30,6 +35,8 @@ struct ocr {
 	TessBaseAPI *api;
 	TessBaseAPI *osd;   /* orientation and script detection */
 	int osd_state;      /* 0 not tried, 1 ready, -1 unavailable */
+	long long spent_ms; /* recognition time so far in this document */
+	int budget_told;    /* the budget's exhaustion was logged */
 };
 
 /* A page whose mean confidence is below this is tried again deskewed and
@@ -321,17 +328,49 @@ static enum quire_result retry(struct ocr *o, PIX *pix, long long deadline, stru
 	return r == QUIRE_TIMEOUT ? QUIRE_OK : r;
 }
 
+/* Milliseconds of the document's OCR budget left; -1 when there is none. */
+static long long budget_left(const struct ocr *o, const struct quire_host *host)
+{
+	unsigned budget = host->limits->ocr_budget_s;
+	if (!budget)
+		return -1;
+	long long left = (long long)budget * 1000 - o->spent_ms;
+	return left > 0 ? left : 0;
+}
+
+int ocr_engine_spent(struct ocr *o, const struct quire_host *host)
+{
+	if (!o || budget_left(o, host) != 0)
+		return 0;
+	if (!o->budget_told++)
+		host->log(QUIRE_LOG_WARNING, "ocr: the document's OCR budget of %u s is spent",
+			  host->limits->ocr_budget_s);
+	return 1;
+}
+
 enum quire_result ocr_engine_page(struct ocr *o, const struct quire_host *host, PIX *pix)
 {
 	unsigned secs = host->limits->ocr_page_timeout_s;
-	long long deadline = secs ? now_ms() + (long long)secs * 1000 : 0;
+	long long start = now_ms(), left;
+	long long deadline = secs ? start + (long long)secs * 1000 : 0;
 	struct reading best;
-	enum quire_result r = read_pix(o, pix, deadline, &best);
+	enum quire_result r;
 	int wrote = 0;
 
+	if (ocr_engine_spent(o, host))
+		return QUIRE_TIMEOUT;
+	left = budget_left(o, host);
+	if (img_blank(pix)) {   /* no ink: nothing for Tesseract to read */
+		host->log(QUIRE_LOG_DEBUG, "ocr: a page without ink, not sent to Tesseract");
+		return QUIRE_EMPTY;
+	}
+	if (left > 0 && (!deadline || start + left < deadline))
+		deadline = start + left;
+	r = read_pix(o, pix, deadline, &best);
 	if (r == QUIRE_OK && (!has_text(best.text) || best.conf < RETRY_BELOW))
 		r = retry(o, pix, deadline, &best);
-	if (r == QUIRE_TIMEOUT)
+	o->spent_ms += now_ms() - start;
+	if (r == QUIRE_TIMEOUT && !ocr_engine_spent(o, host))
 		host->log(QUIRE_LOG_WARNING, "ocr: page not read within %u s", secs);
 	if (r == QUIRE_OK && has_text(best.text))
 		r = ocr_text_emit(host, best.text, &wrote);

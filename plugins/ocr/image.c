@@ -288,14 +288,15 @@ static enum quire_result tiff_pages(const struct quire_host *host, const unsigne
 	if (tiffGetCount(fp, &pages) != 0 || pages <= 0)
 		r = QUIRE_CORRUPT;
 	fclose(fp);
+	/* the cap holds before any work: no page is decoded or read */
+	if (r == QUIRE_OK && cap && (unsigned)pages > cap) {
+		host->log(QUIRE_LOG_WARNING, "ocr: TIFF of %d pages, over the limit of %u", pages, cap);
+		return QUIRE_TOO_LARGE;
+	}
 	for (l_int32 i = 0; i < pages && r == QUIRE_OK; i++) {
 		l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
 		PIX *pix;
 
-		if (cap && (unsigned)i >= cap) {
-			host->log(QUIRE_LOG_WARNING, "ocr: TIFF of %d pages, only %u read", pages, cap);
-			return QUIRE_TOO_LARGE;
-		}
 		if (readHeaderMemTiff(d, size, i, &w, &h, &bps, &spp, &res, &cmap, &format) != 0)
 			return QUIRE_CORRUPT;
 		r = check_size(host, w, h, "TIFF page");
@@ -325,6 +326,41 @@ static enum quire_result header_size(const struct quire_host *host, const unsign
 	if (pixReadHeaderMem(d, size, &format, &w, &h, &bps, &spp, &cmap) != 0)
 		return QUIRE_CORRUPT;
 	return check_size(host, w, h, kind_name(k));
+}
+
+int img_blank(PIX *pix)
+{
+	if (pixGetDepth(pix) == 1 && !pixGetColormap(pix)) {   /* bilevel: count the bits */
+		l_int32 ones = 0;
+		double total = (double)pixGetWidth(pix) * pixGetHeight(pix);
+		if (pixCountPixels(pix, &ones, NULL) != 0)
+			return 0;
+		double ink = ones < total - ones ? ones : total - ones;
+		return total > 0 && ink * 50000 < total;
+	}
+	PIX *g = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixClone(pix) : pixConvertTo8(pix, 0);
+	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix);
+	/* every other pixel on large pages: ink is never one pixel wide there */
+	l_int32 factor = (long long)w * h > 4000000 ? 2 : 1;
+	NUMA *na = g ? pixGetGrayHistogram(g, factor) : NULL;
+	l_int32 n = na ? numaGetCount(na) : 0;
+	l_float32 *bins = na ? numaGetFArray(na, L_NOCOPY) : NULL;
+	double total = 0, ink = 0;
+	int mode = 0, blank = 0;
+
+	for (l_int32 i = 0; bins && i < n; i++) {
+		total += bins[i];
+		if (bins[i] > bins[mode])
+			mode = i;
+	}
+	for (l_int32 i = 0; bins && i < n; i++)
+		if (i < mode - 48 || i > mode + 48)
+			ink += bins[i];
+	if (total > 0)
+		blank = ink * 50000 < total;
+	numaDestroy(&na);
+	pixDestroy(&g);
+	return blank;
 }
 
 enum quire_result img_each_page(const struct quire_host *host, const unsigned char *d,

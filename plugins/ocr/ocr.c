@@ -59,6 +59,9 @@ static enum quire_result on_page(void *ctx, PIX *pix, unsigned number)
 			p->failed = r;
 		r = QUIRE_OK;
 	}
+	/* the document's OCR budget is spent: no page after this one */
+	if (r == QUIRE_OK && ocr_engine_spent(p->o, p->host))
+		r = QUIRE_TIMEOUT;
 	return r;
 }
 

@@ -27,6 +27,9 @@ void ocr_engine_stop(struct ocr *o);
  * QUIRE_EMPTY when it holds no text, QUIRE_TIMEOUT past the deadline,
  * QUIRE_TOO_LARGE when the sink asks to stop. */
 enum quire_result ocr_engine_page(struct ocr *o, const struct quire_host *host, PIX *pix);
+/* 1 when the document's OCR budget (limits->ocr_budget_s) is spent (said
+ * once in the log): a multi-page walk stops there. */
+int ocr_engine_spent(struct ocr *o, const struct quire_host *host);
 
 /* Write Tesseract's UTF-8 text (lines ending in '\n', paragraphs
  * separated by blank lines) as sink paragraphs, the lines of one
@@ -53,8 +56,8 @@ typedef enum quire_result (*img_page_fn)(void *ctx, PIX *pix, unsigned number);
 
 /* Decode the image file data[0..size) page by page. Every page's size is
  * read from its header first: over limits->max_pixels is QUIRE_TOO_LARGE
- * before any decoding; more pages than limits->max_pages stop there with
- * QUIRE_TOO_LARGE. Unreadable or truncated data is QUIRE_CORRUPT. */
+ * before any decoding; a TIFF of more pages than limits->max_pages is
+ * QUIRE_TOO_LARGE before its first page is decoded. Unreadable or truncated data is QUIRE_CORRUPT. */
 enum quire_result img_each_page(const struct quire_host *host, const unsigned char *data,
 				size_t size, img_page_fn fn, void *ctx);
 
@@ -67,5 +70,11 @@ PIX *img_from_quire(const struct quire_image *img);
  * removed, 16-bit samples cut to 8, alpha laid over white, 2 and 4-bit grey
  * widened. Returns a new Pix (pixDestroy); pix is left alone. */
 PIX *img_normalise(PIX *pix);
+
+/* 1 when pix (any depth) has no ink worth reading: fewer than one pixel in
+ * 50,000 (about a full stop at 300 dpi) differs clearly from the page's
+ * background tone. Cheap next to recognition; an unreadable pix is not
+ * called blank. */
+int img_blank(PIX *pix);
 
 #endif

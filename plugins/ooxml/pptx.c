@@ -90,6 +90,10 @@ void ox_pptx(struct ox *ox, const char *main_part)
 	struct ox_walk_opts mo = { .pptx = 1, .skip_master_prompts = 1 };
 
 	ox_rels_load(ox, main_part, &rels);
+	if (ox_over_page_cap(ox, &rels, "slide")) {
+		ox_rels_free(&rels);
+		return;
+	}
 	r = ox_xml_open(ox, main_part, &e);
 	while (r && ox_xml_next(ox, r, 0)) {
 		if (ox_is(r, XML_READER_TYPE_ELEMENT, "sldId")) {

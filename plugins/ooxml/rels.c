@@ -138,10 +138,29 @@ const struct ox_rel *ox_rels_id(const struct ox_rels *rels, const char *id)
 	return NULL;
 }
 
+size_t ox_rels_count(const struct ox_rels *rels, const char *type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rels->n; i++)
+		n += rels->v[i].type && strcmp(rels->v[i].type, type) == 0;
+	return n;
+}
+
 const struct ox_rel *ox_rels_type(const struct ox_rels *rels, const char *type, size_t from)
 {
 	for (size_t i = from; i < rels->n; i++)
 		if (rels->v[i].type && strcmp(rels->v[i].type, type) == 0)
 			return &rels->v[i];
 	return NULL;
+}
+
+int ox_over_page_cap(struct ox *ox, const struct ox_rels *rels, const char *type)
+{
+	unsigned cap = ox->host->limits->max_pages;
+	size_t n = ox_rels_count(rels, type);
+	if (!cap || n <= cap)
+		return 0;
+	ox->host->log(QUIRE_LOG_WARNING, "ooxml: %zu %ss, over the limit of %u", n, type, cap);
+	ox->err = QUIRE_TOO_LARGE;
+	return 1;
 }

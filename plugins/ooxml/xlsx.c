@@ -334,6 +334,11 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		return;
 	}
 	ox_rels_load(ox, main_part, &rels);
+	if (ox_over_page_cap(ox, &rels, "worksheet")) {
+		ox_rels_free(&rels);
+		free(b);
+		return;
+	}
 	if ((rel = ox_rels_type(&rels, "sharedStrings", 0)))
 		load_sst(ox, b, rel->target);
 	if ((rel = ox_rels_type(&rels, "styles", 0)))

@@ -9,9 +9,12 @@
  * poppler-glib (pdf_glib.c) it is poppler's text layout order, the only
  * one glib gives. pdf_text.c joins the glyphs into lines and paragraphs.
  *
- * Page cap: when the document has more pages than limits->max_pages, the
- * first max_pages pages are extracted and QUIRE_TOO_LARGE is returned; the
- * host keeps what was written and reports it as truncated (exit 13).
+ * Page cap: a document of more pages than limits->max_pages is
+ * QUIRE_TOO_LARGE (exit 13) before any page is read or rendered (a
+ * 30,000-page blank scan would otherwise render and OCR 5,000 pages only
+ * to fail at the cap). Blank rendered pages never reach OCR (the OCR
+ * plugin's ink check), and the host stops the page walk once the
+ * document's OCR budget is spent.
  * Passwords: only the empty user password is tried; a document it does not
  * open is QUIRE_ENCRYPTED. Permission bits are not enforced (the owner of
  * the knowledge base uploaded the file to have it read). */
@@ -99,6 +102,34 @@ static enum quire_result pdf_annots(const struct quire_host *host, struct pdf_do
 /* Render a page without a text layer and hand it to the host's OCR. The
  * resolution is lowered when render_dpi would exceed max_pixels; a page
  * that does not fit even at 72 dpi is skipped (QUIRE_TOO_LARGE). */
+/* Resolution of the preview that decides whether a page without a text
+ * layer has any ink: a blank page (scans and hostile files bring
+ * thousands) then costs a thumbnail, not a full render for OCR (120 ms a
+ * page at 300 dpi here). At 48 dpi even 8-point text leaves pixels far
+ * from the background; specks of dust fade into it. */
+#define PREVIEW_DPI 48
+
+/* 1 when no pixel of img is more than 48 grey levels off its most common
+ * tone (the background). 1, 3 or 4 channels; the first three make the tone. */
+static int preview_blank(const struct quire_image *img)
+{
+	unsigned long hist[256] = { 0 };
+	int mode = 0;
+
+	for (unsigned y = 0; y < img->height; y++) {
+		const unsigned char *p = img->pixels + (size_t)y * img->stride;
+		for (unsigned x = 0; x < img->width; x++, p += img->channels)
+			hist[img->channels >= 3 ? (p[0] + p[1] + p[2]) / 3 : p[0]]++;
+	}
+	for (int i = 1; i < 256; i++)
+		if (hist[i] > hist[mode])
+			mode = i;
+	for (int i = 0; i < 256; i++)
+		if (hist[i] && (i < mode - 48 || i > mode + 48))
+			return 0;
+	return 1;
+}
+
 static enum quire_result pdf_ocr_page(const struct quire_host *host, struct pdf_doc *doc,
 				      int index, int *wrote)
 {
@@ -119,6 +150,11 @@ static enum quire_result pdf_ocr_page(const struct quire_host *host, struct pdf_
 	if (dpi < 72 || w_pt * dpi / 72 > 32767 || h_pt * dpi / 72 > 32767) {
 		host->log(QUIRE_LOG_WARNING, "pdf: page %d too large to render for OCR", index + 1);
 		return QUIRE_TOO_LARGE;
+	}
+	if (dpi > PREVIEW_DPI && pdf_doc_render(doc, index, PREVIEW_DPI, &img) == QUIRE_OK &&
+	    preview_blank(&img)) {
+		host->log(QUIRE_LOG_DEBUG, "pdf: page %d is without ink: not rendered for OCR", index + 1);
+		return QUIRE_OK;
 	}
 	r = pdf_doc_render(doc, index, dpi, &img);
 	if (r == QUIRE_OK)
@@ -208,21 +244,22 @@ static enum quire_result pdf_extract(void *state, const struct quire_host *host,
 		host->log(QUIRE_LOG_INFO, "pdf: cannot open: %s", msg);
 		return r;
 	}
-	r = pdf_meta(host, doc);
 	n = pdf_doc_pages(doc);
-	cap = host->limits->max_pages && (unsigned)n > host->limits->max_pages
-		      ? (int)host->limits->max_pages : n;
+	cap = (int)host->limits->max_pages;
+	/* the cap holds before any work: not one page is read or rendered */
+	if (cap && n > cap) {
+		host->log(QUIRE_LOG_WARNING, "pdf: %d pages, over the limit of %d", n, cap);
+		pdf_doc_close(doc);
+		return QUIRE_TOO_LARGE;
+	}
+	r = pdf_meta(host, doc);
 	pdf_para_init(&para, host, &wrote);
-	for (int i = 0; i < cap && r == QUIRE_OK; i++)
+	for (int i = 0; i < n && r == QUIRE_OK; i++)
 		r = pdf_page(host, doc, i, &para, &wrote, &ocr_failed);
 	pdf_para_free(&para);
 	pdf_doc_close(doc);
 	if (r != QUIRE_OK)
 		return r;
-	if (cap < n) {
-		host->log(QUIRE_LOG_WARNING, "pdf: %d pages, only the first %d extracted", n, cap);
-		return QUIRE_TOO_LARGE;
-	}
 	if (!wrote)
 		return ocr_failed ? (enum quire_result)ocr_failed : QUIRE_EMPTY;
 	return QUIRE_OK;

@@ -71,6 +71,9 @@ void qconf_defaults(struct qconf *c)
 	c->upload_max = (size_t)100 << 20;
 	c->upload_max_parts = 20;
 	c->ocr_page_timeout = 60;
+	c->ocr_budget = 90;
+	snprintf(c->extract_user, sizeof c->extract_user, "nobody");
+	c->auth_fail_limit = 30;
 	snprintf(c->ocr_languages, sizeof c->ocr_languages, "eng");
 	/* chat */
 	snprintf(c->chat_answerer, sizeof c->chat_answerer, "builtin");
@@ -258,6 +261,28 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->upload_max_parts, key, v, 1, 10000, err);
 	if (!strcmp(key, "ocr_page_timeout"))
 		return set_int(&c->ocr_page_timeout, key, v, 1, 86400, err);
+	if (!strcmp(key, "ocr_budget"))
+		return set_int(&c->ocr_budget, key, v, 0, 86400, err);
+	if (!strcmp(key, "extract_user")) {
+		size_t n = strlen(v);
+		if (n >= sizeof c->extract_user || (n && v[0] == '-') ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
+			return qerr_set(err, Q_EINVAL, key, "%s must be a user name", key);
+		snprintf(c->extract_user, sizeof c->extract_user, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "extract_read_dirs")) {
+		/* absolute paths only: each becomes a --read-dir of quire-extract */
+		for (const char *w = v; *w;) {
+			w += strspn(w, " ");
+			if (*w && *w != '/')
+				return qerr_set(err, Q_EINVAL, key, "%s takes absolute directories", key);
+			w += strcspn(w, " ");
+		}
+		return set_chat_str(c->extract_read_dirs, sizeof c->extract_read_dirs, key, v, err);
+	}
+	if (!strcmp(key, "auth_fail_limit"))
+		return set_int(&c->auth_fail_limit, key, v, 0, 1000000, err);
 	if (!strcmp(key, "ocr_languages")) {
 		size_t n = strlen(v);
 		if (!n || n >= sizeof c->ocr_languages ||

@@ -55,6 +55,11 @@ struct qconf {
 	size_t upload_max;         /* bytes per uploaded file (whole multipart body) */
 	int upload_max_parts;      /* parts per multipart body */
 	int ocr_page_timeout;      /* seconds per OCR page */
+	int ocr_budget;            /* OCR seconds per document; 0 = none */
+	char extract_user[33];     /* quire-extract runs as this user when Quire runs as root */
+	char extract_read_dirs[1024]; /* absolute directories, space-separated, the parser may
+				       * read after init; "" = quire-extract's own list */
+	int auth_fail_limit;       /* failed authentications per minute per client; 0 = off */
 	char ocr_languages[64];    /* Tesseract languages, "eng" */
 	/* chat (docs/chat.md) */
 	char chat_answerer[16];    /* "builtin" (default) or "openai" */

@@ -3,13 +3,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
+#include "http/ratelimit.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "base/util.h"
 
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct auth_arg {
 	const char *key;
@@ -85,6 +89,38 @@ static enum qstatus lookup_cached(struct qctx *c, const char *key, size_t len)
 	return st;
 }
 
+/* A failed authentication (no key, or a malformed, unknown or revoked one)
+ * is counted per client address (REMOTE_ADDR) in the counters every
+ * worker shares (ratelimit.c); past auth_fail_limit in a minute the
+ * answer is 429 with Retry-After instead of 401 (RELIABILITY A8). Only
+ * failures touch the counter, so a valid key costs nothing more and is
+ * never refused, even from an address that is being refused: with a
+ * 256-bit secret, telling a guess's 429 from a hit's 200 helps nobody.
+ * The err already says 401; it is replaced when the limit is passed. */
+static enum qstatus auth_failed(struct qctx *c)
+{
+	static int64_t warned_window;
+	const struct qconf *conf = c->app->conf;
+	char path[PATH_MAX], key[96], v[16];
+	struct rl_result rl;
+	if (conf->auth_fail_limit <= 0)
+		return Q_EAUTH;
+	qconf_datapath(conf, "ratelimit", path);
+	snprintf(key, sizeof key, "authfail:%.64s", qreq_param(c->req, "REMOTE_ADDR"));
+	rl_hit(path, key, (unsigned)conf->auth_fail_limit, (int64_t)time(NULL), &rl);
+	if (rl.allowed)
+		return Q_EAUTH;
+	if (warned_window != rl.reset) {   /* once a window per worker, not per request */
+		warned_window = rl.reset;
+		QLOG_WARN("over %d failed authentications in a minute from %.64s: answering 429",
+			  conf->auth_fail_limit, qreq_param(c->req, "REMOTE_ADDR"));
+	}
+	snprintf(v, sizeof v, "%d", rl.retry_after);
+	qresp_header(c->resp, "Retry-After", v);
+	return qerr_set(&c->err, Q_ERATE, NULL,
+			"Too many failed authentication attempts; retry after %d s", rl.retry_after);
+}
+
 static enum qstatus authenticate(struct qctx *c)
 {
 	const char *h = qreq_param(c->req, "HTTP_AUTHORIZATION");
@@ -98,9 +134,13 @@ static enum qstatus authenticate(struct qctx *c)
 		h = qreq_param(c->req, "HTTP_X_API_KEY");
 	size_t len;
 	const char *key = auth_header_key(h, &len);
-	if (!key)
-		return qerr_set(&c->err, Q_EAUTH, NULL, "Invalid API key");
+	if (!key) {
+		qerr_set(&c->err, Q_EAUTH, NULL, "Invalid API key");
+		return auth_failed(c);
+	}
 	enum qstatus st = lookup_cached(c, key, len);
+	if (st == Q_EAUTH)
+		return auth_failed(c);
 	if (st != Q_OK)
 		return st;
 	if ((c->who.scopes & c->route->scope) != c->route->scope)

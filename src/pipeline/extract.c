@@ -107,8 +107,8 @@ static int64_t now_ms(void)
 enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
 			 struct qbuf *out, int *code, char *error, size_t errlen)
 {
-	char prog[PATH_MAX], a[12][128];
-	char *argv[24];
+	char prog[PATH_MAX], a[12][128], dirs[sizeof conf->extract_read_dirs];
+	char *argv[64];
 	int argc = 0, na = 0;
 	spawn_find("quire-extract", QUIRE_LIBEXECDIR, prog);
 	argv[argc++] = prog;
@@ -129,19 +129,36 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	LIM("ocr_page_timeout=%d", conf->ocr_page_timeout);
 	argv[argc++] = "--limit";
 	LIM("ocr_languages=%s", conf->ocr_languages);
+	argv[argc++] = "--limit";
+	LIM("ocr_budget=%d", conf->ocr_budget);
 #undef LIM
 	if (name && *name) {
 		argv[argc++] = "--name";
 		argv[argc++] = (char *)name;
 	}
-	argv[argc++] = "--";
-	argv[argc++] = (char *)path;
+	/* The input is handed over open on descriptor 0: the extractor
+	 * never opens a path of the data directory itself. */
+	argv[argc++] = "--fd";
+	argv[argc++] = "0";
+	argv[argc++] = "--user";
+	argv[argc++] = (char *)conf->extract_user;
+	snprintf(dirs, sizeof dirs, "%s", conf->extract_read_dirs);
+	for (char *save = NULL, *d = strtok_r(dirs, " ", &save); d && argc < 60;
+	     d = strtok_r(NULL, " ", &save)) {
+		argv[argc++] = "--read-dir";
+		argv[argc++] = d;
+	}
 	argv[argc] = NULL;
 
 	*code = EXTRACT_INTERNAL;
 	error[0] = '\0';
 	int slot = slot_take(conf);
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (in < 0) {
+		snprintf(error, errlen, "cannot read the stored file: %s", strerror(errno));
+		goto fail;
+	}
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
 		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
 		goto fail;
@@ -161,9 +178,7 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 			_exit(EXTRACT_INTERNAL);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
+		dup2(in, 0);   /* the stored file, read-only */
 		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
 		close_range(3, ~0U, 0);
 		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
@@ -174,7 +189,9 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	setpgid(pid, pid);
 	close(po[1]);
 	close(pe[1]);
+	close(in);
 	po[1] = pe[1] = -1;
+	in = -1;
 
 	/* Read both pipes until EOF, the output cap or the deadline (the
 	 * child's own deadline plus a grace period). */
@@ -257,6 +274,8 @@ fail:
 		if (pe[i] >= 0)
 			close(pe[i]);
 	}
+	if (in >= 0)
+		close(in);
 	if (slot >= 0)
 		close(slot);
 	return Q_EINTERNAL;

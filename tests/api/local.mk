@@ -25,6 +25,10 @@ EXTRA_DIST += $(ISOLATION_TESTS)
 TESTS += tests/api/quickstart.test
 EXTRA_DIST += tests/api/quickstart.test
 
+## --- repeated failed authentication: 429 per client address -----------------
+TESTS += tests/api/authfail.test
+EXTRA_DIST += tests/api/authfail.test
+
 ## --- concurrent writers and the stored layout --------------------------------
 TESTS += tests/api/storage.test
 TESTS += tests/api/unicode.test

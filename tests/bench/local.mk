@@ -54,12 +54,16 @@ bench-confidence: tests/bench/bench_confidence$(EXEEXT)
 
 ## --- extraction against the stock tools, and a PDF upload end to end
 ## (make bench-extract; pdftotext, docx2txt, pandoc and tesseract come from
-## poppler-utils, docx2txt, pandoc and tesseract-ocr) ----------------------
+## poppler-utils, docx2txt, pandoc and tesseract-ocr), and what hostile
+## multi-page files cost (blank-pages.sh) --------------------------------
+EXTRA_DIST += tests/bench/blank-pages.sh
 bench-extract: all
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		bash $(top_srcdir)/tests/bench/extract-vs-tools.sh
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/upload-pdf.sh
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		bash $(top_srcdir)/tests/bench/blank-pages.sh
 .PHONY: bench-extract
 
 ## --- ingestion beside the API (make bench-ingest): tenant B's latencies

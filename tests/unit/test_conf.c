@@ -125,6 +125,9 @@ static void test_errors(void)
 		{"max_json_depth", "1"}, {"log", "file"}, {"log_level", "loud"},
 		{"embed_backend", "magic"}, {"embed_base_url", "ftp://example.com"},
 		{"retry_after", "0"}, {"list_limit_max", "100001"},
+		{"extract_user", "-n"}, {"extract_user", "a b"}, {"extract_user", "x;rm"},
+		{"extract_read_dirs", "relative/dir"}, {"extract_read_dirs", "/usr/share ../etc"},
+		{"ocr_budget", "-1"}, {"auth_fail_limit", "-1"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		qconf_defaults(&c);
@@ -133,6 +136,14 @@ static void test_errors(void)
 		is_int(st, Q_EINVAL, "errors: %s = '%s' refused", bad[i].key, bad[i].value);
 		is_str(err.field, bad[i].key, "errors: ... field is %s", bad[i].key);
 	}
+	qconf_defaults(&c);
+	is_str(c.extract_user, "nobody", "extract_user defaults to nobody");
+	is_int(c.ocr_budget, 90, "ocr_budget defaults to 90 s");
+	is_int(c.auth_fail_limit, 30, "auth_fail_limit defaults to 30 a minute");
+	is_int(qconf_set(&c, "extract_read_dirs", "/usr/share/fonts /opt/tessdata", &err), Q_OK,
+	       "extract_read_dirs takes absolute directories");
+	is_str(c.extract_read_dirs, "/usr/share/fonts /opt/tessdata", "... kept as given");
+	is_int(qconf_set(&c, "extract_user", "", &err), Q_OK, "extract_user may be empty (keep root)");
 	qconf_defaults(&c);
 	qconf_set(&c, "workers", "999", &err);
 	is_int(c.workers, QUIRE_DEFAULT_WORKERS, "errors: a refused value changes nothing");
