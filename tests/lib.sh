@@ -1,6 +1,6 @@
 # tests/lib.sh: shared shell helpers for Quire's TAP tests: TAP output,
 # free loopback ports, a private data directory, quired, lighttpd and
-# Apache started on 127.0.0.1 and always torn down. Source it; every
+# Apache or nginx started on 127.0.0.1 and always torn down. Source it; every
 # wait is bounded.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -142,8 +142,11 @@ cgi() {
 	CGI_BODY=$(printf '%s' "$out" | sed '1,/^\r\{0,1\}$/d')
 }
 
-# lighttpd_start: lighttpd on a free port with the shipped etc/lighttpd/quire.conf.
+# lighttpd_start [MOUNT]: lighttpd on a free port with the shipped
+# etc/lighttpd/quire.conf or, with MOUNT (/kb), quire-subpath.conf.
 lighttpd_start() {
+	local snip="quire.conf" base=""
+	[ -n "${1:-}" ] && snip="quire-subpath.conf" base="var.quire_base = \"$1\""
 	[ -x "${LIGHTTPD:-}" ] || LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 	HTTP_PORT=$(free_port)
 	cat >"$T/lighttpd.conf" <<EOF2
@@ -155,16 +158,20 @@ server.errorlog = "$T/logs/lighttpd-error.log"
 server.modules += ( "mod_accesslog" )
 accesslog.filename = "$T/logs/lighttpd-access.log"
 var.quire_socket = "$QUIRE_SOCK"
-include "$top_srcdir/etc/lighttpd/quire.conf"
+$base
+include "$top_srcdir/etc/lighttpd/$snip"
 EOF2
 	"$LIGHTTPD" -D -f "$T/lighttpd.conf" >>"$T/logs/lighttpd.out" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT"
-	wait_for 10 curl -s -o /dev/null "$BASE/health" || bail "lighttpd did not start"
+	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" || bail "lighttpd did not start"
 }
 
-# apache_start: Apache 2.4 on a free port with the shipped etc/apache/quire.conf.
+# apache_start [MOUNT]: Apache 2.4 on a free port with the shipped
+# etc/apache/quire.conf or, with MOUNT (/kb), quire-subpath.conf.
 apache_start() {
+	local snip="quire.conf" base=""
+	[ -n "${1:-}" ] && snip="quire-subpath.conf" base="Define QUIRE_BASE $1"
 	[ -x "${APACHE2:-}" ] || APACHE2=$(command -v apache2 || echo /usr/sbin/apache2)
 	HTTP_PORT=$(free_port)
 	local mods=/usr/lib/apache2/modules user=""
@@ -187,12 +194,69 @@ $user
 Mutex file:$T/run
 DocumentRoot "$T"
 Define QUIRE_SOCKET $QUIRE_SOCK
-Include "$top_srcdir/etc/apache/quire.conf"
+$base
+Include "$top_srcdir/etc/apache/$snip"
 EOF2
 	"$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT"
-	wait_for 10 curl -s -o /dev/null "$BASE/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+}
+
+# nginx_snippet [MOUNT]: the built etc/nginx/quire.conf with this test's
+# socket; with MOUNT (/kb), changed for a sub-path as its comment says.
+nginx_snippet() {
+	local snip="$top_builddir/etc/nginx/quire.conf"
+	[ -f "$snip" ] || bail "etc/nginx/quire.conf is not built (run make)"
+	sed -e "s|fastcgi_pass unix:[^;]*;|fastcgi_pass unix:$QUIRE_SOCK;|" "$snip" |
+		if [ -n "${1:-}" ]; then
+			sed -e "s|^location / {|location $1/ {|" \
+			    -e "s|#\(fastcgi_split_path_info\) ^(/kb)|\1 ^($1)|"
+		else
+			cat
+		fi
+}
+
+# nginx_start [MOUNT]: nginx on a free port with the built
+# etc/nginx/quire.conf (configure's upload_max as its body limit), at the
+# root or, with MOUNT, at that sub-path.
+nginx_start() {
+	[ -x "${NGINX:-}" ] || NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+	HTTP_PORT=$(free_port)
+	local user="" tmp="$T/nginx"
+	mkdir -p "$tmp"
+	if [ "$(id -u)" = 0 ]; then
+		user="user www-data www-data;"
+		chown www-data "$tmp"
+	fi
+	nginx_snippet "${1:-}" >"$T/nginx-quire.conf"
+	cat >"$T/nginx.conf" <<EOF2
+$user
+daemon off;
+master_process on;
+worker_processes 1;
+pid $T/run/nginx.pid;
+error_log $T/logs/nginx-error.log info;
+events { worker_connections 256; }
+http {
+	access_log $T/logs/nginx-access.log;
+	client_body_temp_path $tmp/body;
+	fastcgi_temp_path $tmp/fastcgi;
+	proxy_temp_path $tmp/proxy;
+	uwsgi_temp_path $tmp/uwsgi;
+	scgi_temp_path $tmp/scgi;
+	server {
+		listen 127.0.0.1:$HTTP_PORT;
+		server_name 127.0.0.1;
+		include $T/nginx-quire.conf;
+	}
+}
+EOF2
+	"$NGINX" -p "$T" -c "$T/nginx.conf" >>"$T/logs/nginx.out" 2>&1 &
+	PIDS="$PIDS $!"
+	BASE="http://127.0.0.1:$HTTP_PORT"
+	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" ||
+		{ cat "$T/logs/nginx-error.log" "$T/logs/nginx.out" >&2; bail "nginx did not start"; }
 }
 
 # req METHOD PATH [BODY [CURL_ARGS...]]: curl through the front server; sets

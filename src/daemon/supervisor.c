@@ -308,9 +308,13 @@ static void responder_loop(struct sup *s)
 		struct qerr err;
 		const char *uri = FCGX_GetParam("REQUEST_URI", req.envp);
 		const char *pi = FCGX_GetParam("PATH_INFO", req.envp);
+		const char *path = pi && *pi ? pi : uri ? uri : "/";
+		size_t bl = strlen(s->conf.base_path);
+		if (bl && !strncmp(path, s->conf.base_path, bl))
+			path += bl;   /* mounted under a sub-path (base_path) */
 		qresp_init(&resp);
 		qerr_set(&err, Q_ERECOVER, NULL, "storage is recovering; retry shortly");
-		family_error(route_family(pi && *pi ? pi : uri ? uri : "/"), &resp, &err,
+		family_error(route_family(path), &resp, &err,
 			     s->conf.retry_after);
 		char head[128];
 		int n = snprintf(head, sizeof head, "Status: 503 Service Unavailable\r\n");

@@ -122,7 +122,7 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 	c.resp = resp;
 	qerr_clear(&c.err);
 
-	if ((st = qreq_init(req, &c.err)) != Q_OK) {
+	if ((st = qreq_init(req, a->conf->base_path, &c.err)) != Q_OK) {
 		fam = FAM_NATIVE;
 		goto fail;
 	}

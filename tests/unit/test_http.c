@@ -153,7 +153,7 @@ static enum qstatus init_with(struct fake *f, struct qreq *r, struct qerr *err)
 {
 	req_bind(r, f);
 	qerr_clear(err);
-	return qreq_init(r, err);
+	return qreq_init(r, NULL, err);
 }
 
 static void test_init(void)
