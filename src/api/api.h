@@ -20,6 +20,9 @@ json_t *api_unix_time(json_t *rec, const char *field);
 const char *api_str(json_t *rec, const char *field);
 
 enum qstatus api_health(struct qctx *c);
+/* GET /metrics (metrics.c): Prometheus text; an admin key or an address
+ * in metrics_allow. */
+enum qstatus api_metrics(struct qctx *c);
 enum qstatus api_embeddings_status(struct qctx *c);
 enum qstatus api_embeddings_jobs(struct qctx *c);
 enum qstatus api_embeddings_retry(struct qctx *c);

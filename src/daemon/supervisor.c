@@ -8,6 +8,7 @@
 #include "http/app.h"
 #include "store/datalock.h"
 #include "daemon/heartbeat.h"
+#include "base/metrics.h"
 #include "base/log.h"
 #include "base/spawn.h"
 #include "store/store.h"
@@ -378,6 +379,7 @@ static void stop_the_world(struct sup *s, const char *why)
 		c->kind = C_NONE;
 	}
 	s->recoveries++;
+	qm_add(QM_RECOVERIES, 1);
 	while (recover(s) < 0) {
 		sleep(1);   /* keep answering 503 until the storage can be opened */
 		/* Signals are only read in the main loop: look at the pending set
@@ -617,6 +619,9 @@ static int setup(struct sup *s, const struct sup_options *opt)
 		return -1;
 	}
 	memset((void *)s->hb, 0, HB_SLOTS * sizeof *s->hb);
+	qconf_datapath(&s->conf, "metrics", path);
+	if (qm_attach(path, 1) < 0)
+		QLOG_WARN("cannot map %s: %s; /metrics will show nothing", path, strerror(errno));
 	if (recover(s) < 0)
 		return -1;
 	s->listen_fd = unix_listen(s->conf.socket, s->conf.socket_mode, s->conf.socket_group, 1024);

@@ -1,6 +1,7 @@
 /* ingest.c: run ingest jobs: extract, clean, split, index, queue embeds. */
 #include "config.h"
 #include "pipeline/ingest.h"
+#include "base/metrics.h"
 #include "store/blob.h"
 #include "store/docs.h"
 #include "base/fault.h"
@@ -295,14 +296,20 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 		if (!j->error[0])
 			snprintf(j->error, sizeof j->error, "%s", q_status_code(st));
 		st = store_run(s, fail_fn, j, &err);
+		if (st == Q_OK)
+			qm_add(QM_INGEST_FAILED, 1);
 	} else {
 		/* Indexing writes many postings pages: one indexer at a time
 		 * across processes avoids deadlock storms between them. */
 		int lock = ingest_index_lock(j->conf);
 		st = store_run(s, index_fn, j, &err);
 		ingest_index_unlock(lock);
-		if (st == Q_OK)
+		if (st == Q_OK) {
+			qm_add(QM_INGEST_COMPLETED, 1);
+			qm_add(QM_INGEST_CHUNKS, j->chunks.n);
+			qm_add(QM_INGEST_BYTES, j->chunks.plain_len);
 			queue_wake(j->conf->datadir);
+		}
 	}
 	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
 		QLOG_WARN("ingest of %s: %s", j->doc_id, err.msg);
