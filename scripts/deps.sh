@@ -8,7 +8,7 @@ libxml2-dev libzip-dev libpoppler-private-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng
 libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-dev
 libgsf-1-dev zlib1g-dev libmagic-dev
-lighttpd apache2 nginx-light curl python3 python3-prometheus-client nodejs wrk"
+lighttpd apache2 nginx-light curl python3 python3-prometheus-client python3-jsonschema python3-yaml nodejs wrk"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

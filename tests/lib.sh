@@ -43,9 +43,57 @@ wait_for() {
 	return 0
 }
 
+# Every response the helpers below receive (req, cgi, and api_record for
+# tests with their own curl) is kept in $T/responses/; at exit the
+# whole file is checked against docs/openapi.yaml (tests/openapi_check.py)
+# and a response the document does not describe fails the test, so the
+# document cannot drift from the code. QUIRE_NO_OPENAPI_CHECK=1 turns it
+# off (a test of deliberately malformed HTTP, say).
+openapi_py() {
+	local p
+	for p in python3 /usr/bin/python3; do
+		"$p" -c 'import jsonschema, yaml' 2>/dev/null && { echo "$p"; return 0; }
+	done
+	return 1
+}
+# api_record METHOD PATH STATUS HEADERS_FILE BODY_FILE: keep one response
+# (copies of its files and a line of $T/responses/index.tsv).
+# (mktemp names them: helpers also run in subshells, $(cgi ...) say.)
+api_record() {
+	[ -n "$T" ] && [ -d "$T" ] || return 0
+	mkdir -p "$T/responses"
+	local f api_n
+	f=$(mktemp "$T/responses/r.XXXXXXXX") || return 0
+	api_n=${f##*/}
+	cp "$4" "$f.h" 2>/dev/null || : >"$f.h"
+	cp "$5" "$f.b" 2>/dev/null || : >"$f.b"
+	# Paths as the document writes them: relative to the mount.
+	local p=$2 m
+	for m in /cgi-bin/quire.fcgi /cgi-bin/quire.cgi ${OPENAPI_MOUNT:-}; do
+		case $p in "$m"/* | "$m" | "$m"\?*) p=${p#"$m"} ;; esac
+	done
+	case $p in /*) ;; *) p=/$p ;; esac
+	printf '%s\t%s\t%s\t%s\n' "$api_n" "$1" "$p" "${3:-0}" >>"$T/responses/index.tsv"
+}
+openapi_verify() {
+	[ -n "$T" ] && [ -s "$T/responses/index.tsv" ] && [ -z "${QUIRE_NO_OPENAPI_CHECK:-}" ] || return 0
+	local py out
+	py=$(openapi_py) || { echo "# responses not checked: python3-jsonschema or python3-yaml missing"; return 0; }
+	out=$("$py" "$top_srcdir/tests/openapi_check.py" "$top_srcdir/docs/openapi.yaml" "$T/responses" 2>&1)
+	local rc=$?
+	echo "$out" | sed 's/^/# /'
+	if [ $rc -ne 0 ]; then
+		echo "Bail out! responses that docs/openapi.yaml does not describe (above)"
+		tap_failed=1
+		return 1
+	fi
+	return 0
+}
+
 T=""
 PIDS=""
 cleanup() {
+	openapi_verify || OPENAPI_FAILED=1
 	for p in $PIDS; do [ "$p" -gt 1 ] 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do
 		[ "$p" -gt 1 ] 2>/dev/null || continue
@@ -58,7 +106,7 @@ cleanup() {
 		rm -rf "$T"
 	fi
 }
-trap cleanup EXIT
+trap 'cleanup; [ -z "${OPENAPI_FAILED:-}" ] || exit 1' EXIT
 trap 'exit 1' INT TERM
 
 # quire_setup [WORKERS]: a private directory with data, socket and config.
@@ -140,6 +188,11 @@ cgi() {
 	CGI_HEADERS=$(printf '%s' "$out" | sed -n '1,/^\r\{0,1\}$/p')
 	CGI_STATUS=$(printf '%s' "$CGI_HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -1)
 	CGI_BODY=$(printf '%s' "$out" | sed '1,/^\r\{0,1\}$/d')
+	printf '%s' "$CGI_HEADERS" >"$T/cgi.headers"
+	printf '%s' "$CGI_BODY" >"$T/cgi.body"
+	# No Status line is 200; no output at all (a killed CGI) is no answer.
+	api_record "$1" "$2" "$([ -n "$out" ] && echo "${CGI_STATUS:-200}" || echo 0)" \
+		"$T/cgi.headers" "$T/cgi.body"
 }
 
 # lighttpd_start [MOUNT]: lighttpd on a free port with the shipped
@@ -271,4 +324,20 @@ req() {
 	STATUS=${out##*$'\n'}
 	BODY=${out%$'\n'*}
 	HEADERS=$(tr -d '\r' <"$T/req.headers" 2>/dev/null)
+	printf '%s' "$BODY" >"$T/req.body"
+	api_record "$m" "$p" "$STATUS" "$T/req.headers" "$T/req.body"
+}
+
+# up_post KEY PATH CURL_ARGS...: a multipart POST (curl -F ...) through the
+# front server as KEY; sets STATUS and BODY, and keeps the response for
+# the docs/openapi.yaml check.
+up_post() {
+	local k=$1 p=$2 out
+	shift 2
+	out=$(curl -s -m 60 -H "Authorization: Bearer $k" "$@" -D "$T/up.headers" \
+		-w '\n%{http_code}' "$BASE$p")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+	printf '%s' "$BODY" >"$T/up.body"
+	api_record POST "$p" "$STATUS" "$T/up.headers" "$T/up.body"
 }
