@@ -42,7 +42,9 @@ void admin_usage(FILE *f)
 		"                            upload files left for over an hour (quired does\n"
 		"                            it at start; for CGI-only sites, from cron)\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
-		"alone (data directory lock, recovery) when none runs.\n");
+		"alone (data directory lock, recovery) when none runs. Long commands\n"
+		"(reindex) draw a progress line (count, rate, time left) when stderr is\n"
+		"a terminal; --progress or --no-progress before COMMAND decide instead.\n");
 }
 
 int admin_is_local(int argc, char **argv)
