@@ -12,7 +12,7 @@ src_libquire_la_SOURCES += \
 
 ## docs/openapi.yaml compiled in, for GET /openapi.yaml: one C string.
 nodist_src_libquire_la_SOURCES = src/api/openapi_doc.c
-BUILT_SOURCES = src/api/openapi_doc.c
+BUILT_SOURCES += src/api/openapi_doc.c
 CLEANFILES += src/api/openapi_doc.c
 src/api/openapi_doc.c: $(top_srcdir)/docs/openapi.yaml
 	$(AM_V_GEN)$(MKDIR_P) src/api && { \
