@@ -48,7 +48,7 @@ void admin_usage(FILE *f)
 		"                            it at start; for CGI-only sites, from cron)\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs. Long commands\n"
-		"(reindex, backup, verify) draw a progress line (count, rate, time left) when stderr is\n"
+		"(reindex, reembed, backup, verify) draw a progress line (count, rate, time left) when stderr is\n"
 		"a terminal; --progress or --no-progress before COMMAND decide instead.\n");
 }
 
@@ -566,12 +566,31 @@ static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE
 struct reembed {
 	const char *model;
 	size_t queued, seen;
+	struct progress pg;
 };
+
+static void reembed_step(void *arg, size_t seen)
+{
+	progress_set(arg, seen);
+}
 
 static enum qstatus reembed_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct reembed *r = arg;
-	return reembed_all(t, r->model, &r->queued, &r->seen, err);
+	return reembed_all_step(t, r->model, &r->queued, &r->seen, reembed_step, &r->pg, err);
+}
+
+static int count_one(const char *pk, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* The chunks to go through, for the progress line's total. */
+static enum qstatus count_chunks_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	*(size_t *)arg = 0;
+	return store_scan_table(t, T_CHUNKS, count_one, arg, err);
 }
 
 static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
@@ -583,7 +602,14 @@ static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FIL
 		return 1;
 	}
 	struct reembed r = {.model = b->model};
+	size_t total = 0;
+	if (admin_progress_on)
+		store_run(s, count_chunks_fn, &total, &err);   /* only to draw the line */
+	progress_start(&r.pg, "reembed", "chunks", total);
 	enum qstatus st = store_run(s, reembed_fn, &r, &err);
+	if (st == Q_OK)
+		progress_set(&r.pg, r.seen);
+	progress_end(&r.pg);
 	if (st == Q_OK)
 		fprintf(out, "reembed: %zu of %zu chunks queued for %s\n", r.queued, r.seen, b->model);
 	else
