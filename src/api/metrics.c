@@ -12,6 +12,7 @@
 
 /* In the order of enum family (app.h). */
 static const char *const fam_names[QM_FAMILIES] = {"native", "dify", "chat", "custom", "slug"};
+_Static_assert(QM_FAMILIES == FAM_MAX, "base/metrics.h counts the families of http/app.h");
 static const char *const job_kinds[] = {"ingest", "embed"};
 static const char *const job_states[] = {"pending", "processing", "completed", "failed"};
 #define NKINDS (sizeof job_kinds / sizeof *job_kinds)
