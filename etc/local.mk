@@ -5,11 +5,11 @@
 quireexamplesdir = $(docdir)/examples
 dist_quireexamples_DATA = etc/quire.conf
 quirelighttpddir = $(docdir)/examples/lighttpd
-dist_quirelighttpd_DATA = etc/lighttpd/quire.conf
+dist_quirelighttpd_DATA = etc/lighttpd/quire.conf etc/lighttpd/quire-subpath.conf
 quireapachedir = $(docdir)/examples/apache
-dist_quireapache_DATA = etc/apache/quire.conf
+dist_quireapache_DATA = etc/apache/quire.conf etc/apache/quire-subpath.conf
 quirenginxdir = $(docdir)/examples/nginx
-dist_quirenginx_DATA = etc/nginx/quire.conf
+
 quiresystemddir = $(docdir)/examples/systemd
 quiresystemd_DATA = etc/systemd/quired.service
 EXTRA_DIST += etc/systemd/quired.service.in
@@ -51,3 +51,14 @@ uninstall-local:
 		rm -f '$(DESTDIR)$(sysconfdir)/quire/quire.conf'; \
 		rmdir '$(DESTDIR)$(sysconfdir)/quire' 2>/dev/null || :; \
 	fi
+
+## The nginx snippet carries configure's socket and upload_max; generated
+## here (not by config.status) so that make expands ${runstatedir}.
+nodist_quirenginx_DATA = etc/nginx/quire.conf
+EXTRA_DIST += etc/nginx/quire.conf.in
+CLEANFILES += etc/nginx/quire.conf
+etc/nginx/quire.conf: $(top_srcdir)/etc/nginx/quire.conf.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/nginx && \
+	sed -e 's|@quire_socket[@]|$(quire_socket)|g' \
+	    -e 's|@quire_upload_max[@]|$(quire_upload_max)|g' \
+	    $(top_srcdir)/etc/nginx/quire.conf.in >$@.tmp && mv $@.tmp $@

@@ -1,4 +1,5 @@
-/* loader.c: dlopen the plugins, check their descriptors, pick by sniffing. */
+/* loader.c: dlopen the plugins, check their descriptors, pick by sniffing
+ * and by the extensions they list. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "loader.h"
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *loader_dir(void)
 {
@@ -110,16 +112,39 @@ int loader_load(struct loader *l, const char *dir,
 	return (int)l->n;
 }
 
+const char *loader_ext(const char *name)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	base = base ? base + 1 : name;
+	const char *dot = base ? strrchr(base, '.') : NULL;
+	return dot && dot != base && dot[1] ? dot + 1 : NULL;
+}
+
+int loader_lists_ext(const struct quire_plugin *p, const char *ext)
+{
+	if (!ext || !p->extensions)
+		return 0;
+	for (const char *const *e = p->extensions; *e; e++)
+		if (!strcasecmp(*e, ext))
+			return 1;
+	return 0;
+}
+
 const struct loaded_plugin *loader_pick(const struct loader *l, const unsigned char *head,
-					size_t len, const char *mime, int *score)
+					size_t len, const char *mime, const char *ext, int *score)
 {
 	const struct loaded_plugin *best = NULL;
+	int best_listed = 0;
 	*score = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		int s = l->v[i].p->sniff(head, len, mime ? mime : "");
-		if (s > *score) {
+		if (s <= 0)
+			continue;   /* a plugin never takes bytes it does not read */
+		int listed = loader_lists_ext(l->v[i].p, ext);
+		if (listed > best_listed || (listed == best_listed && s > *score)) {
 			*score = s;
 			best = &l->v[i];
+			best_listed = listed;
 		}
 	}
 	return best;

@@ -38,10 +38,20 @@ int loader_load_file(struct loader *l, const char *dir, const char *name,
 		     void (*warn)(const char *path, const char *why));
 /* Validate one descriptor; NULL when acceptable, else why not. */
 const char *loader_check(const struct quire_plugin *p);
-/* The plugin with the highest sniff score (> 0) for these bytes and MIME
- * type, or NULL; *score gets it. */
+/* The extension of a file name ("srt" of "talk.en.srt"), or NULL when the
+ * last path component has none. Borrowed from name. */
+const char *loader_ext(const char *name);
+/* 1 when p's descriptor lists ext among its extensions (ASCII case
+ * ignored). */
+int loader_lists_ext(const struct quire_plugin *p, const char *ext);
+/* The plugin for these bytes, MIME type and file extension (ext may be
+ * NULL), or NULL; *score gets its sniff score. Only plugins whose sniff
+ * score is > 0 take part; among them one that lists ext in its
+ * descriptor's extensions wins over one that does not, so a plugin for a
+ * text format (.srt) is chosen over the generic text plugin that also
+ * reads it; then the highest score wins (the first loaded on a tie). */
 const struct loaded_plugin *loader_pick(const struct loader *l, const unsigned char *head,
-					size_t len, const char *mime, int *score);
+					size_t len, const char *mime, const char *ext, int *score);
 /* The first plugin that provides OCR of images, or NULL. */
 const struct loaded_plugin *loader_ocr(const struct loader *l);
 /* 1 when plugin p (of the given descriptor size) has field f. */

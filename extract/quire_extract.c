@@ -502,15 +502,23 @@ int main(int argc, char **argv)
 	const char *guess = loader_guess(mime);
 	char gpath[4096];
 	snprintf(gpath, sizeof gpath, "%s/%s", dir, guess ? guess : "");
+	const char *ext = loader_ext(o.name ? o.name : path);
 	if (guess && access(gpath, R_OK) == 0 && loader_load_file(&l, dir, guess, warn_plugin) == 0)
-		lp = loader_pick(&l, head, (size_t)n, mime, &score);
-	if (!lp) {
+		lp = loader_pick(&l, head, (size_t)n, mime, ext, &score);
+	/* Another plugin may list the name's extension (a .srt plugin beside
+	 * the text plugin that also reads it): load them all and ask again. */
+	const struct loaded_plugin *usual = lp;
+	if (!lp || (ext && !loader_lists_ext(lp->p, ext))) {
+		lp = NULL;
 		if (loader_load(&l, dir, warn_plugin) < 0) {
 			fprintf(stderr, "%s: cannot read plugin directory %s: %s\n", progname, dir,
 				strerror(errno));
 			return EX_INTERNAL;
 		}
-		lp = loader_pick(&l, head, (size_t)n, mime, &score);
+		lp = loader_pick(&l, head, (size_t)n, mime, ext, &score);
+		/* No plugin lists the extension: the usual one keeps the file. */
+		if (usual && !(lp && loader_lists_ext(lp->p, ext)))
+			lp = usual;
 	}
 	if (!lp) {
 		fprintf(stderr, "%s: %s: unsupported type (%s)\n", progname, path,

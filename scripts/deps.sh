@@ -12,7 +12,7 @@ libtesseract-dev libleptonica-dev tesseract-ocr-eng
 libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-dev
 libexttextcat-dev libexttextcat-data
 libgsf-1-dev zlib1g-dev libmagic-dev
-lighttpd apache2 curl python3 nodejs wrk
+lighttpd apache2 nginx-light curl python3 python3-prometheus-client python3-jsonschema python3-yaml nodejs wrk
 debhelper lintian mandoc systemd"
 missing=""
 for p in $PKGS; do

@@ -1,6 +1,6 @@
 # tests/lib.sh: shared shell helpers for Quire's TAP tests: TAP output,
 # free loopback ports, a private data directory, quired, lighttpd and
-# Apache started on 127.0.0.1 and always torn down. Source it; every
+# Apache or nginx started on 127.0.0.1 and always torn down. Source it; every
 # wait is bounded.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -44,9 +44,57 @@ wait_for() {
 	return 0
 }
 
+# Every response the helpers below receive (req, cgi, and api_record for
+# tests with their own curl) is kept in $T/responses/; at exit the
+# whole file is checked against docs/openapi.yaml (tests/openapi_check.py)
+# and a response the document does not describe fails the test, so the
+# document cannot drift from the code. QUIRE_NO_OPENAPI_CHECK=1 turns it
+# off (a test of deliberately malformed HTTP, say).
+openapi_py() {
+	local p
+	for p in python3 /usr/bin/python3; do
+		"$p" -c 'import jsonschema, yaml' 2>/dev/null && { echo "$p"; return 0; }
+	done
+	return 1
+}
+# api_record METHOD PATH STATUS HEADERS_FILE BODY_FILE: keep one response
+# (copies of its files and a line of $T/responses/index.tsv).
+# (mktemp names them: helpers also run in subshells, $(cgi ...) say.)
+api_record() {
+	[ -n "$T" ] && [ -d "$T" ] || return 0
+	mkdir -p "$T/responses"
+	local f api_n
+	f=$(mktemp "$T/responses/r.XXXXXXXX") || return 0
+	api_n=${f##*/}
+	cp "$4" "$f.h" 2>/dev/null || : >"$f.h"
+	cp "$5" "$f.b" 2>/dev/null || : >"$f.b"
+	# Paths as the document writes them: relative to the mount.
+	local p=$2 m
+	for m in /cgi-bin/quire.fcgi /cgi-bin/quire.cgi ${OPENAPI_MOUNT:-}; do
+		case $p in "$m"/* | "$m" | "$m"\?*) p=${p#"$m"} ;; esac
+	done
+	case $p in /*) ;; *) p=/$p ;; esac
+	printf '%s\t%s\t%s\t%s\n' "$api_n" "$1" "$p" "${3:-0}" >>"$T/responses/index.tsv"
+}
+openapi_verify() {
+	[ -n "$T" ] && [ -s "$T/responses/index.tsv" ] && [ -z "${QUIRE_NO_OPENAPI_CHECK:-}" ] || return 0
+	local py out
+	py=$(openapi_py) || { echo "# responses not checked: python3-jsonschema or python3-yaml missing"; return 0; }
+	out=$("$py" "$top_srcdir/tests/openapi_check.py" "$top_srcdir/docs/openapi.yaml" "$T/responses" 2>&1)
+	local rc=$?
+	echo "$out" | sed 's/^/# /'
+	if [ $rc -ne 0 ]; then
+		echo "Bail out! responses that docs/openapi.yaml does not describe (above)"
+		tap_failed=1
+		return 1
+	fi
+	return 0
+}
+
 T=""
 PIDS=""
 cleanup() {
+	openapi_verify || OPENAPI_FAILED=1
 	for p in $PIDS; do [ "$p" -gt 1 ] 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do
 		[ "$p" -gt 1 ] 2>/dev/null || continue
@@ -59,7 +107,7 @@ cleanup() {
 		rm -rf "$T"
 	fi
 }
-trap cleanup EXIT
+trap 'cleanup; [ -z "${OPENAPI_FAILED:-}" ] || exit 1' EXIT
 trap 'exit 1' INT TERM
 
 # quire_setup [WORKERS]: a private directory with data, socket and config.
@@ -141,11 +189,19 @@ cgi() {
 	CGI_HEADERS=$(printf '%s' "$out" | sed -n '1,/^\r\{0,1\}$/p')
 	CGI_STATUS=$(printf '%s' "$CGI_HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -1)
 	CGI_BODY=$(printf '%s' "$out" | sed '1,/^\r\{0,1\}$/d')
+	printf '%s' "$CGI_HEADERS" >"$T/cgi.headers"
+	printf '%s' "$CGI_BODY" >"$T/cgi.body"
+	# No Status line is 200; no output at all (a killed CGI) is no answer.
+	api_record "$1" "$2" "$([ -n "$out" ] && echo "${CGI_STATUS:-200}" || echo 0)" \
+		"$T/cgi.headers" "$T/cgi.body"
 }
 
-# lighttpd_start: lighttpd on a free port with the shipped etc/lighttpd/quire.conf
-# (or the snippet LIGHTTPD_SNIPPET names, as an installed copy).
+# lighttpd_start [MOUNT]: lighttpd on a free port with the shipped
+# etc/lighttpd/quire.conf (or the snippet LIGHTTPD_SNIPPET names, as an
+# installed copy) or, with MOUNT (/kb), quire-subpath.conf.
 lighttpd_start() {
+	local snip="quire.conf" base=""
+	[ -n "${1:-}" ] && snip="quire-subpath.conf" base="var.quire_base = \"$1\""
 	[ -x "${LIGHTTPD:-}" ] || LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 	HTTP_PORT=$(free_port)
 	cat >"$T/lighttpd.conf" <<EOF2
@@ -157,16 +213,20 @@ server.errorlog = "$T/logs/lighttpd-error.log"
 server.modules += ( "mod_accesslog" )
 accesslog.filename = "$T/logs/lighttpd-access.log"
 var.quire_socket = "$QUIRE_SOCK"
-include "${LIGHTTPD_SNIPPET:-$top_srcdir/etc/lighttpd/quire.conf}"
+$base
+include "${LIGHTTPD_SNIPPET:-$top_srcdir/etc/lighttpd/$snip}"
 EOF2
 	"$LIGHTTPD" -D -f "$T/lighttpd.conf" >>"$T/logs/lighttpd.out" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT"
-	wait_for 10 curl -s -o /dev/null "$BASE/health" || bail "lighttpd did not start"
+	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" || bail "lighttpd did not start"
 }
 
-# apache_start: Apache 2.4 on a free port with the shipped etc/apache/quire.conf.
+# apache_start [MOUNT]: Apache 2.4 on a free port with the shipped
+# etc/apache/quire.conf or, with MOUNT (/kb), quire-subpath.conf.
 apache_start() {
+	local snip="quire.conf" base=""
+	[ -n "${1:-}" ] && snip="quire-subpath.conf" base="Define QUIRE_BASE $1"
 	[ -x "${APACHE2:-}" ] || APACHE2=$(command -v apache2 || echo /usr/sbin/apache2)
 	HTTP_PORT=$(free_port)
 	local mods=/usr/lib/apache2/modules user=""
@@ -189,12 +249,69 @@ $user
 Mutex file:$T/run
 DocumentRoot "$T"
 Define QUIRE_SOCKET $QUIRE_SOCK
-Include "$top_srcdir/etc/apache/quire.conf"
+$base
+Include "$top_srcdir/etc/apache/$snip"
 EOF2
 	"$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT"
-	wait_for 10 curl -s -o /dev/null "$BASE/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+}
+
+# nginx_snippet [MOUNT]: the built etc/nginx/quire.conf with this test's
+# socket; with MOUNT (/kb), changed for a sub-path as its comment says.
+nginx_snippet() {
+	local snip="$top_builddir/etc/nginx/quire.conf"
+	[ -f "$snip" ] || bail "etc/nginx/quire.conf is not built (run make)"
+	sed -e "s|fastcgi_pass unix:[^;]*;|fastcgi_pass unix:$QUIRE_SOCK;|" "$snip" |
+		if [ -n "${1:-}" ]; then
+			sed -e "s|^location / {|location $1/ {|" \
+			    -e "s|#\(fastcgi_split_path_info\) ^(/kb)|\1 ^($1)|"
+		else
+			cat
+		fi
+}
+
+# nginx_start [MOUNT]: nginx on a free port with the built
+# etc/nginx/quire.conf (configure's upload_max as its body limit), at the
+# root or, with MOUNT, at that sub-path.
+nginx_start() {
+	[ -x "${NGINX:-}" ] || NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+	HTTP_PORT=$(free_port)
+	local user="" tmp="$T/nginx"
+	mkdir -p "$tmp"
+	if [ "$(id -u)" = 0 ]; then
+		user="user www-data www-data;"
+		chown www-data "$tmp"
+	fi
+	nginx_snippet "${1:-}" >"$T/nginx-quire.conf"
+	cat >"$T/nginx.conf" <<EOF2
+$user
+daemon off;
+master_process on;
+worker_processes 1;
+pid $T/run/nginx.pid;
+error_log $T/logs/nginx-error.log info;
+events { worker_connections 256; }
+http {
+	access_log $T/logs/nginx-access.log;
+	client_body_temp_path $tmp/body;
+	fastcgi_temp_path $tmp/fastcgi;
+	proxy_temp_path $tmp/proxy;
+	uwsgi_temp_path $tmp/uwsgi;
+	scgi_temp_path $tmp/scgi;
+	server {
+		listen 127.0.0.1:$HTTP_PORT;
+		server_name 127.0.0.1;
+		include $T/nginx-quire.conf;
+	}
+}
+EOF2
+	"$NGINX" -p "$T" -c "$T/nginx.conf" >>"$T/logs/nginx.out" 2>&1 &
+	PIDS="$PIDS $!"
+	BASE="http://127.0.0.1:$HTTP_PORT"
+	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" ||
+		{ cat "$T/logs/nginx-error.log" "$T/logs/nginx.out" >&2; bail "nginx did not start"; }
 }
 
 # req METHOD PATH [BODY [CURL_ARGS...]]: curl through the front server; sets
@@ -209,4 +326,20 @@ req() {
 	STATUS=${out##*$'\n'}
 	BODY=${out%$'\n'*}
 	HEADERS=$(tr -d '\r' <"$T/req.headers" 2>/dev/null)
+	printf '%s' "$BODY" >"$T/req.body"
+	api_record "$m" "$p" "$STATUS" "$T/req.headers" "$T/req.body"
+}
+
+# up_post KEY PATH CURL_ARGS...: a multipart POST (curl -F ...) through the
+# front server as KEY; sets STATUS and BODY, and keeps the response for
+# the docs/openapi.yaml check.
+up_post() {
+	local k=$1 p=$2 out
+	shift 2
+	out=$(curl -s -m 60 -H "Authorization: Bearer $k" "$@" -D "$T/up.headers" \
+		-w '\n%{http_code}' "$BASE$p")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+	printf '%s' "$BODY" >"$T/up.body"
+	api_record POST "$p" "$STATUS" "$T/up.headers" "$T/up.body"
 }

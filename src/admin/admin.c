@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/progress.h"
 #include "pipeline/split.h"
 #include "http/auth.h"
 #include "store/docs.h"
@@ -11,8 +12,12 @@
 #include "store/store.h"
 #include "base/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +48,9 @@ void admin_usage(FILE *f)
 		"                            upload files left for over an hour (quired does\n"
 		"                            it at start; for CGI-only sites, from cron)\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
-		"alone (data directory lock, recovery) when none runs.\n");
+		"alone (data directory lock, recovery) when none runs. Long commands\n"
+		"(reindex, reembed, backup, verify) draw a progress line (count, rate, time left) when stderr is\n"
+		"a terminal; --progress or --no-progress before COMMAND decide instead.\n");
 }
 
 int admin_is_local(int argc, char **argv)
@@ -396,14 +403,85 @@ static int cmd_status(struct store *s, int joined, FILE *out, FILE *errf)
 	return 0;
 }
 
-static int cmd_backup(struct store *s, const char *dir, FILE *out, FILE *errf)
+/* KiB in the regular files of dir, Berkeley DB's region files (__db.*)
+ * left out: what a backup copies. */
+static size_t dir_kib(const char *dir)
+{
+	size_t kib = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat sb;
+		if (e->d_name[0] == '.' || !strncmp(e->d_name, "__db.", 5))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			kib += (size_t)sb.st_size >> 10;
+	}
+	closedir(d);
+	return kib;
+}
+
+/* While Berkeley DB copies (one call, no callback), a thread watches the
+ * backup directory grow and draws the progress line. */
+struct copy_watch {
+	const char *dir;
+	struct progress pg;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+};
+
+static void *copy_watch_run(void *arg)
+{
+	struct copy_watch *w = arg;
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000000;
+		if (ts.tv_nsec >= 1000000000)
+			ts.tv_sec++, ts.tv_nsec -= 1000000000;
+		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+		if (!w->stop) {
+			size_t kib = dir_kib(w->dir);
+			progress_set(&w->pg, kib < w->pg.total ? kib : w->pg.total);
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int cmd_backup(struct store *s, const struct qconf *conf, const char *dir, FILE *out,
+		      FILE *errf)
 {
 	struct qerr err;
+	char home[PATH_MAX];
 	if (!dir) {
 		fprintf(errf, "quire-admin: backup DIR\n");
 		return 2;
 	}
-	if (store_backup(s, dir, &err) != Q_OK) {
+	qconf_datapath(conf, "db", home);
+	struct copy_watch w = {.dir = dir, .mu = PTHREAD_MUTEX_INITIALIZER,
+			       .cv = PTHREAD_COND_INITIALIZER};
+	progress_start(&w.pg, "backup", "KiB", dir_kib(home));
+	pthread_t th;
+	int watching = w.pg.on && pthread_create(&th, NULL, copy_watch_run, &w) == 0;
+	enum qstatus st = store_backup(s, dir, &err);
+	if (watching) {
+		pthread_mutex_lock(&w.mu);
+		w.stop = 1;
+		pthread_cond_signal(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+		pthread_join(th, NULL);
+	}
+	if (st == Q_OK)
+		progress_set(&w.pg, w.pg.total);
+	progress_end(&w.pg);
+	if (st != Q_OK) {
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		return 1;
 	}
@@ -417,12 +495,23 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 }
 
 /* Verify the files in home (nobody has them open) and their indexes. */
+static void verify_step(void *arg, size_t done, size_t total)
+{
+	struct progress *pg = arg;
+	pg->total = total;
+	progress_set(pg, done);
+}
+
 static int verify_home(const char *home, FILE *out, FILE *errf)
 {
 	struct qerr err;
 	struct store *copy;
 	size_t problems = 0;
-	if (store_verify_files(home, &err) != Q_OK) {
+	struct progress pg;
+	progress_start(&pg, "verify", "database files", 0);
+	enum qstatus vst = store_verify_files_step(home, verify_step, &pg, &err);
+	progress_end(&pg);
+	if (vst != Q_OK) {
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		return 1;
 	}
@@ -478,12 +567,31 @@ static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE
 struct reembed {
 	const char *model;
 	size_t queued, seen;
+	struct progress pg;
 };
+
+static void reembed_step(void *arg, size_t seen)
+{
+	progress_set(arg, seen);
+}
 
 static enum qstatus reembed_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct reembed *r = arg;
-	return reembed_all(t, r->model, &r->queued, &r->seen, err);
+	return reembed_all_step(t, r->model, &r->queued, &r->seen, reembed_step, &r->pg, err);
+}
+
+static int count_one(const char *pk, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* The chunks to go through, for the progress line's total. */
+static enum qstatus count_chunks_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	*(size_t *)arg = 0;
+	return store_scan_table(t, T_CHUNKS, count_one, arg, err);
 }
 
 static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
@@ -495,7 +603,14 @@ static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FIL
 		return 1;
 	}
 	struct reembed r = {.model = b->model};
+	size_t total = 0;
+	if (admin_progress_on)
+		store_run(s, count_chunks_fn, &total, &err);   /* only to draw the line */
+	progress_start(&r.pg, "reembed", "chunks", total);
 	enum qstatus st = store_run(s, reembed_fn, &r, &err);
+	if (st == Q_OK)
+		progress_set(&r.pg, r.seen);
+	progress_end(&r.pg);
 	if (st == Q_OK)
 		fprintf(out, "reembed: %zu of %zu chunks queued for %s\n", r.queued, r.seen, b->model);
 	else
@@ -644,7 +759,7 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 	if (!strcmp(a0, "status"))
 		return cmd_status(s, joined, out, errf);
 	if (!strcmp(a0, "backup"))
-		return cmd_backup(s, positional(argc, argv, 1), out, errf);
+		return cmd_backup(s, conf, positional(argc, argv, 1), out, errf);
 	if (!strcmp(a0, "verify"))
 		return cmd_verify(s, conf, out, errf);
 	if (!strcmp(a0, "check-embeddings"))

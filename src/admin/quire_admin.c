@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/progress.h"
 #include "base/conf.h"
 #include "store/datalock.h"
 #include "base/log.h"
@@ -47,6 +48,12 @@ static void write_frame(int fd, int type, const char *data, size_t len)
 		return;
 }
 
+/* Under quired: a progress line goes to the client at once, as stderr. */
+static void progress_frame(const char *s, size_t n)
+{
+	write_frame(1, 3, s, n);
+}
+
 /* 0..255: the remote exit status; -1: no supervisor listening. */
 static int via_control(const struct qconf *conf, int argc, char **argv)
 {
@@ -70,6 +77,8 @@ static int via_control(const struct qconf *conf, int argc, char **argv)
 	}
 	struct qbuf req;
 	qbuf_init(&req, 4000);
+	if (admin_progress_on)
+		qbuf_add(&req, "--progress", sizeof "--progress");
 	char cwd[PATH_MAX];
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -136,10 +145,22 @@ int main(int argc, char **argv)
 
 	qlog_init("quire-admin", 0, LOG_WARNING);
 	argv++, argc--;
-	if (argc > 0 && !strcmp(argv[0], "--joined")) {
-		joined = 1;
-		argv++, argc--;
+	/* Progress lines only on a terminal, unless asked for or refused
+	 * (a client with a terminal asks its quired-run command for them). */
+	int progress = isatty(STDERR_FILENO);
+	for (; argc > 0; argv++, argc--) {
+		if (!strcmp(argv[0], "--joined"))
+			joined = 1, progress = 0;
+		else if (!strcmp(argv[0], "--progress"))
+			progress = 1;
+		else if (!strcmp(argv[0], "--no-progress"))
+			progress = 0;
+		else
+			break;
 	}
+	admin_progress_on = progress;
+	if (joined)
+		admin_progress_sink = progress_frame;
 	if (argc > 0 && (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-V"))) {
 		printf("quire-admin %s\n", PACKAGE_VERSION);
 		return 0;

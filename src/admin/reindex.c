@@ -3,6 +3,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/progress.h"
+#include "base/fault.h"
 #include "store/docs.h"
 #include "store/lexical.h"
 #include "store/store.h"
@@ -82,10 +84,15 @@ int admin_reindex(struct store *s, FILE *out, FILE *errf)
 	enum qstatus st = store_run(s, clear_fn, &r, &err);
 	if (st == Q_OK)
 		st = store_run(s, keys_fn, &r, &err);
+	struct progress pg;
+	progress_start(&pg, "reindex", "chunks", r.keys.n);
 	for (r.from = 0; st == Q_OK && r.from < r.keys.n; r.from = r.to) {
 		r.to = r.from + REINDEX_BATCH < r.keys.n ? r.from + REINDEX_BATCH : r.keys.n;
 		st = store_run(s, batch_fn, &r, &err);
+		fault_point("reindex_batch_slow");   /* tests: a long run to watch */
+		progress_set(&pg, r.to);
 	}
+	progress_end(&pg);
 	if (st == Q_OK)
 		fprintf(out, "reindex: %zu postings removed; %zu chunks indexed, %zu indexed meanwhile "
 			"by writers, %zu without a document left out; index version %d\n",

@@ -21,6 +21,14 @@ json_t *api_unix_time(json_t *rec, const char *field);
 const char *api_str(json_t *rec, const char *field);
 
 enum qstatus api_health(struct qctx *c);
+/* GET /metrics (metrics.c): Prometheus text; an admin key or an address
+ * in metrics_allow. */
+enum qstatus api_metrics(struct qctx *c);
+/* GET /openapi.yaml (openapi.c): docs/openapi.yaml, compiled in. */
+enum qstatus api_openapi(struct qctx *c);
+/* docs/openapi.yaml as one NUL-terminated string (openapi_doc.c, made by
+ * src/api/local.mk from the document). */
+extern const char api_openapi_yaml[];
 enum qstatus api_embeddings_status(struct qctx *c);
 enum qstatus api_embeddings_jobs(struct qctx *c);
 enum qstatus api_embeddings_retry(struct qctx *c);

@@ -3,8 +3,22 @@ src_libquire_la_SOURCES += \
 	src/api/api.h src/api/routes.c src/api/util.c src/api/views.c \
 	src/api/scope.c src/api/scope.h \
 	src/api/health.c \
+	src/api/metrics.c src/api/openapi.c \
 	src/api/chatiq_documents.c src/api/chatiq_embeddings.c src/api/upload.c \
 	src/api/dify_documents.c src/api/dify_retrieve.c \
 	src/api/docbit_chat.c \
 	src/api/chataid_sources.c \
 	src/api/oshara_kb.c
+
+## docs/openapi.yaml compiled in, for GET /openapi.yaml: one C string.
+nodist_src_libquire_la_SOURCES = src/api/openapi_doc.c
+BUILT_SOURCES += src/api/openapi_doc.c
+CLEANFILES += src/api/openapi_doc.c
+src/api/openapi_doc.c: $(top_srcdir)/docs/openapi.yaml
+	$(AM_V_GEN)$(MKDIR_P) src/api && { \
+	  echo '/* openapi_doc.c: docs/openapi.yaml as a C string; made by src/api/local.mk. */'; \
+	  echo '#include "config.h"'; echo '#include "api/api.h"'; echo; \
+	  echo 'const char api_openapi_yaml[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' \
+	    $(top_srcdir)/docs/openapi.yaml; \
+	  printf '\t"";\n'; } >$@.tmp && mv $@.tmp $@

@@ -7,6 +7,9 @@
 
 const struct route quire_routes[] = {
 	{"GET", "/health", api_health, FAM_NATIVE, 0},
+	/* access decided by the handler: an admin key or metrics_allow */
+	{"GET", "/metrics", api_metrics, FAM_NATIVE, 0},
+	{"GET", "/openapi.yaml", api_openapi, FAM_NATIVE, 0},
 	{"GET", "/api/v1/documents", api_documents_list, FAM_NATIVE, SCOPE_READ},
 	{"POST", "/api/v1/documents", api_documents_create, FAM_NATIVE, SCOPE_WRITE},
 	{"GET", "/api/v1/documents/:id", api_documents_get, FAM_NATIVE, SCOPE_READ},

@@ -11,18 +11,13 @@ void api_base_url(struct qctx *c, char *out, size_t n)
 	const char *https = qreq_param(c->req, "HTTPS");
 	const char *scheme = qreq_param(c->req, "REQUEST_SCHEME");
 	const char *host = qreq_param(c->req, "HTTP_HOST");
-	const char *pi = qreq_param(c->req, "PATH_INFO");
-	const char *script = *pi ? qreq_param(c->req, "SCRIPT_NAME") : "";
 	if (!*scheme)
 		scheme = (!strcmp(https, "on") || !strcmp(https, "1")) ? "https" : "http";
 	if (!*host)
 		host = qreq_param(c->req, "SERVER_NAME");
-	/* Only a script path ending in the program's name is a mount prefix. */
-	size_t sl = strlen(script);
-	if (!(sl >= 11 && !strcmp(script + sl - 11, "/quire.fcgi")) &&
-	    !(sl >= 10 && !strcmp(script + sl - 10, "/quire.cgi")))
-		script = "";
-	snprintf(out, n, "%s://%s%s", scheme, *host ? host : "localhost", script);
+	/* The mount (a sub-path such as /kb, or /cgi-bin/quire.fcgi) comes
+	 * from qreq_init: base_path or the front server's SCRIPT_NAME. */
+	snprintf(out, n, "%s://%s%s", scheme, *host ? host : "localhost", c->req->mount);
 }
 
 json_t *api_iso_time(json_t *rec, const char *field)

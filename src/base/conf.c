@@ -27,6 +27,9 @@ const char *qconf_path(void)
 	return p && *p ? p : QUIRE_SYSCONF_FILE;
 }
 
+static enum qstatus set_size(size_t *dst, const char *key, const char *v,
+			     struct qerr *err);
+
 void qconf_defaults(struct qconf *c)
 {
 	memset(c, 0, sizeof *c);
@@ -68,7 +71,10 @@ void qconf_defaults(struct qconf *c)
 	c->extract_max_pages = 5000;
 	c->extract_max_text = (size_t)64 << 20;
 	c->extract_max_pixels = 100000000;
-	c->upload_max = (size_t)100 << 20;
+	/* configure's --with-upload-max, also the nginx snippet's limit;
+	 * configure checked its form, so this cannot fail. */
+	if (set_size(&c->upload_max, "upload_max", QUIRE_UPLOAD_MAX, &(struct qerr){0}) != Q_OK)
+		c->upload_max = (size_t)100 << 20;
 	c->upload_max_parts = 20;
 	c->ocr_page_timeout = 60;
 	c->ocr_budget = 90;
@@ -138,6 +144,22 @@ static enum qstatus set_chat_str(char *dst, size_t cap, const char *key, const c
 	return Q_OK;
 }
 
+/* base_path: "" or "/seg[/seg...]" without a trailing '/', so that it is
+ * removed from the front of request paths as a whole segment. */
+static enum qstatus set_base_path(struct qconf *c, const char *key, const char *v,
+				  struct qerr *err)
+{
+	size_t n = strlen(v);
+	if (n >= sizeof c->base_path)
+		return qerr_set(err, Q_EINVAL, key, "base_path is too long");
+	if (n && (v[0] != '/' || v[n - 1] == '/' || strpbrk(v, "?#%\\ \t") ||
+		  strstr(v, "//")))
+		return qerr_set(err, Q_EINVAL, key,
+				"base_path must be empty or a path such as /kb (no trailing '/')");
+	memcpy(c->base_path, v, n + 1);
+	return Q_OK;
+}
+
 enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		       struct qerr *err)
 {
@@ -149,6 +171,10 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_path(c->control, key, v, err);
 	if (!strcmp(key, "workers"))
 		return set_int(&c->workers, key, v, 1, 256, err);
+	if (!strcmp(key, "base_path"))
+		return set_base_path(c, key, v, err);
+	if (!strcmp(key, "metrics_allow"))
+		return set_chat_str(c->metrics_allow, sizeof c->metrics_allow, key, v, err);
 	if (!strcmp(key, "socket_mode")) {
 		char *end;
 		errno = 0;

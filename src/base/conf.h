@@ -12,6 +12,8 @@ struct qconf {
 	char datadir[PATH_MAX];    /* Berkeley DB environment lives in datadir/db */
 	char socket[PATH_MAX];     /* FastCGI socket of the workers */
 	char control[PATH_MAX];    /* control socket; "" = datadir/control.sock */
+	char base_path[128];       /* sub-path Quire is mounted under, "/kb"; "" = none */
+	char metrics_allow[256];   /* addresses that may read /metrics without a key */
 	int workers;               /* FastCGI workers quired pre-forks */
 	unsigned socket_mode;      /* octal, default 0660 */
 	char socket_group[64];     /* group of the socket ("" = unchanged) */

@@ -13,6 +13,7 @@
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "store/store.h"
 #include "base/util.h"
 
@@ -168,6 +169,9 @@ int main(int argc, char **argv)
 	}
 	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
+	char mpath[PATH_MAX];
+	qconf_datapath(&conf, "metrics", mpath);
+	qm_attach(mpath, 0);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;

@@ -8,6 +8,7 @@
 #include "base/conf.h"
 #include "store/datalock.h"
 #include "daemon/heartbeat.h"
+#include "base/metrics.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "daemon/worker.h"
@@ -58,6 +59,9 @@ int main(int argc, char **argv)
 	}
 	qlog_init("quire.fcgi", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
+	char mpath[PATH_MAX];
+	qconf_datapath(&conf, "metrics", mpath);
+	qm_attach(mpath, 0);   /* without it, requests are simply not counted */
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

@@ -10,6 +10,7 @@
 #include "http/app.h"
 #include "store/datalock.h"
 #include "daemon/heartbeat.h"
+#include "base/metrics.h"
 #include "base/log.h"
 #include "base/spawn.h"
 #include "store/store.h"
@@ -367,9 +368,13 @@ static void responder_loop(struct sup *s)
 		struct qerr err;
 		const char *uri = FCGX_GetParam("REQUEST_URI", req.envp);
 		const char *pi = FCGX_GetParam("PATH_INFO", req.envp);
+		const char *path = pi && *pi ? pi : uri ? uri : "/";
+		size_t bl = strlen(s->conf.base_path);
+		if (bl && !strncmp(path, s->conf.base_path, bl))
+			path += bl;   /* mounted under a sub-path (base_path) */
 		qresp_init(&resp);
 		qerr_set(&err, Q_ERECOVER, NULL, "storage is recovering; retry shortly");
-		family_error(route_family(pi && *pi ? pi : uri ? uri : "/"), &resp, &err,
+		family_error(route_family(path), &resp, &err,
 			     s->conf.retry_after);
 		char head[128];
 		int n = snprintf(head, sizeof head, "Status: 503 Service Unavailable\r\n");
@@ -433,6 +438,7 @@ static void stop_the_world(struct sup *s, const char *why)
 		c->kind = C_NONE;
 	}
 	s->recoveries++;
+	qm_add(QM_RECOVERIES, 1);
 	while (recover(s) < 0) {
 		sleep(1);   /* keep answering 503 until the storage can be opened */
 		/* Signals are only read in the main loop: look at the pending set
@@ -684,6 +690,9 @@ static int setup(struct sup *s, const struct sup_options *opt)
 		return -1;
 	}
 	memset((void *)s->hb, 0, HB_SLOTS * sizeof *s->hb);
+	qconf_datapath(&s->conf, "metrics", path);
+	if (qm_attach(path, 1) < 0)
+		QLOG_WARN("cannot map %s: %s; /metrics will show nothing", path, strerror(errno));
 	if (recover(s) < 0)
 		return -1;
 	s->listen_fd = unix_listen(s->conf.socket, s->conf.socket_mode, s->conf.socket_group, 1024);

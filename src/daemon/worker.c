@@ -4,6 +4,7 @@
 #include "daemon/worker.h"
 #include "base/fault.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "pipeline/ingest.h"
 #include "queue/queue.h"
 #include "search/search.h"
@@ -113,9 +114,11 @@ int worker_serve_cgi(struct app *app)
 	r.read = cgi_read;
 	qresp_init(&resp);
 	resp.write = cgi_write;
+	int64_t t0 = q_now_us();
 	app_handle(app, &r, &resp);
 	if (!resp.streaming)
 		qresp_send(&resp);
+	qm_request((int)route_family(r.path), resp.status, q_now_us() - t0);
 	close(STDOUT_FILENO);   /* the client has its answer; ingestion follows */
 	after_response(app, &resp, -1);
 	qresp_free(&resp);
@@ -157,10 +160,12 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		resp.write = fcgi_write;
 		resp.flush = fcgi_flush;
 		resp.wctx = &io;
+		int64_t t0 = q_now_us();
 		app_handle(app, &r, &resp);
 		if (!resp.streaming)
 			qresp_send(&resp);
 		FCGX_Finish_r(&req);
+		qm_request((int)route_family(r.path), resp.status, q_now_us() - t0);
 		if (!store_panicked(app->store))
 			after_response(app, &resp, slot);
 		hb_idle(hb, slot);

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
+#include "base/metrics.h"
 #include "store/docs.h"
 #include "embed/embed_builtin.h"
 #include "base/log.h"
@@ -246,6 +247,8 @@ enum qstatus embedder_step(struct store *st_, const struct qconf *conf,
 		goto out;
 	if (res.st != Q_OK)
 		QLOG_WARN("embedding %zu chunks failed: %s", n, res.error);
+	qm_add(res.st == Q_OK ? QM_EMBED_DONE : QM_EMBED_FAILED, n);
+	qm_add(QM_EMBED_BATCHES, 1);
 	*done = n;
 out:
 	free(vecs);

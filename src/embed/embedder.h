@@ -53,6 +53,10 @@ enum qstatus embedder_step(struct store *s, const struct qconf *conf,
  * *queued counts the chunks queued, *seen the chunks looked at. */
 enum qstatus reembed_all(struct stxn *t, const char *model, size_t *queued, size_t *seen,
 			 struct qerr *err);
+/* The same, calling step(arg, chunks seen) every 64 chunks (quire-admin's
+ * progress line); step may be NULL. */
+enum qstatus reembed_all_step(struct stxn *t, const char *model, size_t *queued, size_t *seen,
+			      void (*step)(void *arg, size_t seen), void *arg, struct qerr *err);
 
 /* Store / read one chunk's vector. */
 enum qstatus vector_put(struct stxn *t, const char *chunk_key, const char *model,

@@ -26,6 +26,8 @@ struct pass {
 	size_t queued, seen;
 	enum qstatus st;
 	struct qerr *err;
+	void (*step)(void *arg, size_t seen);   /* progress, every 64 chunks; or NULL */
+	void *step_arg;
 };
 
 static const char *str(json_t *o, const char *k)
@@ -126,6 +128,8 @@ static int one_chunk(const char *key, void *arg)
 	float scale;
 	const char *colon = strrchr(key, ':');
 	p->seen++;
+	if (p->step && p->seen % 64 == 0)
+		p->step(p->step_arg, p->seen);
 	if (!colon || colon - key != 36 || sscanf(colon + 1, "%u", &n) != 1)
 		return 0;   /* not a chunk key of ours */
 	snprintf(doc, sizeof doc, "%.36s", key);
@@ -161,7 +165,14 @@ static int one_chunk(const char *key, void *arg)
 enum qstatus reembed_all(struct stxn *t, const char *model, size_t *queued, size_t *seen,
 			 struct qerr *err)
 {
-	struct pass p = {.t = t, .model = model, .jobs = json_object(), .err = err};
+	return reembed_all_step(t, model, queued, seen, NULL, NULL, err);
+}
+
+enum qstatus reembed_all_step(struct stxn *t, const char *model, size_t *queued, size_t *seen,
+			      void (*step)(void *arg, size_t seen), void *arg, struct qerr *err)
+{
+	struct pass p = {.t = t, .model = model, .jobs = json_object(), .err = err,
+			 .step = step, .step_arg = arg};
 	if (!p.jobs)
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	enum qstatus st = store_scan_table(t, T_CHUNKS, one_chunk, &p, err);

@@ -121,7 +121,7 @@ static enum qstatus auth_failed(struct qctx *c)
 			"Too many failed authentication attempts; retry after %d s", rl.retry_after);
 }
 
-static enum qstatus authenticate(struct qctx *c)
+enum qstatus app_authenticate(struct qctx *c, unsigned scope)
 {
 	const char *h = qreq_param(c->req, "HTTP_AUTHORIZATION");
 	char probe[8];
@@ -143,11 +143,11 @@ static enum qstatus authenticate(struct qctx *c)
 		return auth_failed(c);
 	if (st != Q_OK)
 		return st;
-	if ((c->who.scopes & c->route->scope) != c->route->scope)
+	if ((c->who.scopes & scope) != scope)
 		return qerr_set(&c->err, Q_EFORBIDDEN, NULL, "this API key lacks the '%s' scope",
-				c->route->scope & SCOPE_WRITE ? "write" :
-				c->route->scope & SCOPE_CHAT ? "chat" :
-				c->route->scope & SCOPE_ADMIN ? "admin" : "read");
+				scope & SCOPE_WRITE ? "write" :
+				scope & SCOPE_CHAT ? "chat" :
+				scope & SCOPE_ADMIN ? "admin" : "read");
 	return Q_OK;
 }
 
@@ -163,7 +163,7 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 	c.resp = resp;
 	qerr_clear(&c.err);
 
-	if ((st = qreq_init(req, &c.err)) != Q_OK) {
+	if ((st = qreq_init(req, a->conf->base_path, &c.err)) != Q_OK) {
 		fam = FAM_NATIVE;
 		goto fail;
 	}
@@ -177,7 +177,7 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 		goto fail;
 	}
 	fam = c.route->fam;
-	if (c.route->scope && (st = authenticate(&c)) != Q_OK)
+	if (c.route->scope && (st = app_authenticate(&c, c.route->scope)) != Q_OK)
 		goto fail;
 	st = c.route->fn(&c);
 	if (st == Q_OK)

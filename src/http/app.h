@@ -68,6 +68,11 @@ enum family route_family(const char *path);
 /* Value of a :name path parameter ("" when absent). */
 const char *qctx_param(const struct qctx *c, const char *name);
 
+/* Authenticate c's request by its key and require scope (SCOPE_*): fills
+ * c->who; Q_EAUTH (c->err says why) or Q_EFORBIDDEN. For handlers of
+ * routes whose access is decided by more than a scope (/metrics). */
+enum qstatus app_authenticate(struct qctx *c, unsigned scope);
+
 /* Serve one request: resp is filled (not yet sent). */
 void app_handle(struct app *a, struct qreq *req, struct qresp *resp);
 

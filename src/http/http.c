@@ -69,7 +69,37 @@ static void strip_script(char *path)
 	}
 }
 
-enum qstatus qreq_init(struct qreq *r, struct qerr *err)
+/* Remove base (a configured sub-path, "/kb") from the front of path when
+ * the path is it or continues with '/'; 1 when removed. */
+static int strip_base(char *path, const char *base)
+{
+	size_t n = base ? strlen(base) : 0;
+	if (!n || strncmp(path, base, n) || (path[n] != '/' && path[n] != '\0'))
+		return 0;
+	memmove(path, path + n, strlen(path + n) + 1);
+	if (!path[0])
+		strcpy(path, "/");
+	return 1;
+}
+
+/* The mount a front server announced: SCRIPT_NAME, when it and PATH_INFO
+ * together make the requested path (nginx's fastcgi_split_path_info,
+ * lighttpd's prefix mapping), so that a SCRIPT_NAME holding the whole path
+ * is never taken for a mount. */
+static void script_mount(struct qreq *r, const char *pi)
+{
+	const char *script = qreq_param(r, "SCRIPT_NAME");
+	const char *uri = qreq_param(r, "REQUEST_URI");
+	size_t sl = strlen(script), pl = strlen(pi);
+	if (!sl || sl >= sizeof r->mount || script[0] != '/')
+		return;
+	if (*uri && (strncmp(uri, script, sl) || strncmp(uri + sl, pi, pl) ||
+		     (uri[sl + pl] != '\0' && uri[sl + pl] != '?')))
+		return;
+	memcpy(r->mount, script, sl + 1);
+}
+
+enum qstatus qreq_init(struct qreq *r, const char *base_path, struct qerr *err)
 {
 	const char *pi = qreq_param(r, "PATH_INFO");
 	const char *cl = qreq_param(r, "CONTENT_LENGTH");
@@ -80,6 +110,7 @@ enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 	r->query = qreq_param(r, "QUERY_STRING");
 	r->content_type = qreq_param(r, "CONTENT_TYPE");
 	r->content_length = -1;
+	r->mount[0] = '\0';
 	if (*cl) {
 		unsigned long long v;
 		if (q_parse_uint(cl, 1ull << 62, &v) < 0)
@@ -91,6 +122,10 @@ enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 		if (n >= sizeof r->path)
 			return qerr_set(err, Q_EINVAL, NULL, "path too long");
 		memcpy(r->path, pi, n + 1);
+		if (strip_base(r->path, base_path))
+			snprintf(r->mount, sizeof r->mount, "%s", base_path);
+		else
+			script_mount(r, pi);
 		strip_script(r->path);
 		return Q_OK;
 	}
@@ -102,6 +137,8 @@ enum qstatus qreq_init(struct qreq *r, struct qerr *err)
 		return qerr_set(err, Q_EINVAL, NULL, "the request path is not valid");
 	if (r->path[0] != '/')
 		snprintf(r->path, sizeof r->path, "/");
+	if (strip_base(r->path, base_path))
+		snprintf(r->mount, sizeof r->mount, "%s", base_path);
 	strip_script(r->path);
 	return Q_OK;
 }

@@ -20,6 +20,8 @@ struct qreq {
 	/* Derived by qreq_init from the CGI variables. */
 	const char *method;          /* "GET"... */
 	char path[2048];             /* route path, percent-decoded, starts with '/' */
+	char mount[256];             /* the sub-path Quire is mounted under ("/kb"),
+				      * "" at the root; for the URLs it answers */
 	const char *query;           /* raw query string, "" when none */
 	const char *content_type;    /* "" when none */
 	long long content_length;    /* -1 when absent */
@@ -42,11 +44,16 @@ struct qresp {
 /* Ask the worker to ingest document id once the response is sent. */
 void qresp_after_ingest(struct qresp *resp, const char *id);
 
-/* Fill method, path, query, content type and length from the CGI variables.
- * The route path is PATH_INFO when set (…/quire.fcgi/api/…), otherwise the
+/* Fill method, path, mount, query, content type and length from the CGI
+ * variables. The route path is PATH_INFO when set (…/quire.fcgi/api/…, or
+ * a front server that splits SCRIPT_NAME /kb from PATH_INFO), otherwise the
  * path of REQUEST_URI (mounted at / with a rewrite or a prefix mapping).
+ * base_path (quire.conf's, "" or NULL for none, "/kb") is removed from the
+ * front of a path that starts with it, for front servers that pass the
+ * whole URI (Apache's ProxyPass). The mount is base_path when it was
+ * removed, else SCRIPT_NAME when PATH_INFO completes it to REQUEST_URI.
  * Q_EINVAL for a path that does not decode. */
-enum qstatus qreq_init(struct qreq *r, struct qerr *err);
+enum qstatus qreq_init(struct qreq *r, const char *base_path, struct qerr *err);
 /* CGI variable, "" when absent. */
 const char *qreq_param(const struct qreq *r, const char *name);
 /* Decoded value of query parameter name into out; 1 found, 0 absent,

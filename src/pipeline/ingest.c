@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/ingest.h"
+#include "base/metrics.h"
 #include "store/blob.h"
 #include "store/docs.h"
 #include "base/fault.h"
@@ -372,14 +373,20 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 		st = store_run(s, j->crashed ? retry_fn : fail_fn, j, &err);
 		if (st == Q_OK && j->crashed && !j->gave_up)
 			QLOG_WARN("ingest of %s: %s; trying again after a backoff", j->doc_id, j->error);
+		else if (st == Q_OK)
+			qm_add(QM_INGEST_FAILED, 1);
 	} else {
 		/* Indexing writes many postings pages: one indexer at a time
 		 * across processes avoids deadlock storms between them. */
 		int lock = ingest_index_lock(j->conf);
 		st = store_run(s, index_fn, j, &err);
 		ingest_index_unlock(lock);
-		if (st == Q_OK)
+		if (st == Q_OK) {
+			qm_add(QM_INGEST_COMPLETED, 1);
+			qm_add(QM_INGEST_CHUNKS, j->chunks.n);
+			qm_add(QM_INGEST_BYTES, j->chunks.plain_len);
 			queue_wake(j->conf->datadir);
+		}
 	}
 	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
 		QLOG_WARN("ingest of %s: %s", j->doc_id, err.msg);

@@ -1047,11 +1047,25 @@ static int verify_one(const char *home, const char *file)
 
 enum qstatus store_verify_files(const char *home, struct qerr *err)
 {
+	return store_verify_files_step(home, NULL, NULL, err);
+}
+
+enum qstatus store_verify_files_step(const char *home,
+				     void (*step)(void *arg, size_t done, size_t total),
+				     void *arg, struct qerr *err)
+{
 	int bad = 0;
-	for (int i = 0; i < T_TABLE_MAX; i++)
+	size_t total = T_TABLE_MAX + I_INDEX_MAX, done = 0;
+	for (int i = 0; i < T_TABLE_MAX; i++) {
 		bad += verify_one(home, table_def[i].file) < 0;
-	for (int i = 0; i < I_INDEX_MAX; i++)
+		if (step)
+			step(arg, ++done, total);
+	}
+	for (int i = 0; i < I_INDEX_MAX; i++) {
 		bad += verify_one(home, index_def[i].file) < 0;
+		if (step)
+			step(arg, ++done, total);
+	}
 	if (bad)
 		return qerr_set(err, Q_EDB, NULL, "%d database files failed verification", bad);
 	return Q_OK;

@@ -174,6 +174,11 @@ enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err);
 /* DB->verify every database file of the environment in home, which nobody
  * may have open. Writes one line per problem to stderr. */
 enum qstatus store_verify_files(const char *home, struct qerr *err);
+/* The same, calling step(arg, files done, files in all) after each file
+ * (quire-admin's progress line); step may be NULL. */
+enum qstatus store_verify_files_step(const char *home,
+				     void (*step)(void *arg, size_t done, size_t total),
+				     void *arg, struct qerr *err);
 /* Check the secondary indexes agree with their tables; *problems counts
  * mismatches (each logged). */
 enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr *err);

@@ -1,6 +1,6 @@
 # tests/api/front.sh: the documents API through a real front server, shared
-# by lighttpd.test and apache.test. Source after tests/lib.sh; then
-# front_main SERVER (lighttpd or apache): quired with two workers and the
+# by lighttpd.test, apache.test and nginx.test. Source after tests/lib.sh; then
+# front_main SERVER (lighttpd, apache or nginx): quired with two workers and the
 # server on a free loopback port with its shipped etc/ configuration, every
 # documents endpoint driven with curl through both mounts (/api/v1/... and
 # /cgi-bin/quire.fcgi/api/v1/...), each with an error case.
@@ -100,6 +100,7 @@ front_main() {
 	case $server in
 	lighttpd) bin=${LIGHTTPD:-}; [ -x "$bin" ] || bin=$(command -v lighttpd || echo /usr/sbin/lighttpd) ;;
 	apache) bin=${APACHE2:-}; [ -x "$bin" ] || bin=$(command -v apache2 || echo /usr/sbin/apache2) ;;
+	nginx) bin=${NGINX:-}; [ -x "$bin" ] || bin=$(command -v nginx || echo /usr/sbin/nginx) ;;
 	esac
 	[ -x "$bin" ] || skip_all "$server is not installed"
 	uuid='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'

@@ -8,9 +8,12 @@ EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 
 ## --- documents API: CGI, lighttpd, Apache, the seed JS, key hygiene, etc/ ----
 DOCS_API_TESTS = tests/api/cgi.test tests/api/lighttpd.test tests/api/apache.test \
-	tests/api/seed-js.test tests/api/canary.test tests/api/etc.test
+	tests/api/seed-js.test tests/api/canary.test tests/api/etc.test \
+	tests/api/nginx.test tests/api/nginx-upload.test tests/api/subpath.test \
+	tests/api/metrics.test tests/api/openapi.test tests/api/progress.test
 TESTS += $(DOCS_API_TESTS)
-EXTRA_DIST += $(DOCS_API_TESTS) tests/api/front.sh tests/lib.sh \
+EXTRA_DIST += $(DOCS_API_TESTS) tests/api/front.sh tests/lib.sh tests/api/metrics.py \
+	tests/openapi_check.py tests/api/pty_run.py \
 	tests/api/seed/create.mjs tests/api/seed/get.mjs tests/api/seed/list.mjs \
 	tests/api/seed/update.mjs tests/api/seed/delete.mjs
 ## --- end of the documents API tests ------------------------------------------

@@ -16,3 +16,7 @@ TESTS += tests/extract/core.test
 EXTRA_DIST += tests/extract/core.test
 TESTS += tests/extract/corpus.test
 EXTRA_DIST += tests/extract/corpus.test
+# The SDK from outside the tree: examples/plugin-srt built through the
+# installed header and quire-plugin.pc; extensions decide the plugin.
+TESTS += tests/extract/sdk.test
+EXTRA_DIST += tests/extract/sdk.test examples/plugin-srt/srt.c examples/plugin-srt/Makefile

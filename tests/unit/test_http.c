@@ -154,7 +154,7 @@ static enum qstatus init_with(struct fake *f, struct qreq *r, struct qerr *err)
 {
 	req_bind(r, f);
 	qerr_clear(err);
-	return qreq_init(r, err);
+	return qreq_init(r, NULL, err);
 }
 
 static void test_init(void)
@@ -453,11 +453,58 @@ static void test_resp(void)
 	qresp_free(&resp);
 }
 
+/* Sub-paths: quire.conf's base_path removed from the front of the path,
+ * or the front server's SCRIPT_NAME taken as the mount when it and
+ * PATH_INFO make the requested path. */
+static void test_mount(void)
+{
+	struct {
+		const char *base, *path_info, *script, *request_uri, *want_path, *want_mount;
+	} c[] = {
+		{"/kb", NULL, NULL, "/kb/api/v1/documents?x=1", "/api/v1/documents", "/kb"},
+		{"/kb", NULL, NULL, "/kb", "/", "/kb"},
+		{"/kb", NULL, NULL, "/kbx/api/v1/documents", "/kbx/api/v1/documents", ""},
+		{"/kb", NULL, NULL, "/api/v1/documents", "/api/v1/documents", ""},
+		{"/a/kb", NULL, NULL, "/a/kb/cgi-bin/quire.fcgi/health", "/health", "/a/kb"},
+		{NULL, "/api/v1/documents", "/kb", "/kb/api/v1/documents?x=1", "/api/v1/documents", "/kb"},
+		{NULL, "/api/v1/documents", "/cgi-bin/quire.fcgi",
+		 "/cgi-bin/quire.fcgi/api/v1/documents", "/api/v1/documents", "/cgi-bin/quire.fcgi"},
+		/* SCRIPT_NAME that is the whole path (nginx without a split) */
+		{NULL, "/api/v1/documents", "/api/v1/documents", "/api/v1/documents",
+		 "/api/v1/documents", ""},
+		{NULL, "/api/v1/documents", "/kb", "/elsewhere/api/v1/documents", "/api/v1/documents", ""},
+		{NULL, "/api/v1/documents", "", "/api/v1/documents", "/api/v1/documents", ""},
+		/* base_path given and a server that splits anyway */
+		{"/kb", "/api/v1/documents", "/kb", "/kb/api/v1/documents", "/api/v1/documents", "/kb"},
+		{"/kb", "/kb/api/v1/documents", "", "/kb/api/v1/documents", "/api/v1/documents", "/kb"},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		struct fake f = {0};
+		struct qreq r;
+		struct qerr err;
+		if (c[i].path_info)
+			fake_set(&f, "PATH_INFO", c[i].path_info);
+		if (c[i].script)
+			fake_set(&f, "SCRIPT_NAME", c[i].script);
+		if (c[i].request_uri)
+			fake_set(&f, "REQUEST_URI", c[i].request_uri);
+		req_bind(&r, &f);
+		qerr_clear(&err);
+		is_int(qreq_init(&r, c[i].base, &err), Q_OK, "mount: base %s, PATH_INFO %s, "
+		       "SCRIPT_NAME %s, REQUEST_URI %s", c[i].base ? c[i].base : "-",
+		       c[i].path_info ? c[i].path_info : "-", c[i].script ? c[i].script : "-",
+		       c[i].request_uri);
+		is_str(r.path, c[i].want_path, "mount: ... route path");
+		is_str(r.mount, c[i].want_mount, "mount: ... mount");
+	}
+}
+
 int main(void)
 {
 	test_url_decode();
 	test_query();
 	test_init();
+	test_mount();
 	test_body();
 	test_json();
 	test_resp();
