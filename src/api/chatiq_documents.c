@@ -71,6 +71,10 @@ static enum qstatus parse_input(json_t *body, int create, struct doc_input *in,
 				return qerr_set(err, Q_EINVAL, "canonical_url",
 						"canonical_url must be at most %d bytes", URL_MAX);
 			in->canonical_url = v;
+		} else if (!strcmp(key, "is_global")) {
+			if (!json_is_boolean(v))
+				return qerr_set(err, Q_EINVAL, "is_global", "is_global must be true or false");
+			in->is_global = v;
 		} else if (!strcmp(key, "process_rule")) {
 			continue;   /* below, once the loop is done with the object */
 		} else {

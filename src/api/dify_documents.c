@@ -112,7 +112,7 @@ static json_t *dify_document(json_t *rec, json_t *kb, const char *metadata)
 		"dataset_process_rule_id", rid,
 		"dataset_process_rule", "id", "", "mode", "custom",
 		"document_process_rule", process_rule(rec),
-		"name", *api_str(rec, "file_name") ? api_str(rec, "file_name") : api_str(rec, "title"),
+		"name", api_str(rec, "title"),   /* one title in every face */
 		"created_from", *api_str(rec, "created_from") ? api_str(rec, "created_from") : "api",
 		"created_by", api_str(rec, "created_by"),
 		"created_at", api_unix_time(rec, "created_us"),

@@ -12,6 +12,7 @@
  * download, GET /api/v1/documents/:id/file. */
 #include "config.h"
 #include "api/api.h"
+#include "api/scope.h"
 #include "store/blob.h"
 #include "base/fault.h"
 #include "store/docs.h"
@@ -56,6 +57,8 @@ struct upload {
 	const char *title;        /* native: title field */
 	json_t *tags;             /* native: tags */
 	json_t *rule;             /* process_rule part, normalised */
+	struct doc_input scope;   /* org, folder, allowed roles (scope.h), is_global */
+	json_t *roles;            /* X-External-Allowed-Roles, new */
 	int lock;                 /* blob_lock, shared, from storing the files to the commit; -1 */
 };
 
@@ -72,6 +75,9 @@ static enum qstatus upload_parse(struct upload *u)
 	const struct qconf *conf = c->app->conf;
 	char tmp[PATH_MAX];
 	enum qstatus st;
+	/* The scope headers, as on the JSON create (every create route). */
+	if ((st = chat_doc_scope(c->req, &u->scope, &u->roles, &c->err)) != Q_OK)
+		return st;
 	if (strncasecmp(c->req->content_type, "multipart/form-data", 19))
 		return qerr_set(&c->err, Q_EMEDIA, NULL,
 				"the body must be multipart/form-data");
@@ -200,6 +206,10 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			.origin = u->origin,
 			.created_by = c->who.key_id,
 			.process_rule = u->rule,
+			.org = u->scope.org,
+			.folder_id = u->scope.folder_id,
+			.allowed_roles = u->scope.allowed_roles,
+			.is_global = u->scope.is_global,
 		};
 		if ((st = doc_create(t, c->who.account, &in, f->id, &f->doc, err)) != Q_OK)
 			return st;
@@ -245,6 +255,7 @@ static enum qstatus form_rule(struct upload *u)
 static void upload_free(struct upload *u)
 {
 	blob_unlock(u->lock);
+	json_decref(u->roles);
 	json_decref(u->rule);
 	for (size_t i = 0; i < u->n; i++)
 		json_decref(u->files[i].doc);
@@ -380,7 +391,8 @@ enum qstatus api_documents_upload(struct qctx *c)
 	for (size_t i = 0; i < u.form.n; i++) {
 		const struct mp_part *p = &u.form.parts[i];
 		if (strcmp(p->name, "file") && strcmp(p->name, "title") && strcmp(p->name, "tags") &&
-		    strcmp(p->name, "tags[]") && strcmp(p->name, "process_rule")) {
+		    strcmp(p->name, "tags[]") && strcmp(p->name, "process_rule") &&
+		    strcmp(p->name, "is_global")) {
 			st = qerr_set(&c->err, Q_EINVAL, p->name, "unknown field %s", p->name);
 			goto out;
 		}
@@ -393,6 +405,14 @@ enum qstatus api_documents_upload(struct qctx *c)
 			goto out;
 		}
 		u.title = title->value;
+	}
+	const struct mp_part *global = mp_get(&u.form, "is_global");
+	if (global) {
+		if (!global->value || (strcmp(global->value, "true") && strcmp(global->value, "false"))) {
+			st = qerr_set(&c->err, Q_EINVAL, "is_global", "is_global must be true or false");
+			goto out;
+		}
+		u.scope.is_global = !strcmp(global->value, "true") ? json_true() : json_false();
 	}
 	if ((st = form_tags(&u)) != Q_OK || (st = form_rule(&u)) ||
 	    (st = upload_files(&u, "file", 1)) ||

@@ -34,6 +34,14 @@ struct job_ctx {
 	char error[256];
 };
 
+/* 1 when the document's text comes from its file: an upload whose text no
+ * PUT content has replaced (docs.h, doc_update). */
+static int text_from_file(json_t *doc)
+{
+	return json_object_get(doc, "blob") &&
+	       !json_is_true(json_object_get(doc, "text_replaced"));
+}
+
 /* ---- claim ---------------------------------------------------------------- */
 
 static enum qstatus find_pending(struct stxn *t, const char *doc_id, char *job_id,
@@ -98,7 +106,7 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 	j->doc = doc;
 	free(j->content);
 	j->content = NULL;
-	if (st == Q_OK && !j->gave_up && !json_object_get(doc, "blob")) {
+	if (st == Q_OK && !j->gave_up && !text_from_file(doc)) {
 		st = doc_content(t, j->doc_id, &j->content, &j->content_len, err);
 		if (st == Q_ENOTFOUND) {
 			qerr_clear(err);
@@ -221,7 +229,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	}
 	/* An upload's content is its extracted, cleaned plain text (the text
 	 * the chunks' offsets refer to). */
-	if (json_object_get(doc, "blob") && j->chunks.plain &&
+	if (text_from_file(doc) && j->chunks.plain &&
 	    (st = store_put_raw(t, T_CONTENT, j->doc_id, j->chunks.plain, j->chunks.plain_len,
 				err)) != Q_OK)
 		goto out;
@@ -280,8 +288,7 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	j->error[0] = '\0';
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
-	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
-	if (blob) {
+	if (text_from_file(j->doc)) {
 		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, j->error,
 				    sizeof j->error);
 	} else {

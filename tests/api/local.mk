@@ -29,3 +29,8 @@ EXTRA_DIST += tests/api/quickstart.test
 TESTS += tests/api/storage.test
 TESTS += tests/api/unicode.test
 EXTRA_DIST += tests/api/storage.test tests/api/unicode.test
+
+## --- where the families meet: seams and the journey (issue 11) ------------
+JOURNEY_TESTS = tests/api/seams.test
+TESTS += $(JOURNEY_TESTS)
+EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh
