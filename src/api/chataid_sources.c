@@ -50,7 +50,11 @@ static json_t *source_json(json_t *rec, const char *base)
 			      "error", json_object_get(rec, "error") ?: json_null(),
 			      "createdAt", api_iso_time(rec, "created_us"),
 			      "lastTrainingStartedAt", api_iso_time(rec, "parsing_us"),
-			      "lastTrainingAttemptedAt", api_iso_time(rec, "parsing_us"),
+			      /* asked for (create, or an update that re-trains) vs
+			       * begun (parsing); docs/api.md */
+			      "lastTrainingAttemptedAt",
+			      api_iso_time(rec, json_object_get(rec, "train_requested_us") ?
+							"train_requested_us" : "created_us"),
 			      "lastTrainType", "full",
 			      "wordCount", json_integer_value(json_object_get(rec, "word_count")),
 			      "usageCounts", json_integer_value(json_object_get(rec, "hit_count")));

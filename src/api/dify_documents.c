@@ -98,7 +98,10 @@ static json_t *dify_document(json_t *rec, json_t *kb, const char *metadata)
 				 "doc_metadata", meta);
 	json_int_t segs = json_integer_value(json_object_get(rec, "segment_count"));
 	json_int_t chars = json_integer_value(json_object_get(rec, "plain_chars"));
-	const char *source = *api_str(rec, "blob") ? api_str(rec, "blob") : api_str(rec, "id");
+	/* The upload file's own UUID (docs.c); records from before it had
+	 * one show the document id, never a content hash. */
+	const char *source = *api_str(rec, "upload_file_id") ? api_str(rec, "upload_file_id")
+							      : api_str(rec, "id");
 	char rid[37];
 	json_t *flat = json_object_get(rec, "process_rule");
 	rule_id(api_str(rec, "kb"), json_is_object(flat) ? flat : NULL, rid);

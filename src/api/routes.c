@@ -29,6 +29,6 @@ const struct route quire_routes[] = {
 	{"POST", "/v1/datasets/:dataset_id/retrieve", api_dify_retrieve, FAM_DIFY, SCOPE_READ},
 	/* chat (DocBit) */
 	{"POST", "/api/ai/chat", api_chat, FAM_CHAT, SCOPE_CHAT},
-	{"POST", "/api/ai/chat/stream", api_chat_stream, FAM_CHAT, SCOPE_CHAT},
+	{"POST", "/api/ai/chat/stream", api_chat_stream, FAM_CHAT_STREAM, SCOPE_CHAT},
 	{NULL, NULL, NULL, FAM_NATIVE, 0},
 };

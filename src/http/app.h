@@ -18,6 +18,8 @@ enum family {
 	FAM_CHAT,     /* /api/ai/chat...        (DocBit) */
 	FAM_CUSTOM,   /* /external/sources/...  (ChatAid) */
 	FAM_SLUG,     /* /api/knowledge-base/.. (Oshara) */
+	FAM_CHAT_STREAM,  /* /api/ai/chat/stream (DocBit): errors as an SSE
+			   * error event with the error's status */
 	FAM_MAX
 };
 

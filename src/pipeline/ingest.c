@@ -217,6 +217,13 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 					"page", (int)c->page, "section", c->section,
 					"start", (json_int_t)c->start, "end", (json_int_t)c->end,
 					"enabled", 1, "hit_count", 0, "lang", (int)j->chunks.lang);
+		if (rec && c->npages > 1) {   /* where each page starts (chat's citations) */
+			json_t *marks = json_array();
+			for (size_t k = 0; k < c->npages; k++)
+				json_array_append_new(marks, json_pack("[I, i]", (json_int_t)c->pages[k].off,
+								       (int)c->pages[k].page));
+			json_object_set_new(rec, "pages", marks);
+		}
 		if (!rec) {
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 			goto out;

@@ -97,6 +97,15 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	}
 	if (in->created_by)
 		json_object_set_new(rec, "created_by", json_string(in->created_by));
+	/* Dify's data_source_info.upload_file_id: an id of its own for the
+	 * stored original (the file, or the text a document was created
+	 * with), as Dify makes an upload file for both. */
+	char upload_id[37];
+	if (q_uuid_new(upload_id) == 0)
+		json_object_set_new(rec, "upload_file_id", json_string(upload_id));
+	/* ChatAid's lastTrainingAttemptedAt: when training was last asked for
+	 * (here, and when an update queues it again). */
+	json_object_set_new(rec, "train_requested_us", json_integer(now));
 	if (in->blob) {
 		json_object_set_new(rec, "blob", json_string(in->blob));
 		json_object_set_new(rec, "file_name", json_string(in->file_name ? in->file_name : ""));
@@ -252,6 +261,8 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 	if (requeue && ((st = jobs_delete_for_doc(t, id, "ingest", 1, err)) != Q_OK ||
 			(st = job_create(t, "ingest", account, id, job, err)) != Q_OK))
 		goto out;
+	if (requeue)
+		json_object_set_new(rec, "train_requested_us", json_integer((json_int_t)q_now_us()));
 	json_object_set_new(rec, "updated_us", json_integer((json_int_t)q_now_us()));
 	st = store_put(t, T_DOCS, id, rec, err);
 out:

@@ -31,6 +31,6 @@ TESTS += tests/api/unicode.test
 EXTRA_DIST += tests/api/storage.test tests/api/unicode.test
 
 ## --- where the families meet: seams and the journey (issue 11) ------------
-JOURNEY_TESTS = tests/api/seams.test
+JOURNEY_TESTS = tests/api/seams.test tests/api/journey.test
 TESTS += $(JOURNEY_TESTS)
-EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh
+EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh tests/api/journey-files.py
