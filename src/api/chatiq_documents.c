@@ -6,10 +6,12 @@
 #include "api/scope.h"
 #include "store/docs.h"
 #include "base/fault.h"
+#include "base/log.h"
 #include "pipeline/split.h"
 #include "store/store.h"
 #include "base/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -388,9 +390,129 @@ enum qstatus api_page_params(struct qctx *c, size_t def_limit, size_t max_limit,
 	return Q_OK;
 }
 
+/* ---- the whole list, streamed -------------------------------------------- */
+
+/* Without limit the seed's list "retrieves all documents": they go out in
+ * windows of LIST_WINDOW, newest first, each read in a short transaction
+ * of its own and written before the next is read, so memory stays bounded
+ * however many there are and no transaction waits on the client.
+ * Positions count from the account's oldest document, so documents
+ * created meanwhile (newer than the list) are not in it; one deleted
+ * meanwhile may leave another out or shift it across a window. */
+#define LIST_WINDOW 500
+
+struct stream_arg {
+	struct qctx *c;
+	size_t end;               /* positions [0, end) are still to send */
+	size_t sent;              /* bytes of documents written */
+	size_t docs, wdocs;       /* documents written; in the window */
+	struct qbuf out;          /* rendered, not yet written */
+};
+
+static enum qstatus total_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct stream_arg *a = arg;
+	struct store_key k;
+	store_key_init(&k);
+	store_key_str(&k, a->c->who.account);
+	return store_count(t, I_DOCS_BY_ACCOUNT, &k, &a->end, err);
+}
+
+static enum qstatus window_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct stream_arg *a = arg;
+	struct store_key k;
+	struct store_ids ids = {0};
+	size_t start = a->end > LIST_WINDOW ? a->end - LIST_WINDOW : 0;
+	a->out.len = 0;   /* a rerun after a deadlock starts the window over */
+	a->wdocs = 0;
+	store_key_init(&k);
+	store_key_str(&k, a->c->who.account);
+	enum qstatus st = store_scan(t, I_DOCS_BY_ACCOUNT, &k, start, a->end - start, store_collect,
+				     &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = ids.n; st == Q_OK && i > 0; i--) {
+		json_t *rec;
+		st = doc_get(t, a->c->who.account, ids.ids[i - 1], 0, &rec, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+			continue;
+		}
+		if (st != Q_OK)
+			break;
+		char *j = json_dumps(api_native_doc(rec, NULL, 0) ?: json_null(), JSON_COMPACT);
+		json_decref(rec);
+		if (!j || (a->sent + a->out.len > 0 && qbuf_add(&a->out, ",", 1) < 0) ||
+		    qbuf_adds(&a->out, j) < 0)
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		free(j);
+		a->wdocs++;
+	}
+	store_ids_free(&ids);
+	return st;
+}
+
+static int stream_out(struct qctx *c, const char *p, size_t n)
+{
+	if (!c->resp->write)   /* no writer (the CGI test harness): buffered */
+		return qbuf_add(&c->resp->body, p, n);
+	return c->resp->write(c->resp->wctx, p, n);
+}
+
+static enum qstatus list_all(struct qctx *c)
+{
+	struct stream_arg a = {.c = c};
+	enum qstatus st = store_run(c->app->store, total_fn, &a, &c->err);
+	if (st != Q_OK)
+		return st;
+	qbuf_init(&a.out, (size_t)1 << 30);
+	qresp_json(c->resp, 200);
+	if (c->resp->write) {
+		struct qbuf h;
+		qbuf_init(&h, 128 * 1024);
+		qbuf_adds(&h, "Status: 200 OK\r\n");
+		qbuf_add(&h, c->resp->headers.data ? c->resp->headers.data : "", c->resp->headers.len);
+		qbuf_adds(&h, "\r\n");
+		c->resp->streaming = 1;   /* from here on the answer is ours to write */
+		int rc = h.data ? c->resp->write(c->resp->wctx, h.data, h.len) : -1;
+		qbuf_free(&h);
+		if (rc < 0)
+			goto out;
+	}
+	if (stream_out(c, "{\"documents\":[", 14) < 0)
+		goto out;
+	while (a.end > 0) {
+		if ((st = store_run(c->app->store, window_fn, &a, &c->err)) != Q_OK) {
+			/* Too late for an error answer: cut the JSON short. */
+			QLOG_WARN("documents list: %s", c->err.msg);
+			st = c->resp->streaming ? Q_OK : st;
+			goto out;
+		}
+		a.sent += a.out.len;
+		a.docs += a.wdocs;
+		if (a.out.len && stream_out(c, a.out.data, a.out.len) < 0)
+			goto out;
+		a.end = a.end > LIST_WINDOW ? a.end - LIST_WINDOW : 0;
+	}
+	char tail[128];
+	int n = snprintf(tail, sizeof tail, "],\"pagination\":{\"limit\":%zu,\"offset\":0,\"total\":%zu}}",
+			 a.docs, a.docs);
+	stream_out(c, tail, (size_t)n);
+	if (c->resp->write && c->resp->flush)
+		c->resp->flush(c->resp->wctx);
+out:
+	qbuf_free(&a.out);
+	return st;
+}
+
 enum qstatus api_documents_list(struct qctx *c)
 {
 	struct list_arg a = {.c = c};
+	if (qreq_query(c->req, "limit", (char[2]){0}, 2) == 0 &&
+	    qreq_query(c->req, "offset", (char[2]){0}, 2) == 0)
+		return list_all(c);
 	enum qstatus st = api_page_params(c, 100, (size_t)c->app->conf->list_limit_max,
 					  &a.limit, &a.offset);
 	if (st != Q_OK)
