@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "store/blob.h"
 #include "api/scope.h"
+#include "api/idempotency.h"
 #include "store/docs.h"
 #include "base/fault.h"
 #include "base/log.h"
@@ -106,6 +107,7 @@ struct create_arg {
 	struct qctx *c;
 	struct doc_input in;
 	const char *idem;          /* Idempotency-Key header or NULL */
+	char fp[IDEM_HEX];         /* the request's fingerprint (idempotency.h) */
 	json_t *doc;               /* out */
 	int replayed;
 };
@@ -113,21 +115,19 @@ struct create_arg {
 static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct create_arg *a = arg;
-	char id[37], ikey[AUTH_HASH_HEX];
+	char id[37];
 	enum qstatus st;
 
 	a->replayed = 0;
 	if (a->idem) {
-		/* The same key from the same account returns the first result. */
-		char buf[300];
-		json_t *rec;
-		snprintf(buf, sizeof buf, "%s:%s", a->c->who.account, a->idem);
-		auth_key_hash(buf, ikey);
-		st = store_get(t, T_IDEMPOTENCY, ikey, &rec, STORE_RMW, err);
+		/* The same key and request from the same account: the first
+		 * result; the same key with another request: refused. */
+		json_t *ids;
+		st = idem_lookup(t, a->c->who.account, a->idem, a->fp, &ids, err);
 		if (st == Q_OK) {
-			const char *prev = json_string_value(json_object_get(rec, "document_id"));
+			const char *prev = json_string_value(json_array_get(ids, 0));
 			st = doc_get(t, a->c->who.account, prev ? prev : "", 0, &a->doc, err);
-			json_decref(rec);
+			json_decref(ids);
 			if (st == Q_OK) {
 				a->replayed = 1;
 				return Q_OK;
@@ -140,10 +140,9 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	if ((st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
 		return st;
 	if (a->idem) {
-		json_t *rec = json_pack("{s:s, s:I}", "document_id", id, "created_us",
-					(json_int_t)q_now_us());
-		st = store_put(t, T_IDEMPOTENCY, ikey, rec, err);
-		json_decref(rec);
+		json_t *ids = json_pack("[s]", id);
+		st = idem_store(t, a->c->who.account, a->idem, a->fp, ids, err);
+		json_decref(ids);
 	}
 	return st;
 }
@@ -159,20 +158,19 @@ enum qstatus api_documents_create(struct qctx *c)
 		return api_documents_upload(c);
 	if ((st = qreq_json(c->req, conf->max_json, conf->max_json_depth, &body, &c->err)))
 		return st;
+	if ((st = idem_header(c, &a.idem)) != Q_OK)
+		goto out;
+	if (a.idem) {   /* before parse_input adds its normalised rule */
+		char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+		idem_fingerprint(c, text ? text : "", text ? strlen(text) : 0, a.fp);
+		free(text);
+	}
 	if ((st = parse_input(body, 1, &a.in, &c->err)) != Q_OK)
 		goto out;
 	/* chat scope headers: org, folder, allowed roles (api/scope.h) */
 	if ((st = chat_doc_scope(c->req, &a.in, &roles, &c->err)) != Q_OK)
 		goto out;
 	a.in.created_by = c->who.key_id;
-	const char *idem = qreq_param(c->req, "HTTP_IDEMPOTENCY_KEY");
-	if (*idem) {
-		if (strlen(idem) > 255) {
-			st = qerr_set(&c->err, Q_EINVAL, "Idempotency-Key", "Idempotency-Key is too long");
-			goto out;
-		}
-		a.idem = idem;
-	}
 	if ((st = store_run(c->app->store, create_fn, &a, &c->err)) != Q_OK)
 		goto out;
 	qresp_json_new(c->resp, a.replayed ? 200 : 201,

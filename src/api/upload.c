@@ -13,6 +13,7 @@
 #include "config.h"
 #include "api/api.h"
 #include "api/scope.h"
+#include "api/idempotency.h"
 #include "store/blob.h"
 #include "base/fault.h"
 #include "store/docs.h"
@@ -59,6 +60,9 @@ struct upload {
 	json_t *rule;             /* process_rule part, normalised */
 	struct doc_input scope;   /* org, folder, allowed roles (scope.h), is_global */
 	json_t *roles;            /* X-External-Allowed-Roles, new */
+	const char *idem;         /* Idempotency-Key, or NULL */
+	char fp[IDEM_HEX];        /* the request's fingerprint */
+	int replayed;             /* the key's first result was answered */
 	int lock;                 /* blob_lock, shared, from storing the files to the commit; -1 */
 };
 
@@ -78,6 +82,8 @@ static enum qstatus upload_parse(struct upload *u)
 	/* The scope headers, as on the JSON create (every create route). */
 	if ((st = chat_doc_scope(c->req, &u->scope, &u->roles, &c->err)) != Q_OK)
 		return st;
+	if ((st = idem_header(c, &u->idem)) != Q_OK)
+		return st;
 	if (strncasecmp(c->req->content_type, "multipart/form-data", 19))
 		return qerr_set(&c->err, Q_EMEDIA, NULL,
 				"the body must be multipart/form-data");
@@ -94,6 +100,41 @@ static enum qstatus upload_parse(struct upload *u)
 		.max_field_bytes = 65536,
 	};
 	return mp_parse(body_read, c->req, c->req->content_type, &lim, tmp, &u->form, &c->err);
+}
+
+/* The request as idempotency.h compares it: every plain field in form
+ * order, then every file by field, name and content hash. */
+static void upload_fingerprint(struct upload *u)
+{
+	struct qbuf b;
+	qbuf_init(&b, (size_t)1 << 30);
+	for (size_t i = 0; i < u->form.n; i++) {
+		const struct mp_part *p = &u->form.parts[i];
+		if (p->value)
+			qbuf_printf(&b, "%s=%s\n", p->name, p->value);
+	}
+	for (size_t i = 0; i < u->n; i++)
+		qbuf_printf(&b, "%s:%s:%s\n", u->files[i].part->name,
+			    u->files[i].part->filename ? u->files[i].part->filename : "", u->files[i].sha);
+	idem_fingerprint(u->c, b.data ? b.data : "", b.len, u->fp);
+	qbuf_free(&b);
+}
+
+/* The documents the key's first request created, into u->files (same
+ * request, so as many); Q_ENOTFOUND when they are gone (create anew). */
+static enum qstatus replay(struct stxn *t, struct upload *u, json_t *ids, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	if (json_array_size(ids) != u->n)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "replaced");
+	for (size_t i = 0; st == Q_OK && i < u->n; i++) {
+		struct upload_file *f = &u->files[i];
+		json_decref(f->doc);
+		f->doc = NULL;
+		snprintf(f->id, sizeof f->id, "%s", json_string_value(json_array_get(ids, i)) ?: "");
+		st = doc_get(t, u->c->who.account, f->id, 0, &f->doc, err);
+	}
+	return st;
 }
 
 /* Sniff and store every file part named field; refuse unsupported ones. */
@@ -135,6 +176,8 @@ static enum qstatus upload_files(struct upload *u, const char *field, size_t max
 		if (st != Q_OK)
 			return st;
 	}
+	if (u->idem)
+		upload_fingerprint(u);
 	if (fault_enabled()) {   /* tests: the files stored, the documents not yet
 				  * (X-Quire-Fault-At: the request-start point
 				  * reads X-Quire-Fault) */
@@ -173,6 +216,22 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct qctx *c = u->c;
 	char kb[37];
 	enum qstatus st;
+	u->replayed = 0;
+	if (u->idem) {
+		json_t *ids;
+		st = idem_lookup(t, c->who.account, u->idem, u->fp, &ids, err);
+		if (st == Q_OK) {
+			st = replay(t, u, ids, err);
+			json_decref(ids);
+			if (st == Q_OK) {
+				u->replayed = 1;
+				return Q_OK;
+			}
+		}
+		if (st != Q_ENOTFOUND)
+			return st;
+		qerr_clear(err);
+	}
 	if (u->kb)
 		snprintf(kb, sizeof kb, "%s", u->kb);
 	else if ((st = account_default_kb(t, c->who.account, kb, err)) != Q_OK)
@@ -214,7 +273,14 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 		if ((st = doc_create(t, c->who.account, &in, f->id, &f->doc, err)) != Q_OK)
 			return st;
 	}
-	return Q_OK;
+	if (u->idem) {
+		json_t *ids = json_array();
+		for (size_t i = 0; i < u->n; i++)
+			json_array_append_new(ids, json_string(u->files[i].id));
+		st = idem_store(t, c->who.account, u->idem, u->fp, ids, err);
+		json_decref(ids);
+	}
+	return st;
 }
 
 /* Store the documents; on failure remove blobs this request created and
@@ -225,7 +291,7 @@ static enum qstatus upload_commit(struct upload *u)
 	enum qstatus st = store_run(c->app->store, create_fn, u, &c->err);
 	blob_unlock(u->lock);
 	u->lock = -1;
-	if (st != Q_OK) {
+	if (st != Q_OK || u->replayed) {   /* nothing new references a new blob */
 		for (size_t i = 0; i < u->n; i++)
 			if (u->files[i].new_blob)
 				doc_blob_sweep(c->app->store, c->app->conf->datadir, u->files[i].sha);
@@ -319,7 +385,7 @@ enum qstatus api_kb_documents_upload(struct qctx *c)
 		goto out;
 	char base[512];
 	api_base_url(c, base, sizeof base);
-	qresp_json_new(c->resp, 201, api_kb_document(u.files[0].doc, base));
+	qresp_json_new(c->resp, 201, api_kb_document(c->app->conf, u.files[0].doc, base));
 out:
 	if (st == Q_EMEDIA || st == Q_ECONFLICT) {
 		/* DRF answers 400 with a detail for an invalid upload. */
@@ -418,7 +484,7 @@ enum qstatus api_documents_upload(struct qctx *c)
 	    (st = upload_files(&u, "file", 1)) ||
 	    (st = upload_commit(&u)))
 		goto out;
-	qresp_json_new(c->resp, 201,
+	qresp_json_new(c->resp, u.replayed ? 200 : 201,   /* as the JSON create */
 		       json_pack("{s:o}", "document", api_native_doc(u.files[0].doc, NULL, 0)));
 out:
 	upload_free(&u);
@@ -435,7 +501,13 @@ struct file_arg {
 static enum qstatus file_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct file_arg *a = arg;
-	return doc_get(t, a->c->who.account, qctx_param(a->c, "id"), 0, &a->doc, err);
+	const char *id = qctx_param(a->c, "id");
+	if (!a->c->signed_link)
+		return doc_get(t, a->c->who.account, id, 0, &a->doc, err);
+	/* A signed link names this document: whoever holds it may have its
+	 * file, whatever account owns it (app.c checked the signature). */
+	enum qstatus st = q_uuid_valid(id) ? store_get(t, T_DOCS, id, &a->doc, 0, err) : Q_ENOTFOUND;
+	return st == Q_ENOTFOUND ? qerr_set(err, Q_ENOTFOUND, NULL, "Document not found") : st;
 }
 
 /* RFC 6266 Content-Disposition with an ASCII fallback and filename*. */

@@ -2,6 +2,7 @@
  * handler, render errors in the route family's shape. */
 #include "config.h"
 #include "http/app.h"
+#include "http/fileurl.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -102,12 +103,29 @@ static enum qstatus authenticate(struct qctx *c)
 	enum qstatus st = lookup_cached(c, key, len);
 	if (st != Q_OK)
 		return st;
-	if ((c->who.scopes & c->route->scope) != c->route->scope)
+	unsigned need = c->route->scope & SCOPE_ALL;
+	if ((c->who.scopes & need) != need)
 		return qerr_set(&c->err, Q_EFORBIDDEN, NULL, "this API key lacks the '%s' scope",
 				c->route->scope & SCOPE_WRITE ? "write" :
 				c->route->scope & SCOPE_CHAT ? "chat" :
 				c->route->scope & SCOPE_ADMIN ? "admin" : "read");
 	return Q_OK;
+}
+
+/* A route that takes signed file links: a request carrying a signature
+ * is served on it alone (or refused), never on a key. */
+static enum qstatus signed_link(struct qctx *c)
+{
+	char sig[160], exp[32];
+	int rs = qreq_query(c->req, "signature", sig, sizeof sig);
+	if (rs == 0)
+		return Q_OK;   /* an ordinary request: the key decides */
+	if (rs < 0 || qreq_query(c->req, "expires", exp, sizeof exp) <= 0)
+		return qerr_set(&c->err, Q_EFORBIDDEN, NULL, "this file link is invalid or has expired");
+	enum qstatus st = fileurl_check(c->app->conf, qctx_param(c, "id"), exp, sig, &c->err);
+	if (st == Q_OK)
+		c->signed_link = 1;
+	return st;
 }
 
 void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
@@ -136,7 +154,9 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 		goto fail;
 	}
 	fam = c.route->fam;
-	if (c.route->scope && (st = authenticate(&c)) != Q_OK)
+	if ((c.route->scope & SCOPE_SIGNED) && (st = signed_link(&c)) != Q_OK)
+		goto fail;
+	if (c.route->scope && !c.signed_link && (st = authenticate(&c)) != Q_OK)
 		goto fail;
 	st = c.route->fn(&c);
 	if (st == Q_OK)

@@ -49,6 +49,9 @@ struct qctx {
 	struct qresp *resp;
 	const struct route *route;
 	struct principal who;
+	int signed_link;          /* served on a signed file link: no key, no
+				   * account (who is empty); the route checks
+				   * the document itself */
 	int nparams;
 	const char *pnames[ROUTE_PARAMS];
 	char pvalues[ROUTE_PARAMS][256];

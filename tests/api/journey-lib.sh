@@ -48,10 +48,12 @@ get() { curl -s -m 10 -H "Authorization: Bearer $KEY" "$BASE$1"; }
 # when it is not a custom source), Oshara status (or "-").
 faces() {
 	local dify emb aid osh
-	dify=$(json "$(get "/v1/datasets/$DS/documents/$1")" 'j["indexing_status"]')
+	local dj; dj=$(get "/v1/datasets/$DS/documents/$1")
+	dify=$(json "$dj" 'j["indexing_status"]')
 	emb=$(json "$(get "/api/v1/documents/$1/embeddings/status")" 'j["status"]')
 	aid=$(json "$(get "/external/sources/custom/$1")" 'j["data"]["status"]' || true)
-	osh=$(json "$(get "/api/knowledge-base/default/documents/")" '[d["status"] for d in j if d["file"].split("/")[-2] == "'"$1"'"][0]' || true)
+	# Oshara's id is the document's position (a text document has no file link)
+	osh=$(json "$(get "/api/knowledge-base/default/documents/")" '[d["status"] for d in j if d["id"] == '"$(json "$dj" 'j["position"]' || echo 0)"'][0]' || true)
 	echo "${dify:--} ${emb:--} ${aid:--} ${osh:--}"
 }
 
