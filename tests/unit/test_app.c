@@ -543,7 +543,8 @@ static void test_document_text(void)
 		   "get text: %s as sent", fields[i]);
 	ok(json_equal(json_object_get(doc, "id"), json_object_get(got, "id")) &&
 	   json_equal(json_object_get(doc, "created_at"), json_object_get(got, "created_at")) &&
-	   json_is_false(json_object_get(got, "is_global")),
+	   json_equal(json_object_get(doc, "is_global"), json_object_get(got, "is_global")) &&
+	   json_is_true(json_object_get(got, "is_global")),   /* no org: account-wide */
 	   "get text: id, created_at and is_global as at creation");
 	char *canon = json_dumps(g.body, JSON_COMPACT);
 	is_str(g.text, canon ? canon : "", "get text: byte for byte what json_dumps writes");
