@@ -1,4 +1,5 @@
 /* idempotency.c: Idempotency-Key on every create route: replay or refuse. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/idempotency.h"
 #include "api/api.h"

@@ -4,6 +4,7 @@
  * request is refused (Q_ECONFLICT), never silently replayed. Records live
  * in T_IDEMPOTENCY under SHA-256(account ":" key): {document_ids,
  * fingerprint, created_us}. docs/api.md. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_IDEMPOTENCY_H
 #define QUIRE_IDEMPOTENCY_H
 

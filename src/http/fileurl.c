@@ -1,4 +1,5 @@
 /* fileurl.c: signed, expiring download links (HMAC-SHA256) for originals. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/fileurl.h"
 #include "base/util.h"

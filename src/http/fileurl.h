@@ -3,6 +3,7 @@
  * under the installation's secret, so whoever holds it may download that
  * file (and nothing else) without an API key until it expires, as Dify's
  * signed file URLs do (docs/api.md). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_FILEURL_H
 #define QUIRE_FILEURL_H
 

@@ -5,6 +5,7 @@ generators (tests/fixtures/pdf/gen.py, tests/fixtures/ooxml/gen.py), and
 copies of the PPTX, XLSX, HTML and scanned PNG fixtures. Prints one line
 per file: name, question, expected page ("-": any), expected section
 ("-": any), a word of the answer, tab-separated."""
+# SPDX-License-Identifier: GPL-3.0-or-later
 import importlib.util, os, shutil, sys
 
 here = os.path.dirname(os.path.abspath(__file__))

@@ -3,6 +3,7 @@
 # a bounded wait for a final state, every face's view of one document, and
 # chat through the front server. Source after lib.sh, with KEY, BASE and
 # DS (the account's default knowledge base id) set; every wait is bounded.
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 # upload ROUTE FILE [ORG [TITLE]]: create a document from FILE through
 # ROUTE (json: native JSON with FILE's text as content; native: native

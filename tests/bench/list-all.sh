@@ -5,6 +5,7 @@
 # process's peak memory (the list streams in windows of 500, so the peak
 # should not grow with N). Figures only; never a test. Needs
 # tests/bench/bench_list built (make tests/bench/bench_list).
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-100000}

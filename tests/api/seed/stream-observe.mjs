@@ -2,6 +2,7 @@
 // unchanged, and prints what it cannot: the HTTP status and any error
 // event of the stream it reads ("stream error: STATUS MESSAGE"). fetch is
 // wrapped only to tee the body: the seed reads the same bytes.
+// SPDX-License-Identifier: GPL-3.0-or-later
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (...args) => {
   const response = await realFetch(...args);

@@ -2,6 +2,7 @@
 // run on one document. Usage: node wait.mjs ID (QUIRE_BASE, QUIRE_KEY).
 // It prints the seed's progress lines, then FINAL <status>; a failed
 // document makes the seed throw "Embedding failed" (exit status 1).
+// SPDX-License-Identifier: GPL-3.0-or-later
 const BASE = process.env.QUIRE_BASE;
 const KEY = process.env.QUIRE_KEY;
 
