@@ -19,7 +19,7 @@ dir=$(mktemp -d /tmp/quire-bench-listall.XXXXXX)
 trap 'rm -rf "$dir" "$db"' EXIT
 mv "$db" "$dir/db"   # quire's layout: the environment in DATADIR/db
 export QUIRE_CONF="$dir/quire.conf"
-printf 'datadir = %s\n' "$dir" >"$QUIRE_CONF"
+printf 'datadir = %s\ndb_cache_mb = %s\n' "$dir" "${QUIRE_BENCH_CACHE_MB:-256}" >"$QUIRE_CONF"
 key=$("$top/src/quire-admin" key create --account bench 2>/dev/null)
 for run in 1 2; do
 	/usr/bin/time -f '%e %M' -o "$dir/time" env REQUEST_METHOD=GET REQUEST_URI=/api/v1/documents \
