@@ -223,22 +223,31 @@ static int add_member(struct qbuf *b, const char *key, struct q_span v)
 	return v.p ? qbuf_add(b, v.p, v.n) : qbuf_add(b, "null", 4);
 }
 
-/* {"document": api_native_doc(rec, text)} from the record's members f (as
- * doc_get_text found them): copied as stored (jansson wrote them),
- * created_us becomes created_at. Text that is not UTF-8 is left out, as
- * json_stringn refuses it. 0, or -1 when memory is out. */
-static int render_doc_text(struct qbuf *b, const struct q_span f[F_MAX], const struct qbuf *text)
+/* api_native_doc(rec) without its closing brace, from the record's members
+ * f (as doc_get_text found them): copied as stored (jansson wrote them),
+ * created_us becomes created_at. 0, or -1 when memory is out. */
+static int render_members(struct qbuf *b, const struct q_span f[F_MAX])
 {
 	char created[32];
 
 	q_iso8601(q_span_int(f[F_CREATED]), created, sizeof created);
-	if (add_member(b, "{\"document\":{\"id\":", f[F_ID]) < 0 ||
+	if (add_member(b, "{\"id\":", f[F_ID]) < 0 ||
 	    add_member(b, ",\"title\":", f[F_TITLE]) < 0 ||
 	    add_member(b, ",\"tags\":", f[F_TAGS]) < 0 ||
 	    qbuf_adds(b, ",\"created_at\":\"") < 0 || qbuf_adds(b, created) < 0 ||
 	    qbuf_add(b, "\"", 1) < 0 ||
 	    add_member(b, ",\"is_global\":", f[F_GLOBAL]) < 0 ||
 	    add_member(b, ",\"canonical_url\":", f[F_CANON]) < 0)
+		return -1;
+	return 0;
+}
+
+/* {"document": api_native_doc(rec, text)} from the record's members f.
+ * Text that is not UTF-8 is left out, as json_stringn refuses it. 0, or -1
+ * when memory is out. */
+static int render_doc_text(struct qbuf *b, const struct q_span f[F_MAX], const struct qbuf *text)
+{
+	if (qbuf_adds(b, "{\"document\":") < 0 || render_members(b, f) < 0)
 		return -1;
 	size_t before = b->len;
 	if (qbuf_adds(b, ",\"content\":") < 0 ||
@@ -430,22 +439,21 @@ static enum qstatus window_fn(struct stxn *t, void *arg, struct qerr *err)
 				     &ids, err);
 	if (st == Q_OK && ids.oom)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	/* Each document as the GET route writes it: its stored members
+	 * copied without a parse (render_members). */
 	for (size_t i = ids.n; st == Q_OK && i > 0; i--) {
-		json_t *rec;
-		st = doc_get(t, a->c->who.account, ids.ids[i - 1], 0, &rec, err);
-		if (st == Q_ENOTFOUND) {
+		st = doc_get_text(t, a->c->who.account, ids.ids[i - 1], &get_rec, get_names,
+				  get_fields, F_MAX, err);
+		if (st == Q_ENOTFOUND) {   /* deleted since it was listed */
 			qerr_clear(err);
 			st = Q_OK;
 			continue;
 		}
 		if (st != Q_OK)
 			break;
-		char *j = json_dumps(api_native_doc(rec, NULL, 0) ?: json_null(), JSON_COMPACT);
-		json_decref(rec);
-		if (!j || (a->sent + a->out.len > 0 && qbuf_add(&a->out, ",", 1) < 0) ||
-		    qbuf_adds(&a->out, j) < 0)
+		if ((a->sent + a->out.len > 0 && qbuf_add(&a->out, ",", 1) < 0) ||
+		    render_members(&a->out, get_fields) < 0 || qbuf_add(&a->out, "}", 1) < 0)
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-		free(j);
 		a->wdocs++;
 	}
 	store_ids_free(&ids);
@@ -502,6 +510,7 @@ static enum qstatus list_all(struct qctx *c)
 		c->resp->flush(c->resp->wctx);
 out:
 	qbuf_free(&a.out);
+	get_release(&get_rec);
 	return st;
 }
 
