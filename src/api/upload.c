@@ -8,8 +8,10 @@
  *   ChatIQ   POST /api/v1/documents (multipart)     file, title, tags
  * A request is all or nothing: an unsupported file, or (ChatAid, Oshara) a
  * file whose bytes the knowledge base already holds ("already added"),
- * refuses the whole request and nothing is stored. Also the original's
- * download, GET /api/v1/documents/:id/file. */
+ * refuses the whole request and nothing is stored. Every route reads the
+ * scope headers (org, folder, allowed roles; docs/api.md "Visibility")
+ * and honours Idempotency-Key (idempotency.h). Also the original's
+ * download, GET /api/v1/documents/:id/file, with a key or a signed link. */
 #include "config.h"
 #include "api/api.h"
 #include "api/scope.h"
