@@ -8,7 +8,8 @@
 # never a test. Measured here (a loaded 2-core machine, 256 MB cache):
 # 100,000 documents, 15.3 MB in 0.8 s, peak RSS 163 MB; 20,000 documents
 # 67 MB (what grows with N is the database cache the reads touch). Needs
-# tests/bench/bench_list built (make tests/bench/bench_list).
+# tests/bench/bench_list built (make tests/bench/bench_list) and GNU time
+# (/usr/bin/time, Debian package time).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
