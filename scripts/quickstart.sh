@@ -71,12 +71,18 @@ Try:
     -d '{"title": "Hello", "content": "Quire stores this text.", "tags": ["demo"]}'
   curl -s http://127.0.0.1:$port/api/v1/documents -H "Authorization: Bearer $key"
   curl -s -X POST http://127.0.0.1:$port/external/sources/custom \\
-    -H "Authorization: Bearer $key" -F "files=@$top/README.md"
+    -H "Authorization: Bearer $key" -H "X-External-Org-Id: demo" -F "files=@$top/README.md"
   curl -s -X POST http://127.0.0.1:$port/api/ai/chat \\
     -H "Authorization: ApiKey $key" -H "Content-Type: application/json" \\
     -H "X-External-Org-Id: demo" -H "X-External-User-Id: me" -H "X-External-Roles: []" \\
     -d '{"message": "What does Quire store?"}'
-(A chat sees the documents of its X-External-Org-Id: docs/chat.md.)
+  curl -s -X POST http://127.0.0.1:$port/api/ai/chat \\
+    -H "Authorization: ApiKey $key" -H "Content-Type: application/json" \\
+    -H "X-External-Org-Id: demo" -H "X-External-User-Id: me" -H "X-External-Roles: []" \\
+    -d '{"message": "Where does Quire run?"}'
+(A chat sees the documents of its X-External-Org-Id and those created
+without an org: docs/api.md, "Visibility". The last one answers from the
+uploaded README once it is trained.)
 
 Stop with: sh scripts/quickstart.sh stop
 EOF2

@@ -47,7 +47,10 @@ enum qstatus api_documents_delete(struct qctx *c);
 /* A document as a family shows it (views.c; new): ChatIQ's (content may
  * be NULL) and Oshara's (base: this request's api_base_url). */
 json_t *api_native_doc(json_t *rec, const char *content, size_t clen);
-json_t *api_kb_document(json_t *rec, const char *base);
+json_t *api_kb_document(const struct qconf *conf, json_t *rec, const char *base);
+/* A signed, expiring link to rec's original file under base, or null for a
+ * document without one (new). */
+json_t *api_file_url(const struct qconf *conf, json_t *rec, const char *base);
 /* Uploads (upload.c). */
 enum qstatus api_sources_upload(struct qctx *c);
 enum qstatus api_kb_documents_upload(struct qctx *c);

@@ -32,14 +32,16 @@ static int is_custom_source(json_t *rec)
 	return !strcmp(api_str(rec, "origin"), "custom");
 }
 
-static json_t *source_json(json_t *rec, const char *base)
+static json_t *source_json(const struct qconf *conf, json_t *rec, const char *base)
 {
 	char url[1024] = "";
 	const char *team = api_str(rec, "team_id");
 	const char *admin = api_str(rec, "created_by");
-	if (*api_str(rec, "blob"))
-		snprintf(url, sizeof url, "%s/api/v1/documents/%s/file", base, api_str(rec, "id"));
-	else if (json_is_string(json_object_get(rec, "canonical_url")))
+	json_t *link = api_file_url(conf, rec, base);   /* signed, expiring */
+	if (json_is_string(link))
+		snprintf(url, sizeof url, "%s", json_string_value(link));
+	json_decref(link);
+	if (!url[0] && json_is_string(json_object_get(rec, "canonical_url")))
 		snprintf(url, sizeof url, "%s", api_str(rec, "canonical_url"));
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:{s:s, s:s}, s:O,"
 			      " s:o, s:o, s:o, s:s, s:I, s:I}",
@@ -51,7 +53,11 @@ static json_t *source_json(json_t *rec, const char *base)
 			      "error", json_object_get(rec, "error") ?: json_null(),
 			      "createdAt", api_iso_time(rec, "created_us"),
 			      "lastTrainingStartedAt", api_iso_time(rec, "parsing_us"),
-			      "lastTrainingAttemptedAt", api_iso_time(rec, "parsing_us"),
+			      /* asked for (create, or an update that re-trains) vs
+			       * begun (parsing); docs/api.md */
+			      "lastTrainingAttemptedAt",
+			      api_iso_time(rec, json_object_get(rec, "train_requested_us") ?
+							"train_requested_us" : "created_us"),
 			      "lastTrainType", "full",
 			      "wordCount", json_integer_value(json_object_get(rec, "word_count")),
 			      "usageCounts", json_integer_value(json_object_get(rec, "hit_count")));
@@ -212,7 +218,7 @@ static int list_one(json_t *rec, void *arg)
 		return 0;
 	size_t idx = a->total++;
 	if (idx >= (a->page - 1) * a->page_size && idx < a->page * a->page_size)
-		json_array_append_new(a->data, source_json(rec, a->base));
+		json_array_append_new(a->data, source_json(a->c->app->conf, rec, a->base));
 	return 0;
 }
 
@@ -289,7 +295,7 @@ enum qstatus api_sources_get(struct qctx *c)
 		return st;
 	api_base_url(c, base, sizeof base);
 	qresp_json_new(c->resp, 200, json_pack("{s:b, s:o}", "ok", 1, "data",
-					       source_json(a.doc, base)));
+					       source_json(c->app->conf, a.doc, base)));
 	json_decref(a.doc);
 	return Q_OK;
 }

@@ -5,12 +5,15 @@
 #include "api/api.h"
 #include "store/blob.h"
 #include "api/scope.h"
+#include "api/idempotency.h"
 #include "store/docs.h"
 #include "base/fault.h"
+#include "base/log.h"
 #include "pipeline/split.h"
 #include "store/store.h"
 #include "base/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,6 +75,10 @@ static enum qstatus parse_input(json_t *body, int create, struct doc_input *in,
 				return qerr_set(err, Q_EINVAL, "canonical_url",
 						"canonical_url must be at most %d bytes", URL_MAX);
 			in->canonical_url = v;
+		} else if (!strcmp(key, "is_global")) {
+			if (!json_is_boolean(v))
+				return qerr_set(err, Q_EINVAL, "is_global", "is_global must be true or false");
+			in->is_global = v;
 		} else if (!strcmp(key, "process_rule")) {
 			continue;   /* below, once the loop is done with the object */
 		} else {
@@ -101,6 +108,7 @@ struct create_arg {
 	struct qctx *c;
 	struct doc_input in;
 	const char *idem;          /* Idempotency-Key header or NULL */
+	char fp[IDEM_HEX];         /* the request's fingerprint (idempotency.h) */
 	json_t *doc;               /* out */
 	int replayed;
 };
@@ -108,21 +116,19 @@ struct create_arg {
 static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct create_arg *a = arg;
-	char id[37], ikey[AUTH_HASH_HEX];
+	char id[37];
 	enum qstatus st;
 
 	a->replayed = 0;
 	if (a->idem) {
-		/* The same key from the same account returns the first result. */
-		char buf[300];
-		json_t *rec;
-		snprintf(buf, sizeof buf, "%s:%s", a->c->who.account, a->idem);
-		auth_key_hash(buf, ikey);
-		st = store_get(t, T_IDEMPOTENCY, ikey, &rec, STORE_RMW, err);
+		/* The same key and request from the same account: the first
+		 * result; the same key with another request: refused. */
+		json_t *ids;
+		st = idem_lookup(t, a->c->who.account, a->idem, a->fp, &ids, err);
 		if (st == Q_OK) {
-			const char *prev = json_string_value(json_object_get(rec, "document_id"));
+			const char *prev = json_string_value(json_array_get(ids, 0));
 			st = doc_get(t, a->c->who.account, prev ? prev : "", 0, &a->doc, err);
-			json_decref(rec);
+			json_decref(ids);
 			if (st == Q_OK) {
 				a->replayed = 1;
 				return Q_OK;
@@ -135,10 +141,9 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	if ((st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
 		return st;
 	if (a->idem) {
-		json_t *rec = json_pack("{s:s, s:I}", "document_id", id, "created_us",
-					(json_int_t)q_now_us());
-		st = store_put(t, T_IDEMPOTENCY, ikey, rec, err);
-		json_decref(rec);
+		json_t *ids = json_pack("[s]", id);
+		st = idem_store(t, a->c->who.account, a->idem, a->fp, ids, err);
+		json_decref(ids);
 	}
 	return st;
 }
@@ -154,20 +159,19 @@ enum qstatus api_documents_create(struct qctx *c)
 		return api_documents_upload(c);
 	if ((st = qreq_json(c->req, conf->max_json, conf->max_json_depth, &body, &c->err)))
 		return st;
+	if ((st = idem_header(c, &a.idem)) != Q_OK)
+		goto out;
+	if (a.idem) {   /* before parse_input adds its normalised rule */
+		char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+		idem_fingerprint(c, text ? text : "", text ? strlen(text) : 0, a.fp);
+		free(text);
+	}
 	if ((st = parse_input(body, 1, &a.in, &c->err)) != Q_OK)
 		goto out;
 	/* chat scope headers: org, folder, allowed roles (api/scope.h) */
 	if ((st = chat_doc_scope(c->req, &a.in, &roles, &c->err)) != Q_OK)
 		goto out;
 	a.in.created_by = c->who.key_id;
-	const char *idem = qreq_param(c->req, "HTTP_IDEMPOTENCY_KEY");
-	if (*idem) {
-		if (strlen(idem) > 255) {
-			st = qerr_set(&c->err, Q_EINVAL, "Idempotency-Key", "Idempotency-Key is too long");
-			goto out;
-		}
-		a.idem = idem;
-	}
 	if ((st = store_run(c->app->store, create_fn, &a, &c->err)) != Q_OK)
 		goto out;
 	qresp_json_new(c->resp, a.replayed ? 200 : 201,
@@ -220,22 +224,31 @@ static int add_member(struct qbuf *b, const char *key, struct q_span v)
 	return v.p ? qbuf_add(b, v.p, v.n) : qbuf_add(b, "null", 4);
 }
 
-/* {"document": api_native_doc(rec, text)} from the record's members f (as
- * doc_get_text found them): copied as stored (jansson wrote them),
- * created_us becomes created_at. Text that is not UTF-8 is left out, as
- * json_stringn refuses it. 0, or -1 when memory is out. */
-static int render_doc_text(struct qbuf *b, const struct q_span f[F_MAX], const struct qbuf *text)
+/* api_native_doc(rec) without its closing brace, from the record's members
+ * f (as doc_get_text found them): copied as stored (jansson wrote them),
+ * created_us becomes created_at. 0, or -1 when memory is out. */
+static int render_members(struct qbuf *b, const struct q_span f[F_MAX])
 {
 	char created[32];
 
 	q_iso8601(q_span_int(f[F_CREATED]), created, sizeof created);
-	if (add_member(b, "{\"document\":{\"id\":", f[F_ID]) < 0 ||
+	if (add_member(b, "{\"id\":", f[F_ID]) < 0 ||
 	    add_member(b, ",\"title\":", f[F_TITLE]) < 0 ||
 	    add_member(b, ",\"tags\":", f[F_TAGS]) < 0 ||
 	    qbuf_adds(b, ",\"created_at\":\"") < 0 || qbuf_adds(b, created) < 0 ||
 	    qbuf_add(b, "\"", 1) < 0 ||
 	    add_member(b, ",\"is_global\":", f[F_GLOBAL]) < 0 ||
 	    add_member(b, ",\"canonical_url\":", f[F_CANON]) < 0)
+		return -1;
+	return 0;
+}
+
+/* {"document": api_native_doc(rec, text)} from the record's members f.
+ * Text that is not UTF-8 is left out, as json_stringn refuses it. 0, or -1
+ * when memory is out. */
+static int render_doc_text(struct qbuf *b, const struct q_span f[F_MAX], const struct qbuf *text)
+{
+	if (qbuf_adds(b, "{\"document\":") < 0 || render_members(b, f) < 0)
 		return -1;
 	size_t before = b->len;
 	if (qbuf_adds(b, ",\"content\":") < 0 ||
@@ -385,9 +398,129 @@ enum qstatus api_page_params(struct qctx *c, size_t def_limit, size_t max_limit,
 	return Q_OK;
 }
 
+/* ---- the whole list, streamed -------------------------------------------- */
+
+/* Without limit the seed's list "retrieves all documents": they go out in
+ * windows of LIST_WINDOW, newest first, each read in a short transaction
+ * of its own and written before the next is read, so memory stays bounded
+ * however many there are and no transaction waits on the client.
+ * Positions count from the account's oldest document, so documents
+ * created meanwhile (newer than the list) are not in it; one deleted
+ * meanwhile may leave another out or shift it across a window. */
+#define LIST_WINDOW 500
+
+struct stream_arg {
+	struct qctx *c;
+	size_t end;               /* positions [0, end) are still to send */
+	size_t sent;              /* bytes of documents written */
+	size_t docs, wdocs;       /* documents written; in the window */
+	struct qbuf out;          /* rendered, not yet written */
+};
+
+static enum qstatus total_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct stream_arg *a = arg;
+	struct store_key k;
+	store_key_init(&k);
+	store_key_str(&k, a->c->who.account);
+	return store_count(t, I_DOCS_BY_ACCOUNT, &k, &a->end, err);
+}
+
+static enum qstatus window_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct stream_arg *a = arg;
+	struct store_key k;
+	struct store_ids ids = {0};
+	size_t start = a->end > LIST_WINDOW ? a->end - LIST_WINDOW : 0;
+	a->out.len = 0;   /* a rerun after a deadlock starts the window over */
+	a->wdocs = 0;
+	store_key_init(&k);
+	store_key_str(&k, a->c->who.account);
+	enum qstatus st = store_scan(t, I_DOCS_BY_ACCOUNT, &k, start, a->end - start, store_collect,
+				     &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	/* Each document as the GET route writes it: its stored members
+	 * copied without a parse (render_members). */
+	for (size_t i = ids.n; st == Q_OK && i > 0; i--) {
+		st = doc_get_text(t, a->c->who.account, ids.ids[i - 1], &get_rec, get_names,
+				  get_fields, F_MAX, err);
+		if (st == Q_ENOTFOUND) {   /* deleted since it was listed */
+			qerr_clear(err);
+			st = Q_OK;
+			continue;
+		}
+		if (st != Q_OK)
+			break;
+		if ((a->sent + a->out.len > 0 && qbuf_add(&a->out, ",", 1) < 0) ||
+		    render_members(&a->out, get_fields) < 0 || qbuf_add(&a->out, "}", 1) < 0)
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		a->wdocs++;
+	}
+	store_ids_free(&ids);
+	return st;
+}
+
+static int stream_out(struct qctx *c, const char *p, size_t n)
+{
+	if (!c->resp->write)   /* no writer (the CGI test harness): buffered */
+		return qbuf_add(&c->resp->body, p, n);
+	return c->resp->write(c->resp->wctx, p, n);
+}
+
+static enum qstatus list_all(struct qctx *c)
+{
+	struct stream_arg a = {.c = c};
+	enum qstatus st = store_run(c->app->store, total_fn, &a, &c->err);
+	if (st != Q_OK)
+		return st;
+	qbuf_init(&a.out, (size_t)1 << 30);
+	qresp_json(c->resp, 200);
+	if (c->resp->write) {
+		struct qbuf h;
+		qbuf_init(&h, 128 * 1024);
+		qbuf_adds(&h, "Status: 200 OK\r\n");
+		qbuf_add(&h, c->resp->headers.data ? c->resp->headers.data : "", c->resp->headers.len);
+		qbuf_adds(&h, "\r\n");
+		c->resp->streaming = 1;   /* from here on the answer is ours to write */
+		int rc = h.data ? c->resp->write(c->resp->wctx, h.data, h.len) : -1;
+		qbuf_free(&h);
+		if (rc < 0)
+			goto out;
+	}
+	if (stream_out(c, "{\"documents\":[", 14) < 0)
+		goto out;
+	while (a.end > 0) {
+		if ((st = store_run(c->app->store, window_fn, &a, &c->err)) != Q_OK) {
+			/* Too late for an error answer: cut the JSON short. */
+			QLOG_WARN("documents list: %s", c->err.msg);
+			st = c->resp->streaming ? Q_OK : st;
+			goto out;
+		}
+		a.sent += a.out.len;
+		a.docs += a.wdocs;
+		if (a.out.len && stream_out(c, a.out.data, a.out.len) < 0)
+			goto out;
+		a.end = a.end > LIST_WINDOW ? a.end - LIST_WINDOW : 0;
+	}
+	char tail[128];
+	int n = snprintf(tail, sizeof tail, "],\"pagination\":{\"limit\":%zu,\"offset\":0,\"total\":%zu}}",
+			 a.docs, a.docs);
+	stream_out(c, tail, (size_t)n);
+	if (c->resp->write && c->resp->flush)
+		c->resp->flush(c->resp->wctx);
+out:
+	qbuf_free(&a.out);
+	get_release(&get_rec);
+	return st;
+}
+
 enum qstatus api_documents_list(struct qctx *c)
 {
 	struct list_arg a = {.c = c};
+	if (qreq_query(c->req, "limit", (char[2]){0}, 2) == 0 &&
+	    qreq_query(c->req, "offset", (char[2]){0}, 2) == 0)
+		return list_all(c);
 	enum qstatus st = api_page_params(c, 100, (size_t)c->app->conf->list_limit_max,
 					  &a.limit, &a.offset);
 	if (st != Q_OK)

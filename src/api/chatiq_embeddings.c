@@ -31,6 +31,8 @@ struct status_arg {
 	struct qctx *c;
 	size_t n[4];              /* pending, processing, completed, failed */
 	json_t *failed;
+	char doc_status[16];      /* the document's indexing_status */
+	json_t *doc_error;        /* its error (new), or NULL */
 };
 
 static enum qstatus status_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -44,6 +46,10 @@ static enum qstatus status_fn(struct stxn *t, void *arg, struct qerr *err)
 	enum qstatus st = doc_get(t, a->c->who.account, id, 0, &doc, err);
 	if (st != Q_OK)
 		return st;
+	snprintf(a->doc_status, sizeof a->doc_status, "%s", api_str(doc, "indexing_status"));
+	json_decref(a->doc_error);
+	a->doc_error = json_incref(json_object_get(doc, "error"));
+	json_t *updated = api_iso_time(doc, "updated_us");
 	json_decref(doc);
 	memset(a->n, 0, sizeof a->n);
 	json_array_clear(a->failed);
@@ -67,6 +73,14 @@ static enum qstatus status_fn(struct stxn *t, void *arg, struct qerr *err)
 		json_decref(job);
 	}
 	store_ids_free(&ids);
+	/* Ingestion ended in error before any chunk (encrypted, corrupt,
+	 * unsupported): a final state, with its reason, in failed_jobs. */
+	if (st == Q_OK && !strcmp(a->doc_status, "error") && json_array_size(a->failed) == 0)
+		json_array_append_new(a->failed, json_pack("{s:o, s:O}", "error",
+			json_is_string(a->doc_error) ? json_incref(a->doc_error)
+						     : json_string("ingestion failed"),
+			"created_at", updated));
+	json_decref(updated);
 	return st;
 }
 
@@ -74,13 +88,20 @@ enum qstatus api_embeddings_status(struct qctx *c)
 {
 	struct status_arg a = {.c = c, .failed = json_array()};
 	enum qstatus st = store_run(c->app->store, status_fn, &a, &c->err);
+	json_decref(a.doc_error);
 	if (st != Q_OK) {
 		json_decref(a.failed);
 		return st;
 	}
 	size_t total = a.n[0] + a.n[1] + a.n[2] + a.n[3];
 	const char *status;
-	if (total == 0)
+	/* No view shows a non-final state for a document whose work ended
+	 * (docs/api.md): the document's own final state decides first. */
+	if (!strcmp(a.doc_status, "error") && a.n[0] == 0 && a.n[1] == 0)
+		status = "failed";
+	else if (total == 0 && !strcmp(a.doc_status, "completed"))
+		status = "completed";
+	else if (total == 0)
 		status = "not_started";
 	else if (a.n[2] == total)
 		status = "completed";
@@ -90,7 +111,7 @@ enum qstatus api_embeddings_status(struct qctx *c)
 		status = "processing";
 	else
 		status = "pending";
-	json_int_t pct = total ? (json_int_t)(a.n[2] * 100 / total) : 0;
+	json_int_t pct = total ? (json_int_t)(a.n[2] * 100 / total) : !strcmp(status, "completed") ? 100 : 0;
 	qresp_json_new(c->resp, 200,
 		       json_pack("{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o}",
 				 "document_id", qctx_param(c, "id"), "status", status, "progress",

@@ -99,7 +99,10 @@ static json_t *dify_document(json_t *rec, json_t *kb, const char *metadata)
 				 "doc_metadata", meta);
 	json_int_t segs = json_integer_value(json_object_get(rec, "segment_count"));
 	json_int_t chars = json_integer_value(json_object_get(rec, "plain_chars"));
-	const char *source = *api_str(rec, "blob") ? api_str(rec, "blob") : api_str(rec, "id");
+	/* The upload file's own UUID (docs.c); records from before it had
+	 * one show the document id, never a content hash. */
+	const char *source = *api_str(rec, "upload_file_id") ? api_str(rec, "upload_file_id")
+							      : api_str(rec, "id");
 	char rid[37];
 	json_t *flat = json_object_get(rec, "process_rule");
 	rule_id(api_str(rec, "kb"), json_is_object(flat) ? flat : NULL, rid);
@@ -113,7 +116,7 @@ static json_t *dify_document(json_t *rec, json_t *kb, const char *metadata)
 		"dataset_process_rule_id", rid,
 		"dataset_process_rule", "id", "", "mode", "custom",
 		"document_process_rule", process_rule(rec),
-		"name", *api_str(rec, "file_name") ? api_str(rec, "file_name") : api_str(rec, "title"),
+		"name", api_str(rec, "title"),   /* one title in every face */
 		"created_from", *api_str(rec, "created_from") ? api_str(rec, "created_from") : "api",
 		"created_by", api_str(rec, "created_by"),
 		"created_at", api_unix_time(rec, "created_us"),

@@ -1,7 +1,7 @@
 ## src/api/local.mk: the route families, one file each, and the route table.
 src_libquire_la_SOURCES += \
 	src/api/api.h src/api/routes.c src/api/util.c src/api/views.c \
-	src/api/scope.c src/api/scope.h \
+	src/api/scope.c src/api/scope.h src/api/idempotency.c src/api/idempotency.h \
 	src/api/health.c \
 	src/api/metrics.c src/api/openapi.c \
 	src/api/chatiq_documents.c src/api/chatiq_embeddings.c src/api/upload.c \

@@ -22,7 +22,7 @@ static int list_one(json_t *rec, void *arg)
 {
 	struct list_arg *a = arg;
 	if (!strcmp(api_str(rec, "kb"), a->kb))
-		json_array_append_new(a->out, api_kb_document(rec, a->base));
+		json_array_append_new(a->out, api_kb_document(a->c->app->conf, rec, a->base));
 	return 0;
 }
 

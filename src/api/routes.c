@@ -15,7 +15,8 @@ const struct route quire_routes[] = {
 	{"GET", "/api/v1/documents/:id", api_documents_get, FAM_NATIVE, SCOPE_READ},
 	{"PUT", "/api/v1/documents/:id", api_documents_update, FAM_NATIVE, SCOPE_WRITE},
 	{"DELETE", "/api/v1/documents/:id", api_documents_delete, FAM_NATIVE, SCOPE_WRITE},
-	{"GET", "/api/v1/documents/:id/file", api_documents_file, FAM_NATIVE, SCOPE_READ},
+	{"GET", "/api/v1/documents/:id/file", api_documents_file, FAM_NATIVE,
+	 SCOPE_READ | SCOPE_SIGNED},
 	{"GET", "/api/v1/documents/:id/embeddings/status", api_embeddings_status, FAM_NATIVE,
 	 SCOPE_READ},
 	{"GET", "/api/v1/embeddings/jobs", api_embeddings_jobs, FAM_NATIVE, SCOPE_READ},
@@ -33,6 +34,6 @@ const struct route quire_routes[] = {
 	{"POST", "/v1/datasets/:dataset_id/retrieve", api_dify_retrieve, FAM_DIFY, SCOPE_READ},
 	/* chat (DocBit) */
 	{"POST", "/api/ai/chat", api_chat, FAM_CHAT, SCOPE_CHAT},
-	{"POST", "/api/ai/chat/stream", api_chat_stream, FAM_CHAT, SCOPE_CHAT},
+	{"POST", "/api/ai/chat/stream", api_chat_stream, FAM_CHAT_STREAM, SCOPE_CHAT},
 	{NULL, NULL, NULL, FAM_NATIVE, 0},
 };

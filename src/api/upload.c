@@ -9,11 +9,15 @@
  *   ChatIQ   POST /api/v1/documents (multipart)     file, title, tags
  * A request is all or nothing: an unsupported file, or (ChatAid, Oshara) a
  * file whose bytes the knowledge base already holds ("already added"),
- * refuses the whole request and nothing is stored. Also the original's
- * download, GET /api/v1/documents/:id/file. */
+ * refuses the whole request and nothing is stored. Every route reads the
+ * scope headers (org, folder, allowed roles; docs/api.md "Visibility")
+ * and honours Idempotency-Key (idempotency.h). Also the original's
+ * download, GET /api/v1/documents/:id/file, with a key or a signed link. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/scope.h"
+#include "api/idempotency.h"
 #include "store/blob.h"
 #include "base/fault.h"
 #include "store/docs.h"
@@ -59,6 +63,11 @@ struct upload {
 	const char *title;        /* native: title field */
 	json_t *tags;             /* native: tags */
 	json_t *rule;             /* process_rule part, normalised */
+	struct doc_input scope;   /* org, folder, allowed roles (scope.h), is_global */
+	json_t *roles;            /* X-External-Allowed-Roles, new */
+	const char *idem;         /* Idempotency-Key, or NULL */
+	char fp[IDEM_HEX];        /* the request's fingerprint */
+	int replayed;             /* the key's first result was answered */
 	int lock;                 /* blob_lock, shared, from storing the files to the commit; -1 */
 };
 
@@ -75,6 +84,11 @@ static enum qstatus upload_parse(struct upload *u)
 	const struct qconf *conf = c->app->conf;
 	char tmp[PATH_MAX];
 	enum qstatus st;
+	/* The scope headers, as on the JSON create (every create route). */
+	if ((st = chat_doc_scope(c->req, &u->scope, &u->roles, &c->err)) != Q_OK)
+		return st;
+	if ((st = idem_header(c, &u->idem)) != Q_OK)
+		return st;
 	if (strncasecmp(c->req->content_type, "multipart/form-data", 19))
 		return qerr_set(&c->err, Q_EMEDIA, NULL,
 				"the body must be multipart/form-data");
@@ -91,6 +105,41 @@ static enum qstatus upload_parse(struct upload *u)
 		.max_field_bytes = 65536,
 	};
 	return mp_parse(body_read, c->req, c->req->content_type, &lim, tmp, &u->form, &c->err);
+}
+
+/* The request as idempotency.h compares it: every plain field in form
+ * order, then every file by field, name and content hash. */
+static void upload_fingerprint(struct upload *u)
+{
+	struct qbuf b;
+	qbuf_init(&b, (size_t)1 << 30);
+	for (size_t i = 0; i < u->form.n; i++) {
+		const struct mp_part *p = &u->form.parts[i];
+		if (p->value)
+			qbuf_printf(&b, "%s=%s\n", p->name, p->value);
+	}
+	for (size_t i = 0; i < u->n; i++)
+		qbuf_printf(&b, "%s:%s:%s\n", u->files[i].part->name,
+			    u->files[i].part->filename ? u->files[i].part->filename : "", u->files[i].sha);
+	idem_fingerprint(u->c, b.data ? b.data : "", b.len, u->fp);
+	qbuf_free(&b);
+}
+
+/* The documents the key's first request created, into u->files (same
+ * request, so as many); Q_ENOTFOUND when they are gone (create anew). */
+static enum qstatus replay(struct stxn *t, struct upload *u, json_t *ids, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	if (json_array_size(ids) != u->n)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "replaced");
+	for (size_t i = 0; st == Q_OK && i < u->n; i++) {
+		struct upload_file *f = &u->files[i];
+		json_decref(f->doc);
+		f->doc = NULL;
+		snprintf(f->id, sizeof f->id, "%s", json_string_value(json_array_get(ids, i)) ?: "");
+		st = doc_get(t, u->c->who.account, f->id, 0, &f->doc, err);
+	}
+	return st;
 }
 
 /* Sniff and store every file part named field; refuse unsupported ones. */
@@ -132,6 +181,8 @@ static enum qstatus upload_files(struct upload *u, const char *field, size_t max
 		if (st != Q_OK)
 			return st;
 	}
+	if (u->idem)
+		upload_fingerprint(u);
 	if (fault_enabled()) {   /* tests: the files stored, the documents not yet
 				  * (X-Quire-Fault-At: the request-start point
 				  * reads X-Quire-Fault) */
@@ -170,6 +221,22 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct qctx *c = u->c;
 	char kb[37];
 	enum qstatus st;
+	u->replayed = 0;
+	if (u->idem) {
+		json_t *ids;
+		st = idem_lookup(t, c->who.account, u->idem, u->fp, &ids, err);
+		if (st == Q_OK) {
+			st = replay(t, u, ids, err);
+			json_decref(ids);
+			if (st == Q_OK) {
+				u->replayed = 1;
+				return Q_OK;
+			}
+		}
+		if (st != Q_ENOTFOUND)
+			return st;
+		qerr_clear(err);
+	}
 	size_t backlog = 0;
 	/* One account's queue of ingestions is bounded (docs/ingest.md):
 	 * more is refused before anything is stored. */
@@ -212,11 +279,22 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			.origin = u->origin,
 			.created_by = c->who.key_id,
 			.process_rule = u->rule,
+			.org = u->scope.org,
+			.folder_id = u->scope.folder_id,
+			.allowed_roles = u->scope.allowed_roles,
+			.is_global = u->scope.is_global,
 		};
 		if ((st = doc_create(t, c->who.account, &in, f->id, &f->doc, err)) != Q_OK)
 			return st;
 	}
-	return Q_OK;
+	if (u->idem) {
+		json_t *ids = json_array();
+		for (size_t i = 0; i < u->n; i++)
+			json_array_append_new(ids, json_string(u->files[i].id));
+		st = idem_store(t, c->who.account, u->idem, u->fp, ids, err);
+		json_decref(ids);
+	}
+	return st;
 }
 
 /* Store the documents; on failure remove blobs this request created and
@@ -227,7 +305,7 @@ static enum qstatus upload_commit(struct upload *u)
 	enum qstatus st = store_run(c->app->store, create_fn, u, &c->err);
 	blob_unlock(u->lock);
 	u->lock = -1;
-	if (st != Q_OK) {
+	if (st != Q_OK || u->replayed) {   /* nothing new references a new blob */
 		for (size_t i = 0; i < u->n; i++)
 			if (u->files[i].new_blob)
 				doc_blob_sweep(c->app->store, c->app->conf->datadir, u->files[i].sha);
@@ -259,6 +337,7 @@ static enum qstatus form_rule(struct upload *u)
 static void upload_free(struct upload *u)
 {
 	blob_unlock(u->lock);
+	json_decref(u->roles);
 	json_decref(u->rule);
 	for (size_t i = 0; i < u->n; i++)
 		json_decref(u->files[i].doc);
@@ -322,7 +401,7 @@ enum qstatus api_kb_documents_upload(struct qctx *c)
 		goto out;
 	char base[512];
 	api_base_url(c, base, sizeof base);
-	qresp_json_new(c->resp, 201, api_kb_document(u.files[0].doc, base));
+	qresp_json_new(c->resp, 201, api_kb_document(c->app->conf, u.files[0].doc, base));
 out:
 	if (st == Q_EMEDIA || st == Q_ECONFLICT) {
 		/* DRF answers 400 with a detail for an invalid upload. */
@@ -394,7 +473,8 @@ enum qstatus api_documents_upload(struct qctx *c)
 	for (size_t i = 0; i < u.form.n; i++) {
 		const struct mp_part *p = &u.form.parts[i];
 		if (strcmp(p->name, "file") && strcmp(p->name, "title") && strcmp(p->name, "tags") &&
-		    strcmp(p->name, "tags[]") && strcmp(p->name, "process_rule")) {
+		    strcmp(p->name, "tags[]") && strcmp(p->name, "process_rule") &&
+		    strcmp(p->name, "is_global")) {
 			st = qerr_set(&c->err, Q_EINVAL, p->name, "unknown field %s", p->name);
 			goto out;
 		}
@@ -408,11 +488,19 @@ enum qstatus api_documents_upload(struct qctx *c)
 		}
 		u.title = title->value;
 	}
+	const struct mp_part *global = mp_get(&u.form, "is_global");
+	if (global) {
+		if (!global->value || (strcmp(global->value, "true") && strcmp(global->value, "false"))) {
+			st = qerr_set(&c->err, Q_EINVAL, "is_global", "is_global must be true or false");
+			goto out;
+		}
+		u.scope.is_global = !strcmp(global->value, "true") ? json_true() : json_false();
+	}
 	if ((st = form_tags(&u)) != Q_OK || (st = form_rule(&u)) ||
 	    (st = upload_files(&u, "file", 1)) ||
 	    (st = upload_commit(&u)))
 		goto out;
-	qresp_json_new(c->resp, 201,
+	qresp_json_new(c->resp, u.replayed ? 200 : 201,   /* as the JSON create */
 		       json_pack("{s:o}", "document", api_native_doc(u.files[0].doc, NULL, 0)));
 out:
 	upload_free(&u);
@@ -429,7 +517,13 @@ struct file_arg {
 static enum qstatus file_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct file_arg *a = arg;
-	return doc_get(t, a->c->who.account, qctx_param(a->c, "id"), 0, &a->doc, err);
+	const char *id = qctx_param(a->c, "id");
+	if (!a->c->signed_link)
+		return doc_get(t, a->c->who.account, id, 0, &a->doc, err);
+	/* A signed link names this document: whoever holds it may have its
+	 * file, whatever account owns it (app.c checked the signature). */
+	enum qstatus st = q_uuid_valid(id) ? store_get(t, T_DOCS, id, &a->doc, 0, err) : Q_ENOTFOUND;
+	return st == Q_ENOTFOUND ? qerr_set(err, Q_ENOTFOUND, NULL, "Document not found") : st;
 }
 
 /* RFC 6266 Content-Disposition with an ASCII fallback and filename*. */

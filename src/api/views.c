@@ -4,6 +4,7 @@
 #include "config.h"
 #include "api/api.h"
 #include "store/docs.h"
+#include "http/fileurl.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -26,14 +27,24 @@ json_t *api_native_doc(json_t *rec, const char *content, size_t clen)
 	return d;
 }
 
-/* Oshara's document object. */
-json_t *api_kb_document(json_t *rec, const char *base)
+/* A signed, expiring link to rec's original (http/fileurl.h), or null for
+ * a document without a file (or when the link cannot be signed). */
+json_t *api_file_url(const struct qconf *conf, json_t *rec, const char *base)
 {
 	char url[1024];
-	snprintf(url, sizeof url, "%s/api/v1/documents/%s/file", base, api_str(rec, "id"));
-	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o}",
+	struct qerr err;
+	if (!*api_str(rec, "blob") ||
+	    fileurl_make(conf, base, api_str(rec, "id"), url, sizeof url, &err) != Q_OK)
+		return json_null();
+	return json_string(url);
+}
+
+/* Oshara's document object. */
+json_t *api_kb_document(const struct qconf *conf, json_t *rec, const char *base)
+{
+	return json_pack("{s:I, s:o, s:s, s:s, s:I, s:o}",
 			 "id", json_integer_value(json_object_get(rec, "position")),
-			 "file", url,
+			 "file", api_file_url(conf, rec, base),
 			 "file_type", *api_str(rec, "file_type") ? api_str(rec, "file_type") : "txt",
 			 "status", doc_status_oshara(rec),
 			 "chunk_count", json_integer_value(json_object_get(rec, "segment_count")),

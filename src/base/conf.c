@@ -87,6 +87,7 @@ void qconf_defaults(struct qconf *c)
 	snprintf(c->chat_model, sizeof c->chat_model, "gpt-4o-mini");
 	c->chat_timeout_s = 60;
 	c->chat_rate_limit = 60;
+	c->file_url_ttl = 3600;
 	c->chat_top_k = 5;
 	c->chat_history = 6;
 	c->chat_max_message = 8000;
@@ -333,6 +334,14 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_chat_str(c->chat_api_key, sizeof c->chat_api_key, key, v, err);
 	if (!strcmp(key, "chat_timeout_s"))
 		return set_int(&c->chat_timeout_s, key, v, 1, 3600, err);
+	if (!strcmp(key, "file_url_ttl"))
+		return set_int(&c->file_url_ttl, key, v, 60, 7 * 86400, err);
+	if (!strcmp(key, "file_url_secret")) {
+		if (strlen(v) >= sizeof c->file_url_secret)
+			return qerr_set(err, Q_EINVAL, key, "file_url_secret is too long");
+		snprintf(c->file_url_secret, sizeof c->file_url_secret, "%s", v);
+		return Q_OK;
+	}
 	if (!strcmp(key, "chat_rate_limit"))
 		return set_int(&c->chat_rate_limit, key, v, 0, 1000000, err);
 	if (!strcmp(key, "chat_top_k"))

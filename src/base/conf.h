@@ -70,6 +70,8 @@ struct qconf {
 	char chat_api_key[256];    /* or $QUIRE_CHAT_API_KEY / $OPENAI_API_KEY */
 	int chat_timeout_s;        /* seconds for a whole model answer */
 	int chat_rate_limit;       /* chat requests per minute per key; 0 = off */
+	int file_url_ttl;          /* seconds a signed file link stays valid */
+	char file_url_secret[256]; /* HMAC key of file links; "" = DATADIR/file-url.key */
 	int chat_top_k;            /* chunks retrieved per question */
 	int chat_history;          /* earlier messages sent to the model */
 	size_t chat_max_message;   /* bytes of a question */

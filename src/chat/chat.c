@@ -20,6 +20,7 @@ static void sources_free(struct chat_source *src, size_t *n)
 		free(src[i].title);
 		free(src[i].section);
 		free(src[i].text);
+		json_decref(src[i].pages);
 	}
 	*n = 0;
 }
@@ -54,6 +55,8 @@ static enum qstatus add_source(struct stxn *t, struct retrieve_arg *a,
 	s->section = strdup(json_string_value(json_object_get(chunk, "section")) ?: "");
 	s->text = strdup(json_string_value(json_object_get(chunk, "text")) ?: "");
 	s->page = (int)json_integer_value(json_object_get(chunk, "page"));
+	if (json_is_array(json_object_get(chunk, "pages")))
+		s->pages = json_incref(json_object_get(chunk, "pages"));
 	s->lang = (enum text_lang)json_integer_value(json_object_get(chunk, "lang"));
 	if ((unsigned)s->lang >= LANG_MAX)
 		s->lang = LANG_EN;
@@ -213,12 +216,40 @@ static char *best_excerpt(const struct chat_terms *q, const struct chat_source *
 	return chat_excerpt(best, best_len);
 }
 
+/* The page of the excerpt: where its start is found in a chunk that spans
+ * pages (s->pages), else the chunk's page. */
+static int excerpt_page(const struct chat_source *s, const char *excerpt)
+{
+	size_t i, n;
+	json_t *m;
+	int page = s->page;
+	if (!s->pages || !excerpt)
+		return page;
+	while (*excerpt == '.' || *excerpt == ' ')   /* a leading "..." marks a cut */
+		excerpt++;
+	n = strcspn(excerpt, ".\n");
+	if (n > 40)
+		n = 40;
+	if (n < 8)
+		return page;
+	char *probe = strndup(excerpt, n);
+	const char *at = probe ? strstr(s->text, probe) : NULL;
+	free(probe);
+	if (!at)
+		return page;
+	json_array_foreach(s->pages, i, m)
+		if ((size_t)json_integer_value(json_array_get(m, 0)) <= (size_t)(at - s->text))
+			page = (int)json_integer_value(json_array_get(m, 1));
+	return page;
+}
+
 static json_t *citation_json(const struct chat_source *s, const char *excerpt, const char *section)
 {
 	const char *sec = section ? section : s->section;
+	int page = excerpt_page(s, excerpt);
 	return json_pack("{s:s, s:s, s:o, s:o, s:s}", "documentId", s->doc_id,
 			 "documentTitle", s->title,
-			 "page", s->page > 0 ? json_integer(s->page) : json_null(),
+			 "page", page > 0 ? json_integer(page) : json_null(),
 			 "section", sec[0] ? json_string(sec) : json_null(),
 			 "excerpt", excerpt ? excerpt : "");
 }

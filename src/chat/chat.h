@@ -33,6 +33,8 @@ struct chat_source {
 	char *section;           /* "" when the chunk has none */
 	char *text;
 	int page;                /* 0 when the format has no pages */
+	json_t *pages;           /* [[byte offset in text, page], ...] when the
+				  * chunk spans pages (new), else NULL */
 	enum text_lang lang;
 	double score;            /* retrieval score (ranks this question's chunks only) */
 	double match, cosine;    /* its retrieval evidence (search_hit) */

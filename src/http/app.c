@@ -4,6 +4,7 @@
 #include "config.h"
 #include "http/app.h"
 #include "http/ratelimit.h"
+#include "http/fileurl.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -143,12 +144,29 @@ enum qstatus app_authenticate(struct qctx *c, unsigned scope)
 		return auth_failed(c);
 	if (st != Q_OK)
 		return st;
-	if ((c->who.scopes & scope) != scope)
+	unsigned need = scope & SCOPE_ALL;
+	if ((c->who.scopes & need) != need)
 		return qerr_set(&c->err, Q_EFORBIDDEN, NULL, "this API key lacks the '%s' scope",
 				scope & SCOPE_WRITE ? "write" :
 				scope & SCOPE_CHAT ? "chat" :
 				scope & SCOPE_ADMIN ? "admin" : "read");
 	return Q_OK;
+}
+
+/* A route that takes signed file links: a request carrying a signature
+ * is served on it alone (or refused), never on a key. */
+static enum qstatus signed_link(struct qctx *c)
+{
+	char sig[160], exp[32];
+	int rs = qreq_query(c->req, "signature", sig, sizeof sig);
+	if (rs == 0)
+		return Q_OK;   /* an ordinary request: the key decides */
+	if (rs < 0 || qreq_query(c->req, "expires", exp, sizeof exp) <= 0)
+		return qerr_set(&c->err, Q_EFORBIDDEN, NULL, "this file link is invalid or has expired");
+	enum qstatus st = fileurl_check(c->app->conf, qctx_param(c, "id"), exp, sig, &c->err);
+	if (st == Q_OK)
+		c->signed_link = 1;
+	return st;
 }
 
 void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
@@ -177,7 +195,9 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 		goto fail;
 	}
 	fam = c.route->fam;
-	if (c.route->scope && (st = app_authenticate(&c, c.route->scope)) != Q_OK)
+	if ((c.route->scope & SCOPE_SIGNED) && (st = signed_link(&c)) != Q_OK)
+		goto fail;
+	if (c.route->scope && !c.signed_link && (st = app_authenticate(&c, c.route->scope)) != Q_OK)
 		goto fail;
 	st = c.route->fn(&c);
 	if (st == Q_OK)

@@ -19,6 +19,8 @@ enum family {
 	FAM_CHAT,     /* /api/ai/chat...        (DocBit) */
 	FAM_CUSTOM,   /* /external/sources/...  (ChatAid) */
 	FAM_SLUG,     /* /api/knowledge-base/.. (Oshara) */
+	FAM_CHAT_STREAM,  /* /api/ai/chat/stream (DocBit): errors as an SSE
+			   * error event with the error's status */
 	FAM_MAX
 };
 
@@ -48,6 +50,9 @@ struct qctx {
 	struct qresp *resp;
 	const struct route *route;
 	struct principal who;
+	int signed_link;          /* served on a signed file link: no key, no
+				   * account (who is empty); the route checks
+				   * the document itself */
 	int nparams;
 	const char *pnames[ROUTE_PARAMS];
 	char pvalues[ROUTE_PARAMS][256];

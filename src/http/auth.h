@@ -21,6 +21,9 @@ enum auth_scope {
 	SCOPE_CHAT = 1u << 2,
 	SCOPE_ADMIN = 1u << 3,
 	SCOPE_ALL = 15u,
+	/* A route flag, not a key's scope: a valid signed file link
+	 * (http/fileurl.h) may stand in for the key. */
+	SCOPE_SIGNED = 1u << 4,
 };
 
 struct principal {

@@ -2,6 +2,7 @@
  *   native (ChatIQ): {"error": {"code": "NOT_FOUND", "message": "...", "field": "title"}}
  *   Dify:            {"code": "not_found", "message": "...", "status": 404}
  *   chat (DocBit):   {"error": "..."}
+ *   chat stream:     the same as an SSE event, data: {"error": "..."}
  *   ChatAid:         {"ok": false, "message": "..."}
  *   Oshara:          {"detail": "..."} */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
@@ -10,6 +11,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -56,6 +58,21 @@ static int keep_rate_headers(struct qresp *resp)
 	return has_retry;
 }
 
+/* The stream route's clients read events, whatever the status (the
+ * seed's streamChat parses "data: " lines): the error as the one event
+ * of a text/event-stream body. Steals body. */
+static void sse_error(struct qresp *resp, int http, json_t *body)
+{
+	char *j = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	resp->status = http;
+	qbuf_reset(&resp->body);
+	qresp_header(resp, "Content-Type", "text/event-stream");
+	qresp_header(resp, "Cache-Control", "no-cache");
+	qbuf_printf(&resp->body, "data: %s\n\n", j ? j : "{\"error\": \"error\"}");
+	free(j);
+}
+
 void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after)
 {
 	int http = q_http_status(err->st);
@@ -66,6 +83,7 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 		body = dify_error(err, http);
 		break;
 	case FAM_CHAT:
+	case FAM_CHAT_STREAM:
 		body = json_pack("{s:s}", "error", err->msg);
 		break;
 	case FAM_CUSTOM:
@@ -85,6 +103,10 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 		char v[16];
 		snprintf(v, sizeof v, "%d", retry_after);
 		qresp_header(resp, "Retry-After", v);
+	}
+	if (fam == FAM_CHAT_STREAM) {
+		sse_error(resp, http, body);
+		return;
 	}
 	qresp_json_new(resp, http, body);
 }

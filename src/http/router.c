@@ -71,6 +71,8 @@ enum family route_family(const char *path)
 {
 	if (!strncmp(path, "/v1/datasets", 12))
 		return FAM_DIFY;
+	if (!strcmp(path, "/api/ai/chat/stream") || !strcmp(path, "/api/ai/chat/stream/"))
+		return FAM_CHAT_STREAM;
 	if (!strncmp(path, "/api/ai/", 8))
 		return FAM_CHAT;
 	if (!strncmp(path, "/external/", 10))

@@ -223,6 +223,29 @@ static uint32_t pack_section(const struct splitter *sp, const struct pack *p)
 	return sp->u[p->first + p->n - 1].section;
 }
 
+/* The page starts inside a chunk whose units run over pages: a mark at
+ * each unit whose page differs from the one before (text0: the byte of
+ * the chunk's text where its first unit starts). -1 when memory is out. */
+static int page_marks(const struct splitter *sp, const struct pack *p, size_t text0,
+		      struct split_chunk *c)
+{
+	const struct chunk_unit *a = &sp->u[p->first];
+	size_t n = 1;
+	for (size_t k = p->first + 1; k < p->first + p->n; k++)
+		n += sp->u[k].page != sp->u[k - 1].page;
+	if (!(c->pages = malloc(n * sizeof *c->pages)))
+		return -1;
+	c->pages[0].off = 0;
+	c->pages[0].page = a->page;
+	c->npages = 1;
+	for (size_t k = p->first + 1; k < p->first + p->n; k++)
+		if (sp->u[k].page != sp->u[k - 1].page) {
+			c->pages[c->npages].off = text0 + (sp->u[k].b0 - a->b0);
+			c->pages[c->npages++].page = sp->u[k].page;
+		}
+	return 0;
+}
+
 static int emit(struct splitter *sp, struct pack *p, struct split_result *out)
 {
 	if (p->n == 0)
@@ -246,13 +269,20 @@ static int emit(struct splitter *sp, struct pack *p, struct split_result *out)
 		sb_add(&t, sp->plain.p + h->b0, h->b1 - h->b0);
 		sb_add(&t, "\n", 1);
 	}
+	size_t text0 = t.n;   /* where unit a starts in the chunk's text */
 	sb_add(&t, sp->plain.p + a->b0, b->b1 - a->b0);
 	struct split_chunk *c = &out->v[out->n];
 	memset(c, 0, sizeof *c);
+	if (a->page != b->page && page_marks(sp, p, text0, c) < 0) {
+		free(t.p);
+		return -1;
+	}
 	c->section = strdup(sp->sections[pack_section(sp, p)]);
 	if (t.oom || !c->section) {
 		free(t.p);
 		free(c->section);
+		free(c->pages);
+		c->pages = NULL;
 		return -1;
 	}
 	c->text = t.p;

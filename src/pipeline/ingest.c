@@ -39,6 +39,14 @@ struct job_ctx {
 	char error[256];
 };
 
+/* 1 when the document's text comes from its file: an upload whose text no
+ * PUT content has replaced (docs.h, doc_update). */
+static int text_from_file(json_t *doc)
+{
+	return json_object_get(doc, "blob") &&
+	       !json_is_true(json_object_get(doc, "text_replaced"));
+}
+
 /* ---- claim ---------------------------------------------------------------- */
 
 static enum qstatus find_pending(struct stxn *t, const char *doc_id, char *job_id,
@@ -103,7 +111,7 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 	j->doc = doc;
 	free(j->content);
 	j->content = NULL;
-	if (st == Q_OK && !j->gave_up && !json_object_get(doc, "blob")) {
+	if (st == Q_OK && !j->gave_up && !text_from_file(doc)) {
 		st = doc_content(t, j->doc_id, &j->content, &j->content_len, err);
 		if (st == Q_ENOTFOUND) {
 			qerr_clear(err);
@@ -278,6 +286,13 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 					"page", (int)c->page, "section", c->section,
 					"start", (json_int_t)c->start, "end", (json_int_t)c->end,
 					"enabled", 1, "hit_count", 0, "lang", (int)j->chunks.lang);
+		if (rec && c->npages > 1) {   /* where each page starts (chat's citations) */
+			json_t *marks = json_array();
+			for (size_t k = 0; k < c->npages; k++)
+				json_array_append_new(marks, json_pack("[I, i]", (json_int_t)c->pages[k].off,
+								       (int)c->pages[k].page));
+			json_object_set_new(rec, "pages", marks);
+		}
 		if (!rec) {
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 			goto out;
@@ -290,7 +305,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	}
 	/* An upload's content is its extracted, cleaned plain text (the text
 	 * the chunks' offsets refer to). */
-	if (json_object_get(doc, "blob") && j->chunks.plain &&
+	if (text_from_file(doc) && j->chunks.plain &&
 	    (st = store_put_raw(t, T_CONTENT, j->doc_id, j->chunks.plain, j->chunks.plain_len,
 				err)) != Q_OK)
 		goto out;
@@ -352,8 +367,7 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
 	fault_point("ingest_parsing_hang");   /* tests: a hung ingest process */
-	const char *blob = json_string_value(json_object_get(j->doc, "blob"));
-	if (blob) {
+	if (text_from_file(j->doc)) {
 		int code = -1;
 		extract_set_tick(job_tick, j);
 		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, &code, j->error,

@@ -438,6 +438,7 @@ void split_result_free(struct split_result *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].text);
 		free(r->v[i].section);
+		free(r->v[i].pages);
 	}
 	free(r->v);
 	free(r->plain);

@@ -24,6 +24,12 @@ struct split_chunk {
 	char *text;          /* UTF-8, owned */
 	char *section;       /* heading path "A > B", owned, "" when none */
 	unsigned page;       /* first page, 1-based; 0 when the format has none */
+	/* Where each page of a chunk that spans pages starts: pages[i].off
+	 * is a byte offset into text (pages[0] is {0, page}); owned, NULL
+	 * (npages 0) for a chunk on one page. A citation takes its page
+	 * from the excerpt's place (docs/chunking.md). */
+	struct split_page { size_t off; unsigned page; } *pages;
+	size_t npages;
 	size_t tokens, words;
 	/* Code point offsets into the document's plain text: text is exactly
 	 * plain[start, end), after the table's header row and a newline when

@@ -313,7 +313,10 @@ enum qstatus queue_fail(struct stxn *t, const char *job_id, const char *error, i
 	enum qstatus st = store_get(t, T_JOBS, job_id, &job, STORE_RMW, err);
 	if (st != Q_OK)
 		return st;
-	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
+	/* attempts counts every attempt; the budget counts those since the
+	 * last retry or reset (attempts_base). */
+	json_int_t attempts = json_integer_value(json_object_get(job, "attempts")) -
+			      json_integer_value(json_object_get(job, "attempts_base"));
 	*failed = !retriable || attempts >= max_attempts;
 	set_status(job, *failed ? "failed" : "pending");
 	json_object_set_new(job, "error", json_string(error));
@@ -339,7 +342,8 @@ enum qstatus queue_retry(struct stxn *t, const char *job_id, json_t **out, struc
 		return qerr_set(err, Q_ESTATE, NULL, "Only jobs with status failed can be retried");
 	}
 	set_status(job, "pending");
-	json_object_set_new(job, "attempts", json_integer(0));
+	json_object_set_new(job, "attempts_base",
+			    json_integer(json_integer_value(json_object_get(job, "attempts"))));
 	json_object_del(job, "next_us");
 	st = store_put(t, T_JOBS, job_id, job, err);
 	if (st == Q_OK)
@@ -356,7 +360,8 @@ enum qstatus queue_reset(struct stxn *t, const char *job_id, struct qerr *err)
 	if (st != Q_OK)
 		return st;
 	set_status(job, "pending");
-	json_object_set_new(job, "attempts", json_integer(0));
+	json_object_set_new(job, "attempts_base",
+			    json_integer(json_integer_value(json_object_get(job, "attempts"))));
 	json_object_set_new(job, "error", json_null());
 	json_object_set_new(job, "locked_at", json_null());
 	json_object_del(job, "next_us");

@@ -54,10 +54,13 @@ enum qstatus queue_complete(struct stxn *t, const char *job_id, struct qerr *err
  * first attempt, doubling per attempt up to 512 s), otherwise it fails. *failed tells which. */
 enum qstatus queue_fail(struct stxn *t, const char *job_id, const char *error, int retriable,
 			int max_attempts, int retry_after_s, int *failed, struct qerr *err);
-/* A failed job back to pending (the retry API); Q_ESTATE when not failed. */
+/* A failed job back to pending (the retry API); Q_ESTATE when not failed.
+ * attempts keeps counting every attempt; the job gets a fresh budget of
+ * max_attempts (attempts_base marks where it starts). */
 enum qstatus queue_retry(struct stxn *t, const char *job_id, json_t **job, struct qerr *err);
-/* Any job back to pending with no attempts, error or lease (a model
- * change: reembed). A holder of the old lease can no longer save it. */
+/* Any job back to pending with a fresh attempt budget (attempts still
+ * counts all), no error and no lease (a model change: reembed). A holder
+ * of the old lease can no longer save it. */
 enum qstatus queue_reset(struct stxn *t, const char *job_id, struct qerr *err);
 /* Wake a sleeping quire-embed (DATADIR/embed.wake FIFO); never blocks. */
 void queue_wake(const char *datadir);

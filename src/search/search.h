@@ -25,7 +25,8 @@ struct stxn;
 struct search_filter {
 	const char *account;        /* required */
 	const char *kb;             /* NULL: every knowledge base of the account */
-	const char *org;            /* NULL: any org */
+	const char *org;            /* NULL: any org; else its documents and the
+				     * account-wide ones (docs/api.md, Visibility) */
 	json_t *roles;              /* caller's roles (array); NULL: no role check */
 	json_t *doc_ids;            /* array of document ids; NULL: any */
 	json_t *folder_ids;         /* array of folder ids; NULL: any */

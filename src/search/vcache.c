@@ -281,6 +281,10 @@ enum qstatus vc_doc_read(struct vcache *c, struct stxn *t, size_t i, struct qerr
 	d->account = atom(c, account);
 	d->kb = atom(c, json_string_value(json_object_get(rec, "kb")));
 	d->org = atom(c, json_string_value(json_object_get(rec, "org")));
+	/* Visibility (docs/api.md): a document without an org, or marked
+	 * is_global, is account-wide. */
+	d->global = !json_string_value(json_object_get(rec, "org")) ||
+		    json_is_true(json_object_get(rec, "is_global"));
 	d->folder = atom(c, json_string_value(json_object_get(rec, "folder_id")));
 	d->enabled = json_is_true(json_object_get(rec, "enabled"));
 	d->archived = json_is_true(json_object_get(rec, "archived"));

@@ -16,6 +16,7 @@ struct vdoc {
 	char id[37];
 	uint8_t state;
 	uint8_t enabled, archived;
+	uint8_t global;                  /* seen by every org of the account */
 	uint32_t account, kb, org, folder;
 	uint32_t roles, nroles;          /* c->roles[roles .. roles + nroles) */
 };

@@ -202,7 +202,8 @@ static void resolve(struct vgate *g)
 	g->none = 0;
 	g->account = atom_or_none(g, f->account);
 	g->kb = f->kb ? atom_or_none(g, f->kb) : ANY;
-	g->org = f->org ? atom_or_none(g, f->org) : ANY;
+	/* An org no document names yet still sees the account-wide ones. */
+	g->org = f->org ? vc_atom_find(g->c, f->org) : ANY;
 	if (f->folder_ids)
 		g->nfolders = atoms_of(g->c, f->folder_ids, g->folders);
 	if (f->roles)
@@ -301,7 +302,7 @@ static int decide(struct vgate *g, size_t d)
 	resolve(g);   /* after the read: the document's strings are atoms now */
 	const struct vdoc *x = &c->docs[d];
 	if (g->none || x->account != g->account || (g->kb != ANY && x->kb != g->kb) ||
-	    !x->enabled || x->archived || (g->org != ANY && x->org != g->org))
+	    !x->enabled || x->archived || (g->org != ANY && !x->global && x->org != g->org))
 		return 0;
 	if (f->folder_ids && (!x->folder || !has(g->folders, g->nfolders, x->folder)))
 		return 0;

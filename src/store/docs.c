@@ -58,6 +58,9 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	json_t *kbrec = NULL;
 	json_int_t position;
 
+	if (in->is_global && !json_is_true(in->is_global) && !in->org)
+		return qerr_set(err, Q_EINVAL, "is_global",
+				"is_global false needs an org (X-External-Org-Id)");
 	if (in->kb)
 		snprintf(kb, sizeof kb, "%s", in->kb);
 	else if ((st = account_default_kb(t, account, kb, err)) != Q_OK)
@@ -82,7 +85,7 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 			" s:i, s:O}",
 			"id", id, "account", account, "kb", kb, "title", in->title,
 			"tags", tags, "created_us", now, "updated_us", now, "position", position,
-			"is_global", 0,
+			"is_global", in->is_global ? json_is_true(in->is_global) : !in->org,
 			"canonical_url", in->canonical_url ? in->canonical_url : json_null(),
 			"data_source_type", in->data_source_type ? in->data_source_type : "text",
 			"created_from", in->created_from ? in->created_from : "api",
@@ -95,6 +98,15 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	}
 	if (in->created_by)
 		json_object_set_new(rec, "created_by", json_string(in->created_by));
+	/* Dify's data_source_info.upload_file_id: an id of its own for the
+	 * stored original (the file, or the text a document was created
+	 * with), as Dify makes an upload file for both. */
+	char upload_id[37];
+	if (q_uuid_new(upload_id) == 0)
+		json_object_set_new(rec, "upload_file_id", json_string(upload_id));
+	/* ChatAid's lastTrainingAttemptedAt: when training was last asked for
+	 * (here, and when an update queues it again). */
+	json_object_set_new(rec, "train_requested_us", json_integer(now));
 	if (in->blob) {
 		json_object_set_new(rec, "blob", json_string(in->blob));
 		json_object_set_new(rec, "file_name", json_string(in->file_name ? in->file_name : ""));
@@ -216,6 +228,14 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 		json_object_set(rec, "tags", in->tags);
 	if (in->canonical_url)
 		json_object_set(rec, "canonical_url", in->canonical_url);
+	if (in->is_global) {
+		if (!json_is_true(in->is_global) && !json_string_value(json_object_get(rec, "org"))) {
+			st = qerr_set(err, Q_EINVAL, "is_global",
+				      "is_global false needs an org: this document has none");
+			goto out;
+		}
+		json_object_set_new(rec, "is_global", json_boolean(json_is_true(in->is_global)));
+	}
 	int requeue = 0;
 	if (in->process_rule && !json_equal(in->process_rule, json_object_get(rec, "process_rule"))) {
 		json_object_set(rec, "process_rule", in->process_rule);
@@ -230,6 +250,9 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 		free(old);
 		if (changed) {
 			set_content_fields(rec, in);
+			/* An upload's text is now this content, not its file's. */
+			if (json_object_get(rec, "blob"))
+				json_object_set_new(rec, "text_replaced", json_true());
 			if ((st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len,
 						err)) != Q_OK)
 				goto out;
@@ -239,6 +262,8 @@ enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 	if (requeue && ((st = jobs_delete_for_doc(t, id, "ingest", 1, err)) != Q_OK ||
 			(st = job_create(t, "ingest", account, id, job, err)) != Q_OK))
 		goto out;
+	if (requeue)
+		json_object_set_new(rec, "train_requested_us", json_integer((json_int_t)q_now_us()));
 	json_object_set_new(rec, "updated_us", json_integer((json_int_t)q_now_us()));
 	st = store_put(t, T_DOCS, id, rec, err);
 out:

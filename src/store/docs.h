@@ -37,11 +37,16 @@ struct doc_input {
 	const char *org;            /* X-External-Org-Id */
 	const char *folder_id;      /* X-External-Folder-Id */
 	json_t *allowed_roles;      /* borrowed array of strings */
+	/* Visibility (docs/api.md): a document without an org is account-wide
+	 * (is_global true); one with an org is that org's unless is_global
+	 * is true. is_global false needs an org. */
+	json_t *is_global;          /* borrowed true/false, or NULL = not given */
 };
 
 /* Create a document for account in its default knowledge base, store its
  * content and a pending ingest job. id (>= 37 bytes) receives the new id;
- * *out (may be NULL) the new record. */
+ * *out (may be NULL) the new record. Q_EINVAL (field is_global) for
+ * is_global false without an org. */
 enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_input *in,
 			char *id, json_t **out, struct qerr *err);
 /* The record of id if it belongs to account; Q_ENOTFOUND otherwise, exactly
@@ -61,7 +66,12 @@ enum qstatus doc_get_text(struct stxn *t, const char *account, const char *id,
 			  struct qbuf *rec, const char *const names[], struct q_span *out,
 			  size_t n, struct qerr *err);
 /* Apply the fields present in in. A content change stores the new text,
- * supersedes pending ingest jobs and queues a new one. *out is new. */
+ * supersedes pending ingest jobs and queues a new one; on an uploaded
+ * document the new text replaces the extracted one from then on
+ * ("text_replaced": the ingest job splits the stored text instead of
+ * extracting the file, which stays downloadable). Q_EINVAL (field
+ * is_global) for is_global false on a document without an org. *out is
+ * new. */
 enum qstatus doc_update(struct stxn *t, const char *account, const char *id,
 			const struct doc_input *in, json_t **out, struct qerr *err);
 /* Delete the document, its content, chunks and jobs. When it referenced a

@@ -1145,7 +1145,7 @@ enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr 
 static int filter_fields_differ(json_t *a, json_t *b)
 {
 	static const char *const fields[] = {"account", "kb", "org", "folder_id", "allowed_roles",
-					     "enabled", "archived"};
+					     "enabled", "archived", "is_global"};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		json_t *x = json_object_get(a, fields[i]), *y = json_object_get(b, fields[i]);
 		if ((x || y) && !(x && y && json_equal(x, y)))

@@ -25,7 +25,7 @@ front_mount() {
 	id=$(doc id)
 	like "$id" "$uuid" "$l: the id is a UUID"
 	is "$(json "$created" 'sorted(j["document"].keys())')/$(json "$created" '[j["document"]["title"], j["document"]["tags"], j["document"]["is_global"], j["document"]["canonical_url"]]')" \
-		"$seed_keys/['Via front', ['front', 'x'], False, None]" "$l: create answers the seed's fields and values"
+		"$seed_keys/['Via front', ['front', 'x'], True, None]" "$l: create answers the seed's fields and values"
 	like "$(json "$created" 'j["document"]["created_at"]')" "$iso" "$l: created_at is ISO 8601 UTC"
 	req POST "$p/api/v1/documents" '{"title": ""}'
 	is "$STATUS/$(code)/$(field)" "400/VALIDATION_ERROR/title" "$l: create error names the field"

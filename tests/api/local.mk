@@ -36,3 +36,9 @@ EXTRA_DIST += tests/api/authfail.test
 TESTS += tests/api/storage.test
 TESTS += tests/api/unicode.test
 EXTRA_DIST += tests/api/storage.test tests/api/unicode.test
+
+## --- where the families meet: seams and the journey (issue 11) ------------
+JOURNEY_TESTS = tests/api/seams.test tests/api/journey.test tests/api/seed-journey.test
+TESTS += $(JOURNEY_TESTS)
+EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh tests/api/journey-files.py \
+	tests/api/seed/wait.mjs tests/api/seed/stream-observe.mjs

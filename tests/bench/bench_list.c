@@ -1,6 +1,8 @@
 /* bench_list.c: listing documents stays fast at 100,000 documents: creates
  * N text documents in one account (1,000 per transaction), then times
- * doc_list pages at several offsets. Prints milliseconds per page. */
+ * doc_list pages at several offsets. Prints milliseconds per page. With
+ * QUIRE_BENCH_KEEP set the data directory is kept and its path printed
+ * ("datadir PATH", account "bench") for tests/bench/list-all.sh. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
@@ -97,6 +99,10 @@ int main(int argc, char **argv)
 		       offsets[i], p.total, (double)(q_now_us() - t0) / 1e3 / reps, p.got);
 	}
 	store_close(s);
+	if (getenv("QUIRE_BENCH_KEEP")) {
+		printf("datadir %s\n", dir);
+		return 0;
+	}
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	return system(cmd) != 0;

@@ -65,12 +65,13 @@ views() {
 	local d c o q
 	call GET "/v1/datasets/$KB/documents/$1"
 	d=$(json "$C_BODY" 'j["indexing_status"] + "/" + j["display_status"]')
+	pos=$(json "$C_BODY" 'j["position"]')   # Oshara's id (a text document has no file link)
 	call GET "/external/sources/custom/$1"
 	c=$(json "$C_BODY" 'j["data"]["status"]')
 	# ChatAid shows only custom sources (docs/api.md): "-" for the others.
 	[ "$C_STATUS" = 404 ] && c=-
 	call GET "/api/knowledge-base/default/documents/"
-	o=$(json "$C_BODY" '[x["status"] for x in j if "/'"$1"'/" in x["file"]][0]')
+	o=$(json "$C_BODY" '[x["status"] for x in j if x["id"] == '"${pos:-0}"'][0]')
 	call GET "/api/v1/documents/$1/embeddings/status"
 	q=$(json "$C_BODY" 'j["status"]')
 	printf '%s %s %s %s\n' "${d:-?}" "${c:-?}" "${o:-?}" "${q:-?}"

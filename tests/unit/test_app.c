@@ -127,6 +127,8 @@ static void serve_call(struct call *c, struct result *r)
 
 /* A request through PATH_INFO; key NULL or "" sends no Authorization;
  * a body is sent as application/json. */
+static const char *req_content_type;   /* set: the body's type instead of JSON */
+
 static void request(const char *method, const char *path, const char *key, const char *body,
 		    struct result *r)
 {
@@ -148,7 +150,7 @@ static void request(const char *method, const char *path, const char *key, const
 		c.body = body;
 		snprintf(c.len_buf, sizeof c.len_buf, "%zu", strlen(body));
 		set(&c, "CONTENT_LENGTH", c.len_buf);
-		set(&c, "CONTENT_TYPE", "application/json");
+		set(&c, "CONTENT_TYPE", req_content_type ? req_content_type : "application/json");
 	}
 	serve_call(&c, r);
 }
@@ -544,7 +546,8 @@ static void test_document_text(void)
 		   "get text: %s as sent", fields[i]);
 	ok(json_equal(json_object_get(doc, "id"), json_object_get(got, "id")) &&
 	   json_equal(json_object_get(doc, "created_at"), json_object_get(got, "created_at")) &&
-	   json_is_false(json_object_get(got, "is_global")),
+	   json_equal(json_object_get(doc, "is_global"), json_object_get(got, "is_global")) &&
+	   json_is_true(json_object_get(got, "is_global")),   /* no org: account-wide */
 	   "get text: id, created_at and is_global as at creation");
 	char *canon = json_dumps(g.body, JSON_COMPACT);
 	is_str(g.text, canon ? canon : "", "get text: byte for byte what json_dumps writes");
@@ -557,6 +560,30 @@ static void test_document_text(void)
 	result_free(&c);
 	result_free(&g);
 	result_free(&other);
+}
+
+/* ChatAid's lastTrainingAttemptedAt (training asked for) and
+ * lastTrainingStartedAt (it began) record different events: a new source
+ * whose ingestion has not run yet (nothing runs it here) has the first
+ * and not the second. */
+static void test_training_times(void)
+{
+	const char *body = "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; "
+			   "filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+			   "The turbine hall is cleaned on Mondays.\r\n--XyZ--\r\n";
+	struct result r, g;
+	req_content_type = "multipart/form-data; boundary=XyZ";
+	request("POST", "/external/sources/custom", key_rw, body, &r);
+	req_content_type = NULL;
+	is_int(r.status, 200, "ChatAid upload");
+	is_int(r.ningest, 1, "... its ingestion left for after the answer");
+	request("GET", "/external/sources/custom?pageSize=1", key_rw, NULL, &g);
+	json_t *src = json_array_get(json_object_get(g.body, "data"), 0);
+	ok(json_is_string(json_object_get(src, "lastTrainingAttemptedAt")) &&
+	   json_is_null(json_object_get(src, "lastTrainingStartedAt")),
+	   "before its training starts: lastTrainingAttemptedAt set, lastTrainingStartedAt null");
+	result_free(&r);
+	result_free(&g);
 }
 
 int main(void)
@@ -598,6 +625,7 @@ int main(void)
 	test_key_cache();
 	test_documents();
 	test_document_text();
+	test_training_times();
 
 	store_close(s);
 	unit_rmtree(dir);
