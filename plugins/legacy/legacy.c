@@ -23,6 +23,8 @@ static const char *const lg_extensions[] = { "doc", "dot", "ppt", "pps", "pot", 
 /* What the directory of an OLE2 file, as far as the head holds it, says. */
 enum head_dir { DIR_UNKNOWN, DIR_OURS, DIR_OTHER, DIR_ENCRYPTED };
 
+/* Is directory entry e called `name`? ASCII case is ignored, as [MS-CFB]
+ * compares names ("WORKBOOK" is a workbook). */
 static int entry_is(const unsigned char *e, const char *name)
 {
 	size_t n = strlen(name), len = lg_u16(e + 0x40);
@@ -30,7 +32,7 @@ static int entry_is(const unsigned char *e, const char *name)
 	if (len != 2 * (n + 1))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (e[2 * i] != (unsigned char)name[i] || e[2 * i + 1] != 0)
+		if (g_ascii_tolower(e[2 * i]) != g_ascii_tolower(name[i]) || e[2 * i + 1] != 0)
 			return 0;
 	return 1;
 }

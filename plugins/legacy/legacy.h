@@ -91,13 +91,17 @@ void lg_meta(struct lg *lg, const char *key, const char *s, size_t n);
 /* Set the error if none is set yet; returns 1. */
 int lg_fail(struct lg *lg, enum quire_result r);
 
-/* Read the stream `name` of storage `dir` (the file's root when NULL):
+/* Read the stream `name` (ASCII case ignored) of storage `dir` (the
+ * file's root when NULL):
  * 0 and *out filled, 1 when there is no such stream, -1 (lg->err set,
  * QUIRE_CORRUPT) when it cannot be read. The size is capped by the file's. */
 int lg_stream(struct lg *lg, GsfInfile *dir, const char *name, struct lg_bytes *out);
 void lg_bytes_free(struct lg_bytes *b);
-/* Is there a child called `name` in `dir`? */
+/* Is there a child called `name` in `dir` (ASCII case ignored)? */
 int lg_has(GsfInfile *dir, const char *name);
+/* The child called `name` (ASCII case ignored, as [MS-CFB] compares
+ * names), or NULL; new, the caller unrefs it. */
+GsfInput *lg_child(GsfInfile *dir, const char *name);
 
 /* ---- readers ---- */
 
