@@ -1,7 +1,9 @@
-/* docpap.c: Word 97+ paragraph properties ([MS-DOC] 2.9.175 PapxFkp,
- * 2.2.5.1 Sprm): the style of a paragraph (headings), its list and level,
- * and whether it lies in a table, ends a cell or ends a row. Only what
- * the text needs is decoded; every offset is checked against its page. */
+/* docpap.c: Word 97+ paragraph and character properties ([MS-DOC]
+ * 2.9.175 PapxFkp, 2.9.33 ChpxFkp, 2.2.5.1 Sprm): the style of a
+ * paragraph (headings), its list and level, whether it lies in a table,
+ * ends a cell or ends a row; and of characters, whether they are a
+ * tracked deletion. Only what the text needs is decoded; every offset is
+ * checked against its page. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #define SPRM_PITAP 0x6649
 #define SPRM_PCHG_TABS 0xc615
 #define SPRM_TDEF_TABLE 0xd608
+#define SPRM_CF_RMARK_DEL 0x0800
 
 /* Style sheet: the built-in style (sti) of each style index. */
 static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
@@ -113,23 +116,24 @@ static void grpprl(struct pap *pap, const unsigned char *p, size_t n)
 	}
 }
 
-/* The FKP page holding fc, or NULL. */
-static const unsigned char *page_of(const struct doc *d, uint32_t fc)
+/* The FKP page of a PlcBte (n pages) holding fc, or NULL. */
+static const unsigned char *page_of(const struct doc *d, const unsigned char *bte, size_t nbte,
+				    uint32_t fc)
 {
-	size_t lo = 0, hi = d->nbte, pn;
+	size_t lo = 0, hi = nbte, pn;
 
 	/* the last aFC[i] <= fc */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (lg_u32(d->bte + 4 * (mid + 1)) <= fc)
+		if (lg_u32(bte + 4 * (mid + 1)) <= fc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo >= d->nbte || lg_u32(d->bte + 4 * lo) > fc)
+	if (lo >= nbte || lg_u32(bte + 4 * lo) > fc)
 		return NULL;
-	pn = lg_u32(d->bte + 4 * (d->nbte + 1) + 4 * lo) & 0x3fffff;
+	pn = lg_u32(bte + 4 * (nbte + 1) + 4 * lo) & 0x3fffff;
 	return lg_in(d->wn, pn * 512, 512) ? d->w + pn * 512 : NULL;
 }
 
@@ -140,7 +144,7 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 
 	memset(pap, 0, sizeof *pap);
 	pap->sti = 0x0fff;
-	if (!d->bte || !(pg = page_of(d, fc)))
+	if (!d->bte || !(pg = page_of(d, d->bte, d->nbte, fc)))
 		return;
 	crun = pg[511];
 	if (crun == 0 || 4 * (crun + 1) + 13 * crun > 511)
@@ -171,4 +175,61 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 	grpprl(pap, pg + start + 2, cb - 2);
 	if (pap->in_table && pap->itap == 0)
 		pap->itap = 1;
+}
+
+void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte)
+{
+	if (lcb_bte >= 12 && lg_in(d->tn, fc_bte, lcb_bte)) {
+		d->bte_chp = d->t + fc_bte;
+		d->nbte_chp = (lcb_bte - 4) / 8;
+	}
+	d->run0 = d->run1 = 0;
+}
+
+/* Does the CHPX grpprl mark its characters deleted? */
+static int grpprl_deleted(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	int del = 0;
+
+	while (i + 2 <= n) {
+		unsigned sprm = lg_u16(p + i);
+		long sz = operand_size(sprm, p + i + 2, n - i - 2);
+
+		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+			break;
+		if (sprm == SPRM_CF_RMARK_DEL && sz >= 1)
+			del = p[i + 2] != 0;
+		i += 2 + (size_t)sz;
+	}
+	return del;
+}
+
+int doc_deleted(struct doc *d, uint32_t fc)
+{
+	const unsigned char *pg;
+	size_t crun, j, off;
+
+	if (!d->bte_chp)
+		return 0;
+	if (d->run0 <= fc && fc < d->run1)
+		return d->run_deleted;
+	d->run0 = d->run1 = 0;
+	d->run_deleted = 0;
+	if (!(pg = page_of(d, d->bte_chp, d->nbte_chp, fc)))
+		return 0;
+	crun = pg[511];
+	if (crun == 0 || 4 * (crun + 1) + crun > 511)
+		return 0;
+	for (j = 0; j < crun; j++)
+		if (lg_u32(pg + 4 * j) <= fc && fc < lg_u32(pg + 4 * (j + 1)))
+			break;
+	if (j == crun)
+		return 0;
+	d->run0 = lg_u32(pg + 4 * j);
+	d->run1 = lg_u32(pg + 4 * (j + 1));
+	off = 2 * (size_t)pg[4 * (crun + 1) + j];
+	if (off != 0 && off < 511 && lg_in(511, off + 1, pg[off]))
+		d->run_deleted = grpprl_deleted(pg + off + 1, pg[off]);
+	return d->run_deleted;
 }
