@@ -457,6 +457,7 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		stories(d, &f);
 	free(d->pcs);
 	free(d->sti);
+	free(d->styles);
 	doc_lists_free(d);
 	lg_bytes_free(&table);
 	return lg->err;

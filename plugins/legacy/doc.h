@@ -52,6 +52,13 @@ struct doc_lfo {
 	unsigned char used[9];
 };
 
+/* What a style gives its paragraphs besides its sti: its base style and
+ * list (ilfo, ilvl; -1 when it sets none). */
+struct doc_style {
+	uint16_t base;
+	int ilfo, ilvl;
+};
+
 struct doc {
 	struct lg *lg;
 	const unsigned char *w, *t;   /* WordDocument, table stream (Word 6: w) */
@@ -63,6 +70,7 @@ struct doc {
 	const unsigned char *bte;
 	size_t nbte;
 	uint16_t *sti;                /* sti of each istd */
+	struct doc_style *styles;     /* and the rest of its style */
 	size_t nsti;
 	/* lists */
 	struct doc_list *lists;

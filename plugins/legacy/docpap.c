@@ -21,11 +21,55 @@
 #define SPRM_TDEF_TABLE 0xd608
 #define SPRM_CF_RMARK_DEL 0x0800
 
-/* Style sheet: the built-in style (sti) of each style index. */
+static long operand_size(unsigned sprm, const unsigned char *p, size_t n);
+
+/* The list and level a style's paragraph properties set, if they do. */
+static void style_list(struct doc_style *st, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 2 <= n) {
+		unsigned sprm = lg_u16(p + i);
+		long sz = operand_size(sprm, p + i + 2, n - i - 2);
+
+		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+			return;
+		if (sprm == SPRM_PILFO && sz >= 2)
+			st->ilfo = (int)lg_u16(p + i + 2);
+		else if (sprm == SPRM_PILVL && sz >= 1)
+			st->ilvl = p[i + 2];
+		i += 2 + (size_t)sz;
+	}
+}
+
+/* One STD ([MS-DOC] 2.9.260) of cb bytes: its base style and, for a
+ * paragraph style, the list its UpxPapx names. */
+static void read_std(struct doc_style *st, const unsigned char *s, size_t cb, size_t base_size)
+{
+	size_t at, cch, upx;
+
+	st->ilfo = st->ilvl = -1;
+	st->base = 0x0fff;
+	if (cb < 4)
+		return;
+	st->base = (uint16_t)(lg_u16(s + 2) >> 4);
+	if ((lg_u16(s + 2) & 0x0f) != 1 || !lg_in(cb, base_size, 2))   /* stk: paragraph */
+		return;
+	cch = lg_u16(s + base_size);
+	at = base_size + 2 + 2 * cch + 2;   /* the name and its NUL */
+	if (!lg_in(cb, at, 2))
+		return;
+	upx = lg_u16(s + at);
+	if (upx >= 2 && lg_in(cb, at + 2, upx))
+		style_list(st, s + at + 4, upx - 2);   /* past the istd */
+}
+
+/* Style sheet: the built-in style (sti) of each style index, its base
+ * and the list its paragraph properties set. */
 static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 {
 	const unsigned char *p;
-	size_t cb, pos, cstd;
+	size_t cb, pos, cstd, base_size;
 
 	if (lcb < 4 || !lg_in(d->tn, fc, lcb))
 		return;
@@ -34,10 +78,12 @@ static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 	if (cb < 2 || !lg_in(lcb, 2, cb))
 		return;
 	cstd = lg_u16(p + 2);
+	base_size = cb >= 4 ? lg_u16(p + 4) : 10;   /* cbSTDBaseInFile: 10 or 18 */
 	if (cstd > 4096)
 		cstd = 4096;
 	d->sti = calloc(cstd ? cstd : 1, sizeof *d->sti);
-	if (!d->sti)
+	d->styles = calloc(cstd ? cstd : 1, sizeof *d->styles);
+	if (!d->sti || !d->styles)
 		return;
 	pos = 2 + cb;
 	for (size_t i = 0; i < cstd && lg_in(lcb, pos, 2); i++) {
@@ -46,9 +92,31 @@ static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 		d->sti[i] = 0x0fff;   /* unknown */
 		if (cbstd >= 2 && lg_in(lcb, pos + 2, 2))
 			d->sti[i] = (uint16_t)(lg_u16(p + pos + 2) & 0x0fff);
+		read_std(&d->styles[i], p + pos + 2, lg_in(lcb, pos + 2, cbstd) ? cbstd : 0,
+			 base_size);
 		pos += 2 + cbstd;
 		d->nsti = i + 1;
 	}
+}
+
+/* The list and level of style istd, through its bases. */
+static void style_pap(const struct doc *d, unsigned istd, struct pap *pap)
+{
+	int ilfo = -1, ilvl = -1;
+
+	for (int hops = 0; d->styles && istd < d->nsti && hops < 16; hops++) {
+		const struct doc_style *st = &d->styles[istd];
+
+		if (ilfo < 0)
+			ilfo = st->ilfo;
+		if (ilvl < 0)
+			ilvl = st->ilvl;
+		if (st->base == istd)
+			break;
+		istd = st->base;
+	}
+	pap->ilfo = ilfo > 0 ? (unsigned)ilfo : 0;
+	pap->ilvl = ilvl > 0 ? (unsigned)ilvl : 0;
 }
 
 void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
@@ -172,6 +240,7 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 	pap->istd = lg_u16(pg + start);
 	if (pap->istd < d->nsti)
 		pap->sti = d->sti[pap->istd];
+	style_pap(d, pap->istd, pap);   /* the paragraph's own sprms override it */
 	grpprl(pap, pg + start + 2, cb - 2);
 	if (pap->in_table && pap->itap == 0)
 		pap->itap = 1;
