@@ -246,7 +246,8 @@ void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *
 		l->started[lvl] = 1;
 		o->used[lvl] = 1;
 	} else if (l->started[lvl]) {
-		l->count[lvl]++;
+		if (l->count[lvl] < INT32_MAX)
+			l->count[lvl]++;
 	} else {
 		l->count[lvl] = lv->start;
 		l->started[lvl] = 1;

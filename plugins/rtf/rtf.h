@@ -44,7 +44,7 @@ struct rtf_state {
 	unsigned char hidden, deleted;
 	unsigned char star;          /* {\* seen: an unknown destination follows */
 	unsigned char upr, upr_child;
-	unsigned char own_meta, own_buf, own_style;
+	unsigned char own_meta, own_buf, own_style, own_label;
 	unsigned char buf;           /* which paragraph buffer text goes to */
 	unsigned char intbl;
 	signed char outline;         /* \outlinelevelN, -1 none */
@@ -77,6 +77,7 @@ struct rtf {
 	struct sbuf meta;
 	struct sbuf label;           /* the next paragraph's list label */
 	unsigned label_buf;          /* the paragraph buffer it belongs to */
+	size_t label_at;             /* where its paragraph starts in that buffer */
 	struct sbuf line;            /* label and paragraph joined */
 	unsigned char bytes[64];     /* code page bytes not converted yet */
 	size_t nbytes;

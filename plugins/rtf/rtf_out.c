@@ -133,8 +133,8 @@ static void emit_block(struct rtf *r, const struct rtf_state *s, struct sbuf *b)
 	unsigned level;
 	int stop = 0, label;
 
+	t = labelled(r, b, &label);   /* an empty list paragraph drops its label */
 	if (b->len) {
-		t = labelled(r, b, &label);
 		level = heading_level(r, s);
 		if (s->ls > 0)
 			stop = emit_item(r->e, (unsigned)s->ilvl + 1, t->p, t->len);
@@ -147,6 +147,23 @@ static void emit_block(struct rtf *r, const struct rtf_state *s, struct sbuf *b)
 	}
 	sbuf_reset(b);
 	fail_if_stopped(r, stop);
+}
+
+/* In a table cell paragraphs are not written one by one: a pending label
+ * goes into the cell's text where its paragraph starts. */
+static void label_in_cell(struct rtf *r, struct sbuf *b)
+{
+	size_t n = r->label.len, at = r->label_at, old = b->len;
+	const char *lab = emit_trim(r->label.p ? r->label.p : "", &n);
+
+	if (!r->label.len || b != &r->bufs[r->label_buf])
+		return;
+	if (n && at < old && sbuf_add(b, lab, n) == 0 && sbuf_addc(b, ' ') == 0) {
+		memmove(b->p + at + n + 1, b->p + at, old - at);
+		memcpy(b->p + at, r->label.p + (lab - r->label.p), n);
+		b->p[at + n] = ' ';
+	}
+	sbuf_reset(&r->label);
 }
 
 /* A paragraph longer than RTF_FLUSH_AT is written in pieces. */
@@ -315,6 +332,7 @@ void rtf_par(struct rtf *r)
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
 	if (s->intbl && s->buf == 0) {
+		label_in_cell(r, b);
 		add(r, b, " ", 1);   /* a paragraph inside a cell */
 		return;
 	}
@@ -333,6 +351,7 @@ void rtf_cell(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
+	label_in_cell(r, b);
 	if (r->ncells < RTF_MAX_CELLS)
 		r->off[r->ncells++] = r->cells.len;
 	else
@@ -393,6 +412,8 @@ void rtf_style_record(struct rtf *r)
 
 void rtf_end_group(struct rtf *r, const struct rtf_state *closing)
 {
+	if (closing->own_label)
+		r->label_at = r->bufs[r->label_buf].len;
 	if (closing->own_meta) {
 		fail_if_stopped(r, emit_meta(r->e, closing->meta_key, r->meta.p ? r->meta.p : "",
 					     r->meta.len));

@@ -66,7 +66,7 @@ static void group_open(struct rtf *r)
 	s = &r->st[++r->depth];
 	*s = *parent;
 	s->star = 0;
-	s->own_meta = s->own_buf = s->own_style = 0;
+	s->own_meta = s->own_buf = s->own_style = s->own_label = 0;
 	s->upr = 0;
 	s->upr_child = 0;
 	if (parent->upr) {

@@ -153,6 +153,7 @@ static void destination(struct rtf *r, struct rtf_state *s, enum act a, const ch
 			s->dest = D_SKIP;
 		} else {
 			s->dest = D_LABEL;
+			s->own_label = 1;
 			r->label_buf = s->buf;
 		}
 		break;
