@@ -139,6 +139,7 @@ static enum quire_result dispatch(struct lg *lg, const char *mime)
 	GsfInfile *ole = lg->ole;
 	int xls = lg_has(ole, "Workbook") || lg_has(ole, "Book");
 	int ppt = lg_has(ole, "PowerPoint Document"), doc = lg_has(ole, "WordDocument");
+	enum quire_result r;
 
 	if (lg_has(ole, "EncryptedPackage") || lg_has(ole, "\006DataSpaces")) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: an encrypted or rights-managed package");
@@ -156,14 +157,18 @@ static enum quire_result dispatch(struct lg *lg, const char *mime)
 	lg_summary(lg, NULL);
 	/* The sniffed type breaks ties (a workbook holding a stray stream). */
 	if (mime && !strcmp(mime, "application/vnd.ms-excel") && xls)
-		return lg_xls(lg, ole);
-	if (mime && !strcmp(mime, "application/vnd.ms-powerpoint") && ppt)
-		return lg_ppt(lg, ole);
-	if (doc)
-		return lg_doc(lg, ole);
-	if (ppt)
-		return lg_ppt(lg, ole);
-	return lg_xls(lg, ole);
+		r = lg_xls(lg, ole);
+	else if (mime && !strcmp(mime, "application/vnd.ms-powerpoint") && ppt)
+		r = lg_ppt(lg, ole);
+	else if (doc)
+		r = lg_doc(lg, ole);
+	else if (ppt)
+		r = lg_ppt(lg, ole);
+	else
+		r = lg_xls(lg, ole);
+	if (r == QUIRE_OK && !lg->err)
+		lg_objects(lg, ole);
+	return r;
 }
 
 static enum quire_result lg_extract(void *state, const struct quire_host *host,

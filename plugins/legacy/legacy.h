@@ -79,6 +79,7 @@ struct lg {
 	unsigned page;
 	int wrote;
 	int depth;              /* nesting of embedded objects */
+	unsigned objects;       /* embedded object storages read */
 };
 
 /* Each returns non-zero (and sets lg->err) when the reader must stop. */
@@ -113,6 +114,10 @@ enum quire_result lg_doc(struct lg *lg, GsfInfile *dir);
 /* Text of a whole OLE2 file in memory (an embedded object): a workbook or
  * chart's strings as paragraphs. Returns quietly on anything unreadable. */
 void lg_embedded(struct lg *lg, const unsigned char *p, size_t n);
+/* The embedded objects stored as storages of dir (Word's ObjectPool,
+ * Excel's MBD... storages): each one's text after the document's, depth
+ * and count capped; their failures do not fail the document. */
+void lg_objects(struct lg *lg, GsfInfile *dir);
 
 /* ---- number formats (xlsfmt.c) ---- */
 
