@@ -26,11 +26,12 @@ struct pap {
 };
 
 /* One level of a list: its start, number format (MSONFC), whether it
- * shows every level in Arabic (legal), and its text, where characters
- * 0-8 stand for the number of that level. */
+ * shows every level in Arabic (legal), whether it goes on counting after
+ * a higher level (norestart), and its text, where characters 0-8 stand
+ * for the number of that level. */
 struct doc_lvl {
 	int32_t start;
-	unsigned char nfc, legal;
+	unsigned char nfc, legal, norestart;
 	unsigned ntext;
 	uint16_t text[DOC_LVL_TEXT];
 };

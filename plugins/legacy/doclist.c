@@ -3,7 +3,8 @@
  * number format, level text with its placeholders, legal numbering),
  * each list instance's start overrides, and the running numbers, so that
  * a list paragraph reads "1.", "a)", "ii)", "II.", "1.1.1." or its bullet.
- * Numbers run per list: a level counts on, deeper levels start again.
+ * Numbers run per list: a level counts on, deeper levels start again
+ * unless they say not to (fNoRestart).
  * Every offset is checked against the table stream. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
@@ -33,6 +34,7 @@ static size_t read_lvl(const unsigned char *p, size_t n, struct doc_lvl *lv)
 		lv->start = (int32_t)lg_u32(p);
 		lv->nfc = p[4];
 		lv->legal = (p[5] >> 2) & 1;
+		lv->norestart = (p[5] >> 3) & 1;
 		lv->ntext = cch < DOC_LVL_TEXT ? (unsigned)cch : DOC_LVL_TEXT;
 		for (unsigned i = 0; i < lv->ntext; i++)
 			lv->text[i] = (uint16_t)lg_u16(p + cb + 2 + 2 * i);
@@ -252,8 +254,9 @@ void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *
 		l->count[lvl] = lv->start;
 		l->started[lvl] = 1;
 	}
-	for (unsigned k = lvl + 1; k < 9; k++)
-		l->started[k] = 0;
+	for (unsigned k = lvl + 1; k < l->nlvl; k++)
+		if (!l->lvl[k].norestart)   /* fNoRestart: it counts on */
+			l->started[k] = 0;
 	for (unsigned i = 0; i < lv->ntext; i++) {
 		unsigned c = lv->text[i];
 
