@@ -3,8 +3,10 @@
  * CLX), the piece table (8-bit Windows-1252 or UTF-16LE pieces), then the
  * main text, footnotes, comments, endnotes, text boxes and headers and
  * footers as paragraphs split at paragraph marks, headings and list items
- * from the paragraph properties, cells and rows of tables, and of each
- * field its result without its code. */
+ * from the paragraph properties (list items led by their label, doclist.c),
+ * cells and rows of tables, and of each field its result without its
+ * code. Tracked deletions are left out (a deleted paragraph mark joins
+ * its paragraph to the next, as Word shows it); insertions are text. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@ struct field {
 struct reader {
 	struct doc *d;
 	struct lg *lg;
-	struct lg_buf para, cells, code;
+	struct lg_buf para, cells, code, label, line;
 	size_t ncells;
 	int rows;           /* rows of the current table */
 	struct field f[DOC_MAX_FIELDS];
@@ -72,22 +74,40 @@ static void cell_end(struct reader *r)
 	r->ncells++;
 }
 
+/* The paragraph led by its list label ("1.", "a)", a bullet): the text
+ * in r->line, or r->para when it has no label. An empty list paragraph
+ * is counted all the same, as Word numbers it. */
+static const struct lg_buf *labelled(struct reader *r, const struct pap *pap)
+{
+	lg_buf_reset(&r->line);
+	if (!pap->ilfo || !r->props)
+		return &r->para;
+	doc_list_label(r->d, pap->ilfo, pap->ilvl, &r->label);
+	if (r->label.n == 0 || r->para.n == 0 || lg_buf_add(&r->line, r->label.p, r->label.n) ||
+	    lg_buf_add(&r->line, " ", 1) || lg_buf_add(&r->line, r->para.p, r->para.n))
+		return &r->para;
+	return &r->line;
+}
+
 static void para_end(struct reader *r, const struct pap *pap)
 {
+	const struct lg_buf *t;
+
 	lg_buf_squeeze(&r->para);
 	if (r->ncells || r->cells.n)   /* a table ended without its row mark */
 		row_end(r);
 	r->rows = 0;
+	t = labelled(r, pap);
 	if (r->para.n == 0)
 		goto out;
 	if (pap->sti >= 1 && pap->sti <= 9)   /* the built-in styles Heading 1-9 */
-		lg_heading(r->lg, pap->sti, r->para.p, r->para.n);
+		lg_heading(r->lg, pap->sti, t->p, t->n);
 	else if (pap->sti == 62)               /* Title */
-		lg_heading(r->lg, 1, r->para.p, r->para.n);
+		lg_heading(r->lg, 1, t->p, t->n);
 	else if (pap->ilfo)
-		lg_item(r->lg, pap->ilvl + 1, r->para.p, r->para.n);
+		lg_item(r->lg, pap->ilvl + 1, t->p, t->n);
 	else
-		lg_para(r->lg, r->para.p, r->para.n);
+		lg_para(r->lg, t->p, t->n);
 out:
 	lg_buf_reset(&r->para);
 }
@@ -222,7 +242,7 @@ static void character(struct reader *r, unsigned c, uint32_t fc)
 /* The characters [cp0, cp1) through the piece table. */
 static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 {
-	const struct doc *d = r->d;
+	struct doc *d = r->d;
 	struct pap none = { .sti = 0x0fff };
 
 	for (size_t i = 0; i < d->npcs && !r->lg->err; i++) {
@@ -247,6 +267,8 @@ static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 			uint32_t fc = p->fc + (cp - p->cp0) * (uint32_t)w;
 			unsigned c = w == 1 ? lg_cp1252(d->w[fc]) : lg_u16(d->w + fc);
 
+			if (c != 7 && doc_deleted(d, fc))
+				continue;   /* a tracked deletion: Word does not show it */
 			character(r, c, fc);
 		}
 	}
@@ -319,7 +341,8 @@ static int simple_piece(struct doc *d, uint32_t ccp)
 
 struct fib {
 	uint32_t ccp[ST_N];
-	uint32_t fc_clx, lcb_clx, fc_bte, lcb_bte, fc_stsh, lcb_stsh;
+	uint32_t fc_clx, lcb_clx, fc_bte, lcb_bte, fc_stsh, lcb_stsh, fc_chp, lcb_chp;
+	uint32_t fc_lst, lcb_lst, fc_lfo, lcb_lfo;
 	unsigned flags, nfib;
 };
 
@@ -360,6 +383,14 @@ static int read_fib(const struct doc *d, struct fib *f)
 	f->lcb_bte = lg_u32(w + blob + 8 * 13 + 4);
 	f->fc_clx = lg_u32(w + blob + 8 * 33);
 	f->lcb_clx = lg_u32(w + blob + 8 * 33 + 4);
+	f->fc_chp = lg_u32(w + blob + 8 * 12);
+	f->lcb_chp = lg_u32(w + blob + 8 * 12 + 4);
+	if (nfc >= 75) {   /* fcPlfLst, fcPlfLfo */
+		f->fc_lst = lg_u32(w + blob + 8 * 73);
+		f->lcb_lst = lg_u32(w + blob + 8 * 73 + 4);
+		f->fc_lfo = lg_u32(w + blob + 8 * 74);
+		f->lcb_lfo = lg_u32(w + blob + 8 * 74 + 4);
+	}
 	return 0;
 }
 
@@ -375,12 +406,16 @@ static void stories(struct doc *d, const struct fib *f)
 	lg_buf_init(&r.para, LG_BLOCK_MAX + 8);
 	lg_buf_init(&r.cells, LG_BLOCK_MAX * 2);
 	lg_buf_init(&r.code, 1 << 16);
+	lg_buf_init(&r.label, 1024);
+	lg_buf_init(&r.line, LG_BLOCK_MAX + 1100);
 	for (size_t i = 0; i < sizeof order / sizeof order[0] && !d->lg->err; i++)
 		if (f->ccp[order[i]])
 			story(&r, start[order[i]], start[order[i] + 1]);
 	lg_buf_free(&r.para);
 	lg_buf_free(&r.cells);
 	lg_buf_free(&r.code);
+	lg_buf_free(&r.label);
+	lg_buf_free(&r.line);
 }
 
 static enum quire_result word(struct doc *d, GsfInfile *dir)
@@ -410,6 +445,8 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 			d->tn = table.n;
 			got = read_clx(d, d->t, d->tn, f.fc_clx, f.lcb_clx);
 			doc_pap_init(d, f.fc_bte, f.lcb_bte, f.fc_stsh, f.lcb_stsh);
+			doc_chp_init(d, f.fc_chp, f.lcb_chp);
+			doc_lists_init(d, f.fc_lst, f.lcb_lst, f.fc_lfo, f.lcb_lfo);
 		}
 	}
 	if (got != 0 && !lg->err) {
@@ -420,6 +457,8 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		stories(d, &f);
 	free(d->pcs);
 	free(d->sti);
+	free(d->styles);
+	doc_lists_free(d);
 	lg_bytes_free(&table);
 	return lg->err;
 }

@@ -7,6 +7,8 @@
 #include "legacy.h"
 
 #define DOC_MAX_FIELDS 32
+#define DOC_MAX_LISTS 4096     /* lists and list instances read */
+#define DOC_LVL_TEXT 32        /* characters of a level's text kept */
 
 /* A run of text: characters [cp0, cp1) stored from byte fc, 8-bit
  * (Windows-1252) or UTF-16LE. */
@@ -23,6 +25,41 @@ struct pap {
 	unsigned ilfo, ilvl;    /* list, level */
 };
 
+/* One level of a list: its start, number format (MSONFC), whether it
+ * shows every level in Arabic (legal), whether it goes on counting after
+ * a higher level (norestart), and its text, where characters 0-8 stand
+ * for the number of that level. */
+struct doc_lvl {
+	int32_t start;
+	unsigned char nfc, legal, norestart;
+	unsigned ntext;
+	uint16_t text[DOC_LVL_TEXT];
+};
+
+/* A list (LSTF and its levels) and its running numbers. */
+struct doc_list {
+	uint32_t lsid;
+	unsigned nlvl;
+	struct doc_lvl lvl[9];
+	int32_t count[9];
+	unsigned char started[9];
+};
+
+/* A list instance (LFO), what a paragraph's ilfo names: its list, and
+ * the levels it starts again at a number of its own (INT32_MIN: none). */
+struct doc_lfo {
+	int list;
+	int32_t start[9];
+	unsigned char used[9];
+};
+
+/* What a style gives its paragraphs besides its sti: its base style and
+ * list (ilfo, ilvl; -1 when it sets none). */
+struct doc_style {
+	uint16_t base;
+	int ilfo, ilvl;
+};
+
 struct doc {
 	struct lg *lg;
 	const unsigned char *w, *t;   /* WordDocument, table stream (Word 6: w) */
@@ -34,7 +71,19 @@ struct doc {
 	const unsigned char *bte;
 	size_t nbte;
 	uint16_t *sti;                /* sti of each istd */
+	struct doc_style *styles;     /* and the rest of its style */
 	size_t nsti;
+	/* lists */
+	struct doc_list *lists;
+	size_t nlists;
+	struct doc_lfo *lfos;
+	size_t nlfos;
+	/* PlcBteChpx: character property pages by fc, and the run last
+	 * looked up (revision marks) */
+	const unsigned char *bte_chp;
+	size_t nbte_chp;
+	uint32_t run0, run1;
+	int run_deleted;
 };
 
 /* Paragraph properties at the paragraph mark stored at byte fc (Word 97
@@ -43,5 +92,19 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap);
 /* Read PlcBtePapx and the style sheet (STSH) of a Word 97+ file. */
 void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
 		  uint32_t lcb_stsh);
+
+/* Read PlcBteChpx (Word 97+). */
+void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte);
+/* Is the character stored at byte fc deleted text (a tracked deletion,
+ * sprmCFRMarkDel)? Deleted text is not shown; inserted text is. */
+int doc_deleted(struct doc *d, uint32_t fc);
+
+/* doclist.c: read PlfLst and PlfLfo of the table stream. */
+void doc_lists_init(struct doc *d, uint32_t fc_lst, uint32_t lcb_lst, uint32_t fc_lfo,
+		    uint32_t lcb_lfo);
+void doc_lists_free(struct doc *d);
+/* The label of the next paragraph of list instance ilfo (1-based) at
+ * level ilvl, counting it, into out ("" when there is none). */
+void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *out);
 
 #endif

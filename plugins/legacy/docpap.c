@@ -1,7 +1,9 @@
-/* docpap.c: Word 97+ paragraph properties ([MS-DOC] 2.9.175 PapxFkp,
- * 2.2.5.1 Sprm): the style of a paragraph (headings), its list and level,
- * and whether it lies in a table, ends a cell or ends a row. Only what
- * the text needs is decoded; every offset is checked against its page. */
+/* docpap.c: Word 97+ paragraph and character properties ([MS-DOC]
+ * 2.9.175 PapxFkp, 2.9.33 ChpxFkp, 2.2.5.1 Sprm): the style of a
+ * paragraph (headings), its list and level, whether it lies in a table,
+ * ends a cell or ends a row; and of characters, whether they are a
+ * tracked deletion. Only what the text needs is decoded; every offset is
+ * checked against its page. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +19,57 @@
 #define SPRM_PITAP 0x6649
 #define SPRM_PCHG_TABS 0xc615
 #define SPRM_TDEF_TABLE 0xd608
+#define SPRM_CF_RMARK_DEL 0x0800
 
-/* Style sheet: the built-in style (sti) of each style index. */
+static long operand_size(unsigned sprm, const unsigned char *p, size_t n);
+
+/* The list and level a style's paragraph properties set, if they do. */
+static void style_list(struct doc_style *st, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 2 <= n) {
+		unsigned sprm = lg_u16(p + i);
+		long sz = operand_size(sprm, p + i + 2, n - i - 2);
+
+		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+			return;
+		if (sprm == SPRM_PILFO && sz >= 2)
+			st->ilfo = (int)lg_u16(p + i + 2);
+		else if (sprm == SPRM_PILVL && sz >= 1)
+			st->ilvl = p[i + 2];
+		i += 2 + (size_t)sz;
+	}
+}
+
+/* One STD ([MS-DOC] 2.9.260) of cb bytes: its base style and, for a
+ * paragraph style, the list its UpxPapx names. */
+static void read_std(struct doc_style *st, const unsigned char *s, size_t cb, size_t base_size)
+{
+	size_t at, cch, upx;
+
+	st->ilfo = st->ilvl = -1;
+	st->base = 0x0fff;
+	if (cb < 4)
+		return;
+	st->base = (uint16_t)(lg_u16(s + 2) >> 4);
+	if ((lg_u16(s + 2) & 0x0f) != 1 || !lg_in(cb, base_size, 2))   /* stk: paragraph */
+		return;
+	cch = lg_u16(s + base_size);
+	at = base_size + 2 + 2 * cch + 2;   /* the name and its NUL */
+	if (!lg_in(cb, at, 2))
+		return;
+	upx = lg_u16(s + at);
+	if (upx >= 2 && lg_in(cb, at + 2, upx))
+		style_list(st, s + at + 4, upx - 2);   /* past the istd */
+}
+
+/* Style sheet: the built-in style (sti) of each style index, its base
+ * and the list its paragraph properties set. */
 static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 {
 	const unsigned char *p;
-	size_t cb, pos, cstd;
+	size_t cb, pos, cstd, base_size;
 
 	if (lcb < 4 || !lg_in(d->tn, fc, lcb))
 		return;
@@ -31,10 +78,12 @@ static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 	if (cb < 2 || !lg_in(lcb, 2, cb))
 		return;
 	cstd = lg_u16(p + 2);
+	base_size = cb >= 4 ? lg_u16(p + 4) : 10;   /* cbSTDBaseInFile: 10 or 18 */
 	if (cstd > 4096)
 		cstd = 4096;
 	d->sti = calloc(cstd ? cstd : 1, sizeof *d->sti);
-	if (!d->sti)
+	d->styles = calloc(cstd ? cstd : 1, sizeof *d->styles);
+	if (!d->sti || !d->styles)
 		return;
 	pos = 2 + cb;
 	for (size_t i = 0; i < cstd && lg_in(lcb, pos, 2); i++) {
@@ -43,9 +92,31 @@ static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 		d->sti[i] = 0x0fff;   /* unknown */
 		if (cbstd >= 2 && lg_in(lcb, pos + 2, 2))
 			d->sti[i] = (uint16_t)(lg_u16(p + pos + 2) & 0x0fff);
+		read_std(&d->styles[i], p + pos + 2, lg_in(lcb, pos + 2, cbstd) ? cbstd : 0,
+			 base_size);
 		pos += 2 + cbstd;
 		d->nsti = i + 1;
 	}
+}
+
+/* The list and level of style istd, through its bases. */
+static void style_pap(const struct doc *d, unsigned istd, struct pap *pap)
+{
+	int ilfo = -1, ilvl = -1;
+
+	for (int hops = 0; d->styles && istd < d->nsti && hops < 16; hops++) {
+		const struct doc_style *st = &d->styles[istd];
+
+		if (ilfo < 0)
+			ilfo = st->ilfo;
+		if (ilvl < 0)
+			ilvl = st->ilvl;
+		if (st->base == istd)
+			break;
+		istd = st->base;
+	}
+	pap->ilfo = ilfo > 0 ? (unsigned)ilfo : 0;
+	pap->ilvl = ilvl > 0 ? (unsigned)ilvl : 0;
 }
 
 void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
@@ -113,23 +184,24 @@ static void grpprl(struct pap *pap, const unsigned char *p, size_t n)
 	}
 }
 
-/* The FKP page holding fc, or NULL. */
-static const unsigned char *page_of(const struct doc *d, uint32_t fc)
+/* The FKP page of a PlcBte (n pages) holding fc, or NULL. */
+static const unsigned char *page_of(const struct doc *d, const unsigned char *bte, size_t nbte,
+				    uint32_t fc)
 {
-	size_t lo = 0, hi = d->nbte, pn;
+	size_t lo = 0, hi = nbte, pn;
 
 	/* the last aFC[i] <= fc */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (lg_u32(d->bte + 4 * (mid + 1)) <= fc)
+		if (lg_u32(bte + 4 * (mid + 1)) <= fc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo >= d->nbte || lg_u32(d->bte + 4 * lo) > fc)
+	if (lo >= nbte || lg_u32(bte + 4 * lo) > fc)
 		return NULL;
-	pn = lg_u32(d->bte + 4 * (d->nbte + 1) + 4 * lo) & 0x3fffff;
+	pn = lg_u32(bte + 4 * (nbte + 1) + 4 * lo) & 0x3fffff;
 	return lg_in(d->wn, pn * 512, 512) ? d->w + pn * 512 : NULL;
 }
 
@@ -140,7 +212,7 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 
 	memset(pap, 0, sizeof *pap);
 	pap->sti = 0x0fff;
-	if (!d->bte || !(pg = page_of(d, fc)))
+	if (!d->bte || !(pg = page_of(d, d->bte, d->nbte, fc)))
 		return;
 	crun = pg[511];
 	if (crun == 0 || 4 * (crun + 1) + 13 * crun > 511)
@@ -168,7 +240,65 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 	pap->istd = lg_u16(pg + start);
 	if (pap->istd < d->nsti)
 		pap->sti = d->sti[pap->istd];
+	style_pap(d, pap->istd, pap);   /* the paragraph's own sprms override it */
 	grpprl(pap, pg + start + 2, cb - 2);
 	if (pap->in_table && pap->itap == 0)
 		pap->itap = 1;
+}
+
+void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte)
+{
+	if (lcb_bte >= 12 && lg_in(d->tn, fc_bte, lcb_bte)) {
+		d->bte_chp = d->t + fc_bte;
+		d->nbte_chp = (lcb_bte - 4) / 8;
+	}
+	d->run0 = d->run1 = 0;
+}
+
+/* Does the CHPX grpprl mark its characters deleted? */
+static int grpprl_deleted(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	int del = 0;
+
+	while (i + 2 <= n) {
+		unsigned sprm = lg_u16(p + i);
+		long sz = operand_size(sprm, p + i + 2, n - i - 2);
+
+		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+			break;
+		if (sprm == SPRM_CF_RMARK_DEL && sz >= 1)
+			del = p[i + 2] != 0;
+		i += 2 + (size_t)sz;
+	}
+	return del;
+}
+
+int doc_deleted(struct doc *d, uint32_t fc)
+{
+	const unsigned char *pg;
+	size_t crun, j, off;
+
+	if (!d->bte_chp)
+		return 0;
+	if (d->run0 <= fc && fc < d->run1)
+		return d->run_deleted;
+	d->run0 = d->run1 = 0;
+	d->run_deleted = 0;
+	if (!(pg = page_of(d, d->bte_chp, d->nbte_chp, fc)))
+		return 0;
+	crun = pg[511];
+	if (crun == 0 || 4 * (crun + 1) + crun > 511)
+		return 0;
+	for (j = 0; j < crun; j++)
+		if (lg_u32(pg + 4 * j) <= fc && fc < lg_u32(pg + 4 * (j + 1)))
+			break;
+	if (j == crun)
+		return 0;
+	d->run0 = lg_u32(pg + 4 * j);
+	d->run1 = lg_u32(pg + 4 * (j + 1));
+	off = 2 * (size_t)pg[4 * (crun + 1) + j];
+	if (off != 0 && off < 511 && lg_in(511, off + 1, pg[off]))
+		d->run_deleted = grpprl_deleted(pg + off + 1, pg[off]);
+	return d->run_deleted;
 }

@@ -23,6 +23,8 @@ static const char *const lg_extensions[] = { "doc", "dot", "ppt", "pps", "pot", 
 /* What the directory of an OLE2 file, as far as the head holds it, says. */
 enum head_dir { DIR_UNKNOWN, DIR_OURS, DIR_OTHER, DIR_ENCRYPTED };
 
+/* Is directory entry e called `name`? ASCII case is ignored, as [MS-CFB]
+ * compares names ("WORKBOOK" is a workbook). */
 static int entry_is(const unsigned char *e, const char *name)
 {
 	size_t n = strlen(name), len = lg_u16(e + 0x40);
@@ -30,7 +32,7 @@ static int entry_is(const unsigned char *e, const char *name)
 	if (len != 2 * (n + 1))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (e[2 * i] != (unsigned char)name[i] || e[2 * i + 1] != 0)
+		if (g_ascii_tolower(e[2 * i]) != g_ascii_tolower(name[i]) || e[2 * i + 1] != 0)
 			return 0;
 	return 1;
 }
@@ -137,6 +139,7 @@ static enum quire_result dispatch(struct lg *lg, const char *mime)
 	GsfInfile *ole = lg->ole;
 	int xls = lg_has(ole, "Workbook") || lg_has(ole, "Book");
 	int ppt = lg_has(ole, "PowerPoint Document"), doc = lg_has(ole, "WordDocument");
+	enum quire_result r;
 
 	if (lg_has(ole, "EncryptedPackage") || lg_has(ole, "\006DataSpaces")) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: an encrypted or rights-managed package");
@@ -154,14 +157,18 @@ static enum quire_result dispatch(struct lg *lg, const char *mime)
 	lg_summary(lg, NULL);
 	/* The sniffed type breaks ties (a workbook holding a stray stream). */
 	if (mime && !strcmp(mime, "application/vnd.ms-excel") && xls)
-		return lg_xls(lg, ole);
-	if (mime && !strcmp(mime, "application/vnd.ms-powerpoint") && ppt)
-		return lg_ppt(lg, ole);
-	if (doc)
-		return lg_doc(lg, ole);
-	if (ppt)
-		return lg_ppt(lg, ole);
-	return lg_xls(lg, ole);
+		r = lg_xls(lg, ole);
+	else if (mime && !strcmp(mime, "application/vnd.ms-powerpoint") && ppt)
+		r = lg_ppt(lg, ole);
+	else if (doc)
+		r = lg_doc(lg, ole);
+	else if (ppt)
+		r = lg_ppt(lg, ole);
+	else
+		r = lg_xls(lg, ole);
+	if (r == QUIRE_OK && !lg->err)
+		lg_objects(lg, ole);
+	return r;
 }
 
 static enum quire_result lg_extract(void *state, const struct quire_host *host,

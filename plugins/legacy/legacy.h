@@ -79,6 +79,7 @@ struct lg {
 	unsigned page;
 	int wrote;
 	int depth;              /* nesting of embedded objects */
+	unsigned objects;       /* embedded object storages read */
 };
 
 /* Each returns non-zero (and sets lg->err) when the reader must stop. */
@@ -94,13 +95,17 @@ void lg_meta(struct lg *lg, const char *key, const char *s, size_t n);
 /* Set the error if none is set yet; returns 1. */
 int lg_fail(struct lg *lg, enum quire_result r);
 
-/* Read the stream `name` of storage `dir` (the file's root when NULL):
+/* Read the stream `name` (ASCII case ignored) of storage `dir` (the
+ * file's root when NULL):
  * 0 and *out filled, 1 when there is no such stream, -1 (lg->err set,
  * QUIRE_CORRUPT) when it cannot be read. The size is capped by the file's. */
 int lg_stream(struct lg *lg, GsfInfile *dir, const char *name, struct lg_bytes *out);
 void lg_bytes_free(struct lg_bytes *b);
-/* Is there a child called `name` in `dir`? */
+/* Is there a child called `name` in `dir` (ASCII case ignored)? */
 int lg_has(GsfInfile *dir, const char *name);
+/* The child called `name` (ASCII case ignored, as [MS-CFB] compares
+ * names), or NULL; new, the caller unrefs it. */
+GsfInput *lg_child(GsfInfile *dir, const char *name);
 
 /* ---- readers ---- */
 
@@ -112,6 +117,10 @@ enum quire_result lg_doc(struct lg *lg, GsfInfile *dir);
 /* Text of a whole OLE2 file in memory (an embedded object): a workbook or
  * chart's strings as paragraphs. Returns quietly on anything unreadable. */
 void lg_embedded(struct lg *lg, const unsigned char *p, size_t n);
+/* The embedded objects stored as storages of dir (Word's ObjectPool,
+ * Excel's MBD... storages): each one's text after the document's, depth
+ * and count capped; their failures do not fail the document. */
+void lg_objects(struct lg *lg, GsfInfile *dir);
 
 /* ---- number formats (xlsfmt.c) ---- */
 

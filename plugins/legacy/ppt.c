@@ -4,7 +4,9 @@
  * order, each a page: the title as a heading, the outline text kept in
  * the list, the text of its shapes (text boxes, groups, WordArt), its
  * comments and embedded charts or sheets, then its notes. The masters'
- * footers and headers come once at the end. Every record header is
+ * (main and title masters, the notes master, the handout master) footers,
+ * headers and text that is no placeholder come once at the end. Every
+ * record header is
  * checked against its parent; nesting is capped. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
@@ -18,7 +20,7 @@
 #define PPT_MAX_OBJECTS 64     /* embedded objects read per presentation */
 
 enum {
-	RT_DOCUMENT = 0x03e8, RT_SLIDE = 0x03ee, RT_SLIDE_ATOM = 0x03ef, RT_NOTES = 0x03f0,
+	RT_DOCUMENT = 0x03e8, RT_DOCUMENT_ATOM = 0x03e9, RT_HANDOUT = 0x0fc9, RT_SLIDE = 0x03ee, RT_SLIDE_ATOM = 0x03ef, RT_NOTES = 0x03f0,
 	RT_SLIDE_PERSIST = 0x03f3, RT_MAIN_MASTER = 0x03f8, RT_EXOBJLIST = 0x0409,
 	RT_EXOBJREF = 0x0bc1, RT_PLACEHOLDER = 0x0bc3, RT_OUTLINE_REF = 0x0f9e,
 	RT_TEXT_HEADER = 0x0f9f, RT_TEXT_CHARS = 0x0fa0, RT_TEXT_BYTES = 0x0fa8,
@@ -522,15 +524,36 @@ static void slides_in_order(struct ppt *p)
 	}
 }
 
+/* A master of the given type by its persist id, once. */
+static void master(struct ppt *p, uint32_t id, unsigned type)
+{
+	struct rec r;
+
+	if (id && persist_rec(p, id, type, &r) == 0 && !done(p, r.off))
+		walk(p, r.off, r.off + r.len, 0);
+}
+
 static void masters(struct ppt *p)
 {
 	struct rec r;
 
 	p->master = 1;   /* deduplicated against the last page */
 	lg_buf_reset(&p->tail);
-	for (size_t i = 0; i < p->nmasters && !p->lg->err; i++)
-		if (persist_rec(p, p->masters[i].psr, RT_MAIN_MASTER, &r) == 0 && !done(p, r.off))
-			walk(p, r.off, r.off + r.len, 0);
+	/* main masters, and title masters (slides in the masters' list) */
+	for (size_t i = 0; i < p->nmasters && !p->lg->err; i++) {
+		master(p, p->masters[i].psr, RT_MAIN_MASTER);
+		master(p, p->masters[i].psr, RT_SLIDE);
+	}
+	/* the notes master and the handout master: DocumentAtom's
+	 * notesMasterPersistIdRef and handoutMasterPersistIdRef */
+	for (size_t off = p->doc_off; !p->lg->err &&
+	     rec_at(p, off, p->doc_off + p->doc_len, &r) == 0; off = r.off + r.len) {
+		if (r.type != RT_DOCUMENT_ATOM || r.len < 32)
+			continue;
+		master(p, lg_u32(p->s + r.off + 24), RT_NOTES);
+		master(p, lg_u32(p->s + r.off + 28), RT_HANDOUT);
+		break;
+	}
 	/* the document's own header and footer text */
 	for (size_t off = p->doc_off; rec_at(p, off, p->doc_off + p->doc_len, &r) == 0;
 	     off = r.off + r.len)

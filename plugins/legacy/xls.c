@@ -2,7 +2,9 @@
  * (sheets, shared strings, formats), then each sheet as a page with its
  * name as a heading, its print header, its cells as table rows in row and
  * column order (numbers as Excel displays them), its text boxes, comments
- * and the labels of its embedded charts, and its print footer. A workbook
+ * and the labels of its embedded charts, and its print footer. A chart
+ * sheet (a BOF of type chart) is read as a chart: its title, series
+ * names, axis titles and category labels. A workbook
  * embedded in another document adds its rows to the current page. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
@@ -539,31 +541,42 @@ static void chart_string(struct book *b, struct sheetrd *sr, const struct biff_r
 	lg_buf_free(&one);
 }
 
+/* A chart's strings so far become one text block of the sheet. */
+static void chart_end(struct sheetrd *sr)
+{
+	if (sr->chart.n) {
+		lg_buf_add(&sr->boxes, sr->chart.p, sr->chart.n);
+		lg_buf_add(&sr->boxes, "", 1);
+		lg_buf_reset(&sr->chart);
+	}
+}
+
 /* Read the sheet substream at pos (a BOF) up to its EOF; of the chart
- * substreams inside it only the strings are kept. */
+ * substreams inside it, and of a chart sheet, only the strings are kept. */
 static void read_sheet(struct book *b, struct sheetrd *sr, size_t pos)
 {
 	struct biff_rec r;
-	int depth = 0;
+	int depth = 0, chart_sheet = 0;
 
 	sr->pending = -1;
 	while (!b->lg->err && biff_at(b->s, b->n, pos, &r) == 0) {
 		pos = r.next;
 		if (r.type == BIFF_BOF) {
-			depth++;
+			/* BOF dt 0x0020: the substream is a chart */
+			if (depth++ == 0 && r.len >= 4 && lg_u16(r.p + 2) == 0x0020)
+				chart_sheet = 1;
 			continue;
 		}
 		if (r.type == BIFF_EOF) {
-			if (--depth <= 0)
+			if (--depth <= 0) {
+				chart_end(sr);
 				return;
-			if (depth == 1 && sr->chart.n) {
-				lg_buf_add(&sr->boxes, sr->chart.p, sr->chart.n);
-				lg_buf_add(&sr->boxes, "", 1);
-				lg_buf_reset(&sr->chart);
 			}
+			if (depth == 1)
+				chart_end(sr);
 			continue;
 		}
-		if (depth > 1) {
+		if (depth > 1 || chart_sheet) {
 			if (r.type == BIFF_LABEL || r.type == BIFF_SERIESTEXT)
 				chart_string(b, sr, &r);
 			continue;

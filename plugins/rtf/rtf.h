@@ -21,6 +21,7 @@
 #define RTF_LEVELS 4            /* paragraph buffers: body, footnote, ... */
 #define RTF_FLUSH_AT ((size_t)1 << 20)
 #define RTF_NCONV 8
+#define RTF_SYMBOL_CP 42      /* \fcharset2: a symbol font's "code page" */
 
 /* What text in a group is for. */
 enum rtf_dest {
@@ -31,6 +32,7 @@ enum rtf_dest {
 	D_STYLE,       /* one style: number, outline level, name */
 	D_INFO,        /* \info: only its \title, \author... are read */
 	D_META,        /* one \info field, collected for the sink */
+	D_LABEL,       /* \listtext, \pntext: the list label as the author sees it */
 };
 
 /* Group state: character, paragraph and destination properties, copied
@@ -40,9 +42,9 @@ struct rtf_state {
 	int uc;
 	unsigned char dest, saved_dest;
 	unsigned char hidden, deleted;
-	unsigned char star;          /* \* seen: an unknown destination follows */
+	unsigned char star;          /* {\* seen: an unknown destination follows */
 	unsigned char upr, upr_child;
-	unsigned char own_meta, own_buf, own_style;
+	unsigned char own_meta, own_buf, own_style, own_label;
 	unsigned char buf;           /* which paragraph buffer text goes to */
 	unsigned char intbl;
 	signed char outline;         /* \outlinelevelN, -1 none */
@@ -62,6 +64,7 @@ struct rtf {
 	struct rtf_state st[RTF_MAX_DEPTH + 1];
 	unsigned depth;
 	int skip_n;                  /* fallback characters after \u still to skip */
+	int group_start;             /* nothing read since the last '{' (\* counts only here) */
 	uint32_t hi;                 /* a high surrogate waiting for its pair */
 	/* document */
 	int ansicpg, deff, fontdef;
@@ -72,6 +75,10 @@ struct rtf {
 	/* text */
 	struct sbuf bufs[RTF_LEVELS];
 	struct sbuf meta;
+	struct sbuf label;           /* the next paragraph's list label */
+	unsigned label_buf;          /* the paragraph buffer it belongs to */
+	size_t label_at;             /* where its paragraph starts in that buffer */
+	struct sbuf line;            /* label and paragraph joined */
 	unsigned char bytes[64];     /* code page bytes not converted yet */
 	size_t nbytes;
 	int bytes_cp;

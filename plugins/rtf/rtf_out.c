@@ -2,8 +2,10 @@
  * current font (\fcharset, \cpg) or of the document (\ansicpg), Unicode
  * escapes with their surrogate pairs (a lone half is U+FFFD), and the
  * blocks: paragraphs (headings by \outlinelevel or a "heading N" style,
- * list items by \ls/\ilvl), table rows (\cell ... \row, \trhdr for a
- * header), metadata from \info. */
+ * list items by \ls/\ilvl, led by their \listtext or \pntext label),
+ * table rows (\cell ... \row, \trhdr for a header), metadata from \info.
+ * Symbol fonts (\fcharset2) have no code page: their bullets are mapped
+ * to the Unicode characters they draw. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <string.h>
@@ -15,7 +17,7 @@ int rtf_charset_cp(int charset)
 {
 	switch (charset) {
 	case 0: return 1252;
-	case 2: return 42;
+	case 2: return RTF_SYMBOL_CP;
 	case 77: return 10000;
 	case 78: return 10001;
 	case 128: return 932;
@@ -56,6 +58,7 @@ static struct sbuf *target(struct rtf *r)
 	case D_TEXT: return &r->bufs[s->buf];
 	case D_META: return &r->meta;
 	case D_STYLE: return &r->style_name;
+	case D_LABEL: return &r->label;
 	default: return NULL;
 	}
 }
@@ -97,23 +100,70 @@ static unsigned heading_level(struct rtf *r, const struct rtf_state *s)
 	return 0;
 }
 
+/* The paragraph in b led by the pending list label, if it is b's: the
+ * text in r->line, or b itself. */
+static const struct sbuf *labelled(struct rtf *r, struct sbuf *b, int *has_label)
+{
+	size_t n = r->label.len, m = b->len;
+	const char *lab = emit_trim(r->label.p ? r->label.p : "", &n);
+	const char *text = emit_trim(b->p ? b->p : "", &m);
+
+	*has_label = 0;
+	if (!r->label.len || b != &r->bufs[r->label_buf])
+		return b;
+	if (n == 0 || m == 0) {
+		sbuf_reset(&r->label);
+		return b;
+	}
+	sbuf_reset(&r->line);
+	if (sbuf_add(&r->line, lab, n) || sbuf_addc(&r->line, ' ') ||
+	    sbuf_add(&r->line, text, m)) {
+		sbuf_reset(&r->label);
+		return b;
+	}
+	sbuf_reset(&r->label);
+	*has_label = 1;
+	return &r->line;
+}
+
 /* Write a buffer as the block the state's paragraph properties make it. */
 static void emit_block(struct rtf *r, const struct rtf_state *s, struct sbuf *b)
 {
+	const struct sbuf *t;
 	unsigned level;
-	int stop = 0;
+	int stop = 0, label;
 
+	t = labelled(r, b, &label);   /* an empty list paragraph drops its label */
 	if (b->len) {
 		level = heading_level(r, s);
 		if (s->ls > 0)
-			stop = emit_item(r->e, (unsigned)s->ilvl + 1, b->p, b->len);
+			stop = emit_item(r->e, (unsigned)s->ilvl + 1, t->p, t->len);
 		else if (level >= 1 && level <= 6)
-			stop = emit_heading(r->e, level, b->p, b->len);
+			stop = emit_heading(r->e, level, t->p, t->len);
+		else if (label)   /* \pntext numbering without \ls */
+			stop = emit_item(r->e, 1, t->p, t->len);
 		else
-			stop = emit_para(r->e, b->p, b->len);
+			stop = emit_para(r->e, t->p, t->len);
 	}
 	sbuf_reset(b);
 	fail_if_stopped(r, stop);
+}
+
+/* In a table cell paragraphs are not written one by one: a pending label
+ * goes into the cell's text where its paragraph starts. */
+static void label_in_cell(struct rtf *r, struct sbuf *b)
+{
+	size_t n = r->label.len, at = r->label_at, old = b->len;
+	const char *lab = emit_trim(r->label.p ? r->label.p : "", &n);
+
+	if (!r->label.len || b != &r->bufs[r->label_buf])
+		return;
+	if (n && at < old && sbuf_add(b, lab, n) == 0 && sbuf_addc(b, ' ') == 0) {
+		memmove(b->p + at + n + 1, b->p + at, old - at);
+		memcpy(b->p + at, r->label.p + (lab - r->label.p), n);
+		b->p[at + n] = ' ';
+	}
+	sbuf_reset(&r->label);
 }
 
 /* A paragraph longer than RTF_FLUSH_AT is written in pieces. */
@@ -163,6 +213,20 @@ void rtf_resolve_hi(struct rtf *r)
 		add(r, t, "\xef\xbf\xbd", 3);
 }
 
+/* What a symbol font's byte draws, when it is one of the bullets that
+ * Word's lists use (Symbol's dot, Wingdings' square, arrow and tick);
+ * 0: read it as the code page says. */
+static uint32_t symbol_char(unsigned char c)
+{
+	switch (c) {
+	case 0xb7: return 0x2022;
+	case 0xa7: return 0x25aa;
+	case 0xd8: return 0x27a2;
+	case 0xfc: return 0x2713;
+	default: return 0;
+	}
+}
+
 void rtf_byte(struct rtf *r, unsigned char c)
 {
 	struct sbuf *t = target(r);
@@ -177,6 +241,10 @@ void rtf_byte(struct rtf *r, unsigned char c)
 		return;
 	}
 	cp = rtf_font_cp(r, rtf_cur(r)->font);
+	if (cp == RTF_SYMBOL_CP && symbol_char(c)) {
+		rtf_char(r, symbol_char(c));
+		return;
+	}
 	if (r->nbytes && cp != r->bytes_cp)
 		flush(r, 1);
 	if (r->nbytes == sizeof r->bytes)
@@ -264,6 +332,7 @@ void rtf_par(struct rtf *r)
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
 	if (s->intbl && s->buf == 0) {
+		label_in_cell(r, b);
 		add(r, b, " ", 1);   /* a paragraph inside a cell */
 		return;
 	}
@@ -282,6 +351,7 @@ void rtf_cell(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
+	label_in_cell(r, b);
 	if (r->ncells < RTF_MAX_CELLS)
 		r->off[r->ncells++] = r->cells.len;
 	else
@@ -342,6 +412,8 @@ void rtf_style_record(struct rtf *r)
 
 void rtf_end_group(struct rtf *r, const struct rtf_state *closing)
 {
+	if (closing->own_label)
+		r->label_at = r->bufs[r->label_buf].len;
 	if (closing->own_meta) {
 		fail_if_stopped(r, emit_meta(r->e, closing->meta_key, r->meta.p ? r->meta.p : "",
 					     r->meta.len));

@@ -4,7 +4,9 @@
  * the int range; \binN is checked against the bytes that remain; a bad
  * \'hh or stray byte is dropped. After \uN, \ucN fallback characters
  * (a text byte, a \'hh or a control word each) are skipped, up to the end
- * of the group. */
+ * of the group. \* marks an ignorable destination only as the first thing
+ * of a group ("{\*\word"); anywhere else it is ignored, as the
+ * specification says, so a stray one cannot hide the rest of a group. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <limits.h>
@@ -27,6 +29,8 @@ void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
 	for (int i = 0; i < RTF_LEVELS; i++)
 		sbuf_init(&r->bufs[i], RTF_FLUSH_AT * 2);
 	sbuf_init(&r->meta, 4096);
+	sbuf_init(&r->label, 256);
+	sbuf_init(&r->line, RTF_FLUSH_AT * 2 + 512);
 	sbuf_init(&r->style_name, 256);
 	sbuf_init(&r->cells, RTF_FLUSH_AT * 16);
 	r->st[0] = (struct rtf_state){ .font = -1, .uc = 1, .dest = D_TEXT, .outline = -1 };
@@ -37,6 +41,8 @@ void rtf_free(struct rtf *r)
 	for (int i = 0; i < RTF_LEVELS; i++)
 		sbuf_free(&r->bufs[i]);
 	sbuf_free(&r->meta);
+	sbuf_free(&r->label);
+	sbuf_free(&r->line);
 	sbuf_free(&r->style_name);
 	sbuf_free(&r->cells);
 	for (unsigned i = 0; i < r->nconv; i++)
@@ -60,7 +66,7 @@ static void group_open(struct rtf *r)
 	s = &r->st[++r->depth];
 	*s = *parent;
 	s->star = 0;
-	s->own_meta = s->own_buf = s->own_style = 0;
+	s->own_meta = s->own_buf = s->own_style = s->own_label = 0;
 	s->upr = 0;
 	s->upr_child = 0;
 	if (parent->upr) {
@@ -160,7 +166,8 @@ static void control_word(struct rtf *r)
 		rtf_word(r, word, has, param);
 }
 
-static void control_symbol(struct rtf *r, unsigned char c)
+/* A control symbol; first: it is the first thing of its group. */
+static void control_symbol(struct rtf *r, unsigned char c, int first)
 {
 	int hi, lo;
 
@@ -187,25 +194,31 @@ static void control_symbol(struct rtf *r, unsigned char c)
 	case '\\': case '{': case '}': rtf_byte(r, c); break;
 	case '~': rtf_char(r, 0xa0); break;
 	case '_': rtf_char(r, 0x2011); break;
-	case '*': rtf_cur(r)->star = 1; break;
+	case '-': rtf_char(r, 0xad); break;   /* optional hyphen: U+00AD */
+	case '*':
+		if (first)
+			rtf_cur(r)->star = 1;
+		break;
 	case '\n': case '\r': rtf_par(r); break;
 	case '\t': rtf_char(r, '\t'); break;
-	default: break;   /* \- \: \| and unknown symbols */
+	default: break;   /* \: \| and unknown symbols */
 	}
 }
 
 static void control(struct rtf *r)
 {
 	unsigned char c;
+	int first = r->group_start;
 
 	r->pos++;
+	r->group_start = 0;
 	if (r->pos >= r->n)
 		return;
 	c = r->p[r->pos];
 	if (isalpha(c))
 		control_word(r);
 	else
-		control_symbol(r, c);
+		control_symbol(r, c, first);
 }
 
 int rtf_run(struct rtf *r)
@@ -218,10 +231,12 @@ int rtf_run(struct rtf *r)
 			r->pos++;
 			r->skip_n = 0;
 			group_open(r);
+			r->group_start = 1;
 			break;
 		case '}':
 			r->pos++;
 			r->skip_n = 0;
+			r->group_start = 0;
 			group_close(r);
 			break;
 		case '\\':
@@ -232,6 +247,7 @@ int rtf_run(struct rtf *r)
 			break;
 		default:
 			r->pos++;
+			r->group_start = 0;
 			rtf_cur(r)->star = 0;
 			if (r->skip_n > 0)
 				r->skip_n--;

@@ -3,8 +3,11 @@
  * instructions, list tables, revision tables, ...) are skipped; \info is
  * read for its \title, \author, \subject and \keywords; footnotes,
  * headers, footers, annotations and text boxes are read as paragraphs of
- * their own. An ignorable destination (\*\word) is skipped unless the
- * word is one of the few read here. Unknown words are ignored. */
+ * their own; \listtext and \pntext hold a list paragraph's label as the
+ * author's reader drew it ("1.", "a)", "ii)", a bullet) and are read as
+ * the label of the paragraph that follows. An ignorable destination
+ * (\*\word) is skipped unless the word is one of the few read here.
+ * Unknown words are ignored. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +18,7 @@ enum act {
 	A_SKIP, A_SIDE, A_READ, A_FONTTBL, A_STYLESHEET, A_INFO, A_META, A_UPR, A_UD,
 	A_ANSI, A_MAC, A_PC, A_PCA, A_ANSICPG, A_DEFF, A_F, A_FCHARSET, A_CPG, A_UC, A_U,
 	A_PAR, A_LINE, A_TAB, A_CELL, A_NESTCELL, A_ROW, A_PARD, A_PLAIN, A_S, A_OUTLINE,
-	A_LS, A_ILVL, A_INTBL, A_TROWD, A_TRHDR, A_V, A_DELETED, A_CHAR,
+	A_LS, A_ILVL, A_INTBL, A_TROWD, A_TRHDR, A_V, A_DELETED, A_CHAR, A_LABEL,
 };
 
 struct word {
@@ -52,7 +55,7 @@ static const struct word words[] = {
 	{ "keywords", A_META, 0 }, { "latentstyles", A_SKIP, 0 }, { "lchars", A_SKIP, 0 },
 	{ "ldblquote", A_CHAR, 0x201c }, { "line", A_LINE, 0 },
 	{ "listoverridetable", A_SKIP, 0 }, { "listpicture", A_SKIP, 0 },
-	{ "listtable", A_SKIP, 0 }, { "listtext", A_SKIP, 0 }, { "lquote", A_CHAR, 0x2018 },
+	{ "listtable", A_SKIP, 0 }, { "listtext", A_LABEL, 0 }, { "lquote", A_CHAR, 0x2018 },
 	{ "ls", A_LS, 0 }, { "mac", A_MAC, 0 }, { "mmathPr", A_SKIP, 0 },
 	{ "nestcell", A_NESTCELL, 0 }, { "nestrow", A_NESTCELL, 0 },
 	{ "nesttableprops", A_SKIP, 0 }, { "nonshppict", A_SKIP, 0 },
@@ -63,7 +66,7 @@ static const struct word words[] = {
 	{ "pard", A_PARD, 0 }, { "pc", A_PC, 0 }, { "pca", A_PCA, 0 },
 	{ "pgdsctbl", A_SKIP, 0 }, { "pgptbl", A_SKIP, 0 }, { "pict", A_SKIP, 0 },
 	{ "plain", A_PLAIN, 0 }, { "pn", A_SKIP, 0 }, { "pnseclvl", A_SKIP, 0 },
-	{ "pntext", A_SKIP, 0 }, { "pntxta", A_SKIP, 0 }, { "pntxtb", A_SKIP, 0 },
+	{ "pntext", A_LABEL, 0 }, { "pntxta", A_SKIP, 0 }, { "pntxtb", A_SKIP, 0 },
 	{ "private", A_SKIP, 0 }, { "protusertbl", A_SKIP, 0 }, { "qmspace", A_CHAR, 0x2005 },
 	{ "rdblquote", A_CHAR, 0x201d }, { "result", A_READ, 0 }, { "revtbl", A_SKIP, 0 },
 	{ "row", A_ROW, 0 }, { "rquote", A_CHAR, 0x2019 }, { "rsidtbl", A_SKIP, 0 },
@@ -141,6 +144,17 @@ static void destination(struct rtf *r, struct rtf_state *s, enum act a, const ch
 			sbuf_reset(&r->meta);
 		} else if (s->dest != D_META) {
 			s->dest = D_SKIP;
+		}
+		break;
+	case A_LABEL:
+		/* one label a paragraph: Word writes \listtext, older readers'
+		 * \pntext may come too */
+		if (s->dest != D_TEXT || r->label.len) {
+			s->dest = D_SKIP;
+		} else {
+			s->dest = D_LABEL;
+			s->own_label = 1;
+			r->label_buf = s->buf;
 		}
 		break;
 	case A_UPR: s->upr = 1; break;
@@ -265,7 +279,7 @@ void rtf_word(struct rtf *r, const char *name, int has, int param)
 		para_word(r, s, a, param);
 		break;
 	case A_SKIP: case A_SIDE: case A_READ: case A_FONTTBL: case A_STYLESHEET:
-	case A_INFO: case A_META: case A_UPR: case A_UD:
+	case A_INFO: case A_META: case A_UPR: case A_UD: case A_LABEL:
 		destination(r, s, a, w->name);
 		break;
 	default: text_word(r, s, w, has, param); break;

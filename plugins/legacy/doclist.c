@@ -1,0 +1,274 @@
+/* doclist.c: Word 97+ list labels as the author sees them ([MS-DOC]
+ * 2.9.147 PlfLst, 2.9.150 LVL, 2.9.146 PlfLfo): each list's levels (start,
+ * number format, level text with its placeholders, legal numbering),
+ * each list instance's start overrides, and the running numbers, so that
+ * a list paragraph reads "1.", "a)", "ii)", "II.", "1.1.1." or its bullet.
+ * Numbers run per list: a level counts on, deeper levels start again
+ * unless they say not to (fNoRestart).
+ * Every offset is checked against the table stream. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+#define LSTF_SIZE 28
+#define LVLF_SIZE 28
+#define LFO_SIZE 16
+
+/* One LVL at p (n bytes left) into lv; its size, or 0 when it does not fit. */
+static size_t read_lvl(const unsigned char *p, size_t n, struct doc_lvl *lv)
+{
+	size_t cb, cch;
+
+	if (n < LVLF_SIZE)
+		return 0;
+	cb = LVLF_SIZE + (size_t)p[24] + p[25];   /* grpprlChpx, grpprlPapx */
+	if (!lg_in(n, cb, 2))
+		return 0;
+	cch = lg_u16(p + cb);
+	if (!lg_in(n, cb + 2, 2 * cch))
+		return 0;
+	if (lv) {
+		lv->start = (int32_t)lg_u32(p);
+		lv->nfc = p[4];
+		lv->legal = (p[5] >> 2) & 1;
+		lv->norestart = (p[5] >> 3) & 1;
+		lv->ntext = cch < DOC_LVL_TEXT ? (unsigned)cch : DOC_LVL_TEXT;
+		for (unsigned i = 0; i < lv->ntext; i++)
+			lv->text[i] = (uint16_t)lg_u16(p + cb + 2 + 2 * i);
+	}
+	return cb + 2 + 2 * cch;
+}
+
+static void read_plflst(struct doc *d, uint32_t fc, uint32_t lcb)
+{
+	const unsigned char *p;
+	size_t n, pos, c;
+
+	if (lcb < 2 || !lg_in(d->tn, fc, lcb))
+		return;
+	p = d->t + fc;
+	n = d->tn - fc;   /* the LVLs lie past lcb, to the stream's end at most */
+	c = lg_u16(p);
+	if (c > DOC_MAX_LISTS || !lg_in(n, 2, LSTF_SIZE * c))
+		return;
+	d->lists = calloc(c ? c : 1, sizeof *d->lists);
+	if (!d->lists)
+		return;
+	/* the LVLs of every list follow the LSTFs, the lists in order,
+	 * outside the PlfLst's own length */
+	pos = 2 + LSTF_SIZE * c;
+	for (size_t i = 0; i < c; i++) {
+		const unsigned char *lstf = p + 2 + LSTF_SIZE * i;
+		struct doc_list *l = &d->lists[i];
+
+		l->lsid = lg_u32(lstf);
+		l->nlvl = lstf[26] & 1 ? 1 : 9;   /* fSimpleList */
+		d->nlists = i + 1;
+		for (unsigned k = 0; k < l->nlvl; k++) {
+			size_t sz = pos < n ? read_lvl(p + pos, n - pos, &l->lvl[k]) : 0;
+
+			if (sz == 0) {
+				l->nlvl = k;
+				return;
+			}
+			pos += sz;
+		}
+	}
+}
+
+static void read_plflfo(struct doc *d, uint32_t fc, uint32_t lcb)
+{
+	const unsigned char *p;
+	size_t n, pos, c;
+
+	if (lcb < 4 || !lg_in(d->tn, fc, lcb))
+		return;
+	p = d->t + fc;
+	n = lcb;
+	c = lg_u32(p);
+	if (c > DOC_MAX_LISTS || !lg_in(n, 4, LFO_SIZE * c))
+		return;
+	d->lfos = calloc(c ? c : 1, sizeof *d->lfos);
+	if (!d->lfos)
+		return;
+	d->nlfos = c;
+	for (size_t i = 0; i < c; i++) {
+		struct doc_lfo *o = &d->lfos[i];
+		uint32_t lsid = lg_u32(p + 4 + LFO_SIZE * i);
+
+		o->list = -1;
+		for (size_t k = 0; k < d->nlists; k++)
+			if (d->lists[k].lsid == lsid)
+				o->list = (int)k;
+		for (int k = 0; k < 9; k++)
+			o->start[k] = INT32_MIN;
+	}
+	/* LFOData: a cp, then clfolvl overrides, each maybe with an LVL */
+	pos = 4 + LFO_SIZE * c;
+	for (size_t i = 0; i < c; i++) {
+		unsigned nover = p[4 + LFO_SIZE * i + 12];
+
+		if (!lg_in(n, pos, 4))
+			return;
+		pos += 4;
+		for (unsigned k = 0; k < nover; k++) {
+			uint32_t flags;
+			unsigned ilvl;
+
+			if (!lg_in(n, pos, 8))
+				return;
+			flags = lg_u32(p + pos + 4);
+			ilvl = flags & 0x0f;
+			if (ilvl < 9 && (flags & 0x10))   /* fStartAt */
+				d->lfos[i].start[ilvl] = (int32_t)lg_u32(p + pos);
+			pos += 8;
+			if (flags & 0x20) {   /* fFormatting: an LVL follows */
+				struct doc_lvl lv;
+				size_t sz = read_lvl(p + pos, n - pos, &lv);
+
+				if (sz == 0)
+					return;
+				if (ilvl < 9 && (flags & 0x10))
+					d->lfos[i].start[ilvl] = lv.start;
+				pos += sz;
+			}
+		}
+	}
+}
+
+void doc_lists_init(struct doc *d, uint32_t fc_lst, uint32_t lcb_lst, uint32_t fc_lfo,
+		    uint32_t lcb_lfo)
+{
+	read_plflst(d, fc_lst, lcb_lst);
+	if (d->nlists)
+		read_plflfo(d, fc_lfo, lcb_lfo);
+}
+
+void doc_lists_free(struct doc *d)
+{
+	free(d->lists);
+	free(d->lfos);
+	d->lists = NULL;
+	d->lfos = NULL;
+	d->nlists = d->nlfos = 0;
+}
+
+static void roman(struct lg_buf *b, int v, int upper)
+{
+	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
+	static const char *const sym[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x",
+					   "ix", "v", "iv", "i" };
+
+	for (int i = 0; i < 13 && v > 0; i++) {
+		while (v >= val[i]) {
+			for (const char *s = sym[i]; *s; s++) {
+				char ch = upper ? (char)(*s - 'a' + 'A') : *s;
+				lg_buf_add(b, &ch, 1);
+			}
+			v -= val[i];
+		}
+	}
+}
+
+/* Word's letters: a..z, then aa..zz, aaa... */
+static void letters(struct lg_buf *b, int v, int upper)
+{
+	char ch = (char)((upper ? 'A' : 'a') + (v - 1) % 26);
+
+	for (int i = 0; i <= (v - 1) / 26 && i < 32; i++)
+		lg_buf_add(b, &ch, 1);
+}
+
+/* A number in the format nfc ([MS-DOC] 2.9.173 MSONFC). */
+static void number(struct lg_buf *b, int v, unsigned nfc)
+{
+	char s[16];
+
+	if (nfc == 255 || nfc == 23)   /* none; a bullet has no number */
+		return;
+	if (v < 1 && (nfc >= 1 && nfc <= 4))
+		nfc = 0;
+	if (v > 3999 && (nfc == 1 || nfc == 2))
+		nfc = 0;
+	switch (nfc) {
+	case 1: roman(b, v, 1); return;
+	case 2: roman(b, v, 0); return;
+	case 3: letters(b, v, 1); return;
+	case 4: letters(b, v, 0); return;
+	case 5: {   /* ordinal: 1st 2nd 3rd 4th */
+		int t = v % 100, u = v % 10;
+		const char *suf = t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd"
+				  : u == 3 ? "rd" : "th";
+
+		snprintf(s, sizeof s, "%d%s", v, suf);
+		break;
+	}
+	case 22: snprintf(s, sizeof s, "%02d", v); break;   /* leading zero */
+	default: snprintf(s, sizeof s, "%d", v); break;
+	}
+	lg_buf_add(b, s, strlen(s));
+}
+
+/* What a symbol font's private-use character draws in a bullet. */
+static uint32_t bullet(unsigned c)
+{
+	switch (c) {
+	case 0xf0b7: return 0x2022;
+	case 0xf0a7: return 0x25aa;
+	case 0xf0d8: return 0x27a2;
+	case 0xf0fc: return 0x2713;
+	case 0xf076: return 0x2756;
+	case 0xf06f: return 0x25a1;
+	case 0xf0a8: return 0x25c6;
+	default: return 0x2022;
+	}
+}
+
+void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *out)
+{
+	struct doc_lfo *o;
+	struct doc_list *l;
+	const struct doc_lvl *lv;
+	unsigned lvl;
+
+	lg_buf_reset(out);
+	if (ilfo == 0 || ilfo > d->nlfos)
+		return;
+	o = &d->lfos[ilfo - 1];
+	if (o->list < 0 || d->lists[o->list].nlvl == 0)
+		return;
+	l = &d->lists[o->list];
+	lvl = ilvl < l->nlvl ? ilvl : l->nlvl - 1;
+	lv = &l->lvl[lvl];
+	if (o->start[lvl] != INT32_MIN && !o->used[lvl]) {   /* a restart of this instance */
+		l->count[lvl] = o->start[lvl];
+		l->started[lvl] = 1;
+		o->used[lvl] = 1;
+	} else if (l->started[lvl]) {
+		if (l->count[lvl] < INT32_MAX)
+			l->count[lvl]++;
+	} else {
+		l->count[lvl] = lv->start;
+		l->started[lvl] = 1;
+	}
+	for (unsigned k = lvl + 1; k < l->nlvl; k++)
+		if (!l->lvl[k].norestart)   /* fNoRestart: it counts on */
+			l->started[k] = 0;
+	for (unsigned i = 0; i < lv->ntext; i++) {
+		unsigned c = lv->text[i];
+
+		if (c < 9 && c < l->nlvl) {
+			int v = l->started[c] ? l->count[c] : l->lvl[c].start;
+
+			number(out, v, lv->legal ? 0 : l->lvl[c].nfc);   /* legal: all Arabic */
+		} else if (c >= 0xf000 && c <= 0xf0ff) {
+			lg_buf_cp(out, bullet(c));
+		} else if (c >= 0x20) {
+			lg_buf_u16(out, c);
+		}
+	}
+	lg_buf_squeeze(out);
+}
