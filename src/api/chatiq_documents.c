@@ -138,7 +138,8 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			return st;
 		qerr_clear(err);
 	}
-	if ((st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
+	if ((st = api_ingest_room(a->c, t, 1, err)) != Q_OK ||
+	    (st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
 		return st;
 	if (a->idem) {
 		json_t *ids = json_pack("[s]", id);

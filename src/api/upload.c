@@ -237,15 +237,10 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			return st;
 		qerr_clear(err);
 	}
-	size_t backlog = 0;
 	/* One account's queue of ingestions is bounded (docs/ingest.md):
 	 * more is refused before anything is stored. */
-	if ((st = queue_account_backlog(t, "ingest", c->who.account, &backlog, err)) != Q_OK)
+	if ((st = api_ingest_room(c, t, u->n, err)) != Q_OK)
 		return st;
-	if (backlog + u->n > (size_t)c->app->conf->ingest_account_queue)
-		return qerr_set(err, Q_ERATE, NULL,
-				"too many documents are waiting for ingestion (%zu, at most %d); "
-				"retry later", backlog, c->app->conf->ingest_account_queue);
 	if (u->kb)
 		snprintf(kb, sizeof kb, "%s", u->kb);
 	else if ((st = account_default_kb(t, c->who.account, kb, err)) != Q_OK)

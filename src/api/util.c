@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "queue/queue.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,4 +43,17 @@ const char *api_str(json_t *rec, const char *field)
 {
 	const char *s = json_string_value(json_object_get(rec, field));
 	return s ? s : "";
+}
+
+enum qstatus api_ingest_room(struct qctx *c, struct stxn *t, size_t n, struct qerr *err)
+{
+	size_t backlog = 0;
+	enum qstatus st = queue_account_backlog(t, "ingest", c->who.account, &backlog, err);
+	if (st != Q_OK)
+		return st;
+	if (backlog + n > (size_t)c->app->conf->ingest_account_queue)
+		return qerr_set(err, Q_ERATE, NULL,
+				"too many documents are waiting for ingestion (%zu, at most %d); "
+				"retry later", backlog, c->app->conf->ingest_account_queue);
+	return Q_OK;
 }

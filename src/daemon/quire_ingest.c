@@ -10,6 +10,7 @@
 #include "config.h"
 #include "base/conf.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "daemon/heartbeat.h"
 #include "pipeline/ingest.h"
 #include "queue/queue.h"
@@ -150,6 +151,9 @@ int main(int argc, char **argv)
 	if (b.slot >= 0)
 		b.hb = hb_map(hbpath, 0);
 	ingest_set_tick(beat, &b);
+	char mpath[PATH_MAX];
+	qconf_datapath(&conf, "metrics", mpath);
+	qm_attach(mpath, 0);   /* without it, ingestions are simply not counted */
 	int rc = run(s, &conf, &b);
 	if (b.hb)
 		hb_unmap(b.hb);
