@@ -106,6 +106,21 @@ void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n);
 void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header);
 enum { OX_PARA, OX_HEADING, OX_LIST };
 
+/* --- numbering.c: list labels ------------------------------------------ */
+struct ox_numbering;
+/* Read numbering.xml (part may be NULL: no numberings, styles only). New,
+ * free with ox_num_free; NULL only when out of memory (ox->err set). */
+struct ox_numbering *ox_num_load(struct ox *ox, const char *part);
+/* Paragraph style style carries numPr numId num (-1: none) at ilvl (-1: 0). */
+void ox_num_style(struct ox_numbering *nb, const char *style, int num, int ilvl);
+/* Count one paragraph of style (may be NULL) with numId num and ilvl (-1
+ * when the paragraph does not say: the style's) and write its label,
+ * "1.2.", "a)", "IV." or a bullet, into out (size n). Returns its length,
+ * 0 when the paragraph is not numbered. Counters advance in document order. */
+size_t ox_num_label(struct ox_numbering *nb, const char *style, int num, int ilvl, char *out,
+		    size_t n);
+void ox_num_free(struct ox_numbering *nb);
+
 /* --- the walker of WordprocessingML and DrawingML text (walk.c) ---------- */
 struct ox_walk_opts {
 	int pptx;          /* p:sp placeholders: titles become headings */
@@ -113,6 +128,7 @@ struct ox_walk_opts {
 	const char *const *styles_id;  /* docx heading styles: id -> level */
 	const unsigned char *styles_level;
 	size_t nstyles;
+	struct ox_numbering *num;  /* docx list labels; may be NULL */
 };
 void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o);
 
@@ -123,6 +139,19 @@ void ox_xlsx(struct ox *ox, const char *main_part);
 /* odt.c: OpenDocument text; ox_is_odt says whether the package is one. */
 int ox_is_odt(struct ox *ox);
 void ox_odt(struct ox *ox);
+/* odtlist.c: list labels of OpenDocument text. */
+struct odt_lists;
+struct odt_lists *odt_lists_new(struct ox *ox);   /* free with odt_lists_free */
+void odt_lists_free(struct odt_lists *ls);
+/* Read the text:list-style definitions of part (later ones win by name). */
+void odt_lists_load(struct ox *ox, struct odt_lists *ls, const char *part);
+/* A text:list opens (style: its style name or NULL to inherit; cont: it
+ * continues the previous list's numbering) or closes. */
+void odt_list_open(struct odt_lists *ls, const char *style, int cont);
+void odt_list_close(struct odt_lists *ls);
+/* Count one list item (start: its start-value or 0) and write its label
+ * into out (size n); returns the length, 0 for an unnumbered item. */
+size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n);
 
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
 void ox_ole_text(struct ox *ox, const char *part);

@@ -24,6 +24,9 @@ struct node {
 struct para {
 	struct ox_buf b;
 	unsigned heading, list;
+	int num, ilvl;       /* numPr; -1 when the paragraph does not say */
+	int mark_del;        /* its paragraph mark is a tracked deletion */
+	char style[64];
 };
 
 struct walk {
@@ -32,11 +35,13 @@ struct walk {
 	struct para p[OX_MAX_NEST];
 	int np, in_t, overflow;
 	int tbl, cell_open, row_no;
+	int in_trpr, row_del;  /* in w:trPr; the row is a tracked deletion */
 	struct ox_buf cells[OX_MAX_CELLS];
 	size_t ncells;
 	int sp_title, sp_skip;
 	xmlParserCtxtPtr ctxt;
 	int skip_depth, pending_empty;
+	int in_ppr, in_mark;  /* in w:pPr; in the paragraph mark's w:rPr */
 	char qname[256];
 };
 
@@ -47,13 +52,14 @@ static int skipped(const char *n)
 {
 	static const char *const skip[] = { "del", "delText", "instrText", "delInstrText",
 		"moveFrom", "Fallback", "sdtPr", "tabs", "rPr", "bodyPr", "lstStyle", "extLst",
-		"spPr", "style", NULL };
+		"spPr", "style", "pPrChange", "sectPrChange", "tblPrChange", "tcPrChange",
+		"trPrChange", "tblGridChange", "numberingChange", NULL };
 
 	/* Most elements (p, r, t, pPr...) start with a letter no skipped
 	 * name starts with: one test instead of fourteen strcmp. */
 	switch (n[0]) {
 	case 'd': case 'i': case 'm': case 'F': case 's': case 't': case 'r': case 'b':
-	case 'l': case 'e':
+	case 'l': case 'e': case 'p': case 'n':
 		break;
 	default:
 		return 0;
@@ -83,9 +89,37 @@ static struct ox_buf *cell(struct walk *w)
 	return &w->cells[w->ncells < OX_MAX_CELLS ? w->ncells : OX_MAX_CELLS - 1];
 }
 
+/* Put the paragraph's list label, as numbering.xml renders it, before
+ * its text; an empty numbered paragraph still counts. */
+static void para_label(struct walk *w, struct para *p)
+{
+	char label[160];
+	size_t n = ox_num_label(w->o->num, p->style[0] ? p->style : NULL, p->num, p->ilvl, label,
+				sizeof label);
+	struct ox_buf b = { 0 };
+
+	if (!n)
+		return;
+	if (!p->heading && !p->list)
+		p->list = p->ilvl >= 0 ? (unsigned)p->ilvl + 1 : 1;
+	if (!ox_buf_trim(&p->b))
+		return;
+	if (ox_buf_add(w->ox, &b, label, n) == 0 && ox_buf_add(w->ox, &b, " ", 1) == 0 &&
+	    ox_buf_add(w->ox, &b, p->b.p, p->b.n) == 0) {
+		ox_buf_free(&p->b);
+		p->b = b;
+	} else
+		ox_buf_free(&b);
+}
+
 static void para_end(struct walk *w)
 {
 	struct para *p = &w->p[--w->np];
+
+	/* A list item deleted with its paragraph mark is gone from the list:
+	 * it does not count. */
+	if (w->o->num && (p->num != -1 || p->style[0]) && !(p->mark_del && !ox_buf_trim(&p->b)))
+		para_label(w, p);
 
 	if (ox_buf_trim(&p->b) && !w->ox->err) {
 		if (w->tbl && w->cell_open) {
@@ -178,14 +212,20 @@ static void paragraph_props(struct walk *w, const struct node *nd, const char *n
 	struct para *p = &w->p[w->np - 1];
 	char *val = node_attr(nd, "val");
 
-	if (strcmp(n, "pStyle") == 0 && val)
+	if (strcmp(n, "pStyle") == 0 && val) {
 		p->heading = style_level(w, val);
-	else if (strcmp(n, "ilvl") == 0 && val)
-		p->list = (unsigned)atoi(val) + 1 > 9 ? 9 : (unsigned)atoi(val) + 1;
-	else if (strcmp(n, "numId") == 0 && val && !p->list)
+		snprintf(p->style, sizeof p->style, "%s", val);
+	} else if (strcmp(n, "ilvl") == 0 && val) {
+		p->ilvl = atoi(val) < 0 ? 0 : atoi(val) > 8 ? 8 : atoi(val);
+		p->list = (unsigned)p->ilvl + 1;
+	} else if (strcmp(n, "numId") == 0 && val && !p->list) {
+		p->num = atoi(val);
 		p->list = strcmp(val, "0") ? 1 : 0;
-	else if (strcmp(n, "numId") == 0 && val && strcmp(val, "0") == 0)
+	} else if (strcmp(n, "numId") == 0 && val && strcmp(val, "0") == 0) {
+		p->num = 0;
 		p->list = 0;
+	} else if (strcmp(n, "numId") == 0 && val)
+		p->num = atoi(val);
 	xmlFree(val);
 }
 
@@ -194,11 +234,36 @@ static int element(struct walk *w, const struct node *nd, int empty)
 {
 	const char *n = nd->name;
 
+	/* The paragraph mark's run properties say whether the mark itself is
+	 * a tracked deletion (the item is gone from a list); anything else in
+	 * run properties holds no text. */
+	if (w->in_mark) {
+		if (w->np && (strcmp(n, "del") == 0 || strcmp(n, "moveFrom") == 0))
+			w->p[w->np - 1].mark_del = 1;
+		return 1;
+	}
+	if (w->in_trpr && (strcmp(n, "del") == 0 || strcmp(n, "moveFrom") == 0)) {
+		w->row_del = w->tbl == 1;
+		return 1;
+	}
+	if (strcmp(n, "trPr") == 0) {
+		w->in_trpr = !empty;
+		return 0;
+	}
+	if (w->in_ppr && strcmp(n, "rPr") == 0) {
+		w->in_mark = !empty;
+		return 0;
+	}
+	if (strcmp(n, "pPr") == 0) {
+		w->in_ppr = !empty;
+		return 0;
+	}
 	if (skipped(n))
 		return 1;
 	if (strcmp(n, "p") == 0) {
 		if (w->np < OX_MAX_NEST) {
 			memset(&w->p[w->np], 0, sizeof w->p[0]);
+			w->p[w->np].num = w->p[w->np].ilvl = -1;
 			w->np++;
 			if (empty)
 				para_end(w);
@@ -220,6 +285,7 @@ static int element(struct walk *w, const struct node *nd, int empty)
 		for (size_t i = 0; i < w->ncells && i < OX_MAX_CELLS; i++)
 			w->cells[i].n = 0;
 		w->ncells = 0;
+		w->row_del = 0;
 	} else if (strcmp(n, "tc") == 0 && w->tbl == 1) {
 		w->cell_open = 1;
 		if (empty) {
@@ -236,6 +302,18 @@ static int element(struct walk *w, const struct node *nd, int empty)
 
 static void element_end(struct walk *w, const char *n)
 {
+	if (w->in_mark && strcmp(n, "rPr") == 0) {
+		w->in_mark = 0;
+		return;
+	}
+	if (strcmp(n, "pPr") == 0) {
+		w->in_ppr = 0;
+		return;
+	}
+	if (strcmp(n, "trPr") == 0) {
+		w->in_trpr = 0;
+		return;
+	}
 
 	if (strcmp(n, "p") == 0 && w->overflow)
 		w->overflow--;
@@ -252,8 +330,9 @@ static void element_end(struct walk *w, const char *n)
 
 		while (k && w->cells[k - 1].n == 0)
 			k--;
-		if (k)
+		if (k && !w->row_del)
 			ox_row(w->ox, w->cells, w->ncells, w->row_no++ == 0);
+		w->row_del = 0;
 	} else if (strcmp(n, "tbl") == 0 && w->tbl > 0) {
 		if (--w->tbl == 0)
 			w->row_no = 0;
