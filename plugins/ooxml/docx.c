@@ -80,7 +80,7 @@ static void load_styles(struct ox *ox, const char *part, struct styles *st,
 void ox_docx(struct ox *ox, const char *main_part)
 {
 	static const char *const order[] = { "header", "footer", "footnotes", "endnotes", "comments",
-		"diagramData", NULL };
+		NULL };
 	struct styles *st = calloc(1, sizeof *st);
 	struct ox_rels rels;
 	struct ox_walk_opts o = { 0 };
@@ -108,6 +108,8 @@ void ox_docx(struct ox *ox, const char *main_part)
 		for (size_t i = 0; (rel = ox_rels_type(&rels, *t, i)) != NULL && !ox->err;
 		     i = (size_t)(rel - rels.v) + 1)
 			ox_walk_part(ox, rel->target, &o);
+	/* Charts and SmartArt, as in slides and sheets. */
+	ox_objects(ox, &rels, &o);
 	ox_rels_free(&rels);
 	ox_num_free(o.num);
 	for (size_t i = 0; i < st->n; i++)

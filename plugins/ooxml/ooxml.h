@@ -132,6 +132,18 @@ struct ox_walk_opts {
 };
 void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o);
 
+/* --- objects.c: DrawingML objects and comments, shared ------------------ */
+/* The text of a chart part (titles, series names, categories, axis titles). */
+void ox_chart_text(struct ox *ox, const char *part);
+/* The charts and SmartArt data that rels point at (o: for SmartArt). */
+void ox_objects(struct ox *ox, const struct ox_rels *rels, const struct ox_walk_opts *o);
+/* A drawing part (spreadsheet drawings): its shapes and text boxes, then
+ * the charts and SmartArt it points at. */
+void ox_drawing_part(struct ox *ox, const char *part);
+/* A comments part of any of the three formats: one paragraph per comment
+ * and per reply. */
+void ox_comments_part(struct ox *ox, const char *part);
+
 /* --- formats ------------------------------------------------------------- */
 void ox_docx(struct ox *ox, const char *main_part);
 void ox_pptx(struct ox *ox, const char *main_part);

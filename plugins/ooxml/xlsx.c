@@ -1,6 +1,8 @@
-/* xlsx.c: SpreadsheetML: every sheet in workbook order as a page headed by
- * its name, rows as table rows (the first as header) with numbers shown
- * through their number format, then print headers/footers and comments. */
+/* xlsx.c: SpreadsheetML: every sheet (and chart sheet) in workbook order as
+ * a page headed by its name, rows as table rows (the first as header) with
+ * numbers shown through their number format, then print headers/footers,
+ * drawings (shapes, text boxes, charts, SmartArt), comments and threaded
+ * comments with their replies. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,36 +272,6 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 	xmlFree(c.t);
 }
 
-/* Cell comments: the text runs of each comment as a paragraph. */
-static void comments(struct ox *ox, const char *part)
-{
-	struct ox_entry e;
-	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	struct ox_buf b = { 0 };
-	int in_t = 0;
-
-	while (r && ox_xml_next(ox, r, 0)) {
-		int type = xmlTextReaderNodeType(r);
-
-		if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
-			in_t = !xmlTextReaderIsEmptyElement(r);
-		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "t"))
-			in_t = 0;
-		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "comment")) {
-			if (ox_buf_trim(&b))
-				ox_emit(ox, OX_PARA, 0, b.p, b.n);
-			b.n = 0;
-		} else if (in_t && (type == XML_READER_TYPE_TEXT ||
-				    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-			const char *v = (const char *)xmlTextReaderConstValue(r);
-
-			ox_buf_add(ox, &b, v, strlen(v));
-		}
-	}
-	ox_buf_free(&b);
-	ox_xml_close(r, &e);
-}
-
 static void one_sheet(struct ox *ox, struct book *b, const struct ox_rel *rel, const char *name)
 {
 	struct ox_rels rels;
@@ -309,11 +281,19 @@ static void one_sheet(struct ox *ox, struct book *b, const struct ox_rel *rel, c
 		return;
 	if (name && *name)
 		ox_emit(ox, OX_HEADING, 1, name, strlen(name));
-	sheet(ox, b, rel->target);
+	/* A chart sheet has no cells: only its drawing. */
+	if (strcmp(rel->type, "worksheet") == 0)
+		sheet(ox, b, rel->target);
 	ox_rels_load(ox, rel->target, &rels);
+	for (size_t i = 0; (cm = ox_rels_type(&rels, "drawing", i)) && !ox->err;
+	     i = (size_t)(cm - rels.v) + 1)
+		ox_drawing_part(ox, cm->target);
 	for (size_t i = 0; (cm = ox_rels_type(&rels, "comments", i)) && !ox->err;
 	     i = (size_t)(cm - rels.v) + 1)
-		comments(ox, cm->target);
+		ox_comments_part(ox, cm->target);
+	for (size_t i = 0; (cm = ox_rels_type(&rels, "threadedComment", i)) && !ox->err;
+	     i = (size_t)(cm - rels.v) + 1)
+		ox_comments_part(ox, cm->target);
 	for (size_t i = 0; (cm = ox_rels_type(&rels, "oleObject", i)) && !ox->err;
 	     i = (size_t)(cm - rels.v) + 1)
 		ox_ole_text(ox, cm->target);
@@ -346,7 +326,8 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
 
 			rel = ox_rels_id(&rels, id);
-			if (rel && strcmp(rel->type, "worksheet") == 0) {
+			if (rel && (strcmp(rel->type, "worksheet") == 0 ||
+				    strcmp(rel->type, "chartsheet") == 0)) {
 				if (max_pages && ox->page >= max_pages)
 					ox->err = QUIRE_TOO_LARGE;
 				else
