@@ -1,5 +1,6 @@
 /* docx.c: WordprocessingML: the body, then headers, footers, footnotes,
- * endnotes, comments and SmartArt text, each part through the walker. */
+ * endnotes, comments and the glossary, each part through the walker, then
+ * charts and SmartArt text; list labels from numbering.xml. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <stdlib.h>
@@ -79,8 +80,10 @@ static void load_styles(struct ox *ox, const char *part, struct styles *st,
 
 void ox_docx(struct ox *ox, const char *main_part)
 {
+	/* The glossary holds the building blocks a content control shows as
+	 * its placeholder ("Click or tap to enter a date."). */
 	static const char *const order[] = { "header", "footer", "footnotes", "endnotes", "comments",
-		NULL };
+		"glossaryDocument", NULL };
 	struct styles *st = calloc(1, sizeof *st);
 	struct ox_rels rels;
 	struct ox_walk_opts o = { 0 };
