@@ -278,7 +278,7 @@ static void letters(int v, int upper, char *out, size_t n)
 	out[k] = '\0';
 }
 
-static void format(int v, const char *fmt, char *out, size_t n)
+void ox_num_format(int v, const char *fmt, char *out, size_t n)
 {
 	if (strcmp(fmt, "lowerRoman") == 0 || strcmp(fmt, "upperRoman") == 0)
 		roman(v, fmt[0] == 'u', out, n);
@@ -339,7 +339,7 @@ static void count(const struct abs *a, struct num *nm, int ilvl, char *out, size
 			continue;
 		}
 		j = *++s - '1';
-		format(c->seen[j] ? c->v[j] : start_of(a, nm, j),
+		ox_num_format(c->seen[j] ? c->v[j] : start_of(a, nm, j),
 		       l->legal ? "decimal" : level(a, nm, j)->fmt, part, sizeof part);
 		for (const char *p = part; *p && k + 1 < n; p++)
 			out[k++] = *p;

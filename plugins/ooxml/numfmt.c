@@ -380,6 +380,15 @@ static void fmt_number(double v, const char *s, size_t len, struct out *o)
 	}
 }
 
+int ox_numfmt_is_date(int id, const char *code)
+{
+	if (!code)
+		code = builtin(id);
+	if (!code || strncasecmp(code, "General", 7) == 0)
+		return 0;
+	return is_date_code(code, strcspn(code, ";"));
+}
+
 void ox_numfmt(double v, int id, const char *code, char *out, size_t n)
 {
 	struct out o = { out, 0, n };

@@ -120,6 +120,9 @@ void ox_num_style(struct ox_numbering *nb, const char *style, int num, int ilvl)
 size_t ox_num_label(struct ox_numbering *nb, const char *style, int num, int ilvl, char *out,
 		    size_t n);
 void ox_num_free(struct ox_numbering *nb);
+/* v in a WordprocessingML number format ("decimal", "lowerLetter",
+ * "upperRoman", "ordinal"...) into out (size n). */
+void ox_num_format(int v, const char *fmt, char *out, size_t n);
 
 /* --- the walker of WordprocessingML and DrawingML text (walk.c) ---------- */
 struct ox_walk_opts {
@@ -171,5 +174,8 @@ void ox_ole_text(struct ox *ox, const char *part);
 /* numfmt.c: value v shown with Excel number format code (NULL: built-in
  * id) into out (size n, always terminated). */
 void ox_numfmt(double v, int id, const char *code, char *out, size_t n);
+/* 1 when that format shows a date or time (a serial to shift by 1462 days
+ * in a workbook of the 1904 date system). */
+int ox_numfmt_is_date(int id, const char *code);
 
 #endif

@@ -26,6 +26,9 @@ struct para {
 	unsigned heading, list;
 	int num, ilvl;       /* numPr; -1 when the paragraph does not say */
 	int mark_del;        /* its paragraph mark is a tracked deletion */
+	unsigned dlvl;       /* DrawingML a:pPr lvl */
+	int auto_start;      /* a:buAutoNum startAt */
+	char auto_type[24];  /* a:buAutoNum type, "" when not auto-numbered */
 	char style[64];
 };
 
@@ -42,6 +45,8 @@ struct walk {
 	xmlParserCtxtPtr ctxt;
 	int skip_depth, pending_empty;
 	int in_ppr, in_mark;  /* in w:pPr; in the paragraph mark's w:rPr */
+	char an_type[9][24];  /* DrawingML auto-numbering of this text body */
+	int an_val[9];
 	char qname[256];
 };
 
@@ -112,6 +117,47 @@ static void para_label(struct walk *w, struct para *p)
 		ox_buf_free(&b);
 }
 
+/* DrawingML auto-numbering (a:buAutoNum): "arabicPeriod" 1., "alphaLcParenR"
+ * a), "romanUcParenBoth" (I)...; a run of paragraphs at one level with the
+ * same scheme counts up, a paragraph without it at that level or above
+ * ends the run. */
+static void auto_label(struct walk *w, struct para *p)
+{
+	static const char *const scheme[][2] = { { "arabic", "decimal" }, { "alphaLc", "lowerLetter" },
+		{ "alphaUc", "upperLetter" }, { "romanLc", "lowerRoman" }, { "romanUc", "upperRoman" } };
+	unsigned l = p->dlvl > 8 ? 8 : p->dlvl;
+	const char *t = p->auto_type, *fmt = NULL, *suf;
+	char num[32], label[48];
+	struct ox_buf b = { 0 };
+
+	for (unsigned k = l + 1; k < 9; k++)
+		w->an_type[k][0] = '\0';
+	if (!t[0]) {
+		w->an_type[l][0] = '\0';
+		return;
+	}
+	if (strcmp(w->an_type[l], t) == 0)
+		w->an_val[l]++;
+	else {
+		memcpy(w->an_type[l], t, sizeof w->an_type[l]);
+		w->an_val[l] = p->auto_start;
+	}
+	for (size_t i = 0; i < sizeof scheme / sizeof scheme[0] && !fmt; i++)
+		if (strncmp(t, scheme[i][0], strlen(scheme[i][0])) == 0)
+			fmt = scheme[i][1];
+	ox_num_format(w->an_val[l], fmt ? fmt : "decimal", num, sizeof num);
+	suf = strstr(t, "ParenBoth") ? ")" : strstr(t, "ParenR") ? ")" : strstr(t, "Period") ? "." :
+	      strstr(t, "Minus") ? " -" : "";
+	snprintf(label, sizeof label, "%s%s%s ", strstr(t, "ParenBoth") ? "(" : "", num, suf);
+	if (ox_buf_add(w->ox, &b, label, strlen(label)) == 0 &&
+	    ox_buf_add(w->ox, &b, p->b.p, p->b.n) == 0) {
+		ox_buf_free(&p->b);
+		p->b = b;
+		p->list = l + 1;
+	} else
+		ox_buf_free(&b);
+}
+
 static void para_end(struct walk *w)
 {
 	struct para *p = &w->p[--w->np];
@@ -120,6 +166,8 @@ static void para_end(struct walk *w)
 	 * it does not count. */
 	if (w->o->num && (p->num != -1 || p->style[0]) && !(p->mark_del && !ox_buf_trim(&p->b)))
 		para_label(w, p);
+	else if (!w->o->num && ox_buf_trim(&p->b))
+		auto_label(w, p);
 
 	if (ox_buf_trim(&p->b) && !w->ox->err) {
 		if (w->tbl && w->cell_open) {
@@ -255,9 +303,26 @@ static int element(struct walk *w, const struct node *nd, int empty)
 		return 0;
 	}
 	if (strcmp(n, "pPr") == 0) {
+		char *lvl = w->np ? node_attr(nd, "lvl") : NULL;
+
+		if (lvl)
+			w->p[w->np - 1].dlvl = (unsigned)atoi(lvl) > 8 ? 8 : (unsigned)atoi(lvl);
+		xmlFree(lvl);
 		w->in_ppr = !empty;
 		return 0;
 	}
+	if (strcmp(n, "buAutoNum") == 0 && w->np) {
+		struct para *p = &w->p[w->np - 1];
+		char *type = node_attr(nd, "type"), *at = node_attr(nd, "startAt");
+
+		snprintf(p->auto_type, sizeof p->auto_type, "%s", type ? type : "arabicPeriod");
+		p->auto_start = at && atoi(at) > 0 ? atoi(at) : 1;
+		xmlFree(type);
+		xmlFree(at);
+		return 1;
+	}
+	if (strcmp(n, "txBody") == 0)
+		memset(w->an_type, 0, sizeof w->an_type);
 	if (skipped(n))
 		return 1;
 	if (strcmp(n, "p") == 0) {

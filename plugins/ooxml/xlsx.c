@@ -22,6 +22,7 @@ struct book {
 	int fmt_id[OX_MAX_FMT];
 	char *fmt_code[OX_MAX_FMT];
 	size_t nfmt;
+	int date1904;            /* workbookPr date1904: serial 0 is 1904-01-01 */
 };
 
 static void load_sst(struct ox *ox, struct book *b, const char *part)
@@ -139,6 +140,8 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 		if (*end)
 			ox_buf_add(ox, out, c->v.p, c->v.n);
 		else {
+			if (b->date1904 && ox_numfmt_is_date(id, code))
+				d += 1462;
 			ox_numfmt(d, id, code, num, sizeof num);
 			ox_buf_add(ox, out, num, strlen(num));
 		}
@@ -320,7 +323,12 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		load_styles(ox, b, rel->target);
 	r = ox_xml_open(ox, main_part, &e);
 	while (r && ox_xml_next(ox, r, 0)) {
-		if (ox_is(r, XML_READER_TYPE_ELEMENT, "sheet")) {
+		if (ox_is(r, XML_READER_TYPE_ELEMENT, "workbookPr")) {
+			char *v = ox_attr(r, "date1904");
+
+			b->date1904 = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+			xmlFree(v);
+		} else if (ox_is(r, XML_READER_TYPE_ELEMENT, "sheet")) {
 			char *name = ox_attr(r, "name");
 			char *id = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id",
 				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
