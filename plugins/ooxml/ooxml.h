@@ -69,6 +69,9 @@ int ox_xml_next(struct ox *ox, xmlTextReaderPtr r, int skip);
 /* The value of the attribute with this local name on the current element:
  * new, caller frees with xmlFree; NULL when absent. */
 char *ox_attr(xmlTextReaderPtr r, const char *local);
+/* The r:id attribute of the current element, in the transitional or the
+ * Strict (ISO/IEC 29500) relationships namespace: new, free with xmlFree. */
+char *ox_attr_rid(xmlTextReaderPtr r);
 /* 1 when the current node is an element start with this local name. */
 int ox_is(xmlTextReaderPtr r, int type, const char *local);
 

@@ -77,8 +77,7 @@ void ox_pptx(struct ox *ox, const char *main_part)
 
 			/* The r:id attribute; "id" is also the slide's number. */
 			xmlFree(id);
-			id = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id",
-				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+			id = ox_attr_rid(r);
 			rel = ox_rels_id(&rels, id);
 			xmlFree(id);
 			if (!rel)

@@ -330,8 +330,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 			xmlFree(v);
 		} else if (ox_is(r, XML_READER_TYPE_ELEMENT, "sheet")) {
 			char *name = ox_attr(r, "name");
-			char *id = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id",
-				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+			char *id = ox_attr_rid(r);
 
 			rel = ox_rels_id(&rels, id);
 			if (rel && (strcmp(rel->type, "worksheet") == 0 ||
