@@ -45,6 +45,11 @@ static void load_styles(struct ox *ox, const char *part, struct styles *st,
 			id = ox_attr(r, "styleId");
 			level = 0;
 			num = ilvl = -1;
+		} else if (id && ox_is(r, XML_READER_TYPE_ELEMENT, "basedOn")) {
+			char *v = ox_attr(r, "val");
+
+			ox_num_based(nb, id, v);
+			xmlFree(v);
 		} else if (id && (ox_is(r, XML_READER_TYPE_ELEMENT, "numId") ||
 				  ox_is(r, XML_READER_TYPE_ELEMENT, "ilvl"))) {
 			char *v = ox_attr(r, "val");

@@ -47,6 +47,8 @@ struct ox_numbering {
 	char *style[NUM_MAX_STYLES];
 	int style_num[NUM_MAX_STYLES], style_lvl[NUM_MAX_STYLES];
 	size_t nstyles;
+	char *based[NUM_MAX_STYLES][2];   /* style id, the style it is based on */
+	size_t nbased;
 };
 
 static void lvl_init(struct lvl *l)
@@ -201,10 +203,28 @@ void ox_num_style(struct ox_numbering *nb, const char *style, int num, int ilvl)
 	nb->style_lvl[nb->nstyles++] = ilvl;
 }
 
+void ox_num_based(struct ox_numbering *nb, const char *style, const char *base)
+{
+	if (!nb || !style || !base || nb->nbased >= NUM_MAX_STYLES)
+		return;
+	nb->based[nb->nbased][0] = strdup(style);
+	nb->based[nb->nbased][1] = strdup(base);
+	if (nb->based[nb->nbased][0] && nb->based[nb->nbased][1])
+		nb->nbased++;
+	else {
+		free(nb->based[nb->nbased][0]);
+		free(nb->based[nb->nbased][1]);
+	}
+}
+
 void ox_num_free(struct ox_numbering *nb)
 {
 	if (!nb)
 		return;
+	for (size_t i = 0; i < nb->nbased; i++) {
+		free(nb->based[i][0]);
+		free(nb->based[i][1]);
+	}
 	for (size_t i = 0; i < nb->na; i++)
 		free(nb->a[i].link);
 	for (size_t i = 0; i < nb->nstyles; i++)
@@ -222,11 +242,20 @@ static struct num *find_num(struct ox_numbering *nb, int id)
 	return NULL;
 }
 
+/* The numPr of style, or of the nearest style it is based on. */
 static int find_style(const struct ox_numbering *nb, const char *style)
 {
-	for (size_t i = 0; style && i < nb->nstyles; i++)
-		if (strcmp(nb->style[i], style) == 0)
-			return (int)i;
+	for (int hop = 0; style && hop < 16; hop++) {
+		const char *base = NULL;
+
+		for (size_t i = 0; i < nb->nstyles; i++)
+			if (strcmp(nb->style[i], style) == 0)
+				return (int)i;
+		for (size_t i = 0; i < nb->nbased && !base; i++)
+			if (strcmp(nb->based[i][0], style) == 0)
+				base = nb->based[i][1];
+		style = base;
+	}
 	return -1;
 }
 

@@ -16,6 +16,7 @@ struct opara {
 	struct ox_buf b;
 	int kind;
 	unsigned level;
+	int labelled;      /* starts with the list label computed here */
 };
 
 struct odt {
@@ -43,6 +44,7 @@ static void push(struct odt *o, int kind, unsigned level, int empty)
 		ox_buf_add(o->ox, &o->p[o->np].b, o->label, strlen(o->label));
 		ox_buf_add(o->ox, &o->p[o->np].b, " ", 1);
 		o->label[0] = '\0';
+		o->p[o->np].labelled = 1;
 	}
 	o->np++;
 }
@@ -125,6 +127,9 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 	const char *n = (const char *)xmlTextReaderConstLocalName(r);
 	int empty = xmlTextReaderIsEmptyElement(r);
 
+	/* text:number caches a list item's rendered label: ours is there. */
+	if (!strcmp(n, "number") && o->np && o->p[o->np - 1].labelled)
+		return 1;
 	if (!strcmp(n, "tracked-changes") || !strcmp(n, "note-citation") || !strcmp(n, "creator") ||
 	    !strcmp(n, "date") || !strcmp(n, "deletion") || !strcmp(n, "automatic-styles"))
 		return 1;

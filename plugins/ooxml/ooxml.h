@@ -122,6 +122,8 @@ void ox_num_style(struct ox_numbering *nb, const char *style, int num, int ilvl)
  * 0 when the paragraph is not numbered. Counters advance in document order. */
 size_t ox_num_label(struct ox_numbering *nb, const char *style, int num, int ilvl, char *out,
 		    size_t n);
+/* Paragraph style style is based on base (numPr is inherited). */
+void ox_num_based(struct ox_numbering *nb, const char *style, const char *base);
 void ox_num_free(struct ox_numbering *nb);
 /* v in a WordprocessingML number format ("decimal", "lowerLetter",
  * "upperRoman", "ordinal"...) into out (size n). */
