@@ -118,6 +118,7 @@ void ox_docx(struct ox *ox, const char *main_part)
 			ox_walk_part(ox, rel->target, &o);
 	/* Charts and SmartArt, as in slides and sheets. */
 	ox_objects(ox, &rels, &o);
+	ox_embedded(ox, &rels);
 	ox_rels_free(&rels);
 	ox_num_free(o.num);
 	for (size_t i = 0; i < st->n; i++)

@@ -22,7 +22,13 @@ struct ox {
 	enum quire_result err;
 	int wrote;                     /* something reached the sink */
 	unsigned page;                 /* last page number given to the sink */
+	unsigned depth;                /* 0: the file; 1: a package embedded in it */
+	unsigned embedded;             /* embedded packages read so far */
 };
+
+/* ooxml.c: read the open package (ox->zip): metadata (depth 0 only), then
+ * the document its officeDocument relationship names, or ODT. */
+enum quire_result ox_read_package(struct ox *ox);
 
 /* --- zipguard.c: the archive with its caps ---------------------------- */
 
@@ -172,6 +178,10 @@ void odt_list_close(struct odt_lists *ls);
 /* Count one list item (start: its start-value or 0) and write its label
  * into out (size n); returns the length, 0 for an unnumbered item. */
 size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n);
+
+/* embed.c: packages embedded in a part (DOCX, XLSX, PPTX or ODT inside an
+ * Office file, relationship type "package"), read one level deep. */
+void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
 void ox_ole_text(struct ox *ox, const char *part);

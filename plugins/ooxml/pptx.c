@@ -34,6 +34,7 @@ static void slide(struct ox *ox, const char *part, const char **masters, size_t 
 	ox_rels_load(ox, part, &rels);
 	ox_walk_part(ox, part, &o);
 	ox_objects(ox, &rels, &o);
+	ox_embedded(ox, &rels);
 	rel = ox_rels_type(&rels, "notesSlide", 0);
 	if (rel && !ox->err)
 		ox_walk_part(ox, rel->target, &o);
