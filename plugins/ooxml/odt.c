@@ -138,6 +138,13 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 		int level = lv ? atoi(lv) : 1;
 
 		xmlFree(lv);
+		if (!o->lists && !o->label[0]) {
+			char *hdr = ox_attr(r, "is-list-header");
+
+			if (!hdr || strcmp(hdr, "true") != 0)
+				odt_outline(o->ls, level, o->label, sizeof o->label);
+			xmlFree(hdr);
+		}
 		push(o, OX_HEADING, level < 1 ? 1 : level > 6 ? 6 : (unsigned)level, empty);
 	} else if (!strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc"))
 		push(o, o->lists ? OX_LIST : OX_PARA, (unsigned)(o->lists > 9 ? 9 : o->lists), empty);

@@ -29,7 +29,11 @@ struct odt_lists {
 	int depth;
 	int v[OL_LEVELS];
 	unsigned char seen[OL_LEVELS];
+	int ov[OL_LEVELS];               /* heading outline numbering */
+	unsigned char oseen[OL_LEVELS];
 };
+
+#define OL_OUTLINE "\x01outline"   /* text:outline-style, kept as a list style */
 
 struct odt_lists *odt_lists_new(struct ox *ox)
 {
@@ -91,10 +95,12 @@ void odt_lists_load(struct ox *ox, struct odt_lists *ls, const char *part)
 	struct ostyle *cur = NULL;
 
 	while (r && ox_xml_next(ox, r, 0)) {
-		if (ox_is(r, XML_READER_TYPE_ELEMENT, "list-style") && !xmlTextReaderIsEmptyElement(r) &&
-		    ls->ns < OL_MAX_STYLES) {
+		if ((ox_is(r, XML_READER_TYPE_ELEMENT, "list-style") ||
+		     ox_is(r, XML_READER_TYPE_ELEMENT, "outline-style")) &&
+		    !xmlTextReaderIsEmptyElement(r) && ls->ns < OL_MAX_STYLES) {
 			struct ostyle *s = realloc(ls->s, (ls->ns + 1) * sizeof *s);
-			char *name = ox_attr(r, "name");
+			char *name = xmlTextReaderConstLocalName(r)[0] == 'o' ?
+				(char *)xmlStrdup(BAD_CAST OL_OUTLINE) : ox_attr(r, "name");
 
 			cur = NULL;
 			if (s && name) {
@@ -105,9 +111,11 @@ void odt_lists_load(struct ox *ox, struct odt_lists *ls, const char *part)
 			} else if (s)
 				ls->s = s;
 			xmlFree(name);
-		} else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "list-style"))
+		} else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "list-style") ||
+			   ox_is(r, XML_READER_TYPE_END_ELEMENT, "outline-style"))
 			cur = NULL;
 		else if (cur && (ox_is(r, XML_READER_TYPE_ELEMENT, "list-level-style-number") ||
+				 ox_is(r, XML_READER_TYPE_ELEMENT, "outline-level-style") ||
 				 ox_is(r, XML_READER_TYPE_ELEMENT, "list-level-style-bullet")))
 			level_of(r, cur);
 	}
@@ -200,6 +208,36 @@ size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n)
 		char part[32];
 
 		number(ls->seen[j] ? ls->v[j] : lj->start, lj->fmt[0] ? lj->fmt : "1", part, sizeof part);
+		k = strlen(out);
+		snprintf(out + k, n - k, "%s%s", part, j < d ? "." : "");
+	}
+	k = strlen(out);
+	snprintf(out + k, n - k, "%s", l->suffix);
+	return strlen(out);
+}
+
+size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n)
+{
+	int s = find(ls, OL_OUTLINE), d = level - 1;
+	const struct olevel *l;
+	size_t k;
+
+	out[0] = '\0';
+	if (s < 0 || d < 0 || d >= OL_LEVELS)
+		return 0;
+	l = &ls->s[s].l[d];
+	ls->ov[d] = ls->oseen[d] ? ls->ov[d] + 1 : l->start;
+	ls->oseen[d] = 1;
+	for (int j = d + 1; j < OL_LEVELS; j++)
+		ls->oseen[j] = 0;
+	if (!l->fmt[0])
+		return 0;
+	snprintf(out, n, "%s", l->prefix);
+	for (int j = d - l->show + 1 < 0 ? 0 : d - l->show + 1; j <= d; j++) {
+		const struct olevel *lj = &ls->s[s].l[j];
+		char part[32];
+
+		number(ls->oseen[j] ? ls->ov[j] : lj->start, lj->fmt[0] ? lj->fmt : "1", part, sizeof part);
 		k = strlen(out);
 		snprintf(out + k, n - k, "%s%s", part, j < d ? "." : "");
 	}

@@ -178,6 +178,9 @@ void odt_list_close(struct odt_lists *ls);
 /* Count one list item (start: its start-value or 0) and write its label
  * into out (size n); returns the length, 0 for an unnumbered item. */
 size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n);
+/* Count one heading at outline level (1-based) and write its number from
+ * text:outline-style into out; 0 when headings are not numbered. */
+size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n);
 
 /* embed.c: packages embedded in a part (DOCX, XLSX, PPTX or ODT inside an
  * Office file, relationship type "package"), read one level deep. */
