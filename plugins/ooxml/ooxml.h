@@ -183,7 +183,9 @@ size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n);
 size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n);
 
 /* embed.c: packages embedded in a part (DOCX, XLSX, PPTX or ODT inside an
- * Office file, relationship type "package"), read one level deep. */
+ * Office file: relationship type "package", or "oleObject" with an OLE2
+ * Package stream), read one level deep; other OLE objects give the labels
+ * of their workbook (ox_ole_text). */
 void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */

@@ -297,9 +297,6 @@ static void one_sheet(struct ox *ox, struct book *b, const struct ox_rel *rel, c
 	for (size_t i = 0; (cm = ox_rels_type(&rels, "threadedComment", i)) && !ox->err;
 	     i = (size_t)(cm - rels.v) + 1)
 		ox_comments_part(ox, cm->target);
-	for (size_t i = 0; (cm = ox_rels_type(&rels, "oleObject", i)) && !ox->err;
-	     i = (size_t)(cm - rels.v) + 1)
-		ox_ole_text(ox, cm->target);
 	ox_embedded(ox, &rels);
 	ox_rels_free(&rels);
 }
