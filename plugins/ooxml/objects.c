@@ -11,11 +11,28 @@
 /* Chart text: rich text (titles), string caches (series names and
  * categories, multi-level ones too), literal series names (c:tx/c:v) and
  * chartex string dimensions. Numbers (c:numCache) stay out. */
+#define OX_CHART_SEEN 65536  /* bytes of category text remembered per chart */
+
+/* 1 when s was already written for this chart (every series repeats the
+ * categories); remembers it otherwise. */
+static int seen(struct ox *ox, struct ox_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < b->n; i += strlen(b->p + i) + 1)
+		if (strcmp(b->p + i, s) == 0)
+			return 1;
+	if (b->n + n + 1 <= OX_CHART_SEEN)
+		ox_buf_add(ox, b, s, n + 1);
+	return 0;
+}
+
 void ox_chart_text(struct ox *ox, const char *part)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	int str = 0, tx = 0, num = 0, in_v = 0, in_t = 0;
+	int str = 0, tx = 0, num = 0, in_v = 0, in_t = 0, cat = 0;
+	struct ox_buf cats = { 0 };
 
 	while (r && ox_xml_next(ox, r, 0)) {
 		int type = xmlTextReaderNodeType(r);
@@ -25,6 +42,8 @@ void ox_chart_text(struct ox *ox, const char *part)
 		if (type == XML_READER_TYPE_ELEMENT) {
 			if (!strcmp(n, "strCache") || !strcmp(n, "multiLvlStrCache") || !strcmp(n, "strDim"))
 				str += !empty;
+			else if (!strcmp(n, "cat"))
+				cat += !empty;
 			else if (!strcmp(n, "tx") || !strcmp(n, "txData"))
 				tx += !empty;
 			else if (!strcmp(n, "numCache") || !strcmp(n, "numDim") || !strcmp(n, "numLit"))
@@ -36,6 +55,8 @@ void ox_chart_text(struct ox *ox, const char *part)
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
 			if (!strcmp(n, "strCache") || !strcmp(n, "multiLvlStrCache") || !strcmp(n, "strDim"))
 				str -= str > 0;
+			else if (!strcmp(n, "cat"))
+				cat -= cat > 0;
 			else if (!strcmp(n, "tx") || !strcmp(n, "txData"))
 				tx -= tx > 0;
 			else if (!strcmp(n, "numCache") || !strcmp(n, "numDim") || !strcmp(n, "numLit"))
@@ -44,9 +65,11 @@ void ox_chart_text(struct ox *ox, const char *part)
 		} else if ((in_v || in_t) && type == XML_READER_TYPE_TEXT) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 
-			ox_emit(ox, OX_PARA, 0, v, strlen(v));
+			if (!(cat && in_v && seen(ox, &cats, v)))
+				ox_emit(ox, OX_PARA, 0, v, strlen(v));
 		}
 	}
+	ox_buf_free(&cats);
 	ox_xml_close(r, &e);
 }
 
