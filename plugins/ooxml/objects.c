@@ -80,8 +80,17 @@ void ox_objects(struct ox *ox, const struct ox_rels *rels, const struct ox_walk_
 
 		if (strcmp(t, "diagramData") == 0)
 			ox_walk_part(ox, rels->v[i].target, o);
-		else if (strcmp(t, "chart") == 0 || strcmp(t, "chartEx") == 0)
+		else if (strcmp(t, "chart") == 0 || strcmp(t, "chartEx") == 0) {
+			struct ox_rels cr;
+			const struct ox_rel *us;
+
 			ox_chart_text(ox, rels->v[i].target);
+			/* Text boxes drawn over the chart. */
+			ox_rels_load(ox, rels->v[i].target, &cr);
+			if ((us = ox_rels_type(&cr, "chartUserShapes", 0)) != NULL && !ox->err)
+				ox_walk_part(ox, us->target, o);
+			ox_rels_free(&cr);
+		}
 	}
 }
 
