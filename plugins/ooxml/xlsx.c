@@ -113,6 +113,25 @@ struct cellst {
 	struct ox_buf v; /* raw value or inline text */
 };
 
+/* An ISO 8601 date cell (t="d": "2012-02-29T12:00:00") as the serial of
+ * the 1900 date system; -1 when it is not one. */
+static double iso_serial(const char *s)
+{
+	int y, m, d, hh = 0, mm = 0, n = 0;
+	double ss = 0;
+	long days;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	if (s[n] == 'T')
+		sscanf(s + n + 1, "%2d:%2d:%lf", &hh, &mm, &ss);
+	/* Days from 1970-01-01 (civil), then Excel's offset of 25569. */
+	y -= m <= 2;
+	days = 365L * y + y / 4 - y / 100 + y / 400 + (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1 -
+	       719468;
+	return (double)(days + 25569) + (hh * 3600 + mm * 60 + ss) / 86400.0;
+}
+
 static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox_buf *out)
 {
 	const char *t = c->t ? c->t : "n";
@@ -128,19 +147,21 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 			ox_buf_add(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
 	} else if (strcmp(t, "b") == 0)
 		ox_buf_add(ox, out, c->v.p[0] == '1' ? "TRUE" : "FALSE", c->v.p[0] == '1' ? 4 : 5);
-	else if (strcmp(t, "n") == 0) {
+	else if (strcmp(t, "n") == 0 || (strcmp(t, "d") == 0 && iso_serial(c->v.p) >= 0)) {
 		char *end;
-		double d = strtod(c->v.p, &end);
+		double d = t[0] == 'd' ? iso_serial(c->v.p) : strtod(c->v.p, &end);
 		int id = c->s >= 0 && (size_t)c->s < b->nxf ? b->xf_fmt[c->s] : 0;
 		const char *code = NULL;
 
 		for (size_t i = 0; i < b->nfmt; i++)
 			if (b->fmt_id[i] == id)
 				code = b->fmt_code[i];
+		if (t[0] == 'd')
+			end = (char *)"";
 		if (*end)
 			ox_buf_add(ox, out, c->v.p, c->v.n);
 		else {
-			if (b->date1904 && ox_numfmt_is_date(id, code))
+			if (t[0] != 'd' && b->date1904 && ox_numfmt_is_date(id, code))
 				d += 1462;
 			ox_numfmt(d, id, code, num, sizeof num);
 			ox_buf_add(ox, out, num, strlen(num));
