@@ -45,6 +45,8 @@ struct walk {
 	xmlParserCtxtPtr ctxt;
 	int skip_depth, pending_empty;
 	int in_ppr, in_mark;  /* in w:pPr; in the paragraph mark's w:rPr */
+	int in_rt;            /* in w:rt, the phonetic guide of a w:ruby */
+	struct ox_buf rt;
 	char an_type[9][24];  /* DrawingML auto-numbering of this text body */
 	int an_val[9];
 	char qname[256];
@@ -189,7 +191,9 @@ static void para_end(struct walk *w)
 
 static void add(struct walk *w, const char *s, size_t n)
 {
-	if (w->np > 0 && !w->sp_skip)
+	if (w->in_rt)
+		ox_buf_add(w->ox, &w->rt, s, n);
+	else if (w->np > 0 && !w->sp_skip)
 		ox_buf_add(w->ox, &w->p[w->np - 1].b, s, n);
 }
 
@@ -323,6 +327,11 @@ static int element(struct walk *w, const struct node *nd, int empty)
 	}
 	if (strcmp(n, "txBody") == 0)
 		memset(w->an_type, 0, sizeof w->an_type);
+	if (strcmp(n, "rt") == 0 && !empty) {
+		w->in_rt = 1;
+		w->rt.n = 0;
+		return 0;
+	}
 	if (skipped(n))
 		return 1;
 	if (strcmp(n, "p") == 0) {
@@ -377,6 +386,19 @@ static void element_end(struct walk *w, const char *n)
 	}
 	if (strcmp(n, "trPr") == 0) {
 		w->in_trpr = 0;
+		return;
+	}
+	if (strcmp(n, "rt") == 0) {
+		w->in_rt = 0;
+		return;
+	}
+	/* Ruby: the base text, then its phonetic guide in parentheses, as
+	 * Tika writes it: "東京 (とうきょう)". */
+	if (strcmp(n, "ruby") == 0 && ox_buf_trim(&w->rt)) {
+		add(w, " (", 2);
+		add(w, w->rt.p, w->rt.n);
+		add(w, ")", 1);
+		w->rt.n = 0;
 		return;
 	}
 
@@ -567,5 +589,6 @@ void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o)
 		ox_buf_free(&w->p[--w->np].b);
 	for (size_t i = 0; i < OX_MAX_CELLS; i++)
 		ox_buf_free(&w->cells[i]);
+	ox_buf_free(&w->rt);
 	free(w);
 }
