@@ -45,6 +45,7 @@ struct walk {
 	xmlParserCtxtPtr ctxt;
 	int skip_depth, pending_empty;
 	int in_ppr, in_mark;  /* in w:pPr; in the paragraph mark's w:rPr */
+	struct ox_buf carry;  /* text of a paragraph whose mark is deleted */
 	int in_rt;            /* in w:rt, the phonetic guide of a w:ruby */
 	struct ox_buf rt;
 	char an_type[9][24];  /* DrawingML auto-numbering of this text body */
@@ -179,6 +180,14 @@ static void para_end(struct walk *w)
 {
 	struct para *p = &w->p[--w->np];
 
+	/* Its paragraph mark is a tracked deletion: Word joins what is left of
+	 * its text to the next paragraph, which lends its properties. */
+	if (p->mark_del && w->np == 0 && !w->tbl && p->b.n) {
+		ox_buf_add(w->ox, &w->carry, p->b.p, p->b.n);
+		ox_buf_free(&p->b);
+		p->heading = p->list = 0;
+		return;
+	}
 	/* A list item deleted with its paragraph mark is gone from the list:
 	 * it does not count. */
 	if (w->o->num && (p->num != -1 || p->style[0]) && !(p->mark_del && !ox_buf_trim(&p->b)))
@@ -354,6 +363,10 @@ static int element(struct walk *w, const struct node *nd, int empty)
 			memset(&w->p[w->np], 0, sizeof w->p[0]);
 			w->p[w->np].num = w->p[w->np].ilvl = -1;
 			w->np++;
+			if (w->np == 1 && w->carry.n) {
+				ox_buf_add(w->ox, &w->p[0].b, w->carry.p, w->carry.n);
+				w->carry.n = 0;
+			}
 			if (empty)
 				para_end(w);
 		} else if (!empty)
@@ -600,6 +613,9 @@ void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o)
 		}
 	}
 	ox_entry_close(&e);
+	if (ox_buf_trim(&w->carry))
+		ox_emit(ox, OX_PARA, 0, w->carry.p, w->carry.n);
+	ox_buf_free(&w->carry);
 	while (w->np > 0)
 		ox_buf_free(&w->p[--w->np].b);
 	for (size_t i = 0; i < OX_MAX_CELLS; i++)
