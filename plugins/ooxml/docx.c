@@ -1,5 +1,6 @@
 /* docx.c: WordprocessingML: the body, then headers, footers, footnotes,
- * endnotes, comments and SmartArt text, each part through the walker. */
+ * endnotes, comments and the glossary, each part through the walker, then
+ * charts and SmartArt text; list labels from numbering.xml. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <stdlib.h>
@@ -27,12 +28,14 @@ static unsigned name_level(const char *name)
 
 /* Paragraph styles that are headings, by their name or outline level (the
  * ids are localised: "berschrift1", "Titre1"). */
-static void load_styles(struct ox *ox, const char *part, struct styles *st)
+static void load_styles(struct ox *ox, const char *part, struct styles *st,
+			struct ox_numbering *nb)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
 	char *id = NULL;
 	unsigned level = 0;
+	int num = -1, ilvl = -1;
 
 	while (r && ox_xml_next(ox, r, 0)) {
 		int type = xmlTextReaderNodeType(r);
@@ -41,6 +44,21 @@ static void load_styles(struct ox *ox, const char *part, struct styles *st)
 			xmlFree(id);
 			id = ox_attr(r, "styleId");
 			level = 0;
+			num = ilvl = -1;
+		} else if (id && ox_is(r, XML_READER_TYPE_ELEMENT, "basedOn")) {
+			char *v = ox_attr(r, "val");
+
+			ox_num_based(nb, id, v);
+			xmlFree(v);
+		} else if (id && (ox_is(r, XML_READER_TYPE_ELEMENT, "numId") ||
+				  ox_is(r, XML_READER_TYPE_ELEMENT, "ilvl"))) {
+			char *v = ox_attr(r, "val");
+
+			if (v && xmlTextReaderConstLocalName(r)[0] == 'n')
+				num = atoi(v);
+			else if (v)
+				ilvl = atoi(v);
+			xmlFree(v);
 		} else if (id && (ox_is(r, XML_READER_TYPE_ELEMENT, "name") ||
 				  ox_is(r, XML_READER_TYPE_ELEMENT, "outlineLvl"))) {
 			char *v = ox_attr(r, "val");
@@ -55,6 +73,8 @@ static void load_styles(struct ox *ox, const char *part, struct styles *st)
 				st->id[st->n] = strdup(id);
 				st->level[st->n++] = (unsigned char)level;
 			}
+			if (id && num >= 0)
+				ox_num_style(nb, id, num, ilvl);
 			xmlFree(id);
 			id = NULL;
 		}
@@ -65,8 +85,10 @@ static void load_styles(struct ox *ox, const char *part, struct styles *st)
 
 void ox_docx(struct ox *ox, const char *main_part)
 {
+	/* The glossary holds the building blocks a content control shows as
+	 * its placeholder ("Click or tap to enter a date."). */
 	static const char *const order[] = { "header", "footer", "footnotes", "endnotes", "comments",
-		"diagramData", NULL };
+		"glossaryDocument", NULL };
 	struct styles *st = calloc(1, sizeof *st);
 	struct ox_rels rels;
 	struct ox_walk_opts o = { 0 };
@@ -77,9 +99,11 @@ void ox_docx(struct ox *ox, const char *main_part)
 		return;
 	}
 	ox_rels_load(ox, main_part, &rels);
+	rel = ox_rels_type(&rels, "numbering", 0);
+	o.num = ox_num_load(ox, rel ? rel->target : NULL);
 	rel = ox_rels_type(&rels, "styles", 0);
 	if (rel)
-		load_styles(ox, rel->target, st);
+		load_styles(ox, rel->target, st, o.num);
 	o.styles_id = (const char *const *)st->id;
 	o.styles_level = st->level;
 	o.nstyles = st->n;
@@ -92,7 +116,11 @@ void ox_docx(struct ox *ox, const char *main_part)
 		for (size_t i = 0; (rel = ox_rels_type(&rels, *t, i)) != NULL && !ox->err;
 		     i = (size_t)(rel - rels.v) + 1)
 			ox_walk_part(ox, rel->target, &o);
+	/* Charts and SmartArt, as in slides and sheets. */
+	ox_objects(ox, &rels, &o);
+	ox_embedded(ox, &rels);
 	ox_rels_free(&rels);
+	ox_num_free(o.num);
 	for (size_t i = 0; i < st->n; i++)
 		free(st->id[i]);
 	free(st);

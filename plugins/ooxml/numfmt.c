@@ -181,6 +181,19 @@ static void fmt_date(double v, const char *s, size_t len, struct out *o)
 			continue;
 		}
 		if (c == '[') {
+			/* [h], [mm], [ss]: elapsed time, not the time of day. */
+			size_t j = i + 1;
+			double total = floor(v) * 86400.0 + (double)secs;
+
+			while (j < len && s[j] != ']' && (s[j] | 32) == (s[i + 1] | 32))
+				j++;
+			if (j < len && s[j] == ']' && j > i + 1 && strchr("hms", s[i + 1] | 32)) {
+				double unit = (s[i + 1] | 32) == 'h' ? 3600 : (s[i + 1] | 32) == 'm' ? 60 : 1;
+
+				snprintf(buf, sizeof buf, "%0*.0f", (int)(j - i - 1), floor(total / unit));
+				put(o, buf, strlen(buf));
+				last_h = (s[i + 1] | 32) == 'h';
+			}
 			while (i < len && s[i] != ']')
 				i++;
 			continue;
@@ -253,6 +266,7 @@ static void fmt_date(double v, const char *s, size_t len, struct out *o)
 static void fmt_number(double v, const char *s, size_t len, struct out *o)
 {
 	int q = 0, decimals = 0, after_dot = 0, group = 0, percent = 0, expo = 0, frac = 0;
+	int zeros = 0, thousands = 0;  /* integer '0's; trailing commas (each /1000) */
 	int den_digits = 0, any = 0, neg = v < 0;
 	size_t first = len, last = 0;
 	char num[96];
@@ -270,10 +284,13 @@ static void fmt_number(double v, const char *s, size_t len, struct out *o)
 			any = 1;
 			if (frac) den_digits++;
 			else if (after_dot && !expo) decimals++;
+			else if (c == '0' && !after_dot && !expo) zeros++;
 		} else if (c == '.' && any && !frac)
 			after_dot = 1, last = i;
-		else if (c == ',' && any && !after_dot)
+		else if (c == ',' && any && i + 1 < len && strchr("0#?", s[i + 1]) && !after_dot)
 			group = 1;
+		else if (c == ',' && any && !frac)
+			thousands++, last = i;
 		else if (c == '%')
 			percent++;
 		else if ((c == 'E' || c == 'e') && i + 1 < len && (s[i + 1] == '+' || s[i + 1] == '-'))
@@ -289,6 +306,8 @@ static void fmt_number(double v, const char *s, size_t len, struct out *o)
 		v = -v;
 	while (percent--)
 		v *= 100;
+	while (thousands-- > 0)
+		v /= 1000;
 	if (!any)
 		;
 	else if (expo) {
@@ -330,6 +349,15 @@ static void fmt_number(double v, const char *s, size_t len, struct out *o)
 		snprintf(raw, sizeof raw, "%.*f", decimals, round(v * scale * (1 + 1e-15)) / scale);
 		dot = strchr(raw, '.');
 		ilen = dot ? (size_t)(dot - raw) : strlen(raw);
+		/* "0000": pad the integer part to its zeros. */
+		if ((size_t)zeros > ilen && zeros < 40) {
+			size_t pad = (size_t)zeros - ilen;
+
+			memmove(raw + pad, raw, strlen(raw) + 1);
+			memset(raw, '0', pad);
+			dot = strchr(raw, '.');
+			ilen += pad;
+		}
 		for (size_t i = 0; i < ilen && n + 2 < sizeof num; i++) {
 			num[n++] = raw[i];
 			if (group && (ilen - i - 1) % 3 == 0 && i + 1 < ilen)
@@ -378,6 +406,15 @@ static void fmt_number(double v, const char *s, size_t len, struct out *o)
 			put(o, "-", 1);
 		put(o, num, strlen(num));
 	}
+}
+
+int ox_numfmt_is_date(int id, const char *code)
+{
+	if (!code)
+		code = builtin(id);
+	if (!code || strncasecmp(code, "General", 7) == 0)
+		return 0;
+	return is_date_code(code, strcspn(code, ";"));
 }
 
 void ox_numfmt(double v, int id, const char *code, char *out, size_t n)

@@ -16,6 +16,7 @@ struct opara {
 	struct ox_buf b;
 	int kind;
 	unsigned level;
+	int labelled;      /* starts with the list label computed here */
 };
 
 struct odt {
@@ -26,6 +27,8 @@ struct odt {
 	size_t ncells;
 	char *objects[ODT_MAX_OBJECTS];
 	size_t nobjects;
+	struct odt_lists *ls;
+	char label[160];       /* the next list item's label, for its paragraph */
 };
 
 static void push(struct odt *o, int kind, unsigned level, int empty)
@@ -37,7 +40,34 @@ static void push(struct odt *o, int kind, unsigned level, int empty)
 	memset(&o->p[o->np], 0, sizeof o->p[0]);
 	o->p[o->np].kind = kind;
 	o->p[o->np].level = level;
+	if (o->label[0]) {
+		ox_buf_add(o->ox, &o->p[o->np].b, o->label, strlen(o->label));
+		ox_buf_add(o->ox, &o->p[o->np].b, " ", 1);
+		o->label[0] = '\0';
+		o->p[o->np].labelled = 1;
+	}
 	o->np++;
+}
+
+/* A list, list item or list header starts. */
+static void list_start(struct odt *o, xmlTextReaderPtr r, const char *n, int empty)
+{
+	if (!strcmp(n, "list") && !empty) {
+		char *style = ox_attr(r, "style-name"), *cont = ox_attr(r, "continue-numbering");
+		char *cl = ox_attr(r, "continue-list");
+
+		o->lists++;
+		odt_list_open(o->ls, style, (cont && !strcmp(cont, "true")) || cl);
+		xmlFree(style);
+		xmlFree(cont);
+		xmlFree(cl);
+	} else if (!strcmp(n, "list-item")) {
+		char *sv = ox_attr(r, "start-value");
+
+		odt_list_item(o->ls, sv ? atoi(sv) : 0, o->label, sizeof o->label);
+		xmlFree(sv);
+	} else if (!strcmp(n, "list-header"))
+		o->label[0] = '\0';
 }
 
 static void pop(struct odt *o)
@@ -97,6 +127,9 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 	const char *n = (const char *)xmlTextReaderConstLocalName(r);
 	int empty = xmlTextReaderIsEmptyElement(r);
 
+	/* text:number caches a list item's rendered label: ours is there. */
+	if (!strcmp(n, "number") && o->np && o->p[o->np - 1].labelled)
+		return 1;
 	if (!strcmp(n, "tracked-changes") || !strcmp(n, "note-citation") || !strcmp(n, "creator") ||
 	    !strcmp(n, "date") || !strcmp(n, "deletion") || !strcmp(n, "automatic-styles"))
 		return 1;
@@ -105,11 +138,18 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 		int level = lv ? atoi(lv) : 1;
 
 		xmlFree(lv);
+		if (!o->lists && !o->label[0]) {
+			char *hdr = ox_attr(r, "is-list-header");
+
+			if (!hdr || strcmp(hdr, "true") != 0)
+				odt_outline(o->ls, level, o->label, sizeof o->label);
+			xmlFree(hdr);
+		}
 		push(o, OX_HEADING, level < 1 ? 1 : level > 6 ? 6 : (unsigned)level, empty);
 	} else if (!strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc"))
 		push(o, o->lists ? OX_LIST : OX_PARA, (unsigned)(o->lists > 9 ? 9 : o->lists), empty);
-	else if (!strcmp(n, "list") && !empty)
-		o->lists++;
+	else if (!strcmp(n, "list") || !strcmp(n, "list-item") || !strcmp(n, "list-header"))
+		list_start(o, r, n, empty);
 	else if (!strcmp(n, "s")) {
 		char *c = ox_attr(r, "c");
 		int k = c ? atoi(c) : 1;
@@ -144,8 +184,10 @@ static void end(struct odt *o, xmlTextReaderPtr r)
 
 	if (!strcmp(n, "h") || !strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc"))
 		pop(o);
-	else if (!strcmp(n, "list") && o->lists)
+	else if (!strcmp(n, "list") && o->lists) {
 		o->lists--;
+		odt_list_close(o->ls);
+	}
 	else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && o->tbl == 1 &&
 		 o->cell_open) {
 		o->cell_open = 0;
@@ -184,7 +226,10 @@ static void walk(struct odt *o, const char *part)
 	}
 	while (o->np)
 		ox_buf_free(&o->p[--o->np].b);
+	while (o->lists--)
+		odt_list_close(o->ls);
 	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = 0;
+	o->label[0] = '\0';
 	ox_xml_close(r, &e);
 }
 
@@ -229,7 +274,12 @@ void ox_odt(struct ox *ox)
 		return;
 	}
 	o->ox = ox;
-	if (!ox_page(ox)) {
+	o->ls = odt_lists_new(ox);
+	if (o->ls && ox_has_entry(ox, "styles.xml"))
+		odt_lists_load(ox, o->ls, "styles.xml");
+	if (o->ls)
+		odt_lists_load(ox, o->ls, "content.xml");
+	if (o->ls && !ox_page(ox)) {
 		walk(o, "content.xml");
 		if (!ox->err && ox_has_entry(ox, "styles.xml"))
 			walk(o, "styles.xml");
@@ -238,6 +288,7 @@ void ox_odt(struct ox *ox)
 			if (ox_has_entry(ox, o->objects[i]))
 				walk(o, o->objects[i]);
 	}
+	odt_lists_free(o->ls);
 	for (size_t i = 0; i < o->nobjects; i++)
 		free(o->objects[i]);
 	for (size_t i = 0; i < ODT_MAX_CELLS; i++)

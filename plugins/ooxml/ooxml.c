@@ -191,6 +191,34 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	return r;
 }
 
+enum quire_result ox_read_package(struct ox *ox)
+{
+	struct ox_rels root;
+	const struct ox_rel *main;
+	enum quire_result r = QUIRE_OK;
+
+	ox_rels_load(ox, "", &root);
+	main = ox_rels_type(&root, "officeDocument", 0);
+	if (ox_has_entry(ox, "docProps/core.xml") && !ox->depth)
+		core_meta(ox, "docProps/core.xml");
+	if (ox->err)
+		r = ox->err;
+	else if (!main && ox_is_odt(ox))
+		ox_odt(ox);
+	else if (!main)
+		r = QUIRE_UNSUPPORTED;
+	else if (strncmp(main->target, "word/", 5) == 0)
+		ox_docx(ox, main->target);
+	else if (strncmp(main->target, "ppt/", 4) == 0)
+		ox_pptx(ox, main->target);
+	else if (strncmp(main->target, "xl/", 3) == 0)
+		ox_xlsx(ox, main->target);
+	else
+		r = QUIRE_UNSUPPORTED;
+	ox_rels_free(&root);
+	return r;
+}
+
 static enum quire_result ox_extract(void *state, const struct quire_host *host, const char *path,
 				    int fd, const char *mime)
 {
@@ -201,8 +229,6 @@ static enum quire_result ox_extract(void *state, const struct quire_host *host, 
 		.max_ratio = lim->max_ratio ? lim->max_ratio : 100,
 		.max_text = lim->max_text_bytes ? lim->max_text_bytes : 64u << 20,
 	};
-	struct ox_rels root;
-	const struct ox_rel *main;
 	unsigned char *pkg = NULL;
 	enum quire_result r;
 
@@ -211,25 +237,7 @@ static enum quire_result ox_extract(void *state, const struct quire_host *host, 
 		free(pkg);
 		return r;
 	}
-	ox_rels_load(&ox, "", &root);
-	main = ox_rels_type(&root, "officeDocument", 0);
-	if (ox_has_entry(&ox, "docProps/core.xml"))
-		core_meta(&ox, "docProps/core.xml");
-	if (ox.err)
-		r = ox.err;
-	else if (!main && ox_is_odt(&ox))
-		ox_odt(&ox);
-	else if (!main)
-		r = QUIRE_UNSUPPORTED;
-	else if (strncmp(main->target, "word/", 5) == 0)
-		ox_docx(&ox, main->target);
-	else if (strncmp(main->target, "ppt/", 4) == 0)
-		ox_pptx(&ox, main->target);
-	else if (strncmp(main->target, "xl/", 3) == 0)
-		ox_xlsx(&ox, main->target);
-	else
-		r = QUIRE_UNSUPPORTED;
-	ox_rels_free(&root);
+	r = ox_read_package(&ox);
 	ox_zip_close(&ox);
 	free(pkg);
 	if (r != QUIRE_OK)

@@ -22,7 +22,13 @@ struct ox {
 	enum quire_result err;
 	int wrote;                     /* something reached the sink */
 	unsigned page;                 /* last page number given to the sink */
+	unsigned depth;                /* 0: the file; 1: a package embedded in it */
+	unsigned embedded;             /* embedded packages read so far */
 };
+
+/* ooxml.c: read the open package (ox->zip): metadata (depth 0 only), then
+ * the document its officeDocument relationship names, or ODT. */
+enum quire_result ox_read_package(struct ox *ox);
 
 /* --- zipguard.c: the archive with its caps ---------------------------- */
 
@@ -69,6 +75,9 @@ int ox_xml_next(struct ox *ox, xmlTextReaderPtr r, int skip);
 /* The value of the attribute with this local name on the current element:
  * new, caller frees with xmlFree; NULL when absent. */
 char *ox_attr(xmlTextReaderPtr r, const char *local);
+/* The r:id attribute of the current element, in the transitional or the
+ * Strict (ISO/IEC 29500) relationships namespace: new, free with xmlFree. */
+char *ox_attr_rid(xmlTextReaderPtr r);
 /* 1 when the current node is an element start with this local name. */
 int ox_is(xmlTextReaderPtr r, int type, const char *local);
 
@@ -112,6 +121,26 @@ void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n);
 void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header);
 enum { OX_PARA, OX_HEADING, OX_LIST };
 
+/* --- numbering.c: list labels ------------------------------------------ */
+struct ox_numbering;
+/* Read numbering.xml (part may be NULL: no numberings, styles only). New,
+ * free with ox_num_free; NULL only when out of memory (ox->err set). */
+struct ox_numbering *ox_num_load(struct ox *ox, const char *part);
+/* Paragraph style style carries numPr numId num (-1: none) at ilvl (-1: 0). */
+void ox_num_style(struct ox_numbering *nb, const char *style, int num, int ilvl);
+/* Count one paragraph of style (may be NULL) with numId num and ilvl (-1
+ * when the paragraph does not say: the style's) and write its label,
+ * "1.2.", "a)", "IV." or a bullet, into out (size n). Returns its length,
+ * 0 when the paragraph is not numbered. Counters advance in document order. */
+size_t ox_num_label(struct ox_numbering *nb, const char *style, int num, int ilvl, char *out,
+		    size_t n);
+/* Paragraph style style is based on base (numPr is inherited). */
+void ox_num_based(struct ox_numbering *nb, const char *style, const char *base);
+void ox_num_free(struct ox_numbering *nb);
+/* v in a WordprocessingML number format ("decimal", "lowerLetter",
+ * "upperRoman", "ordinal"...) into out (size n). */
+void ox_num_format(int v, const char *fmt, char *out, size_t n);
+
 /* --- the walker of WordprocessingML and DrawingML text (walk.c) ---------- */
 struct ox_walk_opts {
 	int pptx;          /* p:sp placeholders: titles become headings */
@@ -119,8 +148,21 @@ struct ox_walk_opts {
 	const char *const *styles_id;  /* docx heading styles: id -> level */
 	const unsigned char *styles_level;
 	size_t nstyles;
+	struct ox_numbering *num;  /* docx list labels; may be NULL */
 };
 void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o);
+
+/* --- objects.c: DrawingML objects and comments, shared ------------------ */
+/* The text of a chart part (titles, series names, categories, axis titles). */
+void ox_chart_text(struct ox *ox, const char *part);
+/* The charts and SmartArt data that rels point at (o: for SmartArt). */
+void ox_objects(struct ox *ox, const struct ox_rels *rels, const struct ox_walk_opts *o);
+/* A drawing part (spreadsheet drawings): its shapes and text boxes, then
+ * the charts and SmartArt it points at. */
+void ox_drawing_part(struct ox *ox, const char *part);
+/* A comments part of any of the three formats: one paragraph per comment
+ * and per reply. */
+void ox_comments_part(struct ox *ox, const char *part);
 
 /* --- formats ------------------------------------------------------------- */
 void ox_docx(struct ox *ox, const char *main_part);
@@ -129,6 +171,28 @@ void ox_xlsx(struct ox *ox, const char *main_part);
 /* odt.c: OpenDocument text; ox_is_odt says whether the package is one. */
 int ox_is_odt(struct ox *ox);
 void ox_odt(struct ox *ox);
+/* odtlist.c: list labels of OpenDocument text. */
+struct odt_lists;
+struct odt_lists *odt_lists_new(struct ox *ox);   /* free with odt_lists_free */
+void odt_lists_free(struct odt_lists *ls);
+/* Read the text:list-style definitions of part (later ones win by name). */
+void odt_lists_load(struct ox *ox, struct odt_lists *ls, const char *part);
+/* A text:list opens (style: its style name or NULL to inherit; cont: it
+ * continues the previous list's numbering) or closes. */
+void odt_list_open(struct odt_lists *ls, const char *style, int cont);
+void odt_list_close(struct odt_lists *ls);
+/* Count one list item (start: its start-value or 0) and write its label
+ * into out (size n); returns the length, 0 for an unnumbered item. */
+size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n);
+/* Count one heading at outline level (1-based) and write its number from
+ * text:outline-style into out; 0 when headings are not numbered. */
+size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n);
+
+/* embed.c: packages embedded in a part (DOCX, XLSX, PPTX or ODT inside an
+ * Office file: relationship type "package", or "oleObject" with an OLE2
+ * Package stream), read one level deep; other OLE objects give the labels
+ * of their workbook (ox_ole_text). */
+void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
 void ox_ole_text(struct ox *ox, const char *part);
@@ -136,5 +200,8 @@ void ox_ole_text(struct ox *ox, const char *part);
 /* numfmt.c: value v shown with Excel number format code (NULL: built-in
  * id) into out (size n, always terminated). */
 void ox_numfmt(double v, int id, const char *code, char *out, size_t n);
+/* 1 when that format shows a date or time (a serial to shift by 1462 days
+ * in a workbook of the 1904 date system). */
+int ox_numfmt_is_date(int id, const char *code);
 
 #endif

@@ -1,6 +1,7 @@
 /* pptx.c: PresentationML: slides in sldIdLst order, each a page with its
  * title as a heading, its text frames, tables, SmartArt and chart text,
- * then its notes; the masters' footers once at the end. */
+ * then its notes and comments; the free text and footers of the layouts
+ * and masters once at the end, and the handout master. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -9,37 +10,20 @@
 
 #define OX_MAX_MASTERS 64
 
-/* Category names, series names and titles of a chart part: the text
- * values (c:v under a string cache, a:t in rich text). */
-static void chart_text(struct ox *ox, const char *part)
+/* Remember part (a layout or master, read once at the end); at most
+ * OX_MAX_MASTERS of each. */
+static void remember(const char **v, size_t *n, const char *part)
 {
-	struct ox_entry e;
-	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	int str = 0, in_v = 0, in_t = 0;
+	size_t k = 0;
 
-	while (r && ox_xml_next(ox, r, 0)) {
-		int type = xmlTextReaderNodeType(r);
-
-		if (ox_is(r, XML_READER_TYPE_ELEMENT, "strCache"))
-			str++;
-		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "strCache"))
-			str--;
-		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "v"))
-			in_v = str > 0 && !xmlTextReaderIsEmptyElement(r);
-		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
-			in_t = !xmlTextReaderIsEmptyElement(r);
-		else if (type == XML_READER_TYPE_END_ELEMENT)
-			in_v = in_t = 0;
-		else if ((in_v || in_t) && type == XML_READER_TYPE_TEXT) {
-			const char *v = (const char *)xmlTextReaderConstValue(r);
-
-			ox_emit(ox, OX_PARA, 0, v, strlen(v));
-		}
-	}
-	ox_xml_close(r, &e);
+	while (k < *n && strcmp(v[k], part))
+		k++;
+	if (k == *n && k < OX_MAX_MASTERS && (v[k] = strdup(part)) != NULL)
+		(*n)++;
 }
 
-static void slide(struct ox *ox, const char *part, const char **masters, size_t *nmasters)
+static void slide(struct ox *ox, const char *part, const char **masters, size_t *nmasters,
+		  const char **layouts, size_t *nlayouts)
 {
 	struct ox_walk_opts o = { .pptx = 1 };
 	struct ox_rels rels;
@@ -49,31 +33,26 @@ static void slide(struct ox *ox, const char *part, const char **masters, size_t 
 		return;
 	ox_rels_load(ox, part, &rels);
 	ox_walk_part(ox, part, &o);
-	for (size_t i = 0; i < rels.n && !ox->err; i++) {
-		if (strcmp(rels.v[i].type, "diagramData") == 0)
-			ox_walk_part(ox, rels.v[i].target, &o);
-		else if (strcmp(rels.v[i].type, "chart") == 0)
-			chart_text(ox, rels.v[i].target);
-	}
+	ox_objects(ox, &rels, &o);
+	ox_embedded(ox, &rels);
 	rel = ox_rels_type(&rels, "notesSlide", 0);
 	if (rel && !ox->err)
 		ox_walk_part(ox, rel->target, &o);
+	/* Legacy comments and modern (threaded) ones share the type name. */
+	for (size_t i = 0; (rel = ox_rels_type(&rels, "comments", i)) && !ox->err;
+	     i = (size_t)(rel - rels.v) + 1)
+		ox_comments_part(ox, rel->target);
 	/* slide -> layout -> master; each master is read once at the end. */
 	rel = ox_rels_type(&rels, "slideLayout", 0);
 	if (rel && !ox->err) {
 		struct ox_rels lr;
 		const struct ox_rel *m;
 
+		remember(layouts, nlayouts, rel->target);
 		ox_rels_load(ox, rel->target, &lr);
 		m = ox_rels_type(&lr, "slideMaster", 0);
-		if (m) {
-			size_t k = 0;
-
-			while (k < *nmasters && strcmp(masters[k], m->target))
-				k++;
-			if (k == *nmasters && k < OX_MAX_MASTERS)
-				masters[(*nmasters)++] = strdup(m->target);
-		}
+		if (m)
+			remember(masters, nmasters, m->target);
 		ox_rels_free(&lr);
 	}
 	ox_rels_free(&rels);
@@ -82,8 +61,9 @@ static void slide(struct ox *ox, const char *part, const char **masters, size_t 
 void ox_pptx(struct ox *ox, const char *main_part)
 {
 	const unsigned max_pages = ox->host->limits->max_pages;
-	const char *masters[OX_MAX_MASTERS];
-	size_t nmasters = 0;
+	const char *masters[OX_MAX_MASTERS], *layouts[OX_MAX_MASTERS];
+	size_t nmasters = 0, nlayouts = 0;
+	const struct ox_rel *hm;
 	struct ox_rels rels;
 	struct ox_entry e;
 	xmlTextReaderPtr r;
@@ -102,8 +82,7 @@ void ox_pptx(struct ox *ox, const char *main_part)
 
 			/* The r:id attribute; "id" is also the slide's number. */
 			xmlFree(id);
-			id = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id",
-				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+			id = ox_attr_rid(r);
 			rel = ox_rels_id(&rels, id);
 			xmlFree(id);
 			if (!rel)
@@ -112,14 +91,24 @@ void ox_pptx(struct ox *ox, const char *main_part)
 				ox->err = QUIRE_TOO_LARGE;
 				break;
 			}
-			slide(ox, rel->target, masters, &nmasters);
+			slide(ox, rel->target, masters, &nmasters, layouts, &nlayouts);
 		}
 	}
 	ox_xml_close(r, &e);
+	/* What a reader sees that no slide holds: the free text of layouts
+	 * and masters (never their prompts), then the handout master. */
+	for (size_t i = 0; i < nlayouts; i++) {
+		if (!ox->err)
+			ox_walk_part(ox, layouts[i], &mo);
+		free((char *)layouts[i]);
+	}
 	for (size_t i = 0; i < nmasters; i++) {
 		if (!ox->err)
 			ox_walk_part(ox, masters[i], &mo);
 		free((char *)masters[i]);
 	}
+	hm = ox_rels_type(&rels, "handoutMaster", 0);
+	if (hm && !ox->err)
+		ox_walk_part(ox, hm->target, &mo);
 	ox_rels_free(&rels);
 }

@@ -24,6 +24,12 @@ struct node {
 struct para {
 	struct ox_buf b;
 	unsigned heading, list;
+	int num, ilvl;       /* numPr; -1 when the paragraph does not say */
+	int mark_del;        /* its paragraph mark is a tracked deletion */
+	unsigned dlvl;       /* DrawingML a:pPr lvl */
+	int auto_start;      /* a:buAutoNum startAt */
+	char auto_type[24];  /* a:buAutoNum type, "" when not auto-numbered */
+	char style[64];
 };
 
 struct walk {
@@ -32,11 +38,18 @@ struct walk {
 	struct para p[OX_MAX_NEST];
 	int np, in_t, overflow;
 	int tbl, cell_open, row_no;
+	int in_trpr, row_del;  /* in w:trPr; the row is a tracked deletion */
 	struct ox_buf cells[OX_MAX_CELLS];
 	size_t ncells;
 	int sp_title, sp_skip;
 	xmlParserCtxtPtr ctxt;
 	int skip_depth, pending_empty;
+	int in_ppr, in_mark;  /* in w:pPr; in the paragraph mark's w:rPr */
+	struct ox_buf carry;  /* text of a paragraph whose mark is deleted */
+	int in_rt;            /* in w:rt, the phonetic guide of a w:ruby */
+	struct ox_buf rt;
+	char an_type[9][24];  /* DrawingML auto-numbering of this text body */
+	int an_val[9];
 	char qname[256];
 };
 
@@ -45,23 +58,39 @@ struct walk {
  * copy of alternate content, content-control properties, tab stops. */
 static int skipped(const char *n)
 {
-	static const char *const skip[] = { "del", "delText", "instrText", "delInstrText",
-		"moveFrom", "Fallback", "sdtPr", "tabs", "rPr", "bodyPr", "lstStyle", "extLst",
-		"spPr", "style", NULL };
-
-	/* Most elements (p, r, t, pPr...) start with a letter no skipped
-	 * name starts with: one test instead of fourteen strcmp. */
+	/* One switch on the first letter: p, r and t, the commonest
+	 * elements, cost one or two compares. */
 	switch (n[0]) {
-	case 'd': case 'i': case 'm': case 'F': case 's': case 't': case 'r': case 'b':
-	case 'l': case 'e':
-		break;
+	case 'd':
+		return !strcmp(n, "del") || !strcmp(n, "delText") || !strcmp(n, "delInstrText");
+	case 'i':
+		return !strcmp(n, "instrText");
+	case 'm':
+		return !strcmp(n, "moveFrom");
+	case 'F':
+		return !strcmp(n, "Fallback");
+	case 's':
+		return !strcmp(n, "sdtPr") || !strcmp(n, "spPr") || !strcmp(n, "style") ||
+		       !strcmp(n, "sectPrChange");
+	case 't':
+		return n[1] && (!strcmp(n, "tabs") || !strcmp(n, "tblPrChange") ||
+				!strcmp(n, "tcPrChange") || !strcmp(n, "trPrChange") ||
+				!strcmp(n, "tblGridChange"));
+	case 'r':
+		return n[1] == 'P' && !strcmp(n, "rPr");
+	case 'b':
+		return !strcmp(n, "bodyPr");
+	case 'l':
+		return !strcmp(n, "lstStyle");
+	case 'e':
+		return !strcmp(n, "extLst");
+	case 'p':
+		return n[1] == 'P' && !strcmp(n, "pPrChange");
+	case 'n':
+		return !strcmp(n, "numberingChange");
 	default:
 		return 0;
 	}
-	for (const char *const *s = skip; *s; s++)
-		if (strcmp(n, *s) == 0)
-			return 1;
-	return 0;
 }
 
 static unsigned style_level(const struct walk *w, const char *id)
@@ -83,9 +112,88 @@ static struct ox_buf *cell(struct walk *w)
 	return &w->cells[w->ncells < OX_MAX_CELLS ? w->ncells : OX_MAX_CELLS - 1];
 }
 
+/* Put the paragraph's list label, as numbering.xml renders it, before
+ * its text; an empty numbered paragraph still counts. */
+static void para_label(struct walk *w, struct para *p)
+{
+	char label[160];
+	size_t n = ox_num_label(w->o->num, p->style[0] ? p->style : NULL, p->num, p->ilvl, label,
+				sizeof label);
+	struct ox_buf b = { 0 };
+
+	if (!n)
+		return;
+	if (!p->heading && !p->list)
+		p->list = p->ilvl >= 0 ? (unsigned)p->ilvl + 1 : 1;
+	if (!ox_buf_trim(&p->b))
+		return;
+	if (ox_buf_add(w->ox, &b, label, n) == 0 && ox_buf_add(w->ox, &b, " ", 1) == 0 &&
+	    ox_buf_add(w->ox, &b, p->b.p, p->b.n) == 0) {
+		ox_buf_free(&p->b);
+		p->b = b;
+	} else
+		ox_buf_free(&b);
+}
+
+/* DrawingML auto-numbering (a:buAutoNum): "arabicPeriod" 1., "alphaLcParenR"
+ * a), "romanUcParenBoth" (I)...; a run of paragraphs at one level with the
+ * same scheme counts up, a paragraph without it at that level or above
+ * ends the run. */
+static void auto_label(struct walk *w, struct para *p)
+{
+	static const char *const scheme[][2] = { { "arabic", "decimal" }, { "alphaLc", "lowerLetter" },
+		{ "alphaUc", "upperLetter" }, { "romanLc", "lowerRoman" }, { "romanUc", "upperRoman" } };
+	unsigned l = p->dlvl > 8 ? 8 : p->dlvl;
+	const char *t = p->auto_type, *fmt = NULL, *suf;
+	char num[32], label[48];
+	struct ox_buf b = { 0 };
+
+	for (unsigned k = l + 1; k < 9; k++)
+		w->an_type[k][0] = '\0';
+	if (!t[0]) {
+		w->an_type[l][0] = '\0';
+		return;
+	}
+	if (strcmp(w->an_type[l], t) == 0)
+		w->an_val[l]++;
+	else {
+		memcpy(w->an_type[l], t, sizeof w->an_type[l]);
+		w->an_val[l] = p->auto_start;
+	}
+	for (size_t i = 0; i < sizeof scheme / sizeof scheme[0] && !fmt; i++)
+		if (strncmp(t, scheme[i][0], strlen(scheme[i][0])) == 0)
+			fmt = scheme[i][1];
+	ox_num_format(w->an_val[l], fmt ? fmt : "decimal", num, sizeof num);
+	suf = strstr(t, "ParenBoth") ? ")" : strstr(t, "ParenR") ? ")" : strstr(t, "Period") ? "." :
+	      strstr(t, "Minus") ? " -" : "";
+	snprintf(label, sizeof label, "%s%s%s ", strstr(t, "ParenBoth") ? "(" : "", num, suf);
+	if (ox_buf_add(w->ox, &b, label, strlen(label)) == 0 &&
+	    ox_buf_add(w->ox, &b, p->b.p, p->b.n) == 0) {
+		ox_buf_free(&p->b);
+		p->b = b;
+		p->list = l + 1;
+	} else
+		ox_buf_free(&b);
+}
+
 static void para_end(struct walk *w)
 {
 	struct para *p = &w->p[--w->np];
+
+	/* Its paragraph mark is a tracked deletion: Word joins what is left of
+	 * its text to the next paragraph, which lends its properties. */
+	if (p->mark_del && w->np == 0 && !w->tbl && p->b.n) {
+		ox_buf_add(w->ox, &w->carry, p->b.p, p->b.n);
+		ox_buf_free(&p->b);
+		p->heading = p->list = 0;
+		return;
+	}
+	/* A list item deleted with its paragraph mark is gone from the list:
+	 * it does not count. */
+	if (w->o->num && (p->num != -1 || p->style[0]) && !(p->mark_del && !ox_buf_trim(&p->b)))
+		para_label(w, p);
+	else if (!w->o->num && ox_buf_trim(&p->b))
+		auto_label(w, p);
 
 	if (ox_buf_trim(&p->b) && !w->ox->err) {
 		if (w->tbl && w->cell_open) {
@@ -107,7 +215,9 @@ static void para_end(struct walk *w)
 
 static void add(struct walk *w, const char *s, size_t n)
 {
-	if (w->np > 0 && !w->sp_skip)
+	if (w->in_rt)
+		ox_buf_add(w->ox, &w->rt, s, n);
+	else if (w->np > 0 && !w->sp_skip)
 		ox_buf_add(w->ox, &w->p[w->np - 1].b, s, n);
 }
 
@@ -178,14 +288,20 @@ static void paragraph_props(struct walk *w, const struct node *nd, const char *n
 	struct para *p = &w->p[w->np - 1];
 	char *val = node_attr(nd, "val");
 
-	if (strcmp(n, "pStyle") == 0 && val)
+	if (strcmp(n, "pStyle") == 0 && val) {
 		p->heading = style_level(w, val);
-	else if (strcmp(n, "ilvl") == 0 && val)
-		p->list = (unsigned)atoi(val) + 1 > 9 ? 9 : (unsigned)atoi(val) + 1;
-	else if (strcmp(n, "numId") == 0 && val && !p->list)
+		snprintf(p->style, sizeof p->style, "%s", val);
+	} else if (strcmp(n, "ilvl") == 0 && val) {
+		p->ilvl = atoi(val) < 0 ? 0 : atoi(val) > 8 ? 8 : atoi(val);
+		p->list = (unsigned)p->ilvl + 1;
+	} else if (strcmp(n, "numId") == 0 && val && !p->list) {
+		p->num = atoi(val);
 		p->list = strcmp(val, "0") ? 1 : 0;
-	else if (strcmp(n, "numId") == 0 && val && strcmp(val, "0") == 0)
+	} else if (strcmp(n, "numId") == 0 && val && strcmp(val, "0") == 0) {
+		p->num = 0;
 		p->list = 0;
+	} else if (strcmp(n, "numId") == 0 && val)
+		p->num = atoi(val);
 	xmlFree(val);
 }
 
@@ -194,12 +310,63 @@ static int element(struct walk *w, const struct node *nd, int empty)
 {
 	const char *n = nd->name;
 
+	/* The paragraph mark's run properties say whether the mark itself is
+	 * a tracked deletion (the item is gone from a list); anything else in
+	 * run properties holds no text. */
+	if (w->in_mark) {
+		if (w->np && (strcmp(n, "del") == 0 || strcmp(n, "moveFrom") == 0))
+			w->p[w->np - 1].mark_del = 1;
+		return 1;
+	}
+	if (w->in_trpr && (strcmp(n, "del") == 0 || strcmp(n, "moveFrom") == 0)) {
+		w->row_del = w->tbl == 1;
+		return 1;
+	}
+	if (n[0] == 't' && n[1] == 'r' && strcmp(n, "trPr") == 0) {
+		w->in_trpr = !empty;
+		return 0;
+	}
+	if (w->in_ppr && strcmp(n, "rPr") == 0) {
+		w->in_mark = !empty;
+		return 0;
+	}
+	if (n[0] == 'p' && n[1] == 'P' && strcmp(n, "pPr") == 0) {
+		char *lvl = w->np ? node_attr(nd, "lvl") : NULL;
+
+		if (lvl)
+			w->p[w->np - 1].dlvl = (unsigned)atoi(lvl) > 8 ? 8 : (unsigned)atoi(lvl);
+		xmlFree(lvl);
+		w->in_ppr = !empty;
+		return 0;
+	}
+	if (n[0] == 'b' && strcmp(n, "buAutoNum") == 0 && w->np) {
+		struct para *p = &w->p[w->np - 1];
+		char *type = node_attr(nd, "type"), *at = node_attr(nd, "startAt");
+
+		snprintf(p->auto_type, sizeof p->auto_type, "%s", type ? type : "arabicPeriod");
+		p->auto_start = at && atoi(at) > 0 ? atoi(at) : 1;
+		xmlFree(type);
+		xmlFree(at);
+		return 1;
+	}
+	if (n[0] == 't' && n[1] == 'x' && strcmp(n, "txBody") == 0)
+		memset(w->an_type, 0, sizeof w->an_type);
+	if (n[0] == 'r' && n[1] == 't' && !n[2] && !empty) {
+		w->in_rt = 1;
+		w->rt.n = 0;
+		return 0;
+	}
 	if (skipped(n))
 		return 1;
 	if (strcmp(n, "p") == 0) {
 		if (w->np < OX_MAX_NEST) {
 			memset(&w->p[w->np], 0, sizeof w->p[0]);
+			w->p[w->np].num = w->p[w->np].ilvl = -1;
 			w->np++;
+			if (w->np == 1 && w->carry.n) {
+				ox_buf_add(w->ox, &w->p[0].b, w->carry.p, w->carry.n);
+				w->carry.n = 0;
+			}
 			if (empty)
 				para_end(w);
 		} else if (!empty)
@@ -220,6 +387,7 @@ static int element(struct walk *w, const struct node *nd, int empty)
 		for (size_t i = 0; i < w->ncells && i < OX_MAX_CELLS; i++)
 			w->cells[i].n = 0;
 		w->ncells = 0;
+		w->row_del = 0;
 	} else if (strcmp(n, "tc") == 0 && w->tbl == 1) {
 		w->cell_open = 1;
 		if (empty) {
@@ -236,6 +404,31 @@ static int element(struct walk *w, const struct node *nd, int empty)
 
 static void element_end(struct walk *w, const char *n)
 {
+	if (w->in_mark && strcmp(n, "rPr") == 0) {
+		w->in_mark = 0;
+		return;
+	}
+	if (n[0] == 'p' && n[1] == 'P' && strcmp(n, "pPr") == 0) {
+		w->in_ppr = 0;
+		return;
+	}
+	if (n[0] == 't' && n[1] == 'r' && strcmp(n, "trPr") == 0) {
+		w->in_trpr = 0;
+		return;
+	}
+	if (n[0] == 'r' && n[1] == 't' && !n[2]) {
+		w->in_rt = 0;
+		return;
+	}
+	/* Ruby: the base text, then its phonetic guide in parentheses, as
+	 * Tika writes it: "東京 (とうきょう)". */
+	if (w->rt.n && strcmp(n, "ruby") == 0 && ox_buf_trim(&w->rt)) {
+		add(w, " (", 2);
+		add(w, w->rt.p, w->rt.n);
+		add(w, ")", 1);
+		w->rt.n = 0;
+		return;
+	}
 
 	if (strcmp(n, "p") == 0 && w->overflow)
 		w->overflow--;
@@ -252,8 +445,9 @@ static void element_end(struct walk *w, const char *n)
 
 		while (k && w->cells[k - 1].n == 0)
 			k--;
-		if (k)
+		if (k && !w->row_del)
 			ox_row(w->ox, w->cells, w->ncells, w->row_no++ == 0);
+		w->row_del = 0;
 	} else if (strcmp(n, "tbl") == 0 && w->tbl > 0) {
 		if (--w->tbl == 0)
 			w->row_no = 0;
@@ -419,9 +613,13 @@ void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o)
 		}
 	}
 	ox_entry_close(&e);
+	if (ox_buf_trim(&w->carry))
+		ox_emit(ox, OX_PARA, 0, w->carry.p, w->carry.n);
+	ox_buf_free(&w->carry);
 	while (w->np > 0)
 		ox_buf_free(&w->p[--w->np].b);
 	for (size_t i = 0; i < OX_MAX_CELLS; i++)
 		ox_buf_free(&w->cells[i]);
+	ox_buf_free(&w->rt);
 	free(w);
 }

@@ -1,6 +1,8 @@
-/* xlsx.c: SpreadsheetML: every sheet in workbook order as a page headed by
- * its name, rows as table rows (the first as header) with numbers shown
- * through their number format, then print headers/footers and comments. */
+/* xlsx.c: SpreadsheetML: every sheet (and chart sheet) in workbook order as
+ * a page headed by its name, rows as table rows (the first as header) with
+ * numbers shown through their number format, then print headers/footers,
+ * drawings (shapes, text boxes, charts, SmartArt), comments and threaded
+ * comments with their replies. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@ struct book {
 	int fmt_id[OX_MAX_FMT];
 	char *fmt_code[OX_MAX_FMT];
 	size_t nfmt;
+	int date1904;            /* workbookPr date1904: serial 0 is 1904-01-01 */
 };
 
 static void load_sst(struct ox *ox, struct book *b, const char *part)
@@ -110,6 +113,25 @@ struct cellst {
 	struct ox_buf v; /* raw value or inline text */
 };
 
+/* An ISO 8601 date cell (t="d": "2012-02-29T12:00:00") as the serial of
+ * the 1900 date system; -1 when it is not one. */
+static double iso_serial(const char *s)
+{
+	int y, m, d, hh = 0, mm = 0, n = 0;
+	double ss = 0;
+	long days;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	if (s[n] == 'T')
+		sscanf(s + n + 1, "%2d:%2d:%lf", &hh, &mm, &ss);
+	/* Days from 1970-01-01 (civil), then Excel's offset of 25569. */
+	y -= m <= 2;
+	days = 365L * y + y / 4 - y / 100 + y / 400 + (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1 -
+	       719468;
+	return (double)(days + 25569) + (hh * 3600 + mm * 60 + ss) / 86400.0;
+}
+
 static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox_buf *out)
 {
 	const char *t = c->t ? c->t : "n";
@@ -125,18 +147,22 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 			ox_buf_add(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
 	} else if (strcmp(t, "b") == 0)
 		ox_buf_add(ox, out, c->v.p[0] == '1' ? "TRUE" : "FALSE", c->v.p[0] == '1' ? 4 : 5);
-	else if (strcmp(t, "n") == 0) {
+	else if (strcmp(t, "n") == 0 || (strcmp(t, "d") == 0 && iso_serial(c->v.p) >= 0)) {
 		char *end;
-		double d = strtod(c->v.p, &end);
+		double d = t[0] == 'd' ? iso_serial(c->v.p) : strtod(c->v.p, &end);
 		int id = c->s >= 0 && (size_t)c->s < b->nxf ? b->xf_fmt[c->s] : 0;
 		const char *code = NULL;
 
 		for (size_t i = 0; i < b->nfmt; i++)
 			if (b->fmt_id[i] == id)
 				code = b->fmt_code[i];
+		if (t[0] == 'd')
+			end = (char *)"";
 		if (*end)
 			ox_buf_add(ox, out, c->v.p, c->v.n);
 		else {
+			if (t[0] != 'd' && b->date1904 && ox_numfmt_is_date(id, code))
+				d += 1462;
 			ox_numfmt(d, id, code, num, sizeof num);
 			ox_buf_add(ox, out, num, strlen(num));
 		}
@@ -270,36 +296,6 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 	xmlFree(c.t);
 }
 
-/* Cell comments: the text runs of each comment as a paragraph. */
-static void comments(struct ox *ox, const char *part)
-{
-	struct ox_entry e;
-	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	struct ox_buf b = { 0 };
-	int in_t = 0;
-
-	while (r && ox_xml_next(ox, r, 0)) {
-		int type = xmlTextReaderNodeType(r);
-
-		if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
-			in_t = !xmlTextReaderIsEmptyElement(r);
-		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "t"))
-			in_t = 0;
-		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "comment")) {
-			if (ox_buf_trim(&b))
-				ox_emit(ox, OX_PARA, 0, b.p, b.n);
-			b.n = 0;
-		} else if (in_t && (type == XML_READER_TYPE_TEXT ||
-				    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-			const char *v = (const char *)xmlTextReaderConstValue(r);
-
-			ox_buf_add(ox, &b, v, strlen(v));
-		}
-	}
-	ox_buf_free(&b);
-	ox_xml_close(r, &e);
-}
-
 static void one_sheet(struct ox *ox, struct book *b, const struct ox_rel *rel, const char *name)
 {
 	struct ox_rels rels;
@@ -309,14 +305,20 @@ static void one_sheet(struct ox *ox, struct book *b, const struct ox_rel *rel, c
 		return;
 	if (name && *name)
 		ox_emit(ox, OX_HEADING, 1, name, strlen(name));
-	sheet(ox, b, rel->target);
+	/* A chart sheet has no cells: only its drawing. */
+	if (strcmp(rel->type, "worksheet") == 0)
+		sheet(ox, b, rel->target);
 	ox_rels_load(ox, rel->target, &rels);
+	for (size_t i = 0; (cm = ox_rels_type(&rels, "drawing", i)) && !ox->err;
+	     i = (size_t)(cm - rels.v) + 1)
+		ox_drawing_part(ox, cm->target);
 	for (size_t i = 0; (cm = ox_rels_type(&rels, "comments", i)) && !ox->err;
 	     i = (size_t)(cm - rels.v) + 1)
-		comments(ox, cm->target);
-	for (size_t i = 0; (cm = ox_rels_type(&rels, "oleObject", i)) && !ox->err;
+		ox_comments_part(ox, cm->target);
+	for (size_t i = 0; (cm = ox_rels_type(&rels, "threadedComment", i)) && !ox->err;
 	     i = (size_t)(cm - rels.v) + 1)
-		ox_ole_text(ox, cm->target);
+		ox_comments_part(ox, cm->target);
+	ox_embedded(ox, &rels);
 	ox_rels_free(&rels);
 }
 
@@ -345,13 +347,18 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		load_styles(ox, b, rel->target);
 	r = ox_xml_open(ox, main_part, &e);
 	while (r && ox_xml_next(ox, r, 0)) {
-		if (ox_is(r, XML_READER_TYPE_ELEMENT, "sheet")) {
+		if (ox_is(r, XML_READER_TYPE_ELEMENT, "workbookPr")) {
+			char *v = ox_attr(r, "date1904");
+
+			b->date1904 = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+			xmlFree(v);
+		} else if (ox_is(r, XML_READER_TYPE_ELEMENT, "sheet")) {
 			char *name = ox_attr(r, "name");
-			char *id = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id",
-				BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+			char *id = ox_attr_rid(r);
 
 			rel = ox_rels_id(&rels, id);
-			if (rel && strcmp(rel->type, "worksheet") == 0) {
+			if (rel && (strcmp(rel->type, "worksheet") == 0 ||
+				    strcmp(rel->type, "chartsheet") == 0)) {
 				if (max_pages && ox->page >= max_pages)
 					ox->err = QUIRE_TOO_LARGE;
 				else

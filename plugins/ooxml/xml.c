@@ -84,6 +84,19 @@ char *ox_attr(xmlTextReaderPtr r, const char *local)
 	return v;
 }
 
+char *ox_attr_rid(xmlTextReaderPtr r)
+{
+	static const char *const ns[] = {
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+		"http://purl.oclc.org/ooxml/officeDocument/relationships",  /* Strict */
+	};
+	char *v = NULL;
+
+	for (size_t i = 0; i < sizeof ns / sizeof ns[0] && !v; i++)
+		v = (char *)xmlTextReaderGetAttributeNs(r, BAD_CAST "id", BAD_CAST ns[i]);
+	return v;
+}
+
 int ox_is(xmlTextReaderPtr r, int type, const char *local)
 {
 	const char *n;

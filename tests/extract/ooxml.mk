@@ -1,5 +1,5 @@
 ## tests/extract/ooxml.mk: the OOXML plugin through quire-extract.
 TESTS += tests/extract/ooxml.test
-EXTRA_DIST += tests/extract/ooxml.test tests/fixtures/ooxml/gen.py \
+EXTRA_DIST += tests/extract/ooxml.test tests/fixtures/ooxml/gen.py tests/fixtures/ooxml/caps.py \
 	tests/fixtures/ooxml/testWORD_various.docx tests/fixtures/ooxml/testPPT_various.pptx \
 	tests/fixtures/ooxml/testEXCEL.xlsx tests/fixtures/ooxml/testEXCEL_protected_passtika.xlsx
