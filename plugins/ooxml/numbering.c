@@ -278,7 +278,7 @@ static struct abs *find_abs(struct ox_numbering *nb, const struct num *nm)
 	return a;
 }
 
-static void roman(int v, int upper, char *out, size_t n)
+void ox_num_roman(int v, int upper, char *out, size_t n)
 {
 	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
 	static const char *const sym[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v",
@@ -310,7 +310,7 @@ static void letters(int v, int upper, char *out, size_t n)
 void ox_num_format(int v, const char *fmt, char *out, size_t n)
 {
 	if (strcmp(fmt, "lowerRoman") == 0 || strcmp(fmt, "upperRoman") == 0)
-		roman(v, fmt[0] == 'u', out, n);
+		ox_num_roman(v, fmt[0] == 'u', out, n);
 	else if (strcmp(fmt, "lowerLetter") == 0 || strcmp(fmt, "upperLetter") == 0)
 		letters(v, fmt[0] == 'u', out, n);
 	else if (strcmp(fmt, "decimalZero") == 0)

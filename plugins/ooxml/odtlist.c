@@ -149,24 +149,10 @@ void odt_list_close(struct odt_lists *ls)
 		ls->depth--;
 }
 
-static void roman(int v, int upper, char *out, size_t n)
-{
-	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
-	static const char *const sym[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v",
-		"iv", "i" };
-	size_t k = 0;
-
-	for (int i = 0; i < 13 && v > 0 && v < 4000; i++)
-		for (; v >= val[i]; v -= val[i])
-			for (const char *s = sym[i]; *s && k + 1 < n; s++)
-				out[k++] = upper ? (char)(*s - 'a' + 'A') : *s;
-	out[k] = '\0';
-}
-
 static void number(int v, const char *fmt, char *out, size_t n)
 {
 	if (fmt[0] == 'i' || fmt[0] == 'I')
-		roman(v, fmt[0] == 'I', out, n);
+		ox_num_roman(v, fmt[0] == 'I', out, n);
 	else if ((fmt[0] == 'a' || fmt[0] == 'A') && v >= 1) {
 		size_t k = 0;
 
