@@ -165,11 +165,33 @@ static void number(int v, const char *fmt, char *out, size_t n)
 		snprintf(out, n, "%d", v);
 }
 
+/* The label of level d of style st: its prefix, the numbers of the levels
+ * it shows (v where seen, else their start values), joined by ".", and
+ * its suffix. */
+static size_t compose(const struct ostyle *st, int d, const int *v, const unsigned char *seen,
+		      char *out, size_t n)
+{
+	const struct olevel *l = &st->l[d];
+	size_t k;
+
+	snprintf(out, n, "%s", l->prefix);
+	for (int j = d - l->show + 1 < 0 ? 0 : d - l->show + 1; j <= d; j++) {
+		const struct olevel *lj = &st->l[j];
+		char part[32];
+
+		number(seen[j] ? v[j] : lj->start, lj->fmt[0] ? lj->fmt : "1", part, sizeof part);
+		k = strlen(out);
+		snprintf(out + k, n - k, "%s%s", part, j < d ? "." : "");
+	}
+	k = strlen(out);
+	snprintf(out + k, n - k, "%s", l->suffix);
+	return strlen(out);
+}
+
 size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n)
 {
 	int d = ls->depth - 1, s;
 	const struct olevel *l;
-	size_t k;
 
 	out[0] = '\0';
 	if (d < 0 || d >= OL_LEVELS || d >= OL_MAX_DEPTH)
@@ -188,25 +210,13 @@ size_t odt_list_item(struct odt_lists *ls, int start, char *out, size_t n)
 	}
 	if (!l->fmt[0])
 		return 0;
-	snprintf(out, n, "%s", l->prefix);
-	for (int j = d - l->show + 1 < 0 ? 0 : d - l->show + 1; j <= d; j++) {
-		const struct olevel *lj = &ls->s[s].l[j];
-		char part[32];
-
-		number(ls->seen[j] ? ls->v[j] : lj->start, lj->fmt[0] ? lj->fmt : "1", part, sizeof part);
-		k = strlen(out);
-		snprintf(out + k, n - k, "%s%s", part, j < d ? "." : "");
-	}
-	k = strlen(out);
-	snprintf(out + k, n - k, "%s", l->suffix);
-	return strlen(out);
+	return compose(&ls->s[s], d, ls->v, ls->seen, out, n);
 }
 
 size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n)
 {
 	int s = find(ls, OL_OUTLINE), d = level - 1;
 	const struct olevel *l;
-	size_t k;
 
 	out[0] = '\0';
 	if (s < 0 || d < 0 || d >= OL_LEVELS)
@@ -218,16 +228,5 @@ size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n)
 		ls->oseen[j] = 0;
 	if (!l->fmt[0])
 		return 0;
-	snprintf(out, n, "%s", l->prefix);
-	for (int j = d - l->show + 1 < 0 ? 0 : d - l->show + 1; j <= d; j++) {
-		const struct olevel *lj = &ls->s[s].l[j];
-		char part[32];
-
-		number(ls->oseen[j] ? ls->ov[j] : lj->start, lj->fmt[0] ? lj->fmt : "1", part, sizeof part);
-		k = strlen(out);
-		snprintf(out + k, n - k, "%s%s", part, j < d ? "." : "");
-	}
-	k = strlen(out);
-	snprintf(out + k, n - k, "%s", l->suffix);
-	return strlen(out);
+	return compose(&ls->s[s], d, ls->ov, ls->oseen, out, n);
 }
