@@ -113,31 +113,25 @@ struct create_arg {
 	int replayed;
 };
 
+/* The document the key's first request created, into a->doc. */
+static enum qstatus replay_doc(struct stxn *t, json_t *ids, void *arg, struct qerr *err)
+{
+	struct create_arg *a = arg;
+	const char *prev = json_string_value(json_array_get(ids, 0));
+	return doc_get(t, a->c->who.account, prev ? prev : "", 0, &a->doc, err);
+}
+
 static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct create_arg *a = arg;
 	char id[37];
 	enum qstatus st;
 
-	a->replayed = 0;
-	if (a->idem) {
-		/* The same key and request from the same account: the first
-		 * result; the same key with another request: refused. */
-		json_t *ids;
-		st = idem_lookup(t, a->c->who.account, a->idem, a->fp, &ids, err);
-		if (st == Q_OK) {
-			const char *prev = json_string_value(json_array_get(ids, 0));
-			st = doc_get(t, a->c->who.account, prev ? prev : "", 0, &a->doc, err);
-			json_decref(ids);
-			if (st == Q_OK) {
-				a->replayed = 1;
-				return Q_OK;
-			}
-		}
-		if (st != Q_ENOTFOUND)
-			return st;
-		qerr_clear(err);
-	}
+	/* The same key and request from the same account: the first result;
+	 * the same key with another request: refused. */
+	st = idem_replay(t, a->c->who.account, a->idem, a->fp, replay_doc, a, &a->replayed, err);
+	if (st != Q_OK || a->replayed)
+		return st;
 	if ((st = api_ingest_room(a->c, t, 1, err)) != Q_OK ||
 	    (st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
 		return st;

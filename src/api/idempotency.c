@@ -89,3 +89,28 @@ enum qstatus idem_store(struct stxn *t, const char *account, const char *key,
 	json_decref(rec);
 	return st;
 }
+
+enum qstatus idem_replay(struct stxn *t, const char *account, const char *key,
+			 const char *fingerprint, idem_replay_fn fn, void *arg, int *replayed,
+			 struct qerr *err)
+{
+	json_t *ids;
+	enum qstatus st;
+
+	*replayed = 0;
+	if (!key)
+		return Q_OK;
+	st = idem_lookup(t, account, key, fingerprint, &ids, err);
+	if (st == Q_OK) {
+		st = fn(t, ids, arg, err);
+		json_decref(ids);
+		if (st == Q_OK) {
+			*replayed = 1;
+			return Q_OK;
+		}
+	}
+	if (st != Q_ENOTFOUND)
+		return st;
+	qerr_clear(err);
+	return Q_OK;
+}

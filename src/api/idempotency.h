@@ -29,6 +29,15 @@ void idem_fingerprint(struct qctx *c, const char *text, size_t len, char *out);
  * is the same; Q_ECONFLICT when the key was used for another request. */
 enum qstatus idem_lookup(struct stxn *t, const char *account, const char *key,
 			 const char *fingerprint, json_t **ids, struct qerr *err);
+/* Replays the documents of ids into arg; Q_ENOTFOUND when they are gone. */
+typedef enum qstatus (*idem_replay_fn)(struct stxn *t, json_t *ids, void *arg, struct qerr *err);
+/* A create's first step: with no key, or a key not used yet (or whose
+ * documents are gone), Q_OK with *replayed 0 (create anew); the same key
+ * and request: fn replays the first result, Q_OK with *replayed 1; the
+ * same key with another request: Q_ECONFLICT. */
+enum qstatus idem_replay(struct stxn *t, const char *account, const char *key,
+			 const char *fingerprint, idem_replay_fn fn, void *arg, int *replayed,
+			 struct qerr *err);
 /* Record the documents (array of ids, borrowed) the request created. */
 enum qstatus idem_store(struct stxn *t, const char *account, const char *key,
 			const char *fingerprint, json_t *ids, struct qerr *err);

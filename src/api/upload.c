@@ -127,8 +127,9 @@ static void upload_fingerprint(struct upload *u)
 
 /* The documents the key's first request created, into u->files (same
  * request, so as many); Q_ENOTFOUND when they are gone (create anew). */
-static enum qstatus replay(struct stxn *t, struct upload *u, json_t *ids, struct qerr *err)
+static enum qstatus replay(struct stxn *t, json_t *ids, void *arg, struct qerr *err)
 {
+	struct upload *u = arg;
 	enum qstatus st = Q_OK;
 	if (json_array_size(ids) != u->n)
 		return qerr_set(err, Q_ENOTFOUND, NULL, "replaced");
@@ -221,22 +222,9 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct qctx *c = u->c;
 	char kb[37];
 	enum qstatus st;
-	u->replayed = 0;
-	if (u->idem) {
-		json_t *ids;
-		st = idem_lookup(t, c->who.account, u->idem, u->fp, &ids, err);
-		if (st == Q_OK) {
-			st = replay(t, u, ids, err);
-			json_decref(ids);
-			if (st == Q_OK) {
-				u->replayed = 1;
-				return Q_OK;
-			}
-		}
-		if (st != Q_ENOTFOUND)
-			return st;
-		qerr_clear(err);
-	}
+	st = idem_replay(t, c->who.account, u->idem, u->fp, replay, u, &u->replayed, err);
+	if (st != Q_OK || u->replayed)
+		return st;
 	/* One account's queue of ingestions is bounded (docs/ingest.md):
 	 * more is refused before anything is stored. */
 	if ((st = api_ingest_room(c, t, u->n, err)) != Q_OK)
