@@ -44,6 +44,8 @@ void admin_usage(FILE *f)
 		"                            configured embedding model\n"
 		"  reindex                   rebuild the keyword index from the stored chunks\n"
 		"                            (needed when status says the index is stale)\n"
+		"  config [--defaults]       print every setting as quire.conf would write it:\n"
+		"                            the values in force, or the embedded defaults\n"
 		"  sweep                     remove stored files no document references and\n"
 		"                            upload files left for over an hour (quired does\n"
 		"                            it at start; for CGI-only sites, from cron)\n"
@@ -57,6 +59,28 @@ int admin_is_local(int argc, char **argv)
 {
 	return argc == 0 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help") ||
 	       !strcmp(argv[0], "-h");
+}
+
+int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf)
+{
+	int defaults = argc == 2 && !strcmp(argv[1], "--defaults");
+	if (argc > 1 && !defaults) {
+		fprintf(errf, "quire-admin: config [--defaults]\n");
+		return 2;
+	}
+	size_t n;
+	const struct qsetting *tab = qconf_settings(&n);
+	for (size_t i = 0; i < n; i++) {
+		char v[PATH_MAX];
+		if (defaults)
+			snprintf(v, sizeof v, "%s", tab[i].def);
+		else
+			qconf_format(conf, &tab[i], v, sizeof v);
+		if (defaults && (tab[i].flags & QS_CONFIGURED))
+			fprintf(out, "# chosen by configure:\n");
+		fprintf(out, "%s = %s\n", tab[i].name, v);
+	}
+	return 0;
 }
 
 /* --name VALUE options after the positional words. */
