@@ -305,11 +305,11 @@ static int cmd_kb_create(struct store *s, int argc, char **argv, FILE *out, FILE
 		return 2;
 	}
 	if (rule) {
-		char msg[200] = "--process-rule is not valid JSON";
+		struct qerr e = { .msg = "--process-rule is not valid JSON" };
 		json_t *r = json_loads(rule, JSON_REJECT_DUPLICATES, NULL);
-		if (!r || split_rule_check(r, &a.rule, msg, sizeof msg) < 0) {
+		if (!r || split_rule_check(r, &a.rule, &e) != Q_OK) {
 			json_decref(r);
-			fprintf(errf, "quire-admin: %s\n", msg);
+			fprintf(errf, "quire-admin: %s\n", e.msg);
 			return 2;
 		}
 		json_decref(r);
