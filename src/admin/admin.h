@@ -24,6 +24,9 @@ int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
 int admin_reindex(struct store *s, FILE *out, FILE *err);
 /* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
 enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
+/* config [--defaults]: every setting as quire.conf writes it, the values
+ * of conf or the embedded defaults; needs no storage. */
+int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf);
 /* Usage text. */
 void admin_usage(FILE *f);
 /* 1 when the command needs no storage at all (help). */
