@@ -7,3 +7,4 @@ include tests/extract/ooxml.mk
 include tests/extract/pdf.mk
 include tests/extract/ocr.mk
 include tests/extract/legacy.mk
+EXTRA_DIST += tests/extract/xlib.sh
