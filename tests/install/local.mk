@@ -3,7 +3,7 @@
 ## defaults, the Debian package (root, CI); make installcheck's journey.
 INSTALL_TESTS = tests/install/licence.test tests/install/man.test tests/install/settings.test tests/install/configure.test \
 	tests/install/systemd.test tests/install/defaults.test tests/install/destdir.test \
-	tests/install/deb.test
+	tests/install/deb.test tests/install/portable.test
 TESTS += $(INSTALL_TESTS)
 EXTRA_DIST += $(INSTALL_TESTS) tests/install/installed.sh \
 	tests/install/journey.sh tests/install/settings.py
