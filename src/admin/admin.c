@@ -400,9 +400,13 @@ static int cmd_status(struct store *s, int joined, FILE *out, FILE *errf)
 	struct depth d;
 	struct qerr err;
 	if (joined)
-		fprintf(out, "quired: running (pid %s, up %s s)\nworkers: %s (%s)\nrecoveries: %s\n",
+		fprintf(out, "quired: running (pid %s, up %s s)\nworkers: %s (%s)\n"
+			"ingest processes: %s (%s)\nembedder: %s\nrecoveries: %s\n",
 			getenv("QUIRE_SUP_PID") ?: "?", getenv("QUIRE_SUP_UPTIME") ?: "?",
 			getenv("QUIRE_SUP_WORKERS") ?: "?", getenv("QUIRE_SUP_WORKER_PIDS") ?: "",
+			getenv("QUIRE_SUP_INGEST") ?: "?", getenv("QUIRE_SUP_INGEST_PIDS") ?: "",
+			*(getenv("QUIRE_SUP_EMBED_PID") ?: "") ? getenv("QUIRE_SUP_EMBED_PID")
+								 : "not running",
 			getenv("QUIRE_SUP_RECOVERIES") ?: "?");
 	else
 		fprintf(out, "quired: not running\n");
