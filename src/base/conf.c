@@ -88,6 +88,7 @@ void qconf_defaults(struct qconf *c)
 	c->chat_timeout_s = 60;
 	c->chat_rate_limit = 60;
 	c->file_url_ttl = 3600;
+	c->upload_token_max_ttl = 86400;
 	c->chat_top_k = 5;
 	c->chat_history = 6;
 	c->chat_max_message = 8000;
@@ -341,6 +342,23 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 			return qerr_set(err, Q_EINVAL, key, "file_url_secret is too long");
 		snprintf(c->file_url_secret, sizeof c->file_url_secret, "%s", v);
 		return Q_OK;
+	}
+	if (!strcmp(key, "upload_token_secret"))
+		return set_chat_str(c->upload_token_secret, sizeof c->upload_token_secret, key, v,
+				    err);
+	if (!strcmp(key, "upload_token_max_ttl"))
+		return set_int(&c->upload_token_max_ttl, key, v, 60, 30 * 86400, err);
+	if (!strcmp(key, "form_redirect_allow")) {
+		/* absolute http(s) URL prefixes only */
+		for (const char *w = v; *w;) {
+			w += strspn(w, " ,");
+			if (*w && strncmp(w, "https://", 8) && strncmp(w, "http://", 7))
+				return qerr_set(err, Q_EINVAL, key,
+						"%s takes http:// or https:// URL prefixes", key);
+			w += strcspn(w, " ,");
+		}
+		return set_chat_str(c->form_redirect_allow, sizeof c->form_redirect_allow, key, v,
+				    err);
 	}
 	if (!strcmp(key, "chat_rate_limit"))
 		return set_int(&c->chat_rate_limit, key, v, 0, 1000000, err);
