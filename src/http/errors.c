@@ -4,10 +4,12 @@
  *   chat (DocBit):   {"error": "..."}
  *   chat stream:     the same as an SSE event, data: {"error": "..."}
  *   ChatAid:         {"ok": false, "message": "..."}
- *   Oshara:          {"detail": "..."} */
+ *   Oshara:          {"detail": "..."}
+ *   forms:           a small HTML page saying what went wrong (html.h) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
+#include "http/html.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -77,6 +79,18 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 {
 	int http = q_http_status(err->st);
 	json_t *body;
+
+	if (fam == FAM_FORM) {   /* a browser's page: never raw JSON */
+		struct qbuf b;
+		qbuf_init(&b, 65536);
+		qbuf_adds(&b, "<p role=\"alert\">");
+		html_escape(&b, err->msg);
+		qbuf_adds(&b, "</p>\n");
+		keep_rate_headers(resp);
+		html_page(resp, http, "The request could not be completed", b.data ? b.data : "", 0);
+		qbuf_free(&b);
+		return;
+	}
 
 	switch (fam) {
 	case FAM_DIFY:
