@@ -24,6 +24,10 @@ int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
 int admin_reindex(struct store *s, FILE *out, FILE *err);
 /* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
 enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
+/* upload-token --account NAME [...]: mint a form upload token
+ * (uptoken_cmd.c); the token on out, a summary on err. */
+int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char **argv,
+		       FILE *out, FILE *errf);
 /* Usage text. */
 void admin_usage(FILE *f);
 /* 1 when the command needs no storage at all (help). */

@@ -493,7 +493,7 @@ enum qstatus uptoken_use(struct stxn *t, json_t *claims, struct qerr *err)
 		return st;
 	json_int_t uses = json_integer_value(json_object_get(rec, "uses"));
 	if (uses > 0 && json_is_true(json_object_get(claims, "once")))
-		st = qerr_set(err, Q_ECONFLICT, "token", "this upload token was already used");
+		st = qerr_set(err, Q_ECONFLICT, "token", "This upload form was already used; reload the page to get a new one.");
 	else {
 		json_object_set_new(rec, "uses", json_integer(uses + 1));
 		st = store_put(t, T_UPLOAD_TOKENS, id, rec, err);
