@@ -51,7 +51,8 @@ void admin_usage(FILE *f)
 		"                            (needed when status says the index is stale)\n"
 		"  sweep                     remove stored files no document references and\n"
 		"                            upload files left for over an hour (quired does\n"
-		"                            it at start; for CGI-only sites, from cron)\n"
+		"                            it at start; for CGI-only sites, from cron), and\n"
+		"                            the use records of upload tokens expired a day ago\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs. Long commands\n"
 		"(reindex, reembed, backup, verify) draw a progress line (count, rate, time left) when stderr is\n"
@@ -783,7 +784,7 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		}
 		fprintf(out, "sweep: %zu unreferenced blobs, %zu stale upload files removed\n", blobs,
 			tmps);
-		return 0;
+		return admin_upload_token_sweep(s, out, errf);
 	}
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {

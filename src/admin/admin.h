@@ -28,6 +28,9 @@ enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err
  * (uptoken_cmd.c); the token on out, a summary on err. */
 int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char **argv,
 		       FILE *out, FILE *errf);
+/* sweep's part for form uploads: the use records of tokens long expired
+ * (a line on out when there were any). */
+int admin_upload_token_sweep(struct store *s, FILE *out, FILE *errf);
 /* Usage text. */
 void admin_usage(FILE *f);
 /* 1 when the command needs no storage at all (help). */

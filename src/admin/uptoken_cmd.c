@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct mint_cmd {
 	const struct qconf *conf;
@@ -126,4 +127,27 @@ out:
 	json_decref(m.claims);
 	json_decref(m.req);
 	return rc;
+}
+
+struct sweep_arg {
+	size_t removed;
+};
+
+static enum qstatus sweep_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct sweep_arg *a = arg;
+	return uptoken_sweep(t, time(NULL), &a->removed, err);
+}
+
+int admin_upload_token_sweep(struct store *s, FILE *out, FILE *errf)
+{
+	struct sweep_arg a = {0};
+	struct qerr err;
+	if (store_run(s, sweep_fn, &a, &err) != Q_OK) {
+		fprintf(errf, "quire-admin: %s\n", err.msg);
+		return 1;
+	}
+	if (a.removed)
+		fprintf(out, "sweep: %zu expired upload token records removed\n", a.removed);
+	return 0;
 }

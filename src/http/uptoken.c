@@ -501,3 +501,25 @@ enum qstatus uptoken_use(struct stxn *t, json_t *claims, struct qerr *err)
 	json_decref(rec);
 	return st;
 }
+
+enum qstatus uptoken_sweep(struct stxn *t, time_t now, size_t *removed, struct qerr *err)
+{
+	struct store_ids ids = {0};
+	enum qstatus st = store_scan_table(t, T_UPLOAD_TOKENS, store_collect, &ids, err);
+	*removed = 0;
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < ids.n; i++) {
+		json_t *rec = NULL;
+		if ((st = store_get(t, T_UPLOAD_TOKENS, ids.ids[i], &rec, STORE_RMW, err)) != Q_OK)
+			break;
+		json_int_t exp = json_integer_value(json_object_get(rec, "expires_at"));
+		json_decref(rec);
+		if (exp + UPTOKEN_STATUS_GRACE >= (json_int_t)now)
+			continue;
+		if ((st = store_del(t, T_UPLOAD_TOKENS, ids.ids[i], err)) == Q_OK)
+			(*removed)++;
+	}
+	store_ids_free(&ids);
+	return st;
+}

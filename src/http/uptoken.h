@@ -53,5 +53,9 @@ int uptoken_type_ok(json_t *claims, const char *type, const char *mime);
 /* Count one use of the token in t: Q_ECONFLICT (field "token") when it is
  * single use and was used. */
 enum qstatus uptoken_use(struct stxn *t, json_t *claims, struct qerr *err);
+/* Remove the use records of tokens expired over UPTOKEN_STATUS_GRACE
+ * seconds before now (a record outlives its token: until then a reused
+ * single-use token must still be refused); *removed counts them. */
+enum qstatus uptoken_sweep(struct stxn *t, time_t now, size_t *removed, struct qerr *err);
 
 #endif

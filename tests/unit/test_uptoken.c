@@ -150,6 +150,17 @@ static enum qstatus use_fn(struct stxn *t, void *arg, struct qerr *err)
 	return uptoken_use(t, arg, err);
 }
 
+struct sweep_arg {
+	time_t now;
+	size_t removed;
+};
+
+static enum qstatus sweep_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct sweep_arg *a = arg;
+	return uptoken_sweep(t, a->now, &a->removed, err);
+}
+
 static void test_uses(void)
 {
 	struct qerr err;
@@ -166,6 +177,13 @@ static void test_uses(void)
 	for (int i = 0; i < 3; i++)
 		fine &= store_run(s, use_fn, many, &err) == Q_OK;
 	ok(fine, "a token that is not single use may be used again");
+	struct sweep_arg sw = {time(NULL), 0};
+	is_int(store_run(s, sweep_fn, &sw, &err), Q_OK, "sweep now");
+	is_int(sw.removed, 0, "removes nothing of tokens still valid");
+	sw.now = time(NULL) + 60 + UPTOKEN_STATUS_GRACE + 5;
+	is_int(store_run(s, sweep_fn, &sw, &err), Q_OK, "sweep a day after they expired");
+	is_int(sw.removed, 2, "removes both use records");
+	is_int(store_run(s, use_fn, many, &err), Q_OK, "a use after the sweep counts anew");
 	json_decref(once);
 	json_decref(many);
 }
