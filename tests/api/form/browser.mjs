@@ -33,6 +33,7 @@ async function seen(page, response, chain) {
 async function run(c) {
   const page = await browser.newPage();
   page.setDefaultTimeout(30000);
+  await page.setCacheEnabled(false);   // a page opened twice is fetched twice
   try {
     const first = await page.goto(c.url, {waitUntil: 'load'});
     if (!first || first.status() !== 200)
