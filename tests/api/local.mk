@@ -7,7 +7,7 @@ EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------
 
 ## --- documents API: CGI, lighttpd, Apache, the seed JS, key hygiene, etc/ ----
-DOCS_API_TESTS = tests/api/form-token.test tests/api/cgi.test tests/api/lighttpd.test tests/api/apache.test \
+DOCS_API_TESTS = tests/api/cgi.test tests/api/lighttpd.test tests/api/apache.test \
 	tests/api/seed-js.test tests/api/canary.test tests/api/etc.test \
 	tests/api/nginx.test tests/api/nginx-upload.test tests/api/subpath.test \
 	tests/api/metrics.test tests/api/openapi.test tests/api/progress.test
@@ -46,7 +46,7 @@ EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh tests/api/journey-files.
 ## --- uploads from plain HTML forms (docs/form-upload.md) ----------------------
 ## form-browser.test drives the system Chromium with puppeteer-core, kept in
 ## tests/api/form/ with its lockfile (scripts/deps.sh runs npm ci there).
-FORM_TESTS = tests/api/form-browser.test
+FORM_TESTS = tests/api/form-token.test tests/api/form-browser.test
 TESTS += $(FORM_TESTS)
 EXTRA_DIST += $(FORM_TESTS) tests/api/form/browser.mjs tests/api/form/package.json \
 	tests/api/form/package-lock.json
