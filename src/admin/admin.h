@@ -31,6 +31,9 @@ int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char
 /* sweep's part for form uploads: the use records of tokens long expired
  * (a line on out when there were any). */
 int admin_upload_token_sweep(struct store *s, FILE *out, FILE *errf);
+/* config [--defaults]: every setting as quire.conf writes it, the values
+ * of conf or the embedded defaults; needs no storage. */
+int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf);
 /* Usage text. */
 void admin_usage(FILE *f);
 /* 1 when the command needs no storage at all (help). */
