@@ -4,7 +4,9 @@
 # debhelper and lintian: tests/install/deb.test; mandoc: man.test;
 # systemd: systemd-analyze (systemd.test) and systemd-tmpfiles; docx2txt:
 # the DOCX figure of make bench-extract; patchelf: make portable;
-# debootstrap: tests/install/portable.test.
+# debootstrap: tests/install/portable.test; chromium, php-cgi and npm:
+# tests/api/form-browser.test, whose puppeteer-core is installed from its
+# lockfile into tests/api/form/node_modules (npm ci, when missing).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
@@ -15,12 +17,22 @@ libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-d
 libexttextcat-dev libexttextcat-data
 libgsf-1-dev zlib1g-dev libmagic-dev
 lighttpd apache2 nginx-light curl python3 python3-prometheus-client python3-jsonschema python3-yaml nodejs wrk
-debhelper lintian mandoc systemd docx2txt patchelf debootstrap"
+debhelper lintian mandoc systemd docx2txt patchelf debootstrap
+chromium php-cgi npm"
+# The browser test's npm packages, pinned by tests/api/form/package-lock.json.
+npm_ci() {
+	d=$(cd "$(dirname "$0")/.." && pwd)/tests/api/form
+	[ -d "$d/node_modules/puppeteer-core" ] || [ ! -f "$d/package-lock.json" ] ||
+		(cd "$d" && npm ci --no-audit --no-fund)
+}
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	npm_ci
+	exit 0
+fi
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 echo "Installing:$missing"
@@ -32,3 +44,4 @@ if [ "${CI:-}" = true ] && [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+npm_ci

@@ -24,6 +24,13 @@ int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
 int admin_reindex(struct store *s, FILE *out, FILE *err);
 /* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
 enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
+/* upload-token --account NAME [...]: mint a form upload token
+ * (uptoken_cmd.c); the token on out, a summary on err. */
+int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char **argv,
+		       FILE *out, FILE *errf);
+/* sweep's part for form uploads: the use records of tokens long expired
+ * (a line on out when there were any). */
+int admin_upload_token_sweep(struct store *s, FILE *out, FILE *errf);
 /* config [--defaults]: every setting as quire.conf writes it, the values
  * of conf or the embedded defaults; needs no storage. */
 int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf);

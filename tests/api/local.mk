@@ -42,3 +42,12 @@ JOURNEY_TESTS = tests/api/seams.test tests/api/journey.test tests/api/seed-journ
 TESTS += $(JOURNEY_TESTS)
 EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh tests/api/journey-files.py \
 	tests/api/seed/wait.mjs tests/api/seed/stream-observe.mjs
+
+## --- uploads from plain HTML forms (docs/form-upload.md) ----------------------
+## form-browser.test drives the system Chromium with puppeteer-core, kept in
+## tests/api/form/ with its lockfile (scripts/deps.sh runs npm ci there).
+FORM_TESTS = tests/api/form-token.test tests/api/form-browser.test
+TESTS += $(FORM_TESTS)
+EXTRA_DIST += $(FORM_TESTS) tests/api/form/browser.mjs tests/api/form/package.json \
+	tests/api/form/package-lock.json
+## --- end of the form uploads ------------------------------------------------------
