@@ -18,7 +18,7 @@ libexttextcat-dev libexttextcat-data
 libgsf-1-dev zlib1g-dev libmagic-dev
 lighttpd apache2 nginx-light curl python3 python3-prometheus-client python3-jsonschema python3-yaml nodejs wrk
 debhelper lintian mandoc systemd docx2txt patchelf debootstrap
-chromium php-cgi npm"
+chromium php-cgi"
 # The browser test's npm packages, pinned by tests/api/form/package-lock.json.
 npm_ci() {
 	d=$(cd "$(dirname "$0")/.." && pwd)/tests/api/form
@@ -29,6 +29,9 @@ missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
+# npm: Debian's package only where no npm is on the PATH (NodeSource's
+# nodejs carries its own npm and conflicts with Debian's)
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -z "$missing" ]; then
 	npm_ci
 	exit 0
