@@ -6,12 +6,14 @@
 # the DOCX figure of make bench-extract; patchelf: make portable;
 # debootstrap: tests/install/portable.test; chromium, php-cgi and npm:
 # tests/api/form-browser.test, whose puppeteer-core is installed from its
-# lockfile into tests/api/form/node_modules (npm ci, when missing).
+# lockfile into tests/api/form/node_modules (npm ci, when missing);
+# libpoppler-cpp-dev: the PDF plugin on poppler-cpp
+# (tests/extract/pdf-cpp.test, --with-poppler-api=cpp).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libfcgi-dev libdb5.3-dev db5.3-util libjansson-dev libssl-dev
-libxml2-dev libzip-dev libpoppler-glib-dev libpoppler-private-dev
+libxml2-dev libzip-dev libpoppler-glib-dev libpoppler-private-dev libpoppler-cpp-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng
 libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-dev
 libexttextcat-dev libexttextcat-data

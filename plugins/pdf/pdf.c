@@ -6,6 +6,7 @@
  * default), not a re-sorting by position: producers draw text boxes, table
  * cells and columns in the order they are meant to be read far more often
  * than any geometric sort recovers it, and rotated text stays whole. With
+ * poppler-cpp (pdf_cpp.cc) it is the same order, line by line; with
  * poppler-glib (pdf_glib.c) it is poppler's text layout order, the only
  * one glib gives. pdf_text.c joins the glyphs into lines and paragraphs.
  *
