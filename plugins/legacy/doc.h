@@ -105,6 +105,6 @@ void doc_lists_init(struct doc *d, uint32_t fc_lst, uint32_t lcb_lst, uint32_t f
 void doc_lists_free(struct doc *d);
 /* The label of the next paragraph of list instance ilfo (1-based) at
  * level ilvl, counting it, into out ("" when there is none). */
-void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *out);
+void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct pbuf *out);
 
 #endif

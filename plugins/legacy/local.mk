@@ -4,12 +4,12 @@
 if BUILD_PLUGIN_LEGACY
 pkglib_LTLIBRARIES += plugins/legacy/legacy.la
 plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy.h \
-	plugins/legacy/buf.c plugins/legacy/out.c plugins/legacy/meta.c \
-	plugins/legacy/biff.c plugins/legacy/biff.h plugins/legacy/xls.c plugins/legacy/xlsfmt.c \
+	plugins/legacy/out.c plugins/legacy/meta.c \
+	plugins/legacy/biff.c plugins/legacy/biff.h plugins/legacy/xls.c \
 	plugins/legacy/ppt.c plugins/legacy/embed.c \
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c \
 	plugins/legacy/doclist.c
 plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS)
-plugins_legacy_legacy_la_LIBADD = $(LEGACY_LIBS) -lm
+plugins_legacy_legacy_la_LIBADD = plugins/common/libplugcommon.la $(LEGACY_LIBS) -lm
 plugins_legacy_legacy_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 endif

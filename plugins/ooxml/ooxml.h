@@ -199,11 +199,4 @@ void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
 void ox_ole_text(struct ox *ox, const char *part);
 
-/* numfmt.c: value v shown with Excel number format code (NULL: built-in
- * id) into out (size n, always terminated). */
-void ox_numfmt(double v, int id, const char *code, char *out, size_t n);
-/* 1 when that format shows a date or time (a serial to shift by 1462 days
- * in a workbook of the 1904 date system). */
-int ox_numfmt_is_date(int id, const char *code);
-
 #endif

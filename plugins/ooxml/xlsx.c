@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "../common/numfmt.h"
 
 #define OX_MAX_XF 65536
 #define OX_MAX_FMT 4096
@@ -132,10 +133,24 @@ static double iso_serial(const char *s)
 	return (double)(days + 25569) + (hh * 3600 + mm * 60 + ss) / 86400.0;
 }
 
+/* A number cell as Excel shows it (the engine XLS uses too), without the
+ * trailing spaces of "_)" paddings. */
+static void shown(struct ox *ox, struct ox_buf *out, double v, const char *fmt, int date1904)
+{
+	struct pbuf nb;
+
+	pbuf_init(&nb, 512);
+	pc_numfmt(v, fmt, date1904, &nb);
+	while (nb.n && nb.p[nb.n - 1] == ' ')
+		nb.n--;
+	if (nb.n)
+		ox_buf_add(ox, out, nb.p, nb.n);
+	pbuf_free(&nb);
+}
+
 static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox_buf *out)
 {
 	const char *t = c->t ? c->t : "n";
-	char num[128];
 
 	ox_buf_trim(&c->v);
 	if (!c->v.n)
@@ -161,10 +176,9 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 		if (*end)
 			ox_buf_add(ox, out, c->v.p, c->v.n);
 		else {
-			if (t[0] != 'd' && b->date1904 && ox_numfmt_is_date(id, code))
-				d += 1462;
-			ox_numfmt(d, id, code, num, sizeof num);
-			ox_buf_add(ox, out, num, strlen(num));
+			/* a 'd' cell's ISO date is a serial of the 1900 system */
+			shown(ox, out, d, code ? code : pc_builtin_fmt((unsigned)id),
+			      t[0] != 'd' && b->date1904);
 		}
 	} else
 		ox_buf_add(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
