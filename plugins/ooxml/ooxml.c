@@ -149,9 +149,15 @@ static void core_meta(struct ox *ox, const char *part)
 	ox_xml_close(r, &e);
 }
 
-/* An OLE2 file: an encrypted OOXML package. Excel's default password is
- * tried (protected workbooks open without a prompt); anything else is
- * QUIRE_ENCRYPTED. On QUIRE_OK *pkg is the plain package (new, caller
+/* The password the host passes, NULL when none. */
+static const char *host_password(const struct quire_host *h)
+{
+	return QUIRE_HOST_HAS(h, password) ? h->password : NULL;
+}
+
+/* An OLE2 file: an encrypted OOXML package, opened with the host's
+ * password, or without one with Excel's default password (protected
+ * workbooks open without a prompt); otherwise QUIRE_ENCRYPTED. On QUIRE_OK *pkg is the plain package (new, caller
  * frees with free()) and ox->zip is open on it. */
 static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **pkg)
 {
@@ -177,11 +183,18 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	}
 	have = cfb_stream(&c, "EncryptionInfo", &info, &ilen, 1u << 20) == 0;
 	if (have && cfb_stream(&c, "EncryptedPackage", &enc, &elen, cap) == 0) {
-		r = ox_decrypt_default(info, ilen, enc, elen, pkg, &plen, cap);
+		const char *pw = host_password(ox->host);
+
+		r = ox_decrypt(info, ilen, enc, elen, pw, pkg, &plen, cap);
+		if (r == QUIRE_ENCRYPTED && pw)   /* a protected workbook, given a password */
+			r = ox_decrypt(info, ilen, enc, elen, NULL, pkg, &plen, cap);
 		if (r == QUIRE_OK) {
-			ox->host->log(QUIRE_LOG_INFO, "ooxml: opened with the default password");
+			ox->host->log(QUIRE_LOG_INFO, "ooxml: opened with %s password",
+				      pw ? "a" : "the default");
 			r = ox_zip_open_mem(ox, *pkg, plen);
-		}
+		} else if (r == QUIRE_ENCRYPTED)
+			ox->host->log(QUIRE_LOG_INFO, "ooxml: %s", pw ? "wrong password" :
+				      "password required");
 	} else if (have)
 		r = QUIRE_ENCRYPTED;
 	cfb_close(&c);
