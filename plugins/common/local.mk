@@ -5,3 +5,15 @@ noinst_LTLIBRARIES += plugins/common/libplugcommon.la
 plugins_common_libplugcommon_la_SOURCES = plugins/common/pbuf.c plugins/common/pbuf.h \
 	plugins/common/bytes.h plugins/common/numfmt.c plugins/common/numfmt.h
 plugins_common_libplugcommon_la_LIBADD = -lm
+
+## The text parts shared by the text, HTML and RTF plugins (a capped byte
+## buffer and UTF-8 checks, charset detection through uchardet, iconv
+## conversion, the mapped input, emitting blocks), built when one of them is.
+if BUILD_PLUGTEXT
+noinst_LTLIBRARIES += plugins/common/libplugtext.la
+plugins_common_libplugtext_la_SOURCES = plugins/common/sbuf.c plugins/common/sbuf.h \
+	plugins/common/conv.c plugins/common/conv.h plugins/common/detect.c plugins/common/detect.h \
+	plugins/common/input.c plugins/common/input.h plugins/common/emit.c plugins/common/emit.h
+plugins_common_libplugtext_la_CFLAGS = $(AM_CFLAGS) $(UCHARDET_CFLAGS)
+plugins_common_libplugtext_la_LIBADD = $(UCHARDET_LIBS)
+endif

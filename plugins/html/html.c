@@ -13,8 +13,8 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "../text/conv.h"
-#include "../text/input.h"
+#include "../common/conv.h"
+#include "../common/input.h"
 #include "html.h"
 
 static const char *const html_mime_types[] = { "text/html", "application/xhtml+xml", NULL };

@@ -13,7 +13,7 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "../text/sbuf.h"
+#include "../common/sbuf.h"
 #include "html.h"
 
 /* Text of one block is written out in pieces past this length. */

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../text/conv.h"
-#include "../text/emit.h"
-#include "../text/sbuf.h"
+#include "../common/conv.h"
+#include "../common/emit.h"
+#include "../common/sbuf.h"
 
 #define RTF_MAX_DEPTH 256       /* deeper nesting: QUIRE_CORRUPT */
 #define RTF_MAX_WORD 32         /* letters of a control word kept */

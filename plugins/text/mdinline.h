@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "sbuf.h"
+#include "../common/sbuf.h"
 
 /* Append the text of the inline Markdown s[0..n) to o (errors of o are
  * left in o: a full buffer just stops growing). In an HTML block

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "conv.h"
-#include "detect.h"
-#include "input.h"
+#include "../common/conv.h"
+#include "../common/detect.h"
+#include "../common/input.h"
 #include "text.h"
 
 static const char *const text_mime_types[] = { "text/plain", "text/markdown", "text/x-markdown",

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "emit.h"
-#include "sbuf.h"
+#include "../common/emit.h"
+#include "../common/sbuf.h"
 
 /* A block longer than this is written out in pieces, so one endless line
  * never holds more than this much memory. */
