@@ -3,7 +3,8 @@
 ## the Excel number-format engine and list labels, linked into each plugin.
 noinst_LTLIBRARIES += plugins/common/libplugcommon.la
 plugins_common_libplugcommon_la_SOURCES = plugins/common/pbuf.c plugins/common/pbuf.h \
-	plugins/common/bytes.h plugins/common/numfmt.c plugins/common/numfmt.h
+	plugins/common/bytes.h plugins/common/numfmt.c plugins/common/numfmt.h \
+	plugins/common/listnum.c plugins/common/listnum.h
 plugins_common_libplugcommon_la_LIBADD = -lm
 
 ## The text parts shared by the text, HTML and RTF plugins (a capped byte

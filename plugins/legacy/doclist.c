@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "../common/listnum.h"
 
 #define LSTF_SIZE 28
 #define LVLF_SIZE 28
@@ -156,59 +157,23 @@ void doc_lists_free(struct doc *d)
 	d->nlists = d->nlfos = 0;
 }
 
-static void roman(struct pbuf *b, int v, int upper)
-{
-	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
-	static const char *const sym[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x",
-					   "ix", "v", "iv", "i" };
-
-	for (int i = 0; i < 13 && v > 0; i++) {
-		while (v >= val[i]) {
-			for (const char *s = sym[i]; *s; s++) {
-				char ch = upper ? (char)(*s - 'a' + 'A') : *s;
-				pbuf_add(b, &ch, 1);
-			}
-			v -= val[i];
-		}
-	}
-}
-
-/* Word's letters: a..z, then aa..zz, aaa... */
-static void letters(struct pbuf *b, int v, int upper)
-{
-	char ch = (char)((upper ? 'A' : 'a') + (v - 1) % 26);
-
-	for (int i = 0; i <= (v - 1) / 26 && i < 32; i++)
-		pbuf_add(b, &ch, 1);
-}
-
 /* A number in the format nfc ([MS-DOC] 2.9.173 MSONFC). */
 static void number(struct pbuf *b, int v, unsigned nfc)
 {
-	char s[16];
+	enum pc_num_style style;
+	char s[48];
 
-	if (nfc == 255 || nfc == 23)   /* none; a bullet has no number */
-		return;
-	if (v < 1 && (nfc >= 1 && nfc <= 4))
-		nfc = 0;
-	if (v > 3999 && (nfc == 1 || nfc == 2))
-		nfc = 0;
 	switch (nfc) {
-	case 1: roman(b, v, 1); return;
-	case 2: roman(b, v, 0); return;
-	case 3: letters(b, v, 1); return;
-	case 4: letters(b, v, 0); return;
-	case 5: {   /* ordinal: 1st 2nd 3rd 4th */
-		int t = v % 100, u = v % 10;
-		const char *suf = t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd"
-				  : u == 3 ? "rd" : "th";
-
-		snprintf(s, sizeof s, "%d%s", v, suf);
-		break;
+	case 255: case 23: return;   /* none; a bullet has no number */
+	case 1: style = PC_NUM_ROMAN_UPPER; break;
+	case 2: style = PC_NUM_ROMAN_LOWER; break;
+	case 3: style = PC_NUM_LETTER_UPPER; break;
+	case 4: style = PC_NUM_LETTER_LOWER; break;
+	case 5: style = PC_NUM_ORDINAL; break;
+	case 22: style = PC_NUM_DECIMAL_ZERO; break;   /* leading zero */
+	default: style = PC_NUM_DECIMAL; break;
 	}
-	case 22: snprintf(s, sizeof s, "%02d", v); break;   /* leading zero */
-	default: snprintf(s, sizeof s, "%d", v); break;
-	}
+	pc_list_number(v, style, s, sizeof s);
 	pbuf_add(b, s, strlen(s));
 }
 

@@ -137,8 +137,6 @@ size_t ox_num_label(struct ox_numbering *nb, const char *style, int num, int ilv
 /* Paragraph style style is based on base (numPr is inherited). */
 void ox_num_based(struct ox_numbering *nb, const char *style, const char *base);
 void ox_num_free(struct ox_numbering *nb);
-/* v (1..3999) in roman numerals, lower or upper case; "" outside. */
-void ox_num_roman(int v, int upper, char *out, size_t n);
 /* v in a WordprocessingML number format ("decimal", "lowerLetter",
  * "upperRoman", "ordinal"...) into out (size n). */
 void ox_num_format(int v, const char *fmt, char *out, size_t n);
