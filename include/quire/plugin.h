@@ -107,6 +107,14 @@ struct quire_host {
 	 * encrypted format opens the file with it. Borrowed; never log it,
 	 * never write it to the sink or keep it past extract(). */
 	const char *password;
+	/* Embedded documents (an object or a package inside this one): what
+	 * the plugin writes between embed_begin and the matching embed_end
+	 * comes from it, and the structured output marks it so with its
+	 * depth. Pairs nest. type names its format ("xls", "doc", "ooxml",
+	 * "ole"...; NULL when unknown). Non-zero from embed_begin: the host
+	 * takes no more (a cap): skip the object and do not call embed_end. */
+	int (*embed_begin)(void *sink_ctx, const char *type);
+	int (*embed_end)(void *sink_ctx);
 	/* New fields go here, at the end. */
 };
 

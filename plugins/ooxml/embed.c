@@ -9,6 +9,7 @@
 
 #include "cfb.h"
 #include "ooxml.h"
+#include "../common/embed.h"
 
 #define OX_MAX_DEPTH 1        /* embedded packages inside embedded ones are not read */
 #define OX_MAX_EMBEDDED 16
@@ -54,11 +55,12 @@ static void one_mem(struct ox *ox, const unsigned char *mem, size_t len)
 	child.wrote = 0;
 	child.depth = ox->depth + 1;
 	r = ox_zip_open_mem(&child, mem, len);
-	if (r == QUIRE_OK) {
+	if (r == QUIRE_OK && pc_embed_begin(ox->host, "ooxml") == 0) {
 		ox->host->log(QUIRE_LOG_DEBUG, "ooxml: reading an embedded package");
 		r = ox_read_package(&child);
-		ox_zip_close(&child);
+		pc_embed_end(ox->host);
 	}
+	ox_zip_close(&child);   /* NULL when it did not open */
 	/* The budget and the page numbers are the file's; a broken or
 	 * unsupported embedded package costs only its own text, but a text
 	 * or inflation cap reached inside it stops the whole file. */
@@ -105,8 +107,10 @@ static void ole_object(struct ox *ox, const char *part)
 		cfb_close(&c);
 	}
 	free(mem);
-	if (!done && !ox->err)
+	if (!done && !ox->err && pc_embed_begin(ox->host, "ole") == 0) {
 		ox_ole_text(ox, part);
+		pc_embed_end(ox->host);
+	}
 }
 
 void ox_embedded(struct ox *ox, const struct ox_rels *rels)
