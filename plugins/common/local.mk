@@ -18,3 +18,11 @@ plugins_common_libplugtext_la_SOURCES = plugins/common/sbuf.c plugins/common/sbu
 plugins_common_libplugtext_la_CFLAGS = $(AM_CFLAGS) $(UCHARDET_CFLAGS)
 plugins_common_libplugtext_la_LIBADD = $(UCHARDET_LIBS)
 endif
+
+## The one OLE2 reader (libgsf), for the legacy and OOXML plugins.
+if BUILD_PLUGOLE
+noinst_LTLIBRARIES += plugins/common/libplugole.la
+plugins_common_libplugole_la_SOURCES = plugins/common/ole.c plugins/common/ole.h
+plugins_common_libplugole_la_CFLAGS = $(AM_CFLAGS) $(GSF_CFLAGS)
+plugins_common_libplugole_la_LIBADD = $(GSF_LIBS)
+endif

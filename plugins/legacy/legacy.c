@@ -104,27 +104,9 @@ static int lg_sniff(const unsigned char *head, size_t len, const char *mime)
 	}
 }
 
-static const struct quire_host *log_host;
-
-/* libgsf's complaints about a broken container (g_return_if_fail
- * criticals) go to the host's log, not raw to stderr. */
-static void gsf_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
-{
-	(void)level;
-	(void)data;
-	if (log_host)
-		log_host->log(QUIRE_LOG_DEBUG, "legacy: %s: %s", domain ? domain : "glib", msg);
-}
-
 static enum quire_result lg_init(const struct quire_host *host, void **state)
 {
-	static const char *const domains[] = { "libgsf", "libgsf:msole", "GLib-GObject" };
-
-	log_host = host;
-	for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
-		g_log_set_handler(domains[i], G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL |
-				  G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, gsf_log, NULL);
-	gsf_init();
+	pc_ole_init(host, "legacy");
 	*state = NULL;
 	return QUIRE_OK;
 }

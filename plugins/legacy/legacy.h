@@ -15,6 +15,7 @@
 
 #include "../common/bytes.h"
 #include "../common/numfmt.h"
+#include "../common/ole.h"
 #include "../common/pbuf.h"
 
 /* The longest block handed to the sink at once; longer runs of text are
@@ -63,9 +64,6 @@ int lg_stream(struct lg *lg, GsfInfile *dir, const char *name, struct lg_bytes *
 void lg_bytes_free(struct lg_bytes *b);
 /* Is there a child called `name` in `dir` (ASCII case ignored)? */
 int lg_has(GsfInfile *dir, const char *name);
-/* The child called `name` (ASCII case ignored, as [MS-CFB] compares
- * names), or NULL; new, the caller unrefs it. */
-GsfInput *lg_child(GsfInfile *dir, const char *name);
 
 /* ---- readers ---- */
 

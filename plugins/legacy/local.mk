@@ -10,6 +10,6 @@ plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c \
 	plugins/legacy/doclist.c
 plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS)
-plugins_legacy_legacy_la_LIBADD = plugins/common/libplugcommon.la $(LEGACY_LIBS) -lm
+plugins_legacy_legacy_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(LEGACY_LIBS) -lm
 plugins_legacy_legacy_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 endif

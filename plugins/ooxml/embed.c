@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfb.h"
 #include "ooxml.h"
 #include "../common/embed.h"
+#include "../common/ole.h"
 
 #define OX_MAX_DEPTH 1        /* embedded packages inside embedded ones are not read */
 #define OX_MAX_EMBEDDED 16
@@ -91,21 +91,17 @@ static void ole_object(struct ox *ox, const char *part)
 {
 	size_t len = 0, plen = 0;
 	unsigned char *mem = slurp(ox, part, &len), *pkg = NULL;
-	struct cfb c;
 	int done = 0;
 
 	if (mem && len >= 4 && memcmp(mem, "PK\3\4", 4) == 0) {
 		one_mem(ox, mem, len);
 		done = 1;
-	} else if (mem && cfb_open(&c, mem, len) == 0) {
-		if (cfb_stream(&c, "Package", &pkg, &plen, OX_MAX_PACKAGE) == 0 && plen >= 4 &&
-		    memcmp(pkg, "PK\3\4", 4) == 0) {
-			one_mem(ox, pkg, plen);
-			done = 1;
-		}
-		free(pkg);
-		cfb_close(&c);
+	} else if (mem && pc_ole_stream(mem, len, "Package", OX_MAX_PACKAGE, &pkg, &plen) == 0 &&
+		   plen >= 4 && memcmp(pkg, "PK\3\4", 4) == 0) {
+		one_mem(ox, pkg, plen);
+		done = 1;
 	}
+	free(pkg);
 	free(mem);
 	if (!done && !ox->err && pc_embed_begin(ox->host, "ole") == 0) {
 		ox_ole_text(ox, part);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfb.h"
 #include "ooxml.h"
+#include "../common/ole.h"
 
 #define OX_MAX_OLE (16u << 20)
 
@@ -72,7 +72,6 @@ void ox_ole_text(struct ox *ox, const char *part)
 	struct ox_buf b = { 0 };
 	unsigned char chunk[16384], *wb = NULL;
 	size_t wblen = 0;
-	struct cfb c;
 	long got;
 
 	if (ox_entry_open(ox, part, &e) < 0)
@@ -81,12 +80,10 @@ void ox_ole_text(struct ox *ox, const char *part)
 		if (b.n + (size_t)got > OX_MAX_OLE || ox_buf_add(ox, &b, (char *)chunk, (size_t)got) < 0)
 			break;
 	ox_entry_close(&e);
-	if (got == 0 && b.n && cfb_open(&c, (unsigned char *)b.p, b.n) == 0) {
-		if (cfb_stream(&c, "Workbook", &wb, &wblen, OX_MAX_OLE) == 0 ||
-		    cfb_stream(&c, "Book", &wb, &wblen, OX_MAX_OLE) == 0)
-			biff_labels(ox, wb, wblen);
-		free(wb);
-		cfb_close(&c);
-	}
+	if (got == 0 && b.n &&
+	    (pc_ole_stream((unsigned char *)b.p, b.n, "Workbook", OX_MAX_OLE, &wb, &wblen) == 0 ||
+	     pc_ole_stream((unsigned char *)b.p, b.n, "Book", OX_MAX_OLE, &wb, &wblen) == 0))
+		biff_labels(ox, wb, wblen);
+	free(wb);
 	ox_buf_free(&b);
 }

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cfb.h"
 #include "decrypt.h"
 #include "ooxml.h"
+#include "../common/ole.h"
 
 static const char *const ox_mime_types[] = {
 	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -165,9 +165,8 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	unsigned char *file = NULL, *info = NULL, *enc = NULL;
 	size_t flen = 0, ilen = 0, elen = 0, plen = 0;
 	struct stat st;
-	struct cfb c;
 	enum quire_result r = QUIRE_UNSUPPORTED;
-	int have;
+	int have, got;
 
 	if (fstat(fd, &st) < 0)
 		return QUIRE_ERROR;
@@ -177,12 +176,18 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	file = malloc(flen ? flen : 1);
 	if (!file)
 		return QUIRE_ERROR;
-	if (pread(fd, file, flen, 0) != (ssize_t)flen || cfb_open(&c, file, flen) < 0) {
+	if (pread(fd, file, flen, 0) != (ssize_t)flen) {
 		free(file);
 		return QUIRE_CORRUPT;
 	}
-	have = cfb_stream(&c, "EncryptionInfo", &info, &ilen, 1u << 20) == 0;
-	if (have && cfb_stream(&c, "EncryptedPackage", &enc, &elen, cap) == 0) {
+	got = pc_ole_stream(file, flen, "EncryptionInfo", 1u << 20, &info, &ilen);
+	have = got == 0;
+	if (got == -3) {
+		free(file);
+		return QUIRE_CORRUPT;
+	}
+	got = have ? pc_ole_stream(file, flen, "EncryptedPackage", cap, &enc, &elen) : -1;
+	if (got == 0) {
 		const char *pw = host_password(ox->host);
 
 		r = ox_decrypt(info, ilen, enc, elen, pw, pkg, &plen, cap);
@@ -195,9 +200,10 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 		} else if (r == QUIRE_ENCRYPTED)
 			ox->host->log(QUIRE_LOG_INFO, "ooxml: %s", pw ? "wrong password" :
 				      "password required");
-	} else if (have)
+	} else if (got == -2)
+		r = QUIRE_TOO_LARGE;
+	else if (have)
 		r = QUIRE_ENCRYPTED;
-	cfb_close(&c);
 	free(info);
 	free(enc);
 	free(file);
@@ -265,6 +271,7 @@ static enum quire_result ox_init(const struct quire_host *host, void **state)
 	/* Before the sandbox: libxml2's one-time setup. No xmlCleanupParser
 	 * in fini: other plugins in the process may still use libxml2. */
 	xmlInitParser();
+	pc_ole_init(host, "ooxml");
 	*state = NULL;
 	return QUIRE_OK;
 }
