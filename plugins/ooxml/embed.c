@@ -20,7 +20,7 @@
 static unsigned char *slurp(struct ox *ox, const char *part, size_t *len)
 {
 	struct ox_entry e;
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 	char chunk[16384];
 	long got = -1;
 
@@ -34,7 +34,7 @@ static unsigned char *slurp(struct ox *ox, const char *part, size_t *len)
 		}
 	ox_entry_close(&e);
 	if (got < 0 || !b.n) {
-		ox_buf_free(&b);
+		pbuf_free(&b);
 		return NULL;
 	}
 	*len = b.n;

@@ -18,7 +18,7 @@ static unsigned u16(const unsigned char *p)
 /* Latin-1 (wide = 0) or UTF-16LE (wide = 1) characters to UTF-8. */
 static void label(struct ox *ox, const unsigned char *p, size_t cch, int wide, size_t avail)
 {
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 
 	if (cch * (wide ? 2 : 1) > avail)
 		cch = avail / (wide ? 2 : 1);
@@ -44,7 +44,7 @@ static void label(struct ox *ox, const unsigned char *p, size_t cch, int wide, s
 	}
 	if (ox_buf_trim(&b))
 		ox_emit(ox, OX_PARA, 0, b.p, b.n);
-	ox_buf_free(&b);
+	pbuf_free(&b);
 }
 
 /* LABEL records: 0x0004 (MSGraph, BIFF2-like: row, col, 3 attribute
@@ -69,7 +69,7 @@ static void biff_labels(struct ox *ox, const unsigned char *s, size_t len)
 void ox_ole_text(struct ox *ox, const char *part)
 {
 	struct ox_entry e;
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 	unsigned char chunk[16384], *wb = NULL;
 	size_t wblen = 0;
 	long got;
@@ -85,5 +85,5 @@ void ox_ole_text(struct ox *ox, const char *part)
 	     pc_ole_stream((unsigned char *)b.p, b.n, "Book", OX_MAX_OLE, &wb, &wblen) == 0))
 		biff_labels(ox, wb, wblen);
 	free(wb);
-	ox_buf_free(&b);
+	pbuf_free(&b);
 }

@@ -97,7 +97,7 @@ void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n)
 		ox->err = QUIRE_TOO_LARGE;
 }
 
-void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header)
+void ox_row(struct ox *ox, struct pbuf *cells, size_t n, int header)
 {
 	const char **v = calloc(n ? n : 1, sizeof *v);
 	size_t *lens = calloc(n ? n : 1, sizeof *lens);

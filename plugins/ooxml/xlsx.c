@@ -16,7 +16,7 @@
 #define OX_MAX_COLS 1024   /* columns padded from cell references */
 
 struct book {
-	struct ox_buf sst;       /* shared strings, NUL-separated */
+	struct pbuf sst;       /* shared strings, NUL-separated */
 	size_t *sst_off, nsst;
 	int xf_fmt[OX_MAX_XF];   /* cellXfs index -> numFmtId */
 	size_t nxf;
@@ -111,7 +111,7 @@ static long ref_col(const char *ref)
 struct cellst {
 	char *t;         /* the cell's type attribute */
 	int s;           /* its style index */
-	struct ox_buf v; /* raw value or inline text */
+	struct pbuf v; /* raw value or inline text */
 };
 
 /* An ISO 8601 date cell (t="d": "2012-02-29T12:00:00") as the serial of
@@ -135,7 +135,7 @@ static double iso_serial(const char *s)
 
 /* A number cell as Excel shows it (the engine XLS uses too), without the
  * trailing spaces of "_)" paddings. */
-static void shown(struct ox *ox, struct ox_buf *out, double v, const char *fmt, int date1904)
+static void shown(struct ox *ox, struct pbuf *out, double v, const char *fmt, int date1904)
 {
 	struct pbuf nb;
 
@@ -148,7 +148,7 @@ static void shown(struct ox *ox, struct ox_buf *out, double v, const char *fmt, 
 	pbuf_free(&nb);
 }
 
-static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox_buf *out)
+static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pbuf *out)
 {
 	const char *t = c->t ? c->t : "n";
 
@@ -187,7 +187,7 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 /* "&L&\"Arial,Bold\"Header - Corporate&CPage &P" -> its plain parts. */
 static void header_footer(struct ox *ox, const char *s)
 {
-	struct ox_buf out = { 0 };
+	struct pbuf out = { 0 };
 
 	for (; *s && !ox->err; s++) {
 		if (*s != '&') {
@@ -219,10 +219,10 @@ static void header_footer(struct ox *ox, const char *s)
 	}
 	if (ox_buf_trim(&out))
 		ox_emit(ox, OX_PARA, 0, out.p, out.n);
-	ox_buf_free(&out);
+	pbuf_free(&out);
 }
 
-static void emit_row(struct ox *ox, struct ox_buf *cells, size_t n, int *rows)
+static void emit_row(struct ox *ox, struct pbuf *cells, size_t n, int *rows)
 {
 	size_t k = n;
 
@@ -236,7 +236,7 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	struct ox_buf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
+	struct pbuf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
 	struct cellst c = { 0 };
 	size_t ncells = 0;
 	int in_v = 0, in_c = 0, in_hf = 0, rows = 0;
@@ -303,10 +303,10 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 		header_footer(ox, hf.p);
 	ox_xml_close(r, &e);
 	for (size_t i = 0; cells && i < OX_MAX_COLS; i++)
-		ox_buf_free(&cells[i]);
+		pbuf_free(&cells[i]);
 	free(cells);
-	ox_buf_free(&c.v);
-	ox_buf_free(&hf);
+	pbuf_free(&c.v);
+	pbuf_free(&hf);
 	xmlFree(c.t);
 }
 
@@ -384,7 +384,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 	}
 	ox_xml_close(r, &e);
 	ox_rels_free(&rels);
-	ox_buf_free(&b->sst);
+	pbuf_free(&b->sst);
 	free(b->sst_off);
 	for (size_t i = 0; i < b->nfmt; i++)
 		free(b->fmt_code[i]);
