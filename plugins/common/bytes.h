@@ -17,6 +17,11 @@ static inline uint32_t pc_le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static inline uint64_t pc_le64(const unsigned char *p)
+{
+	return (uint64_t)pc_le32(p) | (uint64_t)pc_le32(p + 4) << 32;
+}
+
 /* Does [off, off + len) lie inside a buffer of n bytes? */
 static inline int pc_in(size_t n, size_t off, size_t len)
 {
