@@ -4,7 +4,7 @@
 noinst_LTLIBRARIES += plugins/common/libplugcommon.la
 plugins_common_libplugcommon_la_SOURCES = plugins/common/pbuf.c plugins/common/pbuf.h \
 	plugins/common/bytes.h plugins/common/numfmt.c plugins/common/numfmt.h \
-	plugins/common/listnum.c plugins/common/listnum.h plugins/common/embed.h
+	plugins/common/listnum.c plugins/common/listnum.h plugins/common/embed.h plugins/common/utf8.h
 plugins_common_libplugcommon_la_LIBADD = -lm
 
 ## The text parts shared by the text, HTML and RTF plugins (a capped byte

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pbuf.h"
+#include "utf8.h"
 
 void pbuf_init(struct pbuf *b, size_t max)
 {
@@ -55,31 +56,9 @@ int pbuf_add(struct pbuf *b, const char *s, size_t n)
 
 int pbuf_cp(struct pbuf *b, uint32_t cp)
 {
-	char u[4];
-	size_t n;
+	unsigned char u[4];
 
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return pbuf_add(b, u, n);
+	return pbuf_add(b, (const char *)u, pc_utf8_put(cp, u));
 }
 
 int pbuf_u16(struct pbuf *b, unsigned u)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sbuf.h"
+#include "utf8.h"
 
 void sbuf_init(struct sbuf *b, size_t max)
 {
@@ -72,30 +73,8 @@ int sbuf_addc(struct sbuf *b, char c)
 int sbuf_add_cp(struct sbuf *b, uint32_t cp)
 {
 	unsigned char u[4];
-	size_t n;
 
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | cp >> 18);
-		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return sbuf_add(b, u, n);
+	return sbuf_add(b, u, pc_utf8_put(cp, u));
 }
 
 static int is_ws(unsigned char c)
@@ -139,31 +118,9 @@ int sbuf_add_break(struct sbuf *b)
 
 size_t utf8_seq_len(const unsigned char *p, size_t n)
 {
-	unsigned c = p[0], cp;
-	size_t len;
-	unsigned min;
+	uint32_t cp;
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	cp = c & (0xffu >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return pc_utf8_get(p, n, &cp);
 }
 
 /* Whether the bytes from p to the end are the start of a valid sequence

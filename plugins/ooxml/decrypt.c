@@ -14,6 +14,7 @@
 
 #include "decrypt.h"
 #include "../common/bytes.h"
+#include "../common/utf8.h"
 
 #define PWD16_MAX 1024   /* UTF-16LE bytes of a password: 512 units (Office: 255) */
 #define SEGMENT 4096     /* agile: the package is encrypted in segments */
@@ -22,27 +23,19 @@
  * count as U+FFFD. Returns the byte length, or -1 when too long. */
 static long to_utf16(const char *s, unsigned char *out, size_t cap)
 {
-	size_t n = 0;
+	size_t n = 0, left = strlen(s);
 	const unsigned char *p = (const unsigned char *)s;
 
-	while (*p) {
-		uint32_t cp = 0xfffd;
-		int more = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : *p >= 0xc0 ? 1 : 0;
+	while (left) {
+		uint32_t cp;
+		size_t k = pc_utf8_get(p, left, &cp);
 
-		if (*p < 0x80)
-			cp = *p++;
-		else if (*p < 0xc0)
-			p++;   /* a stray continuation byte: U+FFFD */
-		else {
-			cp = *p++ & (0x3f >> more);
-			for (int i = 0; i < more; i++, p++) {
-				if ((*p & 0xc0) != 0x80) {
-					cp = 0xfffd;
-					break;
-				}
-				cp = cp << 6 | (*p & 0x3f);
-			}
+		if (k == 0) {   /* an invalid byte: U+FFFD */
+			cp = 0xfffd;
+			k = 1;
 		}
+		p += k;
+		left -= k;
 		if (cp > 0xffff) {
 			uint32_t v = cp - 0x10000;
 
