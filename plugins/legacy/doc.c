@@ -426,10 +426,19 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 	int got;
 
 	/* fEncrypted (with fObfuscated: XOR), in the FibBase that is never
-	 * encrypted; past it the FIB may be */
+	 * encrypted; past it the FIB may be: RC4 is decrypted with the host's
+	 * password (docrypt.c), WordDocument (owned by lg_doc) in place */
 	if (pc_le16(d->w + 0x0a) & 0x0100) {
-		lg->host->log(QUIRE_LOG_INFO, "legacy: the document is encrypted");
-		return lg_fail(lg, QUIRE_ENCRYPTED), lg->err;
+		enum quire_result r = QUIRE_ENCRYPTED;
+
+		if (!d->word6 && lg_stream(lg, dir, pc_le16(d->w + 0x0a) & 0x0200 ? "1Table" : "0Table",
+					   &table) == 0)
+			r = doc_decrypt(d, (unsigned char *)d->w, d->wn, table.p, table.n);
+		if (r != QUIRE_OK) {
+			lg->host->log(QUIRE_LOG_INFO, "legacy: the document is encrypted");
+			lg_bytes_free(&table);
+			return lg_fail(lg, r), lg->err;
+		}
 	}
 	if (read_fib(d, &f) != 0) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: the Word FIB is truncated");
@@ -439,7 +448,7 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		got = f.flags & 0x0004 ? read_clx(d, d->w, d->wn, f.fc_clx, f.lcb_clx)
 				       : simple_piece(d, f.ccp[ST_MAIN] + f.ccp[ST_FTN] + f.ccp[ST_HDD]);
 	} else {
-		got = lg_stream(lg, dir, f.flags & 0x0200 ? "1Table" : "0Table", &table);
+		got = table.p ? 0 : lg_stream(lg, dir, f.flags & 0x0200 ? "1Table" : "0Table", &table);
 		if (got == 0) {
 			d->t = table.p;
 			d->tn = table.n;

@@ -90,6 +90,13 @@ struct doc {
  * and later; zeros otherwise). */
 void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap);
 /* Read PlcBtePapx and the style sheet (STSH) of a Word 97+ file. */
+/* docrypt.c: an RC4-encrypted document (fEncrypted) opened with the host's
+ * password: w (WordDocument) and t (the table stream) decrypted in place
+ * and fEncrypted cleared. QUIRE_ENCRYPTED when there is no password, it is
+ * wrong or the scheme is another; QUIRE_ERROR when hashing fails. */
+enum quire_result doc_decrypt(struct doc *d, unsigned char *w, size_t wn, unsigned char *t,
+			      size_t tn);
+
 void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
 		  uint32_t lcb_stsh);
 
