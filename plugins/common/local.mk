@@ -13,6 +13,7 @@ plugins_common_libplugcommon_la_LIBADD = -lm
 if BUILD_PLUGTEXT
 noinst_LTLIBRARIES += plugins/common/libplugtext.la
 plugins_common_libplugtext_la_SOURCES = plugins/common/sbuf.c plugins/common/sbuf.h \
+	plugins/common/pbuf.c plugins/common/pbuf.h plugins/common/utf8.h \
 	plugins/common/conv.c plugins/common/conv.h plugins/common/detect.c plugins/common/detect.h \
 	plugins/common/input.c plugins/common/input.h plugins/common/emit.c plugins/common/emit.h
 plugins_common_libplugtext_la_CFLAGS = $(AM_CFLAGS) $(UCHARDET_CFLAGS)

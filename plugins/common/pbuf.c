@@ -1,5 +1,6 @@
-/* pbuf.c: the plugins' capped UTF-8 text builder, fed with code points,
- * UTF-16 units (surrogates joined) or Windows-1252 bytes. */
+/* pbuf.c: the plugins' one capped text buffer (every plugin family),
+ * fed with bytes, code points, UTF-16 units (surrogates joined) or
+ * Windows-1252 bytes. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ void pbuf_init(struct pbuf *b, size_t max)
 void pbuf_free(struct pbuf *b)
 {
 	free(b->p);
-	memset(b, 0, sizeof *b);
+	pbuf_init(b, b->max);
 }
 
 void pbuf_reset(struct pbuf *b)
@@ -24,14 +25,18 @@ void pbuf_reset(struct pbuf *b)
 	b->n = 0;
 	b->hi = 0;
 	b->full = 0;
+	b->space = 0;
+	if (b->p)
+		b->p[0] = '\0';
 }
 
-int pbuf_add(struct pbuf *b, const char *s, size_t n)
+int pbuf_add(struct pbuf *b, const void *s, size_t n)
 {
 	if (n == 0)
 		return 0;
 	if (n > b->max - b->n) {
 		b->full = 1;
+		b->oom = 0;
 		return PBUF_CAP;
 	}
 	if (b->n + n + 1 > b->cap) {
@@ -39,10 +44,11 @@ int pbuf_add(struct pbuf *b, const char *s, size_t n)
 		char *p;
 
 		while (cap < b->n + n + 1)
-			cap *= 2;
+			cap = cap > (size_t)-1 / 2 ? b->n + n + 1 : cap * 2;
 		p = realloc(b->p, cap);
 		if (!p) {
 			b->full = 1;
+			b->oom = 1;
 			return PBUF_NOMEM;
 		}
 		b->p = p;
@@ -54,11 +60,16 @@ int pbuf_add(struct pbuf *b, const char *s, size_t n)
 	return 0;
 }
 
+int pbuf_addc(struct pbuf *b, char c)
+{
+	return pbuf_add(b, &c, 1);
+}
+
 int pbuf_cp(struct pbuf *b, uint32_t cp)
 {
 	unsigned char u[4];
 
-	return pbuf_add(b, (const char *)u, pc_utf8_put(cp, u));
+	return pbuf_add(b, u, pc_utf8_put(cp, u));
 }
 
 int pbuf_u16(struct pbuf *b, unsigned u)
