@@ -55,10 +55,12 @@ typedef int (*pdf_note_fn)(void *ctx, const char *utf8, size_t len);
  * outlive the documents read). QUIRE_ERROR when memory ran out. */
 enum quire_result pdf_doc_init(const struct quire_host *host);
 
-/* Open the document on fd (duplicated: the caller keeps fd). Only the
- * empty user password is tried. *doc is new, freed with pdf_doc_close().
+/* Open the document on fd (duplicated: the caller keeps fd) with password
+ * (UTF-8, tried as the owner and the user password; NULL: only the empty
+ * user password). *doc is new, freed with pdf_doc_close().
  * QUIRE_ENCRYPTED, QUIRE_CORRUPT (with a reason in msg) or QUIRE_ERROR. */
-enum quire_result pdf_doc_open(int fd, struct pdf_doc **doc, char *msg, size_t msglen);
+enum quire_result pdf_doc_open(int fd, const char *password, struct pdf_doc **doc, char *msg,
+			       size_t msglen);
 void pdf_doc_close(struct pdf_doc *doc);
 
 int pdf_doc_pages(const struct pdf_doc *doc);
