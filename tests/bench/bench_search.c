@@ -7,7 +7,7 @@
  * Builds a store in a temporary directory: documents of 10 chunks, one in
  * ten in another account (the filter skips them inside the scans), each
  * chunk ~4 sentences drawn from BEIR SciFact abstracts
- * ($top_srcdir/../shared/bench/scifact) or, without it, from generated
+ * ($BENCH_DATA/scifact, by default $top_srcdir/../shared/bench) or, without it, from generated
  * text, indexed for BM25 and embedded with the builtin model. At each size
  * it times the first query after the growth (the cache catching up) and
  * then QUERIES warm queries (SciFact claims, or generated ones) per
@@ -80,9 +80,13 @@ static void split_sentences(const char *text)
 
 static int load_scifact(void)
 {
-	const char *top = getenv("top_srcdir");
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/../shared/bench/scifact/corpus.jsonl", top ? top : ".");
+	const char *top = getenv("top_srcdir"), *data = getenv("BENCH_DATA");
+	char path[PATH_MAX], dir[PATH_MAX];
+	if (data && *data)
+		snprintf(dir, sizeof dir, "%s", data);
+	else
+		snprintf(dir, sizeof dir, "%s/../shared/bench", top ? top : ".");
+	snprintf(path, sizeof path, "%s/scifact/corpus.jsonl", dir);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -95,7 +99,7 @@ static int load_scifact(void)
 		json_decref(d);
 	}
 	fclose(f);
-	snprintf(path, sizeof path, "%s/../shared/bench/scifact/queries.jsonl", top ? top : ".");
+	snprintf(path, sizeof path, "%s/scifact/queries.jsonl", dir);
 	if ((f = fopen(path, "r"))) {
 		while (getline(&line, &cap, f) > 0) {
 			json_t *q = json_loads(line, 0, NULL);
