@@ -3,10 +3,16 @@
  * with removals and re-indexing, block-max WAND top-k equal to the
  * exhaustive evaluation (the same chunks, the same scores, under weights
  * and a filter) on random queries, the exhaustive scores equal to BM25
- * computed here from the texts, and document frequencies kept right. */
+ * computed here from the texts, and document frequencies kept right; an
+ * index of the previous layout (version 3, a record per posting) is
+ * reported by its version, ignored by queries, and quire-admin reindex
+ * rebuilds it with the same BM25 for every chunk. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "admin/admin.h"
+#include "store/docs.h"
 #include "store/lexical.h"
+#include "store/lexical_impl.h"
 #include "store/postings.h"
 #include "store/store.h"
 #include "unit.h"
@@ -438,10 +444,203 @@ static void other_account(void)
 	free(r);
 }
 
+/* ---- an index of the previous layout and its rebuild ------------------- */
+
+#define OLD_DOCS 20
+#define OLD_CHUNKS 8
+static char old_doc[OLD_DOCS][37];
+
+static enum qstatus old_docs_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	(void)arg;
+	for (int d = 0; st == Q_OK && d < OLD_DOCS; d++) {
+		snprintf(old_doc[d], sizeof old_doc[d], "00000000-0000-4000-8000-%012d", d);
+		json_t *rec = json_pack("{s:s, s:s, s:s, s:b, s:b}", "id", old_doc[d], "account", "acct-old",
+					"kb", "kb", "enabled", 1, "archived", 0);
+		st = store_put(t, T_DOCS, old_doc[d], rec, err);
+		json_decref(rec);
+		for (unsigned c = 0; st == Q_OK && c < OLD_CHUNKS; c++) {
+			struct chunk *ch = &chunks[d * OLD_CHUNKS + (int)c];
+			json_t *cr = json_pack("{s:s, s:i}", "text", ch->text, "lang", (int)LANG_EN);
+			st = chunk_put(t, old_doc[d], c, cr, err);
+			json_decref(cr);
+		}
+	}
+	return st;
+}
+
+struct old_terms {
+	struct stxn *t;
+	struct text_stemmer *stem;
+	const char *key;
+	struct { char term[TEXT_TOKEN_MAX]; size_t len; uint16_t tf; } v[WORDS_MAX];
+	int n;
+	uint32_t dl;
+};
+
+static int old_token(const char *tok, size_t len, void *arg)
+{
+	struct old_terms *o = arg;
+	size_t sl;
+	if (text_is_stop(LANG_EN, tok, len))
+		return 0;
+	const char *st = text_stem(o->stem, tok, len, &sl);
+	o->dl++;
+	for (int i = 0; i < o->n; i++)
+		if (o->v[i].len == sl && !memcmp(o->v[i].term, st, sl)) {
+			o->v[i].tf++;
+			return 0;
+		}
+	memcpy(o->v[o->n].term, st, sl);
+	o->v[o->n].term[sl] = '\0';
+	o->v[o->n].len = sl;
+	o->v[o->n++].tf = 1;
+	return 0;
+}
+
+/* Rewrites the index as version 3 wrote it: a record per (term, chunk)
+ * keyed by the chunk key, tf and length as values; statistics without
+ * chunk numbers; the version record 3. */
+static enum qstatus downgrade_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct text_stemmer *stem = arg;
+	json_t *rec;
+	enum qstatus st = store_truncate(t, T_POSTINGS, NULL, err);
+	for (int d = 0; st == Q_OK && d < OLD_DOCS; d++)
+		for (int c = 0; st == Q_OK && c < OLD_CHUNKS; c++) {
+			char key[64];
+			struct old_terms o = {t, stem, key, {{"", 0, 0}}, 0, 0};
+			snprintf(key, sizeof key, "%s:%08d", old_doc[d], c);
+			const char *text = chunks[d * OLD_CHUNKS + c].text;
+			text_tokens(text, strlen(text), old_token, &o);
+			for (int i = 0; st == Q_OK && i < o.n; i++) {
+				struct store_key k;
+				unsigned char val[6];
+				store_key_init(&k);
+				store_key_u64(&k, lexical_tag("acct-old"));
+				store_key_str(&k, o.v[i].term);
+				store_key_str(&k, key);
+				memcpy(val, &o.v[i].tf, 2);
+				memcpy(val + 2, &o.dl, 4);
+				st = store_put_rawkey(t, T_POSTINGS, &k, val, sizeof val, err);
+			}
+		}
+	if (st == Q_OK && (st = store_get(t, T_STATS, "bm25:acct-old", &rec, 0, err)) == Q_OK) {
+		json_object_del(rec, "next");
+		json_object_del(rec, "epoch");
+		st = store_put(t, T_STATS, "bm25:acct-old", rec, err);
+		json_decref(rec);
+	}
+	if (st == Q_OK) {
+		rec = json_pack("{s:i}", "v", 3);
+		st = store_put(t, T_STATS, "bm25", rec, err);
+		json_decref(rec);
+	}
+	return st;
+}
+
+struct snapshot {
+	struct lexical_word w[4];
+	size_t nw;
+	struct all all;
+	int version;
+};
+
+static enum qstatus snapshot_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct snapshot *sn = arg;
+	struct lexq *q = NULL;
+	sn->all.n = 0;
+	enum qstatus st = lexical_version(t, &sn->version, err);
+	if (st == Q_OK)
+		st = lexical_query_new(t, "acct-old", sn->w, sn->nw, &q, err);
+	if (st == Q_OK)
+		st = lexical_query_all(q, collect, &sn->all, err);
+	lexical_query_free(q);
+	return st;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct lexical_hit *)a)->chunk, ((const struct lexical_hit *)b)->chunk);
+}
+
+/* Every query's chunks and scores, by key, into out (n queries). */
+static void snapshot(struct store *st, struct snapshot *sn, size_t n, struct lexical_hit **out,
+		     size_t *counts, int *version)
+{
+	struct qerr err;
+	for (size_t i = 0; i < n; i++) {
+		sn[i].all.v = out[i];
+		if (store_run(st, snapshot_fn, &sn[i], &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		qsort(out[i], sn[i].all.n, sizeof *out[i], by_key);
+		counts[i] = sn[i].all.n;
+		*version = sn[i].version;
+	}
+}
+
+static void old_layout(void)
+{
+	char dir2[PATH_MAX];
+	struct qerr err;
+	enum { NQ = 20 };
+	struct snapshot sn[NQ];
+	struct lexical_hit *before[NQ], *after[NQ];
+	size_t nb[NQ], na[NQ], total = 0;
+	int version, same = 1;
+	unit_tmpdir(dir2, "lexical-old");
+	struct store *o = unit_store(dir2);
+	if (store_run(o, old_docs_fn, NULL, &err) != Q_OK)
+		bail_out("old docs: %s", err.msg);
+	memset(sn, 0, sizeof sn);
+	for (int i = 0; i < NQ; i++) {
+		sn[i].nw = 1 + next() % 3;
+		for (size_t j = 0; j < sn[i].nw; j++)
+			word(&sn[i].w[j], zipf(), 1);
+		before[i] = malloc(OLD_DOCS * OLD_CHUNKS * sizeof **before);
+		after[i] = malloc(OLD_DOCS * OLD_CHUNKS * sizeof **after);
+	}
+	snapshot(o, sn, NQ, before, nb, &version);
+	is_int(version, LEXICAL_VERSION, "a new index is of version %d", LEXICAL_VERSION);
+
+	struct text_stemmer *stem = text_stemmer_new(LANG_EN);
+	if (store_run(o, downgrade_fn, stem, &err) != Q_OK)
+		bail_out("downgrade: %s", err.msg);
+	text_stemmer_free(stem);
+	snapshot(o, sn, NQ, after, na, &version);
+	for (int i = 0; i < NQ; i++)
+		total += na[i];
+	is_int(version, 3, "the index of the previous layout is reported as version 3");
+	is_int(total, 0, "queries read nothing of the old layout (and do not fail on it)");
+
+	FILE *out = tmpfile();
+	is_int(admin_reindex(o, out, out), 0, "quire-admin reindex rebuilds it");
+	if (out)
+		fclose(out);
+	snapshot(o, sn, NQ, after, na, &version);
+	is_int(version, LEXICAL_VERSION, "after reindex the index is of version %d", LEXICAL_VERSION);
+	total = 0;
+	for (int i = 0; i < NQ; i++) {
+		same &= na[i] == nb[i];
+		for (size_t j = 0; same && j < na[i]; j++)
+			same &= !strcmp(before[i][j].chunk, after[i][j].chunk) &&
+				fabs(before[i][j].score - after[i][j].score) <= 1e-12 * before[i][j].score;
+		total += na[i];
+		free(before[i]);
+		free(after[i]);
+	}
+	ok(same && total > 0, "every query scores the same chunks the same after the rebuild (%zu)",
+	   total);
+	store_close(o);
+	unit_rmtree(dir2);
+}
+
 int main(void)
 {
 	char dir[PATH_MAX];
-	plan(17);
+	plan(23);
 	codec();
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);
@@ -450,6 +649,7 @@ int main(void)
 	bm25_reference();
 	document_frequencies();
 	other_account();
+	old_layout();
 	store_close(s);
 	unit_rmtree(dir);
 	free(chunks);
