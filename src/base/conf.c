@@ -58,6 +58,7 @@ void qconf_defaults(struct qconf *c)
 	c->embed_max_input = 8000;
 	c->search_hybrid_weight = 0.15;
 	c->search_cache_mb = 1024;
+	c->search_exact_max = 200000;
 	c->db_cache_mb = 256;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
@@ -252,6 +253,8 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->db_cache_mb, key, v, 16, 1 << 16, err);
 	if (!strcmp(key, "search_cache_mb"))
 		return set_int(&c->search_cache_mb, key, v, 0, 1 << 20, err);
+	if (!strcmp(key, "search_exact_max"))
+		return set_int(&c->search_exact_max, key, v, 0, 1 << 30, err);
 	if (!strcmp(key, "embed_batch"))
 		return set_int(&c->embed_batch, key, v, 1, 2048, err);
 	if (!strcmp(key, "embed_max_attempts"))

@@ -317,6 +317,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 		st = err->st ? err->st : Q_EINTERNAL;
 		goto out;
 	}
+	vcache_set_exact_max((size_t)conf->search_exact_max);
 	st = vcache_sync(r.c, t, r.b ? r.b->model : NULL, (size_t)conf->search_cache_mb << 20, err);
 	if (st != Q_OK)
 		goto out;

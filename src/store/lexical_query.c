@@ -153,6 +153,7 @@ struct cursor {
 	long dec_bi;                  /* the block decoded in dec (-1: none) */
 	struct pblock dec;
 	uint32_t pos, doc;
+	int lazy;                     /* doc is only a lower bound: block not decoded */
 	double ub;                    /* the most any entry scores */
 	size_t df;
 };
@@ -341,13 +342,24 @@ static const struct pblock *cur_block(struct lexq *q, struct cursor *c)
 	return &c->dec;
 }
 
-/* Moves c to its first chunk at or after target (END when none). */
-static void cur_next_geq(struct lexq *q, struct cursor *c, uint32_t target)
+/* Moves c to its first chunk at or after target (END when none). Lazy:
+ * when that means entering another block, c only moves to the block,
+ * its doc target, a lower bound; the block is decoded when c is needed
+ * (cur_real), so blocks passed over are never decoded. */
+static void cur_seek(struct lexq *q, struct cursor *c, uint32_t target, int lazy)
 {
+	c->lazy = 0;
 	while (c->bi < c->nblk) {
 		if (c->blk[c->bi].last < target) {
 			c->bi++;
 			continue;
+		}
+		if (lazy && c->dec_bi != (long)c->bi) {
+			c->doc = target;
+			c->lazy = 1;
+			if (c->sbi < c->bi)
+				c->sbi = c->bi;
+			return;
 		}
 		const struct pblock *b = cur_block(q, c);
 		while (c->pos < b->n && b->doc[c->pos] < target)
@@ -361,6 +373,11 @@ static void cur_next_geq(struct lexq *q, struct cursor *c, uint32_t target)
 		c->bi++;
 	}
 	c->doc = END;
+}
+
+static void cur_next_geq(struct lexq *q, struct cursor *c, uint32_t target)
+{
+	cur_seek(q, c, target, 0);
 }
 
 /* The bound of c's block holding d (shallow: nothing decoded), and where
@@ -497,7 +514,7 @@ static void evaluate(struct lexq *q, struct cursor **c, size_t last, uint32_t d,
 	if (s >= 0 && (h->n < h->k || s > threshold(h)) && accepted(q, d, accept, arg))
 		heap_push(h, s, d);
 	for (size_t i = 0; i <= last; i++)
-		cur_next_geq(q, c[i], d + 1);
+		cur_seek(q, c[i], d + 1, 1);
 }
 
 /* Block-max WAND (Ding and Suel 2011): the pivot is the first chunk whose
@@ -531,16 +548,24 @@ static void wand(struct lexq *q, struct cursor **c, struct heap *h, lexical_acce
 				nd = c[last + 1]->doc;
 			for (size_t i = 0; i <= last; i++)
 				if (c[i]->doc < nd)
-					cur_next_geq(q, c[i], nd);
+					cur_seek(q, c[i], nd, 1);
 			continue;
 		}
 		if (c[0]->doc == d) {
-			evaluate(q, c, last, d, h, accept, arg);
+			/* each cursor on d for real, else back to choosing */
+			int moved = 0;
+			for (size_t i = 0; i <= last; i++)
+				if (c[i]->lazy) {
+					cur_seek(q, c[i], d, 0);
+					moved |= c[i]->doc != d;
+				}
+			if (!moved)
+				evaluate(q, c, last, d, h, accept, arg);
 			continue;
 		}
 		for (size_t i = 0; i < p; i++)
 			if (c[i]->doc < d)
-				cur_next_geq(q, c[i], d);
+				cur_seek(q, c[i], d, 1);
 	}
 }
 
