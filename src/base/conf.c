@@ -58,7 +58,7 @@ void qconf_defaults(struct qconf *c)
 	c->embed_max_input = 8000;
 	c->search_hybrid_weight = 0.15;
 	c->search_cache_mb = 1024;
-	c->search_exact_max = 200000;
+	c->search_exact_max = 1000000;
 	c->db_cache_mb = 256;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;

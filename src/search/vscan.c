@@ -98,6 +98,8 @@ void vcache_stats(struct vcache_stats *out)
 
 /* ---- query vectors -------------------------------------------------------- */
 
+#define VPLANES 4   /* bits of |q| in the prefilter's estimate */
+
 struct vquery {
 	int8_t *v;
 	uint64_t *bits;           /* sign bits (the binary prefilter) */
@@ -114,24 +116,24 @@ void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out)
 			out[i / 64] |= 1ull << (i % 64);
 }
 
-/* The prefilter compares signs only where the query has weight (a short
- * query's hashed features leave most dimensions 0, whose signs would be
- * noise), and its stronger half of those twice: mask[0 .. words) the
- * dimensions where it is not 0, mask[words ..) where |q| is at least the
- * mean of those. */
+/* The prefilter estimates q . v from v's signs alone: sum |q_i| where
+ * the signs agree minus where they differ, so it ranks by the weight of
+ * the disagreements, sum |q_i| over them. |q_i| is cut to VPLANES bits,
+ * one bit plane each (mask[p * words ..]): the weight is then
+ * sum_p 2^p popcount(disagree & plane p). Dimensions where q is 0 weigh
+ * nothing (a short query's hashed features leave most of them 0). */
 static void query_masks(struct vquery *q)
 {
-	unsigned words = VBITS(q->dims), nz = 0;
-	long sum = 0;
+	unsigned words = VBITS(q->dims);
+	int most = 1;
 	for (unsigned i = 0; i < q->dims; i++)
-		if (q->v[i]) {
-			q->mask[i / 64] |= 1ull << (i % 64);
-			sum += q->v[i] < 0 ? -q->v[i] : q->v[i];
-			nz++;
-		}
-	for (unsigned i = 0; nz && i < q->dims; i++)
-		if ((long)(q->v[i] < 0 ? -q->v[i] : q->v[i]) * nz >= sum && q->v[i])
-			q->mask[words + i / 64] |= 1ull << (i % 64);
+		most = abs(q->v[i]) > most ? abs(q->v[i]) : most;
+	for (unsigned i = 0; i < q->dims; i++) {
+		unsigned level = (unsigned)((abs(q->v[i]) * ((1 << VPLANES) - 1) + most / 2) / most);
+		for (unsigned p = 0; p < VPLANES; p++)
+			if (level >> p & 1)
+				q->mask[p * words + i / 64] |= 1ull << (i % 64);
+	}
 }
 
 struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale)
@@ -144,7 +146,7 @@ struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale)
 	vq->scale = scale;
 	if (!(vq->v = aligned_alloc(VEC_ALIGN, vq->stride ? vq->stride : VEC_ALIGN)) ||
 	    !(vq->bits = malloc((VBITS(dims) ? VBITS(dims) : 1) * sizeof *vq->bits)) ||
-	    !(vq->mask = calloc(2 * (VBITS(dims) ? VBITS(dims) : 1), sizeof *vq->mask))) {
+	    !(vq->mask = calloc(VPLANES * (VBITS(dims) ? VBITS(dims) : 1), sizeof *vq->mask))) {
 		vquery_free(vq);
 		return NULL;
 	}
@@ -495,15 +497,18 @@ void vcache_set_exact_max(size_t n)
 	exact_max = n;
 }
 
-/* Sign disagreements of a vector with the query where the query has
- * weight, the strong dimensions counted twice (query_masks). */
-#define HAMMING_BODY                                                         \
-	unsigned d = 0;                                                      \
-	for (unsigned w = 0; w < words; w++) {                               \
-		uint64_t x = a[w] ^ q->bits[w];                              \
-		d += (unsigned)__builtin_popcountll(x & q->mask[w]) +         \
-		     (unsigned)__builtin_popcountll(x & q->mask[words + w]);  \
-	}                                                                    \
+/* The weight of a vector's sign disagreements with the query
+ * (query_masks): lower is nearer. */
+#define HAMMING_BODY                                                              \
+	unsigned d = 0;                                                           \
+	for (unsigned w = 0; w < words; w++) {                                    \
+		uint64_t x = a[w] ^ q->bits[w];                                   \
+		const uint64_t *m = q->mask + w;                                  \
+		d += (unsigned)__builtin_popcountll(x & m[0]) +                    \
+		     ((unsigned)__builtin_popcountll(x & m[words]) << 1) +         \
+		     ((unsigned)__builtin_popcountll(x & m[2 * words]) << 2) +     \
+		     ((unsigned)__builtin_popcountll(x & m[3 * words]) << 3);      \
+	}                                                                         \
 	return d;
 static unsigned hamming_c(const uint64_t *a, const struct vquery *q, unsigned words)
 {
@@ -523,11 +528,11 @@ __attribute__((target("popcnt"))) static unsigned hamming_popcnt(const uint64_t 
  * per result, at least VSCAN_RESCORE_MIN) holds recall@10 against the
  * exact scan at 0.98 or more (make bench-search prints it). */
 #define VSCAN_RESCORE 40
-#define VSCAN_RESCORE_MIN 2000
+#define VSCAN_RESCORE_MIN 8000
 static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct vquery *q,
 				struct heap *h, struct qerr *err)
 {
-	unsigned words = VBITS(c->dims), most = 2 * words * 64;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1);
 	unsigned (*hamming)(const uint64_t *, const struct vquery *, unsigned) = hamming_c;
 #ifdef HAVE_AVX2_KERNEL
 	if (__builtin_cpu_supports("popcnt"))
