@@ -170,7 +170,7 @@ static enum qstatus version_mark(struct stxn *t, struct qerr *err)
  * accounts never wait on each other's statistics. *num (when not NULL)
  * gets a new chunk number. */
 static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, long terms,
-			      enum text_lang lang, uint32_t *num, struct qerr *err)
+			      enum text_lang lang, uint32_t *num, double *avgdl, struct qerr *err)
 {
 	json_t *rec;
 	char key[STORE_KEY_MAX];
@@ -189,6 +189,8 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 	json_int_t len = json_integer_value(json_object_get(rec, "len")) + terms;
 	json_object_set_new(rec, "n", json_integer(n > 0 ? n : 0));
 	json_object_set_new(rec, "len", json_integer(len > 0 ? len : 0));
+	if (avgdl)
+		*avgdl = n > 0 && len > 0 ? (double)len / (double)n : 1;
 	if (num) {
 		json_int_t next = json_integer_value(json_object_get(rec, "next"));
 		*num = (uint32_t)next;
@@ -254,7 +256,7 @@ static enum qstatus head_put(struct stxn *t, const struct store_key *k, const st
 /* Append chunk num to a term's postings: to its open block, sealed under
  * its last number once full. */
 static enum qstatus posting_add(struct stxn *t, uint64_t tag, const struct tentry *e, uint32_t num,
-				uint32_t dl, struct qerr *err)
+				uint32_t dl, double avgdl, struct qerr *err)
 {
 	struct store_key k;
 	struct head h;
@@ -266,7 +268,7 @@ static enum qstatus posting_add(struct stxn *t, uint64_t tag, const struct tentr
 		return qerr_set(err, Q_EINTERNAL, NULL, "chunk numbers out of order");
 	if (h.open.n == POSTINGS_BLOCK)
 		h.open.n = 0;   /* cannot happen: sealed when it filled */
-	pblock_append(&h.open, num, e->tf, dl);
+	pblock_append(&h.open, num, e->tf, dl, avgdl);
 	h.df++;
 	if (h.open.n == POSTINGS_BLOCK) {
 		unsigned char buf[POSTINGS_BLOCK_BYTES];
@@ -386,6 +388,7 @@ static enum qstatus index_chunk(struct stxn *t, const char *account, uint64_t ta
 				const char *chunk_key, const struct termset *s, struct qerr *err)
 {
 	uint32_t num, old, dl = (uint32_t)s->total;
+	double avgdl = 1;
 	enum qstatus st = lexical_chunk_num(t, tag, chunk_key, &old, err);
 	if (st == Q_OK)   /* indexed again without removal: its old number goes */
 		st = chunk_map_del(t, tag, chunk_key, old, err);
@@ -395,11 +398,11 @@ static enum qstatus index_chunk(struct stxn *t, const char *account, uint64_t ta
 	}
 	/* the number first: its write lock orders this account's writers */
 	if (st == Q_OK)
-		st = stats_add(t, account, 1, (long)dl, s->lang, &num, err);
+		st = stats_add(t, account, 1, (long)dl, s->lang, &num, &avgdl, err);
 	if (st == Q_OK)
 		st = chunk_map_put(t, tag, chunk_key, num, dl, err);
 	for (size_t i = 0; st == Q_OK && i < s->n; i++)
-		st = posting_add(t, tag, &s->v[i], num, dl, err);
+		st = posting_add(t, tag, &s->v[i], num, dl, avgdl, err);
 	return st;
 }
 
@@ -410,14 +413,14 @@ static enum qstatus unindex_chunk(struct stxn *t, const char *account, uint64_t 
 	enum qstatus st = lexical_chunk_num(t, tag, chunk_key, &num, err);
 	if (st == Q_ENOTFOUND) {   /* not indexed (an older layout, cleared): not counted */
 		qerr_clear(err);
-		return s->n ? Q_OK : stats_add(t, account, -1, 0, s->lang, NULL, err);
+		return s->n ? Q_OK : stats_add(t, account, -1, 0, s->lang, NULL, NULL, err);
 	}
 	for (size_t i = 0; st == Q_OK && i < s->n; i++)
 		st = posting_remove(t, tag, &s->v[i], num, err);
 	if (st == Q_OK)
 		st = chunk_map_del(t, tag, chunk_key, num, err);
 	if (st == Q_OK)
-		st = stats_add(t, account, -1, -(long)s->total, s->lang, NULL, err);
+		st = stats_add(t, account, -1, -(long)s->total, s->lang, NULL, NULL, err);
 	return st;
 }
 

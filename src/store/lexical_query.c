@@ -142,7 +142,8 @@ static enum qstatus ctable_sync(struct stxn *t, uint64_t tag, json_int_t epoch, 
 struct block {
 	uint32_t last, n;
 	size_t off, len;              /* bytes in the query's arena */
-	double ub;                    /* the most an entry scores */
+	double part;                  /* the most an entry's tf part is (pblock_bound) */
+	double ub;                    /* the most an entry scores: w part */
 };
 
 struct cursor {
@@ -207,9 +208,9 @@ static int arena_add(struct lexq *q, const void *p, size_t len, size_t *off)
 static int block_add(struct tload *l, uint32_t last, const void *val, size_t vlen)
 {
 	struct cursor *c = l->c;
-	uint32_t n, maxtf, mindl;
+	struct pblock h;
 	size_t off;
-	if (pblock_header(val, vlen, &n, &maxtf, &mindl) < 0 || !n)
+	if (pblock_header(val, vlen, &h) < 0 || !h.n)
 		return 0;   /* not a block of this layout */
 	if (!(c->nblk & (c->nblk - 1)) || !c->nblk) {   /* powers of two: grow */
 		void *p = realloc(c->blk, (c->nblk ? c->nblk * 2 : 8) * sizeof *c->blk);
@@ -219,8 +220,9 @@ static int block_add(struct tload *l, uint32_t last, const void *val, size_t vle
 	}
 	if (arena_add(l->q, val, vlen, &off))
 		return -1;
-	double ub = term_score(l->q, c, maxtf, mindl) * (1 + 1e-9);
-	c->blk[c->nblk++] = (struct block){last, n, off, vlen, ub};
+	double part = pblock_bound(&h, l->q->avgdl);
+	double ub = c->w * part * (1 + 1e-9);
+	c->blk[c->nblk++] = (struct block){last, h.n, off, vlen, part, ub};
 	if (ub > c->ub)
 		c->ub = ub;
 	return 0;
@@ -303,9 +305,7 @@ static enum qstatus term_load(struct lexq *q, int word, double weight, const cha
 	/* the bounds were computed with w 0: again, now that it is known */
 	c->ub = 0;
 	for (size_t i = 0; i < c->nblk; i++) {
-		uint32_t n, maxtf, mindl;
-		pblock_header(q->arena + c->blk[i].off, c->blk[i].len, &n, &maxtf, &mindl);
-		c->blk[i].ub = term_score(q, c, maxtf, mindl) * (1 + 1e-9);
+		c->blk[i].ub = c->w * c->blk[i].part * (1 + 1e-9);
 		c->ub = c->blk[i].ub > c->ub ? c->blk[i].ub : c->ub;
 	}
 	if (open_block(&l, &d)) {

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "store/postings.h"
 
+#include <math.h>
 #include <string.h>
 
 size_t varint_put(unsigned char *out, uint32_t v)
@@ -37,6 +38,9 @@ size_t pblock_encode(const struct pblock *b, unsigned char *out)
 	o += varint_put(out + o, b->n);
 	o += varint_put(out + o, b->maxtf);
 	o += varint_put(out + o, b->mindl);
+	memcpy(out + o, &b->a0, 4);
+	memcpy(out + o + 4, &b->fmax, 4);
+	o += 8;
 	for (uint32_t i = 0; i < b->n; i++)
 		o += varint_put(out + o, i ? b->doc[i] - b->doc[i - 1] : b->doc[0]);
 	for (uint32_t i = 0; i < b->n; i++)
@@ -44,19 +48,23 @@ size_t pblock_encode(const struct pblock *b, unsigned char *out)
 	return o;
 }
 
-int pblock_header(const unsigned char *in, size_t len, uint32_t *n, uint32_t *maxtf,
-		  uint32_t *mindl)
+int pblock_header(const unsigned char *in, size_t len, struct pblock *b)
 {
-	size_t a, b, c;
-	if (!(a = varint_get(in, len, n)) || !(b = varint_get(in + a, len - a, maxtf)) ||
-	    !(c = varint_get(in + a + b, len - a - b, mindl)) || *n > POSTINGS_BLOCK)
+	size_t x, y, z;
+	if (!(x = varint_get(in, len, &b->n)) || !(y = varint_get(in + x, len - x, &b->maxtf)) ||
+	    !(z = varint_get(in + x + y, len - x - y, &b->mindl)) || b->n > POSTINGS_BLOCK ||
+	    x + y + z + 8 > len)
 		return -1;
-	return (int)(a + b + c);
+	memcpy(&b->a0, in + x + y + z, 4);
+	memcpy(&b->fmax, in + x + y + z + 4, 4);
+	if ((b->n && !(b->a0 > 0)) || !(b->fmax >= 0) || !(b->fmax <= 1))
+		return -1;   /* NaN included; an empty (open) block has no a0 */
+	return (int)(x + y + z + 8);
 }
 
 int pblock_decode(const unsigned char *in, size_t len, struct pblock *b)
 {
-	int h = pblock_header(in, len, &b->n, &b->maxtf, &b->mindl);
+	int h = pblock_header(in, len, b);
 	if (h < 0)
 		return -1;
 	size_t o = (size_t)h, r;
@@ -76,12 +84,34 @@ int pblock_decode(const unsigned char *in, size_t len, struct pblock *b)
 	return o == len ? 0 : -1;
 }
 
-int pblock_append(struct pblock *b, uint32_t doc, uint32_t tf, uint32_t dl)
+static double tf_part(double tf, double dl, double avgdl)
+{
+	return tf / (tf + POSTINGS_K1 * (1 - POSTINGS_B + POSTINGS_B * dl / avgdl));
+}
+
+double pblock_bound(const struct pblock *b, double avgdl)
+{
+	double f = b->fmax * (avgdl > b->a0 ? avgdl / b->a0 : 1) * (1 + 1e-6);
+	double g = tf_part(b->maxtf, b->mindl, avgdl);
+	return f < g ? f : g;
+}
+
+int pblock_append(struct pblock *b, uint32_t doc, uint32_t tf, uint32_t dl, double avgdl)
 {
 	if (b->n >= POSTINGS_BLOCK || (b->n && doc <= b->doc[b->n - 1]))
 		return -1;
 	if (tf > UINT16_MAX)
 		tf = UINT16_MAX;
+	if (!b->n) {
+		b->a0 = avgdl > 0 ? (float)avgdl : 1;
+		b->fmax = 0;
+	}
+	/* rounded up to a float: still a bound */
+	float f = nextafterf((float)tf_part(tf, dl, b->a0), 2.0f);
+	if (f > 1)
+		f = 1;
+	if (f > b->fmax)
+		b->fmax = f;
 	if (!b->n || tf > b->maxtf)
 		b->maxtf = tf;
 	if (!b->n || dl < b->mindl)

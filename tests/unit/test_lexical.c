@@ -41,13 +41,14 @@ static void random_block(struct pblock *b)
 		uint32_t gap = 1 + (next() % 4 == 0 ? next() % 3000000 : next() % 100);
 		doc += gap;
 		uint32_t tf = next() % 8 == 0 ? next() % 70000 : 1 + next() % 5;
-		pblock_append(b, doc, tf, 1 + next() % 500);
+		pblock_append(b, doc, tf, 1 + next() % 500, 50 + next() % 100);
 	}
 }
 
 static int same_block(const struct pblock *a, const struct pblock *b)
 {
-	return a->n == b->n && a->maxtf == b->maxtf && a->mindl == b->mindl &&
+	return a->n == b->n && a->maxtf == b->maxtf && a->mindl == b->mindl && a->a0 == b->a0 &&
+	       a->fmax == b->fmax &&
 	       !memcmp(a->doc, b->doc, a->n * sizeof *a->doc) &&
 	       !memcmp(a->tf, b->tf, a->n * sizeof *a->tf);
 }
@@ -62,11 +63,18 @@ static void codec(void)
 		size_t len = pblock_encode(&a, buf);
 		if (len > sizeof buf || pblock_decode(buf, len, &b) || !same_block(&a, &b))
 			bad++;
+		/* the dl of each entry is not kept: the bound is checked
+		 * against every dl the block could hold, at several means */
 		for (uint32_t j = 0; j < a.n; j++)
 			bounds &= a.tf[j] <= a.maxtf;
+		for (double avg = 20; avg < 400; avg *= 1.7) {
+			double f = (double)a.maxtf /
+				   (a.maxtf + 1.2 * (1 - 0.75 + 0.75 * a.mindl / avg));
+			bounds &= pblock_bound(&a, avg) <= f * (1 + 1e-6) + 1e-12;
+		}
 	}
 	is_int(bad, 0, "500 random blocks decode to what was encoded");
-	ok(bounds, "the header's largest tf bounds every entry");
+	ok(bounds, "the header's largest tf bounds every entry, the block bound never exceeds it");
 
 	random_block(&a);
 	size_t len = pblock_encode(&a, buf);
@@ -75,19 +83,21 @@ static void codec(void)
 	memcpy(more, buf, len);
 	more[len] = 1;
 	ok(pblock_decode(more, len + 1, &b) < 0, "trailing bytes are refused");
-	uint32_t n, maxtf, mindl;
-	ok(pblock_header(buf, len, &n, &maxtf, &mindl) > 0 && n == a.n && maxtf == a.maxtf &&
-	       mindl == a.mindl, "the header alone gives count and bounds");
+	struct pblock hd;
+	ok(pblock_header(buf, len, &hd) > 0 && hd.n == a.n && hd.maxtf == a.maxtf &&
+	       hd.mindl == a.mindl && hd.fmax == a.fmax, "the header alone gives count and bounds");
 
 	/* a count above the block size, and a zero gap (not ascending) */
-	unsigned char h[16];
+	unsigned char h[32];
 	size_t o = varint_put(h, POSTINGS_BLOCK + 1);
 	o += varint_put(h + o, 1);
 	o += varint_put(h + o, 1);
-	ok(pblock_header(h, o, &n, &maxtf, &mindl) < 0, "more entries than a block holds: refused");
+	ok(pblock_header(h, o, &hd) < 0, "more entries than a block holds: refused");
 	o = varint_put(h, 2);
 	o += varint_put(h + o, 1);
 	o += varint_put(h + o, 1);
+	memcpy(h + o, "\0\0\x80\x3f\0\0\0\x3f", 8);   /* a0 1.0, fmax 0.5 */
+	o += 8;
 	o += varint_put(h + o, 7);
 	o += varint_put(h + o, 0);
 	o += varint_put(h + o, 1);
@@ -101,9 +111,9 @@ static void codec(void)
 	ok(varint_get(h, 5, &v) == 0, "varint: a value over 32 bits is refused");
 
 	memset(&a, 0, sizeof a);
-	pblock_append(&a, 5, 2, 10);
-	pblock_append(&a, 9, 1, 20);
-	ok(pblock_append(&a, 9, 1, 20) < 0 && pblock_append(&a, 3, 1, 20) < 0,
+	pblock_append(&a, 5, 2, 10, 50);
+	pblock_append(&a, 9, 1, 20, 50);
+	ok(pblock_append(&a, 9, 1, 20, 50) < 0 && pblock_append(&a, 3, 1, 20, 50) < 0,
 	   "appending a number not above the last is refused");
 	ok(pblock_remove(&a, 5) && a.n == 1 && a.doc[0] == 9 && !pblock_remove(&a, 5),
 	   "removal takes the entry out once");
