@@ -18,7 +18,9 @@
  * the exact scan (recall@10; search_exact_max), the files' bytes per chunk
  * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
- * what is there). */
+ * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
+ * BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
+ * only, no chunk records or vectors, to reach a million chunks sooner). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
@@ -158,6 +160,7 @@ static void generate(void)
 struct grow {
 	size_t docs;
 	struct embed_builtin *e;
+	int keyword_only;
 };
 
 static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -182,11 +185,15 @@ static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
 				qbuf_printf(&b, "%s%s", k ? " " : "", sentences[next() % nsentences]);
 			json_t *rec = json_pack("{s:s, s:i, s:i, s:b}", "text", b.data, "lang", (int)LANG_EN,
 						"hit_count", 0, "enabled", 1);
-			embed_builtin_text(g->e, b.data, b.len, v);
 			snprintf(key, sizeof key, "%s:%08u", id, c);
-			st = chunk_put(t, id, c, rec, err);
-			if (st == Q_OK)
-				st = vector_put(t, key, EMBED_BUILTIN_MODEL, v, EMBED_BUILTIN_DIMS, err);
+			if (g->keyword_only) {   /* the keyword index alone: no record, no vector */
+				st = lexical_add(t, mine ? account : other, key, b.data, LANG_EN, err);
+			} else {
+				embed_builtin_text(g->e, b.data, b.len, v);
+				st = chunk_put(t, id, c, rec, err);
+				if (st == Q_OK)
+					st = vector_put(t, key, EMBED_BUILTIN_MODEL, v, EMBED_BUILTIN_DIMS, err);
+			}
 			json_decref(rec);
 			qbuf_free(&b);
 		}
@@ -378,7 +385,10 @@ static void measure(size_t chunks, size_t nq)
 	double *ms = malloc(nq * sizeof *ms), *cpu = malloc(nq * sizeof *cpu);
 	double first = run_one(queries[0], SEARCH_HYBRID);
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
+	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
 	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++) {
+		if (only && *only && !strstr(only, names[m]))
+			continue;
 		for (size_t i = 0; i < nq; i++) {
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
@@ -391,8 +401,10 @@ static void measure(size_t chunks, size_t nq)
 	}
 	free(ms);
 	free(cpu);
-	postings_read(nq);
-	recall(chunks, nq);
+	if (!only || !*only || strstr(only, "keyword"))
+		postings_read(nq);
+	if (!only || !*only || strstr(only, "semantic"))
+		recall(chunks, nq);
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -439,7 +451,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	struct grow g = {DOCS_PER_TXN, embed_builtin_new(LANG_EN)};
+	const char *kwo = getenv("BENCH_SEARCH_KEYWORD_ONLY");
+	struct grow g = {DOCS_PER_TXN, embed_builtin_new(LANG_EN), kwo && *kwo == '1'};
 	size_t have = 0;
 	if (keep && *keep && store_run(store, count_fn, &have, &err) != Q_OK)
 		return 1;
