@@ -381,6 +381,14 @@ static int slots_grow(struct vcache *c)
 	return 0;
 }
 
+void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out)
+{
+	memset(out, 0, VBITS(dims) * sizeof *out);
+	for (unsigned i = 0; i < dims; i++)
+		if (v[i] > 0)
+			out[i / 64] |= 1ull << (i % 64);
+}
+
 /* Store chunk r's vector (replacing its old one); -1 when it does not fit. */
 static int slot_put(struct vcache *c, vref r, const int8_t *v, unsigned dims, float scale)
 {

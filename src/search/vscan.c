@@ -108,13 +108,6 @@ struct vquery {
 	float scale;
 };
 
-void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out)
-{
-	memset(out, 0, VBITS(dims) * sizeof *out);
-	for (unsigned i = 0; i < dims; i++)
-		if (v[i] > 0)
-			out[i / 64] |= 1ull << (i % 64);
-}
 
 /* The prefilter estimates q . v from v's signs alone: sum |q_i| where
  * the signs agree minus where they differ, so it ranks by the weight of

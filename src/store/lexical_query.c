@@ -745,3 +745,25 @@ out:
 	*out = q;
 	return Q_OK;
 }
+
+/* The exhaustive evaluation of a query as typed (lexical.h). */
+enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned langs,
+			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
+			   double *max, struct qerr *err)
+{
+	struct lexical_word *w;
+	struct lexq *q = NULL;
+	size_t n;
+	if (max)
+		*max = 0;
+	enum qstatus st = lexical_words(query, langs, &w, &n, err);
+	if (st == Q_OK)
+		st = lexical_query_new(t, account, w, n, &q, err);
+	if (st == Q_OK)
+		st = lexical_query_all(q, cb, arg, err);
+	if (st == Q_OK && max)
+		*max = lexical_query_max(q);
+	lexical_query_free(q);
+	free(w);
+	return st;
+}
