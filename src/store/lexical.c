@@ -212,35 +212,36 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 	return st;
 }
 
-/* A term's head record: its df and open block. */
+/* A term's head record: its df and how many of its postings are pending
+ * (single records, not yet sealed into a block). Small, so rewriting it
+ * on every append logs a few bytes, not a block. */
 struct head {
-	uint32_t df;
-	struct pblock open;
+	uint32_t df, npend;
 };
 
 static enum qstatus head_get(struct stxn *t, const struct store_key *k, struct head *h,
 			     struct qerr *err)
 {
-	unsigned char buf[5 + POSTINGS_BLOCK_BYTES];
+	unsigned char buf[16];
 	size_t len, o;
 	enum qstatus st = store_get_rawkey(t, T_POSTINGS, k, buf, sizeof buf, &len, STORE_RMW, err);
 	memset(h, 0, sizeof *h);
-	if (st == Q_ENOTFOUND) {
+	if (st == Q_ENOTFOUND || st == Q_ENOMEM) {   /* absent, or not ours (an older layout) */
 		qerr_clear(err);
 		return Q_OK;
 	}
 	if (st != Q_OK)
 		return st;
-	if (!(o = varint_get(buf, len, &h->df)) || pblock_decode(buf + o, len - o, &h->open))
-		memset(h, 0, sizeof *h);   /* not ours (an older layout): start over */
+	if (!(o = varint_get(buf, len, &h->df)) || !varint_get(buf + o, len - o, &h->npend))
+		memset(h, 0, sizeof *h);
 	return Q_OK;
 }
 
 static enum qstatus head_put(struct stxn *t, const struct store_key *k, const struct head *h,
 			     struct qerr *err)
 {
-	unsigned char buf[5 + POSTINGS_BLOCK_BYTES];
-	if (!h->df && !h->open.n) {
+	unsigned char buf[16];
+	if (!h->df && !h->npend) {
 		enum qstatus st = store_del_rawkey(t, T_POSTINGS, k, err);
 		if (st == Q_ENOTFOUND) {
 			qerr_clear(err);
@@ -249,35 +250,95 @@ static enum qstatus head_put(struct stxn *t, const struct store_key *k, const st
 		return st;
 	}
 	size_t o = varint_put(buf, h->df);
-	o += pblock_encode(&h->open, buf + o);
+	o += varint_put(buf + o, h->npend);
 	return store_put_rawkey(t, T_POSTINGS, k, buf, o, err);
 }
 
-/* Append chunk num to a term's postings: to its open block, sealed under
- * its last number once full. */
+/* A pending posting's key: the term's prefix, 0xff, the number. */
+static void pending_key(struct store_key *k, const struct store_key *term, uint32_t num)
+{
+	*k = *term;
+	k->b[k->len++] = 0xff;
+	lexical_key_u32(k, num);
+}
+
+struct pending {
+	size_t plen;
+	struct pblock b;
+	double avgdl;
+	struct store_key keys[POSTINGS_BLOCK];
+	int bad;
+};
+
+static int pending_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct pending *p = arg;
+	uint32_t tf, dl, num;
+	size_t o;
+	if (klen != p->plen + 5 || p->b.n == POSTINGS_BLOCK)
+		return p->b.n == POSTINGS_BLOCK;
+	num = lexical_u32_at((const unsigned char *)key + klen - 4);
+	if (!(o = varint_get(val, vlen, &tf)) ||
+	    !varint_get((const unsigned char *)val + o, vlen - o, &dl) ||
+	    pblock_append(&p->b, num, tf, dl, p->avgdl)) {
+		p->bad = 1;
+		return 1;
+	}
+	memcpy(p->keys[p->b.n - 1].b, key, klen);
+	p->keys[p->b.n - 1].len = klen;
+	return 0;
+}
+
+/* The pending postings become one sealed block (under its last number)
+ * and are removed. */
+static enum qstatus seal(struct stxn *t, const struct store_key *term, double avgdl,
+			 struct qerr *err)
+{
+	struct pending *p = calloc(1, sizeof *p);
+	struct store_key prefix = *term;
+	unsigned char buf[POSTINGS_BLOCK_BYTES];
+	enum qstatus st;
+	if (!p)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	p->plen = term->len;
+	p->avgdl = avgdl;
+	prefix.b[prefix.len++] = 0xff;
+	st = store_scan_raw(t, T_POSTINGS, &prefix, pending_cb, p, err);
+	if (st == Q_OK && (p->bad || !p->b.n))
+		st = qerr_set(err, Q_EINTERNAL, NULL, "pending postings damaged");
+	if (st == Q_OK) {
+		struct store_key bk = *term;
+		lexical_key_u32(&bk, p->b.doc[p->b.n - 1]);
+		st = store_put_rawkey(t, T_POSTINGS, &bk, buf, pblock_encode(&p->b, buf), err);
+	}
+	for (uint32_t i = 0; st == Q_OK && i < p->b.n; i++)
+		st = store_del_rawkey(t, T_POSTINGS, &p->keys[i], err);
+	free(p);
+	return st;
+}
+
+/* Append chunk num to a term's postings: a pending record, sealed with
+ * the others into a block when POSTINGS_BLOCK are pending. */
 static enum qstatus posting_add(struct stxn *t, uint64_t tag, const struct tentry *e, uint32_t num,
 				uint32_t dl, double avgdl, struct qerr *err)
 {
-	struct store_key k;
+	struct store_key k, pk;
 	struct head h;
+	unsigned char v[10];
 	lexical_term_key(&k, tag, e->term, e->len);
 	enum qstatus st = head_get(t, &k, &h, err);
 	if (st != Q_OK)
 		return st;
-	if (h.open.n && num <= h.open.doc[h.open.n - 1])
-		return qerr_set(err, Q_EINTERNAL, NULL, "chunk numbers out of order");
-	if (h.open.n == POSTINGS_BLOCK)
-		h.open.n = 0;   /* cannot happen: sealed when it filled */
-	pblock_append(&h.open, num, e->tf, dl, avgdl);
+	size_t o = varint_put(v, e->tf > 65535 ? 65535 : e->tf);
+	o += varint_put(v + o, dl);
+	pending_key(&pk, &k, num);
+	if ((st = store_put_rawkey(t, T_POSTINGS, &pk, v, o, err)) != Q_OK)
+		return st;
 	h.df++;
-	if (h.open.n == POSTINGS_BLOCK) {
-		unsigned char buf[POSTINGS_BLOCK_BYTES];
-		struct store_key bk = k;
-		lexical_key_u32(&bk, h.open.doc[h.open.n - 1]);
-		size_t len = pblock_encode(&h.open, buf);
-		if ((st = store_put_rawkey(t, T_POSTINGS, &bk, buf, len, err)) != Q_OK)
+	if (++h.npend >= POSTINGS_BLOCK) {
+		if ((st = seal(t, &k, avgdl, err)) != Q_OK)
 			return st;
-		memset(&h.open, 0, sizeof h.open);
+		h.npend = 0;
 	}
 	return head_put(t, &k, &h, err);
 }
@@ -336,11 +397,18 @@ static enum qstatus posting_remove(struct stxn *t, uint64_t tag, const struct te
 	enum qstatus st = head_get(t, &k, &h, err);
 	if (st != Q_OK)
 		return st;
-	removed = pblock_remove(&h.open, num);
-	if (!removed && (st = sealed_remove(t, &k, num, &removed, err)) != Q_OK)
+	struct store_key pk;
+	pending_key(&pk, &k, num);
+	st = store_del_rawkey(t, T_POSTINGS, &pk, err);
+	removed = st == Q_OK;
+	if (removed && h.npend)
+		h.npend--;
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = sealed_remove(t, &k, num, &removed, err);
+	}
+	if (st != Q_OK || !removed)
 		return st;
-	if (!removed)
-		return Q_OK;
 	if (h.df)
 		h.df--;
 	return head_put(t, &k, &h, err);

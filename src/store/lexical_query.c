@@ -183,8 +183,9 @@ struct tload {
 	struct lexq *q;
 	size_t plen;
 	struct cursor *c;
-	size_t head_off, head_len;
-	int head, oom;
+	uint32_t df;
+	struct pblock tail;           /* the pending postings, the newest */
+	int oom;
 };
 
 static int arena_add(struct lexq *q, const void *p, size_t len, size_t *off)
@@ -232,13 +233,17 @@ static int term_record(const void *key, size_t klen, const void *val, size_t vle
 {
 	struct tload *l = arg;
 	const unsigned char *k = key;
-	if (klen == l->plen) {   /* the head: df and the open block, the newest */
-		if (arena_add(l->q, val, vlen, &l->head_off)) {
-			l->oom = 1;
-			return 1;
-		}
-		l->head_len = vlen;
-		l->head = 1;
+	if (klen == l->plen) {   /* the head: df, pending count */
+		if (!varint_get(val, vlen, &l->df))
+			l->df = 0;
+		return 0;
+	}
+	if (klen == l->plen + 5 && k[l->plen] == 0xff) {   /* a pending posting */
+		uint32_t tf, dl;
+		size_t o = varint_get(val, vlen, &tf);
+		if (o && varint_get((const unsigned char *)val + o, vlen - o, &dl) &&
+		    l->tail.n < POSTINGS_BLOCK)
+			pblock_append(&l->tail, lexical_u32_at(k + klen - 4), tf, dl, l->q->avgdl);
 		return 0;
 	}
 	if (klen != l->plen + 4)
@@ -252,23 +257,13 @@ static int term_record(const void *key, size_t klen, const void *val, size_t vle
 	return 0;
 }
 
-/* The open block from the head (copied to the arena: its offset moves as
- * the arena grows, so it is decoded from a copy). */
-static int open_block(struct tload *l, uint32_t *df)
+/* The pending postings as one more block, after the sealed ones. */
+static int tail_block(struct tload *l)
 {
-	struct pblock b;
-	unsigned char buf[5 + POSTINGS_BLOCK_BYTES];
-	size_t o;
-	if (!l->head || l->head_len > sizeof buf)
+	unsigned char buf[POSTINGS_BLOCK_BYTES];
+	if (!l->tail.n)
 		return 0;
-	memcpy(buf, l->q->arena + l->head_off, l->head_len);
-	if (!(o = varint_get(buf, l->head_len, df)) || pblock_decode(buf + o, l->head_len - o, &b)) {
-		*df = 0;
-		return 0;
-	}
-	if (!b.n)
-		return 0;
-	return block_add(l, b.doc[b.n - 1], buf + o, l->head_len - o);
+	return block_add(l, l->tail.doc[l->tail.n - 1], buf, pblock_encode(&l->tail, buf));
 }
 
 /* Reads one term's postings into a new cursor for word; *df its df. */
@@ -282,35 +277,30 @@ static enum qstatus term_load(struct lexq *q, int word, double weight, const cha
 	c->word = word;
 	c->dec_bi = -1;
 	lexical_term_key(&k, q->tag, term, len);
-	struct tload l = {q, k.len, c, 0, 0, 0, 0};
-	/* the weight needs the df, in the head: read the head first */
+	struct tload *l = calloc(1, sizeof *l);
+	if (!l)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	l->q = q;
+	l->plen = k.len;
+	l->c = c;
+	/* the weight needs the df, read with the blocks: their bounds are
+	 * scaled once it is known */
 	c->w = 0;
-	enum qstatus st = store_scan_raw(q->t, T_POSTINGS, &k, term_record, &l, err);
-	if (st == Q_OK && l.oom)
+	enum qstatus st = store_scan_raw(q->t, T_POSTINGS, &k, term_record, l, err);
+	if (st == Q_OK && (l->oom || tail_block(l)))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	d = l->df;
+	free(l);
 	if (st != Q_OK) {
 		free(c->blk);
 		return st;
 	}
-	{
-		unsigned char tmp[5];
-		size_t hl = l.head_len < 5 ? l.head_len : 5;
-		if (l.head) {
-			memcpy(tmp, q->arena + l.head_off, hl);
-			varint_get(tmp, hl, &d);
-		}
-	}
 	*df = d;
 	c->w = weight * lexical_idf(q->n, (double)d) * (BM25_K1 + 1);
-	/* the bounds were computed with w 0: again, now that it is known */
 	c->ub = 0;
 	for (size_t i = 0; i < c->nblk; i++) {
 		c->blk[i].ub = c->w * c->blk[i].part * (1 + 1e-9);
 		c->ub = c->blk[i].ub > c->ub ? c->blk[i].ub : c->ub;
-	}
-	if (open_block(&l, &d)) {
-		free(c->blk);
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	}
 	if (!d || !c->nblk) {
 		free(c->blk);
