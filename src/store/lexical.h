@@ -5,9 +5,11 @@
  * each block's largest tf and shortest chunk in its header (postings.h).
  * In T_POSTINGS, keys starting with the account's 64-bit tag (text_hash
  * of its id):
- *   tag, "term\0"                -> varint df, then the open block (the
- *                                  newest postings, sealed at 128)
+ *   tag, "term\0"                -> varint df, varint pending count
  *   tag, "term\0", last (BE32)   -> a sealed block, last its last number
+ *   tag, "term\0", 0xff, number  -> a pending posting: varint tf, varint
+ *                                  length (the newest; 128 are sealed
+ *                                  into a block)
  *   tag, "\1k\0", "chunk-key\0" -> its chunk number (u32)
  *   tag, "\1n\0", number (BE32) -> the chunk's length in terms (u32) and
  *                                  its key

@@ -4,7 +4,7 @@
  * frequencies), behind a header with the entry count, the block's
  * largest frequency and shortest chunk, and the largest BM25 term
  * frequency part tf / (tf + k1 (1 - b + b dl / a0)) of its entries at the
- * collection's mean length a0 when the block began: bounds of any entry's
+ * collection's mean length a0 when the block was made: bounds of any entry's
  * BM25 without decoding the block (block-max WAND, lexical_query.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_POSTINGS_H
