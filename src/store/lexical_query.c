@@ -640,6 +640,7 @@ enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *
 	for (size_t i = 0; i < q->ncur; i++) {
 		struct cursor *c = &q->cur[i];
 		c->bi = c->sbi = 0;
+		c->pos = 0;   /* the block held may be d's, its position past it */
 		cur_next_geq(q, c, d);
 	}
 	double s = score_at(q, d);
