@@ -73,6 +73,7 @@ struct sup {
 	unsigned long recoveries;
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
 	int stopping;
+	int reindex_due;   /* recovery found the keyword index of an older version */
 	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
 	char ingest_prog[PATH_MAX];
 	char control_path[PATH_MAX];
@@ -351,10 +352,11 @@ static int recover(struct sup *s)
 	else if (released)
 		QLOG_INFO("%zu ingest jobs of stopped ingest processes queued again", released);
 	int v;
-	if (admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION)
-		QLOG_WARN("the keyword index is of version %d, not %d: keyword search misses words "
-			  "the text analysis now reads otherwise until quire-admin reindex runs",
-			  v, LEXICAL_VERSION);
+	s->reindex_due = admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION;
+	if (s->reindex_due)
+		QLOG_WARN("the keyword index is of version %d, not %d: rebuilding it in the "
+			  "background (quire-admin reindex); keyword search misses documents "
+			  "until it ends", v, LEXICAL_VERSION);
 	store_close(st);
 	QLOG_INFO("recovery %lu took %lld ms", s->recoveries, (long long)(q_mono_ms() - t0));
 	return 0;
@@ -664,6 +666,20 @@ static int daemonize(void)
 	return 0;
 }
 
+/* An upgrade that changed the keyword index's format rebuilds it with no
+ * operator action: quire-admin reindex as a task of quired's own, once per
+ * recovery that finds it stale (a reindex cut short by a recovery is
+ * started again by the next). Writers go on meanwhile. */
+static void maybe_reindex(struct sup *s)
+{
+	if (!s->reindex_due)
+		return;
+	s->reindex_due = 0;
+	char *args[] = {(char *)"reindex"};
+	if (spawn_admin(s, args, 1, -1) < 0)
+		QLOG_WARN("cannot start quire-admin reindex; run it by hand");
+}
+
 static void maybe_checkpoint(struct sup *s)
 {
 	int64_t now = q_mono_ms();
@@ -782,6 +798,7 @@ int supervisor_main(const struct sup_options *opt)
 			reap(&s);
 			check_heartbeats(&s);
 			maybe_checkpoint(&s);
+			maybe_reindex(&s);
 		}
 	}
 	QLOG_INFO("stopping");
