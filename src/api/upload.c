@@ -28,6 +28,7 @@
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/seal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,6 +53,9 @@ struct upload_file {
 	json_t *doc;
 };
 
+/* The longest document password an upload may carry (quire-extract's cap). */
+#define UPLOAD_PASSWORD_MAX 1024
+
 struct upload {
 	struct qctx *c;
 	struct mp_form form;
@@ -72,6 +76,7 @@ struct upload {
 	int lock;                 /* blob_lock, shared, from storing the files to the commit; -1 */
 	struct upload_form *web;  /* a form upload (form_upload.c): scope and limits
 				   * from its token, no headers; NULL for the API */
+	char sealed[2 * (UPLOAD_PASSWORD_MAX + 28) + 1]; /* the password field, sealed */
 };
 
 static ssize_t body_read(void *ctx, void *buf, size_t n)
@@ -81,6 +86,24 @@ static ssize_t body_read(void *ctx, void *buf, size_t n)
 }
 
 /* Parse the multipart body into u->form. */
+/* The optional password field (every upload route): the documents'
+ * password for quire-extract, sealed at once (base/seal.h) so that only
+ * the ingest process that claims the job can read it; never stored,
+ * logged or part of the idempotency fingerprint. */
+static enum qstatus form_password(struct upload *u)
+{
+	const struct mp_part *p = mp_get(&u->form, "password");
+	if (!p)
+		return Q_OK;
+	if (!p->value || !*p->value || p->value_len > UPLOAD_PASSWORD_MAX ||
+	    strlen(p->value) != p->value_len || strchr(p->value, '\n'))
+		return qerr_set(&u->c->err, Q_EINVAL, "password",
+				"password must be 1 to %d bytes on one line", UPLOAD_PASSWORD_MAX);
+	if (seal(p->value, p->value_len, u->sealed, sizeof u->sealed) < 0)
+		return qerr_set(&u->c->err, Q_EINTERNAL, "password", "cannot seal the password");
+	return Q_OK;
+}
+
 static enum qstatus upload_parse(struct upload *u)
 {
 	struct qctx *c = u->c;
@@ -108,7 +131,10 @@ static enum qstatus upload_parse(struct upload *u)
 		.max_header_bytes = 8192,
 		.max_field_bytes = 65536,
 	};
-	return mp_parse(body_read, c->req, c->req->content_type, &lim, tmp, &u->form, &c->err);
+	if ((st = mp_parse(body_read, c->req, c->req->content_type, &lim, tmp, &u->form,
+			   &c->err)) != Q_OK)
+		return st;
+	return form_password(u);
 }
 
 /* The request as idempotency.h compares it: every plain field in form
@@ -119,7 +145,7 @@ static void upload_fingerprint(struct upload *u)
 	qbuf_init(&b, (size_t)1 << 30);
 	for (size_t i = 0; i < u->form.n; i++) {
 		const struct mp_part *p = &u->form.parts[i];
-		if (p->value)
+		if (p->value && strcmp(p->name, "password"))
 			qbuf_printf(&b, "%s=%s\n", p->name, p->value);
 	}
 	for (size_t i = 0; i < u->n; i++)
@@ -282,6 +308,7 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			.folder_id = u->scope.folder_id,
 			.allowed_roles = u->scope.allowed_roles,
 			.is_global = u->scope.is_global,
+			.sealed_password = u->sealed[0] ? u->sealed : NULL,
 		};
 		if ((st = doc_create(t, c->who.account, &in, f->id, &f->doc, err)) != Q_OK)
 			return st;
@@ -471,7 +498,7 @@ enum qstatus api_documents_upload(struct qctx *c)
 		const struct mp_part *p = &u.form.parts[i];
 		if (strcmp(p->name, "file") && strcmp(p->name, "title") && strcmp(p->name, "tags") &&
 		    strcmp(p->name, "tags[]") && strcmp(p->name, "process_rule") &&
-		    strcmp(p->name, "is_global")) {
+		    strcmp(p->name, "is_global") && strcmp(p->name, "password")) {
 			st = qerr_set(&c->err, Q_EINVAL, p->name, "unknown field %s", p->name);
 			goto out;
 		}

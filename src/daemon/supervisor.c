@@ -2,6 +2,7 @@
  * quire-embed, recovery, control socket, checkpoints. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/seal.h"
 #include "daemon/supervisor.h"
 #include "admin/admin.h"
 #include "store/docs.h"
@@ -698,6 +699,12 @@ static int setup(struct sup *s, const struct sup_options *opt)
 	s->lock_fd = datalock_take(s->conf.datadir, &err);
 	if (s->lock_fd < 0) {
 		QLOG_ERR("%s", err.msg);
+		return -1;
+	}
+	/* the key that seals upload passwords for the ingest processes, in
+	 * memory only (base/seal.h): a restart forgets every sealed one */
+	if (seal_owner_init() < 0) {
+		QLOG_ERR("cannot make the in-memory sealing key: %s", strerror(errno));
 		return -1;
 	}
 	if (opt->pid_file) {

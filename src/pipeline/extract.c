@@ -117,9 +117,27 @@ struct child {
 	size_t last_len;
 };
 
+/* A pipe holding password (at most a pipe buffer: 1024 bytes are allowed):
+ * its read end, close-on-exec (child_start puts it on descriptor 3). */
+static int password_pipe(const char *password)
+{
+	int p[2];
+	size_t n = strlen(password);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	ssize_t w = write(p[1], password, n);
+	close(p[1]);
+	if (w != (ssize_t)n) {
+		close(p[0]);
+		errno = EIO;
+		return -1;
+	}
+	return p[0];
+}
+
 /* Fork and exec prog with the stored file open on descriptor 0 and
  * stdout/stderr on pipes; c gets the pid and the read ends. */
-static enum qstatus child_start(const char *prog, char **argv, int in, struct child *c,
+static enum qstatus child_start(const char *prog, char **argv, int in, int pw, struct child *c,
 				struct qerr *err)
 {
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
@@ -146,8 +164,12 @@ static enum qstatus child_start(const char *prog, char **argv, int in, struct ch
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
 		dup2(in, 0);   /* the stored file, read-only */
+		if (pw == 3)
+			fcntl(3, F_SETFD, 0);   /* dup2 onto itself keeps close-on-exec */
+		else if (pw >= 0)
+			dup2(pw, 3);   /* the password, --password-fd 3 */
 		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
-		close_range(3, ~0U, 0);
+		close_range(pw >= 0 ? 4 : 3, ~0U, 0);
 		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
 		execv(prog, argv);
 		fprintf(stderr, "quire-extract: %s: cannot run: %s\n", prog, strerror(errno));
@@ -227,7 +249,7 @@ static int child_pump(struct child *c, const struct qconf *conf, struct qbuf *ou
 }
 
 enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
-			 struct qbuf *out, int *code, struct qerr *err)
+			 const char *password, struct qbuf *out, int *code, struct qerr *err)
 {
 	char prog[PATH_MAX], a[12][128], dirs[sizeof conf->extract_read_dirs];
 	char *argv[64];
@@ -265,10 +287,15 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	argv[argc++] = "--user";
 	argv[argc++] = (char *)conf->extract_user;
 	snprintf(dirs, sizeof dirs, "%s", conf->extract_read_dirs);
-	for (char *save = NULL, *d = strtok_r(dirs, " ", &save); d && argc < 60;
+	for (char *save = NULL, *d = strtok_r(dirs, " ", &save); d && argc < 58;
 	     d = strtok_r(NULL, " ", &save)) {
 		argv[argc++] = "--read-dir";
 		argv[argc++] = d;
+	}
+	if (password) {
+		/* on a pipe read as descriptor 3: never on the command line */
+		argv[argc++] = "--password-fd";
+		argv[argc++] = "3";
 	}
 	argv[argc] = NULL;
 
@@ -277,13 +304,18 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	enum qstatus st = Q_OK;
 	struct child c = { .pid = -1, .out = -1, .err = -1 };
 	int slot = slot_take(conf);
-	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), pw = -1;
 	if (in < 0) {
 		st = qerr_set(err, Q_EINTERNAL, NULL, "cannot read the stored file: %s",
 			      strerror(errno));
 		goto out;
 	}
-	if ((st = child_start(prog, argv, in, &c, err)) != Q_OK)
+	if (password && (pw = password_pipe(password)) < 0) {
+		st = qerr_set(err, Q_EINTERNAL, NULL, "cannot pass the password: %s",
+			      strerror(errno));
+		goto out;
+	}
+	if ((st = child_start(prog, argv, in, pw, &c, err)) != Q_OK)
 		goto out;
 	int killed = child_pump(&c, conf, out);
 	int status = 0;
@@ -315,12 +347,15 @@ out:
 		close(c.err);
 	if (in >= 0)
 		close(in);
+	if (pw >= 0)
+		close(pw);
 	if (slot >= 0)
 		close(slot);
 	return st;
 }
 
-enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
+enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, const char *password,
+			   struct split_result *out,
 			   split_stage_fn fn, void *arg, int *code_out, struct qerr *err)
 {
 	char path[PATH_MAX];
@@ -336,7 +371,7 @@ enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_
 		return qerr_set(err, Q_EINTERNAL, NULL, "the stored file is missing");
 	/* JSON escaping and the block lines add to the text cap */
 	qbuf_init(&jsonl, conf->extract_max_text * 2 + (2u << 20));
-	enum qstatus st = extract_run(conf, path, name, &jsonl, &code, err);
+	enum qstatus st = extract_run(conf, path, name, password, &jsonl, &code, err);
 	if (code_out)
 		*code_out = st == Q_OK ? code : -1;
 	if (st == Q_OK && code != EXTRACT_OK)

@@ -1,6 +1,7 @@
 /* ingest.c: run ingest jobs: extract, clean, split, index, queue embeds. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/seal.h"
 #include "pipeline/ingest.h"
 #include "base/metrics.h"
 #include "store/blob.h"
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/file.h>
+#include <openssl/crypto.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@ struct job_ctx {
 	const char *stage;      /* the stage stage_fn commits */
 	struct split_result chunks;
 	char error[256];
+	char password[1025];    /* the upload's, unsealed at claim; "" = none */
 };
 
 /* 1 when the document's text comes from its file: an upload whose text no
@@ -91,7 +94,19 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 	snprintf(j->doc_id, sizeof j->doc_id, "%s",
 		 json_string_value(json_object_get(job, "document_id")) ?: "");
 	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
+	/* The upload's password leaves the job as it is claimed: this claim
+	 * holds it in memory only (a retry after a crash goes without). */
+	const char *sealed = json_string_value(json_object_get(job, "sealed_password"));
+	j->password[0] = '\0';
+	if (sealed) {
+		if (unseal(sealed, j->password, sizeof j->password) < 0)
+			j->password[0] = '\0';   /* sealed before a restart: the key is gone */
+		json_object_del(job, "sealed_password");
+		st = store_put(t, T_JOBS, j->job_id, job, err);
+	}
 	json_decref(job);
+	if (st != Q_OK)
+		return st;
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
 	j->gave_up = attempts > j->conf->ingest_max_attempts;
@@ -371,7 +386,9 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	if (text_from_file(j->doc)) {
 		int code = -1;
 		extract_set_tick(job_tick, j);
-		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, &code, &perr);
+		st = ingest_extract(j->conf, j->doc, j->password[0] ? j->password : NULL, &j->chunks,
+				    stage_begin, j, &code, &perr);
+		OPENSSL_cleanse(j->password, sizeof j->password);
 		extract_set_tick(NULL, NULL);
 		j->crashed = code == EXTRACT_CRASHED;
 	} else {

@@ -92,8 +92,10 @@ void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
  * "cleaning" when the extraction is over and "splitting" as above.
  * *code (may be NULL) gets quire-extract's exit code (EXTRACT_* of
  * extract.h; EXTRACT_CRASHED when a signal killed it), -1 when it did not
- * run. */
-enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
+ * run. password (may be NULL) goes to quire-extract on a pipe, never on its
+ * command line. */
+enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, const char *password,
+			   struct split_result *out,
 			   split_stage_fn fn, void *arg, int *code, struct qerr *err);
 /* Free what a successful split_text/split_blocks put in r; r is empty after. */
 void split_result_free(struct split_result *r);

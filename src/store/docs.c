@@ -133,6 +133,8 @@ enum qstatus doc_create(struct stxn *t, const char *account, const struct doc_in
 	    (st = store_put_raw(t, T_CONTENT, id, in->content, in->content_len, err)) != Q_OK)
 		goto out;
 	st = job_create(t, "ingest", account, id, job, err);
+	if (st == Q_OK && in->sealed_password)
+		st = job_set_str(t, job, "sealed_password", in->sealed_password, err);
 out:
 	if (st == Q_OK && out)
 		*out = json_incref(rec);

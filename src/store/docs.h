@@ -33,6 +33,8 @@ struct doc_input {
 	const char *origin;         /* route family that created it: "custom" for
 				     * ChatAid's custom sources; NULL = not set */
 	json_t *process_rule;       /* borrowed, flat (split_rule_check), or NULL */
+	const char *sealed_password; /* the upload's password, sealed (base/seal.h), kept
+				      * in the ingest job until it is claimed; or NULL */
 	/* chat scope (api/scope.h): NULL = not set */
 	const char *org;            /* X-External-Org-Id */
 	const char *folder_id;      /* X-External-Folder-Id */
@@ -139,6 +141,9 @@ enum qstatus doc_embed_progress(struct stxn *t, const char *doc_id, int done, in
 enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
 			const char *doc_id, char *job_id, struct qerr *err);
 /* Create the embed job of chunk position of a document. */
+/* Set (value) or remove (NULL) one string field of a job record. */
+enum qstatus job_set_str(struct stxn *t, const char *job_id, const char *key, const char *value,
+			 struct qerr *err);
 enum qstatus job_create_chunk(struct stxn *t, const char *account, const char *doc_id,
 			      unsigned chunk, char *job_id, struct qerr *err);
 /* Delete every job of a document; with only_pending, only pending jobs of

@@ -44,6 +44,22 @@ enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
 	return st;
 }
 
+enum qstatus job_set_str(struct stxn *t, const char *job_id, const char *key, const char *value,
+			 struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = store_get(t, T_JOBS, job_id, &rec, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	if (value)
+		json_object_set_new(rec, key, json_string(value));
+	else
+		json_object_del(rec, key);
+	st = store_put(t, T_JOBS, job_id, rec, err);
+	json_decref(rec);
+	return st;
+}
+
 enum qstatus jobs_delete_for_doc(struct stxn *t, const char *doc_id, const char *kind,
 				 int only_pending, struct qerr *err)
 {

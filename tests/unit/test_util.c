@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/util.h"
+#include "base/seal.h"
 #include "tap.h"
 
 #include <jansson.h>
@@ -433,9 +434,56 @@ static void test_mkdir_p(void)
 	rmdir(top);
 }
 
+/* seal: a round trip, tampering, another key (a restart), quired's key
+ * reaching a child through QUIRE_SEAL_FD. */
+static void test_seal(void)
+{
+	char box[2 * (1024 + 28) + 1], out[1025];
+	const char *pw = "Quartz-Zebra-4417-\xc3\x9c";
+	is_int(seal(pw, strlen(pw), box, sizeof box), 0, "seal: seals");
+	ok(strstr(box, "Quartz") == NULL, "seal: the sealed form does not hold the secret");
+	is_int(unseal(box, out, sizeof out), (int)strlen(pw), "seal: opens");
+	is_str(out, pw, "seal: the same secret back");
+	char again[sizeof box];
+	seal(pw, strlen(pw), again, sizeof again);
+	ok(strcmp(box, again) != 0, "seal: a fresh nonce each time");
+	box[30] = box[30] == '0' ? '1' : '0';
+	is_int(unseal(box, out, sizeof out), -1, "seal: an altered box does not open");
+	is_int(seal(pw, 1025, box, sizeof box), -1, "seal: over 1024 bytes refused");
+	seal(pw, strlen(pw), box, sizeof box);
+	/* a child started by a quired (another key): what this process sealed
+	 * does not open there; what it seals opens in a sibling with the key */
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char o[1025], b2[sizeof box];
+		if (seal_owner_init() < 0)
+			_exit(3);
+		if (unseal(box, o, sizeof o) != -1)
+			_exit(1);
+		seal("inherited", 9, b2, sizeof b2);
+		pid_t kid = fork();
+		if (kid == 0) {
+			/* a fresh process image would read the key through the fd */
+			execl("/bin/sh", "sh", "-c", "test -n \"$QUIRE_SEAL_FD\" && "
+			      "test -e /proc/self/fd/$QUIRE_SEAL_FD", (char *)NULL);
+			_exit(4);
+		}
+		int st = -1;
+		waitpid(kid, &st, 0);
+		_exit(WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 2);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "seal: under another key nothing opens, and quired's key reaches its children "
+	   "(status %d)", status);
+}
+
 int main(void)
 {
 	test_qbuf();
+	test_seal();
 	test_uuid();
 	test_parse_uint();
 	test_iso8601();
