@@ -91,6 +91,11 @@ void qconf_defaults(struct qconf *c)
 	c->chat_top_k = 5;
 	c->chat_history = 6;
 	c->chat_max_message = 8000;
+	snprintf(c->cgi_mode, sizeof c->cgi_mode, "ondemand");
+	c->idle_exit = 600;
+	c->lock_wait = 30;
+	c->lock_queue = 16;
+	c->cron_time = 240;
 }
 
 static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,
@@ -350,6 +355,20 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_int(&c->chat_history, key, v, 0, 100, err);
 	if (!strcmp(key, "chat_max_message"))
 		return set_size(&c->chat_max_message, key, v, err);
+	if (!strcmp(key, "cgi_mode")) {
+		if (strcmp(v, "ondemand") && strcmp(v, "relay") && strcmp(v, "serial"))
+			return qerr_set(err, Q_EINVAL, key, "cgi_mode must be ondemand, relay or serial");
+		snprintf(c->cgi_mode, sizeof c->cgi_mode, "%s", v);
+		return Q_OK;
+	}
+	if (!strcmp(key, "idle_exit"))
+		return set_int(&c->idle_exit, key, v, 1, 86400 * 7, err);
+	if (!strcmp(key, "lock_wait"))
+		return set_int(&c->lock_wait, key, v, 0, 3600, err);
+	if (!strcmp(key, "lock_queue"))
+		return set_int(&c->lock_queue, key, v, 1, 1024, err);
+	if (!strcmp(key, "cron_time"))
+		return set_int(&c->cron_time, key, v, 1, 86400, err);
 	if (!strcmp(key, "log")) {
 		if (!strcmp(v, "syslog"))
 			c->log_syslog = 1;

@@ -76,11 +76,16 @@ static int fcgi_flush(void *ctx)
 /* After the response: hit counts, then the uploads' ingestion. A FastCGI
  * worker only wakes quired's ingest processes (they claim the jobs fairly
  * across accounts); a CGI run by hand (slot -1) has no pool and ingests
- * its own uploads now that its output is closed. */
+ * its own uploads now that its output is closed, unless told not to
+ * (slot -2: cgi_mode = serial, where quire-admin cron ingests: a web
+ * server may kill a CGI once it has answered, and some wait for its
+ * stderr to close). */
 static void after_response(struct app *app, struct qresp *resp, int slot)
 {
 	struct qerr err;
-	search_hits_flush(app->store, slot < 0);   /* a CGI (slot -1) writes its own now */
+	search_hits_flush(app->store, slot < 0);   /* a CGI (slot < 0) writes its own now */
+	if (slot == -2)
+		return;
 	if (resp->ningest && slot >= 0) {
 		queue_wake_ingest(app->conf->datadir);
 		return;
@@ -113,7 +118,7 @@ static int cgi_write(void *ctx, const void *p, size_t n)
 	return q_write_all(STDOUT_FILENO, p, n);
 }
 
-int worker_serve_cgi(struct app *app)
+int worker_serve_cgi(struct app *app, int ingest_inline)
 {
 	struct qreq r;
 	struct qresp resp;
@@ -128,7 +133,7 @@ int worker_serve_cgi(struct app *app)
 		qresp_send(&resp);
 	qm_request(metrics_family(r.path), resp.status, q_now_us() - t0);
 	close(STDOUT_FILENO);   /* the client has its answer; ingestion follows */
-	after_response(app, &resp, -1);
+	after_response(app, &resp, ingest_inline ? -1 : -2);
 	qresp_free(&resp);
 	return 0;
 }
