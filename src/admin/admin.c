@@ -37,6 +37,9 @@ void admin_usage(FILE *f)
 		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
 		"  verify                    check every database file and index\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
+		"  cron                      for sites without a running quired (cgi_mode =\n"
+		"                            serial): ingest queued uploads, embed, checkpoint,\n"
+		"                            sweep, for at most cron_time seconds\n"
 		"  check-embeddings          count chunks, vectors and embed jobs; fail when a\n"
 		"                            completed document lacks vectors or a vector\n"
 		"                            belongs to no chunk\n"
@@ -778,6 +781,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 			tmps);
 		return 0;
 	}
+	if (!strcmp(a0, "cron"))
+		return admin_cron(s, conf, joined, out, errf);
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {
 			fprintf(errf, "quire-admin: %s\n", err.msg);

@@ -95,7 +95,7 @@ void qconf_defaults(struct qconf *c)
 	c->idle_exit = 600;
 	c->lock_wait = 30;
 	c->lock_queue = 16;
-	c->cron_time = 240;
+	c->cron_time = 20;
 }
 
 static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,

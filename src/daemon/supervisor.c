@@ -75,7 +75,8 @@ struct sup {
 	int64_t idle_exit_ms;     /* on demand: stop after this long idle; 0 = never */
 	int64_t last_active_ms;
 	int64_t drain_until_ms;   /* idle: socket unlinked, connections still queued are served */
-	uint64_t last_requests;   /* sum of the heartbeat slots' request counts */
+	uint64_t last_requests;   /* sum of the workers' heartbeat request counts */
+	int ingest_was_busy;
 	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
 	char ingest_prog[PATH_MAX];
 	char control_path[PATH_MAX];
@@ -681,11 +682,17 @@ static void check_idle(struct sup *s)
 		return;
 	int64_t now = q_mono_ms();
 	uint64_t requests = 0;
-	int busy = 0;
-	for (int i = 0; i < HB_SLOTS; i++) {
+	int busy = 0, ingest = 0;
+	for (int i = 0; i < HB_INGEST_BASE; i++) {
 		requests += s->hb[i].requests;
 		busy |= s->hb[i].busy_since_ms != 0;
 	}
+	/* An idle ingest process looks for work every second, busy for a
+	 * moment; one running a job stays busy: seen busy twice in a row. */
+	for (int i = HB_INGEST_BASE; i < HB_SLOTS; i++)
+		ingest |= s->hb[i].busy_since_ms != 0;
+	busy |= ingest && s->ingest_was_busy;
+	s->ingest_was_busy = ingest;
 	for (int i = 0; i < MAX_CHILDREN; i++)
 		busy |= s->kids[i].kind == C_ADMIN;
 	if (busy || requests != s->last_requests) {

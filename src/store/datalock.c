@@ -105,7 +105,18 @@ int datalock_holder_is_quired(const char *datadir)
 	if (!fgets(comm, sizeof comm, f))
 		comm[0] = '\0';
 	fclose(f);
-	return !strcmp(comm, "quired\n");
+	if (strcmp(comm, "quired\n"))
+		return 0;
+	/* A quired that has exited but is not reaped yet holds nothing. */
+	char stat[256] = "";
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "re"))) {
+		if (!fgets(stat, sizeof stat, f))
+			stat[0] = '\0';
+		fclose(f);
+	}
+	const char *paren = strrchr(stat, ')');
+	return !(paren && paren[1] == ' ' && paren[2] == 'Z');
 }
 
 /* One place in the wait queue: an flock on one of DATADIR/lockq/N. The fd
