@@ -10,7 +10,6 @@
 #include "base/spawn.h"
 #include "base/util.h"
 #include "http/app.h"
-#include "store/datalock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,11 +149,12 @@ static int start_on_demand(const struct qconf *conf, const char **why)
 	}
 	if ((fd = connect_socket(conf->socket)) >= 0)
 		goto out;   /* another request started it meanwhile */
-	if (!datalock_holder_is_quired(conf->datadir)) {
-		QLOG_INFO("no quired on %s: starting one (log in %s/quired.log)", conf->socket,
-			  conf->datadir);
-		spawn_quired(conf);
-	}
+	/* Started even when a quired still holds the data directory: one
+	 * stopping for idleness has already removed its socket; the new one
+	 * waits for the lock (lock_wait) and gives up if the old one stays. */
+	QLOG_INFO("no quired on %s: starting one (log in %s/quired.log)", conf->socket,
+		  conf->datadir);
+	spawn_quired(conf);
 	if ((fd = wait_socket(conf->socket, wait_ms)) < 0) {
 		*why = "Quire could not be started (see quired.log in the data directory)";
 		QLOG_ERR("quired did not open %s within %ld s; see %s/quired.log", conf->socket,
