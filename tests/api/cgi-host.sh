@@ -97,7 +97,9 @@ DocumentRoot "$T/www"
 </Directory>
 PassEnv QUIRE_QUIRED_PROGRAM QUIRE_QUIRE_FCGI_PROGRAM QUIRE_PLUGIN_DIR QUIRE_QUIRE_EXTRACT_PROGRAM
 EOF2
-	"$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
+	# Its own session: prefork's parent stops its children with killpg()
+	# on its own process group, which would otherwise be this test's.
+	setsid "$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT/kb"
 	wait_for 20 curl -s -f -o /dev/null "$BASE/health" ||
