@@ -7,3 +7,4 @@ cgi_bin_quire_cgi_LDADD = $(QUIRE_LIBS)
 cgi_bin_quire_cgi_CPPFLAGS = $(AM_CPPFLAGS) -DQUIRE_SBINDIR='"$(sbindir)"'
 quirecgidir = $(docdir)/examples/cgi-bin
 dist_quirecgi_DATA = cgi-bin/.htaccess
+dist_doc_DATA += docs/shared-hosting.md

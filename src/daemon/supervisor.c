@@ -17,6 +17,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -714,6 +715,26 @@ static void check_idle(struct sup *s)
 	}
 }
 
+/* Without extraction plugins every upload ends in error: say so at start,
+ * where the operator looks (quired.log on a CGI-only host). */
+static void check_plugins(void)
+{
+	const char *dir = getenv("QUIRE_PLUGIN_DIR");
+	if (!dir || !*dir)
+		dir = QUIRE_PLUGINDIR;
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		size_t l = strlen(e->d_name);
+		n += l > 3 && !strcmp(e->d_name + l - 3, ".so");
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		QLOG_ERR("no extraction plugins in %s%s: uploaded files will end in error "
+			 "(set QUIRE_PLUGIN_DIR to the plugins' directory)", dir, d ? "" : " (missing)");
+}
+
 static int setup(struct sup *s, const struct sup_options *opt)
 {
 	struct qerr err;
@@ -760,6 +781,7 @@ static int setup(struct sup *s, const struct sup_options *opt)
 	s->control_fd = unix_listen(s->control_path, 0600, NULL, 16);
 	if (s->control_fd < 0)
 		return -1;
+	check_plugins();
 	spawn_find("quire.fcgi", QUIRE_LIBEXECDIR, s->fcgi_prog);
 	spawn_find("quire-admin", QUIRE_BINDIR, s->admin_prog);
 	spawn_find("quire-embed", QUIRE_BINDIR, s->embed_prog);

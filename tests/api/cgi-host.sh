@@ -277,7 +277,7 @@ serial_phase() {
 		req GET /api/v1/documents
 		chmod 0755 "$T/data"
 		like "$STATUS $BODY" '^503 .*not writable by the web server' "$l: a data directory the web server may not write is named as such (503)"
-		like "$(cat "$T/logs/apache-error.log" "$T/logs/lighttpd-error.log" 2>/dev/null)" "data directory $T/data .*wrong permissions" \
+		like "$(cat "$T/logs/apache-error.log" "$T/logs/lighttpd-error.log" "$T/logs/lighttpd.out" 2>/dev/null)" "data directory $T/data .*wrong permissions" \
 			"$l: and the server's error log says which directory and why"
 	else
 		ok 0 "# SKIP running as root without a www-data user"
