@@ -29,6 +29,7 @@ site_setup() {
 cgi_mode = $1
 idle_exit = ${IDLE_EXIT:-4}
 lock_queue = 32
+max_json_size = 256K
 ${2:-}
 EOF2
 	KEY=$(new_key acme) && [ -n "$KEY" ] || bail "quire-admin key create failed"
@@ -187,6 +188,31 @@ stream_checks() {
 	ok $? "$1: the first reached the client before the model wrote its last word ($upstream_last)"
 }
 
+# big_bodies LABEL: bodies and answers of several FastCGI records each
+# pass the relay whole, and a body over the cap is refused (413) without
+# the relay waiting for the worker to read it.
+big_bodies() {
+	local f="$T/big.json" id
+	python3 -c 'import json,sys; print(json.dumps({"title": "Big", "content": "q" * int(sys.argv[1])}))' 150000 >"$f"
+	big_post "$f"
+	id=$(json "$BODY" 'j["document"]["id"]')
+	req GET "/api/v1/documents/$id"
+	is "$STATUS/$(json "$BODY" 'len(j["document"]["content"])')" "200/150000" "$1: a 150 kB body and a 150 kB answer pass the relay whole"
+	python3 -c 'import json,sys; print(json.dumps({"title": "Too big", "content": "q" * int(sys.argv[1])}))' 600000 >"$f"
+	big_post "$f"
+	is "$STATUS/$(json "$BODY" 'j["error"]["code"]')" "413/PAYLOAD_TOO_LARGE" "$1: a body over max_json_size is answered 413 through the relay"
+}
+# big_post FILE: POST FILE as JSON to /api/v1/documents; sets STATUS, BODY.
+big_post() {
+	local out
+	out=$(curl -s -m 30 -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \
+		--data-binary "@$1" -D "$T/big.headers" -w '\n%{http_code}' "$BASE/api/v1/documents")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+	printf '%s' "$BODY" >"$T/big.body"
+	api_record POST /kb/api/v1/documents "$STATUS" "$T/big.headers" "$T/big.body"
+}
+
 # upload_slow LABEL: an OCR'd image (seconds of extraction) uploaded
 # through the front server; sets UP_ID, UP_TIME and UP_AFTER (the status
 # read right after the answer).
@@ -230,6 +256,7 @@ ondemand_phase() {
 	! printf '%s' "$BODY" | grep -q datadir && [ "$STATUS" = 403 -o "$STATUS" = 404 ]
 	ok $? "$l: the quire.conf beside quire.cgi is not served ($STATUS, not the file)"
 	mixed_load "$l"
+	big_bodies "$l"
 	upload_slow "$l"
 	[ -n "$UP_AFTER" ] && [ "$UP_AFTER" != completed ]
 	ok $? "$l: it answered before the extraction finished (status right after: $UP_AFTER)"
@@ -271,6 +298,10 @@ serial_phase() {
 	rc=$?
 	like "$rc $out" '^0 cron: [1-9][0-9]* documents ingested, [1-9][0-9]* chunks embedded' "$l: quire-admin cron ingests and embeds the queue ($out)"
 	is "$(doc_status "$UP_ID")" completed "$l: the upload is processed after the cron run"
+	node_seed wait.mjs "$UP_ID"
+	if [ "$RC" = 77 ]; then ok 0 "# SKIP node is not installed"; else
+		is "$RC $(printf '%s\n' "$OUT" | tail -1)" "0 FINAL completed" "$l: the seed's waitForEmbedding through mod_cgi ends completed"
+	fi
 	stream_checks "$l"
 	if [ -n "$WEB_USER" ] || [ "$(id -u)" != 0 ]; then
 		chmod 0555 "$T/data"
