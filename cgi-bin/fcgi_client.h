@@ -9,7 +9,8 @@
 struct fcgi_relay {
 	int sock;                 /* connected to the workers' socket (borrowed) */
 	int in_fd;                /* the request body (the CGI's stdin) */
-	long long content_length; /* bytes of body to read from in_fd; 0 = none */
+	long long content_length; /* bytes of body to read from in_fd; 0 = none,
+				   * LLONG_MAX = up to its end */
 	int out_fd;               /* where FCGI_STDOUT goes, written as it arrives */
 	int err_fd;               /* where FCGI_STDERR goes */
 	int idle_timeout_s;       /* give up after this long without a byte either way */

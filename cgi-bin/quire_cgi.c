@@ -74,6 +74,32 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* quired outlives this request: it must not carry the request's CGI
+ * variables (its Authorization header among them) in its environment.
+ * Keep what a daemon needs: Quire's own variables, the upstream keys,
+ * paths, locale and time zone. */
+static void keep_daemon_env(void)
+{
+	static const char *keep[] = {"QUIRE_", "OPENAI_API_KEY=", "PATH=", "HOME=", "LANG=", "LC_",
+				     "TZ=", "TMPDIR=", "LD_LIBRARY_PATH=", "OMP_THREAD_LIMIT=", NULL};
+	size_t n = 0;
+	for (char **e = environ; *e; e++)
+		n++;
+	char **saved = calloc(n + 1, sizeof *saved);
+	if (!saved)
+		return;
+	n = 0;
+	for (char **e = environ; *e; e++)
+		for (const char **k = keep; *k; k++)
+			if (!strncmp(*e, *k, strlen(*k))) {
+				saved[n++] = *e;
+				break;
+			}
+	clearenv();
+	for (size_t i = 0; i < n; i++)
+		putenv(saved[i]);   /* the strings stay valid: clearenv frees none */
+}
+
 /* Start quired --on-demand, detached: its own session, stdin from
  * /dev/null, stdout and stderr appended to DATADIR/quired.log, none of the
  * web server's pipes held open (the CGI's answer would wait for them). */
@@ -102,6 +128,7 @@ static void spawn_quired(const struct qconf *conf)
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
 	signal(SIGPIPE, SIG_DFL);
+	keep_daemon_env();
 	execl(prog, "quired", "--on-demand", (char *)NULL);
 	dprintf(2, "quire.cgi: cannot run %s: %s\n", prog, strerror(errno));
 	_exit(127);
@@ -199,11 +226,14 @@ static void conf_beside(void)
 
 static int relay(const struct qconf *conf, int sock)
 {
-	const char *cl = getenv("CONTENT_LENGTH");
+	const char *cl = getenv("CONTENT_LENGTH"), *te = getenv("HTTP_TRANSFER_ENCODING");
+	/* Without a length, a chunked body (Apache passes it as it comes)
+	 * runs to the end of stdin; otherwise there is none. */
+	long long len = cl && *cl ? atoll(cl) : te && *te ? LLONG_MAX : 0;
 	struct fcgi_relay r = {
 		.sock = sock, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
 		.err_fd = STDERR_FILENO, .envp = environ,
-		.content_length = cl && *cl ? atoll(cl) : 0,
+		.content_length = len,
 		.idle_timeout_s = conf->heartbeat_timeout + 30,
 	};
 	int rc = fcgi_relay_run(&r);
