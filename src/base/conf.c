@@ -94,7 +94,7 @@ void qconf_defaults(struct qconf *c)
 	snprintf(c->cgi_mode, sizeof c->cgi_mode, "ondemand");
 	c->idle_exit = 600;
 	c->lock_wait = 30;
-	c->lock_queue = 16;
+	c->lock_queue = 64;
 	c->cron_time = 20;
 }
 

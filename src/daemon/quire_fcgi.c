@@ -57,6 +57,8 @@ static const char *lock_client_msg(const struct qerr *err)
 		return NULL;   /* "busy for N s", no path in it */
 	if (strstr(err->msg, "read-only"))
 		return "the data directory is on a read-only file system (see the server's error log)";
+	if (strstr(err->msg, "cannot be created"))
+		return "the data directory is missing and cannot be created (see the server's error log)";
 	if (strstr(err->msg, "permissions"))
 		return "the data directory is not writable by the web server's user (see the server's error log)";
 	return "the data directory cannot be used (see the server's error log)";

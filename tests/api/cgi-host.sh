@@ -28,7 +28,6 @@ site_setup() {
 	cat >>"$QUIRE_CONF" <<EOF2
 cgi_mode = $1
 idle_exit = ${IDLE_EXIT:-4}
-lock_queue = 32
 max_json_size = 256K
 ${2:-}
 EOF2
