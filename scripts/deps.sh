@@ -3,7 +3,8 @@
 # tests with. Uses sudo when not root. Does nothing when all are present.
 # debhelper and lintian: tests/install/deb.test; mandoc: man.test;
 # systemd: systemd-analyze (systemd.test) and systemd-tmpfiles; docx2txt:
-# the DOCX figure of make bench-extract.
+# the DOCX figure of make bench-extract; patchelf: make portable;
+# debootstrap: tests/install/portable.test.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
@@ -14,7 +15,7 @@ libcurl4-openssl-dev libseccomp-dev libstemmer-dev libutf8proc-dev libuchardet-d
 libexttextcat-dev libexttextcat-data
 libgsf-1-dev zlib1g-dev libmagic-dev
 lighttpd apache2 nginx-light curl python3 python3-prometheus-client python3-jsonschema python3-yaml nodejs wrk
-debhelper lintian mandoc systemd docx2txt"
+debhelper lintian mandoc systemd docx2txt patchelf debootstrap"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

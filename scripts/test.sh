@@ -6,6 +6,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
+# the minimal Debian root portable.test runs the bundle in (root only;
+# fetched here, with the dependencies, never by a test)
+sh scripts/minbase.sh || true
 autoreconf -fi
 ./configure
 make -j"$(nproc 2>/dev/null || echo 2)"

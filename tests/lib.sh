@@ -13,6 +13,9 @@ QUIRE_ADMIN="$top_builddir/src/quire-admin"
 tap_n=0
 tap_failed=0
 plan() { echo "1..$1"; }
+# done_testing: the plan at the end, from the checks that ran (a script
+# that stops early never gets there, and the TAP driver says so).
+done_testing() { echo "1..$tap_n"; }
 ok() {  # ok CONDITION_STATUS DESCRIPTION
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"; else echo "not ok $tap_n - $2"; tap_failed=1; fi

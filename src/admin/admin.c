@@ -47,6 +47,8 @@ void admin_usage(FILE *f)
 		"                            configured embedding model\n"
 		"  reindex                   rebuild the keyword index from the stored chunks\n"
 		"                            (needed when status says the index is stale)\n"
+		"  config [--defaults]       print every setting as quire.conf would write it:\n"
+		"                            the values in force, or the embedded defaults\n"
 		"  sweep                     remove stored files no document references and\n"
 		"                            upload files left for over an hour (quired does\n"
 		"                            it at start; for CGI-only sites, from cron)\n"
@@ -60,6 +62,28 @@ int admin_is_local(int argc, char **argv)
 {
 	return argc == 0 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help") ||
 	       !strcmp(argv[0], "-h");
+}
+
+int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf)
+{
+	int defaults = argc == 2 && !strcmp(argv[1], "--defaults");
+	if (argc > 1 && !defaults) {
+		fprintf(errf, "quire-admin: config [--defaults]\n");
+		return 2;
+	}
+	size_t n;
+	const struct qsetting *tab = qconf_settings(&n);
+	for (size_t i = 0; i < n; i++) {
+		char v[PATH_MAX];
+		if (defaults)
+			snprintf(v, sizeof v, "%s", tab[i].def);
+		else
+			qconf_format(conf, &tab[i], v, sizeof v);
+		if (defaults && (tab[i].flags & QS_CONFIGURED))
+			fprintf(out, "# chosen by configure:\n");
+		fprintf(out, "%s = %s\n", tab[i].name, v);
+	}
+	return 0;
 }
 
 /* --name VALUE options after the positional words. */
@@ -284,11 +308,11 @@ static int cmd_kb_create(struct store *s, int argc, char **argv, FILE *out, FILE
 		return 2;
 	}
 	if (rule) {
-		char msg[200] = "--process-rule is not valid JSON";
+		struct qerr e = { .msg = "--process-rule is not valid JSON" };
 		json_t *r = json_loads(rule, JSON_REJECT_DUPLICATES, NULL);
-		if (!r || split_rule_check(r, &a.rule, msg, sizeof msg) < 0) {
+		if (!r || split_rule_check(r, &a.rule, &e) != Q_OK) {
 			json_decref(r);
-			fprintf(errf, "quire-admin: %s\n", msg);
+			fprintf(errf, "quire-admin: %s\n", e.msg);
 			return 2;
 		}
 		json_decref(r);

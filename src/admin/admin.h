@@ -28,6 +28,9 @@ enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err
  * embed for at most conf->cron_time seconds, then checkpoint and sweep;
  * under quired, nothing (it does the same work continuously). */
 int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out, FILE *errf);
+/* config [--defaults]: every setting as quire.conf writes it, the values
+ * of conf or the embedded defaults; needs no storage. */
+int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf);
 /* Usage text. */
 void admin_usage(FILE *f);
 /* 1 when the command needs no storage at all (help). */

@@ -13,6 +13,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <sysexits.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -171,8 +172,10 @@ int main(int argc, char **argv)
 	}
 	if (qconf_load_default(&conf, &err) != Q_OK) {
 		fprintf(stderr, "quire-admin: %s\n", err.msg);
-		return 78;
+		return EX_CONFIG;
 	}
+	if (!strcmp(argv[0], "config"))
+		return admin_config(&conf, argc, argv, stdout, stderr);
 	qconf_datapath(&conf, "db", home);
 	if (joined) {
 		/* Started by quired: join, never create or recover. */
@@ -182,7 +185,7 @@ int main(int argc, char **argv)
 			fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
 		if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
 			fprintf(stderr, "quire-admin: %s\n", err.msg);
-			return 75;
+			return EX_TEMPFAIL;
 		}
 		/* Output goes back framed on fd 1, the control connection. */
 		char *obuf = NULL, *ebuf = NULL;
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
 		free(obuf);
 		free(ebuf);
 		if (store_panicked(s))
-			_exit(75);
+			_exit(EX_TEMPFAIL);
 		store_close(s);
 		return rc;
 	}

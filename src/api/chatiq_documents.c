@@ -88,9 +88,9 @@ static enum qstatus parse_input(json_t *body, int create, struct doc_input *in,
 	json_t *rule = json_object_get(body, "process_rule");
 	if (rule) {
 		json_t *norm;
-		char msg[200];
-		if (split_rule_check(rule, &norm, msg, sizeof msg) < 0)
-			return qerr_set(err, Q_EINVAL, "process_rule", "%s", msg);
+		enum qstatus st = split_rule_check(rule, &norm, err);
+		if (st != Q_OK)
+			return st;
 		/* the body owns the normalised rule for the request's lifetime */
 		json_object_set_new(body, "\001process_rule", norm);
 		in->process_rule = norm;

@@ -308,13 +308,11 @@ static enum qstatus form_rule(struct upload *u)
 	if (!p)
 		return Q_OK;
 	json_t *r = p->value ? json_loads(p->value, JSON_REJECT_DUPLICATES, NULL) : NULL;
-	char msg[200] = "process_rule must be a JSON object";
-	if (!r || split_rule_check(r, &u->rule, msg, sizeof msg) < 0) {
-		json_decref(r);
-		return qerr_set(&u->c->err, Q_EINVAL, "process_rule", "%s", msg);
-	}
+	enum qstatus st = r ? split_rule_check(r, &u->rule, &u->c->err)
+			    : qerr_set(&u->c->err, Q_EINVAL, "process_rule",
+				       "process_rule must be a JSON object");
 	json_decref(r);
-	return Q_OK;
+	return st;
 }
 
 static void upload_free(struct upload *u)

@@ -5,6 +5,7 @@
 #include "base/util.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 #ifndef QUIRE_SOCKET
 #define QUIRE_SOCKET "/run/quire/quire.sock"
 #endif
+#define QS_XSTR(x) QS_STR_(x)
+#define QS_STR_(x) #x
+#define QUIRE_DEFAULT_WORKERS_STR QS_XSTR(QUIRE_DEFAULT_WORKERS)
 
 const char *qconf_path(void)
 {
@@ -27,89 +31,21 @@ const char *qconf_path(void)
 	return p && *p ? p : QUIRE_SYSCONF_FILE;
 }
 
-static enum qstatus set_size(size_t *dst, const char *key, const char *v,
-			     struct qerr *err);
+/* ---- values ---------------------------------------------------------- */
 
-void qconf_defaults(struct qconf *c)
-{
-	memset(c, 0, sizeof *c);
-	snprintf(c->datadir, sizeof c->datadir, "%s", QUIRE_DATADIR);
-	snprintf(c->socket, sizeof c->socket, "%s", QUIRE_SOCKET);
-	c->workers = QUIRE_DEFAULT_WORKERS;
-	c->socket_mode = 0660;
-	c->max_body = 64u << 20;
-	c->max_json = 16u << 20;
-	c->max_json_depth = 32;
-	c->heartbeat_timeout = 120;
-	c->checkpoint_interval = 60;
-	c->retry_after = 2;
-	c->log_syslog = 0;
-	c->log_level = LOG_INFO;
-	c->list_limit_max = 1000;
-	snprintf(c->embed_backend, sizeof c->embed_backend, "builtin");
-	c->embed_batch = 64;
-	c->embed_max_attempts = 5;
-	c->embed_lease = 120;
-	snprintf(c->embed_base_url, sizeof c->embed_base_url, "https://api.openai.com/v1");
-	snprintf(c->embed_model, sizeof c->embed_model, "text-embedding-3-small");
-	c->embed_request_batch = 16;
-	c->embed_concurrency = 4;
-	c->embed_timeout = 30;
-	c->embed_max_input = 8000;
-	c->search_hybrid_weight = 0.15;
-	c->search_cache_mb = 1024;
-	c->db_cache_mb = 256;
-	c->ingest_max_attempts = 3;
-	c->ingest_lease = 300;
-	c->ingest_processes = 2;
-	c->ingest_account_concurrency = 1;
-	c->ingest_account_queue = 256;
-	c->extract_timeout = 120;
-	c->extract_concurrency = 2;
-	c->extract_memory_mb = 2048;
-	c->extract_cpu = 120;
-	c->extract_max_pages = 5000;
-	c->extract_max_text = (size_t)64 << 20;
-	c->extract_max_pixels = 100000000;
-	/* configure's --with-upload-max, also the nginx snippet's limit;
-	 * configure checked its form, so this cannot fail. */
-	if (set_size(&c->upload_max, "upload_max", QUIRE_UPLOAD_MAX, &(struct qerr){0}) != Q_OK)
-		c->upload_max = (size_t)100 << 20;
-	c->upload_max_parts = 20;
-	c->ocr_page_timeout = 60;
-	c->ocr_budget = 90;
-	snprintf(c->extract_user, sizeof c->extract_user, "nobody");
-	c->auth_fail_limit = 30;
-	snprintf(c->ocr_languages, sizeof c->ocr_languages, "eng");
-	/* chat */
-	snprintf(c->chat_answerer, sizeof c->chat_answerer, "builtin");
-	snprintf(c->chat_base_url, sizeof c->chat_base_url, "https://api.openai.com/v1");
-	snprintf(c->chat_model, sizeof c->chat_model, "gpt-4o-mini");
-	c->chat_timeout_s = 60;
-	c->chat_rate_limit = 60;
-	c->file_url_ttl = 3600;
-	c->chat_top_k = 5;
-	c->chat_history = 6;
-	c->chat_max_message = 8000;
-	snprintf(c->cgi_mode, sizeof c->cgi_mode, "ondemand");
-	c->idle_exit = 600;
-	c->lock_wait = 30;
-	c->lock_queue = 64;
-	c->cron_time = 20;
-}
-
-static enum qstatus set_int(int *dst, const char *key, const char *v, long lo,
-			    long hi, struct qerr *err)
+static enum qstatus set_int(const struct qsetting *s, void *dst, const char *v,
+			    struct qerr *err)
 {
 	unsigned long long n;
-	if (q_parse_uint(v, (unsigned long long)hi, &n) < 0 || (long)n < lo)
-		return qerr_set(err, Q_EINVAL, key, "%s must be a number from %ld to %ld",
-				key, lo, hi);
-	*dst = (int)n;
+	if (q_parse_uint(v, (unsigned long long)s->max, &n) < 0 || (long long)n < s->min)
+		return qerr_set(err, Q_EINVAL, s->name, "%s must be a number from %lld to %lld",
+				s->name, s->min, s->max);
+	*(int *)dst = (int)n;
 	return Q_OK;
 }
 
-static enum qstatus set_size(size_t *dst, const char *key, const char *v,
+/* "64M": a positive number of bytes with an optional K, M or G */
+static enum qstatus set_size(const struct qsetting *s, void *dst, const char *v,
 			     struct qerr *err)
 {
 	char num[32];
@@ -125,270 +61,273 @@ static enum qstatus set_size(size_t *dst, const char *key, const char *v,
 	unsigned long long val;
 	if (q_parse_uint(num, (1ull << 40) / mult, &val) < 0 || val == 0)
 		goto bad;
-	*dst = (size_t)(val * mult);
+	*(size_t *)dst = (size_t)(val * mult);
 	return Q_OK;
 bad:
-	return qerr_set(err, Q_EINVAL, key, "%s must be a size such as 64M", key);
+	return qerr_set(err, Q_EINVAL, s->name, "%s must be a size such as 64M", s->name);
 }
 
-static enum qstatus set_path(char *dst, const char *key, const char *v,
+static enum qstatus set_octal(const struct qsetting *s, void *dst, const char *v,
+			      struct qerr *err)
+{
+	char *end;
+	errno = 0;
+	unsigned long m = strtoul(v, &end, 8);
+	if (errno || *end || end == v || m > (unsigned long)s->max)
+		return qerr_set(err, Q_EINVAL, s->name, "%s must be octal, e.g. 0660", s->name);
+	*(unsigned *)dst = (unsigned)m;
+	return Q_OK;
+}
+
+static enum qstatus set_real(const struct qsetting *s, void *dst, const char *v,
 			     struct qerr *err)
 {
-	if (strlen(v) >= PATH_MAX)
-		return qerr_set(err, Q_EINVAL, key, "%s is too long", key);
-	snprintf(dst, PATH_MAX, "%s", v);
+	char *end;
+	double w = strtod(v, &end);
+	if (*end || end == v || w < (double)s->min || w > (double)s->max)
+		return qerr_set(err, Q_EINVAL, s->name, "%s must be from %lld to %lld", s->name,
+				s->min, s->max);
+	*(double *)dst = w;
 	return Q_OK;
 }
 
-/* chat: a string setting that must fit its field */
-static enum qstatus set_chat_str(char *dst, size_t cap, const char *key, const char *v,
-				 struct qerr *err)
+/* The index of v among the space-separated words of list, or -1. */
+static int word_index(const char *list, const char *v)
 {
-	if (strlen(v) >= cap)
-		return qerr_set(err, Q_EINVAL, key, "%s is too long", key);
-	snprintf(dst, cap, "%s", v);
+	size_t n = strlen(v);
+	int i = 0;
+	for (const char *w = list; *w; i++) {
+		size_t len = strcspn(w, " ");
+		if (len == n && !memcmp(w, v, n))
+			return i;
+		w += len;
+		w += strspn(w, " ");
+	}
+	return -1;
+}
+
+static enum qstatus bad_choice(const struct qsetting *s, struct qerr *err)
+{
+	return qerr_set(err, Q_EINVAL, s->name, "%s must be one of: %s", s->name, s->choices);
+}
+
+/* A word of s->choices kept as its position (log, log_level). */
+static enum qstatus set_enum(const struct qsetting *s, void *dst, const char *v,
+			     struct qerr *err)
+{
+	int i = word_index(s->choices, v);
+	if (i < 0)
+		return bad_choice(s, err);
+	*(int *)dst = i;
 	return Q_OK;
 }
+
+/* A string that fits its field, one of s->choices when there are any, and
+ * accepted by s->check when there is one. */
+static enum qstatus set_str(const struct qsetting *s, void *dst, const char *v,
+			    struct qerr *err)
+{
+	if (strlen(v) >= s->size)
+		return qerr_set(err, Q_EINVAL, s->name, "%s is too long", s->name);
+	if (s->choices && word_index(s->choices, v) < 0)
+		return bad_choice(s, err);
+	const char *why = s->check ? s->check(v) : NULL;
+	if (why)
+		return qerr_set(err, Q_EINVAL, s->name, "%s %s", s->name, why);
+	memcpy(dst, v, strlen(v) + 1);
+	return Q_OK;
+}
+
+/* ---- checks of string settings (NULL: fine, else what is wrong) ---------- */
 
 /* base_path: "" or "/seg[/seg...]" without a trailing '/', so that it is
  * removed from the front of request paths as a whole segment. */
-static enum qstatus set_base_path(struct qconf *c, const char *key, const char *v,
-				  struct qerr *err)
+static const char *check_base_path(const char *v)
 {
 	size_t n = strlen(v);
-	if (n >= sizeof c->base_path)
-		return qerr_set(err, Q_EINVAL, key, "base_path is too long");
-	if (n && (v[0] != '/' || v[n - 1] == '/' || strpbrk(v, "?#%\\ \t") ||
-		  strstr(v, "//")))
-		return qerr_set(err, Q_EINVAL, key,
-				"base_path must be empty or a path such as /kb (no trailing '/')");
-	memcpy(c->base_path, v, n + 1);
-	return Q_OK;
+	if (n && (v[0] != '/' || v[n - 1] == '/' || strpbrk(v, "?#%\\ \t") || strstr(v, "//")))
+		return "must be empty or a path such as /kb (no trailing '/')";
+	return NULL;
+}
+
+static const char *check_url(const char *v)
+{
+	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+		return "must be an http(s) URL";
+	return NULL;
+}
+
+static const char *check_user(const char *v)
+{
+	size_t n = strlen(v);
+	if ((n && v[0] == '-') ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
+		return "must be a user name";
+	return NULL;
+}
+
+/* absolute paths only: each becomes a --read-dir of quire-extract */
+static const char *check_abs_dirs(const char *v)
+{
+	for (const char *w = v; *w;) {
+		w += strspn(w, " ");
+		if (*w && *w != '/')
+			return "takes absolute directories";
+		w += strcspn(w, " ");
+	}
+	return NULL;
+}
+
+static const char *check_languages(const char *v)
+{
+	size_t n = strlen(v);
+	if (!n || strspn(v, "abcdefghijklmnopqrstuvwxyz_+") != n)
+		return "must be Tesseract languages such as eng+deu";
+	return NULL;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+#define AT(m) offsetof(struct qconf, m), sizeof(((struct qconf *)0)->m)
+#define INT(name, m, lo, hi, def) {name, set_int, AT(m), lo, hi, def, NULL, NULL, 0}
+#define SIZE(name, m, def) {name, set_size, AT(m), 1, 0, def, NULL, NULL, 0}
+#define STR(name, m, def, check) {name, set_str, AT(m), 0, 0, def, NULL, check, 0}
+#define CHOICE(name, m, def, words) {name, set_str, AT(m), 0, 0, def, words, NULL, 0}
+
+/* Every setting of quire.conf, in the order of etc/quire.conf. The
+ * defaults are written as in the file; QS_CONFIGURED marks those that
+ * configure chooses. tests/install/settings.test holds etc/quire.conf
+ * and quire.conf(5) to this table. */
+static const struct qsetting settings[] = {
+	{"datadir", set_str, AT(datadir), 0, 0, QUIRE_DATADIR, NULL, NULL, QS_CONFIGURED},
+	{"socket", set_str, AT(socket), 0, 0, QUIRE_SOCKET, NULL, NULL, QS_CONFIGURED},
+	{"socket_mode", set_octal, AT(socket_mode), 0, 0777, "0660", NULL, NULL, 0},
+	STR("socket_group", socket_group, "", NULL),
+	STR("control_socket", control, "", NULL),
+	STR("base_path", base_path, "", check_base_path),
+	STR("metrics_allow", metrics_allow, "", NULL),
+	{"workers", set_int, AT(workers), 1, 256, QUIRE_DEFAULT_WORKERS_STR, NULL, NULL,
+	 QS_CONFIGURED},
+	SIZE("max_body_size", max_body, "64M"),
+	SIZE("max_json_size", max_json, "16M"),
+	INT("max_json_depth", max_json_depth, 2, 1000, "32"),
+	INT("list_limit_max", list_limit_max, 1, 100000, "1000"),
+	INT("auth_fail_limit", auth_fail_limit, 0, 1000000, "30"),
+	INT("file_url_ttl", file_url_ttl, 60, 7 * 86400, "3600"),
+	STR("file_url_secret", file_url_secret, "", NULL),
+	INT("heartbeat_timeout", heartbeat_timeout, 1, 86400, "120"),
+	INT("checkpoint_interval", checkpoint_interval, 1, 86400, "60"),
+	INT("retry_after", retry_after, 1, 3600, "2"),
+	{"log", set_enum, AT(log_syslog), 0, 0, "stderr", "stderr syslog", NULL, 0},
+	{"log_level", set_enum, AT(log_level), 0, 0, "info",
+	 "emerg alert crit error warning notice info debug", NULL, 0},
+	INT("ingest_max_attempts", ingest_max_attempts, 1, 100, "3"),
+	INT("ingest_lease", ingest_lease, 1, 86400, "300"),
+	INT("ingest_processes", ingest_processes, 1, 64, "2"),
+	INT("ingest_account_concurrency", ingest_account_concurrency, 0, 64, "1"),
+	INT("ingest_account_queue", ingest_account_queue, 16, 1000000, "256"),
+	{"upload_max", set_size, AT(upload_max), 1, 0, QUIRE_UPLOAD_MAX, NULL, NULL,
+	 QS_CONFIGURED},
+	INT("upload_max_parts", upload_max_parts, 1, 10000, "20"),
+	INT("extract_timeout", extract_timeout, 1, 86400, "120"),
+	INT("extract_concurrency", extract_concurrency, 1, 64, "2"),
+	INT("extract_memory_mb", extract_memory_mb, 64, 1 << 20, "2048"),
+	INT("extract_cpu", extract_cpu, 1, 86400, "120"),
+	INT("extract_max_pages", extract_max_pages, 1, 1000000, "5000"),
+	SIZE("extract_max_text", extract_max_text, "64M"),
+	SIZE("extract_max_pixels", extract_max_pixels, "100000000"),
+	INT("ocr_page_timeout", ocr_page_timeout, 1, 86400, "60"),
+	INT("ocr_budget", ocr_budget, 0, 86400, "90"),
+	STR("ocr_languages", ocr_languages, "eng", check_languages),
+	STR("extract_user", extract_user, "nobody", check_user),
+	STR("extract_read_dirs", extract_read_dirs, "", check_abs_dirs),
+	CHOICE("embed_backend", embed_backend, "builtin", "builtin openai"),
+	INT("embed_batch", embed_batch, 1, 2048, "64"),
+	INT("embed_max_attempts", embed_max_attempts, 1, 100, "5"),
+	INT("embed_lease", embed_lease, 1, 86400, "120"),
+	STR("embed_base_url", embed_base_url, "https://api.openai.com/v1", check_url),
+	STR("embed_model", embed_model, "text-embedding-3-small", NULL),
+	STR("embed_api_key", embed_api_key, "", NULL),
+	INT("embed_dimensions", embed_dimensions, 0, 16384, "0"),
+	INT("embed_request_batch", embed_request_batch, 1, 2048, "16"),
+	INT("embed_concurrency", embed_concurrency, 1, 64, "4"),
+	INT("embed_timeout", embed_timeout, 1, 3600, "30"),
+	INT("embed_max_input", embed_max_input, 16, 1 << 20, "8000"),
+	{"search_hybrid_weight", set_real, AT(search_hybrid_weight), 0, 1, "0.15", NULL, NULL, 0},
+	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
+	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
+	CHOICE("chat_answerer", chat_answerer, "builtin", "builtin openai"),
+	STR("chat_base_url", chat_base_url, "https://api.openai.com/v1", NULL),
+	STR("chat_model", chat_model, "gpt-4o-mini", NULL),
+	STR("chat_api_key", chat_api_key, "", NULL),
+	INT("chat_timeout_s", chat_timeout_s, 1, 3600, "60"),
+	INT("chat_rate_limit", chat_rate_limit, 0, 1000000, "60"),
+	INT("chat_top_k", chat_top_k, 1, 16, "5"),
+	INT("chat_history", chat_history, 0, 100, "6"),
+	SIZE("chat_max_message", chat_max_message, "8000"),
+	CHOICE("cgi_mode", cgi_mode, "ondemand", "ondemand relay serial"),
+	INT("idle_exit", idle_exit, 1, 7 * 86400, "600"),
+	INT("lock_wait", lock_wait, 0, 3600, "30"),
+	INT("lock_queue", lock_queue, 1, 1024, "64"),
+	INT("cron_time", cron_time, 1, 86400, "20"),
+};
+
+const struct qsetting *qconf_settings(size_t *n)
+{
+	*n = sizeof settings / sizeof settings[0];
+	return settings;
+}
+
+const struct qsetting *qconf_setting(const char *key)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (!strcmp(settings[i].name, key))
+			return &settings[i];
+	return NULL;
+}
+
+void qconf_defaults(struct qconf *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const struct qsetting *s = &settings[i];
+		/* the table's own defaults; a bad one is a programming error that
+		 * test_conf.c and settings.test catch, configure's were checked */
+		s->set(s, (char *)c + s->offset, s->def, &(struct qerr){0});
+	}
 }
 
 enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		       struct qerr *err)
 {
-	if (!strcmp(key, "datadir"))
-		return set_path(c->datadir, key, v, err);
-	if (!strcmp(key, "socket"))
-		return set_path(c->socket, key, v, err);
-	if (!strcmp(key, "control_socket"))
-		return set_path(c->control, key, v, err);
-	if (!strcmp(key, "workers"))
-		return set_int(&c->workers, key, v, 1, 256, err);
-	if (!strcmp(key, "base_path"))
-		return set_base_path(c, key, v, err);
-	if (!strcmp(key, "metrics_allow"))
-		return set_chat_str(c->metrics_allow, sizeof c->metrics_allow, key, v, err);
-	if (!strcmp(key, "socket_mode")) {
-		char *end;
-		errno = 0;
-		unsigned long m = strtoul(v, &end, 8);
-		if (errno || *end || end == v || m > 0777)
-			return qerr_set(err, Q_EINVAL, key, "socket_mode must be octal, e.g. 0660");
-		c->socket_mode = (unsigned)m;
-		return Q_OK;
-	}
-	if (!strcmp(key, "socket_group")) {
-		if (strlen(v) >= sizeof c->socket_group)
-			return qerr_set(err, Q_EINVAL, key, "socket_group is too long");
-		snprintf(c->socket_group, sizeof c->socket_group, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "max_body_size"))
-		return set_size(&c->max_body, key, v, err);
-	if (!strcmp(key, "max_json_size"))
-		return set_size(&c->max_json, key, v, err);
-	if (!strcmp(key, "max_json_depth"))
-		return set_int(&c->max_json_depth, key, v, 2, 1000, err);
-	if (!strcmp(key, "heartbeat_timeout"))
-		return set_int(&c->heartbeat_timeout, key, v, 1, 86400, err);
-	if (!strcmp(key, "checkpoint_interval"))
-		return set_int(&c->checkpoint_interval, key, v, 1, 86400, err);
-	if (!strcmp(key, "retry_after"))
-		return set_int(&c->retry_after, key, v, 1, 3600, err);
-	if (!strcmp(key, "list_limit_max"))
-		return set_int(&c->list_limit_max, key, v, 1, 100000, err);
-	if (!strcmp(key, "embed_backend")) {
-		if (strcmp(v, "builtin") && strcmp(v, "openai"))
-			return qerr_set(err, Q_EINVAL, key, "embed_backend must be builtin or openai");
-		snprintf(c->embed_backend, sizeof c->embed_backend, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "embed_model")) {
-		if (strlen(v) >= sizeof c->embed_model)
-			return qerr_set(err, Q_EINVAL, key, "embed_model is too long");
-		snprintf(c->embed_model, sizeof c->embed_model, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "embed_base_url")) {
-		if (strlen(v) >= sizeof c->embed_base_url ||
-		    (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)))
-			return qerr_set(err, Q_EINVAL, key, "embed_base_url must be an http(s) URL");
-		snprintf(c->embed_base_url, sizeof c->embed_base_url, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "embed_api_key")) {
-		if (strlen(v) >= sizeof c->embed_api_key)
-			return qerr_set(err, Q_EINVAL, key, "embed_api_key is too long");
-		snprintf(c->embed_api_key, sizeof c->embed_api_key, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "embed_dimensions"))
-		return set_int(&c->embed_dimensions, key, v, 0, 16384, err);
-	if (!strcmp(key, "embed_request_batch"))
-		return set_int(&c->embed_request_batch, key, v, 1, 2048, err);
-	if (!strcmp(key, "embed_concurrency"))
-		return set_int(&c->embed_concurrency, key, v, 1, 64, err);
-	if (!strcmp(key, "embed_timeout"))
-		return set_int(&c->embed_timeout, key, v, 1, 3600, err);
-	if (!strcmp(key, "embed_max_input"))
-		return set_int(&c->embed_max_input, key, v, 16, 1 << 20, err);
-	if (!strcmp(key, "search_hybrid_weight")) {
-		char *end;
-		double w = strtod(v, &end);
-		if (*end || end == v || w < 0 || w > 1)
-			return qerr_set(err, Q_EINVAL, key, "search_hybrid_weight must be from 0 to 1");
-		c->search_hybrid_weight = w;
-		return Q_OK;
-	}
-	if (!strcmp(key, "db_cache_mb"))
-		return set_int(&c->db_cache_mb, key, v, 16, 1 << 16, err);
-	if (!strcmp(key, "search_cache_mb"))
-		return set_int(&c->search_cache_mb, key, v, 0, 1 << 20, err);
-	if (!strcmp(key, "embed_batch"))
-		return set_int(&c->embed_batch, key, v, 1, 2048, err);
-	if (!strcmp(key, "embed_max_attempts"))
-		return set_int(&c->embed_max_attempts, key, v, 1, 100, err);
-	if (!strcmp(key, "embed_lease"))
-		return set_int(&c->embed_lease, key, v, 1, 86400, err);
-	if (!strcmp(key, "ingest_max_attempts"))
-		return set_int(&c->ingest_max_attempts, key, v, 1, 100, err);
-	if (!strcmp(key, "ingest_lease"))
-		return set_int(&c->ingest_lease, key, v, 1, 86400, err);
-	if (!strcmp(key, "ingest_processes"))
-		return set_int(&c->ingest_processes, key, v, 1, 64, err);
-	if (!strcmp(key, "ingest_account_concurrency"))
-		return set_int(&c->ingest_account_concurrency, key, v, 0, 64, err);
-	if (!strcmp(key, "ingest_account_queue"))
-		return set_int(&c->ingest_account_queue, key, v, 16, 1000000, err);
-	if (!strcmp(key, "extract_timeout"))
-		return set_int(&c->extract_timeout, key, v, 1, 86400, err);
-	if (!strcmp(key, "extract_concurrency"))
-		return set_int(&c->extract_concurrency, key, v, 1, 64, err);
-	if (!strcmp(key, "extract_memory_mb"))
-		return set_int(&c->extract_memory_mb, key, v, 64, 1 << 20, err);
-	if (!strcmp(key, "extract_cpu"))
-		return set_int(&c->extract_cpu, key, v, 1, 86400, err);
-	if (!strcmp(key, "extract_max_pages"))
-		return set_int(&c->extract_max_pages, key, v, 1, 1000000, err);
-	if (!strcmp(key, "extract_max_text"))
-		return set_size(&c->extract_max_text, key, v, err);
-	if (!strcmp(key, "extract_max_pixels"))
-		return set_size(&c->extract_max_pixels, key, v, err);
-	if (!strcmp(key, "upload_max"))
-		return set_size(&c->upload_max, key, v, err);
-	if (!strcmp(key, "upload_max_parts"))
-		return set_int(&c->upload_max_parts, key, v, 1, 10000, err);
-	if (!strcmp(key, "ocr_page_timeout"))
-		return set_int(&c->ocr_page_timeout, key, v, 1, 86400, err);
-	if (!strcmp(key, "ocr_budget"))
-		return set_int(&c->ocr_budget, key, v, 0, 86400, err);
-	if (!strcmp(key, "extract_user")) {
-		size_t n = strlen(v);
-		if (n >= sizeof c->extract_user || (n && v[0] == '-') ||
-		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
-			return qerr_set(err, Q_EINVAL, key, "%s must be a user name", key);
-		snprintf(c->extract_user, sizeof c->extract_user, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "extract_read_dirs")) {
-		/* absolute paths only: each becomes a --read-dir of quire-extract */
-		for (const char *w = v; *w;) {
-			w += strspn(w, " ");
-			if (*w && *w != '/')
-				return qerr_set(err, Q_EINVAL, key, "%s takes absolute directories", key);
+	const struct qsetting *s = qconf_setting(key);
+	if (!s)
+		return qerr_set(err, Q_EINVAL, key, "unknown setting '%.64s'", key);
+	return s->set(s, (char *)c + s->offset, v, err);
+}
+
+/* The value of setting s in c as quire.conf would write it, into out. */
+void qconf_format(const struct qconf *c, const struct qsetting *s, char *out, size_t cap)
+{
+	const char *p = (const char *)c + s->offset;
+	if (s->set == set_int)
+		snprintf(out, cap, "%d", *(const int *)p);
+	else if (s->set == set_size)
+		snprintf(out, cap, "%zu", *(const size_t *)p);
+	else if (s->set == set_octal)
+		snprintf(out, cap, "%04o", *(const unsigned *)p);
+	else if (s->set == set_real)
+		snprintf(out, cap, "%g", *(const double *)p);
+	else if (s->set == set_enum) {
+		int i = *(const int *)p;
+		const char *w = s->choices;
+		while (i-- > 0 && *w) {
 			w += strcspn(w, " ");
+			w += strspn(w, " ");
 		}
-		return set_chat_str(c->extract_read_dirs, sizeof c->extract_read_dirs, key, v, err);
-	}
-	if (!strcmp(key, "auth_fail_limit"))
-		return set_int(&c->auth_fail_limit, key, v, 0, 1000000, err);
-	if (!strcmp(key, "ocr_languages")) {
-		size_t n = strlen(v);
-		if (!n || n >= sizeof c->ocr_languages ||
-		    strspn(v, "abcdefghijklmnopqrstuvwxyz_+") != n)
-			return qerr_set(err, Q_EINVAL, key,
-					"%s must be Tesseract languages such as eng+deu", key);
-		snprintf(c->ocr_languages, sizeof c->ocr_languages, "%s", v);
-		return Q_OK;
-	}
-	/* chat (docs/chat.md) */
-	if (!strcmp(key, "chat_answerer")) {
-		if (strcmp(v, "builtin") && strcmp(v, "openai"))
-			return qerr_set(err, Q_EINVAL, key, "chat_answerer must be builtin or openai");
-		snprintf(c->chat_answerer, sizeof c->chat_answerer, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "chat_base_url"))
-		return set_chat_str(c->chat_base_url, sizeof c->chat_base_url, key, v, err);
-	if (!strcmp(key, "chat_model"))
-		return set_chat_str(c->chat_model, sizeof c->chat_model, key, v, err);
-	if (!strcmp(key, "chat_api_key"))
-		return set_chat_str(c->chat_api_key, sizeof c->chat_api_key, key, v, err);
-	if (!strcmp(key, "chat_timeout_s"))
-		return set_int(&c->chat_timeout_s, key, v, 1, 3600, err);
-	if (!strcmp(key, "file_url_ttl"))
-		return set_int(&c->file_url_ttl, key, v, 60, 7 * 86400, err);
-	if (!strcmp(key, "file_url_secret")) {
-		if (strlen(v) >= sizeof c->file_url_secret)
-			return qerr_set(err, Q_EINVAL, key, "file_url_secret is too long");
-		snprintf(c->file_url_secret, sizeof c->file_url_secret, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "chat_rate_limit"))
-		return set_int(&c->chat_rate_limit, key, v, 0, 1000000, err);
-	if (!strcmp(key, "chat_top_k"))
-		return set_int(&c->chat_top_k, key, v, 1, 16, err);
-	if (!strcmp(key, "chat_history"))
-		return set_int(&c->chat_history, key, v, 0, 100, err);
-	if (!strcmp(key, "chat_max_message"))
-		return set_size(&c->chat_max_message, key, v, err);
-	if (!strcmp(key, "cgi_mode")) {
-		if (strcmp(v, "ondemand") && strcmp(v, "relay") && strcmp(v, "serial"))
-			return qerr_set(err, Q_EINVAL, key, "cgi_mode must be ondemand, relay or serial");
-		snprintf(c->cgi_mode, sizeof c->cgi_mode, "%s", v);
-		return Q_OK;
-	}
-	if (!strcmp(key, "idle_exit"))
-		return set_int(&c->idle_exit, key, v, 1, 86400 * 7, err);
-	if (!strcmp(key, "lock_wait"))
-		return set_int(&c->lock_wait, key, v, 0, 3600, err);
-	if (!strcmp(key, "lock_queue"))
-		return set_int(&c->lock_queue, key, v, 1, 1024, err);
-	if (!strcmp(key, "cron_time"))
-		return set_int(&c->cron_time, key, v, 1, 86400, err);
-	if (!strcmp(key, "log")) {
-		if (!strcmp(v, "syslog"))
-			c->log_syslog = 1;
-		else if (!strcmp(v, "stderr"))
-			c->log_syslog = 0;
-		else
-			return qerr_set(err, Q_EINVAL, key, "log must be stderr or syslog");
-		return Q_OK;
-	}
-	if (!strcmp(key, "log_level")) {
-		static const char *names[] = {"emerg", "alert", "crit", "error",
-					      "warning", "notice", "info", "debug"};
-		for (int i = 0; i < 8; i++)
-			if (!strcmp(v, names[i])) {
-				c->log_level = i;
-				return Q_OK;
-			}
-		return qerr_set(err, Q_EINVAL, key, "log_level must be error, warning, info or debug");
-	}
-	return qerr_set(err, Q_EINVAL, key, "unknown setting '%.64s'", key);
+		snprintf(out, cap, "%.*s", (int)strcspn(w, " "), w);
+	} else
+		snprintf(out, cap, "%s", p);
 }
 
 static char *trim(char *s)

@@ -84,6 +84,29 @@ struct qconf {
 	int cron_time;             /* seconds quire-admin cron works before it stops */
 };
 
+/* One setting of quire.conf, in the manner of nginx's ngx_command_t: its
+ * name, how its value is read (set), where it goes in struct qconf, its
+ * bounds and its default as quire.conf writes it. src/base/conf.c holds
+ * the table; quire-admin config prints it. */
+struct qsetting {
+	const char *name;
+	enum qstatus (*set)(const struct qsetting *s, void *dst, const char *v,
+			    struct qerr *err);
+	size_t offset, size;       /* of the field in struct qconf */
+	long long min, max;        /* numbers: bounds; octal: max */
+	const char *def;           /* the default, as written in quire.conf */
+	const char *choices;       /* space-separated words the value must be one of */
+	const char *(*check)(const char *v); /* strings: NULL if fine, else what is wrong */
+	unsigned flags;
+};
+#define QS_CONFIGURED 1u           /* the default is configure's choice */
+
+/* The table, in the order of etc/quire.conf; the setting named key or NULL. */
+const struct qsetting *qconf_settings(size_t *n);
+const struct qsetting *qconf_setting(const char *key);
+/* The value of s in c as quire.conf would write it (sizes in bytes). */
+void qconf_format(const struct qconf *c, const struct qsetting *s, char *out, size_t cap);
+
 /* Path of the configuration: $QUIRE_CONF, else the compiled-in default. */
 const char *qconf_path(void);
 void qconf_defaults(struct qconf *c);

@@ -24,14 +24,14 @@ void qbuf_init(struct qbuf *b, size_t cap)
 int qbuf_reserve(struct qbuf *b, size_t n)
 {
 	if (n > b->cap || b->len > b->cap - n)
-		return -1;
+		return QBUF_FULL;
 	if (b->len + n + 1 > b->alloc) {
 		size_t want = b->alloc ? b->alloc : 256;
 		while (want < b->len + n + 1)
 			want *= 2;
 		char *d = realloc(b->data, want);
 		if (!d)
-			return -1;
+			return QBUF_NOMEM;
 		b->data = d;
 		b->alloc = want;
 	}
@@ -40,8 +40,9 @@ int qbuf_reserve(struct qbuf *b, size_t n)
 
 int qbuf_add(struct qbuf *b, const void *p, size_t n)
 {
-	if (qbuf_reserve(b, n) < 0)
-		return -1;
+	int rc = qbuf_reserve(b, n);
+	if (rc < 0)
+		return rc;
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -64,12 +65,12 @@ int qbuf_printf(struct qbuf *b, const char *fmt, ...)
 	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return -1;
+		return QBUF_NOMEM;   /* vsnprintf fails only for want of memory (EOVERFLOW aside) */
 	if ((size_t)n < sizeof small)
 		return qbuf_add(b, small, (size_t)n);
 	char *big = malloc((size_t)n + 1);
 	if (!big)
-		return -1;
+		return QBUF_NOMEM;
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);

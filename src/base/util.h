@@ -17,13 +17,17 @@ struct qbuf {
 };
 
 void qbuf_init(struct qbuf *b, size_t cap);
-/* 0 on success, -1 when the cap is reached or memory is out. */
+/* What the adding functions return besides 0: the data would pass the
+ * cap (a size limit to report as such), or memory is out. */
+#define QBUF_FULL (-1)
+#define QBUF_NOMEM (-2)
+/* 0 on success, QBUF_FULL or QBUF_NOMEM. */
 int qbuf_add(struct qbuf *b, const void *p, size_t n);
 int qbuf_adds(struct qbuf *b, const char *s);
 int qbuf_printf(struct qbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Make room for n bytes of data (plus the NUL) without changing len or
- * the contents, so a reader can fill b->data directly. 0, or -1 past the
- * cap or out of memory. */
+ * the contents, so a reader can fill b->data directly. 0, QBUF_FULL past
+ * the cap, or QBUF_NOMEM. */
 int qbuf_reserve(struct qbuf *b, size_t n);
 void qbuf_reset(struct qbuf *b);
 void qbuf_free(struct qbuf *b);

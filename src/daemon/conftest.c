@@ -6,6 +6,7 @@
 #include "base/spawn.h"
 
 #include <errno.h>
+#include <sysexits.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -101,7 +102,7 @@ int conftest_run(const char *conf_path)
 	if (qconf_load_default(&c, &err) != Q_OK || qconf_check(&c, &err) != Q_OK) {
 		fprintf(stderr, "quired: configuration: %s\n", err.msg);
 		fprintf(stderr, "quired: configuration test failed\n");
-		return 78;
+		return EX_CONFIG;
 	}
 	if (access(file, F_OK) == 0)
 		fprintf(stderr, "quired: the configuration file %s syntax is ok\n", file);

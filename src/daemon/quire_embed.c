@@ -18,6 +18,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <sysexits.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -84,7 +85,7 @@ static int run(struct store *s, const struct qconf *conf, int once)
 	while (!(b = embed_backend_new(conf, &err))) {
 		if (err.st != Q_EBUSY || once) {
 			QLOG_ERR("%s", err.msg);
-			return err.st == Q_EBUSY ? 1 : 78;
+			return err.st == Q_EBUSY ? 1 : EX_CONFIG;
 		}
 		QLOG_WARN("%s; trying again in 5 s", err.msg);
 		for (int i = 0; i < 50 && !stop; i++)
@@ -106,7 +107,7 @@ static int run(struct store *s, const struct qconf *conf, int once)
 				continue;
 			}
 			QLOG_ERR("%s", err.msg);
-			rc = store_panicked(s) ? 75 : 1;
+			rc = store_panicked(s) ? EX_TEMPFAIL : 1;
 			break;
 		}
 		if (done || ingested) {
@@ -165,7 +166,7 @@ int main(int argc, char **argv)
 	qlog_init("quire-embed", 0, LOG_INFO);
 	if (qconf_load_default(&conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
-		return 78;
+		return EX_CONFIG;
 	}
 	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
@@ -185,7 +186,7 @@ int main(int argc, char **argv)
 			fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
 		if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
 			QLOG_ERR("joining the environment: %s", err.msg);
-			_exit(75);
+			_exit(EX_TEMPFAIL);
 		}
 	} else {
 		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
@@ -203,8 +204,8 @@ int main(int argc, char **argv)
 		once = 1;
 	}
 	int rc = run(s, &conf, once);
-	if (rc == 75 || store_panicked(s))
-		_exit(75);
+	if (rc == EX_TEMPFAIL || store_panicked(s))
+		_exit(EX_TEMPFAIL);
 	store_close(s);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "http/app.h"
 
 #include <fcgiapp.h>
+#include <sysexits.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
 	qlog_init("quire.fcgi", 0, LOG_INFO);
 	if (qconf_load_default(&conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
-		return 78;
+		return EX_CONFIG;
 	}
 	qlog_init("quire.fcgi", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 	/* Under quired: die with the supervisor, never outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
-		return 75;
+		return EX_TEMPFAIL;
 	const char *lockfd = getenv("QUIRE_LOCK_FD");
 	if (lockfd && *lockfd)
 		fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);   /* not for our own children */
@@ -123,12 +124,12 @@ int main(int argc, char **argv)
 
 	if (store_open(&store, home, STORE_JOIN, &err) != Q_OK) {
 		QLOG_ERR("joining the environment: %s", err.msg);
-		_exit(75);
+		_exit(EX_TEMPFAIL);
 	}
 	struct app app = {&conf, store, quire_routes};
 	status = worker_serve(&app, &stop, hb, slot);
-	if (status == 75)
-		_exit(75);   /* no more Berkeley DB calls after a panic */
+	if (status == EX_TEMPFAIL)
+		_exit(EX_TEMPFAIL);   /* no more Berkeley DB calls after a panic */
 	store_close(store);
 	hb_unmap(hb);
 	return status;

@@ -18,6 +18,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <sysexits.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -73,7 +74,7 @@ static int run(struct store *s, const struct qconf *conf, struct beat *b)
 				continue;
 			}
 			QLOG_ERR("%s", err.msg);
-			rc = store_panicked(s) ? 75 : 1;
+			rc = store_panicked(s) ? EX_TEMPFAIL : 1;
 			break;
 		}
 		if (ran || stop)
@@ -120,12 +121,12 @@ int main(int argc, char **argv)
 	qlog_init("quire-ingest", 0, LOG_INFO);
 	if (qconf_load_default(&conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
-		return 78;
+		return EX_CONFIG;
 	}
 	qlog_init("quire-ingest", conf.log_syslog, conf.log_level);
 	if (qconf_check(&conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
-		return 78;
+		return EX_CONFIG;
 	}
 	qconf_datapath(&conf, "db", home);
 	struct sigaction sa;
@@ -142,7 +143,7 @@ int main(int argc, char **argv)
 		QLOG_DEBUG("setpriority: %s", strerror(errno));
 	if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
 		QLOG_ERR("joining the environment: %s", err.msg);
-		_exit(75);
+		_exit(EX_TEMPFAIL);
 	}
 	char hbpath[PATH_MAX];
 	const char *slot_s = getenv("QUIRE_SLOT");
@@ -157,8 +158,8 @@ int main(int argc, char **argv)
 	int rc = run(s, &conf, &b);
 	if (b.hb)
 		hb_unmap(b.hb);
-	if (rc == 75 || store_panicked(s))
-		_exit(75);
+	if (rc == EX_TEMPFAIL || store_panicked(s))
+		_exit(EX_TEMPFAIL);
 	store_close(s);
 	return rc;
 }

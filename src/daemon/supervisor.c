@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <sysexits.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -438,7 +439,7 @@ static void stop_the_world(struct sup *s, const char *why)
 			continue;
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		reply_exit(c->conn, 75);
+		reply_exit(c->conn, EX_TEMPFAIL);
 		if (hb_index(c) >= 0)
 			s->hb[hb_index(c)].busy_since_ms = 0;
 		c->kind = C_NONE;
@@ -477,18 +478,18 @@ static void reap(struct sup *s)
 			continue;
 		int clean = WIFEXITED(status) &&
 			    (c->kind == C_WORKER ? WEXITSTATUS(status) == 0
-						 : WEXITSTATUS(status) != 75);
-		reply_exit(c->conn, WIFEXITED(status) ? WEXITSTATUS(status) : 75);
+						 : WEXITSTATUS(status) != EX_TEMPFAIL);
+		reply_exit(c->conn, WIFEXITED(status) ? WEXITSTATUS(status) : EX_TEMPFAIL);
 		enum child_kind kind = c->kind;
 		int slot = c->slot;
 		c->kind = C_NONE;
-		if (kind == C_EMBED && WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+		if (kind == C_EMBED && WIFEXITED(status) && WEXITSTATUS(status) == EX_CONFIG) {
 			/* Misconfigured backend: it closed cleanly; do not respawn it. */
 			QLOG_ERR("quire-embed refused its configuration; embedding is stopped "
 				 "until the configuration is fixed and reloaded (SIGHUP)");
 			continue;
 		}
-		if (kind == C_INGEST && WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+		if (kind == C_INGEST && WIFEXITED(status) && WEXITSTATUS(status) == EX_CONFIG) {
 			QLOG_ERR("quire-ingest refused its configuration; ingestion is stopped "
 				 "until the configuration is fixed and reloaded (SIGHUP)");
 			continue;
@@ -629,7 +630,7 @@ static void shutdown_children(struct sup *s)
 				if (s->kids[i].kind != C_NONE) {
 					kill(s->kids[i].pid, SIGKILL);
 					waitpid(s->kids[i].pid, NULL, 0);
-					reply_exit(s->kids[i].conn, 75);
+					reply_exit(s->kids[i].conn, EX_TEMPFAIL);
 					s->kids[i].kind = C_NONE;
 				}
 			break;
@@ -814,7 +815,7 @@ int supervisor_main(const struct sup_options *opt)
 		setenv("QUIRE_CONF", opt->conf_path, 1);
 	if (qconf_load_default(&s.conf, &err) != Q_OK || qconf_check(&s.conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
-		return 78;
+		return EX_CONFIG;
 	}
 	if (opt->detach) {
 		qlog_init("quired", 1, s.conf.log_level);

@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include <fcgiapp.h>
+#include <sysexits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +186,7 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		if (store_panicked(app->store)) {
 			/* Answered 503 already; the supervisor recovers and restarts. */
 			QLOG_ERR("storage panic: exiting for recovery");
-			status = 75;
+			status = EX_TEMPFAIL;
 			break;
 		}
 	}

@@ -179,12 +179,12 @@ enum qstatus qreq_body(struct qreq *r, struct qbuf *b, size_t cap, struct qerr *
 			return qerr_set(err, Q_EINVAL, NULL, "error reading the request body");
 		if (n == 0)
 			break;
-		if (qbuf_add(b, chunk, (size_t)n) < 0) {
-			if (b->len + (size_t)n > cap)
-				return qerr_set(err, Q_ETOOBIG, NULL,
-						"the request body is larger than %zu bytes", cap);
+		int rc = qbuf_add(b, chunk, (size_t)n);
+		if (rc == QBUF_FULL)
+			return qerr_set(err, Q_ETOOBIG, NULL, "the request body is larger than %zu bytes",
+					cap);
+		if (rc < 0)
 			return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-		}
 	}
 	if (r->content_length >= 0 && (long long)b->len != r->content_length)
 		return qerr_set(err, Q_EINVAL, NULL, "incomplete body: %zu of %lld bytes", b->len,

@@ -104,8 +104,130 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* child_pump's own reason for a kill, beside quire-extract's exit codes:
+ * the output buffer could not grow. */
+enum { EXTRACT_NOMEM = 1000 };
+
+/* A running quire-extract: its process group and the read ends of its
+ * stdout and stderr; last keeps stderr's last line. */
+struct child {
+	pid_t pid;
+	int out, err;
+	char last[1024];
+	size_t last_len;
+};
+
+/* Fork and exec prog with the stored file open on descriptor 0 and
+ * stdout/stderr on pipes; c gets the pid and the read ends. */
+static enum qstatus child_start(const char *prog, char **argv, int in, struct child *c,
+				struct qerr *err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	enum qstatus st = Q_OK;
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		st = qerr_set(err, Q_EINTERNAL, NULL, "cannot start quire-extract: %s",
+			      strerror(errno));
+		goto out;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		st = qerr_set(err, Q_EINTERNAL, NULL, "cannot start quire-extract: %s",
+			      strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		/* An ingest process killed by quired (recovery) takes its
+		 * extraction with it rather than leave it running to its deadline. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(EXTRACT_INTERNAL);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		dup2(in, 0);   /* the stored file, read-only */
+		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
+		close_range(3, ~0U, 0);
+		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
+		execv(prog, argv);
+		fprintf(stderr, "quire-extract: %s: cannot run: %s\n", prog, strerror(errno));
+		_exit(EXTRACT_INTERNAL);
+	}
+	setpgid(pid, pid);
+	c->pid = pid;
+	c->out = po[0];
+	c->err = pe[0];
+	po[0] = pe[0] = -1;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	return st;
+}
+
+/* Keep the last line of the child's stderr. */
+static void keep_last_line(struct child *c, const char *buf, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (buf[k] == '\n') {
+			c->last_len = 0;
+			continue;
+		}
+		if (c->last_len == 0)
+			c->last[0] = '\0';
+		if (c->last_len < sizeof c->last - 1)
+			c->last[c->last_len++] = buf[k], c->last[c->last_len] = '\0';
+	}
+}
+
+/* Read both pipes until EOF, the output cap or the deadline (the child's
+ * own deadline plus a grace period). 0, or why the child's group was
+ * killed: EXTRACT_TIMEOUT, EXTRACT_TOO_LARGE (out's cap, set by the
+ * caller), EXTRACT_NOMEM (out could not grow). */
+static int child_pump(struct child *c, const struct qconf *conf, struct qbuf *out)
+{
+	int64_t deadline = now_ms() + (int64_t)conf->extract_timeout * 1000 + 5000, last = now_ms();
+	int killed = 0, full = 0;
+	char buf[65536];
+	while (c->out >= 0 || c->err >= 0) {
+		struct pollfd pf[2] = { { c->out, POLLIN, 0 }, { c->err, POLLIN, 0 } };
+		int64_t left = deadline - now_ms();
+		if (left <= 0 || full) {
+			kill(-c->pid, SIGKILL);
+			killed = left <= 0 ? EXTRACT_TIMEOUT
+			       : full == QBUF_FULL ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
+			break;
+		}
+		int r = poll(pf, 2, left > 1000 ? 1000 : (int)left);
+		if (now_ms() - last >= 1000) {
+			tick();
+			last = now_ms();
+		}
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			int *fd = i ? &c->err : &c->out;
+			if (*fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(*fd, buf, sizeof buf);
+			if (n <= 0) {
+				close(*fd);
+				*fd = -1;
+			} else if (i == 0 && !full) {
+				full = qbuf_add(out, buf, (size_t)n);
+			} else if (i == 1) {
+				keep_last_line(c, buf, (size_t)n);
+			}
+		}
+	}
+	return killed;
+}
+
 enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
-			 struct qbuf *out, int *code, char *error, size_t errlen)
+			 struct qbuf *out, int *code, struct qerr *err)
 {
 	char prog[PATH_MAX], a[12][128], dirs[sizeof conf->extract_read_dirs];
 	char *argv[64];
@@ -151,102 +273,21 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 	argv[argc] = NULL;
 
 	*code = EXTRACT_INTERNAL;
-	error[0] = '\0';
+	qerr_clear(err);
+	enum qstatus st = Q_OK;
+	struct child c = { .pid = -1, .out = -1, .err = -1 };
 	int slot = slot_take(conf);
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
 	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (in < 0) {
-		snprintf(error, errlen, "cannot read the stored file: %s", strerror(errno));
-		goto fail;
+		st = qerr_set(err, Q_EINTERNAL, NULL, "cannot read the stored file: %s",
+			      strerror(errno));
+		goto out;
 	}
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
-		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
-		goto fail;
-	}
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(error, errlen, "cannot start quire-extract: %s", strerror(errno));
-		goto fail;
-	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		/* An ingest process killed by quired (recovery) takes its
-		 * extraction with it rather than leave it running to its deadline. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(EXTRACT_INTERNAL);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		dup2(in, 0);   /* the stored file, read-only */
-		/* No Berkeley DB, socket or lock descriptor reaches the parser. */
-		close_range(3, ~0U, 0);
-		fault_point("extract_child_slow");   /* tests: an extraction that lasts */
-		execv(prog, argv);
-		fprintf(stderr, "quire-extract: %s: cannot run: %s\n", prog, strerror(errno));
-		_exit(EXTRACT_INTERNAL);
-	}
-	setpgid(pid, pid);
-	close(po[1]);
-	close(pe[1]);
-	close(in);
-	po[1] = pe[1] = -1;
-	in = -1;
-
-	/* Read both pipes until EOF, the output cap or the deadline (the
-	 * child's own deadline plus a grace period). */
-	char ebuf[1024] = "";
-	size_t elen = 0;
-	int over = 0;   /* out's cap (set by the caller) was reached */
-	int64_t deadline = now_ms() + (int64_t)conf->extract_timeout * 1000 + 5000, last = now_ms();
-	int open_fds = 2, killed = 0;
-	char buf[65536];
-	while (open_fds > 0) {
-		struct pollfd pf[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-		int64_t left = deadline - now_ms();
-		if (left <= 0 || over) {
-			kill(-pid, SIGKILL);
-			killed = left <= 0 ? EXTRACT_TIMEOUT : EXTRACT_TOO_LARGE;
-			break;
-		}
-		int r = poll(pf, 2, left > 1000 ? 1000 : (int)left);
-		if (now_ms() - last >= 1000) {
-			tick();
-			last = now_ms();
-		}
-		if (r < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < 2; i++) {
-			if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			ssize_t n = read(pf[i].fd, buf, sizeof buf);
-			if (n <= 0) {
-				close(pf[i].fd);
-				*(i ? &pe[0] : &po[0]) = -1;
-				open_fds--;
-				continue;
-			}
-			if (i == 0) {
-				over |= qbuf_add(out, buf, (size_t)n) != 0;
-			} else {
-				/* keep the last line of stderr */
-				for (ssize_t k = 0; k < n; k++) {
-					if (buf[k] == '\n') {
-						if (elen)
-							ebuf[elen] = '\0';
-						elen = 0;
-						continue;
-					}
-					if (elen == 0)
-						ebuf[0] = '\0';
-					if (elen < sizeof ebuf - 1)
-						ebuf[elen++] = buf[k], ebuf[elen] = '\0';
-				}
-			}
-		}
-	}
+	if ((st = child_start(prog, argv, in, &c, err)) != Q_OK)
+		goto out;
+	int killed = child_pump(&c, conf, out);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (killed)
 		*code = killed;
@@ -254,35 +295,33 @@ enum qstatus extract_run(const struct qconf *conf, const char *path, const char 
 		*code = WEXITSTATUS(status);
 	else
 		*code = EXTRACT_CRASHED;
-	if (*code != EXTRACT_OK)
-		extract_message(*code, ebuf, error, errlen);
+	if (*code == EXTRACT_NOMEM) {
+		/* our own buffer, not the file: an internal failure */
+		*code = EXTRACT_INTERNAL;
+		snprintf(c.last, sizeof c.last, "out of memory reading the extracted text");
+	}
+	if (*code != EXTRACT_OK) {
+		char msg[sizeof err->msg];
+		extract_message(*code, c.last, msg, sizeof msg);
+		qerr_set(err, Q_OK, NULL, "%s", msg);
+	}
 	if (*code == EXTRACT_INTERNAL || *code == EXTRACT_CRASHED)
-		QLOG_WARN("quire-extract on %s: exit %d: %s", name && *name ? name : path, *code, ebuf);
-	for (int i = 0; i < 2; i++) {
-		if (po[i] >= 0)
-			close(po[i]);
-		if (pe[i] >= 0)
-			close(pe[i]);
-	}
-	if (slot >= 0)
-		close(slot);
-	return Q_OK;
-fail:
-	for (int i = 0; i < 2; i++) {
-		if (po[i] >= 0)
-			close(po[i]);
-		if (pe[i] >= 0)
-			close(pe[i]);
-	}
+		QLOG_WARN("quire-extract on %s: exit %d: %s", name && *name ? name : path, *code,
+			  c.last);
+out:
+	if (c.out >= 0)
+		close(c.out);
+	if (c.err >= 0)
+		close(c.err);
 	if (in >= 0)
 		close(in);
 	if (slot >= 0)
 		close(slot);
-	return Q_EINTERNAL;
+	return st;
 }
 
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   split_stage_fn fn, void *arg, int *code_out, char *error, size_t errlen)
+			   split_stage_fn fn, void *arg, int *code_out, struct qerr *err)
 {
 	char path[PATH_MAX];
 	const char *sha = json_string_value(json_object_get(doc, "blob"));
@@ -290,28 +329,23 @@ enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_
 	struct qbuf jsonl;
 	int code;
 	memset(out, 0, sizeof *out);
-	if (!sha || !blob_hash_valid(sha)) {
-		snprintf(error, errlen, "the document has no stored file");
-		return Q_EINTERNAL;
-	}
+	if (!sha || !blob_hash_valid(sha))
+		return qerr_set(err, Q_EINTERNAL, NULL, "the document has no stored file");
 	blob_path(conf->datadir, sha, path);
-	if (access(path, R_OK) != 0) {
-		snprintf(error, errlen, "the stored file is missing");
-		return Q_EINTERNAL;
-	}
+	if (access(path, R_OK) != 0)
+		return qerr_set(err, Q_EINTERNAL, NULL, "the stored file is missing");
 	/* JSON escaping and the block lines add to the text cap */
 	qbuf_init(&jsonl, conf->extract_max_text * 2 + (2u << 20));
-	enum qstatus st = extract_run(conf, path, name, &jsonl, &code, error, errlen);
+	enum qstatus st = extract_run(conf, path, name, &jsonl, &code, err);
 	if (code_out)
 		*code_out = st == Q_OK ? code : -1;
 	if (st == Q_OK && code != EXTRACT_OK)
-		st = code == EXTRACT_UNSUPPORTED ? Q_EMEDIA : Q_EINVAL;
+		st = err->st = code == EXTRACT_UNSUPPORTED ? Q_EMEDIA : Q_EINVAL;
 	if (st == Q_OK) {
 		if (fn)
 			fn(arg, "cleaning");
 		st = split_blocks_staged(jsonl.data ? jsonl.data : "", jsonl.len,
-					 json_object_get(doc, "process_rule"), out, fn, arg, error,
-					 errlen);
+					 json_object_get(doc, "process_rule"), out, fn, arg, err);
 	}
 	qbuf_free(&jsonl);
 	return st;

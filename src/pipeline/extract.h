@@ -20,11 +20,11 @@ enum {
 };
 
 /* Extract path (original name name, may be NULL) into out as JSON Lines.
- * *code gets the exit code; on anything but 0 error gets a message for
+ * *code gets the exit code; on anything but 0 err->msg gets a message for
  * the document ("the file is encrypted", ...). Q_OK when the child ran
  * (whatever its code), an error status when it could not be started. */
 enum qstatus extract_run(const struct qconf *conf, const char *path, const char *name,
-			 struct qbuf *out, int *code, char *error, size_t errlen);
+			 struct qbuf *out, int *code, struct qerr *err);
 /* A message for a document from an exit code and the child's last line of
  * stderr (may be ""). */
 void extract_message(int code, const char *detail, char *out, size_t n);

@@ -363,6 +363,7 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	fault_point("ingest_parse_kill");
 	j->store = s;
 	j->error[0] = '\0';
+	struct qerr perr = { 0 };
 	j->renewed_ms = q_mono_ms();
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
@@ -370,8 +371,7 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	if (text_from_file(j->doc)) {
 		int code = -1;
 		extract_set_tick(job_tick, j);
-		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, &code, j->error,
-				    sizeof j->error);
+		st = ingest_extract(j->conf, j->doc, &j->chunks, stage_begin, j, &code, &perr);
 		extract_set_tick(NULL, NULL);
 		j->crashed = code == EXTRACT_CRASHED;
 	} else {
@@ -379,11 +379,10 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 		stage_begin(j, "cleaning");
 		st = split_text_staged(j->content ? j->content : "", j->content_len,
 				       json_object_get(j->doc, "process_rule"), &j->chunks,
-				       stage_begin, j, j->error, sizeof j->error);
+				       stage_begin, j, &perr);
 	}
 	if (st != Q_OK) {
-		if (!j->error[0])
-			snprintf(j->error, sizeof j->error, "%s", q_status_code(st));
+		snprintf(j->error, sizeof j->error, "%s", perr.msg[0] ? perr.msg : q_status_code(st));
 		st = store_run(s, j->crashed ? retry_fn : fail_fn, j, &err);
 		if (st == Q_OK && j->crashed && !j->gave_up)
 			QLOG_WARN("ingest of %s: %s; trying again after a backoff", j->doc_id, j->error);

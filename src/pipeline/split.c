@@ -211,11 +211,11 @@ static int splitter_init(struct splitter *sp, json_t *rule)
 
 /* rc: 0 blocks read, -1 failure (allocation or a cap), -2 bad input with
  * error written. */
-static enum qstatus finish(struct splitter *sp, struct split_result *out, int rc, char *error,
-			   size_t errlen, split_stage_fn fn, void *arg)
+static enum qstatus finish(struct splitter *sp, struct split_result *out, int rc,
+			   struct qerr *err, split_stage_fn fn, void *arg)
 {
 	if (rc == 0 && sp->nu == 0) {
-		snprintf(error, errlen, "no text found in the document");
+		qerr_set(err, Q_EINVAL, NULL, "no text found in the document");
 		rc = -2;
 	}
 	if (rc == 0 && fn)
@@ -238,12 +238,10 @@ static enum qstatus finish(struct splitter *sp, struct split_result *out, int rc
 	if (rc == -2) {
 		st = Q_EINVAL;
 	} else if (sp->too_many) {
-		snprintf(error, errlen, "the document is too long to split (more than %d chunks "
-			 "or %d sentences)", SPLIT_MAX_CHUNKS, SPLIT_MAX_UNITS);
-		st = Q_ETOOBIG;
+		st = qerr_set(err, Q_ETOOBIG, NULL, "the document is too long to split (more than "
+			      "%d chunks or %d sentences)", SPLIT_MAX_CHUNKS, SPLIT_MAX_UNITS);
 	} else if (rc != 0) {
-		snprintf(error, errlen, "out of memory while splitting");
-		st = Q_ENOMEM;
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory while splitting");
 	}
 	splitter_free(sp);
 	if (st != Q_OK)
@@ -311,19 +309,19 @@ static int text_piece(struct splitter *sp, const char *s, size_t n, struct sb *p
 }
 
 enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_result *out,
-			char *error, size_t errlen)
+			struct qerr *err)
 {
-	return split_text_staged(text, n, rule, out, NULL, NULL, error, errlen);
+	return split_text_staged(text, n, rule, out, NULL, NULL, err);
 }
 
 enum qstatus split_text_staged(const char *text, size_t n, json_t *rule,
 			       struct split_result *out, split_stage_fn fn, void *arg,
-			       char *error, size_t errlen)
+			       struct qerr *err)
 {
 	struct splitter sp;
 	struct sb norm = {0}, para = {0};
 	memset(out, 0, sizeof *out);
-	error[0] = '\0';
+	qerr_clear(err);
 	int rc = splitter_init(&sp, rule);
 	chunk_normalise(text ? text : "", text ? n : 0, &norm);
 	if (norm.oom)
@@ -339,7 +337,7 @@ enum qstatus split_text_staged(const char *text, size_t n, json_t *rule,
 	}
 	free(norm.p);
 	free(para.p);
-	return finish(&sp, out, rc, error, errlen, fn, arg);
+	return finish(&sp, out, rc, err, fn, arg);
 }
 
 /* ---- quire-extract's JSON Lines --------------------------------------------- */
@@ -362,15 +360,15 @@ static int para_with_sep(struct splitter *sp, const char *s, size_t n)
 	return 0;
 }
 
-static int bad_line(char *error, size_t errlen, size_t line, const char *what)
+static int bad_line(struct qerr *err, size_t line, const char *what)
 {
-	snprintf(error, errlen, "extraction output line %zu: %s", line, what);
+	qerr_set(err, Q_EINVAL, NULL, "extraction output line %zu: %s", line, what);
 	return -2;
 }
 
 /* One JSON line: 0, -1 failure, -2 bad input (error written). */
-static int json_line(struct splitter *sp, const char *s, size_t n, size_t line, char *error,
-		     size_t errlen)
+static int json_line(struct splitter *sp, const char *s, size_t n, size_t line,
+		     struct qerr *err)
 {
 	json_error_t je;
 	json_t *b = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
@@ -380,16 +378,16 @@ static int json_line(struct splitter *sp, const char *s, size_t n, size_t line, 
 			 json_integer_value(lv) < 100 ? (unsigned)json_integer_value(lv) : 1;
 	int rc = 0;
 	if (!b)
-		rc = bad_line(error, errlen, line, "not JSON");
+		rc = bad_line(err, line, "not JSON");
 	else if (!t)
-		rc = bad_line(error, errlen, line, "not a block (no \"t\")");
+		rc = bad_line(err, line, "not a block (no \"t\")");
 	else if ((!strcmp(t, "h") || !strcmp(t, "p") || !strcmp(t, "li")) && !json_is_string(tx))
-		rc = bad_line(error, errlen, line, "a text block without a string \"text\"");
+		rc = bad_line(err, line, "a text block without a string \"text\"");
 	else if (!strcmp(t, "page")) {
 		json_t *pn = json_object_get(b, "n");
 		if (!json_is_integer(pn) || json_integer_value(pn) < 1 ||
 		    json_integer_value(pn) > UINT32_MAX)
-			rc = bad_line(error, errlen, line, "a page without a number \"n\"");
+			rc = bad_line(err, line, "a page without a number \"n\"");
 		else
 			sp->page = (uint32_t)json_integer_value(pn);
 	} else if (!strcmp(t, "h"))
@@ -399,7 +397,7 @@ static int json_line(struct splitter *sp, const char *s, size_t n, size_t line, 
 	else if (!strcmp(t, "li"))
 		rc = block(sp, CK_ITEM, level, json_string_value(tx), json_string_length(tx));
 	else if (!strcmp(t, "row") && !json_is_array(json_object_get(b, "cells")))
-		rc = bad_line(error, errlen, line, "a row without \"cells\"");
+		rc = bad_line(err, line, "a row without \"cells\"");
 	else if (!strcmp(t, "row"))
 		rc = row(sp, json_object_get(b, "cells"), json_is_true(json_object_get(b, "header")));
 	/* doc, meta, ocr, end and types to come carry no text */
@@ -408,18 +406,18 @@ static int json_line(struct splitter *sp, const char *s, size_t n, size_t line, 
 }
 
 enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct split_result *out,
-			  char *error, size_t errlen)
+			  struct qerr *err)
 {
-	return split_blocks_staged(jsonl, n, rule, out, NULL, NULL, error, errlen);
+	return split_blocks_staged(jsonl, n, rule, out, NULL, NULL, err);
 }
 
 enum qstatus split_blocks_staged(const char *jsonl, size_t n, json_t *rule,
 				 struct split_result *out, split_stage_fn fn, void *arg,
-				 char *error, size_t errlen)
+				 struct qerr *err)
 {
 	struct splitter sp;
 	memset(out, 0, sizeof *out);
-	error[0] = '\0';
+	qerr_clear(err);
 	int rc = splitter_init(&sp, rule);
 	size_t line = 0;
 	for (size_t i = 0; rc == 0 && i < n;) {
@@ -427,10 +425,10 @@ enum qstatus split_blocks_staged(const char *jsonl, size_t n, json_t *rule,
 		size_t e = nl ? (size_t)(nl - jsonl) : n;
 		line++;
 		if (e > i && !(e == i + 1 && jsonl[i] == '\r'))
-			rc = json_line(&sp, jsonl + i, e - i, line, error, errlen);
+			rc = json_line(&sp, jsonl + i, e - i, line, err);
 		i = e + 1;
 	}
-	return finish(&sp, out, rc, error, errlen, fn, arg);
+	return finish(&sp, out, rc, err, fn, arg);
 }
 
 void split_result_free(struct split_result *r)

@@ -55,24 +55,24 @@ typedef void (*split_stage_fn)(void *arg, const char *stage);
 
 /* Split a plain text document with rule (the stored process rule, may be
  * NULL for defaults): cut at the rule's separator, "# " lines headings,
- * "- " lines list items. On failure error gets a message for the document
+ * "- " lines list items. On failure err gets a message for the document
  * and out is empty; on success out is the caller's to split_result_free. */
 enum qstatus split_text(const char *text, size_t n, json_t *rule, struct split_result *out,
-			char *error, size_t errlen);
+			struct qerr *err);
 /* Split quire-extract's JSON Lines output (n bytes) with rule (stored or
  * client form, NULL for defaults). A line that is not JSON, a block without
  * "t" or with fields of the wrong type is Q_EINVAL naming the line; no text
  * at all is Q_EINVAL "no text found in the document". */
 enum qstatus split_blocks(const char *jsonl, size_t n, json_t *rule, struct split_result *out,
-			  char *error, size_t errlen);
+			  struct qerr *err);
 /* split_text and split_blocks reporting the splitting stage to fn (may be
  * NULL) with arg. */
 enum qstatus split_text_staged(const char *text, size_t n, json_t *rule,
 			       struct split_result *out, split_stage_fn fn, void *arg,
-			       char *error, size_t errlen);
+			       struct qerr *err);
 enum qstatus split_blocks_staged(const char *jsonl, size_t n, json_t *rule,
 				 struct split_result *out, split_stage_fn fn, void *arg,
-				 char *error, size_t errlen);
+				 struct qerr *err);
 /* The default process rule (new), stored flat:
  * {"separator": "\n\n", "max_tokens": 500, "chunk_overlap": 50,
  *  "remove_extra_spaces": true, "remove_urls_emails": false}. */
@@ -80,9 +80,9 @@ json_t *split_rule_default(void);
 /* Validate a client's rule, in Dify's shape ({"mode": "automatic"} or
  * {"mode": "custom", "rules": {"pre_processing_rules": [{id, enabled}],
  * "segmentation": {separator, max_tokens, chunk_overlap}}}) or flat; on
- * error write a message naming the field and return -1. On success
+ * error Q_EINVAL with a message in err naming process_rule. On success
  * *normalised (new) is the complete flat rule to store. */
-int split_rule_check(json_t *rule, json_t **normalised, char *error, size_t errlen);
+enum qstatus split_rule_check(json_t *rule, json_t **normalised, struct qerr *err);
 /* The stored rule (flat, or NULL) in Dify's shape (new), defaults filled in. */
 json_t *split_rule_dify(json_t *flat);
 /* Tokens and words of s as the splitter counts them (docs/chunking.md). */
@@ -94,7 +94,7 @@ void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
  * extract.h; EXTRACT_CRASHED when a signal killed it), -1 when it did not
  * run. */
 enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, struct split_result *out,
-			   split_stage_fn fn, void *arg, int *code, char *error, size_t errlen);
+			   split_stage_fn fn, void *arg, int *code, struct qerr *err);
 /* Free what a successful split_text/split_blocks put in r; r is empty after. */
 void split_result_free(struct split_result *r);
 

@@ -195,6 +195,10 @@ static int models_loaded;   /* 1: tried; models[i] NULL when its file was missin
 static void load_models(void)
 {
 	char path[512];
+	/* QUIRE_LANGID_DIR: the models somewhere else (a portable bundle's). */
+	const char *dir = getenv("QUIRE_LANGID_DIR");
+	if (!dir || !*dir)
+		dir = EXTTEXTCAT_DATADIR;
 	models_loaded = 1;
 	for (size_t i = 0; i < NLANGS; i++) {
 		if (!table[i].model)
@@ -203,7 +207,7 @@ static void load_models(void)
 		if (!fp)
 			continue;
 		fp_SetProperty(fp, TCPROP_UTF8AWARE, TC_TRUE);
-		snprintf(path, sizeof path, "%s/%s.lm", EXTTEXTCAT_DATADIR, table[i].model);
+		snprintf(path, sizeof path, "%s/%s.lm", dir, table[i].model);
 		if (!fp_Read(fp, path, MAXNGRAMS)) {
 			fp_Done(fp);
 			continue;

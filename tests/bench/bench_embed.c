@@ -58,9 +58,9 @@ static void chunks_add(struct chunks *c, const char *s, size_t tokens, size_t wo
 static void split_into(struct chunks *c, struct qbuf *doc)
 {
 	struct split_result r;
-	char err[256];
-	if (split_text(doc->data, doc->len, NULL, &r, err, sizeof err) != Q_OK) {
-		fprintf(stderr, "bench_embed: split: %s\n", err);
+	struct qerr err;
+	if (split_text(doc->data, doc->len, NULL, &r, &err) != Q_OK) {
+		fprintf(stderr, "bench_embed: split: %s\n", err.msg);
 		exit(1);
 	}
 	for (size_t i = 0; i < r.n; i++)

@@ -7,3 +7,7 @@ include tests/extract/ooxml.mk
 include tests/extract/pdf.mk
 include tests/extract/ocr.mk
 include tests/extract/legacy.mk
+EXTRA_DIST += tests/extract/xlib.sh
+# jansson-style cases: a folder each under tests/fixtures/cases
+TESTS += tests/extract/cases.test
+EXTRA_DIST += tests/extract/cases.test tests/fixtures/cases

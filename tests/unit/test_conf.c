@@ -206,6 +206,38 @@ static void test_default_and_env(void)
 	unsetenv("QUIRE_SOCKET");
 }
 
+/* The table: every default reads as a value of its own setting, a value
+ * written back by qconf_format reads the same, and names are unique. */
+static void test_table(void)
+{
+	size_t n, bad = 0, dup = 0, again = 0;
+	const struct qsetting *tab = qconf_settings(&n);
+	struct qconf c, d;
+	struct qerr err;
+	qconf_defaults(&c);
+	for (size_t i = 0; i < n; i++) {
+		char v[PATH_MAX];
+		if (qconf_set(&d, tab[i].name, tab[i].def, &err) != Q_OK) {
+			diag("%s: default '%s': %s", tab[i].name, tab[i].def, err.msg);
+			bad++;
+		}
+		if (qconf_setting(tab[i].name) != &tab[i])
+			dup++;
+		qconf_format(&c, &tab[i], v, sizeof v);
+		memcpy(&d, &c, sizeof d);
+		if (qconf_set(&d, tab[i].name, v, &err) != Q_OK || memcmp(&c, &d, sizeof c)) {
+			diag("%s: '%s' does not read back", tab[i].name, v);
+			again++;
+		}
+	}
+	ok(n >= 60, "table: %zu settings", n);
+	is_int((int)bad, 0, "table: every default is a valid value of its setting");
+	is_int((int)dup, 0, "table: every name once");
+	is_int((int)again, 0, "table: every default value formats and reads back unchanged");
+	is_int(qconf_set(&c, "no_such_setting", "1", &err), Q_EINVAL, "table: unknown names refused");
+	is_str(err.field, "no_such_setting", "table: the error names the key");
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "conf");
@@ -214,6 +246,7 @@ int main(void)
 	test_errors();
 	test_sizes();
 	test_default_and_env();
+	test_table();
 	unit_rmtree(dir);
 	return done_testing();
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char err[256];
+static struct qerr qe;
 
 #define PLAIN(r) ((r).plain ? (r).plain : "")
 
@@ -25,14 +25,14 @@ static json_t *rule(int max_tokens, int overlap)
 
 static int blocks(const char *jsonl, json_t *r, struct split_result *out)
 {
-	int st = split_blocks(jsonl, strlen(jsonl), r, out, err, sizeof err);
+	int st = split_blocks(jsonl, strlen(jsonl), r, out, &qe);
 	json_decref(r);
 	return st;
 }
 
 static int text(const char *s, json_t *r, struct split_result *out)
 {
-	int st = split_text(s, strlen(s), r, out, err, sizeof err);
+	int st = split_text(s, strlen(s), r, out, &qe);
 	json_decref(r);
 	return st;
 }
@@ -487,7 +487,7 @@ static void test_rules(void)
 			       "[{\"id\":\"remove_urls_emails\",\"enabled\":true}],"
 			       "\"segmentation\":{\"separator\":\"\\\\n\",\"max_tokens\":300,"
 			       "\"chunk_overlap\":30}}}", 0, NULL);
-	is_int(split_rule_check(d, &n, err, sizeof err), 0, "a Dify rule is accepted");
+	is_int(split_rule_check(d, &n, &qe), 0, "a Dify rule is accepted");
 	is_str(json_string_value(json_object_get(n, "separator")), "\n", "literal \\n unescaped");
 	is_int(json_integer_value(json_object_get(n, "max_tokens")), 300, "max_tokens kept");
 	ok(json_is_true(json_object_get(n, "remove_urls_emails")) &&
@@ -498,7 +498,7 @@ static void test_rules(void)
 	is_int(json_integer_value(json_object_get(seg, "chunk_overlap")), 30,
 	       "stored rule shown in Dify's shape");
 	json_t *again = NULL;
-	ok(split_rule_check(back, &again, err, sizeof err) == 0 && json_equal(again, n),
+	ok(split_rule_check(back, &again, &qe) == 0 && json_equal(again, n),
 	   "Dify's shape of a stored rule checks back to the same rule");
 	json_decref(again);
 	json_decref(back);
@@ -506,7 +506,7 @@ static void test_rules(void)
 	json_decref(d);
 
 	d = json_pack("{s:s}", "mode", "automatic");
-	is_int(split_rule_check(d, &n, err, sizeof err), 0, "automatic: defaults");
+	is_int(split_rule_check(d, &n, &qe), 0, "automatic: defaults");
 	json_t *def = split_rule_default();
 	ok(json_equal(n, def), "automatic is the default rule");
 	is_int(json_integer_value(json_object_get(def, "max_tokens")), 500, "default max_tokens 500");
@@ -546,10 +546,10 @@ static void test_rules(void)
 	for (size_t i = 0; i < sizeof badr / sizeof *badr; i++) {
 		d = json_loads(badr[i].json, 0, NULL);
 		n = (json_t *)1;
-		int rc = split_rule_check(d, &n, err, sizeof err);
-		if (!(rc < 0 && n == NULL && strstr(err, badr[i].needle))) {
+		int rc = split_rule_check(d, &n, &qe);
+		if (!(rc == Q_EINVAL && n == NULL && strstr(qe.msg, badr[i].needle))) {
 			all = 0;
-			diag("rule %s: rc %d, error '%s' should name %s", badr[i].json, rc, err,
+			diag("rule %s: rc %d, error '%s' should name %s", badr[i].json, rc, qe.msg,
 			     badr[i].needle);
 		}
 		json_decref(d);
@@ -557,7 +557,7 @@ static void test_rules(void)
 	ok(all, "%zu bad rules refused, each naming its field", sizeof badr / sizeof *badr);
 	d = json_loads("{\"rules\":{\"segmentation\":{\"separator\":\"0123456789012345678901234567"
 		       "890123\"}}}", 0, NULL);
-	ok(split_rule_check(d, &n, err, sizeof err) < 0 && strlen(err) < 200,
+	ok(split_rule_check(d, &n, &qe) == Q_EINVAL && strlen(qe.msg) < 200,
 	   "messages fit the callers' 200-byte buffers");
 	json_decref(d);
 }
@@ -567,16 +567,16 @@ static void test_rules(void)
 static void test_errors(void)
 {
 	struct split_result r;
-	is_int(split_text("   \n\n  ", 7, NULL, &r, err, sizeof err), Q_EINVAL, "no text: an error");
-	ok(strstr(err, "no text") != NULL && r.n == 0 && r.v == NULL, "... saying so (%s)", err);
-	is_int(split_text("", 0, NULL, &r, err, sizeof err), Q_EINVAL, "an empty document: an error");
+	is_int(split_text("   \n\n  ", 7, NULL, &r, &qe), Q_EINVAL, "no text: an error");
+	ok(strstr(qe.msg, "no text") != NULL && r.n == 0 && r.v == NULL, "... saying so (%s)", qe.msg);
+	is_int(split_text("", 0, NULL, &r, &qe), Q_EINVAL, "an empty document: an error");
 	is_int(blocks("{\"t\":\"doc\",\"mime\":\"x\"}\n{\"t\":\"page\",\"n\":1}\n"
 		      "{\"t\":\"p\",\"text\":\"  \"}\n{\"t\":\"end\",\"result\":\"ok\"}\n", NULL, &r),
 	       Q_EINVAL, "extraction with no text: an error");
-	ok(strstr(err, "no text") != NULL, "... saying so");
+	ok(strstr(qe.msg, "no text") != NULL, "... saying so");
 	is_int(blocks("{\"t\":\"p\",\"text\":\"ok\"}\nnot json\n", NULL, &r), Q_EINVAL,
 	       "a line that is not JSON: an error");
-	ok(strstr(err, "line 2") != NULL, "... naming the line (%s)", err);
+	ok(strstr(qe.msg, "line 2") != NULL, "... naming the line (%s)", qe.msg);
 	is_int(blocks("{\"t\":\"p\",\"text\":\"ok\"}\n{\"t\":\"p\",\"text\":\"trunc", NULL, &r),
 	       Q_EINVAL, "a cut last line: an error");
 	is_int(blocks("[1,2]\n", NULL, &r), Q_EINVAL, "a line that is not a block: an error");
@@ -611,7 +611,7 @@ static void test_errors(void)
 	for (size_t i = 0; i < n; i++)
 		p += sprintf(p, "# h\n\nx\n\n");
 	is_int(text(many, NULL, &r), Q_ETOOBIG, "more than %d chunks: too big", SPLIT_MAX_CHUNKS);
-	ok(strstr(err, "chunks") != NULL && r.n == 0, "... saying so (%s)", err);
+	ok(strstr(qe.msg, "chunks") != NULL && r.n == 0, "... saying so (%s)", qe.msg);
 	free(many);
 
 	char bad[] = "caf\xe9 au lait \xff. Fine.";

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,7 +25,7 @@ static void test_qbuf(void)
 	ok(b.data && b.data[0] == '\0', "qbuf: empty add leaves a NUL-terminated string");
 	is_int(qbuf_adds(&b, "0123456789"), 0, "qbuf: filling exactly to the cap works");
 	is_int(b.len, 10, "qbuf: len is the cap");
-	is_int(qbuf_add(&b, "x", 1), -1, "qbuf: one byte over the cap fails");
+	is_int(qbuf_add(&b, "x", 1), QBUF_FULL, "qbuf: one byte over the cap fails as full");
 	is_int(b.len, 10, "qbuf: a refused add leaves len alone");
 	is_str(b.data, "0123456789", "qbuf: a refused add leaves the data alone");
 	is_int(qbuf_add(&b, "x", SIZE_MAX), -1, "qbuf: SIZE_MAX does not wrap the cap check");
@@ -51,8 +53,27 @@ static void test_qbuf(void)
 	qbuf_free(&b);
 
 	qbuf_init(&b, 0);
-	is_int(qbuf_add(&b, "a", 1), -1, "qbuf: cap 0 refuses any byte");
+	is_int(qbuf_add(&b, "a", 1), QBUF_FULL, "qbuf: cap 0 refuses any byte");
 	qbuf_free(&b);
+
+	/* Out of memory is not "too large": a child whose address space
+	 * cannot hold the growth gets QBUF_NOMEM under a cap that allows it. */
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { 256u << 20, 256u << 20 };
+		setrlimit(RLIMIT_AS, &rl);
+		qbuf_init(&b, (size_t)1 << 40);
+		static char chunk[1 << 20];
+		int rc = 0;
+		for (int i = 0; i < 1024 && rc == 0; i++)
+			rc = qbuf_add(&b, chunk, sizeof chunk);
+		_exit(rc == QBUF_NOMEM ? 0 : rc == QBUF_FULL ? 1 : 2);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "qbuf: memory running out is QBUF_NOMEM, not QBUF_FULL (status %d)", status);
 }
 
 static void test_uuid(void)
