@@ -81,7 +81,8 @@ static void sleep_ms(long ms)
 static void keep_daemon_env(void)
 {
 	static const char *keep[] = {"QUIRE_", "OPENAI_API_KEY=", "PATH=", "HOME=", "LANG=", "LC_",
-				     "TZ=", "TMPDIR=", "LD_LIBRARY_PATH=", "OMP_THREAD_LIMIT=", NULL};
+				     "TZ=", "TMPDIR=", "LD_LIBRARY_PATH=", "OMP_THREAD_LIMIT=",
+				     "TESSDATA_PREFIX=", NULL};
 	size_t n = 0;
 	for (char **e = environ; *e; e++)
 		n++;
