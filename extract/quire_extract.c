@@ -76,6 +76,10 @@ static void usage(FILE *f)
 		"                        timeout\n"
 		"      --fd N            read the input from open descriptor N (FILE is then\n"
 		"                        only a name for messages, or absent)\n"
+		"      --password-file PATH\n"
+		"                        the document's password: the first line of PATH\n"
+		"      --password-fd N   the document's password: the first line read from\n"
+		"                        descriptor N (never give it on the command line)\n"
 		"  -u, --user USER       when run as root, extract as USER (default nobody)\n"
 		"      --read-dir DIR    a directory the parser may read after init (repeat;\n"
 		"                        default: fonts, poppler, Tesseract and iconv data,\n"
@@ -104,7 +108,11 @@ struct opts {
 	unsigned memory_mb, cpu_seconds, timeout;
 	unsigned long long max_file;
 	char langs[64];
+	const char *password;   /* NULL: none given */
 };
+
+#define PASSWORD_MAX 1024   /* bytes of UTF-8; Office allows 255 characters */
+static char password_buf[PASSWORD_MAX + 2];
 
 static int parse_ull(const char *v, unsigned long long *out)
 {
@@ -182,6 +190,56 @@ static void defaults(struct opts *o)
 	o->cpu_seconds = 120;
 	o->timeout = 120;
 	o->max_file = 1ULL << 30;
+}
+
+/* The password: the first line read from fd (its newline, and a CR
+ * before it, dropped), read before any plugin is loaded. 0, or -1 with
+ * errno (EMSGSIZE when it is too long). */
+static int read_password(int fd, struct opts *o)
+{
+	size_t n = 0;
+	ssize_t got;
+	while (n < sizeof password_buf - 1 &&
+	       (got = read(fd, password_buf + n, sizeof password_buf - 1 - n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		n += (size_t)got;
+		if (memchr(password_buf, '\n', n))
+			break;
+	}
+	char *nl = memchr(password_buf, '\n', n);
+	if (nl)
+		n = (size_t)(nl - password_buf);
+	if (n && password_buf[n - 1] == '\r')
+		n--;
+	if (n > PASSWORD_MAX || memchr(password_buf, '\0', n)) {
+		explicit_bzero(password_buf, sizeof password_buf);
+		errno = EMSGSIZE;
+		return -1;
+	}
+	password_buf[n] = '\0';
+	o->password = password_buf;
+	return 0;
+}
+
+static int password_option(struct opts *o, int is_fd, const char *arg)
+{
+	unsigned long long n = 0;
+	int fd = is_fd ? (parse_ull(arg, &n) || n > 65535 ? -1 : (int)n)
+		       : open(arg, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && is_fd)
+		errno = EBADF;
+	int r = fd < 0 ? -1 : read_password(fd, o);
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		fprintf(stderr, "%s: password %s %s: %s\n", progname, is_fd ? "descriptor" : "file",
+			arg, saved == EMSGSIZE ? "longer than 1024 bytes or holds a NUL" :
+			strerror(saved));
+	return r;
 }
 
 /* text/plain refined by the name's extension. */
@@ -268,7 +326,8 @@ static int child(const struct opts *o, const struct loaded_plugin *lp, const cha
 	xsink_init(&sink, stdout, o->text, o->lim.max_text_bytes);
 	host = (struct quire_host){
 		.abi = QUIRE_PLUGIN_ABI, .size = sizeof host, .log = host_log, .limits = &o->lim,
-		.sink = &xsink_ops, .sink_ctx = &sink, .ocr = NULL,
+		.sink = &xsink_ops, .sink_ctx = &sink, .ocr = NULL, .password = o->password,
+		.embed_begin = xsink_embed_begin, .embed_end = xsink_embed_end,
 	};
 	void *state = NULL;
 	enum quire_result r = p->init ? p->init(&host, &state) : QUIRE_OK;
@@ -321,6 +380,9 @@ static int child(const struct opts *o, const struct loaded_plugin *lp, const cha
 		r = QUIRE_TOO_LARGE;
 	if (r == QUIRE_OK && sink.blocks == 0)
 		r = QUIRE_EMPTY;
+	if (r == QUIRE_ENCRYPTED)
+		host_log(QUIRE_LOG_ERROR, "encrypted: %s",
+			 o->password ? "wrong password" : "password required");
 	int code = result_exit(r, &rname);
 	xsink_end(&sink, rname);
 	if (ferror(stdout))
@@ -398,6 +460,8 @@ int main(int argc, char **argv)
 		{ "fd", required_argument, NULL, 'F' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "read-dir", required_argument, NULL, 'R' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "password-fd", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -429,6 +493,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'u': o.user = optarg; break;
+		case 'P':
+		case 'W':
+			if (password_option(&o, c == 'W', optarg))
+				return EX_USAGE;
+			break;
 		case 'R':
 			if (o.n_read_dirs == READ_DIRS_MAX) {
 				fprintf(stderr, "%s: at most %d --read-dir\n", progname, READ_DIRS_MAX);

@@ -4,6 +4,7 @@
 #include "sniff.h"
 
 #include <fcntl.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -22,14 +23,20 @@ static int contains(const unsigned char *h, size_t n, const char *needle)
 
 static int utf16_name(const unsigned char *h, size_t n, const char *name)
 {
-	/* OLE2 directory entries hold UTF-16LE names. */
-	unsigned char w[64];
+	/* OLE2 directory entries hold UTF-16LE names, compared without
+	 * regard to case ([MS-CFB] 2.6.4: "Workbook" or "WORKBOOK"). */
 	size_t len = strlen(name);
-	for (size_t i = 0; i < len && 2 * i + 1 < sizeof w; i++) {
-		w[2 * i] = (unsigned char)name[i];
-		w[2 * i + 1] = 0;
+	if (len == 0 || n < 2 * len)
+		return 0;
+	for (size_t at = 0; at + 2 * len <= n; at++) {
+		size_t i = 0;
+		while (i < len && h[at + 2 * i + 1] == 0 &&
+		       tolower(h[at + 2 * i]) == tolower((unsigned char)name[i]))
+			i++;
+		if (i == len)
+			return 1;
 	}
-	return memmem(h, n, w, 2 * len) != NULL;
+	return 0;
 }
 
 /* Text: valid UTF-8 (or UTF-16 with a BOM) without NULs in the head. */

@@ -252,6 +252,34 @@ const struct quire_sink xsink_ops = {
 	.meta = k_meta,
 };
 
+int xsink_embed_begin(void *ctx, const char *type)
+{
+	struct xsink *s = ctx;
+	if (s->truncated || s->stop || s->embed_depth >= XSINK_MAX_EMBED_DEPTH)
+		return -1;
+	s->embed_depth++;
+	if (!s->text_mode) {
+		fprintf(s->out, "{\"t\":\"embed\",\"depth\":%u", s->embed_depth);
+		if (type) {
+			fputs(",\"type\":", s->out);
+			xsink_json_str(s->out, type, strlen(type));
+		}
+		fputs("}\n", s->out);
+	}
+	return 0;
+}
+
+int xsink_embed_end(void *ctx)
+{
+	struct xsink *s = ctx;
+	if (!s->embed_depth)
+		return -1;
+	if (!s->text_mode)
+		fprintf(s->out, "{\"t\":\"embed_end\",\"depth\":%u}\n", s->embed_depth);
+	s->embed_depth--;
+	return 0;
+}
+
 void xsink_doc(struct xsink *s, const char *mime, const char *plugin, unsigned long long size)
 {
 	if (s->text_mode)

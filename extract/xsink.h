@@ -21,7 +21,11 @@ struct xsink {
 	int stop;            /* the host wants no more pages (a work budget is spent) */
 	int in_table;        /* text mode: the previous block was a row */
 	int at_start;        /* text mode: nothing written yet */
+	unsigned embed_depth; /* nesting of embedded documents being written */
 };
+
+/* Embedded documents nest at most this deep (the plugins cap it lower). */
+#define XSINK_MAX_EMBED_DEPTH 8
 
 extern const struct quire_sink xsink_ops;
 void xsink_init(struct xsink *s, FILE *out, int text_mode, size_t max_bytes);
@@ -29,6 +33,11 @@ void xsink_init(struct xsink *s, FILE *out, int text_mode, size_t max_bytes);
 void xsink_doc(struct xsink *s, const char *mime, const char *plugin, unsigned long long size);
 /* The last line (JSON mode only): result name. */
 void xsink_end(struct xsink *s, const char *result);
+/* host->embed_begin and embed_end: {"t":"embed","depth":N,"type":...} and
+ * {"t":"embed_end","depth":N} around an embedded document's blocks (JSON
+ * mode; nothing in text mode). */
+int xsink_embed_begin(void *ctx, const char *type);
+int xsink_embed_end(void *ctx);
 /* Write s (n bytes) as a JSON string literal, repaired. */
 void xsink_json_str(FILE *out, const char *s, size_t n);
 

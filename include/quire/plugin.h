@@ -8,7 +8,7 @@
  * equal QUIRE_PLUGIN_ABI or the loader refuses the file (naming it).
  *
  * The host lends services through struct quire_host: logging, limits, the
- * structured sink and OCR of a rendered image. A plugin calls the host only
+ * structured sink, OCR of a rendered image and the document's password. A plugin calls the host only
  * through that struct, writes structured blocks to the sink, and never frees
  * memory it did not allocate. Text passed to the sink is UTF-8 (invalid
  * bytes are replaced by the host), borrowed for the duration of the call.
@@ -101,7 +101,27 @@ struct quire_host {
 	/* OCR an image and write its text to the sink as paragraphs with an
 	 * ocr_confidence; NULL when no OCR plugin is available. */
 	enum quire_result (*ocr)(const struct quire_host *host, const struct quire_image *img);
+	/* --- appended in ABI 1, read only when QUIRE_HOST_HAS(host, field) --- */
+	/* The document's password (UTF-8, given to quire-extract with
+	 * --password-file or --password-fd), or NULL: a plugin of an
+	 * encrypted format opens the file with it. Borrowed; never log it,
+	 * never write it to the sink or keep it past extract(). */
+	const char *password;
+	/* Embedded documents (an object or a package inside this one): what
+	 * the plugin writes between embed_begin and the matching embed_end
+	 * comes from it, and the structured output marks it so with its
+	 * depth. Pairs nest. type names its format ("xls", "doc", "ooxml",
+	 * "ole"...; NULL when unknown). Non-zero from embed_begin: the host
+	 * takes no more (a cap): skip the object and do not call embed_end. */
+	int (*embed_begin)(void *sink_ctx, const char *type);
+	int (*embed_end)(void *sink_ctx);
+	/* New fields go here, at the end. */
 };
+
+/* Does the host's struct reach field? (a plugin built against a newer
+ * header may run in an older host). */
+#define QUIRE_HOST_HAS(host, field) \
+	((host)->size >= offsetof(struct quire_host, field) + sizeof((host)->field))
 
 struct quire_plugin {
 	unsigned abi;                    /* QUIRE_PLUGIN_ABI */

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../text/detect.h"
-#include "../text/sbuf.h"
+#include "../common/detect.h"
+#include "../common/sbuf.h"
 #include "html.h"
 
 /* Declarations are looked for this far into the document. */

@@ -13,8 +13,8 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "../text/conv.h"
-#include "../text/input.h"
+#include "../common/conv.h"
+#include "../common/input.h"
 #include "html.h"
 
 static const char *const html_mime_types[] = { "text/html", "application/xhtml+xml", NULL };
@@ -57,7 +57,7 @@ static enum quire_result html_parse(const struct input *in, const char *charset,
 {
 	struct html_walk *w;
 	struct conv c;
-	struct sbuf utf8;
+	struct pbuf utf8;
 	int err = 0;
 
 	if (conv_open(&c, charset) && conv_open(&c, "WINDOWS-1252"))
@@ -67,17 +67,17 @@ static enum quire_result html_parse(const struct input *in, const char *charset,
 		conv_close(&c);
 		return QUIRE_ERROR;
 	}
-	sbuf_init(&utf8, PIECE * 8);
+	pbuf_init(&utf8, PIECE * 8);
 	for (size_t pos = skip; !err && pos < in->len; pos += PIECE) {
 		size_t n = in->len - pos < PIECE ? in->len - pos : PIECE;
-		sbuf_reset(&utf8);
+		pbuf_reset(&utf8);
 		err = conv_feed(&c, in->p + pos, n, pos + n == in->len, &utf8) ||
-		      html_walk_feed(w, utf8.p ? utf8.p : "", utf8.len, 0);
+		      html_walk_feed(w, utf8.p ? utf8.p : "", utf8.n, 0);
 	}
 	if (!err)
 		err = html_walk_feed(w, "", 0, 1);
 	html_walk_free(w);
-	sbuf_free(&utf8);
+	pbuf_free(&utf8);
 	conv_close(&c);
 	if (err)
 		return e->stopped ? QUIRE_TOO_LARGE : QUIRE_ERROR;

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../text/emit.h"
+#include "../common/emit.h"
 
 /* The charset of an HTML document (an iconv name, written to out): its
  * byte order mark (*bom is its length), else UTF-16 by its NULs, else the

@@ -13,7 +13,7 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "../text/sbuf.h"
+#include "../common/sbuf.h"
 #include "html.h"
 
 /* Text of one block is written out in pieces past this length. */
@@ -73,12 +73,12 @@ struct html_walk {
 	size_t depth, cap, overflow;
 	unsigned drop, pre, lists, tables, thead, title;
 	unsigned heading, li;       /* innermost open heading and list item levels */
-	struct sbuf text;           /* the block being built */
-	struct sbuf titlebuf;
+	struct pbuf text;           /* the block being built */
+	struct pbuf titlebuf;
 	int title_done;
 	/* the row of the outermost table */
 	int in_row, in_cell, row_th, row_td;
-	struct sbuf cells;
+	struct pbuf cells;
 	size_t off[MAX_CELLS], ncells;
 };
 
@@ -95,15 +95,15 @@ static void flush(struct html_walk *w)
 {
 	int r;
 
-	if (w->text.len == 0)
+	if (w->text.n == 0)
 		return;
 	if (w->heading)
-		r = emit_heading(w->e, w->heading, w->text.p, w->text.len);
+		r = emit_heading(w->e, w->heading, w->text.p, w->text.n);
 	else if (w->li)
-		r = emit_item(w->e, w->li, w->text.p, w->text.len);
+		r = emit_item(w->e, w->li, w->text.p, w->text.n);
 	else
-		r = emit_para(w->e, w->text.p, w->text.len);
-	sbuf_reset(&w->text);
+		r = emit_para(w->e, w->text.p, w->text.n);
+	pbuf_reset(&w->text);
 	if (r)
 		fail(w);
 }
@@ -144,14 +144,14 @@ static void row_end(struct html_walk *w)
 		return;
 	w->in_row = 0;
 	for (size_t c = 0; c < w->ncells; c++) {
-		size_t end = c + 1 < w->ncells ? w->off[c + 1] : w->cells.len;
+		size_t end = c + 1 < w->ncells ? w->off[c + 1] : w->cells.n;
 		ptr[c] = w->cells.p ? w->cells.p + w->off[c] : "";
 		len[c] = end - w->off[c];
 	}
 	if (emit_row(w->e, ptr, len, w->ncells, w->thead || (w->row_th && !w->row_td)))
 		fail(w);
 	w->ncells = 0;
-	sbuf_reset(&w->cells);
+	pbuf_reset(&w->cells);
 }
 
 static void row_start(struct html_walk *w)
@@ -161,7 +161,7 @@ static void row_start(struct html_walk *w)
 	w->in_row = 1;
 	w->row_th = w->row_td = 0;
 	w->ncells = 0;
-	sbuf_reset(&w->cells);
+	pbuf_reset(&w->cells);
 }
 
 static void cell_start(struct html_walk *w, const xmlChar *name)
@@ -171,7 +171,7 @@ static void cell_start(struct html_walk *w, const xmlChar *name)
 	cell_end(w);
 	flush(w);
 	if (w->ncells < MAX_CELLS)
-		w->off[w->ncells] = w->cells.len;
+		w->off[w->ncells] = w->cells.n;
 	w->in_cell = 1;
 	if (name[1] == 'h')
 		w->row_th = 1;
@@ -242,9 +242,9 @@ static void close_kind(struct html_walk *w, enum kind k)
 	case K_TITLE:
 		if (w->title)
 			w->title--;
-		if (!w->title && !w->title_done && w->titlebuf.len) {
+		if (!w->title && !w->title_done && w->titlebuf.n) {
 			w->title_done = 1;
-			if (emit_meta(w->e, "title", w->titlebuf.p, w->titlebuf.len))
+			if (emit_meta(w->e, "title", w->titlebuf.p, w->titlebuf.n))
 				fail(w);
 		}
 		break;
@@ -328,7 +328,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 	if (w->failed || len <= 0)
 		return;
 	if (w->title) {
-		if (!w->title_done && w->titlebuf.len < 4096)
+		if (!w->title_done && w->titlebuf.n < 4096)
 			sbuf_add_ws(&w->titlebuf, (const char *)ch, (size_t)len);
 		return;
 	}
@@ -337,14 +337,14 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 	if (in_cell(w))
 		r = sbuf_add_ws(&w->cells, (const char *)ch, (size_t)len);
 	else if (w->pre)
-		r = sbuf_add(&w->text, ch, (size_t)len);
+		r = pbuf_add(&w->text, ch, (size_t)len);
 	else
 		r = sbuf_add_ws(&w->text, (const char *)ch, (size_t)len);
 	if (r)
 		fail(w);
-	else if (w->text.len >= FLUSH_AT)
+	else if (w->text.n >= FLUSH_AT)
 		flush(w);
-	else if (w->cells.len >= FLUSH_AT * 8)
+	else if (w->cells.n >= FLUSH_AT * 8)
 		row_end(w);
 }
 
@@ -362,9 +362,9 @@ struct html_walk *html_walk_new(struct emit *e)
 	if (!w)
 		return NULL;
 	w->e = e;
-	sbuf_init(&w->text, FLUSH_AT * 2);
-	sbuf_init(&w->titlebuf, 8192);
-	sbuf_init(&w->cells, FLUSH_AT * 16);
+	pbuf_init(&w->text, FLUSH_AT * 2);
+	pbuf_init(&w->titlebuf, 8192);
+	pbuf_init(&w->cells, FLUSH_AT * 16);
 	memset(&sax, 0, sizeof sax);
 	sax.startElement = on_start;
 	sax.endElement = on_end;
@@ -410,8 +410,8 @@ void html_walk_free(struct html_walk *w)
 		htmlFreeParserCtxt(w->ctxt);
 	}
 	free(w->stack);
-	sbuf_free(&w->text);
-	sbuf_free(&w->titlebuf);
-	sbuf_free(&w->cells);
+	pbuf_free(&w->text);
+	pbuf_free(&w->titlebuf);
+	pbuf_free(&w->cells);
 	free(w);
 }

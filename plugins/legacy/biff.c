@@ -10,11 +10,11 @@
 
 int biff_at(const unsigned char *s, size_t n, size_t off, struct biff_rec *r)
 {
-	if (!lg_in(n, off, 4))
+	if (!pc_in(n, off, 4))
 		return -1;
-	r->type = lg_u16(s + off);
-	r->len = lg_u16(s + off + 2);
-	if (!lg_in(n, off + 4, r->len))
+	r->type = pc_le16(s + off);
+	r->len = pc_le16(s + off + 2);
+	if (!pc_in(n, off + 4, r->len))
 		return -1;
 	r->p = s + off + 4;
 	r->off = off;
@@ -130,7 +130,7 @@ void biff_text_close(struct biff_text *t)
 	t->cd = (iconv_t)-1;
 }
 
-void biff_put8(const struct biff_text *t, struct lg_buf *b, const unsigned char *s, size_t n)
+void biff_put8(const struct biff_text *t, struct pbuf *b, const unsigned char *s, size_t n)
 {
 	if (t->cd != (iconv_t)-1) {
 		char *in = (char *)s;
@@ -142,21 +142,21 @@ void biff_put8(const struct biff_text *t, struct lg_buf *b, const unsigned char 
 			size_t ol = sizeof out;
 
 			if (iconv(t->cd, &in, &il, &o, &ol) == (size_t)-1 && o == out) {
-				lg_buf_cp(b, 0xfffd);   /* an undecodable byte */
+				pbuf_cp(b, 0xfffd);   /* an undecodable byte */
 				in++;
 				il--;
 				continue;
 			}
-			if (lg_buf_add(b, out, (size_t)(o - out)))
+			if (pbuf_add(b, out, (size_t)(o - out)))
 				return;
 		}
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		lg_buf_1252(b, s[i]);
+		pbuf_1252(b, s[i]);
 }
 
-void biff_chars(struct crd *c, size_t cch, int high, struct lg_buf *b)
+void biff_chars(struct crd *c, size_t cch, int high, struct pbuf *b)
 {
 	for (size_t k = 0; k < cch && !c->bad; k++) {
 		unsigned u;
@@ -173,12 +173,12 @@ void biff_chars(struct crd *c, size_t cch, int high, struct lg_buf *b)
 		}
 		u = high ? crd_u16(c) : crd_u8(c);
 		if (!c->bad)
-			lg_buf_u16(b, u);
+			pbuf_u16(b, u);
 	}
 }
 
 /* BIFF5: 8-bit characters, read through the continued record. */
-static void chars8(const struct biff_text *t, struct crd *c, size_t cch, struct lg_buf *b)
+static void chars8(const struct biff_text *t, struct crd *c, size_t cch, struct pbuf *b)
 {
 	unsigned char tmp[512];
 
@@ -194,7 +194,7 @@ static void chars8(const struct biff_text *t, struct crd *c, size_t cch, struct 
 	}
 }
 
-void biff_string(const struct biff_text *t, struct crd *c, int cchlen, struct lg_buf *b)
+void biff_string(const struct biff_text *t, struct crd *c, int cchlen, struct pbuf *b)
 {
 	size_t cch = cchlen == 1 ? crd_u8(c) : crd_u16(c);
 	unsigned flags, runs = 0;
@@ -215,7 +215,7 @@ void biff_string(const struct biff_text *t, struct crd *c, int cchlen, struct lg
 }
 
 void biff_string_at(const struct biff_text *t, const unsigned char *p, size_t n, size_t off,
-		    int cchlen, struct lg_buf *b)
+		    int cchlen, struct pbuf *b)
 {
 	struct biff_seg seg = { off, off <= n ? n - off : 0 };
 	struct crd c = { .s = p, .seg = &seg, .nseg = 1 };

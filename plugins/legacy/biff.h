@@ -78,16 +78,16 @@ struct biff_text {
 void biff_text_codepage(struct biff_text *t, unsigned codepage);
 void biff_text_close(struct biff_text *t);
 /* 8-bit text in the workbook's code page. */
-void biff_put8(const struct biff_text *t, struct lg_buf *b, const unsigned char *s, size_t n);
+void biff_put8(const struct biff_text *t, struct pbuf *b, const unsigned char *s, size_t n);
 /* cch characters of an XLUnicodeString body (flags already read): when
  * they cross into a CONTINUE record, that record starts with a new flags
  * byte. */
-void biff_chars(struct crd *c, size_t cch, int high, struct lg_buf *b);
+void biff_chars(struct crd *c, size_t cch, int high, struct pbuf *b);
 /* A string: cch of `cchlen` bytes (1 or 2), then in BIFF8 a flags byte
  * (with rich-text runs and phonetic data skipped), then the characters. */
-void biff_string(const struct biff_text *t, struct crd *c, int cchlen, struct lg_buf *b);
+void biff_string(const struct biff_text *t, struct crd *c, int cchlen, struct pbuf *b);
 /* The same from a plain buffer (one record's data from `off`). */
 void biff_string_at(const struct biff_text *t, const unsigned char *p, size_t n, size_t off,
-		    int cchlen, struct lg_buf *b);
+		    int cchlen, struct pbuf *b);
 
 #endif

@@ -23,7 +23,7 @@ struct field {
 struct reader {
 	struct doc *d;
 	struct lg *lg;
-	struct lg_buf para, cells, code, label, line;
+	struct pbuf para, cells, code, label, line;
 	size_t ncells;
 	int rows;           /* rows of the current table */
 	struct field f[DOC_MAX_FIELDS];
@@ -51,49 +51,49 @@ static void row_end(struct reader *r)
 		n--;
 	if (n > 0)
 		lg_row(r->lg, cells, lens, n, r->rows++ == 0);
-	lg_buf_reset(&r->cells);
+	pbuf_reset(&r->cells);
 	r->ncells = 0;
 }
 
 /* The paragraph so far into the current cell. */
 static void cell_text(struct reader *r)
 {
-	lg_buf_squeeze(&r->para);
+	pbuf_squeeze(&r->para);
 	if (r->para.n) {
 		if (r->cells.n && r->cells.p[r->cells.n - 1] != '\0')
-			lg_buf_add(&r->cells, " ", 1);
-		lg_buf_add(&r->cells, r->para.p, r->para.n);
+			pbuf_add(&r->cells, " ", 1);
+		pbuf_add(&r->cells, r->para.p, r->para.n);
 	}
-	lg_buf_reset(&r->para);
+	pbuf_reset(&r->para);
 }
 
 static void cell_end(struct reader *r)
 {
 	cell_text(r);
-	lg_buf_add(&r->cells, "", 1);
+	pbuf_add(&r->cells, "", 1);
 	r->ncells++;
 }
 
 /* The paragraph led by its list label ("1.", "a)", a bullet): the text
  * in r->line, or r->para when it has no label. An empty list paragraph
  * is counted all the same, as Word numbers it. */
-static const struct lg_buf *labelled(struct reader *r, const struct pap *pap)
+static const struct pbuf *labelled(struct reader *r, const struct pap *pap)
 {
-	lg_buf_reset(&r->line);
+	pbuf_reset(&r->line);
 	if (!pap->ilfo || !r->props)
 		return &r->para;
 	doc_list_label(r->d, pap->ilfo, pap->ilvl, &r->label);
-	if (r->label.n == 0 || r->para.n == 0 || lg_buf_add(&r->line, r->label.p, r->label.n) ||
-	    lg_buf_add(&r->line, " ", 1) || lg_buf_add(&r->line, r->para.p, r->para.n))
+	if (r->label.n == 0 || r->para.n == 0 || pbuf_add(&r->line, r->label.p, r->label.n) ||
+	    pbuf_add(&r->line, " ", 1) || pbuf_add(&r->line, r->para.p, r->para.n))
 		return &r->para;
 	return &r->line;
 }
 
 static void para_end(struct reader *r, const struct pap *pap)
 {
-	const struct lg_buf *t;
+	const struct pbuf *t;
 
-	lg_buf_squeeze(&r->para);
+	pbuf_squeeze(&r->para);
 	if (r->ncells || r->cells.n)   /* a table ended without its row mark */
 		row_end(r);
 	r->rows = 0;
@@ -109,7 +109,7 @@ static void para_end(struct reader *r, const struct pap *pap)
 	else
 		lg_para(r->lg, t->p, t->n);
 out:
-	lg_buf_reset(&r->para);
+	pbuf_reset(&r->para);
 }
 
 /* A paragraph or cell mark (13 or 7) stored at byte fc. */
@@ -162,9 +162,9 @@ static void eq_text(struct reader *r)
 				i++;
 			i++;
 		} else if (s[i] == '(' || s[i] == ')' || s[i] == ',') {
-			lg_buf_add(&r->para, " ", 1);
+			pbuf_add(&r->para, " ", 1);
 		} else if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= '0' && s[i] <= '9')) {
-			lg_buf_add(&r->para, s + i, 1);
+			pbuf_add(&r->para, s + i, 1);
 		}
 	}
 }
@@ -176,7 +176,7 @@ static int field(struct reader *r, unsigned c)
 		if (r->nf < DOC_MAX_FIELDS) {
 			r->f[r->nf++].result = 0;
 			if (r->nf == 1)
-				lg_buf_reset(&r->code);
+				pbuf_reset(&r->code);
 		} else {
 			r->deep++;
 		}
@@ -203,7 +203,7 @@ static int field(struct reader *r, unsigned c)
 	for (int i = 0; i < r->nf; i++) {
 		if (!r->f[i].result) {
 			if (r->nf == 1)
-				lg_buf_u16(&r->code, c);
+				pbuf_u16(&r->code, c);
 			return 1;
 		}
 	}
@@ -224,18 +224,18 @@ static void character(struct reader *r, unsigned c, uint32_t fc)
 		if (r->ncells == 0)
 			para_end(r, &none);
 	} else if (c == 11 || c == 9 || c == 0xa0) {
-		lg_buf_add(&r->para, c == 9 ? "\t" : " ", 1);
+		pbuf_add(&r->para, c == 9 ? "\t" : " ", 1);
 	} else if (c == 0x1e) {
-		lg_buf_add(&r->para, "-", 1);
+		pbuf_add(&r->para, "-", 1);
 	} else if (c == 0xf0b7) {   /* the Symbol font's bullet */
-		lg_buf_cp(&r->para, 0x2022);
+		pbuf_cp(&r->para, 0x2022);
 	} else if (c >= 0x20 && !(c >= 0xf000 && c <= 0xf0ff)) {
-		lg_buf_u16(&r->para, c);
+		pbuf_u16(&r->para, c);
 	}
 	r->prev = c;
 	if (r->para.n >= LG_BLOCK_MAX) {   /* a paragraph without end */
 		lg_para(r->lg, r->para.p, r->para.n);
-		lg_buf_reset(&r->para);
+		pbuf_reset(&r->para);
 	}
 }
 
@@ -252,7 +252,7 @@ static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 
 		if (a >= b)
 			continue;
-		if (!lg_in(d->wn, p->fc + (size_t)(a - p->cp0) * w, (size_t)(b - a) * w)) {
+		if (!pc_in(d->wn, p->fc + (size_t)(a - p->cp0) * w, (size_t)(b - a) * w)) {
 			r->lg->host->log(QUIRE_LOG_INFO, "legacy: a text piece lies past the stream");
 			lg_fail(r->lg, QUIRE_CORRUPT);
 			return;
@@ -265,7 +265,7 @@ static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 		}
 		for (uint32_t cp = a; cp < b && !r->lg->err; cp++) {
 			uint32_t fc = p->fc + (cp - p->cp0) * (uint32_t)w;
-			unsigned c = w == 1 ? lg_cp1252(d->w[fc]) : lg_u16(d->w + fc);
+			unsigned c = w == 1 ? pc_cp1252(d->w[fc]) : pc_le16(d->w + fc);
 
 			if (c != 7 && doc_deleted(d, fc))
 				continue;   /* a tracked deletion: Word does not show it */
@@ -287,19 +287,19 @@ static int read_clx(struct doc *d, const unsigned char *base, size_t n, uint32_t
 	const unsigned char *c;
 	size_t pos = 0, np;
 
-	if (!lg_in(n, fc, lcb))
+	if (!pc_in(n, fc, lcb))
 		return -1;
 	c = base + fc;
 	while (pos < lcb && c[pos] == 1) {   /* Prc: grpprls of the pieces */
-		if (!lg_in(lcb, pos + 1, 2))
+		if (!pc_in(lcb, pos + 1, 2))
 			return -1;
-		pos += 3 + lg_u16(c + pos + 1);
+		pos += 3 + pc_le16(c + pos + 1);
 	}
-	if (!lg_in(lcb, pos, 5) || c[pos] != 2)
+	if (!pc_in(lcb, pos, 5) || c[pos] != 2)
 		return -1;
-	n = lg_u32(c + pos + 1);
+	n = pc_le32(c + pos + 1);
 	c += pos + 5;
-	if (n < 4 || !lg_in(lcb, pos + 5, n))
+	if (n < 4 || !pc_in(lcb, pos + 5, n))
 		return -1;
 	np = (n - 4) / 12;
 	d->pcs = calloc(np ? np : 1, sizeof *d->pcs);
@@ -307,11 +307,11 @@ static int read_clx(struct doc *d, const unsigned char *base, size_t n, uint32_t
 		return -1;
 	for (size_t i = 0; i < np; i++) {
 		const unsigned char *pcd = c + 4 * (np + 1) + 8 * i;
-		uint32_t f = lg_u32(pcd + 2);
+		uint32_t f = pc_le32(pcd + 2);
 		struct piece *p = &d->pcs[d->npcs];
 
-		p->cp0 = lg_u32(c + 4 * i);
-		p->cp1 = lg_u32(c + 4 * (i + 1));
+		p->cp0 = pc_le32(c + 4 * i);
+		p->cp1 = pc_le32(c + 4 * (i + 1));
 		if (p->cp1 <= p->cp0)
 			continue;
 		if (d->word6) {
@@ -334,7 +334,7 @@ static int simple_piece(struct doc *d, uint32_t ccp)
 	d->pcs = calloc(1, sizeof *d->pcs);
 	if (!d->pcs)
 		return -1;
-	d->pcs[0] = (struct piece){ 0, ccp, lg_u32(d->w + 0x18), 1 };
+	d->pcs[0] = (struct piece){ 0, ccp, pc_le32(d->w + 0x18), 1 };
 	d->npcs = 1;
 	return 0;
 }
@@ -353,43 +353,43 @@ static int read_fib(const struct doc *d, struct fib *f)
 	size_t csw, cslw, lw, blob, nfc;
 
 	memset(f, 0, sizeof *f);
-	f->nfib = lg_u16(w + 2);
-	f->flags = lg_u16(w + 0x0a);
+	f->nfib = pc_le16(w + 2);
+	f->flags = pc_le16(w + 0x0a);
 	if (d->word6) {   /* Word 6/95: fixed offsets */
 		if (d->wn < 0x168)
 			return -1;
 		for (int i = 0; i < ST_N; i++)
-			f->ccp[i] = lg_u32(w + 0x34 + 4 * i);
-		f->fc_clx = lg_u32(w + 0x160);
-		f->lcb_clx = lg_u32(w + 0x164);
+			f->ccp[i] = pc_le32(w + 0x34 + 4 * i);
+		f->fc_clx = pc_le32(w + 0x160);
+		f->lcb_clx = pc_le32(w + 0x164);
 		return 0;
 	}
-	csw = lg_u16(w + 32);
-	if (!lg_in(d->wn, 34, 2 * csw + 2))
+	csw = pc_le16(w + 32);
+	if (!pc_in(d->wn, 34, 2 * csw + 2))
 		return -1;
-	cslw = lg_u16(w + 34 + 2 * csw);
+	cslw = pc_le16(w + 34 + 2 * csw);
 	lw = 36 + 2 * csw;
-	if (cslw < 11 || !lg_in(d->wn, lw, 4 * cslw + 2))
+	if (cslw < 11 || !pc_in(d->wn, lw, 4 * cslw + 2))
 		return -1;
 	for (int i = 0; i < ST_N; i++)
-		f->ccp[i] = lg_u32(w + lw + 12 + 4 * i);
-	nfc = lg_u16(w + lw + 4 * cslw);
+		f->ccp[i] = pc_le32(w + lw + 12 + 4 * i);
+	nfc = pc_le16(w + lw + 4 * cslw);
 	blob = lw + 4 * cslw + 2;
-	if (nfc < 34 || !lg_in(d->wn, blob, 8 * nfc))
+	if (nfc < 34 || !pc_in(d->wn, blob, 8 * nfc))
 		return -1;
-	f->fc_stsh = lg_u32(w + blob + 8);
-	f->lcb_stsh = lg_u32(w + blob + 12);
-	f->fc_bte = lg_u32(w + blob + 8 * 13);
-	f->lcb_bte = lg_u32(w + blob + 8 * 13 + 4);
-	f->fc_clx = lg_u32(w + blob + 8 * 33);
-	f->lcb_clx = lg_u32(w + blob + 8 * 33 + 4);
-	f->fc_chp = lg_u32(w + blob + 8 * 12);
-	f->lcb_chp = lg_u32(w + blob + 8 * 12 + 4);
+	f->fc_stsh = pc_le32(w + blob + 8);
+	f->lcb_stsh = pc_le32(w + blob + 12);
+	f->fc_bte = pc_le32(w + blob + 8 * 13);
+	f->lcb_bte = pc_le32(w + blob + 8 * 13 + 4);
+	f->fc_clx = pc_le32(w + blob + 8 * 33);
+	f->lcb_clx = pc_le32(w + blob + 8 * 33 + 4);
+	f->fc_chp = pc_le32(w + blob + 8 * 12);
+	f->lcb_chp = pc_le32(w + blob + 8 * 12 + 4);
 	if (nfc >= 75) {   /* fcPlfLst, fcPlfLfo */
-		f->fc_lst = lg_u32(w + blob + 8 * 73);
-		f->lcb_lst = lg_u32(w + blob + 8 * 73 + 4);
-		f->fc_lfo = lg_u32(w + blob + 8 * 74);
-		f->lcb_lfo = lg_u32(w + blob + 8 * 74 + 4);
+		f->fc_lst = pc_le32(w + blob + 8 * 73);
+		f->lcb_lst = pc_le32(w + blob + 8 * 73 + 4);
+		f->fc_lfo = pc_le32(w + blob + 8 * 74);
+		f->lcb_lfo = pc_le32(w + blob + 8 * 74 + 4);
 	}
 	return 0;
 }
@@ -403,19 +403,19 @@ static void stories(struct doc *d, const struct fib *f)
 
 	for (int i = 0; i < ST_N; i++)
 		start[i + 1] = start[i] + f->ccp[i] < start[i] ? UINT32_MAX : start[i] + f->ccp[i];
-	lg_buf_init(&r.para, LG_BLOCK_MAX + 8);
-	lg_buf_init(&r.cells, LG_BLOCK_MAX * 2);
-	lg_buf_init(&r.code, 1 << 16);
-	lg_buf_init(&r.label, 1024);
-	lg_buf_init(&r.line, LG_BLOCK_MAX + 1100);
+	pbuf_init(&r.para, LG_BLOCK_MAX + 8);
+	pbuf_init(&r.cells, LG_BLOCK_MAX * 2);
+	pbuf_init(&r.code, 1 << 16);
+	pbuf_init(&r.label, 1024);
+	pbuf_init(&r.line, LG_BLOCK_MAX + 1100);
 	for (size_t i = 0; i < sizeof order / sizeof order[0] && !d->lg->err; i++)
 		if (f->ccp[order[i]])
 			story(&r, start[order[i]], start[order[i] + 1]);
-	lg_buf_free(&r.para);
-	lg_buf_free(&r.cells);
-	lg_buf_free(&r.code);
-	lg_buf_free(&r.label);
-	lg_buf_free(&r.line);
+	pbuf_free(&r.para);
+	pbuf_free(&r.cells);
+	pbuf_free(&r.code);
+	pbuf_free(&r.label);
+	pbuf_free(&r.line);
 }
 
 static enum quire_result word(struct doc *d, GsfInfile *dir)
@@ -426,10 +426,19 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 	int got;
 
 	/* fEncrypted (with fObfuscated: XOR), in the FibBase that is never
-	 * encrypted; past it the FIB may be */
-	if (lg_u16(d->w + 0x0a) & 0x0100) {
-		lg->host->log(QUIRE_LOG_INFO, "legacy: the document is encrypted");
-		return lg_fail(lg, QUIRE_ENCRYPTED), lg->err;
+	 * encrypted; past it the FIB may be: RC4 is decrypted with the host's
+	 * password (docrypt.c), WordDocument (owned by lg_doc) in place */
+	if (pc_le16(d->w + 0x0a) & 0x0100) {
+		enum quire_result r = QUIRE_ENCRYPTED;
+
+		if (!d->word6 && lg_stream(lg, dir, pc_le16(d->w + 0x0a) & 0x0200 ? "1Table" : "0Table",
+					   &table) == 0)
+			r = doc_decrypt(d, (unsigned char *)d->w, d->wn, table.p, table.n);
+		if (r != QUIRE_OK) {
+			lg->host->log(QUIRE_LOG_INFO, "legacy: the document is encrypted");
+			lg_bytes_free(&table);
+			return lg_fail(lg, r), lg->err;
+		}
 	}
 	if (read_fib(d, &f) != 0) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: the Word FIB is truncated");
@@ -439,7 +448,7 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		got = f.flags & 0x0004 ? read_clx(d, d->w, d->wn, f.fc_clx, f.lcb_clx)
 				       : simple_piece(d, f.ccp[ST_MAIN] + f.ccp[ST_FTN] + f.ccp[ST_HDD]);
 	} else {
-		got = lg_stream(lg, dir, f.flags & 0x0200 ? "1Table" : "0Table", &table);
+		got = table.p ? 0 : lg_stream(lg, dir, f.flags & 0x0200 ? "1Table" : "0Table", &table);
 		if (got == 0) {
 			d->t = table.p;
 			d->tn = table.n;
@@ -474,12 +483,12 @@ enum quire_result lg_doc(struct lg *lg, GsfInfile *dir)
 	d.w = d.t = w.p;
 	d.wn = d.tn = w.n;
 	/* wIdent: 0xa5ec (Word 97 and later), 0xa5dc (Word 6/95) */
-	if (w.n < 0x40 || (lg_u16(w.p) != 0xa5ec && lg_u16(w.p) != 0xa5dc)) {
+	if (w.n < 0x40 || (pc_le16(w.p) != 0xa5ec && pc_le16(w.p) != 0xa5dc)) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: WordDocument has no Word FIB");
 		lg_bytes_free(&w);
 		return lg_fail(lg, QUIRE_CORRUPT), lg->err;
 	}
-	d.word6 = lg_u16(w.p + 2) < 0xc0;   /* nFib: 101-105 Word 6/95, 193 Word 97 */
+	d.word6 = pc_le16(w.p + 2) < 0xc0;   /* nFib: 101-105 Word 6/95, 193 Word 97 */
 	r = word(&d, dir);
 	lg_bytes_free(&w);
 	return r;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "../common/listnum.h"
 
 #define LSTF_SIZE 28
 #define LVLF_SIZE 28
@@ -25,19 +26,19 @@ static size_t read_lvl(const unsigned char *p, size_t n, struct doc_lvl *lv)
 	if (n < LVLF_SIZE)
 		return 0;
 	cb = LVLF_SIZE + (size_t)p[24] + p[25];   /* grpprlChpx, grpprlPapx */
-	if (!lg_in(n, cb, 2))
+	if (!pc_in(n, cb, 2))
 		return 0;
-	cch = lg_u16(p + cb);
-	if (!lg_in(n, cb + 2, 2 * cch))
+	cch = pc_le16(p + cb);
+	if (!pc_in(n, cb + 2, 2 * cch))
 		return 0;
 	if (lv) {
-		lv->start = (int32_t)lg_u32(p);
+		lv->start = (int32_t)pc_le32(p);
 		lv->nfc = p[4];
 		lv->legal = (p[5] >> 2) & 1;
 		lv->norestart = (p[5] >> 3) & 1;
 		lv->ntext = cch < DOC_LVL_TEXT ? (unsigned)cch : DOC_LVL_TEXT;
 		for (unsigned i = 0; i < lv->ntext; i++)
-			lv->text[i] = (uint16_t)lg_u16(p + cb + 2 + 2 * i);
+			lv->text[i] = (uint16_t)pc_le16(p + cb + 2 + 2 * i);
 	}
 	return cb + 2 + 2 * cch;
 }
@@ -47,12 +48,12 @@ static void read_plflst(struct doc *d, uint32_t fc, uint32_t lcb)
 	const unsigned char *p;
 	size_t n, pos, c;
 
-	if (lcb < 2 || !lg_in(d->tn, fc, lcb))
+	if (lcb < 2 || !pc_in(d->tn, fc, lcb))
 		return;
 	p = d->t + fc;
 	n = d->tn - fc;   /* the LVLs lie past lcb, to the stream's end at most */
-	c = lg_u16(p);
-	if (c > DOC_MAX_LISTS || !lg_in(n, 2, LSTF_SIZE * c))
+	c = pc_le16(p);
+	if (c > DOC_MAX_LISTS || !pc_in(n, 2, LSTF_SIZE * c))
 		return;
 	d->lists = calloc(c ? c : 1, sizeof *d->lists);
 	if (!d->lists)
@@ -64,7 +65,7 @@ static void read_plflst(struct doc *d, uint32_t fc, uint32_t lcb)
 		const unsigned char *lstf = p + 2 + LSTF_SIZE * i;
 		struct doc_list *l = &d->lists[i];
 
-		l->lsid = lg_u32(lstf);
+		l->lsid = pc_le32(lstf);
 		l->nlvl = lstf[26] & 1 ? 1 : 9;   /* fSimpleList */
 		d->nlists = i + 1;
 		for (unsigned k = 0; k < l->nlvl; k++) {
@@ -84,12 +85,12 @@ static void read_plflfo(struct doc *d, uint32_t fc, uint32_t lcb)
 	const unsigned char *p;
 	size_t n, pos, c;
 
-	if (lcb < 4 || !lg_in(d->tn, fc, lcb))
+	if (lcb < 4 || !pc_in(d->tn, fc, lcb))
 		return;
 	p = d->t + fc;
 	n = lcb;
-	c = lg_u32(p);
-	if (c > DOC_MAX_LISTS || !lg_in(n, 4, LFO_SIZE * c))
+	c = pc_le32(p);
+	if (c > DOC_MAX_LISTS || !pc_in(n, 4, LFO_SIZE * c))
 		return;
 	d->lfos = calloc(c ? c : 1, sizeof *d->lfos);
 	if (!d->lfos)
@@ -97,7 +98,7 @@ static void read_plflfo(struct doc *d, uint32_t fc, uint32_t lcb)
 	d->nlfos = c;
 	for (size_t i = 0; i < c; i++) {
 		struct doc_lfo *o = &d->lfos[i];
-		uint32_t lsid = lg_u32(p + 4 + LFO_SIZE * i);
+		uint32_t lsid = pc_le32(p + 4 + LFO_SIZE * i);
 
 		o->list = -1;
 		for (size_t k = 0; k < d->nlists; k++)
@@ -111,19 +112,19 @@ static void read_plflfo(struct doc *d, uint32_t fc, uint32_t lcb)
 	for (size_t i = 0; i < c; i++) {
 		unsigned nover = p[4 + LFO_SIZE * i + 12];
 
-		if (!lg_in(n, pos, 4))
+		if (!pc_in(n, pos, 4))
 			return;
 		pos += 4;
 		for (unsigned k = 0; k < nover; k++) {
 			uint32_t flags;
 			unsigned ilvl;
 
-			if (!lg_in(n, pos, 8))
+			if (!pc_in(n, pos, 8))
 				return;
-			flags = lg_u32(p + pos + 4);
+			flags = pc_le32(p + pos + 4);
 			ilvl = flags & 0x0f;
 			if (ilvl < 9 && (flags & 0x10))   /* fStartAt */
-				d->lfos[i].start[ilvl] = (int32_t)lg_u32(p + pos);
+				d->lfos[i].start[ilvl] = (int32_t)pc_le32(p + pos);
 			pos += 8;
 			if (flags & 0x20) {   /* fFormatting: an LVL follows */
 				struct doc_lvl lv;
@@ -156,60 +157,24 @@ void doc_lists_free(struct doc *d)
 	d->nlists = d->nlfos = 0;
 }
 
-static void roman(struct lg_buf *b, int v, int upper)
-{
-	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
-	static const char *const sym[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x",
-					   "ix", "v", "iv", "i" };
-
-	for (int i = 0; i < 13 && v > 0; i++) {
-		while (v >= val[i]) {
-			for (const char *s = sym[i]; *s; s++) {
-				char ch = upper ? (char)(*s - 'a' + 'A') : *s;
-				lg_buf_add(b, &ch, 1);
-			}
-			v -= val[i];
-		}
-	}
-}
-
-/* Word's letters: a..z, then aa..zz, aaa... */
-static void letters(struct lg_buf *b, int v, int upper)
-{
-	char ch = (char)((upper ? 'A' : 'a') + (v - 1) % 26);
-
-	for (int i = 0; i <= (v - 1) / 26 && i < 32; i++)
-		lg_buf_add(b, &ch, 1);
-}
-
 /* A number in the format nfc ([MS-DOC] 2.9.173 MSONFC). */
-static void number(struct lg_buf *b, int v, unsigned nfc)
+static void number(struct pbuf *b, int v, unsigned nfc)
 {
-	char s[16];
+	enum pc_num_style style;
+	char s[48];
 
-	if (nfc == 255 || nfc == 23)   /* none; a bullet has no number */
-		return;
-	if (v < 1 && (nfc >= 1 && nfc <= 4))
-		nfc = 0;
-	if (v > 3999 && (nfc == 1 || nfc == 2))
-		nfc = 0;
 	switch (nfc) {
-	case 1: roman(b, v, 1); return;
-	case 2: roman(b, v, 0); return;
-	case 3: letters(b, v, 1); return;
-	case 4: letters(b, v, 0); return;
-	case 5: {   /* ordinal: 1st 2nd 3rd 4th */
-		int t = v % 100, u = v % 10;
-		const char *suf = t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd"
-				  : u == 3 ? "rd" : "th";
-
-		snprintf(s, sizeof s, "%d%s", v, suf);
-		break;
+	case 255: case 23: return;   /* none; a bullet has no number */
+	case 1: style = PC_NUM_ROMAN_UPPER; break;
+	case 2: style = PC_NUM_ROMAN_LOWER; break;
+	case 3: style = PC_NUM_LETTER_UPPER; break;
+	case 4: style = PC_NUM_LETTER_LOWER; break;
+	case 5: style = PC_NUM_ORDINAL; break;
+	case 22: style = PC_NUM_DECIMAL_ZERO; break;   /* leading zero */
+	default: style = PC_NUM_DECIMAL; break;
 	}
-	case 22: snprintf(s, sizeof s, "%02d", v); break;   /* leading zero */
-	default: snprintf(s, sizeof s, "%d", v); break;
-	}
-	lg_buf_add(b, s, strlen(s));
+	pc_list_number(v, style, s, sizeof s);
+	pbuf_add(b, s, strlen(s));
 }
 
 /* What a symbol font's private-use character draws in a bullet. */
@@ -227,14 +192,14 @@ static uint32_t bullet(unsigned c)
 	}
 }
 
-void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *out)
+void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct pbuf *out)
 {
 	struct doc_lfo *o;
 	struct doc_list *l;
 	const struct doc_lvl *lv;
 	unsigned lvl;
 
-	lg_buf_reset(out);
+	pbuf_reset(out);
 	if (ilfo == 0 || ilfo > d->nlfos)
 		return;
 	o = &d->lfos[ilfo - 1];
@@ -265,10 +230,10 @@ void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct lg_buf *
 
 			number(out, v, lv->legal ? 0 : l->lvl[c].nfc);   /* legal: all Arabic */
 		} else if (c >= 0xf000 && c <= 0xf0ff) {
-			lg_buf_cp(out, bullet(c));
+			pbuf_cp(out, bullet(c));
 		} else if (c >= 0x20) {
-			lg_buf_u16(out, c);
+			pbuf_u16(out, c);
 		}
 	}
-	lg_buf_squeeze(out);
+	pbuf_squeeze(out);
 }

@@ -29,13 +29,13 @@ static void style_list(struct doc_style *st, const unsigned char *p, size_t n)
 	size_t i = 0;
 
 	while (i + 2 <= n) {
-		unsigned sprm = lg_u16(p + i);
+		unsigned sprm = pc_le16(p + i);
 		long sz = operand_size(sprm, p + i + 2, n - i - 2);
 
-		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+		if (sz < 0 || !pc_in(n, i + 2, (size_t)sz))
 			return;
 		if (sprm == SPRM_PILFO && sz >= 2)
-			st->ilfo = (int)lg_u16(p + i + 2);
+			st->ilfo = (int)pc_le16(p + i + 2);
 		else if (sprm == SPRM_PILVL && sz >= 1)
 			st->ilvl = p[i + 2];
 		i += 2 + (size_t)sz;
@@ -52,15 +52,15 @@ static void read_std(struct doc_style *st, const unsigned char *s, size_t cb, si
 	st->base = 0x0fff;
 	if (cb < 4)
 		return;
-	st->base = (uint16_t)(lg_u16(s + 2) >> 4);
-	if ((lg_u16(s + 2) & 0x0f) != 1 || !lg_in(cb, base_size, 2))   /* stk: paragraph */
+	st->base = (uint16_t)(pc_le16(s + 2) >> 4);
+	if ((pc_le16(s + 2) & 0x0f) != 1 || !pc_in(cb, base_size, 2))   /* stk: paragraph */
 		return;
-	cch = lg_u16(s + base_size);
+	cch = pc_le16(s + base_size);
 	at = base_size + 2 + 2 * cch + 2;   /* the name and its NUL */
-	if (!lg_in(cb, at, 2))
+	if (!pc_in(cb, at, 2))
 		return;
-	upx = lg_u16(s + at);
-	if (upx >= 2 && lg_in(cb, at + 2, upx))
+	upx = pc_le16(s + at);
+	if (upx >= 2 && pc_in(cb, at + 2, upx))
 		style_list(st, s + at + 4, upx - 2);   /* past the istd */
 }
 
@@ -71,14 +71,14 @@ static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 	const unsigned char *p;
 	size_t cb, pos, cstd, base_size;
 
-	if (lcb < 4 || !lg_in(d->tn, fc, lcb))
+	if (lcb < 4 || !pc_in(d->tn, fc, lcb))
 		return;
 	p = d->t + fc;
-	cb = lg_u16(p);
-	if (cb < 2 || !lg_in(lcb, 2, cb))
+	cb = pc_le16(p);
+	if (cb < 2 || !pc_in(lcb, 2, cb))
 		return;
-	cstd = lg_u16(p + 2);
-	base_size = cb >= 4 ? lg_u16(p + 4) : 10;   /* cbSTDBaseInFile: 10 or 18 */
+	cstd = pc_le16(p + 2);
+	base_size = cb >= 4 ? pc_le16(p + 4) : 10;   /* cbSTDBaseInFile: 10 or 18 */
 	if (cstd > 4096)
 		cstd = 4096;
 	d->sti = calloc(cstd ? cstd : 1, sizeof *d->sti);
@@ -86,13 +86,13 @@ static void read_stsh(struct doc *d, uint32_t fc, uint32_t lcb)
 	if (!d->sti || !d->styles)
 		return;
 	pos = 2 + cb;
-	for (size_t i = 0; i < cstd && lg_in(lcb, pos, 2); i++) {
-		size_t cbstd = lg_u16(p + pos);
+	for (size_t i = 0; i < cstd && pc_in(lcb, pos, 2); i++) {
+		size_t cbstd = pc_le16(p + pos);
 
 		d->sti[i] = 0x0fff;   /* unknown */
-		if (cbstd >= 2 && lg_in(lcb, pos + 2, 2))
-			d->sti[i] = (uint16_t)(lg_u16(p + pos + 2) & 0x0fff);
-		read_std(&d->styles[i], p + pos + 2, lg_in(lcb, pos + 2, cbstd) ? cbstd : 0,
+		if (cbstd >= 2 && pc_in(lcb, pos + 2, 2))
+			d->sti[i] = (uint16_t)(pc_le16(p + pos + 2) & 0x0fff);
+		read_std(&d->styles[i], p + pos + 2, pc_in(lcb, pos + 2, cbstd) ? cbstd : 0,
 			 base_size);
 		pos += 2 + cbstd;
 		d->nsti = i + 1;
@@ -122,7 +122,7 @@ static void style_pap(const struct doc *d, unsigned istd, struct pap *pap)
 void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
 		  uint32_t lcb_stsh)
 {
-	if (lcb_bte >= 12 && lg_in(d->tn, fc_bte, lcb_bte)) {
+	if (lcb_bte >= 12 && pc_in(d->tn, fc_bte, lcb_bte)) {
 		d->bte = d->t + fc_bte;
 		d->nbte = (lcb_bte - 4) / 8;
 	}
@@ -142,7 +142,7 @@ static long operand_size(unsigned sprm, const unsigned char *p, size_t n)
 	case 7: return 3;
 	}
 	if (sprm == SPRM_TDEF_TABLE)
-		return n >= 2 ? 2 + (long)lg_u16(p) - 1 : -1;
+		return n >= 2 ? 2 + (long)pc_le16(p) - 1 : -1;
 	if (n < 1)
 		return -1;
 	if (sprm == SPRM_PCHG_TABS && p[0] == 255) {
@@ -164,8 +164,8 @@ static void apply(struct pap *pap, unsigned sprm, const unsigned char *op, size_
 	case SPRM_PF_INNER_TTP: pap->inner_ttp = v != 0; break;
 	case SPRM_PF_INNER_TABLE_CELL: pap->inner_cell = v != 0; break;
 	case SPRM_PILVL: pap->ilvl = v; break;
-	case SPRM_PILFO: pap->ilfo = n >= 2 ? lg_u16(op) : 0; break;
-	case SPRM_PITAP: pap->itap = n >= 4 ? lg_u32(op) : 0; break;
+	case SPRM_PILFO: pap->ilfo = n >= 2 ? pc_le16(op) : 0; break;
+	case SPRM_PITAP: pap->itap = n >= 4 ? pc_le32(op) : 0; break;
 	}
 }
 
@@ -174,10 +174,10 @@ static void grpprl(struct pap *pap, const unsigned char *p, size_t n)
 	size_t i = 0;
 
 	while (i + 2 <= n) {
-		unsigned sprm = lg_u16(p + i);
+		unsigned sprm = pc_le16(p + i);
 		long sz = operand_size(sprm, p + i + 2, n - i - 2);
 
-		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+		if (sz < 0 || !pc_in(n, i + 2, (size_t)sz))
 			return;
 		apply(pap, sprm, p + i + 2, (size_t)sz);
 		i += 2 + (size_t)sz;
@@ -194,15 +194,15 @@ static const unsigned char *page_of(const struct doc *d, const unsigned char *bt
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (lg_u32(bte + 4 * (mid + 1)) <= fc)
+		if (pc_le32(bte + 4 * (mid + 1)) <= fc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo >= nbte || lg_u32(bte + 4 * lo) > fc)
+	if (lo >= nbte || pc_le32(bte + 4 * lo) > fc)
 		return NULL;
-	pn = lg_u32(bte + 4 * (nbte + 1) + 4 * lo) & 0x3fffff;
-	return lg_in(d->wn, pn * 512, 512) ? d->w + pn * 512 : NULL;
+	pn = pc_le32(bte + 4 * (nbte + 1) + 4 * lo) & 0x3fffff;
+	return pc_in(d->wn, pn * 512, 512) ? d->w + pn * 512 : NULL;
 }
 
 void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
@@ -218,7 +218,7 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 	if (crun == 0 || 4 * (crun + 1) + 13 * crun > 511)
 		return;
 	for (j = 0; j < crun; j++)
-		if (lg_u32(pg + 4 * j) <= fc && fc < lg_u32(pg + 4 * (j + 1)))
+		if (pc_le32(pg + 4 * j) <= fc && fc < pc_le32(pg + 4 * (j + 1)))
 			break;
 	if (j == crun)
 		return;
@@ -235,9 +235,9 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 		cb = 2 * cb - 1;
 		start = off + 1;
 	}
-	if (cb < 2 || !lg_in(511, start, cb))
+	if (cb < 2 || !pc_in(511, start, cb))
 		return;
-	pap->istd = lg_u16(pg + start);
+	pap->istd = pc_le16(pg + start);
 	if (pap->istd < d->nsti)
 		pap->sti = d->sti[pap->istd];
 	style_pap(d, pap->istd, pap);   /* the paragraph's own sprms override it */
@@ -248,7 +248,7 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 
 void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte)
 {
-	if (lcb_bte >= 12 && lg_in(d->tn, fc_bte, lcb_bte)) {
+	if (lcb_bte >= 12 && pc_in(d->tn, fc_bte, lcb_bte)) {
 		d->bte_chp = d->t + fc_bte;
 		d->nbte_chp = (lcb_bte - 4) / 8;
 	}
@@ -262,10 +262,10 @@ static int grpprl_deleted(const unsigned char *p, size_t n)
 	int del = 0;
 
 	while (i + 2 <= n) {
-		unsigned sprm = lg_u16(p + i);
+		unsigned sprm = pc_le16(p + i);
 		long sz = operand_size(sprm, p + i + 2, n - i - 2);
 
-		if (sz < 0 || !lg_in(n, i + 2, (size_t)sz))
+		if (sz < 0 || !pc_in(n, i + 2, (size_t)sz))
 			break;
 		if (sprm == SPRM_CF_RMARK_DEL && sz >= 1)
 			del = p[i + 2] != 0;
@@ -291,14 +291,14 @@ int doc_deleted(struct doc *d, uint32_t fc)
 	if (crun == 0 || 4 * (crun + 1) + crun > 511)
 		return 0;
 	for (j = 0; j < crun; j++)
-		if (lg_u32(pg + 4 * j) <= fc && fc < lg_u32(pg + 4 * (j + 1)))
+		if (pc_le32(pg + 4 * j) <= fc && fc < pc_le32(pg + 4 * (j + 1)))
 			break;
 	if (j == crun)
 		return 0;
-	d->run0 = lg_u32(pg + 4 * j);
-	d->run1 = lg_u32(pg + 4 * (j + 1));
+	d->run0 = pc_le32(pg + 4 * j);
+	d->run1 = pc_le32(pg + 4 * (j + 1));
 	off = 2 * (size_t)pg[4 * (crun + 1) + j];
-	if (off != 0 && off < 511 && lg_in(511, off + 1, pg[off]))
+	if (off != 0 && off < 511 && pc_in(511, off + 1, pg[off]))
 		d->run_deleted = grpprl_deleted(pg + off + 1, pg[off]);
 	return d->run_deleted;
 }

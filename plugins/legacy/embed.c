@@ -13,9 +13,37 @@
 #include <gsf/gsf-input-memory.h>
 
 #include "legacy.h"
+#include "../common/embed.h"
 
 #define LG_MAX_EMBED_DEPTH 2
 #define LG_MAX_OBJECTS 64
+
+/* The format of the object whose main stream is in dir: "xls", "doc" or
+ * NULL (nothing this reader reads). */
+static const char *object_type(GsfInfile *dir)
+{
+	if (lg_has(dir, "Workbook") || lg_has(dir, "Book"))
+		return "xls";
+	return lg_has(dir, "WordDocument") ? "doc" : NULL;
+}
+
+/* Read the object in dir by its type (NULL: only the objects it holds),
+ * marked as embedded in the output; objects its objects when `deep`. */
+static void read_object(struct lg *lg, GsfInfile *dir, const char *type, int deep)
+{
+	if (type && pc_embed_begin(lg->host, type) != 0)
+		return;
+	lg->depth++;
+	if (type && !strcmp(type, "xls"))
+		lg_xls(lg, dir);
+	else if (type)
+		lg_doc(lg, dir);
+	if (!lg->err && deep)
+		lg_objects(lg, dir);
+	lg->depth--;
+	if (type)
+		pc_embed_end(lg->host);
+}
 
 void lg_embedded(struct lg *lg, const unsigned char *p, size_t n)
 {
@@ -30,14 +58,12 @@ void lg_embedded(struct lg *lg, const unsigned char *p, size_t n)
 	mem = gsf_input_memory_new(p, (gsf_off_t)n, FALSE);
 	ole = mem ? gsf_infile_msole_new(mem, NULL) : NULL;
 	if (ole) {
-		lg->depth++;
+		const char *type = object_type(ole);
+
 		lg->file_size = n;
-		if (lg_has(ole, "Workbook") || lg_has(ole, "Book"))
-			lg_xls(lg, ole);
-		else if (lg_has(ole, "WordDocument"))
-			lg_doc(lg, ole);
+		if (type)
+			read_object(lg, ole, type, 0);
 		lg->file_size = keep_size;
-		lg->depth--;
 		g_object_unref(ole);
 	}
 	if (mem)
@@ -49,18 +75,12 @@ void lg_embedded(struct lg *lg, const unsigned char *p, size_t n)
 static void object_storage(struct lg *lg, GsfInfile *st)
 {
 	enum quire_result keep = lg->err;
+	const char *type = object_type(st);
 
 	if (lg->objects >= LG_MAX_OBJECTS)
 		return;
 	lg->objects++;
-	lg->depth++;
-	if (lg_has(st, "Workbook") || lg_has(st, "Book"))
-		lg_xls(lg, st);
-	else if (lg_has(st, "WordDocument"))
-		lg_doc(lg, st);
-	if (!lg->err)
-		lg_objects(lg, st);
-	lg->depth--;
+	read_object(lg, st, type, 1);
 	if (lg->err != QUIRE_TOO_LARGE && lg->err != QUIRE_ERROR)
 		lg->err = keep;
 }

@@ -27,7 +27,7 @@ enum head_dir { DIR_UNKNOWN, DIR_OURS, DIR_OTHER, DIR_ENCRYPTED };
  * compares names ("WORKBOOK" is a workbook). */
 static int entry_is(const unsigned char *e, const char *name)
 {
-	size_t n = strlen(name), len = lg_u16(e + 0x40);
+	size_t n = strlen(name), len = pc_le16(e + 0x40);
 
 	if (len != 2 * (n + 1))
 		return 0;
@@ -57,9 +57,9 @@ static enum head_dir dir_sector(const unsigned char *s, size_t size)
  * header lists, as long as both lie inside the head. */
 static enum head_dir head_directory(const unsigned char *h, size_t len)
 {
-	unsigned shift = len >= 0x200 ? lg_u16(h + 0x1e) : 0;
+	unsigned shift = len >= 0x200 ? pc_le16(h + 0x1e) : 0;
 	size_t size = (size_t)1 << (shift == 12 ? 12 : 9);
-	uint32_t sect = len >= 0x200 ? lg_u32(h + 0x30) : 0xfffffffe;
+	uint32_t sect = len >= 0x200 ? pc_le32(h + 0x30) : 0xfffffffe;
 	enum head_dir found = DIR_OTHER;
 
 	if (shift != 9 && shift != 12)
@@ -69,7 +69,7 @@ static enum head_dir head_directory(const unsigned char *h, size_t len)
 		uint32_t fs;
 		enum head_dir d;
 
-		if (hops > 256 || !lg_in(len, off, size))
+		if (hops > 256 || !pc_in(len, off, size))
 			return found == DIR_OURS ? DIR_OURS : DIR_UNKNOWN;
 		d = dir_sector(h + off, size);
 		if (d == DIR_ENCRYPTED)
@@ -78,11 +78,11 @@ static enum head_dir head_directory(const unsigned char *h, size_t len)
 			found = d;
 		if (sect / per >= 109)
 			return found == DIR_OURS ? DIR_OURS : DIR_UNKNOWN;
-		fs = lg_u32(h + 0x4c + 4 * (sect / per));
+		fs = pc_le32(h + 0x4c + 4 * (sect / per));
 		fat = ((size_t)fs + 1) * size;
-		if (fs >= 0xfffffffa || !lg_in(len, fat, size))
+		if (fs >= 0xfffffffa || !pc_in(len, fat, size))
 			return found == DIR_OURS ? DIR_OURS : DIR_UNKNOWN;
-		sect = lg_u32(h + fat + 4 * (sect % per));
+		sect = pc_le32(h + fat + 4 * (sect % per));
 	}
 	return found;
 }
@@ -104,27 +104,9 @@ static int lg_sniff(const unsigned char *head, size_t len, const char *mime)
 	}
 }
 
-static const struct quire_host *log_host;
-
-/* libgsf's complaints about a broken container (g_return_if_fail
- * criticals) go to the host's log, not raw to stderr. */
-static void gsf_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
-{
-	(void)level;
-	(void)data;
-	if (log_host)
-		log_host->log(QUIRE_LOG_DEBUG, "legacy: %s: %s", domain ? domain : "glib", msg);
-}
-
 static enum quire_result lg_init(const struct quire_host *host, void **state)
 {
-	static const char *const domains[] = { "libgsf", "libgsf:msole", "GLib-GObject" };
-
-	log_host = host;
-	for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
-		g_log_set_handler(domains[i], G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL |
-				  G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, gsf_log, NULL);
-	gsf_init();
+	pc_ole_init(host, "legacy");
 	*state = NULL;
 	return QUIRE_OK;
 }

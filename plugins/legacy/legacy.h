@@ -1,7 +1,7 @@
 /* legacy.h: shared parts of the legacy Office plugin (DOC, PPT, XLS in
- * OLE2 compound files read through libgsf): bounds-checked little-endian
- * readers, a UTF-8 text builder fed with UTF-16 units or 8-bit code pages,
- * the sink helpers and the readers of each format. */
+ * OLE2 compound files read through libgsf): the sink helpers and the
+ * readers of each format (bytes, text buffers and number formats are the
+ * plugins' common ones, plugins/common/). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LEGACY_H
 #define QUIRE_LEGACY_H
@@ -13,61 +13,22 @@
 
 #include "quire/plugin.h"
 
+#include "../common/bytes.h"
+#include "../common/numfmt.h"
+#include "../common/ole.h"
+#include "../common/pbuf.h"
+
 /* The longest block handed to the sink at once; longer runs of text are
  * cut (on a UTF-8 boundary) into several paragraphs. */
 #define LG_BLOCK_MAX (1u << 20)
 /* Cells of one sheet row, columns in a table row, slides' text atoms. */
 #define LG_MAX_COLS 256
 
-/* ---- bytes ---- */
-
-static inline unsigned lg_u16(const unsigned char *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static inline uint32_t lg_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* Does [off, off + len) lie inside a buffer of n bytes? */
-static inline int lg_in(size_t n, size_t off, size_t len)
-{
-	return off <= n && len <= n - off;
-}
-
 /* A whole stream read into memory (owned, free with lg_bytes_free). */
 struct lg_bytes {
 	unsigned char *p;
 	size_t n;
 };
-
-/* ---- text ---- */
-
-/* A growable UTF-8 buffer with a cap; `hi` holds a pending high surrogate. */
-struct lg_buf {
-	char *p;
-	size_t n, cap, max;
-	unsigned hi;
-	int full;   /* something was dropped at the cap */
-};
-
-void lg_buf_init(struct lg_buf *b, size_t max);
-void lg_buf_free(struct lg_buf *b);
-void lg_buf_reset(struct lg_buf *b);
-int lg_buf_add(struct lg_buf *b, const char *s, size_t n);
-/* One Unicode code point (invalid ones become U+FFFD). */
-int lg_buf_cp(struct lg_buf *b, uint32_t cp);
-/* One UTF-16 code unit: surrogate pairs are joined, lone halves replaced. */
-int lg_buf_u16(struct lg_buf *b, unsigned u);
-/* One byte of Windows-1252. */
-int lg_buf_1252(struct lg_buf *b, unsigned char c);
-/* Text with runs of white space collapsed and the ends trimmed, in place. */
-void lg_buf_squeeze(struct lg_buf *b);
-
-/* Windows-1252 to Unicode. */
-uint32_t lg_cp1252(unsigned char c);
 
 /* ---- output ---- */
 
@@ -103,9 +64,25 @@ int lg_stream(struct lg *lg, GsfInfile *dir, const char *name, struct lg_bytes *
 void lg_bytes_free(struct lg_bytes *b);
 /* Is there a child called `name` in `dir` (ASCII case ignored)? */
 int lg_has(GsfInfile *dir, const char *name);
-/* The child called `name` (ASCII case ignored, as [MS-CFB] compares
- * names), or NULL; new, the caller unrefs it. */
-GsfInput *lg_child(GsfInfile *dir, const char *name);
+
+/* ---- rc4.c: Office binary RC4 encryption ([MS-OFFCRYPTO] 2.3.6) ---- */
+
+struct lg_rc4 {
+	unsigned char s[256];
+	unsigned i, j;
+};
+
+/* The host's password, or NULL. */
+const char *lg_password(const struct lg *lg);
+void lg_rc4_init(struct lg_rc4 *r, const unsigned char *key, size_t n);
+void lg_rc4_xor(struct lg_rc4 *r, unsigned char *p, size_t n);
+/* The base key H1 of password and salt; 0 or -1. */
+int lg_rc4_base(const char *password, const unsigned char salt[16], unsigned char h1[16]);
+/* r keyed for block b; 0 or -1. */
+int lg_rc4_block(const unsigned char h1[16], uint32_t b, struct lg_rc4 *r);
+/* hdr: salt, encrypted verifier and its hash (48 bytes). QUIRE_OK and h1
+ * when password (NULL: none) opens it; QUIRE_ENCRYPTED when it does not. */
+enum quire_result lg_rc4_open(const char *password, const unsigned char *hdr, unsigned char h1[16]);
 
 /* ---- readers ---- */
 
@@ -121,13 +98,5 @@ void lg_embedded(struct lg *lg, const unsigned char *p, size_t n);
  * Excel's MBD... storages): each one's text after the document's, depth
  * and count capped; their failures do not fail the document. */
 void lg_objects(struct lg *lg, GsfInfile *dir);
-
-/* ---- number formats (xlsfmt.c) ---- */
-
-/* Format `v` with the Excel number format `fmt` (NULL: General) into out,
- * as Excel shows it (en-US). date1904 picks the 1904 date system. */
-void lg_numfmt(double v, const char *fmt, int date1904, struct lg_buf *out);
-/* The built-in format of index id (NULL when unknown or General). */
-const char *lg_builtin_fmt(unsigned id);
 
 #endif

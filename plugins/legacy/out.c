@@ -117,25 +117,9 @@ void lg_meta(struct lg *lg, const char *key, const char *s, size_t n)
 		h->sink->meta(h->sink_ctx, key, s, n);
 }
 
-GsfInput *lg_child(GsfInfile *dir, const char *name)
-{
-	GsfInput *in = gsf_infile_child_by_name(dir, name);
-	int n = gsf_infile_num_children(dir);
-
-	/* [MS-CFB] 2.6.4: names compare without regard to case, and writers
-	 * differ ("Workbook", "WORKBOOK"); libgsf compares them exactly */
-	for (int i = 0; !in && i < n; i++) {
-		const char *have = gsf_infile_name_by_index(dir, i);
-
-		if (have && !g_ascii_strcasecmp(have, name))
-			in = gsf_infile_child_by_index(dir, i);
-	}
-	return in;
-}
-
 int lg_has(GsfInfile *dir, const char *name)
 {
-	GsfInput *in = lg_child(dir, name);
+	GsfInput *in = pc_ole_child(dir, name);
 
 	if (!in)
 		return 0;
@@ -145,7 +129,7 @@ int lg_has(GsfInfile *dir, const char *name)
 
 int lg_stream(struct lg *lg, GsfInfile *dir, const char *name, struct lg_bytes *out)
 {
-	GsfInput *in = lg_child(dir ? dir : lg->ole, name);
+	GsfInput *in = pc_ole_child(dir ? dir : lg->ole, name);
 	gsf_off_t size;
 	int r = -1;
 

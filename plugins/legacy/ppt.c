@@ -56,7 +56,7 @@ struct ppt {
 	struct listed *slides, *masters, *notes;
 	size_t nslides, nmasters, nnotes;
 	size_t doc_off, doc_len;
-	struct lg_buf text, tail;   /* a text atom's text; masters' footers */
+	struct pbuf text, tail;   /* a text atom's text; masters' footers */
 	uint32_t seen[PPT_SEEN_SLOTS];  /* hashes of the current page's paragraphs */
 	size_t nseen;
 	size_t *done;            /* containers read (a slide listed twice is read once) */
@@ -70,15 +70,15 @@ static int rec_at(const struct ppt *p, size_t off, size_t end, struct rec *r)
 {
 	unsigned vi;
 
-	if (end > p->n || !lg_in(end, off, 8))
+	if (end > p->n || !pc_in(end, off, 8))
 		return -1;
-	vi = lg_u16(p->s + off);
+	vi = pc_le16(p->s + off);
 	r->ver = vi & 0xf;
 	r->inst = vi >> 4;
-	r->type = lg_u16(p->s + off + 2);
-	r->len = lg_u32(p->s + off + 4);
+	r->type = pc_le16(p->s + off + 2);
+	r->len = pc_le32(p->s + off + 4);
 	r->off = off + 8;
-	return lg_in(end, r->off, r->len) ? 0 : -1;
+	return pc_in(end, r->off, r->len) ? 0 : -1;
 }
 
 /* ---- the persist directory ---- */
@@ -112,7 +112,7 @@ static void persist_add(struct ppt *p, const struct rec *r, size_t *cap)
 	size_t i = 0;
 
 	while (i + 4 <= r->len) {
-		uint32_t h = lg_u32(p->s + r->off + i), id = h & 0xfffff, cnt = h >> 20;
+		uint32_t h = pc_le32(p->s + r->off + i), id = h & 0xfffff, cnt = h >> 20;
 
 		i += 4;
 		for (uint32_t k = 0; k < cnt && i + 4 <= r->len; k++, i += 4) {
@@ -127,7 +127,7 @@ static void persist_add(struct ppt *p, const struct rec *r, size_t *cap)
 			}
 			p->pd[p->npd].id = id + k;
 			p->pd[p->npd].seq = (uint32_t)p->npd;
-			p->pd[p->npd++].off = lg_u32(p->s + r->off + i);
+			p->pd[p->npd++].off = pc_le32(p->s + r->off + i);
 		}
 	}
 }
@@ -146,16 +146,16 @@ static uint32_t persist_load(struct ppt *p, uint32_t edit)
 
 		if (rec_at(p, edit, p->n, &r) || r.type != RT_USER_EDIT || r.len < 28)
 			break;
-		if (r.len >= 32 && lg_u32(p->s + r.off + 28) != 0 && hops == 0) {
+		if (r.len >= 32 && pc_le32(p->s + r.off + 28) != 0 && hops == 0) {
 			p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 			lg_fail(p->lg, QUIRE_ENCRYPTED);
 			return UINT32_MAX;
 		}
 		if (doc == UINT32_MAX)
-			doc = lg_u32(p->s + r.off + 16);
-		if (rec_at(p, lg_u32(p->s + r.off + 12), p->n, &d) == 0 && d.type == RT_PERSIST_DIR)
+			doc = pc_le32(p->s + r.off + 16);
+		if (rec_at(p, pc_le32(p->s + r.off + 12), p->n, &d) == 0 && d.type == RT_PERSIST_DIR)
 			persist_add(p, &d, &cap);
-		last = lg_u32(p->s + r.off + 8);
+		last = pc_le32(p->s + r.off + 8);
 		if (last == 0 || last >= edit)   /* older edits lie before newer ones */
 			break;
 		edit = last;
@@ -255,8 +255,8 @@ static void para(struct ppt *p, const char *s, size_t n, int title)
 	if (seen(p, s, n))
 		return;
 	if (p->master) {
-		lg_buf_add(&p->tail, s, n);
-		lg_buf_add(&p->tail, "", 1);
+		pbuf_add(&p->tail, s, n);
+		pbuf_add(&p->tail, "", 1);
 	} else if (title) {
 		lg_heading(p->lg, 1, s, n);
 	} else {
@@ -272,18 +272,18 @@ static void text_atom(struct ppt *p, const struct rec *r, int title)
 	int wide = r->type != RT_TEXT_BYTES;
 	size_t nch = wide ? r->len / 2 : r->len;
 
-	lg_buf_reset(&p->text);
+	pbuf_reset(&p->text);
 	for (size_t i = 0; i <= nch && !p->lg->err; i++) {
-		unsigned c = i == nch ? '\r' : wide ? lg_u16(d + 2 * i) : d[i];
+		unsigned c = i == nch ? '\r' : wide ? pc_le16(d + 2 * i) : d[i];
 
 		if (c == '\r') {
-			lg_buf_squeeze(&p->text);
+			pbuf_squeeze(&p->text);
 			para(p, p->text.p, p->text.n, title);
-			lg_buf_reset(&p->text);
+			pbuf_reset(&p->text);
 		} else if (c == 0x0b || c == '\t') {
-			lg_buf_add(&p->text, " ", 1);
+			pbuf_add(&p->text, " ", 1);
 		} else if (c >= 0x20 || (c >= 0xd800 && c < 0xe000)) {
-			lg_buf_u16(&p->text, c);
+			pbuf_u16(&p->text, c);
 		}
 	}
 }
@@ -313,7 +313,7 @@ static void ole_object(struct ppt *p, uint32_t persist_id)
 	}
 	if (r.len < 4)
 		return;
-	size = lg_u32(p->s + r.off);
+	size = pc_le32(p->s + r.off);
 	if (size == 0 || size > (64ul << 20) ||
 	    (lim->max_inflated_bytes && size > lim->max_inflated_bytes) ||
 	    (lim->max_ratio && size > (1ul << 20) && size / (r.len + 1) > lim->max_ratio))
@@ -342,8 +342,8 @@ static uint32_t exobj_persist(const struct ppt *p, uint32_t exobj)
 				continue;
 			for (size_t q = c.off; rec_at(p, q, c.off + c.len, &a) == 0; q = a.off + a.len)
 				if (a.type == RT_EXOLEOBJ_ATOM && a.len >= 20 &&
-				    lg_u32(p->s + a.off + 8) == exobj)
-					return lg_u32(p->s + a.off + 16);
+				    pc_le32(p->s + a.off + 8) == exobj)
+					return pc_le32(p->s + a.off + 16);
 		}
 	}
 	return UINT32_MAX;
@@ -390,7 +390,7 @@ static void walk(struct ppt *p, size_t off, size_t end, int depth)
 		off = r.off + r.len;
 		switch (r.type) {
 		case RT_TEXT_HEADER:
-			p->text_type = r.len >= 4 ? (int)lg_u32(p->s + r.off) : 4;
+			p->text_type = r.len >= 4 ? (int)pc_le32(p->s + r.off) : 4;
 			break;
 		case RT_TEXT_CHARS:
 		case RT_TEXT_BYTES:
@@ -409,7 +409,7 @@ static void walk(struct ppt *p, size_t off, size_t end, int depth)
 		}
 		case RT_EXOBJREF:
 			if (r.len >= 4 && !p->master && p->objects++ < PPT_MAX_OBJECTS)
-				ole_object(p, exobj_persist(p, lg_u32(p->s + r.off)));
+				ole_object(p, exobj_persist(p, pc_le32(p->s + r.off)));
 			break;
 		case RT_PROG_BINARY_DATA:   /* an atom that holds records */
 			walk(p, r.off, r.off + r.len, depth + 1);
@@ -438,8 +438,8 @@ static void list_add(struct listed **v, size_t *n, size_t *cap, const unsigned c
 		*v = x;
 		*cap = c;
 	}
-	(*v)[*n].psr = lg_u32(atom);
-	(*v)[*n].id = lg_u32(atom + 12);
+	(*v)[*n].psr = pc_le32(atom);
+	(*v)[*n].id = pc_le32(atom + 12);
 	(*v)[*n].from = (*v)[*n].to = from;
 	(*n)++;
 }
@@ -493,7 +493,7 @@ static void slide(struct ppt *p, const struct listed *sl)
 
 		if (notes.type != RT_SLIDE_ATOM || notes.len < 24)
 			continue;
-		id = lg_u32(p->s + notes.off + 16);
+		id = pc_le32(p->s + notes.off + 16);
 		for (size_t i = 0; id && i < p->nnotes; i++) {
 			if (p->notes[i].id != id ||
 			    persist_rec(p, p->notes[i].psr, RT_NOTES, &notes) != 0)
@@ -538,7 +538,7 @@ static void masters(struct ppt *p)
 	struct rec r;
 
 	p->master = 1;   /* deduplicated against the last page */
-	lg_buf_reset(&p->tail);
+	pbuf_reset(&p->tail);
 	/* main masters, and title masters (slides in the masters' list) */
 	for (size_t i = 0; i < p->nmasters && !p->lg->err; i++) {
 		master(p, p->masters[i].psr, RT_MAIN_MASTER);
@@ -550,8 +550,8 @@ static void masters(struct ppt *p)
 	     rec_at(p, off, p->doc_off + p->doc_len, &r) == 0; off = r.off + r.len) {
 		if (r.type != RT_DOCUMENT_ATOM || r.len < 32)
 			continue;
-		master(p, lg_u32(p->s + r.off + 24), RT_NOTES);
-		master(p, lg_u32(p->s + r.off + 28), RT_HANDOUT);
+		master(p, pc_le32(p->s + r.off + 24), RT_NOTES);
+		master(p, pc_le32(p->s + r.off + 28), RT_HANDOUT);
 		break;
 	}
 	/* the document's own header and footer text */
@@ -570,14 +570,14 @@ static void masters(struct ppt *p)
 
 static uint32_t current_edit(struct ppt *p, const struct lg_bytes *cu)
 {
-	if (cu->n < 20 || lg_u16(cu->p + 2) != 0x0ff6)
+	if (cu->n < 20 || pc_le16(cu->p + 2) != 0x0ff6)
 		return UINT32_MAX;
-	if (lg_u32(cu->p + 12) == 0xf3d1c4dfu) {
+	if (pc_le32(cu->p + 12) == 0xf3d1c4dfu) {
 		p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 		lg_fail(p->lg, QUIRE_ENCRYPTED);
 		return UINT32_MAX;
 	}
-	return lg_u32(cu->p + 16);
+	return pc_le32(cu->p + 16);
 }
 
 /* The last UserEditAtom at the top level (for when Current User is
@@ -644,8 +644,8 @@ enum quire_result lg_ppt(struct lg *lg, GsfInfile *dir)
 		lg->err = QUIRE_OK;   /* optional: the stream is walked without it */
 	p.s = doc.p;
 	p.n = doc.n;
-	lg_buf_init(&p.text, LG_BLOCK_MAX * 4);
-	lg_buf_init(&p.tail, 1 << 20);
+	pbuf_init(&p.text, LG_BLOCK_MAX * 4);
+	pbuf_init(&p.tail, 1 << 20);
 	edit = current_edit(&p, &cu);
 	if (!lg->err) {
 		uint32_t last = last_edit(&p);
@@ -655,8 +655,8 @@ enum quire_result lg_ppt(struct lg *lg, GsfInfile *dir)
 	}
 	if (!lg->err)
 		presentation(&p, edit);
-	lg_buf_free(&p.text);
-	lg_buf_free(&p.tail);
+	pbuf_free(&p.text);
+	pbuf_free(&p.tail);
 	free(p.pd);
 	free(p.slides);
 	free(p.masters);

@@ -37,28 +37,29 @@ struct book {
 	size_t n;
 	struct biff_text t;
 	int date1904;
-	struct lg_buf sst;  /* shared strings, back to back */
+	int decrypted;      /* FILEPASS met and its RC4 undone (lg_xls) */
+	struct pbuf sst;  /* shared strings, back to back */
 	size_t *sst_off;    /* nsst + 1 offsets */
 	size_t nsst;
 	unsigned *xf;       /* number format of each XF */
 	size_t nxf, xfcap;
-	struct lg_buf fmts; /* FORMAT strings, each NUL-terminated */
+	struct pbuf fmts; /* FORMAT strings, each NUL-terminated */
 	struct { unsigned id; size_t off; } *fmt;
 	size_t nfmt, fmtcap;
 	uint32_t *fmt_by_id;  /* 65536 entries: 1 + index into fmt, or 0 */
-	struct lg_buf names;
+	struct pbuf names;
 	struct sheet *sheets;
 	size_t nsheets, sheetcap;
 };
 
 /* The sheet being read. */
 struct sheetrd {
-	struct lg_buf text;
+	struct pbuf text;
 	struct cell *cells;
 	size_t ncells, cap;
 	long pending;       /* the formula cell waiting for its STRING record */
-	struct lg_buf hdr, ftr, boxes;   /* header, footer, text boxes (NUL-separated) */
-	struct lg_buf chart;             /* the strings of an embedded chart */
+	struct pbuf hdr, ftr, boxes;   /* header, footer, text boxes (NUL-separated) */
+	struct pbuf chart;             /* the strings of an embedded chart */
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -100,7 +101,7 @@ static void read_sst(struct book *b, size_t off)
 		lg_fail(b->lg, QUIRE_ERROR);
 		return;
 	}
-	lg_buf_reset(&b->sst);
+	pbuf_reset(&b->sst);
 	b->nsst = 0;
 	b->sst_off[0] = 0;
 	while (b->nsst < unique && !c.bad) {
@@ -122,9 +123,9 @@ static void add_format(struct book *b, const struct biff_rec *r)
 		biff_string_at(&b->t, r->p, r->len, 0, 1, &b->fmts);
 	else
 		biff_string_at(&b->t, r->p, r->len, 2, b->t.biff8 ? 2 : 1, &b->fmts);
-	if (lg_buf_add(&b->fmts, "", 1))
+	if (pbuf_add(&b->fmts, "", 1))
 		return;
-	b->fmt[b->nfmt].id = r->type == BIFF4_FORMAT ? (unsigned)b->nfmt : lg_u16(r->p);
+	b->fmt[b->nfmt].id = r->type == BIFF4_FORMAT ? (unsigned)b->nfmt : pc_le16(r->p);
 	b->fmt[b->nfmt++].off = off;
 }
 
@@ -138,7 +139,7 @@ static void add_sheet(struct book *b, const struct biff_rec *r)
 		return;
 	biff_string_at(&b->t, r->p, r->len, 6, 1, &b->names);
 	sh = &b->sheets[b->nsheets++];
-	sh->pos = lg_u32(r->p);
+	sh->pos = pc_le32(r->p);
 	sh->type = r->p[5];
 	sh->name = name;
 	sh->nlen = b->names.n - name;
@@ -156,15 +157,17 @@ static size_t globals(struct book *b)
 		case BIFF_EOF:
 			return off;
 		case BIFF_FILEPASS:
+			if (b->decrypted)
+				break;
 			b->lg->host->log(QUIRE_LOG_INFO, "legacy: the workbook is encrypted");
 			lg_fail(b->lg, QUIRE_ENCRYPTED);
 			return off;
 		case BIFF_CODEPAGE:
 			if (r.len >= 2)
-				biff_text_codepage(&b->t, lg_u16(r.p));
+				biff_text_codepage(&b->t, pc_le16(r.p));
 			break;
 		case BIFF_DATEMODE:
-			b->date1904 = r.len >= 2 && lg_u16(r.p) == 1;
+			b->date1904 = r.len >= 2 && pc_le16(r.p) == 1;
 			break;
 		case BIFF_BOUNDSHEET:
 			add_sheet(b, &r);
@@ -178,7 +181,7 @@ static size_t globals(struct book *b)
 			break;
 		case BIFF_XF:
 			if (r.len >= 4 && !grow((void **)&b->xf, &b->xfcap, b->nxf, sizeof *b->xf))
-				b->xf[b->nxf++] = lg_u16(r.p + 2);
+				b->xf[b->nxf++] = pc_le16(r.p + 2);
 			break;
 		}
 	}
@@ -196,7 +199,7 @@ static const char *format_of(const struct book *b, unsigned ixfe)
 	id = b->xf[ixfe];
 	if (b->fmt_by_id && id < 65536 && b->fmt_by_id[id])
 		return b->fmts.p + b->fmt[b->fmt_by_id[id] - 1].off;
-	return lg_builtin_fmt(id);
+	return pc_builtin_fmt(id);
 }
 
 /* Start a cell at (row, col); its text is what is added to sr->text until
@@ -233,7 +236,7 @@ static void cell_number(struct book *b, struct sheetrd *sr, unsigned row, unsign
 
 	if (i < 0)
 		return;
-	lg_numfmt(v, format_of(b, ixfe), b->date1904, &sr->text);
+	pc_numfmt(v, format_of(b, ixfe), b->date1904, &sr->text);
 	cell_end(sr, i);
 }
 
@@ -244,7 +247,7 @@ static void cell_text(struct book *b, struct sheetrd *sr, unsigned row, unsigned
 
 	if (i < 0)
 		return;
-	lg_buf_add(&sr->text, s, n);
+	pbuf_add(&sr->text, s, n);
 	cell_end(sr, i);
 }
 
@@ -264,7 +267,7 @@ static double rk_value(uint32_t rk)
 
 static double le_double(const unsigned char *p)
 {
-	uint64_t bits = (uint64_t)lg_u32(p) | (uint64_t)lg_u32(p + 4) << 32;
+	uint64_t bits = (uint64_t)pc_le32(p) | (uint64_t)pc_le32(p + 4) << 32;
 	double v;
 
 	memcpy(&v, &bits, sizeof v);
@@ -296,12 +299,12 @@ static void cell_boolerr(struct book *b, struct sheetrd *sr, unsigned row, unsig
 static void formula(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 {
 	const unsigned char *v = r->p + 6;
-	unsigned row = lg_u16(r->p), col = lg_u16(r->p + 2);
+	unsigned row = pc_le16(r->p), col = pc_le16(r->p + 2);
 
 	if (r->len < 14)
 		return;
-	if (lg_u16(v + 6) != 0xffff) {
-		cell_number(b, sr, row, col, lg_u16(r->p + 4), le_double(v));
+	if (pc_le16(v + 6) != 0xffff) {
+		cell_number(b, sr, row, col, pc_le16(r->p + 4), le_double(v));
 		return;
 	}
 	switch (v[0]) {
@@ -338,10 +341,10 @@ static void mulrk(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 
 	if (r->len < 6)
 		return;
-	row = lg_u16(r->p);
-	col = lg_u16(r->p + 2);
+	row = pc_le16(r->p);
+	col = pc_le16(r->p + 2);
 	for (size_t off = 4; off + 6 <= r->len - 2; off += 6, col++)
-		cell_number(b, sr, row, col, lg_u16(r->p + off), rk_value(lg_u32(r->p + off + 2)));
+		cell_number(b, sr, row, col, pc_le16(r->p + off), rk_value(pc_le32(r->p + off + 2)));
 }
 
 /* A text box or comment: the text in the CONTINUE records after TXO. */
@@ -352,38 +355,38 @@ static void txo(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 
 	if (r->len < 14 || !b->t.biff8)
 		return;
-	cch = lg_u16(r->p + 10);
+	cch = pc_le16(r->p + 10);
 	if (cch == 0 || crd_init(&c, b->s, b->n, r->off, 1))
 		return;
 	biff_chars(&c, cch, crd_u8(&c) & 1, &sr->boxes);
 	crd_free(&c);
 	if (sr->boxes.n > start)
-		lg_buf_add(&sr->boxes, "", 1);
+		pbuf_add(&sr->boxes, "", 1);
 }
 
 /* Header and footer: the text of &L/&C/&R sections, codes dropped. */
-static void header_footer(struct book *b, const struct biff_rec *r, struct lg_buf *out)
+static void header_footer(struct book *b, const struct biff_rec *r, struct pbuf *out)
 {
-	struct lg_buf raw;
+	struct pbuf raw;
 
 	if (r->len == 0)
 		return;
-	lg_buf_init(&raw, 1 << 16);
+	pbuf_init(&raw, 1 << 16);
 	biff_string_at(&b->t, r->p, r->len, 0, b->t.biff8 ? 2 : 1, &raw);
 	for (size_t i = 0; i < raw.n; i++) {
 		char ch = raw.p[i];
 
 		if (ch != '&') {
-			lg_buf_add(out, &ch, 1);
+			pbuf_add(out, &ch, 1);
 			continue;
 		}
 		if (++i >= raw.n)
 			break;
 		ch = raw.p[i];
 		if (ch == '&')
-			lg_buf_add(out, "&", 1);
+			pbuf_add(out, "&", 1);
 		else if (ch == 'L' || ch == 'C' || ch == 'R')
-			lg_buf_add(out, "", 1);
+			pbuf_add(out, "", 1);
 		else if (ch == '"') {   /* &"font,style" */
 			while (i + 1 < raw.n && raw.p[i + 1] != '"')
 				i++;
@@ -394,20 +397,20 @@ static void header_footer(struct book *b, const struct biff_rec *r, struct lg_bu
 		}
 		/* &P &N &D &T &F &A &Z &G &B &I &U &E &S &X &Y: fields and styles */
 	}
-	lg_buf_add(out, "", 1);
-	lg_buf_free(&raw);
+	pbuf_add(out, "", 1);
+	pbuf_free(&raw);
 }
 
 static void cell_record(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 {
-	unsigned row = r->len >= 4 ? lg_u16(r->p) : 0, col = r->len >= 4 ? lg_u16(r->p + 2) : 0;
-	unsigned ixfe = r->len >= 6 ? lg_u16(r->p + 4) : 0;
+	unsigned row = r->len >= 4 ? pc_le16(r->p) : 0, col = r->len >= 4 ? pc_le16(r->p + 2) : 0;
+	unsigned ixfe = r->len >= 6 ? pc_le16(r->p + 4) : 0;
 	long i;
 
 	switch (r->type) {
 	case BIFF_LABELSST:
 		if (r->len >= 10) {
-			uint32_t k = lg_u32(r->p + 6);
+			uint32_t k = pc_le32(r->p + 6);
 
 			if (k < b->nsst)
 				cell_text(b, sr, row, col, b->sst.p + b->sst_off[k],
@@ -437,11 +440,11 @@ static void cell_record(struct book *b, struct sheetrd *sr, const struct biff_re
 		break;
 	case BIFF2_INTEGER:
 		if (r->len >= 9)
-			cell_number(b, sr, row, col, 0, lg_u16(r->p + 7));
+			cell_number(b, sr, row, col, 0, pc_le16(r->p + 7));
 		break;
 	case BIFF_RK:
 		if (r->len >= 10)
-			cell_number(b, sr, row, col, ixfe, rk_value(lg_u32(r->p + 6)));
+			cell_number(b, sr, row, col, ixfe, rk_value(pc_le32(r->p + 6)));
 		break;
 	case BIFF_MULRK:
 		mulrk(b, sr, r);
@@ -470,22 +473,22 @@ static int cell_cmp(const void *a, const void *b)
 }
 
 /* Paragraphs of NUL-separated pieces. */
-static void pieces(struct lg *lg, struct lg_buf *b)
+static void pieces(struct lg *lg, struct pbuf *b)
 {
-	struct lg_buf one;
+	struct pbuf one;
 
-	lg_buf_init(&one, LG_BLOCK_MAX * 2);
+	pbuf_init(&one, LG_BLOCK_MAX * 2);
 	for (size_t i = 0; i < b->n;) {
 		size_t k = strnlen(b->p + i, b->n - i);
 
-		lg_buf_reset(&one);
-		lg_buf_add(&one, b->p + i, k);
-		lg_buf_squeeze(&one);
+		pbuf_reset(&one);
+		pbuf_add(&one, b->p + i, k);
+		pbuf_squeeze(&one);
 		if (one.n && lg_para(lg, one.p, one.n))
 			break;
 		i += k + 1;
 	}
-	lg_buf_free(&one);
+	pbuf_free(&one);
 }
 
 static void emit_rows(struct lg *lg, struct sheetrd *sr)
@@ -521,33 +524,33 @@ static void emit_rows(struct lg *lg, struct sheetrd *sr)
  * its data cache) and series names, "; "-separated, each once. */
 static void chart_string(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 {
-	struct lg_buf one;
+	struct pbuf one;
 
 	if ((r->type == BIFF_LABEL && r->len < 8) || (r->type == BIFF_SERIESTEXT && r->len < 3))
 		return;
-	lg_buf_init(&one, 1 << 16);
+	pbuf_init(&one, 1 << 16);
 	if (r->type == BIFF_LABEL)
 		biff_string_at(&b->t, r->p, r->len, 6, 2, &one);
 	else
 		biff_string_at(&b->t, r->p, r->len, 2, 1, &one);
-	lg_buf_squeeze(&one);
+	pbuf_squeeze(&one);
 	/* duplicates are looked for in the first few KiB only */
 	if (one.n && !(sr->chart.n && sr->chart.n < 4096 &&
 		       memmem(sr->chart.p, sr->chart.n, one.p, one.n))) {
 		if (sr->chart.n)
-			lg_buf_add(&sr->chart, "; ", 2);
-		lg_buf_add(&sr->chart, one.p, one.n);
+			pbuf_add(&sr->chart, "; ", 2);
+		pbuf_add(&sr->chart, one.p, one.n);
 	}
-	lg_buf_free(&one);
+	pbuf_free(&one);
 }
 
 /* A chart's strings so far become one text block of the sheet. */
 static void chart_end(struct sheetrd *sr)
 {
 	if (sr->chart.n) {
-		lg_buf_add(&sr->boxes, sr->chart.p, sr->chart.n);
-		lg_buf_add(&sr->boxes, "", 1);
-		lg_buf_reset(&sr->chart);
+		pbuf_add(&sr->boxes, sr->chart.p, sr->chart.n);
+		pbuf_add(&sr->boxes, "", 1);
+		pbuf_reset(&sr->chart);
 	}
 }
 
@@ -563,7 +566,7 @@ static void read_sheet(struct book *b, struct sheetrd *sr, size_t pos)
 		pos = r.next;
 		if (r.type == BIFF_BOF) {
 			/* BOF dt 0x0020: the substream is a chart */
-			if (depth++ == 0 && r.len >= 4 && lg_u16(r.p + 2) == 0x0020)
+			if (depth++ == 0 && r.len >= 4 && pc_le16(r.p + 2) == 0x0020)
 				chart_sheet = 1;
 			continue;
 		}
@@ -605,11 +608,11 @@ static void sheet(struct book *b, const char *name, size_t nlen, size_t pos)
 	struct sheetrd sr = { 0 };
 
 	cap = cap && cap < SIZE_MAX / 4 ? cap + (1u << 20) : SIZE_MAX / 4;
-	lg_buf_init(&sr.text, cap);
-	lg_buf_init(&sr.hdr, 1 << 20);
-	lg_buf_init(&sr.ftr, 1 << 20);
-	lg_buf_init(&sr.boxes, cap);
-	lg_buf_init(&sr.chart, 1 << 16);
+	pbuf_init(&sr.text, cap);
+	pbuf_init(&sr.hdr, 1 << 20);
+	pbuf_init(&sr.ftr, 1 << 20);
+	pbuf_init(&sr.boxes, cap);
+	pbuf_init(&sr.chart, 1 << 16);
 	/* a workbook inside another document adds no pages of its own */
 	if (lg->depth == 0 && lg_page(lg))
 		return;
@@ -623,11 +626,11 @@ static void sheet(struct book *b, const char *name, size_t nlen, size_t pos)
 	if (sr.text.full || sr.boxes.full)
 		lg_fail(lg, QUIRE_TOO_LARGE);
 	free(sr.cells);
-	lg_buf_free(&sr.text);
-	lg_buf_free(&sr.hdr);
-	lg_buf_free(&sr.ftr);
-	lg_buf_free(&sr.boxes);
-	lg_buf_free(&sr.chart);
+	pbuf_free(&sr.text);
+	pbuf_free(&sr.hdr);
+	pbuf_free(&sr.ftr);
+	pbuf_free(&sr.boxes);
+	pbuf_free(&sr.chart);
 }
 
 static int is_bof(const struct book *b, size_t pos)
@@ -683,9 +686,9 @@ static void sheets(struct book *b, size_t after_globals)
 static void book_free(struct book *b)
 {
 	biff_text_close(&b->t);
-	lg_buf_free(&b->sst);
-	lg_buf_free(&b->fmts);
-	lg_buf_free(&b->names);
+	pbuf_free(&b->sst);
+	pbuf_free(&b->fmts);
+	pbuf_free(&b->names);
 	free(b->sst_off);
 	free(b->xf);
 	free(b->fmt);
@@ -693,10 +696,93 @@ static void book_free(struct book *b)
 	free(b->sheets);
 }
 
-/* A workbook stream in memory: its sheets to the sink. */
-static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t n)
+/* Records the RC4 of an encrypted workbook leaves in the clear ([MS-XLS]
+ * 2.2.10): BOF, FILEPASS, UsrExcl, FileLock, InterfaceHdr, RRDInfo,
+ * RRDHead; and a BoundSheet8's first 4 bytes (its stream position). */
+static int clear_record(unsigned type)
 {
-	struct book b = { .lg = lg, .s = s, .n = n };
+	static const unsigned clear[] = { 0x0809, 0x002f, 0x0194, 0x0195, 0x00e1, 0x0196, 0x0138 };
+
+	for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++)
+		if (type == clear[i])
+			return 1;
+	return 0;
+}
+
+/* The keystream of an encrypted workbook: keyed for block, at stream
+ * position at. */
+struct keystream {
+	struct lg_rc4 r;
+	size_t block, at;
+	int keyed;
+};
+
+/* XOR [from, to) of the stream with the keystream at those positions: a
+ * new RC4 key every 1024 bytes of the stream, record headers included. */
+static int rc4_span(const unsigned char h1[16], unsigned char *s, size_t from, size_t to,
+		    struct keystream *k)
+{
+	unsigned char skip[1024];
+
+	for (size_t pos = from; pos < to;) {
+		size_t in = pos % 1024, n = to - pos < 1024 - in ? to - pos : 1024 - in;
+
+		if (!k->keyed || k->block != pos / 1024 || k->at > pos) {
+			if (lg_rc4_block(h1, (uint32_t)(pos / 1024), &k->r) < 0)
+				return -1;
+			k->keyed = 1;
+			k->block = pos / 1024;
+			k->at = pos - in;
+		}
+		memset(skip, 0, sizeof skip);
+		lg_rc4_xor(&k->r, skip, pos - k->at);   /* the keystream up to pos */
+		lg_rc4_xor(&k->r, s + pos, n);
+		pos += n;
+		k->at = pos;
+	}
+	return 0;
+}
+
+/* An RC4-encrypted workbook (FILEPASS, RC4 header 1.1) decrypted in place
+ * with the host's password. QUIRE_OK also when not encrypted. */
+static enum quire_result decrypt_book(struct lg *lg, unsigned char *s, size_t n, int *decrypted)
+{
+	struct biff_rec r;
+	struct keystream ks = { .keyed = 0 };
+	unsigned char h1[16];
+	size_t off = 0, keyed_to = 0;
+	enum quire_result res;
+
+	*decrypted = 0;
+	while (biff_at(s, n, off, &r) == 0 && r.type != BIFF_FILEPASS && r.type != BIFF_EOF)
+		off = r.next;
+	if (biff_at(s, n, off, &r) != 0 || r.type != BIFF_FILEPASS)
+		return QUIRE_OK;
+	if (r.len < 54 || pc_le16(r.p) != 1 || pc_le16(r.p + 2) != 1 || pc_le16(r.p + 4) != 1) {
+		lg->host->log(QUIRE_LOG_INFO, "legacy: workbook encryption other than RC4 (not read)");
+		return QUIRE_ENCRYPTED;
+	}
+	if ((res = lg_rc4_open(lg_password(lg), r.p + 6, h1)) != QUIRE_OK)
+		return res;
+	for (off = r.next; biff_at(s, n, off, &r) == 0; off = r.next) {
+		size_t from = r.off + 4 + (r.type == BIFF_BOUNDSHEET ? 4 : 0);
+
+		if (clear_record(r.type) || from >= r.next)
+			continue;
+		if (from < keyed_to)
+			return QUIRE_CORRUPT;
+		if (rc4_span(h1, s, from, r.next, &ks) < 0)
+			return QUIRE_ERROR;
+		keyed_to = r.next;
+	}
+	*decrypted = 1;
+	return QUIRE_OK;
+}
+
+/* A workbook stream in memory: its sheets to the sink. */
+static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t n, int decrypted)
+{
+	struct book b = { .lg = lg, .s = s, .n = n, .decrypted = decrypted };
 	struct biff_rec r;
 	size_t after;
 
@@ -705,10 +791,10 @@ static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t 
 		lg->host->log(QUIRE_LOG_INFO, "legacy: the workbook does not start with BOF");
 		return lg_fail(lg, QUIRE_CORRUPT), lg->err;
 	}
-	b.t.biff8 = lg_u16(r.p) >= 0x0600;   /* MS Graph writes 0x0680 */
-	lg_buf_init(&b.sst, n * 2 + 16);
-	lg_buf_init(&b.fmts, 1 << 20);
-	lg_buf_init(&b.names, 1 << 20);
+	b.t.biff8 = pc_le16(r.p) >= 0x0600;   /* MS Graph writes 0x0680 */
+	pbuf_init(&b.sst, n * 2 + 16);
+	pbuf_init(&b.fmts, 1 << 20);
+	pbuf_init(&b.names, 1 << 20);
 	after = globals(&b);
 	if (b.nfmt && (b.fmt_by_id = calloc(65536, sizeof *b.fmt_by_id)) != NULL)
 		for (size_t i = 0; i < b.nfmt; i++)   /* the last FORMAT of an id wins */
@@ -724,13 +810,19 @@ enum quire_result lg_xls(struct lg *lg, GsfInfile *dir)
 {
 	struct lg_bytes w;
 	enum quire_result r;
-	int got = lg_stream(lg, dir, "Workbook", &w);
+	int dec, got = lg_stream(lg, dir, "Workbook", &w);
 
 	if (got == 1)
 		got = lg_stream(lg, dir, "Book", &w);
 	if (got != 0)
 		return got < 0 ? lg->err : QUIRE_UNSUPPORTED;
-	r = workbook(lg, w.p, w.n);
+	r = decrypt_book(lg, w.p, w.n, &dec);
+	if (r != QUIRE_OK) {
+		lg->host->log(QUIRE_LOG_INFO, "legacy: the workbook is encrypted");
+		lg_bytes_free(&w);
+		return lg_fail(lg, r), lg->err;
+	}
+	r = workbook(lg, w.p, w.n, dec);
 	lg_bytes_free(&w);
 	return r;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ocr.h"
+#include "../common/bytes.h"
 
 #define BI_RGB 0
 #define BI_RLE8 1
@@ -28,16 +29,6 @@ struct bmp {
 	uint32_t mask[3];
 };
 
-static uint32_t u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static unsigned u16(const unsigned char *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
 static int parse(const unsigned char *d, size_t size, struct bmp *b)
 {
 	uint32_t hsize;
@@ -46,26 +37,26 @@ static int parse(const unsigned char *d, size_t size, struct bmp *b)
 	memset(b, 0, sizeof *b);
 	if (size < 14 + 12 || d[0] != 'B' || d[1] != 'M')
 		return -1;
-	b->data_off = u32(d + 10);
-	hsize = u32(d + 14);
+	b->data_off = pc_le32(d + 10);
+	hsize = pc_le32(d + 14);
 	if (hsize == 12) {   /* OS/2 BITMAPCOREHEADER */
-		b->w = u16(d + 18);
-		h = (int16_t)u16(d + 20);
-		b->bpp = u16(d + 24);
+		b->w = pc_le16(d + 18);
+		h = (int16_t)pc_le16(d + 20);
+		b->bpp = pc_le16(d + 24);
 		b->pal_entry = 3;
 	} else if (hsize >= 40 && size >= 14 + 40) {
-		b->w = (int32_t)u32(d + 18);
-		h = (int32_t)u32(d + 22);
-		b->bpp = u16(d + 28);
-		b->comp = u32(d + 30);
-		b->ncolors = u32(d + 46);
+		b->w = (int32_t)pc_le32(d + 18);
+		h = (int32_t)pc_le32(d + 22);
+		b->bpp = pc_le16(d + 28);
+		b->comp = pc_le32(d + 30);
+		b->ncolors = pc_le32(d + 46);
 		b->pal_entry = 4;
 		if (b->comp == BI_BITFIELDS) {
 			size_t m = hsize >= 52 ? 14 + 40 : 14 + hsize;   /* V4/V5 hold them inside */
 			if (m + 12 > size)
 				return -1;
 			for (int i = 0; i < 3; i++)
-				b->mask[i] = u32(d + m + 4 * i);
+				b->mask[i] = pc_le32(d + m + 4 * i);
 		}
 	} else {
 		return -1;
@@ -211,7 +202,7 @@ static int decode_rows(const unsigned char *d, size_t size, const struct bmp *b,
 			} else if (bpp == 24) {
 				composeRGBPixel(s[3 * x + 2], s[3 * x + 1], s[3 * x], &px);
 			} else if (bpp == 16 || bpp == 32) {
-				uint32_t v = bpp == 16 ? u16(s + 2 * x) : u32(s + 4 * x);
+				uint32_t v = bpp == 16 ? pc_le16(s + 2 * x) : pc_le32(s + 4 * x);
 				composeRGBPixel(channel(v, m[0]), channel(v, m[1]), channel(v, m[2]), &px);
 			} else {
 				return -1;

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfb.h"
 #include "ooxml.h"
+#include "../common/embed.h"
+#include "../common/ole.h"
 
 #define OX_MAX_DEPTH 1        /* embedded packages inside embedded ones are not read */
 #define OX_MAX_EMBEDDED 16
@@ -19,7 +20,7 @@
 static unsigned char *slurp(struct ox *ox, const char *part, size_t *len)
 {
 	struct ox_entry e;
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 	char chunk[16384];
 	long got = -1;
 
@@ -33,7 +34,7 @@ static unsigned char *slurp(struct ox *ox, const char *part, size_t *len)
 		}
 	ox_entry_close(&e);
 	if (got < 0 || !b.n) {
-		ox_buf_free(&b);
+		pbuf_free(&b);
 		return NULL;
 	}
 	*len = b.n;
@@ -54,11 +55,12 @@ static void one_mem(struct ox *ox, const unsigned char *mem, size_t len)
 	child.wrote = 0;
 	child.depth = ox->depth + 1;
 	r = ox_zip_open_mem(&child, mem, len);
-	if (r == QUIRE_OK) {
+	if (r == QUIRE_OK && pc_embed_begin(ox->host, "ooxml") == 0) {
 		ox->host->log(QUIRE_LOG_DEBUG, "ooxml: reading an embedded package");
 		r = ox_read_package(&child);
-		ox_zip_close(&child);
+		pc_embed_end(ox->host);
 	}
+	ox_zip_close(&child);   /* NULL when it did not open */
 	/* The budget and the page numbers are the file's; a broken or
 	 * unsupported embedded package costs only its own text, but a text
 	 * or inflation cap reached inside it stops the whole file. */
@@ -89,24 +91,22 @@ static void ole_object(struct ox *ox, const char *part)
 {
 	size_t len = 0, plen = 0;
 	unsigned char *mem = slurp(ox, part, &len), *pkg = NULL;
-	struct cfb c;
 	int done = 0;
 
 	if (mem && len >= 4 && memcmp(mem, "PK\3\4", 4) == 0) {
 		one_mem(ox, mem, len);
 		done = 1;
-	} else if (mem && cfb_open(&c, mem, len) == 0) {
-		if (cfb_stream(&c, "Package", &pkg, &plen, OX_MAX_PACKAGE) == 0 && plen >= 4 &&
-		    memcmp(pkg, "PK\3\4", 4) == 0) {
-			one_mem(ox, pkg, plen);
-			done = 1;
-		}
-		free(pkg);
-		cfb_close(&c);
+	} else if (mem && pc_ole_stream(mem, len, "Package", OX_MAX_PACKAGE, &pkg, &plen) == 0 &&
+		   plen >= 4 && memcmp(pkg, "PK\3\4", 4) == 0) {
+		one_mem(ox, pkg, plen);
+		done = 1;
 	}
+	free(pkg);
 	free(mem);
-	if (!done && !ox->err)
+	if (!done && !ox->err && pc_embed_begin(ox->host, "ole") == 0) {
 		ox_ole_text(ox, part);
+		pc_embed_end(ox->host);
+	}
 }
 
 void ox_embedded(struct ox *ox, const struct ox_rels *rels)

@@ -1,15 +1,16 @@
 ## plugins/ooxml/local.mk: DOCX, PPTX and XLSX (and ODT) through libzip and the
 ## libxml2 streaming reader, with the archive checked before it is read;
-## libcrypto opens packages encrypted with Excel's default password.
+## libcrypto decrypts encrypted packages; OLE2 wrappers (encrypted packages,
+## embedded objects) are read by libgsf (plugins/common/ole.c).
 if BUILD_PLUGIN_OOXML
 pkglib_LTLIBRARIES += plugins/ooxml/ooxml.la
 plugins_ooxml_ooxml_la_SOURCES = plugins/ooxml/ooxml.c plugins/ooxml/ooxml.h \
 	plugins/ooxml/zipguard.c plugins/ooxml/xml.c plugins/ooxml/rels.c \
 	plugins/ooxml/walk.c plugins/ooxml/docx.c plugins/ooxml/pptx.c \
-	plugins/ooxml/xlsx.c plugins/ooxml/numfmt.c \
-	plugins/ooxml/cfb.c plugins/ooxml/cfb.h plugins/ooxml/decrypt.c plugins/ooxml/decrypt.h \
+	plugins/ooxml/xlsx.c \
+	plugins/ooxml/decrypt.c plugins/ooxml/decrypt.h \
 	plugins/ooxml/ole.c plugins/ooxml/odt.c plugins/ooxml/numbering.c plugins/ooxml/odtlist.c plugins/ooxml/objects.c plugins/ooxml/embed.c
 plugins_ooxml_ooxml_la_CFLAGS = $(AM_CFLAGS) $(OOXML_CFLAGS) $(CRYPTO_CFLAGS)
-plugins_ooxml_ooxml_la_LIBADD = $(OOXML_LIBS) $(CRYPTO_LIBS) -lm
+plugins_ooxml_ooxml_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(OOXML_LIBS) $(CRYPTO_LIBS) -lm
 plugins_ooxml_ooxml_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 endif

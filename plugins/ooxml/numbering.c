@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "../common/listnum.h"
 
 #define NUM_LEVELS 9
 #define NUM_MAX 4096        /* abstract and concrete numberings kept */
@@ -278,52 +279,21 @@ static struct abs *find_abs(struct ox_numbering *nb, const struct num *nm)
 	return a;
 }
 
-void ox_num_roman(int v, int upper, char *out, size_t n)
-{
-	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
-	static const char *const sym[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v",
-		"iv", "i" };
-	size_t k = 0;
-
-	for (int i = 0; i < 13 && v > 0 && v < 4000; i++)
-		for (; v >= val[i]; v -= val[i])
-			for (const char *s = sym[i]; *s && k + 1 < n; s++)
-				out[k++] = upper ? (char)(*s - 'a' + 'A') : *s;
-	out[k] = '\0';
-}
-
-/* Letters as Word counts them: a..z, then aa..zz, aaa... */
-static void letters(int v, int upper, char *out, size_t n)
-{
-	size_t k = 0, times;
-
-	if (v < 1) {
-		snprintf(out, n, "%d", v);
-		return;
-	}
-	times = (size_t)(v - 1) / 26 + 1;
-	for (size_t i = 0; i < times && i < 8 && k + 1 < n; i++)
-		out[k++] = (char)((upper ? 'A' : 'a') + (v - 1) % 26);
-	out[k] = '\0';
-}
-
+/* ECMA-376 17.18.59 ST_NumberFormat names, as the common formatter's styles. */
 void ox_num_format(int v, const char *fmt, char *out, size_t n)
 {
-	if (strcmp(fmt, "lowerRoman") == 0 || strcmp(fmt, "upperRoman") == 0)
-		ox_num_roman(v, fmt[0] == 'u', out, n);
-	else if (strcmp(fmt, "lowerLetter") == 0 || strcmp(fmt, "upperLetter") == 0)
-		letters(v, fmt[0] == 'u', out, n);
-	else if (strcmp(fmt, "decimalZero") == 0)
-		snprintf(out, n, "%02d", v);
-	else if (strcmp(fmt, "none") == 0)
-		out[0] = '\0';
-	else if (strcmp(fmt, "ordinal") == 0) {
-		int t = v % 100, u = v % 10;
+	static const struct { const char *name; enum pc_num_style style; } map[] = {
+		{ "lowerRoman", PC_NUM_ROMAN_LOWER }, { "upperRoman", PC_NUM_ROMAN_UPPER },
+		{ "lowerLetter", PC_NUM_LETTER_LOWER }, { "upperLetter", PC_NUM_LETTER_UPPER },
+		{ "decimalZero", PC_NUM_DECIMAL_ZERO }, { "none", PC_NUM_NONE },
+		{ "ordinal", PC_NUM_ORDINAL },
+	};
+	enum pc_num_style style = PC_NUM_DECIMAL;
 
-		snprintf(out, n, "%d%s", v, t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd" :
-			 u == 3 ? "rd" : "th");
-	} else
-		snprintf(out, n, "%d", v);
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(fmt, map[i].name) == 0)
+			style = map[i].style;
+	pc_list_number(v, style, out, n);
 }
 
 static const struct lvl *level(const struct abs *a, const struct num *nm, int i)

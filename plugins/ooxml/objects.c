@@ -15,7 +15,7 @@
 
 /* 1 when s was already written for this chart (every series repeats the
  * categories); remembers it otherwise. */
-static int seen(struct ox *ox, struct ox_buf *b, const char *s)
+static int seen(struct ox *ox, struct pbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -32,7 +32,7 @@ void ox_chart_text(struct ox *ox, const char *part)
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
 	int str = 0, tx = 0, num = 0, in_v = 0, in_t = 0, cat = 0;
-	struct ox_buf cats = { 0 };
+	struct pbuf cats = { 0 };
 
 	while (r && ox_xml_next(ox, r, 0)) {
 		int type = xmlTextReaderNodeType(r);
@@ -69,7 +69,7 @@ void ox_chart_text(struct ox *ox, const char *part)
 				ox_emit(ox, OX_PARA, 0, v, strlen(v));
 		}
 	}
-	ox_buf_free(&cats);
+	pbuf_free(&cats);
 	ox_xml_close(r, &e);
 }
 
@@ -118,7 +118,7 @@ void ox_comments_part(struct ox *ox, const char *part)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 	int in = 0;
 
 	while (r && ox_xml_next(ox, r, 0)) {
@@ -148,6 +148,6 @@ void ox_comments_part(struct ox *ox, const char *part)
 	}
 	if (ox_buf_trim(&b))
 		ox_emit(ox, OX_PARA, 0, b.p, b.n);
-	ox_buf_free(&b);
+	pbuf_free(&b);
 	ox_xml_close(r, &e);
 }

@@ -13,7 +13,7 @@
 #define ODT_MAX_OBJECTS 16
 
 struct opara {
-	struct ox_buf b;
+	struct pbuf b;
 	int kind;
 	unsigned level;
 	int labelled;      /* starts with the list label computed here */
@@ -23,7 +23,7 @@ struct odt {
 	struct ox *ox;
 	struct opara p[ODT_MAX_NEST];
 	int np, overflow, lists, tbl, cell_open, row_no;
-	struct ox_buf cells[ODT_MAX_CELLS];
+	struct pbuf cells[ODT_MAX_CELLS];
 	size_t ncells;
 	char *objects[ODT_MAX_OBJECTS];
 	size_t nobjects;
@@ -83,7 +83,7 @@ static void pop(struct odt *o)
 	p = &o->p[--o->np];
 	if (ox_buf_trim(&p->b) && !o->ox->err) {
 		if (o->tbl && o->cell_open) {
-			struct ox_buf *c = &o->cells[o->ncells < ODT_MAX_CELLS ? o->ncells : ODT_MAX_CELLS - 1];
+			struct pbuf *c = &o->cells[o->ncells < ODT_MAX_CELLS ? o->ncells : ODT_MAX_CELLS - 1];
 
 			if (c->n)
 				ox_buf_add(o->ox, c, " ", 1);
@@ -91,7 +91,7 @@ static void pop(struct odt *o)
 		} else
 			ox_emit(o->ox, p->kind, p->level, p->b.p, p->b.n);
 	}
-	ox_buf_free(&p->b);
+	pbuf_free(&p->b);
 }
 
 static void add(struct odt *o, const char *s, size_t n)
@@ -225,7 +225,7 @@ static void walk(struct odt *o, const char *part)
 		}
 	}
 	while (o->np)
-		ox_buf_free(&o->p[--o->np].b);
+		pbuf_free(&o->p[--o->np].b);
 	while (o->lists--)
 		odt_list_close(o->ls);
 	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = 0;
@@ -292,6 +292,6 @@ void ox_odt(struct ox *ox)
 	for (size_t i = 0; i < o->nobjects; i++)
 		free(o->objects[i]);
 	for (size_t i = 0; i < ODT_MAX_CELLS; i++)
-		ox_buf_free(&o->cells[i]);
+		pbuf_free(&o->cells[i]);
 	free(o);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "../common/listnum.h"
 
 #define OL_LEVELS 10
 #define OL_MAX_STYLES 1024
@@ -149,20 +150,14 @@ void odt_list_close(struct odt_lists *ls)
 		ls->depth--;
 }
 
+/* style:num-format "1", "i", "I", "a", "A" or "" (no number). */
 static void number(int v, const char *fmt, char *out, size_t n)
 {
-	if (fmt[0] == 'i' || fmt[0] == 'I')
-		ox_num_roman(v, fmt[0] == 'I', out, n);
-	else if ((fmt[0] == 'a' || fmt[0] == 'A') && v >= 1) {
-		size_t k = 0;
+	enum pc_num_style style = fmt[0] == 'i' ? PC_NUM_ROMAN_LOWER : fmt[0] == 'I' ? PC_NUM_ROMAN_UPPER :
+				  fmt[0] == 'a' ? PC_NUM_LETTER_LOWER : fmt[0] == 'A' ? PC_NUM_LETTER_UPPER :
+				  fmt[0] == '\0' ? PC_NUM_NONE : PC_NUM_DECIMAL;
 
-		for (int i = 0; i < (v - 1) / 26 + 1 && i < 8 && k + 1 < n; i++)
-			out[k++] = (char)(fmt[0] + (v - 1) % 26);
-		out[k] = '\0';
-	} else if (fmt[0] == '\0')
-		out[0] = '\0';
-	else
-		snprintf(out, n, "%d", v);
+	pc_list_number(v, style, out, n);
 }
 
 /* The label of level d of style st: its prefix, the numbers of the levels

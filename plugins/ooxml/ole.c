@@ -5,46 +5,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfb.h"
 #include "ooxml.h"
+#include "../common/bytes.h"
+#include "../common/ole.h"
 
 #define OX_MAX_OLE (16u << 20)
 
-static unsigned u16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-/* Latin-1 (wide = 0) or UTF-16LE (wide = 1) characters to UTF-8. */
+/* Windows-1252 (wide = 0) or UTF-16LE (wide = 1, surrogate pairs joined)
+ * characters to UTF-8 through the plugins' common buffer. */
 static void label(struct ox *ox, const unsigned char *p, size_t cch, int wide, size_t avail)
 {
-	struct ox_buf b = { 0 };
+	struct pbuf b;
+	int r = 0;
 
+	pbuf_init(&b, ox->max_text);
 	if (cch * (wide ? 2 : 1) > avail)
 		cch = avail / (wide ? 2 : 1);
-	for (size_t i = 0; i < cch && !ox->err; i++) {
-		unsigned c = wide ? u16(p + 2 * i) : p[i];
-		char u[3];
-
-		if (c >= 0xD800 && c <= 0xDFFF)
-			continue;  /* surrogates: rare in chart labels, dropped */
-		if (c < 0x80) {
-			u[0] = (char)c;
-			ox_buf_add(ox, &b, u, 1);
-		} else if (c < 0x800) {
-			u[0] = (char)(0xC0 | c >> 6);
-			u[1] = (char)(0x80 | (c & 0x3F));
-			ox_buf_add(ox, &b, u, 2);
-		} else {
-			u[0] = (char)(0xE0 | c >> 12);
-			u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-			u[2] = (char)(0x80 | (c & 0x3F));
-			ox_buf_add(ox, &b, u, 3);
-		}
-	}
-	if (ox_buf_trim(&b))
+	for (size_t i = 0; i < cch && !r; i++)
+		r = wide ? pbuf_u16(&b, pc_le16(p + 2 * i)) : pbuf_1252(&b, p[i]);
+	if (r == PBUF_CAP || r == PBUF_NOMEM)
+		ox->err = r == PBUF_CAP ? QUIRE_TOO_LARGE : QUIRE_ERROR;
+	else if (ox_buf_trim(&b))
 		ox_emit(ox, OX_PARA, 0, b.p, b.n);
-	ox_buf_free(&b);
+	pbuf_free(&b);
 }
 
 /* LABEL records: 0x0004 (MSGraph, BIFF2-like: row, col, 3 attribute
@@ -53,15 +36,15 @@ static void label(struct ox *ox, const unsigned char *p, size_t cch, int wide, s
 static void biff_labels(struct ox *ox, const unsigned char *s, size_t len)
 {
 	for (size_t off = 0; off + 4 <= len && !ox->err;) {
-		unsigned type = u16(s + off), rlen = u16(s + off + 2);
+		unsigned type = pc_le16(s + off), rlen = pc_le16(s + off + 2);
 		const unsigned char *r = s + off + 4;
 
 		if (rlen > len - off - 4)
 			break;
 		if (type == 0x0004 && rlen >= 9)
-			label(ox, r + 9, u16(r + 7), 0, rlen - 9);
+			label(ox, r + 9, pc_le16(r + 7), 0, rlen - 9);
 		else if (type == 0x0204 && rlen >= 9)
-			label(ox, r + 9, u16(r + 6), r[8] & 1, rlen - 9);
+			label(ox, r + 9, pc_le16(r + 6), r[8] & 1, rlen - 9);
 		off += 4 + rlen;
 	}
 }
@@ -69,10 +52,9 @@ static void biff_labels(struct ox *ox, const unsigned char *s, size_t len)
 void ox_ole_text(struct ox *ox, const char *part)
 {
 	struct ox_entry e;
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 	unsigned char chunk[16384], *wb = NULL;
 	size_t wblen = 0;
-	struct cfb c;
 	long got;
 
 	if (ox_entry_open(ox, part, &e) < 0)
@@ -81,12 +63,10 @@ void ox_ole_text(struct ox *ox, const char *part)
 		if (b.n + (size_t)got > OX_MAX_OLE || ox_buf_add(ox, &b, (char *)chunk, (size_t)got) < 0)
 			break;
 	ox_entry_close(&e);
-	if (got == 0 && b.n && cfb_open(&c, (unsigned char *)b.p, b.n) == 0) {
-		if (cfb_stream(&c, "Workbook", &wb, &wblen, OX_MAX_OLE) == 0 ||
-		    cfb_stream(&c, "Book", &wb, &wblen, OX_MAX_OLE) == 0)
-			biff_labels(ox, wb, wblen);
-		free(wb);
-		cfb_close(&c);
-	}
-	ox_buf_free(&b);
+	if (got == 0 && b.n &&
+	    (pc_ole_stream((unsigned char *)b.p, b.n, "Workbook", OX_MAX_OLE, &wb, &wblen) == 0 ||
+	     pc_ole_stream((unsigned char *)b.p, b.n, "Book", OX_MAX_OLE, &wb, &wblen) == 0))
+		biff_labels(ox, wb, wblen);
+	free(wb);
+	pbuf_free(&b);
 }

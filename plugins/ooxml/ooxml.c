@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cfb.h"
 #include "decrypt.h"
 #include "ooxml.h"
+#include "../common/ole.h"
 
 static const char *const ox_mime_types[] = {
 	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -97,7 +97,7 @@ void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n)
 		ox->err = QUIRE_TOO_LARGE;
 }
 
-void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header)
+void ox_row(struct ox *ox, struct pbuf *cells, size_t n, int header)
 {
 	const char **v = calloc(n ? n : 1, sizeof *v);
 	size_t *lens = calloc(n ? n : 1, sizeof *lens);
@@ -149,9 +149,15 @@ static void core_meta(struct ox *ox, const char *part)
 	ox_xml_close(r, &e);
 }
 
-/* An OLE2 file: an encrypted OOXML package. Excel's default password is
- * tried (protected workbooks open without a prompt); anything else is
- * QUIRE_ENCRYPTED. On QUIRE_OK *pkg is the plain package (new, caller
+/* The password the host passes, NULL when none. */
+static const char *host_password(const struct quire_host *h)
+{
+	return QUIRE_HOST_HAS(h, password) ? h->password : NULL;
+}
+
+/* An OLE2 file: an encrypted OOXML package, opened with the host's
+ * password, or without one with Excel's default password (protected
+ * workbooks open without a prompt); otherwise QUIRE_ENCRYPTED. On QUIRE_OK *pkg is the plain package (new, caller
  * frees with free()) and ox->zip is open on it. */
 static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **pkg)
 {
@@ -159,9 +165,8 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	unsigned char *file = NULL, *info = NULL, *enc = NULL;
 	size_t flen = 0, ilen = 0, elen = 0, plen = 0;
 	struct stat st;
-	struct cfb c;
 	enum quire_result r = QUIRE_UNSUPPORTED;
-	int have;
+	int have, got;
 
 	if (fstat(fd, &st) < 0)
 		return QUIRE_ERROR;
@@ -171,20 +176,34 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	file = malloc(flen ? flen : 1);
 	if (!file)
 		return QUIRE_ERROR;
-	if (pread(fd, file, flen, 0) != (ssize_t)flen || cfb_open(&c, file, flen) < 0) {
+	if (pread(fd, file, flen, 0) != (ssize_t)flen) {
 		free(file);
 		return QUIRE_CORRUPT;
 	}
-	have = cfb_stream(&c, "EncryptionInfo", &info, &ilen, 1u << 20) == 0;
-	if (have && cfb_stream(&c, "EncryptedPackage", &enc, &elen, cap) == 0) {
-		r = ox_decrypt_default(info, ilen, enc, elen, pkg, &plen, cap);
+	got = pc_ole_stream(file, flen, "EncryptionInfo", 1u << 20, &info, &ilen);
+	have = got == 0;
+	if (got == -3) {
+		free(file);
+		return QUIRE_CORRUPT;
+	}
+	got = have ? pc_ole_stream(file, flen, "EncryptedPackage", cap, &enc, &elen) : -1;
+	if (got == 0) {
+		const char *pw = host_password(ox->host);
+
+		r = ox_decrypt(info, ilen, enc, elen, pw, pkg, &plen, cap);
+		if (r == QUIRE_ENCRYPTED && pw)   /* a protected workbook, given a password */
+			r = ox_decrypt(info, ilen, enc, elen, NULL, pkg, &plen, cap);
 		if (r == QUIRE_OK) {
-			ox->host->log(QUIRE_LOG_INFO, "ooxml: opened with the default password");
+			ox->host->log(QUIRE_LOG_INFO, "ooxml: opened with %s password",
+				      pw ? "a" : "the default");
 			r = ox_zip_open_mem(ox, *pkg, plen);
-		}
-	} else if (have)
+		} else if (r == QUIRE_ENCRYPTED)
+			ox->host->log(QUIRE_LOG_INFO, "ooxml: %s", pw ? "wrong password" :
+				      "password required");
+	} else if (got == -2)
+		r = QUIRE_TOO_LARGE;
+	else if (have)
 		r = QUIRE_ENCRYPTED;
-	cfb_close(&c);
 	free(info);
 	free(enc);
 	free(file);
@@ -252,6 +271,7 @@ static enum quire_result ox_init(const struct quire_host *host, void **state)
 	/* Before the sandbox: libxml2's one-time setup. No xmlCleanupParser
 	 * in fini: other plugins in the process may still use libxml2. */
 	xmlInitParser();
+	pc_ole_init(host, "ooxml");
 	*state = NULL;
 	return QUIRE_OK;
 }

@@ -10,6 +10,8 @@
 
 #include <quire/plugin.h>
 
+#include "../common/pbuf.h"
+
 /* One document being read. err is sticky: the first failure wins and every
  * loop stops once it is set. */
 struct ox {
@@ -81,17 +83,13 @@ char *ox_attr_rid(xmlTextReaderPtr r);
 /* 1 when the current node is an element start with this local name. */
 int ox_is(xmlTextReaderPtr r, int type, const char *local);
 
-/* --- buf.c: capped growable text -------------------------------------- */
-struct ox_buf {
-	char *p;
-	size_t n, cap;
-};
-/* Append; at ox->max_text the buffer stops growing and ox->err becomes
- * QUIRE_TOO_LARGE. Returns 0 or -1. */
-int ox_buf_add(struct ox *ox, struct ox_buf *b, const char *s, size_t n);
-void ox_buf_free(struct ox_buf *b);
+/* --- xml.c: text in the plugins' capped buffer (plugins/common/pbuf.h) -- */
+/* Append to b (zeroed or pbuf_init'ed; pbuf_free frees it); at
+ * ox->max_text it stops growing and ox->err becomes QUIRE_TOO_LARGE, when
+ * memory runs out QUIRE_ERROR. Returns 0 or -1. */
+int ox_buf_add(struct ox *ox, struct pbuf *b, const char *s, size_t n);
 /* Trim surrounding whitespace in place; 1 if anything is left. */
-int ox_buf_trim(struct ox_buf *b);
+int ox_buf_trim(struct pbuf *b);
 
 /* --- rels.c: relationships ---------------------------------------------- */
 struct ox_rel {
@@ -118,7 +116,7 @@ int ox_over_page_cap(struct ox *ox, const struct ox_rels *rels, const char *type
 /* --- sink helpers (ooxml.c) -------------------------------------------- */
 int ox_page(struct ox *ox);
 void ox_emit(struct ox *ox, int kind, unsigned level, const char *s, size_t n);
-void ox_row(struct ox *ox, struct ox_buf *cells, size_t n, int header);
+void ox_row(struct ox *ox, struct pbuf *cells, size_t n, int header);
 enum { OX_PARA, OX_HEADING, OX_LIST };
 
 /* --- numbering.c: list labels ------------------------------------------ */
@@ -137,8 +135,6 @@ size_t ox_num_label(struct ox_numbering *nb, const char *style, int num, int ilv
 /* Paragraph style style is based on base (numPr is inherited). */
 void ox_num_based(struct ox_numbering *nb, const char *style, const char *base);
 void ox_num_free(struct ox_numbering *nb);
-/* v (1..3999) in roman numerals, lower or upper case; "" outside. */
-void ox_num_roman(int v, int upper, char *out, size_t n);
 /* v in a WordprocessingML number format ("decimal", "lowerLetter",
  * "upperRoman", "ordinal"...) into out (size n). */
 void ox_num_format(int v, const char *fmt, char *out, size_t n);
@@ -198,12 +194,5 @@ void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
 void ox_ole_text(struct ox *ox, const char *part);
-
-/* numfmt.c: value v shown with Excel number format code (NULL: built-in
- * id) into out (size n, always terminated). */
-void ox_numfmt(double v, int id, const char *code, char *out, size_t n);
-/* 1 when that format shows a date or time (a serial to shift by 1462 days
- * in a workbook of the 1904 date system). */
-int ox_numfmt_is_date(int id, const char *code);
 
 #endif

@@ -22,7 +22,7 @@ struct node {
 #define OX_MAX_CELLS 1024  /* cells kept per table row; more join the last */
 
 struct para {
-	struct ox_buf b;
+	struct pbuf b;
 	unsigned heading, list;
 	int num, ilvl;       /* numPr; -1 when the paragraph does not say */
 	int mark_del;        /* its paragraph mark is a tracked deletion */
@@ -39,15 +39,15 @@ struct walk {
 	int np, in_t, overflow;
 	int tbl, cell_open, row_no;
 	int in_trpr, row_del;  /* in w:trPr; the row is a tracked deletion */
-	struct ox_buf cells[OX_MAX_CELLS];
+	struct pbuf cells[OX_MAX_CELLS];
 	size_t ncells;
 	int sp_title, sp_skip;
 	xmlParserCtxtPtr ctxt;
 	int skip_depth, pending_empty;
 	int in_ppr, in_mark;  /* in w:pPr; in the paragraph mark's w:rPr */
-	struct ox_buf carry;  /* text of a paragraph whose mark is deleted */
+	struct pbuf carry;  /* text of a paragraph whose mark is deleted */
 	int in_rt;            /* in w:rt, the phonetic guide of a w:ruby */
-	struct ox_buf rt;
+	struct pbuf rt;
 	char an_type[9][24];  /* DrawingML auto-numbering of this text body */
 	int an_val[9];
 	char qname[256];
@@ -107,7 +107,7 @@ static unsigned style_level(const struct walk *w, const char *id)
 	return 0;
 }
 
-static struct ox_buf *cell(struct walk *w)
+static struct pbuf *cell(struct walk *w)
 {
 	return &w->cells[w->ncells < OX_MAX_CELLS ? w->ncells : OX_MAX_CELLS - 1];
 }
@@ -119,7 +119,7 @@ static void para_label(struct walk *w, struct para *p)
 	char label[160];
 	size_t n = ox_num_label(w->o->num, p->style[0] ? p->style : NULL, p->num, p->ilvl, label,
 				sizeof label);
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 
 	if (!n)
 		return;
@@ -129,10 +129,10 @@ static void para_label(struct walk *w, struct para *p)
 		return;
 	if (ox_buf_add(w->ox, &b, label, n) == 0 && ox_buf_add(w->ox, &b, " ", 1) == 0 &&
 	    ox_buf_add(w->ox, &b, p->b.p, p->b.n) == 0) {
-		ox_buf_free(&p->b);
+		pbuf_free(&p->b);
 		p->b = b;
 	} else
-		ox_buf_free(&b);
+		pbuf_free(&b);
 }
 
 /* DrawingML auto-numbering (a:buAutoNum): "arabicPeriod" 1., "alphaLcParenR"
@@ -146,7 +146,7 @@ static void auto_label(struct walk *w, struct para *p)
 	unsigned l = p->dlvl > 8 ? 8 : p->dlvl;
 	const char *t = p->auto_type, *fmt = NULL, *suf;
 	char num[32], label[48];
-	struct ox_buf b = { 0 };
+	struct pbuf b = { 0 };
 
 	for (unsigned k = l + 1; k < 9; k++)
 		w->an_type[k][0] = '\0';
@@ -169,11 +169,11 @@ static void auto_label(struct walk *w, struct para *p)
 	snprintf(label, sizeof label, "%s%s%s ", strstr(t, "ParenBoth") ? "(" : "", num, suf);
 	if (ox_buf_add(w->ox, &b, label, strlen(label)) == 0 &&
 	    ox_buf_add(w->ox, &b, p->b.p, p->b.n) == 0) {
-		ox_buf_free(&p->b);
+		pbuf_free(&p->b);
 		p->b = b;
 		p->list = l + 1;
 	} else
-		ox_buf_free(&b);
+		pbuf_free(&b);
 }
 
 static void para_end(struct walk *w)
@@ -184,7 +184,7 @@ static void para_end(struct walk *w)
 	 * its text to the next paragraph, which lends its properties. */
 	if (p->mark_del && w->np == 0 && !w->tbl && p->b.n) {
 		ox_buf_add(w->ox, &w->carry, p->b.p, p->b.n);
-		ox_buf_free(&p->b);
+		pbuf_free(&p->b);
 		p->heading = p->list = 0;
 		return;
 	}
@@ -197,7 +197,7 @@ static void para_end(struct walk *w)
 
 	if (ox_buf_trim(&p->b) && !w->ox->err) {
 		if (w->tbl && w->cell_open) {
-			struct ox_buf *c = cell(w);
+			struct pbuf *c = cell(w);
 
 			if (c->n)
 				ox_buf_add(w->ox, c, " ", 1);
@@ -209,7 +209,7 @@ static void para_end(struct walk *w)
 		else
 			ox_emit(w->ox, OX_PARA, 0, p->b.p, p->b.n);
 	}
-	ox_buf_free(&p->b);
+	pbuf_free(&p->b);
 	p->heading = p->list = 0;
 }
 
@@ -615,11 +615,11 @@ void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o)
 	ox_entry_close(&e);
 	if (ox_buf_trim(&w->carry))
 		ox_emit(ox, OX_PARA, 0, w->carry.p, w->carry.n);
-	ox_buf_free(&w->carry);
+	pbuf_free(&w->carry);
 	while (w->np > 0)
-		ox_buf_free(&w->p[--w->np].b);
+		pbuf_free(&w->p[--w->np].b);
 	for (size_t i = 0; i < OX_MAX_CELLS; i++)
-		ox_buf_free(&w->cells[i]);
-	ox_buf_free(&w->rt);
+		pbuf_free(&w->cells[i]);
+	pbuf_free(&w->rt);
 	free(w);
 }

@@ -9,13 +9,14 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "../common/numfmt.h"
 
 #define OX_MAX_XF 65536
 #define OX_MAX_FMT 4096
 #define OX_MAX_COLS 1024   /* columns padded from cell references */
 
 struct book {
-	struct ox_buf sst;       /* shared strings, NUL-separated */
+	struct pbuf sst;       /* shared strings, NUL-separated */
 	size_t *sst_off, nsst;
 	int xf_fmt[OX_MAX_XF];   /* cellXfs index -> numFmtId */
 	size_t nxf;
@@ -110,7 +111,7 @@ static long ref_col(const char *ref)
 struct cellst {
 	char *t;         /* the cell's type attribute */
 	int s;           /* its style index */
-	struct ox_buf v; /* raw value or inline text */
+	struct pbuf v; /* raw value or inline text */
 };
 
 /* An ISO 8601 date cell (t="d": "2012-02-29T12:00:00") as the serial of
@@ -132,10 +133,24 @@ static double iso_serial(const char *s)
 	return (double)(days + 25569) + (hh * 3600 + mm * 60 + ss) / 86400.0;
 }
 
-static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox_buf *out)
+/* A number cell as Excel shows it (the engine XLS uses too), without the
+ * trailing spaces of "_)" paddings. */
+static void shown(struct ox *ox, struct pbuf *out, double v, const char *fmt, int date1904)
+{
+	struct pbuf nb;
+
+	pbuf_init(&nb, 512);
+	pc_numfmt(v, fmt, date1904, &nb);
+	while (nb.n && nb.p[nb.n - 1] == ' ')
+		nb.n--;
+	if (nb.n)
+		ox_buf_add(ox, out, nb.p, nb.n);
+	pbuf_free(&nb);
+}
+
+static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pbuf *out)
 {
 	const char *t = c->t ? c->t : "n";
-	char num[128];
 
 	ox_buf_trim(&c->v);
 	if (!c->v.n)
@@ -161,10 +176,9 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 		if (*end)
 			ox_buf_add(ox, out, c->v.p, c->v.n);
 		else {
-			if (t[0] != 'd' && b->date1904 && ox_numfmt_is_date(id, code))
-				d += 1462;
-			ox_numfmt(d, id, code, num, sizeof num);
-			ox_buf_add(ox, out, num, strlen(num));
+			/* a 'd' cell's ISO date is a serial of the 1900 system */
+			shown(ox, out, d, code ? code : pc_builtin_fmt((unsigned)id),
+			      t[0] != 'd' && b->date1904);
 		}
 	} else
 		ox_buf_add(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
@@ -173,7 +187,7 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct ox
 /* "&L&\"Arial,Bold\"Header - Corporate&CPage &P" -> its plain parts. */
 static void header_footer(struct ox *ox, const char *s)
 {
-	struct ox_buf out = { 0 };
+	struct pbuf out = { 0 };
 
 	for (; *s && !ox->err; s++) {
 		if (*s != '&') {
@@ -205,10 +219,10 @@ static void header_footer(struct ox *ox, const char *s)
 	}
 	if (ox_buf_trim(&out))
 		ox_emit(ox, OX_PARA, 0, out.p, out.n);
-	ox_buf_free(&out);
+	pbuf_free(&out);
 }
 
-static void emit_row(struct ox *ox, struct ox_buf *cells, size_t n, int *rows)
+static void emit_row(struct ox *ox, struct pbuf *cells, size_t n, int *rows)
 {
 	size_t k = n;
 
@@ -222,7 +236,7 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	struct ox_buf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
+	struct pbuf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
 	struct cellst c = { 0 };
 	size_t ncells = 0;
 	int in_v = 0, in_c = 0, in_hf = 0, rows = 0;
@@ -289,10 +303,10 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 		header_footer(ox, hf.p);
 	ox_xml_close(r, &e);
 	for (size_t i = 0; cells && i < OX_MAX_COLS; i++)
-		ox_buf_free(&cells[i]);
+		pbuf_free(&cells[i]);
 	free(cells);
-	ox_buf_free(&c.v);
-	ox_buf_free(&hf);
+	pbuf_free(&c.v);
+	pbuf_free(&hf);
 	xmlFree(c.t);
 }
 
@@ -370,7 +384,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 	}
 	ox_xml_close(r, &e);
 	ox_rels_free(&rels);
-	ox_buf_free(&b->sst);
+	pbuf_free(&b->sst);
 	free(b->sst_off);
 	for (size_t i = 0; i < b->nfmt; i++)
 		free(b->fmt_code[i]);

@@ -107,36 +107,17 @@ int ox_is(xmlTextReaderPtr r, int type, const char *local)
 	return n && strcmp(n, local) == 0;
 }
 
-int ox_buf_add(struct ox *ox, struct ox_buf *b, const char *s, size_t n)
+int ox_buf_add(struct ox *ox, struct pbuf *b, const char *s, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
+	int r;
 
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		if (b->n + n + 1 > ox->max_text) {
-			ox->err = QUIRE_TOO_LARGE;
-			return -1;
-		}
-		p = realloc(b->p, cap);
-		if (!p) {
-			ox->err = QUIRE_ERROR;
-			return -1;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return 0;
-}
-
-void ox_buf_free(struct ox_buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof *b);
+	b->max = ox->max_text ? ox->max_text - 1 : 0;   /* and its NUL */
+	r = pbuf_add(b, s, n);
+	if (r == PBUF_CAP)
+		ox->err = QUIRE_TOO_LARGE;
+	else if (r == PBUF_NOMEM)
+		ox->err = QUIRE_ERROR;
+	return r ? -1 : 0;
 }
 
 static int is_space(unsigned char c)
@@ -144,7 +125,7 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int ox_buf_trim(struct ox_buf *b)
+int ox_buf_trim(struct pbuf *b)
 {
 	size_t start = 0;
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ooxml.h"
+#include "../common/bytes.h"
 
 /* Central directories larger than this are refused outright. */
 #define OX_MAX_CD_BYTES (64u << 20)
@@ -50,9 +51,6 @@ static int read_at(const struct src *s, void *buf, size_t n, off_t off)
 	return 0;
 }
 
-static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const unsigned char *p) { return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16; }
-static uint64_t le64(const unsigned char *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 int ox_is_cfb(int fd)
 {
@@ -85,22 +83,22 @@ static enum quire_result find_eocd(const struct src *fd, uint64_t fsize, struct 
 		}
 	if (!e)
 		goto out;
-	cd->entries = le16(e + 10);
-	cd->size = le32(e + 12);
-	cd->off = le32(e + 16);
+	cd->entries = pc_le16(e + 10);
+	cd->size = pc_le32(e + 12);
+	cd->off = pc_le32(e + 16);
 	if (cd->entries == 0xFFFF || cd->size == 0xFFFFFFFF || cd->off == 0xFFFFFFFF) {
 		unsigned char rec[56];
 		uint64_t eocd64;
 
 		if (e - buf < 20 || memcmp(e - 20, "PK\6\7", 4) != 0)
 			goto out;
-		eocd64 = le64(e - 20 + 8);
+		eocd64 = pc_le64(e - 20 + 8);
 		if (eocd64 > fsize - 56 || read_at(fd, rec, sizeof rec, (off_t)eocd64) < 0 ||
 		    memcmp(rec, "PK\6\6", 4) != 0)
 			goto out;
-		cd->entries = le64(rec + 32);
-		cd->size = le64(rec + 40);
-		cd->off = le64(rec + 48);
+		cd->entries = pc_le64(rec + 32);
+		cd->size = pc_le64(rec + 40);
+		cd->off = pc_le64(rec + 48);
 	}
 	r = QUIRE_OK;
 out:
@@ -124,14 +122,14 @@ static void zip64_extra(const unsigned char *x, size_t xlen, uint64_t *usize, ui
 			uint64_t *off)
 {
 	while (xlen >= 4) {
-		size_t id = le16(x), len = le16(x + 2), k = 0;
+		size_t id = pc_le16(x), len = pc_le16(x + 2), k = 0;
 
 		if (len > xlen - 4)
 			return;
 		if (id == 1) {
-			if (*usize == 0xFFFFFFFF && k + 8 <= len) { *usize = le64(x + 4 + k); k += 8; }
-			if (*csize == 0xFFFFFFFF && k + 8 <= len) { *csize = le64(x + 4 + k); k += 8; }
-			if (*off == 0xFFFFFFFF && k + 8 <= len) *off = le64(x + 4 + k);
+			if (*usize == 0xFFFFFFFF && k + 8 <= len) { *usize = pc_le64(x + 4 + k); k += 8; }
+			if (*csize == 0xFFFFFFFF && k + 8 <= len) { *csize = pc_le64(x + 4 + k); k += 8; }
+			if (*off == 0xFFFFFFFF && k + 8 <= len) *off = pc_le64(x + 4 + k);
 			return;
 		}
 		x += 4 + len;
@@ -157,18 +155,18 @@ static enum quire_result check_cd(const unsigned char *cd, const struct cd_info 
 
 		if (end - p < 46 || memcmp(p, "PK\1\2", 4) != 0)
 			goto out;
-		nlen = le16(p + 28);
-		xlen = le16(p + 30);
-		clen = le16(p + 32);
+		nlen = pc_le16(p + 28);
+		xlen = pc_le16(p + 30);
+		clen = pc_le16(p + 32);
 		if ((size_t)(end - p) < 46 + nlen + xlen + clen)
 			goto out;
-		if (le16(p + 8) & (1u | 1u << 6)) {
+		if (pc_le16(p + 8) & (1u | 1u << 6)) {
 			r = QUIRE_ENCRYPTED;
 			goto out;
 		}
-		csize = le32(p + 20);
-		usize = le32(p + 24);
-		off = le32(p + 42);
+		csize = pc_le32(p + 20);
+		usize = pc_le32(p + 24);
+		off = pc_le32(p + 42);
 		zip64_extra(p + 46 + nlen, xlen, &usize, &csize, &off);
 		sum += csize;
 		if (csize > fsize || sum > fsize || off > fsize)

@@ -1,8 +1,9 @@
-## plugins/pdf/local.mk: PDF through poppler, by one of two bindings
+## plugins/pdf/local.mk: PDF through poppler, by one of three bindings
 ## behind pdf_doc.h (configure --with-poppler-api): pdf_doc.cc on poppler's
 ## core C++ API (headers from libpoppler-private-dev; pages rendered for
-## OCR with Splash) or pdf_glib.c on poppler-glib, the public C API (pages
-## rendered with cairo). The version script keeps the exports to the entry
+## OCR with Splash), pdf_cpp.cc on poppler-cpp and poppler-glib, public
+## APIs (pages rendered with Splash), or pdf_glib.c on poppler-glib, the
+## public C API (pages rendered with cairo). The version script keeps the exports to the entry
 ## point either way (a C++ link keeps only the static symbol table to
 ## -export-symbols-regex).
 if BUILD_PLUGIN_PDF
@@ -12,7 +13,11 @@ plugins_pdf_pdf_la_SOURCES = plugins/pdf/pdf.c plugins/pdf/pdf_text.c plugins/pd
 if PDF_POPPLER_CORE
 plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_doc.cc
 else
+if PDF_POPPLER_CPP
+plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_cpp.cc
+else
 plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_glib.c
+endif
 endif
 plugins_pdf_pdf_la_CFLAGS = $(AM_CFLAGS) $(PDF_CFLAGS)
 plugins_pdf_pdf_la_CXXFLAGS = $(AM_CXXFLAGS) $(PDF_CFLAGS) -Wall -Wextra -Wno-unused-parameter

@@ -6,6 +6,7 @@
  * default), not a re-sorting by position: producers draw text boxes, table
  * cells and columns in the order they are meant to be read far more often
  * than any geometric sort recovers it, and rotated text stays whole. With
+ * poppler-cpp (pdf_cpp.cc) it is the same order, line by line; with
  * poppler-glib (pdf_glib.c) it is poppler's text layout order, the only
  * one glib gives. pdf_text.c joins the glyphs into lines and paragraphs.
  *
@@ -15,8 +16,8 @@
  * to fail at the cap). Blank rendered pages never reach OCR (the OCR
  * plugin's ink check), and the host stops the page walk once the
  * document's OCR budget is spent.
- * Passwords: only the empty user password is tried; a document it does not
- * open is QUIRE_ENCRYPTED. Permission bits are not enforced (the owner of
+ * Passwords: the host's password (host->password) when given, else the
+ * empty user password; a document neither opens is QUIRE_ENCRYPTED. Permission bits are not enforced (the owner of
  * the knowledge base uploaded the file to have it read). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
@@ -239,7 +240,8 @@ static enum quire_result pdf_extract(void *state, const struct quire_host *host,
 		return QUIRE_UNSUPPORTED;
 	r = pdf_doc_init(host);   /* done in init(); this only names the host that logs */
 	if (r == QUIRE_OK)
-		r = pdf_doc_open(fd, &doc, msg, sizeof msg);
+		r = pdf_doc_open(fd, QUIRE_HOST_HAS(host, password) ? host->password : NULL, &doc, msg,
+				 sizeof msg);
 	if (r != QUIRE_OK) {
 		host->log(QUIRE_LOG_INFO, "pdf: cannot open: %s", msg);
 		return r;

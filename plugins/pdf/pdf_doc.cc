@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -258,7 +259,8 @@ extern "C" enum quire_result pdf_doc_init(const struct quire_host *host)
 	}
 }
 
-extern "C" enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *msg, size_t msglen)
+extern "C" enum quire_result pdf_doc_open(int fd, const char *password, struct pdf_doc **out,
+					  char *msg, size_t msglen)
 {
 	int own = dup(fd);
 
@@ -279,15 +281,20 @@ extern "C" enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *ms
 		}
 		/* The document takes the stream; the file outlives both. No
 		 * password is the empty user password. */
+		std::optional<GooString> pw;
+		if (password)
+			pw.emplace(password);
 		d->doc = std::make_unique<PDFDoc>(new FileStream(d->file.get(), 0, false,
-								 d->file->size(), Object(objNull)));
+								 d->file->size(), Object(objNull)),
+						  pw, pw);
 		if (d->doc->isOk()) {
 			*out = d.release();
 			return QUIRE_OK;
 		}
 		code = d->doc->getErrorCode();
 		snprintf(msg, msglen, "%s (poppler error %d)",
-			 code == errEncrypted ? "needs a password" : "not a readable PDF", code);
+			 code != errEncrypted ? "not a readable PDF" :
+			 password ? "wrong password" : "password required", code);
 		return code == errEncrypted ? QUIRE_ENCRYPTED : QUIRE_CORRUPT;
 	} catch (...) {
 		snprintf(msg, msglen, "out of memory");

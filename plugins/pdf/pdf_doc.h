@@ -1,7 +1,7 @@
 /* pdf_doc.h: the PDF plugin's window on poppler: open a document from a
  * descriptor, read its metadata, annotations and form values, walk a
  * page's glyphs and render a page for OCR. Everything poppler-specific
- * stays behind this header; the rest of the plugin is C. Two bindings,
+ * stays behind this header; the rest of the plugin is C. Three bindings,
  * chosen by configure --with-poppler-api:
  *
  * pdf_doc.cc, poppler's core C++ API (headers from libpoppler-private-dev,
@@ -9,6 +9,11 @@
  * the content stream draws them, with their baseline direction, in one
  * pass that skips images and paths. Two text boxes side by side come one
  * after the other, rotated text stays whole.
+ *
+ * pdf_cpp.cc, poppler-cpp (public) with poppler-glib for annotations:
+ * the text in the order the content stream draws it, but only as lines,
+ * without positions: handed on as glyphs on made-up baselines one line
+ * apart, with a paragraph's gap where a sentence ends at a line's end.
  *
  * pdf_glib.c, poppler-glib, poppler's public C API: the glyphs in
  * poppler's own reading order (its text layout, as pdftotext's default),
@@ -50,10 +55,12 @@ typedef int (*pdf_note_fn)(void *ctx, const char *utf8, size_t len);
  * outlive the documents read). QUIRE_ERROR when memory ran out. */
 enum quire_result pdf_doc_init(const struct quire_host *host);
 
-/* Open the document on fd (duplicated: the caller keeps fd). Only the
- * empty user password is tried. *doc is new, freed with pdf_doc_close().
+/* Open the document on fd (duplicated: the caller keeps fd) with password
+ * (UTF-8, tried as the owner and the user password; NULL: only the empty
+ * user password). *doc is new, freed with pdf_doc_close().
  * QUIRE_ENCRYPTED, QUIRE_CORRUPT (with a reason in msg) or QUIRE_ERROR. */
-enum quire_result pdf_doc_open(int fd, struct pdf_doc **doc, char *msg, size_t msglen);
+enum quire_result pdf_doc_open(int fd, const char *password, struct pdf_doc **doc, char *msg,
+			       size_t msglen);
 void pdf_doc_close(struct pdf_doc *doc);
 
 int pdf_doc_pages(const struct pdf_doc *doc);
@@ -63,7 +70,8 @@ int pdf_doc_pages(const struct pdf_doc *doc);
 char *pdf_doc_info(struct pdf_doc *doc, const char *key);
 
 /* The glyphs of page index (0-based): core, content-stream order with
- * form field appearances; glib, poppler's reading order. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
+ * form field appearances; cpp, the same order line by line (see above);
+ * glib, poppler's reading order. QUIRE_OK; QUIRE_CORRUPT when the page cannot be
  * read; QUIRE_TOO_LARGE when fn asked to stop; QUIRE_ERROR. */
 enum quire_result pdf_doc_glyphs(struct pdf_doc *doc, int index, pdf_glyph_fn fn, void *ctx);
 

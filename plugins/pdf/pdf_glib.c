@@ -66,12 +66,35 @@ enum quire_result pdf_doc_init(const struct quire_host *host)
 	return keep_alive ? QUIRE_OK : QUIRE_ERROR;
 }
 
-enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *msg, size_t msglen)
+static enum quire_result open_fd(int fd, const char *password, struct pdf_doc **out, char *msg,
+				 size_t msglen);
+
+/* poppler-glib retries a refused password in another encoding on a stream
+ * its first attempt freed, and then reports the file damaged: so the file
+ * is opened without the password first, and with it only when that says
+ * it is encrypted; a password that does not open it then is wrong. */
+enum quire_result pdf_doc_open(int fd, const char *password, struct pdf_doc **out, char *msg,
+			       size_t msglen)
+{
+	enum quire_result r = open_fd(fd, NULL, out, msg, msglen);
+
+	if (r != QUIRE_ENCRYPTED || !password)
+		return r;
+	r = open_fd(fd, password, out, msg, msglen);
+	if (r == QUIRE_CORRUPT || r == QUIRE_ENCRYPTED) {
+		snprintf(msg, msglen, "wrong password");
+		r = QUIRE_ENCRYPTED;
+	}
+	return r;
+}
+
+static enum quire_result open_fd(int fd, const char *password, struct pdf_doc **out, char *msg,
+				 size_t msglen)
 {
 	struct pdf_doc *d;
 	GError *err = NULL;
 	enum quire_result r;
-	int own = dup(fd);   /* the document takes own */
+	int own = dup(fd);   /* the document takes own (and shares its offset) */
 
 	*out = NULL;
 	if (own < 0) {
@@ -84,15 +107,17 @@ enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *msg, size_t m
 		snprintf(msg, msglen, "out of memory");
 		return QUIRE_ERROR;
 	}
-	/* No password is the empty user password. */
-	d->doc = poppler_document_new_from_fd(own, NULL, &err);
+	/* No password is the empty user password. poppler reads from the
+	 * descriptor's offset: from the start, even after a failed open. */
+	lseek(own, 0, SEEK_SET);
+	d->doc = poppler_document_new_from_fd(own, password, &err);
 	d->page_index = -1;
 	if (d->doc) {
 		*out = d;
 		return QUIRE_OK;
 	}
 	if (err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED) {
-		snprintf(msg, msglen, "needs a password");
+		snprintf(msg, msglen, password ? "wrong password" : "password required");
 		r = QUIRE_ENCRYPTED;
 	} else {
 		snprintf(msg, msglen, "not a readable PDF (%s)", err ? err->message : "no reason given");

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../text/input.h"
+#include "../common/input.h"
 #include "rtf.h"
 
 static const char *const rtf_mime_types[] = { "application/rtf", "text/rtf", NULL };

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../text/conv.h"
-#include "../text/emit.h"
-#include "../text/sbuf.h"
+#include "../common/conv.h"
+#include "../common/emit.h"
+#include "../common/sbuf.h"
 
 #define RTF_MAX_DEPTH 256       /* deeper nesting: QUIRE_CORRUPT */
 #define RTF_MAX_WORD 32         /* letters of a control word kept */
@@ -71,21 +71,21 @@ struct rtf {
 	int fontcp[RTF_MAX_FONTS];   /* code page per font, -1: the document's */
 	unsigned char stylelevel[RTF_MAX_STYLES];
 	int style_num, style_outline;
-	struct sbuf style_name;
+	struct pbuf style_name;
 	/* text */
-	struct sbuf bufs[RTF_LEVELS];
-	struct sbuf meta;
-	struct sbuf label;           /* the next paragraph's list label */
+	struct pbuf bufs[RTF_LEVELS];
+	struct pbuf meta;
+	struct pbuf label;           /* the next paragraph's list label */
 	unsigned label_buf;          /* the paragraph buffer it belongs to */
 	size_t label_at;             /* where its paragraph starts in that buffer */
-	struct sbuf line;            /* label and paragraph joined */
+	struct pbuf line;            /* label and paragraph joined */
 	unsigned char bytes[64];     /* code page bytes not converted yet */
 	size_t nbytes;
 	int bytes_cp;
 	struct { int cp, ok; struct conv c; } conv[RTF_NCONV];
 	unsigned nconv, evict;
 	/* the table row being read */
-	struct sbuf cells;
+	struct pbuf cells;
 	size_t off[RTF_MAX_CELLS], ncells;
 	int trhdr;
 	int wrote_row;

@@ -48,7 +48,7 @@ int rtf_font_cp(struct rtf *r, int font)
 }
 
 /* Where text goes now, or NULL when it is not read. */
-static struct sbuf *target(struct rtf *r)
+static struct pbuf *target(struct rtf *r)
 {
 	struct rtf_state *s = rtf_cur(r);
 
@@ -102,87 +102,87 @@ static unsigned heading_level(struct rtf *r, const struct rtf_state *s)
 
 /* The paragraph in b led by the pending list label, if it is b's: the
  * text in r->line, or b itself. */
-static const struct sbuf *labelled(struct rtf *r, struct sbuf *b, int *has_label)
+static const struct pbuf *labelled(struct rtf *r, struct pbuf *b, int *has_label)
 {
-	size_t n = r->label.len, m = b->len;
+	size_t n = r->label.n, m = b->n;
 	const char *lab = emit_trim(r->label.p ? r->label.p : "", &n);
 	const char *text = emit_trim(b->p ? b->p : "", &m);
 
 	*has_label = 0;
-	if (!r->label.len || b != &r->bufs[r->label_buf])
+	if (!r->label.n || b != &r->bufs[r->label_buf])
 		return b;
 	if (n == 0 || m == 0) {
-		sbuf_reset(&r->label);
+		pbuf_reset(&r->label);
 		return b;
 	}
-	sbuf_reset(&r->line);
-	if (sbuf_add(&r->line, lab, n) || sbuf_addc(&r->line, ' ') ||
-	    sbuf_add(&r->line, text, m)) {
-		sbuf_reset(&r->label);
+	pbuf_reset(&r->line);
+	if (pbuf_add(&r->line, lab, n) || pbuf_addc(&r->line, ' ') ||
+	    pbuf_add(&r->line, text, m)) {
+		pbuf_reset(&r->label);
 		return b;
 	}
-	sbuf_reset(&r->label);
+	pbuf_reset(&r->label);
 	*has_label = 1;
 	return &r->line;
 }
 
 /* Write a buffer as the block the state's paragraph properties make it. */
-static void emit_block(struct rtf *r, const struct rtf_state *s, struct sbuf *b)
+static void emit_block(struct rtf *r, const struct rtf_state *s, struct pbuf *b)
 {
-	const struct sbuf *t;
+	const struct pbuf *t;
 	unsigned level;
 	int stop = 0, label;
 
 	t = labelled(r, b, &label);   /* an empty list paragraph drops its label */
-	if (b->len) {
+	if (b->n) {
 		level = heading_level(r, s);
 		if (s->ls > 0)
-			stop = emit_item(r->e, (unsigned)s->ilvl + 1, t->p, t->len);
+			stop = emit_item(r->e, (unsigned)s->ilvl + 1, t->p, t->n);
 		else if (level >= 1 && level <= 6)
-			stop = emit_heading(r->e, level, t->p, t->len);
+			stop = emit_heading(r->e, level, t->p, t->n);
 		else if (label)   /* \pntext numbering without \ls */
-			stop = emit_item(r->e, 1, t->p, t->len);
+			stop = emit_item(r->e, 1, t->p, t->n);
 		else
-			stop = emit_para(r->e, t->p, t->len);
+			stop = emit_para(r->e, t->p, t->n);
 	}
-	sbuf_reset(b);
+	pbuf_reset(b);
 	fail_if_stopped(r, stop);
 }
 
 /* In a table cell paragraphs are not written one by one: a pending label
  * goes into the cell's text where its paragraph starts. */
-static void label_in_cell(struct rtf *r, struct sbuf *b)
+static void label_in_cell(struct rtf *r, struct pbuf *b)
 {
-	size_t n = r->label.len, at = r->label_at, old = b->len;
+	size_t n = r->label.n, at = r->label_at, old = b->n;
 	const char *lab = emit_trim(r->label.p ? r->label.p : "", &n);
 
-	if (!r->label.len || b != &r->bufs[r->label_buf])
+	if (!r->label.n || b != &r->bufs[r->label_buf])
 		return;
-	if (n && at < old && sbuf_add(b, lab, n) == 0 && sbuf_addc(b, ' ') == 0) {
+	if (n && at < old && pbuf_add(b, lab, n) == 0 && pbuf_addc(b, ' ') == 0) {
 		memmove(b->p + at + n + 1, b->p + at, old - at);
 		memcpy(b->p + at, r->label.p + (lab - r->label.p), n);
 		b->p[at + n] = ' ';
 	}
-	sbuf_reset(&r->label);
+	pbuf_reset(&r->label);
 }
 
 /* A paragraph longer than RTF_FLUSH_AT is written in pieces. */
-static void check_size(struct rtf *r, struct sbuf *t)
+static void check_size(struct rtf *r, struct pbuf *t)
 {
-	if (t->len >= RTF_FLUSH_AT && t >= r->bufs && t < r->bufs + RTF_LEVELS)
+	if (t->n >= RTF_FLUSH_AT && t >= r->bufs && t < r->bufs + RTF_LEVELS)
 		emit_block(r, rtf_cur(r), t);
 }
 
-static void add(struct rtf *r, struct sbuf *t, const char *s, size_t n)
+static void add(struct rtf *r, struct pbuf *t, const char *s, size_t n)
 {
-	if (sbuf_add(t, s, n) && t->oom)
+	if (pbuf_add(t, s, n) && t->oom)
 		fail_if_stopped(r, 1);
 	check_size(r, t);
 }
 
 static void flush(struct rtf *r, int final)
 {
-	struct sbuf *t = target(r);
+	struct pbuf *t = target(r);
 	struct conv *c;
 
 	if (r->nbytes == 0)
@@ -203,7 +203,7 @@ void rtf_flush_bytes(struct rtf *r)
 
 void rtf_resolve_hi(struct rtf *r)
 {
-	struct sbuf *t;
+	struct pbuf *t;
 
 	if (!r->hi)
 		return;
@@ -229,7 +229,7 @@ static uint32_t symbol_char(unsigned char c)
 
 void rtf_byte(struct rtf *r, unsigned char c)
 {
-	struct sbuf *t = target(r);
+	struct pbuf *t = target(r);
 	int cp;
 
 	if (!t)
@@ -255,13 +255,13 @@ void rtf_byte(struct rtf *r, unsigned char c)
 
 void rtf_char(struct rtf *r, uint32_t cp)
 {
-	struct sbuf *t = target(r);
+	struct pbuf *t = target(r);
 
 	if (!t)
 		return;
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
-	if (sbuf_add_cp(t, cp) && t->oom)
+	if (pbuf_cp(t, cp) && t->oom)
 		fail_if_stopped(r, 1);
 	check_size(r, t);
 }
@@ -269,7 +269,7 @@ void rtf_char(struct rtf *r, uint32_t cp)
 void rtf_unicode(struct rtf *r, int param)
 {
 	long v = param < 0 ? (long)param + 65536 : param;
-	struct sbuf *t = target(r);
+	struct pbuf *t = target(r);
 
 	if (!t) {
 		r->hi = 0;
@@ -295,7 +295,7 @@ void rtf_unicode(struct rtf *r, int param)
 
 void rtf_break(struct rtf *r)
 {
-	struct sbuf *t = target(r);
+	struct pbuf *t = target(r);
 
 	if (!t)
 		return;
@@ -312,19 +312,19 @@ static void row_emit(struct rtf *r)
 	if (r->ncells == 0)
 		return;
 	for (size_t c = 0; c < r->ncells; c++) {
-		size_t end = c + 1 < r->ncells ? r->off[c + 1] : r->cells.len;
+		size_t end = c + 1 < r->ncells ? r->off[c + 1] : r->cells.n;
 		ptr[c] = r->cells.p ? r->cells.p + r->off[c] : "";
 		len[c] = end - r->off[c];
 	}
 	fail_if_stopped(r, emit_row(r->e, ptr, len, r->ncells, r->trhdr));
 	r->ncells = 0;
-	sbuf_reset(&r->cells);
+	pbuf_reset(&r->cells);
 }
 
 void rtf_par(struct rtf *r)
 {
 	struct rtf_state *s = rtf_cur(r);
-	struct sbuf *b;
+	struct pbuf *b;
 
 	if (s->dest != D_TEXT)
 		return;
@@ -344,7 +344,7 @@ void rtf_par(struct rtf *r)
 void rtf_cell(struct rtf *r)
 {
 	struct rtf_state *s = rtf_cur(r);
-	struct sbuf *b;
+	struct pbuf *b;
 
 	if (s->dest != D_TEXT)
 		return;
@@ -353,19 +353,19 @@ void rtf_cell(struct rtf *r)
 	b = &r->bufs[s->buf];
 	label_in_cell(r, b);
 	if (r->ncells < RTF_MAX_CELLS)
-		r->off[r->ncells++] = r->cells.len;
+		r->off[r->ncells++] = r->cells.n;
 	else
-		sbuf_addc(&r->cells, ' ');
-	if (sbuf_add(&r->cells, b->p ? b->p : "", b->len) && r->cells.oom)
+		pbuf_addc(&r->cells, ' ');
+	if (pbuf_add(&r->cells, b->p ? b->p : "", b->n) && r->cells.oom)
 		fail_if_stopped(r, 1);
-	sbuf_reset(b);
-	if (r->cells.len >= RTF_FLUSH_AT * 8)
+	pbuf_reset(b);
+	if (r->cells.n >= RTF_FLUSH_AT * 8)
 		row_emit(r);
 }
 
 void rtf_nestcell(struct rtf *r)
 {
-	struct sbuf *t = target(r);
+	struct pbuf *t = target(r);
 
 	if (t && rtf_cur(r)->dest == D_TEXT) {
 		rtf_flush_bytes(r);
@@ -376,7 +376,7 @@ void rtf_nestcell(struct rtf *r)
 void rtf_row(struct rtf *r)
 {
 	struct rtf_state *s = rtf_cur(r);
-	struct sbuf *b;
+	struct pbuf *b;
 	size_t n;
 
 	if (s->dest != D_TEXT)
@@ -384,16 +384,16 @@ void rtf_row(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
-	n = b->len;
+	n = b->n;
 	if (n && emit_trim(b->p, &n) && n)
 		rtf_cell(r);
-	sbuf_reset(b);
+	pbuf_reset(b);
 	row_emit(r);
 }
 
 void rtf_style_record(struct rtf *r)
 {
-	size_t n = r->style_name.len;
+	size_t n = r->style_name.n;
 	const char *name = emit_trim(r->style_name.p ? r->style_name.p : "", &n);
 	unsigned level = 0;
 
@@ -407,24 +407,24 @@ void rtf_style_record(struct rtf *r)
 		level = 0;
 	if (r->style_num >= 0 && r->style_num < RTF_MAX_STYLES)
 		r->stylelevel[r->style_num] = (unsigned char)level;
-	sbuf_reset(&r->style_name);
+	pbuf_reset(&r->style_name);
 }
 
 void rtf_end_group(struct rtf *r, const struct rtf_state *closing)
 {
 	if (closing->own_label)
-		r->label_at = r->bufs[r->label_buf].len;
+		r->label_at = r->bufs[r->label_buf].n;
 	if (closing->own_meta) {
 		fail_if_stopped(r, emit_meta(r->e, closing->meta_key, r->meta.p ? r->meta.p : "",
-					     r->meta.len));
-		sbuf_reset(&r->meta);
+					     r->meta.n));
+		pbuf_reset(&r->meta);
 	}
 	if (closing->own_style)
 		rtf_style_record(r);
 	if (closing->own_buf) {
-		struct sbuf *b = &r->bufs[closing->buf];
-		fail_if_stopped(r, emit_para(r->e, b->p ? b->p : "", b->len));
-		sbuf_reset(b);
+		struct pbuf *b = &r->bufs[closing->buf];
+		fail_if_stopped(r, emit_para(r->e, b->p ? b->p : "", b->n));
+		pbuf_reset(b);
 	}
 }
 

@@ -27,24 +27,24 @@ void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
 	r->fontdef = -1;
 	memset(r->fontcp, 0xff, sizeof r->fontcp);   /* -1: the document's */
 	for (int i = 0; i < RTF_LEVELS; i++)
-		sbuf_init(&r->bufs[i], RTF_FLUSH_AT * 2);
-	sbuf_init(&r->meta, 4096);
-	sbuf_init(&r->label, 256);
-	sbuf_init(&r->line, RTF_FLUSH_AT * 2 + 512);
-	sbuf_init(&r->style_name, 256);
-	sbuf_init(&r->cells, RTF_FLUSH_AT * 16);
+		pbuf_init(&r->bufs[i], RTF_FLUSH_AT * 2);
+	pbuf_init(&r->meta, 4096);
+	pbuf_init(&r->label, 256);
+	pbuf_init(&r->line, RTF_FLUSH_AT * 2 + 512);
+	pbuf_init(&r->style_name, 256);
+	pbuf_init(&r->cells, RTF_FLUSH_AT * 16);
 	r->st[0] = (struct rtf_state){ .font = -1, .uc = 1, .dest = D_TEXT, .outline = -1 };
 }
 
 void rtf_free(struct rtf *r)
 {
 	for (int i = 0; i < RTF_LEVELS; i++)
-		sbuf_free(&r->bufs[i]);
-	sbuf_free(&r->meta);
-	sbuf_free(&r->label);
-	sbuf_free(&r->line);
-	sbuf_free(&r->style_name);
-	sbuf_free(&r->cells);
+		pbuf_free(&r->bufs[i]);
+	pbuf_free(&r->meta);
+	pbuf_free(&r->label);
+	pbuf_free(&r->line);
+	pbuf_free(&r->style_name);
+	pbuf_free(&r->cells);
 	for (unsigned i = 0; i < r->nconv; i++)
 		if (r->conv[i].ok)
 			conv_close(&r->conv[i].c);
@@ -79,7 +79,7 @@ static void group_open(struct rtf *r)
 		s->own_style = 1;
 		r->style_num = 0;
 		r->style_outline = -1;
-		sbuf_reset(&r->style_name);
+		pbuf_reset(&r->style_name);
 	}
 }
 

@@ -125,7 +125,7 @@ static void side(struct rtf *r, struct rtf_state *s)
 		return;
 	s->buf++;
 	s->own_buf = 1;
-	sbuf_reset(&r->bufs[s->buf]);
+	pbuf_reset(&r->bufs[s->buf]);
 }
 
 static void destination(struct rtf *r, struct rtf_state *s, enum act a, const char *name)
@@ -141,7 +141,7 @@ static void destination(struct rtf *r, struct rtf_state *s, enum act a, const ch
 			s->dest = D_META;
 			s->meta_key = name;
 			s->own_meta = 1;
-			sbuf_reset(&r->meta);
+			pbuf_reset(&r->meta);
 		} else if (s->dest != D_META) {
 			s->dest = D_SKIP;
 		}
@@ -149,7 +149,7 @@ static void destination(struct rtf *r, struct rtf_state *s, enum act a, const ch
 	case A_LABEL:
 		/* one label a paragraph: Word writes \listtext, older readers'
 		 * \pntext may come too */
-		if (s->dest != D_TEXT || r->label.len) {
+		if (s->dest != D_TEXT || r->label.n) {
 			s->dest = D_SKIP;
 		} else {
 			s->dest = D_LABEL;

@@ -56,7 +56,7 @@ char text_csv_delimiter(const char *s, size_t n)
 }
 
 struct record {
-	struct sbuf text;         /* the cells, one after another */
+	struct pbuf text;         /* the cells, one after another */
 	size_t *off, *len, n, cap;
 	const char **ptr;
 };
@@ -79,7 +79,7 @@ static int cell_end(struct record *r, size_t start)
 		r->cap = cap;
 	}
 	r->off[r->n] = start;
-	r->len[r->n] = r->text.len - start;
+	r->len[r->n] = r->text.n - start;
 	r->n++;
 	return 0;
 }
@@ -91,23 +91,23 @@ static int read_record(const char *s, size_t n, size_t *pos, char d, struct reco
 	int quoted = 0, err = 0, ended = 0;
 
 	r->n = 0;
-	sbuf_reset(&r->text);
+	pbuf_reset(&r->text);
 	if (i < n && s[i] == '"')
 		quoted = 1, i++;
 	while (i < n && !err) {
 		char c = s[i];
 		if (quoted) {
 			if (c == '"' && i + 1 < n && s[i + 1] == '"')
-				err = sbuf_addc(&r->text, '"'), i += 2;
+				err = pbuf_addc(&r->text, '"'), i += 2;
 			else if (c == '"')
 				quoted = 0, i++;
 			else
-				err = sbuf_addc(&r->text, c), i++;
+				err = pbuf_addc(&r->text, c), i++;
 			continue;
 		}
 		if (c == d || c == '\n' || c == '\r') {
 			err = cell_end(r, start);
-			start = r->text.len;
+			start = r->text.n;
 			i++;
 			if (c != d) {
 				if (c == '\r' && i < n && s[i] == '\n')
@@ -119,7 +119,7 @@ static int read_record(const char *s, size_t n, size_t *pos, char d, struct reco
 				quoted = 1, i++;
 			continue;
 		}
-		err = sbuf_addc(&r->text, c), i++;
+		err = pbuf_addc(&r->text, c), i++;
 	}
 	if (!err && !ended)
 		err = cell_end(r, start);
@@ -142,7 +142,7 @@ enum quire_result text_csv(struct emit *e, const char *s, size_t n, char delim)
 	int header = 1, err = 0;
 
 	memset(&r, 0, sizeof r);
-	sbuf_init(&r.text, (size_t)-1 / 2);
+	pbuf_init(&r.text, (size_t)-1 / 2);
 	if (!delim)
 		delim = text_csv_delimiter(s, n);
 	while (pos < n && !err) {
@@ -154,7 +154,7 @@ enum quire_result text_csv(struct emit *e, const char *s, size_t n, char delim)
 		err = emit_row(e, r.ptr, r.len, r.n, header);
 		header = 0;
 	}
-	sbuf_free(&r.text);
+	pbuf_free(&r.text);
 	free(r.off);
 	free(r.len);
 	free(r.ptr);

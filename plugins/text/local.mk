@@ -1,15 +1,12 @@
 ## plugins/text/local.mk: plain text, Markdown, CSV and TSV (uchardet finds
-## the charset, iconv converts). sbuf, conv, detect, input and emit are
-## shared with the HTML and RTF plugins.
+## the charset, iconv converts: plugins/common/libplugtext.la, shared with
+## the HTML and RTF plugins).
 if BUILD_PLUGIN_TEXT
 pkglib_LTLIBRARIES += plugins/text/text.la
 plugins_text_text_la_SOURCES = plugins/text/text.c plugins/text/text.h \
 	plugins/text/plain.c plugins/text/markdown.c plugins/text/mdinline.c \
-	plugins/text/mdinline.h plugins/text/csv.c \
-	plugins/text/sbuf.c plugins/text/sbuf.h plugins/text/conv.c plugins/text/conv.h \
-	plugins/text/detect.c plugins/text/detect.h plugins/text/input.c plugins/text/input.h \
-	plugins/text/emit.c plugins/text/emit.h
+	plugins/text/mdinline.h plugins/text/csv.c
 plugins_text_text_la_CFLAGS = $(AM_CFLAGS) $(TEXT_CFLAGS)
-plugins_text_text_la_LIBADD = $(TEXT_LIBS)
+plugins_text_text_la_LIBADD = plugins/common/libplugtext.la $(TEXT_LIBS)
 plugins_text_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 endif

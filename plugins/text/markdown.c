@@ -14,7 +14,7 @@ struct md {
 	struct emit *e;
 	struct block k;
 	struct lstack ls;
-	struct sbuf tmp;          /* inline text of the current line or cell */
+	struct pbuf tmp;          /* inline text of the current line or cell */
 	char fence;               /* '`' or '~' inside a fenced code block */
 	size_t fence_len;
 	int icode;                /* inside an indented code block */
@@ -25,13 +25,13 @@ struct md {
 /* Inline text of l to the current block (a space before it). */
 static int md_text(struct md *m, const char *l, size_t n)
 {
-	sbuf_reset(&m->tmp);
+	pbuf_reset(&m->tmp);
 	md_inline(&m->tmp, l, n, m->html, 0);
 	if (m->tmp.oom)
 		return -1;
 	if (block_add(m->e, &m->k, " ", 1))
 		return -1;
-	return block_add(m->e, &m->k, m->tmp.p ? m->tmp.p : "", m->tmp.len);
+	return block_add(m->e, &m->k, m->tmp.p ? m->tmp.p : "", m->tmp.n);
 }
 
 static size_t fence_run(const char *l, size_t n, char *c)
@@ -142,11 +142,11 @@ static int md_row(struct md *m, const char *l, size_t n, int header)
 	size_t cl[MD_MAX_CELLS], off[MD_MAX_CELLS], len[MD_MAX_CELLS];
 	size_t nc = split_cells(l, n, cs, cl, MD_MAX_CELLS);
 
-	sbuf_reset(&m->tmp);
+	pbuf_reset(&m->tmp);
 	for (size_t c = 0; c < nc; c++) {
-		off[c] = m->tmp.len;
+		off[c] = m->tmp.n;
 		md_inline(&m->tmp, cs[c], cl[c], 0, 0);
-		len[c] = m->tmp.len - off[c];
+		len[c] = m->tmp.n - off[c];
 	}
 	if (m->tmp.oom)
 		return -1;
@@ -170,7 +170,7 @@ static int atx_level(const char *l, size_t n)
 /* Code block lines: kept as they are, one per line. */
 static int md_code_line(struct md *m, const char *l, size_t n)
 {
-	if (m->k.b.len > 0 && block_add(m->e, &m->k, "\n", 1))
+	if (m->k.b.n > 0 && block_add(m->e, &m->k, "\n", 1))
 		return -1;
 	return block_add(m->e, &m->k, l, n);
 }
@@ -222,7 +222,7 @@ static int md_block_start(struct md *m, const char *l, size_t n, size_t col, int
 			*err = block_flush(m->e, &m->k);
 		return 1;
 	}
-	if (m->k.kind == BLOCK_PARA && m->k.b.len > 0 && (level = setext(l, n))) {
+	if (m->k.kind == BLOCK_PARA && m->k.b.n > 0 && (level = setext(l, n))) {
 		m->k.kind = BLOCK_HEADING;
 		m->k.level = (unsigned)level;
 		*err = block_flush(m->e, &m->k);
@@ -338,13 +338,13 @@ enum quire_result text_markdown(struct emit *e, const char *s, size_t n)
 	size_t len;
 	int r = 0;
 
-	sbuf_init(&m.k.b, (size_t)-1 / 2);
-	sbuf_init(&m.tmp, (size_t)-1 / 2);
+	pbuf_init(&m.k.b, (size_t)-1 / 2);
+	pbuf_init(&m.tmp, (size_t)-1 / 2);
 	while (r == 0 && lines_next(&it, &l, &len))
 		r = md_next(&m, &it, l, len);
 	if (r == 0)
 		r = block_flush(e, &m.k);
-	sbuf_free(&m.k.b);
-	sbuf_free(&m.tmp);
+	pbuf_free(&m.k.b);
+	pbuf_free(&m.tmp);
 	return r ? block_result(e) : QUIRE_OK;
 }

@@ -39,7 +39,7 @@ static size_t run_of(const char *s, size_t n, char c)
 
 /* A code span at s (a run of backticks): its content, without the
  * backticks and one padding space on each side; 0 when it is not closed. */
-static size_t code_span(struct sbuf *o, const char *s, size_t n, struct scan *sc)
+static size_t code_span(struct pbuf *o, const char *s, size_t n, struct scan *sc)
 {
 	size_t run = run_of(s, n, '`');
 
@@ -59,7 +59,7 @@ static size_t code_span(struct sbuf *o, const char *s, size_t n, struct scan *sc
 			size_t len = j - run;
 			if (len >= 2 && c[0] == ' ' && c[len - 1] == ' ')
 				c++, len -= 2;
-			sbuf_add(o, c, len);
+			pbuf_add(o, c, len);
 			return j + r;
 		}
 		j += r;
@@ -67,7 +67,7 @@ static size_t code_span(struct sbuf *o, const char *s, size_t n, struct scan *sc
 	return 0;
 }
 
-static void inline_text(struct sbuf *o, const char *s, size_t n, int html_block, int depth,
+static void inline_text(struct pbuf *o, const char *s, size_t n, int html_block, int depth,
 			struct scan *sc);
 
 /* The position of the bracket closing the one at s[0] (open/close given),
@@ -96,7 +96,7 @@ static size_t matching(const char *s, size_t n, char open, char close, struct sc
 
 /* [text](url), [text][ref] at s: the text; returns the bytes used, 0 when
  * it is not a link. */
-static size_t link(struct sbuf *o, const char *s, size_t n, int depth, struct scan *sc)
+static size_t link(struct pbuf *o, const char *s, size_t n, int depth, struct scan *sc)
 {
 	size_t close = matching(s, n, '[', ']', sc), end;
 
@@ -116,7 +116,7 @@ static size_t link(struct sbuf *o, const char *s, size_t n, int depth, struct sc
 
 /* <scheme:...> and <user@host>: the address; an HTML tag: nothing (a space
  * in HTML blocks). Returns the bytes used, 0 when it is neither. */
-static size_t angle(struct sbuf *o, const char *s, size_t n, int html_block)
+static size_t angle(struct pbuf *o, const char *s, size_t n, int html_block)
 {
 	size_t end = 1, i = 1;
 
@@ -130,18 +130,18 @@ static size_t angle(struct sbuf *o, const char *s, size_t n, int html_block)
 			i++;
 		if ((i < end && s[i] == ':' && !memchr(s + 1, ' ', end - 1)) ||
 		    (memchr(s + 1, '@', end - 1) && !memchr(s + 1, ' ', end - 1))) {
-			sbuf_add(o, s + 1, end - 1);
+			pbuf_add(o, s + 1, end - 1);
 			return end + 1;
 		}
 		if (html_block)
-			sbuf_addc(o, ' ');
+			pbuf_addc(o, ' ');
 		return end + 1;
 	}
 	return 0;
 }
 
 /* &amp; &lt; &gt; &quot; &apos; &nbsp; &#N; &#xH; at s: the character. */
-static size_t entity(struct sbuf *o, const char *s, size_t n)
+static size_t entity(struct pbuf *o, const char *s, size_t n)
 {
 	static const struct { const char *name; const char *text; } named[] = {
 		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
@@ -155,7 +155,7 @@ static size_t entity(struct sbuf *o, const char *s, size_t n)
 	for (int k = 0; named[k].name; k++) {
 		size_t l = strlen(named[k].name);
 		if (n >= l && !memcmp(s, named[k].name, l)) {
-			sbuf_add(o, named[k].text, strlen(named[k].text));
+			pbuf_add(o, named[k].text, strlen(named[k].text));
 			return l;
 		}
 	}
@@ -173,13 +173,13 @@ static size_t entity(struct sbuf *o, const char *s, size_t n)
 	}
 	if (i >= n || s[i] != ';' || i == 2u + hex)
 		return 0;
-	sbuf_add_cp(o, cp == 0 ? 0xfffd : (uint32_t)cp);
+	pbuf_cp(o, cp == 0 ? 0xfffd : (uint32_t)cp);
 	return i + 1;
 }
 
 /* A run of *, _ or ~ at s[i]: dropped when it is emphasis or strike
  * markup, kept when it stands alone or inside a word (snake_case). */
-static size_t emphasis(struct sbuf *o, const char *s, size_t n, size_t i)
+static size_t emphasis(struct pbuf *o, const char *s, size_t n, size_t i)
 {
 	size_t run = run_of(s + i, n - i, s[i]);
 	unsigned char prev = i > 0 ? (unsigned char)s[i - 1] : ' ';
@@ -193,17 +193,17 @@ static size_t emphasis(struct sbuf *o, const char *s, size_t n, size_t i)
 	else
 		keep = alone || (alnum(prev) && alnum(next));
 	if (keep)
-		sbuf_add(o, s + i, run);
+		pbuf_add(o, s + i, run);
 	return run;
 }
 
-static void inline_text(struct sbuf *o, const char *s, size_t n, int html_block, int depth,
+static void inline_text(struct pbuf *o, const char *s, size_t n, int html_block, int depth,
 			struct scan *sc)
 {
 	size_t i = 0, used;
 
 	if (depth > MD_MAX_NESTING) {
-		sbuf_add(o, s, n);
+		pbuf_add(o, s, n);
 		return;
 	}
 	while (i < n) {
@@ -211,13 +211,13 @@ static void inline_text(struct sbuf *o, const char *s, size_t n, int html_block,
 
 		used = 0;
 		if (c == '\\' && i + 1 < n && ispunct((unsigned char)s[i + 1])) {
-			sbuf_addc(o, s[i + 1]);
+			pbuf_addc(o, s[i + 1]);
 			used = 2;
 		} else if (c == '`') {
 			used = code_span(o, s + i, n - i, sc);
 			if (!used) {
 				used = run_of(s + i, n - i, '`');
-				sbuf_add(o, s + i, used);
+				pbuf_add(o, s + i, used);
 			}
 		} else if (c == '!' && i + 1 < n && s[i + 1] == '[') {
 			used = link(o, s + i + 1, n - i - 1, depth, sc);
@@ -232,14 +232,14 @@ static void inline_text(struct sbuf *o, const char *s, size_t n, int html_block,
 			used = emphasis(o, s, n, i);
 		}
 		if (!used) {
-			sbuf_addc(o, c);
+			pbuf_addc(o, c);
 			used = 1;
 		}
 		i += used;
 	}
 }
 
-void md_inline(struct sbuf *o, const char *s, size_t n, int html_block, int depth)
+void md_inline(struct pbuf *o, const char *s, size_t n, int html_block, int depth)
 {
 	struct scan sc = { .budget = n * MD_BUDGET + 1024 };
 

@@ -49,7 +49,7 @@ enum quire_result text_plain(struct emit *e, const char *s, size_t n)
 	size_t len;
 	int r = 0;
 
-	sbuf_init(&p.k.b, (size_t)-1 / 2);
+	pbuf_init(&p.k.b, (size_t)-1 / 2);
 	while (r == 0 && lines_next(&it, &l, &len)) {
 		if (line_blank(l, len))
 			r = block_flush(e, &p.k);
@@ -58,6 +58,6 @@ enum quire_result text_plain(struct emit *e, const char *s, size_t n)
 	}
 	if (r == 0)
 		r = block_flush(e, &p.k);
-	sbuf_free(&p.k.b);
+	pbuf_free(&p.k.b);
 	return r ? block_result(e) : QUIRE_OK;
 }

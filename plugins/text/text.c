@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "conv.h"
-#include "detect.h"
-#include "input.h"
+#include "../common/conv.h"
+#include "../common/detect.h"
+#include "../common/input.h"
 #include "text.h"
 
 static const char *const text_mime_types[] = { "text/plain", "text/markdown", "text/x-markdown",
@@ -55,7 +55,7 @@ static void text_charset(const struct input *in, char *cs, size_t cslen, size_t 
 }
 
 static enum quire_result text_decode(const struct quire_host *host, const struct input *in,
-				     struct sbuf *out)
+				     struct pbuf *out)
 {
 	char cs[64];
 	size_t skip;
@@ -80,7 +80,7 @@ static enum quire_result text_extract(void *state, const struct quire_host *host
 	size_t max = host->limits->max_text_bytes;
 	size_t cap = max && max < SIZE_MAX / 4 ? 2 * max + 65536 : 0;
 	struct input in;
-	struct sbuf text;
+	struct pbuf text;
 	struct emit e;
 	enum quire_result r;
 
@@ -90,18 +90,18 @@ static enum quire_result text_extract(void *state, const struct quire_host *host
 		input_unmap(&in);
 		return QUIRE_EMPTY;
 	}
-	sbuf_init(&text, SIZE_MAX / 2);
+	pbuf_init(&text, SIZE_MAX / 2);
 	r = text_decode(host, &in, &text);
 	if (r == QUIRE_OK) {
 		emit_init(&e, host);
 		if (!strcmp(mime, "text/markdown") || !strcmp(mime, "text/x-markdown"))
-			r = text_markdown(&e, text.p, text.len);
+			r = text_markdown(&e, text.p, text.n);
 		else if (!strcmp(mime, "text/csv"))
-			r = text_csv(&e, text.p, text.len, 0);
+			r = text_csv(&e, text.p, text.n, 0);
 		else if (!strcmp(mime, "text/tab-separated-values"))
-			r = text_csv(&e, text.p, text.len, '\t');
+			r = text_csv(&e, text.p, text.n, '\t');
 		else
-			r = text_plain(&e, text.p, text.len);
+			r = text_plain(&e, text.p, text.n);
 		if (r == QUIRE_OK && in.capped) {
 			host->log(QUIRE_LOG_WARNING, "text: only the first %zu bytes were read", in.len);
 			r = QUIRE_TOO_LARGE;
@@ -109,7 +109,7 @@ static enum quire_result text_extract(void *state, const struct quire_host *host
 		if (r == QUIRE_OK && !e.wrote)
 			r = QUIRE_EMPTY;
 	}
-	sbuf_free(&text);
+	pbuf_free(&text);
 	input_unmap(&in);
 	return r;
 }
@@ -190,21 +190,21 @@ int block_flush(struct emit *e, struct block *k)
 {
 	int r = 0;
 
-	if (k->b.len > 0) {
+	if (k->b.n > 0) {
 		switch (k->kind) {
-		case BLOCK_ITEM: r = emit_item(e, k->level, k->b.p, k->b.len); break;
-		case BLOCK_HEADING: r = emit_heading(e, k->level, k->b.p, k->b.len); break;
-		default: r = emit_para(e, k->b.p, k->b.len); break;
+		case BLOCK_ITEM: r = emit_item(e, k->level, k->b.p, k->b.n); break;
+		case BLOCK_HEADING: r = emit_heading(e, k->level, k->b.p, k->b.n); break;
+		default: r = emit_para(e, k->b.p, k->b.n); break;
 		}
 	}
-	sbuf_reset(&k->b);
+	pbuf_reset(&k->b);
 	k->kind = BLOCK_NONE;
 	return r;
 }
 
 void block_start(struct block *k, enum block_kind kind, unsigned level)
 {
-	sbuf_reset(&k->b);
+	pbuf_reset(&k->b);
 	k->kind = kind;
 	k->level = level;
 }
@@ -219,7 +219,7 @@ static size_t block_piece(struct block *k, const char *s, size_t n, int *r)
 		while (take > 1 && ((unsigned char)s[take] & 0xc0) == 0x80)
 			take--;
 	}
-	*r = k->kind == BLOCK_CODE ? sbuf_add(&k->b, s, take) : sbuf_add_ws(&k->b, s, take);
+	*r = k->kind == BLOCK_CODE ? pbuf_add(&k->b, s, take) : sbuf_add_ws(&k->b, s, take);
 	return take;
 }
 
@@ -233,7 +233,7 @@ int block_add(struct emit *e, struct block *k, const char *s, size_t n)
 			return -1;
 		s += took;
 		n -= took;
-		if (k->b.len >= TEXT_FLUSH_AT) {
+		if (k->b.n >= TEXT_FLUSH_AT) {
 			enum block_kind kind = k->kind;
 			unsigned level = k->level;
 

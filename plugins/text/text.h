@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "emit.h"
-#include "sbuf.h"
+#include "../common/emit.h"
+#include "../common/sbuf.h"
 
 /* A block longer than this is written out in pieces, so one endless line
  * never holds more than this much memory. */
@@ -50,7 +50,7 @@ unsigned lstack_push(struct lstack *s, size_t indent, size_t content);
 /* The block being built: a paragraph or a list item. */
 enum block_kind { BLOCK_NONE, BLOCK_PARA, BLOCK_ITEM, BLOCK_HEADING, BLOCK_CODE };
 struct block {
-	struct sbuf b;
+	struct pbuf b;
 	enum block_kind kind;
 	unsigned level;
 };

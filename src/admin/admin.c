@@ -33,6 +33,11 @@ void admin_usage(FILE *f)
 		"  key revoke KEY_ID         revoke a key by the id shown in 'key list'\n"
 		"  kb create --account NAME SLUG [--name NAME] [--process-rule JSON]\n"
 		"  kb list [--account NAME]\n"
+		"  upload-token --account NAME [--kb SLUG] [--org ORG] [--folder F] [--roles R,R]\n"
+		"               [--max-files N] [--max-bytes N] [--types pdf,docx] [--origins URL,URL]\n"
+		"               [--redirect URL] [--expires-in SECONDS] [--single-use] [--base URL]\n"
+		"                            mint a token for a plain HTML upload form\n"
+		"                            (docs/form-upload.md); the token is printed\n"
 		"  status                    supervisor, workers, recoveries, queue depth\n"
 		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
 		"  verify                    check every database file and index\n"
@@ -51,7 +56,8 @@ void admin_usage(FILE *f)
 		"                            the values in force, or the embedded defaults\n"
 		"  sweep                     remove stored files no document references and\n"
 		"                            upload files left for over an hour (quired does\n"
-		"                            it at start; for CGI-only sites, from cron)\n"
+		"                            it at start; for CGI-only sites, from cron), and\n"
+		"                            the use records of upload tokens expired a day ago\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs. Long commands\n"
 		"(reindex, reembed, backup, verify) draw a progress line (count, rate, time left) when stderr is\n"
@@ -403,9 +409,13 @@ static int cmd_status(struct store *s, int joined, FILE *out, FILE *errf)
 	struct depth d;
 	struct qerr err;
 	if (joined)
-		fprintf(out, "quired: running (pid %s, up %s s)\nworkers: %s (%s)\nrecoveries: %s\n",
+		fprintf(out, "quired: running (pid %s, up %s s)\nworkers: %s (%s)\n"
+			"ingest processes: %s (%s)\nembedder: %s\nrecoveries: %s\n",
 			getenv("QUIRE_SUP_PID") ?: "?", getenv("QUIRE_SUP_UPTIME") ?: "?",
 			getenv("QUIRE_SUP_WORKERS") ?: "?", getenv("QUIRE_SUP_WORKER_PIDS") ?: "",
+			getenv("QUIRE_SUP_INGEST") ?: "?", getenv("QUIRE_SUP_INGEST_PIDS") ?: "",
+			*(getenv("QUIRE_SUP_EMBED_PID") ?: "") ? getenv("QUIRE_SUP_EMBED_PID")
+								 : "not running",
 			getenv("QUIRE_SUP_RECOVERIES") ?: "?");
 	else
 		fprintf(out, "quired: not running\n");
@@ -783,6 +793,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_kb_create(s, argc, argv, out, errf);
 	if (!strcmp(a0, "kb") && !strcmp(a1, "list"))
 		return cmd_kb_list(s, argc, argv, out, errf);
+	if (!strcmp(a0, "upload-token"))
+		return admin_upload_token(s, conf, argc, argv, out, errf);
 	if (!strcmp(a0, "status"))
 		return cmd_status(s, joined, out, errf);
 	if (!strcmp(a0, "backup"))
@@ -803,7 +815,7 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		}
 		fprintf(out, "sweep: %zu unreferenced blobs, %zu stale upload files removed\n", blobs,
 			tmps);
-		return 0;
+		return admin_upload_token_sweep(s, out, errf);
 	}
 	if (!strcmp(a0, "cron"))
 		return admin_cron(s, conf, joined, out, errf);

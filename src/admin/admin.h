@@ -28,6 +28,13 @@ enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err
  * embed for at most conf->cron_time seconds, then checkpoint and sweep;
  * under quired, nothing (it does the same work continuously). */
 int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out, FILE *errf);
+/* upload-token --account NAME [...]: mint a form upload token
+ * (uptoken_cmd.c); the token on out, a summary on err. */
+int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char **argv,
+		       FILE *out, FILE *errf);
+/* sweep's part for form uploads: the use records of tokens long expired
+ * (a line on out when there were any). */
+int admin_upload_token_sweep(struct store *s, FILE *out, FILE *errf);
 /* config [--defaults]: every setting as quire.conf writes it, the values
  * of conf or the embedded defaults; needs no storage. */
 int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf);

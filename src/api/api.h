@@ -61,6 +61,33 @@ enum qstatus api_sources_upload(struct qctx *c);
 enum qstatus api_kb_documents_upload(struct qctx *c);
 enum qstatus api_documents_upload(struct qctx *c);
 enum qstatus api_documents_file(struct qctx *c);
+/* Form uploads (form_upload.c) store files through upload.c's path:
+ * api_upload_begin parses the body (no scope or Idempotency-Key headers:
+ * the token gives the scope); the caller reads the plain fields
+ * (api_upload_fields), checks its token and fills web, then
+ * api_upload_store sniffs, refuses types the token does not allow
+ * (Q_EMEDIA), stores and commits, counting the token's use in the
+ * creating transaction (Q_ECONFLICT when a single-use token was used);
+ * api_upload_end releases everything (also after a failed begin). */
+struct upload;
+struct mp_form;
+struct upload_form {
+	json_t *claims;          /* the verified token (borrowed) */
+	const char *kb, *org, *folder, *created_by;   /* borrowed */
+	json_t *roles;           /* allowed roles (borrowed) or NULL */
+	size_t max_files;        /* <= 16 */
+	size_t n;                /* out: documents created */
+	char ids[16][37];        /* out: their ids */
+};
+enum qstatus api_upload_begin(struct qctx *c, struct upload_form *web, struct upload **out);
+const struct mp_form *api_upload_fields(const struct upload *u);
+enum qstatus api_upload_store(struct upload *u);
+void api_upload_end(struct upload *u);
+/* POST /api/v1/upload-tokens (upload_tokens.c), POST /forms/upload and
+ * GET /forms/status (form_upload.c): docs/form-upload.md. */
+enum qstatus api_upload_tokens_create(struct qctx *c);
+enum qstatus api_form_upload(struct qctx *c);
+enum qstatus api_form_status(struct qctx *c);
 
 /* Chat (docbit_chat.c): DocBit's POST /api/ai/chat and /api/ai/chat/stream. */
 enum qstatus api_chat(struct qctx *c);

@@ -8,7 +8,8 @@ src_libquire_la_SOURCES += \
 	src/api/dify_documents.c src/api/dify_retrieve.c \
 	src/api/docbit_chat.c \
 	src/api/chataid_sources.c \
-	src/api/oshara_kb.c
+	src/api/oshara_kb.c \
+	src/api/upload_tokens.c src/api/form_upload.c
 
 ## docs/openapi.yaml compiled in, for GET /openapi.yaml: one C string.
 nodist_src_libquire_la_SOURCES = src/api/openapi_doc.c

@@ -12,9 +12,10 @@
 #include <string.h>
 
 /* In the order of enum family (app.h); the stream route's error family
- * (FAM_CHAT_STREAM) is counted as chat (worker.c). */
+ * (FAM_CHAT_STREAM) is counted as chat, the form routes' (FAM_FORM) as
+ * native (worker.c). */
 static const char *const fam_names[QM_FAMILIES] = {"native", "dify", "chat", "custom", "slug"};
-_Static_assert(QM_FAMILIES == FAM_CHAT_STREAM && FAM_CHAT_STREAM + 1 == FAM_MAX,
+_Static_assert(QM_FAMILIES == FAM_CHAT_STREAM && FAM_FORM + 1 == FAM_MAX,
 	       "base/metrics.h counts the five product families of http/app.h");
 static const char *const job_kinds[] = {"ingest", "embed"};
 static const char *const job_states[] = {"pending", "processing", "completed", "failed"};

@@ -20,6 +20,10 @@ const struct route quire_routes[] = {
 	{"GET", "/api/v1/documents/:id/embeddings/status", api_embeddings_status, FAM_NATIVE,
 	 SCOPE_READ},
 	{"GET", "/api/v1/embeddings/jobs", api_embeddings_jobs, FAM_NATIVE, SCOPE_READ},
+	/* plain HTML forms (docs/form-upload.md): the token, not a key */
+	{"POST", "/api/v1/upload-tokens", api_upload_tokens_create, FAM_NATIVE, SCOPE_WRITE},
+	{"POST", "/forms/upload", api_form_upload, FAM_FORM, 0},
+	{"GET", "/forms/status", api_form_status, FAM_FORM, 0},
 	{"POST", "/api/v1/embeddings/jobs/:id/retry", api_embeddings_retry, FAM_NATIVE, SCOPE_WRITE},
 	{"GET", "/external/sources/custom", api_sources_list, FAM_CUSTOM, SCOPE_READ},
 	{"POST", "/external/sources/custom", api_sources_upload, FAM_CUSTOM, SCOPE_WRITE},

@@ -22,6 +22,7 @@
 #include "base/fault.h"
 #include "store/docs.h"
 #include "http/multipart.h"
+#include "http/uptoken.h"
 #include "extract/sniff.h"
 #include "pipeline/split.h"
 #include "queue/queue.h"
@@ -69,6 +70,8 @@ struct upload {
 	char fp[IDEM_HEX];        /* the request's fingerprint */
 	int replayed;             /* the key's first result was answered */
 	int lock;                 /* blob_lock, shared, from storing the files to the commit; -1 */
+	struct upload_form *web;  /* a form upload (form_upload.c): scope and limits
+				   * from its token, no headers; NULL for the API */
 };
 
 static ssize_t body_read(void *ctx, void *buf, size_t n)
@@ -84,10 +87,11 @@ static enum qstatus upload_parse(struct upload *u)
 	const struct qconf *conf = c->app->conf;
 	char tmp[PATH_MAX];
 	enum qstatus st;
-	/* The scope headers, as on the JSON create (every create route). */
-	if ((st = chat_doc_scope(c->req, &u->scope, &u->roles, &c->err)) != Q_OK)
+	/* The scope headers, as on the JSON create (every create route); a
+	 * form upload takes its scope from its token instead. */
+	if (!u->web && (st = chat_doc_scope(c->req, &u->scope, &u->roles, &c->err)) != Q_OK)
 		return st;
-	if ((st = idem_header(c, &u->idem)) != Q_OK)
+	if (!u->web && (st = idem_header(c, &u->idem)) != Q_OK)
 		return st;
 	if (strncasecmp(c->req->content_type, "multipart/form-data", 19))
 		return qerr_set(&c->err, Q_EMEDIA, NULL,
@@ -143,7 +147,10 @@ static enum qstatus replay(struct stxn *t, json_t *ids, void *arg, struct qerr *
 	return st;
 }
 
-/* Sniff and store every file part named field; refuse unsupported ones. */
+static const char *file_type(const struct upload_file *f);
+
+/* Sniff and store every file part named field; refuse unsupported ones
+ * (and, for a form upload, types its token does not allow). */
 static enum qstatus upload_files(struct upload *u, const char *field, size_t max)
 {
 	struct qctx *c = u->c;
@@ -167,6 +174,10 @@ static enum qstatus upload_files(struct upload *u, const char *field, size_t max
 		if (!f->sn.mime)
 			return qerr_set(&c->err, Q_EMEDIA, field, "unsupported file type: %s",
 					p->filename && *p->filename ? p->filename : "(no name)");
+		if (u->web && !uptoken_type_ok(u->web->claims, file_type(f), f->sn.mime))
+			return qerr_set(&c->err, Q_EMEDIA, field, "%s: this type of file is not "
+					"accepted here", p->filename && *p->filename ? p->filename
+										: "(no name)");
 	}
 	if (u->n == 0)
 		return qerr_set(&c->err, Q_EINVAL, field, "%s is required", field);
@@ -225,6 +236,10 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	st = idem_replay(t, c->who.account, u->idem, u->fp, replay, u, &u->replayed, err);
 	if (st != Q_OK || u->replayed)
 		return st;
+	/* A form upload counts its token's use here, so that a single-use
+	 * token creates documents once whichever worker runs the request. */
+	if (u->web && (st = uptoken_use(t, u->web->claims, err)) != Q_OK)
+		return st;
 	/* One account's queue of ingestions is bounded (docs/ingest.md):
 	 * more is refused before anything is stored. */
 	if ((st = api_ingest_room(c, t, u->n, err)) != Q_OK)
@@ -260,7 +275,8 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 			.file_size = f->size,
 			.team_id = u->team,
 			.origin = u->origin,
-			.created_by = c->who.key_id,
+			.created_by = u->web ? u->web->created_by : c->who.key_id,
+			.created_from = u->web ? "web" : NULL,
 			.process_rule = u->rule,
 			.org = u->scope.org,
 			.folder_id = u->scope.folder_id,
@@ -486,6 +502,50 @@ enum qstatus api_documents_upload(struct qctx *c)
 out:
 	upload_free(&u);
 	return st;
+}
+
+/* ---- plain HTML forms (form_upload.c) ------------------------------------ */
+
+enum qstatus api_upload_begin(struct qctx *c, struct upload_form *web, struct upload **out)
+{
+	struct upload *u = calloc(1, sizeof *u);
+	*out = u;
+	if (!u)
+		return qerr_set(&c->err, Q_ENOMEM, NULL, "out of memory");
+	u->c = c;
+	u->lock = -1;
+	u->web = web;
+	return upload_parse(u);
+}
+
+const struct mp_form *api_upload_fields(const struct upload *u)
+{
+	return &u->form;
+}
+
+enum qstatus api_upload_store(struct upload *u)
+{
+	struct upload_form *web = u->web;
+	enum qstatus st;
+	u->kb = web->kb;
+	u->scope.org = web->org;
+	u->scope.folder_id = web->folder;
+	u->scope.allowed_roles = web->roles;
+	if ((st = upload_files(u, "file", web->max_files)) != Q_OK ||
+	    (st = upload_commit(u)) != Q_OK)
+		return st;
+	for (size_t i = 0; i < u->n; i++)
+		snprintf(web->ids[i], sizeof web->ids[i], "%s", u->files[i].id);
+	web->n = u->n;
+	return Q_OK;
+}
+
+void api_upload_end(struct upload *u)
+{
+	if (!u)
+		return;
+	upload_free(u);
+	free(u);
 }
 
 /* ---- the original file -------------------------------------------------- */

@@ -178,6 +178,18 @@ static const char *check_abs_dirs(const char *v)
 	return NULL;
 }
 
+/* form_redirect_allow: http(s) URL prefixes, space or comma separated */
+static const char *check_url_prefixes(const char *v)
+{
+	for (const char *w = v; *w;) {
+		w += strspn(w, " ,");
+		if (*w && strncmp(w, "https://", 8) && strncmp(w, "http://", 7))
+			return "takes http:// or https:// URL prefixes";
+		w += strcspn(w, " ,");
+	}
+	return NULL;
+}
+
 static const char *check_languages(const char *v)
 {
 	size_t n = strlen(v);
@@ -215,6 +227,9 @@ static const struct qsetting settings[] = {
 	INT("auth_fail_limit", auth_fail_limit, 0, 1000000, "30"),
 	INT("file_url_ttl", file_url_ttl, 60, 7 * 86400, "3600"),
 	STR("file_url_secret", file_url_secret, "", NULL),
+	STR("upload_token_secret", upload_token_secret, "", NULL),
+	INT("upload_token_max_ttl", upload_token_max_ttl, 60, 30 * 86400, "86400"),
+	STR("form_redirect_allow", form_redirect_allow, "", check_url_prefixes),
 	INT("heartbeat_timeout", heartbeat_timeout, 1, 86400, "120"),
 	INT("checkpoint_interval", checkpoint_interval, 1, 86400, "60"),
 	INT("retry_after", retry_after, 1, 3600, "2"),

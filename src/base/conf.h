@@ -72,6 +72,11 @@ struct qconf {
 	int chat_rate_limit;       /* chat requests per minute per key; 0 = off */
 	int file_url_ttl;          /* seconds a signed file link stays valid */
 	char file_url_secret[256]; /* HMAC key of file links; "" = DATADIR/file-url.key */
+	/* form uploads (docs/form-upload.md) */
+	char upload_token_secret[256]; /* HMAC key of upload tokens; "" = DATADIR/upload-token.key */
+	int upload_token_max_ttl;  /* longest expires_in of an upload token, seconds */
+	char form_redirect_allow[1024]; /* URL prefixes (space/comma separated) an upload
+					 * token may send the browser to; "" = none */
 	int chat_top_k;            /* chunks retrieved per question */
 	int chat_history;          /* earlier messages sent to the model */
 	size_t chat_max_message;   /* bytes of a question */

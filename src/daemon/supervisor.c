@@ -260,14 +260,14 @@ static void spawn_workers(struct sup *s)
 	}
 }
 
-static int worker_count(struct sup *s, char *pids, size_t len)
+static int kid_count(struct sup *s, enum child_kind kind, char *pids, size_t len)
 {
 	int n = 0;
 	size_t used = 0;
 	if (len)
 		pids[0] = '\0';
 	for (int i = 0; i < MAX_CHILDREN; i++)
-		if (s->kids[i].kind == C_WORKER) {
+		if (s->kids[i].kind == kind) {
 			n++;
 			int w = snprintf(pids + used, len - used, "%s%ld", used ? "," : "",
 					 (long)s->kids[i].pid);
@@ -284,7 +284,10 @@ static int spawn_admin(struct sup *s, char **args, int nargs, int conn)
 	char pids[1024];
 	if (!c)
 		return -1;
-	int nworkers = worker_count(s, pids, sizeof pids);
+	char ipids[sizeof pids], epids[64];
+	int nworkers = kid_count(s, C_WORKER, pids, sizeof pids);
+	int ningest = kid_count(s, C_INGEST, ipids, sizeof ipids);
+	kid_count(s, C_EMBED, epids, sizeof epids);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
@@ -309,6 +312,9 @@ static int spawn_admin(struct sup *s, char **args, int nargs, int conn)
 		setenv_int("QUIRE_SUP_PID", getppid());
 		setenv_int("QUIRE_SUP_WORKERS", nworkers);
 		setenv("QUIRE_SUP_WORKER_PIDS", pids, 1);
+		setenv_int("QUIRE_SUP_INGEST", ningest);
+		setenv("QUIRE_SUP_INGEST_PIDS", ipids, 1);
+		setenv("QUIRE_SUP_EMBED_PID", epids, 1);
 		setenv_int("QUIRE_SUP_RECOVERIES", (long)s->recoveries);
 		setenv_int("QUIRE_SUP_UPTIME", (long)((q_mono_ms() - s->started_ms) / 1000));
 		child_exec(s, s->admin_prog, argv);

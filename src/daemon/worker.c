@@ -25,11 +25,12 @@ struct io {
 };
 
 /* The product family a request is counted under in /metrics: DocBit's
- * stream route has an error family of its own but is DocBit's. */
+ * stream route has an error family of its own but is DocBit's; the form
+ * routes (HTML errors) are Quire's own, counted as native. */
 static int metrics_family(const char *path)
 {
 	enum family f = route_family(path);
-	return (int)(f == FAM_CHAT_STREAM ? FAM_CHAT : f);
+	return (int)(f == FAM_CHAT_STREAM ? FAM_CHAT : f == FAM_FORM ? FAM_NATIVE : f);
 }
 
 /* FCGX_GetParam, with the first byte checked before a strncmp: a request

@@ -21,6 +21,7 @@ enum family {
 	FAM_SLUG,     /* /api/knowledge-base/.. (Oshara) */
 	FAM_CHAT_STREAM,  /* /api/ai/chat/stream (DocBit): errors as an SSE
 			   * error event with the error's status */
+	FAM_FORM,     /* /forms/...  plain HTML forms: errors as HTML pages */
 	FAM_MAX
 };
 

@@ -4,10 +4,12 @@
  *   chat (DocBit):   {"error": "..."}
  *   chat stream:     the same as an SSE event, data: {"error": "..."}
  *   ChatAid:         {"ok": false, "message": "..."}
- *   Oshara:          {"detail": "..."} */
+ *   Oshara:          {"detail": "..."}
+ *   forms:           a small HTML page saying what went wrong (html.h) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
+#include "http/html.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -73,6 +75,18 @@ static void sse_error(struct qresp *resp, int http, json_t *body)
 	free(j);
 }
 
+/* The form routes' error: a small page with the message (html.h). */
+static void form_error(struct qresp *resp, int http, const struct qerr *err)
+{
+	struct qbuf b;
+	qbuf_init(&b, 65536);
+	qbuf_adds(&b, "<p role=\"alert\">");
+	html_escape(&b, err->msg);
+	qbuf_adds(&b, "</p>\n");
+	html_page(resp, http, "The request could not be completed", b.data ? b.data : "", 0);
+	qbuf_free(&b);
+}
+
 void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after)
 {
 	int http = q_http_status(err->st);
@@ -92,6 +106,9 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 	case FAM_SLUG:
 		body = json_pack("{s:s}", "detail", err->msg);
 		break;
+	case FAM_FORM:
+		body = NULL;   /* an HTML page, below */
+		break;
 	default:
 		body = native_error(err);
 		break;
@@ -106,6 +123,10 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 	}
 	if (fam == FAM_CHAT_STREAM) {
 		sse_error(resp, http, body);
+		return;
+	}
+	if (fam == FAM_FORM) {   /* a browser's page: never raw JSON */
+		form_error(resp, http, err);
 		return;
 	}
 	qresp_json_new(resp, http, body);

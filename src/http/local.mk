@@ -5,4 +5,6 @@ src_libquire_la_SOURCES += \
 	src/http/auth.c src/http/auth.h src/http/fileurl.c src/http/fileurl.h \
 	src/http/app.c src/http/app.h src/http/router.c src/http/errors.c \
 	src/http/multipart.c src/http/multipart.h \
-	src/http/ratelimit.c src/http/ratelimit.h
+	src/http/ratelimit.c src/http/ratelimit.h \
+	src/http/secret.c src/http/secret.h src/http/uptoken.c src/http/uptoken.h \
+	src/http/html.c src/http/html.h

@@ -79,5 +79,7 @@ enum family route_family(const char *path)
 		return FAM_CUSTOM;
 	if (!strncmp(path, "/api/knowledge-base/", 20))
 		return FAM_SLUG;
+	if (!strncmp(path, "/forms/", 7))
+		return FAM_FORM;
 	return FAM_NATIVE;
 }

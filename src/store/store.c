@@ -51,6 +51,7 @@ static const struct {
 	/* chat: small records; messages with citations ~1-3 KiB */
 	[T_CONVERSATIONS] = {"conversations.db", 4096},
 	[T_MESSAGES] = {"messages.db", 16384},
+	[T_UPLOAD_TOKENS] = {"upload_tokens.db", 4096},   /* tiny use counts */
 };
 
 static void key_str_field(json_t *rec, const char *f, struct store_key *k)

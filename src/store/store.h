@@ -43,6 +43,7 @@ enum store_table {
 	T_CONVERSATIONS, /* conversation id -> {id, account, org, user, messages, ...} */
 	T_MESSAGES,   /* conversation id ":" 10-digit seq -> {role, content, citations, ...} */
 	/* --- end of chat --- */
+	T_UPLOAD_TOKENS, /* upload token id -> {uses, expires_at} (http/uptoken.h) */
 	T_TABLE_MAX
 };
 

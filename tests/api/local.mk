@@ -49,3 +49,12 @@ CGI_HOST_TESTS = tests/api/cgi-apache.test tests/api/cgi-lighttpd.test tests/api
 TESTS += $(CGI_HOST_TESTS)
 EXTRA_DIST += $(CGI_HOST_TESTS) tests/api/cgi-host.sh tests/api/cgi_mixed.py
 ## --- end of the CGI-only host tests -------------------------------------------
+
+## --- uploads from plain HTML forms (docs/form-upload.md) ----------------------
+## form-browser.test drives the system Chromium with puppeteer-core, kept in
+## tests/api/form/ with its lockfile (scripts/deps.sh runs npm ci there).
+FORM_TESTS = tests/api/form-token.test tests/api/form-browser.test
+TESTS += $(FORM_TESTS)
+EXTRA_DIST += $(FORM_TESTS) tests/api/form/browser.mjs tests/api/form/package.json \
+	tests/api/form/package-lock.json
+## --- end of the form uploads ------------------------------------------------------

@@ -8,3 +8,6 @@ EXTRA_DIST += tests/extract/legacy.test tests/fixtures/legacy/NOTICE \
 	tests/fixtures/legacy/testMSChart-govdocs-428996.ppt \
 	tests/fixtures/legacy/testEXCEL_protected_passtika.xls \
 	tests/fixtures/legacy/testWORD_protected_passtika.doc
+## One number-format engine behind XLS and XLSX (both plugins needed).
+TESTS += tests/extract/numfmt.test
+EXTRA_DIST += tests/extract/numfmt.test tests/fixtures/numfmt/gen.py

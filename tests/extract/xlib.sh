@@ -65,6 +65,16 @@ exact() {
 	XLOOKED="exactly '$1'"
 	printf '%s' "$OUT" | grep -qF -- "$1"
 }
+# in_order STRING...: each string on a line of OUT, on later lines in turn
+in_order() {
+	local at=0 n
+	XLOOKED="in this order: $*"
+	for s in "$@"; do
+		n=$(printf '%s\n' "$OUT" | awk -v from="$at" -v s="$s" 'NR > from && index($0, s) { print NR; exit }')
+		[ -n "$n" ] || return 1
+		at=$n
+	done
+}
 # block ARGS: tests/fixtures/text/blocks.py over OUT (JSON Lines)
 block() { printf '%s\n' "$OUT" | python3 "$BLOCKS" "$@"; }
 

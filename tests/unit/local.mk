@@ -15,7 +15,8 @@ UNIT_TESTS = \
 	tests/unit/test_embed \
 	tests/unit/test_langid \
 	tests/unit/test_queue \
-	tests/unit/test_fair
+	tests/unit/test_fair \
+	tests/unit/test_uptoken
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -75,3 +76,6 @@ tests_unit_test_fair_LDADD = $(UNIT_LDADD)
 # The include rule of docs/architecture.md and the call circles (layers.py).
 TESTS += tests/unit/layers.test
 EXTRA_DIST += tests/unit/layers.test tests/unit/layers.py
+tests_unit_test_uptoken_SOURCES = tests/unit/test_uptoken.c
+tests_unit_test_uptoken_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_uptoken_LDADD = $(UNIT_LDADD)

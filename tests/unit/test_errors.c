@@ -25,6 +25,9 @@ static int render(enum family fam, enum qstatus st, const char *field, const cha
 		else
 			text += 6;
 	}
+	*body = NULL;
+	if (fam == FAM_FORM)   /* a browser's page, not JSON (test_form_page) */
+		return resp->status;
 	*body = json_loads(text, fam == FAM_CHAT_STREAM ? JSON_DISABLE_EOF_CHECK : 0, &jerr);
 	if (!*body)
 		diag("body does not parse: %s", jerr.text);
@@ -109,7 +112,11 @@ static void test_headers(void)
 		ok(has_header(&resp, "WWW-Authenticate: Bearer\r\n"),
 		   "401 adds WWW-Authenticate (family %d)", fam);
 		ok(!has_header(&resp, "Retry-After"), "401 has no Retry-After (family %d)", fam);
-		ok(b != NULL, "401 body is JSON (family %d; the stream route's as an SSE event)", fam);
+		if (fam == FAM_FORM)
+			ok(strstr(resp.body.data, "<h1>") != NULL, "401 body is an HTML page (forms)");
+		else
+			ok(b != NULL, "401 body is JSON (family %d; the stream route's as an SSE event)",
+			   fam);
 		json_decref(b);
 		qresp_free(&resp);
 
@@ -191,9 +198,32 @@ static void test_status_table(void)
 	qerr_clear(NULL);   /* must not crash */
 }
 
+/* The form routes' errors: a small HTML page, the message escaped, never
+ * JSON, the rate headers kept. */
+static void test_form_page(void)
+{
+	struct qresp resp;
+	json_t *b;
+	is_int(render(FAM_FORM, Q_ENOTFOUND, NULL, "no <such> route & \"more\"", 2, &b, &resp), 404,
+	       "forms: 404");
+	ok(has_header(&resp, "Content-Type: text/html; charset=utf-8\r\n"), "forms: text/html");
+	ok(has_header(&resp, "Content-Security-Policy: default-src 'none'"), "forms: no script");
+	ok(!has_header(&resp, "X-Stale"), "forms: earlier headers dropped");
+	ok(strstr(resp.body.data, "<!DOCTYPE html>") == resp.body.data, "forms: a whole page");
+	ok(strstr(resp.body.data, "no &lt;such&gt; route &amp; &quot;more&quot;") != NULL,
+	   "forms: the message is escaped");
+	ok(strstr(resp.body.data, "<such>") == NULL, "forms: no markup from the message");
+	ok(resp.body.data[0] != '{', "forms: not JSON");
+	qresp_free(&resp);
+	render(FAM_FORM, Q_ERATE, NULL, "slow", 9, &b, &resp);
+	ok(resp.status == 429 && has_header(&resp, "Retry-After: 9\r\n"), "forms: 429 keeps Retry-After");
+	qresp_free(&resp);
+}
+
 int main(void)
 {
 	test_shapes();
+	test_form_page();
 	test_headers();
 	test_status_table();
 	return done_testing();

@@ -25,7 +25,7 @@ void conv_close(struct conv *c);
  * the end of the piece are kept for the next call; with `final` they are
  * replaced instead. Returns -1 only when out is full (its cap) or memory
  * runs out. */
-int conv_feed(struct conv *c, const unsigned char *in, size_t n, int final, struct sbuf *out);
+int conv_feed(struct conv *c, const unsigned char *in, size_t n, int final, struct pbuf *out);
 
 /* The iconv name of a Windows code page number (RTF's \ansicpg and
  * \fcharset), or NULL for one iconv has no table for. */

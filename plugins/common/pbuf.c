@@ -1,48 +1,55 @@
-/* buf.c: the capped UTF-8 text builder of the legacy plugin, fed with
- * code points, UTF-16 units (surrogates joined) or Windows-1252 bytes. */
+/* pbuf.c: the plugins' one capped text buffer (every plugin family),
+ * fed with bytes, code points, UTF-16 units (surrogates joined) or
+ * Windows-1252 bytes. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 
-#include "legacy.h"
+#include "pbuf.h"
+#include "utf8.h"
 
-void lg_buf_init(struct lg_buf *b, size_t max)
+void pbuf_init(struct pbuf *b, size_t max)
 {
 	memset(b, 0, sizeof *b);
 	b->max = max;
 }
 
-void lg_buf_free(struct lg_buf *b)
+void pbuf_free(struct pbuf *b)
 {
 	free(b->p);
-	memset(b, 0, sizeof *b);
+	pbuf_init(b, b->max);
 }
 
-void lg_buf_reset(struct lg_buf *b)
+void pbuf_reset(struct pbuf *b)
 {
 	b->n = 0;
 	b->hi = 0;
 	b->full = 0;
+	b->space = 0;
+	if (b->p)
+		b->p[0] = '\0';
 }
 
-int lg_buf_add(struct lg_buf *b, const char *s, size_t n)
+int pbuf_add(struct pbuf *b, const void *s, size_t n)
 {
 	if (n == 0)
 		return 0;
 	if (n > b->max - b->n) {
 		b->full = 1;
-		return -1;
+		b->oom = 0;
+		return PBUF_CAP;
 	}
 	if (b->n + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
 		char *p;
 
 		while (cap < b->n + n + 1)
-			cap *= 2;
+			cap = cap > (size_t)-1 / 2 ? b->n + n + 1 : cap * 2;
 		p = realloc(b->p, cap);
 		if (!p) {
 			b->full = 1;
-			return -1;
+			b->oom = 1;
+			return PBUF_NOMEM;
 		}
 		b->p = p;
 		b->cap = cap;
@@ -53,36 +60,19 @@ int lg_buf_add(struct lg_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-int lg_buf_cp(struct lg_buf *b, uint32_t cp)
+int pbuf_addc(struct pbuf *b, char c)
 {
-	char u[4];
-	size_t n;
-
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return lg_buf_add(b, u, n);
+	return pbuf_add(b, &c, 1);
 }
 
-int lg_buf_u16(struct lg_buf *b, unsigned u)
+int pbuf_cp(struct pbuf *b, uint32_t cp)
+{
+	unsigned char u[4];
+
+	return pbuf_add(b, u, pc_utf8_put(cp, u));
+}
+
+int pbuf_u16(struct pbuf *b, unsigned u)
 {
 	int r = 0;
 
@@ -90,20 +80,20 @@ int lg_buf_u16(struct lg_buf *b, unsigned u)
 		uint32_t cp = 0x10000 + ((uint32_t)(b->hi - 0xd800) << 10) + (u - 0xdc00);
 
 		b->hi = 0;
-		return lg_buf_cp(b, cp);
+		return pbuf_cp(b, cp);
 	}
 	if (b->hi) {
 		b->hi = 0;
-		r = lg_buf_cp(b, 0xfffd);
+		r = pbuf_cp(b, 0xfffd);
 	}
 	if (u >= 0xd800 && u < 0xdc00) {
 		b->hi = u;
 		return r;
 	}
-	return r | lg_buf_cp(b, u);
+	return r ? r : pbuf_cp(b, u);
 }
 
-uint32_t lg_cp1252(unsigned char c)
+uint32_t pc_cp1252(unsigned char c)
 {
 	static const uint16_t hi[32] = {
 		0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -115,9 +105,9 @@ uint32_t lg_cp1252(unsigned char c)
 	return c >= 0x80 && c < 0xa0 ? hi[c - 0x80] : c;
 }
 
-int lg_buf_1252(struct lg_buf *b, unsigned char c)
+int pbuf_1252(struct pbuf *b, unsigned char c)
 {
-	return lg_buf_cp(b, lg_cp1252(c));
+	return pbuf_cp(b, pc_cp1252(c));
 }
 
 static int is_space(unsigned char c)
@@ -125,7 +115,7 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-void lg_buf_squeeze(struct lg_buf *b)
+void pbuf_squeeze(struct pbuf *b)
 {
 	size_t i = 0, k = 0;
 	int sp = 0;

@@ -41,7 +41,7 @@ void conv_close(struct conv *c)
 
 /* UTF-8 input: copied with invalid bytes replaced; *used stops before a
  * sequence cut off by the end of the piece. */
-static int feed_utf8(const unsigned char *in, size_t n, int final, struct sbuf *out,
+static int feed_utf8(const unsigned char *in, size_t n, int final, struct pbuf *out,
 		     size_t *used)
 {
 	size_t k = n;
@@ -62,7 +62,7 @@ static int feed_utf8(const unsigned char *in, size_t n, int final, struct sbuf *
 /* One iconv pass over in[0..n); *used stops early only at an incomplete
  * tail (not final). Returns -1 when out cannot grow. */
 static int feed_iconv(struct conv *c, const unsigned char *in, size_t n, int final,
-		      struct sbuf *out, size_t *used)
+		      struct pbuf *out, size_t *used)
 {
 	char *ip = (char *)in;
 	size_t il = n;
@@ -80,7 +80,7 @@ static int feed_iconv(struct conv *c, const unsigned char *in, size_t n, int fin
 		if (err == EINVAL && !final)
 			break;
 		/* EILSEQ, or EINVAL at the very end: replace and step over */
-		if (sbuf_add(out, "\xef\xbf\xbd", 3))
+		if (pbuf_add(out, "\xef\xbf\xbd", 3))
 			return -1;
 		size_t skip = err == EINVAL ? il : c->unit < il ? c->unit : il;
 		ip += skip;
@@ -91,7 +91,7 @@ static int feed_iconv(struct conv *c, const unsigned char *in, size_t n, int fin
 	return 0;
 }
 
-static int feed(struct conv *c, const unsigned char *in, size_t n, int final, struct sbuf *out)
+static int feed(struct conv *c, const unsigned char *in, size_t n, int final, struct pbuf *out)
 {
 	size_t used;
 	int r = c->cd == (iconv_t)-1 ? feed_utf8(in, n, final, out, &used)
@@ -101,14 +101,14 @@ static int feed(struct conv *c, const unsigned char *in, size_t n, int final, st
 		return -1;
 	if (used < n) {
 		if (n - used > sizeof c->carry)   /* cannot be one sequence */
-			return sbuf_add(out, "\xef\xbf\xbd", 3);
+			return pbuf_add(out, "\xef\xbf\xbd", 3);
 		memcpy(c->carry, in + used, n - used);
 		c->ncarry = n - used;
 	}
 	return 0;
 }
 
-int conv_feed(struct conv *c, const unsigned char *in, size_t n, int final, struct sbuf *out)
+int conv_feed(struct conv *c, const unsigned char *in, size_t n, int final, struct pbuf *out)
 {
 	unsigned char *tmp;
 	int r;

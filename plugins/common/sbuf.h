@@ -1,10 +1,6 @@
-/* sbuf.h: a growable byte buffer with a cap, for the text, HTML and RTF
- * plugins (UTF-8 text being built up, converted input).
- *
- * Every append fails (returns -1, buffer unchanged) once the buffer would
- * grow past `max` bytes or memory runs out; `oom` tells the two apart. The
- * buffer owns its memory: sbuf_free() releases it. `p` is NUL-terminated
- * whenever it is non-NULL. */
+/* sbuf.h: what the text, HTML and RTF plugins add to the plugins' one
+ * capped buffer (struct pbuf, pbuf.h): white space folding, kept line
+ * breaks, UTF-8 checks and repair. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGIN_SBUF_H
 #define QUIRE_PLUGIN_SBUF_H
@@ -12,31 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sbuf {
-	char *p;
-	size_t len, cap, max;
-	int oom;      /* the last failure was an allocation failure */
-	int space;    /* sbuf_add_ws(): a space is owed before the next word */
-};
+#include "pbuf.h"
 
-/* An empty buffer that may hold at most max bytes. */
-void sbuf_init(struct sbuf *b, size_t max);
-void sbuf_free(struct sbuf *b);
-/* Forget the contents, keep the memory. */
-void sbuf_reset(struct sbuf *b);
-
-int sbuf_add(struct sbuf *b, const void *s, size_t n);
-int sbuf_addc(struct sbuf *b, char c);
-/* Code point cp as UTF-8; surrogates and values past U+10FFFF become
- * U+FFFD. */
-int sbuf_add_cp(struct sbuf *b, uint32_t cp);
 /* Text with runs of ASCII white space collapsed to one space, none at the
  * start and none at the end until more text follows (no trailing space is
  * ever stored). */
-int sbuf_add_ws(struct sbuf *b, const char *s, size_t n);
+int sbuf_add_ws(struct pbuf *b, const char *s, size_t n);
 /* A line break kept by sbuf_add_ws() users (<br>, \line): a '\n', unless
  * the buffer is empty; the owed space is dropped. */
-int sbuf_add_break(struct sbuf *b);
+int sbuf_add_break(struct pbuf *b);
 
 /* Length of the valid UTF-8 sequence at p (n bytes available), 0 when the
  * bytes there are not valid UTF-8 (overlong, surrogate, truncated). */
@@ -50,6 +30,6 @@ int utf8_valid(const unsigned char *p, size_t n, int partial_end);
 int utf8_mostly(const unsigned char *p, size_t n);
 /* Append n bytes of UTF-8 with every invalid byte replaced by U+FFFD and
  * NUL bytes dropped. */
-int sbuf_add_utf8(struct sbuf *b, const unsigned char *p, size_t n);
+int sbuf_add_utf8(struct pbuf *b, const unsigned char *p, size_t n);
 
 #endif

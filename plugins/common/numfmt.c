@@ -1,4 +1,5 @@
-/* xlsfmt.c: Excel number formats, as Excel (en-US) displays a cell:
+/* numfmt.c: Excel number formats, as Excel (en-US) displays a cell, for
+ * XLS and XLSX alike:
  * sections by sign, literals and escapes, thousands separators and
  * scaling commas, percent, decimals, scientific notation, fractions,
  * currency brackets, dates and times (elapsed too). Conditions and
@@ -11,11 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "legacy.h"
+#include "numfmt.h"
 
 #define FMT_MAX_TOK 128
 
-const char *lg_builtin_fmt(unsigned id)
+const char *pc_builtin_fmt(unsigned id)
 {
 	static const char *const fmts[] = {
 		[1] = "0", [2] = "0.00", [3] = "#,##0", [4] = "#,##0.00",
@@ -154,19 +155,19 @@ static void tokenize(struct sec *s, const char *p, size_t len)
 
 /* ---- General ---- */
 
-static void general(double v, struct lg_buf *out)
+static void general(double v, struct pbuf *out)
 {
 	char tmp[64];
 
 	if (isnan(v) || isinf(v)) {
-		lg_buf_add(out, "#NUM!", 5);
+		pbuf_add(out, "#NUM!", 5);
 		return;
 	}
 	if (v == floor(v) && fabs(v) < 1e15)
 		snprintf(tmp, sizeof tmp, "%.0f", v == 0 ? 0.0 : v);
 	else
 		snprintf(tmp, sizeof tmp, "%.15G", v);
-	lg_buf_add(out, tmp, strlen(tmp));
+	pbuf_add(out, tmp, strlen(tmp));
 }
 
 /* ---- numbers ---- */
@@ -257,8 +258,10 @@ static void numspec(const struct sec *s, struct numspec *ns)
 			ns->exp_sign = t->c;
 		} else if (t->kind == T_DOT && !after_exp) {
 			after_dot = 1;
-		} else if (t->kind == T_COMMA && !after_dot && !after_exp) {
-			if (i + 1 < s->n && s->t[i + 1].kind == T_DIGIT)
+		} else if (t->kind == T_COMMA && !after_exp) {
+			/* a comma between integer digits groups; one after the
+			 * digits (decimals included: 0.0,,) divides by 1000 */
+			if (!after_dot && i + 1 < s->n && s->t[i + 1].kind == T_DIGIT)
 				ns->group = 1;
 			else
 				ns->scale++;
@@ -280,7 +283,7 @@ static void numspec(const struct sec *s, struct numspec *ns)
 }
 
 /* The integer digits: padded to the '0' placeholders, grouped by three. */
-static void int_string(const char *ip, const struct numspec *ns, struct lg_buf *out)
+static void int_string(const char *ip, const struct numspec *ns, struct pbuf *out)
 {
 	size_t n = strlen(ip), total = n > ns->int_min ? n : ns->int_min;
 
@@ -288,33 +291,33 @@ static void int_string(const char *ip, const struct numspec *ns, struct lg_buf *
 		size_t left = total - i;
 		char c = left > n ? '0' : ip[n - left];
 
-		lg_buf_add(out, &c, 1);
+		pbuf_add(out, &c, 1);
 		if (ns->group && left > 1 && left % 3 == 1)
-			lg_buf_add(out, ",", 1);
+			pbuf_add(out, ",", 1);
 	}
 }
 
 /* Integer placeholder k of int_n when literals stand between them: the
  * digits right-aligned, the first placeholder taking any extra ones. */
 static void spread_digit(const char *ip, const struct numspec *ns, size_t k, char ph,
-			 struct lg_buf *out)
+			 struct pbuf *out)
 {
 	size_t n = strlen(ip), pad = n < ns->int_n ? ns->int_n - n : 0;
 
 	if (k == 0 && n > ns->int_n) {
-		lg_buf_add(out, ip, n - ns->int_n + 1);
+		pbuf_add(out, ip, n - ns->int_n + 1);
 		return;
 	}
 	if (k >= pad) {
 		size_t at = n > ns->int_n ? k + n - ns->int_n : k - pad;
 
-		lg_buf_add(out, ip + at, 1);
+		pbuf_add(out, ip + at, 1);
 	} else if (ph != '#') {
-		lg_buf_add(out, ph == '0' ? "0" : " ", 1);
+		pbuf_add(out, ph == '0' ? "0" : " ", 1);
 	}
 }
 
-static void number(const struct sec *s, double v, int sign, struct lg_buf *out)
+static void number(const struct sec *s, double v, int sign, struct pbuf *out)
 {
 	struct numspec ns;
 	double a = fabs(v);
@@ -351,7 +354,7 @@ static void number(const struct sec *s, double v, int sign, struct lg_buf *out)
 		shown--;
 	/* a negative number that rounds to zero shows no sign */
 	if (sign && v < 0 && (*ip || strspn(dp, "0") != strlen(dp) || ns.first == s->n))
-		lg_buf_add(out, "-", 1);
+		pbuf_add(out, "-", 1);
 	snprintf(e, sizeof e, "E%s%0*d", exp10 < 0 ? "-" : ns.exp_sign == '+' ? "+" : "",
 		 ns.exp_min ? (int)ns.exp_min : 1, exp10 < 0 ? -exp10 : exp10);
 	for (size_t i = 0; i < s->n; i++) {
@@ -362,9 +365,9 @@ static void number(const struct sec *s, double v, int sign, struct lg_buf *out)
 			continue;
 		} else if (t->kind == T_DIGIT && after_dot) {
 			if (j < shown)
-				lg_buf_add(out, dp + j, 1);
+				pbuf_add(out, dp + j, 1);
 			else if (t->c == '?')
-				lg_buf_add(out, " ", 1);
+				pbuf_add(out, " ", 1);
 			j++;
 		} else if (t->kind == T_DIGIT) {
 			if (ns.spread)
@@ -377,23 +380,23 @@ static void number(const struct sec *s, double v, int sign, struct lg_buf *out)
 			if (!int_done && ns.int_min)
 				int_string(ip, &ns, out);
 			int_done = after_dot = 1;
-			lg_buf_add(out, ".", 1);
+			pbuf_add(out, ".", 1);
 		} else if (t->kind == T_EXP && in_num) {
 			after_exp = 1;
-			lg_buf_add(out, e, strlen(e));
+			pbuf_add(out, e, strlen(e));
 		} else if (t->kind == T_COMMA && in_num) {
 			continue;
 		} else if (t->kind == T_GENERAL) {
 			general(a, out);
 		} else if (t->kind != T_AT) {
-			lg_buf_add(out, t->s, t->n);
+			pbuf_add(out, t->s, t->n);
 		}
 	}
 }
 
 /* ---- fractions ---- */
 
-static void fraction(const struct sec *s, double v, int sign, struct lg_buf *out)
+static void fraction(const struct sec *s, double v, int sign, struct pbuf *out)
 {
 	size_t slash = 0, num_start, den_digits = 0;
 	long fixed = 0, whole = 0, nume = 0, den = 1;
@@ -445,17 +448,17 @@ static void fraction(const struct sec *s, double v, int sign, struct lg_buf *out
 		nume = 0;
 	}
 	if (sign && v < 0 && (whole || nume))
-		lg_buf_add(out, "-", 1);
+		pbuf_add(out, "-", 1);
 	for (size_t i = 0; i < num_start; i++)
 		if (s->t[i].kind == T_LIT && (i == 0 || s->t[i].c != ' '))
-			lg_buf_add(out, s->t[i].s, s->t[i].n);
+			pbuf_add(out, s->t[i].s, s->t[i].n);
 	if (has_whole && nume == 0)
 		snprintf(tmp, sizeof tmp, "%ld", whole);
 	else if (has_whole && whole)
 		snprintf(tmp, sizeof tmp, "%ld %ld/%ld", whole, nume, den);
 	else
 		snprintf(tmp, sizeof tmp, "%ld/%ld", nume, den);
-	lg_buf_add(out, tmp, strlen(tmp));
+	pbuf_add(out, tmp, strlen(tmp));
 }
 
 /* ---- dates and times ---- */
@@ -538,16 +541,16 @@ static int is_minute(const struct sec *s, size_t i)
 	return 0;
 }
 
-static void put_num(struct lg_buf *out, long v, int width)
+static void put_num(struct pbuf *out, long v, int width)
 {
 	char tmp[32];
 
 	snprintf(tmp, sizeof tmp, "%0*ld", width, v);
-	lg_buf_add(out, tmp, strlen(tmp));
+	pbuf_add(out, tmp, strlen(tmp));
 }
 
 static void date_token(const struct sec *s, size_t i, const struct when *w, int ampm,
-		       struct lg_buf *out)
+		       struct pbuf *out)
 {
 	const struct tok *t = &s->t[i];
 	int n = (int)t->n;
@@ -563,13 +566,13 @@ static void date_token(const struct sec *s, size_t i, const struct when *w, int 
 		else if (n <= 2)
 			put_num(out, w->mon, n);
 		else
-			lg_buf_add(out, months[w->mon - 1], n == 3 ? 3 : n == 4 ? strlen(months[w->mon - 1]) : 1);
+			pbuf_add(out, months[w->mon - 1], n == 3 ? 3 : n == 4 ? strlen(months[w->mon - 1]) : 1);
 		break;
 	case 'd':
 		if (n <= 2)
 			put_num(out, w->d, n);
 		else
-			lg_buf_add(out, wdays[w->wday], n == 3 ? 3 : strlen(wdays[w->wday]));
+			pbuf_add(out, wdays[w->wday], n == 3 ? 3 : strlen(wdays[w->wday]));
 		break;
 	case 'h':
 		put_num(out, ampm ? h12 : w->h, n > 2 ? 2 : n);
@@ -580,7 +583,7 @@ static void date_token(const struct sec *s, size_t i, const struct when *w, int 
 	}
 }
 
-static void date(const struct sec *s, double v, int date1904, struct lg_buf *out)
+static void date(const struct sec *s, double v, int date1904, struct pbuf *out)
 {
 	struct when w;
 	int ampm = 0, decimals = 0;
@@ -611,17 +614,17 @@ static void date(const struct sec *s, double v, int date1904, struct lg_buf *out
 		} else if (t->kind == T_AMPM) {
 			const char *m = w.h < 12 ? "AM" : "PM";
 
-			lg_buf_add(out, m, t->n == 3 ? 1 : 2);
+			pbuf_add(out, m, t->n == 3 ? 1 : 2);
 		} else if (t->kind == T_DOT && decimals && i > 0 && s->t[i - 1].kind == T_DATE) {
 			char tmp[16];
 
 			snprintf(tmp, sizeof tmp, "%.*f", decimals, w.sec - floor(w.sec));
-			lg_buf_add(out, tmp + 1, strlen(tmp + 1));
+			pbuf_add(out, tmp + 1, strlen(tmp + 1));
 			while (i + 1 < s->n && s->t[i + 1].kind == T_DIGIT)
 				i++;
 		} else if (t->kind == T_LIT || t->kind == T_SLASH || t->kind == T_COMMA ||
 			   t->kind == T_DOT || t->kind == T_DIGIT) {
-			lg_buf_add(out, t->s, t->n);
+			pbuf_add(out, t->s, t->n);
 		}
 	}
 }
@@ -654,7 +657,7 @@ static size_t sections(const char *fmt, const char *start[4], size_t len[4])
 	return n;
 }
 
-void lg_numfmt(double v, const char *fmt, int date1904, struct lg_buf *out)
+void pc_numfmt(double v, const char *fmt, int date1904, struct pbuf *out)
 {
 	struct sec s;
 	const char *start[4];
@@ -683,4 +686,19 @@ void lg_numfmt(double v, const char *fmt, int date1904, struct lg_buf *out)
 		fraction(&s, v, sign, out);
 	else
 		number(&s, v, sign, out);
+}
+
+int pc_numfmt_is_date(const char *fmt)
+{
+	struct sec s;
+	const char *start[4];
+	size_t len[4];
+
+	if (!fmt || !*fmt || !strcasecmp(fmt, "General"))
+		return 0;
+	if (sections(fmt, start, len) == 0)
+		return 0;
+	memset(&s, 0, sizeof s);
+	tokenize(&s, start[0], len[0]);
+	return s.date;
 }

@@ -1,0 +1,29 @@
+## plugins/common/local.mk: the plugins' shared library (in the manner of
+## collectd's libcommon): the capped text buffer, little-endian readers,
+## the Excel number-format engine and list labels, linked into each plugin.
+noinst_LTLIBRARIES += plugins/common/libplugcommon.la
+plugins_common_libplugcommon_la_SOURCES = plugins/common/pbuf.c plugins/common/pbuf.h \
+	plugins/common/bytes.h plugins/common/numfmt.c plugins/common/numfmt.h \
+	plugins/common/listnum.c plugins/common/listnum.h plugins/common/embed.h plugins/common/utf8.h
+plugins_common_libplugcommon_la_LIBADD = -lm
+
+## The text parts shared by the text, HTML and RTF plugins (a capped byte
+## buffer and UTF-8 checks, charset detection through uchardet, iconv
+## conversion, the mapped input, emitting blocks), built when one of them is.
+if BUILD_PLUGTEXT
+noinst_LTLIBRARIES += plugins/common/libplugtext.la
+plugins_common_libplugtext_la_SOURCES = plugins/common/sbuf.c plugins/common/sbuf.h \
+	plugins/common/pbuf.c plugins/common/pbuf.h plugins/common/utf8.h \
+	plugins/common/conv.c plugins/common/conv.h plugins/common/detect.c plugins/common/detect.h \
+	plugins/common/input.c plugins/common/input.h plugins/common/emit.c plugins/common/emit.h
+plugins_common_libplugtext_la_CFLAGS = $(AM_CFLAGS) $(UCHARDET_CFLAGS)
+plugins_common_libplugtext_la_LIBADD = $(UCHARDET_LIBS)
+endif
+
+## The one OLE2 reader (libgsf), for the legacy and OOXML plugins.
+if BUILD_PLUGOLE
+noinst_LTLIBRARIES += plugins/common/libplugole.la
+plugins_common_libplugole_la_SOURCES = plugins/common/ole.c plugins/common/ole.h
+plugins_common_libplugole_la_CFLAGS = $(AM_CFLAGS) $(GSF_CFLAGS)
+plugins_common_libplugole_la_LIBADD = $(GSF_LIBS)
+endif
