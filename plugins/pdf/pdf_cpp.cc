@@ -42,6 +42,7 @@ struct pdf_doc {
 	void *map = MAP_FAILED;       /* the file, mapped read-only */
 	size_t map_len = 0;
 	std::unique_ptr<poppler::document> doc;
+	std::string password;         /* the host's, for the glib side too */
 	std::unique_ptr<poppler::page> page;   /* the page last asked for */
 	int page_index = -1;
 	PopplerDocument *gdoc = nullptr;       /* for annotations, when asked */
@@ -138,7 +139,8 @@ static enum quire_result map_file(int fd, pdf_doc *d, char *msg, size_t msglen)
 	return QUIRE_OK;
 }
 
-extern "C" enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *msg, size_t msglen)
+extern "C" enum quire_result pdf_doc_open(int fd, const char *password, struct pdf_doc **out,
+					 char *msg, size_t msglen)
 {
 	*out = nullptr;
 	try {
@@ -155,9 +157,19 @@ extern "C" enum quire_result pdf_doc_open(int fd, struct pdf_doc **out, char *ms
 			snprintf(msg, msglen, "not a readable PDF");
 			return QUIRE_CORRUPT;
 		}
+		/* The host's password (user or owner) unlocks it; without one,
+		 * or with one that does not, it stays encrypted. unlock()
+		 * answers whether the document is still locked. */
 		if (d->doc->is_locked()) {
-			snprintf(msg, msglen, "needs a password");
-			return QUIRE_ENCRYPTED;
+			if (!password) {
+				snprintf(msg, msglen, "password required");
+				return QUIRE_ENCRYPTED;
+			}
+			if (d->doc->unlock(std::string(password), std::string(password))) {
+				snprintf(msg, msglen, "wrong password");
+				return QUIRE_ENCRYPTED;
+			}
+			d->password = password;
 		}
 		*out = d.release();
 		return QUIRE_OK;
@@ -339,7 +351,8 @@ static PopplerDocument *glib_doc(struct pdf_doc *doc)
 		GBytes *bytes = g_bytes_new_static(doc->map, doc->map_len);
 
 		doc->gdoc_tried = true;
-		doc->gdoc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+		doc->gdoc = poppler_document_new_from_bytes(
+			bytes, doc->password.empty() ? NULL : doc->password.c_str(), NULL);
 		g_bytes_unref(bytes);
 	}
 	return doc->gdoc;

@@ -270,6 +270,7 @@ static const struct qsetting settings[] = {
 	INT("embed_max_input", embed_max_input, 16, 1 << 20, "8000"),
 	{"search_hybrid_weight", set_real, AT(search_hybrid_weight), 0, 1, "0.15", NULL, NULL, 0},
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
+	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
 	CHOICE("chat_answerer", chat_answerer, "builtin", "builtin openai"),
 	STR("chat_base_url", chat_base_url, "https://api.openai.com/v1", NULL),

@@ -40,6 +40,7 @@ struct qconf {
 	int embed_max_input;       /* characters per input; longer ones are cut */
 	double search_hybrid_weight; /* weight of vector scores in hybrid search */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
+	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */

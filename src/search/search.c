@@ -34,10 +34,12 @@ struct run {
 	struct vcache *c;
 	struct vgate *g;
 	struct embed_backend *b;
-	/* keyword candidates: every chunk matching a term, summed BM25 */
+	/* keyword candidates: the best chunks by BM25 (lexical_query_top) */
+	struct lexq *lq;
 	struct vmap at;           /* ref -> index in kw */
 	struct vscored *kw;
 	size_t nkw, kw_alloc;
+	int kw_complete;          /* kw holds every allowed chunk matching a term */
 	double kw_max;            /* the query's attainable BM25 */
 	int oom;
 	/* vector side: q ranks (with feedback in hybrid), q0 is the query's
@@ -49,53 +51,84 @@ struct run {
 
 /* ---- keyword -------------------------------------------------------------- */
 
-static void on_bm25(const char *chunk, double score, void *arg)
+static int on_bm25(const char *chunk, double score, struct run *r)
 {
-	struct run *r = arg;
 	vref ref;
-	if (r->oom || !vgate_chunk(r->g, chunk, strlen(chunk), &ref))
-		return;
-	long i = vmap_get(&r->at, ref);
-	if (i < 0) {
-		if (r->nkw == r->kw_alloc) {
-			size_t na = r->kw_alloc ? r->kw_alloc * 2 : 1024;
-			void *p = realloc(r->kw, na * sizeof *r->kw);
-			if (!p) {
-				r->oom = 1;
-				return;
-			}
-			r->kw = p;
-			r->kw_alloc = na;
-		}
-		if (vmap_put(&r->at, ref, (uint32_t)r->nkw)) {
-			r->oom = 1;
-			return;
-		}
-		i = (long)r->nkw;
-		r->kw[r->nkw++] = (struct vscored){ref, 0};
+	if (!vgate_chunk(r->g, chunk, strlen(chunk), &ref))
+		return 0;
+	if (r->nkw == r->kw_alloc) {
+		size_t na = r->kw_alloc ? r->kw_alloc * 2 : 128;
+		void *p = realloc(r->kw, na * sizeof *r->kw);
+		if (!p)
+			return -1;
+		r->kw = p;
+		r->kw_alloc = na;
 	}
-	r->kw[i].score += (float)score;
+	if (vmap_put(&r->at, ref, (uint32_t)r->nkw))
+		return -1;
+	r->kw[r->nkw++] = (struct vscored){ref, (float)score};
+	return 0;
 }
 
-static enum qstatus keyword(struct run *r, const char *query, struct qerr *err)
+/* The filter, asked by the evaluation of the chunks that could enter. */
+static int allowed(const char *chunk, size_t len, void *arg)
+{
+	vref ref;
+	return vgate_chunk(arg, chunk, len, &ref);
+}
+
+/* The k best allowed chunks by BM25 into kw. */
+static enum qstatus keyword(struct run *r, const char *query, size_t k, struct qerr *err)
 {
 	unsigned langs;
 	enum text_lang primary;
+	struct lexical_word *w = NULL;
+	struct lexical_hit *hits = NULL;
+	size_t nw, nh = 0;
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &langs, &primary, err);
 	if (st == Q_OK)
-		st = lexical_score(r->t, r->account, query, langs, on_bm25, r, &r->kw_max, err);
+		st = lexical_words(query, langs, &w, &nw, err);
+	if (st == Q_OK)
+		st = lexical_query_new(r->t, r->account, w, nw, &r->lq, err);
+	if (st == Q_OK && !(hits = malloc((k ? k : 1) * sizeof *hits)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	if (st == Q_OK)
+		st = lexical_query_top(r->lq, k, allowed, r->g, hits, &nh, err);
+	for (size_t i = 0; st == Q_OK && i < nh; i++)
+		if (on_bm25(hits[i].chunk, hits[i].score, r))
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
-	if (st == Q_OK && r->oom)
-		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	r->kw_max = lexical_query_max(r->lq);
+	r->kw_complete = nh < k;
+	free(w);
+	free(hits);
 	return st;
 }
 
-/* The keyword score of ref (0 when no term matched). */
+/* The keyword score of ref among the candidates: 0 when it is not one,
+ * which for fusion is as good as its BM25 (below the list's last). */
 static float kw_score(const struct run *r, vref ref)
 {
 	long i = vmap_get(&r->at, ref);
 	return i < 0 ? 0 : r->kw[i].score;
+}
+
+/* Its exact BM25, read from the postings when it is not a candidate. */
+static double kw_exact(const struct run *r, vref ref)
+{
+	char key[72];
+	double s = 0;
+	struct qerr e;
+	long i = vmap_get(&r->at, ref);
+	if (i >= 0)
+		return r->kw[i].score;
+	if (r->kw_complete || !r->lq)
+		return 0;
+	vcache_chunk_key(r->c, ref, key, sizeof key);
+	if (lexical_query_chunk(r->lq, key, &s, &e) != Q_OK)
+		return 0;
+	return s;
 }
 
 /* ---- vectors -------------------------------------------------------------- */
@@ -221,7 +254,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 		*best = r->sem;
 		return st;
 	}
-	if ((st = keyword(r, query, err)) != Q_OK)
+	if ((st = keyword(r, query, m == SEARCH_KEYWORD ? top_k : depth, err)) != Q_OK)
 		return st;
 	nk = vcache_best(r->c, r->kw, r->nkw, m == SEARCH_KEYWORD ? top_k : depth);
 	*best = r->kw;
@@ -229,7 +262,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	if (m == SEARCH_KEYWORD)
 		return Q_OK;
 	if ((st = semantic(r, query, nk ? &r->kw[0] : NULL, depth, &ns, err)) != Q_OK ||
-	    (st = fuse(r, side(r->kw, nk, nk == r->nkw), side(r->sem, ns, 0), &nf, err)) != Q_OK)
+	    (st = fuse(r, side(r->kw, nk, r->kw_complete), side(r->sem, ns, 0), &nf, err)) != Q_OK)
 		return st;
 	*n = vcache_best(r->c, r->fused, nf, top_k);
 	*best = r->fused;
@@ -244,7 +277,7 @@ static void evidence(const struct run *r, enum search_method m, vref ref, struct
 	float dot;
 	const struct vquery *q = r->q0 ? r->q0 : r->q;
 	h->match = m == SEARCH_SEMANTIC ? SEARCH_NO_EVIDENCE
-		   : r->kw_max > 0 ? kw_score(r, ref) / r->kw_max : 0;
+		   : r->kw_max > 0 ? kw_exact(r, ref) / r->kw_max : 0;
 	h->cosine = SEARCH_NO_EVIDENCE;
 	if (q && vcache_score(r->c, r->t, ref, q, &dot)) {
 		double cos = dot * r->q0_norm;
@@ -284,6 +317,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 		st = err->st ? err->st : Q_EINTERNAL;
 		goto out;
 	}
+	vcache_set_exact_max((size_t)conf->search_exact_max);
 	st = vcache_sync(r.c, t, r.b ? r.b->model : NULL, (size_t)conf->search_cache_mb << 20, err);
 	if (st != Q_OK)
 		goto out;
@@ -298,6 +332,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 	*n = nb;
 	search_hits_stage(f, method, query, top_k, *hits, *n);
 out:
+	lexical_query_free(r.lq);
 	vgate_free(r.g);
 	vmap_free(&r.at);
 	free(r.kw);

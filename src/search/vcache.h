@@ -66,6 +66,10 @@ void vquery_free(struct vquery *q);
  * Vectors of another dimension never match. */
 enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
 			struct vscored *out, size_t *n, struct qerr *err);
+/* Up to n cached vectors vcache_top scans exactly; above, it ranks the
+ * candidates a pass over sign bits picks (search_exact_max; SIZE_MAX,
+ * the default: always exact). */
+void vcache_set_exact_max(size_t n);
 /* The score of chunk r against q: 1 and *score when it has a vector of
  * the model (read in t when vectors are not held), 0 otherwise. */
 int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,

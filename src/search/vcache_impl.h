@@ -8,6 +8,7 @@
 #include "search/vcache.h"
 
 #define VEC_ALIGN 64     /* vectors and queries: aligned, padded to a multiple */
+#define VBITS(dims) (((dims) + 63) / 64)
 #define VDOC_UNKNOWN 0   /* not read yet, or deleted: read again when needed */
 #define VDOC_PRESENT 1
 
@@ -41,6 +42,7 @@ struct vcache {
 	int vectors_cached;
 	unsigned dims, stride;
 	int8_t *vec;
+	uint64_t *bits;                  /* sign bits, words per slot: VBITS(dims) */
 	float *scale;
 	vref *ref;
 	size_t n, cap;
@@ -64,6 +66,9 @@ int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos);
  * model or a damaged record. */
 int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *dims,
 		    float *scale, const int8_t **v);
+/* The sign bits of v (dims values: bit i set when v[i] > 0) into out
+ * (VBITS(dims) words). */
+void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out);
 /* Slot of a reference, or -1. */
 long vc_slot(const struct vcache *c, vref r);
 

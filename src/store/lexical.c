@@ -1,8 +1,12 @@
-/* lexical.c: postings, collection statistics and BM25 scoring. */
+/* lexical.c: the keyword index's writers (postings blocks, chunk
+ * numbers, collection statistics) and the reading of query words. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/lexical.h"
+#include "store/lexical_impl.h"
+#include "store/postings.h"
 #include "store/store.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,26 +72,70 @@ static void terms_of(const char *text, size_t n, enum text_lang lang, struct ter
 	text_tokens(text, n, add_token, s);
 }
 
-/* The account's tag in its postings' keys: 8 bytes, not the id's 36, since
+/* The account's tag in its keys: 8 bytes, not the id's 36, since
  * postings are most of the store. Two accounts whose ids hash alike
  * (2^-64) would share statistics, never results: search filters every
  * chunk by its document's account. */
-static uint64_t account_tag(const char *account)
+uint64_t lexical_tag(const char *account)
 {
 	return text_hash(account, strlen(account), LEXICAL_ACCOUNT_SEED);
 }
 
-static void posting_key(struct store_key *k, uint64_t tag, const char *term, size_t len,
-			const char *chunk)
+void lexical_term_key(struct store_key *k, uint64_t tag, const char *term, size_t len)
 {
 	char t[TEXT_TOKEN_MAX];
+	if (len >= TEXT_TOKEN_MAX)
+		len = TEXT_TOKEN_MAX - 1;
 	memcpy(t, term, len);
 	t[len] = '\0';
 	store_key_init(k);
 	store_key_u64(k, tag);
 	store_key_str(k, t);
-	if (chunk)
-		store_key_str(k, chunk);
+}
+
+void lexical_key_u32(struct store_key *k, uint32_t v)
+{
+	for (int i = 3; i >= 0; i--)
+		k->b[k->len++] = (unsigned char)(v >> (8 * i));
+}
+
+void lexical_num_key(struct store_key *k, uint64_t tag, long long num)
+{
+	store_key_init(k);
+	store_key_u64(k, tag);
+	store_key_str(k, "\001n");
+	if (num >= 0)
+		lexical_key_u32(k, (uint32_t)num);
+}
+
+void lexical_chunk_key(struct store_key *k, uint64_t tag, const char *chunk_key)
+{
+	store_key_init(k);
+	store_key_u64(k, tag);
+	store_key_str(k, "\001k");
+	store_key_str(k, chunk_key);
+}
+
+double lexical_idf(double n, double df)
+{
+	return log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+enum qstatus lexical_chunk_num(struct stxn *t, uint64_t tag, const char *chunk_key, uint32_t *num,
+			       struct qerr *err)
+{
+	struct store_key k;
+	unsigned char v[4];
+	size_t len;
+	if (strlen(chunk_key) > STORE_KEY_MAX - 16)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "chunk key too long");
+	lexical_chunk_key(&k, tag, chunk_key);
+	enum qstatus st = store_get_rawkey(t, T_POSTINGS, &k, v, sizeof v, &len, 0, err);
+	if (st == Q_OK && len != 4)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "not a chunk number");
+	if (st == Q_OK)
+		memcpy(num, v, 4);
+	return st;
 }
 
 /* T_STATS key of an account's statistics. */
@@ -114,12 +162,15 @@ static enum qstatus version_mark(struct stxn *t, struct qerr *err)
 	return st;
 }
 
-/* An account's chunk count and length, and its chunks per language
- * ("langs", by enum text_lang: what a query of no clear language is read
- * as, lexical_query_langs). One record per account: writers of different
- * accounts never wait on each other's statistics. */
+/* An account's chunk count and length, its next chunk number, an epoch
+ * (a rebuild starts numbering over: a process's table of chunk numbers
+ * must then be read anew), and its chunks per language ("langs", by enum
+ * text_lang: what a query of no clear language is read as,
+ * lexical_query_langs). One record per account: writers of different
+ * accounts never wait on each other's statistics. *num (when not NULL)
+ * gets a new chunk number. */
 static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, long terms,
-			      enum text_lang lang, struct qerr *err)
+			      enum text_lang lang, uint32_t *num, double *avgdl, struct qerr *err)
 {
 	json_t *rec;
 	char key[STORE_KEY_MAX];
@@ -129,7 +180,8 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 		qerr_clear(err);
 		if ((st = version_mark(t, err)) != Q_OK)
 			return st;
-		rec = json_pack("{s:I, s:I}", "n", (json_int_t)0, "len", (json_int_t)0);
+		rec = json_pack("{s:I, s:I, s:I, s:I}", "n", (json_int_t)0, "len", (json_int_t)0,
+				"next", (json_int_t)0, "epoch", (json_int_t)q_now_us());
 	} else if (st != Q_OK) {
 		return st;
 	}
@@ -137,6 +189,13 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 	json_int_t len = json_integer_value(json_object_get(rec, "len")) + terms;
 	json_object_set_new(rec, "n", json_integer(n > 0 ? n : 0));
 	json_object_set_new(rec, "len", json_integer(len > 0 ? len : 0));
+	if (avgdl)
+		*avgdl = n > 0 && len > 0 ? (double)len / (double)n : 1;
+	if (num) {
+		json_int_t next = json_integer_value(json_object_get(rec, "next"));
+		*num = (uint32_t)next;
+		json_object_set_new(rec, "next", json_integer(next + 1));
+	}
 	json_t *langs = json_object_get(rec, "langs");
 	if (!json_is_array(langs)) {
 		langs = json_array();
@@ -153,39 +212,294 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 	return st;
 }
 
+/* A term's head record: its df and how many of its postings are pending
+ * (single records, not yet sealed into a block). Small, so rewriting it
+ * on every append logs a few bytes, not a block. */
+struct head {
+	uint32_t df, npend;
+};
+
+static enum qstatus head_get(struct stxn *t, const struct store_key *k, struct head *h,
+			     struct qerr *err)
+{
+	unsigned char buf[16];
+	size_t len, o;
+	enum qstatus st = store_get_rawkey(t, T_POSTINGS, k, buf, sizeof buf, &len, STORE_RMW, err);
+	memset(h, 0, sizeof *h);
+	if (st == Q_ENOTFOUND || st == Q_ENOMEM) {   /* absent, or not ours (an older layout) */
+		qerr_clear(err);
+		return Q_OK;
+	}
+	if (st != Q_OK)
+		return st;
+	if (!(o = varint_get(buf, len, &h->df)) || !varint_get(buf + o, len - o, &h->npend))
+		memset(h, 0, sizeof *h);
+	return Q_OK;
+}
+
+static enum qstatus head_put(struct stxn *t, const struct store_key *k, const struct head *h,
+			     struct qerr *err)
+{
+	unsigned char buf[16];
+	if (!h->df && !h->npend) {
+		enum qstatus st = store_del_rawkey(t, T_POSTINGS, k, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+		}
+		return st;
+	}
+	size_t o = varint_put(buf, h->df);
+	o += varint_put(buf + o, h->npend);
+	return store_put_rawkey(t, T_POSTINGS, k, buf, o, err);
+}
+
+/* A pending posting's key: the term's prefix, 0xff, the number. */
+static void pending_key(struct store_key *k, const struct store_key *term, uint32_t num)
+{
+	*k = *term;
+	k->b[k->len++] = 0xff;
+	lexical_key_u32(k, num);
+}
+
+struct pending {
+	size_t plen;
+	struct pblock b;
+	double avgdl;
+	struct store_key keys[POSTINGS_BLOCK];
+	int bad;
+};
+
+static int pending_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct pending *p = arg;
+	uint32_t tf, dl, num;
+	size_t o;
+	if (klen != p->plen + 5 || p->b.n == POSTINGS_BLOCK)
+		return p->b.n == POSTINGS_BLOCK;
+	num = lexical_u32_at((const unsigned char *)key + klen - 4);
+	if (!(o = varint_get(val, vlen, &tf)) ||
+	    !varint_get((const unsigned char *)val + o, vlen - o, &dl) ||
+	    pblock_append(&p->b, num, tf, dl, p->avgdl)) {
+		p->bad = 1;
+		return 1;
+	}
+	memcpy(p->keys[p->b.n - 1].b, key, klen);
+	p->keys[p->b.n - 1].len = klen;
+	return 0;
+}
+
+/* The pending postings become one sealed block (under its last number)
+ * and are removed. */
+static enum qstatus seal(struct stxn *t, const struct store_key *term, double avgdl,
+			 struct qerr *err)
+{
+	struct pending *p = calloc(1, sizeof *p);
+	struct store_key prefix = *term;
+	unsigned char buf[POSTINGS_BLOCK_BYTES];
+	enum qstatus st;
+	if (!p)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	p->plen = term->len;
+	p->avgdl = avgdl;
+	prefix.b[prefix.len++] = 0xff;
+	st = store_scan_raw(t, T_POSTINGS, &prefix, pending_cb, p, err);
+	if (st == Q_OK && (p->bad || !p->b.n))
+		st = qerr_set(err, Q_EINTERNAL, NULL, "pending postings damaged");
+	if (st == Q_OK) {
+		struct store_key bk = *term;
+		lexical_key_u32(&bk, p->b.doc[p->b.n - 1]);
+		st = store_put_rawkey(t, T_POSTINGS, &bk, buf, pblock_encode(&p->b, buf), err);
+	}
+	for (uint32_t i = 0; st == Q_OK && i < p->b.n; i++)
+		st = store_del_rawkey(t, T_POSTINGS, &p->keys[i], err);
+	free(p);
+	return st;
+}
+
+/* Append chunk num to a term's postings: a pending record, sealed with
+ * the others into a block when POSTINGS_BLOCK are pending. */
+static enum qstatus posting_add(struct stxn *t, uint64_t tag, const struct tentry *e, uint32_t num,
+				uint32_t dl, double avgdl, struct qerr *err)
+{
+	struct store_key k, pk;
+	struct head h;
+	unsigned char v[10];
+	lexical_term_key(&k, tag, e->term, e->len);
+	enum qstatus st = head_get(t, &k, &h, err);
+	if (st != Q_OK)
+		return st;
+	size_t o = varint_put(v, e->tf > 65535 ? 65535 : e->tf);
+	o += varint_put(v + o, dl);
+	pending_key(&pk, &k, num);
+	if ((st = store_put_rawkey(t, T_POSTINGS, &pk, v, o, err)) != Q_OK)
+		return st;
+	h.df++;
+	if (++h.npend >= POSTINGS_BLOCK) {
+		if ((st = seal(t, &k, avgdl, err)) != Q_OK)
+			return st;
+		h.npend = 0;
+	}
+	return head_put(t, &k, &h, err);
+}
+
+/* The first sealed block of a term at or after from: its key and bytes. */
+struct sealed {
+	size_t plen;
+	struct store_key k;
+	unsigned char v[POSTINGS_BLOCK_BYTES];
+	size_t vlen;
+	int found;
+};
+
+static int sealed_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct sealed *s = arg;
+	if (klen != s->plen + 4 || vlen > sizeof s->v)
+		return 0;
+	memcpy(s->k.b, key, klen);
+	s->k.len = klen;
+	memcpy(s->v, val, vlen);
+	s->vlen = vlen;
+	s->found = 1;
+	return 1;
+}
+
+/* Remove chunk num from a sealed block (the first whose last number is
+ * num or above); *removed 1 when it was there. */
+static enum qstatus sealed_remove(struct stxn *t, const struct store_key *prefix, uint32_t num,
+				  int *removed, struct qerr *err)
+{
+	struct sealed s;
+	struct pblock b;
+	struct store_key from = *prefix;
+	s.plen = prefix->len;
+	s.found = 0;
+	*removed = 0;
+	lexical_key_u32(&from, num);
+	enum qstatus st = store_scan_raw_from(t, T_POSTINGS, prefix, &from, sealed_cb, &s, err);
+	if (st != Q_OK || !s.found || pblock_decode(s.v, s.vlen, &b) || !pblock_remove(&b, num))
+		return st;
+	*removed = 1;
+	if (!b.n)
+		return store_del_rawkey(t, T_POSTINGS, &s.k, err);
+	s.vlen = pblock_encode(&b, s.v);
+	return store_put_rawkey(t, T_POSTINGS, &s.k, s.v, s.vlen, err);
+}
+
+static enum qstatus posting_remove(struct stxn *t, uint64_t tag, const struct tentry *e,
+				   uint32_t num, struct qerr *err)
+{
+	struct store_key k;
+	struct head h;
+	int removed;
+	lexical_term_key(&k, tag, e->term, e->len);
+	enum qstatus st = head_get(t, &k, &h, err);
+	if (st != Q_OK)
+		return st;
+	struct store_key pk;
+	pending_key(&pk, &k, num);
+	st = store_del_rawkey(t, T_POSTINGS, &pk, err);
+	removed = st == Q_OK;
+	if (removed && h.npend)
+		h.npend--;
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = sealed_remove(t, &k, num, &removed, err);
+	}
+	if (st != Q_OK || !removed)
+		return st;
+	if (h.df)
+		h.df--;
+	return head_put(t, &k, &h, err);
+}
+
+/* The records of chunk num: its number by key, its length and key by
+ * number. */
+static enum qstatus chunk_map_put(struct stxn *t, uint64_t tag, const char *chunk_key,
+				  uint32_t num, uint32_t dl, struct qerr *err)
+{
+	struct store_key k;
+	unsigned char v[4 + STORE_KEY_MAX];
+	size_t kl = strlen(chunk_key);
+	if (kl > STORE_KEY_MAX - 16)
+		return qerr_set(err, Q_EINVAL, NULL, "chunk key too long");
+	lexical_chunk_key(&k, tag, chunk_key);
+	enum qstatus st = store_put_rawkey(t, T_POSTINGS, &k, &num, 4, err);
+	if (st != Q_OK)
+		return st;
+	memcpy(v, &dl, 4);
+	memcpy(v + 4, chunk_key, kl);
+	lexical_num_key(&k, tag, num);
+	return store_put_rawkey(t, T_POSTINGS, &k, v, 4 + kl, err);
+}
+
+static enum qstatus chunk_map_del(struct stxn *t, uint64_t tag, const char *chunk_key,
+				  uint32_t num, struct qerr *err)
+{
+	struct store_key k;
+	lexical_chunk_key(&k, tag, chunk_key);
+	enum qstatus st = store_del_rawkey(t, T_POSTINGS, &k, err);
+	if (st == Q_OK || st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		lexical_num_key(&k, tag, num);
+		st = store_del_rawkey(t, T_POSTINGS, &k, err);
+	}
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = Q_OK;
+	}
+	return st;
+}
+
+static enum qstatus index_chunk(struct stxn *t, const char *account, uint64_t tag,
+				const char *chunk_key, const struct termset *s, struct qerr *err)
+{
+	uint32_t num, old, dl = (uint32_t)s->total;
+	double avgdl = 1;
+	enum qstatus st = lexical_chunk_num(t, tag, chunk_key, &old, err);
+	if (st == Q_OK)   /* indexed again without removal: its old number goes */
+		st = chunk_map_del(t, tag, chunk_key, old, err);
+	else if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = Q_OK;
+	}
+	/* the number first: its write lock orders this account's writers */
+	if (st == Q_OK)
+		st = stats_add(t, account, 1, (long)dl, s->lang, &num, &avgdl, err);
+	if (st == Q_OK)
+		st = chunk_map_put(t, tag, chunk_key, num, dl, err);
+	for (size_t i = 0; st == Q_OK && i < s->n; i++)
+		st = posting_add(t, tag, &s->v[i], num, dl, avgdl, err);
+	return st;
+}
+
+static enum qstatus unindex_chunk(struct stxn *t, const char *account, uint64_t tag,
+				  const char *chunk_key, const struct termset *s, struct qerr *err)
+{
+	uint32_t num;
+	enum qstatus st = lexical_chunk_num(t, tag, chunk_key, &num, err);
+	if (st == Q_ENOTFOUND) {   /* not indexed (an older layout, cleared): not counted */
+		qerr_clear(err);
+		return s->n ? Q_OK : stats_add(t, account, -1, 0, s->lang, NULL, NULL, err);
+	}
+	for (size_t i = 0; st == Q_OK && i < s->n; i++)
+		st = posting_remove(t, tag, &s->v[i], num, err);
+	if (st == Q_OK)
+		st = chunk_map_del(t, tag, chunk_key, num, err);
+	if (st == Q_OK)
+		st = stats_add(t, account, -1, -(long)s->total, s->lang, NULL, NULL, err);
+	return st;
+}
+
 static enum qstatus update(struct stxn *t, const char *account, const char *chunk_key,
 			   const char *text, enum text_lang lang, int add, struct qerr *err)
 {
 	struct termset s;
-	enum qstatus st = Q_OK;
-	size_t removed = 0;
-	uint64_t tag = account_tag(account);
+	uint64_t tag = lexical_tag(account);
 	terms_of(text, strlen(text), lang, &s);
-	uint32_t dl = (uint32_t)s.total;
-	for (size_t i = 0; st == Q_OK && i < s.n; i++) {
-		struct store_key k;
-		unsigned char val[6];
-		uint16_t tf = s.v[i].tf > 65535 ? 65535 : (uint16_t)s.v[i].tf;
-		posting_key(&k, tag, s.v[i].term, s.v[i].len, chunk_key);
-		if (add) {
-			memcpy(val, &tf, 2);
-			memcpy(val + 2, &dl, 4);
-			st = store_put_rawkey(t, T_POSTINGS, &k, val, sizeof val, err);
-		} else {
-			st = store_del_rawkey(t, T_POSTINGS, &k, err);
-			if (st == Q_ENOTFOUND) {
-				qerr_clear(err);
-				st = Q_OK;
-			} else if (st == Q_OK) {
-				removed++;
-			}
-		}
-	}
-	/* A chunk whose postings were not there (indexed by an older
-	 * analysis and cleared by lexical_clear, not reindexed yet) was not
-	 * counted either. */
-	if (st == Q_OK && (add || removed || !s.n))
-		st = stats_add(t, account, add ? 1 : -1, add ? (long)dl : -(long)dl, lang, err);
+	enum qstatus st = add ? index_chunk(t, account, tag, chunk_key, &s, err)
+			      : unindex_chunk(t, account, tag, chunk_key, &s, err);
 	free(s.v);
 	return st;
 }
@@ -202,44 +516,10 @@ enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chu
 	return update(t, account, chunk_key, text, lang, 0, err);
 }
 
-struct score_ctx {
-	double idf, avgdl;
-	size_t plen;
-	void (*cb)(const char *chunk_key, double score, void *arg);
-	void *arg;
-};
-
-static int score_posting(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	struct score_ctx *s = arg;
-	char chunk[STORE_KEY_MAX];
-	uint16_t tf;
-	uint32_t dl;
-	if (vlen < 6 || klen <= s->plen)
-		return 0;
-	memcpy(&tf, val, 2);
-	memcpy(&dl, (const char *)val + 2, 4);
-	size_t cl = klen - s->plen;
-	memcpy(chunk, (const char *)key + s->plen, cl);
-	chunk[cl] = '\0';
-	if (cl && chunk[cl - 1] == '\0')
-		cl--;
-	const double k1 = BM25_K1, b = BM25_B;
-	double norm = k1 * (1 - b + b * (double)dl / (s->avgdl > 0 ? s->avgdl : 1));
-	s->cb(chunk, s->idf * (tf * (k1 + 1)) / (tf + norm), s->arg);
-	return 0;
-}
-
-/* A query word read in each language of the query's mask: its distinct
- * stems (a stop word of a language has none in it). */
-struct qword {
-	char stem[LANG_MAX][TEXT_TOKEN_MAX];
-	unsigned char len[LANG_MAX];
-	int nv;
-};
-
+/* The words of a query: each read in every language of the mask, its
+ * distinct stems (a stop word of a language has none in it). */
 struct qwords {
-	struct qword *v;
+	struct lexical_word *v;
 	size_t n, alloc;
 	unsigned mask;
 	int oom;
@@ -248,26 +528,27 @@ struct qwords {
 static int add_qword(const char *tok, size_t len, void *arg)
 {
 	struct qwords *q = arg;
-	struct qword w;
-	w.nv = 0;
+	struct lexical_word w;
+	w.nalt = 0;
+	w.weight = 1;
 	for (int l = 0; l < LANG_MAX; l++) {
 		if (!(q->mask >> l & 1) || text_is_stop((enum text_lang)l, tok, len))
 			continue;
 		size_t sl;
 		const char *stem = text_stem(stemmer((enum text_lang)l), tok, len, &sl);
 		int dup = 0;
-		for (int j = 0; j < w.nv && !dup; j++)
-			dup = w.len[j] == sl && !memcmp(w.stem[j], stem, sl);
+		for (int j = 0; j < w.nalt && !dup; j++)
+			dup = w.len[j] == sl && !memcmp(w.term[j], stem, sl);
 		if (!dup) {
-			memcpy(w.stem[w.nv], stem, sl);
-			w.len[w.nv++] = (unsigned char)sl;
+			memcpy(w.term[w.nalt], stem, sl);
+			w.len[w.nalt++] = (unsigned char)sl;
 		}
 	}
-	if (!w.nv)
+	if (!w.nalt)
 		return 0;
 	/* the same word twice, or two words with one stem: once */
 	for (size_t i = 0; i < q->n; i++)
-		if (q->v[i].len[0] == w.len[0] && !memcmp(q->v[i].stem[0], w.stem[0], w.len[0]))
+		if (q->v[i].len[0] == w.len[0] && !memcmp(q->v[i].term[0], w.term[0], w.len[0]))
 			return 0;
 	if (q->n == q->alloc) {
 		size_t na = q->alloc ? q->alloc * 2 : 16;
@@ -283,124 +564,20 @@ static int add_qword(const char *tok, size_t len, void *arg)
 	return 0;
 }
 
-/* Scores of one word's variants: a chunk matched by two of them (indexed
- * in one language, it rarely is) keeps the better, so a word read in
- * several languages never counts twice. */
-struct best {
-	struct bentry {
-		uint32_t off;    /* chunk key in keys */
-		double score;
-	} *v;
-	size_t n, alloc;
-	char *keys;
-	size_t klen, kalloc;
-	int oom;
-};
-
-static void best_add(const char *chunk_key, double score, void *arg)
+enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
+			   size_t *n, struct qerr *err)
 {
-	struct best *b = arg;
-	size_t l = strlen(chunk_key) + 1;
-	if (b->n == b->alloc || b->klen + l > b->kalloc) {
-		size_t na = b->alloc ? b->alloc * 2 : 256, ka = b->kalloc ? b->kalloc * 2 : 16384;
-		void *p = b->n == b->alloc ? realloc(b->v, na * sizeof *b->v) : b->v;
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->v = p;
-		if (b->n == b->alloc)
-			b->alloc = na;
-		while (ka < b->klen + l)
-			ka *= 2;
-		if (b->klen + l > b->kalloc) {
-			if (!(p = realloc(b->keys, ka))) {
-				b->oom = 1;
-				return;
-			}
-			b->keys = p;
-			b->kalloc = ka;
-		}
+	struct qwords w = {NULL, 0, 0, mask & ((1u << LANG_MAX) - 1) ? mask : 1u << LANG_EN, 0};
+	text_tokens(query, strlen(query), add_qword, &w);
+	*out = NULL;
+	*n = 0;
+	if (w.oom) {
+		free(w.v);
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	}
-	memcpy(b->keys + b->klen, chunk_key, l);
-	b->v[b->n++] = (struct bentry){(uint32_t)b->klen, score};
-	b->klen += l;
-}
-
-static int by_key_then_score(const void *x, const void *y, void *keys)
-{
-	const struct bentry *a = x, *b = y;
-	int c = strcmp((const char *)keys + a->off, (const char *)keys + b->off);
-	return c ? c : (a->score < b->score) - (a->score > b->score);
-}
-
-struct query_ctx {
-	struct stxn *t;
-	uint64_t tag;             /* account_tag of the account searched */
-	double n, avgdl;
-	double max;               /* sum of idf (k1 + 1) over the query's terms */
-	void (*cb)(const char *chunk_key, double score, void *arg);
-	void *arg;
-	enum qstatus st;
-	struct qerr *err;
-};
-
-/* Scores the chunks holding term; returns its idf (k1 + 1), the most a
- * chunk can score for it, and sets *found when some chunk holds it. */
-static double query_term(const char *term, size_t len, struct query_ctx *q,
-			 void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			 int *found)
-{
-	struct store_key k;
-	size_t df;
-	*found = 0;
-	if (q->st != Q_OK)
-		return 0;
-	posting_key(&k, q->tag, term, len, NULL);
-	if ((q->st = store_count_raw(q->t, T_POSTINGS, &k, &df, q->err)) != Q_OK)
-		return 0;
-	double idf = log(1.0 + (q->n - (double)df + 0.5) / ((double)df + 0.5));
-	if (df == 0)
-		return idf * (BM25_K1 + 1);
-	*found = 1;
-	struct score_ctx s = {idf, q->avgdl, k.len, cb, arg};
-	q->st = store_scan_raw(q->t, T_POSTINGS, &k, score_posting, &s, q->err);
-	return idf * (BM25_K1 + 1);
-}
-
-/* A word no chunk has still counts in the maximum: a chunk cannot match
- * it, and the question asked for it. Read in several languages, the word
- * counts as its best stem that some chunk holds (else its first). */
-static void query_word(const struct qword *w, struct query_ctx *q)
-{
-	int found;
-	if (w->nv == 1) {
-		q->max += query_term(w->stem[0], w->len[0], q, q->cb, q->arg, &found);
-		return;
-	}
-	struct best b;
-	double most = 0, first = 0;
-	int any = 0;
-	memset(&b, 0, sizeof b);
-	for (int j = 0; j < w->nv; j++) {
-		double m = query_term(w->stem[j], w->len[j], q, best_add, &b, &found);
-		if (!j)
-			first = m;
-		if (found && (!any || m > most))
-			most = m;
-		any |= found;
-	}
-	q->max += any ? most : first;
-	if (b.oom && q->st == Q_OK)
-		q->st = qerr_set(q->err, Q_ENOMEM, NULL, "out of memory");
-	if (q->st == Q_OK && b.n) {
-		qsort_r(b.v, b.n, sizeof *b.v, by_key_then_score, b.keys);
-		for (size_t i = 0; i < b.n; i++)
-			if (!i || strcmp(b.keys + b.v[i].off, b.keys + b.v[i - 1].off))
-				q->cb(b.keys + b.v[i].off, b.v[i].score, q->arg);
-	}
-	free(b.v);
-	free(b.keys);
+	*out = w.v;
+	*n = w.n;
+	return Q_OK;
 }
 
 /* Chunks per language from the statistics (zeros when not recorded). */
@@ -458,7 +635,7 @@ unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LAN
 }
 
 /* An account's statistics record; *rec NULL when it has none. */
-static enum qstatus stats_get(struct stxn *t, const char *account, json_t **rec, struct qerr *err)
+enum qstatus lexical_stats_get(struct stxn *t, const char *account, json_t **rec, struct qerr *err)
 {
 	char key[STORE_KEY_MAX];
 	stats_key(account, key, sizeof key);
@@ -476,7 +653,7 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char
 {
 	json_t *rec;
 	double chunks[LANG_MAX] = {0};
-	enum qstatus st = stats_get(t, account, &rec, err);
+	enum qstatus st = lexical_stats_get(t, account, &rec, err);
 	if (st != Q_OK)
 		return st;
 	if (rec) {
@@ -488,37 +665,11 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char
 	return Q_OK;
 }
 
-enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned langs,
-			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			   double *max, struct qerr *err)
-{
-	json_t *rec;
-	if (max)
-		*max = 0;
-	enum qstatus st = stats_get(t, account, &rec, err);
-	if (st != Q_OK || !rec)
-		return st;   /* !rec: nothing of the account's indexed yet */
-	double n = (double)json_integer_value(json_object_get(rec, "n"));
-	double len = (double)json_integer_value(json_object_get(rec, "len"));
-	json_decref(rec);
-	struct query_ctx q = {t, account_tag(account), n, n > 0 ? len / n : 1, 0, cb, arg, Q_OK, err};
-	struct qwords w = {NULL, 0, 0, langs & ((1u << LANG_MAX) - 1) ? langs : 1u << LANG_EN, 0};
-	text_tokens(query, strlen(query), add_qword, &w);
-	if (w.oom)
-		q.st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; q.st == Q_OK && i < w.n; i++)
-		query_word(&w.v[i], &q);
-	free(w.v);
-	if (max)
-		*max = q.max;
-	return q.st;
-}
-
 enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,
 				struct qerr *err)
 {
 	json_t *rec;
-	enum qstatus st = stats_get(t, account, &rec, err);
+	enum qstatus st = lexical_stats_get(t, account, &rec, err);
 	*n = 0;
 	*avgdl = 1;
 	if (st != Q_OK || !rec)
@@ -549,12 +700,21 @@ enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, s
 			size_t *df, struct qerr *err)
 {
 	struct store_key k;
-	if (len >= TEXT_TOKEN_MAX) {
-		*df = 0;
+	unsigned char buf[5 + POSTINGS_BLOCK_BYTES];
+	size_t vlen;
+	uint32_t v = 0;
+	*df = 0;
+	if (len >= TEXT_TOKEN_MAX)
+		return Q_OK;
+	lexical_term_key(&k, lexical_tag(account), term, len);
+	enum qstatus st = store_get_rawkey(t, T_POSTINGS, &k, buf, sizeof buf, &vlen, 0, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
 		return Q_OK;
 	}
-	posting_key(&k, account_tag(account), term, len, NULL);
-	return store_count_raw(t, T_POSTINGS, &k, df, err);
+	if (st == Q_OK && varint_get(buf, vlen, &v))
+		*df = v;
+	return st;
 }
 
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err)
@@ -600,22 +760,15 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
 enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
 				 const char *text, enum text_lang lang, int *added, struct qerr *err)
 {
-	struct termset s;
-	terms_of(text, strlen(text), lang, &s);
+	uint32_t num;
 	*added = 0;
-	enum qstatus st = Q_OK;
-	if (s.n) {
-		struct store_key k;
-		size_t there = 0;
-		posting_key(&k, account_tag(account), s.v[0].term, s.v[0].len, chunk_key);
-		st = store_count_raw(t, T_POSTINGS, &k, &there, err);
-		if (st == Q_OK && there) {
-			free(s.v);
-			return Q_OK;   /* indexed since lexical_clear */
-		}
-	}
-	free(s.v);
-	if (st == Q_OK && (st = update(t, account, chunk_key, text, lang, 1, err)) == Q_OK)
+	enum qstatus st = lexical_chunk_num(t, lexical_tag(account), chunk_key, &num, err);
+	if (st == Q_OK)
+		return Q_OK;   /* indexed since lexical_clear */
+	if (st != Q_ENOTFOUND)
+		return st;
+	qerr_clear(err);
+	if ((st = update(t, account, chunk_key, text, lang, 1, err)) == Q_OK)
 		*added = 1;
 	return st;
 }

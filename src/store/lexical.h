@@ -1,14 +1,26 @@
-/* lexical.h: the inverted index for BM25, one per account: a posting per
- * (account, term, chunk) in T_POSTINGS, key: the account's 64-bit tag
- * (text_hash of its id), "term\0", "chunk-key\0",
- * value tf (u16) and the chunk's length in terms (u32). Terms are
- * Snowball stems of the words that are not stop words, in the chunk's
- * language. Document frequencies are counts of an account's term key range
- * (DB_RECNUM, O(log n)); each account's chunk count, total length and
- * chunks per language live in T_STATS "bm25:<account>", the index's
- * version in T_STATS "bm25". Statistics per account: one tenant's scores
- * never depend on what another tenant stored. Updated in the same
- * transaction as the chunks, so deletes and updates stay consistent. */
+/* lexical.h: the inverted index for BM25, one per account, and its
+ * top-k evaluation. Each chunk of an account gets a dense chunk number
+ * (the next of the account's statistics) when indexed; a term's postings
+ * are blocks of up to 128 (chunk number, tf) pairs, varint gaps, with
+ * each block's largest tf and shortest chunk in its header (postings.h).
+ * In T_POSTINGS, keys starting with the account's 64-bit tag (text_hash
+ * of its id):
+ *   tag, "term\0"                -> varint df, varint pending count
+ *   tag, "term\0", last (BE32)   -> a sealed block, last its last number
+ *   tag, "term\0", 0xff, number  -> a pending posting: varint tf, varint
+ *                                  length (the newest; 128 are sealed
+ *                                  into a block)
+ *   tag, "\1k\0", "chunk-key\0" -> its chunk number (u32)
+ *   tag, "\1n\0", number (BE32) -> the chunk's length in terms (u32) and
+ *                                  its key
+ * Terms are Snowball stems of the words that are not stop words, in the
+ * chunk's language. Each account's chunk count, total length, next chunk
+ * number, chunks per language and an epoch (new at each rebuild) live in
+ * T_STATS "bm25:<account>", the index's version in T_STATS "bm25".
+ * Statistics per account: one tenant's scores never depend on what another
+ * tenant stored. Updated in the same transaction as the chunks, so deletes
+ * and updates stay consistent; numbers are handed out under the
+ * statistics' write lock, so a term's postings are appended in order. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_LEXICAL_H
 #define QUIRE_LEXICAL_H
@@ -39,6 +51,60 @@ unsigned lexical_pick_langs(const char *query, size_t n, const double chunks[LAN
 enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char *query,
 				 unsigned *mask, enum text_lang *primary, struct qerr *err);
 
+/* ---- queries: a list of weighted words, top-k by block-max WAND ---- */
+
+/* A query word: its terms (stems in the languages it is read in; a chunk
+ * matching two of them scores the better once), and a weight multiplying
+ * its BM25 (1 for a word as typed; field or repeated terms may differ). */
+struct lexical_word {
+	char term[LANG_MAX][TEXT_TOKEN_MAX];
+	unsigned char len[LANG_MAX];
+	int nalt;
+	double weight;
+};
+/* The words of query read in the languages of mask (each distinct word
+ * once, weight 1). *out new (free), *n its count. */
+enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
+			   size_t *n, struct qerr *err);
+
+/* A query over one account's index, read in t: the postings of its terms
+ * (compressed, as stored) and the account's statistics. New; free with
+ * lexical_query_free before t ends. */
+struct lexq;
+enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct lexical_word *w,
+			       size_t n, struct lexq **out, struct qerr *err);
+void lexical_query_free(struct lexq *q);
+/* The query's attainable score: the sum over its words of weight idf
+ * (k1 + 1) (a word's best term that some chunk holds, else its first). */
+double lexical_query_max(const struct lexq *q);
+struct lexical_hit {
+	char chunk[72];
+	double score;
+};
+/* The k best chunks by BM25 (ties: the older chunk first) among those
+ * accept (NULL: all) takes, best first, into out (k entries), *n how many.
+ * accept gets the chunk key (len bytes, NUL-terminated) and returns 1 to
+ * take it; it is asked only of chunks that could still enter the top k.
+ * Block-max WAND: the same chunks and scores as lexical_query_all. */
+typedef int (*lexical_accept_fn)(const char *chunk_key, size_t len, void *arg);
+enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
+			       struct lexical_hit *out, size_t *n, struct qerr *err);
+/* Every matching chunk (exhaustive, by chunk number): cb gets key and
+ * score. Once per query object: it consumes the cursors, like _top. */
+enum qstatus lexical_query_all(struct lexq *q,
+			       void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
+			       struct qerr *err);
+/* The BM25 of one chunk (0 when it matches nothing or is not indexed);
+ * may follow _top or _all. */
+enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
+				 struct qerr *err);
+/* What a query read: postings of its terms, postings decoded, blocks in
+ * all and decoded, chunks fully scored. */
+struct lexical_qstats {
+	size_t postings, decoded, blocks, blocks_decoded, scored;
+};
+void lexical_query_stats(const struct lexq *q, struct lexical_qstats *out);
+
 /* BM25 (k1 1.2, b 0.75) of every chunk matching a word of query read in
  * the languages of mask (lexical_query_langs): each word's stems in those
  * languages; a chunk matching two stems of one word scores the better
@@ -65,15 +131,15 @@ enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char
 /* The account's chunk count and average chunk length in terms. */
 enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,
 				struct qerr *err);
-/* Number of chunks holding term (a stem, len bytes), in O(log n). */
+/* Number of chunks holding term (a stem, len bytes): one read. */
 enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
 			size_t *df, struct qerr *err);
 
-/* The layout and analysis behind the postings: 3 since postings and
- * statistics are per account; 2 was the first with NFKC_Casefold tokens
+/* The layout and analysis behind the postings: 4 since postings are
+ * blocks by chunk number; 3 when postings and statistics became per account; 2 was the first with NFKC_Casefold tokens
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
-#define LEXICAL_VERSION 3
+#define LEXICAL_VERSION 4
 /* The version of the stored index (LEXICAL_VERSION when nothing is). */
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,

@@ -845,6 +845,13 @@ out:
 enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
 			    store_raw_cb cb, void *arg, struct qerr *err)
 {
+	return store_scan_raw_from(t, tb, prefix, prefix, cb, arg, err);
+}
+
+enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+				 const struct store_key *from, store_raw_cb cb, void *arg,
+				 struct qerr *err)
+{
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
 	DBT key, val;
@@ -856,9 +863,9 @@ enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct st
 		return dberr(t, rc, err, table_def[tb].file);
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);
-	memcpy(buf, prefix->b, prefix->len);
+	memcpy(buf, from->b, from->len);
 	key.data = buf;
-	key.size = (u_int32_t)prefix->len;
+	key.size = (u_int32_t)from->len;
 	key.ulen = sizeof buf;
 	key.flags = DB_DBT_USERMEM;
 	val.ulen = SCAN_BULK;
@@ -915,6 +922,25 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 	val.data = (void *)data;
 	val.size = (u_int32_t)len;
 	int rc = t->s->tables[tb]->put(t->s->tables[tb], t->txn, &key, &val, 0);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
+			      void *buf, size_t cap, size_t *len, unsigned flags, struct qerr *err)
+{
+	DBT key, val;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.data = (void *)k->b;
+	key.size = (u_int32_t)k->len;
+	val.data = buf;
+	val.ulen = (u_int32_t)cap;
+	val.flags = DB_DBT_USERMEM;
+	int rc = t->s->tables[tb]->get(t->s->tables[tb], t->txn, &key, &val,
+				       (flags & STORE_RMW) ? DB_RMW : 0);
+	*len = val.size;
+	if (rc == DB_BUFFER_SMALL)
+		return qerr_set(err, Q_ENOMEM, NULL, "%s: record too large", table_def[tb].file);
 	return dberr(t, rc, err, table_def[tb].file);
 }
 

@@ -37,7 +37,7 @@ enum store_table {
 	T_IDEMPOTENCY,/* account + Idempotency-Key -> {document_id} */
 	T_CHUNKS,     /* document id ":" position -> chunk record */
 	T_VECTORS,    /* chunk key -> raw vector (vectors.c) */
-	T_POSTINGS,   /* account tag, term \0 chunk key -> u16 tf, u32 chunk length (lexical.c); DB_RECNUM */
+	T_POSTINGS,   /* account tag, term \0 [last chunk number] -> postings blocks (lexical.c) */
 	T_STATS,      /* name -> collection statistics (JSON) */
 	/* --- chat (chat_store.c) --- */
 	T_CONVERSATIONS, /* conversation id -> {id, account, org, user, messages, ...} */
@@ -153,6 +153,16 @@ typedef int (*store_raw_cb)(const void *key, size_t klen, const void *val, size_
 			    void *arg);
 enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
 			    store_raw_cb cb, void *arg, struct qerr *err);
+/* store_scan_raw starting at the key from (at or after prefix), still
+ * stopping at the end of prefix: a seek into a range. */
+enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+				 const struct store_key *from, store_raw_cb cb, void *arg,
+				 struct qerr *err);
+/* The value under a binary key into buf (cap bytes), *len its size;
+ * flags STORE_RMW locks it for update. Q_ENOTFOUND when absent, Q_ENOMEM
+ * when it does not fit. */
+enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
+			      void *buf, size_t cap, size_t *len, unsigned flags, struct qerr *err);
 /* Raw put/delete with a binary key. */
 enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
 			      const void *data, size_t len, struct qerr *err);

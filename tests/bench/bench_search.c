@@ -7,12 +7,20 @@
  * Builds a store in a temporary directory: documents of 10 chunks, one in
  * ten in another account (the filter skips them inside the scans), each
  * chunk ~4 sentences drawn from BEIR SciFact abstracts
- * ($top_srcdir/../shared/bench/scifact) or, without it, from generated
+ * ($BENCH_DATA/scifact, by default $top_srcdir/../shared/bench) or, without it, from generated
  * text, indexed for BM25 and embedded with the builtin model. At each size
  * it times the first query after the growth (the cache catching up) and
  * then QUERIES warm queries (SciFact claims, or generated ones) per
- * method, top_k 10, printing p50 and p95 in milliseconds. With
- * BENCH_SEARCH_DIR set, the store is kept there and reused by later runs. */
+ * method, top_k 10, printing p50 and p95 in milliseconds (wall clock, and
+ * the process's CPU time, which other load on the machine disturbs less).
+ * Then: the share of the query terms' postings the keyword top 10 decoded
+ * (block-max WAND), the semantic top 10 of the binary prefilter against
+ * the exact scan (recall@10; search_exact_max), the files' bytes per chunk
+ * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
+ * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
+ * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
+ * BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
+ * only, no chunk records or vectors, to reach a million chunks sooner). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
@@ -26,6 +34,8 @@
 
 #include <ftw.h>
 #include <limits.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +90,13 @@ static void split_sentences(const char *text)
 
 static int load_scifact(void)
 {
-	const char *top = getenv("top_srcdir");
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/../shared/bench/scifact/corpus.jsonl", top ? top : ".");
+	const char *top = getenv("top_srcdir"), *data = getenv("BENCH_DATA");
+	char path[PATH_MAX], dir[PATH_MAX];
+	if (data && *data)
+		snprintf(dir, sizeof dir, "%s", data);
+	else
+		snprintf(dir, sizeof dir, "%s/../shared/bench", top ? top : ".");
+	snprintf(path, sizeof path, "%s/scifact/corpus.jsonl", dir);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -95,7 +109,7 @@ static int load_scifact(void)
 		json_decref(d);
 	}
 	fclose(f);
-	snprintf(path, sizeof path, "%s/../shared/bench/scifact/queries.jsonl", top ? top : ".");
+	snprintf(path, sizeof path, "%s/scifact/queries.jsonl", dir);
 	if ((f = fopen(path, "r"))) {
 		while (getline(&line, &cap, f) > 0) {
 			json_t *q = json_loads(line, 0, NULL);
@@ -146,6 +160,7 @@ static void generate(void)
 struct grow {
 	size_t docs;
 	struct embed_builtin *e;
+	int keyword_only;
 };
 
 static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -170,11 +185,15 @@ static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
 				qbuf_printf(&b, "%s%s", k ? " " : "", sentences[next() % nsentences]);
 			json_t *rec = json_pack("{s:s, s:i, s:i, s:b}", "text", b.data, "lang", (int)LANG_EN,
 						"hit_count", 0, "enabled", 1);
-			embed_builtin_text(g->e, b.data, b.len, v);
 			snprintf(key, sizeof key, "%s:%08u", id, c);
-			st = chunk_put(t, id, c, rec, err);
-			if (st == Q_OK)
-				st = vector_put(t, key, EMBED_BUILTIN_MODEL, v, EMBED_BUILTIN_DIMS, err);
+			if (g->keyword_only) {   /* the keyword index alone: no record, no vector */
+				st = lexical_add(t, mine ? account : other, key, b.data, LANG_EN, err);
+			} else {
+				embed_builtin_text(g->e, b.data, b.len, v);
+				st = chunk_put(t, id, c, rec, err);
+				if (st == Q_OK)
+					st = vector_put(t, key, EMBED_BUILTIN_MODEL, v, EMBED_BUILTIN_DIMS, err);
+			}
 			json_decref(rec);
 			qbuf_free(&b);
 		}
@@ -209,6 +228,7 @@ struct query {
 	const char *text;
 	enum search_method method;
 	size_t n;
+	struct search_hit *hits;      /* kept when not NULL on entry: set */
 };
 
 static enum qstatus query_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -217,21 +237,43 @@ static enum qstatus query_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct search_filter f = {.account = account, .kb = kb};
 	struct search_hit *hits = NULL;
 	enum qstatus st = search_run(t, &conf, &f, q->method, q->text, 10, &hits, &q->n, err);
+	if (q->hits && st == Q_OK)
+		memcpy(q->hits, hits, q->n * sizeof *hits);
 	free(hits);
 	return st;
 }
 
-static double run_one(const char *text, enum search_method m)
+static double cpu_ms(void)
 {
-	struct query q = {text, m, 0};
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double last_cpu;   /* CPU ms of the last run_one */
+
+static double run_into(const char *text, enum search_method m, struct search_hit *keep,
+		       size_t *n)
+{
+	struct query q = {text, m, 0, keep};
 	struct qerr err;
+	double c0 = cpu_ms();
 	int64_t t0 = q_now_us();
 	if (store_run(store, query_fn, &q, &err) != Q_OK) {
 		fprintf(stderr, "search: %s\n", err.msg);
 		exit(1);
 	}
 	search_hits_discard(NULL);   /* no worker here to write hit counts */
-	return (double)(q_now_us() - t0) / 1000.0;
+	double ms = (double)(q_now_us() - t0) / 1000.0;
+	last_cpu = cpu_ms() - c0;
+	if (n)
+		*n = q.n;
+	return ms;
+}
+
+static double run_one(const char *text, enum search_method m)
+{
+	return run_into(text, m, NULL, NULL);
 }
 
 static int by_double(const void *a, const void *b)
@@ -240,20 +282,129 @@ static int by_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- what the keyword top 10 reads ------------------------------------- */
+
+struct reads {
+	const char *text;
+	struct lexical_qstats st;
+};
+
+static enum qstatus reads_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct reads *r = arg;
+	unsigned langs;
+	enum text_lang primary;
+	struct lexical_word *w = NULL;
+	struct lexical_hit hits[10];
+	struct lexq *q = NULL;
+	size_t nw, nh;
+	enum qstatus st = lexical_query_langs(t, account, r->text, &langs, &primary, err);
+	if (st == Q_OK)
+		st = lexical_words(r->text, langs, &w, &nw, err);
+	if (st == Q_OK)
+		st = lexical_query_new(t, account, w, nw, &q, err);
+	if (st == Q_OK)
+		st = lexical_query_top(q, 10, NULL, NULL, hits, &nh, err);
+	if (st == Q_OK)
+		lexical_query_stats(q, &r->st);
+	lexical_query_free(q);
+	free(w);
+	return st;
+}
+
+static void postings_read(size_t nq)
+{
+	double postings = 0, decoded = 0, blocks = 0, bdec = 0, scored = 0;
+	struct qerr err;
+	for (size_t i = 0; i < nq; i++) {
+		struct reads r = {queries[(i + 1) % nqueries], {0, 0, 0, 0, 0}};
+		if (store_run(store, reads_fn, &r, &err) != Q_OK)
+			return;
+		postings += (double)r.st.postings;
+		decoded += (double)r.st.decoded;
+		blocks += (double)r.st.blocks;
+		bdec += (double)r.st.blocks_decoded;
+		scored += (double)r.st.scored;
+	}
+	printf("  keyword top 10 (block-max WAND): %.0f postings per query, %.1f%% decoded "
+	       "(%.1f%% of blocks), %.0f chunks scored\n", postings / (double)nq,
+	       postings > 0 ? 100 * decoded / postings : 0, blocks > 0 ? 100 * bdec / blocks : 0,
+	       scored / (double)nq);
+}
+
+/* ---- the binary prefilter against the exact scan -------------------------- */
+
+static void recall(size_t chunks, size_t nq)
+{
+	struct search_hit exact[10], pre[10];
+	size_t ne, np, found = 0, want = 0;
+	double *ms = malloc(nq * sizeof *ms);
+	int keep = conf.search_exact_max;
+	for (size_t i = 0; i < nq; i++) {
+		const char *text = queries[(i + 1) % nqueries];
+		conf.search_exact_max = INT_MAX;
+		run_into(text, SEARCH_SEMANTIC, exact, &ne);
+		conf.search_exact_max = 0;
+		ms[i] = run_into(text, SEARCH_SEMANTIC, pre, &np);
+		for (size_t a = 0; a < ne; a++)
+			for (size_t b = 0; b < np; b++)
+				if (!strcmp(exact[a].chunk, pre[b].chunk)) {
+					found++;
+					break;
+				}
+		want += ne;
+	}
+	conf.search_exact_max = keep;
+	qsort(ms, nq, sizeof *ms, by_double);
+	printf("  semantic with the binary prefilter (search_exact_max %d; exact above %s): "
+	       "recall@10 %.4f against exact, p50 %.2f ms\n", keep,
+	       chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
+	       ms[nq / 2]);
+	free(ms);
+}
+
+static void file_sizes(const char *dir, size_t chunks)
+{
+	static const char *files[] = {"postings.db", "vectors.db", "chunks.db"};
+	char path[PATH_MAX + 32];
+	struct rusage ru;
+	printf("  bytes per chunk:");
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		struct stat st;
+		snprintf(path, sizeof path, "%s/db/%s", dir, files[i]);
+		if (stat(path, &st) == 0)
+			printf(" %s %.0f", files[i], (double)st.st_size / (double)chunks);
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("; peak memory %.0f MiB\n", (double)ru.ru_maxrss / 1024);
+}
+
 static void measure(size_t chunks, size_t nq)
 {
 	static const char *names[] = {"keyword", "semantic", "hybrid"};
-	double *ms = malloc(nq * sizeof *ms);
+	double *ms = malloc(nq * sizeof *ms), *cpu = malloc(nq * sizeof *cpu);
 	double first = run_one(queries[0], SEARCH_HYBRID);
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
+	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
 	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++) {
-		for (size_t i = 0; i < nq; i++)
+		if (only && *only && !strstr(only, names[m]))
+			continue;
+		for (size_t i = 0; i < nq; i++) {
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
+			cpu[i] = last_cpu;
+		}
 		qsort(ms, nq, sizeof *ms, by_double);
-		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  (%zu warm queries, top_k 10)\n", names[m],
-		       ms[nq / 2], ms[nq * 95 / 100], nq);
+		qsort(cpu, nq, sizeof *cpu, by_double);
+		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
+		       "(%zu warm queries, top_k 10)\n", names[m], ms[nq / 2], ms[nq * 95 / 100],
+		       cpu[nq / 2], cpu[nq * 95 / 100], nq);
 	}
 	free(ms);
+	free(cpu);
+	if (!only || !*only || strstr(only, "keyword"))
+		postings_read(nq);
+	if (!only || !*only || strstr(only, "semantic"))
+		recall(chunks, nq);
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -300,13 +451,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	struct grow g = {DOCS_PER_TXN, embed_builtin_new(LANG_EN)};
+	const char *kwo = getenv("BENCH_SEARCH_KEYWORD_ONLY");
+	struct grow g = {DOCS_PER_TXN, embed_builtin_new(LANG_EN), kwo && *kwo == '1'};
 	size_t have = 0;
 	if (keep && *keep && store_run(store, count_fn, &have, &err) != Q_OK)
 		return 1;
 	for (const char *p = sizes; *p;) {
 		size_t want = strtoul(p, (char **)&p, 10);
 		int64_t t0 = q_now_us();
+		const char *no_grow = getenv("BENCH_SEARCH_NO_GROW");
+		if (no_grow && *no_grow == '1' && have > 0)
+			want = have;
 		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC)
 			if (store_run(store, grow_fn, &g, &err) != Q_OK) {
 				fprintf(stderr, "grow: %s\n", err.msg);
@@ -315,6 +470,7 @@ int main(int argc, char **argv)
 		store_checkpoint(store, 1, &err);   /* a reused store opens quickly */
 		printf("(built %zu chunks in %.1f s)\n", have, (double)(q_now_us() - t0) / 1e6);
 		measure(have, nq ? nq : 1);
+		file_sizes(dir, have);
 		while (*p == ',')
 			p++;
 	}

@@ -1,13 +1,14 @@
 #!/bin/bash
 # tests/bench/scifact.sh: search quality on BEIR SciFact (training queries)
 # through the API: keyword, semantic (builtin vectors) and hybrid; prints
-# nDCG@10 and Recall@100 from ../shared/bench/eval.py. Needs ../shared/bench.
+# nDCG@10 and Recall@100 from ../shared/bench/eval.py. Needs ../shared/bench
+# (or BENCH_DATA naming it).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
-bench="$top_srcdir/../shared/bench"
+bench="${BENCH_DATA:-$top_srcdir/../shared/bench}"
 [ -d "$bench/scifact" ] || { echo "no $bench/scifact: nothing to measure"; exit 0; }
 quire_setup 2
 [ -n "${SCIFACT_CONF:-}" ] && printf "%b\n" "$SCIFACT_CONF" >>"$QUIRE_CONF"

@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_multipart \
 	tests/unit/test_split \
 	tests/unit/test_search \
+	tests/unit/test_lexical \
 	tests/unit/test_embed \
 	tests/unit/test_langid \
 	tests/unit/test_queue \
@@ -57,6 +58,9 @@ tests_unit_test_multipart_LDADD = $(UNIT_LDADD)
 tests_unit_test_split_SOURCES = tests/unit/test_split.c
 tests_unit_test_split_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_split_LDADD = $(UNIT_LDADD)
+tests_unit_test_lexical_SOURCES = tests/unit/test_lexical.c
+tests_unit_test_lexical_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_lexical_LDADD = $(UNIT_LDADD) -lm
 tests_unit_test_search_SOURCES = tests/unit/test_search.c
 tests_unit_test_search_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_search_LDADD = $(UNIT_LDADD)

@@ -342,6 +342,25 @@ static void test_cap(void)
 	conf.search_cache_mb = 1024;
 }
 
+/* Past search_exact_max, the binary prefilter picks the candidates; in a
+ * collection smaller than its candidate count it keeps every allowed
+ * vector, so the ranking must be the exact one, filters included. */
+static void test_prefilter(void)
+{
+	struct search_filter acct = {.account = "acct"}, o2 = {.account = "acct", .org = "o2"};
+	char exact[3][64];
+	snprintf(exact[0], sizeof exact[0], "%s", found(&acct, SEARCH_SEMANTIC, q_reactor, 10));
+	snprintf(exact[1], sizeof exact[1], "%s", found(&acct, SEARCH_HYBRID, q_reactor, 10));
+	snprintf(exact[2], sizeof exact[2], "%s", found(&o2, SEARCH_SEMANTIC, q_reactor, 1));
+	conf.search_exact_max = 0;
+	is_str(found(&acct, SEARCH_SEMANTIC, q_reactor, 10), exact[0],
+	       "search_exact_max 0: the prefilter's semantic ranking is the exact one");
+	is_str(found(&acct, SEARCH_HYBRID, q_reactor, 10), exact[1], "... hybrid too");
+	is_str(found(&o2, SEARCH_SEMANTIC, q_reactor, 1), exact[2],
+	       "... and the filter applies in the prefilter's pass");
+	conf.search_exact_max = 1000000;
+}
+
 struct get_hits {
 	enum store_table tb;
 	const char *key;
@@ -535,7 +554,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(60);
+	plan(63);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
@@ -545,6 +564,7 @@ int main(int argc, char **argv)
 	test_filters();
 	test_incremental();
 	test_cap();
+	test_prefilter();
 	test_hits();
 	test_kernel();
 	test_best();

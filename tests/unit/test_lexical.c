@@ -1,0 +1,681 @@
+/* test_lexical.c: the keyword index: the postings block codec (random
+ * blocks round-trip, damaged bytes refused), and on a random collection
+ * with removals and re-indexing, block-max WAND top-k equal to the
+ * exhaustive evaluation (the same chunks, the same scores, under weights
+ * and a filter) on random queries, the exhaustive scores equal to BM25
+ * computed here from the texts, and document frequencies kept right; an
+ * index of the previous layout (version 3, a record per posting) is
+ * reported by its version, ignored by queries, and quire-admin reindex
+ * rebuilds it with the same BM25 for every chunk. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#include "admin/admin.h"
+#include "store/docs.h"
+#include "store/lexical.h"
+#include "store/lexical_impl.h"
+#include "store/postings.h"
+#include "store/store.h"
+#include "unit.h"
+
+#include <math.h>
+#include <string.h>
+
+static unsigned rng = 88172645u;
+
+static unsigned next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+/* ---- the codec ------------------------------------------------------------ */
+
+static void random_block(struct pblock *b)
+{
+	uint32_t n = 1 + next() % POSTINGS_BLOCK, doc = next() % 1000;
+	memset(b, 0, sizeof *b);
+	for (uint32_t i = 0; i < n; i++) {
+		/* gaps of every varint length, tf up to the cap */
+		uint32_t gap = 1 + (next() % 4 == 0 ? next() % 3000000 : next() % 100);
+		doc += gap;
+		uint32_t tf = next() % 8 == 0 ? next() % 70000 : 1 + next() % 5;
+		pblock_append(b, doc, tf, 1 + next() % 500, 50 + next() % 100);
+	}
+}
+
+static int same_block(const struct pblock *a, const struct pblock *b)
+{
+	return a->n == b->n && a->maxtf == b->maxtf && a->mindl == b->mindl && a->a0 == b->a0 &&
+	       a->fmax == b->fmax &&
+	       !memcmp(a->doc, b->doc, a->n * sizeof *a->doc) &&
+	       !memcmp(a->tf, b->tf, a->n * sizeof *a->tf);
+}
+
+static void codec(void)
+{
+	unsigned char buf[POSTINGS_BLOCK_BYTES];
+	struct pblock a, b;
+	int bad = 0, bounds = 1;
+	for (int i = 0; i < 500; i++) {
+		random_block(&a);
+		size_t len = pblock_encode(&a, buf);
+		if (len > sizeof buf || pblock_decode(buf, len, &b) || !same_block(&a, &b))
+			bad++;
+		/* the dl of each entry is not kept: the bound is checked
+		 * against every dl the block could hold, at several means */
+		for (uint32_t j = 0; j < a.n; j++)
+			bounds &= a.tf[j] <= a.maxtf;
+		for (double avg = 20; avg < 400; avg *= 1.7) {
+			double f = (double)a.maxtf /
+				   (a.maxtf + 1.2 * (1 - 0.75 + 0.75 * a.mindl / avg));
+			bounds &= pblock_bound(&a, avg) <= f * (1 + 1e-6) + 1e-12;
+		}
+	}
+	is_int(bad, 0, "500 random blocks decode to what was encoded");
+	ok(bounds, "the header's largest tf bounds every entry, the block bound never exceeds it");
+
+	random_block(&a);
+	size_t len = pblock_encode(&a, buf);
+	ok(pblock_decode(buf, len - 1, &b) < 0, "a truncated block is refused");
+	unsigned char more[POSTINGS_BLOCK_BYTES + 1];
+	memcpy(more, buf, len);
+	more[len] = 1;
+	ok(pblock_decode(more, len + 1, &b) < 0, "trailing bytes are refused");
+	struct pblock hd;
+	ok(pblock_header(buf, len, &hd) > 0 && hd.n == a.n && hd.maxtf == a.maxtf &&
+	       hd.mindl == a.mindl && hd.fmax == a.fmax, "the header alone gives count and bounds");
+
+	/* a count above the block size, and a zero gap (not ascending) */
+	unsigned char h[32];
+	size_t o = varint_put(h, POSTINGS_BLOCK + 1);
+	o += varint_put(h + o, 1);
+	o += varint_put(h + o, 1);
+	ok(pblock_header(h, o, &hd) < 0, "more entries than a block holds: refused");
+	o = varint_put(h, 2);
+	o += varint_put(h + o, 1);
+	o += varint_put(h + o, 1);
+	memcpy(h + o, "\0\0\x80\x3f\0\0\0\x3f", 8);   /* a0 1.0, fmax 0.5 */
+	o += 8;
+	o += varint_put(h + o, 7);
+	o += varint_put(h + o, 0);
+	o += varint_put(h + o, 1);
+	o += varint_put(h + o, 1);
+	ok(pblock_decode(h, o, &b) < 0, "a repeated chunk number is refused");
+
+	uint32_t v;
+	o = varint_put(h, UINT32_MAX);
+	ok(o == 5 && varint_get(h, o, &v) == 5 && v == UINT32_MAX, "varint: 2^32-1 in 5 bytes");
+	memcpy(h, "\xff\xff\xff\xff\x7f", 5);
+	ok(varint_get(h, 5, &v) == 0, "varint: a value over 32 bits is refused");
+
+	memset(&a, 0, sizeof a);
+	pblock_append(&a, 5, 2, 10, 50);
+	pblock_append(&a, 9, 1, 20, 50);
+	ok(pblock_append(&a, 9, 1, 20, 50) < 0 && pblock_append(&a, 3, 1, 20, 50) < 0,
+	   "appending a number not above the last is refused");
+	ok(pblock_remove(&a, 5) && a.n == 1 && a.doc[0] == 9 && !pblock_remove(&a, 5),
+	   "removal takes the entry out once");
+}
+
+/* ---- a random collection ------------------------------------------------ */
+
+#define VOCAB 400
+#define CHUNKS 2500
+#define WORDS_MAX 60
+
+static struct store *s;
+static char vocab[VOCAB][16];
+struct chunk {
+	short w[WORDS_MAX];
+	int n, alive;
+	char text[WORDS_MAX * 8];
+};
+static struct chunk *chunks;
+
+static int zipf(void)
+{
+	/* rank ~ VOCAB^u: a heavy head (long lists) and a long tail */
+	double u = (double)(next() % 100000) / 100000;
+	int w = (int)pow(VOCAB, u) - 1;
+	return w < 0 ? 0 : w % VOCAB;
+}
+
+static void make_text(struct chunk *c)
+{
+	size_t o = 0;
+	c->n = 3 + (int)(next() % (WORDS_MAX - 3));
+	for (int i = 0; i < c->n; i++) {
+		c->w[i] = (short)zipf();
+		o += (size_t)snprintf(c->text + o, sizeof c->text - o, "%s%s", i ? " " : "",
+				      vocab[c->w[i]]);
+	}
+}
+
+static const char *account_of(int i)
+{
+	return i % 10 == 9 ? "acct-b" : "acct-a";
+}
+
+struct batch {
+	int from, to, add;
+};
+
+static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct batch *b = arg;
+	enum qstatus st = Q_OK;
+	for (int i = b->from; st == Q_OK && i < b->to; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "%c:%08d", account_of(i)[5], i);
+		st = b->add ? lexical_add(t, account_of(i), key, chunks[i].text, LANG_EN, err)
+			    : lexical_remove(t, account_of(i), key, chunks[i].text, LANG_EN, err);
+	}
+	return st;
+}
+
+static void run_batch(int from, int to, int add)
+{
+	struct batch b = {from, to, add};
+	struct qerr err;
+	if (store_run(s, batch_fn, &b, &err) != Q_OK)
+		bail_out("indexing: %s", err.msg);
+}
+
+static void build(void)
+{
+	for (int w = 0; w < VOCAB; w++)
+		snprintf(vocab[w], sizeof vocab[w], "zq%03dk", w);
+	chunks = calloc(CHUNKS, sizeof *chunks);
+	for (int i = 0; i < CHUNKS; i++) {
+		make_text(&chunks[i]);
+		chunks[i].alive = 1;
+	}
+	for (int i = 0; i < CHUNKS; i += 100)
+		run_batch(i, i + 100, 1);
+	/* removals here and there, and chunks indexed again with new text
+	 * (a removal, then an add: a new number, appended) */
+	for (int i = 0; i < CHUNKS; i++) {
+		unsigned r = next() % 10;
+		if (r == 0) {
+			run_batch(i, i + 1, 0);
+			chunks[i].alive = 0;
+		} else if (r == 1) {
+			run_batch(i, i + 1, 0);
+			make_text(&chunks[i]);
+			run_batch(i, i + 1, 1);
+		}
+	}
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+struct all {
+	struct lexical_hit *v;
+	size_t n;
+};
+
+static void collect(const char *key, double score, void *arg)
+{
+	struct all *a = arg;
+	snprintf(a->v[a->n].chunk, sizeof a->v[a->n].chunk, "%s", key);
+	a->v[a->n++].score = score;
+}
+
+/* Best first; equal scores in chunk-number order, as collected (stable). */
+static void rank(struct lexical_hit *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct lexical_hit x = v[i];
+		size_t j = i;
+		for (; j && v[j - 1].score < x.score; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* A filter: about two chunks in three. */
+static int some(const char *key, size_t len, void *arg)
+{
+	(void)arg;
+	return (key[len - 1] + key[len - 2]) % 3 != 0;
+}
+
+struct qrun {
+	struct lexical_word w[8];
+	size_t nw, k;
+	int filtered;
+	struct lexical_hit top[64];
+	size_t ntop;
+	struct all all;
+	struct lexical_qstats wand, full;
+	double max;
+	int chunk_bad, chunk_tested;   /* lexical_query_chunk against the exhaustive scores */
+};
+
+static enum qstatus query_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct qrun *r = arg;
+	struct lexq *q = NULL;
+	enum qstatus st = lexical_query_new(t, "acct-a", r->w, r->nw, &q, err);
+	if (st == Q_OK)
+		st = lexical_query_top(q, r->k, r->filtered ? some : NULL, NULL, r->top, &r->ntop, err);
+	if (st == Q_OK) {
+		lexical_query_stats(q, &r->wand);
+		r->max = lexical_query_max(q);
+	}
+	lexical_query_free(q);
+	q = NULL;
+	r->all.n = 0;
+	if (st == Q_OK)
+		st = lexical_query_new(t, "acct-a", r->w, r->nw, &q, err);
+	if (st == Q_OK)
+		st = lexical_query_all(q, collect, &r->all, err);
+	if (st == Q_OK)
+		lexical_query_stats(q, &r->full);
+	/* single chunks scored after the evaluation, in a scattered order */
+	for (size_t i = 0; st == Q_OK && r->all.n && i < 6; i++) {
+		size_t j = (i * 7919 + r->all.n / 2) % r->all.n;
+		double sc;
+		st = lexical_query_chunk(q, r->all.v[j].chunk, &sc, err);
+		r->chunk_bad += st == Q_OK && sc != r->all.v[j].score;
+		r->chunk_tested++;
+	}
+	double none = -1;
+	if (st == Q_OK && (st = lexical_query_chunk(q, "a:99999999", &none, err)) == Q_OK)
+		r->chunk_bad += none != 0;
+	lexical_query_free(q);
+	return st;
+}
+
+static void word(struct lexical_word *w, int v, double weight)
+{
+	memset(w, 0, sizeof *w);
+	w->nalt = 1;
+	w->len[0] = (unsigned char)strlen(vocab[v]);
+	memcpy(w->term[0], vocab[v], w->len[0]);
+	w->weight = weight;
+}
+
+/* The filtered exhaustive top k equals WAND's. */
+static int agrees(struct qrun *r)
+{
+	size_t m = 0;
+	rank(r->all.v, r->all.n);
+	for (size_t i = 0; i < r->all.n && m < r->k; i++) {
+		const char *key = r->all.v[i].chunk;
+		if (r->filtered && !some(key, strlen(key), NULL))
+			continue;
+		if (m >= r->ntop || strcmp(key, r->top[m].chunk) || r->all.v[i].score != r->top[m].score)
+			return 0;
+		m++;
+	}
+	return m == r->ntop;
+}
+
+static void wand_equals_exhaustive(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct qerr err;
+	int bad = 0, tested = 0;
+	size_t decoded = 0, full = 0;
+	static const size_t ks[] = {1, 3, 10, 10, 40};
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	for (int qi = 0; qi < 300; qi++) {
+		r->nw = 1 + next() % 6;
+		for (size_t i = 0; i < r->nw; i++)
+			word(&r->w[i], zipf(), next() % 4 ? 1 : 0.25 + (next() % 300) / 100.0);
+		r->k = ks[next() % 5];
+		r->filtered = next() % 2;
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		if (!agrees(r)) {
+			bad++;
+			diag("query %d (k %zu, %zu words) differs", qi, r->k, r->nw);
+		}
+		tested += r->all.n > 0;
+		if (r->k == 10 && !r->filtered) {
+			decoded += r->wand.decoded;
+			full += r->full.decoded;
+		}
+	}
+	is_int(bad, 0, "block-max WAND top-k equals the exhaustive top-k on 300 random queries");
+	ok(!r->chunk_bad && r->chunk_tested > 1000,
+	   "one chunk's score read alone equals its exhaustive score (%d chunks)", r->chunk_tested);
+	ok(tested > 250, "the queries matched chunks (%d of 300)", tested);
+	diag("top-10 unfiltered: WAND decoded %zu postings, exhaustive %zu", decoded, full);
+	ok(decoded < full, "WAND decodes fewer postings than the exhaustive evaluation");
+	free(r->all.v);
+	free(r);
+}
+
+/* Exhaustive scores against BM25 computed from the texts kept here. */
+static void bm25_reference(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct qerr err;
+	double n = 0, len = 0;
+	int bad = 0;
+	for (int i = 0; i < CHUNKS; i++)
+		if (chunks[i].alive && account_of(i)[5] == 'a') {
+			n++;
+			len += chunks[i].n;
+		}
+	double avgdl = len / n;
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	for (int qi = 0; qi < 40; qi++) {
+		r->nw = 1 + next() % 4;
+		int v[8];
+		for (size_t i = 0; i < r->nw; i++) {
+			v[i] = zipf();
+			for (size_t j = 0; j < i; j++)
+				if (v[j] == v[i])
+					v[i] = (v[i] + 1) % VOCAB;
+			word(&r->w[i], v[i], 1);
+		}
+		r->k = 1;
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		size_t matched = 0;
+		double df[8] = {0};
+		for (size_t qw = 0; qw < r->nw; qw++)
+			for (int c = 0; c < CHUNKS; c++) {
+				int has = 0;
+				for (int j = 0; j < chunks[c].n && !has; j++)
+					has = chunks[c].w[j] == v[qw];
+				df[qw] += has && chunks[c].alive && account_of(c)[5] == 'a';
+			}
+		for (int i = 0; i < CHUNKS; i++) {
+			if (!chunks[i].alive || account_of(i)[5] != 'a')
+				continue;
+			double score = 0;
+			for (size_t qw = 0; qw < r->nw; qw++) {
+				double tf = 0;
+				for (int j = 0; j < chunks[i].n; j++)
+					tf += chunks[i].w[j] == v[qw];
+				double idf = log(1 + (n - df[qw] + 0.5) / (df[qw] + 0.5));
+				if (tf)
+					score += idf * tf * (BM25_K1 + 1) /
+						 (tf + BM25_K1 * (1 - BM25_B + BM25_B * chunks[i].n / avgdl));
+			}
+			if (score <= 0)
+				continue;
+			char key[32];
+			snprintf(key, sizeof key, "a:%08d", i);
+			size_t f = 0;
+			while (f < r->all.n && strcmp(r->all.v[f].chunk, key))
+				f++;
+			if (f == r->all.n || fabs(r->all.v[f].score - score) > 1e-9 * score)
+				bad++;
+			matched++;
+		}
+		if (matched != r->all.n)
+			bad++;
+	}
+	is_int(bad, 0, "exhaustive scores are BM25 of the texts (40 queries, removals left out)");
+	free(r->all.v);
+	free(r);
+}
+
+struct dfq {
+	int v;
+	size_t df;
+};
+
+static enum qstatus df_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct dfq *d = arg;
+	return lexical_df(t, "acct-a", vocab[d->v], strlen(vocab[d->v]), &d->df, err);
+}
+
+static void document_frequencies(void)
+{
+	int bad = 0;
+	struct qerr err;
+	for (int v = 0; v < VOCAB; v += 7) {
+		struct dfq d = {v, 0};
+		size_t want = 0;
+		for (int c = 0; c < CHUNKS; c++) {
+			int has = 0;
+			for (int j = 0; j < chunks[c].n && !has; j++)
+				has = chunks[c].w[j] == v;
+			want += has && chunks[c].alive && account_of(c)[5] == 'a';
+		}
+		if (store_run(s, df_fn, &d, &err) != Q_OK)
+			bail_out("df: %s", err.msg);
+		bad += d.df != want;
+	}
+	is_int(bad, 0, "document frequencies count the chunks holding a term, after removals");
+}
+
+/* Every chunk of account B out: nothing of it left to find, A untouched. */
+static void other_account(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct qerr err;
+	int leaks = 0;
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	word(&r->w[0], 0, 1);
+	r->nw = 1;
+	r->k = 10;
+	if (store_run(s, query_fn, r, &err) != Q_OK)
+		bail_out("query: %s", err.msg);
+	for (size_t i = 0; i < r->all.n; i++)
+		leaks += r->all.v[i].chunk[0] != 'a';
+	ok(r->all.n > 100 && !leaks, "an account's query finds only its chunks (%zu)", r->all.n);
+	free(r->all.v);
+	free(r);
+}
+
+/* ---- an index of the previous layout and its rebuild ------------------- */
+
+#define OLD_DOCS 20
+#define OLD_CHUNKS 8
+static char old_doc[OLD_DOCS][37];
+
+static enum qstatus old_docs_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	(void)arg;
+	for (int d = 0; st == Q_OK && d < OLD_DOCS; d++) {
+		snprintf(old_doc[d], sizeof old_doc[d], "00000000-0000-4000-8000-%012d", d);
+		json_t *rec = json_pack("{s:s, s:s, s:s, s:b, s:b}", "id", old_doc[d], "account", "acct-old",
+					"kb", "kb", "enabled", 1, "archived", 0);
+		st = store_put(t, T_DOCS, old_doc[d], rec, err);
+		json_decref(rec);
+		for (unsigned c = 0; st == Q_OK && c < OLD_CHUNKS; c++) {
+			struct chunk *ch = &chunks[d * OLD_CHUNKS + (int)c];
+			json_t *cr = json_pack("{s:s, s:i}", "text", ch->text, "lang", (int)LANG_EN);
+			st = chunk_put(t, old_doc[d], c, cr, err);
+			json_decref(cr);
+		}
+	}
+	return st;
+}
+
+struct old_terms {
+	struct stxn *t;
+	struct text_stemmer *stem;
+	const char *key;
+	struct { char term[TEXT_TOKEN_MAX]; size_t len; uint16_t tf; } v[WORDS_MAX];
+	int n;
+	uint32_t dl;
+};
+
+static int old_token(const char *tok, size_t len, void *arg)
+{
+	struct old_terms *o = arg;
+	size_t sl;
+	if (text_is_stop(LANG_EN, tok, len))
+		return 0;
+	const char *st = text_stem(o->stem, tok, len, &sl);
+	o->dl++;
+	for (int i = 0; i < o->n; i++)
+		if (o->v[i].len == sl && !memcmp(o->v[i].term, st, sl)) {
+			o->v[i].tf++;
+			return 0;
+		}
+	memcpy(o->v[o->n].term, st, sl);
+	o->v[o->n].term[sl] = '\0';
+	o->v[o->n].len = sl;
+	o->v[o->n++].tf = 1;
+	return 0;
+}
+
+/* Rewrites the index as version 3 wrote it: a record per (term, chunk)
+ * keyed by the chunk key, tf and length as values; statistics without
+ * chunk numbers; the version record 3. */
+static enum qstatus downgrade_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct text_stemmer *stem = arg;
+	json_t *rec;
+	enum qstatus st = store_truncate(t, T_POSTINGS, NULL, err);
+	for (int d = 0; st == Q_OK && d < OLD_DOCS; d++)
+		for (int c = 0; st == Q_OK && c < OLD_CHUNKS; c++) {
+			char key[64];
+			struct old_terms o = {t, stem, key, {{"", 0, 0}}, 0, 0};
+			snprintf(key, sizeof key, "%s:%08d", old_doc[d], c);
+			const char *text = chunks[d * OLD_CHUNKS + c].text;
+			text_tokens(text, strlen(text), old_token, &o);
+			for (int i = 0; st == Q_OK && i < o.n; i++) {
+				struct store_key k;
+				unsigned char val[6];
+				store_key_init(&k);
+				store_key_u64(&k, lexical_tag("acct-old"));
+				store_key_str(&k, o.v[i].term);
+				store_key_str(&k, key);
+				memcpy(val, &o.v[i].tf, 2);
+				memcpy(val + 2, &o.dl, 4);
+				st = store_put_rawkey(t, T_POSTINGS, &k, val, sizeof val, err);
+			}
+		}
+	if (st == Q_OK && (st = store_get(t, T_STATS, "bm25:acct-old", &rec, 0, err)) == Q_OK) {
+		json_object_del(rec, "next");
+		json_object_del(rec, "epoch");
+		st = store_put(t, T_STATS, "bm25:acct-old", rec, err);
+		json_decref(rec);
+	}
+	if (st == Q_OK) {
+		rec = json_pack("{s:i}", "v", 3);
+		st = store_put(t, T_STATS, "bm25", rec, err);
+		json_decref(rec);
+	}
+	return st;
+}
+
+struct snapshot {
+	struct lexical_word w[4];
+	size_t nw;
+	struct all all;
+	int version;
+};
+
+static enum qstatus snapshot_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct snapshot *sn = arg;
+	struct lexq *q = NULL;
+	sn->all.n = 0;
+	enum qstatus st = lexical_version(t, &sn->version, err);
+	if (st == Q_OK)
+		st = lexical_query_new(t, "acct-old", sn->w, sn->nw, &q, err);
+	if (st == Q_OK)
+		st = lexical_query_all(q, collect, &sn->all, err);
+	lexical_query_free(q);
+	return st;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct lexical_hit *)a)->chunk, ((const struct lexical_hit *)b)->chunk);
+}
+
+/* Every query's chunks and scores, by key, into out (n queries). */
+static void snapshot(struct store *st, struct snapshot *sn, size_t n, struct lexical_hit **out,
+		     size_t *counts, int *version)
+{
+	struct qerr err;
+	for (size_t i = 0; i < n; i++) {
+		sn[i].all.v = out[i];
+		if (store_run(st, snapshot_fn, &sn[i], &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		qsort(out[i], sn[i].all.n, sizeof *out[i], by_key);
+		counts[i] = sn[i].all.n;
+		*version = sn[i].version;
+	}
+}
+
+static void old_layout(void)
+{
+	char dir2[PATH_MAX];
+	struct qerr err;
+	enum { NQ = 20 };
+	struct snapshot sn[NQ];
+	struct lexical_hit *before[NQ], *after[NQ];
+	size_t nb[NQ], na[NQ], total = 0;
+	int version, same = 1;
+	unit_tmpdir(dir2, "lexical-old");
+	struct store *o = unit_store(dir2);
+	if (store_run(o, old_docs_fn, NULL, &err) != Q_OK)
+		bail_out("old docs: %s", err.msg);
+	memset(sn, 0, sizeof sn);
+	for (int i = 0; i < NQ; i++) {
+		sn[i].nw = 1 + next() % 3;
+		for (size_t j = 0; j < sn[i].nw; j++)
+			word(&sn[i].w[j], zipf(), 1);
+		before[i] = malloc(OLD_DOCS * OLD_CHUNKS * sizeof **before);
+		after[i] = malloc(OLD_DOCS * OLD_CHUNKS * sizeof **after);
+	}
+	snapshot(o, sn, NQ, before, nb, &version);
+	is_int(version, LEXICAL_VERSION, "a new index is of version %d", LEXICAL_VERSION);
+
+	struct text_stemmer *stem = text_stemmer_new(LANG_EN);
+	if (store_run(o, downgrade_fn, stem, &err) != Q_OK)
+		bail_out("downgrade: %s", err.msg);
+	text_stemmer_free(stem);
+	snapshot(o, sn, NQ, after, na, &version);
+	for (int i = 0; i < NQ; i++)
+		total += na[i];
+	is_int(version, 3, "the index of the previous layout is reported as version 3");
+	is_int(total, 0, "queries read nothing of the old layout (and do not fail on it)");
+
+	FILE *out = tmpfile();
+	is_int(admin_reindex(o, out, out), 0, "quire-admin reindex rebuilds it");
+	if (out)
+		fclose(out);
+	snapshot(o, sn, NQ, after, na, &version);
+	is_int(version, LEXICAL_VERSION, "after reindex the index is of version %d", LEXICAL_VERSION);
+	total = 0;
+	for (int i = 0; i < NQ; i++) {
+		same &= na[i] == nb[i];
+		for (size_t j = 0; same && j < na[i]; j++)
+			same &= !strcmp(before[i][j].chunk, after[i][j].chunk) &&
+				fabs(before[i][j].score - after[i][j].score) <= 1e-12 * before[i][j].score;
+		total += na[i];
+		free(before[i]);
+		free(after[i]);
+	}
+	ok(same && total > 0, "every query scores the same chunks the same after the rebuild (%zu)",
+	   total);
+	store_close(o);
+	unit_rmtree(dir2);
+}
+
+int main(void)
+{
+	char dir[PATH_MAX];
+	plan(24);
+	codec();
+	unit_tmpdir(dir, "lexical");
+	s = unit_store(dir);
+	build();
+	wand_equals_exhaustive();
+	bm25_reference();
+	document_frequencies();
+	other_account();
+	old_layout();
+	store_close(s);
+	unit_rmtree(dir);
+	free(chunks);
+	return done_testing();
+}
