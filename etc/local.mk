@@ -5,7 +5,10 @@
 quireexamplesdir = $(docdir)/examples
 dist_quireexamples_DATA = etc/quire.conf
 quirelighttpddir = $(docdir)/examples/lighttpd
-dist_quirelighttpd_DATA = etc/lighttpd/quire.conf etc/lighttpd/quire-subpath.conf
+dist_quirelighttpd_DATA = etc/lighttpd/quire.conf etc/lighttpd/quire-subpath.conf \
+	etc/lighttpd/quire-cgi.conf
+quirecrondir = $(docdir)/examples/cron
+dist_quirecron_DATA = etc/cron/quire.cron
 quireapachedir = $(docdir)/examples/apache
 dist_quireapache_DATA = etc/apache/quire.conf etc/apache/quire-subpath.conf
 quirenginxdir = $(docdir)/examples/nginx

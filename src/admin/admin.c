@@ -42,6 +42,9 @@ void admin_usage(FILE *f)
 		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
 		"  verify                    check every database file and index\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
+		"  cron                      for sites without a running quired (cgi_mode =\n"
+		"                            serial): ingest queued uploads, embed, checkpoint,\n"
+		"                            sweep, for at most cron_time seconds\n"
 		"  check-embeddings          count chunks, vectors and embed jobs; fail when a\n"
 		"                            completed document lacks vectors or a vector\n"
 		"                            belongs to no chunk\n"
@@ -814,6 +817,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 			tmps);
 		return admin_upload_token_sweep(s, out, errf);
 	}
+	if (!strcmp(a0, "cron"))
+		return admin_cron(s, conf, joined, out, errf);
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {
 			fprintf(errf, "quire-admin: %s\n", err.msg);

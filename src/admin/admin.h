@@ -24,6 +24,10 @@ int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
 int admin_reindex(struct store *s, FILE *out, FILE *err);
 /* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
 enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
+/* cron (cron.c): with no quired (joined 0), ingest the queued uploads and
+ * embed for at most conf->cron_time seconds, then checkpoint and sweep;
+ * under quired, nothing (it does the same work continuously). */
+int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out, FILE *errf);
 /* upload-token --account NAME [...]: mint a form upload token
  * (uptoken_cmd.c); the token on out, a summary on err. */
 int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char **argv,

@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 	rc = via_control(&conf, argc, argv);
 	if (rc >= 0)
 		return rc;
-	int lock = datalock_take(conf.datadir, &err);
+	int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 	if (lock < 0) {
 		fprintf(stderr, "quire-admin: %s\n", err.msg);
 		return 1;

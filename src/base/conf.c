@@ -281,6 +281,11 @@ static const struct qsetting settings[] = {
 	INT("chat_top_k", chat_top_k, 1, 16, "5"),
 	INT("chat_history", chat_history, 0, 100, "6"),
 	SIZE("chat_max_message", chat_max_message, "8000"),
+	CHOICE("cgi_mode", cgi_mode, "ondemand", "ondemand relay serial"),
+	INT("idle_exit", idle_exit, 1, 7 * 86400, "600"),
+	INT("lock_wait", lock_wait, 0, 3600, "30"),
+	INT("lock_queue", lock_queue, 1, 1024, "64"),
+	INT("cron_time", cron_time, 1, 86400, "20"),
 };
 
 const struct qsetting *qconf_settings(size_t *n)

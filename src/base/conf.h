@@ -81,6 +81,13 @@ struct qconf {
 	int chat_top_k;            /* chunks retrieved per question */
 	int chat_history;          /* earlier messages sent to the model */
 	size_t chat_max_message;   /* bytes of a question */
+	/* CGI-only hosts (docs/shared-hosting.md) */
+	char cgi_mode[16];         /* quire.cgi: "ondemand" (start quired), "relay"
+				    * (only relay), "serial" (serve in the CGI) */
+	int idle_exit;             /* seconds an on-demand quired stays idle before exiting */
+	int lock_wait;             /* seconds a CGI or a lone tool waits for the data lock */
+	int lock_queue;            /* processes that may wait for it at once */
+	int cron_time;             /* seconds quire-admin cron works before it stops */
 };
 
 /* One setting of quire.conf, in the manner of nginx's ngx_command_t: its

@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 			_exit(EX_TEMPFAIL);
 		}
 	} else {
-		int lock = datalock_take(conf.datadir, &err);
+		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 		if (lock < 0) {
 			fprintf(stderr, "quire-embed: %s\n(under quired the embedder already runs)\n",
 				err.msg);

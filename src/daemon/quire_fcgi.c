@@ -1,7 +1,10 @@
 /* quire_fcgi.c: quire.fcgi, the FastCGI worker. Under quired it joins the
- * environment and serves the inherited socket; started by hand with CGI
- * variables it takes the data directory lock, recovers, serves one
- * request and exits (tests, debugging). */
+ * environment and serves the inherited socket; started with CGI variables
+ * it takes the data directory lock (waiting up to lock_wait in a queue of
+ * lock_queue places), recovers, serves one request and exits: by hand
+ * (tests, debugging; it then ingests its own upload after answering) or
+ * from quire.cgi with cgi_mode = serial (the upload is only queued, for
+ * quire-admin cron). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
@@ -12,6 +15,7 @@
 #include "base/log.h"
 #include "store/store.h"
 #include "daemon/worker.h"
+#include "http/app.h"
 
 #include <fcgiapp.h>
 #include <sysexits.h>
@@ -31,14 +35,34 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-/* A plain-CGI answer for when no storage can be opened. */
-static int cgi_unavailable(const struct qconf *conf, const char *msg)
+/* A plain-CGI answer, in the route family's shape, for when no storage
+ * can be opened. The log (the web server's error log) gets the details;
+ * the client gets what is wrong without the server's paths. */
+static int cgi_unavailable(const struct qconf *conf, struct qerr *err, const char *client_msg)
 {
-	printf("Status: 503 Service Unavailable\r\nRetry-After: %d\r\n"
-	       "Content-Type: application/json; charset=utf-8\r\n\r\n"
-	       "{\"error\":{\"code\":\"SERVICE_UNAVAILABLE\",\"message\":\"%s\"}}",
-	       conf->retry_after, msg);
+	QLOG_ERR("%s", err->msg);
+	if (client_msg)
+		snprintf(err->msg, sizeof err->msg, "%s", client_msg);
+	if (err->st == Q_EINTERNAL)
+		err->st = Q_ERECOVER;   /* 503: the operator can fix it */
+	family_error_cgi(STDOUT_FILENO, conf->base_path, err, conf->retry_after);
 	return 0;
+}
+
+/* The client's words for a data directory that cannot be used. */
+static const char *lock_client_msg(const struct qerr *err)
+{
+	if (err->st == Q_ERECOVER)
+		return "a Quire supervisor owns the data directory";
+	if (err->st == Q_EBUSY)
+		return NULL;   /* "busy for N s", no path in it */
+	if (strstr(err->msg, "read-only"))
+		return "the data directory is on a read-only file system (see the server's error log)";
+	if (strstr(err->msg, "cannot be created"))
+		return "the data directory is missing and cannot be created (see the server's error log)";
+	if (strstr(err->msg, "permissions"))
+		return "the data directory is not writable by the web server's user (see the server's error log)";
+	return "the data directory cannot be used (see the server's error log)";
 }
 
 int main(int argc, char **argv)
@@ -72,17 +96,15 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (FCGX_IsCGI()) {
-		int lock = datalock_take(conf.datadir, &err);
+		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 		if (lock < 0)
-			return cgi_unavailable(&conf, "a Quire supervisor owns the data directory");
+			return cgi_unavailable(&conf, &err, lock_client_msg(&err));
 		fcntl(lock, F_SETFD, FD_CLOEXEC);
 		store_set_cache_mb((unsigned)conf.db_cache_mb);
-		if (store_open(&store, home, STORE_OWNER, &err) != Q_OK) {
-			QLOG_ERR("%s", err.msg);
-			return cgi_unavailable(&conf, "the database cannot be opened");
-		}
+		if (store_open(&store, home, STORE_OWNER, &err) != Q_OK)
+			return cgi_unavailable(&conf, &err, "the database cannot be opened (see the server's error log)");
 		struct app app = {&conf, store, quire_routes};
-		status = worker_serve_cgi(&app);
+		status = worker_serve_cgi(&app, strcmp(conf.cgi_mode, "serial") != 0);
 		store_close(store);
 		return status;
 	}

@@ -16,6 +16,8 @@ static void usage(FILE *f)
 		   "  -c, --config FILE   configuration (default $QUIRE_CONF or the installed one)\n"
 		   "  -d, --detach        run in the background and log to syslog\n"
 		   "  -p, --pid-file FILE write the supervisor's pid\n"
+		   "      --on-demand     exit after idle_exit seconds without requests or\n"
+		   "                      ingestion (how quire.cgi starts quired)\n"
 		   "  -t, --test          check the configuration and its paths, then exit\n"
 		   "  -V, --version       print the version\n"
 		   "Signals: TERM/INT stop gracefully, HUP reloads the configuration.\n");
@@ -27,6 +29,7 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"detach", no_argument, NULL, 'd'},
 		{"pid-file", required_argument, NULL, 'p'},
+		{"on-demand", no_argument, NULL, 'O'},
 		{"test", no_argument, NULL, 't'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
@@ -41,6 +44,7 @@ int main(int argc, char **argv)
 		case 'c': opt.conf_path = optarg; break;
 		case 'd': opt.detach = 1; break;
 		case 'p': opt.pid_file = optarg; break;
+		case 'O': opt.on_demand = 1; break;
 		case 't': test = 1; break;
 		case 'V': printf("quired %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;

@@ -18,6 +18,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <sysexits.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -75,6 +76,11 @@ struct sup {
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
 	int stopping;
 	int reindex_due;   /* recovery found the keyword index of an older version */
+	int64_t idle_exit_ms;     /* on demand: stop after this long idle; 0 = never */
+	int64_t last_active_ms;
+	int64_t drain_until_ms;   /* idle: socket unlinked, connections still queued are served */
+	uint64_t last_requests;   /* sum of the workers' heartbeat request counts */
+	int ingest_was_busy;
 	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
 	char ingest_prog[PATH_MAX];
 	char control_path[PATH_MAX];
@@ -691,12 +697,82 @@ static void maybe_checkpoint(struct sup *s)
 	spawn_admin(s, args, 1, -1);
 }
 
+/* An on-demand quired (started by quire.cgi) stops when no request has
+ * started, no request or ingestion runs and no admin command ran for
+ * idle_exit seconds; the next request starts it again. Embed jobs left
+ * over keep their leases and are taken up by the next start. */
+static void check_idle(struct sup *s)
+{
+	if (!s->idle_exit_ms)
+		return;
+	int64_t now = q_mono_ms();
+	uint64_t requests = 0;
+	int busy = 0, ingest = 0;
+	for (int i = 0; i < HB_INGEST_BASE; i++) {
+		requests += s->hb[i].requests;
+		busy |= s->hb[i].busy_since_ms != 0;
+	}
+	/* An idle ingest process looks for work every second, busy for a
+	 * moment; one running a job stays busy: seen busy twice in a row. */
+	for (int i = HB_INGEST_BASE; i < HB_SLOTS; i++)
+		ingest |= s->hb[i].busy_since_ms != 0;
+	busy |= ingest && s->ingest_was_busy;
+	s->ingest_was_busy = ingest;
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		busy |= s->kids[i].kind == C_ADMIN;
+	if (busy || requests != s->last_requests) {
+		s->last_requests = requests;
+		s->last_active_ms = now;
+		if (s->drain_until_ms)
+			s->drain_until_ms = now + 1000;
+		return;
+	}
+	if (s->drain_until_ms && now >= s->drain_until_ms) {
+		QLOG_INFO("idle for %d s: stopping (started on demand)", s->conf.idle_exit);
+		s->stopping = 1;
+	} else if (!s->drain_until_ms && now - s->last_active_ms >= s->idle_exit_ms) {
+		/* No new connection can reach us once the name is gone (quire.cgi
+		 * then starts a new quired, which waits for our lock); one that
+		 * connected just before is still served for a second. */
+		unlink(s->conf.socket);
+		s->drain_until_ms = now + 1000;
+	}
+}
+
+/* Without extraction plugins every upload ends in error: say so at start,
+ * where the operator looks (quired.log on a CGI-only host). */
+static void check_plugins(void)
+{
+	const char *dir = getenv("QUIRE_PLUGIN_DIR");
+	if (!dir || !*dir)
+		dir = QUIRE_PLUGINDIR;
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		size_t l = strlen(e->d_name);
+		n += l > 3 && !strcmp(e->d_name + l - 3, ".so");
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		QLOG_ERR("no extraction plugins in %s%s: uploaded files will end in error "
+			 "(set QUIRE_PLUGIN_DIR to the plugins' directory)", dir, d ? "" : " (missing)");
+}
+
 static int setup(struct sup *s, const struct sup_options *opt)
 {
 	struct qerr err;
 	char path[PATH_MAX];
 
 	s->lock_fd = datalock_take(s->conf.datadir, &err);
+	/* On demand, the quired that is stopping for idleness may still hold
+	 * the lock for a moment. */
+	for (int i = 0; s->lock_fd < 0 && opt->on_demand && err.st != Q_EINTERNAL &&
+			i < s->conf.lock_wait * 10; i++) {
+		struct timespec ts = {0, 100 * 1000000L};
+		nanosleep(&ts, NULL);
+		s->lock_fd = datalock_take(s->conf.datadir, &err);
+	}
 	if (s->lock_fd < 0) {
 		QLOG_ERR("%s", err.msg);
 		return -1;
@@ -735,6 +811,7 @@ static int setup(struct sup *s, const struct sup_options *opt)
 	s->control_fd = unix_listen(s->control_path, 0600, NULL, 16);
 	if (s->control_fd < 0)
 		return -1;
+	check_plugins();
 	spawn_find("quire.fcgi", QUIRE_LIBEXECDIR, s->fcgi_prog);
 	spawn_find("quire-admin", QUIRE_BINDIR, s->admin_prog);
 	spawn_find("quire-embed", QUIRE_BINDIR, s->embed_prog);
@@ -778,7 +855,8 @@ int supervisor_main(const struct sup_options *opt)
 	}
 	if (setup(&s, opt) < 0)
 		return 1;
-	s.started_ms = q_mono_ms();
+	s.started_ms = s.last_active_ms = q_mono_ms();
+	s.idle_exit_ms = opt->on_demand ? (int64_t)s.conf.idle_exit * 1000 : 0;
 	s.next_checkpoint_ms = s.started_ms + (int64_t)s.conf.checkpoint_interval * 1000;
 	spawn_workers(&s);
 	QLOG_INFO("quired %s: %d workers on %s, %d ingest processes, data in %s", PACKAGE_VERSION,
@@ -806,6 +884,7 @@ int supervisor_main(const struct sup_options *opt)
 			check_heartbeats(&s);
 			maybe_checkpoint(&s);
 			maybe_reindex(&s);
+			check_idle(&s);
 		}
 	}
 	QLOG_INFO("stopping");

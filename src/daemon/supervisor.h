@@ -15,6 +15,7 @@ struct sup_options {
 	const char *conf_path;   /* NULL: qconf_path() */
 	const char *pid_file;    /* NULL: none */
 	int detach;              /* -d: fork into the background, log to syslog */
+	int on_demand;           /* started by quire.cgi: exit after idle_exit idle seconds */
 };
 
 /* Run until SIGTERM/SIGINT. Returns the process exit status: 78 at once

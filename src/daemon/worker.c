@@ -13,6 +13,8 @@
 #include <fcgiapp.h>
 #include <sysexits.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,11 +80,16 @@ static int fcgi_flush(void *ctx)
 /* After the response: hit counts, then the uploads' ingestion. A FastCGI
  * worker only wakes quired's ingest processes (they claim the jobs fairly
  * across accounts); a CGI run by hand (slot -1) has no pool and ingests
- * its own uploads now that its output is closed. */
+ * its own uploads now that its output is closed, unless told not to
+ * (slot -2: cgi_mode = serial, where quire-admin cron ingests: a web
+ * server may kill a CGI once it has answered, and some wait for its
+ * stderr to close). */
 static void after_response(struct app *app, struct qresp *resp, int slot)
 {
 	struct qerr err;
-	search_hits_flush(app->store, slot < 0);   /* a CGI (slot -1) writes its own now */
+	search_hits_flush(app->store, slot < 0);   /* a CGI (slot < 0) writes its own now */
+	if (slot == -2)
+		return;
 	if (resp->ningest && slot >= 0) {
 		queue_wake_ingest(app->conf->datadir);
 		return;
@@ -115,7 +122,25 @@ static int cgi_write(void *ctx, const void *p, size_t n)
 	return q_write_all(STDOUT_FILENO, p, n);
 }
 
-int worker_serve_cgi(struct app *app)
+/* A web server ends a CGI's response when both its stdout and its stderr
+ * are closed (Apache's mod_cgi reads stderr to the end): an ingestion
+ * with the web server's stderr, which quire-extract inherits too, held
+ * the answer to an OCR'd upload open for 14-18 s (measured behind Apache
+ * 2.4 mod_cgi). Its messages go to DATADIR/cgi-ingest.log instead. */
+static void stderr_to_log(const struct qconf *conf)
+{
+	char path[PATH_MAX];
+	qconf_datapath(conf, "cgi-ingest.log", path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+}
+
+int worker_serve_cgi(struct app *app, int ingest_inline)
 {
 	struct qreq r;
 	struct qresp resp;
@@ -130,7 +155,9 @@ int worker_serve_cgi(struct app *app)
 		qresp_send(&resp);
 	qm_request(metrics_family(r.path), resp.status, q_now_us() - t0);
 	close(STDOUT_FILENO);   /* the client has its answer; ingestion follows */
-	after_response(app, &resp, -1);
+	if (resp.ningest && ingest_inline)
+		stderr_to_log(app->conf);
+	after_response(app, &resp, ingest_inline ? -1 : -2);
 	qresp_free(&resp);
 	return 0;
 }

@@ -14,7 +14,8 @@
 int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *hb, int slot);
 
 /* Serve the one request of a plain CGI invocation (environment, stdin,
- * stdout). Returns 0. */
-int worker_serve_cgi(struct app *app);
+ * stdout). ingest_inline: ingest the uploads after closing stdout (run by
+ * hand); 0 leaves them queued (cgi_mode = serial). Returns 0. */
+int worker_serve_cgi(struct app *app, int ingest_inline);
 
 #endif

@@ -84,5 +84,9 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp);
 
 /* Render err into resp in fam's error shape. */
 void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after);
+/* Answer a plain CGI request (its variables in the environment) with err
+ * in its route family's shape, written to fd: for the CGI programs when
+ * they cannot serve at all (no storage, no quired). 0 or -1. */
+int family_error_cgi(int fd, const char *base_path, const struct qerr *err, int retry_after);
 
 #endif

@@ -131,3 +131,31 @@ void family_error(enum family fam, struct qresp *resp, const struct qerr *err, i
 	}
 	qresp_json_new(resp, http, body);
 }
+
+static int fd_write(void *ctx, const void *p, size_t n)
+{
+	return q_write_all(*(int *)ctx, p, n);
+}
+
+static const char *env_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+int family_error_cgi(int fd, const char *base_path, const struct qerr *err, int retry_after)
+{
+	struct qreq r;
+	struct qresp resp;
+	struct qerr perr;
+	memset(&r, 0, sizeof r);
+	r.param = env_param;
+	const char *path = qreq_init(&r, base_path, &perr) == Q_OK ? r.path : "/";
+	qresp_init(&resp);
+	resp.write = fd_write;
+	resp.wctx = &fd;
+	family_error(route_family(path), &resp, err, retry_after);
+	int rc = resp.streaming ? 0 : qresp_send(&resp);
+	qresp_free(&resp);
+	return rc;
+}

@@ -10,8 +10,18 @@
 #include "base/status.h"
 
 /* Take the lock without waiting. Returns the fd (>= 0, not close-on-exec so
- * children inherit it) or -1 with Q_EBUSY when another process holds it. */
+ * children inherit it) or -1 with Q_EBUSY when another process holds it
+ * (Q_ERECOVER when that is quired). */
 int datalock_take(const char *datadir, struct qerr *err);
+/* Take the lock, waiting up to wait_s seconds when another process that
+ * is not quired holds it (a CGI serving a request, quire-admin cron); at
+ * most places processes wait at once, the others are refused at once.
+ * Errors: Q_ERECOVER when quired owns the directory (no use waiting),
+ * Q_EBUSY when the wait or the queue ran out, Q_EINTERNAL with words on a
+ * missing, read-only or unwritable directory. */
+int datalock_wait(const char *datadir, int wait_s, int places, struct qerr *err);
+/* 1 when the holder named in the lock file is a live quired. */
+int datalock_holder_is_quired(const char *datadir);
 /* Pid written in the lock file by the holder (0 when unknown). */
 long datalock_holder(const char *datadir);
 

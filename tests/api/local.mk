@@ -43,6 +43,13 @@ TESTS += $(JOURNEY_TESTS)
 EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh tests/api/journey-files.py \
 	tests/api/seed/wait.mjs tests/api/seed/stream-observe.mjs
 
+## --- CGI-only hosts: quire.cgi behind Apache (prefork, mod_cgi) and lighttpd
+## (mod_cgi), on demand and serial (docs/shared-hosting.md) ------------------
+CGI_HOST_TESTS = tests/api/cgi-apache.test tests/api/cgi-lighttpd.test tests/api/cgi-lock.test
+TESTS += $(CGI_HOST_TESTS)
+EXTRA_DIST += $(CGI_HOST_TESTS) tests/api/cgi-host.sh tests/api/cgi_mixed.py
+## --- end of the CGI-only host tests -------------------------------------------
+
 ## --- uploads from plain HTML forms (docs/form-upload.md) ----------------------
 ## form-browser.test drives the system Chromium with puppeteer-core, kept in
 ## tests/api/form/ with its lockfile (scripts/deps.sh runs npm ci there).

@@ -4,10 +4,12 @@
 ##                  minimal libfcgi responder behind the same lighttpd config,
 ##                  alternating, medians of BENCH_ROUNDS (3) rounds
 ##   creates.sh     durable document creates per second, 1 and 8 clients
+##   cgi-modes.sh   a CGI-only host: FastCGI, the quire.cgi relay and serial
+##                  mode behind one lighttpd (req/s, latency, upload answers)
 check_PROGRAMS += tests/bench/min_responder
 tests_bench_min_responder_SOURCES = tests/bench/min_responder.c
 tests_bench_min_responder_LDADD = $(FCGI_LIBS)
-BENCH_SH = tests/bench/fcgi-ratio.sh tests/bench/creates.sh
+BENCH_SH = tests/bench/fcgi-ratio.sh tests/bench/creates.sh tests/bench/cgi-modes.sh
 EXTRA_DIST += $(BENCH_SH) tests/bench/post.lua
 
 bench: all tests/bench/min_responder$(EXEEXT)

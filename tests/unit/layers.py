@@ -70,7 +70,7 @@ if sys.argv[1] == '--calls':
 
 root = sys.argv[1]
 doc = open(os.path.join(root, 'docs', 'architecture.md'), encoding='utf-8').read()
-rows = re.findall(r'^\| `([a-z/]+)/` \| [^|]* \| ([^|]*) \|$', doc, re.M)
+rows = re.findall(r'^\| `([a-z/-]+)/` \| [^|]* \| ([^|]*) \|$', doc, re.M)
 rules = {}
 for folder, may in rows:
     rules[folder] = may.strip()
@@ -90,7 +90,7 @@ def allowed_src(folder):
 inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []
 checked = 0
-for top in ('src', 'extract', 'plugins'):
+for top in ('src', 'cgi-bin', 'extract', 'plugins'):
     for dp, dn, fn in os.walk(os.path.join(root, top)):
         for f in sorted(fn):
             if not f.endswith(('.c', '.h')):
@@ -102,12 +102,14 @@ for top in ('src', 'extract', 'plugins'):
                 checked += 1
                 if name == 'config.h' or name == 'quire/plugin.h':
                     continue
-                if top == 'src':
+                if top in ('src', 'cgi-bin'):
                     folder = os.path.dirname(rel)
                     if folder not in rules:
                         bad.append(f'{rel}: folder {folder} is not in docs/architecture.md')
                         continue
                     target = os.path.normpath(os.path.join('src', name))
+                    if top == 'cgi-bin' and '/' not in name:
+                        target = os.path.normpath(os.path.join(folder, name))   # its own
                     if not os.path.exists(os.path.join(root, target)):
                         target = os.path.normpath(name)   # extract/sniff.h
                     if not os.path.exists(os.path.join(root, target)):
