@@ -1,7 +1,7 @@
 ## src/admin/local.mk: quire-admin and its commands (keys, knowledge bases,
 ## status, backup, verify, checkpoint, reindex).
 src_libquire_la_SOURCES += \
-	src/admin/admin.c src/admin/admin.h src/admin/reindex.c src/admin/progress.c src/admin/progress.h
+	src/admin/admin.c src/admin/admin.h src/admin/backup.c src/admin/backup.h src/admin/reindex.c src/admin/progress.c src/admin/progress.h
 
 bin_PROGRAMS += src/quire-admin
 src_quire_admin_SOURCES = src/admin/quire_admin.c

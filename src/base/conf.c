@@ -41,6 +41,7 @@ void qconf_defaults(struct qconf *c)
 	c->max_json = 16u << 20;
 	c->max_json_depth = 32;
 	c->heartbeat_timeout = 120;
+	c->restart_backoff_max = 60;
 	c->checkpoint_interval = 60;
 	c->retry_after = 2;
 	c->log_syslog = 0;
@@ -197,6 +198,8 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 		return set_size(&c->max_json, key, v, err);
 	if (!strcmp(key, "max_json_depth"))
 		return set_int(&c->max_json_depth, key, v, 2, 1000, err);
+	if (!strcmp(key, "restart_backoff_max"))
+		return set_int(&c->restart_backoff_max, key, v, 1, 3600, err);
 	if (!strcmp(key, "heartbeat_timeout"))
 		return set_int(&c->heartbeat_timeout, key, v, 1, 86400, err);
 	if (!strcmp(key, "checkpoint_interval"))
