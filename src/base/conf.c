@@ -132,6 +132,9 @@ static enum qstatus set_path(char *dst, const char *key, const char *v,
 {
 	if (strlen(v) >= PATH_MAX)
 		return qerr_set(err, Q_EINVAL, key, "%s is too long", key);
+	/* "datadir =" would put the database at /db (found by fuzz_conf) */
+	if (!*v && strcmp(key, "control_socket"))
+		return qerr_set(err, Q_EINVAL, key, "%s must not be empty", key);
 	snprintf(dst, PATH_MAX, "%s", v);
 	return Q_OK;
 }
