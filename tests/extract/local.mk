@@ -7,3 +7,6 @@ include tests/extract/ooxml.mk
 include tests/extract/pdf.mk
 include tests/extract/ocr.mk
 include tests/extract/legacy.mk
+## hostile documents of the reliability matrix (docs/reliability.md)
+TESTS += tests/extract/matrix.test
+EXTRA_DIST += tests/extract/matrix.test tests/extract/matrix-gen.py
