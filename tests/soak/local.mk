@@ -3,5 +3,5 @@
 ## QUIRE_SOAK_SECONDS, default 1500) at nice 19; prints the figures as TAP.
 EXTRA_DIST += tests/soak/soak.sh
 soak: all
-	$(AM_TESTS_ENVIRONMENT) nice -n 19 bash $(top_srcdir)/tests/soak/soak.sh
+	$(AM_TESTS_ENVIRONMENT) QUIRE_TEST_TMP=$${QUIRE_TEST_TMP:-/var/tmp} nice -n 19 bash $(top_srcdir)/tests/soak/soak.sh
 .PHONY: soak
