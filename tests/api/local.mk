@@ -7,7 +7,7 @@ EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------
 
 ## --- whole operations (issue 13): backup/restore, helper back-off ------------
-OPS_TESTS = tests/api/backup.test tests/api/backoff.test tests/api/matrix.test
+OPS_TESTS = tests/api/backup.test tests/api/backoff.test tests/api/matrix.test tests/api/atomic.test
 TESTS += $(OPS_TESTS)
 EXTRA_DIST += $(OPS_TESTS) tests/api/backupload.py tests/api/fcgiraw.py
 ## --- end of whole operations --------------------------------------------------
