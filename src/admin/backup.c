@@ -206,7 +206,14 @@ static double mib(unsigned long long b)
 
 /* ---- backup ------------------------------------------------------------------ */
 
-/* Copy the blobs the snapshot in dir/db references from datadir. */
+static int cmp_sha(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Copy the blobs the snapshot in dir/db references from datadir (those
+ * already in dir, from an earlier backup into it, are kept): *nblobs and
+ * *bytes are the referenced blobs and their size. */
 static int backup_blobs(const char *datadir, const char *dir, size_t *nblobs,
 			unsigned long long *bytes, FILE *errf)
 {
@@ -227,16 +234,22 @@ static int backup_blobs(const char *datadir, const char *dir, size_t *nblobs,
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 		goto out;
 	}
+	if (b.n)
+		qsort(b.sha, b.n, sizeof *b.sha, cmp_sha);
 	*nblobs = 0;
 	for (size_t i = 0; i < b.n; i++) {
 		char dst[PATH_MAX];
-		blob_path(dir, b.sha[i], dst);
-		if (access(dst, F_OK) == 0)
-			continue;
-		if (copy_blob(datadir, dir, b.sha[i], bytes) < 0) {
+		unsigned long long copied = 0;
+		struct stat sb;
+		if (i && !strcmp(b.sha[i], b.sha[i - 1]))
+			continue;   /* one file for documents with the same bytes */
+		if (copy_blob(datadir, dir, b.sha[i], &copied) < 0) {
 			fprintf(errf, "quire-admin: cannot copy blob %s: %s\n", b.sha[i], strerror(errno));
 			goto out;
 		}
+		blob_path(dir, b.sha[i], dst);
+		if (stat(dst, &sb) == 0)
+			*bytes += (unsigned long long)sb.st_size;
 		(*nblobs)++;
 	}
 	rc = 0;
