@@ -115,7 +115,7 @@ trap 'exit 1' INT TERM
 
 # quire_setup [WORKERS]: a private directory with data, socket and config.
 quire_setup() {
-	T=$(mktemp -d /tmp/quire-test.XXXXXX)
+	T=$(mktemp -d "${QUIRE_TEST_TMP:-/tmp}/quire-test.XXXXXX")
 	chmod 711 "$T"
 	mkdir -p "$T/data" "$T/run" "$T/logs"
 	chmod 711 "$T/run"

@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 	sbindir='$(sbindir)'; export sbindir;
 include tests/unit/local.mk
 include tests/api/local.mk
+include tests/soak/local.mk
 include tests/extract/local.mk
 include tests/bench/local.mk
 include tests/bench/lead.mk

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/backup.h"
 #include "admin/progress.h"
 #include "pipeline/split.h"
 #include "http/auth.h"
@@ -39,8 +40,9 @@ void admin_usage(FILE *f)
 		"                            mint a token for a plain HTML upload form\n"
 		"                            (docs/form-upload.md); the token is printed\n"
 		"  status                    supervisor, workers, recoveries, queue depth\n"
-		"  backup DIR                hot backup into DIR (consistent, openable copy)\n"
-		"  verify                    check every database file and index\n"
+		"  backup DIR                hot backup into DIR: the database and the files it references\n"
+		"  restore DIR               restore a backup into the stopped data directory\n"
+		"  verify                    check every database file, index and referenced file\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
 		"  cron                      for sites without a running quired (cgi_mode =\n"
 		"                            serial): ingest queued uploads, embed, checkpoint,\n"
@@ -495,19 +497,26 @@ static void *copy_watch_run(void *arg)
 static int cmd_backup(struct store *s, const struct qconf *conf, const char *dir, FILE *out,
 		      FILE *errf)
 {
-	struct qerr err;
 	char home[PATH_MAX];
 	if (!dir) {
 		fprintf(errf, "quire-admin: backup DIR\n");
 		return 2;
 	}
 	qconf_datapath(conf, "db", home);
-	struct copy_watch w = {.dir = dir, .mu = PTHREAD_MUTEX_INITIALIZER,
+	char into[PATH_MAX];
+	snprintf(into, sizeof into, "%s/db", dir);
+	struct copy_watch w = {.dir = into, .mu = PTHREAD_MUTEX_INITIALIZER,
 			       .cv = PTHREAD_COND_INITIALIZER};
 	progress_start(&w.pg, "backup", "KiB", dir_kib(home));
 	pthread_t th;
 	int watching = w.pg.on && pthread_create(&th, NULL, copy_watch_run, &w) == 0;
-	enum qstatus st = store_backup(s, dir, &err);
+	/* Output is held until the progress line ends. */
+	char *obuf = NULL;
+	size_t olen = 0;
+	FILE *o = open_memstream(&obuf, &olen);
+	int rc = admin_backup(s, conf, dir, o ? o : out, errf);
+	if (o)
+		fclose(o);
 	if (watching) {
 		pthread_mutex_lock(&w.mu);
 		w.stop = 1;
@@ -515,15 +524,21 @@ static int cmd_backup(struct store *s, const struct qconf *conf, const char *dir
 		pthread_mutex_unlock(&w.mu);
 		pthread_join(th, NULL);
 	}
-	if (st == Q_OK)
+	if (rc == 0)
 		progress_set(&w.pg, w.pg.total);
 	progress_end(&w.pg);
-	if (st != Q_OK) {
-		fprintf(errf, "quire-admin: %s\n", err.msg);
-		return 1;
-	}
-	fprintf(out, "backup written to %s\n", dir);
-	return 0;
+	if (obuf)
+		fputs(obuf, out);
+	free(obuf);
+	return rc;
+}
+
+/* Where verify under quired copies the database: $TMPDIR or /var/tmp,
+ * never the data directory. */
+static const char *verify_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/var/tmp";
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -539,7 +554,7 @@ static void verify_step(void *arg, size_t done, size_t total)
 	progress_set(pg, done);
 }
 
-static int verify_home(const char *home, FILE *out, FILE *errf)
+static int verify_home(const char *home, const char *datadir, FILE *out, FILE *errf)
 {
 	struct qerr err;
 	struct store *copy;
@@ -557,11 +572,14 @@ static int verify_home(const char *home, FILE *out, FILE *errf)
 		return 1;
 	}
 	enum qstatus st = store_check_indexes(copy, &problems, &err);
+	int blobs_bad = st == Q_OK && admin_check_blobs(copy, datadir, out, errf) < 0;
 	store_close(copy);
 	if (st != Q_OK || problems) {
 		fprintf(errf, "quire-admin: %s\n", st != Q_OK ? err.msg : "index mismatches found");
 		return 1;
 	}
+	if (blobs_bad)
+		return 1;
 	fprintf(out, "verify: database files and indexes are consistent\n");
 	return 0;
 }
@@ -571,6 +589,7 @@ int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *errf)
 	char home[PATH_MAX];
 	struct qerr err;
 	struct store *s;
+	admin_verify_sweep(conf->datadir, verify_tmpdir());
 	/* Recover and checkpoint first so the files are complete on disk. */
 	qconf_datapath(conf, "db", home);
 	if (store_open(&s, home, STORE_OWNER, &err) != Q_OK) {
@@ -579,15 +598,17 @@ int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *errf)
 	}
 	store_checkpoint(s, 0, &err);
 	store_close(s);
-	return verify_home(home, out, errf);
+	return verify_home(home, conf->datadir, out, errf);
 }
 
 static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE *errf)
 {
 	char home[PATH_MAX];
 	struct qerr err;
-	/* Under quired the files are live: verify a hot backup instead. */
-	snprintf(home, sizeof home, "%s/verify.XXXXXX", conf->datadir);
+	/* Under quired the files are live: verify a hot backup instead, made
+	 * outside the data directory (a copy there could fill its disk). */
+	admin_verify_sweep(conf->datadir, verify_tmpdir());
+	snprintf(home, sizeof home, "%s/quire-verify.%ld.XXXXXX", verify_tmpdir(), (long)getpid());
 	if (!mkdtemp(home)) {
 		fprintf(errf, "quire-admin: %s: %s\n", home, strerror(errno));
 		return 1;
@@ -596,7 +617,7 @@ static int cmd_verify(struct store *s, const struct qconf *conf, FILE *out, FILE
 	if (store_backup(s, home, &err) != Q_OK)
 		fprintf(errf, "quire-admin: %s\n", err.msg);
 	else
-		rc = verify_home(home, out, errf);
+		rc = verify_home(home, conf->datadir, out, errf);
 	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return rc;
 }

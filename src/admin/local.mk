@@ -2,7 +2,8 @@
 ## status, backup, verify, checkpoint, reindex).
 src_libquire_la_SOURCES += \
 	src/admin/admin.c src/admin/admin.h src/admin/reindex.c src/admin/cron.c src/admin/progress.c \
-	src/admin/progress.h src/admin/uptoken_cmd.c
+	src/admin/progress.h src/admin/uptoken_cmd.c \
+	src/admin/backup.c src/admin/backup.h
 
 bin_PROGRAMS += src/quire-admin
 src_quire_admin_SOURCES = src/admin/quire_admin.c

@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/backup.h"
 #include "admin/progress.h"
 #include "base/conf.h"
 #include "store/datalock.h"
@@ -55,8 +56,8 @@ static void progress_frame(const char *s, size_t n)
 	write_frame(1, 3, s, n);
 }
 
-/* 0..255: the remote exit status; -1: no supervisor listening. */
-static int via_control(const struct qconf *conf, int argc, char **argv)
+/* A connection to a running quired's control socket, or -1. */
+static int control_connect(const struct qconf *conf)
 {
 	char path[PATH_MAX];
 	struct sockaddr_un sa;
@@ -76,6 +77,15 @@ static int via_control(const struct qconf *conf, int argc, char **argv)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+/* 0..255: the remote exit status; -1: no supervisor listening. */
+static int via_control(const struct qconf *conf, int argc, char **argv)
+{
+	int fd = control_connect(conf);
+	if (fd < 0)
+		return -1;
 	struct qbuf req;
 	qbuf_init(&req, 4000);
 	if (admin_progress_on)
@@ -134,6 +144,28 @@ out:
 		return 1;
 	}
 	return status;
+}
+
+/* restore never runs under quired: the data directory must be stopped. */
+static int restore_alone(const struct qconf *conf, const char *dir)
+{
+	struct qerr err;
+	if (!dir) {
+		fprintf(stderr, "quire-admin: restore DIR\n");
+		return 2;
+	}
+	int fd = control_connect(conf), live = fd >= 0;
+	if (live)
+		close(fd);
+	int lock = live ? -1 : datalock_take(conf->datadir, &err);
+	if (live || lock < 0) {
+		fprintf(stderr, "quire-admin: refusing to restore into %s: quired is running on it "
+				"(stop quired first, then run restore again)%s%s\n",
+			conf->datadir, live ? "" : ": ", live ? "" : err.msg);
+		return 1;
+	}
+	fcntl(lock, F_SETFD, FD_CLOEXEC);
+	return admin_restore(conf, dir, stdout, stderr);
 }
 
 int main(int argc, char **argv)
@@ -205,6 +237,8 @@ int main(int argc, char **argv)
 		store_close(s);
 		return rc;
 	}
+	if (!strcmp(argv[0], "restore"))
+		return restore_alone(&conf, argc > 1 ? argv[1] : NULL);
 	rc = via_control(&conf, argc, argv);
 	if (rc >= 0)
 		return rc;

@@ -140,6 +140,7 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 		st = idem_store(t, a->c->who.account, a->idem, a->fp, ids, err);
 		json_decref(ids);
 	}
+	fault_point("create_txn_mid_kill");   /* RELIABILITY D2: dies before the commit */
 	return st;
 }
 
@@ -169,6 +170,8 @@ enum qstatus api_documents_create(struct qctx *c)
 	a.in.created_by = c->who.key_id;
 	if ((st = store_run(c->app->store, create_fn, &a, &c->err)) != Q_OK)
 		goto out;
+	if (!a.replayed)
+		fault_point("create_committed_kill");   /* D3: committed, no answer sent */
 	qresp_json_new(c->resp, a.replayed ? 200 : 201,
 		       json_pack("{s:o}", "document", api_native_doc(a.doc, NULL, 0)));
 	if (!a.replayed)

@@ -150,6 +150,12 @@ static const char *check_base_path(const char *v)
 	return NULL;
 }
 
+/* "datadir =" would put the database at /db (found by fuzz_conf) */
+static const char *check_nonempty(const char *v)
+{
+	return *v ? NULL : "must not be empty";
+}
+
 static const char *check_url(const char *v)
 {
 	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
@@ -211,8 +217,8 @@ static const char *check_languages(const char *v)
  * configure chooses. tests/install/settings.test holds etc/quire.conf
  * and quire.conf(5) to this table. */
 static const struct qsetting settings[] = {
-	{"datadir", set_str, AT(datadir), 0, 0, QUIRE_DATADIR, NULL, NULL, QS_CONFIGURED},
-	{"socket", set_str, AT(socket), 0, 0, QUIRE_SOCKET, NULL, NULL, QS_CONFIGURED},
+	{"datadir", set_str, AT(datadir), 0, 0, QUIRE_DATADIR, NULL, check_nonempty, QS_CONFIGURED},
+	{"socket", set_str, AT(socket), 0, 0, QUIRE_SOCKET, NULL, check_nonempty, QS_CONFIGURED},
 	{"socket_mode", set_octal, AT(socket_mode), 0, 0777, "0660", NULL, NULL, 0},
 	STR("socket_group", socket_group, "", NULL),
 	STR("control_socket", control, "", NULL),
@@ -233,6 +239,7 @@ static const struct qsetting settings[] = {
 	INT("heartbeat_timeout", heartbeat_timeout, 1, 86400, "120"),
 	INT("checkpoint_interval", checkpoint_interval, 1, 86400, "60"),
 	INT("retry_after", retry_after, 1, 3600, "2"),
+	INT("restart_backoff_max", restart_backoff_max, 1, 3600, "60"),
 	{"log", set_enum, AT(log_syslog), 0, 0, "stderr", "stderr syslog", NULL, 0},
 	{"log_level", set_enum, AT(log_level), 0, 0, "info",
 	 "emerg alert crit error warning notice info debug", NULL, 0},

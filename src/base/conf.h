@@ -21,6 +21,7 @@ struct qconf {
 	size_t max_json;           /* JSON body cap in bytes */
 	int max_json_depth;        /* nesting cap of JSON bodies */
 	int heartbeat_timeout;     /* seconds a worker may stay in one request */
+	int restart_backoff_max;   /* seconds: cap of the wait between failing restarts */
 	int checkpoint_interval;   /* seconds between checkpoints */
 	int retry_after;           /* Retry-After seconds on 503 */
 	int log_syslog;            /* 1: syslog, 0: stderr */

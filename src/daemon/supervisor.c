@@ -73,6 +73,7 @@ struct sup {
 	struct hb_slot *hb;
 	struct child kids[MAX_CHILDREN];
 	unsigned long recoveries;
+	int fast_failures;   /* recoveries in a row, each within RESTART_WINDOW_MS of the last */
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
 	int stopping;
 	int reindex_due;   /* recovery found the keyword index of an older version */
@@ -428,16 +429,63 @@ static void reply_exit(int conn, int code)
 	close(conn);
 }
 
+/* A child that dies this soon after a recovery counts as failing again. */
+#define RESTART_WINDOW_MS 10000
+#define RESTART_BACKOFF_MS 200
+
+/* SIGTERM or SIGINT waiting (not consumed: the main loop reads it). */
+static int stop_pending(void)
+{
+	sigset_t pending;
+	return sigpending(&pending) == 0 &&
+	       (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1);
+}
+
+/* How long to wait before the next recovery. failing: a child ended on
+ * its own (exit status or a signal other than SIGKILL) within
+ * RESTART_WINDOW_MS of its start, as a missing or broken helper program
+ * does; while that repeats after each recovery the wait is 0.2 s doubling
+ * up to restart_backoff_max, instead of several recoveries a second. A
+ * kill -9 from outside or a hung child never grows the wait. */
+static int64_t restart_delay(struct sup *s, const char *why, int failing)
+{
+	int64_t since = q_mono_ms() - s->last_recovery_ms;
+	if (!failing || !s->last_recovery_ms || since >= RESTART_WINDOW_MS) {
+		s->fast_failures = 0;
+		/* A child that dies at once after every recovery must not spin. */
+		return s->last_recovery_ms && since < RESTART_BACKOFF_MS ? RESTART_BACKOFF_MS - since
+									 : 0;
+	}
+	s->fast_failures++;
+	int64_t cap = (int64_t)s->conf.restart_backoff_max * 1000, d = RESTART_BACKOFF_MS;
+	for (int i = 1; i < s->fast_failures && d < cap; i++)
+		d *= 2;
+	if (d > cap)
+		d = cap;
+	QLOG_ERR("%s again, %d times in a row within %d s of a recovery: waiting %.1f s before "
+		 "recovering (is a program missing or failing? restart_backoff_max = %d s)",
+		 why, s->fast_failures, RESTART_WINDOW_MS / 1000, (double)d / 1000.0,
+		 s->conf.restart_backoff_max);
+	return d;
+}
+
+/* Sleep ms in short steps, ending early when a stop is asked for. */
+static void backoff_wait(struct sup *s, int64_t ms)
+{
+	int64_t until = q_mono_ms() + ms;
+	while (!s->stopping && q_mono_ms() < until) {
+		struct timespec ts = {0, 50 * 1000000L};
+		nanosleep(&ts, NULL);
+		if (stop_pending())
+			s->stopping = 1;
+	}
+}
+
 /* Kill every child that may have the environment open, recover, restart. */
-static void stop_the_world(struct sup *s, const char *why)
+static void stop_the_world(struct sup *s, const char *why, int failing)
 {
 	QLOG_WARN("%s: stopping all children for recovery", why);
-	int64_t since = q_mono_ms() - s->last_recovery_ms;
-	if (s->last_recovery_ms && since < 200) {
-		/* A child that dies at once after every recovery must not spin. */
-		struct timespec ts = {0, (200 - since) * 1000000L};
-		nanosleep(&ts, NULL);
-	}
+	int64_t delay = restart_delay(s, why, failing);
 	pid_t responder = start_responder(s);
 	for (int i = 0; i < MAX_CHILDREN; i++)
 		if (s->kids[i].kind != C_NONE)
@@ -453,16 +501,15 @@ static void stop_the_world(struct sup *s, const char *why)
 			s->hb[hb_index(c)].busy_since_ms = 0;
 		c->kind = C_NONE;
 	}
+	backoff_wait(s, delay);
 	s->recoveries++;
 	qm_add(QM_RECOVERIES, 1);
-	while (recover(s) < 0) {
+	while (!s->stopping && recover(s) < 0) {
 		sleep(1);   /* keep answering 503 until the storage can be opened */
 		/* Signals are only read in the main loop: look at the pending set
 		 * (without consuming it) so SIGTERM still stops a quired whose
 		 * recovery keeps failing. */
-		sigset_t pending;
-		if (sigpending(&pending) == 0 &&
-		    (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1))
+		if (stop_pending())
 			s->stopping = 1;
 		if (s->stopping)
 			break;
@@ -491,6 +538,8 @@ static void reap(struct sup *s)
 		reply_exit(c->conn, WIFEXITED(status) ? WEXITSTATUS(status) : EX_TEMPFAIL);
 		enum child_kind kind = c->kind;
 		int slot = c->slot;
+		int failing = !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
+			      q_mono_ms() - c->started_ms < RESTART_WINDOW_MS;
 		c->kind = C_NONE;
 		if (kind == C_EMBED && WIFEXITED(status) && WEXITSTATUS(status) == EX_CONFIG) {
 			/* Misconfigured backend: it closed cleanly; do not respawn it. */
@@ -519,7 +568,7 @@ static void reap(struct sup *s)
 					 WEXITSTATUS(status));
 			if (s->stopping)
 				continue;
-			stop_the_world(s, why);
+			stop_the_world(s, why, failing);
 			continue;
 		}
 		if (kind == C_WORKER && !s->stopping && slot < s->conf.workers)
@@ -544,7 +593,7 @@ static void check_heartbeats(struct sup *s)
 			snprintf(why, sizeof why, "%s %ld missed its heartbeat (busy %lld s)",
 				 c->kind == C_WORKER ? "worker" : "quire-ingest", (long)c->pid,
 				 (long long)((now - busy) / 1000));
-			stop_the_world(s, why);
+			stop_the_world(s, why, 0);
 			return;
 		}
 	}

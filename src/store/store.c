@@ -1042,6 +1042,10 @@ enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err)
 	b->set_cachesize(b, 0, 64u << 20, 1);
 	rc = b->open(b, dir, DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
 			     DB_INIT_TXN | DB_RECOVER_FATAL | DB_PRIVATE, 0600);
+	/* Recovered and checkpointed, the copy needs only its last log file:
+	 * the others are removed so the backup holds no more than it needs. */
+	if (!rc && !(rc = b->txn_checkpoint(b, 0, 0, DB_FORCE)))
+		rc = b->log_archive(b, NULL, DB_ARCH_REMOVE);
 	b->close(b, 0);
 	if (rc)
 		return qerr_set(err, Q_EDB, NULL, "recovering the backup in %s failed: %s", dir,

@@ -6,6 +6,12 @@ TESTS += $(SUPERVISOR_TESTS)
 EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------
 
+## --- whole operations (issue 13): backup/restore, helper back-off ------------
+OPS_TESTS = tests/api/backup.test tests/api/backoff.test tests/api/matrix.test tests/api/atomic.test
+TESTS += $(OPS_TESTS)
+EXTRA_DIST += $(OPS_TESTS) tests/api/backupload.py tests/api/fcgiraw.py
+## --- end of whole operations --------------------------------------------------
+
 ## --- documents API: CGI, lighttpd, Apache, the seed JS, key hygiene, etc/ ----
 DOCS_API_TESTS = tests/api/cgi.test tests/api/lighttpd.test tests/api/apache.test \
 	tests/api/seed-js.test tests/api/canary.test tests/api/etc.test \

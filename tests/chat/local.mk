@@ -11,7 +11,7 @@ tests_chat_test_answer_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_s
 tests_chat_test_answer_LDADD = src/libquire.la
 CHAT_TESTS = tests/chat/cgi.test tests/chat/openai.test tests/chat/front.test \
 	tests/chat/stream.test tests/chat/seed-js.test tests/chat/lang.test \
-	tests/chat/seed-example.test
+	tests/chat/seed-example.test tests/chat/httpoxy.test
 TESTS += $(CHAT_UNIT_TESTS) $(CHAT_TESTS)
 EXTRA_DIST += $(CHAT_TESTS) tests/chat/chat-lib.sh tests/chat/fake_chat.py \
 	tests/chat/sse_client.py tests/chat/seed/stream-chat.mjs \

@@ -11,3 +11,6 @@ EXTRA_DIST += tests/extract/xlib.sh
 # jansson-style cases: a folder each under tests/fixtures/cases
 TESTS += tests/extract/cases.test
 EXTRA_DIST += tests/extract/cases.test tests/fixtures/cases
+## hostile documents of the reliability matrix (docs/reliability.md)
+TESTS += tests/extract/matrix.test
+EXTRA_DIST += tests/extract/matrix.test tests/extract/matrix-gen.py

@@ -3,7 +3,8 @@
  * LLVMFuzzerTestOneInput, built with the normal compiler, one TAP line per
  * file. A file whose name starts with "ok-", "einval-" or "etoobig-" must
  * also parse with that status under production limits.
- *   replay_multipart [DIR]   (default $top_srcdir/tests/fuzz/corpus/multipart) */
+ *   replay_NAME [DIR...]   (default $top_srcdir/FUZZ_CORPUS, the target's
+ *                           corpus, e.g. tests/fuzz/corpus/multipart) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "fuzz.h"
@@ -14,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef FUZZ_CORPUS
+#define FUZZ_CORPUS "tests/fuzz/corpus/multipart"
+#endif
 
 static int visible(const struct dirent *e)
 {
@@ -50,19 +55,14 @@ static int expected(const char *name)
 	return -1;
 }
 
-int main(int argc, char **argv)
+/* Replay every file of dir; 0, or -1 when it has none. */
+static int replay_dir(const char *dir)
 {
-	char dir[PATH_MAX], path[PATH_MAX * 2];
-	const char *top = getenv("top_srcdir");
+	char path[PATH_MAX * 2];
 	struct dirent **list;
-	int n;
-	if (argc > 1)
-		snprintf(dir, sizeof dir, "%s", argv[1]);
-	else
-		snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/multipart", top && *top ? top : ".");
-	if ((n = scandir(dir, &list, visible, alphasort)) <= 0)
-		bail_out("no corpus in %s", dir);
-	plan(n);
+	int n = scandir(dir, &list, visible, alphasort);
+	if (n <= 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		const char *name = list[i]->d_name;
 		size_t len = 0;
@@ -82,6 +82,21 @@ int main(int argc, char **argv)
 		free(list[i]);
 	}
 	free(list);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char dir[PATH_MAX];
+	const char *top = getenv("top_srcdir");
+	if (argc < 2) {
+		snprintf(dir, sizeof dir, "%s/%s", top && *top ? top : ".", FUZZ_CORPUS);
+		if (replay_dir(dir) < 0)
+			bail_out("no corpus in %s", dir);
+	}
+	for (int i = 1; i < argc; i++)
+		if (replay_dir(argv[i]) < 0)
+			bail_out("no corpus in %s", argv[i]);
 	fuzz_cleanup();
 	return done_testing();
 }
