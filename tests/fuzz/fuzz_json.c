@@ -88,22 +88,19 @@ static const char sample[] = "# Pumps\n\nThe centrifugal pump runs at 2900 rpm.\
 
 static void rule(json_t *j)
 {
-	char error[256] = "";
+	struct qerr e = { 0 };
 	json_t *norm = NULL, *again = NULL;
-	if (split_rule_check(j, &norm, error, sizeof error) < 0) {
-		CHECK(error[0] != '\0');
+	if (split_rule_check(j, &norm, &e) != Q_OK) {
+		CHECK(e.msg[0] != '\0');
 		return;
 	}
 	if (!CHECK(json_is_object(norm)))
 		goto out;
-	error[0] = '\0';
-	CHECK(split_rule_check(norm, &again, error, sizeof error) == 0);
+	CHECK(split_rule_check(norm, &again, &e) == Q_OK);
 	CHECK(again && json_equal(norm, again));
 	struct split_result r;
 	memset(&r, 0, sizeof r);
-	error[0] = '\0';
-	check_split(split_text(sample, sizeof sample - 1, norm, &r, error, sizeof error), &r,
-		    error);
+	check_split(split_text(sample, sizeof sample - 1, norm, &r, &e), &r, e.msg);
 out:
 	json_decref(norm);
 	json_decref(again);
@@ -113,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
 	json_error_t jerr;
-	char error[256] = "";
+	struct qerr e = { 0 };
 	struct split_result r;
 
 	fuzz_status = Q_EINVAL;
@@ -140,6 +137,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The same bytes as extraction output (JSON Lines), default rule. */
 	memset(&r, 0, sizeof r);
-	check_split(split_blocks(s, size, NULL, &r, error, sizeof error), &r, error);
+	check_split(split_blocks(s, size, NULL, &r, &e), &r, e.msg);
 	return 0;
 }

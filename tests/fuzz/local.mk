@@ -41,13 +41,14 @@ FUZZ_CONF_SRC = tests/fuzz/fuzz_conf.c src/base/conf.c src/base/util.c src/base/
 # The splitter instrumented; what else it calls comes from the static libquire.
 FUZZ_JSON_SRC = tests/fuzz/fuzz_json.c src/pipeline/split.c src/pipeline/chunk_pack.c \
 	src/pipeline/chunk_rule.c src/pipeline/chunk_text.c
-FUZZ_TEXTLIB_SRC = plugins/text/sbuf.c plugins/text/conv.c plugins/text/input.c plugins/text/emit.c
+FUZZ_TEXTLIB_SRC = plugins/common/sbuf.c plugins/common/pbuf.c plugins/common/conv.c \
+	plugins/common/input.c plugins/common/emit.c
 FUZZ_RTF_SRC = tests/fuzz/fuzz_plugin.c plugins/rtf/rtf.c plugins/rtf/rtf_parse.c \
 	plugins/rtf/rtf_words.c plugins/rtf/rtf_out.c $(FUZZ_TEXTLIB_SRC)
 FUZZ_HTML_SRC = tests/fuzz/fuzz_plugin.c plugins/html/html.c plugins/html/charset.c \
-	plugins/html/walk.c plugins/text/detect.c $(FUZZ_TEXTLIB_SRC)
+	plugins/html/walk.c plugins/common/detect.c $(FUZZ_TEXTLIB_SRC)
 FUZZ_TEXT_SRC = tests/fuzz/fuzz_plugin.c plugins/text/text.c plugins/text/plain.c \
-	plugins/text/markdown.c plugins/text/mdinline.c plugins/text/csv.c plugins/text/detect.c \
+	plugins/text/markdown.c plugins/text/mdinline.c plugins/text/csv.c plugins/common/detect.c \
 	$(FUZZ_TEXTLIB_SRC)
 FUZZ_TARGETS = tests/fuzz/fuzz_multipart tests/fuzz/fuzz_json tests/fuzz/fuzz_conf \
 	tests/fuzz/fuzz_rtf tests/fuzz/fuzz_html tests/fuzz/fuzz_text
