@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/statvfs.h>
 
 #ifndef QUIRE_SYSCONF_FILE
 #define QUIRE_SYSCONF_FILE "/etc/quire/quire.conf"
@@ -59,6 +60,8 @@ void qconf_defaults(struct qconf *c)
 	c->search_hybrid_weight = 0.15;
 	c->search_cache_mb = 1024;
 	c->db_cache_mb = 256;
+	c->disk_reserve_mb = 16;
+	c->disk_min_free_mb = 64;
 	c->ingest_max_attempts = 3;
 	c->ingest_lease = 300;
 	c->ingest_processes = 2;
@@ -250,6 +253,10 @@ enum qstatus qconf_set(struct qconf *c, const char *key, const char *v,
 	}
 	if (!strcmp(key, "db_cache_mb"))
 		return set_int(&c->db_cache_mb, key, v, 16, 1 << 16, err);
+	if (!strcmp(key, "disk_min_free_mb"))
+		return set_int(&c->disk_min_free_mb, key, v, 0, 1 << 20, err);
+	if (!strcmp(key, "disk_reserve_mb"))
+		return set_int(&c->disk_reserve_mb, key, v, 0, 4096, err);
 	if (!strcmp(key, "search_cache_mb"))
 		return set_int(&c->search_cache_mb, key, v, 0, 1 << 20, err);
 	if (!strcmp(key, "embed_batch"))
@@ -453,4 +460,15 @@ enum qstatus qconf_check(const struct qconf *c, struct qerr *err)
 void qconf_datapath(const struct qconf *c, const char *name, char *out)
 {
 	snprintf(out, PATH_MAX, "%s/%s", c->datadir, name);
+}
+
+int qconf_disk_low(const struct qconf *c, long long *free_mb)
+{
+	struct statvfs vfs;
+	if (c->disk_min_free_mb <= 0 || statvfs(c->datadir, &vfs) < 0)
+		return 0;
+	long long mb = (long long)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+	if (free_mb)
+		*free_mb = mb;
+	return mb < c->disk_min_free_mb;
 }

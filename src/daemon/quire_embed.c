@@ -96,6 +96,10 @@ static int run(struct store *s, const struct qconf *conf, int once)
 		wake = open_wake(conf->datadir);
 	while (!stop) {
 		size_t done = 0, ingested = 0;
+		if (qconf_disk_low(conf, NULL)) {
+			sleep(1);   /* vectors wait for room on the disk */
+			continue;
+		}
 		if ((once && ingest_take_over(s, conf, &ingested, &err) != Q_OK) ||
 		    embedder_step(s, conf, b, &done, &err) != Q_OK) {
 			if (err.st == Q_EBUSY && !store_panicked(s)) {

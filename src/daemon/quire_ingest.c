@@ -62,6 +62,12 @@ static int run(struct store *s, const struct qconf *conf, struct beat *b)
 		int ran = 0, expire = q_mono_ms() >= next_expire;
 		if (expire)
 			next_expire = q_mono_ms() + EXPIRE_EVERY_MS;
+		if (qconf_disk_low(conf, NULL)) {
+			/* Ingestion writes chunks and postings: it waits for room
+			 * rather than fill the disk to the last block. */
+			sleep(1);
+			continue;
+		}
 		hb_busy(b->hb, b->slot);
 		enum qstatus st = ingest_next(s, conf, expire, &ran, &err);
 		hb_idle(b->hb, b->slot);

@@ -10,6 +10,7 @@
 #include "http/app.h"
 #include "store/datalock.h"
 #include "daemon/heartbeat.h"
+#include "daemon/reserve.h"
 #include "base/metrics.h"
 #include "base/log.h"
 #include "base/spawn.h"
@@ -70,7 +71,8 @@ struct sup {
 	struct hb_slot *hb;
 	struct child kids[MAX_CHILDREN];
 	unsigned long recoveries;
-	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
+	int64_t started_ms, last_recovery_ms, next_checkpoint_ms, next_reserve_ms;
+	int reserve_short;   /* the disk reserve could not be taken (full disk) */
 	int stopping;
 	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
 	char ingest_prog[PATH_MAX];
@@ -320,6 +322,24 @@ static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
 	return queue_release_all(t, "ingest", arg, err);
 }
 
+/* Take the disk reserve again; on a full disk say so once, and try again
+ * every few seconds from the main loop until there is room. */
+static void keep_reserve(struct sup *s)
+{
+	if (reserve_keep(s->conf.datadir, s->conf.disk_reserve_mb) == 0) {
+		if (s->reserve_short)
+			QLOG_INFO("the disk has room again: the %d MB reserve is held",
+				  s->conf.disk_reserve_mb);
+		s->reserve_short = 0;
+		return;
+	}
+	if (!s->reserve_short)
+		QLOG_WARN("cannot hold the %d MB disk reserve in %s: %s; retrying",
+			  s->conf.disk_reserve_mb, s->conf.datadir, strerror(errno));
+	s->reserve_short = 1;
+	s->next_reserve_ms = q_mono_ms() + 5000;
+}
+
 static int recover(struct sup *s)
 {
 	char home[PATH_MAX];
@@ -328,6 +348,10 @@ static int recover(struct sup *s)
 	int64_t t0 = q_mono_ms();
 	qconf_datapath(&s->conf, "db", home);
 	store_set_cache_mb((unsigned)s->conf.db_cache_mb);
+	/* Recovery writes (log records, a checkpoint, the region files): on a
+	 * full disk the reserve is what lets it finish. */
+	if (reserve_release(s->conf.datadir))
+		QLOG_INFO("disk reserve released for recovery");
 	if (store_open(&st, home, STORE_OWNER, &err) != Q_OK) {
 		QLOG_ERR("recovery failed: %s", err.msg);
 		return -1;
@@ -350,6 +374,7 @@ static int recover(struct sup *s)
 			  v, LEXICAL_VERSION);
 	store_close(st);
 	QLOG_INFO("recovery %lu took %lld ms", s->recoveries, (long long)(q_mono_ms() - t0));
+	keep_reserve(s);
 	return 0;
 }
 
@@ -684,6 +709,9 @@ static int setup(struct sup *s, const struct sup_options *opt)
 			fclose(f);
 		}
 	}
+	/* Started on a full disk: the reserve makes room for the shared files
+	 * and the recovery below, which takes it again. */
+	reserve_release(s->conf.datadir);
 	qconf_datapath(&s->conf, "heartbeat", path);
 	if (!(s->hb = hb_map(path, 1))) {
 		QLOG_ERR("cannot map %s: %s", path, strerror(errno));
@@ -775,6 +803,8 @@ int supervisor_main(const struct sup_options *opt)
 			reap(&s);
 			check_heartbeats(&s);
 			maybe_checkpoint(&s);
+			if (s.reserve_short && q_mono_ms() >= s.next_reserve_ms)
+				keep_reserve(&s);
 		}
 	}
 	QLOG_INFO("stopping");
