@@ -33,3 +33,49 @@ fs_free() { df -Pk "$T/data" | awk 'NR == 2 {print $4}'; }
 
 # signal_deaths LOG SIGNAL: how many children quired saw die of SIGNAL.
 signal_deaths() { grep -c "killed by signal $2\b" "$1" 2>/dev/null; }
+
+# The system-call shim (iofault.c), built by make check.
+IOFAULT_SO="$top_builddir/tests/faults/.libs/iofault.so"
+
+# quired_start_shim VAR=VALUE...: quired (and every child) with iofault.so
+# preloaded, watching $T/data; the arguments are more IOFAULT_* settings.
+quired_start_shim() {
+	[ -f "$IOFAULT_SO" ] || bail "tests/faults/iofault.so is not built"
+	env LD_PRELOAD="$IOFAULT_SO" IOFAULT_ROOT="$T/data" "$@" "$QUIRED" >>"$T/logs/quired.log" 2>&1 &
+	QUIRED_PID=$!
+	PIDS="$PIDS $QUIRED_PID"
+	wait_for 15 test -S "$QUIRE_SOCK" || { tail -20 "$T/logs/quired.log" >&2; bail "quired did not start"; }
+}
+
+# quired_kill9: kill quired and wait until its children are gone too
+# (they die with it: PR_SET_PDEATHSIG).
+quired_kill9() {
+	local kids p
+	kids=$(pgrep -P "$QUIRED_PID")
+	kill -KILL "$QUIRED_PID" 2>/dev/null
+	wait "$QUIRED_PID" 2>/dev/null
+	for p in $kids; do
+		for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+	done
+	rm -f "$QUIRE_SOCK"
+}
+
+# power_cut: the data directory as a power cut leaves it (powercut.py),
+# which becomes the new baseline; the shadow starts again empty.
+power_cut() {
+	python3 "$top_srcdir/tests/faults/powercut.py" "$T/data" "$T/shadow" "$T/baseline" | sed 's/^/# /'
+	rm -rf "$T/baseline" "$T/shadow"
+	cp -a "$T/data" "$T/baseline"
+	mkdir -p "$T/shadow"
+}
+
+# missing_docs FILE: how many ids of FILE do not answer 200 (GET).
+missing_docs() {
+	local id n=0
+	while read -r id; do
+		[ -n "$id" ] || continue
+		req GET "/api/v1/documents/$id"
+		[ "$STATUS" = 200 ] || { n=$((n + 1)); echo "# missing $id: $STATUS" >&2; }
+	done <"$1"
+	echo "$n"
+}

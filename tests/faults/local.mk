@@ -1,4 +1,10 @@
 ## tests/faults/local.mk: faults of the disk and of the system calls the
 ## storage makes (full disk, I/O errors, power loss, crashes in recovery).
-TESTS += tests/faults/diskfull.test
-EXTRA_DIST += tests/faults/diskfull.test tests/faults/lib-faults.sh
+TESTS += tests/faults/diskfull.test tests/faults/ioerror.test tests/faults/powercut.test
+EXTRA_DIST += tests/faults/diskfull.test tests/faults/lib-faults.sh \
+	tests/faults/ioerror.test tests/faults/powercut.test tests/faults/powercut.py
+# The system-call shim (LD_PRELOAD) of ioerror.test and powercut.test.
+check_LTLIBRARIES += tests/faults/iofault.la
+tests_faults_iofault_la_SOURCES = tests/faults/iofault.c
+tests_faults_iofault_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_faults_iofault_la_LIBADD = -ldl
