@@ -721,8 +721,13 @@ static int setup(struct sup *s, const struct sup_options *opt)
 	qconf_datapath(&s->conf, "metrics", path);
 	if (qm_attach(path, 1) < 0)
 		QLOG_WARN("cannot map %s: %s; /metrics will show nothing", path, strerror(errno));
-	if (recover(s) < 0)
-		return -1;
+	/* A failed first recovery (an I/O error) is tried again a few times
+	 * before quired gives up. */
+	for (int attempt = 1; recover(s) < 0; attempt++) {
+		if (attempt >= 5)
+			return -1;
+		sleep((unsigned)attempt);
+	}
 	s->listen_fd = unix_listen(s->conf.socket, s->conf.socket_mode, s->conf.socket_group, 1024);
 	if (s->listen_fd < 0)
 		return -1;

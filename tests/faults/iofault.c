@@ -9,6 +9,7 @@
  *                          over every process of the test, not each one
  *   IOFAULT_FSYNC_EVERY=N  every Nth fsync/fdatasync under DIR fails (EIO)
  *   IOFAULT_WRITE_EVERY=N  every Nth write/pwrite under DIR fails (EIO)
+ *   IOFAULT_WRITE_MATCH=S  only writes to paths containing S count
  *   IOFAULT_LIE=1          fsync succeeds without making anything durable
  *                          (a disk that lies, or DB_TXN_NOSYNC): the
  *                          control that shows a test can see loss
@@ -45,6 +46,7 @@ static const char *root, *shadow;
 static size_t root_len;
 static long fsync_every, write_every;
 static int lie;
+static const char *write_match;
 
 static void setup(void)
 {
@@ -64,6 +66,9 @@ static void setup(void)
 	fsync_every = e ? atol(e) : 0;
 	e = getenv("IOFAULT_WRITE_EVERY");
 	write_every = e ? atol(e) : 0;
+	write_match = getenv("IOFAULT_WRITE_MATCH");
+	if (write_match && !*write_match)
+		write_match = NULL;
 	e = getenv("IOFAULT_LIE");
 	lie = e && *e == '1';
 	counter = local_counter;
@@ -203,7 +208,8 @@ int fdatasync(int fd)
 static int write_fails(int fd, const char *what)
 {
 	char path[PATH_MAX];
-	if (!write_every || !watched(fd, path, sizeof path) || !due(1, write_every))
+	if (!write_every || !watched(fd, path, sizeof path) ||
+	    (write_match && !strstr(path, write_match)) || !due(1, write_every))
 		return 0;
 	say("iofault: %s #%llu to %s fails with EIO\n", what, (unsigned long long)counter[1], path);
 	errno = EIO;
