@@ -6,6 +6,7 @@ src_libquire_la_SOURCES += \
 	src/base/status.c src/base/status.h \
 	src/base/log.c src/base/log.h \
 	src/base/util.c src/base/util.h \
+	src/base/jsontext.c src/base/jsontext.h \
 	src/base/conf.c src/base/conf.h \
 	src/base/fault.c src/base/fault.h \
 	src/base/spawn.c src/base/spawn.h \

@@ -7,6 +7,7 @@
  * ingest processes do, src/daemon/quire_ingest.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/jsontext.h"
 #include "base/conf.h"
 #include "store/datalock.h"
 #include "store/docs.h"
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
 	struct store *s;
 	char home[PATH_MAX];
 	int once = 0, joined = 0;
+	q_json_alloc_strict();   /* see base/jsontext.h */
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--once"))

@@ -8,6 +8,7 @@
  * Without quired, `quire-embed --once` drains ingest and embed jobs. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/jsontext.h"
 #include "base/conf.h"
 #include "base/log.h"
 #include "base/metrics.h"
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
 	struct store *s;
 	char home[PATH_MAX];
 	int joined = 0;
+	q_json_alloc_strict();   /* see base/jsontext.h */
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--joined"))

@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "store/changelog.h"
+#include "base/jsontext.h"
 
 #include <db.h>
 #include <errno.h>
@@ -623,6 +624,8 @@ static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *
 	json_error_t jerr;
 	*out = json_loadb(val.data, val.size, JSON_REJECT_DUPLICATES, &jerr);
 	free(val.data);
+	if (!*out && json_error_code(&jerr) == json_error_out_of_memory)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (!*out) {
 		QLOG_ERR("%s: record %s does not parse: %s", table_def[tb].file, pk, jerr.text);
 		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
@@ -702,12 +705,15 @@ enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
 		if (st != Q_OK)
 			goto out;
 	}
-	text = json_dumps(rec, JSON_COMPACT);
+	size_t len;
+	/* Never json_dumps: on a failed allocation it can return malformed
+	 * text, which would be stored (q_json_text). */
+	text = q_json_text(rec, JSON_COMPACT, &len);
 	if (!text) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((st = store_put_raw(t, tb, pk, text, strlen(text), err)) != Q_OK)
+	if ((st = store_put_raw(t, tb, pk, text, len, err)) != Q_OK)
 		goto out;
 	st = index_update(t, tb, pk, old, rec, err);
 	if (st == Q_OK && tb == T_DOCS)   /* change log (changelog.h) */

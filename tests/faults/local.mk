@@ -8,3 +8,10 @@ check_LTLIBRARIES += tests/faults/iofault.la
 tests_faults_iofault_la_SOURCES = tests/faults/iofault.c
 tests_faults_iofault_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_faults_iofault_la_LIBADD = -ldl
+# The allocation-failure shim (LD_PRELOAD) of oom.test.
+check_LTLIBRARIES += tests/faults/oomfault.la
+tests_faults_oomfault_la_SOURCES = tests/faults/oomfault.c
+tests_faults_oomfault_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_faults_oomfault_la_LIBADD = -ldl
+TESTS += tests/faults/oom.test
+EXTRA_DIST += tests/faults/oom.test
