@@ -1,8 +1,10 @@
 ## tests/faults/local.mk: faults of the disk and of the system calls the
 ## storage makes (full disk, I/O errors, power loss, crashes in recovery).
-TESTS += tests/faults/diskfull.test tests/faults/ioerror.test tests/faults/powercut.test
+TESTS += tests/faults/diskfull.test tests/faults/ioerror.test tests/faults/powercut.test \
+	tests/faults/recoverykill.test
 EXTRA_DIST += tests/faults/diskfull.test tests/faults/lib-faults.sh \
-	tests/faults/ioerror.test tests/faults/powercut.test tests/faults/powercut.py
+	tests/faults/ioerror.test tests/faults/powercut.test tests/faults/powercut.py \
+	tests/faults/recoverykill.test tests/faults/docstate.py
 # The system-call shim (LD_PRELOAD) of ioerror.test and powercut.test.
 check_LTLIBRARIES += tests/faults/iofault.la
 tests_faults_iofault_la_SOURCES = tests/faults/iofault.c
