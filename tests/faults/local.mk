@@ -21,6 +21,5 @@ EXTRA_DIST += tests/faults/oom.test
 check_PROGRAMS += tests/faults/longread
 tests_faults_longread_SOURCES = tests/faults/longread.c
 tests_faults_longread_LDADD = $(BDB_LIBS)
-# longread.test is not in TESTS yet: it fails (a create waits as long as
-# the reader, 25 s, while no lock shows in db_stat); run it by hand.
+TESTS += tests/faults/longread.test
 EXTRA_DIST += tests/faults/longread.test
