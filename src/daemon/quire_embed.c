@@ -193,9 +193,6 @@ int main(int argc, char **argv)
 			QLOG_ERR("joining the environment: %s", err.msg);
 			_exit(75);
 		}
-		if (store_lock_watch_start(home) < 0)
-			QLOG_WARN("cannot start the lock-timeout watch: a writer behind a long "
-				  "reader waits as long as the reader");
 	} else {
 		int lock = datalock_take(conf.datadir, &err);
 		if (lock < 0) {

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,14 +212,10 @@ static enum qstatus dberr(struct stxn *t, int rc, struct qerr *err, const char *
 	case DB_KEYEMPTY:
 		return qerr_set(err, Q_ENOTFOUND, NULL, "%s: not found", what);
 	case DB_LOCK_DEADLOCK:
+	case DB_LOCK_NOTGRANTED:
 		if (t)
 			t->retry = 1;
 		return qerr_set(err, Q_EBUSY, NULL, "%s: lock conflict, try again", what);
-	case DB_LOCK_NOTGRANTED:
-		/* The lock timeout passed (a long reader holds the page): a
-		 * rerun would wait as long again, so the client is told busy
-		 * (503, Retry-After) now (RELIABILITY D13). */
-		return qerr_set(err, Q_EBUSY, NULL, "%s: busy (lock timeout), try again", what);
 	case DB_RUNRECOVERY:
 		panic_seen = 1;
 		return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
@@ -455,10 +450,6 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 	 * write never lands in a hole a full disk cannot fill: the disk runs
 	 * out at the start of a log file, before any record is in it. */
 	s->env->log_set_config(s->env, DB_LOG_ZERO, 1);
-	/* A lock wait that times out returns DB_LOCK_NOTGRANTED, not
-	 * DB_LOCK_DEADLOCK: a deadlock victim is run again (store_run), a
-	 * timed-out writer is told busy (dberr). */
-	s->env->set_flags(s->env, DB_TIME_NOTGRANTED, 1);
 	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
 	if (mode == STORE_OWNER) {
 		flags |= DB_CREATE | DB_RECOVER;
@@ -526,10 +517,6 @@ enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err
 			return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
 		if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
 			return dberr(NULL, rc, err, "txn_begin");
-		/* DB_CONFIG's set_lock_timeout gave lock requests no timeout
-		 * (db_deadlock -a e expired none); set on the transaction it
-		 * does, and store_lock_watch_start expires it. */
-		t.txn->set_timeout(t.txn, 5000000, DB_SET_LOCK_TIMEOUT);
 		st = fn(&t, arg, err);
 		if (st == Q_OK) {
 			rc = t.txn->commit(t.txn, 0);
@@ -1090,33 +1077,6 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 		rc = 0;
 	c->close(c);
 	return dberr(t, rc, err, table_def[tb].file);
-}
-
-static void *lock_watch(void *arg)
-{
-	DB_ENV *env = arg;
-	struct timespec ts = {0, 500 * 1000000L};
-	for (;;) {
-		env->lock_detect(env, 0, DB_LOCK_EXPIRE, NULL);
-		nanosleep(&ts, NULL);
-	}
-	return NULL;
-}
-
-int store_lock_watch_start(const char *home)
-{
-	DB_ENV *env;
-	pthread_t th;
-	if (db_env_create(&env, 0))
-		return -1;
-	env->set_errcall(env, on_error);
-	if (env->open(env, home, DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN, 0) ||
-	    pthread_create(&th, NULL, lock_watch, env)) {
-		env->close(env, 0);
-		return -1;
-	}
-	pthread_detach(th);
-	return 0;
 }
 
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err)

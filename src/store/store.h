@@ -168,16 +168,6 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 
 /* Maintenance (owner or a joined maintenance process). */
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);
-
-/* Start a thread that joins the environment in home with its own handle
- * and expires lock requests waiting past their timeout (5 s, set on each
- * store_run transaction) every 500 ms: Berkeley DB checks timeouts only
- * when detection runs, and a blocked process cannot run it, so a writer
- * behind a long reader waited as long as the reader (measured 25 s);
- * now it gets DB_LOCK_NOTGRANTED, answered 503 busy (RELIABILITY D13).
- * quire-embed starts it under quired. The thread lives as long as the
- * process. 0, or -1. */
-int store_lock_watch_start(const char *home);
 /* Hot backup into dir (created; emptied first), then catastrophic recovery
  * there so the copy is consistent and openable. */
 enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err);
