@@ -17,5 +17,6 @@ include tests/bench/lead.mk
 include tests/embed/embed.mk
 include tests/chat/local.mk
 include tests/upload/local.mk
+include tests/faults/local.mk
 include tests/fuzz/local.mk
 include tests/install/local.mk

@@ -248,9 +248,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fcntl(lock, F_SETFD, FD_CLOEXEC);
+	/* Every owner open sizes the cache from the configuration (verify's
+	 * too: its regions are allocated in full, see store.c). */
+	store_set_cache_mb((unsigned)conf.db_cache_mb);
 	if (!strcmp(argv[0], "verify"))
 		return admin_verify_alone(&conf, stdout, stderr);
-	store_set_cache_mb((unsigned)conf.db_cache_mb);
 	if (store_open(&s, home, STORE_OWNER, &err) != Q_OK) {
 		fprintf(stderr, "quire-admin: %s\n", err.msg);
 		return 1;

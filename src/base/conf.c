@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/statvfs.h>
 
 #ifndef QUIRE_SYSCONF_FILE
 #define QUIRE_SYSCONF_FILE "/etc/quire/quire.conf"
@@ -240,6 +241,8 @@ static const struct qsetting settings[] = {
 	INT("checkpoint_interval", checkpoint_interval, 1, 86400, "60"),
 	INT("retry_after", retry_after, 1, 3600, "2"),
 	INT("restart_backoff_max", restart_backoff_max, 1, 3600, "60"),
+	INT("disk_min_free_mb", disk_min_free_mb, 0, 1 << 20, "64"),
+	INT("disk_reserve_mb", disk_reserve_mb, 0, 4096, "16"),
 	{"log", set_enum, AT(log_syslog), 0, 0, "stderr", "stderr syslog", NULL, 0},
 	{"log_level", set_enum, AT(log_level), 0, 0, "info",
 	 "emerg alert crit error warning notice info debug", NULL, 0},
@@ -434,4 +437,15 @@ enum qstatus qconf_check(const struct qconf *c, struct qerr *err)
 void qconf_datapath(const struct qconf *c, const char *name, char *out)
 {
 	snprintf(out, PATH_MAX, "%s/%s", c->datadir, name);
+}
+
+int qconf_disk_low(const struct qconf *c, long long *free_mb)
+{
+	struct statvfs vfs;
+	if (c->disk_min_free_mb <= 0 || statvfs(c->datadir, &vfs) < 0)
+		return 0;
+	long long mb = (long long)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+	if (free_mb)
+		*free_mb = mb;
+	return mb < c->disk_min_free_mb;
 }

@@ -43,6 +43,8 @@ struct qconf {
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
+	int disk_reserve_mb;       /* datadir/reserve, released so recovery runs on a full disk */
+	int disk_min_free_mb;      /* below this, writes answer 507 and ingestion waits */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
 	int ingest_processes;      /* ingest processes quired supervises */
@@ -135,5 +137,11 @@ enum qstatus qconf_load_default(struct qconf *c, struct qerr *err);
 enum qstatus qconf_check(const struct qconf *c, struct qerr *err);
 /* Path of file name inside the data directory; out has PATH_MAX bytes. */
 void qconf_datapath(const struct qconf *c, const char *name, char *out);
+
+/* 1 when the filesystem of the data directory has less than
+ * disk_min_free_mb free (*free_mb says how much), else 0 (also when it
+ * cannot be asked, or the setting is 0). Writes stop there, before the
+ * storage meets ENOSPC in the middle of a transaction or a log file. */
+int qconf_disk_low(const struct qconf *c, long long *free_mb);
 
 #endif

@@ -7,6 +7,7 @@ src_libquire_la_SOURCES += \
 	src/base/log.c src/base/log.h \
 	src/base/util.c src/base/util.h \
 	src/base/seal.c src/base/seal.h \
+	src/base/jsontext.c src/base/jsontext.h \
 	src/base/conf.c src/base/conf.h \
 	src/base/fault.c src/base/fault.h \
 	src/base/spawn.c src/base/spawn.h \

@@ -34,6 +34,9 @@ int qm_attach(const char *path, int reset)
 		if (ftruncate(fd, 0) < 0 || ftruncate(fd, (off_t)sizeof *qm) < 0)
 			goto out;
 	}
+	/* Blocks, not holes: a counter store must not SIGBUS on a full disk. */
+	if (q_back_file(fd, (off_t)sizeof *qm) < 0)
+		goto out;
 	void *p = mmap(NULL, sizeof *qm, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		goto out;

@@ -4,6 +4,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -699,4 +700,15 @@ int q_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int q_back_file(int fd, off_t len)
+{
+	int rc;
+	while ((rc = posix_fallocate(fd, 0, len)) == EINTR)
+		;
+	if (rc == 0)
+		return 0;
+	errno = rc;
+	return -1;
 }

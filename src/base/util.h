@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* A growable byte buffer with a hard cap (curl's dynbuf idea). The data is
  * always NUL-terminated. Owned by the caller; release with qbuf_free. */
@@ -93,5 +94,10 @@ int64_t q_span_int(struct q_span v);
 
 /* Write all of p to fd, retrying on EINTR. 0 or -1. */
 int q_write_all(int fd, const void *p, size_t n);
+
+/* Give the file fd at least len bytes, every one backed by disk blocks
+ * (posix_fallocate), so a shared mapping of it never meets a hole that a
+ * full disk cannot fill (SIGBUS). 0, or -1 with errno (ENOSPC...). */
+int q_back_file(int fd, off_t len);
 
 #endif

@@ -15,7 +15,9 @@ struct hb_slot *hb_map(const char *path, int create)
 	int fd = open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return NULL;
-	if (create && ftruncate(fd, (off_t)HB_SIZE) < 0) {
+	/* Backed by blocks, not a sparse file: a full disk must not turn a
+	 * heartbeat store into SIGBUS. */
+	if (create && (ftruncate(fd, (off_t)HB_SIZE) < 0 || q_back_file(fd, (off_t)HB_SIZE) < 0)) {
 		close(fd);
 		return NULL;
 	}

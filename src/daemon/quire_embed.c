@@ -7,6 +7,7 @@
  * ingest processes do, src/daemon/quire_ingest.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/jsontext.h"
 #include "base/conf.h"
 #include "store/datalock.h"
 #include "store/docs.h"
@@ -97,6 +98,10 @@ static int run(struct store *s, const struct qconf *conf, int once)
 		wake = open_wake(conf->datadir);
 	while (!stop) {
 		size_t done = 0, ingested = 0;
+		if (qconf_disk_low(conf, NULL)) {
+			sleep(1);   /* vectors wait for room on the disk */
+			continue;
+		}
 		if ((once && ingest_take_over(s, conf, &ingested, &err) != Q_OK) ||
 		    embedder_step(s, conf, b, &done, &err) != Q_OK) {
 			if (err.st == Q_EBUSY && !store_panicked(s)) {
@@ -148,6 +153,7 @@ int main(int argc, char **argv)
 	struct store *s;
 	char home[PATH_MAX];
 	int once = 0, joined = 0;
+	q_json_alloc_strict();   /* see base/jsontext.h */
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--once"))

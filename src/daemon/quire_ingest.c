@@ -8,6 +8,7 @@
  * Without quired, `quire-embed --once` drains ingest and embed jobs. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/jsontext.h"
 #include "base/conf.h"
 #include "base/log.h"
 #include "base/metrics.h"
@@ -63,6 +64,12 @@ static int run(struct store *s, const struct qconf *conf, struct beat *b)
 		int ran = 0, expire = q_mono_ms() >= next_expire;
 		if (expire)
 			next_expire = q_mono_ms() + EXPIRE_EVERY_MS;
+		if (qconf_disk_low(conf, NULL)) {
+			/* Ingestion writes chunks and postings: it waits for room
+			 * rather than fill the disk to the last block. */
+			sleep(1);
+			continue;
+		}
 		hb_busy(b->hb, b->slot);
 		enum qstatus st = ingest_next(s, conf, expire, &ran, &err);
 		hb_idle(b->hb, b->slot);
@@ -100,6 +107,7 @@ int main(int argc, char **argv)
 	struct store *s;
 	char home[PATH_MAX];
 	int joined = 0;
+	q_json_alloc_strict();   /* see base/jsontext.h */
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--joined"))

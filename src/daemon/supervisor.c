@@ -11,6 +11,7 @@
 #include "http/app.h"
 #include "store/datalock.h"
 #include "daemon/heartbeat.h"
+#include "daemon/reserve.h"
 #include "base/metrics.h"
 #include "base/log.h"
 #include "base/spawn.h"
@@ -74,7 +75,8 @@ struct sup {
 	struct child kids[MAX_CHILDREN];
 	unsigned long recoveries;
 	int fast_failures;   /* recoveries in a row, each within RESTART_WINDOW_MS of the last */
-	int64_t started_ms, last_recovery_ms, next_checkpoint_ms;
+	int64_t started_ms, last_recovery_ms, next_checkpoint_ms, next_reserve_ms;
+	int reserve_short;   /* the disk reserve could not be taken (full disk) */
 	int stopping;
 	int reindex_due;   /* recovery found the keyword index of an older version */
 	int64_t idle_exit_ms;     /* on demand: stop after this long idle; 0 = never */
@@ -336,6 +338,24 @@ static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
 	return queue_release_all(t, "ingest", arg, err);
 }
 
+/* Take the disk reserve again; on a full disk say so once, and try again
+ * every few seconds from the main loop until there is room. */
+static void keep_reserve(struct sup *s)
+{
+	if (reserve_keep(s->conf.datadir, s->conf.disk_reserve_mb) == 0) {
+		if (s->reserve_short)
+			QLOG_INFO("the disk has room again: the %d MB reserve is held",
+				  s->conf.disk_reserve_mb);
+		s->reserve_short = 0;
+		return;
+	}
+	if (!s->reserve_short)
+		QLOG_WARN("cannot hold the %d MB disk reserve in %s: %s; retrying",
+			  s->conf.disk_reserve_mb, s->conf.datadir, strerror(errno));
+	s->reserve_short = 1;
+	s->next_reserve_ms = q_mono_ms() + 5000;
+}
+
 static int recover(struct sup *s)
 {
 	char home[PATH_MAX];
@@ -344,6 +364,10 @@ static int recover(struct sup *s)
 	int64_t t0 = q_mono_ms();
 	qconf_datapath(&s->conf, "db", home);
 	store_set_cache_mb((unsigned)s->conf.db_cache_mb);
+	/* Recovery writes (log records, a checkpoint, the region files): on a
+	 * full disk the reserve is what lets it finish. */
+	if (reserve_release(s->conf.datadir))
+		QLOG_INFO("disk reserve released for recovery");
 	if (store_open(&st, home, STORE_OWNER, &err) != Q_OK) {
 		QLOG_ERR("recovery failed: %s", err.msg);
 		return -1;
@@ -367,6 +391,7 @@ static int recover(struct sup *s)
 			  "until it ends", v, LEXICAL_VERSION);
 	store_close(st);
 	QLOG_INFO("recovery %lu took %lld ms", s->recoveries, (long long)(q_mono_ms() - t0));
+	keep_reserve(s);
 	return 0;
 }
 
@@ -839,6 +864,9 @@ static int setup(struct sup *s, const struct sup_options *opt)
 			fclose(f);
 		}
 	}
+	/* Started on a full disk: the reserve makes room for the shared files
+	 * and the recovery below, which takes it again. */
+	reserve_release(s->conf.datadir);
 	qconf_datapath(&s->conf, "heartbeat", path);
 	if (!(s->hb = hb_map(path, 1))) {
 		QLOG_ERR("cannot map %s: %s", path, strerror(errno));
@@ -848,8 +876,13 @@ static int setup(struct sup *s, const struct sup_options *opt)
 	qconf_datapath(&s->conf, "metrics", path);
 	if (qm_attach(path, 1) < 0)
 		QLOG_WARN("cannot map %s: %s; /metrics will show nothing", path, strerror(errno));
-	if (recover(s) < 0)
-		return -1;
+	/* A failed first recovery (an I/O error) is tried again a few times
+	 * before quired gives up. */
+	for (int attempt = 1; recover(s) < 0; attempt++) {
+		if (attempt >= 5)
+			return -1;
+		sleep((unsigned)attempt);
+	}
 	s->listen_fd = unix_listen(s->conf.socket, s->conf.socket_mode, s->conf.socket_group, 1024);
 	if (s->listen_fd < 0)
 		return -1;
@@ -934,6 +967,8 @@ int supervisor_main(const struct sup_options *opt)
 			maybe_checkpoint(&s);
 			maybe_reindex(&s);
 			check_idle(&s);
+			if (s.reserve_short && q_mono_ms() >= s.next_reserve_ms)
+				keep_reserve(&s);
 		}
 	}
 	QLOG_INFO("stopping");

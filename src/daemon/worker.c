@@ -3,6 +3,7 @@
 #include "config.h"
 #include "daemon/worker.h"
 #include "base/fault.h"
+#include "base/jsontext.h"
 #include "base/log.h"
 #include "base/metrics.h"
 #include "pipeline/ingest.h"
@@ -172,6 +173,8 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		return 1;
 	}
 	FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	auth_init();   /* OpenSSL starts here, not inside a request */
+	q_json_alloc_strict();
 	/* One response whose buffers serve request after request. */
 	struct qresp resp;
 	qresp_init(&resp);

@@ -169,6 +169,20 @@ static enum qstatus signed_link(struct qctx *c)
 	return st;
 }
 
+/* A write on a nearly full disk is refused before it starts (507): the
+ * storage must never meet ENOSPC inside a transaction or a log file.
+ * DELETE goes through, as it frees space. */
+static enum qstatus disk_guard(struct qctx *c)
+{
+	long long mb = 0;
+	if (!(c->route->scope & SCOPE_WRITE) || !strcmp(c->req->method, "DELETE") ||
+	    !qconf_disk_low(c->app->conf, &mb))
+		return Q_OK;
+	return qerr_set(&c->err, Q_ENOSPACE, NULL,
+			"the disk is nearly full (%lld MB free, %d MB kept free): writes are refused "
+			"until space is freed", mb, c->app->conf->disk_min_free_mb);
+}
+
 void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 {
 	struct qctx c;
@@ -198,6 +212,8 @@ void app_handle(struct app *a, struct qreq *req, struct qresp *resp)
 	if ((c.route->scope & SCOPE_SIGNED) && (st = signed_link(&c)) != Q_OK)
 		goto fail;
 	if (c.route->scope && !c.signed_link && (st = app_authenticate(&c, c.route->scope)) != Q_OK)
+		goto fail;
+	if ((st = disk_guard(&c)) != Q_OK)
 		goto fail;
 	st = c.route->fn(&c);
 	if (st == Q_OK)

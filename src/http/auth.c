@@ -46,6 +46,18 @@ static EVP_MD_CTX *sha_ctx(void)
 	return ctx;
 }
 
+static void sha256(const void *p, size_t n, unsigned char out[32]);
+/* Set when a digest could not be made (OpenSSL out of memory): the key
+ * must then not be judged unknown or malformed (401) but the request
+ * failed for memory (auth_lookup). */
+static __thread int sha_failed;
+
+void auth_init(void)
+{
+	unsigned char out[32];
+	sha256("", 0, out);
+}
+
 static void sha256(const void *p, size_t n, unsigned char out[32])
 {
 	unsigned int len = 32;
@@ -55,7 +67,10 @@ static void sha256(const void *p, size_t n, unsigned char out[32])
 	if (ctx && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, p, n) &&
 	    EVP_DigestFinal_ex(ctx, out, &len))
 		return;
-	EVP_Digest(p, n, out, &len, md, NULL);
+	if (!EVP_Digest(p, n, out, &len, md, NULL)) {
+		memset(out, 0, 32);
+		sha_failed = 1;
+	}
 }
 
 void auth_key_id(const char *hash, char *out)
@@ -140,10 +155,15 @@ enum qstatus auth_lookup(struct stxn *t, const char *key, size_t len,
 		goto deny;
 	memcpy(k, key, len);
 	k[len] = '\0';
-	if (!auth_key_wellformed(k))
-		goto deny;
-	auth_key_hash(k, hash);
+	sha_failed = 0;
+	int wellformed = auth_key_wellformed(k);
+	if (wellformed)
+		auth_key_hash(k, hash);
 	OPENSSL_cleanse(k, sizeof k);
+	if (sha_failed)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	if (!wellformed)
+		goto deny;
 	st = store_get(t, T_KEYS, hash, &rec, 0, err);
 	if (st == Q_ENOTFOUND)
 		goto deny;

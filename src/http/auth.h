@@ -37,6 +37,12 @@ struct principal {
 enum qstatus auth_key_new(char *key, char *hash, struct qerr *err);
 /* Hex SHA-256 of key into hash. */
 void auth_key_hash(const char *key, char *hash);
+
+/* Start the hashing (OpenSSL's lazy initialisation, this thread's digest
+ * context) now, at process start: an allocation that fails inside
+ * OpenSSL's own start-up leaves it with NULL locks, and a later request
+ * would crash in it. Workers call it before serving. */
+void auth_init(void);
 /* The key's display id (quire-admin key list, created_by, adminIds): the
  * first AUTH_KEY_ID_LEN hex digits of its stored hash, so the id tells
  * nothing of the secret (it once was the secret's first 12 digits, which

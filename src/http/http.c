@@ -224,6 +224,22 @@ static int is_json_type(const char *ct)
 	return n == 16 && !strncasecmp(ct, "application/json", 16);
 }
 
+/* Whether json_loadb failed for want of memory rather than for the text:
+ * jansson reports a failed allocation inside the parser as a syntax error
+ * (seen: "invalid token near ..." for a valid body), so a body that the
+ * allocation-free scanner (q_json_members, which reads the whole text when
+ * asked for a name no key has) accepts as one JSON object, and that has no
+ * duplicate key, failed for memory: 503/500, not the client's 400. */
+static int parse_failed_for_memory(const json_error_t *jerr, const char *s, size_t n)
+{
+	static const char *const none[] = {"\x01"};
+	struct q_span sp[1];
+	enum json_error_code code = json_error_code(jerr);
+	if (code == json_error_out_of_memory)
+		return 1;
+	return code != json_error_duplicate_key && q_json_members(s, n, none, sp, 1) == 0;
+}
+
 enum qstatus qreq_json(struct qreq *r, size_t cap, int max_depth, json_t **out,
 		       struct qerr *err)
 {
@@ -242,6 +258,10 @@ enum qstatus qreq_json(struct qreq *r, size_t cap, int max_depth, json_t **out,
 		goto out;
 	}
 	*out = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*out && parse_failed_for_memory(&jerr, b.data ? b.data : "", b.len)) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
 	if (!*out) {
 		st = qerr_set(err, Q_EINVAL, NULL, "invalid JSON: %s", jerr.text);
 		goto out;
@@ -308,20 +328,23 @@ void qresp_header(struct qresp *resp, const char *name, const char *value)
 	qbuf_add(&resp->headers, "\r\n", 2);
 }
 
-static int dump_to_qbuf(const char *p, size_t n, void *ctx)
-{
-	return qbuf_add(ctx, p, n);
-}
-
 void qresp_json_new(struct qresp *resp, int status, json_t *body)
 {
 	struct qbuf *b = qresp_json(resp, status);
-	if (body) {
-		/* Straight into the body buffer: no intermediate string. */
-		if (json_dump_callback(body, dump_to_qbuf, b, JSON_COMPACT) < 0)
-			qbuf_reset(b);
-		json_decref(body);
+	/* Sized first, then written whole into the body buffer (json_dumpb
+	 * cannot fail half-way, unlike a dump callback: see q_json_text).
+	 * A body that could not be built (NULL: memory ran out) is a 500,
+	 * never a success without its body. */
+	size_t need = body ? json_dumpb(body, NULL, 0, JSON_COMPACT) : 0;
+	if (!need || qbuf_reserve(b, need) < 0 ||
+	    json_dumpb(body, b->data, need, JSON_COMPACT) != need) {
+		qbuf_reset(b);
+		resp->status = 500;
+	} else {
+		b->len = need;
+		b->data[need] = '\0';
 	}
+	json_decref(body);
 }
 
 struct qbuf *qresp_json(struct qresp *resp, int status)

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "http/ratelimit.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "text/text.h"
 
 #include <errno.h>
@@ -43,8 +44,10 @@ static uint64_t *rl_map(const char *path)
 		return NULL;
 	struct stat sb;
 	/* Every process may size a new file: extending with zeros is
-	 * idempotent, and a zero slot is a free one. */
-	if (fstat(fd, &sb) < 0 || (sb.st_size < (off_t)RL_SIZE && ftruncate(fd, (off_t)RL_SIZE) < 0)) {
+	 * idempotent, and a zero slot is a free one. The blocks are allocated
+	 * (q_back_file), so a full disk cannot make a store here SIGBUS. */
+	if (fstat(fd, &sb) < 0 || (sb.st_size < (off_t)RL_SIZE && ftruncate(fd, (off_t)RL_SIZE) < 0) ||
+	    q_back_file(fd, (off_t)RL_SIZE) < 0) {
 		close(fd);
 		return NULL;
 	}

@@ -5,9 +5,11 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "store/changelog.h"
+#include "base/jsontext.h"
 
 #include <db.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -271,6 +273,80 @@ static int write_db_config(const char *home)
 	return 0;
 }
 
+/* Berkeley DB's region files (__db.001...) are shared mappings of their
+ * largest size (the lock region's maximum, the cache) over files that it
+ * makes only as long as it uses, and lengthens by writing their last
+ * page: sparse files. On a full disk the first store into a hole kills the
+ * process with SIGBUS instead of returning an error. The owner that
+ * creates them (at every recovery) gives every page of every mapping its
+ * block here, beyond the end of the file too (FALLOC_FL_KEEP_SIZE, so
+ * Berkeley DB still sees the sizes it wrote), so the disk is claimed up
+ * front and a full disk later only fails writes (ENOSPC, 507). Allocating
+ * is cheaper than DB_REGION_INIT, which writes the regions out as zeros,
+ * and keeps the regions in files the db_* tools and the recovery model
+ * know, unlike DB_SYSTEM_MEM, whose System V segments outlive a killed
+ * quired and need a key per data directory. The lengths are read from
+ * /proc/self/maps, the one place that tells the mapped sizes.
+ * 0 or an errno. */
+static int back_region(const char *path, off_t len)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC), rc = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : errno;
+	while (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, len) < 0) {
+		if (errno == EINTR)
+			continue;
+		/* No fallocate here (an old NFS, say): grow and fill the file
+		 * the portable way; posix_fallocate writes the blocks. */
+		if (errno == EOPNOTSUPP && q_back_file(fd, len) == 0)
+			break;
+		rc = errno;
+		break;
+	}
+	close(fd);
+	return rc;
+}
+
+static int back_regions(const char *home)
+{
+	char dir[PATH_MAX], line[PATH_MAX + 256];
+	int rc = 0;
+	if (!realpath(home, dir))
+		return errno;
+	size_t dl = strlen(dir);
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return 0;   /* no /proc: the regions stay as Berkeley DB made them */
+	while (!rc && fgets(line, sizeof line, f)) {
+		unsigned long lo, hi, off;
+		int pos = 0;
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &lo, &hi, &off, &pos) < 3 || !pos)
+			continue;
+		char *path = line + pos;
+		path[strcspn(path, "\n")] = '\0';
+		if (strncmp(path, dir, dl) || strncmp(path + dl, "/__db.", 6))
+			continue;
+		rc = back_region(path, (off_t)(off + (hi - lo)));
+	}
+	fclose(f);
+	return rc;
+}
+
+/* The owner recovers with no other process attached (quired has stopped
+ * every child; quire-admin alone holds the data-directory lock), so the
+ * old region files are removed first: Berkeley DB's own removal keeps the
+ * old primary region mapped while it creates the new one, so recovery on
+ * a full disk would need the space of both. */
+static void drop_regions(const char *home)
+{
+	for (int i = 1; i < 100; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/__db.%03d", home, i);
+		if (unlink(path) < 0 && errno == ENOENT)
+			break;
+	}
+}
+
 static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesize,
 		   int recnum)
 {
@@ -363,12 +439,18 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 			goto out;
 		}
 	}
+	if (mode == STORE_OWNER)
+		drop_regions(home);
 	if ((rc = db_env_create(&s->env, 0))) {
 		st = dberr(NULL, rc, err, "db_env_create");
 		goto out;
 	}
 	s->env->set_errcall(s->env, on_error);
 	s->env->set_event_notify(s->env, on_event);
+	/* Log files are written out in full when they are made, so a log
+	 * write never lands in a hole a full disk cannot fill: the disk runs
+	 * out at the start of a log file, before any record is in it. */
+	s->env->log_set_config(s->env, DB_LOG_ZERO, 1);
 	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
 	if (mode == STORE_OWNER) {
 		flags |= DB_CREATE | DB_RECOVER;
@@ -379,6 +461,10 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 		if (st == Q_EDB)
 			snprintf(err ? err->msg : (char[1]){0}, err ? sizeof err->msg : 1,
 				 "cannot open the database in %s: %s", home, db_strerror(rc));
+		goto out;
+	}
+	if (mode == STORE_OWNER && (rc = back_regions(home))) {
+		st = dberr(NULL, rc, err, "allocating the region files");
 		goto out;
 	}
 	for (int i = 0; i < T_TABLE_MAX; i++)
@@ -539,6 +625,8 @@ static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *
 	json_error_t jerr;
 	*out = json_loadb(val.data, val.size, JSON_REJECT_DUPLICATES, &jerr);
 	free(val.data);
+	if (!*out && json_error_code(&jerr) == json_error_out_of_memory)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (!*out) {
 		QLOG_ERR("%s: record %s does not parse: %s", table_def[tb].file, pk, jerr.text);
 		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
@@ -618,12 +706,15 @@ enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
 		if (st != Q_OK)
 			goto out;
 	}
-	text = json_dumps(rec, JSON_COMPACT);
+	size_t len;
+	/* Never json_dumps: on a failed allocation it can return malformed
+	 * text, which would be stored (q_json_text). */
+	text = q_json_text(rec, JSON_COMPACT, &len);
 	if (!text) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((st = store_put_raw(t, tb, pk, text, strlen(text), err)) != Q_OK)
+	if ((st = store_put_raw(t, tb, pk, text, len, err)) != Q_OK)
 		goto out;
 	st = index_update(t, tb, pk, old, rec, err);
 	if (st == Q_OK && tb == T_DOCS)   /* change log (changelog.h) */

@@ -76,3 +76,11 @@ bench-ingest: all
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/ingest-tenants.sh
 .PHONY: bench-ingest
+
+## log growth and recovery time (RELIABILITY D14): creates for a while with
+## frequent and with no checkpoints, kill -9, time the recovery
+EXTRA_DIST += tests/bench/recovery-time.sh
+bench-recovery: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/tests/bench/recovery-time.sh
+.PHONY: bench-recovery
