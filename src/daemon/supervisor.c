@@ -563,7 +563,12 @@ static void reap(struct sup *s)
 		reply_exit(c->conn, WIFEXITED(status) ? WEXITSTATUS(status) : EX_TEMPFAIL);
 		enum child_kind kind = c->kind;
 		int slot = c->slot;
-		int failing = !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
+		/* A program that cannot start dies soon and idle; one that dies in
+		 * the middle of a request or a job (its heartbeat busy) died of
+		 * that work (a panic, memory), not of being broken: no back-off. */
+		int hb = kind == C_WORKER ? c->slot : kind == C_INGEST ? HB_INGEST_BASE + c->slot : -1;
+		int busy = hb >= 0 && hb < HB_SLOTS && s->hb && s->hb[hb].busy_since_ms != 0;
+		int failing = !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) && !busy &&
 			      q_mono_ms() - c->started_ms < RESTART_WINDOW_MS;
 		c->kind = C_NONE;
 		if (kind == C_EMBED && WIFEXITED(status) && WEXITSTATUS(status) == EX_CONFIG) {
