@@ -84,7 +84,7 @@ static enum qstatus set_real(const struct qsetting *s, void *dst, const char *v,
 {
 	char *end;
 	double w = strtod(v, &end);
-	if (*end || end == v || w < (double)s->min || w > (double)s->max)
+	if (*end || end == v || !(w >= (double)s->min && w <= (double)s->max))   /* NaN too */
 		return qerr_set(err, Q_EINVAL, s->name, "%s must be from %lld to %lld", s->name,
 				s->min, s->max);
 	*(double *)dst = w;

@@ -36,8 +36,9 @@ struct run {
 	struct embed_backend *b;
 	/* keyword candidates: the best chunks by BM25 (lexical_query_top) */
 	struct lexq *lq;
-	struct vmap at;           /* ref -> index in kw */
-	struct vscored *kw;
+	struct vmap at;           /* ref -> index in kw_sc */
+	struct vscored *kw;       /* ranked in place (vcache_best) */
+	float *kw_sc;             /* the scores in the order found: at's indices stay valid */
 	size_t nkw, kw_alloc;
 	int kw_complete;          /* kw holds every allowed chunk matching a term */
 	double kw_max;            /* the query's attainable BM25 */
@@ -58,14 +59,18 @@ static int on_bm25(const char *chunk, double score, struct run *r)
 		return 0;
 	if (r->nkw == r->kw_alloc) {
 		size_t na = r->kw_alloc ? r->kw_alloc * 2 : 128;
-		void *p = realloc(r->kw, na * sizeof *r->kw);
+		void *p = realloc(r->kw, na * sizeof *r->kw), *q;
 		if (!p)
 			return -1;
 		r->kw = p;
+		if (!(q = realloc(r->kw_sc, na * sizeof *r->kw_sc)))
+			return -1;
+		r->kw_sc = q;
 		r->kw_alloc = na;
 	}
 	if (vmap_put(&r->at, ref, (uint32_t)r->nkw))
 		return -1;
+	r->kw_sc[r->nkw] = (float)score;
 	r->kw[r->nkw++] = (struct vscored){ref, (float)score};
 	return 0;
 }
@@ -111,7 +116,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 static float kw_score(const struct run *r, vref ref)
 {
 	long i = vmap_get(&r->at, ref);
-	return i < 0 ? 0 : r->kw[i].score;
+	return i < 0 ? 0 : r->kw_sc[i];
 }
 
 /* Its exact BM25, read from the postings when it is not a candidate. */
@@ -122,7 +127,7 @@ static double kw_exact(const struct run *r, vref ref)
 	struct qerr e;
 	long i = vmap_get(&r->at, ref);
 	if (i >= 0)
-		return r->kw[i].score;
+		return r->kw_sc[i];
 	if (r->kw_complete || !r->lq)
 		return 0;
 	vcache_chunk_key(r->c, ref, key, sizeof key);
@@ -336,6 +341,7 @@ out:
 	vgate_free(r.g);
 	vmap_free(&r.at);
 	free(r.kw);
+	free(r.kw_sc);
 	free(r.sem);
 	free(r.fused);
 	vquery_free(r.q);
