@@ -690,7 +690,8 @@ static enum qstatus word_load(struct lexq *q, int word, const struct lexical_wor
 		if (df && m > most)
 			most = m;
 	}
-	q->max += most >= 0 ? most : first;
+	if (w->field == LEX_BODY)   /* the maximum is the body's */
+		q->max += most >= 0 ? most : first;
 	return Q_OK;
 }
 
