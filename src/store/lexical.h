@@ -18,8 +18,9 @@
  * whole beside their parts; a chunk's title and section path fields are
  * terms of it too, each stem after a byte of its own
  * (LEXICAL_FIELD_TITLE, LEXICAL_FIELD_SECTION). A chunk's length counts
- * its body's words alone; field terms are scored with it (one length per
- * chunk: no per-field lengths), times the field's weight. Each account's chunk count, total length, next chunk
+ * its body's words alone; field terms are scored without a length norm
+ * (BM25 with b 0: no per-field lengths are kept; titles and headings are
+ * short), times the field's weight. Each account's chunk count, total length, next chunk
  * number, chunks per language and an epoch (new at each rebuild) live in
  * T_STATS "bm25:<account>", the index's version in T_STATS "bm25".
  * Statistics per account: one tenant's scores never depend on what another
