@@ -40,7 +40,8 @@ struct run {
 	struct vscored *kw;       /* ranked in place (vcache_best) */
 	float *kw_sc;             /* the scores in the order found: at's indices stay valid
 				   * (document-aware, search_doc_spread) */
-	float *kw_raw;            /* each one's own BM25 (the hits' match) */
+	float *kw_raw;            /* each one's own BM25 */
+	int kw_fields;            /* the query has field words: match reads the body's BM25 */
 	size_t nkw, kw_alloc;
 	int kw_complete;          /* kw holds every allowed chunk matching a term */
 	double kw_max;            /* the query's attainable BM25 */
@@ -143,6 +144,8 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
 	if (st == Q_OK)
 		st = lexical_query_words(query, &o, &w, &nw, err);
+	for (size_t i = 0; st == Q_OK && i < nw; i++)
+		r->kw_fields |= w[i].field != LEX_BODY;
 	if (st == Q_OK)
 		st = lexical_query_new(r->t, r->account, w, nw, &r->lq, err);
 	if (st == Q_OK && !(hits = malloc((k ? k : 1) * sizeof *hits)))
@@ -171,19 +174,20 @@ static float kw_score(const struct run *r, vref ref)
 	return i < 0 ? 0 : r->kw_sc[i];
 }
 
-/* Its exact BM25, read from the postings when it is not a candidate. */
+/* Its exact BM25 of the body words (fields left out), read from the
+ * postings when it is not a candidate or the query has field words. */
 static double kw_exact(const struct run *r, vref ref)
 {
 	char key[72];
 	double s = 0;
 	struct qerr e;
 	long i = vmap_get(&r->at, ref);
-	if (i >= 0)
+	if (i >= 0 && !r->kw_fields)
 		return r->kw_raw[i];
-	if (r->kw_complete || !r->lq)
+	if ((i < 0 && r->kw_complete) || !r->lq)
 		return 0;
 	vcache_chunk_key(r->c, ref, key, sizeof key);
-	if (lexical_query_chunk(r->lq, key, &s, &e) != Q_OK)
+	if (lexical_query_body(r->lq, key, &s, &e) != Q_OK)
 		return 0;
 	return s;
 }
@@ -358,7 +362,7 @@ static void evidence(const struct run *r, enum search_method m, vref ref, struct
 	float dot;
 	const struct vquery *q = r->q0 ? r->q0 : r->q;
 	h->match = m == SEARCH_SEMANTIC ? SEARCH_NO_EVIDENCE
-		   : r->kw_max > 0 ? fmin(kw_exact(r, ref) / r->kw_max, 1) : 0;   /* fields add */
+		   : r->kw_max > 0 ? kw_exact(r, ref) / r->kw_max : 0;
 	h->cosine = SEARCH_NO_EVIDENCE;
 	if (q && vcache_score(r->c, r->t, ref, q, &dot)) {
 		double cos = dot * r->q0_norm;

@@ -136,6 +136,10 @@ enum qstatus lexical_query_all(struct lexq *q,
  * may follow _top or _all. */
 enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
 				 struct qerr *err);
+/* The same with its body words alone (field words left out): the share
+ * of lexical_query_max a chunk matches. */
+enum qstatus lexical_query_body(struct lexq *q, const char *chunk_key, double *score,
+				struct qerr *err);
 /* What a query read: postings of its terms, postings decoded, blocks in
  * all and decoded, chunks fully scored. */
 struct lexical_qstats {

@@ -397,7 +397,7 @@ static uint32_t cur_tf(const struct cursor *c)
 /* BM25 of chunk d from the cursors standing on it: per word its best
  * term, words summed in query order (the same sum for every evaluation).
  * -1 when d has no chunk (removed). */
-static double score_at(struct lexq *q, uint32_t d)
+static double score_sum(struct lexq *q, uint32_t d, int body_only)
 {
 	if (d >= q->ct->n || q->ct->koff[d] == NOKEY)
 		return -1;
@@ -411,13 +411,18 @@ static double score_at(struct lexq *q, uint32_t d)
 			best = 0;
 			word = c->word;
 		}
-		if (c->doc == d) {
+		if (c->doc == d && !(body_only && c->field)) {
 			double s = term_score(q, c, cur_tf(c), dl);
 			best = s > best ? s : best;
 		}
 	}
 	q->stats.scored++;
 	return sum + best;
+}
+
+static double score_at(struct lexq *q, uint32_t d)
+{
+	return score_sum(q, d, 0);
 }
 
 /* ---- top k ----------------------------------------------------------------- */
@@ -627,8 +632,9 @@ enum qstatus lexical_query_all(struct lexq *q,
 	}
 }
 
-enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
-				 struct qerr *err)
+/* One chunk's score: its body words' alone with body_only. */
+static enum qstatus chunk_score(struct lexq *q, const char *chunk_key, int body_only,
+				double *score, struct qerr *err)
 {
 	uint32_t d;
 	*score = 0;
@@ -646,9 +652,21 @@ enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *
 		c->pos = 0;   /* the block held may be d's, its position past it */
 		cur_next_geq(q, c, d);
 	}
-	double s = score_at(q, d);
+	double s = score_sum(q, d, body_only);
 	*score = s > 0 ? s : 0;
 	return Q_OK;
+}
+
+enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
+				 struct qerr *err)
+{
+	return chunk_score(q, chunk_key, 0, score, err);
+}
+
+enum qstatus lexical_query_body(struct lexq *q, const char *chunk_key, double *score,
+				struct qerr *err)
+{
+	return chunk_score(q, chunk_key, 1, score, err);
 }
 
 double lexical_query_max(const struct lexq *q)

@@ -181,6 +181,19 @@ static int first(const char *query)
 	return d;
 }
 
+/* The largest match of query's hits (-1: no hit). */
+static double best_match(const char *query)
+{
+	struct search q = {query, 10, NULL, 0};
+	struct qerr err;
+	double m = -1;
+	if (store_run(s, search_fn, &q, &err) == Q_OK)
+		for (size_t i = 0; i < q.n; i++)
+			m = q.hits[i].match > m ? q.hits[i].match : m;
+	free(q.hits);
+	return m;
+}
+
 static void test_fields(void)
 {
 	char want[64];
@@ -188,6 +201,14 @@ static void test_fields(void)
 	is_str(found("glacier Patagonia"), want,
 	       "a query matching only the title finds every chunk of the document, in order");
 	is_str(found("results"), want, "the section path reaches every chunk too");
+	double m = best_match("glacier Patagonia");
+	ok(m == 0, "a title-only hit's match is 0: match is the body's share (%g)", m);
+	m = best_match("survey aerial photographs");
+	conf.search_section_weight = 0;
+	double body = best_match("survey aerial photographs");
+	conf.search_section_weight = 0.5;
+	ok(m > 0 && m == body, "a hit matching in its body and section: the same match as with the "
+	   "section off (%g, %g)", m, body);
 	conf.search_title_weight = 0;
 	conf.search_section_weight = 0;
 	is_str(found("glacier Patagonia"), "", "with field weights 0, the title is not searched");
@@ -269,7 +290,7 @@ static void test_doc_aware(void)
 
 int main(void)
 {
-	plan(21);
+	plan(23);
 	qconf_defaults(&conf);
 	conf.search_compound_weight = 1;   /* off by default (docs/search.md) */
 	conf.search_repeat_weight = 1;
