@@ -294,6 +294,7 @@ int main(void)
 	qconf_defaults(&conf);
 	conf.search_compound_weight = 1;   /* off by default (docs/search.md) */
 	conf.search_repeat_weight = 1;
+	conf.search_title_weight = 0.5;    /* off by default too */
 	unit_tmpdir(dir, "quality");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 	s = unit_store(dir);
