@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "base/util.h"
 
+#include <math.h>
 #include <string.h>
 
 static char dir[PATH_MAX];
@@ -269,6 +270,29 @@ static void test_repeated(void)
 	ok(first("aluminium aluminium copper") == REP2, "and aluminium twice: the other first");
 }
 
+/* Keyword hits with spread 0 and no field words: score is the chunk's
+ * BM25 and match the same over the query's maximum, so match / score is
+ * one number for every hit: each hit's evidence is its own. (Here the
+ * candidates come best first, so ranking them moves none: this does not
+ * show the stale positions search.c's kw_sc fixed.) */
+static void test_match_positions(void)
+{
+	struct search q = {"wiring carries current building regeneration animals surgery patients",
+			   10, NULL, 0};
+	struct qerr err;
+	int bad = 0;
+	conf.search_doc_spread = 0;
+	conf.search_title_weight = conf.search_section_weight = 0;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (size_t i = 1; i < q.n; i++)
+		bad += fabs(q.hits[i].match / q.hits[i].score - q.hits[0].match / q.hits[0].score) > 1e-5;
+	ok(q.n >= 5 && !bad, "each of %zu hits' match is its own score over the query's maximum", q.n);
+	free(q.hits);
+	conf.search_doc_spread = 0.1;
+	conf.search_title_weight = conf.search_section_weight = 0.5;
+}
+
 static void test_doc_aware(void)
 {
 	char want[64];
@@ -290,7 +314,7 @@ static void test_doc_aware(void)
 
 int main(void)
 {
-	plan(23);
+	plan(24);
 	qconf_defaults(&conf);
 	conf.search_compound_weight = 1;   /* off by default (docs/search.md) */
 	conf.search_repeat_weight = 1;
@@ -304,6 +328,7 @@ int main(void)
 	test_compound_search();
 	test_repeated();
 	test_doc_aware();
+	test_match_positions();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
