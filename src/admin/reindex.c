@@ -50,23 +50,15 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 		}
 		if (st != Q_OK)
 			return st;
-		char account[STORE_ID_MAX];
-		st = chunk_account(t, json_string_value(json_object_get(rec, "document_id")) ?: "",
-				   account, sizeof account, err);
-		if (st == Q_OK && !account[0]) {   /* its document is gone: never searched */
-			json_decref(rec);
-			orphans++;
-			continue;
-		}
-		int did;
-		if (st == Q_OK)
-			st = lexical_add_missing(t, account, r->keys.ids[i],
-						 json_string_value(json_object_get(rec, "text")) ?: "",
-						 (enum text_lang)json_integer_value(json_object_get(rec, "lang")),
-						 &did, err);
+		int did, orphan;
+		st = chunk_reindex(t, r->keys.ids[i], rec, &did, &orphan, err);
 		json_decref(rec);
 		if (st != Q_OK)
 			return st;
+		if (orphan) {   /* its document is gone: never searched */
+			orphans++;
+			continue;
+		}
 		did ? added++ : skipped++;
 	}
 	/* counted here, not as we go: a rerun after a deadlock starts over */

@@ -85,7 +85,7 @@ static enum qstatus set_real(const struct qsetting *s, void *dst, const char *v,
 {
 	char *end;
 	double w = strtod(v, &end);
-	if (*end || end == v || w < (double)s->min || w > (double)s->max)
+	if (*end || end == v || !(w >= (double)s->min && w <= (double)s->max))   /* NaN too */
 		return qerr_set(err, Q_EINVAL, s->name, "%s must be from %lld to %lld", s->name,
 				s->min, s->max);
 	*(double *)dst = w;
@@ -279,6 +279,13 @@ static const struct qsetting settings[] = {
 	INT("embed_timeout", embed_timeout, 1, 3600, "30"),
 	INT("embed_max_input", embed_max_input, 16, 1 << 20, "8000"),
 	{"search_hybrid_weight", set_real, AT(search_hybrid_weight), 0, 1, "0.15", NULL, NULL, 0},
+	/* keyword search quality (docs/search.md) */
+	{"search_title_weight", set_real, AT(search_title_weight), 0, 10, "0", NULL, NULL, 0},
+	{"search_section_weight", set_real, AT(search_section_weight), 0, 10, "0.5", NULL, NULL, 0},
+	{"search_doc_spread", set_real, AT(search_doc_spread), 0, 1, "0.1", NULL, NULL, 0},
+	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
+	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},
+	INT("search_feedback_chunks", search_feedback_chunks, 0, 100, "1"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),

@@ -40,6 +40,12 @@ struct qconf {
 	int embed_timeout;         /* seconds per request */
 	int embed_max_input;       /* characters per input; longer ones are cut */
 	double search_hybrid_weight; /* weight of vector scores in hybrid search */
+	double search_title_weight;  /* of a document title's terms, on every chunk */
+	double search_section_weight; /* of a chunk's section path's terms */
+	double search_compound_weight; /* of a compound of the query ("il-6") beside its parts */
+	double search_repeat_weight; /* what each repeat of a query word adds to its weight */
+	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
+	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */

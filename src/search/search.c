@@ -36,8 +36,12 @@ struct run {
 	struct embed_backend *b;
 	/* keyword candidates: the best chunks by BM25 (lexical_query_top) */
 	struct lexq *lq;
-	struct vmap at;           /* ref -> index in kw */
-	struct vscored *kw;
+	struct vmap at;           /* ref -> index in kw_sc */
+	struct vscored *kw;       /* ranked in place (vcache_best) */
+	float *kw_sc;             /* the scores in the order found: at's indices stay valid
+				   * (document-aware, search_doc_spread) */
+	float *kw_raw;            /* each one's own BM25 */
+	int kw_fields;            /* the query has field words: match reads the body's BM25 */
 	size_t nkw, kw_alloc;
 	int kw_complete;          /* kw holds every allowed chunk matching a term */
 	double kw_max;            /* the query's attainable BM25 */
@@ -58,14 +62,21 @@ static int on_bm25(const char *chunk, double score, struct run *r)
 		return 0;
 	if (r->nkw == r->kw_alloc) {
 		size_t na = r->kw_alloc ? r->kw_alloc * 2 : 128;
-		void *p = realloc(r->kw, na * sizeof *r->kw);
+		void *p = realloc(r->kw, na * sizeof *r->kw), *q;
 		if (!p)
 			return -1;
 		r->kw = p;
+		if (!(q = realloc(r->kw_sc, na * sizeof *r->kw_sc)))
+			return -1;
+		r->kw_sc = q;
+		if (!(q = realloc(r->kw_raw, na * sizeof *r->kw_raw)))
+			return -1;
+		r->kw_raw = q;
 		r->kw_alloc = na;
 	}
 	if (vmap_put(&r->at, ref, (uint32_t)r->nkw))
 		return -1;
+	r->kw_sc[r->nkw] = r->kw_raw[r->nkw] = (float)score;
 	r->kw[r->nkw++] = (struct vscored){ref, (float)score};
 	return 0;
 }
@@ -77,17 +88,64 @@ static int allowed(const char *chunk, size_t len, void *arg)
 	return vgate_chunk(arg, chunk, len, &ref);
 }
 
-/* The k best allowed chunks by BM25 into kw. */
+/* Document-aware keyword scores: a candidate's score becomes
+ * (1 - spread) own + spread (the sum over its document's candidates), so
+ * a document whose evidence the split spread over several chunks rises,
+ * its chunks in their own order; spread 0 leaves the scores as they are.
+ * Only the candidates count (the best by BM25, 100 at least). */
+static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
+{
+	struct vmap sum = {0};
+	float *total = NULL;
+	size_t nd = 0;
+	enum qstatus st = Q_OK;
+	if (spread <= 0 || !r->nkw)
+		return Q_OK;
+	if (!(total = calloc(r->nkw, sizeof *total))) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->nkw; i++) {
+		vref doc = r->kw[i].ref >> 32;
+		long d = vmap_get(&sum, doc);
+		if (d < 0) {
+			if (vmap_put(&sum, doc, (uint32_t)nd)) {
+				st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+				goto out;
+			}
+			d = (long)nd++;
+		}
+		total[d] += r->kw_sc[i];
+	}
+	for (size_t i = 0; i < r->nkw; i++) {
+		long d = vmap_get(&sum, r->kw[i].ref >> 32);
+		r->kw_sc[i] = (float)((1 - spread) * r->kw_sc[i] + spread * total[d]);
+		r->kw[i].score = r->kw_sc[i];
+	}
+out:
+	free(total);
+	vmap_free(&sum);
+	return st;
+}
+
+/* The k best allowed chunks by BM25 into kw (in the order found; with
+ * document-aware scores, 100 at least). */
 static enum qstatus keyword(struct run *r, const char *query, size_t k, struct qerr *err)
 {
-	unsigned langs;
+	const struct qconf *c = r->conf;
+	struct lexical_wopts o = {0, {0, c->search_title_weight, c->search_section_weight},
+				  c->search_compound_weight, c->search_repeat_weight};
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
 	size_t nw, nh = 0;
-	enum qstatus st = lexical_query_langs(r->t, r->account, query, &langs, &primary, err);
+	if (c->search_doc_spread > 0 && k < 100)
+		k = 100;
+	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
 	if (st == Q_OK)
-		st = lexical_words(query, langs, &w, &nw, err);
+		st = lexical_query_words(query, &o, &w, &nw, err);
+	for (size_t i = 0; st == Q_OK && i < nw; i++)
+		r->kw_fields |= w[i].field != LEX_BODY;
 	if (st == Q_OK)
 		st = lexical_query_new(r->t, r->account, w, nw, &r->lq, err);
 	if (st == Q_OK && !(hits = malloc((k ? k : 1) * sizeof *hits)))
@@ -101,6 +159,8 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 		st = vgate_status(r->g, err);
 	r->kw_max = lexical_query_max(r->lq);
 	r->kw_complete = nh < k;
+	if (st == Q_OK)
+		st = doc_aware(r, c->search_doc_spread, err);
 	free(w);
 	free(hits);
 	return st;
@@ -111,22 +171,23 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 static float kw_score(const struct run *r, vref ref)
 {
 	long i = vmap_get(&r->at, ref);
-	return i < 0 ? 0 : r->kw[i].score;
+	return i < 0 ? 0 : r->kw_sc[i];
 }
 
-/* Its exact BM25, read from the postings when it is not a candidate. */
+/* Its exact BM25 of the body words (fields left out), read from the
+ * postings when it is not a candidate or the query has field words. */
 static double kw_exact(const struct run *r, vref ref)
 {
 	char key[72];
 	double s = 0;
 	struct qerr e;
 	long i = vmap_get(&r->at, ref);
-	if (i >= 0)
-		return r->kw[i].score;
-	if (r->kw_complete || !r->lq)
+	if (i >= 0 && !r->kw_fields)
+		return r->kw_raw[i];
+	if ((i < 0 && r->kw_complete) || !r->lq)
 		return 0;
 	vcache_chunk_key(r->c, ref, key, sizeof key);
-	if (lexical_query_chunk(r->lq, key, &s, &e) != Q_OK)
+	if (lexical_query_body(r->lq, key, &s, &e) != Q_OK)
 		return 0;
 	return s;
 }
@@ -141,25 +202,45 @@ static double inv_norm(const float *v, unsigned dims)
 	return n > 0 ? 1 / sqrt(n) : 0;
 }
 
-/* The k best chunks by vector; with feedback (hybrid), the query vector
- * also leans towards the best keyword chunk's vector. */
+/* The mean of the unit vectors of the nf chunks of fb into out (zeros
+ * when none has a vector); 1 when some had. */
+static int feedback_vector(struct run *r, const struct vscored *fb, size_t nf, float *out,
+			   float *tmp)
+{
+	unsigned dims = r->b->dims;
+	int any = 0;
+	memset(out, 0, dims * sizeof *out);
+	for (size_t i = 0; i < nf; i++) {
+		if (!vcache_vector(r->c, r->t, fb[i].ref, dims, tmp))
+			continue;
+		double in = inv_norm(tmp, dims);
+		for (unsigned d = 0; d < dims; d++)
+			out[d] += (float)(tmp[d] * in);
+		any = 1;
+	}
+	return any;
+}
+
+/* The k best chunks by vector; with feedback (hybrid: the best keyword
+ * chunks, nf of them), the query vector also leans towards their mean. */
 static enum qstatus semantic(struct run *r, const char *query, const struct vscored *feedback,
-			     size_t k, size_t *n, struct qerr *err)
+			     size_t nf, size_t k, size_t *n, struct qerr *err)
 {
 	unsigned dims = r->b->dims;
 	float *qv = calloc(dims ? dims : 1, sizeof *qv), *fv = calloc(dims ? dims : 1, sizeof *fv);
+	float *tmp = calloc(dims ? dims : 1, sizeof *tmp);
 	int8_t *q8 = calloc(dims ? dims : 1, 1);
 	float scale;
 	enum qstatus st = Q_OK;
 	*n = 0;
-	if (!qv || !fv || !q8 || !(r->sem = malloc((k ? k : 1) * sizeof *r->sem))) {
+	if (!qv || !fv || !tmp || !q8 || !(r->sem = malloc((k ? k : 1) * sizeof *r->sem))) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if ((st = search_embed(r->t, r->account, r->b, query, qv, err)) != Q_OK)
 		goto out;
 	r->q0_norm = inv_norm(qv, dims);
-	if (feedback && vcache_vector(r->c, r->t, feedback->ref, dims, fv)) {
+	if (feedback && feedback_vector(r, feedback, nf, fv, tmp)) {
 		embed_quantize(qv, dims, q8, &scale);
 		if (!(r->q0 = vquery_new(q8, dims, scale))) {
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -175,6 +256,7 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 out:
 	free(qv);
 	free(fv);
+	free(tmp);
 	free(q8);
 	return st;
 }
@@ -250,7 +332,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	enum qstatus st;
 	size_t depth = top_k > 100 ? top_k : 100, nk, ns = 0, nf = 0;
 	if (m == SEARCH_SEMANTIC) {
-		st = semantic(r, query, NULL, top_k, n, err);
+		st = semantic(r, query, NULL, 0, top_k, n, err);
 		*best = r->sem;
 		return st;
 	}
@@ -261,7 +343,10 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	*n = nk;
 	if (m == SEARCH_KEYWORD)
 		return Q_OK;
-	if ((st = semantic(r, query, nk ? &r->kw[0] : NULL, depth, &ns, err)) != Q_OK ||
+	size_t fb = (size_t)r->conf->search_feedback_chunks;
+	if (fb > nk)
+		fb = nk;
+	if ((st = semantic(r, query, fb ? r->kw : NULL, fb, depth, &ns, err)) != Q_OK ||
 	    (st = fuse(r, side(r->kw, nk, r->kw_complete), side(r->sem, ns, 0), &nf, err)) != Q_OK)
 		return st;
 	*n = vcache_best(r->c, r->fused, nf, top_k);
@@ -336,6 +421,8 @@ out:
 	vgate_free(r.g);
 	vmap_free(&r.at);
 	free(r.kw);
+	free(r.kw_sc);
+	free(r.kw_raw);
 	free(r.sem);
 	free(r.fused);
 	vquery_free(r.q);

@@ -115,9 +115,11 @@ enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t
 		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err);
 
 /* Chunks (chunks.c): records {document_id, position, text, tokens, words,
- * page, section, start, end, lang, enabled, hit_count}. */
+ * page, section, start, end, lang, enabled, hit_count, index_title}. */
 /* Store rec (borrowed; must be new: not yet stored) as chunk position of
- * doc_id and index its text for BM25 in lang ("lang", enum text_lang). */
+ * doc_id and index its text, section and its document's title (kept as
+ * "index_title", so its postings can be removed as they were written) for
+ * BM25 in lang ("lang", enum text_lang). */
 enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 		       struct qerr *err);
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
@@ -125,6 +127,11 @@ enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qe
  * keyword index a chunk belongs to. */
 enum qstatus chunk_account(struct stxn *t, const char *doc_id, char *out, size_t n,
 			   struct qerr *err);
+/* Index a stored chunk record again (quire-admin reindex): its account's
+ * index, unless its postings are there (lexical_add_missing); *added 1
+ * when indexed, *orphan 1 when its document is gone (not indexed). */
+enum qstatus chunk_reindex(struct stxn *t, const char *chunk_key, json_t *rec, int *added,
+			   int *orphan, struct qerr *err);
 /* Chunks of doc_id in position order; cb gets each record (borrowed). */
 enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
 			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,

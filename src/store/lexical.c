@@ -26,50 +26,92 @@ static struct text_stemmer *stemmer(enum text_lang lang)
 	return stemmers[lang];
 }
 
-/* A small set of terms with counts, for one chunk or query. */
+/* A small set of terms with counts, for one chunk: its body's stems and
+ * compounds, and its fields' stems after their byte (lexical.h). */
+#define TERM_MAX (TEXT_TOKEN_MAX + 1)
 struct termset {
 	struct tentry {
-		char term[TEXT_TOKEN_MAX];
+		char term[TERM_MAX];
 		unsigned char len;
 		unsigned tf;
 	} *v;
 	size_t n, alloc, total;
 	enum text_lang lang;
+	char prefix;              /* of the terms being added: 0 body, LEXICAL_FIELD_* */
+	int oom;
 };
 
-static int add_token(const char *tok, size_t len, void *arg)
+static int add_term(struct termset *s, const char *tok, size_t len)
 {
-	struct termset *s = arg;
-	size_t slen;
-	if (text_is_stop(s->lang, tok, len))
-		return 0;
+	size_t slen, pre = s->prefix != 0;
+	char term[TERM_MAX];
 	const char *stem = text_stem(stemmer(s->lang), tok, len, &slen);
-	s->total++;
+	term[0] = s->prefix;
+	memcpy(term + pre, stem, slen);
+	slen += pre;
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].len == slen && !memcmp(s->v[i].term, stem, slen)) {
+		if (s->v[i].len == slen && !memcmp(s->v[i].term, term, slen)) {
 			s->v[i].tf++;
 			return 0;
 		}
 	if (s->n == s->alloc) {
 		size_t na = s->alloc ? s->alloc * 2 : 64;
 		void *p = realloc(s->v, na * sizeof *s->v);
-		if (!p)
+		if (!p) {
+			s->oom = 1;
 			return 1;
+		}
 		s->v = p;
 		s->alloc = na;
 	}
-	memcpy(s->v[s->n].term, stem, slen);
+	memcpy(s->v[s->n].term, term, slen);
 	s->v[s->n].len = (unsigned char)slen;
 	s->v[s->n].tf = 1;
 	s->n++;
 	return 0;
 }
 
-static void terms_of(const char *text, size_t n, enum text_lang lang, struct termset *s)
+/* A word: a term unless a stop word; a body word counts in the length. */
+static int add_token(const char *tok, size_t len, void *arg)
 {
+	struct termset *s = arg;
+	if (text_is_stop(s->lang, tok, len))
+		return 0;
+	if (!s->prefix)
+		s->total++;
+	return add_term(s, tok, len);
+}
+
+/* A compound: a term beside its parts, not counted in the length. */
+static int add_compound(const char *tok, size_t len, void *arg)
+{
+	return add_term(arg, tok, len);
+}
+
+/* The terms of text (NULL: none) with prefix added to s. */
+static void field_terms(struct termset *s, const char *text, char prefix)
+{
+	if (!text || !*text || s->oom)
+		return;
+	s->prefix = prefix;
+	text_tokens(text, strlen(text), add_token, s);
+	if (!s->oom)
+		text_compounds(text, strlen(text), add_compound, s);
+	s->prefix = 0;
+}
+
+/* The terms of a chunk. The title is left out of the chunk whose text
+ * holds it (usually the first): its words count there already, and
+ * twice they would favour that chunk over the document's others. */
+static void terms_of(const struct lexical_chunk *c, struct termset *s)
+{
+	const char *body = c->text ? c->text : "";
 	memset(s, 0, sizeof *s);
-	s->lang = lang;
-	text_tokens(text, n, add_token, s);
+	s->lang = c->lang;
+	field_terms(s, body, 0);
+	if (c->title && *c->title && !strstr(body, c->title))
+		field_terms(s, c->title, LEXICAL_FIELD_TITLE);
+	field_terms(s, c->section, LEXICAL_FIELD_SECTION);
 }
 
 /* The account's tag in its keys: 8 bytes, not the id's 36, since
@@ -493,46 +535,90 @@ static enum qstatus unindex_chunk(struct stxn *t, const char *account, uint64_t 
 }
 
 static enum qstatus update(struct stxn *t, const char *account, const char *chunk_key,
-			   const char *text, enum text_lang lang, int add, struct qerr *err)
+			   const struct lexical_chunk *c, int add, struct qerr *err)
 {
 	struct termset s;
 	uint64_t tag = lexical_tag(account);
-	terms_of(text, strlen(text), lang, &s);
-	enum qstatus st = add ? index_chunk(t, account, tag, chunk_key, &s, err)
-			      : unindex_chunk(t, account, tag, chunk_key, &s, err);
+	enum qstatus st;
+	terms_of(c, &s);
+	if (s.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	else
+		st = add ? index_chunk(t, account, tag, chunk_key, &s, err)
+			 : unindex_chunk(t, account, tag, chunk_key, &s, err);
 	free(s.v);
 	return st;
 }
 
 enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_key,
-			 const char *text, enum text_lang lang, struct qerr *err)
+			 const struct lexical_chunk *c, struct qerr *err)
 {
-	return update(t, account, chunk_key, text, lang, 1, err);
+	return update(t, account, chunk_key, c, 1, err);
 }
 
 enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
-			    const char *text, enum text_lang lang, struct qerr *err)
+			    const struct lexical_chunk *c, struct qerr *err)
 {
-	return update(t, account, chunk_key, text, lang, 0, err);
+	return update(t, account, chunk_key, c, 0, err);
 }
 
 /* The words of a query: each read in every language of the mask, its
  * distinct stems (a stop word of a language has none in it). */
+#define TYPED_MAX 8
 struct qwords {
 	struct lexical_word *v;
+	struct typed {            /* text_word_hash of a word's forms as typed */
+		uint64_t h[TYPED_MAX];
+		int n;
+	} *typed;
 	size_t n, alloc;
 	unsigned mask;
+	double weight;            /* of the words being added */
+	double repeat;            /* what a repeat adds, times weight */
+	int compound;             /* they are compounds: no stop words */
 	int oom;
 };
+
+static int qwords_grow(struct qwords *q)
+{
+	if (q->n < q->alloc)
+		return 0;
+	size_t na = q->alloc ? q->alloc * 2 : 16;
+	void *p = realloc(q->v, na * sizeof *q->v), *t;
+	if (p)
+		q->v = p;
+	if (!p || !(t = realloc(q->typed, na * sizeof *q->typed))) {
+		q->oom = 1;
+		return 1;
+	}
+	q->typed = t;
+	q->alloc = na;
+	return 0;
+}
+
+/* Another form of the word at i: a repeat as typed adds weight times
+ * repeat; another form of its stem ("increase", "increased") nothing. */
+static void qword_again(struct qwords *q, size_t i, uint64_t h)
+{
+	struct typed *ty = &q->typed[i];
+	int k = 0;
+	while (k < ty->n && ty->h[k] != h)
+		k++;
+	if (k < ty->n)
+		q->v[i].weight += q->weight * q->repeat;
+	else if (ty->n < TYPED_MAX)
+		ty->h[ty->n++] = h;
+}
 
 static int add_qword(const char *tok, size_t len, void *arg)
 {
 	struct qwords *q = arg;
 	struct lexical_word w;
-	w.nalt = 0;
-	w.weight = 1;
+	uint64_t h = text_word_hash(tok, len);
+	memset(&w, 0, sizeof w);
+	w.weight = q->weight;
 	for (int l = 0; l < LANG_MAX; l++) {
-		if (!(q->mask >> l & 1) || text_is_stop((enum text_lang)l, tok, len))
+		if (!(q->mask >> l & 1) || (!q->compound && text_is_stop((enum text_lang)l, tok, len)))
 			continue;
 		size_t sl;
 		const char *stem = text_stem(stemmer((enum text_lang)l), tok, len, &sl);
@@ -546,29 +632,58 @@ static int add_qword(const char *tok, size_t len, void *arg)
 	}
 	if (!w.nalt)
 		return 0;
-	/* the same word twice, or two words with one stem: once */
+	/* the same word twice, or two words with one stem: one word */
 	for (size_t i = 0; i < q->n; i++)
-		if (q->v[i].len[0] == w.len[0] && !memcmp(q->v[i].term[0], w.term[0], w.len[0]))
+		if (q->v[i].len[0] == w.len[0] && !memcmp(q->v[i].term[0], w.term[0], w.len[0])) {
+			qword_again(q, i, h);
 			return 0;
-	if (q->n == q->alloc) {
-		size_t na = q->alloc ? q->alloc * 2 : 16;
-		void *p = realloc(q->v, na * sizeof *q->v);
-		if (!p) {
-			q->oom = 1;
-			return 1;
 		}
-		q->v = p;
-		q->alloc = na;
-	}
+	if (qwords_grow(q))
+		return 1;
+	q->typed[q->n] = (struct typed){{h}, 1};
 	q->v[q->n++] = w;
 	return 0;
 }
 
-enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
-			   size_t *n, struct qerr *err)
+/* Each word again in field f (its terms after the field's byte), its
+ * weight times fw. */
+static void field_words(struct qwords *q, size_t nbody, enum lexical_field f, double fw)
 {
-	struct qwords w = {NULL, 0, 0, mask & ((1u << LANG_MAX) - 1) ? mask : 1u << LANG_EN, 0};
-	text_tokens(query, strlen(query), add_qword, &w);
+	static const char prefix[LEX_FIELDS] = {0, LEXICAL_FIELD_TITLE, LEXICAL_FIELD_SECTION};
+	for (size_t i = 0; i < nbody && !q->oom; i++) {
+		if (qwords_grow(q))
+			return;
+		struct lexical_word w = q->v[i];
+		for (int j = 0; j < w.nalt; j++) {
+			memmove(w.term[j] + 1, w.term[j], w.len[j]);
+			w.term[j][0] = prefix[f];
+			w.len[j]++;
+		}
+		w.weight *= fw;
+		w.field = f;
+		q->typed[q->n].n = 0;
+		q->v[q->n++] = w;
+	}
+}
+
+enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *o,
+				 struct lexical_word **out, size_t *n, struct qerr *err)
+{
+	size_t len = strlen(query);
+	struct qwords w = {0};
+	w.mask = o->langs & ((1u << LANG_MAX) - 1) ? o->langs : 1u << LANG_EN;
+	w.weight = 1;
+	w.repeat = o->repeat_weight;
+	text_tokens(query, len, add_qword, &w);
+	w.weight = o->compound_weight;
+	w.compound = 1;
+	if (!w.oom && o->compound_weight > 0)
+		text_compounds(query, len, add_qword, &w);
+	size_t nbody = w.n;
+	for (int f = LEX_TITLE; f < LEX_FIELDS; f++)
+		if (o->field_weight[f] > 0)
+			field_words(&w, nbody, (enum lexical_field)f, o->field_weight[f]);
+	free(w.typed);
 	*out = NULL;
 	*n = 0;
 	if (w.oom) {
@@ -578,6 +693,13 @@ enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word
 	*out = w.v;
 	*n = w.n;
 	return Q_OK;
+}
+
+enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
+			   size_t *n, struct qerr *err)
+{
+	struct lexical_wopts o = {mask, {0}, 0, 0};
+	return lexical_query_words(query, &o, out, n, err);
 }
 
 /* Chunks per language from the statistics (zeros when not recorded). */
@@ -690,7 +812,8 @@ enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char
 	*norm = 1;
 	if (st != Q_OK || n <= 0 || avgdl <= 0)
 		return st;
-	terms_of(text, strlen(text), lang, &s);
+	struct lexical_chunk c = {text, NULL, NULL, lang};
+	terms_of(&c, &s);
 	*norm = 1 - BM25_B + BM25_B * (double)s.total / avgdl;
 	free(s.v);
 	return Q_OK;
@@ -758,7 +881,7 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
 }
 
 enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
-				 const char *text, enum text_lang lang, int *added, struct qerr *err)
+				 const struct lexical_chunk *c, int *added, struct qerr *err)
 {
 	uint32_t num;
 	*added = 0;
@@ -768,7 +891,7 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char
 	if (st != Q_ENOTFOUND)
 		return st;
 	qerr_clear(err);
-	if ((st = update(t, account, chunk_key, text, lang, 1, err)) == Q_OK)
+	if ((st = update(t, account, chunk_key, c, 1, err)) == Q_OK)
 		*added = 1;
 	return st;
 }

@@ -14,7 +14,13 @@
  *   tag, "\1n\0", number (BE32) -> the chunk's length in terms (u32) and
  *                                  its key
  * Terms are Snowball stems of the words that are not stop words, in the
- * chunk's language. Each account's chunk count, total length, next chunk
+ * chunk's language, and compounds (text_compounds: "il-6", "3,4") kept
+ * whole beside their parts; a chunk's title and section path fields are
+ * terms of it too, each stem after a byte of its own
+ * (LEXICAL_FIELD_TITLE, LEXICAL_FIELD_SECTION). A chunk's length counts
+ * its body's words alone; field terms are scored without a length norm
+ * (BM25 with b 0: no per-field lengths are kept; titles and headings are
+ * short), times the field's weight. Each account's chunk count, total length, next chunk
  * number, chunks per language and an epoch (new at each rebuild) live in
  * T_STATS "bm25:<account>", the index's version in T_STATS "bm25".
  * Statistics per account: one tenant's scores never depend on what another
@@ -31,10 +37,26 @@
 
 struct stxn;
 
+/* What of a chunk is indexed: its text, and, as fields with terms of
+ * their own, its document's title and its section path, which every chunk
+ * of the document carries (a query matching only the title finds every
+ * chunk), except the chunk whose text holds the title (its words count
+ * there already). */
+enum lexical_field { LEX_BODY, LEX_TITLE, LEX_SECTION, LEX_FIELDS };
+#define LEXICAL_FIELD_TITLE '\x02'
+#define LEXICAL_FIELD_SECTION '\x03'
+struct lexical_chunk {
+	const char *text;
+	const char *title;     /* NULL: none */
+	const char *section;   /* NULL: none */
+	enum text_lang lang;
+};
+
 enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_key,
-			 const char *text, enum text_lang lang, struct qerr *err);
+			 const struct lexical_chunk *c, struct qerr *err);
+/* c: as it was indexed (the same terms are removed). */
 enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
-			    const char *text, enum text_lang lang, struct qerr *err);
+			    const struct lexical_chunk *c, struct qerr *err);
 
 /* The languages a query is read in (a bit per enum text_lang) and the
  * one of them it is embedded in (*primary): the language whose stop words
@@ -53,17 +75,33 @@ enum qstatus lexical_query_langs(struct stxn *t, const char *account, const char
 
 /* ---- queries: a list of weighted words, top-k by block-max WAND ---- */
 
-/* A query word: its terms (stems in the languages it is read in; a chunk
- * matching two of them scores the better once), and a weight multiplying
- * its BM25 (1 for a word as typed; field or repeated terms may differ). */
+/* A query word: its terms (stems in the languages it is read in, after
+ * the field's byte for a field; a chunk matching two of them scores the
+ * better once), and a weight multiplying its BM25 (1 for a word as typed;
+ * field, compound or repeated words may differ). A field word does not
+ * count in the query's maximum (lexical_query_max). */
 struct lexical_word {
-	char term[LANG_MAX][TEXT_TOKEN_MAX];
+	char term[LANG_MAX][TEXT_TOKEN_MAX + 1];
 	unsigned char len[LANG_MAX];
 	int nalt;
 	double weight;
+	enum lexical_field field;
 };
+/* How a query is read: its languages (lexical_query_langs' mask); each
+ * word is looked up in the title and section fields too, weight times
+ * field_weight[field] (0: not looked up; [LEX_BODY] unused); a compound of
+ * the query (text_compounds) weighs compound_weight (0: none); a word
+ * typed again adds repeat_weight (other forms of its stem add nothing). */
+struct lexical_wopts {
+	unsigned langs;
+	double field_weight[LEX_FIELDS];
+	double compound_weight;
+	double repeat_weight;
+};
+enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *o,
+				 struct lexical_word **out, size_t *n, struct qerr *err);
 /* The words of query read in the languages of mask (each distinct word
- * once, weight 1). *out new (free), *n its count. */
+ * once, weight 1; no fields, no compounds). *out new (free), *n its count. */
 enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
 			   size_t *n, struct qerr *err);
 
@@ -98,6 +136,10 @@ enum qstatus lexical_query_all(struct lexq *q,
  * may follow _top or _all. */
 enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
 				 struct qerr *err);
+/* The same with its body words alone (field words left out): the share
+ * of lexical_query_max a chunk matches. */
+enum qstatus lexical_query_body(struct lexq *q, const char *chunk_key, double *score,
+				struct qerr *err);
 /* What a query read: postings of its terms, postings decoded, blocks in
  * all and decoded, chunks fully scored. */
 struct lexical_qstats {
@@ -135,11 +177,12 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
 			size_t *df, struct qerr *err);
 
-/* The layout and analysis behind the postings: 4 since postings are
+/* The layout and analysis behind the postings: 5 with compounds and the
+ * title and section fields' terms; 4 since postings are
  * blocks by chunk number; 3 when postings and statistics became per account; 2 was the first with NFKC_Casefold tokens
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
-#define LEXICAL_VERSION 4
+#define LEXICAL_VERSION 5
 /* The version of the stored index (LEXICAL_VERSION when nothing is). */
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,
@@ -149,6 +192,6 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err);
  * since lexical_clear by a writer running alongside the rebuild); *added
  * 1 when this call indexed it. */
 enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
-				 const char *text, enum text_lang lang, int *added, struct qerr *err);
+				 const struct lexical_chunk *c, int *added, struct qerr *err);
 
 #endif

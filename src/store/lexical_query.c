@@ -148,6 +148,7 @@ struct block {
 
 struct cursor {
 	int word;
+	int field;                    /* a field's term: no length norm (b 0) */
 	double w;                     /* weight idf (k1 + 1) */
 	struct block *blk;
 	size_t nblk, bi, sbi;         /* current block; shallow (block-max) position */
@@ -175,7 +176,8 @@ struct lexq {
 
 static double term_score(const struct lexq *q, const struct cursor *c, uint32_t tf, uint32_t dl)
 {
-	double norm = BM25_K1 * (1 - BM25_B + BM25_B * (double)dl / q->avgdl);
+	/* a field term's chunk length is the body's: fields take none (b 0) */
+	double norm = c->field ? BM25_K1 : BM25_K1 * (1 - BM25_B + BM25_B * (double)dl / q->avgdl);
 	return c->w * (double)tf / ((double)tf + norm);
 }
 
@@ -221,7 +223,7 @@ static int block_add(struct tload *l, uint32_t last, const void *val, size_t vle
 	}
 	if (arena_add(l->q, val, vlen, &off))
 		return -1;
-	double part = pblock_bound(&h, l->q->avgdl);
+	double part = c->field ? (double)h.maxtf / (h.maxtf + BM25_K1) : pblock_bound(&h, l->q->avgdl);
 	double ub = c->w * part * (1 + 1e-9);
 	c->blk[c->nblk++] = (struct block){last, h.n, off, vlen, part, ub};
 	if (ub > c->ub)
@@ -267,14 +269,15 @@ static int tail_block(struct tload *l)
 }
 
 /* Reads one term's postings into a new cursor for word; *df its df. */
-static enum qstatus term_load(struct lexq *q, int word, double weight, const char *term,
-			      size_t len, size_t *df, struct qerr *err)
+static enum qstatus term_load(struct lexq *q, int word, int field, double weight,
+			      const char *term, size_t len, size_t *df, struct qerr *err)
 {
 	struct store_key k;
 	uint32_t d = 0;
 	struct cursor *c = &q->cur[q->ncur];
 	memset(c, 0, sizeof *c);
 	c->word = word;
+	c->field = field;
 	c->dec_bi = -1;
 	lexical_term_key(&k, q->tag, term, len);
 	struct tload *l = calloc(1, sizeof *l);
@@ -394,7 +397,7 @@ static uint32_t cur_tf(const struct cursor *c)
 /* BM25 of chunk d from the cursors standing on it: per word its best
  * term, words summed in query order (the same sum for every evaluation).
  * -1 when d has no chunk (removed). */
-static double score_at(struct lexq *q, uint32_t d)
+static double score_sum(struct lexq *q, uint32_t d, int body_only)
 {
 	if (d >= q->ct->n || q->ct->koff[d] == NOKEY)
 		return -1;
@@ -408,13 +411,18 @@ static double score_at(struct lexq *q, uint32_t d)
 			best = 0;
 			word = c->word;
 		}
-		if (c->doc == d) {
+		if (c->doc == d && !(body_only && c->field)) {
 			double s = term_score(q, c, cur_tf(c), dl);
 			best = s > best ? s : best;
 		}
 	}
 	q->stats.scored++;
 	return sum + best;
+}
+
+static double score_at(struct lexq *q, uint32_t d)
+{
+	return score_sum(q, d, 0);
 }
 
 /* ---- top k ----------------------------------------------------------------- */
@@ -624,8 +632,9 @@ enum qstatus lexical_query_all(struct lexq *q,
 	}
 }
 
-enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
-				 struct qerr *err)
+/* One chunk's score: its body words' alone with body_only. */
+static enum qstatus chunk_score(struct lexq *q, const char *chunk_key, int body_only,
+				double *score, struct qerr *err)
 {
 	uint32_t d;
 	*score = 0;
@@ -643,9 +652,21 @@ enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *
 		c->pos = 0;   /* the block held may be d's, its position past it */
 		cur_next_geq(q, c, d);
 	}
-	double s = score_at(q, d);
+	double s = score_sum(q, d, body_only);
 	*score = s > 0 ? s : 0;
 	return Q_OK;
+}
+
+enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
+				 struct qerr *err)
+{
+	return chunk_score(q, chunk_key, 0, score, err);
+}
+
+enum qstatus lexical_query_body(struct lexq *q, const char *chunk_key, double *score,
+				struct qerr *err)
+{
+	return chunk_score(q, chunk_key, 1, score, err);
 }
 
 double lexical_query_max(const struct lexq *q)
@@ -681,7 +702,8 @@ static enum qstatus word_load(struct lexq *q, int word, const struct lexical_wor
 	double most = -1, first = 0;
 	for (int j = 0; j < w->nalt && j < LANG_MAX; j++) {
 		size_t df;
-		enum qstatus st = term_load(q, word, w->weight, w->term[j], w->len[j], &df, err);
+		enum qstatus st = term_load(q, word, w->field != LEX_BODY, w->weight, w->term[j],
+					    w->len[j], &df, err);
 		if (st != Q_OK)
 			return st;
 		double m = w->weight * lexical_idf(q->n, (double)df) * (BM25_K1 + 1);
@@ -690,7 +712,8 @@ static enum qstatus word_load(struct lexq *q, int word, const struct lexical_wor
 		if (df && m > most)
 			most = m;
 	}
-	q->max += most >= 0 ? most : first;
+	if (w->field == LEX_BODY)   /* the maximum is the body's */
+		q->max += most >= 0 ? most : first;
 	return Q_OK;
 }
 

@@ -32,6 +32,13 @@ enum text_lang {
  * syllable its own token. Stops when cb returns non-zero. */
 typedef int (*text_token_cb)(const char *tok, size_t len, void *arg);
 void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
+/* Calls cb for each compound of s (text_compound.c): two or more words
+ * joined without a space by '-' or '/', or numbers by ',' or '.' ("il-6",
+ * "25-hydroxyvitamin", "3,4", "1.25"), each part as text_tokens reads it,
+ * joined by the characters written: the whole beside text_tokens' parts.
+ * A compound with a part that is not one token, or of TEXT_TOKEN_MAX
+ * bytes or more, is left out. Stops when cb returns non-zero. */
+void text_compounds(const char *s, size_t n, text_token_cb cb, void *arg);
 
 /* The most likely language of s from stop-word counts over its first
  * TEXT_DETECT_TOKENS tokens (LANG_EN when none). */

@@ -187,7 +187,8 @@ static enum qstatus grow_fn(struct stxn *t, void *arg, struct qerr *err)
 						"hit_count", 0, "enabled", 1);
 			snprintf(key, sizeof key, "%s:%08u", id, c);
 			if (g->keyword_only) {   /* the keyword index alone: no record, no vector */
-				st = lexical_add(t, mine ? account : other, key, b.data, LANG_EN, err);
+				struct lexical_chunk lc = {b.data, NULL, NULL, LANG_EN};
+				st = lexical_add(t, mine ? account : other, key, &lc, err);
 			} else {
 				embed_builtin_text(g->e, b.data, b.len, v);
 				st = chunk_put(t, id, c, rec, err);

@@ -3,6 +3,11 @@
 # through the API: keyword, semantic (builtin vectors) and hybrid; prints
 # nDCG@10 and Recall@100 from ../shared/bench/eval.py. Needs ../shared/bench
 # (or BENCH_DATA naming it).
+# SCIFACT_CONF: lines added to the configuration (\n between lines).
+# SCIFACT_SWEEP: settings to compare on one load, variants separated by
+# '|' (\n between a variant's lines): after the first measurement quired
+# restarts with each variant added to the configuration and the queries run
+# again (search settings only: the stored data stays as loaded).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -16,4 +21,16 @@ quired_start
 KEY=$(new_key bench)
 lighttpd_start
 kb=$(admin kb list --account bench | awk -F'\t' '$2 == "default" {print $1}')
+export SCIFACT_IDMAP="$T/idmap.json"
 QUIRE_ADMIN="$QUIRE_ADMIN" python3 "$top_srcdir/tests/bench/scifact.py" "$BASE" "$KEY" "$kb" "$bench" "$T"
+[ -n "${SCIFACT_SWEEP:-}" ] || exit 0
+cp "$QUIRE_CONF" "$T/base.conf"
+IFS='|' read -r -a variants <<<"$SCIFACT_SWEEP"
+for v in "${variants[@]}"; do
+	quired_stop
+	cp "$T/base.conf" "$QUIRE_CONF"
+	printf "%b\n" "$v" >>"$QUIRE_CONF"
+	quired_start
+	echo "== $(printf "%b" "$v" | tr '\n' ' ')"
+	QUIRE_ADMIN="$QUIRE_ADMIN" python3 "$top_srcdir/tests/bench/scifact.py" "$BASE" "$KEY" "$kb" "$bench" "$T"
+done

@@ -13,6 +13,7 @@ UNIT_TESTS = \
 	tests/unit/test_split \
 	tests/unit/test_search \
 	tests/unit/test_lexical \
+	tests/unit/test_quality \
 	tests/unit/test_embed \
 	tests/unit/test_langid \
 	tests/unit/test_queue \
@@ -28,6 +29,9 @@ EXTRA_DIST += tests/tap.h tests/unit/unit.h
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_util_LDADD = $(UNIT_LDADD)
+tests_unit_test_quality_SOURCES = tests/unit/test_quality.c
+tests_unit_test_quality_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_quality_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)

@@ -238,6 +238,22 @@ static void test_table(void)
 	is_str(err.field, "no_such_setting", "table: the error names the key");
 }
 
+/* A real setting refuses nan (NaN passes a range check made of < and >). */
+static void test_real_nan(void)
+{
+	struct qconf c;
+	struct qerr err;
+	char path[PATH_MAX];
+	const char *bad[] = {"search_hybrid_weight = nan\n", "search_hybrid_weight = 1.5\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		write_file("bad-real.conf", bad[i], path);
+		qconf_defaults(&c);
+		qerr_clear(&err);
+		is_int(qconf_load(&c, path, 1, &err), Q_EINVAL, "real: refused: %.*s",
+		       (int)strlen(bad[i]) - 1, bad[i]);
+	}
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "conf");
@@ -247,6 +263,7 @@ int main(void)
 	test_sizes();
 	test_default_and_env();
 	test_table();
+	test_real_nan();
 	unit_rmtree(dir);
 	return done_testing();
 }
