@@ -89,42 +89,56 @@ static int allowed(const char *chunk, size_t len, void *arg)
 }
 
 /* Document-aware keyword scores: a candidate's score becomes
- * (1 - spread) own + spread (the sum over its document's candidates), so
- * a document whose evidence the split spread over several chunks rises,
- * its chunks in their own order; spread 0 leaves the scores as they are.
- * Only the candidates count (the best by BM25, 100 at least). */
+ * (1 - spread) own + spread (the sum of its document's DOC_BEST best
+ * candidates), so a document whose evidence the split spread over a few
+ * chunks rises, its chunks in their own order; spread 0 leaves the scores
+ * as they are. Only the best few count: a sum over every chunk would let
+ * a long document's many weak matches outrank a short document that
+ * answers (quickstart.test: a README against a one-line note). Only the
+ * candidates count (the best by BM25, 100 at least). */
+#define DOC_BEST 3
 static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
 {
-	struct vmap sum = {0};
-	float *total = NULL;
+	struct vmap map = {0};
+	float (*best)[DOC_BEST] = NULL;
 	size_t nd = 0;
 	enum qstatus st = Q_OK;
 	if (spread <= 0 || !r->nkw)
 		return Q_OK;
-	if (!(total = calloc(r->nkw, sizeof *total))) {
+	if (!(best = calloc(r->nkw, sizeof *best))) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < r->nkw; i++) {
 		vref doc = r->kw[i].ref >> 32;
-		long d = vmap_get(&sum, doc);
+		long d = vmap_get(&map, doc);
 		if (d < 0) {
-			if (vmap_put(&sum, doc, (uint32_t)nd)) {
+			if (vmap_put(&map, doc, (uint32_t)nd)) {
 				st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 				goto out;
 			}
 			d = (long)nd++;
 		}
-		total[d] += r->kw_sc[i];
+		/* keep the document's DOC_BEST best, largest first */
+		float v = r->kw_sc[i];
+		for (int j = 0; j < DOC_BEST; j++)
+			if (v > best[d][j]) {
+				float t = best[d][j];
+				best[d][j] = v;
+				v = t;
+			}
 	}
 	for (size_t i = 0; i < r->nkw; i++) {
-		long d = vmap_get(&sum, r->kw[i].ref >> 32);
-		r->kw_sc[i] = (float)((1 - spread) * r->kw_sc[i] + spread * total[d]);
+		long d = vmap_get(&map, r->kw[i].ref >> 32);
+		float total = 0;
+		for (int j = 0; j < DOC_BEST; j++)
+			total += best[d][j];
+		r->kw_sc[i] = (float)((1 - spread) * r->kw_sc[i] + spread * total);
 		r->kw[i].score = r->kw_sc[i];
 	}
 out:
-	free(total);
-	vmap_free(&sum);
+	free(best);
+	vmap_free(&map);
 	return st;
 }
 
