@@ -194,7 +194,7 @@ enum qstatus qreq_body(struct qreq *r, struct qbuf *b, size_t cap, struct qerr *
 
 /* Nesting depth of JSON text, counting brackets outside strings, so a
  * deeply nested body is refused before jansson recurses into it. */
-static int json_depth_ok(const char *s, size_t n, int max)
+int json_depth_ok(const char *s, size_t n, int max)
 {
 	int depth = 0, in_str = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -63,6 +63,9 @@ int qreq_query(const struct qreq *r, const char *name, char *out, size_t outlen)
  * decided from CONTENT_LENGTH before reading when it is given) and a body
  * shorter than CONTENT_LENGTH (Q_EINVAL, "incomplete body"). */
 enum qstatus qreq_body(struct qreq *r, struct qbuf *b, size_t cap, struct qerr *err);
+/* 1 when JSON text s (n bytes) nests at most max brackets deep, counting
+ * outside strings: a deep body is refused before jansson recurses. */
+int json_depth_ok(const char *s, size_t n, int max);
 /* Parse a JSON object body: content type must be application/json
  * (Q_EMEDIA), size <= cap (Q_ETOOBIG), nesting <= max_depth, valid UTF-8,
  * no duplicate keys (Q_EINVAL). *out is new. */

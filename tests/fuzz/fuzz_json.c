@@ -10,6 +10,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "fuzz.h"
+#include "http/http.h"
 #include "pipeline/split.h"
 
 #include <jansson.h>
@@ -39,29 +40,6 @@ void fuzz_cleanup(void)
 /* The default max_json_depth of quire.conf. */
 #define DEPTH_CAP 64
 
-/* Nesting depth of s outside strings, as the request layer measures it
- * before parsing (http.c json_depth_ok). */
-static int depth_ok(const char *s, size_t n, int max)
-{
-	int d = 0, in_str = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == '{' || c == '[') {
-			if (++d > max)
-				return 0;
-		} else if (c == '}' || c == ']') {
-			d--;
-		}
-	}
-	return 1;
-}
 
 static void check_split(enum qstatus st, struct split_result *r, const char *error)
 {
@@ -114,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct split_result r;
 
 	fuzz_status = Q_EINVAL;
-	if (depth_ok(s, size, DEPTH_CAP)) {
+	if (json_depth_ok(s, size, DEPTH_CAP)) {
 		json_t *j = json_loadb(s, size, JSON_REJECT_DUPLICATES, &jerr);
 		if (j) {
 			fuzz_status = json_is_object(j) ? Q_OK : Q_EINVAL;
