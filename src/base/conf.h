@@ -46,6 +46,8 @@ struct qconf {
 	double search_repeat_weight; /* what each repeat of a query word adds to its weight */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
+	double search_word_context;  /* weight of the query words' learned context vectors */
+	int search_word_chunks;      /* chunks a query word's context vector is learned from */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */

@@ -50,6 +50,7 @@ struct run {
 	 * own vector for the hits' cosine (NULL: the same as q) */
 	struct vquery *q, *q0;
 	double q0_norm;           /* 1 / |query vector| */
+	float *ctx;               /* the query words' learned context (NULL: none) */
 	struct vscored *sem, *fused;
 };
 
@@ -235,6 +236,36 @@ static int feedback_vector(struct run *r, const struct vscored *fb, size_t nf, f
 	return any;
 }
 
+/* The builtin model's query words' context vectors (search_word_context)
+ * into r->ctx, left NULL when off, for another model or none found. Before
+ * the keyword query: a query over the index holds its chunk table. */
+static enum qstatus word_context(struct run *r, const char *query, struct qerr *err)
+{
+	struct search_context x = {r->t, r->account, r->c, r->g, r->b->dims,
+				   (size_t)r->conf->search_word_chunks};
+	int any = 0;
+	enum qstatus st;
+	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||
+	    r->b->dims != EMBED_BUILTIN_DIMS)
+		return Q_OK;
+	if (!(r->ctx = calloc(x.dims, sizeof *r->ctx)))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	st = search_word_context(&x, query, r->ctx, &any, err);
+	if (st != Q_OK || !any) {
+		free(r->ctx);
+		r->ctx = NULL;
+	}
+	return st;
+}
+
+/* q = a q + w v / |v| (v may be q). */
+static void add_unit(float *q, const float *v, unsigned dims, double a, double w)
+{
+	double nv = inv_norm(v, dims);
+	for (unsigned d = 0; d < dims; d++)
+		q[d] = (float)(a * q[d] + w * v[d] * nv);
+}
+
 /* The k best chunks by vector; with feedback (hybrid: the best keyword
  * chunks, nf of them), the query vector also leans towards their mean. */
 static enum qstatus semantic(struct run *r, const char *query, const struct vscored *feedback,
@@ -245,6 +276,7 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 	float *tmp = calloc(dims ? dims : 1, sizeof *tmp);
 	int8_t *q8 = calloc(dims ? dims : 1, 1);
 	float scale;
+	int ctx = 0, fb = 0;
 	enum qstatus st = Q_OK;
 	*n = 0;
 	if (!qv || !fv || !tmp || !q8 || !(r->sem = malloc((k ? k : 1) * sizeof *r->sem))) {
@@ -254,14 +286,23 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 	if ((st = search_embed(r->t, r->account, r->b, query, qv, err)) != Q_OK)
 		goto out;
 	r->q0_norm = inv_norm(qv, dims);
-	if (feedback && feedback_vector(r, feedback, nf, fv, tmp)) {
+	ctx = r->ctx != NULL;
+	fb = feedback && feedback_vector(r, feedback, nf, fv, tmp);
+	if (ctx || fb) {   /* the hits' cosine stays the query's own */
 		embed_quantize(qv, dims, q8, &scale);
 		if (!(r->q0 = vquery_new(q8, dims, scale))) {
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
-		search_feedback(qv, fv, dims, SEARCH_FEEDBACK);
 	}
+	/* q / |q| + the feedback + the words' contexts, each a unit vector at
+	 * its weight */
+	if (ctx || fb)
+		add_unit(qv, qv, dims, 0, 1);
+	if (fb)
+		add_unit(qv, fv, dims, 1, SEARCH_FEEDBACK);
+	if (ctx)
+		add_unit(qv, r->ctx, dims, 1, r->conf->search_word_context);
 	embed_quantize(qv, dims, q8, &scale);
 	if (!(r->q = vquery_new(q8, dims, scale)))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -345,6 +386,8 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 {
 	enum qstatus st;
 	size_t depth = top_k > 100 ? top_k : 100, nk, ns = 0, nf = 0;
+	if (m != SEARCH_KEYWORD && (st = word_context(r, query, err)) != Q_OK)
+		return st;
 	if (m == SEARCH_SEMANTIC) {
 		st = semantic(r, query, NULL, 0, top_k, n, err);
 		*best = r->sem;
@@ -439,6 +482,7 @@ out:
 	free(r.kw_raw);
 	free(r.sem);
 	free(r.fused);
+	free(r.ctx);
 	vquery_free(r.q);
 	vquery_free(r.q0);
 	vcache_unlock(r.c);

@@ -10,7 +10,7 @@
 
 struct stxn;
 
-/* Weight of feedback in the hybrid vector query (see search_feedback). */
+/* Weight of feedback in the hybrid vector query: q / |q| + it v / |v|. */
 #define SEARCH_FEEDBACK 1.0
 /* Weight of a stop word's trigrams in a builtin query (content words get
  * their IDF). */
@@ -24,7 +24,24 @@ struct embed_backend *search_backend(const struct qconf *conf, struct qerr *err)
  * other models embed the text as it is. */
 enum qstatus search_embed(struct stxn *t, const char *account, struct embed_backend *b,
 			  const char *query, float *out, struct qerr *err);
-/* One step of Rocchio feedback: q = q / |q| + beta * v / |v|. */
-void search_feedback(float *q, const float *v, unsigned dims, double beta);
+/* The query words' context vectors (search_context.c): each word's
+ * vector learned from the account's chunks, the mean unit vector of the
+ * chunks chunks best for the word alone by BM25 (the chunks it weighs most
+ * in, so the words it occurs with weigh in it: co-occurrence in the
+ * model's feature space), as a unit vector times the word's IDF, summed
+ * over the query's distinct words into out (dims floats; *any 0 and out
+ * zeros when no word has one). Only chunks g lets through count. */
+struct vcache;
+struct vgate;
+struct search_context {
+	struct stxn *t;
+	const char *account;
+	struct vcache *c;
+	struct vgate *g;
+	unsigned dims;
+	size_t chunks;
+};
+enum qstatus search_word_context(const struct search_context *x, const char *query, float *out,
+				 int *any, struct qerr *err);
 
 #endif

@@ -1,6 +1,6 @@
 /* search_query.c: the query's vector: the configured backend, kept per
  * process; for the builtin model, each query word weighted by its IDF in
- * the collection; Rocchio feedback for hybrid search. */
+ * the collection. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search_impl.h"
@@ -89,19 +89,4 @@ enum qstatus search_embed(struct stxn *t, const char *account, struct embed_back
 	if (res.st != Q_OK)
 		return qerr_set(err, Q_EBUSY, NULL, "embedding the query failed: %s", res.error);
 	return Q_OK;
-}
-
-static double norm(const float *v, unsigned dims)
-{
-	double n = 0;
-	for (unsigned i = 0; i < dims; i++)
-		n += (double)v[i] * v[i];
-	return n > 0 ? 1 / sqrt(n) : 0;
-}
-
-void search_feedback(float *q, const float *v, unsigned dims, double beta)
-{
-	double nq = norm(q, dims), nv = norm(v, dims);
-	for (unsigned i = 0; i < dims; i++)
-		q[i] = (float)(q[i] * nq + beta * v[i] * nv);
 }

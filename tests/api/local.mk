@@ -64,3 +64,9 @@ TESTS += $(FORM_TESTS)
 EXTRA_DIST += $(FORM_TESTS) tests/api/form/browser.mjs tests/api/form/package.json \
 	tests/api/form/package-lock.json
 ## --- end of the form uploads ------------------------------------------------------
+
+## --- search quality (issue 17): learned word vectors, CJK keywords ----------
+QUALITY_TESTS = tests/api/wordcontext.test
+TESTS += $(QUALITY_TESTS)
+EXTRA_DIST += $(QUALITY_TESTS)
+## --- end of the search quality tests -----------------------------------------

@@ -1,0 +1,107 @@
+/* search_context.c: word vectors learned from the account's own chunks,
+ * for the builtin model's query (search_word_context, docs/search.md). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#include "search/search_impl.h"
+#include "search/vcache.h"
+#include "store/lexical.h"
+#include "text/text.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A chunk the search's filter lets through: the context is learned only
+ * from what the search may see. */
+static int visible(const char *chunk, size_t len, void *arg)
+{
+	vref ref;
+	return vgate_chunk(arg, chunk, len, &ref);
+}
+
+/* The mean of the unit vectors of hits[0 .. n) into v (tmp: dims floats
+ * of room); 1 when some had a vector. */
+static int mean_vector(struct vcache *c, struct stxn *t, struct vgate *g,
+		       const struct lexical_hit *hits, size_t n, unsigned dims, float *v, float *tmp)
+{
+	int any = 0;
+	memset(v, 0, dims * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		vref ref;
+		double norm = 0;
+		if (!vgate_chunk(g, hits[i].chunk, strlen(hits[i].chunk), &ref) ||
+		    !vcache_vector(c, t, ref, dims, tmp))
+			continue;
+		for (unsigned d = 0; d < dims; d++)
+			norm += (double)tmp[d] * tmp[d];
+		if (norm <= 0)
+			continue;
+		norm = 1 / sqrt(norm);
+		for (unsigned d = 0; d < dims; d++)
+			v[d] += (float)(tmp[d] * norm);
+		any = 1;
+	}
+	return any;
+}
+
+/* One word's context vector, as a unit vector times its IDF, added to out;
+ * 1 when the word has one. */
+static enum qstatus add_word(const struct search_context *x, const struct lexical_word *w,
+			     struct lexical_hit *hits, float *v, float *tmp, float *out, int *any,
+			     struct qerr *err)
+{
+	struct lexq *lq = NULL;
+	size_t nh = 0;
+	enum qstatus st = lexical_query_new(x->t, x->account, w, 1, &lq, err);
+	if (st == Q_OK)
+		st = lexical_query_top(lq, x->chunks, visible, x->g, hits, &nh, err);
+	if (st != Q_OK || !nh || !mean_vector(x->c, x->t, x->g, hits, nh, x->dims, v, tmp))
+		goto out;
+	/* the query's maximum for one word of weight 1 is idf (k1 + 1) */
+	double norm = 0, idf = lexical_query_max(lq);
+	for (unsigned d = 0; d < x->dims; d++)
+		norm += (double)v[d] * v[d];
+	if (norm <= 0 || idf <= 0)
+		goto out;
+	norm = idf / sqrt(norm);
+	for (unsigned d = 0; d < x->dims; d++)
+		out[d] += (float)(v[d] * norm);
+	*any = 1;
+out:
+	lexical_query_free(lq);
+	return st;
+}
+
+enum qstatus search_word_context(const struct search_context *x, const char *query, float *out,
+				 int *any, struct qerr *err)
+{
+	struct lexical_word *w = NULL;
+	struct lexical_hit *hits = NULL;
+	float *v = NULL, *tmp = NULL;
+	size_t nw = 0;
+	unsigned langs;
+	enum text_lang primary;
+	enum qstatus st;
+	*any = 0;
+	memset(out, 0, x->dims * sizeof *out);
+	st = lexical_query_langs(x->t, x->account, query, &langs, &primary, err);
+	if (st == Q_OK)
+		st = lexical_words(query, langs, &w, &nw, err);
+	if (st != Q_OK || !nw)
+		goto out;
+	hits = malloc((x->chunks ? x->chunks : 1) * sizeof *hits);
+	v = malloc(x->dims * sizeof *v);
+	tmp = malloc(x->dims * sizeof *tmp);
+	if (!hits || !v || !tmp) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; st == Q_OK && i < nw; i++)
+		st = add_word(x, &w[i], hits, v, tmp, out, any, err);
+out:
+	free(w);
+	free(hits);
+	free(v);
+	free(tmp);
+	return st;
+}
