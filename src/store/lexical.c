@@ -97,6 +97,8 @@ static void field_terms(struct termset *s, const char *text, char prefix)
 	text_tokens(text, strlen(text), add_token, s);
 	if (!s->oom)
 		text_compounds(text, strlen(text), add_compound, s);
+	if (!s->oom)
+		text_cjk_bigrams(text, strlen(text), add_compound, s);
 	s->prefix = 0;
 }
 
@@ -679,6 +681,12 @@ enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *
 	w.compound = 1;
 	if (!w.oom && o->compound_weight > 0)
 		text_compounds(query, len, add_qword, &w);
+	/* pairs of CJK characters as typed: a word of two or more characters
+	 * (图书馆) weighs more in the chunks that write it than in those
+	 * holding its characters apart */
+	w.weight = LEXICAL_BIGRAM_WEIGHT;
+	if (!w.oom)
+		text_cjk_bigrams(query, len, add_qword, &w);
 	size_t nbody = w.n;
 	for (int f = LEX_TITLE; f < LEX_FIELDS; f++)
 		if (o->field_weight[f] > 0)

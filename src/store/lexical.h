@@ -98,6 +98,9 @@ struct lexical_wopts {
 	double compound_weight;
 	double repeat_weight;
 };
+/* Weight of a pair of adjacent CJK characters of the query (looked up
+ * beside each character, like a compound). */
+#define LEXICAL_BIGRAM_WEIGHT 1.0
 enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *o,
 				 struct lexical_word **out, size_t *n, struct qerr *err);
 /* The words of query read in the languages of mask (each distinct word
@@ -177,12 +180,13 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
 			size_t *df, struct qerr *err);
 
-/* The layout and analysis behind the postings: 5 with compounds and the
+/* The layout and analysis behind the postings: 6 with pairs of adjacent
+ * CJK characters as terms (text_cjk_bigrams); 5 with compounds and the
  * title and section fields' terms; 4 since postings are
  * blocks by chunk number; 3 when postings and statistics became per account; 2 was the first with NFKC_Casefold tokens
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
-#define LEXICAL_VERSION 5
+#define LEXICAL_VERSION 6
 /* The version of the stored index (LEXICAL_VERSION when nothing is). */
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,

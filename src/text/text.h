@@ -39,6 +39,11 @@ void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
  * A compound with a part that is not one token, or of TEXT_TOKEN_MAX
  * bytes or more, is left out. Stops when cb returns non-zero. */
 void text_compounds(const char *s, size_t n, text_token_cb cb, void *arg);
+/* Calls cb for each pair of adjacent CJK characters of s (ideographs,
+ * kana, Hangul syllables; nothing between them), each as text_tokens reads
+ * it, joined: "图书馆" gives "图书" and "书馆", beside text_tokens' one
+ * token per character. Stops when cb returns non-zero. */
+void text_cjk_bigrams(const char *s, size_t n, text_token_cb cb, void *arg);
 
 /* The most likely language of s from stop-word counts over its first
  * TEXT_DETECT_TOKENS tokens (LANG_EN when none). */

@@ -1,10 +1,11 @@
 /* text_compound.c: compound tokens, kept whole beside the parts
  * text_tokens gives: words joined without a space by a hyphen or a slash
  * ("25-hydroxyvitamin", "il-6", "tnf-α", "and/or"), numbers by a comma or
- * a point ("3,4", "1.25"). */
+ * a point ("3,4", "1.25"); and pairs of adjacent CJK characters. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
+#include "text/text_tok.h"
 
 #include <string.h>
 
@@ -98,5 +99,42 @@ void text_compounds(const char *str, size_t n, text_token_cb cb, void *arg)
 		i = start;
 		if (compound_at(s, n, &i, buf, &len) >= 2 && cb(buf, len, arg))
 			return;
+	}
+}
+
+/* The CJK character at s[*i] as text_tokens reads it (its NFKC_Casefold)
+ * appended to out at *len; its byte length, 0 when s[*i] is not one. */
+static size_t cjk_at(const unsigned char *s, size_t n, size_t i, char *out, size_t *len)
+{
+	uint32_t cp, c;
+	size_t l = text_utf8_next(s + i, n - i, &cp);
+	struct piece p = {.count = 0};
+	if (cp < 0x3000)
+		return 0;   /* below every CJK block (and its compatibility forms) */
+	text_tokens((const char *)s + i, l, piece_tok, &p);
+	/* CJK as text_tokens reads it: a half-width katakana folds into one */
+	if (p.count != 1 || text_utf8_next((const unsigned char *)p.tok, p.len, &c) != p.len ||
+	    !text_is_cjk(c))
+		return 0;
+	memcpy(out + *len, p.tok, p.len);
+	*len += p.len;
+	return l;
+}
+
+void text_cjk_bigrams(const char *str, size_t n, text_token_cb cb, void *arg)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char buf[TEXT_TOKEN_MAX];
+	size_t i = 0;
+	while (i < n) {
+		size_t len = 0, l1 = cjk_at(s, n, i, buf, &len), l2;
+		if (!l1) {
+			i += text_utf8_next(s + i, n - i, &(uint32_t){0});
+			continue;
+		}
+		/* NFKC of one character is at most a few bytes: both fit */
+		if (i + l1 < n && (l2 = cjk_at(s, n, i + l1, buf, &len)) && cb(buf, len, arg))
+			return;
+		i += l1;
 	}
 }

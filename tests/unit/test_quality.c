@@ -46,6 +46,15 @@ static const char *compounds(const char *text)
 	return t.out;
 }
 
+/* The CJK pairs of text, each followed by a space. */
+static const char *bigrams(const char *text)
+{
+	static struct toks t;
+	t.out[0] = '\0';
+	text_cjk_bigrams(text, strlen(text), add_tok, &t);
+	return t.out;
+}
+
 static const char *tokens(const char *text)
 {
 	static struct toks t;
@@ -69,6 +78,18 @@ static void test_compounds(void)
 	is_str(compounds("It ended. Then, e.g. this, - or - that"), "",
 	       "a point or comma between words, or a spaced dash, joins nothing");
 	is_str(compounds("well-known"), "well-known ", "a compound at the text's end");
+}
+
+static void test_bigrams(void)
+{
+	is_str(bigrams("新图书馆开门"), "新图 图书 书馆 馆开 开门 ", "Chinese: each pair of adjacent characters");
+	is_str(tokens("图书馆"), "图 书 馆 ", "beside one token per character");
+	is_str(bigrams("地图，书店 博物馆"), "地图 书店 博物 物馆 ",
+	       "punctuation or a space between characters makes no pair");
+	is_str(bigrams("図書館の予算"), "図書 書館 館の の予 予算 ", "Japanese: kanji and kana");
+	is_str(bigrams("새 도서관의"), "도서 서관 관의 ", "Korean: Hangul syllables");
+	is_str(bigrams("Ｑ图书 library ｶﾀ"), "图书 カタ ",
+	       "Latin makes no pair; half-width katakana as text_tokens folds it");
 }
 
 /* ---- the collection ----------------------------------------------------------- */
@@ -314,7 +335,7 @@ static void test_doc_aware(void)
 
 int main(void)
 {
-	plan(24);
+	plan(30);
 	qconf_defaults(&conf);
 	conf.search_compound_weight = 1;   /* off by default (docs/search.md) */
 	conf.search_repeat_weight = 1;
@@ -323,6 +344,7 @@ int main(void)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 	s = unit_store(dir);
 	test_compounds();
+	test_bigrams();
 	build();
 	test_fields();
 	test_compound_search();
