@@ -1,5 +1,6 @@
-/* search_context.c: word vectors learned from the account's own chunks,
- * for the builtin model's query (search_word_context, docs/search.md). */
+/* search_context.c: word vectors learned at query time from the
+ * account's own chunks (their co-occurrence beyond chance), for the
+ * builtin model's query (search_word_context, docs/search.md). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search_impl.h"
@@ -44,11 +45,42 @@ static int mean_vector(struct vcache *c, struct stxn *t, struct vgate *g,
 	return any;
 }
 
+/* The mean unit vector of up to BACKGROUND visible chunks spread over the
+ * cache into bg: what any chunk has in common (the stop words' trigrams,
+ * the collection's common words); 1 when some chunk had a vector. */
+#define BACKGROUND 1024
+static int background(const struct search_context *x, float *bg, float *tmp)
+{
+	vref *refs = malloc(BACKGROUND * sizeof *refs);
+	size_t n = refs ? vcache_sample(x->c, BACKGROUND, refs) : 0, m = 0;
+	memset(bg, 0, x->dims * sizeof *bg);
+	for (size_t i = 0; i < n; i++) {
+		char key[72];
+		vref ref;
+		double norm = 0;
+		vcache_chunk_key(x->c, refs[i], key, sizeof key);
+		if (!vgate_chunk(x->g, key, strlen(key), &ref) || !vcache_vector(x->c, x->t, ref, x->dims, tmp))
+			continue;
+		for (unsigned d = 0; d < x->dims; d++)
+			norm += (double)tmp[d] * tmp[d];
+		if (norm <= 0)
+			continue;
+		norm = 1 / sqrt(norm);
+		for (unsigned d = 0; d < x->dims; d++)
+			bg[d] += (float)(tmp[d] * norm);
+		m++;
+	}
+	for (unsigned d = 0; m && d < x->dims; d++)
+		bg[d] /= (float)m;
+	free(refs);
+	return m > 0;
+}
+
 /* One word's context vector, as a unit vector times its IDF, added to out;
  * 1 when the word has one. */
 static enum qstatus add_word(const struct search_context *x, const struct lexical_word *w,
-			     struct lexical_hit *hits, float *v, float *tmp, float *out, int *any,
-			     struct qerr *err)
+			     struct lexical_hit *hits, float *v, float *tmp, const float *bg,
+			     float *out, int *any, struct qerr *err)
 {
 	struct lexq *lq = NULL;
 	size_t nh = 0;
@@ -57,6 +89,10 @@ static enum qstatus add_word(const struct search_context *x, const struct lexica
 		st = lexical_query_top(lq, x->chunks, visible, x->g, hits, &nh, err);
 	if (st != Q_OK || !nh || !mean_vector(x->c, x->t, x->g, hits, nh, x->dims, v, tmp))
 		goto out;
+	/* what the word's chunks share beyond any chunk: the mean less the
+	 * background's, both of unit vectors */
+	for (unsigned d = 0; bg && d < x->dims; d++)
+		v[d] -= (float)nh * bg[d];
 	/* the query's maximum for one word of weight 1 is idf (k1 + 1) */
 	double norm = 0, idf = lexical_query_max(lq);
 	for (unsigned d = 0; d < x->dims; d++)
@@ -77,8 +113,9 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 {
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
-	float *v = NULL, *tmp = NULL;
+	float *v = NULL, *tmp = NULL, *bg = NULL;
 	size_t nw = 0;
+	int centred = 0;
 	unsigned langs;
 	enum text_lang primary;
 	enum qstatus st;
@@ -92,16 +129,19 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 	hits = malloc((x->chunks ? x->chunks : 1) * sizeof *hits);
 	v = malloc(x->dims * sizeof *v);
 	tmp = malloc(x->dims * sizeof *tmp);
-	if (!hits || !v || !tmp) {
+	bg = malloc(x->dims * sizeof *bg);
+	if (!hits || !v || !tmp || !bg) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
+	centred = background(x, bg, tmp);
 	for (size_t i = 0; st == Q_OK && i < nw; i++)
-		st = add_word(x, &w[i], hits, v, tmp, out, any, err);
+		st = add_word(x, &w[i], hits, v, tmp, centred ? bg : NULL, out, any, err);
 out:
 	free(w);
 	free(hits);
 	free(v);
 	free(tmp);
+	free(bg);
 	return st;
 }

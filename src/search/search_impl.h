@@ -26,11 +26,13 @@ enum qstatus search_embed(struct stxn *t, const char *account, struct embed_back
 			  const char *query, float *out, struct qerr *err);
 /* The query words' context vectors (search_context.c): each word's
  * vector learned from the account's chunks, the mean unit vector of the
- * chunks chunks best for the word alone by BM25 (the chunks it weighs most
- * in, so the words it occurs with weigh in it: co-occurrence in the
- * model's feature space), as a unit vector times the word's IDF, summed
- * over the query's distinct words into out (dims floats; *any 0 and out
- * zeros when no word has one). Only chunks g lets through count. */
+ * chunks best for the word alone by BM25 (the chunks it weighs most in,
+ * so the words it occurs with weigh in it: co-occurrence in the model's
+ * feature space) less the mean of a sample of all chunks (what every
+ * chunk shares, so only co-occurrence beyond chance is left, as PMI
+ * does), as a unit vector times the word's IDF, summed over the query's
+ * distinct words into out (dims floats; *any 0 and out zeros when no word
+ * has one). Only chunks g lets through count. */
 struct vcache;
 struct vgate;
 struct search_context {

@@ -614,6 +614,19 @@ void vcache_chunk_key(const struct vcache *c, vref r, char *out, size_t n)
 	snprintf(out, n, "%s:%08u", c->docs[r >> 32].id, (unsigned)(r & 0xffffffffu));
 }
 
+size_t vcache_sample(const struct vcache *c, size_t max, vref *out)
+{
+	if (!c->vectors_cached)
+		return 0;
+	if (c->n <= max) {
+		memcpy(out, c->ref, c->n * sizeof *out);
+		return c->n;
+	}
+	for (size_t k = 0; k < max; k++)   /* slot k n / max: increasing, below n */
+		out[k] = c->ref[(size_t)((double)k * (double)c->n / (double)max)];
+	return max;
+}
+
 const char *vcache_doc_id(const struct vcache *c, vref r)
 {
 	return c->docs[r >> 32].id;

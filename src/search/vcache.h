@@ -39,6 +39,10 @@ typedef uint64_t vref;
  * document id (borrowed, valid until the next sync) of a reference. */
 void vcache_chunk_key(const struct vcache *c, vref r, char *out, size_t n);
 const char *vcache_doc_id(const struct vcache *c, vref r);
+/* At most max references of cached vectors, spread evenly over the cache
+ * (every one when it holds max or fewer), into out; how many. 0 when the
+ * vectors are read per query (not cached). */
+size_t vcache_sample(const struct vcache *c, size_t max, vref *out);
 
 /* A query's filter, decided once per document and applied inside the
  * scans. New; free with vgate_free. NULL when out of memory. */
