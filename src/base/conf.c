@@ -286,7 +286,7 @@ static const struct qsetting settings[] = {
 	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
 	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},
 	INT("search_feedback_chunks", search_feedback_chunks, 0, 100, "1"),
-	{"search_word_context", set_real, AT(search_word_context), 0, 10, "0.5", NULL, NULL, 0},
+	{"search_word_context", set_real, AT(search_word_context), 0, 10, "1", NULL, NULL, 0},
 	INT("search_word_chunks", search_word_chunks, 1, 1000, "30"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),
