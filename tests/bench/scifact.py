@@ -5,7 +5,9 @@ usage: scifact.py BASE KEY DATASET_ID SHARED_BENCH_DIR OUTDIR [--limit-queries N
 Loads corpus.jsonl (title + text as each document) with POST /api/v1/documents
 (8 clients), waits until every document is completed, runs the training
 queries through POST /v1/datasets/{id}/retrieve for keyword, semantic and
-hybrid search, writes TREC runs and prints eval.py's nDCG@10 / Recall@100.
+hybrid search, writes TREC runs and prints eval.py's nDCG@10 / Recall@100,
+over all training queries and over each half of them (alternate queries:
+choose a setting on one half, check it on the other).
 With SCIFACT_IDMAP=FILE, the documents' ids are written to FILE after
 loading; when FILE exists, loading is skipped and the queries run against
 what is stored (tests/bench/scifact.sh's SCIFACT_SWEEP).
@@ -91,3 +93,12 @@ for method in os.environ.get("SCIFACT_METHODS", "keyword_search semantic_search 
     lat.sort()
     res = subprocess.run([sys.executable, os.path.join(bench, "eval.py"), qrels, run], capture_output=True, text=True)
     print(f"{method}: {res.stdout.strip()} | latency p50 {lat[len(lat)//2]*1000:.1f} ms p95 {lat[int(len(lat)*0.95)]*1000:.1f} ms over {len(lat)} queries")
+    # the two halves of the queries (by position in queries.jsonl): a
+    # setting chosen on one half is checked on the other (docs/search.md)
+    for half in (0, 1):
+        hq = os.path.join(out, f"qrels-half{half}.tsv")
+        keep = {q["_id"] for q in queries[half::2]}
+        with open(hq, "w") as f:
+            f.writelines(l for l in open(qrels) if l.split("\t")[0] in keep)
+        res = subprocess.run([sys.executable, os.path.join(bench, "eval.py"), hq, run], capture_output=True, text=True)
+        print(f"  half {half}: " + " ".join(res.stdout.split()))
