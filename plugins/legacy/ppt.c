@@ -64,6 +64,7 @@ struct ppt {
 	unsigned objects;        /* embedded objects looked up */
 	int master;              /* reading a master: footers and headers only */
 	int text_type;           /* of the last TextHeaderAtom */
+	int decrypted;           /* an encrypted stream decrypted (pptcrypt.c) */
 };
 
 static int rec_at(const struct ppt *p, size_t off, size_t end, struct rec *r)
@@ -146,7 +147,7 @@ static uint32_t persist_load(struct ppt *p, uint32_t edit)
 
 		if (rec_at(p, edit, p->n, &r) || r.type != RT_USER_EDIT || r.len < 28)
 			break;
-		if (r.len >= 32 && pc_le32(p->s + r.off + 28) != 0 && hops == 0) {
+		if (r.len >= 32 && pc_le32(p->s + r.off + 28) != 0 && hops == 0 && !p->decrypted) {
 			p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 			lg_fail(p->lg, QUIRE_ENCRYPTED);
 			return UINT32_MAX;
@@ -572,7 +573,7 @@ static uint32_t current_edit(struct ppt *p, const struct lg_bytes *cu)
 {
 	if (cu->n < 20 || pc_le16(cu->p + 2) != 0x0ff6)
 		return UINT32_MAX;
-	if (pc_le32(cu->p + 12) == 0xf3d1c4dfu) {
+	if (pc_le32(cu->p + 12) == 0xf3d1c4dfu && !p->decrypted) {
 		p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 		lg_fail(p->lg, QUIRE_ENCRYPTED);
 		return UINT32_MAX;
@@ -590,7 +591,7 @@ static uint32_t last_edit(struct ppt *p)
 	for (size_t off = 0; rec_at(p, off, p->n, &r) == 0; off = r.off + r.len) {
 		if (r.type == RT_USER_EDIT)
 			last = (uint32_t)(r.off - 8);
-		if (r.type == RT_CRYPT_SESSION) {
+		if (r.type == RT_CRYPT_SESSION && !p->decrypted) {
 			p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 			lg_fail(p->lg, QUIRE_ENCRYPTED);
 		}
@@ -634,14 +635,21 @@ enum quire_result lg_ppt(struct lg *lg, GsfInfile *dir)
 	struct lg_bytes doc, cu;
 	uint32_t edit;
 
-	if (lg_has(dir, "EncryptedSummary")) {
-		lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
-		return QUIRE_ENCRYPTED;
-	}
 	if (lg_stream(lg, dir, "PowerPoint Document", &doc) != 0)
 		return lg->err ? lg->err : QUIRE_UNSUPPORTED;
 	if (lg_stream(lg, dir, "Current User", &cu) < 0)
 		lg->err = QUIRE_OK;   /* optional: the stream is walked without it */
+	if (lg_ppt_encrypted(dir, &cu)) {   /* pptcrypt.c */
+		enum quire_result r = lg_ppt_decrypt(lg, doc.p, doc.n, &cu);
+
+		if (r != QUIRE_OK) {
+			lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
+			lg_bytes_free(&cu);
+			lg_bytes_free(&doc);
+			return r;
+		}
+		p.decrypted = 1;
+	}
 	p.s = doc.p;
 	p.n = doc.n;
 	pbuf_init(&p.text, LG_BLOCK_MAX * 4);
