@@ -253,11 +253,12 @@ enum quire_result lg_xor_open(const char *password, uint16_t key, uint16_t verif
 
 void lg_xor_data(const unsigned char array[16], unsigned char *p, size_t n, size_t index)
 {
-	/* XOR, then rotate left by 5: the inverse of what Excel writes (the
-	 * specification's pseudocode has the two rotations swapped) */
+	/* XOR, then rotate right by 5 (DecryptData_Method1); the same as the
+	 * readers that rotate the data left by 3 and XOR an array rotated
+	 * left by 2 instead of right by 1 */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char v = p[i] ^ array[(index + i) & 15];
 
-		p[i] = (unsigned char)((v << 5) | (v >> 3));
+		p[i] = (unsigned char)((v >> 5) | (v << 3));
 	}
 }
