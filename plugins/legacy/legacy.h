@@ -123,6 +123,15 @@ int lg_ppt_encrypted(GsfInfile *dir, const struct lg_bytes *cu);
 enum quire_result lg_ppt_decrypt(struct lg *lg, unsigned char *s, size_t n,
 				 const struct lg_bytes *cu);
 
+/* ---- metro.c: the DrawingML copy of a shape (metroBlob) ---- */
+
+typedef void (*lg_text_fn)(void *ctx, const char *s, size_t n);
+/* props: an OfficeArt property table's data (n bytes, nprops properties);
+ * when its metroBlob holds a package, each paragraph of its SmartArt data
+ * and chart parts to fn. Quiet on anything unreadable. */
+void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned nprops,
+	      lg_text_fn fn, void *ctx);
+
 /* ---- readers ---- */
 
 /* Title, author, subject, keywords from \005SummaryInformation. */

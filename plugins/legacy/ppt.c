@@ -28,6 +28,7 @@ enum {
 	RT_SLWT = 0x0ff0, RT_USER_EDIT = 0x0ff5, RT_EXOLEOBJ_STG = 0x1011,
 	RT_PROG_BINARY_DATA = 0x138b, RT_PERSIST_DIR = 0x1772, RT_COMMENT10 = 0x2ee0,
 	RT_CRYPT_SESSION = 0x2f14, RT_SP_CONTAINER = 0xf004, RT_CLIENT_DATA = 0xf011,
+	RT_FOPT = 0xf00b, RT_TERTIARY_FOPT = 0xf122,
 };
 
 struct rec {
@@ -350,6 +351,12 @@ static uint32_t exobj_persist(const struct ppt *p, uint32_t exobj)
 	return UINT32_MAX;
 }
 
+/* A paragraph of a shape's DrawingML copy (metro.c). */
+static void metro_para(void *ctx, const char *s, size_t n)
+{
+	para(ctx, s, n, 0);
+}
+
 /* ---- walking containers ---- */
 
 static void walk(struct ppt *p, size_t off, size_t end, int depth);
@@ -417,6 +424,11 @@ static void walk(struct ppt *p, size_t off, size_t end, int depth)
 			break;
 		case RT_SP_CONTAINER:
 			shape(p, &r, depth);
+			break;
+		case RT_FOPT:
+		case RT_TERTIARY_FOPT:   /* SmartArt and charts kept as DrawingML */
+			if (!p->master)
+				lg_metro(p->lg, p->s + r.off, r.len, r.inst, metro_para, p);
 			break;
 		default:
 			if (r.ver == 0xf)
