@@ -134,6 +134,11 @@ void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned npro
 
 /* ---- readers ---- */
 
+/* wp42.c: does this head look like a WordPerfect 4.2 document? */
+int lg_wp42_sniff(const unsigned char *s, size_t n);
+/* A WordPerfect 4.2 document (s, n bytes) to the sink. */
+enum quire_result lg_wp42(struct lg *lg, const unsigned char *s, size_t n);
+
 /* Title, author, subject, keywords from \005SummaryInformation. */
 void lg_summary(struct lg *lg, GsfInfile *dir);
 enum quire_result lg_xls(struct lg *lg, GsfInfile *dir);

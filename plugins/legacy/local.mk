@@ -12,7 +12,7 @@ plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c \
 	plugins/legacy/doclist.c plugins/legacy/docrypt.c plugins/legacy/rc4.c \
 	plugins/legacy/crypt.c plugins/legacy/xlscrypt.c plugins/legacy/pptcrypt.c \
-	plugins/legacy/metro.c
+	plugins/legacy/metro.c plugins/legacy/wp42.c
 plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS) $(CRYPTO_CFLAGS)
 plugins_legacy_legacy_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(LEGACY_LIBS) $(CRYPTO_LIBS) -lm
 plugins_legacy_legacy_la_LDFLAGS = $(PLUGIN_LDFLAGS)
