@@ -91,7 +91,7 @@ static enum head_dir head_directory(const unsigned char *h, size_t len)
 static int lg_sniff(const unsigned char *head, size_t len, const char *mime)
 {
 	if (len < 8 || memcmp(head, OLE_MAGIC, 8) != 0)
-		return lg_wp42_sniff(head, len) ? 20 : 0;   /* wp42.c */
+		return lg_wp42_sniff(head, len, mime) ? 20 : 0;   /* wp42.c */
 	if (mime && (!strcmp(mime, "application/msword") ||
 		     !strcmp(mime, "application/vnd.ms-powerpoint") ||
 		     !strcmp(mime, "application/vnd.ms-excel")))
@@ -175,7 +175,8 @@ static enum quire_result lg_extract(void *state, const struct quire_host *host,
 	if (map == MAP_FAILED)
 		return QUIRE_ERROR;
 	if (memcmp(map, OLE_MAGIC, 8) != 0) {
-		r = lg_wp42_sniff(map, lg.file_size) ? lg_wp42(&lg, map, lg.file_size) : QUIRE_UNSUPPORTED;
+		r = lg_wp42_sniff(map, lg.file_size, mime) ? lg_wp42(&lg, map, lg.file_size)
+							    : QUIRE_UNSUPPORTED;
 		if (r == QUIRE_OK && !lg.wrote)
 			r = QUIRE_EMPTY;
 		goto out;

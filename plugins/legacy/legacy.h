@@ -134,8 +134,9 @@ void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned npro
 
 /* ---- readers ---- */
 
-/* wp42.c: does this head look like a WordPerfect 4.2 document? */
-int lg_wp42_sniff(const unsigned char *s, size_t n);
+/* wp42.c: does this head look like a WordPerfect 4.2 document? Never
+ * when the host named another type than Word's (text/plain...). */
+int lg_wp42_sniff(const unsigned char *s, size_t n, const char *mime);
 /* A WordPerfect 4.2 document (s, n bytes) to the sink. */
 enum quire_result lg_wp42(struct lg *lg, const unsigned char *s, size_t n);
 

@@ -3,7 +3,10 @@
  * 0xFE open a code that the same byte closes (its data in between, 0xE1
  * an IBM PC character); a hard return (0x0A) ends a paragraph, a soft one
  * (0x0D) is a space. Known by the shape of its bytes alone, so the sniff
- * is strict: every byte of the head must fit, text must be there, and
+ * is strict: only bytes the host could not name (or named by a .doc
+ * name alone), every byte of the head
+ * must fit, text must be there, some code must hold binary data (a
+ * Latin-1 text's accents pair up as codes too, around text alone), and
  * valid UTF-8 (a text file) never is one. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <iconv.h>
@@ -42,13 +45,31 @@ static int valid_utf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
-int lg_wp42_sniff(const unsigned char *s, size_t n)
+/* Does the code's data (s[from, to)) hold a control byte other than
+ * tab, line feed and carriage return? */
+static int binary_data(const unsigned char *s, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (s[i] < 0x20 && s[i] != 0x09 && s[i] != 0x0a && s[i] != 0x0d)
+			return 1;
+	return 0;
+}
+
+/* A type that leaves the bytes to us: none, or only the file's name. */
+static int unnamed(const char *mime)
+{
+	return !mime || !*mime || !strcmp(mime, "application/octet-stream") ||
+	       !strcmp(mime, "application/msword") || !strcmp(mime, "application/vnd.wordperfect");
+}
+
+int lg_wp42_sniff(const unsigned char *s, size_t n, const char *mime)
 {
 	size_t text = 0, funcs = 0;
+	int binary = 0;
 
 	if (n > WP42_SNIFF_MAX)
 		n = WP42_SNIFF_MAX;
-	if (n < 16 || !memcmp(s, "\xffWPC", 4) || valid_utf8(s, n))
+	if (!unnamed(mime) || n < 16 || !memcmp(s, "\xffWPC", 4) || valid_utf8(s, n))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = s[i];
@@ -66,12 +87,13 @@ int lg_wp42_sniff(const unsigned char *s, size_t n)
 			if (!e)
 				return 0;
 			funcs++;
+			binary |= binary_data(s, i + 1, e);
 			i = e;
 		} else if (c != 0x09 && c != 0x0a && c != 0x0b && c != 0x0c && c != 0x0d) {
 			return 0;
 		}
 	}
-	return text >= 16 && funcs >= 1;
+	return text >= 16 && funcs >= 1 && binary;
 }
 
 /* An IBM PC character (code page 437) added to b as UTF-8. */
