@@ -161,6 +161,18 @@ static void parts(struct lg *lg, GsfInfile *dir, const char *prefix, size_t pack
 	pbuf_free(&b);
 }
 
+/* drs/<name> of the package, when it is a folder, to parts. */
+static void folder(struct lg *lg, GsfInfile *zip, const char *name, const char *prefix,
+		   size_t packed, lg_text_fn fn, void *ctx)
+{
+	GsfInput *d = gsf_infile_child_by_vname(zip, "drs", name, NULL);
+
+	if (d && GSF_IS_INFILE(d))
+		parts(lg, GSF_INFILE(d), prefix, packed, fn, ctx);
+	if (d)
+		g_object_unref(d);
+}
+
 void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned nprops,
 	      lg_text_fn fn, void *ctx)
 {
@@ -168,7 +180,6 @@ void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned npro
 	size_t len;
 	GsfInput *mem;
 	GsfInfile *zip;
-	GsfInfile *d;
 
 	if (complex_prop(props, n, nprops, METRO_BLOB, &blob, &len) < 0 || len < 4 ||
 	    memcmp(blob, "PK\003\004", 4))
@@ -180,13 +191,7 @@ void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned npro
 	g_object_unref(mem);
 	if (!zip)
 		return;
-	d = GSF_INFILE(gsf_infile_child_by_vname(zip, "drs", "diagrams", NULL));
-	parts(lg, d, "data", len, fn, ctx);
-	if (d)
-		g_object_unref(d);
-	d = GSF_INFILE(gsf_infile_child_by_vname(zip, "drs", "charts", NULL));
-	parts(lg, d, "chart", len, fn, ctx);
-	if (d)
-		g_object_unref(d);
+	folder(lg, zip, "diagrams", "data", len, fn, ctx);
+	folder(lg, zip, "charts", "chart", len, fn, ctx);
 	g_object_unref(zip);
 }

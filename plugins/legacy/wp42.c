@@ -131,6 +131,8 @@ enum quire_result lg_wp42(struct lg *lg, const unsigned char *s, size_t n)
 
 		if (!page && (page = 1) && lg_page(lg))
 			break;
+		if (b.n > LG_BLOCK_MAX - 64)   /* a paragraph without end: cut */
+			flush(lg, &b);
 		if (c >= 0x20 && c < 0x7f) {
 			pbuf_addc(&b, (char)c);
 		} else if (c == 0x0d || c == 0x09 || c == 0x0b) {
