@@ -206,6 +206,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "quire-admin: %s\n", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	if (!strcmp(argv[0], "config"))
 		return admin_config(&conf, argc, argv, stdout, stderr);
 	qconf_datapath(&conf, "db", home);

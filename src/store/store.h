@@ -80,6 +80,8 @@ void store_key_u64(struct store_key *k, uint64_t v);
 /* The Berkeley DB cache size (MiB, at least 16) of environments opened
  * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
 void store_set_cache_mb(unsigned mb);
+/* How long store_run reruns a deadlock victim (db_retry_ms). */
+void store_set_retry_ms(unsigned ms);
 /* The cache size (MiB) of s's environment, as Berkeley DB reports it. */
 unsigned store_cache_mb(struct store *s);
 enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
