@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 void qbuf_init(struct qbuf *b, size_t cap)
 {
@@ -350,34 +351,17 @@ int q_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 
 /* ---- JSON text without a parse ------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at p (shortest form, no surrogates,
- * at most U+10FFFF), 0 when there is none. */
+/* Length of the valid UTF-8 sequence at p, 0 when there is none (the one
+ * decoder, utf8proc's: no overlong form, surrogate, value past U+10FFFF
+ * or cut sequence). */
 static inline size_t utf8_len(const unsigned char *p, const unsigned char *e)
 {
-	unsigned c = p[0], cp, min;
-	size_t n;
-	if (c < 0x80)
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+	if (p[0] < 0x80)
 		return 1;
-	if (c < 0xC2)
-		return 0;
-	if (c < 0xE0)
-		n = 2, cp = c & 0x1F, min = 0x80;
-	else if (c < 0xF0)
-		n = 3, cp = c & 0x0F, min = 0x800;
-	else if (c < 0xF5)
-		n = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if ((size_t)(e - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
+	k = utf8proc_iterate(p, e - p, &cp);
+	return k > 0 ? (size_t)k : 0;
 }
 
 /* 1 for the bytes a JSON string holds as they are: ASCII from 0x20 but

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #define MP_BUFSZ (MP_LINE_MAX + 256)   /* holds a whole header line and its CRLF */
 #define MP_OUTSZ 16384                 /* file bytes gathered before a write */
@@ -56,38 +57,14 @@ struct mp {
 /* ---- UTF-8 ------------------------------------------------------------ */
 
 /* One code point from s (n > 0 bytes) into *cp; the bytes used. An invalid,
- * overlong, surrogate or cut sequence gives U+FFFD for its first byte. */
+ * overlong, surrogate or cut sequence gives U+FFFD for its first byte
+ * (utf8proc's decoder). */
 static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, v = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, v = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, v = c & 0x07, min = 0x10000;
-	else
-		goto bad;
-	if (n < len)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0xfffd;
-	return 1;
+	utf8proc_int32_t v;
+	utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
+	*cp = k > 0 ? (uint32_t)v : 0xfffd;
+	return k > 0 ? (size_t)k : 1;
 }
 
 static size_t utf8_put(uint32_t cp, char *o)
