@@ -686,6 +686,27 @@ int q_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+int q_read_each(int fd, int (*fn)(const void *p, size_t n, void *arg), void *arg,
+		unsigned long long *total)
+{
+	unsigned char buf[65536];
+	int rc = 0;
+	*total = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		if ((rc = fn(buf, (size_t)n, arg)) != 0)
+			break;
+		*total += (unsigned long long)n;
+	}
+	return rc;
+}
+
 int q_back_file(int fd, off_t len)
 {
 	int rc;

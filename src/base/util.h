@@ -95,6 +95,13 @@ int64_t q_span_int(struct q_span v);
 /* Write all of p to fd, retrying on EINTR. 0 or -1. */
 int q_write_all(int fd, const void *p, size_t n);
 
+/* Read fd from where it is to its end, handing each piece read to
+ * fn(p, n, arg) (p borrowed for the call); retries on EINTR. *total: the
+ * bytes fn took. 0; -1 when a read fails (errno set); or the first
+ * non-zero fn returned, which stops the reading. */
+int q_read_each(int fd, int (*fn)(const void *p, size_t n, void *arg), void *arg,
+		unsigned long long *total);
+
 /* Give the file fd at least len bytes, every one backed by disk blocks
  * (posix_fallocate), so a shared mapping of it never meets a hole that a
  * full disk cannot fill (SIGBUS). 0, or -1 with errno (ENOSPC...). */
