@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "pipeline/split.h"
 #include "store/store.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #include <stdio.h>

@@ -6,6 +6,7 @@
 #include "store/blob.h"
 #include "base/log.h"
 #include "store/store.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #define BLOB_HEX 65

@@ -6,6 +6,7 @@
 #include "store/docs.h"
 #include "store/store.h"
 #include "unit.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #include <string.h>

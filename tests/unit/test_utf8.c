@@ -6,6 +6,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "tap.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 #include "pipeline/chunk_impl.h"
 #include "text/text_tok.h"
