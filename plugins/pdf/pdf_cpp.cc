@@ -37,6 +37,7 @@
 #include <poppler-page.h>
 
 #include "pdf_doc.h"
+#include "pdf_gannots.h"
 
 struct pdf_doc {
 	void *map = MAP_FAILED;       /* the file, mapped read-only */
@@ -362,28 +363,14 @@ extern "C" enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_n
 {
 	PopplerDocument *gdoc = glib_doc(doc);
 	PopplerPage *page;
-	GList *map;
-	enum quire_result r = QUIRE_OK;
+	enum quire_result r;
 
 	if (!gdoc)
 		return QUIRE_OK;   /* poppler-cpp opened it: its text is read */
 	page = poppler_document_get_page(gdoc, index);
 	if (!page)
 		return QUIRE_CORRUPT;
-	map = poppler_page_get_annot_mapping(page);
-	for (GList *l = map; l && r == QUIRE_OK; l = l->next) {
-		PopplerAnnot *a = ((PopplerAnnotMapping *)l->data)->annot;
-		PopplerAnnotType t = poppler_annot_get_annot_type(a);
-		gchar *s;
-
-		if (t == POPPLER_ANNOT_LINK || t == POPPLER_ANNOT_WIDGET || t == POPPLER_ANNOT_POPUP)
-			continue;
-		s = poppler_annot_get_contents(a);
-		if (s && *s && fn(ctx, s, strlen(s)))
-			r = QUIRE_TOO_LARGE;
-		g_free(s);
-	}
-	poppler_page_free_annot_mapping(map);
+	r = pdf_glib_annots(page, fn, ctx);
 	g_object_unref(page);
 	return r;
 }
