@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-# tests/install/comments.py ROOT: comments that name what is not there. In
+# tests/install/comments.py ROOT [BUILDDIR]: comments that name what is not
+# there (files made by the build, config.h, count when BUILDDIR has them). In
 # the comments of ROOT's C and C++ sources, scripts and makefiles, every
 # file name (ending in .c, .h, .md, .py ...; a folder may lead) must name a
 # file of the tree (another project's file, "curl's" one, paths out of the
@@ -16,13 +17,18 @@ C_EXT = ('.c', '.h', '.cc')
 SCRIPT_EXT = ('.sh', '.test', '.py', '.mk', '.am', '.ac')
 CODE_DIRS = ('src', 'extract', 'plugins', 'cgi-bin', 'include', 'tests', 'examples')
 
-paths = []
-for dp, dn, fn in os.walk(root):
-    dn[:] = [d for d in dn if d not in SKIP_DIRS and not d.startswith('quire-')]
-    for f in fn:
-        paths.append(os.path.relpath(os.path.join(dp, f), root))
-basenames = {os.path.basename(p) for p in paths}
-suffixes = {'/' + p for p in paths}
+def walk(top):
+    out = []
+    for dp, dn, fn in os.walk(top):
+        dn[:] = [d for d in dn if d not in SKIP_DIRS and not d.startswith('quire-')]
+        out += [os.path.relpath(os.path.join(dp, f), top) for f in fn]
+    return out
+
+
+paths = walk(root)
+made = walk(sys.argv[2]) if len(sys.argv) > 2 else []
+basenames = {os.path.basename(p) for p in paths + made}
+suffixes = {'/' + p for p in paths + made}
 
 
 def read(p):
