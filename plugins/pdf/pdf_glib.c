@@ -20,7 +20,7 @@
 #include <poppler.h>
 
 #include "pdf_doc.h"
-#include "pdf_gannots.h"
+#include "pdf_gcommon.h"
 #include "pdf_text.h"
 
 struct pdf_doc {
@@ -45,26 +45,13 @@ static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *
 		log_host->log(QUIRE_LOG_DEBUG, "pdf: poppler: %s", msg);
 }
 
-/* The smallest PDF poppler opens without complaint: one empty page. */
-static const char tiny_pdf[] =
-	"%PDF-1.4\n"
-	"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-	"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
-	"trailer<</Root 1 0 R/Size 4>>\n"
-	"%%EOF\n";
-
 enum quire_result pdf_doc_init(const struct quire_host *host)
 {
-	GBytes *bytes;
-
 	log_host = host;
 	if (keep_alive)
 		return QUIRE_OK;
 	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, poppler_log, NULL);
-	bytes = g_bytes_new_static(tiny_pdf, sizeof tiny_pdf - 1);
-	keep_alive = poppler_document_new_from_bytes(bytes, NULL, NULL);
-	g_bytes_unref(bytes);
+	keep_alive = pdf_glib_tiny();
 	return keep_alive ? QUIRE_OK : QUIRE_ERROR;
 }
 
