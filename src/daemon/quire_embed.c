@@ -11,6 +11,7 @@
 #include "base/conf.h"
 #include "store/datalock.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "base/log.h"

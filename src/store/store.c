@@ -151,7 +151,7 @@ static const struct {
 
 static const char db_config[] =
 	"# Berkeley DB settings for Quire, read by every process that opens\n"
-	"# this environment and by the db_* utilities. See RELIABILITY.md (c).\n"
+	"# this environment and by the db_* utilities. See docs/storage.md.\n"
 	"set_lg_bsize 1048576\n"
 	"set_lg_max 10485760\n"
 	"set_lk_detect DB_LOCK_DEFAULT\n"

@@ -9,7 +9,7 @@
  * Processes: the owner (quired, or a tool holding the data directory lock)
  * opens with STORE_OWNER, which creates missing databases and runs normal
  * recovery; workers open with STORE_JOIN (no DB_CREATE, DB_RECOVER or
- * DB_REGISTER). See RELIABILITY.md (c) and docs/storage.md. */
+ * DB_REGISTER). See docs/storage.md. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_STORE_H
 #define QUIRE_STORE_H
