@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "legacy.h"
-#include "biff.h"
+#include "../common/biff.h"
 
 #define XLS_BLOCK 1024   /* a new RC4 key every 1024 bytes of the stream */
 
