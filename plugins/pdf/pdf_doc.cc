@@ -356,11 +356,13 @@ extern "C" enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_n
 			return QUIRE_OK;
 		for (Annot *a : annots->getAnnots()) {
 			Annot::AnnotSubtype t = a->getType();
+			AnnotMarkup *m = dynamic_cast<AnnotMarkup *>(a);   /* its author (/T) */
 			enum quire_result r;
 
 			if (t == Annot::typeLink || t == Annot::typeWidget || t == Annot::typePopup)
 				continue;
-			r = pdf_note_text(text_string_utf8(a->getContents()).c_str(), fn, ctx);
+			r = pdf_note_by(m && m->getLabel() ? text_string_utf8(m->getLabel()).c_str() : nullptr,
+					text_string_utf8(a->getContents()).c_str(), fn, ctx);
 			if (r != QUIRE_OK)
 				return r;
 		}

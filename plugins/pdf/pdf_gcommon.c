@@ -13,12 +13,15 @@ enum quire_result pdf_glib_annots(PopplerPage *page, pdf_note_fn fn, void *ctx)
 	for (GList *l = map; l && r == QUIRE_OK; l = l->next) {
 		PopplerAnnot *a = ((PopplerAnnotMapping *)l->data)->annot;
 		PopplerAnnotType t = poppler_annot_get_annot_type(a);
-		gchar *s;
+		gchar *s, *by = NULL;
 
 		if (t == POPPLER_ANNOT_LINK || t == POPPLER_ANNOT_WIDGET || t == POPPLER_ANNOT_POPUP)
 			continue;
 		s = poppler_annot_get_contents(a);
-		r = pdf_note_text(s, fn, ctx);
+		if (POPPLER_IS_ANNOT_MARKUP(a))   /* its author (/T) */
+			by = poppler_annot_markup_get_label(POPPLER_ANNOT_MARKUP(a));
+		r = pdf_note_by(by, s, fn, ctx);
+		g_free(by);
 		g_free(s);
 	}
 	poppler_page_free_annot_mapping(map);

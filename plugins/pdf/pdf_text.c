@@ -286,6 +286,27 @@ char *pdf_one_line(const char *s)
 	return out;
 }
 
+enum quire_result pdf_note_by(const char *author, const char *s, pdf_note_fn fn, void *ctx)
+{
+	enum quire_result r;
+	size_t an, sn;
+	char *both;
+
+	if (!author || !pdf_has_text(author, strlen(author)) || !s || !pdf_has_text(s, strlen(s)))
+		return pdf_note_text(s, fn, ctx);
+	an = strlen(author);
+	sn = strlen(s);
+	both = malloc(an + sn + 3);
+	if (!both)
+		return QUIRE_ERROR;
+	memcpy(both, author, an);
+	memcpy(both + an, ": ", 2);
+	memcpy(both + an + 2, s, sn + 1);
+	r = pdf_note_text(both, fn, ctx);
+	free(both);
+	return r;
+}
+
 enum quire_result pdf_note_text(const char *s, pdf_note_fn fn, void *ctx)
 {
 	char *line;

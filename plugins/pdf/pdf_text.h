@@ -73,6 +73,10 @@ char *pdf_one_line(const char *s);
  * three bindings' pdf_doc_notes pass text on. QUIRE_OK, QUIRE_TOO_LARGE
  * when fn asked to stop, QUIRE_ERROR when memory ran out. */
 enum quire_result pdf_note_text(const char *s, pdf_note_fn fn, void *ctx);
+/* An annotation's text with its author (the markup annotation's /T,
+ * borrowed, may be NULL) before it, "Author: text", as pdf_note_text; the
+ * text alone when either is empty. */
+enum quire_result pdf_note_by(const char *author, const char *s, pdf_note_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }
