@@ -23,6 +23,7 @@ struct obj {
 struct objs {
 	struct obj *v;
 	size_t n, cap;
+	size_t max;              /* a stream of n bytes holds at most n / 8 objects */
 	uint32_t session;        /* the newest edit's encryptSessionPersistIdRef */
 };
 
@@ -44,6 +45,8 @@ static int rh(const unsigned char *s, size_t n, size_t off, unsigned *type, size
 
 static int add(struct objs *o, uint32_t id, uint32_t off)
 {
+	if (o->n >= o->max)   /* directories that repeat themselves */
+		return -1;
 	if (o->n == o->cap) {
 		size_t c = o->cap ? 2 * o->cap : 64;
 		struct obj *v = realloc(o->v, c * sizeof *v);
@@ -160,7 +163,7 @@ static enum quire_result decrypt_all(unsigned char *s, size_t n, struct objs *o,
 enum quire_result lg_ppt_decrypt(struct lg *lg, unsigned char *s, size_t n,
 				 const struct lg_bytes *cu)
 {
-	struct objs o = { 0 };
+	struct objs o = { .max = n / 8 + 16 };
 	struct lg_key k;
 	enum quire_result r;
 
