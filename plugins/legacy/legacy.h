@@ -41,6 +41,7 @@ struct lg {
 	int wrote;
 	int depth;              /* nesting of embedded objects */
 	unsigned objects;       /* embedded object storages read */
+	unsigned long long inflated;  /* bytes of shapes' DrawingML parts read (metro.c) */
 };
 
 /* Each returns non-zero (and sets lg->err) when the reader must stop. */

@@ -3,7 +3,8 @@
  * OfficeArt property table): a ZIP package read through libgsf whose
  * SmartArt data and chart parts hold text the binary shape only shows as
  * a picture. Each paragraph's <a:t> runs go to the caller; entries are
- * size- and ratio-capped, and nothing in the package fails the document. */
+ * size- and ratio-capped, all of them together within the file's
+ * inflation budget, and nothing in the package fails the document. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +149,12 @@ static void parts(struct lg *lg, GsfInfile *dir, const char *prefix, size_t pack
 			continue;
 		size = gsf_input_size(in);
 		if (size > 0 && size <= METRO_ENTRY_MAX &&
-		    (!lim->max_inflated_bytes || (unsigned long long)size <= lim->max_inflated_bytes) &&
+		    (!lim->max_inflated_bytes ||
+		     lg->inflated + (unsigned long long)size <= lim->max_inflated_bytes) &&
 		    (!lim->max_ratio || size <= (1 << 20) ||
 		     (unsigned long long)size / (packed + 1) <= lim->max_ratio) &&
 		    (x = malloc((size_t)size)) != NULL) {
+			lg->inflated += (unsigned long long)size;   /* the file's inflation budget */
 			if (gsf_input_read(in, (size_t)size, (guint8 *)x))
 				part_text(x, (size_t)size, &b, fn, ctx);
 			free(x);
