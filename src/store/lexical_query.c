@@ -8,6 +8,7 @@
 #include "store/postings.h"
 #include "store/store.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -137,6 +138,10 @@ static enum qstatus ctable_sync(struct stxn *t, uint64_t tag, json_int_t epoch, 
 	return st;
 }
 
+struct pstate {
+	json_int_t epoch, next, n, len, gen;   /* an account's statistics as read */
+};
+
 /* ---- a query's postings --------------------------------------------------- */
 
 struct block {
@@ -151,6 +156,7 @@ struct cursor {
 	int field;                    /* a field's term: no length norm (b 0) */
 	double w;                     /* weight idf (k1 + 1) */
 	struct block *blk;
+	const unsigned char *base;    /* the blocks' bytes: the query's arena or the cache's */
 	size_t nblk, bi, sbi;         /* current block; shallow (block-max) position */
 	long dec_bi;                  /* the block decoded in dec (-1: none) */
 	struct pblock dec;
@@ -171,8 +177,206 @@ struct lexq {
 	unsigned char *arena;
 	size_t alen, acap;
 	struct lexical_qstats stats;
+	int cacheable;                /* statistics read: the cache checked against them */
 	enum qstatus st;
 };
+
+/* ---- the process's postings cache ----------------------------------------- */
+
+/* The blocks of the terms queries read, kept as read (compressed) with
+ * their headers' bounds, per account while its statistics read the same:
+ * every change to an account's postings rewrites its statistics with a
+ * new random "gen" (lexical.c), and a rebuild a new epoch. Bounded by
+ * lexical_set_cache_mb (search_postings_cache_mb); the least recently
+ * used terms go first. Guarded by tables_lock, which a query holds from
+ * lexical_query_new to lexical_query_free: entries a query reads are
+ * never dropped under it (only at another query's start). */
+
+struct tentry {
+	struct tentry *chain;
+	uint64_t tag, hash;
+	struct block *blk;            /* ub unset: a query scales its own copy */
+	size_t nblk, nbytes;
+	unsigned char *bytes;
+	uint32_t df;
+	int field;                    /* the bounds are a field term's (b 0) */
+	unsigned long used;
+	size_t klen;
+	unsigned char key[];          /* lexical_term_key */
+};
+
+struct tstate {                   /* an account's statistics the entries are of */
+	uint64_t tag;
+	struct pstate s;
+	int set;
+};
+
+#define SLOTS 4096
+static struct tentry *slots[SLOTS];
+static struct tstate tstates[TABLES];
+static size_t cache_bytes, cache_entries;
+static size_t cache_limit = (size_t)64 << 20;
+static unsigned long cache_hits, cache_misses;
+
+void lexical_set_cache_mb(size_t mb)
+{
+	pthread_mutex_lock(&tables_lock);
+	cache_limit = mb << 20;
+	pthread_mutex_unlock(&tables_lock);
+}
+
+void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes)
+{
+	pthread_mutex_lock(&tables_lock);
+	*hits = cache_hits;
+	*misses = cache_misses;
+	*bytes = cache_bytes;
+	pthread_mutex_unlock(&tables_lock);
+}
+
+static size_t tentry_size(const struct tentry *e)
+{
+	return sizeof *e + e->klen + e->nbytes + e->nblk * sizeof *e->blk;
+}
+
+static void tentry_free(struct tentry *e)
+{
+	cache_bytes -= tentry_size(e);
+	cache_entries--;
+	free(e->blk);
+	free(e->bytes);
+	free(e);
+}
+
+/* Drops the entries drop() takes. */
+static void cache_drop(int (*drop)(const struct tentry *e, const void *arg), const void *arg)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		for (struct tentry **p = &slots[i]; *p;) {
+			struct tentry *e = *p;
+			if (drop(e, arg)) {
+				*p = e->chain;
+				tentry_free(e);
+			} else {
+				p = &e->chain;
+			}
+		}
+}
+
+static int of_tag(const struct tentry *e, const void *arg)
+{
+	return e->tag == *(const uint64_t *)arg;
+}
+
+static int older(const struct tentry *e, const void *arg)
+{
+	return e->used < *(const unsigned long *)arg;
+}
+
+static int by_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Over the limit: the least recently used half of the entries goes. */
+static void cache_trim(void)
+{
+	if (cache_bytes <= cache_limit || !cache_entries)
+		return;
+	unsigned long *used = malloc(cache_entries * sizeof *used), cut = ULONG_MAX;
+	size_t n = 0;
+	if (used) {
+		for (size_t i = 0; i < SLOTS; i++)
+			for (struct tentry *e = slots[i]; e; e = e->chain)
+				used[n++] = e->used;
+		qsort(used, n, sizeof *used, by_ulong);
+		cut = used[n / 2] > used[0] ? used[n / 2] : used[0] + 1;
+	}
+	free(used);
+	cache_drop(older, &cut);   /* out of memory: cut ULONG_MAX drops all */
+}
+
+/* The account's entries hold for state s; else they go. */
+static void cache_check(uint64_t tag, const struct pstate *s)
+{
+	struct tstate *ts = NULL, *lru = &tstates[0];
+	for (int i = 0; i < TABLES && !ts; i++)
+		if (tstates[i].set && tstates[i].tag == tag)
+			ts = &tstates[i];
+		else if (!tstates[i].set)
+			lru = &tstates[i];
+	if (ts && !memcmp(&ts->s, s, sizeof *s))
+		return;
+	if (!ts) {
+		ts = lru;
+		if (ts->set)   /* a sixteenth account: the one in this slot loses its entries */
+			cache_drop(of_tag, &ts->tag);
+	}
+	cache_drop(of_tag, &tag);
+	ts->tag = tag;
+	ts->s = *s;
+	ts->set = 1;
+}
+
+static uint64_t key_hash(const struct store_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < k->len; i++)
+		h = (h ^ k->b[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct tentry *cache_find(uint64_t tag, int field, const struct store_key *k, uint64_t h)
+{
+	for (struct tentry *e = slots[h % SLOTS]; e; e = e->chain)
+		if (e->hash == h && e->tag == tag && e->field == field && e->klen == k->len &&
+		    !memcmp(e->key, k->b, k->len))
+			return e;
+	return NULL;
+}
+
+/* A copy of cursor c's blocks (bytes in the query's arena) as an entry;
+ * NULL when memory is short (the query goes on without it). */
+static struct tentry *cache_put(struct lexq *q, const struct store_key *k, uint64_t h,
+				const struct cursor *c, uint32_t df)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < c->nblk; i++)
+		bytes += c->blk[i].len;
+	struct tentry *e = calloc(1, sizeof *e + k->len);
+	if (!e)
+		return NULL;
+	e->blk = malloc((c->nblk ? c->nblk : 1) * sizeof *e->blk);
+	e->bytes = malloc(bytes ? bytes : 1);
+	if (!e->blk || !e->bytes) {
+		free(e->blk);
+		free(e->bytes);
+		free(e);
+		return NULL;
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < c->nblk; i++) {
+		e->blk[i] = c->blk[i];
+		e->blk[i].off = off;
+		memcpy(e->bytes + off, q->arena + c->blk[i].off, c->blk[i].len);
+		off += c->blk[i].len;
+	}
+	e->tag = q->tag;
+	e->field = c->field;
+	e->used = uses;
+	e->hash = h;
+	e->nblk = c->nblk;
+	e->nbytes = bytes;
+	e->df = df;
+	e->klen = k->len;
+	memcpy(e->key, k->b, k->len);
+	e->chain = slots[h % SLOTS];
+	slots[h % SLOTS] = e;
+	cache_bytes += tentry_size(e);
+	cache_entries++;
+	return e;
+}
 
 static double term_score(const struct lexq *q, const struct cursor *c, uint32_t tf, uint32_t dl)
 {
@@ -268,32 +472,66 @@ static int tail_block(struct tload *l)
 	return block_add(l, l->tail.doc[l->tail.n - 1], buf, pblock_encode(&l->tail, buf));
 }
 
+/* One term's blocks from the database into c (bytes in the query's
+ * arena), *df its df. */
+static enum qstatus term_read(struct lexq *q, struct cursor *c, const struct store_key *k,
+			      uint32_t *df, struct qerr *err)
+{
+	struct tload *l = calloc(1, sizeof *l);
+	if (!l)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	l->q = q;
+	l->plen = k->len;
+	l->c = c;
+	/* the weight needs the df, read with the blocks: their bounds are
+	 * scaled once it is known */
+	c->w = 0;
+	enum qstatus st = store_scan_raw(q->t, T_POSTINGS, k, term_record, l, err);
+	if (st == Q_OK && (l->oom || tail_block(l)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	*df = l->df;
+	free(l);
+	return st;
+}
+
+/* One term's blocks from the cache into c: 0, or -1 when it has none. */
+static int term_cached(struct lexq *q, struct cursor *c, const struct store_key *k, uint64_t h,
+		       uint32_t *df)
+{
+	struct tentry *e = q->cacheable ? cache_find(q->tag, c->field, k, h) : NULL;
+	if (!e)
+		return -1;
+	if (e->nblk && !(c->blk = malloc(e->nblk * sizeof *c->blk)))
+		return -1;
+	if (e->nblk)
+		memcpy(c->blk, e->blk, e->nblk * sizeof *c->blk);
+	c->nblk = e->nblk;
+	c->base = e->bytes;
+	e->used = uses;
+	*df = e->df;
+	cache_hits++;
+	return 0;
+}
+
 /* Reads one term's postings into a new cursor for word; *df its df. */
 static enum qstatus term_load(struct lexq *q, int word, int field, double weight,
 			      const char *term, size_t len, size_t *df, struct qerr *err)
 {
 	struct store_key k;
 	uint32_t d = 0;
+	enum qstatus st = Q_OK;
 	struct cursor *c = &q->cur[q->ncur];
 	memset(c, 0, sizeof *c);
 	c->word = word;
 	c->field = field;
 	c->dec_bi = -1;
 	lexical_term_key(&k, q->tag, term, len);
-	struct tload *l = calloc(1, sizeof *l);
-	if (!l)
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	l->q = q;
-	l->plen = k.len;
-	l->c = c;
-	/* the weight needs the df, read with the blocks: their bounds are
-	 * scaled once it is known */
-	c->w = 0;
-	enum qstatus st = store_scan_raw(q->t, T_POSTINGS, &k, term_record, l, err);
-	if (st == Q_OK && (l->oom || tail_block(l)))
-		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	d = l->df;
-	free(l);
+	uint64_t h = key_hash(&k);
+	if (term_cached(q, c, &k, h, &d)) {
+		cache_misses++;
+		if ((st = term_read(q, c, &k, &d, err)) == Q_OK && q->cacheable)
+			cache_put(q, &k, h, c, d);   /* NULL: not kept, no harm */
+	}
 	if (st != Q_OK) {
 		free(c->blk);
 		return st;
@@ -325,7 +563,7 @@ static const struct pblock *cur_block(struct lexq *q, struct cursor *c)
 {
 	if (c->dec_bi != (long)c->bi) {
 		const struct block *b = &c->blk[c->bi];
-		if (pblock_decode(q->arena + b->off, b->len, &c->dec))
+		if (pblock_decode(c->base + b->off, b->len, &c->dec))
 			c->dec.n = 0;   /* damaged: read as empty */
 		c->dec_bi = (long)c->bi;
 		c->pos = 0;
@@ -744,8 +982,20 @@ enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct
 	json_int_t next = json_integer_value(json_object_get(rec, "next"));
 	st = ctable_sync(t, q->tag, json_integer_value(json_object_get(rec, "epoch")),
 			 (uint32_t)(next > 0 ? next : 0), &q->ct, err);
+	if (st == Q_OK && cache_limit) {
+		struct pstate ps = {json_integer_value(json_object_get(rec, "epoch")), next,
+				    json_integer_value(json_object_get(rec, "n")),
+				    json_integer_value(json_object_get(rec, "len")),
+				    json_integer_value(json_object_get(rec, "gen"))};
+		cache_trim();
+		cache_check(q->tag, &ps);
+		q->cacheable = 1;
+	}
 	for (size_t i = 0; st == Q_OK && i < n; i++)
 		st = word_load(q, (int)i, &w[i], err);
+	for (size_t i = 0; st == Q_OK && i < q->ncur; i++)
+		if (!q->cur[i].base)   /* read now: the arena has stopped moving */
+			q->cur[i].base = q->arena;
 out:
 	json_decref(rec);
 	if (st == Q_OK && !q->ct) {   /* empty: a table with nothing */

@@ -366,6 +366,85 @@ static void wand_equals_exhaustive(void)
 	free(r);
 }
 
+/* ---- the postings cache ---------------------------------------------------- */
+
+static void top_of(struct qrun *r, struct lexical_hit *out, size_t *n)
+{
+	struct qerr err;
+	if (store_run(s, query_fn, r, &err) != Q_OK)
+		bail_out("query: %s", err.msg);
+	memcpy(out, r->top, r->ntop * sizeof *out);
+	*n = r->ntop;
+}
+
+static int same_top(const struct lexical_hit *a, size_t na, const struct lexical_hit *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i].chunk, b[i].chunk) || a[i].score != b[i].score)
+			return 0;
+	return 1;
+}
+
+/* A query read from the cache ranks as one read from the database, and
+ * after the index changes (chunks removed, a chunk added) the cache
+ * gives what the database holds then, not what it held. */
+static void postings_cache(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct lexical_hit a[10], b[10], c[10];
+	size_t na, nb, nc;
+	unsigned long h0, h1, miss;
+	size_t bytes;
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	r->nw = 2;
+	word(&r->w[0], 3, 1);
+	word(&r->w[1], 40, 1);
+	r->k = 10;
+	lexical_set_cache_mb(16);
+	top_of(r, a, &na);
+	lexical_cache_counts(&h0, &miss, &bytes);
+	top_of(r, b, &nb);
+	lexical_cache_counts(&h1, &miss, &bytes);
+	ok(h1 > h0 && bytes > 0 && na == 10 && same_top(a, na, b, nb) && agrees(r),
+	   "a query served from the cache ranks as read from the database (%lu hits, %zu bytes)",
+	   h1 - h0, bytes);
+	/* the best three go, and a chunk full of both words comes */
+	int gone[3], fresh = -1;
+	for (int i = 0; i < 3; i++) {
+		gone[i] = atoi(a[i].chunk + 2);
+		run_batch(gone[i], gone[i] + 1, 0);
+		chunks[gone[i]].alive = 0;
+	}
+	for (int i = 0; i < CHUNKS && fresh < 0; i++)
+		if (!chunks[i].alive && i != gone[0] && i != gone[1] && i != gone[2] &&
+		    !strcmp(account_of(i), "acct-a"))
+			fresh = i;
+	struct chunk *f = &chunks[fresh];
+	f->n = 6;
+	for (int i = 0; i < f->n; i++)
+		f->w[i] = (short)(i % 2 ? 40 : 3);
+	snprintf(f->text, sizeof f->text, "%s %s %s %s %s %s", vocab[3], vocab[40], vocab[3],
+		 vocab[40], vocab[3], vocab[40]);
+	f->title[0] = '\0';
+	f->alive = 1;
+	run_batch(fresh, fresh + 1, 1);
+	top_of(r, b, &nb);
+	int stale = 0;
+	for (size_t i = 0; i < nb; i++)
+		for (int j = 0; j < 3; j++)
+			stale += atoi(b[i].chunk + 2) == gone[j];
+	ok(!stale && nb == 10 && atoi(b[0].chunk + 2) == fresh && agrees(r),
+	   "after removals and an add the cached query finds the new chunk first and none removed");
+	lexical_set_cache_mb(0);
+	top_of(r, c, &nc);
+	ok(same_top(b, nb, c, nc), "the same ranking with the cache off");
+	lexical_set_cache_mb(16);
+	free(r->all.v);
+	free(r);
+}
+
 /* Exhaustive scores against BM25 computed from the texts kept here. */
 static void bm25_reference(void)
 {
@@ -680,7 +759,7 @@ static void old_layout(void)
 int main(void)
 {
 	char dir[PATH_MAX];
-	plan(24);
+	plan(27);
 	codec();
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);
@@ -689,6 +768,7 @@ int main(void)
 	bm25_reference();
 	document_frequencies();
 	other_account();
+	postings_cache();
 	old_layout();
 	store_close(s);
 	unit_rmtree(dir);
