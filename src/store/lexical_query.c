@@ -151,19 +151,21 @@ struct block {
 	double ub;                    /* the most an entry scores: w part */
 };
 
-struct cursor {
-	int word;
-	int field;                    /* a field's term: no length norm (b 0) */
-	double w;                     /* weight idf (k1 + 1) */
-	struct block *blk;
-	const unsigned char *base;    /* the blocks' bytes: the query's arena or the cache's */
-	size_t nblk, bi, sbi;         /* current block; shallow (block-max) position */
-	long dec_bi;                  /* the block decoded in dec (-1: none) */
-	struct pblock dec;
+struct cursor {                   /* what WAND reads most first: one cache line */
 	uint32_t pos, doc;
 	int lazy;                     /* doc is only a lower bound: block not decoded */
+	int word;
 	double ub;                    /* the most any entry scores */
+	struct block *blk;
+	size_t nblk, bi, sbi;         /* current block; shallow (block-max) position */
+	const struct pblock *d;       /* the block decoded: dec, or the cache's copy */
+	long dec_bi;                  /* the block d holds (-1: none) */
+	int field;                    /* a field's term: no length norm (b 0) */
+	double w;                     /* weight idf (k1 + 1) */
+	const unsigned char *base;    /* the blocks' bytes: the query's arena or the cache's */
+	struct tentry *e;             /* the cache's entry of the term (NULL: none) */
 	size_t df;
+	struct pblock dec;
 };
 
 struct lexq {
@@ -196,8 +198,9 @@ struct tentry {
 	struct tentry *chain;
 	uint64_t tag, hash;
 	struct block *blk;            /* ub unset: a query scales its own copy */
-	size_t nblk, nbytes;
+	size_t nblk, nbytes, ndec;
 	unsigned char *bytes;
+	struct pblock **dec;          /* blocks decoded so far (NULL: not yet) */
 	uint32_t df;
 	int field;                    /* the bounds are a field term's (b 0) */
 	unsigned long used;
@@ -236,13 +239,17 @@ void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *by
 
 static size_t tentry_size(const struct tentry *e)
 {
-	return sizeof *e + e->klen + e->nbytes + e->nblk * sizeof *e->blk;
+	return sizeof *e + e->klen + e->nbytes + e->nblk * (sizeof *e->blk + sizeof *e->dec) +
+	       e->ndec * sizeof **e->dec;
 }
 
 static void tentry_free(struct tentry *e)
 {
 	cache_bytes -= tentry_size(e);
 	cache_entries--;
+	for (size_t i = 0; i < e->nblk; i++)
+		free(e->dec[i]);
+	free(e->dec);
 	free(e->blk);
 	free(e->bytes);
 	free(e);
@@ -348,8 +355,10 @@ static struct tentry *cache_put(struct lexq *q, const struct store_key *k, uint6
 	if (!e)
 		return NULL;
 	e->blk = malloc((c->nblk ? c->nblk : 1) * sizeof *e->blk);
+	e->dec = calloc(c->nblk ? c->nblk : 1, sizeof *e->dec);
 	e->bytes = malloc(bytes ? bytes : 1);
-	if (!e->blk || !e->bytes) {
+	if (!e->blk || !e->dec || !e->bytes) {
+		free(e->dec);
 		free(e->blk);
 		free(e->bytes);
 		free(e);
@@ -507,6 +516,7 @@ static int term_cached(struct lexq *q, struct cursor *c, const struct store_key 
 		memcpy(c->blk, e->blk, e->nblk * sizeof *c->blk);
 	c->nblk = e->nblk;
 	c->base = e->bytes;
+	c->e = e;
 	e->used = uses;
 	*df = e->df;
 	cache_hits++;
@@ -529,8 +539,14 @@ static enum qstatus term_load(struct lexq *q, int word, int field, double weight
 	uint64_t h = key_hash(&k);
 	if (term_cached(q, c, &k, h, &d)) {
 		cache_misses++;
-		if ((st = term_read(q, c, &k, &d, err)) == Q_OK && q->cacheable)
-			cache_put(q, &k, h, c, d);   /* NULL: not kept, no harm */
+		struct tentry *e = NULL;
+		if ((st = term_read(q, c, &k, &d, err)) == Q_OK && q->cacheable &&
+		    (e = cache_put(q, &k, h, c, d))) {
+			c->e = e;   /* read from the cache's copy from now on */
+			c->base = e->bytes;
+			for (size_t i = 0; i < c->nblk; i++)
+				c->blk[i].off = e->blk[i].off;
+		}
 	}
 	if (st != Q_OK) {
 		free(c->blk);
@@ -563,14 +579,26 @@ static const struct pblock *cur_block(struct lexq *q, struct cursor *c)
 {
 	if (c->dec_bi != (long)c->bi) {
 		const struct block *b = &c->blk[c->bi];
-		if (pblock_decode(c->base + b->off, b->len, &c->dec))
-			c->dec.n = 0;   /* damaged: read as empty */
+		struct pblock **kept = c->e ? &c->e->dec[c->bi] : NULL;
+		if (kept && *kept) {
+			c->d = *kept;   /* decoded by an earlier query */
+		} else {
+			struct pblock *into = &c->dec;
+			if (kept && (*kept = malloc(sizeof **kept))) {
+				into = *kept;
+				c->e->ndec++;
+				cache_bytes += sizeof **kept;
+			}
+			if (pblock_decode(c->base + b->off, b->len, into))
+				into->n = 0;   /* damaged: read as empty */
+			c->d = into;
+		}
 		c->dec_bi = (long)c->bi;
 		c->pos = 0;
-		q->stats.decoded += c->dec.n;
+		q->stats.decoded += c->d->n;
 		q->stats.blocks_decoded++;
 	}
-	return &c->dec;
+	return c->d;
 }
 
 /* Moves c to its first chunk at or after target (END when none). Lazy:
@@ -629,7 +657,7 @@ static double cur_block_ub(struct cursor *c, uint32_t d, uint32_t *end)
 
 static uint32_t cur_tf(const struct cursor *c)
 {
-	return c->dec.tf[c->pos];
+	return c->d->tf[c->pos];
 }
 
 /* BM25 of chunk d from the cursors standing on it: per word its best
@@ -733,6 +761,19 @@ static void sort_by_doc(struct cursor **c, size_t n)
 	}
 }
 
+/* c sorted again after its first moved cursors advanced (the rest still
+ * sorted): each moves right past the cursors now before it. */
+static void resort(struct cursor **c, size_t moved, size_t n)
+{
+	for (size_t i = moved; i-- > 0;) {
+		struct cursor *x = c[i];
+		size_t j = i;
+		for (; j + 1 < n && c[j + 1]->doc < x->doc; j++)
+			c[j] = c[j + 1];
+		c[j] = x;
+	}
+}
+
 static int accepted(struct lexq *q, uint32_t d, lexical_accept_fn accept, void *arg)
 {
 	if (!accept)
@@ -759,9 +800,11 @@ static void evaluate(struct lexq *q, struct cursor **c, size_t last, uint32_t d,
 static void wand(struct lexq *q, struct cursor **c, struct heap *h, lexical_accept_fn accept,
 		 void *arg)
 {
-	size_t nc = q->ncur;
+	size_t nc = q->ncur, moved = nc;
+	sort_by_doc(c, nc);
 	for (;;) {
-		sort_by_doc(c, nc);
+		resort(c, moved, nc);
+		moved = 0;
 		double th = threshold(h), acc = 0;
 		size_t p = 0;
 		for (; p < nc && c[p]->doc != END; p++)
@@ -785,23 +828,26 @@ static void wand(struct lexq *q, struct cursor **c, struct heap *h, lexical_acce
 			for (size_t i = 0; i <= last; i++)
 				if (c[i]->doc < nd)
 					cur_seek(q, c[i], nd, 1);
+			moved = last + 1;
 			continue;
 		}
 		if (c[0]->doc == d) {
 			/* each cursor on d for real, else back to choosing */
-			int moved = 0;
+			int again = 0;
 			for (size_t i = 0; i <= last; i++)
 				if (c[i]->lazy) {
 					cur_seek(q, c[i], d, 0);
-					moved |= c[i]->doc != d;
+					again |= c[i]->doc != d;
 				}
-			if (!moved)
+			if (!again)
 				evaluate(q, c, last, d, h, accept, arg);
+			moved = last + 1;
 			continue;
 		}
 		for (size_t i = 0; i < p; i++)
 			if (c[i]->doc < d)
 				cur_seek(q, c[i], d, 1);
+		moved = p;
 	}
 }
 
