@@ -861,6 +861,144 @@ static void cursors_start(struct lexq *q)
 	}
 }
 
+/* ---- term at a time ---------------------------------------------------- */
+
+/* Scratch of the dense evaluation, kept by the process (under tables_lock)
+ * and grown with the largest account's chunk count: a score per chunk,
+ * a word's best term per chunk, marks, and the chunks touched. */
+static struct {
+	double *acc, *wbest;
+	uint8_t *mark;                /* 1: in touched, 2: in the word's list */
+	uint32_t *touched, *wlist;
+	uint32_t cap;
+} dense;
+
+static int dense_fit(uint32_t n)
+{
+	if (n <= dense.cap)
+		return 0;
+	uint32_t cap = n + n / 4 + 1024;
+	double *a = realloc(dense.acc, cap * sizeof *a), *w;
+	if (a)
+		dense.acc = a;
+	w = a ? realloc(dense.wbest, cap * sizeof *w) : NULL;
+	if (w)
+		dense.wbest = w;
+	uint8_t *m = w ? realloc(dense.mark, cap) : NULL;
+	if (m)
+		dense.mark = m;
+	uint32_t *t = m ? realloc(dense.touched, cap * sizeof *t) : NULL, *l;
+	if (t)
+		dense.touched = t;
+	l = t ? realloc(dense.wlist, cap * sizeof *l) : NULL;
+	if (!l)
+		return -1;
+	dense.wlist = l;
+	for (uint32_t i = dense.cap; i < cap; i++) {
+		dense.acc[i] = dense.wbest[i] = 0;
+		dense.mark[i] = 0;
+	}
+	dense.cap = cap;
+	return 0;
+}
+
+/* Cursor c's every posting to fn (a chunk number below the table's). */
+#define EACH_POSTING(q, c, d, s, body)                                        \
+	for ((c)->bi = 0; (c)->bi < (c)->nblk; (c)->bi++) {                     \
+		const struct pblock *b_ = cur_block(q, c);                      \
+		for (uint32_t i_ = 0; i_ < b_->n; i_++) {                       \
+			uint32_t d = b_->doc[i_];                               \
+			if (d >= (q)->ct->n)                                    \
+				continue;                                       \
+			double s = term_score(q, c, b_->tf[i_], (q)->ct->dl[d]); \
+			body                                                    \
+		}                                                               \
+	}
+
+/* The top k by scoring every posting of every term into a score per
+ * chunk: words in query order, each its best term (the same sums as
+ * score_sum, so the same scores and ranking as WAND). Cheaper than WAND
+ * when its bounds skip little: many terms, common ones, a deep k.
+ * -1: out of memory (nothing done). */
+static int taat(struct lexq *q, struct heap *h, lexical_accept_fn accept, void *arg)
+{
+	uint32_t nt = 0;
+	if (dense_fit(q->ct->n))
+		return -1;
+	for (size_t i = 0, j; i < q->ncur; i = j) {
+		for (j = i + 1; j < q->ncur && q->cur[j].word == q->cur[i].word; j++)
+			;
+		if (j == i + 1) {   /* one term: straight into the sums */
+			struct cursor *c = &q->cur[i];
+			EACH_POSTING(q, c, d, sc, {
+				if (!dense.mark[d]) {
+					dense.mark[d] = 1;
+					dense.touched[nt++] = d;
+				}
+				dense.acc[d] += sc;
+			})
+			continue;
+		}
+		uint32_t nw = 0;
+		for (size_t m = i; m < j; m++) {
+			struct cursor *c = &q->cur[m];
+			EACH_POSTING(q, c, d, sc, {
+				if (!(dense.mark[d] & 2)) {
+					dense.mark[d] |= 2;
+					dense.wlist[nw++] = d;
+				}
+				if (sc > dense.wbest[d])
+					dense.wbest[d] = sc;
+			})
+		}
+		for (uint32_t x = 0; x < nw; x++) {
+			uint32_t d = dense.wlist[x];
+			if (!(dense.mark[d] & 1))
+				dense.touched[nt++] = d;
+			dense.mark[d] = 1;
+			dense.acc[d] += dense.wbest[d];
+			dense.wbest[d] = 0;
+		}
+	}
+	for (uint32_t x = 0; x < nt; x++) {
+		uint32_t d = dense.touched[x];
+		double sc = dense.acc[d];
+		dense.acc[d] = 0;
+		dense.mark[d] = 0;
+		if (q->ct->koff[d] == NOKEY)
+			continue;   /* removed */
+		/* chunks come in no order here: a tie with the worst enters
+		 * when it is the older chunk (WAND meets them in order) */
+		if ((h->n < h->k || sc > h->v[0].score || (sc == h->v[0].score && d < h->v[0].doc)) &&
+		    accepted(q, d, accept, arg))
+			heap_push(h, sc, d);
+	}
+	q->stats.scored += nt;
+	return 0;
+}
+
+/* Term at a time when WAND's bounds would skip little: postings at most
+ * TAAT_PER_CHUNK per chunk of the account... (lexical_set_taat). */
+static int taat_mode = -1;   /* -1: by the rule below, 0: never, 1: always */
+
+void lexical_set_taat(int mode)
+{
+	taat_mode = mode;
+}
+
+static int use_taat(const struct lexq *q, size_t k)
+{
+	if (taat_mode >= 0)
+		return taat_mode;
+	size_t postings = 0;
+	for (size_t i = 0; i < q->ncur; i++)
+		for (size_t b = 0; b < q->cur[i].nblk; b++)
+			postings += q->cur[i].blk[b].n;
+	/* WAND pays per pivot; with several terms and a deep k it decodes
+	 * most blocks anyway (make bench-search prints the share) */
+	return q->ncur >= 4 || k >= 50 || postings < 4096;
+}
+
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
 			       struct lexical_hit *out, size_t *n, struct qerr *err)
 {
@@ -876,8 +1014,10 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	}
 	for (size_t i = 0; i < q->ncur; i++)
 		c[i] = &q->cur[i];
-	cursors_start(q);
-	wand(q, c, &h, accept, arg);
+	if (!use_taat(q, k) || taat(q, &h, accept, arg)) {
+		cursors_start(q);
+		wand(q, c, &h, accept, arg);
+	}
 	/* popping the worst each time fills out from its end: best first,
 	 * equal scores the older chunk first */
 	*n = h.n;
