@@ -72,6 +72,9 @@ int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *d
  * words): sign bits (bit i set when v[i] > 0), then magnitude bits (bit
  * i set when |v[i]| is above v's root mean square). */
 void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out);
+/* Tests: the fastest kernel of the prefilter's distance against the plain
+ * one on rounds random codes of dims dimensions: how many differ. */
+unsigned vscan_code_check(unsigned dims, unsigned rounds);
 /* Slot of a reference, or -1. */
 long vc_slot(const struct vcache *c, vref r);
 

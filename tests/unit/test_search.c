@@ -378,6 +378,8 @@ static void test_code(void)
 	   "code: a sign bit per dimension, set for positive values");
 	ok(w[3] == 3 && w[4] == 0 && w[5] == 0,
 	   "code: magnitude bits only where the value is above the root mean square");
+	ok(vscan_code_check(512, 200) == 0 && vscan_code_check(700, 200) == 0,
+	   "code: the CPU's fastest distance kernel equals the plain one (512 and 700 dimensions)");
 }
 
 struct get_hits {
@@ -573,7 +575,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(65);
+	plan(66);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
