@@ -478,11 +478,17 @@ int main(int argc, char **argv)
 		const char *no_grow = getenv("BENCH_SEARCH_NO_GROW");
 		if (no_grow && *no_grow == '1' && have > 0)
 			want = have;
-		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC)
+		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC) {
 			if (store_run(store, grow_fn, &g, &err) != Q_OK) {
 				fprintf(stderr, "grow: %s\n", err.msg);
 				return 1;
 			}
+			if ((have + DOCS_PER_TXN * CHUNKS_PER_DOC) % 100000 == 0) {   /* progress */
+				printf("(building: %zu chunks after %.0f s)\n",
+				       have + DOCS_PER_TXN * CHUNKS_PER_DOC, (double)(q_now_us() - t0) / 1e6);
+				fflush(stdout);
+			}
+		}
 		store_checkpoint(store, 1, &err);   /* a reused store opens quickly */
 		printf("(built %zu chunks in %.1f s)\n", have, (double)(q_now_us() - t0) / 1e6);
 		measure(have, nq ? nq : 1);
