@@ -221,13 +221,6 @@ static size_t cache_bytes, cache_entries;
 static size_t cache_limit = (size_t)64 << 20;
 static unsigned long cache_hits, cache_misses;
 
-void lexical_set_cache_mb(size_t mb)
-{
-	pthread_mutex_lock(&tables_lock);
-	cache_limit = mb << 20;
-	pthread_mutex_unlock(&tables_lock);
-}
-
 void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes)
 {
 	pthread_mutex_lock(&tables_lock);
@@ -268,6 +261,22 @@ static void cache_drop(int (*drop)(const struct tentry *e, const void *arg), con
 				p = &e->chain;
 			}
 		}
+}
+
+static int any(const struct tentry *e, const void *arg)
+{
+	(void)e;
+	(void)arg;
+	return 1;
+}
+
+void lexical_set_cache_mb(size_t mb)
+{
+	pthread_mutex_lock(&tables_lock);
+	cache_limit = mb << 20;
+	if (!cache_limit && cache_entries)
+		cache_drop(any, NULL);   /* turned off: nothing kept */
+	pthread_mutex_unlock(&tables_lock);
 }
 
 static int of_tag(const struct tentry *e, const void *arg)
