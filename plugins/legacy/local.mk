@@ -6,7 +6,7 @@ if BUILD_PLUGIN_LEGACY
 pkglib_LTLIBRARIES += plugins/legacy/legacy.la
 plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy.h \
 	plugins/legacy/out.c plugins/legacy/meta.c \
-	plugins/legacy/biff.c plugins/legacy/biff.h plugins/legacy/xls.c \
+	plugins/legacy/xls.c \
 	plugins/legacy/ppt.c plugins/legacy/embed.c \
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c \
 	plugins/legacy/doclist.c plugins/legacy/docrypt.c plugins/legacy/rc4.c

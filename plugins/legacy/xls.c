@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "biff.h"
+#include "legacy.h"
+#include "../common/biff.h"
 
 #define XLS_MAX_COL 1024
 #define XLS_MAX_SHEETS 10000

@@ -9,7 +9,7 @@
  * Processes: the owner (quired, or a tool holding the data directory lock)
  * opens with STORE_OWNER, which creates missing databases and runs normal
  * recovery; workers open with STORE_JOIN (no DB_CREATE, DB_RECOVER or
- * DB_REGISTER). See RELIABILITY.md (c) and docs/storage.md. */
+ * DB_REGISTER). See docs/storage.md. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_STORE_H
 #define QUIRE_STORE_H
@@ -80,6 +80,8 @@ void store_key_u64(struct store_key *k, uint64_t v);
 /* The Berkeley DB cache size (MiB, at least 16) of environments opened
  * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
 void store_set_cache_mb(unsigned mb);
+/* How long store_run reruns a deadlock victim (db_retry_ms). */
+void store_set_retry_ms(unsigned ms);
 /* The cache size (MiB) of s's environment, as Berkeley DB reports it. */
 unsigned store_cache_mb(struct store *s);
 enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
