@@ -16,6 +16,8 @@
  * $top_srcdir/../shared/bench); prints why and exits 0 without it. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "store/accounts.h"
+#include "store/chunks.h"
 #include "store/docs.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
