@@ -11,10 +11,12 @@
  * text, indexed for BM25 and embedded with the builtin model. At each size
  * it times the first query after the growth (the cache catching up) and
  * then QUERIES warm queries (SciFact claims, or generated ones) per
- * method, top_k 10, printing p50 and p95 in milliseconds (wall clock, and
+ * method (keyword first with the postings cache off, as before it), top_k
+ * 10, printing p50 and p95 in milliseconds (wall clock, and
  * the process's CPU time, which other load on the machine disturbs less).
  * Then: the share of the query terms' postings the keyword top 10 decoded
- * (block-max WAND, or term at a time), the semantic top 10 of the binary prefilter against
+ * (block-max WAND, or term at a time), whether term at a time and WAND
+ * return the same keyword top 10 for every query, the semantic top 10 of the binary prefilter against
  * the exact scan (recall@10; search_exact_max), the files' bytes per chunk
  * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
