@@ -355,8 +355,9 @@ int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *d
 static int slots_grow(struct vcache *c)
 {
 	size_t na = c->cap ? c->cap * 2 : 1024;
-	if (na * c->stride > c->max_bytes)
-		na = c->max_bytes / c->stride;
+	size_t per = c->stride + VCODE(c->dims) * sizeof *c->bits;   /* vector and its code */
+	if (na * per > c->max_bytes)
+		na = c->max_bytes / per;
 	if (na <= c->n)
 		return -1;   /* over the memory cap */
 	int8_t *v = aligned_alloc(VEC_ALIGN, na * c->stride);
