@@ -507,7 +507,11 @@ static enum qstatus load_vectors(struct vcache *c, struct stxn *t, const char *m
 		return Q_OK;
 	struct store_key all;
 	store_key_init(&all);
-	enum qstatus st = store_scan_raw(t, T_VECTORS, &all, on_stored_vector, c, err);
+	/* read committed: a read lock per page held to the end ran out of
+	 * lock entries past ~300,000 vectors; the change log's sequence
+	 * record, read in this transaction, keeps writers of vectors out
+	 * until it ends */
+	enum qstatus st = store_scan_raw_committed(t, T_VECTORS, &all, on_stored_vector, c, err);
 	if (st != Q_OK)
 		c->loaded = 0;   /* half loaded: start over next time */
 	return st;
