@@ -288,6 +288,7 @@ static const struct qsetting settings[] = {
 	INT("search_feedback_chunks", search_feedback_chunks, 0, 100, "1"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),
+	INT("search_postings_cache_mb", search_postings_cache_mb, 0, 1 << 20, "128"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
 	INT("db_retry_ms", db_retry_ms, 0, 600000, "10000"),
 	CHOICE("chat_answerer", chat_answerer, "builtin", "builtin openai"),

@@ -963,9 +963,27 @@ enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct st
 	return store_scan_raw_from(t, tb, prefix, prefix, cb, arg, err);
 }
 
+static enum qstatus scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			     const struct store_key *from, store_raw_cb cb, void *arg,
+			     u_int32_t cflags, struct qerr *err);
+
 enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const struct store_key *prefix,
 				 const struct store_key *from, store_raw_cb cb, void *arg,
 				 struct qerr *err)
+{
+	return scan_raw(t, tb, prefix, from, cb, arg, 0, err);
+}
+
+enum qstatus store_scan_raw_committed(struct stxn *t, enum store_table tb,
+				      const struct store_key *prefix, store_raw_cb cb, void *arg,
+				      struct qerr *err)
+{
+	return scan_raw(t, tb, prefix, prefix, cb, arg, DB_READ_COMMITTED, err);
+}
+
+static enum qstatus scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
+			     const struct store_key *from, store_raw_cb cb, void *arg,
+			     u_int32_t cflags, struct qerr *err)
 {
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
@@ -974,7 +992,7 @@ enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const stru
 	u_int32_t op = DB_SET_RANGE;
 	int rc, done = 0;
 
-	if ((rc = db->cursor(db, t->txn, &c, 0)))
+	if ((rc = db->cursor(db, t->txn, &c, cflags)))
 		return dberr(t, rc, err, table_def[tb].file);
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);

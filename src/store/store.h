@@ -160,6 +160,14 @@ enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct st
 enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const struct store_key *prefix,
 				 const struct store_key *from, store_raw_cb cb, void *arg,
 				 struct qerr *err);
+/* store_scan_raw reading committed data only (DB_READ_COMMITTED): each
+ * page's read lock goes as the cursor leaves it, so a scan of a whole
+ * large table does not run out of lock entries; the caller keeps what it
+ * read consistent by other means (the vector cache: a change log whose
+ * sequence record the transaction has read). */
+enum qstatus store_scan_raw_committed(struct stxn *t, enum store_table tb,
+				      const struct store_key *prefix, store_raw_cb cb, void *arg,
+				      struct qerr *err);
 /* The value under a binary key into buf (cap bytes), *len its size;
  * flags STORE_RMW locks it for update. Q_ENOTFOUND when absent, Q_ENOMEM
  * when it does not fit. */
