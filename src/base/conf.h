@@ -50,7 +50,9 @@ struct qconf {
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
+	int search_postings_cache_mb; /* keyword postings each worker keeps in memory; 0 = none */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
+	int db_retry_ms;           /* how long a transaction that lost a lock conflict is rerun */
 	int disk_reserve_mb;       /* datadir/reserve, released so recovery runs on a full disk */
 	int disk_min_free_mb;      /* below this, writes answer 507 and ingestion waits */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */

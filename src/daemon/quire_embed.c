@@ -11,6 +11,7 @@
 #include "base/conf.h"
 #include "store/datalock.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "base/log.h"
@@ -174,6 +175,7 @@ int main(int argc, char **argv)
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
 	char mpath[PATH_MAX];

@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire.fcgi", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
 	char mpath[PATH_MAX];

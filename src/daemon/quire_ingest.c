@@ -131,6 +131,7 @@ int main(int argc, char **argv)
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire-ingest", conf.log_syslog, conf.log_level);
 	if (qconf_check(&conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);

@@ -355,8 +355,9 @@ int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *d
 static int slots_grow(struct vcache *c)
 {
 	size_t na = c->cap ? c->cap * 2 : 1024;
-	if (na * c->stride > c->max_bytes)
-		na = c->max_bytes / c->stride;
+	size_t per = c->stride + VCODE(c->dims) * sizeof *c->bits;   /* vector and its code */
+	if (na * per > c->max_bytes)
+		na = c->max_bytes / per;
 	if (na <= c->n)
 		return -1;   /* over the memory cap */
 	int8_t *v = aligned_alloc(VEC_ALIGN, na * c->stride);
@@ -366,7 +367,7 @@ static int slots_grow(struct vcache *c)
 	vref *r = realloc(c->ref, na * sizeof *r);
 	if (r)
 		c->ref = r;
-	uint64_t *b = realloc(c->bits, na * VBITS(c->dims) * sizeof *b);
+	uint64_t *b = realloc(c->bits, na * VCODE(c->dims) * sizeof *b);
 	if (b)
 		c->bits = b;
 	if (!v || !s || !r || !b) {
@@ -383,10 +384,16 @@ static int slots_grow(struct vcache *c)
 
 void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out)
 {
-	memset(out, 0, VBITS(dims) * sizeof *out);
-	for (unsigned i = 0; i < dims; i++)
+	uint64_t *mag = out + VBITS(dims), sq = 0;
+	memset(out, 0, VCODE(dims) * sizeof *out);
+	for (unsigned i = 0; i < dims; i++) {
 		if (v[i] > 0)
 			out[i / 64] |= 1ull << (i % 64);
+		sq += (uint64_t)(v[i] * v[i]);
+	}
+	for (unsigned i = 0; i < dims; i++)   /* v[i]^2 above the mean square */
+		if ((uint64_t)(v[i] * v[i]) * dims > sq)
+			mag[i / 64] |= 1ull << (i % 64);
 }
 
 /* Store chunk r's vector (replacing its old one); -1 when it does not fit. */
@@ -406,7 +413,7 @@ static int slot_put(struct vcache *c, vref r, const int8_t *v, unsigned dims, fl
 	for (unsigned k = 0; k < dims; k++)
 		dst[k] = v[k] == -128 ? -127 : v[k];
 	memset(dst + dims, 0, c->stride - dims);
-	vc_sign_bits(dst, dims, c->bits + (size_t)i * VBITS(dims));
+	vc_sign_bits(dst, dims, c->bits + (size_t)i * VCODE(dims));
 	c->scale[i] = scale;
 	c->ref[i] = r;
 	return 0;
@@ -422,8 +429,8 @@ static void slot_del(struct vcache *c, vref r)
 	size_t last = c->n - 1;
 	if ((size_t)i != last) {
 		memcpy(c->vec + (size_t)i * c->stride, c->vec + last * c->stride, c->stride);
-		memcpy(c->bits + (size_t)i * VBITS(c->dims), c->bits + last * VBITS(c->dims),
-		       VBITS(c->dims) * sizeof *c->bits);
+		memcpy(c->bits + (size_t)i * VCODE(c->dims), c->bits + last * VCODE(c->dims),
+		       VCODE(c->dims) * sizeof *c->bits);
 		c->scale[i] = c->scale[last];
 		c->ref[i] = c->ref[last];
 		vmap_put(&c->slots, c->ref[i], (uint32_t)i);   /* existing key: no growth */
@@ -500,7 +507,11 @@ static enum qstatus load_vectors(struct vcache *c, struct stxn *t, const char *m
 		return Q_OK;
 	struct store_key all;
 	store_key_init(&all);
-	enum qstatus st = store_scan_raw(t, T_VECTORS, &all, on_stored_vector, c, err);
+	/* read committed: a read lock per page held to the end ran out of
+	 * lock entries past ~300,000 vectors; the change log's sequence
+	 * record, read in this transaction, keeps writers of vectors out
+	 * until it ends */
+	enum qstatus st = store_scan_raw_committed(t, T_VECTORS, &all, on_stored_vector, c, err);
 	if (st != Q_OK)
 		c->loaded = 0;   /* half loaded: start over next time */
 	return st;

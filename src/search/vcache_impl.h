@@ -9,6 +9,8 @@
 
 #define VEC_ALIGN 64     /* vectors and queries: aligned, padded to a multiple */
 #define VBITS(dims) (((dims) + 63) / 64)
+/* Words of a vector's 2-bit code: its sign bits, then its magnitude bits. */
+#define VCODE(dims) (2 * VBITS(dims))
 #define VDOC_UNKNOWN 0   /* not read yet, or deleted: read again when needed */
 #define VDOC_PRESENT 1
 
@@ -42,7 +44,7 @@ struct vcache {
 	int vectors_cached;
 	unsigned dims, stride;
 	int8_t *vec;
-	uint64_t *bits;                  /* sign bits, words per slot: VBITS(dims) */
+	uint64_t *bits;                  /* 2-bit codes, words per slot: VCODE(dims) */
 	float *scale;
 	vref *ref;
 	size_t n, cap;
@@ -66,9 +68,13 @@ int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos);
  * model or a damaged record. */
 int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *dims,
 		    float *scale, const int8_t **v);
-/* The sign bits of v (dims values: bit i set when v[i] > 0) into out
- * (VBITS(dims) words). */
+/* The 2-bit code of v (the binary prefilter's) into out (VCODE(dims)
+ * words): sign bits (bit i set when v[i] > 0), then magnitude bits (bit
+ * i set when |v[i]| is above v's root mean square). */
 void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out);
+/* Tests: the fastest kernel of the prefilter's distance against the plain
+ * one on rounds random codes of dims dimensions: how many differ. */
+unsigned vscan_code_check(unsigned dims, unsigned rounds);
 /* Slot of a reference, or -1. */
 long vc_slot(const struct vcache *c, vref r);
 

@@ -138,7 +138,7 @@ struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale)
 	vq->stride = (dims + VEC_ALIGN - 1) / VEC_ALIGN * VEC_ALIGN;
 	vq->scale = scale;
 	if (!(vq->v = aligned_alloc(VEC_ALIGN, vq->stride ? vq->stride : VEC_ALIGN)) ||
-	    !(vq->bits = malloc((VBITS(dims) ? VBITS(dims) : 1) * sizeof *vq->bits)) ||
+	    !(vq->bits = malloc((dims ? VCODE(dims) : 1) * sizeof *vq->bits)) ||
 	    !(vq->mask = calloc(VPLANES * (VBITS(dims) ? VBITS(dims) : 1), sizeof *vq->mask))) {
 		vquery_free(vq);
 		return NULL;
@@ -490,69 +490,159 @@ void vcache_set_exact_max(size_t n)
 	exact_max = n;
 }
 
-/* The weight of a vector's sign disagreements with the query
- * (query_masks): lower is nearer. */
-#define HAMMING_BODY                                                              \
-	unsigned d = 0;                                                           \
+/* The estimate's distance of a vector's 2-bit code a from the query
+ * (lower is nearer). A code stands for the values s (1 + 2 m): +-1 below
+ * the vector's root mean square, +-3 above. With q's magnitude planes
+ * (query_masks), disagreements x = sign(a) ^ sign(q) and magnitudes m:
+ * sum_i |q_i| s_i sign(q_i) (1 + 2 m_i) = P + 2A - 2D - 4B, where per
+ * plane D = |x & q|, A = |m & q|, B = |x & m & q| and P depends on the
+ * query alone: the distance is D + 2B - A (+ the most A can be, so it
+ * stays positive). */
+#define CODE_BODY                                                                 \
+	unsigned d = 0, a_ = 0;                                                   \
+	const uint64_t *mg = a + words;                                           \
 	for (unsigned w = 0; w < words; w++) {                                    \
-		uint64_t x = a[w] ^ q->bits[w];                                   \
-		const uint64_t *m = q->mask + w;                                  \
-		d += (unsigned)__builtin_popcountll(x & m[0]) +                    \
-		     ((unsigned)__builtin_popcountll(x & m[words]) << 1) +         \
-		     ((unsigned)__builtin_popcountll(x & m[2 * words]) << 2) +     \
-		     ((unsigned)__builtin_popcountll(x & m[3 * words]) << 3);      \
+		uint64_t x = a[w] ^ q->bits[w], m = mg[w], xm = x & m;             \
+		for (unsigned p = 0; p < VPLANES; p++) {                          \
+			uint64_t qp = q->mask[p * words + w];                     \
+			d += ((unsigned)__builtin_popcountll(x & qp) +            \
+			      2 * (unsigned)__builtin_popcountll(xm & qp)) << p;  \
+			a_ += (unsigned)__builtin_popcountll(m & qp) << p;        \
+		}                                                                 \
 	}                                                                         \
-	return d;
-static unsigned hamming_c(const uint64_t *a, const struct vquery *q, unsigned words)
+	return d + most - a_;
+static unsigned code_c(const uint64_t *a, const struct vquery *q, unsigned words, unsigned most)
 {
-	HAMMING_BODY
+	CODE_BODY
 }
 #ifdef HAVE_AVX2_KERNEL
-__attribute__((target("popcnt"))) static unsigned hamming_popcnt(const uint64_t *a,
-								 const struct vquery *q,
-								 unsigned words)
+__attribute__((target("popcnt"))) static unsigned code_popcnt(const uint64_t *a,
+							      const struct vquery *q,
+							      unsigned words, unsigned most)
 {
-	HAMMING_BODY
+	CODE_BODY
+}
+
+/* The same with AVX-512 (VPOPCNTDQ): eight words of each part at a time,
+ * the planes' weighted counts summed in the lanes. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static unsigned
+code_avx512(const uint64_t *a, const struct vquery *q, unsigned words, unsigned most)
+{
+	const uint64_t *mg = a + words;
+	__m512i acc = _mm512_setzero_si512();
+	unsigned w = 0;
+	for (; w + 8 <= words; w += 8) {
+		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(a + w), _mm512_loadu_si512(q->bits + w));
+		__m512i m = _mm512_loadu_si512(mg + w), xm = _mm512_and_si512(x, m);
+		for (unsigned p = 0; p < VPLANES; p++) {
+			__m512i qp = _mm512_loadu_si512(q->mask + p * words + w);
+			__m512i d = _mm512_add_epi64(_mm512_popcnt_epi64(_mm512_and_si512(x, qp)),
+						     _mm512_slli_epi64(_mm512_popcnt_epi64(_mm512_and_si512(xm, qp)), 1));
+			d = _mm512_sub_epi64(d, _mm512_popcnt_epi64(_mm512_and_si512(m, qp)));
+			acc = _mm512_add_epi64(acc, _mm512_slli_epi64(d, p));
+		}
+	}
+	long long r = _mm512_reduce_add_epi64(acc);
+	for (; w < words; w++) {   /* dimensions past a multiple of 512 */
+		uint64_t x = a[w] ^ q->bits[w], m = mg[w], xm = x & m;
+		for (unsigned p = 0; p < VPLANES; p++) {
+			uint64_t qp = q->mask[p * words + w];
+			r += ((long long)__builtin_popcountll(x & qp) +
+			      2 * (long long)__builtin_popcountll(xm & qp) -
+			      (long long)__builtin_popcountll(m & qp)) << p;
+		}
+	}
+	return (unsigned)(r + most);
 }
 #endif
 
-/* Candidates for a top k: the allowed slots nearest the query by sign
- * bits, ranked then by the int8 dot product. The count (VSCAN_RESCORE
- * per result, at least VSCAN_RESCORE_MIN) holds recall@10 against the
- * exact scan at 0.98 or more (make bench-search prints it). */
+/* Tests: the fastest code kernel this CPU has against the plain one on
+ * random codes and queries of dims dimensions; how many differ. */
+unsigned vscan_code_check(unsigned dims, unsigned rounds)
+{
+	unsigned words = VBITS(dims), most = words * 64 * ((1 << VPLANES) - 1), bad = 0;
+	unsigned (*code)(const uint64_t *, const struct vquery *, unsigned, unsigned) = code_c;
+#ifdef HAVE_AVX2_KERNEL
+	if (__builtin_cpu_supports("avx512vpopcntdq"))
+		code = code_avx512;
+	else if (__builtin_cpu_supports("popcnt"))
+		code = code_popcnt;
+#endif
+	uint64_t *a = malloc(2 * words * sizeof *a), x = 88172645463325252ull;
+	int8_t *v = malloc(dims ? dims : 1);
+	for (unsigned r = 0; a && v && r < rounds; r++) {
+		for (unsigned i = 0; i < dims; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v[i] = (int8_t)(x % 255 - 127);
+		}
+		struct vquery *q = vquery_new(v, dims, 1);
+		for (unsigned i = 0; i < 2 * words; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			a[i] = x;
+		}
+		bad += !q || code(a, q, words, most) != code_c(a, q, words, most);
+		vquery_free(q);
+	}
+	free(a);
+	free(v);
+	return bad;
+}
+
+/* Candidates for a top k: the allowed slots nearest the query by their
+ * 2-bit codes, ranked then by the int8 dot product. The count
+ * (VSCAN_RESCORE per result, at least VSCAN_RESCORE_MIN and one vector in
+ * VSCAN_RESCORE_SHARE) holds recall@10
+ * against the exact scan at 0.98 or more (make bench-search prints it). */
+#ifndef VSCAN_RESCORE
 #define VSCAN_RESCORE 40
+#endif
+#ifndef VSCAN_RESCORE_MIN
 #define VSCAN_RESCORE_MIN 8000
+#endif
+/* and at least one vector in this many: with 8,000 alone recall@10 fell
+ * from 0.993 at 100,000 vectors to 0.982 at 400,000 */
+#ifndef VSCAN_RESCORE_SHARE
+#define VSCAN_RESCORE_SHARE 40
+#endif
+#define FILTERED UINT32_MAX
 static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct vquery *q,
 				struct heap *h, struct qerr *err)
 {
-	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1);
-	unsigned (*hamming)(const uint64_t *, const struct vquery *, unsigned) = hamming_c;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1), shift = 0;
+	unsigned (*code)(const uint64_t *, const struct vquery *, unsigned, unsigned) = code_c;
 #ifdef HAVE_AVX2_KERNEL
-	if (__builtin_cpu_supports("popcnt"))
-		hamming = hamming_popcnt;
+	if (__builtin_cpu_supports("avx512vpopcntdq") && !getenv("QUIRE_NO_SIMD"))
+		code = code_avx512;
+	else if (__builtin_cpu_supports("popcnt"))
+		code = code_popcnt;
 #endif
+	while ((4u * most) >> shift >= 1u << 15)   /* the histogram's buckets: 32768 at most */
+		shift++;
+	unsigned buckets = ((4 * most) >> shift) + 1;
 	size_t want = h->k * VSCAN_RESCORE > VSCAN_RESCORE_MIN ? h->k * VSCAN_RESCORE
 							       : VSCAN_RESCORE_MIN;
-	uint16_t *dist = malloc(c->n * sizeof *dist);
-	size_t *hist = calloc(most + 2, sizeof *hist);
+	if (want < c->n / VSCAN_RESCORE_SHARE)   /* the true top k spread wider as n grows */
+		want = c->n / VSCAN_RESCORE_SHARE;
+	uint32_t *dist = malloc((c->n ? c->n : 1) * sizeof *dist);
+	size_t *hist = calloc(buckets, sizeof *hist);
 	if (!dist || !hist) {
 		free(dist);
 		free(hist);
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < c->n; i++) {
-		/* most + 1: filtered out */
-		dist[i] = (uint16_t)(gate_doc(g, c->ref[i] >> 32)
-				     ? hamming(c->bits + i * words, q, words) : most + 1);
-		hist[dist[i]]++;
+		dist[i] = gate_doc(g, c->ref[i] >> 32)
+			  ? code(c->bits + i * VCODE(c->dims), q, words, most) : FILTERED;
+		if (dist[i] != FILTERED)
+			hist[dist[i] >> shift]++;
 	}
-	/* the distance below which about want candidates lie */
+	/* the bucket up to which about want candidates lie */
 	unsigned cut = 0;
-	for (size_t sum = 0; cut <= most && (sum += hist[cut]) < want; cut++)
+	for (size_t sum = 0; cut < buckets && (sum += hist[cut]) < want; cut++)
 		;
 	int32_t (*dot)(const int8_t *, const int8_t *, size_t) = dot_fn;
 	for (size_t i = 0; i < c->n; i++)
-		if (dist[i] <= cut && dist[i] <= most) {
+		if (dist[i] != FILTERED && dist[i] >> shift <= cut) {
 			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
 			heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
 		}

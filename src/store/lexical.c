@@ -210,7 +210,8 @@ static enum qstatus version_mark(struct stxn *t, struct qerr *err)
  * (a rebuild starts numbering over: a process's table of chunk numbers
  * must then be read anew), and its chunks per language ("langs", by enum
  * text_lang: what a query of no clear language is read as,
- * lexical_query_langs). One record per account: writers of different
+ * lexical_query_langs), and a random "gen" changed with every change
+ * (the postings cache's check). One record per account: writers of different
  * accounts never wait on each other's statistics. *num (when not NULL)
  * gets a new chunk number. */
 static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, long terms,
@@ -251,6 +252,13 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 		json_int_t c = json_integer_value(json_array_get(langs, lang)) + chunks;
 		json_array_set_new(langs, lang, json_integer(c > 0 ? c : 0));
 	}
+	/* a fresh nonce with every change: a process's cached postings of the
+	 * account hold for as long as it reads the same (lexical_query.c); a
+	 * random one, so a change rolled back never names another change */
+	uint32_t gen = 0;
+	if (q_random(&gen, sizeof gen) < 0)
+		gen = (uint32_t)q_now_us();
+	json_object_set_new(rec, "gen", json_integer((json_int_t)gen));
 	st = store_put(t, T_STATS, key, rec, err);
 	json_decref(rec);
 	return st;

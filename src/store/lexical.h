@@ -115,6 +115,16 @@ struct lexq;
 enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct lexical_word *w,
 			       size_t n, struct lexq **out, struct qerr *err);
 void lexical_query_free(struct lexq *q);
+/* The process's cache of the postings queries read (compressed, as
+ * stored; per account, dropped when its statistics change): its bound in
+ * MiB (search_postings_cache_mb; 0 turns it off), and its hits, misses
+ * and bytes so far. */
+void lexical_set_cache_mb(size_t mb);
+void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes);
+/* How lexical_query_top evaluates: -1 by its rule (term at a time for
+ * many terms or a deep k, else block-max WAND), 0 WAND, 1 term at a time
+ * (tests and benchmarks: both give the same ranking). */
+void lexical_set_taat(int mode);
 /* The query's attainable score: the sum over its words of weight idf
  * (k1 + 1) (a word's best term that some chunk holds, else its first). */
 double lexical_query_max(const struct lexq *q);

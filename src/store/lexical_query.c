@@ -8,6 +8,7 @@
 #include "store/postings.h"
 #include "store/store.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -137,6 +138,10 @@ static enum qstatus ctable_sync(struct stxn *t, uint64_t tag, json_int_t epoch, 
 	return st;
 }
 
+struct pstate {
+	json_int_t epoch, next, n, len, gen;   /* an account's statistics as read */
+};
+
 /* ---- a query's postings --------------------------------------------------- */
 
 struct block {
@@ -146,18 +151,21 @@ struct block {
 	double ub;                    /* the most an entry scores: w part */
 };
 
-struct cursor {
-	int word;
-	int field;                    /* a field's term: no length norm (b 0) */
-	double w;                     /* weight idf (k1 + 1) */
-	struct block *blk;
-	size_t nblk, bi, sbi;         /* current block; shallow (block-max) position */
-	long dec_bi;                  /* the block decoded in dec (-1: none) */
-	struct pblock dec;
+struct cursor {                   /* what WAND reads most first: one cache line */
 	uint32_t pos, doc;
 	int lazy;                     /* doc is only a lower bound: block not decoded */
+	int word;
 	double ub;                    /* the most any entry scores */
+	struct block *blk;
+	size_t nblk, bi, sbi;         /* current block; shallow (block-max) position */
+	const struct pblock *d;       /* the block decoded: dec, or the cache's copy */
+	long dec_bi;                  /* the block d holds (-1: none) */
+	int field;                    /* a field's term: no length norm (b 0) */
+	double w;                     /* weight idf (k1 + 1) */
+	const unsigned char *base;    /* the blocks' bytes: the query's arena or the cache's */
+	struct tentry *e;             /* the cache's entry of the term (NULL: none) */
 	size_t df;
+	struct pblock dec;
 };
 
 struct lexq {
@@ -171,8 +179,222 @@ struct lexq {
 	unsigned char *arena;
 	size_t alen, acap;
 	struct lexical_qstats stats;
+	int cacheable;                /* statistics read: the cache checked against them */
 	enum qstatus st;
 };
+
+/* ---- the process's postings cache ----------------------------------------- */
+
+/* The blocks of the terms queries read, kept as read (compressed) with
+ * their headers' bounds, per account while its statistics read the same:
+ * every change to an account's postings rewrites its statistics with a
+ * new random "gen" (lexical.c), and a rebuild a new epoch. Bounded by
+ * lexical_set_cache_mb (search_postings_cache_mb); the least recently
+ * used terms go first. Guarded by tables_lock, which a query holds from
+ * lexical_query_new to lexical_query_free: entries a query reads are
+ * never dropped under it (only at another query's start). */
+
+struct tentry {
+	struct tentry *chain;
+	uint64_t tag, hash;
+	struct block *blk;            /* ub unset: a query scales its own copy */
+	size_t nblk, nbytes, ndec;
+	unsigned char *bytes;
+	struct pblock **dec;          /* blocks decoded so far (NULL: not yet) */
+	uint32_t df;
+	int field;                    /* the bounds are a field term's (b 0) */
+	unsigned long used;
+	size_t klen;
+	unsigned char key[];          /* lexical_term_key */
+};
+
+struct tstate {                   /* an account's statistics the entries are of */
+	uint64_t tag;
+	struct pstate s;
+	int set;
+};
+
+#define SLOTS 4096
+static struct tentry *slots[SLOTS];
+static struct tstate tstates[TABLES];
+static size_t cache_bytes, cache_entries;
+static size_t cache_limit = (size_t)64 << 20;
+static unsigned long cache_hits, cache_misses;
+
+void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes)
+{
+	pthread_mutex_lock(&tables_lock);
+	*hits = cache_hits;
+	*misses = cache_misses;
+	*bytes = cache_bytes;
+	pthread_mutex_unlock(&tables_lock);
+}
+
+static size_t tentry_size(const struct tentry *e)
+{
+	return sizeof *e + e->klen + e->nbytes + e->nblk * (sizeof *e->blk + sizeof *e->dec) +
+	       e->ndec * sizeof **e->dec;
+}
+
+static void tentry_free(struct tentry *e)
+{
+	cache_bytes -= tentry_size(e);
+	cache_entries--;
+	for (size_t i = 0; i < e->nblk; i++)
+		free(e->dec[i]);
+	free(e->dec);
+	free(e->blk);
+	free(e->bytes);
+	free(e);
+}
+
+/* Drops the entries drop() takes. */
+static void cache_drop(int (*drop)(const struct tentry *e, const void *arg), const void *arg)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		for (struct tentry **p = &slots[i]; *p;) {
+			struct tentry *e = *p;
+			if (drop(e, arg)) {
+				*p = e->chain;
+				tentry_free(e);
+			} else {
+				p = &e->chain;
+			}
+		}
+}
+
+static int any(const struct tentry *e, const void *arg)
+{
+	(void)e;
+	(void)arg;
+	return 1;
+}
+
+void lexical_set_cache_mb(size_t mb)
+{
+	pthread_mutex_lock(&tables_lock);
+	cache_limit = mb << 20;
+	if (!cache_limit && cache_entries)
+		cache_drop(any, NULL);   /* turned off: nothing kept */
+	pthread_mutex_unlock(&tables_lock);
+}
+
+static int of_tag(const struct tentry *e, const void *arg)
+{
+	return e->tag == *(const uint64_t *)arg;
+}
+
+static int older(const struct tentry *e, const void *arg)
+{
+	return e->used < *(const unsigned long *)arg;
+}
+
+static int by_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Over the limit: the least recently used half of the entries goes. */
+static void cache_trim(void)
+{
+	if (cache_bytes <= cache_limit || !cache_entries)
+		return;
+	unsigned long *used = malloc(cache_entries * sizeof *used), cut = ULONG_MAX;
+	size_t n = 0;
+	if (used) {
+		for (size_t i = 0; i < SLOTS; i++)
+			for (struct tentry *e = slots[i]; e; e = e->chain)
+				used[n++] = e->used;
+		qsort(used, n, sizeof *used, by_ulong);
+		cut = used[n / 2] > used[0] ? used[n / 2] : used[0] + 1;
+	}
+	free(used);
+	cache_drop(older, &cut);   /* out of memory: cut ULONG_MAX drops all */
+}
+
+/* The account's entries hold for state s; else they go. */
+static void cache_check(uint64_t tag, const struct pstate *s)
+{
+	struct tstate *ts = NULL, *lru = &tstates[0];
+	for (int i = 0; i < TABLES && !ts; i++)
+		if (tstates[i].set && tstates[i].tag == tag)
+			ts = &tstates[i];
+		else if (!tstates[i].set)
+			lru = &tstates[i];
+	if (ts && !memcmp(&ts->s, s, sizeof *s))
+		return;
+	if (!ts) {
+		ts = lru;
+		if (ts->set)   /* a sixteenth account: the one in this slot loses its entries */
+			cache_drop(of_tag, &ts->tag);
+	}
+	cache_drop(of_tag, &tag);
+	ts->tag = tag;
+	ts->s = *s;
+	ts->set = 1;
+}
+
+static uint64_t key_hash(const struct store_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < k->len; i++)
+		h = (h ^ k->b[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct tentry *cache_find(uint64_t tag, int field, const struct store_key *k, uint64_t h)
+{
+	for (struct tentry *e = slots[h % SLOTS]; e; e = e->chain)
+		if (e->hash == h && e->tag == tag && e->field == field && e->klen == k->len &&
+		    !memcmp(e->key, k->b, k->len))
+			return e;
+	return NULL;
+}
+
+/* A copy of cursor c's blocks (bytes in the query's arena) as an entry;
+ * NULL when memory is short (the query goes on without it). */
+static struct tentry *cache_put(struct lexq *q, const struct store_key *k, uint64_t h,
+				const struct cursor *c, uint32_t df)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < c->nblk; i++)
+		bytes += c->blk[i].len;
+	struct tentry *e = calloc(1, sizeof *e + k->len);
+	if (!e)
+		return NULL;
+	e->blk = malloc((c->nblk ? c->nblk : 1) * sizeof *e->blk);
+	e->dec = calloc(c->nblk ? c->nblk : 1, sizeof *e->dec);
+	e->bytes = malloc(bytes ? bytes : 1);
+	if (!e->blk || !e->dec || !e->bytes) {
+		free(e->dec);
+		free(e->blk);
+		free(e->bytes);
+		free(e);
+		return NULL;
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < c->nblk; i++) {
+		e->blk[i] = c->blk[i];
+		e->blk[i].off = off;
+		memcpy(e->bytes + off, q->arena + c->blk[i].off, c->blk[i].len);
+		off += c->blk[i].len;
+	}
+	e->tag = q->tag;
+	e->field = c->field;
+	e->used = uses;
+	e->hash = h;
+	e->nblk = c->nblk;
+	e->nbytes = bytes;
+	e->df = df;
+	e->klen = k->len;
+	memcpy(e->key, k->b, k->len);
+	e->chain = slots[h % SLOTS];
+	slots[h % SLOTS] = e;
+	cache_bytes += tentry_size(e);
+	cache_entries++;
+	return e;
+}
 
 static double term_score(const struct lexq *q, const struct cursor *c, uint32_t tf, uint32_t dl)
 {
@@ -268,32 +490,73 @@ static int tail_block(struct tload *l)
 	return block_add(l, l->tail.doc[l->tail.n - 1], buf, pblock_encode(&l->tail, buf));
 }
 
+/* One term's blocks from the database into c (bytes in the query's
+ * arena), *df its df. */
+static enum qstatus term_read(struct lexq *q, struct cursor *c, const struct store_key *k,
+			      uint32_t *df, struct qerr *err)
+{
+	struct tload *l = calloc(1, sizeof *l);
+	if (!l)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	l->q = q;
+	l->plen = k->len;
+	l->c = c;
+	/* the weight needs the df, read with the blocks: their bounds are
+	 * scaled once it is known */
+	c->w = 0;
+	enum qstatus st = store_scan_raw(q->t, T_POSTINGS, k, term_record, l, err);
+	if (st == Q_OK && (l->oom || tail_block(l)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	*df = l->df;
+	free(l);
+	return st;
+}
+
+/* One term's blocks from the cache into c: 0, or -1 when it has none. */
+static int term_cached(struct lexq *q, struct cursor *c, const struct store_key *k, uint64_t h,
+		       uint32_t *df)
+{
+	struct tentry *e = q->cacheable ? cache_find(q->tag, c->field, k, h) : NULL;
+	if (!e)
+		return -1;
+	if (e->nblk && !(c->blk = malloc(e->nblk * sizeof *c->blk)))
+		return -1;
+	if (e->nblk)
+		memcpy(c->blk, e->blk, e->nblk * sizeof *c->blk);
+	c->nblk = e->nblk;
+	c->base = e->bytes;
+	c->e = e;
+	e->used = uses;
+	*df = e->df;
+	cache_hits++;
+	return 0;
+}
+
 /* Reads one term's postings into a new cursor for word; *df its df. */
 static enum qstatus term_load(struct lexq *q, int word, int field, double weight,
 			      const char *term, size_t len, size_t *df, struct qerr *err)
 {
 	struct store_key k;
 	uint32_t d = 0;
+	enum qstatus st = Q_OK;
 	struct cursor *c = &q->cur[q->ncur];
 	memset(c, 0, sizeof *c);
 	c->word = word;
 	c->field = field;
 	c->dec_bi = -1;
 	lexical_term_key(&k, q->tag, term, len);
-	struct tload *l = calloc(1, sizeof *l);
-	if (!l)
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	l->q = q;
-	l->plen = k.len;
-	l->c = c;
-	/* the weight needs the df, read with the blocks: their bounds are
-	 * scaled once it is known */
-	c->w = 0;
-	enum qstatus st = store_scan_raw(q->t, T_POSTINGS, &k, term_record, l, err);
-	if (st == Q_OK && (l->oom || tail_block(l)))
-		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	d = l->df;
-	free(l);
+	uint64_t h = key_hash(&k);
+	if (term_cached(q, c, &k, h, &d)) {
+		cache_misses++;
+		struct tentry *e = NULL;
+		if ((st = term_read(q, c, &k, &d, err)) == Q_OK && q->cacheable &&
+		    (e = cache_put(q, &k, h, c, d))) {
+			c->e = e;   /* read from the cache's copy from now on */
+			c->base = e->bytes;
+			for (size_t i = 0; i < c->nblk; i++)
+				c->blk[i].off = e->blk[i].off;
+		}
+	}
 	if (st != Q_OK) {
 		free(c->blk);
 		return st;
@@ -325,20 +588,32 @@ static const struct pblock *cur_block(struct lexq *q, struct cursor *c)
 {
 	if (c->dec_bi != (long)c->bi) {
 		const struct block *b = &c->blk[c->bi];
-		if (pblock_decode(q->arena + b->off, b->len, &c->dec))
-			c->dec.n = 0;   /* damaged: read as empty */
+		struct pblock **kept = c->e ? &c->e->dec[c->bi] : NULL;
+		if (kept && *kept) {
+			c->d = *kept;   /* decoded by an earlier query */
+		} else {
+			struct pblock *into = &c->dec;
+			if (kept && (*kept = malloc(sizeof **kept))) {
+				into = *kept;
+				c->e->ndec++;
+				cache_bytes += sizeof **kept;
+			}
+			if (pblock_decode(c->base + b->off, b->len, into))
+				into->n = 0;   /* damaged: read as empty */
+			c->d = into;
+		}
 		c->dec_bi = (long)c->bi;
 		c->pos = 0;
-		q->stats.decoded += c->dec.n;
+		q->stats.decoded += c->d->n;
 		q->stats.blocks_decoded++;
 	}
-	return &c->dec;
+	return c->d;
 }
 
 /* Moves c to its first chunk at or after target (END when none). Lazy:
  * when that means entering another block, c only moves to the block,
  * its doc target, a lower bound; the block is decoded when c is needed
- * (cur_real), so blocks passed over are never decoded. */
+ * (a seek that is not lazy, once every cursor is on the document), so blocks passed over are never decoded. */
 static void cur_seek(struct lexq *q, struct cursor *c, uint32_t target, int lazy)
 {
 	c->lazy = 0;
@@ -391,7 +666,7 @@ static double cur_block_ub(struct cursor *c, uint32_t d, uint32_t *end)
 
 static uint32_t cur_tf(const struct cursor *c)
 {
-	return c->dec.tf[c->pos];
+	return c->d->tf[c->pos];
 }
 
 /* BM25 of chunk d from the cursors standing on it: per word its best
@@ -495,6 +770,19 @@ static void sort_by_doc(struct cursor **c, size_t n)
 	}
 }
 
+/* c sorted again after its first moved cursors advanced (the rest still
+ * sorted): each moves right past the cursors now before it. */
+static void resort(struct cursor **c, size_t moved, size_t n)
+{
+	for (size_t i = moved; i-- > 0;) {
+		struct cursor *x = c[i];
+		size_t j = i;
+		for (; j + 1 < n && c[j + 1]->doc < x->doc; j++)
+			c[j] = c[j + 1];
+		c[j] = x;
+	}
+}
+
 static int accepted(struct lexq *q, uint32_t d, lexical_accept_fn accept, void *arg)
 {
 	if (!accept)
@@ -521,9 +809,11 @@ static void evaluate(struct lexq *q, struct cursor **c, size_t last, uint32_t d,
 static void wand(struct lexq *q, struct cursor **c, struct heap *h, lexical_accept_fn accept,
 		 void *arg)
 {
-	size_t nc = q->ncur;
+	size_t nc = q->ncur, moved = nc;
+	sort_by_doc(c, nc);
 	for (;;) {
-		sort_by_doc(c, nc);
+		resort(c, moved, nc);
+		moved = 0;
 		double th = threshold(h), acc = 0;
 		size_t p = 0;
 		for (; p < nc && c[p]->doc != END; p++)
@@ -547,23 +837,26 @@ static void wand(struct lexq *q, struct cursor **c, struct heap *h, lexical_acce
 			for (size_t i = 0; i <= last; i++)
 				if (c[i]->doc < nd)
 					cur_seek(q, c[i], nd, 1);
+			moved = last + 1;
 			continue;
 		}
 		if (c[0]->doc == d) {
 			/* each cursor on d for real, else back to choosing */
-			int moved = 0;
+			int again = 0;
 			for (size_t i = 0; i <= last; i++)
 				if (c[i]->lazy) {
 					cur_seek(q, c[i], d, 0);
-					moved |= c[i]->doc != d;
+					again |= c[i]->doc != d;
 				}
-			if (!moved)
+			if (!again)
 				evaluate(q, c, last, d, h, accept, arg);
+			moved = last + 1;
 			continue;
 		}
 		for (size_t i = 0; i < p; i++)
 			if (c[i]->doc < d)
 				cur_seek(q, c[i], d, 1);
+		moved = p;
 	}
 }
 
@@ -575,6 +868,144 @@ static void cursors_start(struct lexq *q)
 		c->dec_bi = -1;
 		cur_next_geq(q, c, 0);
 	}
+}
+
+/* ---- term at a time ---------------------------------------------------- */
+
+/* Scratch of the dense evaluation, kept by the process (under tables_lock)
+ * and grown with the largest account's chunk count: a score per chunk,
+ * a word's best term per chunk, marks, and the chunks touched. */
+static struct {
+	double *acc, *wbest;
+	uint8_t *mark;                /* 1: in touched, 2: in the word's list */
+	uint32_t *touched, *wlist;
+	uint32_t cap;
+} dense;
+
+static int dense_fit(uint32_t n)
+{
+	if (n <= dense.cap)
+		return 0;
+	uint32_t cap = n + n / 4 + 1024;
+	double *a = realloc(dense.acc, cap * sizeof *a), *w;
+	if (a)
+		dense.acc = a;
+	w = a ? realloc(dense.wbest, cap * sizeof *w) : NULL;
+	if (w)
+		dense.wbest = w;
+	uint8_t *m = w ? realloc(dense.mark, cap) : NULL;
+	if (m)
+		dense.mark = m;
+	uint32_t *t = m ? realloc(dense.touched, cap * sizeof *t) : NULL, *l;
+	if (t)
+		dense.touched = t;
+	l = t ? realloc(dense.wlist, cap * sizeof *l) : NULL;
+	if (!l)
+		return -1;
+	dense.wlist = l;
+	for (uint32_t i = dense.cap; i < cap; i++) {
+		dense.acc[i] = dense.wbest[i] = 0;
+		dense.mark[i] = 0;
+	}
+	dense.cap = cap;
+	return 0;
+}
+
+/* Cursor c's every posting to fn (a chunk number below the table's). */
+#define EACH_POSTING(q, c, d, s, body)                                        \
+	for ((c)->bi = 0; (c)->bi < (c)->nblk; (c)->bi++) {                     \
+		const struct pblock *b_ = cur_block(q, c);                      \
+		for (uint32_t i_ = 0; i_ < b_->n; i_++) {                       \
+			uint32_t d = b_->doc[i_];                               \
+			if (d >= (q)->ct->n)                                    \
+				continue;                                       \
+			double s = term_score(q, c, b_->tf[i_], (q)->ct->dl[d]); \
+			body                                                    \
+		}                                                               \
+	}
+
+/* The top k by scoring every posting of every term into a score per
+ * chunk: words in query order, each its best term (the same sums as
+ * score_sum, so the same scores and ranking as WAND). Cheaper than WAND
+ * when its bounds skip little: many terms, common ones, a deep k.
+ * -1: out of memory (nothing done). */
+static int taat(struct lexq *q, struct heap *h, lexical_accept_fn accept, void *arg)
+{
+	uint32_t nt = 0;
+	if (dense_fit(q->ct->n))
+		return -1;
+	for (size_t i = 0, j; i < q->ncur; i = j) {
+		for (j = i + 1; j < q->ncur && q->cur[j].word == q->cur[i].word; j++)
+			;
+		if (j == i + 1) {   /* one term: straight into the sums */
+			struct cursor *c = &q->cur[i];
+			EACH_POSTING(q, c, d, sc, {
+				if (!dense.mark[d]) {
+					dense.mark[d] = 1;
+					dense.touched[nt++] = d;
+				}
+				dense.acc[d] += sc;
+			})
+			continue;
+		}
+		uint32_t nw = 0;
+		for (size_t m = i; m < j; m++) {
+			struct cursor *c = &q->cur[m];
+			EACH_POSTING(q, c, d, sc, {
+				if (!(dense.mark[d] & 2)) {
+					dense.mark[d] |= 2;
+					dense.wlist[nw++] = d;
+				}
+				if (sc > dense.wbest[d])
+					dense.wbest[d] = sc;
+			})
+		}
+		for (uint32_t x = 0; x < nw; x++) {
+			uint32_t d = dense.wlist[x];
+			if (!(dense.mark[d] & 1))
+				dense.touched[nt++] = d;
+			dense.mark[d] = 1;
+			dense.acc[d] += dense.wbest[d];
+			dense.wbest[d] = 0;
+		}
+	}
+	for (uint32_t x = 0; x < nt; x++) {
+		uint32_t d = dense.touched[x];
+		double sc = dense.acc[d];
+		dense.acc[d] = 0;
+		dense.mark[d] = 0;
+		if (q->ct->koff[d] == NOKEY)
+			continue;   /* removed */
+		/* chunks come in no order here: a tie with the worst enters
+		 * when it is the older chunk (WAND meets them in order) */
+		if ((h->n < h->k || sc > h->v[0].score || (sc == h->v[0].score && d < h->v[0].doc)) &&
+		    accepted(q, d, accept, arg))
+			heap_push(h, sc, d);
+	}
+	q->stats.scored += nt;
+	return 0;
+}
+
+/* Term at a time when WAND's bounds would skip little: postings at most
+ * TAAT_PER_CHUNK per chunk of the account... (lexical_set_taat). */
+static int taat_mode = -1;   /* -1: by the rule below, 0: never, 1: always */
+
+void lexical_set_taat(int mode)
+{
+	taat_mode = mode;
+}
+
+static int use_taat(const struct lexq *q, size_t k)
+{
+	if (taat_mode >= 0)
+		return taat_mode;
+	size_t postings = 0;
+	for (size_t i = 0; i < q->ncur; i++)
+		for (size_t b = 0; b < q->cur[i].nblk; b++)
+			postings += q->cur[i].blk[b].n;
+	/* WAND pays per pivot; with several terms and a deep k it decodes
+	 * most blocks anyway (make bench-search prints the share) */
+	return q->ncur >= 4 || k >= 50 || postings < 4096;
 }
 
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
@@ -592,8 +1023,10 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	}
 	for (size_t i = 0; i < q->ncur; i++)
 		c[i] = &q->cur[i];
-	cursors_start(q);
-	wand(q, c, &h, accept, arg);
+	if (!use_taat(q, k) || taat(q, &h, accept, arg)) {
+		cursors_start(q);
+		wand(q, c, &h, accept, arg);
+	}
 	/* popping the worst each time fills out from its end: best first,
 	 * equal scores the older chunk first */
 	*n = h.n;
@@ -744,8 +1177,20 @@ enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct
 	json_int_t next = json_integer_value(json_object_get(rec, "next"));
 	st = ctable_sync(t, q->tag, json_integer_value(json_object_get(rec, "epoch")),
 			 (uint32_t)(next > 0 ? next : 0), &q->ct, err);
+	if (st == Q_OK && cache_limit) {
+		struct pstate ps = {json_integer_value(json_object_get(rec, "epoch")), next,
+				    json_integer_value(json_object_get(rec, "n")),
+				    json_integer_value(json_object_get(rec, "len")),
+				    json_integer_value(json_object_get(rec, "gen"))};
+		cache_trim();
+		cache_check(q->tag, &ps);
+		q->cacheable = 1;
+	}
 	for (size_t i = 0; st == Q_OK && i < n; i++)
 		st = word_load(q, (int)i, &w[i], err);
+	for (size_t i = 0; st == Q_OK && i < q->ncur; i++)
+		if (!q->cur[i].base)   /* read now: the arena has stopped moving */
+			q->cur[i].base = q->arena;
 out:
 	json_decref(rec);
 	if (st == Q_OK && !q->ct) {   /* empty: a table with nothing */

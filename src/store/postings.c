@@ -62,22 +62,32 @@ int pblock_header(const unsigned char *in, size_t len, struct pblock *b)
 	return (int)(x + y + z + 8);
 }
 
+/* varint_get with the one-byte case (most gaps and frequencies) inline. */
+static inline size_t varint_fast(const unsigned char *in, size_t len, uint32_t *v)
+{
+	if (len && in[0] < 0x80) {
+		*v = in[0];
+		return 1;
+	}
+	return varint_get(in, len, v);
+}
+
 int pblock_decode(const unsigned char *in, size_t len, struct pblock *b)
 {
 	int h = pblock_header(in, len, b);
 	if (h < 0)
 		return -1;
 	size_t o = (size_t)h, r;
-	uint32_t v;
+	uint32_t v, prev = 0;
 	for (uint32_t i = 0; i < b->n; i++, o += r) {
-		if (!(r = varint_get(in + o, len - o, &v)))
+		if (!(r = varint_fast(in + o, len - o, &v)))
 			return -1;
-		if (i && (v == 0 || b->doc[i - 1] > UINT32_MAX - v))
+		if (i && (v == 0 || prev > UINT32_MAX - v))
 			return -1;   /* not ascending */
-		b->doc[i] = i ? b->doc[i - 1] + v : v;
+		b->doc[i] = prev = i ? prev + v : v;
 	}
 	for (uint32_t i = 0; i < b->n; i++, o += r) {
-		if (!(r = varint_get(in + o, len - o, &v)) || v > UINT16_MAX)
+		if (!(r = varint_fast(in + o, len - o, &v)) || v > UINT16_MAX)
 			return -1;
 		b->tf[i] = (uint16_t)v;
 	}

@@ -9,7 +9,7 @@
  * Processes: the owner (quired, or a tool holding the data directory lock)
  * opens with STORE_OWNER, which creates missing databases and runs normal
  * recovery; workers open with STORE_JOIN (no DB_CREATE, DB_RECOVER or
- * DB_REGISTER). See RELIABILITY.md (c) and docs/storage.md. */
+ * DB_REGISTER). See docs/storage.md. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_STORE_H
 #define QUIRE_STORE_H
@@ -80,6 +80,8 @@ void store_key_u64(struct store_key *k, uint64_t v);
 /* The Berkeley DB cache size (MiB, at least 16) of environments opened
  * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
 void store_set_cache_mb(unsigned mb);
+/* How long store_run reruns a deadlock victim (db_retry_ms). */
+void store_set_retry_ms(unsigned ms);
 /* The cache size (MiB) of s's environment, as Berkeley DB reports it. */
 unsigned store_cache_mb(struct store *s);
 enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
@@ -158,6 +160,14 @@ enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct st
 enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const struct store_key *prefix,
 				 const struct store_key *from, store_raw_cb cb, void *arg,
 				 struct qerr *err);
+/* store_scan_raw reading committed data only (DB_READ_COMMITTED): each
+ * page's read lock goes as the cursor leaves it, so a scan of a whole
+ * large table does not run out of lock entries; the caller keeps what it
+ * read consistent by other means (the vector cache: a change log whose
+ * sequence record the transaction has read). */
+enum qstatus store_scan_raw_committed(struct stxn *t, enum store_table tb,
+				      const struct store_key *prefix, store_raw_cb cb, void *arg,
+				      struct qerr *err);
 /* The value under a binary key into buf (cap bytes), *len its size;
  * flags STORE_RMW locks it for update. Q_ENOTFOUND when absent, Q_ENOMEM
  * when it does not fit. */

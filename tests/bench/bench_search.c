@@ -11,19 +11,24 @@
  * text, indexed for BM25 and embedded with the builtin model. At each size
  * it times the first query after the growth (the cache catching up) and
  * then QUERIES warm queries (SciFact claims, or generated ones) per
- * method, top_k 10, printing p50 and p95 in milliseconds (wall clock, and
+ * method (keyword first with the postings cache off, as before it), top_k
+ * 10, printing p50 and p95 in milliseconds (wall clock, and
  * the process's CPU time, which other load on the machine disturbs less).
  * Then: the share of the query terms' postings the keyword top 10 decoded
- * (block-max WAND), the semantic top 10 of the binary prefilter against
+ * (block-max WAND, or term at a time), whether term at a time and WAND
+ * return the same keyword top 10 for every query, the semantic top 10 of the binary prefilter against
  * the exact scan (recall@10; search_exact_max), the files' bytes per chunk
  * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
- * BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
+ * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
+ * query; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/chunks.h"
+#include "store/accounts.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
 #include "store/lexical.h"
@@ -327,10 +332,36 @@ static void postings_read(size_t nq)
 		bdec += (double)r.st.blocks_decoded;
 		scored += (double)r.st.scored;
 	}
-	printf("  keyword top 10 (block-max WAND): %.0f postings per query, %.1f%% decoded "
-	       "(%.1f%% of blocks), %.0f chunks scored\n", postings / (double)nq,
+	const char *taat = getenv("BENCH_TAAT");
+	printf("  keyword top 10 (%s): %.0f postings per query, %.1f%% decoded "
+	       "(%.1f%% of blocks), %.0f chunks scored\n",
+	       taat && *taat == '0' ? "block-max WAND" : taat && *taat == '1' ? "term at a time"
+	       : "by the rule: term at a time from 4 terms", postings / (double)nq,
 	       postings > 0 ? 100 * decoded / postings : 0, blocks > 0 ? 100 * bdec / blocks : 0,
 	       scored / (double)nq);
+}
+
+/* ---- term at a time against WAND on the benchmark's queries -------------- */
+
+static void taat_agrees(size_t nq)
+{
+	struct search_hit a[10], b[10];
+	size_t na, nb, same = 0;
+	for (size_t i = 0; i < nq; i++) {
+		const char *text = queries[(i + 1) % nqueries];
+		lexical_set_taat(0);
+		run_into(text, SEARCH_KEYWORD, a, &na);
+		lexical_set_taat(1);
+		run_into(text, SEARCH_KEYWORD, b, &nb);
+		int eq = na == nb;
+		for (size_t j = 0; eq && j < na; j++)
+			eq = !strcmp(a[j].chunk, b[j].chunk) && a[j].score == b[j].score;
+		same += eq;
+	}
+	const char *taat = getenv("BENCH_TAAT");
+	lexical_set_taat(taat && *taat ? atoi(taat) : -1);
+	printf("  keyword: term at a time and block-max WAND return the same top 10 (chunks and "
+	       "scores) for %zu of %zu queries\n", same, nq);
 }
 
 /* ---- the binary prefilter against the exact scan -------------------------- */
@@ -346,7 +377,8 @@ static void recall(size_t chunks, size_t nq)
 		conf.search_exact_max = INT_MAX;
 		run_into(text, SEARCH_SEMANTIC, exact, &ne);
 		conf.search_exact_max = 0;
-		ms[i] = run_into(text, SEARCH_SEMANTIC, pre, &np);
+		run_into(text, SEARCH_SEMANTIC, pre, &np);
+		ms[i] = last_cpu;
 		for (size_t a = 0; a < ne; a++)
 			for (size_t b = 0; b < np; b++)
 				if (!strcmp(exact[a].chunk, pre[b].chunk)) {
@@ -358,7 +390,7 @@ static void recall(size_t chunks, size_t nq)
 	conf.search_exact_max = keep;
 	qsort(ms, nq, sizeof *ms, by_double);
 	printf("  semantic with the binary prefilter (search_exact_max %d; exact above %s): "
-	       "recall@10 %.4f against exact, p50 %.2f ms\n", keep,
+	       "recall@10 %.4f against exact, cpu p50 %.2f ms\n", keep,
 	       chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
 	       ms[nq / 2]);
 	free(ms);
@@ -382,14 +414,19 @@ static void file_sizes(const char *dir, size_t chunks)
 
 static void measure(size_t chunks, size_t nq)
 {
-	static const char *names[] = {"keyword", "semantic", "hybrid"};
+	static const char *names[] = {"keyword", "semantic", "hybrid", "keyword (postings cache off)"};
 	double *ms = malloc(nq * sizeof *ms), *cpu = malloc(nq * sizeof *cpu);
 	double first = run_one(queries[0], SEARCH_HYBRID);
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
 	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
-	for (int m = SEARCH_KEYWORD; m <= SEARCH_HYBRID; m++) {
+	int cache_mb = conf.search_postings_cache_mb;
+	/* keyword first with the postings cache off (every query reading the
+	 * database, as before the cache), then every method with it */
+	for (int r = -1; r <= SEARCH_HYBRID; r++) {
+		int m = r < 0 ? SEARCH_KEYWORD : r;
 		if (only && *only && !strstr(only, names[m]))
 			continue;
+		conf.search_postings_cache_mb = r < 0 ? 0 : cache_mb;
 		for (size_t i = 0; i < nq; i++) {
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
@@ -397,13 +434,15 @@ static void measure(size_t chunks, size_t nq)
 		qsort(ms, nq, sizeof *ms, by_double);
 		qsort(cpu, nq, sizeof *cpu, by_double);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10)\n", names[m], ms[nq / 2], ms[nq * 95 / 100],
+		       "(%zu warm queries, top_k 10)\n", names[r < 0 ? 3 : m], ms[nq / 2], ms[nq * 95 / 100],
 		       cpu[nq / 2], cpu[nq * 95 / 100], nq);
 	}
 	free(ms);
 	free(cpu);
-	if (!only || !*only || strstr(only, "keyword"))
+	if (!only || !*only || strstr(only, "keyword")) {
 		postings_read(nq);
+		taat_agrees(nq);
+	}
 	if (!only || !*only || strstr(only, "semantic"))
 		recall(chunks, nq);
 }
@@ -442,6 +481,11 @@ int main(int argc, char **argv)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 	/* db_cache_mb as a worker's quired gives it: the default, or
 	 * BENCH_DB_CACHE_MB to measure another setting. */
+	/* BENCH_TAAT=0: block-max WAND always, 1: term at a time always
+	 * (lexical_set_taat); unset: the evaluation's own rule */
+	const char *taat = getenv("BENCH_TAAT");
+	if (taat && *taat)
+		lexical_set_taat(atoi(taat));
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);
@@ -463,11 +507,17 @@ int main(int argc, char **argv)
 		const char *no_grow = getenv("BENCH_SEARCH_NO_GROW");
 		if (no_grow && *no_grow == '1' && have > 0)
 			want = have;
-		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC)
+		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC) {
 			if (store_run(store, grow_fn, &g, &err) != Q_OK) {
 				fprintf(stderr, "grow: %s\n", err.msg);
 				return 1;
 			}
+			if ((have + DOCS_PER_TXN * CHUNKS_PER_DOC) % 100000 == 0) {   /* progress */
+				printf("(building: %zu chunks after %.0f s)\n",
+				       have + DOCS_PER_TXN * CHUNKS_PER_DOC, (double)(q_now_us() - t0) / 1e6);
+				fflush(stdout);
+			}
+		}
 		store_checkpoint(store, 1, &err);   /* a reused store opens quickly */
 		printf("(built %zu chunks in %.1f s)\n", have, (double)(q_now_us() - t0) / 1e6);
 		measure(have, nq ? nq : 1);
@@ -479,6 +529,11 @@ int main(int argc, char **argv)
 	vcache_stats(&vs);
 	printf("cache: %zu vectors, %zu documents, %lu reloads, %lu log entries applied, "
 	       "kernel %s\n", vs.vectors, vs.docs, vs.reloads, vs.applied, vs.kernel);
+	unsigned long ph, pm;
+	size_t pb;
+	lexical_cache_counts(&ph, &pm, &pb);
+	printf("postings cache: %lu terms found, %lu read from the database, %.1f MiB held\n", ph, pm,
+	       (double)pb / 1048576);
 	embed_builtin_free(g.e);
 	store_close(store);
 	if (!keep || !*keep)

@@ -42,6 +42,18 @@ bench-search: tests/bench/bench_search$(EXEEXT)
 .PHONY: bench-search
 ## --- end of search latency ------------------------------------------------
 
+## --- ingestion stages (bench-ingest-stages): SciFact through split, index, embed
+## and commit in one process, each stage's seconds and tokens/s ------------
+check_PROGRAMS += tests/bench/bench_ingest
+tests_bench_bench_ingest_SOURCES = tests/bench/bench_ingest.c
+tests_bench_bench_ingest_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tests_bench_bench_ingest_LDADD = src/libquire.la
+
+bench-ingest-stages: tests/bench/bench_ingest$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' tests/bench/bench_ingest$(EXEEXT)
+.PHONY: bench-ingest-stages
+## --- end of ingestion stages -----------------------------------------------
+
 ## --- chat confidence (bench-confidence): the retrieval evidence of the top
 ## hit on SciFact, relevant, not relevant and off-topic (docs/chat.md) -------
 check_PROGRAMS += tests/bench/bench_confidence
@@ -77,7 +89,7 @@ bench-ingest: all
 		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/ingest-tenants.sh
 .PHONY: bench-ingest
 
-## log growth and recovery time (RELIABILITY D14): creates for a while with
+## log growth and recovery time (docs/reliability.md D14): creates for a while with
 ## frequent and with no checkpoints, kill -9, time the recovery
 EXTRA_DIST += tests/bench/recovery-time.sh
 bench-recovery: all

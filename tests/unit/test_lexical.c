@@ -11,6 +11,7 @@
 #include "config.h"
 #include "admin/admin.h"
 #include "store/docs.h"
+#include "store/chunks.h"
 #include "store/lexical.h"
 #include "store/lexical_impl.h"
 #include "store/postings.h"
@@ -366,6 +367,139 @@ static void wand_equals_exhaustive(void)
 	free(r);
 }
 
+/* ---- the postings cache ---------------------------------------------------- */
+
+static void top_of(struct qrun *r, struct lexical_hit *out, size_t *n)
+{
+	struct qerr err;
+	if (store_run(s, query_fn, r, &err) != Q_OK)
+		bail_out("query: %s", err.msg);
+	memcpy(out, r->top, r->ntop * sizeof *out);
+	*n = r->ntop;
+}
+
+static int same_top(const struct lexical_hit *a, size_t na, const struct lexical_hit *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i].chunk, b[i].chunk) || a[i].score != b[i].score)
+			return 0;
+	return 1;
+}
+
+/* A query read from the cache ranks as one read from the database, and
+ * after the index changes (chunks removed, a chunk added) the cache
+ * gives what the database holds then, not what it held. */
+static void postings_cache(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct lexical_hit a[10], b[10], c[10];
+	size_t na, nb, nc;
+	unsigned long h0, h1, miss;
+	size_t bytes;
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	r->nw = 2;
+	word(&r->w[0], 3, 1);
+	word(&r->w[1], 40, 1);
+	r->k = 10;
+	lexical_set_cache_mb(16);
+	top_of(r, a, &na);
+	lexical_cache_counts(&h0, &miss, &bytes);
+	top_of(r, b, &nb);
+	lexical_cache_counts(&h1, &miss, &bytes);
+	ok(h1 > h0 && bytes > 0 && na == 10 && same_top(a, na, b, nb) && agrees(r),
+	   "a query served from the cache ranks as read from the database (%lu hits, %zu bytes)",
+	   h1 - h0, bytes);
+	/* the best three go, and a chunk full of both words comes */
+	int gone[3], fresh = -1;
+	for (int i = 0; i < 3; i++) {
+		gone[i] = atoi(a[i].chunk + 2);
+		run_batch(gone[i], gone[i] + 1, 0);
+		chunks[gone[i]].alive = 0;
+	}
+	for (int i = 0; i < CHUNKS && fresh < 0; i++)
+		if (!chunks[i].alive && i != gone[0] && i != gone[1] && i != gone[2] &&
+		    !strcmp(account_of(i), "acct-a"))
+			fresh = i;
+	struct chunk *f = &chunks[fresh];
+	f->n = 6;
+	for (int i = 0; i < f->n; i++)
+		f->w[i] = (short)(i % 2 ? 40 : 3);
+	snprintf(f->text, sizeof f->text, "%s %s %s %s %s %s", vocab[3], vocab[40], vocab[3],
+		 vocab[40], vocab[3], vocab[40]);
+	f->title[0] = '\0';
+	f->alive = 1;
+	run_batch(fresh, fresh + 1, 1);
+	top_of(r, b, &nb);
+	int stale = 0;
+	for (size_t i = 0; i < nb; i++)
+		for (int j = 0; j < 3; j++)
+			stale += atoi(b[i].chunk + 2) == gone[j];
+	ok(!stale && nb == 10 && atoi(b[0].chunk + 2) == fresh && agrees(r),
+	   "after removals and an add the cached query finds the new chunk first and none removed");
+	lexical_set_cache_mb(0);
+	top_of(r, c, &nc);
+	ok(same_top(b, nb, c, nc), "the same ranking with the cache off");
+	lexical_set_cache_mb(16);
+	free(r->all.v);
+	free(r);
+}
+
+/* The term-at-a-time evaluation ranks as block-max WAND: the same chunks,
+ * the same scores (bit for bit), filtered or not. */
+static void taat_equals_wand(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct lexical_hit wand[64];
+	size_t nwand;
+	struct qerr err;
+	int bad = 0, nonempty = 0;
+	static const size_t ks[] = {1, 3, 10, 40, 64};
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	for (int qi = 0; qi < 300; qi++) {
+		r->nw = 1 + next() % 8;
+		for (size_t i = 0; i < r->nw; i++) {
+			(next() % 3 ? word : title_word)(&r->w[i], zipf(),
+							  next() % 4 ? 1 : 0.25 + (next() % 300) / 100.0);
+			if (next() % 4 == 0) {   /* a word of two terms: its best counts */
+				int v = zipf();
+				r->w[i].nalt = 2;
+				r->w[i].len[1] = (unsigned char)strlen(vocab[v]);
+				memcpy(r->w[i].term[1], vocab[v], r->w[i].len[1]);
+			}
+		}
+		r->k = ks[next() % 5];
+		r->filtered = next() % 2;
+		lexical_set_taat(0);
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		memcpy(wand, r->top, r->ntop * sizeof *wand);
+		nwand = r->ntop;
+		lexical_set_taat(1);
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		int same = nwand == r->ntop;
+		for (size_t i = 0; same && i < nwand; i++)
+			same = !strcmp(wand[i].chunk, r->top[i].chunk) && wand[i].score == r->top[i].score;
+		if (!same || !agrees(r)) {
+			bad++;
+			for (size_t i = 0; bad < 4 && i < nwand && i < r->ntop; i++)
+				diag("  %zu: %s %.17g / %s %.17g", i, wand[i].chunk, wand[i].score, r->top[i].chunk, r->top[i].score);
+			if (bad < 4)
+				diag("query %d: k %zu, %zu words, filtered %d: wand %zu hits, taat %zu; same %d; first %s %.17g / %s %.17g",
+				     qi, r->k, r->nw, r->filtered, nwand, r->ntop, same,
+				     nwand ? wand[0].chunk : "-", nwand ? wand[0].score : 0,
+				     r->ntop ? r->top[0].chunk : "-", r->ntop ? r->top[0].score : 0);
+		}
+		nonempty += nwand > 0;
+	}
+	lexical_set_taat(-1);
+	is_int(bad, 0, "term at a time ranks as WAND and the exhaustive evaluation (300 random queries, %d with hits, words of two terms among them)", nonempty);
+	free(r->all.v);
+	free(r);
+}
+
 /* Exhaustive scores against BM25 computed from the texts kept here. */
 static void bm25_reference(void)
 {
@@ -680,15 +814,19 @@ static void old_layout(void)
 int main(void)
 {
 	char dir[PATH_MAX];
-	plan(24);
+	plan(28);
 	codec();
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);
 	build();
+	lexical_set_taat(0);   /* WAND itself, whatever the rule picks */
 	wand_equals_exhaustive();
+	lexical_set_taat(-1);
+	taat_equals_wand();
 	bm25_reference();
 	document_frequencies();
 	other_account();
+	postings_cache();
 	old_layout();
 	store_close(s);
 	unit_rmtree(dir);

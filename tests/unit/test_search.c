@@ -8,6 +8,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/chunks.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
 #include "store/lexical.h"
@@ -16,6 +17,7 @@
 #include "unit.h"
 #include "base/util.h"
 #include "search/vcache.h"
+#include "search/vcache_impl.h"
 
 #include <string.h>
 #include <time.h>
@@ -367,6 +369,26 @@ static void test_prefilter(void)
 	conf.search_exact_max = 1000000;
 }
 
+/* The prefilter's 2-bit code: sign bits, then magnitude bits set where a
+ * value's square is above the vector's mean square. */
+static void test_code(void)
+{
+	int8_t v[130];
+	uint64_t w[VCODE(130)];
+	for (int i = 0; i < 130; i++)
+		v[i] = 1;
+	v[0] = 120;
+	v[1] = -120;
+	v[64] = -1;
+	vc_sign_bits(v, 130, w);
+	ok(VCODE(130) == 6 && w[0] == ~2ull && w[1] == ~1ull && w[2] == 3,
+	   "code: a sign bit per dimension, set for positive values");
+	ok(w[3] == 3 && w[4] == 0 && w[5] == 0,
+	   "code: magnitude bits only where the value is above the root mean square");
+	ok(vscan_code_check(512, 200) == 0 && vscan_code_check(700, 200) == 0,
+	   "code: the CPU's fastest distance kernel equals the plain one (512 and 700 dimensions)");
+}
+
 struct get_hits {
 	enum store_table tb;
 	const char *key;
@@ -560,7 +582,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(63);
+	plan(66);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
@@ -571,6 +593,7 @@ int main(int argc, char **argv)
 	test_incremental();
 	test_cap();
 	test_prefilter();
+	test_code();
 	test_hits();
 	test_kernel();
 	test_best();
