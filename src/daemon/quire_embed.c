@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 	}
 	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
+	store_set_waits((unsigned)conf.db_lock_timeout_ms, (unsigned)conf.db_retry_ms);
 	char mpath[PATH_MAX];
 	qconf_datapath(&conf, "metrics", mpath);
 	qm_attach(mpath, 0);
@@ -194,6 +195,9 @@ int main(int argc, char **argv)
 			QLOG_ERR("joining the environment: %s", err.msg);
 			_exit(EX_TEMPFAIL);
 		}
+		if (store_lock_watch_start(home) < 0)
+			QLOG_WARN("cannot start the lock watch: a writer behind a long "
+				  "reader may wait as long as the reader");
 	} else {
 		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 		if (lock < 0) {

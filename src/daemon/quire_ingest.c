@@ -137,6 +137,7 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	qconf_datapath(&conf, "db", home);
+	store_set_waits((unsigned)conf.db_lock_timeout_ms, (unsigned)conf.db_retry_ms);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
@@ -153,6 +154,9 @@ int main(int argc, char **argv)
 		QLOG_ERR("joining the environment: %s", err.msg);
 		_exit(EX_TEMPFAIL);
 	}
+	if (store_lock_watch_start(home) < 0)
+		QLOG_WARN("cannot start the lock watch: a writer behind a long "
+			  "reader may wait as long as the reader");
 	char hbpath[PATH_MAX];
 	const char *slot_s = getenv("QUIRE_SLOT");
 	struct beat b = {NULL, slot_s ? atoi(slot_s) : -1};

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,9 @@ struct store {
 struct stxn {
 	struct store *s;
 	DB_TXN *txn;
-	int retry;       /* set when a deadlock or lock timeout asks for a rerun */
+	int retry;       /* set when a deadlock or lock timeout asks for a rerun;
+			  * from then on the transaction is dead: every call
+			  * on it answers busy without touching Berkeley DB */
 };
 
 /* Index key extractor: append the index fields of rec to k. */
@@ -216,7 +219,8 @@ static enum qstatus dberr(struct stxn *t, int rc, struct qerr *err, const char *
 	case DB_LOCK_NOTGRANTED:
 		if (t)
 			t->retry = 1;
-		return qerr_set(err, Q_EBUSY, NULL, "%s: lock conflict, try again", what);
+		return qerr_set(err, Q_EBUSY, NULL, "%s: %s, try again", what,
+				rc == DB_LOCK_NOTGRANTED ? "lock wait timed out" : "lock conflict");
 	case DB_RUNRECOVERY:
 		panic_seen = 1;
 		return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
@@ -371,6 +375,20 @@ static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesi
 }
 
 static void index_key(enum store_index ix, json_t *rec, const char *pk, struct store_key *k);
+
+/* A transaction that met a deadlock or a lock timeout is dead: Berkeley DB
+ * refuses any further call on it ("previous transaction deadlock return not
+ * resolved"), so a caller that goes on after a busy answer (treating it as
+ * "not found", say) gets busy again, and store_run aborts and reruns the
+ * whole function rather than commit what it decided. 1 when dead. */
+static int txn_dead(struct stxn *t, struct qerr *err)
+{
+	if (!t->retry)
+		return 0;
+	qerr_set(err, Q_EBUSY, NULL, "lock conflict earlier in this transaction, try again");
+	return 1;
+}
+
 static DBT dbt_str(const char *s);
 
 struct fill {
@@ -451,6 +469,9 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 	 * write never lands in a hole a full disk cannot fill: the disk runs
 	 * out at the start of a log file, before any record is in it. */
 	s->env->log_set_config(s->env, DB_LOG_ZERO, 1);
+	/* A lock wait that times out answers DB_LOCK_NOTGRANTED, told apart
+	 * from a deadlock in the logs; store_run reruns both. */
+	s->env->set_flags(s->env, DB_TIME_NOTGRANTED, 1);
 	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
 	if (mode == STORE_OWNER) {
 		flags |= DB_CREATE | DB_RECOVER;
@@ -508,34 +529,84 @@ void store_close(struct store *s)
 	free(s);
 }
 
+/* How long one lock request waits (db_lock_timeout_ms) and how long
+ * store_run keeps rerunning a function whose transaction met a deadlock or
+ * a lock timeout (db_retry_ms); store_set_waits sets them. */
+static unsigned lock_timeout_ms = 5000, retry_ms = 10000;
+
+void store_set_waits(unsigned lock_ms, unsigned retry)
+{
+	lock_timeout_ms = lock_ms < 10 ? 10 : lock_ms;
+	retry_ms = retry;
+}
+
+/* Back off with jitter before a rerun: up to 2^attempt ms, at most 64. */
+static void rerun_pause(int attempt)
+{
+	unsigned r;
+	q_random(&r, sizeof r);
+	struct timespec ts = {0, (long)(1 + r % (2u << (attempt < 6 ? attempt : 6))) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* One attempt: begin, run fn, commit. *retry is set when the attempt met a
+ * deadlock or a lock timeout and may be run again. wait_ms bounds every
+ * lock request of the transaction (Berkeley DB expires it only while some
+ * process runs the detector: store_lock_watch_start). */
+static enum qstatus run_once(struct store *s, store_fn fn, void *arg, unsigned wait_ms,
+			     int *retry, struct qerr *err)
+{
+	struct stxn t = {.s = s};
+	enum qstatus st;
+	int rc;
+	*retry = 0;
+	if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
+		return dberr(NULL, rc, err, "txn_begin");
+	if ((rc = t.txn->set_timeout(t.txn, (db_timeout_t)wait_ms * 1000, DB_SET_LOCK_TIMEOUT))) {
+		st = dberr(NULL, rc, err, "txn set_timeout");
+		goto out;
+	}
+	st = fn(&t, arg, err);
+	if (st == Q_OK && !t.retry) {
+		/* commit ends the transaction, whatever it answers */
+		rc = t.txn->commit(t.txn, 0);
+		t.txn = NULL;
+		st = dberr(&t, rc, err, "commit");
+	} else if (st == Q_OK) {
+		/* fn went on past a busy answer: never commit what it decided */
+		st = qerr_set(err, Q_EBUSY, NULL, "a lock conflict was passed over; run again");
+	}
+out:
+	if (t.txn)
+		t.txn->abort(t.txn);
+	*retry = t.retry;
+	return st;
+}
+
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
 {
-	enum qstatus st = Q_EBUSY;
-	for (int attempt = 0; attempt < 10; attempt++) {
-		struct stxn t = {.s = s};
-		int rc;
+	int64_t start = q_mono_ms();
+	for (int attempt = 0;; attempt++) {
+		int64_t left = (int64_t)retry_ms - (q_mono_ms() - start);
+		unsigned wait_ms = lock_timeout_ms;
+		int retry;
 		if (panic_seen)
 			return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
-		if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
-			return dberr(NULL, rc, err, "txn_begin");
-		st = fn(&t, arg, err);
-		if (st == Q_OK) {
-			rc = t.txn->commit(t.txn, 0);
-			if (rc == 0)
-				return Q_OK;
-			return dberr(NULL, rc, err, "commit");
-		}
-		t.txn->abort(t.txn);
-		if (!t.retry)
+		/* The last attempt waits no longer than the time left, so a
+		 * writer behind a long reader is answered within db_retry_ms. */
+		if (retry_ms && left < (int64_t)wait_ms)
+			wait_ms = left < 10 ? 10 : (unsigned)left;
+		enum qstatus st = run_once(s, fn, arg, wait_ms, &retry, err);
+		if (!retry)
 			return st;
-		/* Deadlock victim: back off with jitter, then run again. */
-		unsigned r;
-		q_random(&r, sizeof r);
-		struct timespec ts = {0, (long)(1 + r % (2u << (attempt < 6 ? attempt : 6))) * 1000000L};
-		nanosleep(&ts, NULL);
+		if (q_mono_ms() - start >= (int64_t)retry_ms) {
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
+			return qerr_set(err, Q_EBUSY, NULL, "the database is busy (%s); try again", why);
+		}
+		rerun_pause(attempt);
 		qerr_clear(err);
 	}
-	return qerr_set(err, st, NULL, "the database is busy; try again");
 }
 
 static DBT dbt_str(const char *s)
@@ -550,6 +621,8 @@ static DBT dbt_str(const char *s)
 enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   char **out, size_t *len, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key = dbt_str(pk), val;
 	memset(&val, 0, sizeof val);
 	val.flags = DB_DBT_MALLOC;
@@ -571,6 +644,8 @@ enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 			   struct qbuf *b, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->tables[tb];
 	DBT key = dbt_str(pk), val;
 	int rc;
@@ -601,6 +676,8 @@ enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   const void *data, size_t len, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key = dbt_str(pk), val;
 	memset(&val, 0, sizeof val);
 	val.data = (void *)data;
@@ -616,6 +693,8 @@ enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *pk,
 			       json_t **out, u_int32_t dbflags, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key = dbt_str(pk), val;
 	memset(&val, 0, sizeof val);
 	val.flags = DB_DBT_MALLOC;
@@ -650,6 +729,8 @@ static void index_key(enum store_index ix, json_t *rec, const char *pk, struct s
 static enum qstatus index_update(struct stxn *t, enum store_table tb, const char *pk,
 				 json_t *old, json_t *rec, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	for (int ix = 0; ix < I_INDEX_MAX; ix++) {
 		if (index_def[ix].table != tb)
 			continue;
@@ -728,6 +809,8 @@ out:
 enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
 		       struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	json_t *old = NULL;
 	enum qstatus st;
 
@@ -818,6 +901,8 @@ enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct s
 static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
 			     const struct store_key *prefix, size_t *count, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBC *c = NULL;
 	db_recno_t total, a, b;
 	struct store_key end;
@@ -840,6 +925,8 @@ out:
 enum qstatus store_seek(struct stxn *t, enum store_index ix, const struct store_key *from,
 			struct store_key *out, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->indexes[ix];
 	DBC *c = NULL;
 	DBT key, val;
@@ -868,6 +955,8 @@ enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_
 			size_t offset, size_t limit, store_scan_cb cb, void *arg,
 			struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->indexes[ix];
 	DBC *c = NULL;
 	DBT key, val;
@@ -943,6 +1032,8 @@ enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const stru
 				 const struct store_key *from, store_raw_cb cb, void *arg,
 				 struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
 	DBT key, val;
@@ -1005,6 +1096,8 @@ enum qstatus store_scan_raw_from(struct stxn *t, enum store_table tb, const stru
 enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      const void *data, size_t len, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key, val;
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);
@@ -1019,6 +1112,8 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      void *buf, size_t cap, size_t *len, unsigned flags, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key, val;
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);
@@ -1038,6 +1133,8 @@ enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key;
 	memset(&key, 0, sizeof key);
 	key.data = (void *)k->b;
@@ -1048,6 +1145,8 @@ enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct 
 
 enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	u_int32_t n = 0;
 	int rc = t->s->tables[tb]->truncate(t->s->tables[tb], t->txn, &n, 0);
 	if (count)
@@ -1082,6 +1181,8 @@ void store_ids_free(struct store_ids *l)
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
 			      void *arg, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
 	DBT key, val;
@@ -1104,6 +1205,43 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 		rc = 0;
 	c->close(c);
 	return dberr(t, rc, err, table_def[tb].file);
+}
+
+/* The lock watch: its own environment handle, expiring timed-out lock
+ * waits every 500 ms until the environment panics. */
+static void *lock_watch(void *arg)
+{
+	DB_ENV *env = arg;
+	struct timespec ts = {0, 500 * 1000000L};
+	for (;;) {
+		int rc = env->lock_detect(env, 0, DB_LOCK_EXPIRE, NULL);
+		if (rc == DB_RUNRECOVERY) {
+			panic_seen = 1;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int store_lock_watch_start(const char *home)
+{
+	DB_ENV *env = NULL;
+	pthread_t th;
+	int rc = -1;
+	if (db_env_create(&env, 0))
+		goto out;
+	env->set_errcall(env, on_error);
+	if (env->open(env, home, DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN, 0) ||
+	    pthread_create(&th, NULL, lock_watch, env))
+		goto out;
+	pthread_detach(th);
+	env = NULL;   /* the thread's now, for the life of the process */
+	rc = 0;
+out:
+	if (env)
+		env->close(env, 0);
+	return rc;
 }
 
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err)
