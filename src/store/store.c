@@ -533,6 +533,12 @@ void store_close(struct store *s)
  * store_run keeps rerunning a function whose transaction met a deadlock or
  * a lock timeout (db_retry_ms); store_set_waits sets them. */
 static unsigned lock_timeout_ms = 5000, retry_ms = 10000;
+static unsigned long reruns;   /* attempts run again in this process */
+
+unsigned long store_rerun_count(void)
+{
+	return reruns;
+}
 
 void store_set_waits(unsigned lock_ms, unsigned retry)
 {
@@ -605,6 +611,7 @@ enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err
 			return qerr_set(err, Q_EBUSY, NULL, "the database is busy (%s); try again", why);
 		}
 		rerun_pause(attempt);
+		reruns++;
 		qerr_clear(err);
 	}
 }

@@ -188,6 +188,9 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
  * Berkeley DB, and store_run never commits it, even if fn returned Q_OK.
  * Defaults 5000 and 10000; set once at start, before any store_run. */
 void store_set_waits(unsigned lock_ms, unsigned retry_ms);
+/* Attempts store_run has run again in this process (deadlocks and lock
+ * timeouts met). */
+unsigned long store_rerun_count(void);
 
 /* Start a thread that joins the environment in home with its own handle
  * and expires lock requests waiting past their timeout every 500 ms:

@@ -16,7 +16,7 @@
 #include "queue/queue.h"
 #include "store/docs.h"
 #include "store/store.h"
-#include "unit.h"
+#include "unit/unit.h"
 #include "base/util.h"
 
 #include <fcntl.h>
@@ -53,6 +53,7 @@ struct claim_arg {
 	int embed;
 	struct store_ids ids;
 	char job[STORE_ID_MAX];
+	int64_t lease;
 };
 
 static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -61,8 +62,8 @@ static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
 	c->job[0] = 0;
 	store_ids_free(&c->ids);   /* a rerun starts from nothing */
 	if (c->embed)
-		return queue_claim(t, "embed", 4, &c->ids, NULL, err);
-	return queue_claim_fair(t, "ingest", 0, 8, c->job, NULL, err);
+		return queue_claim(t, "embed", 4, &c->ids, &c->lease, err);
+	return queue_claim_fair(t, "ingest", 0, 8, c->job, &c->lease, err);
 }
 
 static enum qstatus complete_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -94,16 +95,20 @@ static int round_of(struct store *s, int fd, int embed)
 	struct qerr err;
 	int got = 0;
 	if (store_run(s, claim_fn, &c, &err) != Q_OK) {
-		if (err.st != Q_EBUSY)
+		if (err.st != Q_EBUSY) {
+			fprintf(stderr, "claimrace: claim: %s\n", err.msg);
 			_exit(4);
+		}
 		return 1;   /* busy past db_retry_ms: try again */
 	}
 	if (!embed && c.job[0]) {
 		note(fd, 'C', kind, c.job);
 		hold_briefly();
 		while (store_run(s, complete_fn, c.job, &err) != Q_OK)
-			if (err.st != Q_EBUSY)
+			if (err.st != Q_EBUSY) {
+				fprintf(stderr, "claimrace: complete: %s\n", err.msg);
 				_exit(5);
+			}
 		note(fd, 'D', kind, c.job);
 		got = 1;
 	}
@@ -113,8 +118,10 @@ static int round_of(struct store *s, int fd, int embed)
 		hold_briefly();
 	for (size_t i = 0; embed && i < c.ids.n; i++) {
 		while (store_run(s, complete_fn, c.ids.ids[i], &err) != Q_OK)
-			if (err.st != Q_EBUSY)
+			if (err.st != Q_EBUSY) {
+				fprintf(stderr, "claimrace: complete: %s\n", err.msg);
 				_exit(5);
+			}
 		note(fd, 'D', kind, c.ids.ids[i]);
 		got = 1;
 	}
@@ -140,6 +147,9 @@ static void child(int n)
 		idle = a || b ? 0 : idle + 1;
 	}
 	close(fd);
+	printf("# process %d: %lu transactions rerun after a deadlock or lock timeout\n", n,
+	       store_rerun_count());
+	fflush(stdout);
 	store_close(s);
 	_exit(0);
 }
@@ -243,7 +253,10 @@ int main(void)
 		pid_t p = waitpid(-1, &status, WNOHANG);
 		if (p > 0) {
 			left--;
-			bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				bad++;
+				diag("process %d ended with status %#x", (int)p, status);
+			}
 			continue;
 		}
 		if (time(NULL) >= end && !timed_out) {

@@ -25,3 +25,9 @@ tests_faults_longread_LDADD = $(BDB_LIBS)
 # a dead transaction never used again: store.c).
 TESTS += tests/faults/longread.test
 EXTRA_DIST += tests/faults/longread.test
+# The multi-process double-claim checker of the job queue (RELIABILITY D19).
+check_PROGRAMS += tests/faults/claimrace
+tests_faults_claimrace_SOURCES = tests/faults/claimrace.c
+tests_faults_claimrace_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests $(JANSSON_CFLAGS)
+tests_faults_claimrace_LDADD = src/libquire.la
+TESTS += tests/faults/claimrace
