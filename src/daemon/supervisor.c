@@ -78,6 +78,7 @@ struct sup {
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms, next_reserve_ms;
 	int reserve_short;   /* the disk reserve could not be taken (full disk) */
 	int stopping;
+	int unclean_stop;   /* a child ended badly while stopping: no final checkpoint */
 	int reindex_due;   /* recovery found the keyword index of an older version */
 	int64_t idle_exit_ms;     /* on demand: stop after this long idle; 0 = never */
 	int64_t last_active_ms;
@@ -597,8 +598,10 @@ static void reap(struct sup *s)
 			else
 				snprintf(why, sizeof why, "%s %ld exited with status %d", what, (long)pid,
 					 WEXITSTATUS(status));
-			if (s->stopping)
+			if (s->stopping) {
+				s->unclean_stop = 1;
 				continue;
+			}
 			stop_the_world(s, why, failing);
 			continue;
 		}
@@ -700,6 +703,50 @@ static void reload(struct sup *s)
 	QLOG_INFO("configuration reloaded: %d workers", s->conf.workers);
 }
 
+/* Once every child ended on its own: a checkpoint, so the log ends with
+ * it, no transaction open, and the next start's recovery has nothing to
+ * redo or undo (RELIABILITY D7). After a child was killed the next start
+ * recovers as after any crash. */
+static void final_checkpoint(struct sup *s)
+{
+	char home[PATH_MAX];
+	struct store *st;
+	struct qerr err;
+	if (s->unclean_stop) {
+		QLOG_WARN("a child did not stop cleanly: the next start recovers");
+		return;
+	}
+	qconf_datapath(&s->conf, "db", home);
+	if (store_open(&st, home, STORE_JOIN, &err) != Q_OK) {
+		QLOG_WARN("final checkpoint: %s; the next start recovers", err.msg);
+		return;
+	}
+	if (store_checkpoint(st, 0, &err) != Q_OK)
+		QLOG_WARN("final checkpoint: %s; the next start recovers", err.msg);
+	else
+		QLOG_INFO("every child stopped cleanly; checkpoint written, the next start has "
+			  "nothing to recover");
+	store_close(st);
+}
+
+/* Before the workers stop: the socket's name goes (the front server gets
+ * no new connection and answers 503 itself), and the workers serve the
+ * connections already queued on it, for up to 5 s; a request queued when
+ * the last worker exited was cut off (lighttpd answered 500, RELIABILITY
+ * D7). */
+static void drain_backlog(struct sup *s)
+{
+	int64_t deadline = q_mono_ms() + 5000;
+	unlink(s->conf.socket);
+	for (;;) {
+		struct pollfd p = {s->listen_fd, POLLIN, 0};
+		if (poll(&p, 1, 0) <= 0 || q_mono_ms() > deadline)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void shutdown_children(struct sup *s)
 {
 	int64_t deadline = q_mono_ms() + 10000;
@@ -715,6 +762,7 @@ static void shutdown_children(struct sup *s)
 			break;
 		if (q_mono_ms() > deadline) {
 			QLOG_WARN("children still running after 10 s: killing them");
+			s->unclean_stop = 1;
 			for (int i = 0; i < MAX_CHILDREN; i++)
 				if (s->kids[i].kind != C_NONE) {
 					kill(s->kids[i].pid, SIGKILL);
@@ -978,7 +1026,9 @@ int supervisor_main(const struct sup_options *opt)
 		}
 	}
 	QLOG_INFO("stopping");
+	drain_backlog(&s);
 	shutdown_children(&s);
+	final_checkpoint(&s);
 	close(s.listen_fd);
 	close(s.control_fd);
 	unlink(s.conf.socket);

@@ -31,3 +31,6 @@ tests_faults_claimrace_SOURCES = tests/faults/claimrace.c
 tests_faults_claimrace_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests $(JANSSON_CFLAGS)
 tests_faults_claimrace_LDADD = src/libquire.la
 TESTS += tests/faults/claimrace
+# SIGTERM during uploads, and a final checkpoint (RELIABILITY D7).
+TESTS += tests/faults/termstop.test
+EXTRA_DIST += tests/faults/termstop.test
