@@ -34,3 +34,6 @@ TESTS += tests/faults/claimrace
 # SIGTERM during uploads, and a final checkpoint (RELIABILITY D7).
 TESTS += tests/faults/termstop.test
 EXTRA_DIST += tests/faults/termstop.test
+# An animated GIF of 10,000 frames (RELIABILITY X22).
+TESTS += tests/faults/gifframes.test
+EXTRA_DIST += tests/faults/gifframes.test tests/faults/gifframes.py
