@@ -28,3 +28,11 @@ tests_bench_bench_authtiming_LDADD = src/libquire.la -lm
 bench-auth: tests/bench/bench_authtiming$(EXEEXT)
 	tests/bench/bench_authtiming$(EXEEXT) $(BENCH_AUTH_N)
 .PHONY: bench-auth
+
+## --- /health under 50 clients uploading zip bombs (RELIABILITY P8):
+## make bench-health prints the probes' percentiles idle and under load
+EXTRA_DIST += tests/bench/healthbombs.sh tests/bench/healthbombs.py
+bench-health: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/tests/bench/healthbombs.sh
+.PHONY: bench-health

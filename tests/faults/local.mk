@@ -37,3 +37,6 @@ EXTRA_DIST += tests/faults/termstop.test
 # An animated GIF of 10,000 frames (RELIABILITY X22).
 TESTS += tests/faults/gifframes.test
 EXTRA_DIST += tests/faults/gifframes.test tests/faults/gifframes.py
+# /health under 50 clients uploading zip bombs (RELIABILITY P8).
+TESTS += tests/faults/healthbombs.test
+EXTRA_DIST += tests/faults/healthbombs.test
