@@ -78,7 +78,7 @@ struct sup {
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms, next_reserve_ms;
 	int reserve_short;   /* the disk reserve could not be taken (full disk) */
 	int stopping;
-	int unclean_stop;   /* a child ended badly while stopping: no final checkpoint */
+	int unclean_stop;   /* a child ended badly, no recovery since: no final checkpoint */
 	int reindex_due;   /* recovery found the keyword index of an older version */
 	int64_t idle_exit_ms;     /* on demand: stop after this long idle; 0 = never */
 	int64_t last_active_ms;
@@ -512,6 +512,9 @@ static void backoff_wait(struct sup *s, int64_t ms)
 static void stop_the_world(struct sup *s, const char *why, int failing)
 {
 	QLOG_WARN("%s: stopping all children for recovery", why);
+	/* Until a recovery runs, the environment may hold a dead child's
+	 * locks: no final checkpoint (joining it would wait forever). */
+	s->unclean_stop = 1;
 	int64_t delay = restart_delay(s, why, failing);
 	pid_t responder = start_responder(s);
 	for (int i = 0; i < MAX_CHILDREN; i++)
@@ -541,6 +544,8 @@ static void stop_the_world(struct sup *s, const char *why, int failing)
 		if (s->stopping)
 			break;
 	}
+	if (!s->stopping)
+		s->unclean_stop = 0;   /* recovered */
 	s->last_recovery_ms = q_mono_ms();
 	if (responder > 0) {
 		kill(responder, SIGKILL);
@@ -713,7 +718,8 @@ static void final_checkpoint(struct sup *s)
 	struct store *st;
 	struct qerr err;
 	if (s->unclean_stop) {
-		QLOG_WARN("a child did not stop cleanly: the next start recovers");
+		QLOG_WARN("a child did not stop cleanly, or a recovery is pending: the next "
+			  "start recovers");
 		return;
 	}
 	qconf_datapath(&s->conf, "db", home);

@@ -1215,40 +1215,55 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 }
 
 /* The lock watch: its own environment handle, expiring timed-out lock
- * waits every 500 ms until the environment panics. */
+ * waits every 500 ms until the environment panics or store_lock_watch_stop
+ * asks it to end (never by exit() in the middle of a detection, which
+ * would leave the lock region's mutex held by a dead thread). */
+static pthread_t watch_thread;
+static int watch_running;
+static volatile int watch_stop;
+
 static void *lock_watch(void *arg)
 {
 	DB_ENV *env = arg;
-	struct timespec ts = {0, 500 * 1000000L};
-	for (;;) {
-		int rc = env->lock_detect(env, 0, DB_LOCK_EXPIRE, NULL);
-		if (rc == DB_RUNRECOVERY) {
+	struct timespec ts = {0, 100 * 1000000L};
+	for (int tick = 0; !watch_stop; tick++) {
+		if (tick % 5 == 0 && env->lock_detect(env, 0, DB_LOCK_EXPIRE, NULL) == DB_RUNRECOVERY) {
 			panic_seen = 1;
 			break;
 		}
 		nanosleep(&ts, NULL);
 	}
+	if (!panic_seen)
+		env->close(env, 0);   /* a panicked environment is left to recovery */
 	return NULL;
 }
 
 int store_lock_watch_start(const char *home)
 {
 	DB_ENV *env = NULL;
-	pthread_t th;
 	int rc = -1;
-	if (db_env_create(&env, 0))
+	if (watch_running || db_env_create(&env, 0))
 		goto out;
 	env->set_errcall(env, on_error);
 	if (env->open(env, home, DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN, 0) ||
-	    pthread_create(&th, NULL, lock_watch, env))
+	    pthread_create(&watch_thread, NULL, lock_watch, env))
 		goto out;
-	pthread_detach(th);
-	env = NULL;   /* the thread's now, for the life of the process */
+	env = NULL;   /* the thread's now */
+	watch_running = 1;
 	rc = 0;
 out:
 	if (env)
 		env->close(env, 0);
 	return rc;
+}
+
+void store_lock_watch_stop(void)
+{
+	if (!watch_running)
+		return;
+	watch_stop = 1;
+	pthread_join(watch_thread, NULL);
+	watch_running = 0;
 }
 
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err)

@@ -198,9 +198,11 @@ unsigned long store_rerun_count(void);
  * process cannot run it, so without this a writer behind a long reader
  * waited as long as the reader (measured 25 s). The ingest processes and
  * quire-embed start one under quired (more than one is harmless). The
- * thread lives until the process ends or the environment panics. 0, or
- * -1. */
+ * thread lives until store_lock_watch_stop or the environment panics. 0,
+ * or -1. */
 int store_lock_watch_start(const char *home);
+/* End the lock watch (within 100 ms) before the process exits. */
+void store_lock_watch_stop(void);
 
 /* Maintenance (owner or a joined maintenance process). */
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);

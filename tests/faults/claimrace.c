@@ -150,6 +150,7 @@ static void child(int n)
 	printf("# process %d: %lu transactions rerun after a deadlock or lock timeout\n", n,
 	       store_rerun_count());
 	fflush(stdout);
+	store_lock_watch_stop();
 	store_close(s);
 	_exit(0);
 }
