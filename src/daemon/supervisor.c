@@ -743,8 +743,11 @@ static void final_checkpoint(struct sup *s)
 static void drain_backlog(struct sup *s)
 {
 	int64_t deadline = q_mono_ms() + 5000;
+	int workers = 0;
 	unlink(s->conf.socket);
-	for (;;) {
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		workers += s->kids[i].kind == C_WORKER;
+	while (workers) {   /* none during a recovery's back-off: nobody to serve */
 		struct pollfd p = {s->listen_fd, POLLIN, 0};
 		if (poll(&p, 1, 0) <= 0 || q_mono_ms() > deadline)
 			break;
