@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <utf8proc.h>
 
 void xsink_init(struct xsink *s, FILE *out, int text_mode, size_t max_bytes)
 {
@@ -15,33 +16,16 @@ void xsink_init(struct xsink *s, FILE *out, int text_mode, size_t max_bytes)
 	s->at_start = 1;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid
+ * (utf8proc's decoder, the one Quire uses everywhere). */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
-	unsigned c = p[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+	if (p[0] < 0x80)
 		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0xff >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+	return k > 0 ? (size_t)k : 0;
 }
 
 #define ONES 0x0101010101010101ULL

@@ -12,12 +12,21 @@ sh scripts/minbase.sh || true
 autoreconf -fi
 ./configure
 make -j"$(nproc 2>/dev/null || echo 2)"
+# The logs of the tests that failed under DIR, printed after the summary
+# (where a CI log's tail shows them).
+failed_logs() {
+	find "$1" -name '*.trs' 2>/dev/null | while read -r trs; do
+		grep -q '^:test-result: \(FAIL\|ERROR\|XPASS\)' "$trs" || continue
+		log=${trs%.trs}.log
+		echo "=== $log"
+		grep -n '^not ok\|^Bail out\|^#' "$log" | head -n 40
+		tail -n 20 "$log"
+	done
+}
 status=0
 make check || status=$?
 if [ $status -ne 0 ]; then
-	for f in $(find tests -name '*.log' ! -name 'test-suite.log'); do
-		grep -q '^not ok\|^Bail out\|^ERROR' "$f" 2>/dev/null && { echo "=== $f"; tail -n 60 "$f"; }
-	done
+	failed_logs tests
 	exit $status
 fi
 # A bounded libFuzzer run of every fuzz target (5 s each) when clang can
@@ -25,4 +34,9 @@ fi
 if grep -q '^fuzz-short: $(FUZZ_TARGETS)' Makefile; then
 	make fuzz-short FUZZ_SHORT_TIME=5
 fi
-make distcheck
+status=0
+make distcheck || status=$?
+if [ $status -ne 0 ]; then
+	failed_logs "$(ls -d quire-*/_build 2>/dev/null | head -n 1)"
+	exit $status
+fi

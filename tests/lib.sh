@@ -225,40 +225,60 @@ EOF2
 	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" || bail "lighttpd did not start"
 }
 
-# apache_start [MOUNT]: Apache 2.4 on a free port with the shipped
-# etc/apache/quire.conf or, with MOUNT (/kb), quire-subpath.conf.
-apache_start() {
-	local snip="quire.conf" base=""
-	[ -n "${1:-}" ] && snip="quire-subpath.conf" base="Define QUIRE_BASE $1"
+# apache_conf MPM USER [MODULE...]: the head of $T/apache.conf, Apache 2.4
+# on a free port (HTTP_PORT) with its files under $T: logs, pid, mutex,
+# the MPM (event or prefork), mod_authz_core and mod_MODULE.so for each
+# MODULE; run as USER unless empty. The test appends what it serves.
+apache_conf() {
+	local mpm=$1 user="" mods=/usr/lib/apache2/modules m
+	[ -n "$2" ] && user="User $2
+Group $2"
+	shift 2
 	[ -x "${APACHE2:-}" ] || APACHE2=$(command -v apache2 || echo /usr/sbin/apache2)
 	HTTP_PORT=$(free_port)
-	local mods=/usr/lib/apache2/modules user=""
-	if [ "$(id -u)" = 0 ]; then user="User www-data
-Group www-data"; fi
 	cat >"$T/apache.conf" <<EOF2
 ServerRoot "$T"
 ServerName 127.0.0.1
 Listen 127.0.0.1:$HTTP_PORT
 PidFile "$T/run/apache.pid"
 ErrorLog "$T/logs/apache-error.log"
-LogFormat "%h %l %u %t \"%r\" %>s %b" common
+LogFormat "%h %l %u %t \"%r\" %>s %b %D" common
 CustomLog "$T/logs/apache-access.log" common
-LoadModule mpm_event_module $mods/mod_mpm_event.so
+LoadModule mpm_${mpm}_module $mods/mod_mpm_$mpm.so
 LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule proxy_module $mods/mod_proxy.so
-LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
-LoadModule setenvif_module $mods/mod_setenvif.so
 $user
 Mutex file:$T/run
+EOF2
+	for m in "$@"; do echo "LoadModule ${m}_module $mods/mod_$m.so"; done >>"$T/apache.conf"
+}
+
+# apache_run SECONDS URL [CURL_FLAG]: Apache on $T/apache.conf in a
+# session of its own (prefork's parent stops its children with killpg()
+# on its own process group, which would otherwise be the test's); wait
+# SECONDS for URL to answer (with CURL_FLAG -f: with a 2xx).
+apache_run() {
+	setsid "$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_for "$1" curl -s ${3:-} -o /dev/null "$2" ||
+		{ cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+}
+
+# apache_start [MOUNT]: Apache 2.4 (event MPM, mod_proxy_fcgi) on a free
+# port with the shipped etc/apache/quire.conf or, with MOUNT (/kb),
+# quire-subpath.conf.
+apache_start() {
+	local snip="quire.conf" base="" user=""
+	[ -n "${1:-}" ] && snip="quire-subpath.conf" base="Define QUIRE_BASE $1"
+	[ "$(id -u)" = 0 ] && user=www-data
+	apache_conf event "$user" proxy proxy_fcgi setenvif
+	cat >>"$T/apache.conf" <<EOF2
 DocumentRoot "$T"
 Define QUIRE_SOCKET $QUIRE_SOCK
 $base
 Include "$top_srcdir/etc/apache/$snip"
 EOF2
-	"$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
-	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT"
-	wait_for 10 curl -s -o /dev/null "$BASE${1:-}/health" || { cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+	apache_run 10 "$BASE${1:-}/health"
 }
 
 # nginx_snippet [MOUNT]: the built etc/nginx/quire.conf with this test's

@@ -1,10 +1,11 @@
 /* embed.c: OLE2 files inside documents (a slide's chart or sheet, an
- * object in a document): their text into the current page. Nothing in
- * them can fail the outer document except the host's text cap. Objects
- * stored as storages of the container itself (Word's ObjectPool, Excel's
- * MBD... storages: embedded workbooks, documents, MS Graph charts) are
- * read by the reader of their main stream, and their own objects in
- * turn, LG_MAX_EMBED_DEPTH deep and LG_MAX_OBJECTS in all. */
+ * object in a document, a presentation in either): their text into the
+ * current page. Nothing in them can fail the outer document except the
+ * host's text cap. Objects stored as storages of the container itself
+ * (Word's ObjectPool, Excel's MBD... storages: embedded workbooks,
+ * documents, presentations, MS Graph charts) are read by the reader of
+ * their main stream, and their own objects in turn, LG_MAX_EMBED_DEPTH
+ * deep and LG_MAX_OBJECTS in all. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
@@ -18,12 +19,14 @@
 #define LG_MAX_EMBED_DEPTH 2
 #define LG_MAX_OBJECTS 64
 
-/* The format of the object whose main stream is in dir: "xls", "doc" or
- * NULL (nothing this reader reads). */
+/* The format of the object whose main stream is in dir: "xls", "doc",
+ * "ppt" or NULL (nothing this reader reads). */
 static const char *object_type(GsfInfile *dir)
 {
 	if (lg_has(dir, "Workbook") || lg_has(dir, "Book"))
 		return "xls";
+	if (lg_has(dir, "PowerPoint Document"))
+		return "ppt";
 	return lg_has(dir, "WordDocument") ? "doc" : NULL;
 }
 
@@ -36,6 +39,8 @@ static void read_object(struct lg *lg, GsfInfile *dir, const char *type, int dee
 	lg->depth++;
 	if (type && !strcmp(type, "xls"))
 		lg_xls(lg, dir);
+	else if (type && !strcmp(type, "ppt"))
+		lg_ppt(lg, dir);
 	else if (type)
 		lg_doc(lg, dir);
 	if (!lg->err && deep)

@@ -1,7 +1,8 @@
 /* legacy.c: the legacy Office plugin: Word 97-2003 (and 6/95), PowerPoint
  * 97-2003 and Excel 97-2003 (and 5/95) files, OLE2 compound files opened
  * with libgsf from a read-only mapping; each format is read by our own
- * parser of its main stream (doc.c, ppt.c, xls.c). */
+ * parser of its main stream (doc.c, ppt.c, xls.c); and WordPerfect 4.2
+ * documents, which have no container (wp42.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 #include <sys/mman.h>
@@ -90,7 +91,7 @@ static enum head_dir head_directory(const unsigned char *h, size_t len)
 static int lg_sniff(const unsigned char *head, size_t len, const char *mime)
 {
 	if (len < 8 || memcmp(head, OLE_MAGIC, 8) != 0)
-		return 0;
+		return lg_wp42_sniff(head, len, mime) ? 20 : 0;   /* wp42.c */
 	if (mime && (!strcmp(mime, "application/msword") ||
 		     !strcmp(mime, "application/vnd.ms-powerpoint") ||
 		     !strcmp(mime, "application/vnd.ms-excel")))
@@ -174,7 +175,10 @@ static enum quire_result lg_extract(void *state, const struct quire_host *host,
 	if (map == MAP_FAILED)
 		return QUIRE_ERROR;
 	if (memcmp(map, OLE_MAGIC, 8) != 0) {
-		r = QUIRE_UNSUPPORTED;
+		r = lg_wp42_sniff(map, lg.file_size, mime) ? lg_wp42(&lg, map, lg.file_size)
+							    : QUIRE_UNSUPPORTED;
+		if (r == QUIRE_OK && !lg.wrote)
+			r = QUIRE_EMPTY;
 		goto out;
 	}
 	mem = gsf_input_memory_new(map, (gsf_off_t)lg.file_size, FALSE);

@@ -41,6 +41,7 @@ struct lg {
 	int wrote;
 	int depth;              /* nesting of embedded objects */
 	unsigned objects;       /* embedded object storages read */
+	unsigned long long inflated;  /* bytes of shapes' DrawingML parts read (metro.c) */
 };
 
 /* Each returns non-zero (and sets lg->err) when the reader must stop. */
@@ -84,7 +85,61 @@ int lg_rc4_block(const unsigned char h1[16], uint32_t b, struct lg_rc4 *r);
  * when password (NULL: none) opens it; QUIRE_ENCRYPTED when it does not. */
 enum quire_result lg_rc4_open(const char *password, const unsigned char *hdr, unsigned char h1[16]);
 
+/* ---- crypt.c: RC4 and RC4 CryptoAPI keys, XOR obfuscation ---- */
+
+/* Excel's password when a workbook is only protected against changes. */
+#define LG_DEFAULT_PASSWORD "VelvetSweatshop"
+
+struct lg_key {
+	int capi;               /* RC4 CryptoAPI (SHA-1) rather than RC4 (MD5) */
+	unsigned char h[20];    /* RC4: H1 (16 bytes); CryptoAPI: H0 */
+	unsigned keylen;        /* CryptoAPI: the key's bytes, 5 to 16 */
+};
+
+/* p: an EncryptionInfo of n bytes (its version first). QUIRE_OK and k
+ * when password (NULL: none) opens it; QUIRE_ENCRYPTED when it does not;
+ * QUIRE_UNSUPPORTED for another scheme; QUIRE_CORRUPT when short. */
+enum quire_result lg_key_open(const char *password, const unsigned char *p, size_t n,
+			      struct lg_key *k);
+/* r keyed for block b (RC4: 512 bytes of Word, 1024 of Excel; PowerPoint:
+ * a persist object); 0 or -1. */
+int lg_key_block(const struct lg_key *k, uint32_t b, struct lg_rc4 *r);
+/* XOR obfuscation method 1: QUIRE_OK and the 16-byte array when password
+ * gives key and verifier, else QUIRE_ENCRYPTED. */
+enum quire_result lg_xor_open(const char *password, uint16_t key, uint16_t verifier,
+			      unsigned char array[16]);
+/* Undo the obfuscation of n bytes, the first at array index `index`. */
+void lg_xor_data(const unsigned char array[16], unsigned char *p, size_t n, size_t index);
+
+/* xlscrypt.c: an encrypted workbook stream (FILEPASS: XOR, RC4 or RC4
+ * CryptoAPI) decrypted in place with the host's password, or Excel's
+ * default one; *decrypted set. QUIRE_OK also when it is not encrypted. */
+enum quire_result lg_xls_decrypt(struct lg *lg, unsigned char *s, size_t n, int *decrypted);
+/* pptcrypt.c: is the presentation encrypted (EncryptedSummary, or the
+ * Current User token)? */
+int lg_ppt_encrypted(GsfInfile *dir, const struct lg_bytes *cu);
+/* The persist objects of an encrypted PowerPoint Document stream s
+ * decrypted in place (RC4 CryptoAPI, the CryptSession10Container's key)
+ * with the host's password; cu is the Current User stream. */
+enum quire_result lg_ppt_decrypt(struct lg *lg, unsigned char *s, size_t n,
+				 const struct lg_bytes *cu);
+
+/* ---- metro.c: the DrawingML copy of a shape (metroBlob) ---- */
+
+typedef void (*lg_text_fn)(void *ctx, const char *s, size_t n);
+/* props: an OfficeArt property table's data (n bytes, nprops properties);
+ * when its metroBlob holds a package, each paragraph of its SmartArt data
+ * and chart parts to fn. Quiet on anything unreadable. */
+void lg_metro(struct lg *lg, const unsigned char *props, size_t n, unsigned nprops,
+	      lg_text_fn fn, void *ctx);
+
 /* ---- readers ---- */
+
+/* wp42.c: does this head look like a WordPerfect 4.2 document? Never
+ * when the host named another type than Word's (text/plain...). */
+int lg_wp42_sniff(const unsigned char *s, size_t n, const char *mime);
+/* A WordPerfect 4.2 document (s, n bytes) to the sink. */
+enum quire_result lg_wp42(struct lg *lg, const unsigned char *s, size_t n);
 
 /* Title, author, subject, keywords from \005SummaryInformation. */
 void lg_summary(struct lg *lg, GsfInfile *dir);

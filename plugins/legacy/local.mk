@@ -1,15 +1,18 @@
 ## plugins/legacy/local.mk: Word, PowerPoint and Excel 97-2003 (and 95)
 ## files: OLE2 containers through libgsf, each format's streams read by our
 ## own bounds-checked parsers; zlib inflates embedded objects of slides;
-## libcrypto (MD5) derives the RC4 keys of password-protected files.
+## libcrypto (MD5, SHA-1) derives the RC4 and RC4 CryptoAPI keys of
+## password-protected files.
 if BUILD_PLUGIN_LEGACY
 pkglib_LTLIBRARIES += plugins/legacy/legacy.la
 plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy.h \
 	plugins/legacy/out.c plugins/legacy/meta.c \
-	plugins/legacy/biff.c plugins/legacy/biff.h plugins/legacy/xls.c \
+	plugins/legacy/xls.c \
 	plugins/legacy/ppt.c plugins/legacy/embed.c \
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c \
-	plugins/legacy/doclist.c plugins/legacy/docrypt.c plugins/legacy/rc4.c
+	plugins/legacy/doclist.c plugins/legacy/docrypt.c plugins/legacy/rc4.c \
+	plugins/legacy/crypt.c plugins/legacy/xlscrypt.c plugins/legacy/pptcrypt.c \
+	plugins/legacy/metro.c plugins/legacy/wp42.c
 plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS) $(CRYPTO_CFLAGS)
 plugins_legacy_legacy_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(LEGACY_LIBS) $(CRYPTO_LIBS) -lm
 plugins_legacy_legacy_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -28,6 +28,7 @@ enum {
 	RT_SLWT = 0x0ff0, RT_USER_EDIT = 0x0ff5, RT_EXOLEOBJ_STG = 0x1011,
 	RT_PROG_BINARY_DATA = 0x138b, RT_PERSIST_DIR = 0x1772, RT_COMMENT10 = 0x2ee0,
 	RT_CRYPT_SESSION = 0x2f14, RT_SP_CONTAINER = 0xf004, RT_CLIENT_DATA = 0xf011,
+	RT_FOPT = 0xf00b, RT_TERTIARY_FOPT = 0xf122,
 };
 
 struct rec {
@@ -64,6 +65,7 @@ struct ppt {
 	unsigned objects;        /* embedded objects looked up */
 	int master;              /* reading a master: footers and headers only */
 	int text_type;           /* of the last TextHeaderAtom */
+	int decrypted;           /* an encrypted stream decrypted (pptcrypt.c) */
 };
 
 static int rec_at(const struct ppt *p, size_t off, size_t end, struct rec *r)
@@ -146,7 +148,7 @@ static uint32_t persist_load(struct ppt *p, uint32_t edit)
 
 		if (rec_at(p, edit, p->n, &r) || r.type != RT_USER_EDIT || r.len < 28)
 			break;
-		if (r.len >= 32 && pc_le32(p->s + r.off + 28) != 0 && hops == 0) {
+		if (r.len >= 32 && pc_le32(p->s + r.off + 28) != 0 && hops == 0 && !p->decrypted) {
 			p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 			lg_fail(p->lg, QUIRE_ENCRYPTED);
 			return UINT32_MAX;
@@ -349,6 +351,12 @@ static uint32_t exobj_persist(const struct ppt *p, uint32_t exobj)
 	return UINT32_MAX;
 }
 
+/* A paragraph of a shape's DrawingML copy (metro.c). */
+static void metro_para(void *ctx, const char *s, size_t n)
+{
+	para(ctx, s, n, 0);
+}
+
 /* ---- walking containers ---- */
 
 static void walk(struct ppt *p, size_t off, size_t end, int depth);
@@ -416,6 +424,11 @@ static void walk(struct ppt *p, size_t off, size_t end, int depth)
 			break;
 		case RT_SP_CONTAINER:
 			shape(p, &r, depth);
+			break;
+		case RT_FOPT:
+		case RT_TERTIARY_FOPT:   /* SmartArt and charts kept as DrawingML */
+			if (!p->master)
+				lg_metro(p->lg, p->s + r.off, r.len, r.inst, metro_para, p);
 			break;
 		default:
 			if (r.ver == 0xf)
@@ -572,7 +585,7 @@ static uint32_t current_edit(struct ppt *p, const struct lg_bytes *cu)
 {
 	if (cu->n < 20 || pc_le16(cu->p + 2) != 0x0ff6)
 		return UINT32_MAX;
-	if (pc_le32(cu->p + 12) == 0xf3d1c4dfu) {
+	if (pc_le32(cu->p + 12) == 0xf3d1c4dfu && !p->decrypted) {
 		p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 		lg_fail(p->lg, QUIRE_ENCRYPTED);
 		return UINT32_MAX;
@@ -590,7 +603,7 @@ static uint32_t last_edit(struct ppt *p)
 	for (size_t off = 0; rec_at(p, off, p->n, &r) == 0; off = r.off + r.len) {
 		if (r.type == RT_USER_EDIT)
 			last = (uint32_t)(r.off - 8);
-		if (r.type == RT_CRYPT_SESSION) {
+		if (r.type == RT_CRYPT_SESSION && !p->decrypted) {
 			p->lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
 			lg_fail(p->lg, QUIRE_ENCRYPTED);
 		}
@@ -634,14 +647,21 @@ enum quire_result lg_ppt(struct lg *lg, GsfInfile *dir)
 	struct lg_bytes doc, cu;
 	uint32_t edit;
 
-	if (lg_has(dir, "EncryptedSummary")) {
-		lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
-		return QUIRE_ENCRYPTED;
-	}
 	if (lg_stream(lg, dir, "PowerPoint Document", &doc) != 0)
 		return lg->err ? lg->err : QUIRE_UNSUPPORTED;
 	if (lg_stream(lg, dir, "Current User", &cu) < 0)
 		lg->err = QUIRE_OK;   /* optional: the stream is walked without it */
+	if (lg_ppt_encrypted(dir, &cu)) {   /* pptcrypt.c */
+		enum quire_result r = lg_ppt_decrypt(lg, doc.p, doc.n, &cu);
+
+		if (r != QUIRE_OK) {
+			lg->host->log(QUIRE_LOG_INFO, "legacy: the presentation is encrypted");
+			lg_bytes_free(&cu);
+			lg_bytes_free(&doc);
+			return r;
+		}
+		p.decrypted = 1;
+	}
 	p.s = doc.p;
 	p.n = doc.n;
 	pbuf_init(&p.text, LG_BLOCK_MAX * 4);

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "biff.h"
+#include "legacy.h"
+#include "../common/biff.h"
 
 #define XLS_MAX_COL 1024
 #define XLS_MAX_SHEETS 10000
@@ -696,89 +697,6 @@ static void book_free(struct book *b)
 	free(b->sheets);
 }
 
-/* Records the RC4 of an encrypted workbook leaves in the clear ([MS-XLS]
- * 2.2.10): BOF, FILEPASS, UsrExcl, FileLock, InterfaceHdr, RRDInfo,
- * RRDHead; and a BoundSheet8's first 4 bytes (its stream position). */
-static int clear_record(unsigned type)
-{
-	static const unsigned clear[] = { 0x0809, 0x002f, 0x0194, 0x0195, 0x00e1, 0x0196, 0x0138 };
-
-	for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++)
-		if (type == clear[i])
-			return 1;
-	return 0;
-}
-
-/* The keystream of an encrypted workbook: keyed for block, at stream
- * position at. */
-struct keystream {
-	struct lg_rc4 r;
-	size_t block, at;
-	int keyed;
-};
-
-/* XOR [from, to) of the stream with the keystream at those positions: a
- * new RC4 key every 1024 bytes of the stream, record headers included. */
-static int rc4_span(const unsigned char h1[16], unsigned char *s, size_t from, size_t to,
-		    struct keystream *k)
-{
-	unsigned char skip[1024];
-
-	for (size_t pos = from; pos < to;) {
-		size_t in = pos % 1024, n = to - pos < 1024 - in ? to - pos : 1024 - in;
-
-		if (!k->keyed || k->block != pos / 1024 || k->at > pos) {
-			if (lg_rc4_block(h1, (uint32_t)(pos / 1024), &k->r) < 0)
-				return -1;
-			k->keyed = 1;
-			k->block = pos / 1024;
-			k->at = pos - in;
-		}
-		memset(skip, 0, sizeof skip);
-		lg_rc4_xor(&k->r, skip, pos - k->at);   /* the keystream up to pos */
-		lg_rc4_xor(&k->r, s + pos, n);
-		pos += n;
-		k->at = pos;
-	}
-	return 0;
-}
-
-/* An RC4-encrypted workbook (FILEPASS, RC4 header 1.1) decrypted in place
- * with the host's password. QUIRE_OK also when not encrypted. */
-static enum quire_result decrypt_book(struct lg *lg, unsigned char *s, size_t n, int *decrypted)
-{
-	struct biff_rec r;
-	struct keystream ks = { .keyed = 0 };
-	unsigned char h1[16];
-	size_t off = 0, keyed_to = 0;
-	enum quire_result res;
-
-	*decrypted = 0;
-	while (biff_at(s, n, off, &r) == 0 && r.type != BIFF_FILEPASS && r.type != BIFF_EOF)
-		off = r.next;
-	if (biff_at(s, n, off, &r) != 0 || r.type != BIFF_FILEPASS)
-		return QUIRE_OK;
-	if (r.len < 54 || pc_le16(r.p) != 1 || pc_le16(r.p + 2) != 1 || pc_le16(r.p + 4) != 1) {
-		lg->host->log(QUIRE_LOG_INFO, "legacy: workbook encryption other than RC4 (not read)");
-		return QUIRE_ENCRYPTED;
-	}
-	if ((res = lg_rc4_open(lg_password(lg), r.p + 6, h1)) != QUIRE_OK)
-		return res;
-	for (off = r.next; biff_at(s, n, off, &r) == 0; off = r.next) {
-		size_t from = r.off + 4 + (r.type == BIFF_BOUNDSHEET ? 4 : 0);
-
-		if (clear_record(r.type) || from >= r.next)
-			continue;
-		if (from < keyed_to)
-			return QUIRE_CORRUPT;
-		if (rc4_span(h1, s, from, r.next, &ks) < 0)
-			return QUIRE_ERROR;
-		keyed_to = r.next;
-	}
-	*decrypted = 1;
-	return QUIRE_OK;
-}
-
 /* A workbook stream in memory: its sheets to the sink. */
 static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t n, int decrypted)
 {
@@ -816,7 +734,7 @@ enum quire_result lg_xls(struct lg *lg, GsfInfile *dir)
 		got = lg_stream(lg, dir, "Book", &w);
 	if (got != 0)
 		return got < 0 ? lg->err : QUIRE_UNSUPPORTED;
-	r = decrypt_book(lg, w.p, w.n, &dec);
+	r = lg_xls_decrypt(lg, w.p, w.n, &dec);   /* xlscrypt.c */
 	if (r != QUIRE_OK) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: the workbook is encrypted");
 		lg_bytes_free(&w);

@@ -6,46 +6,42 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "../common/biff.h"
 #include "../common/bytes.h"
 #include "../common/ole.h"
 
 #define OX_MAX_OLE (16u << 20)
 
-/* Windows-1252 (wide = 0) or UTF-16LE (wide = 1, surrogate pairs joined)
- * characters to UTF-8 through the plugins' common buffer. */
-static void label(struct ox *ox, const unsigned char *p, size_t cch, int wide, size_t avail)
+/* The string of a LABEL record from off (cchlen-byte count) as a
+ * paragraph, read by the plugins' one BIFF reader. */
+static void label(struct ox *ox, const struct biff_text *t, const struct biff_rec *r, size_t off,
+		  int cchlen)
 {
 	struct pbuf b;
-	int r = 0;
 
 	pbuf_init(&b, ox->max_text);
-	if (cch * (wide ? 2 : 1) > avail)
-		cch = avail / (wide ? 2 : 1);
-	for (size_t i = 0; i < cch && !r; i++)
-		r = wide ? pbuf_u16(&b, pc_le16(p + 2 * i)) : pbuf_1252(&b, p[i]);
-	if (r == PBUF_CAP || r == PBUF_NOMEM)
-		ox->err = r == PBUF_CAP ? QUIRE_TOO_LARGE : QUIRE_ERROR;
+	biff_string_at(t, r->p, r->len, off, cchlen, &b);
+	if (b.full)
+		ox->err = b.oom ? QUIRE_ERROR : QUIRE_TOO_LARGE;
 	else if (ox_buf_trim(&b))
 		ox_emit(ox, OX_PARA, 0, b.p, b.n);
 	pbuf_free(&b);
 }
 
 /* LABEL records: 0x0004 (MSGraph, BIFF2-like: row, col, 3 attribute
- * bytes, 16-bit count, 8-bit characters) and 0x0204 (BIFF8: row, col, xf,
- * count, flags, characters). */
+ * bytes, 16-bit count, Windows-1252 characters) and 0x0204 (BIFF8: row,
+ * col, xf, an XLUnicodeString). */
 static void biff_labels(struct ox *ox, const unsigned char *s, size_t len)
 {
-	for (size_t off = 0; off + 4 <= len && !ox->err;) {
-		unsigned type = pc_le16(s + off), rlen = pc_le16(s + off + 2);
-		const unsigned char *r = s + off + 4;
+	const struct biff_text t8 = { .biff8 = 1, .cd = (iconv_t)-1 };
+	const struct biff_text t2 = { .biff8 = 0, .cd = (iconv_t)-1 };
+	struct biff_rec r;
 
-		if (rlen > len - off - 4)
-			break;
-		if (type == 0x0004 && rlen >= 9)
-			label(ox, r + 9, pc_le16(r + 7), 0, rlen - 9);
-		else if (type == 0x0204 && rlen >= 9)
-			label(ox, r + 9, pc_le16(r + 6), r[8] & 1, rlen - 9);
-		off += 4 + rlen;
+	for (size_t off = 0; !ox->err && biff_at(s, len, off, &r) == 0; off = r.next) {
+		if (r.type == BIFF2_LABEL && r.len >= 9)
+			label(ox, &t2, &r, 7, 2);
+		else if (r.type == BIFF_LABEL && r.len >= 9)
+			label(ox, &t8, &r, 6, 2);
 	}
 }
 

@@ -14,9 +14,9 @@ if PDF_POPPLER_CORE
 plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_doc.cc
 else
 if PDF_POPPLER_CPP
-plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_cpp.cc
+plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_cpp.cc plugins/pdf/pdf_gcommon.c plugins/pdf/pdf_gcommon.h
 else
-plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_glib.c
+plugins_pdf_pdf_la_SOURCES += plugins/pdf/pdf_glib.c plugins/pdf/pdf_gcommon.c plugins/pdf/pdf_gcommon.h
 endif
 endif
 plugins_pdf_pdf_la_CFLAGS = $(AM_CFLAGS) $(PDF_CFLAGS)

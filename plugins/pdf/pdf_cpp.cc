@@ -37,6 +37,7 @@
 #include <poppler-page.h>
 
 #include "pdf_doc.h"
+#include "pdf_gcommon.h"
 
 struct pdf_doc {
 	void *map = MAP_FAILED;       /* the file, mapped read-only */
@@ -68,15 +69,6 @@ static const struct quire_host *log_host;
 static poppler::document *keep_alive;
 static PopplerDocument *keep_alive_glib;
 
-/* The smallest PDF poppler opens without complaint: one empty page. */
-static const char tiny_pdf[] =
-	"%PDF-1.4\n"
-	"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-	"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
-	"trailer<</Root 1 0 R/Size 4>>\n"
-	"%%EOF\n";
-
 static void poppler_error(const std::string &msg, void *unused)
 {
 	if (log_host)
@@ -99,17 +91,13 @@ static std::string utf8(const poppler::ustring &s)
 extern "C" enum quire_result pdf_doc_init(const struct quire_host *host)
 {
 	try {
-		GBytes *bytes;
-
 		log_host = host;
 		if (keep_alive)
 			return QUIRE_OK;
 		poppler::set_debug_error_function(poppler_error, nullptr);
 		g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, poppler_log, NULL);
-		keep_alive = poppler::document::load_from_raw_data(tiny_pdf, sizeof tiny_pdf - 1);
-		bytes = g_bytes_new_static(tiny_pdf, sizeof tiny_pdf - 1);
-		keep_alive_glib = poppler_document_new_from_bytes(bytes, NULL, NULL);
-		g_bytes_unref(bytes);
+		keep_alive = poppler::document::load_from_raw_data(pdf_tiny, (int)pdf_tiny_len);
+		keep_alive_glib = pdf_glib_tiny();
 		return keep_alive && keep_alive_glib ? QUIRE_OK : QUIRE_ERROR;
 	} catch (...) {
 		return QUIRE_ERROR;
@@ -362,28 +350,14 @@ extern "C" enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_n
 {
 	PopplerDocument *gdoc = glib_doc(doc);
 	PopplerPage *page;
-	GList *map;
-	enum quire_result r = QUIRE_OK;
+	enum quire_result r;
 
 	if (!gdoc)
 		return QUIRE_OK;   /* poppler-cpp opened it: its text is read */
 	page = poppler_document_get_page(gdoc, index);
 	if (!page)
 		return QUIRE_CORRUPT;
-	map = poppler_page_get_annot_mapping(page);
-	for (GList *l = map; l && r == QUIRE_OK; l = l->next) {
-		PopplerAnnot *a = ((PopplerAnnotMapping *)l->data)->annot;
-		PopplerAnnotType t = poppler_annot_get_annot_type(a);
-		gchar *s;
-
-		if (t == POPPLER_ANNOT_LINK || t == POPPLER_ANNOT_WIDGET || t == POPPLER_ANNOT_POPUP)
-			continue;
-		s = poppler_annot_get_contents(a);
-		if (s && *s && fn(ctx, s, strlen(s)))
-			r = QUIRE_TOO_LARGE;
-		g_free(s);
-	}
-	poppler_page_free_annot_mapping(map);
+	r = pdf_glib_annots(page, fn, ctx);
 	g_object_unref(page);
 	return r;
 }

@@ -36,6 +36,7 @@
 #include <splash/SplashBitmap.h>
 
 #include "pdf_doc.h"
+#include "pdf_text.h"
 
 struct pdf_doc {
 	/* Destroyed in reverse order: the renderer, the document, the file. */
@@ -355,13 +356,15 @@ extern "C" enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_n
 			return QUIRE_OK;
 		for (Annot *a : annots->getAnnots()) {
 			Annot::AnnotSubtype t = a->getType();
-			std::string s;
+			AnnotMarkup *m = dynamic_cast<AnnotMarkup *>(a);   /* its author (/T) */
+			enum quire_result r;
 
 			if (t == Annot::typeLink || t == Annot::typeWidget || t == Annot::typePopup)
 				continue;
-			s = text_string_utf8(a->getContents());
-			if (!s.empty() && fn(ctx, s.data(), s.size()))
-				return QUIRE_TOO_LARGE;
+			r = pdf_note_by(m && m->getLabel() ? text_string_utf8(m->getLabel()).c_str() : nullptr,
+					text_string_utf8(a->getContents()).c_str(), fn, ctx);
+			if (r != QUIRE_OK)
+				return r;
 		}
 		return QUIRE_OK;
 	} catch (...) {

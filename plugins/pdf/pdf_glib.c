@@ -20,6 +20,8 @@
 #include <poppler.h>
 
 #include "pdf_doc.h"
+#include "pdf_gcommon.h"
+#include "pdf_text.h"
 
 struct pdf_doc {
 	PopplerDocument *doc;
@@ -43,26 +45,13 @@ static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *
 		log_host->log(QUIRE_LOG_DEBUG, "pdf: poppler: %s", msg);
 }
 
-/* The smallest PDF poppler opens without complaint: one empty page. */
-static const char tiny_pdf[] =
-	"%PDF-1.4\n"
-	"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-	"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
-	"trailer<</Root 1 0 R/Size 4>>\n"
-	"%%EOF\n";
-
 enum quire_result pdf_doc_init(const struct quire_host *host)
 {
-	GBytes *bytes;
-
 	log_host = host;
 	if (keep_alive)
 		return QUIRE_OK;
 	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, poppler_log, NULL);
-	bytes = g_bytes_new_static(tiny_pdf, sizeof tiny_pdf - 1);
-	keep_alive = poppler_document_new_from_bytes(bytes, NULL, NULL);
-	g_bytes_unref(bytes);
+	keep_alive = pdf_glib_tiny();
 	return keep_alive ? QUIRE_OK : QUIRE_ERROR;
 }
 
@@ -158,27 +147,6 @@ int pdf_doc_pages(const struct pdf_doc *doc)
 	return poppler_document_get_n_pages(doc->doc);
 }
 
-/* Copy s without control characters, white space as single spaces (as
- * the glyphs of the page): new, caller frees with free(). */
-static char *clean_utf8(const char *s)
-{
-	size_t n = strlen(s), j = 0;
-	char *out = malloc(n + 1);
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t' || c == '\n' || c == '\r')
-			out[j++] = ' ';
-		else if (c >= 0x20 && c != 0x7f)
-			out[j++] = (char)c;
-	}
-	out[j] = 0;
-	return out;
-}
-
 char *pdf_doc_info(struct pdf_doc *doc, const char *key)
 {
 	gchar *v = NULL;
@@ -193,7 +161,7 @@ char *pdf_doc_info(struct pdf_doc *doc, const char *key)
 	else if (strcmp(key, "keywords") == 0)
 		v = poppler_document_get_keywords(doc->doc);
 	if (v && *v)
-		out = clean_utf8(v);
+		out = pdf_one_line(v);
 	g_free(v);
 	if (out && !*out) {
 		free(out);
@@ -365,22 +333,6 @@ out:
 }
 
 /* Hand s (cleaned, when it holds anything) to fn. */
-static enum quire_result note(const gchar *s, pdf_note_fn fn, void *ctx)
-{
-	char *clean;
-	enum quire_result r = QUIRE_OK;
-
-	if (!s || !*s)
-		return QUIRE_OK;
-	clean = clean_utf8(s);
-	if (!clean)
-		r = QUIRE_ERROR;
-	else if (*clean && fn(ctx, clean, strlen(clean)))
-		r = QUIRE_TOO_LARGE;
-	free(clean);
-	return r;
-}
-
 /* The values of the page's form fields: what a text field holds, the
  * items chosen in a list. (Their appearance streams are not part of the
  * page text poppler-glib gives.) */
@@ -396,7 +348,7 @@ static enum quire_result form_values(PopplerPage *page, pdf_note_fn fn, void *ct
 		switch (poppler_form_field_get_field_type(f)) {
 		case POPPLER_FORM_FIELD_TEXT:
 			v = poppler_form_field_text_get_text(f);
-			r = note(v, fn, ctx);
+			r = pdf_note_text(v, fn, ctx);
 			g_free(v);
 			break;
 		case POPPLER_FORM_FIELD_CHOICE:
@@ -404,7 +356,7 @@ static enum quire_result form_values(PopplerPage *page, pdf_note_fn fn, void *ct
 				if (!poppler_form_field_choice_is_item_selected(f, i))
 					continue;
 				v = poppler_form_field_choice_get_item(f, i);
-				r = note(v, fn, ctx);
+				r = pdf_note_text(v, fn, ctx);
 				g_free(v);
 			}
 			break;
@@ -419,24 +371,11 @@ static enum quire_result form_values(PopplerPage *page, pdf_note_fn fn, void *ct
 enum quire_result pdf_doc_notes(struct pdf_doc *doc, int index, pdf_note_fn fn, void *ctx)
 {
 	PopplerPage *page = get_page(doc, index);
-	GList *map;
-	enum quire_result r = QUIRE_OK;
+	enum quire_result r;
 
 	if (!page)
 		return QUIRE_CORRUPT;
-	map = poppler_page_get_annot_mapping(page);
-	for (GList *l = map; l && r == QUIRE_OK; l = l->next) {
-		PopplerAnnot *a = ((PopplerAnnotMapping *)l->data)->annot;
-		PopplerAnnotType t = poppler_annot_get_annot_type(a);
-		gchar *s;
-
-		if (t == POPPLER_ANNOT_LINK || t == POPPLER_ANNOT_WIDGET || t == POPPLER_ANNOT_POPUP)
-			continue;
-		s = poppler_annot_get_contents(a);
-		r = note(s, fn, ctx);
-		g_free(s);
-	}
-	poppler_page_free_annot_mapping(map);
+	r = pdf_glib_annots(page, fn, ctx);
 	if (r == QUIRE_OK)
 		r = form_values(page, fn, ctx);
 	return r;

@@ -1,5 +1,6 @@
-/* pdf_text.c: lines and paragraphs from a PDF page's glyphs (in the order
- * the page draws them), and paragraph splitting of plain text. */
+/* pdf_text.c: what the three poppler bindings share: lines and paragraphs
+ * from a PDF page's glyphs (in the order the page draws them), paragraph
+ * splitting of plain text, and the text of annotations as one line. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
@@ -264,4 +265,60 @@ enum quire_result pdf_para_end_page(struct pdf_para *p)
 	p->in_line = 0;
 	p->last_len = 0;
 	return p->r;
+}
+
+char *pdf_one_line(const char *s)
+{
+	size_t n = strlen(s), j = 0;
+	char *out = malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\t' || c == '\n' || c == '\r')
+			out[j++] = ' ';
+		else if (c >= 0x20 && c != 0x7f)
+			out[j++] = (char)c;
+	}
+	out[j] = 0;
+	return out;
+}
+
+enum quire_result pdf_note_by(const char *author, const char *s, pdf_note_fn fn, void *ctx)
+{
+	enum quire_result r;
+	size_t an, sn;
+	char *both;
+
+	if (!author || !pdf_has_text(author, strlen(author)) || !s || !pdf_has_text(s, strlen(s)))
+		return pdf_note_text(s, fn, ctx);
+	an = strlen(author);
+	sn = strlen(s);
+	both = malloc(an + sn + 3);
+	if (!both)
+		return QUIRE_ERROR;
+	memcpy(both, author, an);
+	memcpy(both + an, ": ", 2);
+	memcpy(both + an + 2, s, sn + 1);
+	r = pdf_note_text(both, fn, ctx);
+	free(both);
+	return r;
+}
+
+enum quire_result pdf_note_text(const char *s, pdf_note_fn fn, void *ctx)
+{
+	char *line;
+	enum quire_result r = QUIRE_OK;
+
+	if (!s || !*s)
+		return QUIRE_OK;
+	line = pdf_one_line(s);
+	if (!line)
+		r = QUIRE_ERROR;
+	else if (*line && fn(ctx, line, strlen(line)))
+		r = QUIRE_TOO_LARGE;
+	free(line);
+	return r;
 }

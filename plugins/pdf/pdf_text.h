@@ -8,6 +8,10 @@
 #include <quire/plugin.h>
 #include "pdf_doc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A line being built: where it starts and ends on its baseline. */
 struct pdf_line {
 	double sx, sy;      /* origin of its first glyph */
@@ -59,5 +63,23 @@ enum quire_result pdf_emit_paragraphs(const struct quire_host *host, const char 
 
 /* 1 when text holds something other than whitespace. */
 int pdf_has_text(const char *text, size_t len);
+
+/* s (UTF-8, NUL-terminated) as one line: tabs and line breaks become
+ * spaces, other control characters go. New, caller frees; NULL when
+ * memory runs out. */
+char *pdf_one_line(const char *s);
+/* Hand the text of an annotation or form field (s, borrowed, may be NULL)
+ * to fn as one line (pdf_one_line), unless it is empty: the one way the
+ * three bindings' pdf_doc_notes pass text on. QUIRE_OK, QUIRE_TOO_LARGE
+ * when fn asked to stop, QUIRE_ERROR when memory ran out. */
+enum quire_result pdf_note_text(const char *s, pdf_note_fn fn, void *ctx);
+/* An annotation's text with its author (the markup annotation's /T,
+ * borrowed, may be NULL) before it, "Author: text", as pdf_note_text; the
+ * text alone when either is empty. */
+enum quire_result pdf_note_by(const char *author, const char *s, pdf_note_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

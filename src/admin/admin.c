@@ -7,6 +7,8 @@
 #include "pipeline/split.h"
 #include "http/auth.h"
 #include "store/docs.h"
+#include "store/jobs.h"
+#include "store/accounts.h"
 #include "embed/embedder.h"
 #include "store/lexical.h"
 #include "queue/queue.h"

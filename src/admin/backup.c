@@ -77,31 +77,26 @@ static enum qstatus blobs_referenced(struct store *s, struct blobset *b, struct 
 
 /* ---- files ----------------------------------------------------------------- */
 
+/* q_read_each's piece of copy_file: written to the descriptor at arg. */
+static int copy_piece(const void *p, size_t n, void *arg)
+{
+	return q_write_all(*(int *)arg, p, n);
+}
+
 /* Copy src to dst (created, fsynced); bytes copied added to *bytes. */
 static int copy_file(const char *src, const char *dst, unsigned long long *bytes)
 {
-	char buf[65536];
+	unsigned long long n = 0;
 	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
 	if (in < 0)
 		goto out;
 	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (out < 0)
 		goto out;
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (q_write_all(out, buf, (size_t)n) < 0)
-			goto out;
-		*bytes += (unsigned long long)n;
-	}
-	if (fsync(out) < 0)
-		goto out;
-	rc = 0;
+	rc = q_read_each(in, copy_piece, &out, &n);
+	*bytes += n;
+	if (rc == 0 && fsync(out) < 0)
+		rc = -1;
 out:
 	if (in >= 0)
 		close(in);

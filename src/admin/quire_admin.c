@@ -112,7 +112,8 @@ static int via_control(const struct qconf *conf, int argc, char **argv)
 	}
 	qbuf_free(&req);
 	/* Reply frames: type 2 (stdout) or 3 (stderr) with a 4-byte length and
-	 * the bytes, then type 1 with the exit status (control.h). */
+	 * the bytes, then type 1 with the exit status (quired's side:
+	 * control_accept in src/daemon/supervisor.c). */
 	int status = -1;
 	for (;;) {
 		unsigned char hdr[5];
@@ -206,10 +207,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "quire-admin: %s\n", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	if (!strcmp(argv[0], "config"))
 		return admin_config(&conf, argc, argv, stdout, stderr);
 	qconf_datapath(&conf, "db", home);
-	store_set_waits((unsigned)conf.db_lock_timeout_ms, (unsigned)conf.db_retry_ms);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	if (joined) {
 		/* Started by quired: join, never create or recover. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);

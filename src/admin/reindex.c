@@ -6,6 +6,7 @@
 #include "admin/progress.h"
 #include "base/fault.h"
 #include "store/docs.h"
+#include "store/chunks.h"
 #include "store/lexical.h"
 #include "store/store.h"
 

@@ -6,6 +6,7 @@
 #include "admin/admin.h"
 #include "http/uptoken.h"
 #include "store/docs.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "base/util.h"
 

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "pipeline/split.h"
 #include "store/store.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -140,7 +141,7 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 		st = idem_store(t, a->c->who.account, a->idem, a->fp, ids, err);
 		json_decref(ids);
 	}
-	fault_point("create_txn_mid_kill");   /* RELIABILITY D2: dies before the commit */
+	fault_point("create_txn_mid_kill");   /* docs/reliability.md D2: dies before the commit */
 	return st;
 }
 

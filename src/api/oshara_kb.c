@@ -6,6 +6,7 @@
 #include "config.h"
 #include "api/api.h"
 #include "store/docs.h"
+#include "store/accounts.h"
 #include "store/store.h"
 
 #include <stdio.h>

@@ -21,6 +21,7 @@
 #include "store/blob.h"
 #include "base/fault.h"
 #include "store/docs.h"
+#include "store/accounts.h"
 #include "http/multipart.h"
 #include "http/uptoken.h"
 #include "extract/sniff.h"

@@ -1,5 +1,5 @@
-/* fault.h: named fault points for tests (RELIABILITY.md, "named fault points
- * in our code"). A point does nothing unless the environment variable
+/* fault.h: named fault points for tests (docs/reliability.md names the
+ * tests that use them). A point does nothing unless the environment variable
  * QUIRE_FAULT (a comma-separated list of names) names it; then it performs
  * the action its name ends with:
  *   NAME_hang  sleep forever (a worker stuck in a request: missed heartbeat)

@@ -6,6 +6,7 @@ src_libquire_la_SOURCES += \
 	src/base/status.c src/base/status.h \
 	src/base/log.c src/base/log.h \
 	src/base/util.c src/base/util.h \
+	src/base/jsonscan.c src/base/jsonscan.h \
 	src/base/seal.c src/base/seal.h \
 	src/base/jsontext.c src/base/jsontext.h \
 	src/base/conf.c src/base/conf.h \

@@ -1,5 +1,5 @@
 /* util.h: small shared helpers: capped growable buffers, time stamps,
- * UUIDs, random bytes and hex. */
+ * UUIDs, random bytes and hex, descriptors written and read whole. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_UTIL_H
 #define QUIRE_UTIL_H
@@ -60,6 +60,8 @@ void q_uuid_format(const unsigned char in[16], char *out);
 
 /* Lowercase hex of n bytes into out (>= 2n+1 bytes). */
 void q_hex(const unsigned char *in, size_t n, char *out);
+/* The value of hex digit c (either case), -1 for another character. */
+int q_hex_digit(int c);
 
 /* Create directory path and any missing parents with mode (mkdir -p);
  * an existing directory is fine. 0, or -1 with errno set. */
@@ -68,32 +70,15 @@ int q_mkdir_p(const char *path, unsigned mode);
 /* Strict decimal parse of a non-negative integer <= max. 0 or -1. */
 int q_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 
-/* JSON text without a parse, for hot read paths. */
-struct q_span {
-	const char *p;   /* borrowed from the scanned text; NULL when absent */
-	size_t n;
-};
-/* Find the top-level members names[0..n-1] of the JSON object text s
- * (len bytes): out[i] is the raw text of the value of names[i] (a string
- * keeps its quotes and escapes), {NULL, 0} when absent; for a name that
- * occurs twice, the first. A key written with escapes matches no name.
- * The text is checked as one JSON object (strings valid UTF-8 with valid
- * escapes, numbers and literals as RFC 8259 has them, nesting up to 64
- * levels), so the spans can be copied into a JSON response as they are;
- * the scan stops once every name is found, leaving the rest unread. 0, or
- * -1 when the text read is not such an object. */
-int q_json_members(const char *s, size_t len, const char *const names[], struct q_span out[],
-		   size_t n);
-/* Append s (n bytes, UTF-8) to b as a JSON string literal, quotes
- * included, escaped as jansson's json_dumps escapes it. -1 when s is not
- * valid UTF-8 (b is then left as it was) or b is full. */
-int q_json_escape(struct qbuf *b, const char *s, size_t n);
-/* The value of a JSON integer (span of q_json_members); 0 for anything
- * else (as json_integer_value). */
-int64_t q_span_int(struct q_span v);
-
 /* Write all of p to fd, retrying on EINTR. 0 or -1. */
 int q_write_all(int fd, const void *p, size_t n);
+
+/* Read fd from where it is to its end, handing each piece read to
+ * fn(p, n, arg) (p borrowed for the call); retries on EINTR. *total: the
+ * bytes fn took. 0; -1 when a read fails (errno set); or the first
+ * non-zero fn returned, which stops the reading. */
+int q_read_each(int fd, int (*fn)(const void *p, size_t n, void *arg), void *arg,
+		unsigned long long *total);
 
 /* Give the file fd at least len bytes, every one backed by disk blocks
  * (posix_fallocate), so a shared mapping of it never meets a hole that a

@@ -25,7 +25,8 @@ enum chat_confidence { CHAT_LOW, CHAT_MEDIUM, CHAT_HIGH };
 /* "Low", "Medium", "High". */
 const char *chat_confidence_name(enum chat_confidence c);
 
-/* A retrieved chunk, in rank order. Strings are owned (chat_sources_free). */
+/* A retrieved chunk, in rank order. Its strings and pages are owned by
+ * chat.c, which retrieved them and frees them when the turn ends. */
 struct chat_source {
 	char doc_id[37];
 	char chunk[64];          /* chunk key "<doc id>:<position>" */

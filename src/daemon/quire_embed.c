@@ -13,6 +13,7 @@
 #include "queue/queue.h"
 #include "store/datalock.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "base/log.h"
@@ -170,9 +171,10 @@ int main(int argc, char **argv)
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
-	store_set_waits((unsigned)conf.db_lock_timeout_ms, (unsigned)conf.db_retry_ms);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	char mpath[PATH_MAX];
 	qconf_datapath(&conf, "metrics", mpath);
 	qm_attach(mpath, 0);

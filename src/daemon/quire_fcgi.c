@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire.fcgi", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
 	char mpath[PATH_MAX];
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	store_set_waits((unsigned)conf.db_lock_timeout_ms, (unsigned)conf.db_retry_ms);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	if (FCGX_IsCGI()) {
 		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 		if (lock < 0)

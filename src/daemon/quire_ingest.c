@@ -118,13 +118,14 @@ int main(int argc, char **argv)
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
+	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire-ingest", conf.log_syslog, conf.log_level);
 	if (qconf_check(&conf, &err) != Q_OK) {
 		QLOG_ERR("configuration: %s", err.msg);
 		return EX_CONFIG;
 	}
 	qconf_datapath(&conf, "db", home);
-	store_set_waits((unsigned)conf.db_lock_timeout_ms, (unsigned)conf.db_retry_ms);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;

@@ -365,7 +365,8 @@ static int recover(struct sup *s)
 	int64_t t0 = q_mono_ms();
 	qconf_datapath(&s->conf, "db", home);
 	store_set_cache_mb((unsigned)s->conf.db_cache_mb);
-	store_set_waits((unsigned)s->conf.db_lock_timeout_ms, (unsigned)s->conf.db_retry_ms);
+	store_set_retry_ms((unsigned)s->conf.db_retry_ms);
+	store_set_lock_timeout_ms((unsigned)s->conf.db_lock_timeout_ms);
 	/* Recovery writes (log records, a checkpoint, the region files): on a
 	 * full disk the reserve is what lets it finish. */
 	if (reserve_release(s->conf.datadir))

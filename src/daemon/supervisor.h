@@ -1,4 +1,4 @@
-/* supervisor.h: quired's watcher (RELIABILITY.md (c), recipe 2). It owns
+/* supervisor.h: quired's watcher (docs/architecture.md, Processes). It owns
  * the data directory lock, recovers the environment before any child
  * attaches, pre-forks the FastCGI workers on one socket, starts the ingest
  * processes (quire-ingest, ingest_processes of them) and quire-embed, and

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "embed/embedder.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"

@@ -93,7 +93,7 @@ static enum qstatus lookup_cached(struct qctx *c, const char *key, size_t len)
 /* A failed authentication (no key, or a malformed, unknown or revoked one)
  * is counted per client address (REMOTE_ADDR) in the counters every
  * worker shares (ratelimit.c); past auth_fail_limit in a minute the
- * answer is 429 with Retry-After instead of 401 (RELIABILITY A8). Only
+ * answer is 429 with Retry-After instead of 401 (docs/reliability.md A8). Only
  * failures touch the counter, so a valid key costs nothing more and is
  * never refused, even from an address that is being refused: with a
  * 256-bit secret, telling a guess's 429 from a hit's 200 helps nobody.

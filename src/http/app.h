@@ -12,7 +12,7 @@
 
 struct store;
 
-/* The five route families of DESIGN.md section 4. */
+/* The five route families (docs/api.md). */
 enum family {
 	FAM_NATIVE,   /* /api/v1/...            (ChatIQ) */
 	FAM_DIFY,     /* /v1/datasets/...       (Dify) */

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/http.h"
+#include "base/jsonscan.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* http.h: one request and its response, independent of FastCGI so the
- * handlers can be driven by tests. Per-request memory is owned here and
- * released by qreq_finish / qresp_free when the request ends. */
+ * handlers can be driven by tests. Per-request memory is owned by the
+ * response and released by qresp_free (or qresp_reuse) when the request
+ * ends. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_HTTP_H
 #define QUIRE_HTTP_H
@@ -12,7 +13,7 @@
 #include "base/util.h"
 
 struct qreq {
-	/* Set by the front end (fcgi_server.c or a test). */
+	/* Set by the front end (src/daemon/worker.c, src/http/errors.c, a test). */
 	const char *(*param)(void *ctx, const char *name);  /* CGI variable or NULL */
 	ssize_t (*read)(void *ctx, void *buf, size_t n);    /* body; 0 at EOF, <0 error */
 	void *ctx;

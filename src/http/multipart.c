@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #define MP_BUFSZ (MP_LINE_MAX + 256)   /* holds a whole header line and its CRLF */
 #define MP_OUTSZ 16384                 /* file bytes gathered before a write */
@@ -56,62 +57,20 @@ struct mp {
 /* ---- UTF-8 ------------------------------------------------------------ */
 
 /* One code point from s (n > 0 bytes) into *cp; the bytes used. An invalid,
- * overlong, surrogate or cut sequence gives U+FFFD for its first byte. */
+ * overlong, surrogate or cut sequence gives U+FFFD for its first byte
+ * (utf8proc's decoder). */
 static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, v = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, v = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, v = c & 0x07, min = 0x10000;
-	else
-		goto bad;
-	if (n < len)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0xfffd;
-	return 1;
+	utf8proc_int32_t v;
+	utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
+	*cp = k > 0 ? (uint32_t)v : 0xfffd;
+	return k > 0 ? (size_t)k : 1;
 }
 
+/* cp (valid: decoded, U+FFFD or Latin-1) as UTF-8 at o; its length. */
 static size_t utf8_put(uint32_t cp, char *o)
 {
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)o);
 }
 
 /* A new NUL-terminated copy of s (n bytes) with invalid UTF-8 replaced. */
@@ -299,15 +258,6 @@ unnamed:
 	snprintf(out, outlen, "%s", MP_UNNAMED);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /* Decode an RFC 5987 ext-value (charset'lang'pct-encoded, UTF-8 or
  * ISO-8859-1) into out (>= 2 * strlen(v) + 1); its length, -1 when the
  * value is malformed or the charset unknown. */
@@ -327,7 +277,8 @@ static long ext_value_decode(const char *v, char *out)
 	for (const char *s = q2 + 1; *s; s++) {
 		int c = (unsigned char)*s;
 		if (c == '%') {
-			int hi = hexval((unsigned char)s[1]), lo = hi < 0 ? -1 : hexval((unsigned char)s[2]);
+			int hi = q_hex_digit((unsigned char)s[1]);
+			int lo = hi < 0 ? -1 : q_hex_digit((unsigned char)s[2]);
 			if (lo < 0)
 				return -1;
 			c = hi << 4 | lo;

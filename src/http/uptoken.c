@@ -4,6 +4,7 @@
 #include "http/uptoken.h"
 #include "http/secret.h"
 #include "store/docs.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "base/util.h"
 

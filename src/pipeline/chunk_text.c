@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 void sb_add(struct sb *b, const char *s, size_t n)
 {
@@ -49,34 +50,15 @@ static void sb_reset(struct sb *b)
 unsigned chunk_utf8(const char *s, size_t n, size_t i, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)s + i;
-	size_t left = n - i;
-	unsigned cp;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
 	if (p[0] < 0x80) {
 		*len = 1;
 		return p[0];
 	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf && left >= 2 && (p[1] & 0xc0) == 0x80) {
-		*len = 2;
-		return (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
-	}
-	if ((p[0] & 0xf0) == 0xe0 && left >= 3 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-		cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-		if (cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff)) {
-			*len = 3;
-			return cp;
-		}
-	}
-	if ((p[0] & 0xf8) == 0xf0 && left >= 4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-	    (p[3] & 0xc0) == 0x80) {
-		cp = (unsigned)(p[0] & 0x07) << 18 | (unsigned)(p[1] & 0x3f) << 12 |
-		     (unsigned)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
-		if (cp >= 0x10000 && cp <= 0x10ffff) {
-			*len = 4;
-			return cp;
-		}
-	}
-	*len = 1;
-	return 0xfffd;   /* a bad byte */
+	k = utf8proc_iterate(p, (utf8proc_ssize_t)(n - i), &cp);
+	*len = k > 0 ? (size_t)k : 1;
+	return k > 0 ? (unsigned)cp : 0xfffd;   /* a bad byte */
 }
 
 size_t chunk_cps(const char *s, size_t n)

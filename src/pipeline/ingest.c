@@ -6,6 +6,8 @@
 #include "base/metrics.h"
 #include "store/blob.h"
 #include "store/docs.h"
+#include "store/chunks.h"
+#include "store/jobs.h"
 #include "base/fault.h"
 #include "base/log.h"
 #include "queue/queue.h"

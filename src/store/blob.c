@@ -45,27 +45,22 @@ void blob_path(const char *datadir, const char *sha, char *out)
 	snprintf(out, PATH_MAX, "%s/blobs/%.2s/%s", datadir, sha, sha);
 }
 
+/* q_read_each's piece of hash_fd: into the digest at arg. */
+static int hash_piece(const void *p, size_t n, void *arg)
+{
+	return EVP_DigestUpdate(arg, p, n) ? 0 : -1;
+}
+
 static int hash_fd(int fd, char *sha, unsigned long long *size)
 {
-	unsigned char buf[65536], md[32];
+	unsigned char md[32];
 	unsigned int mdlen = sizeof md;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int rc = -1;
 	*size = 0;
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
 		goto out;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		*size += (unsigned long long)n;
-	}
-	if (!EVP_DigestFinal_ex(ctx, md, &mdlen))
+	if (q_read_each(fd, hash_piece, ctx, size) != 0 || !EVP_DigestFinal_ex(ctx, md, &mdlen))
 		goto out;
 	q_hex(md, 32, sha);
 	rc = 0;

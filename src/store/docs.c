@@ -3,9 +3,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/chunks.h"
+#include "store/jobs.h"
+#include "store/accounts.h"
 #include "store/blob.h"
 #include "base/log.h"
 #include "store/store.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #define BLOB_HEX 65

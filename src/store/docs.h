@@ -114,69 +114,10 @@ typedef int (*doc_list_cb)(json_t *doc, void *arg);
 enum qstatus doc_list(struct stxn *t, const char *account, size_t offset, size_t limit,
 		      doc_list_cb cb, void *arg, size_t *total, struct qerr *err);
 
-/* Chunks (chunks.c): records {document_id, position, text, tokens, words,
- * page, section, start, end, lang, enabled, hit_count, index_title}. */
-/* Store rec (borrowed; must be new: not yet stored) as chunk position of
- * doc_id and index its text, section and its document's title (kept as
- * "index_title", so its postings can be removed as they were written) for
- * BM25 in lang ("lang", enum text_lang). */
-enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
-		       struct qerr *err);
-enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
-/* The account of a chunk's document ("" when the document is gone): the
- * keyword index a chunk belongs to. */
-enum qstatus chunk_account(struct stxn *t, const char *doc_id, char *out, size_t n,
-			   struct qerr *err);
-/* Index a stored chunk record again (quire-admin reindex): its account's
- * index, unless its postings are there (lexical_add_missing); *added 1
- * when indexed, *orphan 1 when its document is gone (not indexed). */
-enum qstatus chunk_reindex(struct stxn *t, const char *chunk_key, json_t *rec, int *added,
-			   int *orphan, struct qerr *err);
-/* Chunks of doc_id in position order; cb gets each record (borrowed). */
-enum qstatus chunks_list(struct stxn *t, const char *doc_id, size_t offset, size_t limit,
-			 int (*cb)(json_t *chunk, void *arg), void *arg, size_t *total,
-			 struct qerr *err);
-
 /* Embedding progress of a document: add to its embed_done / embed_failed
  * counters; the document completes when every chunk is embedded and is in
  * error when the rest failed. Q_ENOTFOUND when the document is gone. */
 enum qstatus doc_embed_progress(struct stxn *t, const char *doc_id, int done, int failed,
 				const char *error, struct qerr *err);
-
-/* Jobs (jobs.c). */
-/* Create a job of kind "ingest" or "embed" for document id. */
-enum qstatus job_create(struct stxn *t, const char *kind, const char *account,
-			const char *doc_id, char *job_id, struct qerr *err);
-/* Create the embed job of chunk position of a document. */
-/* Set (value) or remove (NULL) one string field of a job record. */
-enum qstatus job_set_str(struct stxn *t, const char *job_id, const char *key, const char *value,
-			 struct qerr *err);
-enum qstatus job_create_chunk(struct stxn *t, const char *account, const char *doc_id,
-			      unsigned chunk, char *job_id, struct qerr *err);
-/* Delete every job of a document; with only_pending, only pending jobs of
- * the given kind (kind may be NULL for all kinds). */
-enum qstatus jobs_delete_for_doc(struct stxn *t, const char *doc_id, const char *kind,
-				 int only_pending, struct qerr *err);
-/* Number of jobs of kind in status. */
-enum qstatus jobs_count(struct stxn *t, const char *kind, const char *status,
-			size_t *n, struct qerr *err);
-
-/* Accounts and knowledge bases (accounts.c). */
-/* Find the account named name or create it with its default knowledge base. */
-enum qstatus account_ensure(struct stxn *t, const char *name, char *id, int *created,
-			    struct qerr *err);
-/* Look up an account by name; Q_ENOTFOUND when absent. */
-enum qstatus account_find(struct stxn *t, const char *name, char *id, struct qerr *err);
-/* The default knowledge base id of account. */
-enum qstatus account_default_kb(struct stxn *t, const char *account, char *kb,
-				struct qerr *err);
-/* Create a knowledge base; Q_ECONFLICT when the slug exists in the account. */
-enum qstatus kb_create(struct stxn *t, const char *account, const char *slug,
-		       const char *name, char *id, struct qerr *err);
-/* Id of account's knowledge base slug into id, or Q_ENOTFOUND. */
-enum qstatus kb_find(struct stxn *t, const char *account, const char *slug, char *id,
-		     struct qerr *err);
-/* 1 when slug is 1-64 of [a-z0-9-_], starting with a letter or digit. */
-int kb_slug_valid(const char *slug);
 
 #endif

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "store/store.h"
 #include "base/util.h"
 

@@ -338,7 +338,7 @@ static const struct pblock *cur_block(struct lexq *q, struct cursor *c)
 /* Moves c to its first chunk at or after target (END when none). Lazy:
  * when that means entering another block, c only moves to the block,
  * its doc target, a lower bound; the block is decoded when c is needed
- * (cur_real), so blocks passed over are never decoded. */
+ * (a seek that is not lazy, once every cursor is on the document), so blocks passed over are never decoded. */
 static void cur_seek(struct lexq *q, struct cursor *c, uint32_t target, int lazy)
 {
 	c->lazy = 0;

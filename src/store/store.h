@@ -9,7 +9,7 @@
  * Processes: the owner (quired, or a tool holding the data directory lock)
  * opens with STORE_OWNER, which creates missing databases and runs normal
  * recovery; workers open with STORE_JOIN (no DB_CREATE, DB_RECOVER or
- * DB_REGISTER). See RELIABILITY.md (c) and docs/storage.md. */
+ * DB_REGISTER). See docs/storage.md. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_STORE_H
 #define QUIRE_STORE_H
@@ -80,6 +80,8 @@ void store_key_u64(struct store_key *k, uint64_t v);
 /* The Berkeley DB cache size (MiB, at least 16) of environments opened
  * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
 void store_set_cache_mb(unsigned mb);
+/* How long store_run reruns a deadlock victim (db_retry_ms). */
+void store_set_retry_ms(unsigned ms);
 /* The cache size (MiB) of s's environment, as Berkeley DB reports it. */
 unsigned store_cache_mb(struct store *s);
 enum qstatus store_open(struct store **out, const char *home, enum store_mode mode,
@@ -178,16 +180,17 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 			      void *arg, struct qerr *err);
 
 /* Lock waits (RELIABILITY D13): every lock request of a store_run
- * transaction waits at most lock_ms (db_lock_timeout_ms); a function whose
- * transaction met a deadlock or a lock timeout is aborted and run again,
- * with jittered pauses, until retry_ms (db_retry_ms) have passed since
- * store_run began, then answered Q_EBUSY (503, Retry-After). The last
+ * transaction waits at most db_lock_timeout_ms (store_set_lock_timeout_ms);
+ * a function whose transaction met a deadlock or a lock timeout is aborted
+ * and run again, with jittered pauses, until db_retry_ms
+ * (store_set_retry_ms) have passed since store_run began, then answered
+ * Q_EBUSY (503, Retry-After). The last
  * attempt waits no longer than the time left, so a writer behind a long
  * reader is answered within about retry_ms. A transaction that met a
  * conflict is dead: every later call on it answers Q_EBUSY without reaching
  * Berkeley DB, and store_run never commits it, even if fn returned Q_OK.
  * Defaults 5000 and 10000; set once at start, before any store_run. */
-void store_set_waits(unsigned lock_ms, unsigned retry_ms);
+void store_set_lock_timeout_ms(unsigned ms);
 /* Attempts store_run has run again in this process (deadlocks and lock
  * timeouts met). */
 unsigned long store_rerun_count(void);

@@ -9,6 +9,7 @@
 #include "text/text.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 /* Bytes a token buffer needs: TEXT_TOKEN_MAX, written up to its last byte,
  * and 8 more so a token of up to TEXT_TOKEN_MAX - 1 bytes can be read
@@ -25,27 +26,18 @@ static inline int text_is_cjk(uint32_t cp)
 	       (cp >= 0xf900 && cp <= 0xfaff);
 }
 
-/* Length of the UTF-8 sequence at s (1 for invalid bytes) and its code point. */
+/* Length of the UTF-8 sequence at s and its code point (utf8proc's
+ * decoder); an invalid byte is 1 byte long and its own value. */
 static inline size_t text_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned c = s[0];
-	size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (c >= 0x80 && c < 0xc0)
-		len = 1;
-	if (len > n)
-		len = 1;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			len = 1;
-	if (len == 1) {
-		*cp = c;
+	utf8proc_int32_t v;
+	utf8proc_ssize_t k = s[0] < 0x80 ? 0 : utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
+	if (k <= 0) {
+		*cp = s[0];
 		return 1;
 	}
-	uint32_t v = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++)
-		v = v << 6 | (s[i] & 0x3f);
-	*cp = v;
-	return len;
+	*cp = (uint32_t)v;
+	return (size_t)k;
 }
 
 /* Unicode normalisation (utf8proc), out of line: only bytes from 0x80

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """backupload.py: uploads under a backup, and the check after a restore
-(tests/api/backup.test, RELIABILITY.md D15).
+(tests/api/backup.test, docs/reliability.md D15).
 
   backupload.py load BASE KEY CLIENTS SECONDS OUT.json
       CLIENTS threads upload distinct small text files (multipart POST

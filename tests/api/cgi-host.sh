@@ -64,32 +64,13 @@ trap 'stop_ondemand 2>/dev/null; cleanup; [ -z "${OPENAPI_FAILED:-}" ] || exit 1
 # apache_cgi_start: Apache 2.4, prefork MPM, mod_cgi, mod_rewrite and the
 # shipped .htaccess in $T/www/kb (AllowOverride All); no proxy module.
 apache_cgi_start() {
-	[ -x "${APACHE2:-}" ] || APACHE2=$(command -v apache2 || echo /usr/sbin/apache2)
-	HTTP_PORT=$(free_port)
-	local mods=/usr/lib/apache2/modules user=""
-	[ -n "$WEB_USER" ] && user="User $WEB_USER
-Group $WEB_USER"
-	cat >"$T/apache.conf" <<EOF2
-ServerRoot "$T"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$HTTP_PORT
-PidFile "$T/run/apache.pid"
-ErrorLog "$T/logs/apache-error.log"
-LogFormat "%h %l %u %t \"%r\" %>s %b %D" common
-CustomLog "$T/logs/apache-access.log" common
-LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
-LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule mime_module $mods/mod_mime.so
+	apache_conf prefork "$WEB_USER" mime env rewrite cgi
+	cat >>"$T/apache.conf" <<EOF2
 TypesConfig /dev/null
-LoadModule env_module $mods/mod_env.so
-LoadModule rewrite_module $mods/mod_rewrite.so
-LoadModule cgi_module $mods/mod_cgi.so
 StartServers 4
 MinSpareServers 2
 MaxSpareServers 30
 MaxRequestWorkers 40
-$user
-Mutex file:$T/run
 DocumentRoot "$T/www"
 <Directory "$T/www">
 	AllowOverride All
@@ -97,13 +78,8 @@ DocumentRoot "$T/www"
 </Directory>
 PassEnv QUIRE_QUIRED_PROGRAM QUIRE_QUIRE_FCGI_PROGRAM QUIRE_PLUGIN_DIR QUIRE_QUIRE_EXTRACT_PROGRAM
 EOF2
-	# Its own session: prefork's parent stops its children with killpg()
-	# on its own process group, which would otherwise be this test's.
-	setsid "$APACHE2" -f "$T/apache.conf" -DFOREGROUND >>"$T/logs/apache.out" 2>&1 &
-	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$HTTP_PORT/kb"
-	wait_for 20 curl -s -f -o /dev/null "$BASE/health" ||
-		{ cat "$T/logs/apache-error.log" "$T/logs/apache.out" >&2; bail "apache did not start"; }
+	apache_run 20 "$BASE/health" -f
 }
 
 # lighttpd_cgi_start: lighttpd with the shipped etc/lighttpd/quire-cgi.conf

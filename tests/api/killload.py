@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""killload.py: the client side of tests/api/kill.test (RELIABILITY.md D5).
+"""killload.py: the client side of tests/api/kill.test (docs/reliability.md D5).
 
 N concurrent clients create documents with unique titles through the front
 server while workers are killed at random. Each create carries an

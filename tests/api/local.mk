@@ -6,7 +6,7 @@ TESTS += $(SUPERVISOR_TESTS)
 EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------
 
-## --- whole operations (issue 13): backup/restore, helper back-off ------------
+## --- whole operations: backup/restore, helper back-off ------------
 OPS_TESTS = tests/api/backup.test tests/api/backoff.test tests/api/matrix.test tests/api/atomic.test
 TESTS += $(OPS_TESTS)
 EXTRA_DIST += $(OPS_TESTS) tests/api/backupload.py tests/api/fcgiraw.py
@@ -43,7 +43,7 @@ TESTS += tests/api/storage.test
 TESTS += tests/api/unicode.test
 EXTRA_DIST += tests/api/storage.test tests/api/unicode.test
 
-## --- where the families meet: seams and the journey (issue 11) ------------
+## --- where the families meet: seams and the journey ------------
 JOURNEY_TESTS = tests/api/seams.test tests/api/journey.test tests/api/seed-journey.test
 TESTS += $(JOURNEY_TESTS)
 EXTRA_DIST += $(JOURNEY_TESTS) tests/api/journey-lib.sh tests/api/journey-files.py \

@@ -24,6 +24,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/chunks.h"
+#include "store/accounts.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
 #include "store/lexical.h"

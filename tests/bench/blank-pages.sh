@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/bench/blank-pages.sh: what hostile multi-page files cost quire-extract
-# (issue 12's work bounds): blank PDF pages without a text layer (a 48 dpi
+# (the work bounds): blank PDF pages without a text layer (a 48 dpi
 # preview finds no ink, nothing is rendered for OCR or sent to Tesseract),
 # blank 300-dpi bilevel TIFF pages (bits counted, no Tesseract), text
 # TIFF pages read by Tesseract for comparison, and a file over the page cap

@@ -77,7 +77,7 @@ bench-ingest: all
 		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/ingest-tenants.sh
 .PHONY: bench-ingest
 
-## log growth and recovery time (RELIABILITY D14): creates for a while with
+## log growth and recovery time (docs/reliability.md D14): creates for a while with
 ## frequent and with no checkpoints, kill -9, time the recovery
 EXTRA_DIST += tests/bench/recovery-time.sh
 bench-recovery: all

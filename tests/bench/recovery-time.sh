@@ -1,5 +1,5 @@
 #!/bin/bash
-# recovery-time.sh: log growth and recovery time (RELIABILITY.md D14).
+# recovery-time.sh: log growth and recovery time (docs/reliability.md D14).
 # For each checkpoint interval (BENCH_CHECKPOINTS, "5 3600": frequent, and
 # effectively none), 8 clients create documents through lighttpd for
 # BENCH_SECONDS (20) (wrk + post.lua); then the log files are counted,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """matrix-gen.py: the hostile files of tests/extract/matrix.test
-(RELIABILITY.md X2, X4, X5, X12, X15, X16, X17, X18), written for Quire.
+(docs/reliability.md X2, X4, X5, X12, X15, X16, X17, X18), written for Quire.
 
   matrix-gen.py DIR PORT   (PORT: where the XXE payloads point)
 """

@@ -3,6 +3,9 @@ TESTS += tests/extract/ooxml.test
 EXTRA_DIST += tests/extract/ooxml.test tests/fixtures/ooxml/gen.py tests/fixtures/ooxml/caps.py \
 	tests/fixtures/ooxml/testWORD_various.docx tests/fixtures/ooxml/testPPT_various.pptx \
 	tests/fixtures/ooxml/testEXCEL.xlsx tests/fixtures/ooxml/testEXCEL_protected_passtika.xlsx
-## Passwords given to quire-extract (OOXML Standard and Agile Encryption).
+## Passwords given to quire-extract (OOXML Standard and Agile Encryption;
+## Word, Excel and PowerPoint 97-2003 RC4, RC4 CryptoAPI, XOR; PDF R6).
 TESTS += tests/extract/password.test
-EXTRA_DIST += tests/extract/password.test tests/fixtures/ooxml/encrypt.py
+EXTRA_DIST += tests/extract/password.test tests/fixtures/ooxml/encrypt.py \
+	tests/fixtures/legacy/crypt.py tests/fixtures/pdf/testUnicodePassword.pdf \
+	tests/fixtures/pdf/testPassword4Spaces.pdf

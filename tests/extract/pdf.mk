@@ -6,7 +6,8 @@ TESTS += tests/extract/pdf.test tests/extract/pdf-glib.test tests/extract/pdf-cp
 if BUILD_PDF_GLIB_CHECK
 check_LTLIBRARIES += tests/extract/plugins/pdfglib.la
 tests_extract_plugins_pdfglib_la_SOURCES = plugins/pdf/pdf.c plugins/pdf/pdf_text.c \
-	plugins/pdf/pdf_text.h plugins/pdf/pdf_doc.h plugins/pdf/pdf_glib.c
+	plugins/pdf/pdf_text.h plugins/pdf/pdf_doc.h plugins/pdf/pdf_glib.c \
+	plugins/pdf/pdf_gcommon.c plugins/pdf/pdf_gcommon.h
 tests_extract_plugins_pdfglib_la_CFLAGS = $(AM_CFLAGS) $(PDFGLIB_CFLAGS)
 tests_extract_plugins_pdfglib_la_LIBADD = $(PDFGLIB_LIBS) -lm
 tests_extract_plugins_pdfglib_la_LDFLAGS = $(PLUGIN_LDFLAGS) -rpath /nowhere
@@ -14,7 +15,8 @@ endif
 if BUILD_PDF_CPP_CHECK
 check_LTLIBRARIES += tests/extract/plugins/pdfcpp.la
 tests_extract_plugins_pdfcpp_la_SOURCES = plugins/pdf/pdf.c plugins/pdf/pdf_text.c \
-	plugins/pdf/pdf_text.h plugins/pdf/pdf_doc.h plugins/pdf/pdf_cpp.cc
+	plugins/pdf/pdf_text.h plugins/pdf/pdf_doc.h plugins/pdf/pdf_cpp.cc \
+	plugins/pdf/pdf_gcommon.c plugins/pdf/pdf_gcommon.h
 tests_extract_plugins_pdfcpp_la_CFLAGS = $(AM_CFLAGS) $(PDFCPP_CFLAGS)
 tests_extract_plugins_pdfcpp_la_CXXFLAGS = $(AM_CXXFLAGS) $(PDFCPP_CFLAGS) -Wall -Wextra \
 	-Wno-unused-parameter

@@ -100,7 +100,7 @@ bad() {
 }
 
 # corpus FMT [PERCENT]: at least PERCENT (90) of the shared corpus's FMT
-# files pass score.py; skipped where ../shared is not there.
+# files pass the corpus's score.py; skipped where ../shared is not there.
 corpus() {
 	local out line pct=${2:-90}
 	if [ ! -f "$CORPUS/score.py" ]; then

@@ -133,7 +133,8 @@ static void child(int n)
 {
 	struct store *s;
 	struct qerr err;
-	store_set_waits(20, 10000);
+	store_set_lock_timeout_ms(20);
+	store_set_retry_ms(10000);
 	if (store_open(&s, home, STORE_JOIN, &err) != Q_OK)
 		_exit(2);
 	if (n == 0 && store_lock_watch_start(home) < 0)

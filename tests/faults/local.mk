@@ -17,7 +17,7 @@ tests_faults_oomfault_la_LDFLAGS = -module -avoid-version -shared -rpath /nowher
 tests_faults_oomfault_la_LIBADD = -ldl
 TESTS += tests/faults/oom.test
 EXTRA_DIST += tests/faults/oom.test
-# A long reader (RELIABILITY D13): holds a cursor in a transaction.
+# A long reader (docs/reliability.md D13): holds a cursor in a transaction.
 check_PROGRAMS += tests/faults/longread
 tests_faults_longread_SOURCES = tests/faults/longread.c
 tests_faults_longread_LDADD = $(BDB_LIBS)

@@ -13,22 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int fuzz_failures;
-enum qstatus fuzz_status;
-
 static char path[256];
 
-#define CHECK(c) ((c) ? 1 : fuzz_fail(#c, __LINE__))
-
-static int fuzz_fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_conf: invariant broken at line %d: %s\n", line, what);
-	fuzz_failures++;
-#ifndef FUZZ_REPLAY
-	abort();
-#endif
-	return 0;
-}
 
 void fuzz_cleanup(void)
 {
@@ -36,20 +22,10 @@ void fuzz_cleanup(void)
 		unlink(path);
 }
 
-static int setup(void)
+static void setup(void)
 {
-	const char *t = getenv("TMPDIR");
-	if (*path)
-		return 0;
-	snprintf(path, sizeof path, "%s/quire-fuzz-conf-XXXXXX", t && *t ? t : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		perror("mkstemp");
-		abort();
-	}
-	close(fd);
-	atexit(fuzz_cleanup);
-	return 0;
+	if (!*path)
+		fuzz_scratch(path, sizeof path, "conf", 0);
 }
 
 static enum qstatus load(const uint8_t *data, size_t size, struct qconf *c, struct qerr *err)

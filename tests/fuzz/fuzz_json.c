@@ -18,20 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int fuzz_failures;
-enum qstatus fuzz_status;
-
-#define CHECK(c) ((c) ? 1 : fuzz_fail(#c, __LINE__))
-
-static int fuzz_fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_json: invariant broken at line %d: %s\n", line, what);
-	fuzz_failures++;
-#ifndef FUZZ_REPLAY
-	abort();
-#endif
-	return 0;
-}
 
 void fuzz_cleanup(void)
 {

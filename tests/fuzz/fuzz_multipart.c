@@ -16,9 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fuzz_failures;
-enum qstatus fuzz_status;
-
 static char tmpdir[256];
 
 /* The limits upload.c uses with the default configuration. */
@@ -35,17 +32,6 @@ static const struct mp_limits tight = {
 	.max_field_bytes = 32,
 };
 
-#define CHECK(c) ((c) ? 1 : fuzz_fail(#c, __LINE__))
-
-static int fuzz_fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_multipart: invariant broken at line %d: %s\n", line, what);
-	fuzz_failures++;
-#ifndef FUZZ_REPLAY
-	abort();
-#endif
-	return 0;
-}
 
 void fuzz_cleanup(void)
 {
@@ -55,15 +41,8 @@ void fuzz_cleanup(void)
 
 static void setup(void)
 {
-	const char *t = getenv("TMPDIR");
-	if (*tmpdir)
-		return;
-	snprintf(tmpdir, sizeof tmpdir, "%s/quire-fuzz-mp-XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		abort();
-	}
-	atexit(fuzz_cleanup);
+	if (!*tmpdir)
+		fuzz_scratch(tmpdir, sizeof tmpdir, "mp", 1);
 }
 
 static int tmp_count(void)

@@ -23,22 +23,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-int fuzz_failures;
-enum qstatus fuzz_status;
-
-#define CHECK(c) ((c) ? 1 : fuzz_fail(#c, __LINE__))
 #define TEXT_CAP 4096
 #define CALLS_AFTER_STOP 64
-
-static int fuzz_fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_plugin: invariant broken at line %d: %s\n", line, what);
-	fuzz_failures++;
-#ifndef FUZZ_REPLAY
-	abort();
-#endif
-	return 0;
-}
 
 struct sinkstate {
 	size_t text;

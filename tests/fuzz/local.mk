@@ -12,22 +12,22 @@ EXTRA_DIST += tests/fuzz/fuzz.h tests/fuzz/multipart.dict tests/fuzz/corpus \
 
 check_PROGRAMS += tests/fuzz/replay_json tests/fuzz/replay_conf tests/fuzz/replay_plugin
 TESTS += tests/fuzz/replay_json tests/fuzz/replay_conf tests/fuzz/plugins.test
-tests_fuzz_replay_json_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_json.c
+tests_fuzz_replay_json_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_json.c
 tests_fuzz_replay_json_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -DFUZZ_REPLAY \
 	-DFUZZ_CORPUS='"tests/fuzz/corpus/json"'
 tests_fuzz_replay_json_LDADD = src/libquire.la
-tests_fuzz_replay_conf_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_conf.c
+tests_fuzz_replay_conf_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_conf.c
 tests_fuzz_replay_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -DFUZZ_REPLAY \
 	-DFUZZ_CORPUS='"tests/fuzz/corpus/conf"'
 tests_fuzz_replay_conf_LDADD = src/libquire.la
-tests_fuzz_replay_plugin_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_plugin.c
+tests_fuzz_replay_plugin_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_plugin.c
 tests_fuzz_replay_plugin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/include \
 	-DFUZZ_REPLAY -DFUZZ_CORPUS='"tests/fuzz/corpus/rtf"'
 tests_fuzz_replay_plugin_LDADD = src/libquire.la -ldl
 
 check_PROGRAMS += tests/fuzz/replay_multipart
 TESTS += tests/fuzz/replay_multipart
-tests_fuzz_replay_multipart_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_multipart.c
+tests_fuzz_replay_multipart_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_multipart.c
 tests_fuzz_replay_multipart_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -DFUZZ_REPLAY
 tests_fuzz_replay_multipart_LDADD = src/libquire.la
 
@@ -36,12 +36,12 @@ if HAVE_LIBFUZZER
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_INC = -I$(top_builddir) -I$(top_srcdir)/src -I$(top_srcdir)/tests/fuzz -I$(top_srcdir)/include
-FUZZ_MULTIPART_SRC = tests/fuzz/fuzz_multipart.c src/http/multipart.c src/base/util.c src/base/status.c
-FUZZ_CONF_SRC = tests/fuzz/fuzz_conf.c src/base/conf.c src/base/util.c src/base/status.c src/base/log.c
+FUZZ_MULTIPART_SRC = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_multipart.c src/http/multipart.c src/base/util.c src/base/status.c
+FUZZ_CONF_SRC = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_conf.c src/base/conf.c src/base/util.c src/base/status.c src/base/log.c
 # The splitter instrumented; what else it calls comes from the static libquire.
-FUZZ_JSON_SRC = tests/fuzz/fuzz_json.c src/pipeline/split.c src/pipeline/chunk_pack.c \
+FUZZ_JSON_SRC = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_json.c src/pipeline/split.c src/pipeline/chunk_pack.c \
 	src/pipeline/chunk_rule.c src/pipeline/chunk_text.c
-FUZZ_TEXTLIB_SRC = plugins/common/sbuf.c plugins/common/pbuf.c plugins/common/conv.c \
+FUZZ_TEXTLIB_SRC = tests/fuzz/fuzz_common.c plugins/common/sbuf.c plugins/common/pbuf.c plugins/common/conv.c \
 	plugins/common/input.c plugins/common/emit.c
 FUZZ_RTF_SRC = tests/fuzz/fuzz_plugin.c plugins/rtf/rtf.c plugins/rtf/rtf_parse.c \
 	plugins/rtf/rtf_words.c plugins/rtf/rtf_out.c $(FUZZ_TEXTLIB_SRC)
@@ -55,30 +55,26 @@ FUZZ_TARGETS = tests/fuzz/fuzz_multipart tests/fuzz/fuzz_json tests/fuzz/fuzz_co
 check_SCRIPTS = $(FUZZ_TARGETS)
 CLEANFILES += $(FUZZ_TARGETS)
 
-# Sources named from the source tree (VPATH builds).
+# Sources named from the source tree (VPATH builds); FUZZ_LINK compiles and
+# links one target, each rule adding its sources, flags and libraries.
 FUZZ_SRCS = for f in $$srcs; do printf "%s " "$(top_srcdir)/$$f"; done
+FUZZ_LINK = @$(MKDIR_P) tests/fuzz; $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) -o $@
 tests/fuzz/fuzz_multipart: $(FUZZ_MULTIPART_SRC) src/http/multipart.h src/base/util.h tests/fuzz/fuzz.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) -o $@ $$(srcs="$(FUZZ_MULTIPART_SRC)"; $(FUZZ_SRCS))
+	$(AM_V_CCLD)$(FUZZ_LINK) $$(srcs="$(FUZZ_MULTIPART_SRC)"; $(FUZZ_SRCS)) $(UTF8PROC_LIBS)
 tests/fuzz/fuzz_conf: $(FUZZ_CONF_SRC) src/base/conf.h tests/fuzz/fuzz.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) -o $@ $$(srcs="$(FUZZ_CONF_SRC)"; $(FUZZ_SRCS))
+	$(AM_V_CCLD)$(FUZZ_LINK) $$(srcs="$(FUZZ_CONF_SRC)"; $(FUZZ_SRCS)) $(UTF8PROC_LIBS)
 tests/fuzz/fuzz_json: $(FUZZ_JSON_SRC) src/pipeline/split.h tests/fuzz/fuzz.h src/libquire.la
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) -o $@ $$(srcs="$(FUZZ_JSON_SRC)"; $(FUZZ_SRCS)) \
+	$(AM_V_CCLD)$(FUZZ_LINK) $$(srcs="$(FUZZ_JSON_SRC)"; $(FUZZ_SRCS)) \
 		src/.libs/libquire.a $(src_libquire_la_LIBADD)
 tests/fuzz/fuzz_rtf: $(FUZZ_RTF_SRC) tests/fuzz/fuzz.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) $(RTF_CFLAGS) -DFUZZ_PLUGIN_STATIC -o $@ \
-		$$(srcs="$(FUZZ_RTF_SRC)"; $(FUZZ_SRCS)) $(RTF_LIBS)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(RTF_CFLAGS) -DFUZZ_PLUGIN_STATIC \
+		$$(srcs="$(FUZZ_RTF_SRC)"; $(FUZZ_SRCS)) $(RTF_LIBS) $(UTF8PROC_LIBS)
 tests/fuzz/fuzz_html: $(FUZZ_HTML_SRC) tests/fuzz/fuzz.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) $(HTML_CFLAGS) -DFUZZ_PLUGIN_STATIC -o $@ \
-		$$(srcs="$(FUZZ_HTML_SRC)"; $(FUZZ_SRCS)) $(HTML_LIBS)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(HTML_CFLAGS) -DFUZZ_PLUGIN_STATIC \
+		$$(srcs="$(FUZZ_HTML_SRC)"; $(FUZZ_SRCS)) $(HTML_LIBS) $(UTF8PROC_LIBS)
 tests/fuzz/fuzz_text: $(FUZZ_TEXT_SRC) tests/fuzz/fuzz.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INC) $(TEXT_CFLAGS) -DFUZZ_PLUGIN_STATIC -o $@ \
-		$$(srcs="$(FUZZ_TEXT_SRC)"; $(FUZZ_SRCS)) $(TEXT_LIBS)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(TEXT_CFLAGS) -DFUZZ_PLUGIN_STATIC \
+		$$(srcs="$(FUZZ_TEXT_SRC)"; $(FUZZ_SRCS)) $(TEXT_LIBS) $(UTF8PROC_LIBS)
 
 # New inputs go to tests/fuzz/found-NAME, crashes to tests/fuzz/crash-*
 # (tests/fuzz/run.sh names the seeds and dictionaries of each target).

@@ -1,12 +1,13 @@
 ## tests/install/local.mk: the installed and packaged Quire: licence and
-## dist contents, man pages, the systemd unit and quired -t, the run on
-## defaults, the Debian package (root, CI); make installcheck's journey.
-INSTALL_TESTS = tests/install/licence.test tests/install/man.test tests/install/settings.test tests/install/configure.test \
+## dist contents, comments that name what exists, man pages, the systemd
+## unit and quired -t, the run on defaults, the Debian package (root, CI);
+## make installcheck's journey.
+INSTALL_TESTS = tests/install/licence.test tests/install/comments.test tests/install/man.test tests/install/settings.test tests/install/configure.test \
 	tests/install/systemd.test tests/install/defaults.test tests/install/destdir.test \
 	tests/install/deb.test tests/install/portable.test
 TESTS += $(INSTALL_TESTS)
 EXTRA_DIST += $(INSTALL_TESTS) tests/install/installed.sh \
-	tests/install/journey.sh tests/install/settings.py
+	tests/install/journey.sh tests/install/settings.py tests/install/comments.py
 
 # make installcheck: the installed quired, quire.fcgi, quire-extract and
 # plugins behind lighttpd with the installed example, one journey. The

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The soak (RELIABILITY.md D16, issue 13): quired with 3 workers and 2
+# The soak (docs/reliability.md D16): quired with 3 workers and 2
 # ingest processes behind lighttpd under mixed load (JSON creates with
 # Idempotency-Key retried on 5xx, file uploads through quire-extract)
 # while every process kind is killed with SIGKILL in turn: a worker, an

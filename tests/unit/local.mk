@@ -18,7 +18,8 @@ UNIT_TESTS = \
 	tests/unit/test_langid \
 	tests/unit/test_queue \
 	tests/unit/test_fair \
-	tests/unit/test_uptoken
+	tests/unit/test_uptoken \
+	tests/unit/test_utf8
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -87,3 +88,6 @@ EXTRA_DIST += tests/unit/layers.test tests/unit/layers.py
 tests_unit_test_uptoken_SOURCES = tests/unit/test_uptoken.c
 tests_unit_test_uptoken_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_uptoken_LDADD = $(UNIT_LDADD)
+tests_unit_test_utf8_SOURCES = tests/unit/test_utf8.c extract/xsink.c
+tests_unit_test_utf8_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/include
+tests_unit_test_utf8_LDADD = $(UNIT_LDADD) $(UTF8PROC_LIBS)

@@ -4,8 +4,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/chunks.h"
+#include "store/jobs.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "unit.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #include <string.h>

@@ -7,6 +7,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/accounts.h"
 #include "queue/queue.h"
 #include "store/store.h"
 #include "unit.h"

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "admin/admin.h"
 #include "store/docs.h"
+#include "store/chunks.h"
 #include "store/lexical.h"
 #include "store/lexical_impl.h"
 #include "store/postings.h"

@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
+#include "store/chunks.h"
 #include "store/lexical.h"
 #include "search/search.h"
 #include "store/store.h"

@@ -1,5 +1,6 @@
 /* test_store.c: the Berkeley DB store: records, raw values, transactions,
- * index scans and counts, index upkeep, the index check, and backups. */
+ * index scans and counts, index upkeep, the index check, backups, and
+ * deadlock victims run again. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/store.h"
@@ -8,6 +9,8 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define NACCOUNTS 12
 #define NDOCS 3000
@@ -599,6 +602,94 @@ static void test_reopen(struct store **s)
 	store_set_cache_mb(256);
 }
 
+/* ---- deadlock victims are run again (db_retry_ms) ---------------------- */
+
+/* Two writers take T_DOCS's key and T_JOBS's key in opposite orders; a pipe
+ * barrier makes each hold its first lock before either asks for its second,
+ * so Berkeley DB's detector must abort one of them. */
+struct cross_arg {
+	enum store_table first, second;
+	int tell, hear;   /* barrier pipes, used on the first attempt only */
+	int attempts;
+};
+
+static enum qstatus cross_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct cross_arg *a = arg;
+	json_t *rec = json_pack("{s:i}", "pid", (int)getpid());
+	enum qstatus st = store_put(t, a->first, "crossed", rec, err);
+	if (st == Q_OK && a->attempts++ == 0) {
+		char c = 'x';
+		if (write(a->tell, &c, 1) != 1 || read(a->hear, &c, 1) != 1)
+			st = qerr_set(err, Q_EINTERNAL, NULL, "barrier");
+	}
+	if (st == Q_OK)
+		st = store_put(t, a->second, "crossed", rec, err);
+	json_decref(rec);
+	return st;
+}
+
+/* Runs the crossing pair; returns the child's status in *child and the
+ * parent's as the result, with the attempts both made in *attempts. */
+static enum qstatus cross_pair(struct store *s, unsigned retry_ms, enum qstatus *child, int *attempts)
+{
+	int ab[2], ba[2], res[2];
+	if (pipe(ab) || pipe(ba) || pipe(res))
+		return Q_EINTERNAL;
+	store_set_retry_ms(retry_ms);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct store *cs = NULL;
+		struct qerr err;
+		struct cross_arg a = {T_JOBS, T_DOCS, ba[1], ab[0], 0};
+		int out[2] = {Q_EINTERNAL, 0};
+		char home[PATH_MAX + 8];
+		close(ab[1]);   /* the other side's ends: a failed child ends the barrier */
+		close(ba[0]);
+		close(res[0]);
+		snprintf(home, sizeof home, "%s/db", dir);
+		if (store_open(&cs, home, STORE_JOIN, &err) == Q_OK) {
+			out[0] = store_run(cs, cross_fn, &a, &err);
+			out[1] = a.attempts;
+			store_close(cs);
+		}
+		if (write(res[1], out, sizeof out) != sizeof out)
+			_exit(1);
+		_exit(0);
+	}
+	struct qerr err;
+	struct cross_arg a = {T_DOCS, T_JOBS, ab[1], ba[0], 0};
+	close(ab[0]);
+	close(ba[1]);
+	close(res[1]);
+	enum qstatus st = pid > 0 ? store_run(s, cross_fn, &a, &err) : Q_EINTERNAL;
+	int out[2] = {Q_EINTERNAL, 0};
+	if (read(res[0], out, sizeof out) != sizeof out)
+		out[0] = Q_EINTERNAL;
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	close(ab[1]);
+	close(ba[0]);
+	close(res[0]);
+	*child = out[0];
+	*attempts = a.attempts + out[1];
+	return st;
+}
+
+static void test_deadlock_rerun(struct store *s)
+{
+	enum qstatus child;
+	int attempts;
+	enum qstatus st = cross_pair(s, 10000, &child, &attempts);
+	ok(st == Q_OK && child == Q_OK, "deadlock: both crossing writers commit (%d, %d)", st, child);
+	is_int(attempts, 3, "deadlock: the victim was run a second time");
+	st = cross_pair(s, 0, &child, &attempts);
+	ok((st == Q_EBUSY) != (child == Q_EBUSY) && (st == Q_OK || child == Q_OK),
+	   "deadlock with db_retry_ms 0: the victim is answered busy, the other commits (%d, %d)", st, child);
+	is_int(attempts, 2, "deadlock with db_retry_ms 0: no rerun");
+	store_set_retry_ms(10000);
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "store");
@@ -609,6 +700,7 @@ int main(void)
 	test_index(s);
 	test_check_finds(s);
 	test_backup(s);
+	test_deadlock_rerun(s);
 	test_reopen(&s);
 	ok(!store_panicked(s), "no panic");
 	store_close(s);

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "http/uptoken.h"
 #include "store/docs.h"
+#include "store/accounts.h"
 #include "unit.h"
 
 #include <string.h>

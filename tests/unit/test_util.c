@@ -2,6 +2,7 @@
  * JSON text scanner and escaper (checked against jansson). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 #include "base/seal.h"
 #include "tap.h"

@@ -1,12 +1,17 @@
-/* biff.h: BIFF5/BIFF8 records of an Excel workbook stream: iteration, the
- * reader of a record continued by CONTINUE records, and its strings. */
+/* biff.h: the plugins' one BIFF reader: records of an Excel workbook
+ * stream (BIFF2 to BIFF8) and their iteration, the reader of a record
+ * continued by CONTINUE records, and its strings; the legacy plugin's
+ * workbooks and the OOXML plugin's embedded charts and sheets. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef QUIRE_LEGACY_BIFF_H
-#define QUIRE_LEGACY_BIFF_H
+#ifndef QUIRE_PLUGINS_BIFF_H
+#define QUIRE_PLUGINS_BIFF_H
 
 #include <iconv.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "legacy.h"
+#include "bytes.h"
+#include "pbuf.h"
 
 #define BIFF_FORMULA 0x0006
 #define BIFF_EOF 0x000a
