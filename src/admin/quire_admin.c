@@ -211,6 +211,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "config"))
 		return admin_config(&conf, argc, argv, stdout, stderr);
 	qconf_datapath(&conf, "db", home);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	if (joined) {
 		/* Started by quired: join, never create or recover. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -292,6 +292,7 @@ static const struct qsetting settings[] = {
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),
 	INT("search_postings_cache_mb", search_postings_cache_mb, 0, 1 << 20, "128"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
+	INT("db_lock_timeout_ms", db_lock_timeout_ms, 10, 600000, "5000"),
 	INT("db_retry_ms", db_retry_ms, 0, 600000, "10000"),
 	CHOICE("chat_answerer", chat_answerer, "builtin", "builtin openai"),
 	STR("chat_base_url", chat_base_url, "https://api.openai.com/v1", NULL),

@@ -52,6 +52,7 @@ struct qconf {
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int search_postings_cache_mb; /* keyword postings each worker keeps in memory; 0 = none */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
+	int db_lock_timeout_ms;    /* longest wait for one lock (a long reader holds it) */
 	int db_retry_ms;           /* how long a transaction that lost a lock conflict is rerun */
 	int disk_reserve_mb;       /* datadir/reserve, released so recovery runs on a full disk */
 	int disk_min_free_mb;      /* below this, writes answer 507 and ingestion waits */

@@ -2,6 +2,7 @@
 ## worker loop, quire-embed, the ingest processes, heartbeats.
 src_libquire_la_SOURCES += \
 	src/daemon/heartbeat.c src/daemon/heartbeat.h \
+	src/daemon/jobloop.c src/daemon/jobloop.h \
 	src/daemon/reserve.c src/daemon/reserve.h \
 	src/daemon/worker.c src/daemon/worker.h \
 	src/daemon/supervisor.c src/daemon/supervisor.h \

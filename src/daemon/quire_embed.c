@@ -9,6 +9,8 @@
 #include "config.h"
 #include "base/jsontext.h"
 #include "base/conf.h"
+#include "daemon/jobloop.h"
+#include "queue/queue.h"
 #include "store/datalock.h"
 #include "store/docs.h"
 #include "store/jobs.h"
@@ -23,7 +25,6 @@
 #include <sysexits.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,21 +70,53 @@ static void progress(struct store *s, int tty)
 	fflush(stderr);
 }
 
-static int open_wake(const char *datadir)
+struct embed_loop {
+	struct store *s;
+	const struct qconf *conf;
+	struct embed_backend *b;
+	int once, tty;
+};
+
+/* One round: with --once the ingest jobs still queued first (no ingest
+ * process runs then), then a batch of embed jobs. */
+static enum qstatus embed_step(void *arg, int *did, struct qerr *err)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/embed.wake", datadir);
-	if (mkfifo(path, 0600) < 0 && errno != EEXIST)
+	struct embed_loop *e = arg;
+	size_t done = 0, ingested = 0;
+	enum qstatus st = Q_OK;
+	if (e->once)
+		st = ingest_take_over(e->s, e->conf, &ingested, err);
+	if (st == Q_OK)
+		st = embedder_step(e->s, e->conf, e->b, &done, err);
+	*did = done || ingested;
+	if (*did)
+		progress(e->s, e->tty);
+	return st;
+}
+
+/* --once ends when nothing is pending or processing, and otherwise waits
+ * a second (jobs backing off or leased elsewhere); under quired it sleeps
+ * on the FIFO. */
+static int embed_idle(void *arg)
+{
+	struct embed_loop *e = arg;
+	struct counts c;
+	struct qerr err;
+	if (!e->once)
+		return 0;
+	if (store_run(e->s, count_fn, &c, &err) != Q_OK)
 		return -1;
-	/* O_RDWR keeps a writer open, so poll() does not report hang-ups. */
-	return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (c.pending == 0 && c.processing == 0)
+		return 1;
+	sleep(1);
+	return 2;
 }
 
 static int run(struct store *s, const struct qconf *conf, int once)
 {
 	struct qerr err;
 	struct embed_backend *b;
-	int tty = once && isatty(STDERR_FILENO), wake = -1, rc = 0;
+	int tty = once && isatty(STDERR_FILENO);
 	while (!(b = embed_backend_new(conf, &err))) {
 		if (err.st != Q_EBUSY || once) {
 			QLOG_ERR("%s", err.msg);
@@ -95,54 +128,17 @@ static int run(struct store *s, const struct qconf *conf, int once)
 		if (stop)
 			return 0;
 	}
-	if (!once)
-		wake = open_wake(conf->datadir);
-	while (!stop) {
-		size_t done = 0, ingested = 0;
-		if (qconf_disk_low(conf, NULL)) {
-			sleep(1);   /* vectors wait for room on the disk */
-			continue;
-		}
-		if ((once && ingest_take_over(s, conf, &ingested, &err) != Q_OK) ||
-		    embedder_step(s, conf, b, &done, &err) != Q_OK) {
-			if (err.st == Q_EBUSY && !store_panicked(s)) {
-				/* Contention with the workers: the leases keep the
-				 * claimed jobs safe; try again shortly. */
-				QLOG_DEBUG("%s", err.msg);
-				usleep(100000);
-				continue;
-			}
-			QLOG_ERR("%s", err.msg);
-			rc = store_panicked(s) ? EX_TEMPFAIL : 1;
-			break;
-		}
-		if (done || ingested) {
-			progress(s, tty);
-			continue;
-		}
-		if (once) {
-			struct counts c;
-			if (store_run(s, count_fn, &c, &err) != Q_OK) {
-				rc = 1;
-				break;
-			}
-			if (c.pending == 0 && c.processing == 0)
-				break;
-			sleep(1);   /* jobs backing off or leased elsewhere */
-			continue;
-		}
-		/* Idle: sleep until a worker queues work, or a lease may expire. */
-		struct pollfd pfd = {wake, POLLIN, 0};
-		if (poll(&pfd, wake >= 0 ? 1 : 0, 2000) > 0) {
-			char buf[256];
-			while (read(wake, buf, sizeof buf) > 0)
-				;
-		}
-	}
+	struct embed_loop e = {s, conf, b, once, tty};
+	/* Idle under quired: sleep until a worker queues work, or a lease may
+	 * expire (2 s). */
+	struct jobloop l = {.conf = conf, .s = s, .stop = &stop, .idle_ms = 2000,
+			    .wake = once ? -1 : queue_wake_open(conf->datadir, "embed.wake"),
+			    .step = embed_step, .idle = embed_idle, .arg = &e};
+	int rc = jobloop_run(&l);
 	if (tty)
 		fputc('\n', stderr);
-	if (wake >= 0)
-		close(wake);
+	if (l.wake >= 0)
+		close(l.wake);
 	b->free(b);
 	return rc;
 }
@@ -178,6 +174,7 @@ int main(int argc, char **argv)
 	store_set_retry_ms((unsigned)conf.db_retry_ms);
 	qlog_init("quire-embed", conf.log_syslog, conf.log_level);
 	qconf_datapath(&conf, "db", home);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	char mpath[PATH_MAX];
 	qconf_datapath(&conf, "metrics", mpath);
 	qm_attach(mpath, 0);
@@ -196,6 +193,9 @@ int main(int argc, char **argv)
 			QLOG_ERR("joining the environment: %s", err.msg);
 			_exit(EX_TEMPFAIL);
 		}
+		if (store_lock_watch_start(home) < 0)
+			QLOG_WARN("cannot start the lock watch: a writer behind a long "
+				  "reader may wait as long as the reader");
 	} else {
 		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 		if (lock < 0) {
@@ -212,6 +212,7 @@ int main(int argc, char **argv)
 		once = 1;
 	}
 	int rc = run(s, &conf, once);
+	store_lock_watch_stop();
 	if (rc == EX_TEMPFAIL || store_panicked(s))
 		_exit(EX_TEMPFAIL);
 	store_close(s);

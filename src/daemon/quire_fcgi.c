@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	if (FCGX_IsCGI()) {
 		int lock = datalock_wait(conf.datadir, conf.lock_wait, conf.lock_queue, &err);
 		if (lock < 0)

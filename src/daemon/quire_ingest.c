@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/metrics.h"
 #include "daemon/heartbeat.h"
+#include "daemon/jobloop.h"
 #include "pipeline/ingest.h"
 #include "queue/queue.h"
 #include "store/store.h"
@@ -22,7 +23,6 @@
 #include <sysexits.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,49 +54,36 @@ static void beat(void *arg)
 	hb_busy(b->hb, b->slot);
 }
 
+struct ingest_loop {
+	struct store *s;
+	const struct qconf *conf;
+	struct beat *b;
+	int64_t next_expire;   /* leases are expired once a second */
+};
+
+static enum qstatus ingest_step(void *arg, int *did, struct qerr *err)
+{
+	struct ingest_loop *il = arg;
+	int expire = q_mono_ms() >= il->next_expire;
+	if (expire)
+		il->next_expire = q_mono_ms() + EXPIRE_EVERY_MS;
+	hb_busy(il->b->hb, il->b->slot);
+	enum qstatus st = ingest_next(il->s, il->conf, expire, did, err);
+	hb_idle(il->b->hb, il->b->slot);
+	return st;
+}
+
+/* Claim and run jobs; idle, sleep until an upload wakes us, a backoff
+ * ends or a lease may expire (1 s). */
 static int run(struct store *s, const struct qconf *conf, struct beat *b)
 {
-	struct qerr err;
-	int wake = queue_wake_open(conf->datadir, "ingest.wake"), rc = 0;
-	int64_t next_expire = 0;
-
-	while (!stop) {
-		int ran = 0, expire = q_mono_ms() >= next_expire;
-		if (expire)
-			next_expire = q_mono_ms() + EXPIRE_EVERY_MS;
-		if (qconf_disk_low(conf, NULL)) {
-			/* Ingestion writes chunks and postings: it waits for room
-			 * rather than fill the disk to the last block. */
-			sleep(1);
-			continue;
-		}
-		hb_busy(b->hb, b->slot);
-		enum qstatus st = ingest_next(s, conf, expire, &ran, &err);
-		hb_idle(b->hb, b->slot);
-		if (st != Q_OK) {
-			if (err.st == Q_EBUSY && !store_panicked(s)) {
-				/* contention: the leases keep claimed jobs safe */
-				QLOG_DEBUG("%s", err.msg);
-				usleep(100000);
-				continue;
-			}
-			QLOG_ERR("%s", err.msg);
-			rc = store_panicked(s) ? EX_TEMPFAIL : 1;
-			break;
-		}
-		if (ran || stop)
-			continue;
-		/* Idle: sleep until an upload wakes us, a backoff ends or a
-		 * lease may expire. */
-		struct pollfd pfd = {wake, POLLIN, 0};
-		if (poll(&pfd, wake >= 0 ? 1 : 0, 1000) > 0) {
-			char buf[256];
-			while (read(wake, buf, sizeof buf) > 0)
-				;
-		}
-	}
-	if (wake >= 0)
-		close(wake);
+	struct ingest_loop il = {s, conf, b, 0};
+	struct jobloop l = {.conf = conf, .s = s, .stop = &stop, .idle_ms = 1000,
+			    .wake = queue_wake_open(conf->datadir, "ingest.wake"),
+			    .step = ingest_step, .arg = &il};
+	int rc = jobloop_run(&l);
+	if (l.wake >= 0)
+		close(l.wake);
 	return rc;
 }
 
@@ -138,6 +125,7 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	qconf_datapath(&conf, "db", home);
+	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
@@ -154,6 +142,9 @@ int main(int argc, char **argv)
 		QLOG_ERR("joining the environment: %s", err.msg);
 		_exit(EX_TEMPFAIL);
 	}
+	if (store_lock_watch_start(home) < 0)
+		QLOG_WARN("cannot start the lock watch: a writer behind a long "
+			  "reader may wait as long as the reader");
 	char hbpath[PATH_MAX];
 	const char *slot_s = getenv("QUIRE_SLOT");
 	struct beat b = {NULL, slot_s ? atoi(slot_s) : -1};
@@ -165,6 +156,7 @@ int main(int argc, char **argv)
 	qconf_datapath(&conf, "metrics", mpath);
 	qm_attach(mpath, 0);   /* without it, ingestions are simply not counted */
 	int rc = run(s, &conf, &b);
+	store_lock_watch_stop();
 	if (b.hb)
 		hb_unmap(b.hb);
 	if (rc == EX_TEMPFAIL || store_panicked(s))

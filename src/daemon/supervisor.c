@@ -78,6 +78,7 @@ struct sup {
 	int64_t started_ms, last_recovery_ms, next_checkpoint_ms, next_reserve_ms;
 	int reserve_short;   /* the disk reserve could not be taken (full disk) */
 	int stopping;
+	int unclean_stop;   /* a child ended badly, no recovery since: no final checkpoint */
 	int reindex_due;   /* recovery found the keyword index of an older version */
 	int64_t idle_exit_ms;     /* on demand: stop after this long idle; 0 = never */
 	int64_t last_active_ms;
@@ -365,6 +366,7 @@ static int recover(struct sup *s)
 	qconf_datapath(&s->conf, "db", home);
 	store_set_cache_mb((unsigned)s->conf.db_cache_mb);
 	store_set_retry_ms((unsigned)s->conf.db_retry_ms);
+	store_set_lock_timeout_ms((unsigned)s->conf.db_lock_timeout_ms);
 	/* Recovery writes (log records, a checkpoint, the region files): on a
 	 * full disk the reserve is what lets it finish. */
 	if (reserve_release(s->conf.datadir))
@@ -511,6 +513,9 @@ static void backoff_wait(struct sup *s, int64_t ms)
 static void stop_the_world(struct sup *s, const char *why, int failing)
 {
 	QLOG_WARN("%s: stopping all children for recovery", why);
+	/* Until a recovery runs, the environment may hold a dead child's
+	 * locks: no final checkpoint (joining it would wait forever). */
+	s->unclean_stop = 1;
 	int64_t delay = restart_delay(s, why, failing);
 	pid_t responder = start_responder(s);
 	for (int i = 0; i < MAX_CHILDREN; i++)
@@ -540,6 +545,8 @@ static void stop_the_world(struct sup *s, const char *why, int failing)
 		if (s->stopping)
 			break;
 	}
+	if (!s->stopping)
+		s->unclean_stop = 0;   /* recovered */
 	s->last_recovery_ms = q_mono_ms();
 	if (responder > 0) {
 		kill(responder, SIGKILL);
@@ -597,8 +604,10 @@ static void reap(struct sup *s)
 			else
 				snprintf(why, sizeof why, "%s %ld exited with status %d", what, (long)pid,
 					 WEXITSTATUS(status));
-			if (s->stopping)
+			if (s->stopping) {
+				s->unclean_stop = 1;
 				continue;
+			}
 			stop_the_world(s, why, failing);
 			continue;
 		}
@@ -700,6 +709,54 @@ static void reload(struct sup *s)
 	QLOG_INFO("configuration reloaded: %d workers", s->conf.workers);
 }
 
+/* Once every child ended on its own: a checkpoint, so the log ends with
+ * it, no transaction open, and the next start's recovery has nothing to
+ * redo or undo (RELIABILITY D7). After a child was killed the next start
+ * recovers as after any crash. */
+static void final_checkpoint(struct sup *s)
+{
+	char home[PATH_MAX];
+	struct store *st;
+	struct qerr err;
+	if (s->unclean_stop) {
+		QLOG_WARN("a child did not stop cleanly, or a recovery is pending: the next "
+			  "start recovers");
+		return;
+	}
+	qconf_datapath(&s->conf, "db", home);
+	if (store_open(&st, home, STORE_JOIN, &err) != Q_OK) {
+		QLOG_WARN("final checkpoint: %s; the next start recovers", err.msg);
+		return;
+	}
+	if (store_checkpoint(st, 0, &err) != Q_OK)
+		QLOG_WARN("final checkpoint: %s; the next start recovers", err.msg);
+	else
+		QLOG_INFO("every child stopped cleanly; checkpoint written, the next start has "
+			  "nothing to recover");
+	store_close(st);
+}
+
+/* Before the workers stop: the socket's name goes (the front server gets
+ * no new connection and answers 503 itself), and the workers serve the
+ * connections already queued on it, for up to 5 s; a request queued when
+ * the last worker exited was cut off (lighttpd answered 500, RELIABILITY
+ * D7). */
+static void drain_backlog(struct sup *s)
+{
+	int64_t deadline = q_mono_ms() + 5000;
+	int workers = 0;
+	unlink(s->conf.socket);
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		workers += s->kids[i].kind == C_WORKER;
+	while (workers) {   /* none during a recovery's back-off: nobody to serve */
+		struct pollfd p = {s->listen_fd, POLLIN, 0};
+		if (poll(&p, 1, 0) <= 0 || q_mono_ms() > deadline)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void shutdown_children(struct sup *s)
 {
 	int64_t deadline = q_mono_ms() + 10000;
@@ -715,6 +772,7 @@ static void shutdown_children(struct sup *s)
 			break;
 		if (q_mono_ms() > deadline) {
 			QLOG_WARN("children still running after 10 s: killing them");
+			s->unclean_stop = 1;
 			for (int i = 0; i < MAX_CHILDREN; i++)
 				if (s->kids[i].kind != C_NONE) {
 					kill(s->kids[i].pid, SIGKILL);
@@ -978,7 +1036,9 @@ int supervisor_main(const struct sup_options *opt)
 		}
 	}
 	QLOG_INFO("stopping");
+	drain_backlog(&s);
 	shutdown_children(&s);
+	final_checkpoint(&s);
 	close(s.listen_fd);
 	close(s.control_fd);
 	unlink(s.conf.socket);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,9 +179,18 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 	/* One response whose buffers serve request after request. */
 	struct qresp resp;
 	qresp_init(&resp);
+	/* SIGTERM interrupts the wait for a request (no SA_RESTART), but is
+	 * held while one is served: a read of an upload's body interrupted by
+	 * it ended the request half-read (lighttpd answered 500); the request
+	 * is finished and answered, then the loop ends (RELIABILITY D7). */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
 	while (!*stop) {
 		if (FCGX_Accept_r(&req) < 0)
 			break;
+		sigprocmask(SIG_BLOCK, &term, NULL);
 		hb_busy(hb, slot);
 		/* Test fault points need a double opt-in: QUIRE_FAULT in the
 		 * worker's environment names the point (read once) and the request
@@ -209,6 +219,7 @@ int worker_serve(struct app *app, volatile sig_atomic_t *stop, struct hb_slot *h
 		if (!store_panicked(app->store))
 			after_response(app, &resp, slot);
 		hb_idle(hb, slot);
+		sigprocmask(SIG_UNBLOCK, &term, NULL);   /* a held SIGTERM sets *stop now */
 		if (store_panicked(app->store)) {
 			/* Answered 503 already; the supervisor recovers and restarts. */
 			QLOG_ERR("storage panic: exiting for recovery");

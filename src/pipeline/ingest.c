@@ -370,10 +370,28 @@ void ingest_index_unlock(int fd)
 		close(fd);   /* releases the flock */
 }
 
+static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	return queue_release(t, j->job_id, j->locked_at, 1, err);
+}
+
+/* A stage that stayed busy past db_retry_ms (a long reader holds what it
+ * needs, RELIABILITY D13) gives the job back at once rather than leave it
+ * processing until its lease ends, the account's other jobs behind it. */
+static void release_busy(struct store *s, struct job_ctx *j)
+{
+	struct qerr err;
+	if (store_run(s, release_fn, j, &err) == Q_OK)
+		QLOG_INFO("ingest of %s: the database stayed busy; queued again", j->doc_id);
+}
+
 static void run_claimed(struct store *s, struct job_ctx *j)
 {
 	struct qerr err;
 	enum qstatus st = store_run(s, start_fn, j, &err);
+	if (st == Q_EBUSY)
+		release_busy(s, j);
 	if (st != Q_OK || j->gave_up)
 		return;
 	/* Tests: a worker dying mid-ingest (document parsing, job leased). */
@@ -422,6 +440,8 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	}
 	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
 		QLOG_WARN("ingest of %s: %s", j->doc_id, err.msg);
+	if (st == Q_EBUSY)
+		release_busy(s, j);
 }
 
 static void job_ctx_free(struct job_ctx *j)

@@ -181,6 +181,30 @@ enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char 
 	return st;
 }
 
+enum qstatus queue_release(struct stxn *t, const char *job_id, int64_t locked_at, int delay_s,
+			   struct qerr *err)
+{
+	json_t *job;
+	enum qstatus st = store_get(t, T_JOBS, job_id, &job, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") ||
+	    json_integer_value(json_object_get(job, "locked_at")) != locked_at) {
+		json_decref(job);
+		return qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
+	}
+	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
+	set_status(job, "pending");
+	json_object_set_new(job, "locked_at", json_null());
+	json_object_del(job, "renewed_us");
+	json_object_set_new(job, "attempts", json_integer(attempts > 0 ? attempts - 1 : 0));
+	json_object_set_new(job, "next_us",
+			    json_integer((json_int_t)(q_now_us() + (int64_t)delay_s * 1000000)));
+	st = store_put(t, T_JOBS, job_id, job, err);
+	json_decref(job);
+	return st;
+}
+
 enum qstatus queue_renew(struct stxn *t, const char *job_id, int64_t locked_at,
 			 struct qerr *err)
 {

@@ -38,6 +38,12 @@ enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char 
  * it vanished. */
 enum qstatus queue_renew(struct stxn *t, const char *job_id, int64_t locked_at,
 			 struct qerr *err);
+/* Give a claimed job back (its holder could not work on it: the database
+ * stayed busy past db_retry_ms): pending again after delay_s, the claim's
+ * attempt not counted, instead of waiting out its lease with its account's
+ * other jobs behind it. Q_ECONFLICT when the job is no longer ours. */
+enum qstatus queue_release(struct stxn *t, const char *job_id, int64_t locked_at, int delay_s,
+			   struct qerr *err);
 /* Every job of kind processing back to pending (after a backoff by its
  * attempts): quired calls it at recovery, when no process can hold a
  * lease any more. *n counts them. */

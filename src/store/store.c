@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,9 @@ struct store {
 struct stxn {
 	struct store *s;
 	DB_TXN *txn;
-	int retry;       /* set when a deadlock or lock timeout asks for a rerun */
+	int retry;       /* set when a deadlock or lock timeout asks for a rerun;
+			  * from then on the transaction is dead: every call
+			  * on it answers busy without touching Berkeley DB */
 };
 
 /* Index key extractor: append the index fields of rec to k. */
@@ -216,7 +219,8 @@ static enum qstatus dberr(struct stxn *t, int rc, struct qerr *err, const char *
 	case DB_LOCK_NOTGRANTED:
 		if (t)
 			t->retry = 1;
-		return qerr_set(err, Q_EBUSY, NULL, "%s: lock conflict, try again", what);
+		return qerr_set(err, Q_EBUSY, NULL, "%s: %s, try again", what,
+				rc == DB_LOCK_NOTGRANTED ? "lock wait timed out" : "lock conflict");
 	case DB_RUNRECOVERY:
 		panic_seen = 1;
 		return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
@@ -371,6 +375,20 @@ static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesi
 }
 
 static void index_key(enum store_index ix, json_t *rec, const char *pk, struct store_key *k);
+
+/* A transaction that met a deadlock or a lock timeout is dead: Berkeley DB
+ * refuses any further call on it ("previous transaction deadlock return not
+ * resolved"), so a caller that goes on after a busy answer (treating it as
+ * "not found", say) gets busy again, and store_run aborts and reruns the
+ * whole function rather than commit what it decided. 1 when dead. */
+static int txn_dead(struct stxn *t, struct qerr *err)
+{
+	if (!t->retry)
+		return 0;
+	qerr_set(err, Q_EBUSY, NULL, "lock conflict earlier in this transaction, try again");
+	return 1;
+}
+
 static DBT dbt_str(const char *s);
 
 struct fill {
@@ -451,6 +469,9 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 	 * write never lands in a hole a full disk cannot fill: the disk runs
 	 * out at the start of a log file, before any record is in it. */
 	s->env->log_set_config(s->env, DB_LOG_ZERO, 1);
+	/* A lock wait that times out answers DB_LOCK_NOTGRANTED, told apart
+	 * from a deadlock in the logs; store_run reruns both. */
+	s->env->set_flags(s->env, DB_TIME_NOTGRANTED, 1);
 	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
 	if (mode == STORE_OWNER) {
 		flags |= DB_CREATE | DB_RECOVER;
@@ -508,58 +529,96 @@ void store_close(struct store *s)
 	free(s);
 }
 
-/* How long a deadlock victim is run again (db_retry_ms). */
-static unsigned retry_ms = 10000;
+/* How long one lock request waits (db_lock_timeout_ms) and how long
+ * store_run keeps rerunning a function whose transaction met a deadlock or
+ * a lock timeout (db_retry_ms). */
+static unsigned lock_timeout_ms = 5000, retry_ms = 10000;
+static unsigned long reruns;   /* attempts run again in this process */
+
+unsigned long store_rerun_count(void)
+{
+	return reruns;
+}
 
 void store_set_retry_ms(unsigned ms)
 {
 	retry_ms = ms;
 }
 
-static long long now_ms(void)
+void store_set_lock_timeout_ms(unsigned ms)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	lock_timeout_ms = ms < 10 ? 10 : ms;
 }
 
-/* Runs fn in a transaction and commits it; a deadlock victim is aborted and
- * run afresh after a random pause (1 ms growing to 100 ms) until retry_ms
- * have passed: a count of ten attempts ran out in a third of a second when
- * 16 writers fought on a loaded 2-core machine (storage.test). */
+/* A random pause before a rerun: 1 ms up to 2 ms, the bound doubling with
+ * each attempt up to 100 ms (a count of ten attempts ran out in a third of
+ * a second when 16 writers fought on a loaded 2-core machine). */
+static void rerun_pause(int attempt)
+{
+	unsigned r, max = attempt < 6 ? 2u << attempt : 100;
+	q_random(&r, sizeof r);
+	struct timespec ts = {0, (long)(1 + r % (max > 100 ? 100 : max)) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* One attempt: begin, run fn, commit. *retry is set when the attempt met a
+ * deadlock or a lock timeout and may be run again. wait_ms bounds every
+ * lock request of the transaction (Berkeley DB expires it only while some
+ * process runs the detector: store_lock_watch_start). */
+static enum qstatus run_once(struct store *s, store_fn fn, void *arg, unsigned wait_ms,
+			     int *retry, struct qerr *err)
+{
+	struct stxn t = {.s = s};
+	enum qstatus st;
+	int rc;
+	*retry = 0;
+	if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
+		return dberr(NULL, rc, err, "txn_begin");
+	if ((rc = t.txn->set_timeout(t.txn, (db_timeout_t)wait_ms * 1000, DB_SET_LOCK_TIMEOUT))) {
+		st = dberr(NULL, rc, err, "txn set_timeout");
+		goto out;
+	}
+	st = fn(&t, arg, err);
+	if (st == Q_OK && !t.retry) {
+		/* commit ends the transaction, whatever it answers */
+		rc = t.txn->commit(t.txn, 0);
+		t.txn = NULL;
+		st = dberr(&t, rc, err, "commit");
+	} else if (st == Q_OK) {
+		/* fn went on past a busy answer: never commit what it decided */
+		st = qerr_set(err, Q_EBUSY, NULL, "a lock conflict was passed over; run again");
+	}
+out:
+	if (t.txn)
+		t.txn->abort(t.txn);
+	*retry = t.retry;
+	return st;
+}
+
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
 {
-	enum qstatus st = Q_EBUSY;
-	long long deadline = now_ms() + retry_ms;
-	unsigned pause_max = 2;
-	for (;;) {
-		struct stxn t = {.s = s};
-		int rc;
+	int64_t start = q_mono_ms();
+	for (int attempt = 0;; attempt++) {
+		int64_t left = (int64_t)retry_ms - (q_mono_ms() - start);
+		unsigned wait_ms = lock_timeout_ms;
+		int retry;
 		if (panic_seen)
 			return qerr_set(err, Q_ERECOVER, NULL, "storage is being recovered");
-		if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
-			return dberr(NULL, rc, err, "txn_begin");
-		st = fn(&t, arg, err);
-		if (st == Q_OK) {
-			rc = t.txn->commit(t.txn, 0);
-			if (rc == 0)
-				return Q_OK;
-			return dberr(NULL, rc, err, "commit");
+		/* The last attempt waits no longer than the time left, so a
+		 * writer behind a long reader is answered within db_retry_ms. */
+		if (retry_ms && left < (int64_t)wait_ms)
+			wait_ms = left < 10 ? 10 : (unsigned)left;
+		enum qstatus st = run_once(s, fn, arg, wait_ms, &retry, err);
+		if (!retry)
+			return st;
+		if (q_mono_ms() - start >= (int64_t)retry_ms) {
+			QLOG_DEBUG("rerun for %u ms: %s", retry_ms, err->msg);
+			return qerr_set(err, Q_EBUSY, NULL, "the database is busy; try again");
 		}
-		t.txn->abort(t.txn);
-		if (!t.retry || now_ms() >= deadline)
-			break;
-		unsigned r;
-		q_random(&r, sizeof r);
-		struct timespec ts = {0, (long)(1 + r % pause_max) * 1000000L};
-		nanosleep(&ts, NULL);
-		if (pause_max < 100)
-			pause_max *= 2;
+		rerun_pause(attempt);
+		reruns++;
 		qerr_clear(err);
 	}
-	if (st == Q_EBUSY)
-		return qerr_set(err, st, NULL, "the database is busy; try again");
-	return st;
 }
 
 static DBT dbt_str(const char *s)
@@ -574,6 +633,8 @@ static DBT dbt_str(const char *s)
 enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   char **out, size_t *len, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key = dbt_str(pk), val;
 	memset(&val, 0, sizeof val);
 	val.flags = DB_DBT_MALLOC;
@@ -595,6 +656,8 @@ enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 			   struct qbuf *b, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->tables[tb];
 	DBT key = dbt_str(pk), val;
 	int rc;
@@ -625,6 +688,8 @@ enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 			   const void *data, size_t len, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key = dbt_str(pk), val;
 	memset(&val, 0, sizeof val);
 	val.data = (void *)data;
@@ -640,6 +705,8 @@ enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *pk,
 			       json_t **out, u_int32_t dbflags, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key = dbt_str(pk), val;
 	memset(&val, 0, sizeof val);
 	val.flags = DB_DBT_MALLOC;
@@ -674,6 +741,8 @@ static void index_key(enum store_index ix, json_t *rec, const char *pk, struct s
 static enum qstatus index_update(struct stxn *t, enum store_table tb, const char *pk,
 				 json_t *old, json_t *rec, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	for (int ix = 0; ix < I_INDEX_MAX; ix++) {
 		if (index_def[ix].table != tb)
 			continue;
@@ -752,6 +821,8 @@ out:
 enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
 		       struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	json_t *old = NULL;
 	enum qstatus st;
 
@@ -842,6 +913,8 @@ enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct s
 static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
 			     const struct store_key *prefix, size_t *count, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBC *c = NULL;
 	db_recno_t total, a, b;
 	struct store_key end;
@@ -864,6 +937,8 @@ out:
 enum qstatus store_seek(struct stxn *t, enum store_index ix, const struct store_key *from,
 			struct store_key *out, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->indexes[ix];
 	DBC *c = NULL;
 	DBT key, val;
@@ -892,6 +967,8 @@ enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_
 			size_t offset, size_t limit, store_scan_cb cb, void *arg,
 			struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->indexes[ix];
 	DBC *c = NULL;
 	DBT key, val;
@@ -985,6 +1062,8 @@ static enum qstatus scan_raw(struct stxn *t, enum store_table tb, const struct s
 			     const struct store_key *from, store_raw_cb cb, void *arg,
 			     u_int32_t cflags, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
 	DBT key, val;
@@ -1047,6 +1126,8 @@ static enum qstatus scan_raw(struct stxn *t, enum store_table tb, const struct s
 enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      const void *data, size_t len, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key, val;
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);
@@ -1061,6 +1142,8 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      void *buf, size_t cap, size_t *len, unsigned flags, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key, val;
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);
@@ -1080,6 +1163,8 @@ enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DBT key;
 	memset(&key, 0, sizeof key);
 	key.data = (void *)k->b;
@@ -1090,6 +1175,8 @@ enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct 
 
 enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	u_int32_t n = 0;
 	int rc = t->s->tables[tb]->truncate(t->s->tables[tb], t->txn, &n, 0);
 	if (count)
@@ -1124,6 +1211,8 @@ void store_ids_free(struct store_ids *l)
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
 			      void *arg, struct qerr *err)
 {
+	if (txn_dead(t, err))
+		return Q_EBUSY;
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
 	DBT key, val;
@@ -1146,6 +1235,58 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 		rc = 0;
 	c->close(c);
 	return dberr(t, rc, err, table_def[tb].file);
+}
+
+/* The lock watch: its own environment handle, expiring timed-out lock
+ * waits every 500 ms until the environment panics or store_lock_watch_stop
+ * asks it to end (never by exit() in the middle of a detection, which
+ * would leave the lock region's mutex held by a dead thread). */
+static pthread_t watch_thread;
+static int watch_running;
+static volatile int watch_stop;
+
+static void *lock_watch(void *arg)
+{
+	DB_ENV *env = arg;
+	struct timespec ts = {0, 100 * 1000000L};
+	for (int tick = 0; !watch_stop; tick++) {
+		if (tick % 5 == 0 && env->lock_detect(env, 0, DB_LOCK_EXPIRE, NULL) == DB_RUNRECOVERY) {
+			panic_seen = 1;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (!panic_seen)
+		env->close(env, 0);   /* a panicked environment is left to recovery */
+	return NULL;
+}
+
+int store_lock_watch_start(const char *home)
+{
+	DB_ENV *env = NULL;
+	int rc = -1;
+	if (watch_running || db_env_create(&env, 0))
+		goto out;
+	env->set_errcall(env, on_error);
+	if (env->open(env, home, DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN, 0) ||
+	    pthread_create(&watch_thread, NULL, lock_watch, env))
+		goto out;
+	env = NULL;   /* the thread's now */
+	watch_running = 1;
+	rc = 0;
+out:
+	if (env)
+		env->close(env, 0);
+	return rc;
+}
+
+void store_lock_watch_stop(void)
+{
+	if (!watch_running)
+		return;
+	watch_stop = 1;
+	pthread_join(watch_thread, NULL);
+	watch_running = 0;
 }
 
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err)

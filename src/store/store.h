@@ -187,6 +187,34 @@ enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, 
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
 			      void *arg, struct qerr *err);
 
+/* Lock waits (RELIABILITY D13): every lock request of a store_run
+ * transaction waits at most db_lock_timeout_ms (store_set_lock_timeout_ms);
+ * a function whose transaction met a deadlock or a lock timeout is aborted
+ * and run again, with jittered pauses, until db_retry_ms
+ * (store_set_retry_ms) have passed since store_run began, then answered
+ * Q_EBUSY (503, Retry-After). The last
+ * attempt waits no longer than the time left, so a writer behind a long
+ * reader is answered within about retry_ms. A transaction that met a
+ * conflict is dead: every later call on it answers Q_EBUSY without reaching
+ * Berkeley DB, and store_run never commits it, even if fn returned Q_OK.
+ * Defaults 5000 and 10000; set once at start, before any store_run. */
+void store_set_lock_timeout_ms(unsigned ms);
+/* Attempts store_run has run again in this process (deadlocks and lock
+ * timeouts met). */
+unsigned long store_rerun_count(void);
+
+/* Start a thread that joins the environment in home with its own handle
+ * and expires lock requests waiting past their timeout every 500 ms:
+ * Berkeley DB checks timeouts only when its detector runs, and a blocked
+ * process cannot run it, so without this a writer behind a long reader
+ * waited as long as the reader (measured 25 s). The ingest processes and
+ * quire-embed start one under quired (more than one is harmless). The
+ * thread lives until store_lock_watch_stop or the environment panics. 0,
+ * or -1. */
+int store_lock_watch_start(const char *home);
+/* End the lock watch (within 100 ms) before the process exits. */
+void store_lock_watch_stop(void);
+
 /* Maintenance (owner or a joined maintenance process). */
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);
 /* Hot backup into dir (created; emptied first), then catastrophic recovery

@@ -17,3 +17,22 @@ EXTRA_DIST += tests/bench/embed-pipeline.sh
 EXTRA_DIST += tests/bench/scifact.sh tests/bench/scifact.py
 EXTRA_DIST += tests/bench/extract-vs-tools.sh tests/bench/upload-pdf.sh
 EXTRA_DIST += tests/bench/list-all.sh
+
+## --- key lookup timing (bench-auth, RELIABILITY A2): a right prefix with a
+## wrong secret against an unknown prefix, 10^5 lookups each, percentiles,
+## Mann-Whitney and Kolmogorov-Smirnov; a typo (bad checksum) as the control
+EXTRA_PROGRAMS += tests/bench/bench_authtiming
+tests_bench_bench_authtiming_SOURCES = tests/bench/bench_authtiming.c
+tests_bench_bench_authtiming_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tests_bench_bench_authtiming_LDADD = src/libquire.la -lm
+bench-auth: tests/bench/bench_authtiming$(EXEEXT)
+	tests/bench/bench_authtiming$(EXEEXT) $(BENCH_AUTH_N)
+.PHONY: bench-auth
+
+## --- /health under 50 clients uploading zip bombs (RELIABILITY P8):
+## make bench-health prints the probes' percentiles idle and under load
+EXTRA_DIST += tests/bench/healthbombs.sh tests/bench/healthbombs.py
+bench-health: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' $(SHELL) $(top_srcdir)/tests/bench/healthbombs.sh
+.PHONY: bench-health

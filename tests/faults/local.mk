@@ -21,11 +21,22 @@ EXTRA_DIST += tests/faults/oom.test
 check_PROGRAMS += tests/faults/longread
 tests_faults_longread_SOURCES = tests/faults/longread.c
 tests_faults_longread_LDADD = $(BDB_LIBS)
-# longread.test is not in TESTS: a create waits out a 25 s reader. The
-# fix tried in b3fec06 (a 5 s timeout on each transaction, a thread that
-# expires timed-out waits, DB_TIME_NOTGRANTED, no rerun on NOTGRANTED)
-# passed it, but was reverted: with timeouts firing, quire-ingest reused a
-# transaction after DB_LOCK_NOTGRANTED (BDB0102 "previous transaction
-# deadlock return not resolved"). Run it by hand:
-# make check TESTS=tests/faults/longread.test
+# A writer behind it is answered within db_retry_ms (lock timeouts, rerun,
+# a dead transaction never used again: store.c).
+TESTS += tests/faults/longread.test
 EXTRA_DIST += tests/faults/longread.test
+# The multi-process double-claim checker of the job queue (RELIABILITY D19).
+check_PROGRAMS += tests/faults/claimrace
+tests_faults_claimrace_SOURCES = tests/faults/claimrace.c
+tests_faults_claimrace_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests $(JANSSON_CFLAGS)
+tests_faults_claimrace_LDADD = src/libquire.la
+TESTS += tests/faults/claimrace
+# SIGTERM during uploads, and a final checkpoint (RELIABILITY D7).
+TESTS += tests/faults/termstop.test
+EXTRA_DIST += tests/faults/termstop.test
+# An animated GIF of 10,000 frames (RELIABILITY X22).
+TESTS += tests/faults/gifframes.test
+EXTRA_DIST += tests/faults/gifframes.test tests/faults/gifframes.py
+# /health under 50 clients uploading zip bombs (RELIABILITY P8).
+TESTS += tests/faults/healthbombs.test
+EXTRA_DIST += tests/faults/healthbombs.test

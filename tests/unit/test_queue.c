@@ -1,7 +1,8 @@
 /* test_queue.c: the job queue and the embedder's use of it: claims stamp a
  * lease, an expired lease returns the job to pending, the backoff after a
  * retriable failure (2 s, then doubling; Retry-After wins), a stale lease
- * cannot save, and reembed keeps one embed job per chunk. */
+ * cannot save, a holder that stayed busy gives its job back (release), and
+ * reembed keeps one embed job per chunk. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/conf.h"
@@ -193,6 +194,52 @@ static void test_lease(void)
 	store_ids_free(&c2.ids);
 	store_ids_free(&c3.ids);
 	store_ids_free(&c4.ids);
+	drain();
+}
+
+/* ---- release (a holder that stayed busy gives the job back) ------------- */
+
+struct release_arg {
+	const char *id;
+	int64_t locked_at;
+};
+
+static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct release_arg *a = arg;
+	return queue_release(t, a->id, a->locked_at, 1, err);
+}
+
+static void test_release(void)
+{
+	struct doc_arg d;
+	struct qerr err;
+	new_doc(&d, 1);
+	struct claim_arg c = {.max = 10, .lease_us = -1};
+	claim(&c);
+	is_int(c.ids.n, 1, "release: the job is claimed");
+	struct release_arg wrong = {d.jobs[0], c.locked_at + 1};
+	is_int(store_run(s, release_fn, &wrong, &err), Q_ECONFLICT,
+	       "another lease cannot give it back");
+	struct release_arg mine = {d.jobs[0], c.locked_at};
+	int64_t before = q_now_us();
+	is_int(store_run(s, release_fn, &mine, &err), Q_OK, "its holder gives it back");
+	json_t *job = get(T_JOBS, d.jobs[0]);
+	is_str(field(job, "status"), "pending", "pending again at once, not after its lease");
+	ok(json_is_null(json_object_get(job, "locked_at")), "with no lease");
+	is_int(num(job, "attempts"), 0, "the claim's attempt is not counted");
+	ok(num(job, "next_us") >= before + 1000000, "due again after the delay (1 s)");
+	json_decref(job);
+	struct claim_arg c2 = {.max = 10, .lease_us = -1};
+	claim(&c2);
+	is_int(c2.ids.n, 0, "not claimed before the delay");
+	usleep(1100000);
+	struct claim_arg c3 = {.max = 10, .lease_us = -1};
+	claim(&c3);
+	is_int(c3.ids.n, 1, "claimed again after it");
+	store_ids_free(&c.ids);
+	store_ids_free(&c2.ids);
+	store_ids_free(&c3.ids);
 	drain();
 }
 
@@ -476,6 +523,7 @@ int main(void)
 	s = unit_store(dir);
 	qconf_defaults(&conf);
 	test_lease();
+	test_release();
 	test_backoff();
 	test_stale_lease();
 	test_reembed();
