@@ -24,6 +24,14 @@
 #include <unistd.h>
 
 #define TEXT_CAP 4096
+/* A target may lower the pixel and OCR caps (the OCR target: small images,
+ * so that Tesseract runs many times in a short fuzz run). */
+#ifndef FUZZ_MAX_PIXELS
+#define FUZZ_MAX_PIXELS 100000000ULL
+#endif
+#ifndef FUZZ_OCR_SECS
+#define FUZZ_OCR_SECS 10
+#endif
 #define CALLS_AFTER_STOP 64
 
 struct sinkstate {
@@ -104,9 +112,10 @@ static void h_log(enum quire_log_level level, const char *fmt, ...)
 
 static const struct quire_sink sink = {s_page, s_heading, s_para, s_item, s_row, s_conf, s_meta};
 static struct quire_limits limits = {
-	.max_pages = 5000, .max_text_bytes = TEXT_CAP, .max_pixels = 100000000ULL,
+	.max_pages = 5000, .max_text_bytes = TEXT_CAP, .max_pixels = FUZZ_MAX_PIXELS,
 	.max_zip_entries = 10000, .max_inflated_bytes = 1ULL << 30, .max_ratio = 100,
-	.ocr_page_timeout_s = 10, .ocr_languages = "eng", .render_dpi = 150, .ocr_budget_s = 10,
+	.ocr_page_timeout_s = FUZZ_OCR_SECS, .ocr_languages = "eng", .render_dpi = 150,
+	.ocr_budget_s = FUZZ_OCR_SECS,
 };
 static struct quire_host host = {QUIRE_PLUGIN_ABI, sizeof(struct quire_host), h_log, &limits,
 				 &sink, &ss, NULL};
