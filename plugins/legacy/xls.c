@@ -661,7 +661,8 @@ static void sheets(struct book *b, size_t after_globals)
 			j++;
 		if (sh->type == 6 || j < i || !is_bof(b, sh->pos))
 			continue;   /* a VB module, a sheet listed twice, an offset that lies */
-		sheet(b, b->names.p + sh->name, sh->nlen, sh->pos);
+		/* no name read at all leaves names.p NULL: no offset from it */
+		sheet(b, sh->nlen ? b->names.p + sh->name : "", sh->nlen, sh->pos);
 		k++;
 	}
 	if (k || b->lg->err)
