@@ -8,7 +8,9 @@
 # tests/api/form-browser.test, whose puppeteer-core is installed from its
 # lockfile into tests/api/form/node_modules (npm ci, when missing);
 # libpoppler-cpp-dev: the PDF plugin on poppler-cpp
-# (tests/extract/pdf-cpp.test, --with-poppler-api=cpp).
+# (tests/extract/pdf-cpp.test, --with-poppler-api=cpp); clang and
+# libclang-rt-14-dev (only recommended by clang, so named): the libFuzzer
+# targets of tests/fuzz (make check builds them, make fuzz-short runs them).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
@@ -20,7 +22,7 @@ libexttextcat-dev libexttextcat-data
 libgsf-1-dev zlib1g-dev libmagic-dev
 lighttpd apache2 nginx-light curl python3 python3-prometheus-client python3-jsonschema python3-yaml nodejs wrk
 debhelper lintian mandoc systemd docx2txt patchelf debootstrap
-chromium php-cgi"
+chromium php-cgi clang libclang-rt-14-dev"
 # The browser test's npm packages, pinned by tests/api/form/package-lock.json.
 npm_ci() {
 	d=$(cd "$(dirname "$0")/.." && pwd)/tests/api/form
