@@ -830,7 +830,9 @@ enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char
 		return st;
 	struct lexical_chunk c = {text, NULL, NULL, lang};
 	terms_of(&c, &s);
-	*norm = 1 - BM25_B + BM25_B * (double)s.total / avgdl;
+	double k1, b;
+	lexical_bm25(&k1, &b);
+	*norm = 1 - b + b * (double)s.total / avgdl;
 	free(s.v);
 	return Q_OK;
 }
