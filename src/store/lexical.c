@@ -9,6 +9,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -817,6 +818,28 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 	json_decref(rec);
 	*avgdl = *n > 0 ? len / *n : 1;
 	return Q_OK;
+}
+
+/* BM25's k1 and b (lexical_set_bm25). */
+static pthread_mutex_t bm25_lock = PTHREAD_MUTEX_INITIALIZER;
+static double bm25_k1 = BM25_K1, bm25_b = BM25_B;
+
+void lexical_set_bm25(double k1, double b)
+{
+	if (!(k1 >= 0) || !(b >= 0 && b <= 1))
+		return;   /* conf.c keeps them in range: nothing to score with */
+	pthread_mutex_lock(&bm25_lock);
+	bm25_k1 = k1;
+	bm25_b = b;
+	pthread_mutex_unlock(&bm25_lock);
+}
+
+void lexical_bm25(double *k1, double *b)
+{
+	pthread_mutex_lock(&bm25_lock);
+	*k1 = bm25_k1;
+	*b = bm25_b;
+	pthread_mutex_unlock(&bm25_lock);
 }
 
 enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,

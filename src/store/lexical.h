@@ -173,8 +173,8 @@ void lexical_query_stats(const struct lexq *q, struct lexical_qstats *out);
 #define BM25_B 0.75
 /* The k1 and b BM25 scores with in this process (search_bm25_k1,
  * search_bm25_b; BM25_K1 and BM25_B until set): k1 >= 0, b in 0..1. A
- * query reads them when it starts (lexical_query_new); setting other
- * values drops the postings cache (its bounds are at the old ones). */
+ * query reads them when it starts (lexical_query_new); the first query at
+ * other values drops the postings cache (its bounds are at the old ones). */
 void lexical_set_bm25(double k1, double b);
 void lexical_bm25(double *k1, double *b);
 enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned mask,

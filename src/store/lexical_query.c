@@ -271,29 +271,18 @@ static int any(const struct tentry *e, const void *arg)
 	return 1;
 }
 
-/* BM25's k1 and b (lexical_set_bm25), under tables_lock. */
-static double bm25_k1 = BM25_K1, bm25_b = BM25_B;
+/* The k1 and b the cache's block bounds are at, under tables_lock: a
+ * query at others drops them first (lexical_set_bm25). */
+static double cache_k1 = BM25_K1, cache_b = BM25_B;
 
-void lexical_set_bm25(double k1, double b)
+static void cache_bm25(double k1, double b)
 {
-	if (!(k1 >= 0) || !(b >= 0 && b <= 1))
-		return;   /* conf.c keeps them in range: nothing to score with */
-	pthread_mutex_lock(&tables_lock);
-	if (k1 != bm25_k1 || b != bm25_b) {
-		bm25_k1 = k1;
-		bm25_b = b;
+	if (k1 != cache_k1 || b != cache_b) {
+		cache_k1 = k1;
+		cache_b = b;
 		if (cache_entries)
-			cache_drop(any, NULL);   /* the kept bounds are at the old ones */
+			cache_drop(any, NULL);
 	}
-	pthread_mutex_unlock(&tables_lock);
-}
-
-void lexical_bm25(double *k1, double *b)
-{
-	pthread_mutex_lock(&tables_lock);
-	*k1 = bm25_k1;
-	*b = bm25_b;
-	pthread_mutex_unlock(&tables_lock);
 }
 
 void lexical_set_cache_mb(size_t mb)
@@ -1203,8 +1192,8 @@ enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct
 	q->avgdl = q->n > 0 && len > 0 ? len / q->n : 1;
 	pthread_mutex_lock(&tables_lock);
 	q->locked = 1;
-	q->k1 = bm25_k1;   /* under the lock the cache's bounds are at these */
-	q->b = bm25_b;
+	lexical_bm25(&q->k1, &q->b);
+	cache_bm25(q->k1, q->b);   /* from here on the cache's bounds are at these */
 	json_int_t next = json_integer_value(json_object_get(rec, "next"));
 	st = ctable_sync(t, q->tag, json_integer_value(json_object_get(rec, "epoch")),
 			 (uint32_t)(next > 0 ? next : 0), &q->ct, err);
