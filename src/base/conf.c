@@ -285,6 +285,8 @@ static const struct qsetting settings[] = {
 	{"search_doc_spread", set_real, AT(search_doc_spread), 0, 1, "0.1", NULL, NULL, 0},
 	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
 	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},
+	{"search_bm25_k1", set_real, AT(search_bm25_k1), 0, 10, "1.2", NULL, NULL, 0},
+	{"search_bm25_b", set_real, AT(search_bm25_b), 0, 1, "0.75", NULL, NULL, 0},
 	INT("search_feedback_chunks", search_feedback_chunks, 0, 100, "1"),
 	{"search_word_context", set_real, AT(search_word_context), 0, 10, "1", NULL, NULL, 0},
 	INT("search_word_chunks", search_word_chunks, 1, 1000, "30"),

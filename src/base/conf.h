@@ -44,6 +44,8 @@ struct qconf {
 	double search_section_weight; /* of a chunk's section path's terms */
 	double search_compound_weight; /* of a compound of the query ("il-6") beside its parts */
 	double search_repeat_weight; /* what each repeat of a query word adds to its weight */
+	double search_bm25_k1;       /* BM25's term frequency saturation */
+	double search_bm25_b;        /* BM25's length normalisation */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_word_context;  /* weight of the query words' learned context vectors */

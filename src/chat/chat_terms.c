@@ -55,7 +55,9 @@ double chat_match_typical(double match, double norm)
 {
 	if (match < 0 || norm <= 0)
 		return match;
-	match *= (1 + BM25_K1 * norm) / (1 + BM25_K1);
+	double k1, b;
+	lexical_bm25(&k1, &b);
+	match *= (1 + k1 * norm) / (1 + k1);
 	return match > 1 ? 1 : match;
 }
 

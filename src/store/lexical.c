@@ -9,6 +9,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -819,6 +820,28 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 	return Q_OK;
 }
 
+/* BM25's k1 and b (lexical_set_bm25). */
+static pthread_mutex_t bm25_lock = PTHREAD_MUTEX_INITIALIZER;
+static double bm25_k1 = BM25_K1, bm25_b = BM25_B;
+
+void lexical_set_bm25(double k1, double b)
+{
+	if (!(k1 >= 0) || !(b >= 0 && b <= 1))
+		return;   /* conf.c keeps them in range: nothing to score with */
+	pthread_mutex_lock(&bm25_lock);
+	bm25_k1 = k1;
+	bm25_b = b;
+	pthread_mutex_unlock(&bm25_lock);
+}
+
+void lexical_bm25(double *k1, double *b)
+{
+	pthread_mutex_lock(&bm25_lock);
+	*k1 = bm25_k1;
+	*b = bm25_b;
+	pthread_mutex_unlock(&bm25_lock);
+}
+
 enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,
 				 enum text_lang lang, double *norm, struct qerr *err)
 {
@@ -830,7 +853,9 @@ enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char
 		return st;
 	struct lexical_chunk c = {text, NULL, NULL, lang};
 	terms_of(&c, &s);
-	*norm = 1 - BM25_B + BM25_B * (double)s.total / avgdl;
+	double k1, b;
+	lexical_bm25(&k1, &b);
+	*norm = 1 - b + b * (double)s.total / avgdl;
 	free(s.v);
 	return Q_OK;
 }

@@ -160,7 +160,7 @@ struct lexical_qstats {
 };
 void lexical_query_stats(const struct lexq *q, struct lexical_qstats *out);
 
-/* BM25 (k1 1.2, b 0.75) of every chunk matching a word of query read in
+/* BM25 (lexical_bm25's k1, b) of every chunk matching a word of query read in
  * the languages of mask (lexical_query_langs): each word's stems in those
  * languages; a chunk matching two stems of one word scores the better
  * once. cb gets chunk key and score for each scored chunk (a chunk may
@@ -171,6 +171,12 @@ void lexical_query_stats(const struct lexq *q, struct lexical_qstats *out);
  * comparable across queries. */
 #define BM25_K1 1.2
 #define BM25_B 0.75
+/* The k1 and b BM25 scores with in this process (search_bm25_k1,
+ * search_bm25_b; BM25_K1 and BM25_B until set): k1 >= 0, b in 0..1. A
+ * query reads them when it starts (lexical_query_new); the first query at
+ * other values drops the postings cache (its bounds are at the old ones). */
+void lexical_set_bm25(double k1, double b);
+void lexical_bm25(double *k1, double *b);
 enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned mask,
 			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
 			   double *max, struct qerr *err);

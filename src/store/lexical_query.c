@@ -172,6 +172,7 @@ struct lexq {
 	struct stxn *t;
 	uint64_t tag;
 	double n, avgdl, max;
+	double k1, b;                 /* BM25's, as set when the query started */
 	struct ctable *ct;
 	int locked;
 	struct cursor *cur;
@@ -268,6 +269,20 @@ static int any(const struct tentry *e, const void *arg)
 	(void)e;
 	(void)arg;
 	return 1;
+}
+
+/* The k1 and b the cache's block bounds are at, under tables_lock: a
+ * query at others drops them first (lexical_set_bm25). */
+static double cache_k1 = BM25_K1, cache_b = BM25_B;
+
+static void cache_bm25(double k1, double b)
+{
+	if (k1 != cache_k1 || b != cache_b) {
+		cache_k1 = k1;
+		cache_b = b;
+		if (cache_entries)
+			cache_drop(any, NULL);
+	}
 }
 
 void lexical_set_cache_mb(size_t mb)
@@ -399,7 +414,7 @@ static struct tentry *cache_put(struct lexq *q, const struct store_key *k, uint6
 static double term_score(const struct lexq *q, const struct cursor *c, uint32_t tf, uint32_t dl)
 {
 	/* a field term's chunk length is the body's: fields take none (b 0) */
-	double norm = c->field ? BM25_K1 : BM25_K1 * (1 - BM25_B + BM25_B * (double)dl / q->avgdl);
+	double norm = c->field ? q->k1 : q->k1 * (1 - q->b + q->b * (double)dl / q->avgdl);
 	return c->w * (double)tf / ((double)tf + norm);
 }
 
@@ -445,7 +460,8 @@ static int block_add(struct tload *l, uint32_t last, const void *val, size_t vle
 	}
 	if (arena_add(l->q, val, vlen, &off))
 		return -1;
-	double part = c->field ? (double)h.maxtf / (h.maxtf + BM25_K1) : pblock_bound(&h, l->q->avgdl);
+	const struct lexq *q = l->q;
+	double part = c->field ? (double)h.maxtf / (h.maxtf + q->k1) : pblock_bound(&h, q->avgdl, q->k1, q->b);
 	double ub = c->w * part * (1 + 1e-9);
 	c->blk[c->nblk++] = (struct block){last, h.n, off, vlen, part, ub};
 	if (ub > c->ub)
@@ -562,7 +578,7 @@ static enum qstatus term_load(struct lexq *q, int word, int field, double weight
 		return st;
 	}
 	*df = d;
-	c->w = weight * lexical_idf(q->n, (double)d) * (BM25_K1 + 1);
+	c->w = weight * lexical_idf(q->n, (double)d) * (q->k1 + 1);
 	c->ub = 0;
 	for (size_t i = 0; i < c->nblk; i++) {
 		c->blk[i].ub = c->w * c->blk[i].part * (1 + 1e-9);
@@ -1139,7 +1155,7 @@ static enum qstatus word_load(struct lexq *q, int word, const struct lexical_wor
 					    w->len[j], &df, err);
 		if (st != Q_OK)
 			return st;
-		double m = w->weight * lexical_idf(q->n, (double)df) * (BM25_K1 + 1);
+		double m = w->weight * lexical_idf(q->n, (double)df) * (q->k1 + 1);
 		if (!j)
 			first = m;
 		if (df && m > most)
@@ -1167,6 +1183,8 @@ enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct
 	q->t = t;
 	q->tag = lexical_tag(account);
 	q->avgdl = 1;
+	q->k1 = BM25_K1;
+	q->b = BM25_B;
 	if ((st = lexical_stats_get(t, account, &rec, err)) != Q_OK || !rec)
 		goto out;   /* !rec: nothing of the account indexed yet */
 	q->n = (double)json_integer_value(json_object_get(rec, "n"));
@@ -1174,6 +1192,8 @@ enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct
 	q->avgdl = q->n > 0 && len > 0 ? len / q->n : 1;
 	pthread_mutex_lock(&tables_lock);
 	q->locked = 1;
+	lexical_bm25(&q->k1, &q->b);
+	cache_bm25(q->k1, q->b);   /* from here on the cache's bounds are at these */
 	json_int_t next = json_integer_value(json_object_get(rec, "next"));
 	st = ctable_sync(t, q->tag, json_integer_value(json_object_get(rec, "epoch")),
 			 (uint32_t)(next > 0 ? next : 0), &q->ct, err);

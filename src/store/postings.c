@@ -94,15 +94,27 @@ int pblock_decode(const unsigned char *in, size_t len, struct pblock *b)
 	return o == len ? 0 : -1;
 }
 
-static double tf_part(double tf, double dl, double avgdl)
+static double tf_part(double tf, double dl, double avgdl, double k1, double b)
 {
-	return tf / (tf + POSTINGS_K1 * (1 - POSTINGS_B + POSTINGS_B * dl / avgdl));
+	return tf / (tf + k1 * (1 - b + b * dl / avgdl));
 }
 
-double pblock_bound(const struct pblock *b, double avgdl)
+/* How much smaller k1 (1 - b + b x) can be than POSTINGS_K1 (1 -
+ * POSTINGS_B + POSTINGS_B x) for any x = dl / avgdl >= 0: their ratio is
+ * monotone in x, so the least of its ends, x = 0 and x large; at most 1. */
+static double norm_ratio(double k1, double b)
 {
-	double f = b->fmax * (avgdl > b->a0 ? avgdl / b->a0 : 1) * (1 + 1e-6);
-	double g = tf_part(b->maxtf, b->mindl, avgdl);
+	double r0 = (1 - b) / (1 - POSTINGS_B), r1 = b / POSTINGS_B;
+	double r = k1 / POSTINGS_K1 * (r0 < r1 ? r0 : r1);
+	return r < 1 ? r : 1;
+}
+
+double pblock_bound(const struct pblock *b, double avgdl, double k1, double bb)
+{
+	/* tf / (tf + r y) <= tf / (tf + y) / r for r <= 1 */
+	double r = norm_ratio(k1, bb);
+	double f = r > 0 ? b->fmax * (avgdl > b->a0 ? avgdl / b->a0 : 1) / r * (1 + 1e-6) : 1;
+	double g = tf_part(b->maxtf, b->mindl, avgdl, k1, bb);
 	return f < g ? f : g;
 }
 
@@ -117,7 +129,7 @@ int pblock_append(struct pblock *b, uint32_t doc, uint32_t tf, uint32_t dl, doub
 		b->fmax = 0;
 	}
 	/* rounded up to a float: still a bound */
-	float f = nextafterf((float)tf_part(tf, dl, b->a0), 2.0f);
+	float f = nextafterf((float)tf_part(tf, dl, b->a0, POSTINGS_K1, POSTINGS_B), 2.0f);
 	if (f > 1)
 		f = 1;
 	if (f > b->fmax)

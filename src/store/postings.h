@@ -39,10 +39,11 @@ int pblock_header(const unsigned char *in, size_t len, struct pblock *b);
  * collection's mean length now (a0 when b is empty): 0, or -1. */
 int pblock_append(struct pblock *b, uint32_t doc, uint32_t tf, uint32_t dl, double avgdl);
 /* The most tf / (tf + k1 (1 - b + b dl / avgdl)) of an entry of b can be
- * at mean length avgdl: the header's fmax scaled when avgdl grew past a0
- * (the part grows at most as avgdl / a0), and never above what maxtf and
- * mindl allow. */
-double pblock_bound(const struct pblock *b, double avgdl);
+ * at mean length avgdl, for a query's k1 and b (bb): the header's fmax
+ * (at POSTINGS_K1, POSTINGS_B) scaled when avgdl grew past a0 (the part
+ * grows at most as avgdl / a0) and when k1, b make the denominator
+ * smaller, and never above what maxtf and mindl allow. */
+double pblock_bound(const struct pblock *b, double avgdl, double k1, double bb);
 /* Remove doc from b: 1 when it was there, 0 otherwise. The bounds stay,
  * still bounds of what is left. */
 int pblock_remove(struct pblock *b, uint32_t doc);

@@ -22,7 +22,7 @@
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
- * query; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
+ * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -486,6 +486,12 @@ int main(int argc, char **argv)
 	const char *taat = getenv("BENCH_TAAT");
 	if (taat && *taat)
 		lexical_set_taat(atoi(taat));
+	/* BENCH_BM25=K1,B: BM25 at other k1, b than the defaults (search_bm25_k1,
+	 * search_bm25_b; WAND's block bounds are looser away from 1.2, 0.75) */
+	const char *bm = getenv("BENCH_BM25");
+	if (bm && *bm && sscanf(bm, "%lf,%lf", &conf.search_bm25_k1, &conf.search_bm25_b) == 2)
+		printf("search_bm25_k1 = %g, search_bm25_b = %g\n", conf.search_bm25_k1,
+		       conf.search_bm25_b);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);

@@ -26,7 +26,7 @@ def table(path):
 
 def sample(path):
     return {m.group(1): m.group(2) for m in
-            (re.match(r'^#([a-z_]+) =\s?(.*)$', l.rstrip('\n'))
+            (re.match(r'^#([a-z0-9_]+) =\s?(.*)$', l.rstrip('\n'))
              for l in open(path, encoding='utf-8')) if m}
 
 
@@ -34,7 +34,7 @@ def manpage(path):
     """name -> the value of its 'Default:' line ('' when none)."""
     out, cur = {}, None
     for line in open(path, encoding='utf-8'):
-        m = re.match(r'^\.BI ([a-z_]+) ', line)
+        m = re.match(r'^\.BI ([a-z0-9_]+) ', line)
         if m:
             cur = m.group(1)
             out[cur] = ''

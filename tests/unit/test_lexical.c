@@ -6,7 +6,10 @@
  * computed here from the texts, and document frequencies kept right; an
  * index of the previous layout (version 3, a record per posting) is
  * reported by its version, ignored by queries, and quire-admin reindex
- * rebuilds it with the same BM25 for every chunk. */
+ * rebuilds it with the same BM25 for every chunk; BM25's k1 and b
+ * (lexical_set_bm25): b 0 scores a long and a short chunk alike, a larger
+ * k1 rewards a word's frequency more, and WAND's block bounds still hold
+ * at k1 and b other than the ones the blocks were made with. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
@@ -71,7 +74,7 @@ static void codec(void)
 		for (double avg = 20; avg < 400; avg *= 1.7) {
 			double f = (double)a.maxtf /
 				   (a.maxtf + 1.2 * (1 - 0.75 + 0.75 * a.mindl / avg));
-			bounds &= pblock_bound(&a, avg) <= f * (1 + 1e-6) + 1e-12;
+			bounds &= pblock_bound(&a, avg, 1.2, 0.75) <= f * (1 + 1e-6) + 1e-12;
 		}
 	}
 	is_int(bad, 0, "500 random blocks decode to what was encoded");
@@ -110,6 +113,28 @@ static void codec(void)
 	ok(o == 5 && varint_get(h, o, &v) == 5 && v == UINT32_MAX, "varint: 2^32-1 in 5 bytes");
 	memcpy(h, "\xff\xff\xff\xff\x7f", 5);
 	ok(varint_get(h, 5, &v) == 0, "varint: a value over 32 bits is refused");
+
+	/* the bound at other k1, b than the header's fmax was made with
+	 * still bounds every entry's part (dl kept here) */
+	static const double k1s[] = {0, 0.6, 1.2, 2, 5}, bs[] = {0, 0.3, 0.75, 0.9, 1};
+	int under = 0;
+	for (int i = 0; i < 200; i++) {
+		uint32_t dl[POSTINGS_BLOCK], n = 1 + next() % POSTINGS_BLOCK;
+		double a0 = 20 + next() % 200;
+		memset(&b, 0, sizeof b);
+		for (uint32_t j = 0; j < n; j++) {
+			dl[j] = 1 + next() % 400;
+			pblock_append(&b, j + 1, 1 + next() % 9, dl[j], a0);
+		}
+		for (int x = 0; x < 25; x++)
+			for (double avg = a0 / 2; avg < a0 * 3; avg *= 1.5) {
+				double k1 = k1s[x % 5], bb = bs[x / 5], bound = pblock_bound(&b, avg, k1, bb);
+				for (uint32_t j = 0; j < b.n; j++)
+					under += b.tf[j] / (b.tf[j] + k1 * (1 - bb + bb * dl[j] / avg)) >
+						 bound;
+			}
+	}
+	is_int(under, 0, "the block bound holds at every k1 and b (200 blocks, 25 pairs)");
 
 	memset(&a, 0, sizeof a);
 	pblock_append(&a, 5, 2, 10, 50);
@@ -568,6 +593,105 @@ static void bm25_reference(void)
 	free(r);
 }
 
+/* ---- BM25's k1 and b ------------------------------------------------------ */
+
+/* Account acct-k: "zq900k" once in a short chunk (0) and in a long one
+ * (1), three times (2) and once (3) in two chunks of one length. */
+static const char *const kchunk[] = {
+	"zq900k zq901k zq902k",
+	"zq900k zq903k zq904k zq905k zq906k zq907k zq908k zq909k zq910k zq911k zq912k zq913k",
+	"zq900k zq900k zq900k zq914k zq915k zq916k",
+	"zq900k zq917k zq918k zq919k zq920k zq921k",
+};
+#define KCHUNKS (sizeof kchunk / sizeof *kchunk)
+
+static enum qstatus kadd_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	(void)arg;
+	for (size_t i = 0; st == Q_OK && i < KCHUNKS; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "k:%08zu", i);
+		struct lexical_chunk c = {kchunk[i], NULL, NULL, LANG_EN};
+		st = lexical_add(t, "acct-k", key, &c, err);
+	}
+	return st;
+}
+
+static enum qstatus kscore_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	double *score = arg;
+	struct lexical_word w;
+	struct lexq *q = NULL;
+	memset(&w, 0, sizeof w);
+	w.nalt = 1;
+	w.len[0] = 6;
+	memcpy(w.term[0], "zq900k", 6);
+	w.weight = 1;
+	enum qstatus st = lexical_query_new(t, "acct-k", &w, 1, &q, err);
+	for (size_t i = 0; st == Q_OK && i < KCHUNKS; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "k:%08zu", i);
+		st = lexical_query_chunk(q, key, &score[i], err);
+	}
+	lexical_query_free(q);
+	return st;
+}
+
+/* The scores of acct-k's chunks for "zq900k" at k1, b. */
+static void kscores(double k1, double b, double score[KCHUNKS])
+{
+	struct qerr err;
+	lexical_set_bm25(k1, b);
+	if (store_run(s, kscore_fn, score, &err) != Q_OK)
+		bail_out("query: %s", err.msg);
+}
+
+static void bm25_params(void)
+{
+	struct qerr err;
+	double d[KCHUNKS], flat[KCHUNKS], lo[KCHUNKS], hi[KCHUNKS], bin[KCHUNKS];
+	if (store_run(s, kadd_fn, NULL, &err) != Q_OK)
+		bail_out("indexing: %s", err.msg);
+	kscores(1.2, 0.75, d);
+	kscores(1.2, 0, flat);
+	ok(d[0] > d[1] && d[1] > 0, "b 0.75: one match in a short chunk outscores one in a long chunk");
+	ok(flat[0] == flat[1] && flat[0] > 0, "b 0: a short and a long chunk with one match each score equal (%g)",
+	   flat[0]);
+	kscores(0.6, 0.75, lo);
+	kscores(1.6, 0.75, hi);
+	kscores(0, 0.75, bin);
+	diag("three matches over one: %.4f at k1 0.6, %.4f at k1 1.6", lo[2] / lo[3], hi[2] / hi[3]);
+	ok(lo[2] > lo[3] && hi[2] / hi[3] > lo[2] / lo[3],
+	   "a higher k1 rewards a word's frequency in a chunk more");
+	ok(fabs(bin[2] - bin[3]) < 1e-12 * bin[3],
+	   "k1 0: a word counts once whatever its frequency");
+
+	/* WAND at k1, b the blocks' bounds were not made with: still the
+	 * exhaustive top k (the cache dropped at each change) */
+	static const double kb[][2] = {{0.6, 0.4}, {1.6, 0.9}, {0.9, 1}, {2, 0}};
+	struct qrun *r = calloc(1, sizeof *r);
+	int bad = 0;
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	lexical_set_taat(0);
+	for (int qi = 0; qi < 80; qi++) {
+		lexical_set_bm25(kb[qi % 4][0], kb[qi % 4][1]);
+		r->nw = 1 + next() % 5;
+		for (size_t i = 0; i < r->nw; i++)
+			(next() % 3 ? word : title_word)(&r->w[i], zipf(), 1);
+		r->k = 1 + next() % 20;
+		r->filtered = next() % 2;
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		bad += !agrees(r);
+	}
+	lexical_set_taat(-1);
+	is_int(bad, 0, "WAND top-k equals the exhaustive top-k at other k1 and b (80 queries)");
+	free(r->all.v);
+	free(r);
+	lexical_set_bm25(BM25_K1, BM25_B);
+}
+
 struct dfq {
 	int v;
 	size_t df;
@@ -814,7 +938,7 @@ static void old_layout(void)
 int main(void)
 {
 	char dir[PATH_MAX];
-	plan(28);
+	plan(34);
 	codec();
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);
@@ -824,6 +948,7 @@ int main(void)
 	lexical_set_taat(-1);
 	taat_equals_wand();
 	bm25_reference();
+	bm25_params();
 	document_frequencies();
 	other_account();
 	postings_cache();
