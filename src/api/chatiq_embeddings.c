@@ -84,6 +84,14 @@ static enum qstatus status_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
+/* A document whose content is being read again (docs.c's states before
+ * "completed"): its embedding jobs are not its final ones yet. */
+static int doc_busy(const char *doc_status)
+{
+	return !strcmp(doc_status, "waiting") || !strcmp(doc_status, "parsing") ||
+	       !strcmp(doc_status, "indexing");
+}
+
 enum qstatus api_embeddings_status(struct qctx *c)
 {
 	struct status_arg a = {.c = c, .failed = json_array()};
@@ -103,6 +111,10 @@ enum qstatus api_embeddings_status(struct qctx *c)
 		status = "completed";
 	else if (total == 0)
 		status = "not_started";
+	else if (a.n[0] == 0 && a.n[1] == 0 && doc_busy(a.doc_status))
+		/* every job is finished, but they are the old content's: the
+		 * document is being read again (a content update) */
+		status = strcmp(a.doc_status, "waiting") ? "processing" : "pending";
 	else if (a.n[2] == total)
 		status = "completed";
 	else if (a.n[0] == 0 && a.n[1] == 0)
@@ -112,6 +124,8 @@ enum qstatus api_embeddings_status(struct qctx *c)
 	else
 		status = "pending";
 	json_int_t pct = total ? (json_int_t)(a.n[2] * 100 / total) : !strcmp(status, "completed") ? 100 : 0;
+	if (pct == 100 && strcmp(status, "completed"))
+		pct = 99;   /* not done until the document's new content is */
 	qresp_json_new(c->resp, 200,
 		       json_pack("{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o}",
 				 "document_id", qctx_param(c, "id"), "status", status, "progress",
