@@ -181,8 +181,10 @@ enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char 
 	return st;
 }
 
-enum qstatus queue_release(struct stxn *t, const char *job_id, int64_t locked_at, int delay_s,
-			   struct qerr *err)
+/* The job job_id, read for update, while the lease locked_at still holds
+ * it; Q_ECONFLICT when another worker took it over. */
+static enum qstatus leased_job(struct stxn *t, const char *job_id, int64_t locked_at,
+			       json_t **out, struct qerr *err)
 {
 	json_t *job;
 	enum qstatus st = store_get(t, T_JOBS, job_id, &job, STORE_RMW, err);
@@ -193,6 +195,17 @@ enum qstatus queue_release(struct stxn *t, const char *job_id, int64_t locked_at
 		json_decref(job);
 		return qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
 	}
+	*out = job;
+	return Q_OK;
+}
+
+enum qstatus queue_release(struct stxn *t, const char *job_id, int64_t locked_at, int delay_s,
+			   struct qerr *err)
+{
+	json_t *job;
+	enum qstatus st = leased_job(t, job_id, locked_at, &job, err);
+	if (st != Q_OK)
+		return st;
 	json_int_t attempts = json_integer_value(json_object_get(job, "attempts"));
 	set_status(job, "pending");
 	json_object_set_new(job, "locked_at", json_null());
@@ -209,14 +222,9 @@ enum qstatus queue_renew(struct stxn *t, const char *job_id, int64_t locked_at,
 			 struct qerr *err)
 {
 	json_t *job;
-	enum qstatus st = store_get(t, T_JOBS, job_id, &job, STORE_RMW, err);
+	enum qstatus st = leased_job(t, job_id, locked_at, &job, err);
 	if (st != Q_OK)
 		return st;
-	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") ||
-	    json_integer_value(json_object_get(job, "locked_at")) != locked_at) {
-		json_decref(job);
-		return qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
-	}
 	json_object_set_new(job, "renewed_us", json_integer((json_int_t)q_now_us()));
 	st = store_put(t, T_JOBS, job_id, job, err);
 	json_decref(job);
