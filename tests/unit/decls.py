@@ -45,7 +45,8 @@ def strip(text):
                         k = n
                     seg = text[j:k]
                 out.append('\n' * text.count('\n', i, k))
-                if seg.endswith('\\'):
+                if seg.endswith('\\') and k < n:
+                    out.append('\n')
                     j = i = k + 1
                     continue
                 i = k
