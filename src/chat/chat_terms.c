@@ -4,6 +4,7 @@
 #include "config.h"
 #include "chat/chat.h"
 #include "store/lexical.h"
+#include "text/text_stem.h"
 
 #include <ctype.h>
 #include <stdlib.h>

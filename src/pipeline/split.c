@@ -11,6 +11,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
+#include "text/text_langid.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -40,22 +40,6 @@ static inline size_t text_utf8_next(const unsigned char *s, size_t n, uint32_t *
 	return (size_t)k;
 }
 
-/* Unicode normalisation (utf8proc), out of line: only bytes from 0x80
- * that are not a Latin-1 letter or a common CJK character come here.
- * text_norm_cp: the code points of cp's NFKC_Casefold, decomposed (NFKD
- * with full case folding), none for a default-ignorable code point such
- * as a soft hyphen or a zero-width joiner (so it does not split a word);
- * at most TEXT_NORM_CP. */
-#define TEXT_NORM_CP 32
-size_t text_norm_cp(uint32_t cp, uint32_t out[TEXT_NORM_CP]);
-/* 1 when a code point from 0x80 belongs in a word: a letter, a mark or a
- * number (Unicode general category L, M, N). */
-int text_is_word_cp(uint32_t cp);
-/* Emits a token that holds text_norm_cp output: composed (NFC, so the
- * token is its NFKC_Casefold), cut to TEXT_TOKEN_MAX - 1 bytes at a
- * character boundary, CJK characters made tokens of their own; as emit. */
-char *text_tok_emit_norm(char *tok, size_t len, char *(*emit)(char *, size_t, void *), void *arg);
-
 /* Latin-1 letters from U+00C0 but U+00D7, U+00F7 and U+00DF (sharp s
  * folds to "ss"): lowercase them and they are their own NFKC_Casefold. */
 static inline int text_is_latin1_letter(uint32_t cp)
@@ -206,9 +190,6 @@ text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void 
 #define TEXT_TOK_LE 1
 #else
 #define TEXT_TOK_LE 0
-/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
-unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
-
 #endif
 
 /* The last n (< 8) bytes at c as text_word_hash gathers them; c readable
@@ -276,8 +257,5 @@ static inline int text_word_eq_buf(const char *a, const char *b, size_t n)
 	}
 	return text_tail_buf(x, n) == text_tail_buf(y, n);
 }
-
-/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
-unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
 
 #endif

@@ -2,7 +2,8 @@
 # tests/unit/decls.py ROOT: declarations live in the header of the file that
 # defines them. Reads the C and C++ files under ROOT's src/, extract/,
 # cgi-bin/, plugins/ and include/ and names every function
-#  - defined without static in dir/x.c (or x.cc) but not declared in dir/x.h,
+#  - defined without static in a .c (or .cc) file but not declared in the
+#    header of the same name beside it,
 #  - declared in a header other than the one named after its defining file,
 #  - declared in a header but defined nowhere in the tree,
 # except main() and the umbrella headers of UMBRELLAS below. Prints one line

@@ -20,6 +20,7 @@
 #include "store/postings.h"
 #include "store/store.h"
 #include "unit.h"
+#include "text/text_stem.h"
 
 #include <math.h>
 #include <string.h>

@@ -10,6 +10,7 @@
 #include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
+#include "text/text_compound.h"
 #include "unit.h"
 #include "base/util.h"
 
