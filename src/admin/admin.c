@@ -10,6 +10,8 @@
 #include "store/jobs.h"
 #include "store/accounts.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
+#include "embed/reembed.h"
 #include "store/lexical.h"
 #include "queue/queue.h"
 #include "store/store.h"

@@ -19,6 +19,7 @@
 #include "store/lexical.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "search/search.h"
 #include "store/store.h"
 #include "base/util.h"

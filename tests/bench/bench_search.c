@@ -31,6 +31,7 @@
 #include "store/accounts.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "store/lexical.h"
 #include "search/search.h"
 #include "store/store.h"

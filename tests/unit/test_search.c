@@ -11,6 +11,7 @@
 #include "store/chunks.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "store/lexical.h"
 #include "search/search.h"
 #include "store/store.h"
