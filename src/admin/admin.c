@@ -2,6 +2,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/uptoken_cmd.h"
+#include "admin/reindex.h"
+#include "admin/cron.h"
 #include "admin/backup.h"
 #include "admin/progress.h"
 #include "pipeline/split.h"

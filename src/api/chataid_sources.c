@@ -11,6 +11,7 @@
 #include "pipeline/ingest.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "http/router.h"
 
 #include <stdlib.h>
 #include <string.h>

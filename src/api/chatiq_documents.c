@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "base/jsonscan.h"
 #include "base/util.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "http/router.h"
 
 #include <stdlib.h>
 #include <string.h>

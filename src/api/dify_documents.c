@@ -8,6 +8,7 @@
 #include "store/docs.h"
 #include "pipeline/split.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <stdlib.h>

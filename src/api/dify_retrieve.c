@@ -11,6 +11,7 @@
 #include "api/scope.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,6 +17,7 @@
 #include "http/uptoken.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "http/errors.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@
 #include "store/docs.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <string.h>

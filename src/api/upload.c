@@ -30,6 +30,7 @@
 #include "store/store.h"
 #include "base/util.h"
 #include "base/seal.h"
+#include "http/router.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "daemon/worker.h"
 #include "http/app.h"
+#include "http/errors.h"
 
 #include <fcgiapp.h>
 #include <sysexits.h>

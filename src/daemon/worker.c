@@ -10,6 +10,7 @@
 #include "queue/queue.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <fcgiapp.h>
 #include <sysexits.h>

@@ -13,6 +13,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/reindex.h"
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/lexical.h"
