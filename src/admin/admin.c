@@ -8,6 +8,7 @@
 #include "admin/backup.h"
 #include "admin/progress.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "http/auth.h"
 #include "store/docs.h"
 #include "store/jobs.h"

@@ -10,6 +10,7 @@
 #include "base/fault.h"
 #include "base/log.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "store/store.h"
 #include "base/jsonscan.h"
 #include "base/util.h"

@@ -7,6 +7,7 @@
 #include "http/auth.h"
 #include "store/docs.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "store/store.h"
 #include "http/router.h"
 

@@ -26,6 +26,7 @@
 #include "http/uptoken.h"
 #include "extract/sniff.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"

@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
+#include "pipeline/chunk_text.h"
 
 #include <ctype.h>
 #include <stdlib.h>
