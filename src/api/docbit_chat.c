@@ -14,6 +14,7 @@
 #include "config.h"
 #include "api/api.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
 #include "api/scope.h"
 #include "base/log.h"
 #include "http/ratelimit.h"

@@ -19,6 +19,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
+#include "chat/answer.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
 #include "store/lexical.h"
 #include "text/text_stem.h"
 

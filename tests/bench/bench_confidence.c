@@ -16,6 +16,7 @@
 #include "store/chunks.h"
 #include "store/accounts.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
 #include "store/lexical.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
