@@ -5,6 +5,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/chatiq_embeddings.h"
+#include "api/chatiq_documents.h"
 #include "store/docs.h"
 #include "queue/queue.h"
 #include "store/store.h"

@@ -4,6 +4,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/dify_documents.h"
 #include "http/auth.h"
 #include "store/docs.h"
 #include "pipeline/split.h"

@@ -13,6 +13,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/docbit_chat.h"
 #include "chat/chat.h"
 #include "chat/chat_terms.h"
 #include "api/scope.h"

@@ -4,6 +4,9 @@
 #include "http/app.h"
 #include "http/router.h"
 #include "api/api.h"
+#include "api/health.h"
+#include "api/chatiq_embeddings.h"
+#include "api/chatiq_documents.h"
 #include "tap.h"
 
 #include <string.h>
