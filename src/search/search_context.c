@@ -4,7 +4,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search_impl.h"
+#include "search/search_context.h"
 #include "search/vcache.h"
+#include "search/vscan.h"
 #include "store/lexical.h"
 #include "text/text.h"
 

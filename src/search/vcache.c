@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/vcache_impl.h"
+#include "search/vcache.h"
 #include "store/changelog.h"
 #include "text/text.h"
 #include "base/util.h"

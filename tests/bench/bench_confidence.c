@@ -22,6 +22,7 @@
 #include "embed/embedder.h"
 #include "embed/vectors.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "base/util.h"
 

@@ -34,9 +34,11 @@
 #include "embed/vectors.h"
 #include "store/lexical.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "search/vcache.h"
+#include "search/vscan.h"
 
 #include <ftw.h>
 #include <limits.h>

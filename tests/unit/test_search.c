@@ -14,11 +14,13 @@
 #include "embed/vectors.h"
 #include "store/lexical.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "unit.h"
 #include "base/util.h"
 #include "search/vcache.h"
 #include "search/vcache_impl.h"
+#include "search/vscan.h"
 
 #include <string.h>
 #include <time.h>
