@@ -9,6 +9,7 @@
 #include "search/search_context.h"
 #include "embed/embed_builtin.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "store/store.h"
 #include "text/text.h"
 #include "search/vcache.h"

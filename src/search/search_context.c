@@ -8,6 +8,7 @@
 #include "search/vcache.h"
 #include "search/vscan.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "text/text.h"
 
 #include <math.h>

@@ -5,6 +5,7 @@
 #include "search/vcache_impl.h"
 #include "search/vcache.h"
 #include "store/changelog.h"
+#include "store/store.h"
 #include "text/text.h"
 #include "base/util.h"
 

@@ -33,6 +33,7 @@
 #include "embed/embedder.h"
 #include "embed/vectors.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "search/search.h"
 #include "search/search_hits.h"
 #include "store/store.h"

@@ -17,6 +17,7 @@
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "store/lexical_impl.h"
 #include "store/postings.h"
 #include "store/store.h"
