@@ -15,6 +15,7 @@
 #include "config.h"
 #include "queue/queue.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "store/store.h"
 #include "unit/unit.h"
 #include "base/util.h"
