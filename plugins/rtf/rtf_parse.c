@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "rtf.h"
+#include "rtf_words.h"
+#include "rtf_parse.h"
+#include "rtf_out.h"
 
 void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
 	      const unsigned char *p, size_t n)
