@@ -54,30 +54,11 @@ static inline int text_is_cjk_stable(uint32_t cp)
 	       (cp >= 0xac00 && cp <= 0xd7a3);
 }
 
-/* Bytes of code point cp in UTF-8 at out (room for 4). */
+/* Bytes of code point cp (a valid one: decoded or normalised) in UTF-8 at
+ * out (room for 4): utf8proc's encoder. */
 static inline size_t text_utf8_put(uint32_t cp, char *out)
 {
-	unsigned char *o = (unsigned char *)out;
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xc0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xe0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xf0 | cp >> 18);
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)out);
 }
 
 /* The tokens of text_tokens, each built in tok (TEXT_TOK_BUF bytes) and
