@@ -941,7 +941,6 @@ static void old_layout(void)
 int main(void)
 {
 	char dir[PATH_MAX];
-	plan(34);
 	codec();
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);

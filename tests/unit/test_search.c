@@ -585,7 +585,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(66);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
