@@ -96,14 +96,19 @@ openapi_verify() {
 
 T=""
 PIDS=""
-cleanup() {
-	openapi_verify || OPENAPI_FAILED=1
+# stop_pids: TERM every process of PIDS, give each 5 s, then KILL.
+stop_pids() {
+	local p
 	for p in $PIDS; do [ "$p" -gt 1 ] 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do
 		[ "$p" -gt 1 ] 2>/dev/null || continue
 		for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null
 	done
+}
+cleanup() {
+	openapi_verify || OPENAPI_FAILED=1
+	stop_pids
 	if [ -n "$T" ] && [ -z "${QUIRE_KEEP_TEST_DIR:-}" ]; then
 		# Logs are kept for the canary check of the whole run.
 		if [ -n "${QUIRE_TEST_LOGS:-}" ]; then mkdir -p "$QUIRE_TEST_LOGS"; cp -r "$T/logs" "$QUIRE_TEST_LOGS/$(basename "$T")" 2>/dev/null; fi
