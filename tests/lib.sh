@@ -118,9 +118,15 @@ cleanup() {
 trap 'cleanup; [ -z "${OPENAPI_FAILED:-}" ] || exit 1' EXIT
 trap 'exit 1' INT TERM
 
+# test_dir: a private directory for the test in T, removed at exit unless
+# QUIRE_KEEP_TEST_DIR is set (cleanup above).
+test_dir() {
+	T=$(mktemp -d "${QUIRE_TEST_TMP:-/tmp}/quire-test.XXXXXX")
+}
+
 # quire_setup [WORKERS]: a private directory with data, socket and config.
 quire_setup() {
-	T=$(mktemp -d "${QUIRE_TEST_TMP:-/tmp}/quire-test.XXXXXX")
+	test_dir
 	chmod 711 "$T"
 	mkdir -p "$T/data" "$T/run" "$T/logs"
 	chmod 711 "$T/run"
