@@ -118,6 +118,17 @@ cleanup() {
 trap 'cleanup; [ -z "${OPENAPI_FAILED:-}" ] || exit 1' EXIT
 trap 'exit 1' INT TERM
 
+# plugin_dir DIR: every plugin the build made, linked into DIR, which
+# becomes QUIRE_PLUGIN_DIR.
+plugin_dir() {
+	local so
+	mkdir -p "$1"
+	for so in "$top_builddir"/plugins/*/.libs/*.so; do
+		[ -f "$so" ] && ln -sf "$so" "$1/"
+	done
+	export QUIRE_PLUGIN_DIR="$1"
+}
+
 # test_dir: a private directory for the test in T, removed at exit unless
 # QUIRE_KEEP_TEST_DIR is set (cleanup above).
 test_dir() {
@@ -146,12 +157,7 @@ EOF2
 	export QUIRE_CONF
 	unset QUIRE_DATADIR QUIRE_SOCKET
 	# quire-extract and the plugins of the build tree
-	mkdir -p "$T/plugins"
-	local so
-	for so in "$top_builddir"/plugins/*/.libs/*.so; do
-		[ -f "$so" ] && ln -sf "$so" "$T/plugins/"
-	done
-	export QUIRE_PLUGIN_DIR="$T/plugins"
+	plugin_dir "$T/plugins"
 	export QUIRE_QUIRE_EXTRACT_PROGRAM="$top_builddir/extract/quire-extract"
 }
 
