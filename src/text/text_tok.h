@@ -40,6 +40,22 @@ static inline size_t text_utf8_next(const unsigned char *s, size_t n, uint32_t *
 	return (size_t)k;
 }
 
+/* Length of the UTF-8 sequence at s (n > 0 bytes) and its code point
+ * (utf8proc's decoder); an invalid, overlong, surrogate or cut sequence
+ * gives U+FFFD for its first byte. */
+static inline size_t text_utf8_get(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	utf8proc_int32_t v;
+	utf8proc_ssize_t k;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
+	*cp = k > 0 ? (uint32_t)v : 0xfffd;
+	return k > 0 ? (size_t)k : 1;
+}
+
 /* Latin-1 letters from U+00C0 but U+00D7, U+00F7 and U+00DF (sharp s
  * folds to "ss"): lowercase them and they are their own NFKC_Casefold. */
 static inline int text_is_latin1_letter(uint32_t cp)
