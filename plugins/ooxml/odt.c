@@ -1,7 +1,8 @@
-/* odt.c: OpenDocument text (content.xml, then the master pages' headers
- * and footers in styles.xml, then embedded objects one level deep):
- * headings, paragraphs, list items, table rows, notes, annotations, frame
- * titles. Tracked deletions are left out. */
+/* odt.c: OpenDocument text, spreadsheets and presentations (content.xml,
+ * then the master pages' headers and footers in styles.xml, then embedded
+ * objects one level deep): headings, paragraphs, list items, table rows,
+ * notes, annotations, frame titles; each sheet a page headed by its name,
+ * each slide a page. Tracked deletions are left out. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct odt {
 	char *objects[ODT_MAX_OBJECTS];
 	size_t nobjects;
 	struct odt_lists *ls;
+	int pages;             /* sheets and slides begun: the first is page 1 */
+	int spreadsheet;       /* in office:spreadsheet: its tables are sheets */
 	char label[160];       /* the next list item's label, for its paragraph */
 };
 
@@ -100,6 +103,22 @@ static void add(struct odt *o, const char *s, size_t n)
 		ox_buf_add(o->ox, &o->p[o->np - 1].b, s, n);
 }
 
+/* A sheet (a table at the top of office:spreadsheet) or a slide
+ * (draw:page) begins: a page of its own after the first, a sheet headed by
+ * its name as XLSX sheets are. */
+static void new_page(struct odt *o, xmlTextReaderPtr r, int sheet)
+{
+	char *name = sheet ? ox_attr(r, "name") : NULL;
+
+	if (o->pages++ && ox_page(o->ox)) {
+		xmlFree(name);
+		return;
+	}
+	if (name && *name)
+		ox_emit(o->ox, OX_HEADING, 1, name, strlen(name));
+	xmlFree(name);
+}
+
 static void note_object(struct odt *o, xmlTextReaderPtr r)
 {
 	char *href = ox_attr(r, "href");
@@ -161,8 +180,14 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 		add(o, "\t", 1);
 	else if (!strcmp(n, "line-break"))
 		add(o, "\n", 1);
-	else if (!strcmp(n, "table") && !empty)
+	else if (!strcmp(n, "table") && !empty) {
+		if (!o->tbl && !o->np && o->spreadsheet && xmlTextReaderDepth(r) == 3)
+			new_page(o, r, 1);
 		o->tbl++;
+	} else if (!strcmp(n, "page") && !o->np && !o->tbl)
+		new_page(o, r, 0);
+	else if (!strcmp(n, "spreadsheet"))
+		o->spreadsheet = 1;
 	else if (!strcmp(n, "table-row") && o->tbl == 1) {
 		for (size_t i = 0; i < o->ncells && i < ODT_MAX_CELLS; i++)
 			o->cells[i].n = 0;
@@ -248,16 +273,26 @@ static int odt_encrypted(struct ox *ox)
 
 int ox_is_odt(struct ox *ox)
 {
-	static const char want[] = "application/vnd.oasis.opendocument.text";
-	char buf[sizeof want];
+	/* Text, spreadsheets, presentations and drawings, their templates
+	 * and master documents: one body of text:p, table:table and
+	 * draw:frame; formulas, charts and databases are not documents. */
+	static const char base[] = "application/vnd.oasis.opendocument.";
+	static const char *const kinds[] = { "text", "spreadsheet", "presentation", "graphics" };
+	char buf[80];
 	struct ox_entry e;
 	long got;
 
 	if (ox_entry_open(ox, "mimetype", &e) < 0)
 		return 0;
-	got = ox_entry_read(&e, buf, sizeof want - 1);
+	got = ox_entry_read(&e, buf, sizeof buf - 1);
 	ox_entry_close(&e);
-	return got == (long)sizeof want - 1 && memcmp(buf, want, sizeof want - 1) == 0;
+	if (got < (long)sizeof base - 1 || memcmp(buf, base, sizeof base - 1) != 0)
+		return 0;
+	buf[got] = '\0';
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strncmp(buf + sizeof base - 1, kinds[i], strlen(kinds[i])) == 0)
+			return 1;
+	return 0;
 }
 
 void ox_odt(struct ox *ox)
