@@ -84,6 +84,29 @@ static size_t narrow_utf16(const unsigned char *h, size_t n, unsigned char *out,
 	return k;
 }
 
+/* An OpenDocument package: its stored "mimetype" member comes first
+ * (ODF 1.2 Part 3, 3.3), so the head names its type. */
+static void sniff_odf(const unsigned char *m, size_t n, struct sniffed *out)
+{
+	static const char *const odf[][2] = {
+		{ "application/vnd.oasis.opendocument.text-template", "ott" },
+		{ "application/vnd.oasis.opendocument.text-master", "odm" },
+		{ "application/vnd.oasis.opendocument.text", "odt" },
+		{ "application/vnd.oasis.opendocument.spreadsheet-template", "ots" },
+		{ "application/vnd.oasis.opendocument.spreadsheet", "ods" },
+		{ "application/vnd.oasis.opendocument.presentation-template", "otp" },
+		{ "application/vnd.oasis.opendocument.presentation", "odp" },
+		{ "application/vnd.oasis.opendocument.graphics", "odg" },
+	};
+
+	for (size_t i = 0; i < sizeof odf / sizeof odf[0]; i++)
+		if (starts(m, n, odf[i][0], strlen(odf[i][0]))) {
+			out->mime = odf[i][0];
+			out->type = odf[i][1];
+			return;
+		}
+}
+
 void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed *out)
 {
 	out->mime = NULL;
@@ -91,7 +114,9 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 	if (starts(h, n, "%PDF-", 5) || (n > 1024 && memmem(h, 1024, "%PDF-", 5))) {
 		out->mime = "application/pdf", out->type = "pdf";
 	} else if (starts(h, n, "PK\x03\x04", 4)) {
-		if (contains(h, n, "word/"))
+		if (n > 38 + 35 && !memcmp(h + 30, "mimetypeapplication/vnd.oasis.opendocument.", 43))
+			sniff_odf(h + 38, n - 38, out);
+		else if (contains(h, n, "word/"))
 			out->mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 			out->type = "docx";
 		else if (contains(h, n, "ppt/"))

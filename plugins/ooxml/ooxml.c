@@ -243,10 +243,8 @@ static enum ox_kind type_kind(const char *ct)
 	return OX_NONE;
 }
 
-/* The content type of part from [Content_Types].xml: its Override, else
- * the Default of its extension (both compared without case, as OPC
- * compares part names); new, free with xmlFree; NULL when none says. */
-static char *content_type(struct ox *ox, const char *part)
+/* Override and Default compare without case, as OPC compares part names. */
+char *ox_content_type(struct ox *ox, const char *part)
 {
 	const char *ext = strrchr(part, '.');
 	char *over = NULL, *def = NULL;
@@ -277,7 +275,7 @@ static char *content_type(struct ox *ox, const char *part)
  * the folder only when [Content_Types].xml does not say. */
 static enum ox_kind main_kind(struct ox *ox, const char *part)
 {
-	char *ct = content_type(ox, part);
+	char *ct = ox_content_type(ox, part);
 	enum ox_kind k = ct ? type_kind(ct) : OX_NONE;
 
 	xmlFree(ct);

@@ -150,6 +150,7 @@ struct ox_walk_opts {
 	const unsigned char *styles_level;
 	size_t nstyles;
 	struct ox_numbering *num;  /* docx list labels; may be NULL */
+	const struct ox_rels *rels;  /* the part's relationships (w:altChunk); may be NULL */
 };
 void ox_walk_part(struct ox *ox, const char *part, const struct ox_walk_opts *o);
 
@@ -194,6 +195,24 @@ size_t odt_outline(struct odt_lists *ls, int level, char *out, size_t n);
  * Package stream), read one level deep; other OLE objects give the labels
  * of their workbook (ox_ole_text). */
 void ox_embedded(struct ox *ox, const struct ox_rels *rels);
+
+/* The package in part, read as embedded (one level deep, counted with
+ * the others). */
+void ox_embed_part(struct ox *ox, const char *part);
+/* The bytes of entry part, counted against the caps: new, free with
+ * free(); NULL when missing, past 64 MiB (ox->err untouched: the host
+ * document goes on) or unreadable. *len is its length. */
+unsigned char *ox_slurp(struct ox *ox, const char *part, size_t *len);
+
+/* altchunk.c: w:altChunk, content Word imports into the body when it opens
+ * the file (HTML, plain text, a WordprocessingML package): its text where
+ * the chunk stands. rid: the element's r:id in rels (the part's). */
+void ox_alt_chunk(struct ox *ox, const struct ox_rels *rels, const char *rid);
+
+/* ooxml.c: the content type of part from [Content_Types].xml (its
+ * Override, else its extension's Default): new, free with xmlFree; NULL
+ * when none is given. */
+char *ox_content_type(struct ox *ox, const char *part);
 
 /* ole.c: the labels of an embedded chart or workbook (OLE2 part). */
 void ox_ole_text(struct ox *ox, const char *part);

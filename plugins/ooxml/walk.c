@@ -358,6 +358,14 @@ static int element(struct walk *w, const struct node *nd, int empty)
 	}
 	if (skipped(n))
 		return 1;
+	if (n[0] == 'a' && strcmp(n, "altChunk") == 0) {
+		char *id = node_attr(nd, "id");
+
+		if (w->o->rels && id)
+			ox_alt_chunk(w->ox, w->o->rels, id);
+		xmlFree(id);
+		return 1;
+	}
 	if (strcmp(n, "p") == 0) {
 		if (w->np < OX_MAX_NEST) {
 			memset(&w->p[w->np], 0, sizeof w->p[0]);

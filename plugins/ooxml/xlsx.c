@@ -30,7 +30,7 @@ static void load_sst(struct ox *ox, struct book *b, const char *part)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	int in_t = 0;
+	int in_t = 0, in_rph = 0;
 	size_t cap = 0;
 
 	while (r && ox_xml_next(ox, r, 0)) {
@@ -51,12 +51,14 @@ static void load_sst(struct ox *ox, struct book *b, const char *part)
 			ox_buf_add(ox, &b->sst, "", 1);
 		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "rPh"))
 			/* Phonetic guides repeat the text in kana. */
-			xmlTextReaderNext(r);
+			in_rph = !xmlTextReaderIsEmptyElement(r);
+		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "rPh"))
+			in_rph = 0;
 		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
 			in_t = !xmlTextReaderIsEmptyElement(r);
 		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "t"))
 			in_t = 0;
-		else if (in_t && b->nsst && (type == XML_READER_TYPE_TEXT ||
+		else if (in_t && !in_rph && b->nsst && (type == XML_READER_TYPE_TEXT ||
 					     type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
 					     type == XML_READER_TYPE_WHITESPACE)) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
@@ -239,7 +241,7 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 	struct pbuf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
 	struct cellst c = { 0 };
 	size_t ncells = 0;
-	int in_v = 0, in_c = 0, in_hf = 0, rows = 0;
+	int in_v = 0, in_c = 0, in_hf = 0, in_rph = 0, rows = 0;
 
 	if (!cells)
 		ox->err = QUIRE_ERROR;
@@ -273,8 +275,10 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 					ncells++;
 			} else if (in_c && (strcmp(n, "v") == 0 || strcmp(n, "t") == 0))
 				in_v = !empty;
-			else if (strcmp(n, "f") == 0 || strcmp(n, "rPh") == 0)
+			else if (strcmp(n, "f") == 0)
 				in_v = 0;
+			else if (strcmp(n, "rPh") == 0)  /* an inline string's phonetic guide */
+				in_rph = !empty;
 			else if (strstr(n, "Header") || strstr(n, "Footer"))
 				in_hf = !empty;
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
@@ -286,6 +290,8 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 				emit_row(ox, cells, ncells, &rows);
 			else if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0)
 				in_v = 0;
+			else if (strcmp(n, "rPh") == 0)
+				in_rph = 0;
 			else if (in_hf) {
 				in_hf = 0;
 				ox_buf_add(ox, &hf, "&L", 2);
@@ -293,7 +299,7 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 
-			if (in_v)
+			if (in_v && !in_rph)
 				ox_buf_add(ox, &c.v, v, strlen(v));
 			else if (in_hf)
 				ox_buf_add(ox, &hf, v, strlen(v));

@@ -329,7 +329,8 @@ int ox_part_eq(const char *a, const char *b)
  * producers write the zip item "Main Part.xml" for the relationship target
  * "Main%20Part.xml", and part names compare without regard to case, so
  * after the name as it is come its decoded form and a lookup without case
- * (libzip's is a linear scan: only when the exact name is missing). */
+ * (libzip's is a linear scan: only when the exact name is missing), and
+ * last with backslashes for slashes. */
 static zip_int64_t locate(zip_t *zip, const char *name)
 {
 	char dec[1024];
@@ -342,6 +343,13 @@ static zip_int64_t locate(zip_t *zip, const char *name)
 		idx = zip_name_locate(zip, name, ZIP_FL_NOCASE);
 	if (idx < 0 && has_dec)
 		idx = zip_name_locate(zip, dec, ZIP_FL_NOCASE);
+	if (idx < 0 && strchr(name, '/') && strlen(name) < sizeof dec) {
+		/* Zip tools on Windows that wrote "word\document.xml" */
+		strcpy(dec, name);
+		for (char *c = dec; *c; c++)
+			*c = *c == '/' ? '\\' : *c;
+		idx = zip_name_locate(zip, dec, ZIP_FL_NOCASE);
+	}
 	return idx;
 }
 

@@ -1,6 +1,7 @@
 ## tests/extract/ooxml.mk: the OOXML plugin through quire-extract.
-TESTS += tests/extract/ooxml.test
+TESTS += tests/extract/ooxml.test tests/extract/ooxml-producers.test
 EXTRA_DIST += tests/extract/ooxml.test tests/fixtures/ooxml/gen.py tests/fixtures/ooxml/caps.py \
+	tests/extract/ooxml-producers.test tests/fixtures/ooxml/producers.py tests/fixtures/ooxml/difflo.py \
 	tests/fixtures/ooxml/testWORD_various.docx tests/fixtures/ooxml/testPPT_various.pptx \
 	tests/fixtures/ooxml/testEXCEL.xlsx tests/fixtures/ooxml/testEXCEL_protected_passtika.xlsx
 ## Passwords given to quire-extract (OOXML Standard and Agile Encryption;
