@@ -10,6 +10,7 @@
 
 #include "ooxml.h"
 #include "../common/numfmt.h"
+#include "../common/utf8.h"
 
 #define OX_MAX_XF 65536
 #define OX_MAX_FMT 4096
@@ -150,6 +151,59 @@ static void shown(struct ox *ox, struct pbuf *out, double v, const char *fmt, in
 	pbuf_free(&nb);
 }
 
+/* The code unit of "_xHHHH_" at s (7 bytes there); -1 when it is not one. */
+static long xescape(const char *s)
+{
+	long v = 0;
+
+	if (s[0] != '_' || s[1] != 'x' || s[6] != '_')
+		return -1;
+	for (int i = 2; i < 6; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Text of an ST_Xstring (ECMA-376 Part 1, 22.9.2.19), as cells and shared
+ * strings hold it: what XML cannot carry is written "_xHHHH_" ("_x000D_"
+ * for a carriage return, as exports from databases are full of; "_x005F_"
+ * for an underscore that would start one). Decoded into out: a carriage
+ * return dropped, other controls but tab and newline as spaces, surrogate
+ * pairs joined. */
+static void add_xstring(struct ox *ox, struct pbuf *out, const char *s, size_t n)
+{
+	size_t i = 0, from = 0;
+
+	while (i + 7 <= n) {
+		long cp = xescape(s + i), lo;
+		unsigned char u[4];
+
+		if (cp < 0) {
+			i++;
+			continue;
+		}
+		ox_buf_add(ox, out, s + from, i - from);
+		i += 7;
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 7 <= n && (lo = xescape(s + i)) >= 0xdc00 &&
+		    lo <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 7;
+		}
+		if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+			ox_buf_add(ox, out, " ", 1);
+		else if (cp != '\r')
+			ox_buf_add(ox, out, (const char *)u, pc_utf8_put((uint32_t)cp, u));
+		from = i;
+	}
+	ox_buf_add(ox, out, s + from, n - from);
+}
+
 static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pbuf *out)
 {
 	const char *t = c->t ? c->t : "n";
@@ -161,7 +215,7 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pb
 		long i = strtol(c->v.p, NULL, 10);
 
 		if (i >= 0 && (size_t)i < b->nsst)
-			ox_buf_add(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
+			add_xstring(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
 	} else if (strcmp(t, "b") == 0)
 		ox_buf_add(ox, out, c->v.p[0] == '1' ? "TRUE" : "FALSE", c->v.p[0] == '1' ? 4 : 5);
 	else if (strcmp(t, "n") == 0 || (strcmp(t, "d") == 0 && iso_serial(c->v.p) >= 0)) {
@@ -183,7 +237,7 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pb
 			      t[0] != 'd' && b->date1904);
 		}
 	} else
-		ox_buf_add(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
+		add_xstring(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
 }
 
 /* "&L&\"Arial,Bold\"Header - Corporate&CPage &P" -> its plain parts. */
