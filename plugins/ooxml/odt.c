@@ -26,6 +26,7 @@ struct odt {
 	int np, overflow, lists, tbl, cell_open, row_no;
 	struct pbuf cells[ODT_MAX_CELLS];
 	size_t ncells;
+	unsigned repeat;       /* the open cell's number-columns-repeated */
 	char *objects[ODT_MAX_OBJECTS];
 	size_t nobjects;
 	struct odt_lists *ls;
@@ -119,6 +120,23 @@ static void new_page(struct odt *o, xmlTextReaderPtr r, int sheet)
 	xmlFree(name);
 }
 
+/* A cell ends: spreadsheets write a run of equal cells once, with
+ * number-columns-repeated; each copy takes its column (up to the row's
+ * cap; empty runs to the end of a row are trimmed with the row). */
+static void cell_done(struct odt *o)
+{
+	size_t at = o->ncells;
+
+	for (unsigned k = 0; k < o->repeat && o->ncells < ODT_MAX_CELLS && !o->ox->err; k++) {
+		if (k && o->cells[at].n) {
+			o->cells[o->ncells].n = 0;
+			ox_buf_add(o->ox, &o->cells[o->ncells], o->cells[at].p, o->cells[at].n);
+		}
+		o->ncells++;
+	}
+	o->repeat = 1;
+}
+
 static void note_object(struct odt *o, xmlTextReaderPtr r)
 {
 	char *href = ox_attr(r, "href");
@@ -193,9 +211,13 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 			o->cells[i].n = 0;
 		o->ncells = 0;
 	} else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && o->tbl == 1) {
+		char *rp = ox_attr(r, "number-columns-repeated");
+
+		o->repeat = rp && atoi(rp) > 1 ? (unsigned)atoi(rp) : 1;
+		xmlFree(rp);
 		o->cell_open = !empty;
-		if (empty && o->ncells < ODT_MAX_CELLS)
-			o->ncells++;
+		if (empty)
+			cell_done(o);
 	} else if (!strcmp(n, "object"))
 		note_object(o, r);
 	if (empty && (!strcmp(n, "h") || !strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc")))
@@ -216,8 +238,7 @@ static void end(struct odt *o, xmlTextReaderPtr r)
 	else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && o->tbl == 1 &&
 		 o->cell_open) {
 		o->cell_open = 0;
-		if (o->ncells < ODT_MAX_CELLS)
-			o->ncells++;
+		cell_done(o);
 	} else if (!strcmp(n, "table-row") && o->tbl == 1) {
 		size_t k = o->ncells;
 
