@@ -12,6 +12,7 @@
 #include "ooxml.h"
 
 #define OX_HTML_DEPTH 64   /* nesting followed in a chunk's HTML tree */
+#define OX_HTML_MAX (16u << 20)  /* bytes of HTML parsed: its tree is several times that */
 
 struct hx {
 	struct ox *ox;
@@ -113,8 +114,11 @@ static void html_chunk(struct ox *ox, const unsigned char *mem, size_t len)
 	struct hx h = { .ox = ox, .kind = OX_PARA };
 	htmlDocPtr doc;
 
-	if (len > (size_t)1 << 30)
+	if (len > OX_HTML_MAX) {
+		ox->host->log(QUIRE_LOG_WARNING, "ooxml: an HTML altChunk of %zu bytes, over %u, "
+			      "is not read", len, OX_HTML_MAX);
 		return;
+	}
 	doc = htmlReadMemory((const char *)mem, (int)len, NULL, NULL,
 			     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 			     HTML_PARSE_NOBLANKS);
