@@ -1,4 +1,4 @@
-/* ooxml.c: the OOXML extraction plugin (DOCX, PPTX, XLSX; ODF text, sheets, slides): descriptor,
+/* ooxml.c: the OOXML extraction plugin (DOCX, PPTX, XLSX, XLSB; ODF text, sheets, slides): descriptor,
  * sniffing, the package's main part and metadata, and the sink helpers.
  *
  * Caps: the zip entry count (from the central directory, before libzip
@@ -32,7 +32,7 @@ static const char *const ox_mime_types[] = {
 	"application/vnd.ms-powerpoint.template.macroEnabled.12",
 	"application/vnd.ms-word.template.macroEnabled.12",
 	"application/vnd.ms-excel.template.macroEnabled.12",
-	"application/vnd.ms-excel.sheet.binary.macroEnabled.12",   /* refused clearly */
+	"application/vnd.ms-excel.sheet.binary.macroEnabled.12",
 	"application/vnd.oasis.opendocument.text",
 	"application/vnd.oasis.opendocument.text-template",
 	"application/vnd.oasis.opendocument.text-master",
@@ -312,12 +312,10 @@ enum quire_result ox_read_package(struct ox *ox)
 		ox_pptx(ox, main->target);
 	else if (k == OX_XLSX)
 		ox_xlsx(ox, main->target);
-	else {
-		if (k == OX_XLSB)
-			ox->host->log(QUIRE_LOG_WARNING, "ooxml: an Excel binary workbook (XLSB) "
-				      "is not supported; save it as XLSX");
+	else if (k == OX_XLSB)
+		ox_xlsb(ox, main->target);
+	else
 		r = QUIRE_UNSUPPORTED;
-	}
 	ox_rels_free(&root);
 	return r;
 }

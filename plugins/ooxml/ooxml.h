@@ -170,6 +170,8 @@ void ox_comments_part(struct ox *ox, const char *part);
 void ox_docx(struct ox *ox, const char *main_part);
 void ox_pptx(struct ox *ox, const char *main_part);
 void ox_xlsx(struct ox *ox, const char *main_part);
+/* xlsb.c: the Excel binary workbook (BIFF12 parts in the same package). */
+void ox_xlsb(struct ox *ox, const char *main_part);
 /* odt.c: OpenDocument text; ox_is_odt says whether the package is one. */
 int ox_is_odt(struct ox *ox);
 void ox_odt(struct ox *ox);
