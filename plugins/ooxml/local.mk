@@ -10,7 +10,7 @@ plugins_ooxml_ooxml_la_SOURCES = plugins/ooxml/ooxml.c plugins/ooxml/ooxml.h \
 	plugins/ooxml/xlsx.c \
 	plugins/ooxml/decrypt.c plugins/ooxml/decrypt.h \
 	plugins/ooxml/ole.c plugins/ooxml/odt.c plugins/ooxml/numbering.c plugins/ooxml/odtlist.c plugins/ooxml/objects.c plugins/ooxml/embed.c plugins/ooxml/altchunk.c \
-	plugins/ooxml/xlsb.c
+	plugins/ooxml/xlsb.c plugins/ooxml/flat.c
 plugins_ooxml_ooxml_la_CFLAGS = $(AM_CFLAGS) $(OOXML_CFLAGS) $(CRYPTO_CFLAGS)
 plugins_ooxml_ooxml_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(OOXML_LIBS) $(CRYPTO_LIBS) -lm
 plugins_ooxml_ooxml_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -45,7 +45,7 @@ static const char *const ox_mime_types[] = {
 };
 static const char *const ox_extensions[] = { "docx", "docm", "dotx", "dotm", "pptx", "pptm",
 	"potx", "potm", "ppsx", "ppsm", "xlsx", "xlsm", "xltx", "xltm", "xlsb", "odt", "ott", "odm",
-	"ods", "ots", "odp", "otp", "odg", NULL };
+	"ods", "ots", "odp", "otp", "odg", "fodt", "fods", "fodp", "fodg", NULL };
 
 static int mem_has(const unsigned char *h, size_t len, const char *s)
 {
@@ -63,6 +63,8 @@ static int ox_sniff(const unsigned char *head, size_t len, const char *mime)
 
 	for (const char *const *m = ox_mime_types; mime && *m; m++)
 		ours |= strcmp(mime, *m) == 0;
+	if (ox_is_flat(head, len))
+		return 95;
 	if (len >= 4 && memcmp(head, "PK\3\4", 4) == 0) {
 		if (ours)
 			return 95;
@@ -333,7 +335,10 @@ static enum quire_result ox_extract(void *state, const struct quire_host *host, 
 	unsigned char *pkg = NULL;
 	enum quire_result r;
 
-	r = ox_is_cfb(fd) ? open_encrypted(&ox, fd, &pkg) : ox_zip_open(&ox, fd);
+	if (ox_is_cfb(fd))
+		r = open_encrypted(&ox, fd, &pkg);
+	else if ((r = ox_flat_open(&ox, fd, &pkg)) == QUIRE_UNSUPPORTED)
+		r = ox_zip_open(&ox, fd);
 	if (r != QUIRE_OK) {
 		free(pkg);
 		return r;

@@ -48,6 +48,14 @@ void ox_zip_close(struct ox *ox);
  * encrypted OOXML document); 0 otherwise. */
 int ox_is_cfb(int fd);
 
+/* flat.c: 1 when head begins a Flat OPC document (pkg:package), 2 a flat
+ * ODF one (office:document), 0 otherwise. */
+int ox_is_flat(const unsigned char *head, size_t len);
+/* The package a flat document on fd stands for, built in memory: on
+ * QUIRE_OK *pkg holds it (new, caller frees with free()) and ox->zip is
+ * open on it; QUIRE_UNSUPPORTED when the file is not a flat document. */
+enum quire_result ox_flat_open(struct ox *ox, int fd, unsigned char **pkg);
+
 /* A read-only entry whose inflated bytes are counted against the caps. */
 struct ox_entry {
 	struct ox *ox;
