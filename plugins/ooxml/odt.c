@@ -12,6 +12,7 @@
 #define ODT_MAX_NEST 16
 #define ODT_MAX_CELLS 1024
 #define ODT_MAX_OBJECTS 16
+#define ODT_MAX_DELETIONS 256   /* tracked deletions marked inline that are followed */
 
 struct opara {
 	struct pbuf b;
@@ -32,6 +33,11 @@ struct odt {
 	struct odt_lists *ls;
 	int pages;             /* sheets and slides begun: the first is page 1 */
 	int spreadsheet;       /* in office:spreadsheet: its tables are sheets */
+	int in_tc;             /* in text:tracked-changes */
+	char *region;          /* the changed-region being read there */
+	char *deleted[ODT_MAX_DELETIONS];   /* ids of the regions that are deletions */
+	size_t ndeleted;
+	char *in_del;          /* in the text between a deletion's change-start and change-end */
 	char label[160];       /* the next list item's label, for its paragraph */
 };
 
@@ -100,7 +106,7 @@ static void pop(struct odt *o)
 
 static void add(struct odt *o, const char *s, size_t n)
 {
-	if (o->np > 0)
+	if (o->np > 0 && !o->in_del)
 		ox_buf_add(o->ox, &o->p[o->np - 1].b, s, n);
 }
 
@@ -158,6 +164,51 @@ static void note_object(struct odt *o, xmlTextReaderPtr r)
 	xmlFree(href);
 }
 
+/* Tracked changes. A deletion's text is kept in text:tracked-changes and
+ * marked by a text:change point, or (as LibreOffice also writes it) left
+ * in the paragraph between text:change-start and text:change-end of a
+ * region whose change is a deletion: then that text is not read. Returns
+ * 1 when the element is one of these (2: skip its subtree). */
+static int change(struct odt *o, xmlTextReaderPtr r, const char *n)
+{
+	if (!strcmp(n, "tracked-changes")) {
+		o->in_tc = !xmlTextReaderIsEmptyElement(r);
+		return 1;
+	}
+	if (o->in_tc && !strcmp(n, "changed-region")) {
+		xmlFree(o->region);
+		o->region = ox_attr(r, "id");
+		return 1;
+	}
+	if (o->in_tc && !strcmp(n, "deletion")) {
+		if (o->region && o->ndeleted < ODT_MAX_DELETIONS) {
+			o->deleted[o->ndeleted++] = o->region;
+			o->region = NULL;
+		}
+		return 2;
+	}
+	if (o->in_tc)
+		return 2;   /* insertions and format changes: their change-info */
+	if (!strcmp(n, "change-start") && !o->in_del) {
+		char *id = ox_attr(r, "change-id");
+
+		for (size_t i = 0; id && i < o->ndeleted && !o->in_del; i++)
+			if (!strcmp(o->deleted[i], id))
+				o->in_del = o->deleted[i];
+		xmlFree(id);
+		return 1;
+	}
+	if (!strcmp(n, "change-end") && o->in_del) {
+		char *id = ox_attr(r, "change-id");
+
+		if (id && !strcmp(id, o->in_del))
+			o->in_del = NULL;
+		xmlFree(id);
+		return 1;
+	}
+	return 0;
+}
+
 /* Returns 1 when the subtree is to be skipped. */
 static int start(struct odt *o, xmlTextReaderPtr r)
 {
@@ -167,7 +218,11 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 	/* text:number caches a list item's rendered label: ours is there. */
 	if (!strcmp(n, "number") && o->np && o->p[o->np - 1].labelled)
 		return 1;
-	if (!strcmp(n, "tracked-changes") || !strcmp(n, "note-citation") || !strcmp(n, "creator") ||
+	int ch = n[0] == 't' || n[0] == 'c' || n[0] == 'd' || o->in_tc ? change(o, r, n) : 0;
+
+	if (ch)
+		return ch == 2;
+	if (!strcmp(n, "note-citation") || !strcmp(n, "creator") ||
 	    !strcmp(n, "date") || !strcmp(n, "deletion") || !strcmp(n, "automatic-styles"))
 		return 1;
 	if (!strcmp(n, "h")) {
@@ -229,6 +284,9 @@ static void end(struct odt *o, xmlTextReaderPtr r)
 {
 	const char *n = (const char *)xmlTextReaderConstLocalName(r);
 
+	if (o->in_tc && !strcmp(n, "tracked-changes"))
+		o->in_tc = 0;
+
 	if (!strcmp(n, "h") || !strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc"))
 		pop(o);
 	else if (!strcmp(n, "list") && o->lists) {
@@ -274,7 +332,8 @@ static void walk(struct odt *o, const char *part)
 		pbuf_free(&o->p[--o->np].b);
 	while (o->lists--)
 		odt_list_close(o->ls);
-	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = 0;
+	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = o->in_tc = 0;
+	o->in_del = NULL;
 	o->label[0] = '\0';
 	ox_xml_close(r, &e);
 }
@@ -345,6 +404,9 @@ void ox_odt(struct ox *ox)
 				walk(o, o->objects[i]);
 	}
 	odt_lists_free(o->ls);
+	for (size_t i = 0; i < o->ndeleted; i++)
+		xmlFree(o->deleted[i]);
+	xmlFree(o->region);
 	for (size_t i = 0; i < o->nobjects; i++)
 		free(o->objects[i]);
 	for (size_t i = 0; i < ODT_MAX_CELLS; i++)
