@@ -404,6 +404,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 	const struct ox_rel *rel;
 	struct ox_entry e;
 	xmlTextReaderPtr r;
+	int listed = 0;   /* workbook.xml lists its sheets */
 
 	if (!b) {
 		ox->err = QUIRE_ERROR;
@@ -421,6 +422,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		load_styles(ox, b, rel->target);
 	r = ox_xml_open(ox, main_part, &e);
 	while (r && ox_xml_next(ox, r, 0)) {
+		listed |= ox_is(r, XML_READER_TYPE_ELEMENT, "sheet");
 		if (ox_is(r, XML_READER_TYPE_ELEMENT, "workbookPr")) {
 			char *v = ox_attr(r, "date1904");
 
@@ -443,6 +445,16 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		}
 	}
 	ox_xml_close(r, &e);
+	/* No sheet list (generators that write only the relationships): the
+	 * worksheets in the order of their relationships, unnamed. */
+	for (size_t i = 0; !listed && i < rels.n && !ox->err; i++) {
+		if (strcmp(rels.v[i].type, "worksheet") != 0)
+			continue;
+		if (max_pages && ox->page >= max_pages)
+			ox->err = QUIRE_TOO_LARGE;
+		else
+			one_sheet(ox, b, &rels.v[i], NULL);
+	}
 	ox_rels_free(&rels);
 	pbuf_free(&b->sst);
 	free(b->sst_off);
