@@ -295,14 +295,17 @@ static enum ox_kind main_kind(struct ox *ox, const char *part)
 enum quire_result ox_read_package(struct ox *ox)
 {
 	struct ox_rels root;
-	const struct ox_rel *main;
+	const struct ox_rel *main, *core;
 	enum quire_result r = QUIRE_OK;
 	enum ox_kind k;
 
 	ox_rels_load(ox, "", &root);
 	main = ox_rels_type(&root, "officeDocument", 0);
-	if (ox_has_entry(ox, "docProps/core.xml") && !ox->depth)
-		core_meta(ox, "docProps/core.xml");
+	/* Core properties where the package's relationship says, else at
+	 * Office's path. */
+	core = ox_rels_type(&root, "core-properties", 0);
+	if (!ox->depth && (core || ox_has_entry(ox, "docProps/core.xml")))
+		core_meta(ox, core ? core->target : "docProps/core.xml");
 	k = main && !ox->err ? main_kind(ox, main->target) : OX_NONE;
 	if (ox->err)
 		r = ox->err;
