@@ -33,6 +33,7 @@ struct odt {
 	struct odt_lists *ls;
 	int pages;             /* sheets and slides begun: the first is page 1 */
 	int spreadsheet;       /* in office:spreadsheet: its tables are sheets */
+	int masters;           /* in office:master-styles */
 	int in_tc;             /* in text:tracked-changes */
 	char *region;          /* the changed-region being read there */
 	char *deleted[ODT_MAX_DELETIONS];   /* ids of the regions that are deletions */
@@ -80,6 +81,19 @@ static void list_start(struct odt *o, xmlTextReaderPtr r, const char *n, int emp
 		o->label[0] = '\0';
 }
 
+/* A field prompt LibreOffice leaves in master pages ("<number>",
+ * "<date/time>", "<footer>"): one word of lower case letters, '/' or '-'
+ * in angle brackets. Not text in office:master-styles. */
+static int lo_prompt(const struct pbuf *b)
+{
+	if (b->n < 3 || b->p[0] != '<' || b->p[b->n - 1] != '>')
+		return 0;
+	for (size_t i = 1; i + 1 < b->n; i++)
+		if (!((b->p[i] >= 'a' && b->p[i] <= 'z') || b->p[i] == '/' || b->p[i] == '-'))
+			return 0;
+	return 1;
+}
+
 static void pop(struct odt *o)
 {
 	struct opara *p;
@@ -91,6 +105,8 @@ static void pop(struct odt *o)
 	if (o->np == 0)
 		return;
 	p = &o->p[--o->np];
+	if (o->masters && ox_buf_trim(&p->b) && lo_prompt(&p->b))
+		p->b.n = 0;
 	if (ox_buf_trim(&p->b) && !o->ox->err) {
 		if (o->tbl && o->cell_open) {
 			struct pbuf *c = &o->cells[o->ncells < ODT_MAX_CELLS ? o->ncells : ODT_MAX_CELLS - 1];
@@ -261,6 +277,8 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 		new_page(o, r, 0);
 	else if (!strcmp(n, "spreadsheet"))
 		o->spreadsheet = 1;
+	else if (!strcmp(n, "master-styles"))
+		o->masters = !empty;
 	else if (!strcmp(n, "table-row") && o->tbl == 1) {
 		for (size_t i = 0; i < o->ncells && i < ODT_MAX_CELLS; i++)
 			o->cells[i].n = 0;
@@ -286,6 +304,8 @@ static void end(struct odt *o, xmlTextReaderPtr r)
 
 	if (o->in_tc && !strcmp(n, "tracked-changes"))
 		o->in_tc = 0;
+	else if (!strcmp(n, "master-styles"))
+		o->masters = 0;
 
 	if (!strcmp(n, "h") || !strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc"))
 		pop(o);
@@ -332,7 +352,7 @@ static void walk(struct odt *o, const char *part)
 		pbuf_free(&o->p[--o->np].b);
 	while (o->lists--)
 		odt_list_close(o->ls);
-	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = o->in_tc = 0;
+	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = o->in_tc = o->masters = 0;
 	o->in_del = NULL;
 	o->label[0] = '\0';
 	ox_xml_close(r, &e);
