@@ -116,7 +116,9 @@ void ox_docx(struct ox *ox, const char *main_part)
 	o.nstyles = st->n;
 	if (!ox->err)
 		ox_page(ox);
+	o.rels = &rels;
 	ox_walk_part(ox, main_part, &o);
+	o.rels = NULL;
 	/* Heading styles do not apply in notes and margins. */
 	o.nstyles = 0;
 	for (const char *const *t = order; *t && !ox->err; t++)

@@ -13,4 +13,12 @@
  * of their workbook (ox_ole_text). */
 void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 
+/* The package in part, read as embedded (one level deep, counted with
+ * the others). */
+void ox_embed_part(struct ox *ox, const char *part);
+/* The bytes of entry part, counted against the caps: new, free with
+ * free(); NULL when missing, past 64 MiB (ox->err untouched: the host
+ * document goes on) or unreadable. *len is its length. */
+unsigned char *ox_slurp(struct ox *ox, const char *part, size_t *len);
+
 #endif

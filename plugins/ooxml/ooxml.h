@@ -71,11 +71,17 @@ struct ox_walk_opts {
 	const unsigned char *styles_level;
 	size_t nstyles;
 	struct ox_numbering *num;  /* docx list labels; may be NULL */
+	const struct ox_rels *rels;  /* the part's relationships (w:altChunk); may be NULL */
 };
 
 /* --- objects.c: DrawingML objects and comments, shared ------------------ */
 
 /* odtlist.c: list labels of OpenDocument text. */
 struct odt_lists;
+
+/* ooxml.c: the content type of part from [Content_Types].xml (its
+ * Override, else its extension's Default): new, free with xmlFree; NULL
+ * when none is given. */
+char *ox_content_type(struct ox *ox, const char *part);
 
 #endif

@@ -26,5 +26,8 @@ int ox_entry_open(struct ox *ox, const char *name, struct ox_entry *e);
 long ox_entry_read(struct ox_entry *e, void *buf, size_t len);
 void ox_entry_close(struct ox_entry *e);
 int ox_has_entry(struct ox *ox, const char *name);
+/* 1 when part names a and b name one part: a leading '/' aside, compared
+ * without case and with their %XX escapes decoded (ECMA-376 Part 2). */
+int ox_part_eq(const char *a, const char *b);
 
 #endif

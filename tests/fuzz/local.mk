@@ -61,7 +61,8 @@ FUZZ_OOXML_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ooxml
 	plugins/ooxml/zipguard.c plugins/ooxml/xml.c plugins/ooxml/rels.c plugins/ooxml/walk.c \
 	plugins/ooxml/docx.c plugins/ooxml/pptx.c plugins/ooxml/xlsx.c plugins/ooxml/decrypt.c \
 	plugins/ooxml/ole.c plugins/ooxml/odt.c plugins/ooxml/numbering.c plugins/ooxml/odtlist.c \
-	plugins/ooxml/objects.c plugins/ooxml/embed.c $(FUZZ_OLE_SRC)
+	plugins/ooxml/objects.c plugins/ooxml/embed.c plugins/ooxml/altchunk.c \
+	plugins/ooxml/xlsb.c plugins/ooxml/flat.c $(FUZZ_OLE_SRC)
 FUZZ_LEGACY_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/legacy/legacy.c \
 	plugins/legacy/out.c plugins/legacy/meta.c plugins/legacy/xls.c plugins/legacy/ppt.c \
 	plugins/legacy/embed.c plugins/legacy/doc.c plugins/legacy/docpap.c plugins/legacy/doclist.c \
