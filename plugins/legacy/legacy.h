@@ -144,6 +144,10 @@ enum quire_result lg_wp42(struct lg *lg, const unsigned char *s, size_t n);
 /* Title, author, subject, keywords from \005SummaryInformation. */
 void lg_summary(struct lg *lg, GsfInfile *dir);
 enum quire_result lg_xls(struct lg *lg, GsfInfile *dir);
+/* Excel 2.x-4.0 worksheets (and BIFF5/8 streams) with no OLE2 container:
+ * does the file start with a BOF record; read it. */
+int lg_xls_bare_sniff(const unsigned char *s, size_t n);
+enum quire_result lg_xls_bare(struct lg *lg, const unsigned char *s, size_t n);
 enum quire_result lg_ppt(struct lg *lg, GsfInfile *dir);
 enum quire_result lg_doc(struct lg *lg, GsfInfile *dir);
 /* Text of a whole OLE2 file in memory (an embedded object): a workbook or
