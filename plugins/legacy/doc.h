@@ -4,6 +4,8 @@
 #ifndef QUIRE_LEGACY_DOC_H
 #define QUIRE_LEGACY_DOC_H
 
+#include <iconv.h>
+
 #include "legacy.h"
 
 #define DOC_MAX_FIELDS 32
@@ -84,7 +86,14 @@ struct doc {
 	size_t nbte_chp;
 	uint32_t run0, run1;
 	int run_deleted;
+	/* Word 6/95 8-bit text in another code page than 1252 (doccp.c):
+	 * each byte's character, DOC_LEAD for the lead bytes of a
+	 * double-byte code page; NULL: Windows-1252 */
+	uint16_t *bytes;
+	iconv_t cd;
 };
+
+#define DOC_LEAD 0xffffu
 
 /* Paragraph properties at the paragraph mark stored at byte fc (Word 97
  * and later; zeros otherwise). */
@@ -105,6 +114,13 @@ void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte);
 /* Is the character stored at byte fc deleted text (a tracked deletion,
  * sprmCFRMarkDel)? Deleted text is not shown; inserted text is. */
 int doc_deleted(struct doc *d, uint32_t fc);
+
+/* doccp.c: the code page of a Word 6/95 document's language (FIB lid),
+ * when it is not 1252; a double-byte character's lead and trail bytes as
+ * one character; the converter closed. */
+void doc_cp_init(struct doc *d);
+unsigned doc_cp_pair(struct doc *d, unsigned char lead, unsigned char trail);
+void doc_cp_free(struct doc *d);
 
 /* doclist.c: read PlfLst and PlfLfo of the table stream. */
 void doc_lists_init(struct doc *d, uint32_t fc_lst, uint32_t lcb_lst, uint32_t fc_lfo,

@@ -10,7 +10,7 @@ plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy
 	plugins/legacy/xls.c \
 	plugins/legacy/ppt.c plugins/legacy/embed.c \
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c \
-	plugins/legacy/doclist.c plugins/legacy/docrypt.c plugins/legacy/rc4.c \
+	plugins/legacy/doclist.c plugins/legacy/doccp.c plugins/legacy/docrypt.c plugins/legacy/rc4.c \
 	plugins/legacy/crypt.c plugins/legacy/xlscrypt.c plugins/legacy/pptcrypt.c \
 	plugins/legacy/metro.c plugins/legacy/wp42.c
 plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS) $(CRYPTO_CFLAGS)

@@ -64,7 +64,7 @@ FUZZ_OOXML_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ooxml
 	plugins/ooxml/objects.c plugins/ooxml/embed.c $(FUZZ_OLE_SRC)
 FUZZ_LEGACY_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/legacy/legacy.c \
 	plugins/legacy/out.c plugins/legacy/meta.c plugins/legacy/xls.c plugins/legacy/ppt.c \
-	plugins/legacy/embed.c plugins/legacy/doc.c plugins/legacy/docpap.c plugins/legacy/doclist.c \
+	plugins/legacy/embed.c plugins/legacy/doc.c plugins/legacy/docpap.c plugins/legacy/doclist.c plugins/legacy/doccp.c \
 	plugins/legacy/docrypt.c plugins/legacy/rc4.c plugins/legacy/crypt.c plugins/legacy/xlscrypt.c \
 	plugins/legacy/pptcrypt.c plugins/legacy/metro.c plugins/legacy/wp42.c $(FUZZ_OLE_SRC)
 FUZZ_OCR_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ocr/ocr.c \
