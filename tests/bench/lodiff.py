@@ -348,7 +348,7 @@ def main():
     made = {}   # fmt -> [paths]
     for kind in ("fodt", "fods", "fodp"):
         fmts = [f for f in only if FORMATS[f][0] == kind]
-        if not fmts:
+        if not fmts or a.count <= 0:
             continue
         src = os.path.join(work, "src-" + kind)
         os.makedirs(src, exist_ok=True)
