@@ -113,22 +113,29 @@ static int bof_type(unsigned type)
 
 /* ---- globals ---- */
 
+/* Bytes left in the record and its CONTINUE records. */
+static int crd_more(const struct crd *c)
+{
+	return !c->bad && c->i < c->nseg && (c->pos < c->seg[c->i].n || c->i + 1 < c->nseg);
+}
+
+/* The shared strings: as many as the SST and its CONTINUE records hold,
+ * whatever cstUnique says (writers that count fewer, or none, exist;
+ * every string takes at least 3 bytes, which bounds the count). */
 static void read_sst(struct book *b, size_t off)
 {
 	struct crd c;
-	uint32_t unique;
+	size_t cap;
 
 	if (crd_init(&c, b->s, b->n, off, 0)) {
 		lg_fail(b->lg, QUIRE_ERROR);
 		return;
 	}
 	crd_u32(&c);
-	unique = crd_u32(&c);
-	/* every string takes at least 3 bytes: never trust the count further */
-	if (unique > b->n / 3)
-		unique = (uint32_t)(b->n / 3);
+	cap = crd_u32(&c);
+	cap = cap < 16 ? 16 : cap > b->n / 3 ? b->n / 3 + 1 : cap;
 	free(b->sst_off);
-	b->sst_off = malloc(((size_t)unique + 1) * sizeof *b->sst_off);
+	b->sst_off = malloc((cap + 1) * sizeof *b->sst_off);
 	if (!b->sst_off) {
 		crd_free(&c);
 		lg_fail(b->lg, QUIRE_ERROR);
@@ -137,10 +144,20 @@ static void read_sst(struct book *b, size_t off)
 	pbuf_reset(&b->sst);
 	b->nsst = 0;
 	b->sst_off[0] = 0;
-	while (b->nsst < unique && !c.bad) {
+	while (crd_more(&c) && b->nsst < b->n / 3) {
 		biff_string(&b->t, &c, 2, &b->sst);
 		if (c.bad)
 			break;
+		if (b->nsst + 1 > cap) {
+			size_t *x = realloc(b->sst_off, (2 * cap + 1) * sizeof *x);
+
+			if (!x) {
+				lg_fail(b->lg, QUIRE_ERROR);
+				break;
+			}
+			b->sst_off = x;
+			cap *= 2;
+		}
 		b->sst_off[++b->nsst] = b->sst.n;
 	}
 	crd_free(&c);
