@@ -252,7 +252,8 @@ static unsigned eight_bit(struct reader *r, unsigned char b)
 		return pc_cp1252(b);
 	if (r->lead >= 0) {
 		r->lead = -1;
-		return doc_cp_pair(r->d, (unsigned char)lead, b);
+		if (b >= 0x40)   /* no trail byte is below 0x40: a mark stays a mark */
+			return doc_cp_pair(r->d, (unsigned char)lead, b);
 	}
 	if (d->bytes[b] == DOC_LEAD) {
 		r->lead = b;
