@@ -757,6 +757,51 @@ static int is_bof(const struct book *b, size_t pos)
 	return biff_at(b->s, b->n, pos, &r) == 0 && bof_type(r.type);
 }
 
+/* The offset past the EOF that closes the substream whose BOF is at pos. */
+static size_t substream_end(const struct book *b, size_t pos)
+{
+	struct biff_rec r;
+
+	for (int depth = 0; biff_at(b->s, b->n, pos, &r) == 0;) {
+		pos = r.next;
+		depth += bof_type(r.type) != 0;
+		if (r.type == BIFF_EOF && --depth <= 0)
+			break;
+	}
+	return pos;
+}
+
+static int lies(const struct book *b, size_t after_globals, size_t pos)
+{
+	return pos < after_globals || !is_bof(b, pos);
+}
+
+/* Sheets whose BOUNDSHEET offset is no BOF past the globals (0 from some
+ * writers, or a lie) are taken to be the substream in their place in the
+ * list, the substreams following the globals in the order of the list. */
+static void place_sheets(struct book *b, size_t after_globals)
+{
+	size_t *at, n = 0, pos = after_globals, i = 0;
+	struct biff_rec r;
+
+	while (i < b->nsheets && !lies(b, after_globals, b->sheets[i].pos))
+		i++;
+	if (i == b->nsheets || !(at = malloc(b->nsheets * sizeof *at)))
+		return;
+	while (n < b->nsheets && biff_at(b->s, b->n, pos, &r) == 0) {
+		if (!bof_type(r.type)) {
+			pos = r.next;
+			continue;
+		}
+		at[n++] = pos;
+		pos = substream_end(b, pos);
+	}
+	for (i = 0; i < b->nsheets && i < n; i++)
+		if (lies(b, after_globals, b->sheets[i].pos))
+			b->sheets[i].pos = at[i];
+	free(at);
+}
+
 static void sheets(struct book *b, size_t after_globals)
 {
 	char name[32];
@@ -769,13 +814,14 @@ static void sheets(struct book *b, size_t after_globals)
 		listed += b->sheets[i].type != 6;   /* VB modules are no pages */
 	if (lg_over_cap(b->lg, listed, "sheets"))
 		return;
+	place_sheets(b, after_globals);
 	for (size_t i = 0; i < b->nsheets && !b->lg->err; i++) {
 		const struct sheet *sh = &b->sheets[i];
 		size_t j = 0;
 
 		while (j < i && b->sheets[j].pos != sh->pos)
 			j++;
-		if (sh->type == 6 || j < i || !is_bof(b, sh->pos))
+		if (sh->type == 6 || j < i || lies(b, after_globals, sh->pos))
 			continue;   /* a VB module, a sheet listed twice, an offset that lies */
 		/* no name read at all leaves names.p NULL: no offset from it */
 		sheet(b, sh->nlen ? b->names.p + sh->name : "", sh->nlen, sh->pos);
@@ -791,13 +837,7 @@ static void sheets(struct book *b, size_t after_globals)
 		}
 		snprintf(name, sizeof name, "Sheet%u", ++k);
 		sheet(b, name, strlen(name), pos);
-		/* past this substream's EOF */
-		for (int depth = 0; biff_at(b->s, b->n, pos, &r) == 0;) {
-			pos = r.next;
-			depth += bof_type(r.type) != 0;
-			if (r.type == BIFF_EOF && --depth <= 0)
-				break;
-		}
+		pos = substream_end(b, pos);   /* past this substream's EOF */
 	}
 }
 
