@@ -475,7 +475,11 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		got = f.flags & 0x0004 ? read_clx(d, d->w, d->wn, f.fc_clx, f.lcb_clx)
 				       : simple_piece(d, f.ccp[ST_MAIN] + f.ccp[ST_FTN] + f.ccp[ST_HDD]);
 	} else {
-		got = table.p ? 0 : lg_stream(lg, dir, f.flags & 0x0200 ? "1Table" : "0Table", &table);
+		const char *which = f.flags & 0x0200 ? "1Table" : "0Table";
+
+		got = table.p ? 0 : lg_stream(lg, dir, which, &table);
+		if (got == 1)   /* writers that name the other one than fWhichTblStm says */
+			got = lg_stream(lg, dir, which[0] == '1' ? "0Table" : "1Table", &table);
 		if (got == 0) {
 			d->t = table.p;
 			d->tn = table.n;
