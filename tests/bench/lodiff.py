@@ -79,6 +79,15 @@ class Gen:
         return ["latin"] + extra
 
 
+# numbered lists: "1." / "a)" / "i." and "I." / "A." / "1)" by level
+LIST_STYLES = "".join(
+    '<text:list-style style:name="%s">%s</text:list-style>' % (name, "".join(
+        '<text:list-level-style-number text:level="%d" style:num-format="%s" '
+        'style:num-suffix="%s"/>' % (i + 1, f, x) for i, (f, x) in enumerate(levels)))
+    for name, levels in (("LN", (("1", "."), ("a", ")"), ("i", "."))),
+                         ("LA", (("I", "."), ("A", "."), ("1", ")")))))
+
+
 def fodt(g):
     """A Writer document mixing the constructs named in the module doc."""
     r, sc = g.r, g.scripts()
@@ -94,9 +103,16 @@ def fodt(g):
             body.append('<text:h text:outline-level="%d">%s</text:h>'
                         % (r.randint(1, 3), g.text(r.randint(1, 4), sc)))
         elif c < 0.3:
-            items = "".join("<text:list-item><text:p>%s</text:p></text:list-item>"
-                            % g.text(r.randint(2, 6), sc) for _ in range(r.randint(2, 5)))
-            body.append("<text:list>%s</text:list>" % items)
+            def items(depth):
+                out = []
+                for _ in range(r.randint(1, 4)):
+                    sub = ("<text:list>%s</text:list>" % items(depth + 1)
+                           if depth < 2 and r.random() < 0.4 else "")
+                    out.append("<text:list-item><text:p>%s</text:p>%s</text:list-item>"
+                               % (g.text(r.randint(2, 6), sc), sub))
+                return "".join(out)
+            style = r.choice(["", ' text:style-name="LN"', ' text:style-name="LA"'])
+            body.append("<text:list%s>%s</text:list>" % (style, items(0)))
         elif c < 0.42:
             rows = "".join("<table:table-row>%s</table:table-row>" % "".join(
                 "<table:table-cell office:value-type=\"string\"><text:p>%s</text:p>"
@@ -135,11 +151,11 @@ def fodt(g):
             body.append("<text:p>%s</text:p>" % g.text(r.randint(5, 60), sc))
     return ('<?xml version="1.0" encoding="UTF-8"?><office:document %s office:version="1.2" '
             'office:mimetype="application/vnd.oasis.opendocument.text">'
-            '<office:automatic-styles><style:page-layout style:name="pm1"/>'
+            '<office:automatic-styles><style:page-layout style:name="pm1"/>%s'
             '</office:automatic-styles><office:master-styles><style:master-page '
             'style:name="Standard" style:page-layout-name="pm1">%s%s</style:master-page>'
             '</office:master-styles><office:body><office:text>%s</office:text>'
-            '</office:body></office:document>' % (XMLNS, header, footer, "".join(body)))
+            '</office:body></office:document>' % (XMLNS, LIST_STYLES, header, footer, "".join(body)))
 
 
 def fods(g):
