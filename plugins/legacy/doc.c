@@ -33,6 +33,7 @@ struct reader {
 	size_t chars;       /* read so far: never more than the stream holds */
 	int props;          /* paragraph properties are read */
 	int lead;           /* a double-byte character's lead byte, or -1 */
+	unsigned width;     /* bytes of a character in the current piece */
 };
 
 /* ---- blocks ---- */
@@ -221,10 +222,16 @@ static void character(struct reader *r, unsigned c, uint32_t fc)
 	if (c == 13 || c == 7) {
 		mark(r, c, fc);
 	} else if (c == 12) {   /* page or section break */
-		struct pap none = { .sti = 0x0fff };
+		struct pap pap = { .sti = 0x0fff };
 
-		if (r->ncells == 0)
-			para_end(r, &none);
+		/* a section mark that ends its paragraph is its paragraph mark:
+		 * the paragraph keeps its list label, heading level, table */
+		if (r->props)
+			doc_pap(r->d, fc, &pap);
+		if (pap.fc_end && pap.fc_end == fc + r->width)
+			mark(r, 13, fc);
+		else if (r->ncells == 0)
+			para_end(r, &(struct pap){ .sti = 0x0fff });
 	} else if (c == 11 || c == 9 || c == 0xa0) {
 		pbuf_add(&r->para, c == 9 ? "\t" : " ", 1);
 	} else if (c == 0x1e) {
@@ -282,6 +289,7 @@ static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 			return;
 		}
 		r->chars += b - a;
+		r->width = (unsigned)w;
 		if (r->chars > d->wn) {   /* pieces that share their bytes */
 			r->lg->host->log(QUIRE_LOG_INFO, "legacy: the pieces hold more text than the file");
 			lg_fail(r->lg, QUIRE_CORRUPT);

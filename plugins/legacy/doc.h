@@ -25,6 +25,7 @@ struct pap {
 	int in_table, ttp, inner_ttp, inner_cell;
 	unsigned itap;          /* table depth */
 	unsigned ilfo, ilvl;    /* list, level */
+	uint32_t fc_end;        /* past the paragraph's last character (0: unknown) */
 };
 
 /* One level of a list: its start, number format (MSONFC), whether it
