@@ -147,12 +147,32 @@ def fodt(g):
         elif c < 0.84:
             body.append('<text:section text:name="S%d"><text:p>%s</text:p></text:section>'
                         % (k, g.text(6, sc)))
+        elif c < 0.87:   # a list and a nested table in cells
+            inner = ('<table:table table:name="N%d"><table:table-column table:number-columns-'
+                     'repeated="2"/><table:table-row><table:table-cell><text:p>%s</text:p>'
+                     '</table:table-cell><table:table-cell><text:p>%s</text:p></table:table-cell>'
+                     '</table:table-row></table:table>' % (k, g.text(2, sc), g.text(2, sc)))
+            body.append('<table:table table:name="T%d"><table:table-column table:number-'
+                        'columns-repeated="2"/><table:table-row><table:table-cell><text:list '
+                        'text:style-name="LN"><text:list-item><text:p>%s</text:p></text:list-item>'
+                        '<text:list-item><text:p>%s</text:p></text:list-item></text:list>'
+                        '</table:table-cell><table:table-cell>%s</table:table-cell></table:table-row>'
+                        '</table:table>' % (k, g.text(2, sc), g.text(2, sc), inner))
+        elif c < 0.9:   # a page break before a paragraph, a table of contents
+            body.append('<text:p text:style-name="PB">%s</text:p>' % g.text(4, sc))
+            if r.random() < 0.5:
+                body.append('<text:table-of-content text:name="TOC%d"><text:table-of-content-source '
+                            'text:outline-level="3"/><text:index-body><text:p>%s</text:p>'
+                            '</text:index-body></text:table-of-content>' % (k, g.text(2, sc)))
+        elif c < 0.92:   # a long paragraph (several KiB)
+            body.append("<text:p>%s</text:p>" % g.text(r.randint(600, 2500), sc))
         else:
             body.append("<text:p>%s</text:p>" % g.text(r.randint(5, 60), sc))
     return ('<?xml version="1.0" encoding="UTF-8"?><office:document %s office:version="1.2" '
             'office:mimetype="application/vnd.oasis.opendocument.text">'
             '<office:automatic-styles><style:page-layout style:name="pm1"/>%s'
-            '</office:automatic-styles><office:master-styles><style:master-page '
+            '<style:style style:name="PB" style:family="paragraph"><style:paragraph-properties '
+            'fo:break-before="page"/></style:style></office:automatic-styles><office:master-styles><style:master-page '
             'style:name="Standard" style:page-layout-name="pm1">%s%s</style:master-page>'
             '</office:master-styles><office:body><office:text>%s</office:text>'
             '</office:body></office:document>' % (XMLNS, LIST_STYLES, header, footer, "".join(body)))
@@ -195,6 +215,9 @@ def fods(g):
                                  'annotation><dc:creator>q</dc:creator><text:p>%s</text:p>'
                                  '</office:annotation><text:p>%s</text:p></table:table-cell>'
                                  % (g.text(3, sc), g.text(1, sc)))
+                elif c < 0.88:   # a long string: split across CONTINUE records
+                    cells.append('<table:table-cell office:value-type="string"><text:p>%s'
+                                 '</text:p></table:table-cell>' % g.text(r.randint(60, 1500), sc))
                 elif c < 0.95:
                     cells.append('<table:table-cell office:value-type="string"><text:p>%s '
                                  '<text:span text:style-name="T1">%s</text:span></text:p><text:p>'
