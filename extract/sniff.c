@@ -171,6 +171,11 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 		else
 			/* the directory may lie beyond the head; quire-extract decides */
 			out->mime = "application/x-ole-storage", out->type = "ole";
+	} else if (n >= 8 && (starts(h, n, "\x09\x00\x04\x00", 4) || starts(h, n, "\x09\x02\x06\x00", 4) ||
+			      starts(h, n, "\x09\x04\x06\x00", 4)) &&
+		   (h[6] == 0x10 || h[6] == 0x20 || h[6] == 0x40) && h[7] == 0) {
+		/* an Excel 2.x-4.0 worksheet: a BIFF2-4 BOF, no container */
+		out->mime = "application/vnd.ms-excel", out->type = "xls";
 	} else if (starts(h, n, "\x89PNG\r\n\x1a\n", 8)) {
 		out->mime = "image/png", out->type = "png";
 	} else if (starts(h, n, "\xff\xd8\xff", 3)) {

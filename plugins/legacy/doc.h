@@ -4,6 +4,8 @@
 #ifndef QUIRE_LEGACY_DOC_H
 #define QUIRE_LEGACY_DOC_H
 
+#include <iconv.h>
+
 #include "legacy.h"
 
 #define DOC_MAX_FIELDS 32
@@ -23,6 +25,7 @@ struct pap {
 	int in_table, ttp, inner_ttp, inner_cell;
 	unsigned itap;          /* table depth */
 	unsigned ilfo, ilvl;    /* list, level */
+	uint32_t fc_end;        /* past the paragraph's last character (0: unknown) */
 };
 
 /* One level of a list: its start, number format (MSONFC), whether it
@@ -84,9 +87,14 @@ struct doc {
 	size_t nbte_chp;
 	uint32_t run0, run1;
 	int run_deleted;
+	/* Word 6/95 8-bit text in another code page than 1252 (doccp.c):
+	 * each byte's character, DOC_LEAD for the lead bytes of a
+	 * double-byte code page; NULL: Windows-1252 */
+	uint16_t *bytes;
+	iconv_t cd;
 };
 
-/* Read PlcBtePapx and the style sheet (STSH) of a Word 97+ file. */
+#define DOC_LEAD 0xffffu
 
 enum quire_result lg_doc(struct lg *lg, GsfInfile *dir);
 

@@ -10,7 +10,7 @@ plugins_legacy_legacy_la_SOURCES = plugins/legacy/legacy.c plugins/legacy/legacy
 	plugins/legacy/xls.c plugins/legacy/xls.h \
 	plugins/legacy/ppt.c plugins/legacy/ppt.h plugins/legacy/embed.c plugins/legacy/embed.h \
 	plugins/legacy/doc.c plugins/legacy/doc.h plugins/legacy/docpap.c plugins/legacy/docpap.h \
-	plugins/legacy/doclist.c plugins/legacy/doclist.h plugins/legacy/docrypt.c plugins/legacy/docrypt.h plugins/legacy/rc4.c plugins/legacy/rc4.h \
+	plugins/legacy/doclist.c plugins/legacy/doclist.h plugins/legacy/doccp.c plugins/legacy/doccp.h plugins/legacy/docrypt.c plugins/legacy/docrypt.h plugins/legacy/rc4.c plugins/legacy/rc4.h \
 	plugins/legacy/crypt.c plugins/legacy/crypt.h plugins/legacy/xlscrypt.c plugins/legacy/xlscrypt.h plugins/legacy/pptcrypt.c plugins/legacy/pptcrypt.h \
 	plugins/legacy/metro.c plugins/legacy/metro.h plugins/legacy/wp42.c plugins/legacy/wp42.h
 plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS) $(CRYPTO_CFLAGS)

@@ -21,5 +21,7 @@ void rtf_style_record(struct rtf *r);
 int rtf_font_cp(struct rtf *r, int font);
 /* The code page of an \fcharset value, -1 for "the document's". */
 int rtf_charset_cp(int charset);
+/* Bytes b (n) in code page cp as UTF-8 onto out. */
+void rtf_convert(struct rtf *r, int cp, const unsigned char *b, size_t n, struct pbuf *out);
 
 #endif
