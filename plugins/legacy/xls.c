@@ -880,8 +880,12 @@ static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t 
 			if (b.fmt[i].id < 65536)
 				b.fmt_by_id[b.fmt[i].id] = (uint32_t)i + 1;
 	/* BIFF2-4 worksheets: the globals were the sheet's own head, no sheet
-	 * list (a BIFF4 workbook, BOF type 0x0100, has its sheets after) */
-	if (!lg->err && b.biff <= 4 && pc_le16(r.p + 2) != 0x0100)
+	 * list (a BIFF4 workbook, BOF type 0x0100, has its sheets after); a
+	 * BIFF5/8 stream that opens with a worksheet or chart substream (an
+	 * embedded chart object's) has no globals: that substream is the
+	 * whole book */
+	if (!lg->err && ((b.biff <= 4 && pc_le16(r.p + 2) != 0x0100) ||
+			 (b.biff >= 5 && (pc_le16(r.p + 2) == 0x0010 || pc_le16(r.p + 2) == 0x0020))))
 		sheet(&b, "", 0, 0);
 	else if (!lg->err)
 		sheets(&b, after);

@@ -87,8 +87,8 @@ static void one(struct ox *ox, const char *part)
 }
 
 /* An OLE object: a package wrapped in OLE2 (its "Package" stream) is read
- * as one; anything else gives the labels of its workbook (charts, MS Graph
- * objects, Excel 97 sheets). */
+ * as one; anything else by the reader of its format (workbooks, documents,
+ * presentations, MS Graph charts: ole.c). */
 static void ole_object(struct ox *ox, const char *part)
 {
 	size_t len = 0, plen = 0;
@@ -104,11 +104,9 @@ static void ole_object(struct ox *ox, const char *part)
 		done = 1;
 	}
 	free(pkg);
+	if (mem && !done && !ox->err)
+		ox_ole_object(ox, mem, len);
 	free(mem);
-	if (!done && !ox->err && pc_embed_begin(ox->host, "ole") == 0) {
-		ox_ole_text(ox, part);
-		pc_embed_end(ox->host);
-	}
 }
 
 void ox_embed_part(struct ox *ox, const char *part)

@@ -9,8 +9,8 @@
 
 /* embed.c: packages embedded in a part (DOCX, XLSX, PPTX or ODT inside an
  * Office file: relationship type "package", or "oleObject" with an OLE2
- * Package stream), read one level deep; other OLE objects give the labels
- * of their workbook (ox_ole_text). */
+ * Package stream), read one level deep; other OLE objects are read by the
+ * reader of their format (ox_ole_object). */
 void ox_embedded(struct ox *ox, const struct ox_rels *rels);
 
 /* The package in part, read as embedded (one level deep, counted with

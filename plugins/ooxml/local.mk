@@ -14,4 +14,10 @@ plugins_ooxml_ooxml_la_SOURCES = plugins/ooxml/ooxml.c plugins/ooxml/ooxml.h \
 plugins_ooxml_ooxml_la_CFLAGS = $(AM_CFLAGS) $(OOXML_CFLAGS) $(CRYPTO_CFLAGS)
 plugins_ooxml_ooxml_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(OOXML_LIBS) $(CRYPTO_LIBS) -lm
 plugins_ooxml_ooxml_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+## Office 97-2003 objects embedded in a package are read by the legacy
+## plugin's readers (plugins/legacy/libpluglegacy.la) when it is built.
+if BUILD_PLUGIN_LEGACY
+plugins_ooxml_ooxml_la_CFLAGS += -DOX_LEGACY_READERS $(LEGACY_CFLAGS)
+plugins_ooxml_ooxml_la_LIBADD += plugins/legacy/libpluglegacy.la $(LEGACY_LIBS)
+endif
 endif
