@@ -5,7 +5,8 @@
  * (Word's ObjectPool, Excel's MBD... storages: embedded workbooks,
  * documents, presentations, MS Graph charts) are read by the reader of
  * their main stream, and their own objects in turn, LG_MAX_EMBED_DEPTH
- * deep and LG_MAX_OBJECTS in all. */
+ * deep and LG_MAX_OBJECTS in all; an Office 2007+ package in an object's
+ * Package stream by the OOXML plugin's readers. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
@@ -14,6 +15,9 @@
 #include <gsf/gsf-input-memory.h>
 
 #include "legacy.h"
+#ifdef LG_OOXML_READERS
+#include "../ooxml/embed.h"
+#endif
 #include "xls.h"
 #include "ppt.h"
 #include "out.h"
@@ -32,13 +36,44 @@ static const char *object_type(GsfInfile *dir)
 		return "xls";
 	if (lg_has(dir, "PowerPoint Document"))
 		return "ppt";
-	return lg_has(dir, "WordDocument") ? "doc" : NULL;
+	if (lg_has(dir, "WordDocument"))
+		return "doc";
+	return lg_has(dir, "Package") ? "ooxml" : NULL;
+}
+
+/* An Office 2007+ package stored in an object's "Package" stream (a
+ * workbook, document or presentation embedded by Office 2007 and later in a
+ * 97-2003 file), read by the OOXML plugin's readers (libplugooxml.la), which
+ * mark it as embedded themselves. */
+static void read_package(struct lg *lg, GsfInfile *dir)
+{
+#ifdef LG_OOXML_READERS
+	struct lg_bytes b;
+	enum quire_result err = QUIRE_OK;
+	unsigned page = lg->page;
+
+	if (lg_stream(lg, dir, "Package", &b) != 0)
+		return;
+	ox_package_mem(lg->host, (unsigned)lg->depth, &page, &lg->wrote, b.p, b.n, &err);
+	lg->page = page;
+	lg_bytes_free(&b);
+	if (err == QUIRE_TOO_LARGE || err == QUIRE_ERROR)
+		lg_fail(lg, err);
+#else
+	(void)dir;
+	lg->host->log(QUIRE_LOG_INFO, "legacy: an embedded OOXML package is skipped (built without "
+		      "the OOXML plugin's readers)");
+#endif
 }
 
 /* Read the object in dir by its type (NULL: only the objects it holds),
  * marked as embedded in the output; objects its objects when `deep`. */
 static void read_object(struct lg *lg, GsfInfile *dir, const char *type, int deep)
 {
+	if (type && !strcmp(type, "ooxml")) {
+		read_package(lg, dir);
+		return;
+	}
 	if (type && pc_embed_begin(lg->host, type) != 0)
 		return;
 	lg->depth++;

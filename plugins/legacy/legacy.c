@@ -13,6 +13,9 @@
 #include <gsf/gsf-utils.h>
 
 #include "legacy.h"
+#ifdef LG_OOXML_READERS
+#include "../ooxml/ooxml.h"
+#endif
 #include "xls.h"
 #include "wp42.h"
 #include "ppt.h"
@@ -116,7 +119,11 @@ static int lg_sniff(const unsigned char *head, size_t len, const char *mime)
 
 static enum quire_result lg_init(const struct quire_host *host, void **state)
 {
+#ifdef LG_OOXML_READERS
+	ox_readers_init(host, "legacy");   /* libxml2 too, for embedded packages */
+#else
 	pc_ole_init(host, "legacy");
+#endif
 	*state = NULL;
 	return QUIRE_OK;
 }

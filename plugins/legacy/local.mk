@@ -26,4 +26,11 @@ plugins_legacy_legacy_la_CFLAGS = $(AM_CFLAGS) $(LEGACY_CFLAGS) $(CRYPTO_CFLAGS)
 plugins_legacy_legacy_la_LIBADD = plugins/legacy/libpluglegacy.la plugins/common/libplugcommon.la \
 	plugins/common/libplugole.la $(LEGACY_LIBS) $(CRYPTO_LIBS) -lm
 plugins_legacy_legacy_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+## Office 2007+ packages embedded in its files are read by the OOXML
+## plugin's readers (plugins/ooxml/libplugooxml.la) when it is built.
+if BUILD_PLUGIN_OOXML
+plugins_legacy_libpluglegacy_la_CFLAGS += -DLG_OOXML_READERS $(OOXML_CFLAGS)
+plugins_legacy_legacy_la_CFLAGS += -DLG_OOXML_READERS $(OOXML_CFLAGS)
+plugins_legacy_legacy_la_LIBADD += plugins/ooxml/libplugooxml.la $(OOXML_LIBS)
+endif
 endif

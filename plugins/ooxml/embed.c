@@ -76,6 +76,26 @@ static void one_mem(struct ox *ox, const unsigned char *mem, size_t len)
 			      r != QUIRE_OK ? (int)r : (int)child.err);
 }
 
+void ox_package_mem(const struct quire_host *host, unsigned depth, unsigned *page, int *wrote,
+		    const unsigned char *mem, size_t len, enum quire_result *err)
+{
+	const struct quire_limits *lim = host->limits;
+	struct ox parent = {
+		.host = host,
+		.max_inflated = lim->max_inflated_bytes ? lim->max_inflated_bytes : 1ULL << 30,
+		.max_ratio = lim->max_ratio ? lim->max_ratio : 100,
+		.max_text = lim->max_text_bytes ? lim->max_text_bytes : 64u << 20,
+		.page = *page,
+		.depth = depth,
+	};
+
+	if (depth < OX_MAX_DEPTH + 1)
+		one_mem(&parent, mem, len);
+	*page = parent.page;
+	*wrote |= parent.wrote;
+	*err = parent.err;
+}
+
 static void one(struct ox *ox, const char *part)
 {
 	size_t len = 0;

@@ -20,5 +20,13 @@ void ox_embed_part(struct ox *ox, const char *part);
  * free(); NULL when missing, past 64 MiB (ox->err untouched: the host
  * document goes on) or unreadable. *len is its length. */
 unsigned char *ox_slurp(struct ox *ox, const char *part, size_t *len);
+/* A package in memory embedded in another plugin's document (the legacy
+ * plugin's Package streams), read as an embedded package of a file at
+ * nesting depth `depth` (so at most one level more is read) whose last page
+ * is *page: *page and *wrote follow what it wrote, *err is QUIRE_TOO_LARGE
+ * or QUIRE_ERROR when a cap or memory stopped it (anything else in it fails
+ * only itself). */
+void ox_package_mem(const struct quire_host *host, unsigned depth, unsigned *page, int *wrote,
+		    const unsigned char *mem, size_t len, enum quire_result *err);
 
 #endif

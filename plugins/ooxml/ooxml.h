@@ -83,5 +83,8 @@ struct odt_lists;
  * Override, else its extension's Default): new, free with xmlFree; NULL
  * when none is given. */
 char *ox_content_type(struct ox *ox, const char *part);
+/* The readers' one-time setup (libxml2, the OLE2 reader), before the
+ * sandbox; who names the plugin in the log. */
+void ox_readers_init(const struct quire_host *host, const char *who);
 
 #endif

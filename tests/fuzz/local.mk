@@ -58,7 +58,7 @@ FUZZ_TEXT_SRC = tests/fuzz/fuzz_plugin.c plugins/text/text.c plugins/text/plain.
 # installed; each target is built when its plugin is.
 FUZZ_OLE_SRC = plugins/common/pbuf.c plugins/common/numfmt.c plugins/common/listnum.c \
 	plugins/common/biff.c plugins/common/ole.c
-FUZZ_OOXML_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ooxml/ooxml.c \
+FUZZ_OOXML_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ooxml/plugin.c plugins/ooxml/ooxml.c \
 	plugins/ooxml/zipguard.c plugins/ooxml/xml.c plugins/ooxml/rels.c plugins/ooxml/walk.c \
 	plugins/ooxml/docx.c plugins/ooxml/pptx.c plugins/ooxml/xlsx.c plugins/ooxml/decrypt.c \
 	plugins/ooxml/ole.c plugins/ooxml/odt.c plugins/ooxml/numbering.c plugins/ooxml/odtlist.c \
