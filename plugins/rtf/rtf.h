@@ -189,6 +189,9 @@ void rtf_unicode(struct rtf *r, int param);          /* \uN, with surrogates */
 void rtf_flush_bytes(struct rtf *r);
 void rtf_resolve_hi(struct rtf *r);
 void rtf_par(struct rtf *r);                         /* \par */
+/* \sect, \page, \column: a paragraph ends, but right after a \par (an
+ * empty paragraph) no list number is counted for it */
+void rtf_sect(struct rtf *r);
 void rtf_break(struct rtf *r);                       /* \line */
 void rtf_cell(struct rtf *r);
 void rtf_nestcell(struct rtf *r);

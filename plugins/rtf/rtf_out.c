@@ -360,7 +360,7 @@ static void row_emit(struct rtf *r)
 	pbuf_reset(&r->cells);
 }
 
-void rtf_par(struct rtf *r)
+static void par_end(struct rtf *r, int count_empty)
 {
 	struct rtf_state *s = rtf_cur(r);
 	struct pbuf *b;
@@ -370,7 +370,8 @@ void rtf_par(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
-	list_label(r, s);
+	if (count_empty || b->n > (s->intbl && s->buf == 0 ? r->para_at : 0))
+		list_label(r, s);
 	if (s->intbl && s->buf == 0) {
 		label_in_cell(r, b);
 		add(r, b, " ", 1);   /* a paragraph inside a cell */
@@ -380,6 +381,16 @@ void rtf_par(struct rtf *r)
 	if (s->buf == 0)
 		row_emit(r);   /* a table that ended without \row */
 	emit_block(r, s, b);
+}
+
+void rtf_par(struct rtf *r)
+{
+	par_end(r, 1);
+}
+
+void rtf_sect(struct rtf *r)
+{
+	par_end(r, 0);
 }
 
 void rtf_cell(struct rtf *r)
