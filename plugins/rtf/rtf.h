@@ -156,6 +156,7 @@ struct rtf {
 	unsigned nnumbers, has_numbers;
 	struct pbuf numlabel;        /* a label computed from the tables */
 	size_t para_at;              /* where the paragraph in a cell starts in bufs[0] */
+	int broken;                  /* the paragraph went on past a \page or \column */
 	struct rtf_state doc_end;    /* the document group's state as it closed */
 	int has_doc_end;
 	/* the table row being read */

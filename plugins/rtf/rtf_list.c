@@ -71,8 +71,14 @@ static struct rtf_override *cur_override(struct rtf *r)
 	return r->novs ? &r->ovs[r->novs - 1] : NULL;
 }
 
+/* A list-table group begins: one a group ("{\listlevel\leveltext" is
+ * not a level text, and its level is skipped). */
 static void open_group(struct rtf_state *s, enum rtf_dest dest, enum rtf_list_group g)
 {
+	if (s->own_list) {
+		s->dest = D_SKIP;
+		return;
+	}
 	s->dest = (unsigned char)dest;
 	s->own_list = (unsigned char)g;
 }
@@ -110,7 +116,7 @@ static int table_word(struct rtf *r, struct rtf_state *s, const char *w)
 /* \listlevel: a level of the list being read, or an override's format. */
 static void level_open(struct rtf *r, struct rtf_state *s, struct rtf_level *lv)
 {
-	if (!lv) {
+	if (!lv || s->own_list) {   /* past the levels, or not a group of its own */
 		s->dest = D_SKIP;
 		return;
 	}
@@ -128,7 +134,7 @@ static int list_word(struct rtf *r, struct rtf_state *s, const char *w, int has,
 	if (!l)
 		return 0;
 	if (!strcmp(w, "listlevel")) {
-		level_open(r, s, l->nlvl < RTF_LIST_LEVELS ? &l->lvl[l->nlvl++] : NULL);
+		level_open(r, s, l->nlvl < RTF_LIST_LEVELS && !s->own_list ? &l->lvl[l->nlvl++] : NULL);
 	} else if (!strcmp(w, "listid")) {
 		l->id = param;
 	} else if (!strcmp(w, "listsimple")) {
@@ -205,7 +211,7 @@ static int lfolevel_word(struct rtf *r, struct rtf_state *s, const char *w, int 
 	} else if (!strcmp(w, "levelstartat")) {
 		r->lfo_start = param;
 	} else if (!strcmp(w, "listlevel")) {
-		r->lfo_level = 1;
+		r->lfo_level = !s->own_list;
 		level_open(r, s, &o->fmt[r->lfo_at]);
 	} else {
 		return 0;

@@ -362,17 +362,25 @@ static void row_emit(struct rtf *r)
 	pbuf_reset(&r->cells);
 }
 
-void rtf_par(struct rtf *r)
+/* how: 0 \par, 1 \sect, 2 \page or \column */
+static void par_end(struct rtf *r, int how)
 {
 	struct rtf_state *s = rtf_cur(r);
 	struct pbuf *b;
+	int text;
 
 	if (s->dest != D_TEXT)
 		return;
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
-	list_label(r, s);
+	text = b->n > (s->intbl && s->buf == 0 ? r->para_at : 0);
+	if (r->broken)   /* the rest of a paragraph already numbered */
+		r->broken = 0;
+	else if (how == 0 || text)
+		list_label(r, s);
+	if (how == 2 && text)
+		r->broken = 1;
 	if (s->intbl && s->buf == 0) {
 		label_in_cell(r, b);
 		add(r, b, " ", 1);   /* a paragraph inside a cell */
@@ -382,6 +390,21 @@ void rtf_par(struct rtf *r)
 	if (s->buf == 0)
 		row_emit(r);   /* a table that ended without \row */
 	emit_block(r, s, b);
+}
+
+void rtf_par(struct rtf *r)
+{
+	par_end(r, 0);
+}
+
+void rtf_sect(struct rtf *r)
+{
+	par_end(r, 1);
+}
+
+void rtf_page(struct rtf *r)
+{
+	par_end(r, 2);
 }
 
 void rtf_cell(struct rtf *r)
@@ -394,7 +417,10 @@ void rtf_cell(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
-	list_label(r, s);
+	if (r->broken)
+		r->broken = 0;
+	else
+		list_label(r, s);
 	label_in_cell(r, b);
 	if (r->ncells < RTF_MAX_CELLS)
 		r->off[r->ncells++] = r->cells.n;
@@ -500,7 +526,7 @@ void rtf_finish(struct rtf *r)
 		/* a last paragraph without \par: the properties it ended with */
 		const struct rtf_state *last = r->has_doc_end ? &r->doc_end : s;
 
-		if (r->bufs[0].n)
+		if (r->bufs[0].n && !r->broken)
 			list_label(r, last);
 		emit_block(r, last, &r->bufs[0]);
 	}

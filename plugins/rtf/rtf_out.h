@@ -11,6 +11,13 @@ void rtf_unicode(struct rtf *r, int param);          /* \uN, with surrogates */
 void rtf_flush_bytes(struct rtf *r);
 void rtf_resolve_hi(struct rtf *r);
 void rtf_par(struct rtf *r);                         /* \par */
+/* \sect: a paragraph ends, but right after a \par (an empty paragraph)
+ * no list number is counted for it */
+void rtf_sect(struct rtf *r);
+/* \page, \column: a break inside a paragraph; the text before it is
+ * written as a block (and numbered), the rest of the paragraph after it
+ * is not numbered again */
+void rtf_page(struct rtf *r);
 void rtf_break(struct rtf *r);                       /* \line */
 void rtf_cell(struct rtf *r);
 void rtf_nestcell(struct rtf *r);

@@ -23,7 +23,7 @@ enum act {
 	A_ANSI, A_MAC, A_PC, A_PCA, A_ANSICPG, A_DEFF, A_F, A_FCHARSET, A_CPG, A_UC, A_U,
 	A_PAR, A_LINE, A_TAB, A_CELL, A_NESTCELL, A_ROW, A_PARD, A_PLAIN, A_S, A_OUTLINE,
 	A_LS, A_ILVL, A_INTBL, A_TROWD, A_TRHDR, A_V, A_DELETED, A_CHAR, A_LABEL,
-	A_LISTTABLE, A_OVERRIDES,
+	A_LISTTABLE, A_OVERRIDES, A_BREAK, A_PAGE,
 };
 
 struct word {
@@ -41,7 +41,7 @@ static const struct word words[] = {
 	{ "atrfend", A_SKIP, 0 }, { "atrfstart", A_SKIP, 0 }, { "author", A_META, 0 },
 	{ "bkmkend", A_SKIP, 0 }, { "bkmkstart", A_SKIP, 0 }, { "blipuid", A_SKIP, 0 },
 	{ "bullet", A_CHAR, 0x2022 }, { "cell", A_CELL, 0 }, { "colortbl", A_SKIP, 0 },
-	{ "column", A_PAR, 0 }, { "comment", A_SKIP, 0 }, { "company", A_SKIP, 0 },
+	{ "column", A_PAGE, 0 }, { "comment", A_SKIP, 0 }, { "company", A_SKIP, 0 },
 	{ "cpg", A_CPG, 0 }, { "datafield", A_SKIP, 0 }, { "datastore", A_SKIP, 0 },
 	{ "deff", A_DEFF, 0 }, { "deleted", A_DELETED, 0 }, { "docvar", A_SKIP, 0 },
 	{ "emdash", A_CHAR, 0x2014 }, { "emspace", A_CHAR, 0x2003 },
@@ -67,7 +67,7 @@ static const struct word words[] = {
 	{ "objclass", A_SKIP, 0 }, { "objdata", A_SKIP, 0 }, { "objname", A_SKIP, 0 },
 	{ "oldcprops", A_SKIP, 0 }, { "oldpprops", A_SKIP, 0 }, { "oldsprops", A_SKIP, 0 },
 	{ "oldtprops", A_SKIP, 0 }, { "operator", A_SKIP, 0 }, { "outlinelevel", A_OUTLINE, 0 },
-	{ "page", A_PAR, 0 }, { "panose", A_SKIP, 0 }, { "par", A_PAR, 0 },
+	{ "page", A_PAGE, 0 }, { "panose", A_SKIP, 0 }, { "par", A_PAR, 0 },
 	{ "pard", A_PARD, 0 }, { "pc", A_PC, 0 }, { "pca", A_PCA, 0 },
 	{ "pgdsctbl", A_SKIP, 0 }, { "pgptbl", A_SKIP, 0 }, { "pict", A_SKIP, 0 },
 	{ "plain", A_PLAIN, 0 }, { "pn", A_SKIP, 0 }, { "pnseclvl", A_SKIP, 0 },
@@ -75,7 +75,7 @@ static const struct word words[] = {
 	{ "private", A_SKIP, 0 }, { "protusertbl", A_SKIP, 0 }, { "qmspace", A_CHAR, 0x2005 },
 	{ "rdblquote", A_CHAR, 0x201d }, { "result", A_READ, 0 }, { "revtbl", A_SKIP, 0 },
 	{ "row", A_ROW, 0 }, { "rquote", A_CHAR, 0x2019 }, { "rsidtbl", A_SKIP, 0 },
-	{ "s", A_S, 0 }, { "sect", A_PAR, 0 }, { "shpinst", A_READ, 0 },
+	{ "s", A_S, 0 }, { "sect", A_BREAK, 0 }, { "shpinst", A_READ, 0 },
 	{ "shppict", A_SKIP, 0 }, { "shprslt", A_SKIP, 0 }, { "shptxt", A_SIDE, 0 },
 	{ "sn", A_SKIP, 0 }, { "softline", A_LINE, 0 }, { "sp", A_SKIP, 0 },
 	{ "stylesheet", A_STYLESHEET, 0 }, { "subject", A_META, 0 }, { "sv", A_SKIP, 0 },
@@ -232,6 +232,8 @@ static void text_word(struct rtf *r, struct rtf_state *s, const struct word *w, 
 {
 	switch ((enum act)w->act) {
 	case A_PAR: rtf_par(r); break;
+	case A_BREAK: rtf_sect(r); break;
+	case A_PAGE: rtf_page(r); break;
 	case A_LINE: rtf_break(r); break;
 	case A_TAB: rtf_char(r, '\t'); break;
 	case A_CHAR: rtf_char(r, w->ch); break;

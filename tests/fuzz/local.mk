@@ -10,7 +10,7 @@
 ## (default 5; CI), "make fuzz" each FUZZ_TIME seconds (default 60).
 EXTRA_DIST += tests/fuzz/fuzz.h tests/fuzz/multipart.dict tests/fuzz/corpus \
 	tests/fuzz/plugins.test tests/fuzz/json.dict tests/fuzz/run.sh \
-	tests/fuzz/ooxml.dict tests/fuzz/pdf.dict tests/fuzz/lsan.supp
+	tests/fuzz/ooxml.dict tests/fuzz/pdf.dict tests/fuzz/rtf.dict tests/fuzz/lsan.supp
 
 check_PROGRAMS += tests/fuzz/replay_json tests/fuzz/replay_conf tests/fuzz/replay_plugin
 TESTS += tests/fuzz/replay_json tests/fuzz/replay_conf tests/fuzz/plugins.test
