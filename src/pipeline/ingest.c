@@ -410,7 +410,8 @@ static void release_busy(struct store *s, struct job_ctx *j)
 static void run_claimed(struct store *s, struct job_ctx *j)
 {
 	struct qerr err;
-	qm_clock_start(&j->clock, store_commit_us());
+	if (!j->clock.us)   /* ingest_next starts it before the claim */
+		qm_clock_start(&j->clock, store_commit_us());
 	enum qstatus st = job_run(s, j->conf, start_fn, j, &err);
 	if (st == Q_EBUSY)
 		release_busy(s, j);
@@ -578,11 +579,13 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 			 struct qerr *err)
 {
 	struct next_claim c = {.conf = conf, .expire = expire};
+	struct qm_clock clock;   /* the claim counts in the job's parse stage */
+	qm_clock_start(&clock, store_commit_us());
 	enum qstatus st = job_run(s, conf, next_fn, &c, err);
 	*ran = 0;
 	if (st != Q_OK || !c.job_id[0])
 		return st;
-	struct job_ctx j = {.conf = conf, .locked_at = c.locked_at};
+	struct job_ctx j = {.conf = conf, .locked_at = c.locked_at, .clock = clock};
 	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
 	run_claimed(s, &j);
 	job_ctx_free(&j);
