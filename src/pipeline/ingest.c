@@ -43,7 +43,30 @@ struct job_ctx {
 	char error[256];
 	char password[1025];    /* the upload's, unsealed at claim; "" = none */
 	struct qm_clock clock;  /* the stage breakdown (metrics.h) */
+	int64_t begun_ms;       /* when the job started (monotonic) */
+	struct {                /* stages begun but not committed yet (stage_begin) */
+		const char *stage;
+		int64_t us;
+	} deferred[4];
+	int ndeferred;
 };
+
+/* A stage that begins this soon after the job started is not committed on
+ * its own: a poll could hardly see it, and two short transactions per
+ * document were a tenth of a text document's ingestion. Its start time is
+ * written with the next commit of the job (the next stage's or the index
+ * transaction), so the document's stage times stay exact. */
+#define STAGE_STAMP_AFTER_MS 50
+
+/* The deferred stages' start times into doc ("<stage>_us"). */
+static void stamp_deferred(const struct job_ctx *j, json_t *doc)
+{
+	for (int i = 0; i < j->ndeferred; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_us", j->deferred[i].stage);
+		json_object_set_new(doc, key, json_integer((json_int_t)j->deferred[i].us));
+	}
+}
 
 /* 1 when the document's text comes from its file: an upload whose text no
  * PUT content has replaced (docs.h, doc_update). */
@@ -267,6 +290,7 @@ static enum qstatus stage_fn(struct stxn *t, void *arg, struct qerr *err)
 		return st;
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
+	stamp_deferred(j, doc);
 	doc_set_status(doc, j->stage);
 	st = store_put(t, T_DOCS, j->doc_id, doc, err);
 	json_decref(doc);
@@ -282,9 +306,16 @@ static void stage_begin(void *arg, const char *stage)
 	char point[64];
 	j->stage = stage;
 	job_tick(j);
-	enum qstatus st = job_run(j->store, j->conf, stage_fn, j, &err);
-	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
-		QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
+	if (q_mono_ms() - j->begun_ms < STAGE_STAMP_AFTER_MS && j->ndeferred < 4) {
+		j->deferred[j->ndeferred].stage = stage;
+		j->deferred[j->ndeferred++].us = q_now_us();
+	} else {
+		enum qstatus st = job_run(j->store, j->conf, stage_fn, j, &err);
+		if (st == Q_OK)
+			j->ndeferred = 0;
+		if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+			QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
+	}
 	snprintf(point, sizeof point, "ingest_%s_slow", stage);
 	fault_point(point);
 	snprintf(point, sizeof point, "ingest_%s_kill", stage);
@@ -310,6 +341,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 		return st;
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
+	stamp_deferred(j, doc);
 	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
 	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
 	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
@@ -422,7 +454,8 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	j->store = s;
 	j->error[0] = '\0';
 	struct qerr perr = { 0 };
-	j->renewed_ms = q_mono_ms();
+	j->renewed_ms = j->begun_ms = q_mono_ms();
+	j->ndeferred = 0;
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
 	fault_point("ingest_parsing_hang");   /* tests: a hung ingest process */

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -113,6 +114,22 @@ static int idle_done(void *arg)
 	return 1;   /* the queue is empty: the loop ends (after its flush) */
 }
 
+/* CPU seconds (user + system) of this process so far: on a shared machine
+ * the wall-clock figures grow with the load, these do not. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static double loadavg(void)
+{
+	double l[1] = {0};
+	return getloadavg(l, 1) == 1 ? l[0] : 0;
+}
+
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -155,7 +172,7 @@ static int create_all(struct store *s, FILE *f, size_t want, size_t *docs)
 	return rc;
 }
 
-static void report(size_t docs, double ingest_s, double embed_s, int flush_ms)
+static void report(size_t docs, double ingest_s, double embed_s, double cpu, int flush_ms)
 {
 	static const char *name[] = {"parse", "split", "index", "embed", "vectors", "commit"};
 	const struct qm_shared *m = qm_get();
@@ -165,6 +182,8 @@ static void report(size_t docs, double ingest_s, double embed_s, int flush_ms)
 	       "embed loop %.2f s, %.0f tokens/s (one process, job_flush_ms = %d)\n", docs,
 	       m ? (double)m->counter[QM_INGEST_CHUNKS] : 0, tokens, ingest_s, embed_s,
 	       total > 0 ? tokens / total : 0, flush_ms);
+	printf("  CPU %.2f s (user + system): %.0f tokens per CPU second; load average at the end "
+	       "%.1f\n", cpu, cpu > 0 ? tokens / cpu : 0, loadavg());
 	for (int i = 0; m && i < 6; i++) {
 		double v = (double)m->counter[QM_STAGE_PARSE_US + i] / 1e6;
 		printf("  %-8s %7.2f s  %5.1f%%  %9.0f tokens/s\n", name[i], v,
@@ -214,14 +233,14 @@ int main(int argc, char **argv)
 	struct loop l = {s, &conf, b};
 	struct jobloop jl = {.conf = &conf, .s = s, .stop = &never, .wake = -1, .idle_ms = 0,
 			     .step = ingest_step, .idle = idle_done, .arg = &l};
-	double t0 = now_s();
+	double t0 = now_s(), c0 = cpu_s();
 	if (jobloop_run(&jl) != 0)
 		goto out;
 	double t1 = now_s();
 	jl.step = embed_step;
 	if (jobloop_run(&jl) != 0)
 		goto out;
-	report(docs, t1 - t0, now_s() - t1, flush_ms);
+	report(docs, t1 - t0, now_s() - t1, cpu_s() - c0, flush_ms);
 	rc = 0;
 out:
 	fclose(f);

@@ -32,6 +32,7 @@ def conn():
     return http.client.HTTPConnection(u.hostname, u.port, timeout=120)
 
 id_of = {}
+refused = {429: 0, 503: 0}   # answers that asked the loaders to wait
 lock = threading.Lock()
 def load(part):
     c = conn()
@@ -42,6 +43,8 @@ def load(part):
             r = c.getresponse(); data = json.loads(r.read())
             if r.status not in (429, 503):
                 break
+            with lock:
+                refused[r.status] += 1
             time.sleep(float(r.getheader("Retry-After") or 1))
         assert r.status == 201, (r.status, data)
         with lock:
@@ -70,7 +73,8 @@ def load_all():
     parts = [corpus[i::clients] for i in range(clients)]
     ts = [threading.Thread(target=load, args=(p,)) for p in parts]
     [t.start() for t in ts]; [t.join() for t in ts]
-    print(f"loaded {len(corpus)} documents in {time.time() - t0:.1f} s")
+    print(f"loaded {len(corpus)} documents in {time.time() - t0:.1f} s "
+          f"({refused[429]} answers 429 and {refused[503]} answers 503 waited for, Retry-After)")
     # Completed documents, counted by quire-admin (the native list carries no
     # status, and ChatAid's list holds only documents uploaded through it).
     admin = os.environ.get("QUIRE_ADMIN", "quire-admin")
