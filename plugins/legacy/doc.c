@@ -12,6 +12,10 @@
 #include <string.h>
 
 #include "doc.h"
+#include "docrypt.h"
+#include "docpap.h"
+#include "doclist.h"
+#include "out.h"
 
 /* Where the story of each kind starts, in FIB order. */
 enum { ST_MAIN, ST_FTN, ST_HDD, ST_MCR, ST_ATN, ST_EDN, ST_TXBX, ST_HDRTXBX, ST_N };

@@ -86,32 +86,8 @@ struct doc {
 	int run_deleted;
 };
 
-/* Paragraph properties at the paragraph mark stored at byte fc (Word 97
- * and later; zeros otherwise). */
-void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap);
 /* Read PlcBtePapx and the style sheet (STSH) of a Word 97+ file. */
-/* docrypt.c: an RC4-encrypted document (fEncrypted) opened with the host's
- * password: w (WordDocument) and t (the table stream) decrypted in place
- * and fEncrypted cleared. QUIRE_ENCRYPTED when there is no password, it is
- * wrong or the scheme is another; QUIRE_ERROR when hashing fails. */
-enum quire_result doc_decrypt(struct doc *d, unsigned char *w, size_t wn, unsigned char *t,
-			      size_t tn);
 
-void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
-		  uint32_t lcb_stsh);
-
-/* Read PlcBteChpx (Word 97+). */
-void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte);
-/* Is the character stored at byte fc deleted text (a tracked deletion,
- * sprmCFRMarkDel)? Deleted text is not shown; inserted text is. */
-int doc_deleted(struct doc *d, uint32_t fc);
-
-/* doclist.c: read PlfLst and PlfLfo of the table stream. */
-void doc_lists_init(struct doc *d, uint32_t fc_lst, uint32_t lcb_lst, uint32_t fc_lfo,
-		    uint32_t lcb_lfo);
-void doc_lists_free(struct doc *d);
-/* The label of the next paragraph of list instance ilfo (1-based) at
- * level ilvl, counting it, into out ("" when there is none). */
-void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct pbuf *out);
+enum quire_result lg_doc(struct lg *lg, GsfInfile *dir);
 
 #endif

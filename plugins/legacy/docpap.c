@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "docpap.h"
 
 #define SPRM_PF_IN_TABLE 0x2416
 #define SPRM_PF_TTP 0x2417

@@ -13,6 +13,13 @@
 #include <gsf/gsf-utils.h>
 
 #include "legacy.h"
+#include "xls.h"
+#include "wp42.h"
+#include "ppt.h"
+#include "out.h"
+#include "meta.h"
+#include "embed.h"
+#include "doc.h"
 
 #define OLE_MAGIC "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "out.h"
+#include "meta.h"
 
 #define VT_I2 2
 #define VT_LPSTR 0x1e

@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "xlscrypt.h"
+#include "xls.h"
+#include "out.h"
 #include "../common/biff.h"
 
 #define XLS_MAX_COL 1024

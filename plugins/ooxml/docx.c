@@ -7,6 +7,13 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "walk.h"
+#include "rels.h"
+#include "objects.h"
+#include "numbering.h"
+#include "embed.h"
+#include "docx.h"
 
 #define OX_MAX_STYLES 4096
 

@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "ole.h"
+#include "embed.h"
 #include "../common/embed.h"
 #include "../common/ole.h"
 

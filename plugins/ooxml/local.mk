@@ -5,11 +5,11 @@
 if BUILD_PLUGIN_OOXML
 pkglib_LTLIBRARIES += plugins/ooxml/ooxml.la
 plugins_ooxml_ooxml_la_SOURCES = plugins/ooxml/ooxml.c plugins/ooxml/ooxml.h \
-	plugins/ooxml/zipguard.c plugins/ooxml/xml.c plugins/ooxml/rels.c \
-	plugins/ooxml/walk.c plugins/ooxml/docx.c plugins/ooxml/pptx.c \
-	plugins/ooxml/xlsx.c \
+	plugins/ooxml/zipguard.c plugins/ooxml/zipguard.h plugins/ooxml/xml.c plugins/ooxml/xml.h plugins/ooxml/rels.c plugins/ooxml/rels.h \
+	plugins/ooxml/walk.c plugins/ooxml/walk.h plugins/ooxml/docx.c plugins/ooxml/docx.h plugins/ooxml/pptx.c plugins/ooxml/pptx.h \
+	plugins/ooxml/xlsx.c plugins/ooxml/xlsx.h \
 	plugins/ooxml/decrypt.c plugins/ooxml/decrypt.h \
-	plugins/ooxml/ole.c plugins/ooxml/odt.c plugins/ooxml/numbering.c plugins/ooxml/odtlist.c plugins/ooxml/objects.c plugins/ooxml/embed.c
+	plugins/ooxml/ole.c plugins/ooxml/ole.h plugins/ooxml/odt.c plugins/ooxml/odt.h plugins/ooxml/numbering.c plugins/ooxml/numbering.h plugins/ooxml/odtlist.c plugins/ooxml/odtlist.h plugins/ooxml/objects.c plugins/ooxml/objects.h plugins/ooxml/embed.c plugins/ooxml/embed.h
 plugins_ooxml_ooxml_la_CFLAGS = $(AM_CFLAGS) $(OOXML_CFLAGS) $(CRYPTO_CFLAGS)
 plugins_ooxml_ooxml_la_LIBADD = plugins/common/libplugcommon.la plugins/common/libplugole.la $(OOXML_LIBS) $(CRYPTO_LIBS) -lm
 plugins_ooxml_ooxml_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "odtlist.h"
+#include "odt.h"
 
 #define ODT_MAX_NEST 16
 #define ODT_MAX_CELLS 1024

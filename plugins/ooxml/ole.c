@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "ole.h"
 #include "../common/biff.h"
 #include "../common/bytes.h"
 #include "../common/ole.h"

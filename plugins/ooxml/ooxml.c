@@ -14,6 +14,13 @@
 
 #include "decrypt.h"
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "xlsx.h"
+#include "rels.h"
+#include "pptx.h"
+#include "odt.h"
+#include "docx.h"
 #include "../common/ole.h"
 
 static const char *const ox_mime_types[] = {

@@ -7,6 +7,12 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "walk.h"
+#include "rels.h"
+#include "pptx.h"
+#include "objects.h"
+#include "embed.h"
 
 #define OX_MAX_MASTERS 64
 

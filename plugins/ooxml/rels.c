@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "rels.h"
 
 #define OX_MAX_RELS 100000
 

@@ -10,6 +10,10 @@
 #include <libxml/parserInternals.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "walk.h"
+#include "numbering.h"
 
 /* One start tag as libxml2's SAX2 interface reports it. */
 struct node {

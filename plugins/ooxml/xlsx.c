@@ -9,6 +9,11 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "xlsx.h"
+#include "rels.h"
+#include "objects.h"
+#include "embed.h"
 #include "../common/numfmt.h"
 
 #define OX_MAX_XF 65536

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
 #include "../common/bytes.h"
 
 /* Central directories larger than this are refused outright. */

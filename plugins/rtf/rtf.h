@@ -96,34 +96,4 @@ static inline struct rtf_state *rtf_cur(struct rtf *r)
 	return &r->st[r->depth];
 }
 
-/* rtf_parse.c */
-void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
-	      const unsigned char *p, size_t n);
-void rtf_free(struct rtf *r);
-/* Read the document; returns QUIRE_OK or the error it ended with. */
-int rtf_run(struct rtf *r);
-
-/* rtf_words.c: a control word (param valid when has_param) */
-void rtf_word(struct rtf *r, const char *word, int has_param, int param);
-/* \binN: skip N bytes of binary data (bounds-checked) */
-void rtf_bin(struct rtf *r, int has_param, int param);
-
-/* rtf_out.c */
-void rtf_byte(struct rtf *r, unsigned char c);       /* a text byte in the code page */
-void rtf_char(struct rtf *r, uint32_t cp);           /* a Unicode character */
-void rtf_unicode(struct rtf *r, int param);          /* \uN, with surrogates */
-void rtf_flush_bytes(struct rtf *r);
-void rtf_resolve_hi(struct rtf *r);
-void rtf_par(struct rtf *r);                         /* \par */
-void rtf_break(struct rtf *r);                       /* \line */
-void rtf_cell(struct rtf *r);
-void rtf_nestcell(struct rtf *r);
-void rtf_row(struct rtf *r);
-void rtf_end_group(struct rtf *r, const struct rtf_state *closing);
-void rtf_finish(struct rtf *r);
-void rtf_style_record(struct rtf *r);
-int rtf_font_cp(struct rtf *r, int font);
-/* The code page of an \fcharset value, -1 for "the document's". */
-int rtf_charset_cp(int charset);
-
 #endif

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "rtf.h"
+#include "rtf_out.h"
 
 int rtf_charset_cp(int charset)
 {

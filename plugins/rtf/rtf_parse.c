@@ -13,6 +13,10 @@
 #include <string.h>
 
 #include "rtf.h"
+#include "rtf_words.h"
+#include "rtf_parse.h"
+#include "rtf_out.h"
+#include "../common/bytes.h"
 
 void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
 	      const unsigned char *p, size_t n)
@@ -100,14 +104,6 @@ static void group_close(struct rtf *r)
 		r->ended = 1;
 }
 
-static int hexval(unsigned char c)
-{
-	return c >= '0' && c <= '9' ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	       : -1;
-}
-
 /* The numeric parameter after a control word's letters, clamped. */
 static int read_param(struct rtf *r, int *has)
 {
@@ -173,8 +169,8 @@ static void control_symbol(struct rtf *r, unsigned char c, int first)
 
 	r->pos++;
 	if (c == '\'') {
-		hi = r->pos < r->n ? hexval(r->p[r->pos]) : -1;
-		lo = hi >= 0 && r->pos + 1 < r->n ? hexval(r->p[r->pos + 1]) : -1;
+		hi = r->pos < r->n ? pc_hexval(r->p[r->pos]) : -1;
+		lo = hi >= 0 && r->pos + 1 < r->n ? pc_hexval(r->p[r->pos + 1]) : -1;
 		if (hi < 0 || lo < 0) {
 			r->pos += hi >= 0;   /* \'zz, \'1z: dropped */
 			return;

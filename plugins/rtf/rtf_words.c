@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "rtf.h"
+#include "rtf_words.h"
+#include "rtf_out.h"
 
 enum act {
 	A_SKIP, A_SIDE, A_READ, A_FONTTBL, A_STYLESHEET, A_INFO, A_META, A_UPR, A_UD,
