@@ -114,6 +114,19 @@ static void render_counters(struct qbuf *b, const struct qm_shared *m)
 		"{result=\"done\"}", c[QM_EMBED_DONE], 1);
 	counter(b, "quire_embed_chunks_total", "", "{result=\"failed\"}", c[QM_EMBED_FAILED], 0);
 	counter(b, "quire_embed_batches_total", "Embedding batches.", "", c[QM_EMBED_BATCHES], 1);
+	counter(b, "quire_ingest_tokens_total", "Tokens of the chunks written by ingestion.", "",
+		c[QM_INGEST_TOKENS], 1);
+	static const char *const stage[] = {"parse", "split", "index", "embed", "vectors", "commit"};
+	for (int i = 0; i < 6; i++) {
+		char labels[32];
+		snprintf(labels, sizeof labels, "{stage=\"%s\"}", stage[i]);
+		qbuf_printf(b, "%s%s%s %.6f\n",
+			    i ? "" : "# HELP quire_ingest_stage_seconds_total Seconds the ingest "
+				     "processes and the embedder spent in each stage.\n"
+				     "# TYPE quire_ingest_stage_seconds_total counter\n",
+			    "quire_ingest_stage_seconds_total", labels,
+			    (double)c[QM_STAGE_PARSE_US + i] / 1e6);
+	}
 	counter(b, "quire_recoveries_total",
 		"Stop-the-world recoveries by quired after a child died abnormally.", "",
 		c[QM_RECOVERIES], 1);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define QM_MAGIC 0x51554952454d3031ull   /* "QUIREM01" */
@@ -86,4 +87,27 @@ void qm_add(enum qm_counter c, uint64_t n)
 {
 	if (qm && c < QM_COUNTER_MAX)
 		__atomic_add_fetch(&qm->counter[c], n, __ATOMIC_RELAXED);
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void qm_clock_start(struct qm_clock *c, uint64_t commit_us)
+{
+	c->us = mono_us();
+	c->commit_us = commit_us;
+}
+
+void qm_stage(struct qm_clock *c, enum qm_counter stage, uint64_t commit_us)
+{
+	int64_t now = mono_us();
+	uint64_t spent = (uint64_t)(now - c->us), commits = commit_us - c->commit_us;
+	qm_add(stage, spent > commits ? spent - commits : 0);
+	qm_add(QM_STAGE_COMMIT_US, commits);
+	c->us = now;
+	c->commit_us = commit_us;
 }

@@ -28,6 +28,14 @@ enum qm_counter {
 	QM_EMBED_FAILED,       /* chunks whose embedding failed */
 	QM_EMBED_BATCHES,      /* embedding batches */
 	QM_RECOVERIES,         /* stop-the-world recoveries by quired */
+	QM_INGEST_TOKENS,      /* tokens of the chunks written by ingestion */
+	/* microseconds of the job processes by stage (ingest_stage_add) */
+	QM_STAGE_PARSE_US,     /* claim, document read, extraction */
+	QM_STAGE_SPLIT_US,     /* cleaning and splitting of a text document */
+	QM_STAGE_INDEX_US,     /* the index transaction's work: chunks, postings, embed jobs */
+	QM_STAGE_EMBED_US,     /* the embedder's claim, chunk reads and model */
+	QM_STAGE_VECTORS_US,   /* the embedder's save transaction's work */
+	QM_STAGE_COMMIT_US,    /* commits and log flushes of both */
 	QM_COUNTER_MAX
 };
 
@@ -57,5 +65,15 @@ void qm_detach(void);
 void qm_request(int fam, int status, int64_t us);
 /* Add n to a counter. */
 void qm_add(enum qm_counter c, uint64_t n);
+
+/* A job's stage clock: qm_stage adds the time since the last mark to a
+ * stage counter, less the commits' share (commit_us: the process's time
+ * in commits so far, store_commit_us), which goes to QM_STAGE_COMMIT_US. */
+struct qm_clock {
+	int64_t us;
+	uint64_t commit_us;
+};
+void qm_clock_start(struct qm_clock *c, uint64_t commit_us);
+void qm_stage(struct qm_clock *c, enum qm_counter stage, uint64_t commit_us);
 
 #endif

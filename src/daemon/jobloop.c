@@ -4,6 +4,7 @@
 #include "daemon/jobloop.h"
 #include "base/conf.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "store/store.h"
 
 #include <poll.h>
@@ -21,11 +22,33 @@ static void sleep_on(int wake, int ms)
 	}
 }
 
+/* Group commit (docs/reliability.md): write the log of the steps' lazy
+ * commits out once job_flush_ms have passed since the first of them
+ * (force: now, before sleeping or leaving). 0, or -1 with err set. */
+static int flush_due(const struct jobloop *l, int force, struct qerr *err)
+{
+	int64_t age = store_unflushed_ms(l->s);
+	if (age < 0 || (!force && age < l->conf->job_flush_ms))
+		return 0;
+	uint64_t c0 = store_commit_us();
+	enum qstatus st = store_flush(l->s, err);
+	qm_add(QM_STAGE_COMMIT_US, store_commit_us() - c0);
+	return st == Q_OK ? 0 : -1;
+}
+
+static int failed(const struct jobloop *l, const struct qerr *err)
+{
+	QLOG_ERR("%s", err->msg);
+	return store_panicked(l->s) ? EX_TEMPFAIL : 1;
+}
+
 int jobloop_run(const struct jobloop *l)
 {
 	struct qerr err;
 	while (!*l->stop) {
 		int did = 0;
+		if (flush_due(l, 0, &err) < 0)
+			return failed(l, &err);
 		if (qconf_disk_low(l->conf, NULL)) {
 			/* Jobs write chunks, postings and vectors: they wait for
 			 * room rather than fill the disk to the last block. */
@@ -38,18 +61,19 @@ int jobloop_run(const struct jobloop *l)
 				usleep(100000);
 				continue;
 			}
-			QLOG_ERR("%s", err.msg);
-			return store_panicked(l->s) ? EX_TEMPFAIL : 1;
+			return failed(l, &err);
 		}
 		if (did || *l->stop)
 			continue;
+		if (flush_due(l, 1, &err) < 0)
+			return failed(l, &err);
 		int idle = l->idle ? l->idle(l->arg) : 0;
 		if (idle == 1)
-			return 0;
+			return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
 		if (idle < 0)
 			return 1;
 		if (idle != 2)
 			sleep_on(l->wake, l->idle_ms);
 	}
-	return 0;
+	return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
 }

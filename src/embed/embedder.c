@@ -209,7 +209,16 @@ enum qstatus embedder_step(struct store *st_, const struct qconf *conf,
 	enum qstatus st;
 
 	*done = 0;
-	if ((st = store_run(st_, claim_fn, &s, err)) != Q_OK || s.jobs.n == 0)
+	/* The claim commits without waiting for the disk when job_flush_ms
+	 * allows (a lost claim is a job still pending); the batch's vectors
+	 * and the documents it completes commit synchronously, and that one
+	 * flush covers every earlier commit too (group commit,
+	 * docs/reliability.md). */
+	int lazy = conf->job_flush_ms > 0;
+	struct qm_clock clock;
+	qm_clock_start(&clock, store_commit_us());
+	if ((st = (lazy ? store_run_lazy : store_run)(st_, claim_fn, &s, err)) != Q_OK ||
+	    s.jobs.n == 0)
 		goto out;
 	size_t n = s.jobs.n;
 	s.doc = calloc(n, sizeof *s.doc);
@@ -222,7 +231,7 @@ enum qstatus embedder_step(struct store *st_, const struct qconf *conf,
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((st = store_run(st_, load_fn, &s, err)) != Q_OK)
+	if ((st = (lazy ? store_run_lazy : store_run)(st_, load_fn, &s, err)) != Q_OK)
 		goto out;
 	/* Embed the live chunks, outside any transaction. */
 	const char **texts = calloc(n, sizeof *texts);
@@ -244,8 +253,11 @@ enum qstatus embedder_step(struct store *st_, const struct qconf *conf,
 	for (size_t k = 0; res.st == Q_OK && k < live; k++)
 		memcpy(vecs + map[k] * b->dims, packed + k * b->dims, b->dims * sizeof *vecs);
 	free(texts), free(lens), free(map), free(packed);
+	qm_stage(&clock, QM_STAGE_EMBED_US, store_commit_us());
 	struct store_arg a = {&s, b, vecs, &res};
-	if ((st = store_run(st_, save_fn, &a, err)) != Q_OK)
+	st = store_run(st_, save_fn, &a, err);
+	qm_stage(&clock, QM_STAGE_VECTORS_US, store_commit_us());
+	if (st != Q_OK)
 		goto out;
 	if (res.st != Q_OK)
 		QLOG_WARN("embedding %zu chunks failed: %s", n, res.error);

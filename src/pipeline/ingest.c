@@ -42,7 +42,32 @@ struct job_ctx {
 	struct split_result chunks;
 	char error[256];
 	char password[1025];    /* the upload's, unsealed at claim; "" = none */
+	struct qm_clock clock;  /* the stage breakdown (metrics.h) */
+	int64_t begun_ms;       /* when the job started (monotonic) */
+	struct {                /* stages begun but not committed yet (stage_begin) */
+		const char *stage;
+		int64_t us;
+	} deferred[4];
+	int ndeferred;
+	int started;            /* start_fn ran in the claim's transaction */
 };
+
+/* A stage that begins this soon after the job started is not committed on
+ * its own: a poll could hardly see it, and two short transactions per
+ * document were a tenth of a text document's ingestion. Its start time is
+ * written with the next commit of the job (the next stage's or the index
+ * transaction), so the document's stage times stay exact. */
+#define STAGE_STAMP_AFTER_MS 50
+
+/* The deferred stages' start times into doc ("<stage>_us"). */
+static void stamp_deferred(const struct job_ctx *j, json_t *doc)
+{
+	for (int i = 0; i < j->ndeferred; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_us", j->deferred[i].stage);
+		json_object_set_new(doc, key, json_integer((json_int_t)j->deferred[i].us));
+	}
+}
 
 /* 1 when the document's text comes from its file: an upload whose text no
  * PUT content has replaced (docs.h, doc_update). */
@@ -50,6 +75,16 @@ static int text_from_file(json_t *doc)
 {
 	return json_object_get(doc, "blob") &&
 	       !json_is_true(json_object_get(doc, "text_replaced"));
+}
+
+/* A job's transaction: with job_flush_ms, its commit does not wait for the
+ * disk (group commit, docs/reliability.md): the loop's flush or the next
+ * synchronous commit writes it out. Functions that report a document
+ * completed or failed ask for a synchronous commit (store_txn_sync). */
+static enum qstatus job_run(struct store *s, const struct qconf *conf, store_fn fn, void *arg,
+			    struct qerr *err)
+{
+	return conf->job_flush_ms ? store_run_lazy(s, fn, arg, err) : store_run(s, fn, arg, err);
 }
 
 /* ---- claim ---------------------------------------------------------------- */
@@ -117,6 +152,7 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 		const char *msg = "parsing failed repeatedly (the parser crashed or timed out)";
 		doc_set_status(doc, "error");
 		json_object_set_new(doc, "error", json_string(msg));
+		store_txn_sync(t);
 		st = queue_fail(t, j->job_id, msg, 0, 0, 0, &failed, err);
 	} else {
 		doc_set_status(doc, "parsing");
@@ -189,6 +225,8 @@ static enum qstatus retry_fn(struct stxn *t, void *arg, struct qerr *err)
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
 	doc_set_status(doc, failed ? "error" : "waiting");
+	if (failed)
+		store_txn_sync(t);
 	json_object_set_new(doc, "error", failed ? json_string(msg) : json_null());
 	st = store_put(t, T_DOCS, j->doc_id, doc, err);
 	json_decref(doc);
@@ -213,7 +251,7 @@ static void lease_renew(struct job_ctx *j)
 	if (now - j->renewed_ms < (int64_t)j->conf->ingest_lease * 250)
 		return;
 	j->renewed_ms = now;
-	enum qstatus st = store_run(j->store, renew_fn, j, &err);
+	enum qstatus st = job_run(j->store, j->conf, renew_fn, j, &err);
 	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
 		QLOG_WARN("ingest of %s: renewing the lease: %s", j->doc_id, err.msg);
 }
@@ -229,7 +267,13 @@ void ingest_set_tick(void (*fn)(void *arg), void *arg)
 
 static void job_tick(void *arg)
 {
-	lease_renew(arg);
+	struct job_ctx *j = arg;
+	struct qerr err;
+	lease_renew(j);
+	/* a long extraction keeps the group commit's bound (job_flush_ms) */
+	if (j->store && store_unflushed_ms(j->store) >= j->conf->job_flush_ms &&
+	    store_flush(j->store, &err) != Q_OK)
+		QLOG_WARN("ingest of %s: writing the log: %s", j->doc_id, err.msg);
 	if (outer_tick)
 		outer_tick(outer_tick_arg);
 }
@@ -247,6 +291,7 @@ static enum qstatus stage_fn(struct stxn *t, void *arg, struct qerr *err)
 		return st;
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
+	stamp_deferred(j, doc);
 	doc_set_status(doc, j->stage);
 	st = store_put(t, T_DOCS, j->doc_id, doc, err);
 	json_decref(doc);
@@ -262,9 +307,16 @@ static void stage_begin(void *arg, const char *stage)
 	char point[64];
 	j->stage = stage;
 	job_tick(j);
-	enum qstatus st = store_run(j->store, stage_fn, j, &err);
-	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
-		QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
+	if (q_mono_ms() - j->begun_ms < STAGE_STAMP_AFTER_MS && j->ndeferred < 4) {
+		j->deferred[j->ndeferred].stage = stage;
+		j->deferred[j->ndeferred++].us = q_now_us();
+	} else {
+		enum qstatus st = job_run(j->store, j->conf, stage_fn, j, &err);
+		if (st == Q_OK)
+			j->ndeferred = 0;
+		if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
+			QLOG_WARN("ingest of %s: stage %s: %s", j->doc_id, stage, err.msg);
+	}
 	snprintf(point, sizeof point, "ingest_%s_slow", stage);
 	fault_point(point);
 	snprintf(point, sizeof point, "ingest_%s_kill", stage);
@@ -290,6 +342,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 		return st;
 	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
 		return st;
+	stamp_deferred(j, doc);
 	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
 	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
 	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
@@ -339,6 +392,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	json_object_set_new(doc, "embed_done", json_integer(0));
 	json_object_set_new(doc, "embed_failed", json_integer(0));
 	if (j->chunks.n == 0) {
+		store_txn_sync(t);   /* reported completed: on disk first */
 		doc_set_status(doc, "completed");
 		json_object_set_new(doc, "completed_us", json_integer((json_int_t)q_now_us()));
 	}
@@ -382,14 +436,16 @@ static enum qstatus release_fn(struct stxn *t, void *arg, struct qerr *err)
 static void release_busy(struct store *s, struct job_ctx *j)
 {
 	struct qerr err;
-	if (store_run(s, release_fn, j, &err) == Q_OK)
+	if (job_run(s, j->conf, release_fn, j, &err) == Q_OK)
 		QLOG_INFO("ingest of %s: the database stayed busy; queued again", j->doc_id);
 }
 
 static void run_claimed(struct store *s, struct job_ctx *j)
 {
 	struct qerr err;
-	enum qstatus st = store_run(s, start_fn, j, &err);
+	if (!j->clock.us)   /* ingest_next starts it before the claim */
+		qm_clock_start(&j->clock, store_commit_us());
+	enum qstatus st = j->started ? Q_OK : job_run(s, j->conf, start_fn, j, &err);
 	if (st == Q_EBUSY)
 		release_busy(s, j);
 	if (st != Q_OK || j->gave_up)
@@ -399,7 +455,8 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	j->store = s;
 	j->error[0] = '\0';
 	struct qerr perr = { 0 };
-	j->renewed_ms = q_mono_ms();
+	j->renewed_ms = j->begun_ms = q_mono_ms();
+	j->ndeferred = 0;
 	fault_point("ingest_parsing_slow");
 	fault_point("ingest_parsing_kill");
 	fault_point("ingest_parsing_hang");   /* tests: a hung ingest process */
@@ -411,16 +468,20 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 		OPENSSL_cleanse(j->password, sizeof j->password);
 		extract_set_tick(NULL, NULL);
 		j->crashed = code == EXTRACT_CRASHED;
+		qm_stage(&j->clock, QM_STAGE_PARSE_US, store_commit_us());   /* split included */
 	} else {
 		/* a text document's parsing is reading its stored text */
+		qm_stage(&j->clock, QM_STAGE_PARSE_US, store_commit_us());
 		stage_begin(j, "cleaning");
 		st = split_text_staged(j->content ? j->content : "", j->content_len,
 				       json_object_get(j->doc, "process_rule"), &j->chunks,
 				       stage_begin, j, &perr);
+		qm_stage(&j->clock, QM_STAGE_SPLIT_US, store_commit_us());
 	}
 	if (st != Q_OK) {
 		snprintf(j->error, sizeof j->error, "%s", perr.msg[0] ? perr.msg : q_status_code(st));
-		st = store_run(s, j->crashed ? retry_fn : fail_fn, j, &err);
+		/* fail_fn reports the document failed: on disk first */
+		st = j->crashed ? job_run(s, j->conf, retry_fn, j, &err) : store_run(s, fail_fn, j, &err);
 		if (st == Q_OK && j->crashed && !j->gave_up)
 			QLOG_WARN("ingest of %s: %s; trying again after a backoff", j->doc_id, j->error);
 		else if (st == Q_OK)
@@ -429,9 +490,11 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 		/* Indexing writes many postings pages: one indexer at a time
 		 * across processes avoids deadlock storms between them. */
 		int lock = ingest_index_lock(j->conf);
-		st = store_run(s, index_fn, j, &err);
+		st = job_run(s, j->conf, index_fn, j, &err);
 		ingest_index_unlock(lock);
+		qm_stage(&j->clock, QM_STAGE_INDEX_US, store_commit_us());
 		if (st == Q_OK) {
+			qm_add(QM_INGEST_TOKENS, j->chunks.tokens);
 			qm_add(QM_INGEST_COMPLETED, 1);
 			qm_add(QM_INGEST_CHUNKS, j->chunks.n);
 			qm_add(QM_INGEST_BYTES, j->chunks.plain_len);
@@ -480,14 +543,14 @@ enum qstatus ingest_document(struct store *s, const struct qconf *conf, const ch
 			     struct qerr *err)
 {
 	struct claim_one c = {doc_id, ""};
-	enum qstatus st = store_run(s, claim_doc_fn, &c, err);
+	enum qstatus st = job_run(s, conf, claim_doc_fn, &c, err);
 	if (st != Q_OK || !c.job_id[0])
 		return st;
 	struct job_ctx j = {.conf = conf};
 	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
 	run_claimed(s, &j);
 	job_ctx_free(&j);
-	return Q_OK;
+	return store_flush(s, err);   /* no loop flushes after a CGI */
 }
 
 struct take_over {
@@ -512,7 +575,7 @@ enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t 
 			      struct qerr *err)
 {
 	struct take_over o = {.conf = conf};
-	enum qstatus st = store_run(s, take_fn, &o, err);
+	enum qstatus st = job_run(s, conf, take_fn, &o, err);
 	*n = 0;
 	for (size_t i = 0; st == Q_OK && i < o.ids.n; i++) {
 		struct job_ctx j = {.conf = conf, .locked_at = o.locked_at};
@@ -522,7 +585,7 @@ enum qstatus ingest_take_over(struct store *s, const struct qconf *conf, size_t 
 		(*n)++;
 	}
 	store_ids_free(&o.ids);
-	return st;
+	return st == Q_OK ? store_flush(s, err) : st;
 }
 
 struct next_claim {
@@ -530,6 +593,7 @@ struct next_claim {
 	char job_id[STORE_ID_MAX];
 	int64_t locked_at;
 	int expire;
+	struct job_ctx *j;      /* start the claimed job in the same transaction, or NULL */
 };
 
 static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -543,18 +607,38 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 	if (st == Q_OK)
 		st = queue_claim_fair(t, "ingest", c->conf->ingest_account_concurrency,
 				      INGEST_WINDOW, c->job_id, &c->locked_at, err);
+	if (st == Q_OK && c->job_id[0] && c->j) {
+		snprintf(c->j->job_id, sizeof c->j->job_id, "%s", c->job_id);
+		c->j->locked_at = c->locked_at;
+		st = start_fn(t, c->j, err);
+	}
 	return st;
 }
 
 enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, int *ran,
 			 struct qerr *err)
 {
-	struct next_claim c = {.conf = conf, .expire = expire};
-	enum qstatus st = store_run(s, next_fn, &c, err);
+	struct job_ctx j = {.conf = conf};
+	/* The claim and the job's start (document parsing, its text read) in
+	 * one transaction: one commit fewer per document. A start that fails
+	 * otherwise than busy takes the claim back with it, so the claim is
+	 * then made alone, as run_claimed's own start reports the failure. */
+	struct next_claim c = {.conf = conf, .expire = expire, .j = &j};
+	qm_clock_start(&j.clock, store_commit_us());   /* the claim counts in parse */
+	enum qstatus st = job_run(s, conf, next_fn, &c, err);
+	if (st != Q_OK && st != Q_EBUSY && st != Q_ERECOVER) {
+		qerr_clear(err);
+		c.j = NULL;
+		c.job_id[0] = '\0';
+		st = job_run(s, conf, next_fn, &c, err);
+	}
 	*ran = 0;
-	if (st != Q_OK || !c.job_id[0])
+	if (st != Q_OK || !c.job_id[0]) {
+		job_ctx_free(&j);
 		return st;
-	struct job_ctx j = {.conf = conf, .locked_at = c.locked_at};
+	}
+	j.started = c.j != NULL;
+	j.locked_at = c.locked_at;
 	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
 	run_claimed(s, &j);
 	job_ctx_free(&j);

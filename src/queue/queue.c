@@ -81,6 +81,14 @@ static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, i
 			json_decref(job);
 			continue;
 		}
+		/* The candidates come oldest first, so no later one can cost
+		 * less than -waited (a file's size only adds): once the best
+		 * is at most that, the rest are not read (a text document's
+		 * claim read 16 jobs and 16 documents, 11% of an ingestion). */
+		if (best->found && best_cost <= -(double)(now - created) / 1e6) {
+			json_decref(job);
+			break;
+		}
 		const char *doc_id = json_string_value(json_object_get(job, "document_id")) ?: "";
 		double mib = 0;
 		if (store_get(t, T_DOCS, doc_id, &doc, 0, err) == Q_OK) {

@@ -25,6 +25,7 @@ struct store {
 	DB *tables[T_TABLE_MAX];
 	DB *indexes[I_INDEX_MAX];
 	enum store_mode mode;
+	int64_t unflushed_ms;   /* q_mono_ms of the oldest commit not yet on disk, 0 = none */
 };
 
 struct stxn {
@@ -33,6 +34,7 @@ struct stxn {
 	int retry;       /* set when a deadlock or lock timeout asks for a rerun;
 			  * from then on the transaction is dead: every call
 			  * on it answers busy without touching Berkeley DB */
+	int sync;        /* store_txn_sync: commit waiting for the disk */
 };
 
 /* Index key extractor: append the index fields of rec to k. */
@@ -542,6 +544,19 @@ void store_close(struct store *s)
  * a lock timeout (db_retry_ms). */
 static unsigned lock_timeout_ms = 5000, retry_ms = 10000;
 static unsigned long reruns;   /* attempts run again in this process */
+static uint64_t commit_us;     /* time in commits and log flushes, this process */
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+uint64_t store_commit_us(void)
+{
+	return commit_us;
+}
 
 unsigned long store_rerun_count(void)
 {
@@ -574,7 +589,7 @@ static void rerun_pause(int attempt)
  * lock request of the transaction (Berkeley DB expires it only while some
  * process runs the detector: store_lock_watch_start). */
 static enum qstatus run_once(struct store *s, store_fn fn, void *arg, unsigned wait_ms,
-			     int *retry, struct qerr *err)
+			     u_int32_t commit_flags, int *retry, struct qerr *err)
 {
 	struct stxn t = {.s = s};
 	enum qstatus st;
@@ -587,11 +602,21 @@ static enum qstatus run_once(struct store *s, store_fn fn, void *arg, unsigned w
 		goto out;
 	}
 	st = fn(&t, arg, err);
+	if (t.sync)
+		commit_flags = 0;
 	if (st == Q_OK && !t.retry) {
 		/* commit ends the transaction, whatever it answers */
-		rc = t.txn->commit(t.txn, 0);
+		int64_t c0 = mono_us();
+		rc = t.txn->commit(t.txn, commit_flags);
+		commit_us += (uint64_t)(mono_us() - c0);
 		t.txn = NULL;
 		st = dberr(&t, rc, err, "commit");
+		/* a synchronous commit flushes the log up to its record, which
+		 * follows every earlier commit of this environment */
+		if (rc == 0 && commit_flags == DB_TXN_WRITE_NOSYNC && !s->unflushed_ms)
+			s->unflushed_ms = q_mono_ms();
+		else if (rc == 0 && commit_flags != DB_TXN_WRITE_NOSYNC)
+			s->unflushed_ms = 0;
 	} else if (st == Q_OK) {
 		/* fn went on past a busy answer: never commit what it decided */
 		st = qerr_set(err, Q_EBUSY, NULL, "a lock conflict was passed over; run again");
@@ -603,7 +628,8 @@ out:
 	return st;
 }
 
-enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
+static enum qstatus run(struct store *s, store_fn fn, void *arg, u_int32_t commit_flags,
+			struct qerr *err)
 {
 	int64_t start = q_mono_ms();
 	for (int attempt = 0;; attempt++) {
@@ -616,7 +642,7 @@ enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err
 		 * writer behind a long reader is answered within db_retry_ms. */
 		if (retry_ms && left < (int64_t)wait_ms)
 			wait_ms = left < 10 ? 10 : (unsigned)left;
-		enum qstatus st = run_once(s, fn, arg, wait_ms, &retry, err);
+		enum qstatus st = run_once(s, fn, arg, wait_ms, commit_flags, &retry, err);
 		if (!retry)
 			return st;
 		if (q_mono_ms() - start >= (int64_t)retry_ms) {
@@ -627,6 +653,39 @@ enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err
 		reruns++;
 		qerr_clear(err);
 	}
+}
+
+enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
+{
+	return run(s, fn, arg, 0, err);   /* the environment's default: synchronous */
+}
+
+enum qstatus store_run_lazy(struct store *s, store_fn fn, void *arg, struct qerr *err)
+{
+	return run(s, fn, arg, DB_TXN_WRITE_NOSYNC, err);
+}
+
+void store_txn_sync(struct stxn *t)
+{
+	t->sync = 1;
+}
+
+enum qstatus store_flush(struct store *s, struct qerr *err)
+{
+	if (!s->unflushed_ms)
+		return Q_OK;
+	int64_t c0 = mono_us();
+	int rc = s->env->log_flush(s->env, NULL);
+	commit_us += (uint64_t)(mono_us() - c0);
+	if (rc)
+		return dberr(NULL, rc, err, "log_flush");
+	s->unflushed_ms = 0;
+	return Q_OK;
+}
+
+int64_t store_unflushed_ms(const struct store *s)
+{
+	return s->unflushed_ms ? q_mono_ms() - s->unflushed_ms : -1;
 }
 
 static DBT dbt_str(const char *s)

@@ -96,6 +96,27 @@ typedef enum qstatus (*store_fn)(struct stxn *t, void *arg, struct qerr *err);
  * to 10 times with growing jitter, so fn must not keep side effects outside the
  * transaction across runs. Q_OK means the commit returned. */
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err);
+/* store_run, but the commit does not wait for the disk
+ * (DB_TXN_WRITE_NOSYNC): the log is written to the operating system at
+ * commit, so a killed process loses nothing, but an OS crash or a power
+ * loss may lose it until store_flush or any synchronous commit (of any
+ * process: the log is one sequence) has run. Only for work that is re-run
+ * when lost: the job queue's intermediate states (docs/reliability.md,
+ * "Group commit"). */
+enum qstatus store_run_lazy(struct store *s, store_fn fn, void *arg, struct qerr *err);
+/* In a store_run_lazy function: this transaction's commit waits for the
+ * disk after all (it reports something final: a document completed or
+ * failed), as store_run's does; no reader sees it before it is there. */
+void store_txn_sync(struct stxn *t);
+/* Write the log to disk (DB_ENV->log_flush, one fsync) when a lazy commit
+ * of this handle is not there yet; nothing otherwise. */
+enum qstatus store_flush(struct store *s, struct qerr *err);
+/* Milliseconds since the oldest lazy commit of this handle that no flush
+ * or synchronous commit has covered yet; -1 when none. */
+int64_t store_unflushed_ms(const struct store *s);
+/* Microseconds this process has spent in commits and log flushes (the
+ * stage breakdown's "commit", docs/ingest.md). */
+uint64_t store_commit_us(void);
 
 #define STORE_RMW 1u  /* lock for update: the read precedes a write */
 /* Record get. *out is new (caller json_decref). Q_ENOTFOUND when absent. */

@@ -52,6 +52,18 @@ tests_bench_bench_ingest_LDADD = src/libquire.la
 bench-ingest-stages: tests/bench/bench_ingest$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' tests/bench/bench_ingest$(EXEEXT)
 .PHONY: bench-ingest-stages
+
+## issue 17's figure (make bench-ingest-scifact): SciFact POSTed through lighttpd by
+## BENCH_CLIENTS (8) clients until every chunk is indexed and embedded
+## (builtin model), tokens/s and the stage breakdown of the ingest
+## processes and the embedder (GET /metrics); the queries are skipped.
+## BENCH_CONF: configuration lines added (\n between them).
+BENCH_CLIENTS = 8
+bench-ingest-scifact: all
+	SCIFACT_METHODS= SCIFACT_CLIENTS='$(BENCH_CLIENTS)' SCIFACT_CONF='$(BENCH_CONF)' \
+		top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		LIGHTTPD='$(LIGHTTPD)' bash $(top_srcdir)/tests/bench/scifact.sh
+.PHONY: bench-ingest-scifact
 ## --- end of ingestion stages -----------------------------------------------
 
 ## --- chat confidence (bench-confidence): the retrieval evidence of the top

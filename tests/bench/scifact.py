@@ -3,7 +3,11 @@
 
 usage: scifact.py BASE KEY DATASET_ID SHARED_BENCH_DIR OUTDIR [--limit-queries N]
 Loads corpus.jsonl (title + text as each document) with POST /api/v1/documents
-(8 clients), waits until every document is completed, runs the training
+(SCIFACT_CLIENTS clients, default 8), waits until every document is
+completed (indexed and embedded) and prints the end-to-end rate in tokens/s
+with the stage breakdown of the ingest processes and the embedder (from
+GET /metrics: quire_ingest_tokens_total, quire_ingest_stage_seconds_total;
+make bench-ingest-scifact), then runs the training
 queries through POST /v1/datasets/{id}/retrieve for keyword, semantic and
 hybrid search, writes TREC runs and prints eval.py's nDCG@10 / Recall@100,
 over all training queries and over each half of them (alternate queries:
@@ -28,6 +32,7 @@ def conn():
     return http.client.HTTPConnection(u.hostname, u.port, timeout=120)
 
 id_of = {}
+refused = {429: 0, 503: 0}   # answers that asked the loaders to wait
 lock = threading.Lock()
 def load(part):
     c = conn()
@@ -38,17 +43,38 @@ def load(part):
             r = c.getresponse(); data = json.loads(r.read())
             if r.status not in (429, 503):
                 break
+            with lock:
+                refused[r.status] += 1
             time.sleep(float(r.getheader("Retry-After") or 1))
         assert r.status == 201, (r.status, data)
         with lock:
             id_of[data["document"]["id"]] = d["_id"]
 
+def metrics():
+    """The ingestion counters of GET /metrics: {name or stage: value}."""
+    c = conn()
+    c.request("GET", "/metrics", headers={"Authorization": "Bearer " + os.environ.get("SCIFACT_ADMIN_KEY", key)})
+    r = c.getresponse(); text = r.read().decode()
+    assert r.status == 200, (r.status, text[:200])
+    out = {}
+    for l in text.splitlines():
+        m = re.match(r'^quire_ingest_stage_seconds_total\{stage="(\w+)"\} (\S+)$', l)
+        if m:
+            out[m.group(1)] = float(m.group(2))
+        m = re.match(r'^(quire_ingest_tokens_total|quire_ingest_chunks_total) (\S+)$', l)
+        if m:
+            out[m.group(1)] = float(m.group(2))
+    return out
+
 def load_all():
     t0 = time.time()
-    parts = [corpus[i::8] for i in range(8)]
+    before = metrics()
+    clients = int(os.environ.get("SCIFACT_CLIENTS", "8"))
+    parts = [corpus[i::clients] for i in range(clients)]
     ts = [threading.Thread(target=load, args=(p,)) for p in parts]
     [t.start() for t in ts]; [t.join() for t in ts]
-    print(f"loaded {len(corpus)} documents in {time.time() - t0:.1f} s")
+    print(f"loaded {len(corpus)} documents in {time.time() - t0:.1f} s "
+          f"({refused[429]} answers 429 and {refused[503]} answers 503 waited for, Retry-After)")
     # Completed documents, counted by quire-admin (the native list carries no
     # status, and ChatAid's list holds only documents uploaded through it).
     admin = os.environ.get("QUIRE_ADMIN", "quire-admin")
@@ -61,7 +87,20 @@ def load_all():
         if time.time() - t0 > 1800:
             sys.exit("documents did not complete in time")
         time.sleep(1)
-    print(f"all completed after {time.time() - t0:.1f} s")
+    wall = time.time() - t0
+    print(f"all completed after {wall:.1f} s")
+    after = metrics()
+    d = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    tokens = d.get("quire_ingest_tokens_total", 0)
+    print(f"end to end: {len(corpus)} documents, {int(d.get('quire_ingest_chunks_total', 0))} chunks, "
+          f"{int(tokens)} tokens through lighttpd ({clients} clients) until every chunk was "
+          f"indexed and embedded: {wall:.1f} s, {tokens / wall:.0f} tokens/s")
+    stages = ["parse", "split", "index", "embed", "vectors", "commit"]
+    busy = sum(d.get(s, 0) for s in stages)
+    print(f"  stage seconds, summed over the ingest processes and the embedder ({busy:.1f} s busy in {wall:.1f} s):")
+    for s in stages:
+        v = d.get(s, 0)
+        print(f"  {s:8s} {v:8.2f} s {100 * v / busy if busy else 0:5.1f}% {tokens / v if v else 0:12.0f} tokens/s")
 
 idmap = os.environ.get("SCIFACT_IDMAP")
 if idmap and os.path.exists(idmap):

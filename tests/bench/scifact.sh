@@ -19,6 +19,7 @@ quire_setup 2
 [ -n "${SCIFACT_CONF:-}" ] && printf "%b\n" "$SCIFACT_CONF" >>"$QUIRE_CONF"
 quired_start
 KEY=$(new_key bench)
+export SCIFACT_ADMIN_KEY=$(new_key ops admin)   # GET /metrics (the stage breakdown)
 lighttpd_start
 kb=$(admin kb list --account bench | awk -F'\t' '$2 == "default" {print $1}')
 export SCIFACT_IDMAP="$T/idmap.json"
