@@ -322,6 +322,33 @@ struct vgate *vgate_new(struct vcache *c, struct stxn *t, const struct search_fi
 	return g;
 }
 
+/* a string and a separator no id holds */
+static size_t sig_add(char *out, size_t at, size_t cap, const char *s)
+{
+	int n = snprintf(at < cap ? out + at : NULL, at < cap ? cap - at : 0, "%s\x1f", s ? s : "\x1e");
+	return at + (n > 0 ? (size_t)n : 0);
+}
+
+static size_t sig_json(char *out, size_t at, size_t cap, const json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	at = sig_add(out, at, cap, s);
+	free(s);
+	return at;
+}
+
+size_t vgate_signature(const struct vgate *g, char *out, size_t cap)
+{
+	const struct search_filter *f = g->f;
+	size_t at = sig_add(out, 0, cap, f->account);
+	at = sig_add(out, at, cap, f->kb);
+	at = sig_add(out, at, cap, f->org);
+	at = sig_json(out, at, cap, f->roles);
+	at = sig_json(out, at, cap, f->doc_ids);
+	at = sig_json(out, at, cap, f->folder_ids);
+	return at < cap ? at : 0;
+}
+
 void vgate_free(struct vgate *g)
 {
 	if (!g)

@@ -421,28 +421,40 @@ static void file_sizes(const char *dir, size_t chunks)
 
 static void measure(size_t chunks, size_t nq)
 {
-	static const char *names[] = {"keyword", "semantic", "hybrid", "keyword (postings cache off)"};
+	static const char *names[] = {"keyword", "semantic", "hybrid", "keyword (postings cache off)",
+				      "hybrid (word memo off)"};
 	double *ms = malloc(nq * sizeof *ms), *cpu = malloc(nq * sizeof *cpu);
 	double first = run_one(queries[0], SEARCH_HYBRID);
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
 	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
 	int cache_mb = conf.search_postings_cache_mb;
 	/* keyword first with the postings cache off (every query reading the
-	 * database, as before the cache), then every method with it */
-	for (int r = -1; r <= SEARCH_HYBRID; r++) {
-		int m = r < 0 ? SEARCH_KEYWORD : r;
+	 * database, as before the cache), then every method with it, then
+	 * hybrid with the word contexts' memo emptied before every query (each
+	 * query's words never seen); each method starts with the memo empty,
+	 * so only words shared by its own distinct queries are remembered */
+	for (int r = -1; r <= SEARCH_HYBRID + 1; r++) {
+		int m = r < 0 ? SEARCH_KEYWORD : r > SEARCH_HYBRID ? SEARCH_HYBRID : r;
+		const char *name = names[r < 0 ? 3 : r > SEARCH_HYBRID ? 4 : m];
+		struct vcache_stats v0, v1;
 		if (only && *only && !strstr(only, names[m]))
 			continue;
 		conf.search_postings_cache_mb = r < 0 ? 0 : cache_mb;
+		vcache_memo_clear();
+		vcache_stats(&v0);
 		for (size_t i = 0; i < nq; i++) {
+			if (r > SEARCH_HYBRID)
+				vcache_memo_clear();
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
 		}
+		vcache_stats(&v1);
 		qsort(ms, nq, sizeof *ms, by_double);
 		qsort(cpu, nq, sizeof *cpu, by_double);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10)\n", names[r < 0 ? 3 : m], ms[nq / 2], ms[nq * 95 / 100],
-		       cpu[nq / 2], cpu[nq * 95 / 100], nq);
+		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses)\n", name, ms[nq / 2],
+		       ms[nq * 95 / 100], cpu[nq / 2], cpu[nq * 95 / 100], nq, v1.memo_hits - v0.memo_hits,
+		       v1.memo_misses - v0.memo_misses);
 	}
 	free(ms);
 	free(cpu);
