@@ -511,6 +511,11 @@ int main(int argc, char **argv)
 	if (bm && *bm && sscanf(bm, "%lf,%lf", &conf.search_bm25_k1, &conf.search_bm25_b) == 2)
 		printf("search_bm25_k1 = %g, search_bm25_b = %g\n", conf.search_bm25_k1,
 		       conf.search_bm25_b);
+	/* BENCH_EXACT_MAX=N: search_exact_max (exact scan up to N vectors) */
+	const char *xm = getenv("BENCH_EXACT_MAX");
+	if (xm && *xm)
+		conf.search_exact_max = atoi(xm);
+	printf("search_exact_max = %d\n", conf.search_exact_max);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);
