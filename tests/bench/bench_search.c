@@ -16,11 +16,16 @@
  * the process's CPU time, which other load on the machine disturbs less).
  * Then: the share of the query terms' postings the keyword top 10 decoded
  * (block-max WAND, or term at a time), whether term at a time and WAND
- * return the same keyword top 10 for every query, the semantic top 10 of the binary prefilter against
- * the exact scan (recall@10; search_exact_max), the files' bytes per chunk
- * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
+ * return the same keyword top 10 for every query, the semantic and the hybrid top 10 with the
+ * binary prefilter against the exact scan (recall@10; search_exact_max), the vector scan alone
+ * (vcache_top, exact and prefiltered, interleaved query by query), the files' bytes per chunk
+ * and the process's peak memory. Hybrid is timed twice: with the word contexts' memo
+ * (vcache_memo) kept across the method's distinct queries, and emptied before every query.
+ * Building prints its rate and CPU time per chunk (BENCH_TXN_DOCS documents per
+ * transaction, commits without a sync until the end: store_bulk_nosync). With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
+ * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
  * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
@@ -264,6 +269,7 @@ static double cpu_ms(void)
 }
 
 static double last_cpu;   /* CPU ms of the last run_one */
+static struct embed_builtin *bench_embedder;
 
 static double run_into(const char *text, enum search_method m, struct search_hit *keep,
 		       size_t *n)
@@ -405,6 +411,73 @@ static void recall_of(enum search_method m, size_t chunks, size_t nq)
 	free(ms);
 }
 
+/* ---- the vector scan alone: exact and the prefilter -------------------- */
+
+struct scan {
+	struct embed_builtin *e;
+	size_t nq, k;
+	double *ms[2];
+};
+
+static double scan_one(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+		       int mode, struct vscored *out)
+{
+	size_t n;
+	struct qerr err;
+	vcache_set_exact_max(mode ? 0 : SIZE_MAX);
+	double c0 = cpu_ms();
+	vcache_top(c, g, q, k, out, &n, &err);
+	return cpu_ms() - c0;
+}
+
+static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct scan *s = arg;
+	struct search_filter f = {.account = account, .kb = kb};
+	struct vcache *c = vcache_lock();
+	struct vgate *g = NULL;
+	struct vscored *out = malloc(s->k * sizeof *out);
+	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
+	if (st == Q_OK && (!(g = vgate_new(c, t, &f)) || !out))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < s->nq; i++) {
+		const char *text = queries[(i + 1) % nqueries];
+		float v[EMBED_BUILTIN_DIMS], scale;
+		int8_t q8[EMBED_BUILTIN_DIMS];
+		embed_builtin_text(s->e, text, strlen(text), v);
+		embed_quantize(v, EMBED_BUILTIN_DIMS, q8, &scale);
+		struct vquery *q = vquery_new(q8, EMBED_BUILTIN_DIMS, scale);
+		for (int m = 0; q && m < 2; m++)   /* interleaved: the load moves them alike */
+			s->ms[m][i] = scan_one(c, g, q, s->k, m, out);
+		vquery_free(q);
+	}
+	vcache_set_exact_max((size_t)conf.search_exact_max);
+	vgate_free(g);
+	free(out);
+	vcache_unlock(c);
+	return st;
+}
+
+/* CPU p50 of the scan alone (vcache_top, top k) per way. */
+static void scan_alone(struct embed_builtin *e, size_t nq)
+{
+	static const char *ways[] = {"exact", "2-bit prefilter and int8 rescoring"};
+	for (size_t k = 10; k <= 100; k += 90) {
+		struct scan s = {e, nq, k, {malloc(nq * sizeof(double)), malloc(nq * sizeof(double))}};
+		struct qerr err;
+		if (store_run(store, scan_fn, &s, &err) != Q_OK)
+			fprintf(stderr, "scan: %s\n", err.msg);
+		else
+			for (int m = 0; m < 2; m++) {
+				qsort(s.ms[m], nq, sizeof(double), by_double);
+				printf("  vector scan alone, top %zu, %s: cpu p50 %.3f ms, p95 %.3f ms\n", k,
+				       ways[m], s.ms[m][nq / 2], s.ms[m][nq * 95 / 100]);
+			}
+		for (int m = 0; m < 2; m++)
+			free(s.ms[m]);
+	}
+}
+
 static void recall(size_t chunks, size_t nq)
 {
 	recall_of(SEARCH_SEMANTIC, chunks, nq);
@@ -472,6 +545,8 @@ static void measure(size_t chunks, size_t nq)
 	}
 	if (!only || !*only || strstr(only, "semantic") || strstr(only, "hybrid"))
 		recall(chunks, nq);
+	if (!only || !*only || strstr(only, "scan"))
+		scan_alone(bench_embedder, nq);
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -539,6 +614,7 @@ int main(int argc, char **argv)
 	struct grow g = {tdocs && atoi(tdocs) > 0 ? (size_t)atoi(tdocs) : DOCS_PER_TXN,
 			 embed_builtin_new(LANG_EN), kwo && *kwo == '1'};
 	size_t step = g.docs * CHUNKS_PER_DOC;
+	bench_embedder = g.e;
 	size_t have = 0;
 	if (keep && *keep && store_run(store, count_fn, &have, &err) != Q_OK)
 		return 1;
