@@ -25,7 +25,7 @@
  * transaction, commits without a sync until the end: store_bulk_nosync). With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
- * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_EXACT_MAX=N: search_exact_max;
+ * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
  * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
@@ -509,6 +509,8 @@ static void measure(size_t chunks, size_t nq)
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
 	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
 	int cache_mb = conf.search_postings_cache_mb;
+	const char *nm = getenv("BENCH_NO_MEMO");   /* 1: every row as without the memo */
+	int no_memo = nm && *nm == '1';
 	/* keyword first with the postings cache off (every query reading the
 	 * database, as before the cache), then every method with it, then
 	 * hybrid with the word contexts' memo emptied before every query (each
@@ -524,7 +526,7 @@ static void measure(size_t chunks, size_t nq)
 		vcache_memo_clear();
 		vcache_stats(&v0);
 		for (size_t i = 0; i < nq; i++) {
-			if (r > SEARCH_HYBRID)
+			if (r > SEARCH_HYBRID || no_memo)
 				vcache_memo_clear();
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
