@@ -16,14 +16,6 @@ struct stxn;
  * their IDF). */
 #define SEARCH_STOP_WEIGHT 0.3f
 
-/* The configured embedding backend, kept while the configuration names
- * it (borrowed; callers hold the search cache's lock). NULL with err set. */
-struct embed_backend *search_backend(const struct qconf *conf, struct qerr *err);
-/* The query's vector (b->dims floats) into out. The builtin model weights
- * each query word by its BM25 IDF in the account's collection (read in t);
- * other models embed the text as it is. */
-enum qstatus search_embed(struct stxn *t, const char *account, struct embed_backend *b,
-			  const char *query, float *out, struct qerr *err);
 /* The query words' context vectors (search_context.c): each word's
  * vector learned from the account's chunks, the mean unit vector of the
  * chunks best for the word alone by BM25 (the chunks it weighs most in,
@@ -43,7 +35,5 @@ struct search_context {
 	unsigned dims;
 	size_t chunks;
 };
-enum qstatus search_word_context(const struct search_context *x, const char *query, float *out,
-				 int *any, struct qerr *err);
 
 #endif

@@ -36,11 +36,16 @@
 #include "store/accounts.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "search/vcache.h"
+#include "search/vscan.h"
+#include "bench_stats.h"
 
 #include <ftw.h>
 #include <limits.h>
@@ -295,12 +300,6 @@ static double run_one(const char *text, enum search_method m)
 	return run_into(text, m, NULL, NULL);
 }
 
-static int by_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* ---- what the keyword top 10 reads ------------------------------------- */
 
 struct reads {
@@ -403,11 +402,11 @@ static void recall_of(enum search_method m, size_t chunks, size_t nq)
 		want += ne;
 	}
 	conf.search_exact_max = keep;
-	qsort(ms, nq, sizeof *ms, by_double);
+	bench_sort(ms, nq);
 	printf("  %s with the binary prefilter (search_exact_max %d; exact at this size: %s): "
 	       "recall@10 %.4f against exact, cpu p50 %.2f ms\n", m == SEARCH_HYBRID ? "hybrid" : "semantic",
 	       keep, chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
-	       ms[nq / 2]);
+	       bench_pct(ms, nq, 500));
 	free(ms);
 }
 
@@ -469,9 +468,9 @@ static void scan_alone(struct embed_builtin *e, size_t nq)
 			fprintf(stderr, "scan: %s\n", err.msg);
 		else
 			for (int m = 0; m < 2; m++) {
-				qsort(s.ms[m], nq, sizeof(double), by_double);
+				bench_sort(s.ms[m], nq);
 				printf("  vector scan alone, top %zu, %s: cpu p50 %.3f ms, p95 %.3f ms\n", k,
-				       ways[m], s.ms[m][nq / 2], s.ms[m][nq * 95 / 100]);
+				       ways[m], bench_pct(s.ms[m], nq, 500), bench_pct(s.ms[m], nq, 950));
 			}
 		for (int m = 0; m < 2; m++)
 			free(s.ms[m]);
@@ -532,11 +531,11 @@ static void measure(size_t chunks, size_t nq)
 			cpu[i] = last_cpu;
 		}
 		vcache_stats(&v1);
-		qsort(ms, nq, sizeof *ms, by_double);
-		qsort(cpu, nq, sizeof *cpu, by_double);
+		bench_sort(ms, nq);
+		bench_sort(cpu, nq);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses)\n", name, ms[nq / 2],
-		       ms[nq * 95 / 100], cpu[nq / 2], cpu[nq * 95 / 100], nq, v1.memo_hits - v0.memo_hits,
+		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses)\n", name, bench_pct(ms, nq, 500),
+		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq, v1.memo_hits - v0.memo_hits,
 		       v1.memo_misses - v0.memo_misses);
 	}
 	free(ms);
