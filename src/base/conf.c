@@ -292,7 +292,7 @@ static const struct qsetting settings[] = {
 	{"search_word_context", set_real, AT(search_word_context), 0, 10, "1", NULL, NULL, 0},
 	INT("search_word_chunks", search_word_chunks, 1, 1000, "30"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
-	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),
+	INT("search_exact_max", search_exact_max, 0, 1 << 30, "50000"),
 	INT("search_postings_cache_mb", search_postings_cache_mb, 0, 1 << 20, "128"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
 	INT("db_lock_timeout_ms", db_lock_timeout_ms, 10, 600000, "5000"),

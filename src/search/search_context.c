@@ -79,14 +79,68 @@ static int background(const struct search_context *x, float *bg, float *tmp)
 	return m > 0;
 }
 
+/* Remembered between queries (vcache_memo, forgotten when the cache
+ * changes): the background and each word's share of out, under the
+ * filter, the account's lexical index (chunk count and mean length: a
+ * chunk indexed or removed changes them), the chunks per word and the
+ * dimensions; the value's last float says whether it was found. */
+struct memo {
+	char key[4096];
+	size_t len;               /* the common part; 0: nothing remembered */
+	float *val;               /* dims + 1 */
+};
+
+static void memo_start(const struct search_context *x, struct memo *m, struct qerr *err)
+{
+	double n = 0, avgdl = 0;
+	size_t at = vgate_signature(x->g, m->key, sizeof m->key - 512);
+	m->len = 0;
+	if (!at || lexical_collection(x->t, x->account, &n, &avgdl, err) != Q_OK) {
+		qerr_clear(err);
+		return;
+	}
+	int k = snprintf(m->key + at, 512, "%.17g|%.17g|%zu|%u|", n, avgdl, x->chunks, x->dims);
+	m->len = at + (size_t)k;
+}
+
+/* The key of what (wlen bytes) after the common part: its length, or 0. */
+static size_t memo_key(struct memo *m, const void *what, size_t wlen)
+{
+	if (!m->len || !m->val || m->len + wlen > sizeof m->key)
+		return 0;
+	memcpy(m->key + m->len, what, wlen);
+	return m->len + wlen;
+}
+
+/* One word's key: its forms, weight and field. */
+static size_t word_key(struct memo *m, const struct lexical_word *w)
+{
+	char b[LANG_MAX * (TEXT_TOKEN_MAX + 2) + 64];
+	size_t at = (size_t)snprintf(b, sizeof b, "w%d|%.17g|%d|", w->nalt, w->weight, (int)w->field);
+	for (int i = 0; i < LANG_MAX && at + TEXT_TOKEN_MAX + 2 < sizeof b; i++) {
+		memcpy(b + at, w->term[i], w->len[i]);
+		at += w->len[i];
+		b[at++] = '\x1f';
+	}
+	return memo_key(m, b, at);
+}
+
 /* One word's context vector, as a unit vector times its IDF, added to out;
  * 1 when the word has one. */
 static enum qstatus add_word(const struct search_context *x, const struct lexical_word *w,
 			     struct lexical_hit *hits, float *v, float *tmp, const float *bg,
-			     float *out, int *any, struct qerr *err)
+			     float *out, int *any, struct memo *m, struct qerr *err)
 {
 	struct lexq *lq = NULL;
-	size_t nh = 0;
+	size_t nh = 0, klen = word_key(m, w);
+	if (klen && vcache_memo_get(x->c, m->key, klen, m->val, x->dims + 1)) {
+		for (unsigned d = 0; m->val[x->dims] != 0 && d < x->dims; d++)
+			out[d] += m->val[d];
+		*any |= m->val[x->dims] != 0;
+		return Q_OK;
+	}
+	if (klen)
+		memset(m->val, 0, (x->dims + 1) * sizeof *m->val);
 	enum qstatus st = lexical_query_new(x->t, x->account, w, 1, &lq, err);
 	if (st == Q_OK)
 		st = lexical_query_top(lq, x->chunks, visible, x->g, hits, &nh, err);
@@ -103,10 +157,17 @@ static enum qstatus add_word(const struct search_context *x, const struct lexica
 	if (norm <= 0 || idf <= 0)
 		goto out;
 	norm = idf / sqrt(norm);
-	for (unsigned d = 0; d < x->dims; d++)
+	for (unsigned d = 0; d < x->dims; d++) {
 		out[d] += (float)(v[d] * norm);
+		if (klen)
+			m->val[d] = (float)(v[d] * norm);
+	}
 	*any = 1;
+	if (klen)
+		m->val[x->dims] = 1;
 out:
+	if (klen && st == Q_OK)
+		vcache_memo_put(x->c, m->key, klen, m->val, x->dims + 1);
 	lexical_query_free(lq);
 	return st;
 }
@@ -117,7 +178,8 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
 	float *v = NULL, *tmp = NULL, *bg = NULL;
-	size_t nw = 0;
+	struct memo *m = NULL;
+	size_t nw = 0, klen;
 	int centred = 0;
 	unsigned langs;
 	enum text_lang primary;
@@ -132,15 +194,26 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 	hits = malloc((x->chunks ? x->chunks : 1) * sizeof *hits);
 	v = malloc(x->dims * sizeof *v);
 	tmp = malloc(x->dims * sizeof *tmp);
-	bg = malloc(x->dims * sizeof *bg);
-	if (!hits || !v || !tmp || !bg) {
+	bg = malloc((x->dims + 1) * sizeof *bg);
+	m = calloc(1, sizeof *m);
+	if (!hits || !v || !tmp || !bg || !m || !(m->val = malloc((x->dims + 1) * sizeof *m->val))) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	centred = background(x, bg, tmp);
+	memo_start(x, m, err);
+	if ((klen = memo_key(m, "bg", 2)) && vcache_memo_get(x->c, m->key, klen, bg, x->dims + 1)) {
+		centred = bg[x->dims] != 0;
+	} else {
+		centred = bg[x->dims] = (float)background(x, bg, tmp);
+		if (klen)
+			vcache_memo_put(x->c, m->key, klen, bg, x->dims + 1);
+	}
 	for (size_t i = 0; st == Q_OK && i < nw; i++)
-		st = add_word(x, &w[i], hits, v, tmp, centred ? bg : NULL, out, any, err);
+		st = add_word(x, &w[i], hits, v, tmp, centred ? bg : NULL, out, any, m, err);
 out:
+	if (m)
+		free(m->val);
+	free(m);
 	free(w);
 	free(hits);
 	free(v);

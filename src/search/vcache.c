@@ -472,10 +472,106 @@ static int vector_apply(struct vcache *c, const char *key, size_t klen, const vo
 	return 0;
 }
 
+/* ---- vectors derived from the cache --------------------------------------- */
+
+/* Kept for one state of the cache: its epoch, log position, vector count
+ * and model; each entry under its key's hash, the key kept to compare. */
+static struct {
+	uint64_t epoch, seq, model;
+	size_t nvec;
+	struct vmap at;
+	char **keys;
+	size_t *klens;
+	float **vals;
+	unsigned *lens;
+	size_t n;
+} memo;
+
+static uint64_t fnv(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static void memo_clear(void)
+{
+	for (size_t i = 0; i < memo.n; i++) {
+		free(memo.keys[i]);
+		free(memo.vals[i]);
+	}
+	free(memo.keys);
+	free(memo.klens);
+	free(memo.vals);
+	free(memo.lens);
+	vmap_free(&memo.at);
+	memset(&memo, 0, sizeof memo);
+}
+
+/* 1 when the memo was made for c as it is now; else it is emptied and
+ * stamped with c's state. */
+static int memo_current(const struct vcache *c)
+{
+	uint64_t model = fnv(c->model, strlen(c->model));
+	if (memo.epoch == c->epoch && memo.seq == c->seq && memo.nvec == c->n && memo.model == model)
+		return 1;
+	memo_clear();
+	memo.epoch = c->epoch;
+	memo.seq = c->seq;
+	memo.nvec = c->n;
+	memo.model = model;
+	return 0;
+}
+
+int vcache_memo_get(const struct vcache *c, const void *key, size_t klen, float *out, unsigned n)
+{
+	long i = memo_current(c) ? vmap_get(&memo.at, fnv(key, klen)) : -1;
+	int hit = i >= 0 && memo.klens[i] == klen && memo.lens[i] == n &&
+		  !memcmp(memo.keys[i], key, klen);
+	if (hit)
+		memcpy(out, memo.vals[i], n * sizeof *out);
+	((struct vcache *)c)->stats.memo_hits += hit;
+	((struct vcache *)c)->stats.memo_misses += !hit;
+	return hit;
+}
+
+void vcache_memo_put(const struct vcache *c, const void *key, size_t klen, const float *v,
+		     unsigned n)
+{
+	uint64_t h = fnv(key, klen);
+	if (!memo_current(c) || memo.n == VCACHE_MEMO_MAX)
+		memo_clear(), memo_current(c);   /* full: start again */
+	if (vmap_get(&memo.at, h) >= 0)
+		return;   /* held, or another key of the same hash: not kept */
+	if (!memo.keys && (!(memo.keys = calloc(VCACHE_MEMO_MAX, sizeof *memo.keys)) ||
+			   !(memo.klens = calloc(VCACHE_MEMO_MAX, sizeof *memo.klens)) ||
+			   !(memo.vals = calloc(VCACHE_MEMO_MAX, sizeof *memo.vals)) ||
+			   !(memo.lens = calloc(VCACHE_MEMO_MAX, sizeof *memo.lens)))) {
+		memo_clear();
+		return;
+	}
+	char *k = malloc(klen ? klen : 1);
+	float *val = malloc((n ? n : 1) * sizeof *val);
+	if (!k || !val || vmap_put(&memo.at, h, (uint32_t)memo.n)) {
+		free(k);
+		free(val);
+		return;
+	}
+	memcpy(k, key, klen);
+	memcpy(val, v, n * sizeof *v);
+	memo.keys[memo.n] = k;
+	memo.klens[memo.n] = klen;
+	memo.vals[memo.n] = val;
+	memo.lens[memo.n++] = n;
+}
+
 /* ---- sync ----------------------------------------------------------------- */
 
 static void cache_clear(struct vcache *c)
 {
+	memo_clear();
 	vectors_free(c);
 	for (size_t a = 1; a < c->natoms; a++)
 		free(c->atoms[a]);
@@ -643,6 +739,13 @@ size_t vcache_sample(const struct vcache *c, size_t max, vref *out)
 const char *vcache_doc_id(const struct vcache *c, vref r)
 {
 	return c->docs[r >> 32].id;
+}
+
+void vcache_memo_clear(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	memo_clear();
+	pthread_mutex_unlock(&cache_lock);
 }
 
 void vcache_reset(void)

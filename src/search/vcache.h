@@ -69,11 +69,26 @@ int vmap_put(struct vmap *m, uint64_t key, uint32_t val);
 void vmap_del(struct vmap *m, uint64_t key);
 void vmap_free(struct vmap *m);
 
+/* Float vectors derived from what the cache holds (search_context.c's
+ * background and word contexts), remembered while it holds the same: a
+ * sync that applies a change, a reload or another model forgets them all.
+ * A key holds whatever else the value depends on (the filter's
+ * vgate_signature, the lexical index's state). vcache_memo_get: 1 and the
+ * n floats into out when held. At most VCACHE_MEMO_MAX are kept. */
+#define VCACHE_MEMO_MAX 4096
+int vcache_memo_get(const struct vcache *c, const void *key, size_t klen, float *out,
+		    unsigned n);
+void vcache_memo_put(const struct vcache *c, const void *key, size_t klen, const float *v,
+		     unsigned n);
+/* Forget them (benchmarks: a query whose words were never seen). */
+void vcache_memo_clear(void);
+
 /* Counters for tests and benchmarks. */
 struct vcache_stats {
 	unsigned long reloads;       /* full reloads */
 	unsigned long applied;       /* log entries applied incrementally */
 	unsigned long doc_reads;     /* documents read from the database */
+	unsigned long memo_hits, memo_misses;   /* vcache_memo_get */
 	size_t vectors, docs;        /* held now */
 	int vectors_cached;          /* 0: over the memory cap, read per query */
 	uint64_t seq;                /* log position of the cache */

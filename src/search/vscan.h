@@ -19,6 +19,11 @@ void vgate_free(struct vgate *g);
 int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r);
 /* Q_OK, or the first error met while reading documents. */
 enum qstatus vgate_status(const struct vgate *g, struct qerr *err);
+/* The gate's filter as bytes (account, knowledge base, org, roles,
+ * document and folder ids) into out (cap bytes); how many, 0 when they do
+ * not fit (then nothing may be remembered under it). Equal filters give
+ * equal bytes. */
+size_t vgate_signature(const struct vgate *g, char *out, size_t cap);
 
 struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale);
 void vquery_free(struct vquery *q);
@@ -45,7 +50,8 @@ int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims,
 size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k);
 
 /* Dot product of two int8 vectors of n values (n a multiple of 64, both
- * 32-byte aligned): AVX2 when the CPU has it, else a loop GCC vectorises. */
+ * 32-byte aligned): AVX-512 VNNI or AVX2 when the CPU has it, else a loop
+ * GCC vectorises. */
 int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n);
 
 void vcache_stats(struct vcache_stats *out);

@@ -1366,6 +1366,16 @@ enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err
 	return Q_OK;
 }
 
+enum qstatus store_bulk_nosync(struct store *s, int on, struct qerr *err)
+{
+	int rc = s->env->set_flags(s->env, DB_TXN_NOSYNC, on ? 1 : 0);
+	if (rc)
+		return dberr(NULL, rc, err, "set_flags");
+	if (!on && (rc = s->env->log_flush(s->env, NULL)))
+		return dberr(NULL, rc, err, "log_flush");
+	return Q_OK;
+}
+
 enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err)
 {
 	int rc;

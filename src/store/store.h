@@ -238,6 +238,10 @@ void store_lock_watch_stop(void);
 
 /* Maintenance (owner or a joined maintenance process). */
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);
+/* Benchmarks' bulk loading only (tests/bench; the product never calls
+ * it): while on, commits do not wait for the disk (DB_TXN_NOSYNC); turning
+ * it off flushes the log once, the one sync at the end of the load. */
+enum qstatus store_bulk_nosync(struct store *s, int on, struct qerr *err);
 /* Hot backup into dir (created; emptied first), then catastrophic recovery
  * there so the copy is consistent and openable. */
 enum qstatus store_backup(struct store *s, const char *dir, struct qerr *err);

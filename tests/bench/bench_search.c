@@ -16,11 +16,16 @@
  * the process's CPU time, which other load on the machine disturbs less).
  * Then: the share of the query terms' postings the keyword top 10 decoded
  * (block-max WAND, or term at a time), whether term at a time and WAND
- * return the same keyword top 10 for every query, the semantic top 10 of the binary prefilter against
- * the exact scan (recall@10; search_exact_max), the files' bytes per chunk
- * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
+ * return the same keyword top 10 for every query, the semantic and the hybrid top 10 with the
+ * binary prefilter against the exact scan (recall@10; search_exact_max), the vector scan alone
+ * (vcache_top, exact and prefiltered, interleaved query by query), the files' bytes per chunk
+ * and the process's peak memory. Hybrid is timed twice: with the word contexts' memo
+ * (vcache_memo) kept across the method's distinct queries, and emptied before every query.
+ * Building prints its rate and CPU time per chunk (BENCH_TXN_DOCS documents per
+ * transaction, commits without a sync until the end: store_bulk_nosync). With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
+ * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
  * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
@@ -53,7 +58,14 @@
 #include <unistd.h>
 
 #define CHUNKS_PER_DOC 10
-#define DOCS_PER_TXN 20
+/* Documents per building transaction (BENCH_TXN_DOCS): the bench loads in
+ * large transactions whose commits do not wait for the disk
+ * (store_bulk_nosync), one sync at the end, and checkpoints every
+ * CHECKPOINT_CHUNKS (removing the logs) so the log stays bounded at a
+ * million chunks. Only the benchmark's loading; the product's own commits
+ * are unchanged. */
+#define DOCS_PER_TXN 100
+#define CHECKPOINT_CHUNKS 100000
 
 static struct store *store;
 static struct qconf conf;
@@ -262,6 +274,7 @@ static double cpu_ms(void)
 }
 
 static double last_cpu;   /* CPU ms of the last run_one */
+static struct embed_builtin *bench_embedder;
 
 static double run_into(const char *text, enum search_method m, struct search_hit *keep,
 		       size_t *n)
@@ -365,7 +378,9 @@ static void taat_agrees(size_t nq)
 
 /* ---- the binary prefilter against the exact scan -------------------------- */
 
-static void recall(size_t chunks, size_t nq)
+/* The top 10 of method m with the prefilter against the exact scan's:
+ * recall@10 and the prefilter's CPU p50. */
+static void recall_of(enum search_method m, size_t chunks, size_t nq)
 {
 	struct search_hit exact[10], pre[10];
 	size_t ne, np, found = 0, want = 0;
@@ -374,9 +389,9 @@ static void recall(size_t chunks, size_t nq)
 	for (size_t i = 0; i < nq; i++) {
 		const char *text = queries[(i + 1) % nqueries];
 		conf.search_exact_max = INT_MAX;
-		run_into(text, SEARCH_SEMANTIC, exact, &ne);
+		run_into(text, m, exact, &ne);
 		conf.search_exact_max = 0;
-		run_into(text, SEARCH_SEMANTIC, pre, &np);
+		run_into(text, m, pre, &np);
 		ms[i] = last_cpu;
 		for (size_t a = 0; a < ne; a++)
 			for (size_t b = 0; b < np; b++)
@@ -388,11 +403,84 @@ static void recall(size_t chunks, size_t nq)
 	}
 	conf.search_exact_max = keep;
 	bench_sort(ms, nq);
-	printf("  semantic with the binary prefilter (search_exact_max %d; exact above %s): "
-	       "recall@10 %.4f against exact, cpu p50 %.2f ms\n", keep,
-	       chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
+	printf("  %s with the binary prefilter (search_exact_max %d; exact at this size: %s): "
+	       "recall@10 %.4f against exact, cpu p50 %.2f ms\n", m == SEARCH_HYBRID ? "hybrid" : "semantic",
+	       keep, chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
 	       bench_pct(ms, nq, 500));
 	free(ms);
+}
+
+/* ---- the vector scan alone: exact and the prefilter -------------------- */
+
+struct scan {
+	struct embed_builtin *e;
+	size_t nq, k;
+	double *ms[2];
+};
+
+static double scan_one(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+		       int mode, struct vscored *out)
+{
+	size_t n;
+	struct qerr err;
+	vcache_set_exact_max(mode ? 0 : SIZE_MAX);
+	double c0 = cpu_ms();
+	vcache_top(c, g, q, k, out, &n, &err);
+	return cpu_ms() - c0;
+}
+
+static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct scan *s = arg;
+	struct search_filter f = {.account = account, .kb = kb};
+	struct vcache *c = vcache_lock();
+	struct vgate *g = NULL;
+	struct vscored *out = malloc(s->k * sizeof *out);
+	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
+	if (st == Q_OK && (!(g = vgate_new(c, t, &f)) || !out))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < s->nq; i++) {
+		const char *text = queries[(i + 1) % nqueries];
+		float v[EMBED_BUILTIN_DIMS], scale;
+		int8_t q8[EMBED_BUILTIN_DIMS];
+		embed_builtin_text(s->e, text, strlen(text), v);
+		embed_quantize(v, EMBED_BUILTIN_DIMS, q8, &scale);
+		struct vquery *q = vquery_new(q8, EMBED_BUILTIN_DIMS, scale);
+		for (int m = 0; q && m < 2; m++)   /* interleaved: the load moves them alike */
+			s->ms[m][i] = scan_one(c, g, q, s->k, m, out);
+		vquery_free(q);
+	}
+	vcache_set_exact_max((size_t)conf.search_exact_max);
+	vgate_free(g);
+	free(out);
+	vcache_unlock(c);
+	return st;
+}
+
+/* CPU p50 of the scan alone (vcache_top, top k) per way. */
+static void scan_alone(struct embed_builtin *e, size_t nq)
+{
+	static const char *ways[] = {"exact", "2-bit prefilter and int8 rescoring"};
+	for (size_t k = 10; k <= 100; k += 90) {
+		struct scan s = {e, nq, k, {malloc(nq * sizeof(double)), malloc(nq * sizeof(double))}};
+		struct qerr err;
+		if (store_run(store, scan_fn, &s, &err) != Q_OK)
+			fprintf(stderr, "scan: %s\n", err.msg);
+		else
+			for (int m = 0; m < 2; m++) {
+				bench_sort(s.ms[m], nq);
+				printf("  vector scan alone, top %zu, %s: cpu p50 %.3f ms, p95 %.3f ms\n", k,
+				       ways[m], bench_pct(s.ms[m], nq, 500), bench_pct(s.ms[m], nq, 950));
+			}
+		for (int m = 0; m < 2; m++)
+			free(s.ms[m]);
+	}
+}
+
+static void recall(size_t chunks, size_t nq)
+{
+	recall_of(SEARCH_SEMANTIC, chunks, nq);
+	recall_of(SEARCH_HYBRID, chunks, nq);
 }
 
 static void file_sizes(const char *dir, size_t chunks)
@@ -413,28 +501,42 @@ static void file_sizes(const char *dir, size_t chunks)
 
 static void measure(size_t chunks, size_t nq)
 {
-	static const char *names[] = {"keyword", "semantic", "hybrid", "keyword (postings cache off)"};
+	static const char *names[] = {"keyword", "semantic", "hybrid", "keyword (postings cache off)",
+				      "hybrid (word memo off)"};
 	double *ms = malloc(nq * sizeof *ms), *cpu = malloc(nq * sizeof *cpu);
 	double first = run_one(queries[0], SEARCH_HYBRID);
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
 	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
 	int cache_mb = conf.search_postings_cache_mb;
+	const char *nm = getenv("BENCH_NO_MEMO");   /* 1: every row as without the memo */
+	int no_memo = nm && *nm == '1';
 	/* keyword first with the postings cache off (every query reading the
-	 * database, as before the cache), then every method with it */
-	for (int r = -1; r <= SEARCH_HYBRID; r++) {
-		int m = r < 0 ? SEARCH_KEYWORD : r;
+	 * database, as before the cache), then every method with it, then
+	 * hybrid with the word contexts' memo emptied before every query (each
+	 * query's words never seen); each method starts with the memo empty,
+	 * so only words shared by its own distinct queries are remembered */
+	for (int r = -1; r <= SEARCH_HYBRID + 1; r++) {
+		int m = r < 0 ? SEARCH_KEYWORD : r > SEARCH_HYBRID ? SEARCH_HYBRID : r;
+		const char *name = names[r < 0 ? 3 : r > SEARCH_HYBRID ? 4 : m];
+		struct vcache_stats v0, v1;
 		if (only && *only && !strstr(only, names[m]))
 			continue;
 		conf.search_postings_cache_mb = r < 0 ? 0 : cache_mb;
+		vcache_memo_clear();
+		vcache_stats(&v0);
 		for (size_t i = 0; i < nq; i++) {
+			if (r > SEARCH_HYBRID || no_memo)
+				vcache_memo_clear();
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
 		}
+		vcache_stats(&v1);
 		bench_sort(ms, nq);
 		bench_sort(cpu, nq);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10)\n", names[r < 0 ? 3 : m], bench_pct(ms, nq, 500),
-		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq);
+		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses)\n", name, bench_pct(ms, nq, 500),
+		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq, v1.memo_hits - v0.memo_hits,
+		       v1.memo_misses - v0.memo_misses);
 	}
 	free(ms);
 	free(cpu);
@@ -442,8 +544,10 @@ static void measure(size_t chunks, size_t nq)
 		postings_read(nq);
 		taat_agrees(nq);
 	}
-	if (!only || !*only || strstr(only, "semantic"))
+	if (!only || !*only || strstr(only, "semantic") || strstr(only, "hybrid"))
 		recall(chunks, nq);
+	if (!only || !*only || strstr(only, "scan"))
+		scan_alone(bench_embedder, nq);
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -491,6 +595,11 @@ int main(int argc, char **argv)
 	if (bm && *bm && sscanf(bm, "%lf,%lf", &conf.search_bm25_k1, &conf.search_bm25_b) == 2)
 		printf("search_bm25_k1 = %g, search_bm25_b = %g\n", conf.search_bm25_k1,
 		       conf.search_bm25_b);
+	/* BENCH_EXACT_MAX=N: search_exact_max (exact scan up to N vectors) */
+	const char *xm = getenv("BENCH_EXACT_MAX");
+	if (xm && *xm)
+		conf.search_exact_max = atoi(xm);
+	printf("search_exact_max = %d\n", conf.search_exact_max);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);
@@ -502,7 +611,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *kwo = getenv("BENCH_SEARCH_KEYWORD_ONLY");
-	struct grow g = {DOCS_PER_TXN, embed_builtin_new(LANG_EN), kwo && *kwo == '1'};
+	const char *tdocs = getenv("BENCH_TXN_DOCS");
+	struct grow g = {tdocs && atoi(tdocs) > 0 ? (size_t)atoi(tdocs) : DOCS_PER_TXN,
+			 embed_builtin_new(LANG_EN), kwo && *kwo == '1'};
+	size_t step = g.docs * CHUNKS_PER_DOC;
+	bench_embedder = g.e;
 	size_t have = 0;
 	if (keep && *keep && store_run(store, count_fn, &have, &err) != Q_OK)
 		return 1;
@@ -512,19 +625,34 @@ int main(int argc, char **argv)
 		const char *no_grow = getenv("BENCH_SEARCH_NO_GROW");
 		if (no_grow && *no_grow == '1' && have > 0)
 			want = have;
-		for (; have < want; have += DOCS_PER_TXN * CHUNKS_PER_DOC) {
+		size_t from = have;
+		double c0 = cpu_ms();
+		if (have < want && store_bulk_nosync(store, 1, &err) != Q_OK) {
+			fprintf(stderr, "bulk: %s\n", err.msg);
+			return 1;
+		}
+		for (; have < want; have += step) {
 			if (store_run(store, grow_fn, &g, &err) != Q_OK) {
 				fprintf(stderr, "grow: %s\n", err.msg);
 				return 1;
 			}
-			if ((have + DOCS_PER_TXN * CHUNKS_PER_DOC) % 100000 == 0) {   /* progress */
-				printf("(building: %zu chunks after %.0f s)\n",
-				       have + DOCS_PER_TXN * CHUNKS_PER_DOC, (double)(q_now_us() - t0) / 1e6);
+			if ((have + step) / CHECKPOINT_CHUNKS != have / CHECKPOINT_CHUNKS) {
+				store_checkpoint(store, 1, &err);   /* the logs stay bounded */
+				printf("(building: %zu chunks after %.0f s)\n", have + step,
+				       (double)(q_now_us() - t0) / 1e6);
 				fflush(stdout);
 			}
 		}
-		store_checkpoint(store, 1, &err);   /* a reused store opens quickly */
-		printf("(built %zu chunks in %.1f s)\n", have, (double)(q_now_us() - t0) / 1e6);
+		if (store_bulk_nosync(store, 0, &err) != Q_OK ||   /* the one sync */
+		    store_checkpoint(store, 1, &err) != Q_OK) {   /* a reused store opens quickly */
+			fprintf(stderr, "sync: %s\n", err.msg);
+			return 1;
+		}
+		double secs = (double)(q_now_us() - t0) / 1e6;
+		printf("(built %zu chunks in %.1f s: %zu new at %.0f chunks/s, %.2f ms CPU each; "
+		       "%zu documents per transaction)\n", have, secs, have - from,
+		       secs > 0 ? (double)(have - from) / secs : 0,
+		       have > from ? (cpu_ms() - c0) / (double)(have - from) : 0, g.docs);
 		measure(have, nq ? nq : 1);
 		file_sizes(dir, have);
 		while (*p == ',')

@@ -372,6 +372,65 @@ static void test_prefilter(void)
 	conf.search_exact_max = 1000000;
 }
 
+/* Hits as "chunk score cosine;" in order, for exact comparison. */
+static const char *ranked(const struct search_filter *f, enum search_method m, const char *query)
+{
+	static char out[4096];
+	struct search q = {f, m, query, 10, NULL, 0};
+	struct qerr err;
+	size_t o = 0;
+	out[0] = '\0';
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		snprintf(out, sizeof out, "error: %s", err.msg);
+	for (size_t i = 0; i < q.n && o < sizeof out - 200; i++)
+		o += (size_t)snprintf(out + o, sizeof out - o, "%s %.9g %.9g;", q.hits[i].chunk,
+				      q.hits[i].score, q.hits[i].cosine);
+	free(q.hits);
+	return out;
+}
+
+static unsigned long memo_hits(void)
+{
+	struct vcache_stats st;
+	vcache_stats(&st);
+	return st.memo_hits;
+}
+
+/* The word contexts and background remembered between queries
+ * (vcache_memo): the same hits and scores as computed afresh, never
+ * served under another filter, forgotten when the cache changes. */
+static void test_memo(void)
+{
+	struct search_filter acct = {.account = "acct"}, kb1 = {.account = "acct", .kb = "kb1"};
+	const char *q = "coolant pump seals failed";
+	char cold[2][4096], warm[2][4096];
+	for (int m = SEARCH_SEMANTIC; m <= SEARCH_HYBRID; m++) {
+		vcache_memo_clear();
+		snprintf(cold[0], sizeof cold[0], "%s", ranked(&acct, m, q));
+		unsigned long h0 = memo_hits();
+		snprintf(warm[0], sizeof warm[0], "%s", ranked(&acct, m, q));
+		ok(memo_hits() > h0 && !strcmp(cold[0], warm[0]) && strncmp(cold[0], "error", 5) && *cold[0],
+		   "method %d: a query answered from the remembered word contexts has the same hits and scores", m);
+		/* kb1 after acct was remembered: its own entries, as a cold run */
+		snprintf(warm[1], sizeof warm[1], "%s", ranked(&kb1, m, q));
+		vcache_memo_clear();
+		snprintf(cold[1], sizeof cold[1], "%s", ranked(&kb1, m, q));
+		is_str(warm[1], cold[1], "method %d: another filter is not served the first one's contexts", m);
+	}
+	/* a re-embedded vector changes the cache: the memo is forgotten and
+	 * the answer is the one computed afresh */
+	ranked(&acct, SEARCH_HYBRID, q);
+	put_vector(id[B], 0, "A garden pump moves rain water into the pond.");
+	unsigned long h0 = memo_hits();
+	snprintf(warm[0], sizeof warm[0], "%s", ranked(&acct, SEARCH_HYBRID, q));
+	unsigned long h1 = memo_hits();
+	vcache_memo_clear();
+	snprintf(cold[0], sizeof cold[0], "%s", ranked(&acct, SEARCH_HYBRID, q));
+	ok(h1 == h0 && !strcmp(warm[0], cold[0]),
+	   "after a change in another transaction nothing remembered is used; the same hits as afresh");
+	put_vector(id[B], 0, "Reactor coolant pump maintenance: the coolant pump seals are replaced yearly.");
+}
+
 /* The prefilter's 2-bit code: sign bits, then magnitude bits set where a
  * value's square is above the vector's mean square. */
 static void test_code(void)
@@ -457,7 +516,7 @@ static int kernel_errors(void)
 		int32_t want = 0;
 		for (size_t i = 0; i < n; i++) {
 			r = r * 1103515245u + 12345u;
-			a[i] = (int8_t)((int)(r >> 16) % 255 - 127);
+			a[i] = (int8_t)((int)(r >> 16) % 256 - 128);   /* -128 as well */
 			r = r * 1103515245u + 12345u;
 			b[i] = (int8_t)((int)(r >> 16) % 255 - 127);
 			want += a[i] * b[i];
@@ -482,6 +541,10 @@ static void test_kernel(void)
 	snprintf(cmd, sizeof cmd, "QUIRE_NO_SIMD=1 '%s' --kernel-only", self);
 	int rc = len > 0 ? system(cmd) : -1;
 	is_int(rc, 0, "the portable C kernel agrees as well");
+	/* and the AVX2 kernel where the CPU has AVX-512 VNNI (chosen first) */
+	snprintf(cmd, sizeof cmd, "QUIRE_NO_AVX512=1 '%s' --kernel-only", self);
+	rc = len > 0 ? system(cmd) : -1;
+	is_int(rc, 0, "the kernel without AVX-512 agrees as well");
 }
 
 static void test_best(void)
@@ -595,6 +658,7 @@ int main(int argc, char **argv)
 	test_incremental();
 	test_cap();
 	test_prefilter();
+	test_memo();
 	test_code();
 	test_hits();
 	test_kernel();
