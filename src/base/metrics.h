@@ -29,7 +29,7 @@ enum qm_counter {
 	QM_EMBED_BATCHES,      /* embedding batches */
 	QM_RECOVERIES,         /* stop-the-world recoveries by quired */
 	QM_INGEST_TOKENS,      /* tokens of the chunks written by ingestion */
-	/* microseconds of the job processes by stage (ingest_stage_add) */
+	/* microseconds of the job processes by stage (qm_stage) */
 	QM_STAGE_PARSE_US,     /* claim, document read, extraction */
 	QM_STAGE_SPLIT_US,     /* cleaning and splitting of a text document */
 	QM_STAGE_INDEX_US,     /* the index transaction's work: chunks, postings, embed jobs */

@@ -79,7 +79,7 @@ static int background(const struct search_context *x, float *bg, float *tmp)
 	return m > 0;
 }
 
-/* Remembered between queries (vcache_memo, forgotten when the cache
+/* Remembered between queries (vcache_memo_get/put, forgotten when the cache
  * changes): the background and each word's share of out, under the
  * filter, the account's lexical index (chunk count and mean length: a
  * chunk indexed or removed changes them), the chunks per word and the

@@ -20,7 +20,7 @@
  * binary prefilter against the exact scan (recall@10; search_exact_max), the vector scan alone
  * (vcache_top, exact and prefiltered, interleaved query by query), the files' bytes per chunk
  * and the process's peak memory. Hybrid is timed twice: with the word contexts' memo
- * (vcache_memo) kept across the method's distinct queries, and emptied before every query.
+ * (vcache_memo_get) kept across the method's distinct queries, and emptied before every query.
  * Building prints its rate and CPU time per chunk (BENCH_TXN_DOCS documents per
  * transaction, commits without a sync until the end: store_bulk_nosync). With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure

@@ -397,7 +397,7 @@ static unsigned long memo_hits(void)
 }
 
 /* The word contexts and background remembered between queries
- * (vcache_memo): the same hits and scores as computed afresh, never
+ * (vcache_memo_get): the same hits and scores as computed afresh, never
  * served under another filter, forgotten when the cache changes. */
 static void test_memo(void)
 {
