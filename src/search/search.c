@@ -143,8 +143,41 @@ out:
 	return st;
 }
 
+/* Pseudo-relevance feedback (search_prf_*): the query again, with the
+ * words of its best hits (search_prf_expand), its hits replacing hits.
+ * r->lq is then the query's own words again, so a hit's match and the
+ * query's maximum stay the question's (one query over the index at a
+ * time: each holds the process's postings tables). */
+static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t nw, size_t k,
+			   struct lexical_hit *hits, size_t *nh, struct qerr *err)
+{
+	const struct qconf *c = r->conf;
+	struct search_prf o = {(size_t)c->search_prf_docs, (size_t)c->search_prf_terms,
+			       c->search_prf_weight};
+	struct lexical_word *x = NULL;
+	struct lexq *lq = NULL;
+	size_t nx = 0;
+	enum qstatus st;
+	if (!o.docs || !o.terms || o.weight <= 0 || !*nh)
+		return Q_OK;
+	lexical_query_free(r->lq);
+	r->lq = NULL;
+	st = search_prf_expand(r->t, hits, *nh, &o, w, nw, &x, &nx, err);
+	if (st == Q_OK)
+		st = lexical_query_new(r->t, r->account, x, nx, &lq, err);
+	if (st == Q_OK)
+		st = lexical_query_top(lq, k, allowed, r->g, hits, nh, err);
+	lexical_query_free(lq);
+	if (st == Q_OK)
+		st = lexical_query_new(r->t, r->account, w, nw, &r->lq, err);
+	r->kw_fields = 1;   /* the hits' scores are not their body words' BM25 */
+	free(x);
+	return st;
+}
+
 /* The k best allowed chunks by BM25 into kw (in the order found; with
- * document-aware scores, 100 at least). */
+ * document-aware scores, 100 at least; with feedback, of the expanded
+ * query). */
 static enum qstatus keyword(struct run *r, const char *query, size_t k, struct qerr *err)
 {
 	const struct qconf *c = r->conf;
@@ -167,12 +200,14 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = lexical_query_top(r->lq, k, allowed, r->g, hits, &nh, err);
+	r->kw_max = lexical_query_max(r->lq);
+	if (st == Q_OK)
+		st = expand(r, w, nw, k, hits, &nh, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
 		if (on_bm25(hits[i].chunk, hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
-	r->kw_max = lexical_query_max(r->lq);
 	r->kw_complete = nh < k;
 	if (st == Q_OK)
 		st = doc_aware(r, c->search_doc_spread, err);
