@@ -278,7 +278,8 @@ static const struct qsetting settings[] = {
 	INT("embed_concurrency", embed_concurrency, 1, 64, "4"),
 	INT("embed_timeout", embed_timeout, 1, 3600, "30"),
 	INT("embed_max_input", embed_max_input, 16, 1 << 20, "8000"),
-	{"search_hybrid_weight", set_real, AT(search_hybrid_weight), 0, 1, "0.3", NULL, NULL, 0},
+	{"search_hybrid_weight", set_real, AT(search_hybrid_weight), 0, 1, "0.4", NULL, NULL, 0},
+	CHOICE("search_hybrid_norm", search_hybrid_norm, "zscore", "zscore minmax"),
 	/* keyword search quality (docs/search.md) */
 	{"search_title_weight", set_real, AT(search_title_weight), 0, 10, "0", NULL, NULL, 0},
 	{"search_section_weight", set_real, AT(search_section_weight), 0, 10, "0.5", NULL, NULL, 0},

@@ -40,6 +40,7 @@ struct qconf {
 	int embed_timeout;         /* seconds per request */
 	int embed_max_input;       /* characters per input; longer ones are cut */
 	double search_hybrid_weight; /* weight of vector scores in hybrid search */
+	char search_hybrid_norm[8];  /* "zscore" (default) or "minmax": how fusion scales each side */
 	double search_title_weight;  /* of a document title's terms, on every chunk */
 	double search_section_weight; /* of a chunk's section path's terms */
 	double search_compound_weight; /* of a compound of the query ("il-6") beside its parts */
