@@ -21,6 +21,7 @@
  * and the process's peak memory. With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
+ * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback on;
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
  * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
@@ -492,6 +493,13 @@ int main(int argc, char **argv)
 	if (bm && *bm && sscanf(bm, "%lf,%lf", &conf.search_bm25_k1, &conf.search_bm25_b) == 2)
 		printf("search_bm25_k1 = %g, search_bm25_b = %g\n", conf.search_bm25_k1,
 		       conf.search_bm25_b);
+	/* BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback on
+	 * (search_prf_docs, search_prf_terms, search_prf_weight; off by default) */
+	const char *prf = getenv("BENCH_PRF");
+	if (prf && *prf && sscanf(prf, "%d,%d,%lf", &conf.search_prf_docs, &conf.search_prf_terms,
+				  &conf.search_prf_weight) == 3)
+		printf("search_prf_docs = %d, search_prf_terms = %d, search_prf_weight = %g\n",
+		       conf.search_prf_docs, conf.search_prf_terms, conf.search_prf_weight);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);
