@@ -292,7 +292,7 @@ static const struct qsetting settings[] = {
 	INT("search_prf_docs", search_prf_docs, 0, 100, "0"),
 	INT("search_prf_terms", search_prf_terms, 1, 100, "10"),
 	{"search_prf_weight", set_real, AT(search_prf_weight), 0, 10, "1", NULL, NULL, 0},
-	{"search_word_context", set_real, AT(search_word_context), 0, 10, "1", NULL, NULL, 0},
+	{"search_word_context", set_real, AT(search_word_context), 0, 10, "1.5", NULL, NULL, 0},
 	INT("search_word_chunks", search_word_chunks, 1, 1000, "30"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "1000000"),

@@ -345,6 +345,7 @@ static void test_cap(void)
 	/* the word contexts' background is a sample of the cache: without a
 	 * cache they are uncentred (docs/search.md), so they are off here,
 	 * where the reading of the vectors is compared */
+	double context = conf.search_word_context;
 	conf.search_word_context = 0;
 	snprintf(cached, sizeof cached, "%s", found(&acct, SEARCH_HYBRID, q_reactor, 10));
 	conf.search_cache_mb = 0;
@@ -353,7 +354,7 @@ static void test_cap(void)
 	is_int(st.vectors_cached, 0, "search_cache_mb 0: vectors are not held");
 	is_str(direct, cached, "... and hybrid results are the same, read from the database");
 	conf.search_cache_mb = 1024;
-	conf.search_word_context = 1;
+	conf.search_word_context = context;
 }
 
 /* Past search_exact_max, the binary prefilter picks the candidates; in a
