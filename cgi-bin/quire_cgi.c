@@ -10,6 +10,7 @@
 #include "base/spawn.h"
 #include "base/util.h"
 #include "http/app.h"
+#include "http/errors.h"
 
 #include <errno.h>
 #include <fcntl.h>

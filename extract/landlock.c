@@ -12,6 +12,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "sandbox.h"
+#include "landlock.h"
 
 #include <errno.h>
 #include <fcntl.h>

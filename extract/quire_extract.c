@@ -32,6 +32,7 @@
 
 #include "loader.h"
 #include "sandbox.h"
+#include "landlock.h"
 #include "xsink.h"
 #include "sniff.h"
 

@@ -21,11 +21,6 @@ struct sandbox_limits {
 int sandbox_enter(const struct sandbox_limits *lim, int seccomp, char *why, unsigned whylen);
 /* 1 when this build installs a seccomp filter. */
 int sandbox_has_seccomp(void);
-/* The kernel's Landlock ABI version, 0 when it has none. */
-int sandbox_landlock_abi(void);
-/* Restrict this process to reading under read_dirs (NULL-terminated,
- * missing ones skipped): 0 done, 1 no Landlock here, -1 failed (why). */
-int sandbox_landlock(const char *const *read_dirs, char *why, unsigned whylen);
 /* When running as root, become user (its uid and group, no supplementary
  * groups; "nobody" falls back to 65534 when unknown) for good: 0, or -1
  * with why (also when user is root). Does nothing for other uids or an

@@ -84,6 +84,59 @@ static size_t narrow_utf16(const unsigned char *h, size_t n, unsigned char *out,
 	return k;
 }
 
+/* An OpenDocument package: its stored "mimetype" member comes first
+ * (ODF 1.2 Part 3, 3.3), so the head names its type. */
+static void sniff_odf(const unsigned char *m, size_t n, struct sniffed *out)
+{
+	static const char *const odf[][2] = {
+		{ "application/vnd.oasis.opendocument.text-template", "ott" },
+		{ "application/vnd.oasis.opendocument.text-master", "odm" },
+		{ "application/vnd.oasis.opendocument.text", "odt" },
+		{ "application/vnd.oasis.opendocument.spreadsheet-template", "ots" },
+		{ "application/vnd.oasis.opendocument.spreadsheet", "ods" },
+		{ "application/vnd.oasis.opendocument.presentation-template", "otp" },
+		{ "application/vnd.oasis.opendocument.presentation", "odp" },
+		{ "application/vnd.oasis.opendocument.graphics", "odg" },
+	};
+
+	for (size_t i = 0; i < sizeof odf / sizeof odf[0]; i++)
+		if (starts(m, n, odf[i][0], strlen(odf[i][0]))) {
+			out->mime = odf[i][0];
+			out->type = odf[i][1];
+			return;
+		}
+}
+
+/* The single-file XML forms of the packages: Flat OPC (pkg:package of the
+ * 2006 xmlPackage namespace; typed by the application its parts name) and
+ * flat ODF (office:document with its office:mimetype). 1 when typed. */
+static int sniff_flat(const unsigned char *p, size_t n, struct sniffed *out)
+{
+	static const char pkg[] = "http://schemas.microsoft.com/office/2006/xmlPackage";
+	static const char odf[] = "office:mimetype=\"";
+	const unsigned char *m;
+
+	if (memmem(p, n, pkg, sizeof pkg - 1)) {
+		if (memmem(p, n, "presentationml", 14))
+			out->mime = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+			out->type = "pptx";
+		else if (memmem(p, n, "spreadsheetml", 13))
+			out->mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			out->type = "xlsx";
+		else
+			out->mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			out->type = "docx";
+		return 1;
+	}
+	m = memmem(p, n, odf, sizeof odf - 1);
+	if (m && memmem(p, (size_t)(m - p), "office:document", 15)) {
+		m += sizeof odf - 1;
+		sniff_odf(m, n - (size_t)(m - p), out);
+		return out->mime != NULL;
+	}
+	return 0;
+}
+
 void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed *out)
 {
 	out->mime = NULL;
@@ -91,7 +144,9 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 	if (starts(h, n, "%PDF-", 5) || (n > 1024 && memmem(h, 1024, "%PDF-", 5))) {
 		out->mime = "application/pdf", out->type = "pdf";
 	} else if (starts(h, n, "PK\x03\x04", 4)) {
-		if (contains(h, n, "word/"))
+		if (n > 38 + 35 && !memcmp(h + 30, "mimetypeapplication/vnd.oasis.opendocument.", 43))
+			sniff_odf(h + 38, n - 38, out);
+		else if (contains(h, n, "word/"))
 			out->mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 			out->type = "docx";
 		else if (contains(h, n, "ppt/"))
@@ -116,6 +171,11 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 		else
 			/* the directory may lie beyond the head; quire-extract decides */
 			out->mime = "application/x-ole-storage", out->type = "ole";
+	} else if (n >= 8 && (starts(h, n, "\x09\x00\x04\x00", 4) || starts(h, n, "\x09\x02\x06\x00", 4) ||
+			      starts(h, n, "\x09\x04\x06\x00", 4)) &&
+		   (h[6] == 0x10 || h[6] == 0x20 || h[6] == 0x40) && h[7] == 0) {
+		/* an Excel 2.x-4.0 worksheet: a BIFF2-4 BOF, no container */
+		out->mime = "application/vnd.ms-excel", out->type = "xls";
 	} else if (starts(h, n, "\x89PNG\r\n\x1a\n", 8)) {
 		out->mime = "image/png", out->type = "png";
 	} else if (starts(h, n, "\xff\xd8\xff", 3)) {
@@ -139,7 +199,9 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 			e = narrow + k;
 		}
 		size_t rest = (size_t)(e - p);
-		if ((rest >= 9 && !strncasecmp((const char *)p, "<!doctype", 9)) ||
+		if (rest && *p == '<' && sniff_flat(p, rest, out))
+			;   /* a package written as one XML document */
+		else if ((rest >= 9 && !strncasecmp((const char *)p, "<!doctype", 9)) ||
 		    (rest >= 5 && !strncasecmp((const char *)p, "<html", 5)) ||
 		    (rest >= 5 && !strncasecmp((const char *)p, "<head", 5)) ||
 		    (rest >= 5 && !strncasecmp((const char *)p, "<body", 5)))

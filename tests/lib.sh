@@ -96,14 +96,19 @@ openapi_verify() {
 
 T=""
 PIDS=""
-cleanup() {
-	openapi_verify || OPENAPI_FAILED=1
+# stop_pids: TERM every process of PIDS, give each 5 s, then KILL.
+stop_pids() {
+	local p
 	for p in $PIDS; do [ "$p" -gt 1 ] 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do
 		[ "$p" -gt 1 ] 2>/dev/null || continue
 		for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null
 	done
+}
+cleanup() {
+	openapi_verify || OPENAPI_FAILED=1
+	stop_pids
 	if [ -n "$T" ] && [ -z "${QUIRE_KEEP_TEST_DIR:-}" ]; then
 		# Logs are kept for the canary check of the whole run.
 		if [ -n "${QUIRE_TEST_LOGS:-}" ]; then mkdir -p "$QUIRE_TEST_LOGS"; cp -r "$T/logs" "$QUIRE_TEST_LOGS/$(basename "$T")" 2>/dev/null; fi
@@ -113,9 +118,26 @@ cleanup() {
 trap 'cleanup; [ -z "${OPENAPI_FAILED:-}" ] || exit 1' EXIT
 trap 'exit 1' INT TERM
 
+# plugin_dir DIR: every plugin the build made, linked into DIR, which
+# becomes QUIRE_PLUGIN_DIR.
+plugin_dir() {
+	local so
+	mkdir -p "$1"
+	for so in "$top_builddir"/plugins/*/.libs/*.so; do
+		[ -f "$so" ] && ln -sf "$so" "$1/"
+	done
+	export QUIRE_PLUGIN_DIR="$1"
+}
+
+# test_dir: a private directory for the test in T, removed at exit unless
+# QUIRE_KEEP_TEST_DIR is set (cleanup above).
+test_dir() {
+	T=$(mktemp -d "${QUIRE_TEST_TMP:-/tmp}/quire-test.XXXXXX")
+}
+
 # quire_setup [WORKERS]: a private directory with data, socket and config.
 quire_setup() {
-	T=$(mktemp -d "${QUIRE_TEST_TMP:-/tmp}/quire-test.XXXXXX")
+	test_dir
 	chmod 711 "$T"
 	mkdir -p "$T/data" "$T/run" "$T/logs"
 	chmod 711 "$T/run"
@@ -135,12 +157,7 @@ EOF2
 	export QUIRE_CONF
 	unset QUIRE_DATADIR QUIRE_SOCKET
 	# quire-extract and the plugins of the build tree
-	mkdir -p "$T/plugins"
-	local so
-	for so in "$top_builddir"/plugins/*/.libs/*.so; do
-		[ -f "$so" ] && ln -sf "$so" "$T/plugins/"
-	done
-	export QUIRE_PLUGIN_DIR="$T/plugins"
+	plugin_dir "$T/plugins"
 	export QUIRE_QUIRE_EXTRACT_PROGRAM="$top_builddir/extract/quire-extract"
 }
 

@@ -130,6 +130,18 @@ void biff_text_close(struct biff_text *t)
 	t->cd = (iconv_t)-1;
 }
 
+/* The letter iconv holds back at the end of a string (Windows-1255 and
+ * 1258 wait for a combining mark that may follow a base letter). */
+static void flush_iconv(iconv_t cd, struct pbuf *b)
+{
+	char out[64], *o = out;
+	size_t ol = sizeof out;
+
+	if (iconv(cd, NULL, NULL, &o, &ol) == (size_t)-1)
+		iconv(cd, NULL, NULL, NULL, NULL);
+	pbuf_add(b, out, (size_t)(o - out));
+}
+
 void biff_put8(const struct biff_text *t, struct pbuf *b, const unsigned char *s, size_t n)
 {
 	if (t->cd != (iconv_t)-1) {
@@ -150,6 +162,7 @@ void biff_put8(const struct biff_text *t, struct pbuf *b, const unsigned char *s
 			if (pbuf_add(b, out, (size_t)(o - out)))
 				return;
 		}
+		flush_iconv(t->cd, b);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)

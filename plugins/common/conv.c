@@ -59,6 +59,20 @@ static int feed_utf8(const unsigned char *in, size_t n, int final, struct pbuf *
 	return sbuf_add_utf8(out, in, k);
 }
 
+/* What iconv still holds at the end of the input: Windows-1255 and 1258
+ * keep a base letter back in case a combining mark follows it (the last
+ * letter of "שלום" came out only with the next piece, or never). Returns
+ * -1 when out cannot grow. */
+static int flush_iconv(iconv_t cd, struct pbuf *out)
+{
+	char buf[64], *op = buf;
+	size_t ol = sizeof buf;
+
+	if (iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1)
+		iconv(cd, NULL, NULL, NULL, NULL);
+	return op > buf ? sbuf_add_utf8(out, (unsigned char *)buf, (size_t)(op - buf)) : 0;
+}
+
 /* One iconv pass over in[0..n); *used stops early only at an incomplete
  * tail (not final). Returns -1 when out cannot grow. */
 static int feed_iconv(struct conv *c, const unsigned char *in, size_t n, int final,
@@ -88,7 +102,7 @@ static int feed_iconv(struct conv *c, const unsigned char *in, size_t n, int fin
 		iconv(c->cd, NULL, NULL, NULL, NULL);
 	}
 	*used = n - il;
-	return 0;
+	return final && il == 0 ? flush_iconv(c->cd, out) : 0;
 }
 
 static int feed(struct conv *c, const unsigned char *in, size_t n, int final, struct pbuf *out)

@@ -1,5 +1,6 @@
 /* listnum.c: list numbers as the author sees them: decimal, roman,
- * letters, ordinals (one copy for the DOCX, ODT, PPTX and DOC readers). */
+ * letters, ordinals, and symbol fonts' bullets (one copy for the DOCX,
+ * ODT, PPTX, DOC and RTF readers). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 
@@ -52,5 +53,20 @@ void pc_list_number(int v, enum pc_num_style style, char *out, size_t n)
 			 u == 3 ? "rd" : "th");
 		break;
 	default: snprintf(out, n, "%d", v); break;
+	}
+}
+
+uint32_t pc_list_bullet(unsigned c)
+{
+	switch (c & 0xff) {
+	case 0xb7: return 0x2022;   /* Symbol's dot */
+	case 0xa7: return 0x25aa;   /* Wingdings' small square */
+	case 0xd8: return 0x27a2;   /* arrowhead */
+	case 0xfc: return 0x2713;   /* tick */
+	case 0x76: return 0x2756;   /* diamond of four */
+	case 0x6f: return 0x25a1;   /* empty square */
+	case 0xa8: return 0x25c6;   /* diamond */
+	case 0x6e: return 0x25a0;   /* black square */
+	default: return 0x2022;
 	}
 }

@@ -5,6 +5,7 @@
 #define QUIRE_PLUGINS_LISTNUM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum pc_num_style {
 	PC_NUM_DECIMAL, PC_NUM_DECIMAL_ZERO,   /* 1 2 3; 01 02 03 */
@@ -18,5 +19,11 @@ enum pc_num_style {
  * 1..3999 and letters start at 1 (a..z, then aa..zz, aaa...); outside
  * that the number is decimal, as Word shows it. */
 void pc_list_number(int v, enum pc_num_style style, char *out, size_t n);
+
+/* What a symbol font's character c draws as a list bullet: c is the
+ * font's byte (0x20..0xff) or Word's private-use copy of it (0xf020..
+ * 0xf0ff). Symbol's dot, Wingdings' squares, diamonds, arrow and tick;
+ * any other symbol is drawn here as U+2022. */
+uint32_t pc_list_bullet(unsigned c);
 
 #endif

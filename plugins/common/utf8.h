@@ -1,5 +1,6 @@
-/* utf8.h: the plugins' one UTF-8 encoder, and their way to utf8proc's
- * strict decoder (no overlong forms, surrogates or values past U+10FFFF). */
+/* utf8.h: the plugins' way to utf8proc's UTF-8 encoder (invalid code
+ * points made U+FFFD) and strict decoder (no overlong forms, surrogates
+ * or values past U+10FFFF). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGINS_UTF8_H
 #define QUIRE_PLUGINS_UTF8_H
@@ -9,31 +10,12 @@
 #include <utf8proc.h>
 
 /* Code point cp as UTF-8 into out (1 to 4 bytes, returned); surrogates
- * and values past U+10FFFF become U+FFFD. */
+ * and values past U+10FFFF become U+FFFD. utf8proc's encoder. */
 static inline size_t pc_utf8_put(uint32_t cp, unsigned char out[4])
 {
 	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
-	if (cp < 0x80) {
-		out[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (unsigned char)(0xc0 | cp >> 6);
-		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (unsigned char)(0xe0 | cp >> 12);
-		out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (unsigned char)(0xf0 | cp >> 18);
-	out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, out);
 }
 
 /* The code point of the valid sequence at p (n bytes available) into *cp;

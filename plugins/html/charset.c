@@ -12,6 +12,7 @@
 #include "../common/detect.h"
 #include "../common/sbuf.h"
 #include "html.h"
+#include "charset.h"
 
 /* Declarations are looked for this far into the document. */
 #define PRESCAN (64u << 10)

@@ -16,6 +16,8 @@
 #include "../common/conv.h"
 #include "../common/input.h"
 #include "html.h"
+#include "walk.h"
+#include "charset.h"
 
 static const char *const html_mime_types[] = { "text/html", "application/xhtml+xml", NULL };
 static const char *const html_extensions[] = { "html", "htm", "xhtml", NULL };

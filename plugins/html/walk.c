@@ -15,6 +15,7 @@
 
 #include "../common/sbuf.h"
 #include "html.h"
+#include "walk.h"
 
 /* Text of one block is written out in pieces past this length. */
 #define FLUSH_AT ((size_t)1 << 20)

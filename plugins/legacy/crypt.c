@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 
 #include "legacy.h"
+#include "rc4.h"
+#include "crypt.h"
 #include "../common/utf8.h"
 
 #define CAPI_PASSWORD_MAX 255  /* CryptoAPI passwords, in UTF-16 units */

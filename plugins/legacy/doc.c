@@ -1,6 +1,7 @@
 /* doc.c: Word 97-2003 documents ([MS-DOC]) and, best effort, Word 6/95:
  * the FIB (encryption flags, which table stream, the story lengths, the
- * CLX), the piece table (8-bit Windows-1252 or UTF-16LE pieces), then the
+ * CLX), the piece table (8-bit Windows-1252 or UTF-16LE pieces; Word 6's
+ * 8-bit text in its language's code page, doccp.c), then the
  * main text, footnotes, comments, endnotes, text boxes and headers and
  * footers as paragraphs split at paragraph marks, headings and list items
  * from the paragraph properties (list items led by their label, doclist.c),
@@ -12,6 +13,11 @@
 #include <string.h>
 
 #include "doc.h"
+#include "docrypt.h"
+#include "docpap.h"
+#include "doclist.h"
+#include "out.h"
+#include "doccp.h"
 
 /* Where the story of each kind starts, in FIB order. */
 enum { ST_MAIN, ST_FTN, ST_HDD, ST_MCR, ST_ATN, ST_EDN, ST_TXBX, ST_HDRTXBX, ST_N };
@@ -31,6 +37,8 @@ struct reader {
 	unsigned prev;      /* the previous character (fallback tables) */
 	size_t chars;       /* read so far: never more than the stream holds */
 	int props;          /* paragraph properties are read */
+	int lead;           /* a double-byte character's lead byte, or -1 */
+	unsigned width;     /* bytes of a character in the current piece */
 };
 
 /* ---- blocks ---- */
@@ -219,10 +227,16 @@ static void character(struct reader *r, unsigned c, uint32_t fc)
 	if (c == 13 || c == 7) {
 		mark(r, c, fc);
 	} else if (c == 12) {   /* page or section break */
-		struct pap none = { .sti = 0x0fff };
+		struct pap pap = { .sti = 0x0fff };
 
-		if (r->ncells == 0)
-			para_end(r, &none);
+		/* a section mark that ends its paragraph is its paragraph mark:
+		 * the paragraph keeps its list label, heading level, table */
+		if (r->props)
+			doc_pap(r->d, fc, &pap);
+		if (pap.fc_end && pap.fc_end == fc + r->width)
+			mark(r, 13, fc);
+		else if (r->ncells == 0)
+			para_end(r, &(struct pap){ .sti = 0x0fff });
 	} else if (c == 11 || c == 9 || c == 0xa0) {
 		pbuf_add(&r->para, c == 9 ? "\t" : " ", 1);
 	} else if (c == 0x1e) {
@@ -239,12 +253,34 @@ static void character(struct reader *r, unsigned c, uint32_t fc)
 	}
 }
 
+/* An 8-bit character: Windows-1252, or the Word 6 document's code page
+ * (DOC_LEAD: a lead byte, kept until its trail byte). */
+static unsigned eight_bit(struct reader *r, unsigned char b)
+{
+	const struct doc *d = r->d;
+	unsigned lead = (unsigned)r->lead;
+
+	if (!d->bytes)
+		return pc_cp1252(b);
+	if (r->lead >= 0) {
+		r->lead = -1;
+		if (b >= 0x40)   /* no trail byte is below 0x40: a mark stays a mark */
+			return doc_cp_pair(r->d, (unsigned char)lead, b);
+	}
+	if (d->bytes[b] == DOC_LEAD) {
+		r->lead = b;
+		return DOC_LEAD;
+	}
+	return d->bytes[b];
+}
+
 /* The characters [cp0, cp1) through the piece table. */
 static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 {
 	struct doc *d = r->d;
 	struct pap none = { .sti = 0x0fff };
 
+	r->lead = -1;
 	for (size_t i = 0; i < d->npcs && !r->lg->err; i++) {
 		const struct piece *p = &d->pcs[i];
 		uint32_t a = p->cp0 > cp0 ? p->cp0 : cp0, b = p->cp1 < cp1 ? p->cp1 : cp1;
@@ -258,6 +294,7 @@ static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 			return;
 		}
 		r->chars += b - a;
+		r->width = (unsigned)w;
 		if (r->chars > d->wn) {   /* pieces that share their bytes */
 			r->lg->host->log(QUIRE_LOG_INFO, "legacy: the pieces hold more text than the file");
 			lg_fail(r->lg, QUIRE_CORRUPT);
@@ -265,7 +302,10 @@ static void story(struct reader *r, uint32_t cp0, uint32_t cp1)
 		}
 		for (uint32_t cp = a; cp < b && !r->lg->err; cp++) {
 			uint32_t fc = p->fc + (cp - p->cp0) * (uint32_t)w;
-			unsigned c = w == 1 ? pc_cp1252(d->w[fc]) : pc_le16(d->w + fc);
+			unsigned c = w == 2 ? pc_le16(d->w + fc) : eight_bit(r, d->w[fc]);
+
+			if (c == DOC_LEAD)
+				continue;   /* the character is the next byte's */
 
 			if (c != 7 && doc_deleted(d, fc))
 				continue;   /* a tracked deletion: Word does not show it */
@@ -398,7 +438,7 @@ static void stories(struct doc *d, const struct fib *f)
 {
 	/* read in this order: the body, then what hangs off it, headers last */
 	static const int order[] = { ST_MAIN, ST_FTN, ST_EDN, ST_ATN, ST_TXBX, ST_HDD, ST_HDRTXBX };
-	struct reader r = { .d = d, .lg = d->lg, .props = !d->word6 && d->bte };
+	struct reader r = { .d = d, .lg = d->lg, .props = !d->word6 && d->bte, .lead = -1 };
 	uint32_t start[ST_N + 1] = { 0 };
 
 	for (int i = 0; i < ST_N; i++)
@@ -448,7 +488,11 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		got = f.flags & 0x0004 ? read_clx(d, d->w, d->wn, f.fc_clx, f.lcb_clx)
 				       : simple_piece(d, f.ccp[ST_MAIN] + f.ccp[ST_FTN] + f.ccp[ST_HDD]);
 	} else {
-		got = table.p ? 0 : lg_stream(lg, dir, f.flags & 0x0200 ? "1Table" : "0Table", &table);
+		const char *which = f.flags & 0x0200 ? "1Table" : "0Table";
+
+		got = table.p ? 0 : lg_stream(lg, dir, which, &table);
+		if (got == 1)   /* writers that name the other one than fWhichTblStm says */
+			got = lg_stream(lg, dir, which[0] == '1' ? "0Table" : "1Table", &table);
 		if (got == 0) {
 			d->t = table.p;
 			d->tn = table.n;
@@ -462,8 +506,11 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 		lg->host->log(QUIRE_LOG_INFO, "legacy: no readable piece table");
 		lg_fail(lg, QUIRE_CORRUPT);
 	}
-	if (!lg->err)
+	if (!lg->err) {
+		doc_cp_init(d);
 		stories(d, &f);
+		doc_cp_free(d);
+	}
 	free(d->pcs);
 	free(d->sti);
 	free(d->styles);
@@ -474,7 +521,7 @@ static enum quire_result word(struct doc *d, GsfInfile *dir)
 
 enum quire_result lg_doc(struct lg *lg, GsfInfile *dir)
 {
-	struct doc d = { .lg = lg };
+	struct doc d = { .lg = lg, .cd = (iconv_t)-1 };
 	struct lg_bytes w;
 	enum quire_result r;
 

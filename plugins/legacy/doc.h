@@ -4,6 +4,8 @@
 #ifndef QUIRE_LEGACY_DOC_H
 #define QUIRE_LEGACY_DOC_H
 
+#include <iconv.h>
+
 #include "legacy.h"
 
 #define DOC_MAX_FIELDS 32
@@ -23,6 +25,7 @@ struct pap {
 	int in_table, ttp, inner_ttp, inner_cell;
 	unsigned itap;          /* table depth */
 	unsigned ilfo, ilvl;    /* list, level */
+	uint32_t fc_end;        /* past the paragraph's last character (0: unknown) */
 };
 
 /* One level of a list: its start, number format (MSONFC), whether it
@@ -84,34 +87,15 @@ struct doc {
 	size_t nbte_chp;
 	uint32_t run0, run1;
 	int run_deleted;
+	/* Word 6/95 8-bit text in another code page than 1252 (doccp.c):
+	 * each byte's character, DOC_LEAD for the lead bytes of a
+	 * double-byte code page; NULL: Windows-1252 */
+	uint16_t *bytes;
+	iconv_t cd;
 };
 
-/* Paragraph properties at the paragraph mark stored at byte fc (Word 97
- * and later; zeros otherwise). */
-void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap);
-/* Read PlcBtePapx and the style sheet (STSH) of a Word 97+ file. */
-/* docrypt.c: an RC4-encrypted document (fEncrypted) opened with the host's
- * password: w (WordDocument) and t (the table stream) decrypted in place
- * and fEncrypted cleared. QUIRE_ENCRYPTED when there is no password, it is
- * wrong or the scheme is another; QUIRE_ERROR when hashing fails. */
-enum quire_result doc_decrypt(struct doc *d, unsigned char *w, size_t wn, unsigned char *t,
-			      size_t tn);
+#define DOC_LEAD 0xffffu
 
-void doc_pap_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte, uint32_t fc_stsh,
-		  uint32_t lcb_stsh);
-
-/* Read PlcBteChpx (Word 97+). */
-void doc_chp_init(struct doc *d, uint32_t fc_bte, uint32_t lcb_bte);
-/* Is the character stored at byte fc deleted text (a tracked deletion,
- * sprmCFRMarkDel)? Deleted text is not shown; inserted text is. */
-int doc_deleted(struct doc *d, uint32_t fc);
-
-/* doclist.c: read PlfLst and PlfLfo of the table stream. */
-void doc_lists_init(struct doc *d, uint32_t fc_lst, uint32_t lcb_lst, uint32_t fc_lfo,
-		    uint32_t lcb_lfo);
-void doc_lists_free(struct doc *d);
-/* The label of the next paragraph of list instance ilfo (1-based) at
- * level ilvl, counting it, into out ("" when there is none). */
-void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct pbuf *out);
+enum quire_result lg_doc(struct lg *lg, GsfInfile *dir);
 
 #endif

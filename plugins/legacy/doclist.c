@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "doclist.h"
 #include "../common/listnum.h"
 
 #define LSTF_SIZE 28

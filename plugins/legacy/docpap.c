@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "docpap.h"
 
 #define SPRM_PF_IN_TABLE 0x2416
 #define SPRM_PF_TTP 0x2417
@@ -222,6 +223,7 @@ void doc_pap(const struct doc *d, uint32_t fc, struct pap *pap)
 			break;
 	if (j == crun)
 		return;
+	pap->fc_end = pc_le32(pg + 4 * (j + 1));
 	off = 2 * (size_t)pg[4 * (crun + 1) + 13 * j];
 	if (off == 0 || off >= 511)
 		return;

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "doc.h"
+#include "docrypt.h"
+#include "crypt.h"
+#include "rc4.h"
 
 #define FIB_BASE 0x44        /* the FibBase, never encrypted */
 #define RC4_BLOCK 512

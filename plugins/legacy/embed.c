@@ -14,6 +14,11 @@
 #include <gsf/gsf-input-memory.h>
 
 #include "legacy.h"
+#include "xls.h"
+#include "ppt.h"
+#include "out.h"
+#include "embed.h"
+#include "doc.h"
 #include "../common/embed.h"
 
 #define LG_MAX_EMBED_DEPTH 2

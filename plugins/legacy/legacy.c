@@ -13,6 +13,13 @@
 #include <gsf/gsf-utils.h>
 
 #include "legacy.h"
+#include "xls.h"
+#include "wp42.h"
+#include "ppt.h"
+#include "out.h"
+#include "meta.h"
+#include "embed.h"
+#include "doc.h"
 
 #define OLE_MAGIC "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -90,6 +97,8 @@ static enum head_dir head_directory(const unsigned char *h, size_t len)
 
 static int lg_sniff(const unsigned char *head, size_t len, const char *mime)
 {
+	if (len >= 8 && memcmp(head, OLE_MAGIC, 8) != 0 && lg_xls_bare_sniff(head, len))
+		return 60;   /* xls.c: Excel 2.x-4.0, no container */
 	if (len < 8 || memcmp(head, OLE_MAGIC, 8) != 0)
 		return lg_wp42_sniff(head, len, mime) ? 20 : 0;   /* wp42.c */
 	if (mime && (!strcmp(mime, "application/msword") ||
@@ -175,8 +184,14 @@ static enum quire_result lg_extract(void *state, const struct quire_host *host,
 	if (map == MAP_FAILED)
 		return QUIRE_ERROR;
 	if (memcmp(map, OLE_MAGIC, 8) != 0) {
-		r = lg_wp42_sniff(map, lg.file_size, mime) ? lg_wp42(&lg, map, lg.file_size)
-							    : QUIRE_UNSUPPORTED;
+		if (lg_xls_bare_sniff(map, lg.file_size))
+			r = lg_xls_bare(&lg, map, lg.file_size);
+		else if (lg_wp42_sniff(map, lg.file_size, mime))
+			r = lg_wp42(&lg, map, lg.file_size);
+		else
+			r = QUIRE_UNSUPPORTED;
+		if (r == QUIRE_OK && lg.err)
+			r = lg.err;
 		if (r == QUIRE_OK && !lg.wrote)
 			r = QUIRE_EMPTY;
 		goto out;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "out.h"
+#include "meta.h"
 
 #define VT_I2 2
 #define VT_LPSTR 0x1e
@@ -30,6 +32,7 @@ static void narrow(struct pbuf *b, const unsigned char *s, size_t n, unsigned cp
 		size_t il = n, ol = sizeof out;
 
 		iconv(cd, &in, &il, &o, &ol);
+		iconv(cd, NULL, NULL, &o, &ol);   /* a letter held back (1255, 1258) */
 		iconv_close(cd);
 		pbuf_add(b, out, (size_t)(o - out));
 		return;

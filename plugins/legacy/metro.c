@@ -14,6 +14,7 @@
 #include <gsf/gsf-input-memory.h>
 
 #include "legacy.h"
+#include "metro.h"
 
 #define METRO_BLOB 0x03a9
 #define METRO_ENTRY_MAX (8u << 20)   /* one XML part, inflated */

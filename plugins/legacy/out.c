@@ -7,6 +7,7 @@
 #include <gsf/gsf-input.h>
 
 #include "legacy.h"
+#include "out.h"
 
 int lg_fail(struct lg *lg, enum quire_result r)
 {

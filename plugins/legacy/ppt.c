@@ -14,6 +14,11 @@
 #include <zlib.h>
 
 #include "legacy.h"
+#include "pptcrypt.h"
+#include "ppt.h"
+#include "out.h"
+#include "metro.h"
+#include "embed.h"
 
 #define PPT_MAX_DEPTH 32
 #define PPT_SEEN_SLOTS 8192   /* a page's paragraph hashes (power of 2) */

@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "rc4.h"
+#include "pptcrypt.h"
+#include "out.h"
+#include "crypt.h"
 
 #define RT_USER_EDIT 0x0ff5
 #define RT_PERSIST_DIR 0x1772

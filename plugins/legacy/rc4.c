@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "legacy.h"
+#include "rc4.h"
 #include "../common/utf8.h"
 
 #define PASSWORD_MAX 15      /* Word's and Excel's limit, in UTF-16 units */

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "wp42.h"
+#include "out.h"
 #include "../common/utf8.h"
 
 #define WP42_SNIFF_MAX 4096   /* bytes of the head looked at */

@@ -5,7 +5,11 @@
  * and the labels of its embedded charts, and its print footer. A chart
  * sheet (a BOF of type chart) is read as a chart: its title, series
  * names, axis titles and category labels. A workbook
- * embedded in another document adds its rows to the current page. */
+ * embedded in another document adds its rows to the current page.
+ * Excel 2.x, 3.0 and 4.0 worksheets (BIFF2-4, no OLE2 container: the
+ * file is the record stream) are read as one sheet with their own cell
+ * records; notes of BIFF2-5 carry their text in NOTE records, BIFF5 text
+ * boxes theirs in 8-bit CONTINUE records. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* memmem */
@@ -15,10 +19,26 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "xlscrypt.h"
+#include "xls.h"
+#include "out.h"
 #include "../common/biff.h"
 
 #define XLS_MAX_COL 1024
 #define XLS_MAX_SHEETS 10000
+
+/* BIFF2-4 records that BIFF5 and 8 number otherwise or do not have */
+#define BIFF2_BOF 0x0009
+#define BIFF3_BOF 0x0209
+#define BIFF4_BOF 0x0409
+#define BIFF2_BOOLERR 0x0005
+#define BIFF2_FORMULA 0x0006   /* BIFF5's FORMULA number, BIFF2's layout */
+#define BIFF2_STRING 0x0007
+#define BIFF3_FORMULA 0x0206
+#define BIFF4_FORMULA 0x0406
+#define BIFF3_XF 0x0243
+#define BIFF4_XF 0x0443
+#define BIFF_NOTE 0x001c
 
 struct sheet {
 	size_t pos;         /* offset of its BOF */
@@ -38,6 +58,7 @@ struct book {
 	size_t n;
 	struct biff_text t;
 	int date1904;
+	int biff;           /* 2, 3, 4, 5 or 8: from the first BOF */
 	int decrypted;      /* FILEPASS met and its RC4 undone (lg_xls) */
 	struct pbuf sst;  /* shared strings, back to back */
 	size_t *sst_off;    /* nsst + 1 offsets */
@@ -59,6 +80,7 @@ struct sheetrd {
 	struct cell *cells;
 	size_t ncells, cap;
 	long pending;       /* the formula cell waiting for its STRING record */
+	int in_note;        /* a BIFF2-5 note's text is being added to boxes */
 	struct pbuf hdr, ftr, boxes;   /* header, footer, text boxes (NUL-separated) */
 	struct pbuf chart;             /* the strings of an embedded chart */
 };
@@ -79,24 +101,44 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* The BOF record of each BIFF version: 2, 3, 4, 5 (0x0809: BIFF5 or 8,
+ * the version in the record), or 0 for any other record. */
+static int bof_type(unsigned type)
+{
+	switch (type) {
+	case BIFF2_BOF: return 2;
+	case BIFF3_BOF: return 3;
+	case BIFF4_BOF: return 4;
+	case BIFF_BOF: return 5;
+	default: return 0;
+	}
+}
+
 /* ---- globals ---- */
 
+/* Bytes left in the record and its CONTINUE records. */
+static int crd_more(const struct crd *c)
+{
+	return !c->bad && c->i < c->nseg && (c->pos < c->seg[c->i].n || c->i + 1 < c->nseg);
+}
+
+/* The shared strings: as many as the SST and its CONTINUE records hold,
+ * whatever cstUnique says (writers that count fewer, or none, exist;
+ * every string takes at least 3 bytes, which bounds the count). */
 static void read_sst(struct book *b, size_t off)
 {
 	struct crd c;
-	uint32_t unique;
+	size_t cap;
 
 	if (crd_init(&c, b->s, b->n, off, 0)) {
 		lg_fail(b->lg, QUIRE_ERROR);
 		return;
 	}
 	crd_u32(&c);
-	unique = crd_u32(&c);
-	/* every string takes at least 3 bytes: never trust the count further */
-	if (unique > b->n / 3)
-		unique = (uint32_t)(b->n / 3);
+	cap = crd_u32(&c);
+	cap = cap < 16 ? 16 : cap > b->n / 3 ? b->n / 3 + 1 : cap;
 	free(b->sst_off);
-	b->sst_off = malloc(((size_t)unique + 1) * sizeof *b->sst_off);
+	b->sst_off = malloc((cap + 1) * sizeof *b->sst_off);
 	if (!b->sst_off) {
 		crd_free(&c);
 		lg_fail(b->lg, QUIRE_ERROR);
@@ -105,10 +147,20 @@ static void read_sst(struct book *b, size_t off)
 	pbuf_reset(&b->sst);
 	b->nsst = 0;
 	b->sst_off[0] = 0;
-	while (b->nsst < unique && !c.bad) {
+	while (crd_more(&c) && b->nsst < b->n / 3) {
 		biff_string(&b->t, &c, 2, &b->sst);
 		if (c.bad)
 			break;
+		if (b->nsst + 1 > cap) {
+			size_t *x = realloc(b->sst_off, (2 * cap + 1) * sizeof *x);
+
+			if (!x) {
+				lg_fail(b->lg, QUIRE_ERROR);
+				break;
+			}
+			b->sst_off = x;
+			cap *= 2;
+		}
 		b->sst_off[++b->nsst] = b->sst.n;
 	}
 	crd_free(&c);
@@ -126,7 +178,9 @@ static void add_format(struct book *b, const struct biff_rec *r)
 		biff_string_at(&b->t, r->p, r->len, 2, b->t.biff8 ? 2 : 1, &b->fmts);
 	if (pbuf_add(&b->fmts, "", 1))
 		return;
-	b->fmt[b->nfmt].id = r->type == BIFF4_FORMAT ? (unsigned)b->nfmt : pc_le16(r->p);
+	/* BIFF2-4: the order of the FORMAT records is the index */
+	b->fmt[b->nfmt].id = r->type == BIFF4_FORMAT || b->biff <= 4 ? (unsigned)b->nfmt
+								  : pc_le16(r->p);
 	b->fmt[b->nfmt++].off = off;
 }
 
@@ -183,6 +237,11 @@ static size_t globals(struct book *b)
 		case BIFF_XF:
 			if (r.len >= 4 && !grow((void **)&b->xf, &b->xfcap, b->nxf, sizeof *b->xf))
 				b->xf[b->nxf++] = pc_le16(r.p + 2);
+			break;
+		case BIFF3_XF:   /* font, then the format index in one byte */
+		case BIFF4_XF:
+			if (r.len >= 2 && !grow((void **)&b->xf, &b->xfcap, b->nxf, sizeof *b->xf))
+				b->xf[b->nxf++] = r.p[1];
 			break;
 		}
 	}
@@ -319,6 +378,23 @@ static void formula(struct book *b, struct sheetrd *sr, const struct biff_rec *r
 	}
 }
 
+/* BIFF2's FORMULA: 3 attribute bytes before the result (no XF table:
+ * numbers in the General format). */
+static void formula2(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
+{
+	const unsigned char *v = r->p + 7;
+	unsigned row = pc_le16(r->p), col = pc_le16(r->p + 2);
+
+	if (r->len < 15)
+		return;
+	if (pc_le16(v + 6) != 0xffff)
+		cell_number(b, sr, row, col, (unsigned)-1, le_double(v));
+	else if (v[0] == 0)
+		sr->pending = cell_new(b, sr, row, col);
+	else if (v[0] == 1 || v[0] == 2)
+		cell_boolerr(b, sr, row, col, v[2], v[0] == 2);
+}
+
 static void string_rec(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 {
 	struct cell *c;
@@ -329,7 +405,14 @@ static void string_rec(struct book *b, struct sheetrd *sr, const struct biff_rec
 	c = &sr->cells[sr->pending];
 	sr->pending = -1;
 	/* the cell must be the last one started: its text goes at the end */
-	if (c->seq + 1 != sr->ncells || crd_init(&cr, b->s, b->n, r->off, 0))
+	if (c->seq + 1 != sr->ncells)
+		return;
+	if (r->type == BIFF2_STRING) {   /* an 8-bit length, 8-bit characters */
+		biff_string_at(&b->t, r->p, r->len, 0, 1, &sr->text);
+		c->len = sr->text.n - c->off;
+		return;
+	}
+	if (crd_init(&cr, b->s, b->n, r->off, 0))
 		return;
 	biff_string(&b->t, &cr, 2, &sr->text);
 	crd_free(&cr);
@@ -354,15 +437,34 @@ static void txo(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
 	struct crd c;
 	size_t cch, start = sr->boxes.n;
 
-	if (r->len < 14 || !b->t.biff8)
+	if (r->len < 14)
 		return;
 	cch = pc_le16(r->p + 10);
 	if (cch == 0 || crd_init(&c, b->s, b->n, r->off, 1))
 		return;
-	biff_chars(&c, cch, crd_u8(&c) & 1, &sr->boxes);
+	if (b->t.biff8) {
+		biff_chars(&c, cch, crd_u8(&c) & 1, &sr->boxes);
+	} else if (c.nseg > 0) {   /* BIFF5: 8-bit text, no flags byte */
+		size_t k = c.seg[0].n < cch ? c.seg[0].n : cch;
+
+		biff_put8(&b->t, &sr->boxes, b->s + c.seg[0].off, k);
+	}
 	crd_free(&c);
 	if (sr->boxes.n > start)
 		pbuf_add(&sr->boxes, "", 1);
+}
+
+/* A cell note before BIFF8: its text in the NOTE record and in the NOTE
+ * records after it whose row is 0xFFFF (BIFF8's NOTE holds no text: its
+ * TXO does). Each note ends at the next record of another type. */
+static void note(struct book *b, struct sheetrd *sr, const struct biff_rec *r)
+{
+	if (b->t.biff8 || r->len <= 6)
+		return;
+	if (pc_le16(r->p) != 0xffff && sr->in_note)
+		pbuf_add(&sr->boxes, "", 1);   /* the note before ends */
+	biff_put8(&b->t, &sr->boxes, r->p + 6, r->len - 6);
+	sr->in_note = 1;
 }
 
 /* Header and footer: the text of &L/&C/&R sections, codes dropped. */
@@ -454,8 +556,19 @@ static void cell_record(struct book *b, struct sheetrd *sr, const struct biff_re
 		if (r->len >= 8)
 			cell_boolerr(b, sr, row, col, r->p[6], r->p[7]);
 		break;
-	case BIFF_FORMULA:
+	case BIFF_FORMULA:   /* and BIFF2_FORMULA */
+		if (b->biff == 2)
+			formula2(b, sr, r);
+		else
+			formula(b, sr, r);
+		break;
+	case BIFF3_FORMULA:
+	case BIFF4_FORMULA:
 		formula(b, sr, r);
+		break;
+	case BIFF2_BOOLERR:   /* 3 attribute bytes, then value and error flag */
+		if (r->len >= 9 && b->biff == 2)
+			cell_boolerr(b, sr, row, col, r->p[7], r->p[8]);
 		break;
 	}
 }
@@ -565,7 +678,11 @@ static void read_sheet(struct book *b, struct sheetrd *sr, size_t pos)
 	sr->pending = -1;
 	while (!b->lg->err && biff_at(b->s, b->n, pos, &r) == 0) {
 		pos = r.next;
-		if (r.type == BIFF_BOF) {
+		if (r.type != BIFF_NOTE && sr->in_note) {
+			pbuf_add(&sr->boxes, "", 1);
+			sr->in_note = 0;
+		}
+		if (bof_type(r.type)) {
 			/* BOF dt 0x0020: the substream is a chart */
 			if (depth++ == 0 && r.len >= 4 && pc_le16(r.p + 2) == 0x0020)
 				chart_sheet = 1;
@@ -585,7 +702,7 @@ static void read_sheet(struct book *b, struct sheetrd *sr, size_t pos)
 				chart_string(b, sr, &r);
 			continue;
 		}
-		if (r.type == BIFF_STRING) {
+		if (r.type == BIFF_STRING || (r.type == BIFF2_STRING && b->biff == 2)) {
 			string_rec(b, sr, &r);
 			continue;
 		}
@@ -595,6 +712,8 @@ static void read_sheet(struct book *b, struct sheetrd *sr, size_t pos)
 			header_footer(b, &r, &sr->ftr);
 		else if (r.type == BIFF_TXO)
 			txo(b, sr, &r);
+		else if (r.type == BIFF_NOTE)
+			note(b, sr, &r);
 		else if (r.type != BIFF_CONTINUE && r.type != 0x04bc && r.type != 0x0221 &&
 			 r.type != 0x0236)   /* SHRFMLA, ARRAY, TABLE come before STRING */
 			sr->pending = -1;
@@ -638,7 +757,52 @@ static int is_bof(const struct book *b, size_t pos)
 {
 	struct biff_rec r;
 
-	return biff_at(b->s, b->n, pos, &r) == 0 && r.type == BIFF_BOF;
+	return biff_at(b->s, b->n, pos, &r) == 0 && bof_type(r.type);
+}
+
+/* The offset past the EOF that closes the substream whose BOF is at pos. */
+static size_t substream_end(const struct book *b, size_t pos)
+{
+	struct biff_rec r;
+
+	for (int depth = 0; biff_at(b->s, b->n, pos, &r) == 0;) {
+		pos = r.next;
+		depth += bof_type(r.type) != 0;
+		if (r.type == BIFF_EOF && --depth <= 0)
+			break;
+	}
+	return pos;
+}
+
+static int lies(const struct book *b, size_t after_globals, size_t pos)
+{
+	return pos < after_globals || !is_bof(b, pos);
+}
+
+/* Sheets whose BOUNDSHEET offset is no BOF past the globals (0 from some
+ * writers, or a lie) are taken to be the substream in their place in the
+ * list, the substreams following the globals in the order of the list. */
+static void place_sheets(struct book *b, size_t after_globals)
+{
+	size_t *at, n = 0, pos = after_globals, i = 0;
+	struct biff_rec r;
+
+	while (i < b->nsheets && !lies(b, after_globals, b->sheets[i].pos))
+		i++;
+	if (i == b->nsheets || !(at = malloc(b->nsheets * sizeof *at)))
+		return;
+	while (n < b->nsheets && biff_at(b->s, b->n, pos, &r) == 0) {
+		if (!bof_type(r.type)) {
+			pos = r.next;
+			continue;
+		}
+		at[n++] = pos;
+		pos = substream_end(b, pos);
+	}
+	for (i = 0; i < b->nsheets && i < n; i++)
+		if (lies(b, after_globals, b->sheets[i].pos))
+			b->sheets[i].pos = at[i];
+	free(at);
 }
 
 static void sheets(struct book *b, size_t after_globals)
@@ -653,13 +817,14 @@ static void sheets(struct book *b, size_t after_globals)
 		listed += b->sheets[i].type != 6;   /* VB modules are no pages */
 	if (lg_over_cap(b->lg, listed, "sheets"))
 		return;
+	place_sheets(b, after_globals);
 	for (size_t i = 0; i < b->nsheets && !b->lg->err; i++) {
 		const struct sheet *sh = &b->sheets[i];
 		size_t j = 0;
 
 		while (j < i && b->sheets[j].pos != sh->pos)
 			j++;
-		if (sh->type == 6 || j < i || !is_bof(b, sh->pos))
+		if (sh->type == 6 || j < i || lies(b, after_globals, sh->pos))
 			continue;   /* a VB module, a sheet listed twice, an offset that lies */
 		/* no name read at all leaves names.p NULL: no offset from it */
 		sheet(b, sh->nlen ? b->names.p + sh->name : "", sh->nlen, sh->pos);
@@ -675,13 +840,7 @@ static void sheets(struct book *b, size_t after_globals)
 		}
 		snprintf(name, sizeof name, "Sheet%u", ++k);
 		sheet(b, name, strlen(name), pos);
-		/* past this substream's EOF */
-		for (int depth = 0; biff_at(b->s, b->n, pos, &r) == 0;) {
-			pos = r.next;
-			depth += r.type == BIFF_BOF;
-			if (r.type == BIFF_EOF && --depth <= 0)
-				break;
-		}
+		pos = substream_end(b, pos);   /* past this substream's EOF */
 	}
 }
 
@@ -706,11 +865,12 @@ static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t 
 	size_t after;
 
 	b.t.cd = (iconv_t)-1;
-	if (biff_at(s, n, 0, &r) != 0 || r.type != BIFF_BOF || r.len < 4) {
+	if (biff_at(s, n, 0, &r) != 0 || !bof_type(r.type) || r.len < 4) {
 		lg->host->log(QUIRE_LOG_INFO, "legacy: the workbook does not start with BOF");
 		return lg_fail(lg, QUIRE_CORRUPT), lg->err;
 	}
-	b.t.biff8 = pc_le16(r.p) >= 0x0600;   /* MS Graph writes 0x0680 */
+	b.t.biff8 = r.type == BIFF_BOF && pc_le16(r.p) >= 0x0600;   /* MS Graph: 0x0680 */
+	b.biff = b.t.biff8 ? 8 : bof_type(r.type);
 	pbuf_init(&b.sst, n * 2 + 16);
 	pbuf_init(&b.fmts, 1 << 20);
 	pbuf_init(&b.names, 1 << 20);
@@ -719,10 +879,40 @@ static enum quire_result workbook(struct lg *lg, const unsigned char *s, size_t 
 		for (size_t i = 0; i < b.nfmt; i++)   /* the last FORMAT of an id wins */
 			if (b.fmt[i].id < 65536)
 				b.fmt_by_id[b.fmt[i].id] = (uint32_t)i + 1;
-	if (!lg->err)
+	/* BIFF2-4 worksheets: the globals were the sheet's own head, no sheet
+	 * list (a BIFF4 workbook, BOF type 0x0100, has its sheets after); a
+	 * BIFF5/8 stream that opens with a worksheet or chart substream (an
+	 * embedded chart object's) has no globals: that substream is the
+	 * whole book */
+	if (!lg->err && ((b.biff <= 4 && pc_le16(r.p + 2) != 0x0100) ||
+			 (b.biff >= 5 && (pc_le16(r.p + 2) == 0x0010 || pc_le16(r.p + 2) == 0x0020))))
+		sheet(&b, "", 0, 0);
+	else if (!lg->err)
 		sheets(&b, after);
 	book_free(&b);
 	return lg->err;
+}
+
+int lg_xls_bare_sniff(const unsigned char *s, size_t n)
+{
+	unsigned type, len, dt;
+
+	if (n < 8)
+		return 0;
+	type = pc_le16(s);
+	len = pc_le16(s + 2);
+	dt = pc_le16(s + 6);
+	/* a BOF of its own size, of a worksheet, chart, macro sheet or BIFF4
+	 * workbook (BIFF5/8 streams with no container: globals too) */
+	if (!bof_type(type) || len < 4 || len > 20 || (type == BIFF2_BOF && len != 4))
+		return 0;
+	return dt == 0x0010 || dt == 0x0020 || dt == 0x0040 || dt == 0x0100 ||
+	       (type == BIFF_BOF && dt == 0x0005);
+}
+
+enum quire_result lg_xls_bare(struct lg *lg, const unsigned char *s, size_t n)
+{
+	return workbook(lg, s, n, 0);
 }
 
 enum quire_result lg_xls(struct lg *lg, GsfInfile *dir)

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "legacy.h"
+#include "xlscrypt.h"
+#include "rc4.h"
+#include "crypt.h"
 #include "../common/biff.h"
 
 #define XLS_BLOCK 1024   /* a new RC4 key every 1024 bytes of the stream */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ocr.h"
+#include "bmp.h"
 #include "../common/bytes.h"
 
 #define BI_RGB 0

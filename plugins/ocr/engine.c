@@ -30,6 +30,9 @@
 #include <tesseract/capi.h>
 
 #include "ocr.h"
+#include "text.h"
+#include "image.h"
+#include "engine.h"
 
 struct ocr {
 	TessBaseAPI *api;

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "ocr.h"
+#include "image.h"
+#include "bmp.h"
 
 enum img_kind img_kind(const unsigned char *h, size_t n)
 {

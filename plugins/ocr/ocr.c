@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "ocr.h"
+#include "image.h"
+#include "engine.h"
 
 static const char *const ocr_mime_types[] = { "image/png", "image/jpeg", "image/gif",
 					      "image/tiff", "image/bmp", "image/webp", NULL };

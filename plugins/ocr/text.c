@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ocr.h"
+#include "text.h"
 
 struct para {
 	char *buf;

@@ -7,6 +7,13 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "walk.h"
+#include "rels.h"
+#include "objects.h"
+#include "numbering.h"
+#include "embed.h"
+#include "docx.h"
 
 #define OX_MAX_STYLES 4096
 
@@ -109,7 +116,9 @@ void ox_docx(struct ox *ox, const char *main_part)
 	o.nstyles = st->n;
 	if (!ox->err)
 		ox_page(ox);
+	o.rels = &rels;
 	ox_walk_part(ox, main_part, &o);
+	o.rels = NULL;
 	/* Heading styles do not apply in notes and margins. */
 	o.nstyles = 0;
 	for (const char *const *t = order; *t && !ox->err; t++)

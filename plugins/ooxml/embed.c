@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "ole.h"
+#include "embed.h"
 #include "../common/embed.h"
 #include "../common/ole.h"
 
@@ -15,9 +19,7 @@
 #define OX_MAX_EMBEDDED 16
 #define OX_MAX_PACKAGE (64u << 20)
 
-/* The entry's bytes, counted against the caps; NULL when missing, too
- * large (ox->err untouched: the host document goes on) or unreadable. */
-static unsigned char *slurp(struct ox *ox, const char *part, size_t *len)
+unsigned char *ox_slurp(struct ox *ox, const char *part, size_t *len)
 {
 	struct ox_entry e;
 	struct pbuf b = { 0 };
@@ -77,7 +79,7 @@ static void one_mem(struct ox *ox, const unsigned char *mem, size_t len)
 static void one(struct ox *ox, const char *part)
 {
 	size_t len = 0;
-	unsigned char *mem = slurp(ox, part, &len);
+	unsigned char *mem = ox_slurp(ox, part, &len);
 
 	if (mem)
 		one_mem(ox, mem, len);
@@ -85,12 +87,12 @@ static void one(struct ox *ox, const char *part)
 }
 
 /* An OLE object: a package wrapped in OLE2 (its "Package" stream) is read
- * as one; anything else gives the labels of its workbook (charts, MS Graph
- * objects, Excel 97 sheets). */
+ * as one; anything else by the reader of its format (workbooks, documents,
+ * presentations, MS Graph charts: ole.c). */
 static void ole_object(struct ox *ox, const char *part)
 {
 	size_t len = 0, plen = 0;
-	unsigned char *mem = slurp(ox, part, &len), *pkg = NULL;
+	unsigned char *mem = ox_slurp(ox, part, &len), *pkg = NULL;
 	int done = 0;
 
 	if (mem && len >= 4 && memcmp(mem, "PK\3\4", 4) == 0) {
@@ -102,11 +104,17 @@ static void ole_object(struct ox *ox, const char *part)
 		done = 1;
 	}
 	free(pkg);
+	if (mem && !done && !ox->err)
+		ox_ole_object(ox, mem, len);
 	free(mem);
-	if (!done && !ox->err && pc_embed_begin(ox->host, "ole") == 0) {
-		ox_ole_text(ox, part);
-		pc_embed_end(ox->host);
-	}
+}
+
+void ox_embed_part(struct ox *ox, const char *part)
+{
+	if (ox->depth >= OX_MAX_DEPTH || ox->embedded >= OX_MAX_EMBEDDED)
+		return;
+	ox->embedded++;
+	one(ox, part);
 }
 
 void ox_embedded(struct ox *ox, const struct ox_rels *rels)

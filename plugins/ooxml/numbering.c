@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "numbering.h"
 #include "../common/listnum.h"
 
 #define NUM_LEVELS 9

@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "walk.h"
+#include "rels.h"
+#include "objects.h"
 
 /* Chart text: rich text (titles), string caches (series names and
  * categories, multi-level ones too), literal series names (c:tx/c:v) and

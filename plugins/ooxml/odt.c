@@ -1,16 +1,22 @@
-/* odt.c: OpenDocument text (content.xml, then the master pages' headers
- * and footers in styles.xml, then embedded objects one level deep):
- * headings, paragraphs, list items, table rows, notes, annotations, frame
- * titles. Tracked deletions are left out. */
+/* odt.c: OpenDocument text, spreadsheets and presentations (content.xml,
+ * then the master pages' headers and footers in styles.xml, then embedded
+ * objects one level deep): headings, paragraphs, list items, table rows,
+ * notes, annotations, frame titles; each sheet a page headed by its name,
+ * each slide a page. Tracked deletions are left out. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "odtlist.h"
+#include "odt.h"
 
 #define ODT_MAX_NEST 16
 #define ODT_MAX_CELLS 1024
 #define ODT_MAX_OBJECTS 16
+#define ODT_MAX_DELETIONS 256   /* tracked deletions marked inline that are followed */
 
 struct opara {
 	struct pbuf b;
@@ -25,9 +31,18 @@ struct odt {
 	int np, overflow, lists, tbl, cell_open, row_no;
 	struct pbuf cells[ODT_MAX_CELLS];
 	size_t ncells;
+	unsigned repeat;       /* the open cell's number-columns-repeated */
 	char *objects[ODT_MAX_OBJECTS];
 	size_t nobjects;
 	struct odt_lists *ls;
+	int pages;             /* sheets and slides begun: the first is page 1 */
+	int spreadsheet;       /* in office:spreadsheet: its tables are sheets */
+	int masters;           /* in office:master-styles */
+	int in_tc;             /* in text:tracked-changes */
+	char *region;          /* the changed-region being read there */
+	char *deleted[ODT_MAX_DELETIONS];   /* ids of the regions that are deletions */
+	size_t ndeleted;
+	char *in_del;          /* in the text between a deletion's change-start and change-end */
 	char label[160];       /* the next list item's label, for its paragraph */
 };
 
@@ -70,6 +85,19 @@ static void list_start(struct odt *o, xmlTextReaderPtr r, const char *n, int emp
 		o->label[0] = '\0';
 }
 
+/* A field prompt LibreOffice leaves in master pages ("<number>",
+ * "<date/time>", "<footer>"): one word of lower case letters, '/' or '-'
+ * in angle brackets. Not text in office:master-styles. */
+static int lo_prompt(const struct pbuf *b)
+{
+	if (b->n < 3 || b->p[0] != '<' || b->p[b->n - 1] != '>')
+		return 0;
+	for (size_t i = 1; i + 1 < b->n; i++)
+		if (!((b->p[i] >= 'a' && b->p[i] <= 'z') || b->p[i] == '/' || b->p[i] == '-'))
+			return 0;
+	return 1;
+}
+
 static void pop(struct odt *o)
 {
 	struct opara *p;
@@ -81,6 +109,8 @@ static void pop(struct odt *o)
 	if (o->np == 0)
 		return;
 	p = &o->p[--o->np];
+	if (o->masters && ox_buf_trim(&p->b) && lo_prompt(&p->b))
+		p->b.n = 0;
 	if (ox_buf_trim(&p->b) && !o->ox->err) {
 		if (o->tbl && o->cell_open) {
 			struct pbuf *c = &o->cells[o->ncells < ODT_MAX_CELLS ? o->ncells : ODT_MAX_CELLS - 1];
@@ -96,8 +126,41 @@ static void pop(struct odt *o)
 
 static void add(struct odt *o, const char *s, size_t n)
 {
-	if (o->np > 0)
+	if (o->np > 0 && !o->in_del)
 		ox_buf_add(o->ox, &o->p[o->np - 1].b, s, n);
+}
+
+/* A sheet (a table at the top of office:spreadsheet) or a slide
+ * (draw:page) begins: a page of its own after the first, a sheet headed by
+ * its name as XLSX sheets are. */
+static void new_page(struct odt *o, xmlTextReaderPtr r, int sheet)
+{
+	char *name = sheet ? ox_attr(r, "name") : NULL;
+
+	if (o->pages++ && ox_page(o->ox)) {
+		xmlFree(name);
+		return;
+	}
+	if (name && *name)
+		ox_emit(o->ox, OX_HEADING, 1, name, strlen(name));
+	xmlFree(name);
+}
+
+/* A cell ends: spreadsheets write a run of equal cells once, with
+ * number-columns-repeated; each copy takes its column (up to the row's
+ * cap; empty runs to the end of a row are trimmed with the row). */
+static void cell_done(struct odt *o)
+{
+	size_t at = o->ncells;
+
+	for (unsigned k = 0; k < o->repeat && o->ncells < ODT_MAX_CELLS && !o->ox->err; k++) {
+		if (k && o->cells[at].n) {
+			o->cells[o->ncells].n = 0;
+			ox_buf_add(o->ox, &o->cells[o->ncells], o->cells[at].p, o->cells[at].n);
+		}
+		o->ncells++;
+	}
+	o->repeat = 1;
 }
 
 static void note_object(struct odt *o, xmlTextReaderPtr r)
@@ -121,6 +184,51 @@ static void note_object(struct odt *o, xmlTextReaderPtr r)
 	xmlFree(href);
 }
 
+/* Tracked changes. A deletion's text is kept in text:tracked-changes and
+ * marked by a text:change point, or (as LibreOffice also writes it) left
+ * in the paragraph between text:change-start and text:change-end of a
+ * region whose change is a deletion: then that text is not read. Returns
+ * 1 when the element is one of these (2: skip its subtree). */
+static int change(struct odt *o, xmlTextReaderPtr r, const char *n)
+{
+	if (!strcmp(n, "tracked-changes")) {
+		o->in_tc = !xmlTextReaderIsEmptyElement(r);
+		return 1;
+	}
+	if (o->in_tc && !strcmp(n, "changed-region")) {
+		xmlFree(o->region);
+		o->region = ox_attr(r, "id");
+		return 1;
+	}
+	if (o->in_tc && !strcmp(n, "deletion")) {
+		if (o->region && o->ndeleted < ODT_MAX_DELETIONS) {
+			o->deleted[o->ndeleted++] = o->region;
+			o->region = NULL;
+		}
+		return 2;
+	}
+	if (o->in_tc)
+		return 2;   /* insertions and format changes: their change-info */
+	if (!strcmp(n, "change-start") && !o->in_del) {
+		char *id = ox_attr(r, "change-id");
+
+		for (size_t i = 0; id && i < o->ndeleted && !o->in_del; i++)
+			if (!strcmp(o->deleted[i], id))
+				o->in_del = o->deleted[i];
+		xmlFree(id);
+		return 1;
+	}
+	if (!strcmp(n, "change-end") && o->in_del) {
+		char *id = ox_attr(r, "change-id");
+
+		if (id && !strcmp(id, o->in_del))
+			o->in_del = NULL;
+		xmlFree(id);
+		return 1;
+	}
+	return 0;
+}
+
 /* Returns 1 when the subtree is to be skipped. */
 static int start(struct odt *o, xmlTextReaderPtr r)
 {
@@ -130,7 +238,11 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 	/* text:number caches a list item's rendered label: ours is there. */
 	if (!strcmp(n, "number") && o->np && o->p[o->np - 1].labelled)
 		return 1;
-	if (!strcmp(n, "tracked-changes") || !strcmp(n, "note-citation") || !strcmp(n, "creator") ||
+	int ch = n[0] == 't' || n[0] == 'c' || n[0] == 'd' || o->in_tc ? change(o, r, n) : 0;
+
+	if (ch)
+		return ch == 2;
+	if (!strcmp(n, "note-citation") || !strcmp(n, "creator") ||
 	    !strcmp(n, "date") || !strcmp(n, "deletion") || !strcmp(n, "automatic-styles"))
 		return 1;
 	if (!strcmp(n, "h")) {
@@ -161,16 +273,28 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 		add(o, "\t", 1);
 	else if (!strcmp(n, "line-break"))
 		add(o, "\n", 1);
-	else if (!strcmp(n, "table") && !empty)
+	else if (!strcmp(n, "table") && !empty) {
+		if (!o->tbl && !o->np && o->spreadsheet && xmlTextReaderDepth(r) == 3)
+			new_page(o, r, 1);
 		o->tbl++;
+	} else if (!strcmp(n, "page") && !o->np && !o->tbl)
+		new_page(o, r, 0);
+	else if (!strcmp(n, "spreadsheet"))
+		o->spreadsheet = 1;
+	else if (!strcmp(n, "master-styles"))
+		o->masters = !empty;
 	else if (!strcmp(n, "table-row") && o->tbl == 1) {
 		for (size_t i = 0; i < o->ncells && i < ODT_MAX_CELLS; i++)
 			o->cells[i].n = 0;
 		o->ncells = 0;
 	} else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && o->tbl == 1) {
+		char *rp = ox_attr(r, "number-columns-repeated");
+
+		o->repeat = rp && atoi(rp) > 1 ? (unsigned)atoi(rp) : 1;
+		xmlFree(rp);
 		o->cell_open = !empty;
-		if (empty && o->ncells < ODT_MAX_CELLS)
-			o->ncells++;
+		if (empty)
+			cell_done(o);
 	} else if (!strcmp(n, "object"))
 		note_object(o, r);
 	if (empty && (!strcmp(n, "h") || !strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc")))
@@ -182,6 +306,11 @@ static void end(struct odt *o, xmlTextReaderPtr r)
 {
 	const char *n = (const char *)xmlTextReaderConstLocalName(r);
 
+	if (o->in_tc && !strcmp(n, "tracked-changes"))
+		o->in_tc = 0;
+	else if (!strcmp(n, "master-styles"))
+		o->masters = 0;
+
 	if (!strcmp(n, "h") || !strcmp(n, "p") || !strcmp(n, "title") || !strcmp(n, "desc"))
 		pop(o);
 	else if (!strcmp(n, "list") && o->lists) {
@@ -191,8 +320,7 @@ static void end(struct odt *o, xmlTextReaderPtr r)
 	else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && o->tbl == 1 &&
 		 o->cell_open) {
 		o->cell_open = 0;
-		if (o->ncells < ODT_MAX_CELLS)
-			o->ncells++;
+		cell_done(o);
 	} else if (!strcmp(n, "table-row") && o->tbl == 1) {
 		size_t k = o->ncells;
 
@@ -228,7 +356,8 @@ static void walk(struct odt *o, const char *part)
 		pbuf_free(&o->p[--o->np].b);
 	while (o->lists--)
 		odt_list_close(o->ls);
-	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = 0;
+	o->overflow = o->lists = o->tbl = o->cell_open = o->row_no = o->in_tc = o->masters = 0;
+	o->in_del = NULL;
 	o->label[0] = '\0';
 	ox_xml_close(r, &e);
 }
@@ -248,16 +377,26 @@ static int odt_encrypted(struct ox *ox)
 
 int ox_is_odt(struct ox *ox)
 {
-	static const char want[] = "application/vnd.oasis.opendocument.text";
-	char buf[sizeof want];
+	/* Text, spreadsheets, presentations and drawings, their templates
+	 * and master documents: one body of text:p, table:table and
+	 * draw:frame; formulas, charts and databases are not documents. */
+	static const char base[] = "application/vnd.oasis.opendocument.";
+	static const char *const kinds[] = { "text", "spreadsheet", "presentation", "graphics" };
+	char buf[80];
 	struct ox_entry e;
 	long got;
 
 	if (ox_entry_open(ox, "mimetype", &e) < 0)
 		return 0;
-	got = ox_entry_read(&e, buf, sizeof want - 1);
+	got = ox_entry_read(&e, buf, sizeof buf - 1);
 	ox_entry_close(&e);
-	return got == (long)sizeof want - 1 && memcmp(buf, want, sizeof want - 1) == 0;
+	if (got < (long)sizeof base - 1 || memcmp(buf, base, sizeof base - 1) != 0)
+		return 0;
+	buf[got] = '\0';
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strncmp(buf + sizeof base - 1, kinds[i], strlen(kinds[i])) == 0)
+			return 1;
+	return 0;
 }
 
 void ox_odt(struct ox *ox)
@@ -289,6 +428,9 @@ void ox_odt(struct ox *ox)
 				walk(o, o->objects[i]);
 	}
 	odt_lists_free(o->ls);
+	for (size_t i = 0; i < o->ndeleted; i++)
+		xmlFree(o->deleted[i]);
+	xmlFree(o->region);
 	for (size_t i = 0; i < o->nobjects; i++)
 		free(o->objects[i]);
 	for (size_t i = 0; i < ODT_MAX_CELLS; i++)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "odtlist.h"
 #include "../common/listnum.h"
 
 #define OL_LEVELS 10

@@ -1,4 +1,4 @@
-/* ooxml.c: the OOXML extraction plugin (DOCX, PPTX, XLSX; ODT as well): descriptor,
+/* ooxml.c: the OOXML extraction plugin (DOCX, PPTX, XLSX, XLSB; ODF text, sheets, slides): descriptor,
  * sniffing, the package's main part and metadata, and the sink helpers.
  *
  * Caps: the zip entry count (from the central directory, before libzip
@@ -9,11 +9,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "decrypt.h"
 #include "ooxml.h"
+#include "xlsb.h"
+#include "flat.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "xlsx.h"
+#include "rels.h"
+#include "pptx.h"
+#include "odt.h"
+#include "docx.h"
 #include "../common/ole.h"
 
 static const char *const ox_mime_types[] = {
@@ -26,11 +36,25 @@ static const char *const ox_mime_types[] = {
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.template",
 	"application/vnd.ms-excel.sheet.macroEnabled.12",
+	"application/vnd.openxmlformats-officedocument.presentationml.slideshow",
+	"application/vnd.ms-powerpoint.slideshow.macroEnabled.12",
+	"application/vnd.ms-powerpoint.template.macroEnabled.12",
+	"application/vnd.ms-word.template.macroEnabled.12",
+	"application/vnd.ms-excel.template.macroEnabled.12",
+	"application/vnd.ms-excel.sheet.binary.macroEnabled.12",
 	"application/vnd.oasis.opendocument.text",
+	"application/vnd.oasis.opendocument.text-template",
+	"application/vnd.oasis.opendocument.text-master",
+	"application/vnd.oasis.opendocument.spreadsheet",
+	"application/vnd.oasis.opendocument.spreadsheet-template",
+	"application/vnd.oasis.opendocument.presentation",
+	"application/vnd.oasis.opendocument.presentation-template",
+	"application/vnd.oasis.opendocument.graphics",
 	NULL,
 };
-static const char *const ox_extensions[] = { "docx", "docm", "dotx", "pptx", "pptm", "potx",
-	"xlsx", "xlsm", "xltx", "odt", NULL };
+static const char *const ox_extensions[] = { "docx", "docm", "dotx", "dotm", "pptx", "pptm",
+	"potx", "potm", "ppsx", "ppsm", "xlsx", "xlsm", "xltx", "xltm", "xlsb", "odt", "ott", "odm",
+	"ods", "ots", "odp", "otp", "odg", "fodt", "fods", "fodp", "fodg", NULL };
 
 static int mem_has(const unsigned char *h, size_t len, const char *s)
 {
@@ -48,10 +72,12 @@ static int ox_sniff(const unsigned char *head, size_t len, const char *mime)
 
 	for (const char *const *m = ox_mime_types; mime && *m; m++)
 		ours |= strcmp(mime, *m) == 0;
+	if (ox_is_flat(head, len))
+		return 95;
 	if (len >= 4 && memcmp(head, "PK\3\4", 4) == 0) {
 		if (ours)
 			return 95;
-		if (len >= 77 && memcmp(head + 30, "mimetypeapplication/vnd.oasis.opendocument.text", 47) == 0)
+		if (len >= 73 && memcmp(head + 30, "mimetypeapplication/vnd.oasis.opendocument.", 43) == 0)
 			return 90;
 		if (mem_has(head, len, "[Content_Types].xml") || mem_has(head, len, "word/") ||
 		    mem_has(head, len, "ppt/") || mem_has(head, len, "xl/"))
@@ -210,28 +236,98 @@ static enum quire_result open_encrypted(struct ox *ox, int fd, unsigned char **p
 	return r;
 }
 
+enum ox_kind { OX_NONE, OX_DOCX, OX_PPTX, OX_XLSX, OX_XLSB };
+
+/* The kind a content type names: the document, template, macro-enabled
+ * and show variants of each application ("...wordprocessingml.template.main+xml",
+ * "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml"). */
+static enum ox_kind type_kind(const char *ct)
+{
+	if (strstr(ct, "wordprocessingml") || strstr(ct, "ms-word"))
+		return OX_DOCX;
+	if (strstr(ct, "presentationml") || strstr(ct, "ms-powerpoint"))
+		return OX_PPTX;
+	if (strstr(ct, "binary") && (strstr(ct, "spreadsheetml") || strstr(ct, "ms-excel")))
+		return OX_XLSB;
+	if (strstr(ct, "spreadsheetml") || strstr(ct, "ms-excel"))
+		return OX_XLSX;
+	return OX_NONE;
+}
+
+/* Override and Default compare without case, as OPC compares part names. */
+char *ox_content_type(struct ox *ox, const char *part)
+{
+	const char *ext = strrchr(part, '.');
+	char *over = NULL, *def = NULL;
+	struct ox_entry e;
+	xmlTextReaderPtr r = ox_xml_open(ox, "[Content_Types].xml", &e);
+
+	while (r && !over && ox_xml_next(ox, r, 0)) {
+		int o = ox_is(r, XML_READER_TYPE_ELEMENT, "Override");
+		char *key = o ? ox_attr(r, "PartName") :
+			    ox_is(r, XML_READER_TYPE_ELEMENT, "Default") ? ox_attr(r, "Extension") : NULL;
+
+		if (key && o && ox_part_eq(key, part))
+			over = ox_attr(r, "ContentType");
+		else if (key && !o && !def && ext && strcasecmp(key, ext + 1) == 0)
+			def = ox_attr(r, "ContentType");
+		xmlFree(key);
+	}
+	ox_xml_close(r, &e);
+	if (over) {
+		xmlFree(def);
+		return over;
+	}
+	return def;
+}
+
+/* What the officeDocument relationship points at: by its content type,
+ * never by the folder it is in (producers put the main part anywhere);
+ * the folder only when [Content_Types].xml does not say. */
+static enum ox_kind main_kind(struct ox *ox, const char *part)
+{
+	char *ct = ox_content_type(ox, part);
+	enum ox_kind k = ct ? type_kind(ct) : OX_NONE;
+
+	xmlFree(ct);
+	if (k != OX_NONE || ox->err)
+		return k;
+	if (strncasecmp(part, "word/", 5) == 0)
+		return OX_DOCX;
+	if (strncasecmp(part, "ppt/", 4) == 0)
+		return OX_PPTX;
+	if (strncasecmp(part, "xl/", 3) == 0)
+		return OX_XLSX;
+	return OX_NONE;
+}
+
 enum quire_result ox_read_package(struct ox *ox)
 {
 	struct ox_rels root;
-	const struct ox_rel *main;
+	const struct ox_rel *main, *core;
 	enum quire_result r = QUIRE_OK;
+	enum ox_kind k;
 
 	ox_rels_load(ox, "", &root);
 	main = ox_rels_type(&root, "officeDocument", 0);
-	if (ox_has_entry(ox, "docProps/core.xml") && !ox->depth)
-		core_meta(ox, "docProps/core.xml");
+	/* Core properties where the package's relationship says, else at
+	 * Office's path. */
+	core = ox_rels_type(&root, "core-properties", 0);
+	if (!ox->depth && (core || ox_has_entry(ox, "docProps/core.xml")))
+		core_meta(ox, core ? core->target : "docProps/core.xml");
+	k = main && !ox->err ? main_kind(ox, main->target) : OX_NONE;
 	if (ox->err)
 		r = ox->err;
 	else if (!main && ox_is_odt(ox))
 		ox_odt(ox);
-	else if (!main)
-		r = QUIRE_UNSUPPORTED;
-	else if (strncmp(main->target, "word/", 5) == 0)
+	else if (k == OX_DOCX)
 		ox_docx(ox, main->target);
-	else if (strncmp(main->target, "ppt/", 4) == 0)
+	else if (k == OX_PPTX)
 		ox_pptx(ox, main->target);
-	else if (strncmp(main->target, "xl/", 3) == 0)
+	else if (k == OX_XLSX)
 		ox_xlsx(ox, main->target);
+	else if (k == OX_XLSB)
+		ox_xlsb(ox, main->target);
 	else
 		r = QUIRE_UNSUPPORTED;
 	ox_rels_free(&root);
@@ -251,7 +347,10 @@ static enum quire_result ox_extract(void *state, const struct quire_host *host, 
 	unsigned char *pkg = NULL;
 	enum quire_result r;
 
-	r = ox_is_cfb(fd) ? open_encrypted(&ox, fd, &pkg) : ox_zip_open(&ox, fd);
+	if (ox_is_cfb(fd))
+		r = open_encrypted(&ox, fd, &pkg);
+	else if ((r = ox_flat_open(&ox, fd, &pkg)) == QUIRE_UNSUPPORTED)
+		r = ox_zip_open(&ox, fd);
 	if (r != QUIRE_OK) {
 		free(pkg);
 		return r;

@@ -7,6 +7,12 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "walk.h"
+#include "rels.h"
+#include "pptx.h"
+#include "objects.h"
+#include "embed.h"
 
 #define OX_MAX_MASTERS 64
 
@@ -68,6 +74,7 @@ void ox_pptx(struct ox *ox, const char *main_part)
 	struct ox_entry e;
 	xmlTextReaderPtr r;
 	struct ox_walk_opts mo = { .pptx = 1, .skip_master_prompts = 1 };
+	int listed = 0;   /* presentation.xml lists its slides */
 
 	ox_rels_load(ox, main_part, &rels);
 	if (ox_over_page_cap(ox, &rels, "slide")) {
@@ -77,6 +84,7 @@ void ox_pptx(struct ox *ox, const char *main_part)
 	r = ox_xml_open(ox, main_part, &e);
 	while (r && ox_xml_next(ox, r, 0)) {
 		if (ox_is(r, XML_READER_TYPE_ELEMENT, "sldId")) {
+			listed = 1;
 			char *id = ox_attr(r, "id");
 			const struct ox_rel *rel;
 
@@ -95,6 +103,17 @@ void ox_pptx(struct ox *ox, const char *main_part)
 		}
 	}
 	ox_xml_close(r, &e);
+	/* No slide list (generators that write only the relationships): the
+	 * slides in the order of their relationships. */
+	for (size_t i = 0; !listed && i < rels.n && !ox->err; i++) {
+		if (strcmp(rels.v[i].type, "slide") != 0)
+			continue;
+		if (max_pages && ox->page >= max_pages) {
+			ox->err = QUIRE_TOO_LARGE;
+			break;
+		}
+		slide(ox, rels.v[i].target, masters, &nmasters, layouts, &nlayouts);
+	}
 	/* What a reader sees that no slide holds: the free text of layouts
 	 * and masters (never their prompts), then the handout master. */
 	for (size_t i = 0; i < nlayouts; i++) {

@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "rels.h"
 
 #define OX_MAX_RELS 100000
 
-/* Resolve target against the folder of part; "../" climbs, a leading "/"
- * starts at the package root. New string, caller frees; NULL if it would
- * climb out of the package. */
+/* Resolve target against the folder of part; "../" climbs (never above
+ * the root: names are lookup keys in the package, never paths), a leading
+ * "/" starts at the package root. New string, caller frees; NULL when out
+ * of memory. */
 static char *resolve(const char *part, const char *target)
 {
 	size_t plen = strlen(part), tlen = strlen(target);
@@ -37,8 +40,8 @@ static char *resolve(const char *part, const char *target)
 		if (strcmp(seg, ".") == 0)
 			continue;
 		if (strcmp(seg, "..") == 0) {
-			if (n == 0)
-				goto fail;
+			/* Above the root is the root (RFC 3986, 5.2.4): "../"
+			 * from a root relationship names a part at the root. */
 			while (n > 0 && out[n - 1] != '/')
 				n--;
 			if (n > 0)
@@ -53,10 +56,6 @@ static char *resolve(const char *part, const char *target)
 	out[n] = '\0';
 	free(tmp);
 	return out;
-fail:
-	free(tmp);
-	free(out);
-	return NULL;
 }
 
 static char *rels_name(const char *part)

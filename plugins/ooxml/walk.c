@@ -5,11 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
 #include "ooxml.h"
+#include "altchunk.h"
+#include "zipguard.h"
+#include "xml.h"
+#include "walk.h"
+#include "numbering.h"
+#include "../common/utf8.h"
 
 /* One start tag as libxml2's SAX2 interface reports it. */
 struct node {
@@ -176,9 +183,25 @@ static void auto_label(struct walk *w, struct para *p)
 		pbuf_free(&b);
 }
 
+/* A field prompt LibreOffice leaves in the footers of the masters it
+ * writes ("<footer>", "<date/time>", "<number>"): one word of lower case
+ * letters, '/' or '-' in angle brackets, never a footer anyone wrote. */
+static int lo_prompt(const struct pbuf *b)
+{
+	if (b->n < 3 || b->p[0] != '<' || b->p[b->n - 1] != '>')
+		return 0;
+	for (size_t i = 1; i + 1 < b->n; i++)
+		if (!((b->p[i] >= 'a' && b->p[i] <= 'z') || b->p[i] == '/' || b->p[i] == '-'))
+			return 0;
+	return 1;
+}
+
 static void para_end(struct walk *w)
 {
 	struct para *p = &w->p[--w->np];
+
+	if (w->o->skip_master_prompts && ox_buf_trim(&p->b) && lo_prompt(&p->b))
+		p->b.n = 0;
 
 	/* Its paragraph mark is a tracked deletion: Word joins what is left of
 	 * its text to the next paragraph, which lends its properties. */
@@ -283,6 +306,65 @@ static void placeholder(struct walk *w, const struct node *nd)
 	xmlFree(type);
 }
 
+/* The Symbol font's letters and signs (Adobe's Symbol encoding) from 0x20;
+ * 0: no mapping kept. */
+static uint32_t symbol_font(unsigned c)
+{
+	static const char upper[] = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ", lower[] = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
+	static const struct { unsigned char c; uint16_t u; } signs[] = {
+		{ 0x22, 0x2200 }, { 0x24, 0x2203 }, { 0x27, 0x220B }, { 0x2A, 0x2217 }, { 0x2D, 0x2212 },
+		{ 0x40, 0x2245 }, { 0x5C, 0x2234 }, { 0x5E, 0x22A5 }, { 0x7E, 0x223C }, { 0xA2, 0x2032 },
+		{ 0xA3, 0x2264 }, { 0xA5, 0x221E }, { 0xAB, 0x2194 }, { 0xAC, 0x2190 }, { 0xAD, 0x2191 },
+		{ 0xAE, 0x2192 }, { 0xAF, 0x2193 }, { 0xB0, 0x00B0 }, { 0xB1, 0x00B1 }, { 0xB2, 0x2033 },
+		{ 0xB3, 0x2265 }, { 0xB4, 0x00D7 }, { 0xB5, 0x221D }, { 0xB6, 0x2202 }, { 0xB7, 0x2022 },
+		{ 0xB8, 0x00F7 }, { 0xB9, 0x2260 }, { 0xBA, 0x2261 }, { 0xBB, 0x2248 }, { 0xBC, 0x2026 },
+		{ 0xC5, 0x2295 }, { 0xC6, 0x2205 }, { 0xC7, 0x2229 }, { 0xC8, 0x222A }, { 0xCE, 0x2208 },
+		{ 0xCF, 0x2209 }, { 0xD1, 0x2207 }, { 0xD5, 0x220F }, { 0xD6, 0x221A }, { 0xD7, 0x22C5 },
+		{ 0xD8, 0x00AC }, { 0xD9, 0x2227 }, { 0xDA, 0x2228 }, { 0xDB, 0x21D4 }, { 0xDE, 0x21D2 },
+		{ 0xE5, 0x2211 }, { 0xF2, 0x222B },
+	};
+	uint32_t cp;
+
+	for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
+		if (signs[i].c == c)
+			return signs[i].u;
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+		const char *t = c <= 'Z' ? upper : lower;
+		size_t k = c <= 'Z' ? c - 'A' : c - 'a';
+		const unsigned char *p = (const unsigned char *)t;
+
+		/* each letter is two bytes of UTF-8 */
+		if (pc_utf8_get(p + 2 * k, 2, &cp) == 2)
+			return cp;
+		return 0;
+	}
+	return c >= 0x20 && c < 0x7F ? c : 0;
+}
+
+/* w:sym: one character of a symbol font, w:char in hex (Word writes
+ * F000 plus the font's own code). The Symbol font's Greek letters and
+ * signs become Unicode; other symbol fonts (Wingdings...) are pictures,
+ * not text; a character outside F000-F0FF is itself. */
+static void sym(struct walk *w, const struct node *nd)
+{
+	char *font = node_attr(nd, "font"), *ch = node_attr(nd, "char");
+	unsigned long v = ch ? strtoul(ch, NULL, 16) : 0;
+	int symbol = font && strcasecmp(font, "Symbol") == 0;
+	uint32_t cp = 0;
+	unsigned char u[4];
+
+	if (v >= 0xF000 && v <= 0xF0FF)
+		cp = symbol ? symbol_font((unsigned)(v - 0xF000)) : 0;
+	else if (symbol && v < 0x100)
+		cp = symbol_font((unsigned)v);
+	else if (v >= 0x20 && v <= 0x10FFFF)
+		cp = (uint32_t)v;
+	if (cp)
+		add(w, (const char *)u, pc_utf8_put(cp, u));
+	xmlFree(font);
+	xmlFree(ch);
+}
+
 static void paragraph_props(struct walk *w, const struct node *nd, const char *n)
 {
 	struct para *p = &w->p[w->np - 1];
@@ -358,6 +440,14 @@ static int element(struct walk *w, const struct node *nd, int empty)
 	}
 	if (skipped(n))
 		return 1;
+	if (n[0] == 'a' && strcmp(n, "altChunk") == 0) {
+		char *id = node_attr(nd, "id");
+
+		if (w->o->rels && id)
+			ox_alt_chunk(w->ox, w->o->rels, id);
+		xmlFree(id);
+		return 1;
+	}
 	if (strcmp(n, "p") == 0) {
 		if (w->np < OX_MAX_NEST) {
 			memset(&w->p[w->np], 0, sizeof w->p[0]);
@@ -381,6 +471,8 @@ static int element(struct walk *w, const struct node *nd, int empty)
 		add(w, "\n", 1);
 	else if (strcmp(n, "noBreakHyphen") == 0)
 		add(w, "-", 1);
+	else if (n[0] == 's' && strcmp(n, "sym") == 0)
+		sym(w, nd);
 	else if (strcmp(n, "tbl") == 0 && !empty)
 		w->tbl++;
 	else if (strcmp(n, "tr") == 0 && w->tbl == 1) {

@@ -9,7 +9,13 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "xml.h"
+#include "xlsx.h"
+#include "rels.h"
+#include "objects.h"
+#include "embed.h"
 #include "../common/numfmt.h"
+#include "../common/utf8.h"
 
 #define OX_MAX_XF 65536
 #define OX_MAX_FMT 4096
@@ -30,7 +36,7 @@ static void load_sst(struct ox *ox, struct book *b, const char *part)
 {
 	struct ox_entry e;
 	xmlTextReaderPtr r = ox_xml_open(ox, part, &e);
-	int in_t = 0;
+	int in_t = 0, in_rph = 0;
 	size_t cap = 0;
 
 	while (r && ox_xml_next(ox, r, 0)) {
@@ -51,12 +57,14 @@ static void load_sst(struct ox *ox, struct book *b, const char *part)
 			ox_buf_add(ox, &b->sst, "", 1);
 		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "rPh"))
 			/* Phonetic guides repeat the text in kana. */
-			xmlTextReaderNext(r);
+			in_rph = !xmlTextReaderIsEmptyElement(r);
+		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "rPh"))
+			in_rph = 0;
 		else if (ox_is(r, XML_READER_TYPE_ELEMENT, "t"))
 			in_t = !xmlTextReaderIsEmptyElement(r);
 		else if (ox_is(r, XML_READER_TYPE_END_ELEMENT, "t"))
 			in_t = 0;
-		else if (in_t && b->nsst && (type == XML_READER_TYPE_TEXT ||
+		else if (in_t && !in_rph && b->nsst && (type == XML_READER_TYPE_TEXT ||
 					     type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
 					     type == XML_READER_TYPE_WHITESPACE)) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
@@ -148,6 +156,59 @@ static void shown(struct ox *ox, struct pbuf *out, double v, const char *fmt, in
 	pbuf_free(&nb);
 }
 
+/* The code unit of "_xHHHH_" at s (7 bytes there); -1 when it is not one. */
+static long xescape(const char *s)
+{
+	long v = 0;
+
+	if (s[0] != '_' || s[1] != 'x' || s[6] != '_')
+		return -1;
+	for (int i = 2; i < 6; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Text of an ST_Xstring (ECMA-376 Part 1, 22.9.2.19), as cells and shared
+ * strings hold it: what XML cannot carry is written "_xHHHH_" ("_x000D_"
+ * for a carriage return, as exports from databases are full of; "_x005F_"
+ * for an underscore that would start one). Decoded into out: a carriage
+ * return dropped, other controls but tab and newline as spaces, surrogate
+ * pairs joined. */
+static void add_xstring(struct ox *ox, struct pbuf *out, const char *s, size_t n)
+{
+	size_t i = 0, from = 0;
+
+	while (i + 7 <= n) {
+		long cp = xescape(s + i), lo;
+		unsigned char u[4];
+
+		if (cp < 0) {
+			i++;
+			continue;
+		}
+		ox_buf_add(ox, out, s + from, i - from);
+		i += 7;
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 7 <= n && (lo = xescape(s + i)) >= 0xdc00 &&
+		    lo <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 7;
+		}
+		if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+			ox_buf_add(ox, out, " ", 1);
+		else if (cp != '\r')
+			ox_buf_add(ox, out, (const char *)u, pc_utf8_put((uint32_t)cp, u));
+		from = i;
+	}
+	ox_buf_add(ox, out, s + from, n - from);
+}
+
 static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pbuf *out)
 {
 	const char *t = c->t ? c->t : "n";
@@ -159,7 +220,7 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pb
 		long i = strtol(c->v.p, NULL, 10);
 
 		if (i >= 0 && (size_t)i < b->nsst)
-			ox_buf_add(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
+			add_xstring(ox, out, b->sst.p + b->sst_off[i], strlen(b->sst.p + b->sst_off[i]));
 	} else if (strcmp(t, "b") == 0)
 		ox_buf_add(ox, out, c->v.p[0] == '1' ? "TRUE" : "FALSE", c->v.p[0] == '1' ? 4 : 5);
 	else if (strcmp(t, "n") == 0 || (strcmp(t, "d") == 0 && iso_serial(c->v.p) >= 0)) {
@@ -181,7 +242,7 @@ static void cell_text(struct book *b, struct cellst *c, struct ox *ox, struct pb
 			      t[0] != 'd' && b->date1904);
 		}
 	} else
-		ox_buf_add(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
+		add_xstring(ox, out, c->v.p, c->v.n);  /* str, inlineStr, e, d */
 }
 
 /* "&L&\"Arial,Bold\"Header - Corporate&CPage &P" -> its plain parts. */
@@ -239,7 +300,7 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 	struct pbuf *cells = calloc(OX_MAX_COLS, sizeof *cells), hf = { 0 };
 	struct cellst c = { 0 };
 	size_t ncells = 0;
-	int in_v = 0, in_c = 0, in_hf = 0, rows = 0;
+	int in_v = 0, in_c = 0, in_hf = 0, in_rph = 0, rows = 0;
 
 	if (!cells)
 		ox->err = QUIRE_ERROR;
@@ -273,8 +334,10 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 					ncells++;
 			} else if (in_c && (strcmp(n, "v") == 0 || strcmp(n, "t") == 0))
 				in_v = !empty;
-			else if (strcmp(n, "f") == 0 || strcmp(n, "rPh") == 0)
+			else if (strcmp(n, "f") == 0)
 				in_v = 0;
+			else if (strcmp(n, "rPh") == 0)  /* an inline string's phonetic guide */
+				in_rph = !empty;
 			else if (strstr(n, "Header") || strstr(n, "Footer"))
 				in_hf = !empty;
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
@@ -286,6 +349,8 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 				emit_row(ox, cells, ncells, &rows);
 			else if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0)
 				in_v = 0;
+			else if (strcmp(n, "rPh") == 0)
+				in_rph = 0;
 			else if (in_hf) {
 				in_hf = 0;
 				ox_buf_add(ox, &hf, "&L", 2);
@@ -293,7 +358,7 @@ static void sheet(struct ox *ox, struct book *b, const char *part)
 		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 
-			if (in_v)
+			if (in_v && !in_rph)
 				ox_buf_add(ox, &c.v, v, strlen(v));
 			else if (in_hf)
 				ox_buf_add(ox, &hf, v, strlen(v));
@@ -344,6 +409,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 	const struct ox_rel *rel;
 	struct ox_entry e;
 	xmlTextReaderPtr r;
+	int listed = 0;   /* workbook.xml lists its sheets */
 
 	if (!b) {
 		ox->err = QUIRE_ERROR;
@@ -361,6 +427,7 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		load_styles(ox, b, rel->target);
 	r = ox_xml_open(ox, main_part, &e);
 	while (r && ox_xml_next(ox, r, 0)) {
+		listed |= ox_is(r, XML_READER_TYPE_ELEMENT, "sheet");
 		if (ox_is(r, XML_READER_TYPE_ELEMENT, "workbookPr")) {
 			char *v = ox_attr(r, "date1904");
 
@@ -383,6 +450,16 @@ void ox_xlsx(struct ox *ox, const char *main_part)
 		}
 	}
 	ox_xml_close(r, &e);
+	/* No sheet list (generators that write only the relationships): the
+	 * worksheets in the order of their relationships, unnamed. */
+	for (size_t i = 0; !listed && i < rels.n && !ox->err; i++) {
+		if (strcmp(rels.v[i].type, "worksheet") != 0)
+			continue;
+		if (max_pages && ox->page >= max_pages)
+			ox->err = QUIRE_TOO_LARGE;
+		else
+			one_sheet(ox, b, &rels.v[i], NULL);
+	}
 	ox_rels_free(&rels);
 	pbuf_free(&b->sst);
 	free(b->sst_off);

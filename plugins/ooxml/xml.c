@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
+#include "xml.h"
 
 static int xml_read(void *ctx, char *buf, int len)
 {

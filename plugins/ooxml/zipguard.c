@@ -6,10 +6,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ooxml.h"
+#include "zipguard.h"
 #include "../common/bytes.h"
 
 /* Central directories larger than this are refused outright. */
@@ -283,14 +285,83 @@ void ox_zip_close(struct ox *ox)
 	ox->zip = NULL;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* name with its %XX escapes decoded into out (size n); 0 when it has none
+ * (or one that would decode to NUL), or when it does not fit. */
+static int percent_decoded(const char *name, char *out, size_t n)
+{
+	size_t k = 0;
+	int any = 0;
+
+	for (const char *s = name; *s; s++) {
+		int hi = s[0] == '%' ? hexval(s[1]) : -1, lo = hi >= 0 ? hexval(s[2]) : -1;
+
+		if (k + 1 >= n)
+			return 0;
+		if (lo >= 0 && (hi || lo)) {
+			out[k++] = (char)(hi * 16 + lo);
+			s += 2;
+			any = 1;
+		} else
+			out[k++] = *s;
+	}
+	out[k] = '\0';
+	return any;
+}
+
+int ox_part_eq(const char *a, const char *b)
+{
+	char da[1024], db[1024];
+
+	if (a[0] == '/')
+		a++;
+	if (b[0] == '/')
+		b++;
+	return strcasecmp(percent_decoded(a, da, sizeof da) ? da : a,
+			  percent_decoded(b, db, sizeof db) ? db : b) == 0;
+}
+
+/* The entry that part name names. A part name is a URI (ECMA-376 Part 2):
+ * producers write the zip item "Main Part.xml" for the relationship target
+ * "Main%20Part.xml", and part names compare without regard to case, so
+ * after the name as it is come its decoded form and a lookup without case
+ * (libzip's is a linear scan: only when the exact name is missing), and
+ * last with backslashes for slashes. */
+static zip_int64_t locate(zip_t *zip, const char *name)
+{
+	char dec[1024];
+	int has_dec = percent_decoded(name, dec, sizeof dec);
+	zip_int64_t idx = zip_name_locate(zip, name, 0);
+
+	if (idx < 0 && has_dec)
+		idx = zip_name_locate(zip, dec, 0);
+	if (idx < 0)
+		idx = zip_name_locate(zip, name, ZIP_FL_NOCASE);
+	if (idx < 0 && has_dec)
+		idx = zip_name_locate(zip, dec, ZIP_FL_NOCASE);
+	if (idx < 0 && strchr(name, '/') && strlen(name) < sizeof dec) {
+		/* Zip tools on Windows that wrote "word\document.xml" */
+		strcpy(dec, name);
+		for (char *c = dec; *c; c++)
+			*c = *c == '/' ? '\\' : *c;
+		idx = zip_name_locate(zip, dec, ZIP_FL_NOCASE);
+	}
+	return idx;
+}
+
 int ox_has_entry(struct ox *ox, const char *name)
 {
-	return zip_name_locate(ox->zip, name, 0) >= 0;
+	return locate(ox->zip, name) >= 0;
 }
 
 int ox_entry_open(struct ox *ox, const char *name, struct ox_entry *e)
 {
-	zip_int64_t idx = zip_name_locate(ox->zip, name, 0);
+	zip_int64_t idx = locate(ox->zip, name);
 	zip_stat_t st;
 
 	memset(e, 0, sizeof *e);

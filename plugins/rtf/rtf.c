@@ -14,6 +14,7 @@
 
 #include "../common/input.h"
 #include "rtf.h"
+#include "rtf_parse.h"
 
 static const char *const rtf_mime_types[] = { "application/rtf", "text/rtf", NULL };
 static const char *const rtf_extensions[] = { "rtf", NULL };

@@ -2,7 +2,8 @@
  * current font (\fcharset, \cpg) or of the document (\ansicpg), Unicode
  * escapes with their surrogate pairs (a lone half is U+FFFD), and the
  * blocks: paragraphs (headings by \outlinelevel or a "heading N" style,
- * list items by \ls/\ilvl, led by their \listtext or \pntext label),
+ * list items by \ls/\ilvl, led by the label the list tables give them
+ * (rtf_list.c) or else by their \listtext or \pntext label),
  * table rows (\cell ... \row, \trhdr for a header), metadata from \info.
  * Symbol fonts (\fcharset2) have no code page: their bullets are mapped
  * to the Unicode characters they draw. */
@@ -12,6 +13,8 @@
 #include <strings.h>
 
 #include "rtf.h"
+#include "rtf_out.h"
+#include "rtf_list.h"
 
 int rtf_charset_cp(int charset)
 {
@@ -85,6 +88,14 @@ static struct conv *conv_for(struct rtf *r, int cp)
 	return r->conv[i].ok ? &r->conv[i].c : NULL;
 }
 
+void rtf_convert(struct rtf *r, int cp, const unsigned char *b, size_t n, struct pbuf *out)
+{
+	struct conv *c = conv_for(r, cp);
+
+	if (c)
+		conv_feed(c, b, n, 1, out);
+}
+
 static void fail_if_stopped(struct rtf *r, int stop)
 {
 	if (stop && !r->failed)
@@ -146,7 +157,24 @@ static void emit_block(struct rtf *r, const struct rtf_state *s, struct pbuf *b)
 			stop = emit_para(r->e, t->p, t->n);
 	}
 	pbuf_reset(b);
+	if (b == &r->bufs[0])
+		r->para_at = 0;
 	fail_if_stopped(r, stop);
+}
+
+/* A list paragraph ends: the label its list tables give it, counted on,
+ * takes the place of its \listtext; where the tables give none, the
+ * \listtext stays. */
+static void list_label(struct rtf *r, const struct rtf_state *s)
+{
+	if (s->ls <= 0 || s->dest != D_TEXT ||
+	    !rtf_list_label(r, s->ls, s->ilvl, &r->numlabel))
+		return;
+	pbuf_reset(&r->label);
+	if (r->numlabel.n && pbuf_add(&r->label, r->numlabel.p, r->numlabel.n))
+		pbuf_reset(&r->label);
+	r->label_buf = s->buf;
+	r->label_at = s->intbl && s->buf == 0 ? r->para_at : 0;
 }
 
 /* In a table cell paragraphs are not written one by one: a pending label
@@ -232,6 +260,10 @@ void rtf_byte(struct rtf *r, unsigned char c)
 	struct pbuf *t = target(r);
 	int cp;
 
+	if (rtf_cur(r)->dest == D_LEVELUNITS) {
+		rtf_list_unit(r, c, 1);
+		return;
+	}
 	if (!t)
 		return;
 	rtf_resolve_hi(r);
@@ -257,6 +289,10 @@ void rtf_char(struct rtf *r, uint32_t cp)
 {
 	struct pbuf *t = target(r);
 
+	if (rtf_cur(r)->dest == D_LEVELUNITS) {
+		rtf_list_unit(r, cp, 0);
+		return;
+	}
 	if (!t)
 		return;
 	rtf_flush_bytes(r);
@@ -271,6 +307,11 @@ void rtf_unicode(struct rtf *r, int param)
 	long v = param < 0 ? (long)param + 65536 : param;
 	struct pbuf *t = target(r);
 
+	if (rtf_cur(r)->dest == D_LEVELUNITS) {
+		if (v > 0)
+			rtf_list_unit(r, (uint32_t)v, 0);
+		return;
+	}
 	if (!t) {
 		r->hi = 0;
 		return;
@@ -331,9 +372,11 @@ void rtf_par(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
+	list_label(r, s);
 	if (s->intbl && s->buf == 0) {
 		label_in_cell(r, b);
 		add(r, b, " ", 1);   /* a paragraph inside a cell */
+		r->para_at = b->n;
 		return;
 	}
 	if (s->buf == 0)
@@ -351,6 +394,7 @@ void rtf_cell(struct rtf *r)
 	rtf_flush_bytes(r);
 	rtf_resolve_hi(r);
 	b = &r->bufs[s->buf];
+	list_label(r, s);
 	label_in_cell(r, b);
 	if (r->ncells < RTF_MAX_CELLS)
 		r->off[r->ncells++] = r->cells.n;
@@ -359,6 +403,7 @@ void rtf_cell(struct rtf *r)
 	if (pbuf_add(&r->cells, b->p ? b->p : "", b->n) && r->cells.oom)
 		fail_if_stopped(r, 1);
 	pbuf_reset(b);
+	r->para_at = 0;
 	if (r->cells.n >= RTF_FLUSH_AT * 8)
 		row_emit(r);
 }
@@ -388,6 +433,7 @@ void rtf_row(struct rtf *r)
 	if (n && emit_trim(b->p, &n) && n)
 		rtf_cell(r);
 	pbuf_reset(b);
+	r->para_at = 0;
 	row_emit(r);
 }
 
@@ -414,6 +460,12 @@ void rtf_end_group(struct rtf *r, const struct rtf_state *closing)
 {
 	if (closing->own_label)
 		r->label_at = r->bufs[r->label_buf].n;
+	if (closing->own_list)
+		rtf_list_end(r, closing);
+	if (r->depth == 0) {   /* the document's group: its last paragraph's properties */
+		r->doc_end = *closing;
+		r->has_doc_end = 1;
+	}
 	if (closing->own_meta) {
 		fail_if_stopped(r, emit_meta(r->e, closing->meta_key, r->meta.p ? r->meta.p : "",
 					     r->meta.n));
@@ -444,6 +496,12 @@ void rtf_finish(struct rtf *r)
 		rtf_end_group(r, &closing);
 	}
 	row_emit(r);
-	if (!r->failed)
-		emit_block(r, s, &r->bufs[0]);
+	if (!r->failed) {
+		/* a last paragraph without \par: the properties it ended with */
+		const struct rtf_state *last = r->has_doc_end ? &r->doc_end : s;
+
+		if (r->bufs[0].n)
+			list_label(r, last);
+		emit_block(r, last, &r->bufs[0]);
+	}
 }

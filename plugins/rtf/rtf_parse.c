@@ -13,6 +13,11 @@
 #include <string.h>
 
 #include "rtf.h"
+#include "rtf_words.h"
+#include "rtf_parse.h"
+#include "rtf_out.h"
+#include "../common/bytes.h"
+#include "rtf_list.h"
 
 void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
 	      const unsigned char *p, size_t n)
@@ -33,6 +38,7 @@ void rtf_init(struct rtf *r, struct emit *e, const struct quire_host *host,
 	pbuf_init(&r->line, RTF_FLUSH_AT * 2 + 512);
 	pbuf_init(&r->style_name, 256);
 	pbuf_init(&r->cells, RTF_FLUSH_AT * 16);
+	pbuf_init(&r->numlabel, 256);
 	r->st[0] = (struct rtf_state){ .font = -1, .uc = 1, .dest = D_TEXT, .outline = -1 };
 }
 
@@ -45,6 +51,8 @@ void rtf_free(struct rtf *r)
 	pbuf_free(&r->line);
 	pbuf_free(&r->style_name);
 	pbuf_free(&r->cells);
+	pbuf_free(&r->numlabel);
+	rtf_list_free(r);
 	for (unsigned i = 0; i < r->nconv; i++)
 		if (r->conv[i].ok)
 			conv_close(&r->conv[i].c);
@@ -66,7 +74,7 @@ static void group_open(struct rtf *r)
 	s = &r->st[++r->depth];
 	*s = *parent;
 	s->star = 0;
-	s->own_meta = s->own_buf = s->own_style = s->own_label = 0;
+	s->own_meta = s->own_buf = s->own_style = s->own_label = s->own_list = 0;
 	s->upr = 0;
 	s->upr_child = 0;
 	if (parent->upr) {
@@ -98,14 +106,6 @@ static void group_close(struct rtf *r)
 	rtf_end_group(r, &closing);
 	if (r->depth == 0)
 		r->ended = 1;
-}
-
-static int hexval(unsigned char c)
-{
-	return c >= '0' && c <= '9' ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	       : -1;
 }
 
 /* The numeric parameter after a control word's letters, clamped. */
@@ -173,8 +173,8 @@ static void control_symbol(struct rtf *r, unsigned char c, int first)
 
 	r->pos++;
 	if (c == '\'') {
-		hi = r->pos < r->n ? hexval(r->p[r->pos]) : -1;
-		lo = hi >= 0 && r->pos + 1 < r->n ? hexval(r->p[r->pos + 1]) : -1;
+		hi = r->pos < r->n ? pc_hexval(r->p[r->pos]) : -1;
+		lo = hi >= 0 && r->pos + 1 < r->n ? pc_hexval(r->p[r->pos + 1]) : -1;
 		if (hi < 0 || lo < 0) {
 			r->pos += hi >= 0;   /* \'zz, \'1z: dropped */
 			return;

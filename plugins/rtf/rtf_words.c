@@ -1,6 +1,7 @@
 /* rtf_words.c: what RTF control words do. Destinations that hold no text
  * of the document (fonts, colours, styles, pictures, object data, field
- * instructions, list tables, revision tables, ...) are skipped; \info is
+ * instructions, revision tables, ...) are skipped; the list tables are
+ * read by rtf_list.c; \info is
  * read for its \title, \author, \subject and \keywords; footnotes,
  * headers, footers, annotations and text boxes are read as paragraphs of
  * their own; \listtext and \pntext hold a list paragraph's label as the
@@ -13,12 +14,16 @@
 #include <string.h>
 
 #include "rtf.h"
+#include "rtf_words.h"
+#include "rtf_out.h"
+#include "rtf_list.h"
 
 enum act {
 	A_SKIP, A_SIDE, A_READ, A_FONTTBL, A_STYLESHEET, A_INFO, A_META, A_UPR, A_UD,
 	A_ANSI, A_MAC, A_PC, A_PCA, A_ANSICPG, A_DEFF, A_F, A_FCHARSET, A_CPG, A_UC, A_U,
 	A_PAR, A_LINE, A_TAB, A_CELL, A_NESTCELL, A_ROW, A_PARD, A_PLAIN, A_S, A_OUTLINE,
 	A_LS, A_ILVL, A_INTBL, A_TROWD, A_TRHDR, A_V, A_DELETED, A_CHAR, A_LABEL,
+	A_LISTTABLE, A_OVERRIDES,
 };
 
 struct word {
@@ -54,8 +59,8 @@ static const struct word words[] = {
 	{ "ilvl", A_ILVL, 0 }, { "info", A_INFO, 0 }, { "intbl", A_INTBL, 0 },
 	{ "keywords", A_META, 0 }, { "latentstyles", A_SKIP, 0 }, { "lchars", A_SKIP, 0 },
 	{ "ldblquote", A_CHAR, 0x201c }, { "line", A_LINE, 0 },
-	{ "listoverridetable", A_SKIP, 0 }, { "listpicture", A_SKIP, 0 },
-	{ "listtable", A_SKIP, 0 }, { "listtext", A_LABEL, 0 }, { "lquote", A_CHAR, 0x2018 },
+	{ "listoverridetable", A_OVERRIDES, 0 }, { "listpicture", A_SKIP, 0 },
+	{ "listtable", A_LISTTABLE, 0 }, { "listtext", A_LABEL, 0 }, { "lquote", A_CHAR, 0x2018 },
 	{ "ls", A_LS, 0 }, { "mac", A_MAC, 0 }, { "mmathPr", A_SKIP, 0 },
 	{ "nestcell", A_NESTCELL, 0 }, { "nestrow", A_NESTCELL, 0 },
 	{ "nesttableprops", A_SKIP, 0 }, { "nonshppict", A_SKIP, 0 },
@@ -96,7 +101,7 @@ static const struct word *lookup(const char *name)
 /* Ignorable destinations that are read all the same. */
 static int read_after_star(enum act a)
 {
-	return a == A_SIDE || a == A_READ || a == A_UD;
+	return a == A_SIDE || a == A_READ || a == A_UD || a == A_LISTTABLE || a == A_OVERRIDES;
 }
 
 void rtf_bin(struct rtf *r, int has_param, int param)
@@ -157,6 +162,8 @@ static void destination(struct rtf *r, struct rtf_state *s, enum act a, const ch
 			r->label_buf = s->buf;
 		}
 		break;
+	case A_LISTTABLE: s->dest = s->dest == D_TEXT ? D_LISTTABLE : D_SKIP; break;
+	case A_OVERRIDES: s->dest = s->dest == D_TEXT ? D_OVERRIDES : D_SKIP; break;
 	case A_UPR: s->upr = 1; break;
 	case A_UD: if (s->upr_child) s->dest = s->saved_dest; break;
 	default: break;
@@ -257,6 +264,14 @@ void rtf_word(struct rtf *r, const char *name, int has, int param)
 			destination(r, s, A_UD, w->name);
 		return;
 	}
+	if (s->dest >= D_LISTTABLE) {   /* the list tables' own words */
+		if (star) {
+			s->dest = D_SKIP;
+			return;
+		}
+		if (rtf_list_word(r, name, has, param))
+			return;
+	}
 	if (!w) {
 		if (star)
 			s->dest = D_SKIP;
@@ -279,7 +294,8 @@ void rtf_word(struct rtf *r, const char *name, int has, int param)
 		para_word(r, s, a, param);
 		break;
 	case A_SKIP: case A_SIDE: case A_READ: case A_FONTTBL: case A_STYLESHEET:
-	case A_INFO: case A_META: case A_UPR: case A_UD: case A_LABEL:
+	case A_INFO: case A_META: case A_UPR: case A_UD: case A_LABEL: case A_LISTTABLE:
+	case A_OVERRIDES:
 		destination(r, s, a, w->name);
 		break;
 	default: text_word(r, s, w, has, param); break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "csv.h"
 
 #define CSV_SNIFF_LINES 20
 

@@ -9,6 +9,7 @@
 
 #include "mdinline.h"
 #include "text.h"
+#include "markdown.h"
 
 struct md {
 	struct emit *e;

@@ -4,6 +4,7 @@
  * and lines indented under it continue the item. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "text.h"
+#include "plain.h"
 
 struct plain {
 	struct emit *e;

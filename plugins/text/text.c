@@ -14,6 +14,9 @@
 #include "../common/detect.h"
 #include "../common/input.h"
 #include "text.h"
+#include "plain.h"
+#include "markdown.h"
+#include "csv.h"
 
 static const char *const text_mime_types[] = { "text/plain", "text/markdown", "text/x-markdown",
 					       "text/csv", "text/tab-separated-values", NULL };

@@ -15,14 +15,6 @@
 /* Nesting levels of lists that are told apart. */
 #define TEXT_MAX_LEVELS 16
 
-/* Each returns QUIRE_OK, QUIRE_TOO_LARGE (the sink asked to stop) or
- * QUIRE_ERROR (out of memory). */
-enum quire_result text_plain(struct emit *e, const char *s, size_t n);
-enum quire_result text_markdown(struct emit *e, const char *s, size_t n);
-/* delim 0: sniffed from the first lines (comma, semicolon, tab, pipe). */
-enum quire_result text_csv(struct emit *e, const char *s, size_t n, char delim);
-char text_csv_delimiter(const char *s, size_t n);
-
 /* Lines of s, ended by \n, \r\n or \r (not included in the line). */
 struct lines {
 	const char *s;

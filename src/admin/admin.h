@@ -19,22 +19,6 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 /* verify without a supervisor: the caller holds the data directory lock
  * and has no store open. */
 int admin_verify_alone(const struct qconf *conf, FILE *out, FILE *err);
-/* reindex: every posting removed, then every stored chunk indexed again
- * in transactions of a few chunks (reindex.c); writers may run meanwhile. */
-int admin_reindex(struct store *s, FILE *out, FILE *err);
-/* The stored keyword index's version (lexical.h LEXICAL_VERSION). */
-enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err);
-/* cron (cron.c): with no quired (joined 0), ingest the queued uploads and
- * embed for at most conf->cron_time seconds, then checkpoint and sweep;
- * under quired, nothing (it does the same work continuously). */
-int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out, FILE *errf);
-/* upload-token --account NAME [...]: mint a form upload token
- * (uptoken_cmd.c); the token on out, a summary on err. */
-int admin_upload_token(struct store *s, const struct qconf *conf, int argc, char **argv,
-		       FILE *out, FILE *errf);
-/* sweep's part for form uploads: the use records of tokens long expired
- * (a line on out when there were any). */
-int admin_upload_token_sweep(struct store *s, FILE *out, FILE *errf);
 /* config [--defaults]: every setting as quire.conf writes it, the values
  * of conf or the embedded defaults; needs no storage. */
 int admin_config(const struct qconf *conf, int argc, char **argv, FILE *out, FILE *errf);

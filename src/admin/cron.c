@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/cron.h"
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "store/docs.h"

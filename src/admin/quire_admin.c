@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/spawn.h"
 
 #include <errno.h>
 #include <sysexits.h>
@@ -214,10 +215,7 @@ int main(int argc, char **argv)
 	store_set_lock_timeout_ms((unsigned)conf.db_lock_timeout_ms);
 	if (joined) {
 		/* Started by quired: join, never create or recover. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		const char *lockfd = getenv("QUIRE_LOCK_FD");
-		if (lockfd && *lockfd)
-			fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
+		spawn_child_init();
 		if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
 			fprintf(stderr, "quire-admin: %s\n", err.msg);
 			return EX_TEMPFAIL;

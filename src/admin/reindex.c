@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/reindex.h"
 #include "admin/progress.h"
 #include "base/fault.h"
 #include "store/docs.h"

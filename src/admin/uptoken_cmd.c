@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/uptoken_cmd.h"
 #include "http/uptoken.h"
 #include "store/docs.h"
 #include "store/accounts.h"

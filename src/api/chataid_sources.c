@@ -5,12 +5,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/views.h"
+#include "api/util.h"
+#include "api/chataid_sources.h"
 #include "store/blob.h"
 #include "store/docs.h"
 #include "base/fault.h"
 #include "pipeline/ingest.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "http/router.h"
 
 #include <stdlib.h>
 #include <string.h>

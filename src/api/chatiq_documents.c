@@ -3,6 +3,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/views.h"
+#include "api/util.h"
+#include "api/upload.h"
+#include "api/chatiq_documents.h"
 #include "store/blob.h"
 #include "api/scope.h"
 #include "api/idempotency.h"
@@ -10,9 +14,11 @@
 #include "base/fault.h"
 #include "base/log.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "store/store.h"
 #include "base/jsonscan.h"
 #include "base/util.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,10 +5,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/chatiq_embeddings.h"
+#include "api/chatiq_documents.h"
 #include "store/docs.h"
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "http/router.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -84,14 +88,6 @@ static enum qstatus status_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
-/* A document whose content is being read again (docs.c's states before
- * "completed"): its embedding jobs are not its final ones yet. */
-static int doc_busy(const char *doc_status)
-{
-	return !strcmp(doc_status, "waiting") || !strcmp(doc_status, "parsing") ||
-	       !strcmp(doc_status, "indexing");
-}
-
 enum qstatus api_embeddings_status(struct qctx *c)
 {
 	struct status_arg a = {.c = c, .failed = json_array()};
@@ -111,7 +107,7 @@ enum qstatus api_embeddings_status(struct qctx *c)
 		status = "completed";
 	else if (total == 0)
 		status = "not_started";
-	else if (a.n[0] == 0 && a.n[1] == 0 && doc_busy(a.doc_status))
+	else if (a.n[0] == 0 && a.n[1] == 0 && doc_status_reading(a.doc_status))
 		/* every job is finished, but they are the old content's: the
 		 * document is being read again (a content update) */
 		status = strcmp(a.doc_status, "waiting") ? "processing" : "pending";

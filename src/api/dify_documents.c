@@ -4,10 +4,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/dify_documents.h"
 #include "http/auth.h"
 #include "store/docs.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,9 +8,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/dify_retrieve.h"
 #include "api/scope.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/docbit_chat.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
 #include "api/scope.h"
 #include "base/log.h"
 #include "http/ratelimit.h"
@@ -243,6 +245,28 @@ static int on_token(void *arg, const char *text, size_t len)
 	return sse_event(arg, tok ? json_pack("{s:o}", "token", tok) : NULL);
 }
 
+/* The end of a stream that has begun: the closing event, or the error as
+ * an event; st as the answer counts it (Q_OK when answered in-band or the
+ * client went away). */
+static enum qstatus sse_end(struct sse *s, struct chat_request *r, enum qstatus st,
+			    const struct qerr *err)
+{
+	if (s->failed || r->answer.gone) {
+		QLOG_DEBUG("chat stream: the client went away");
+		return Q_OK;
+	}
+	if (st == Q_OK) {
+		sse_event(s, json_pack("{s:s, s:O, s:s}", "conversationId", r->conversation,
+				       "citations", r->citations,
+				       "confidence", chat_confidence_name(r->confidence)));
+		return Q_OK;
+	}
+	sse_event(s, json_pack("{s:s}", "error", err->msg));
+	if (s->buffered || r->answer.upstream)
+		st = Q_OK;   /* answered in-band (the answerer logged it) */
+	return st;
+}
+
 enum qstatus api_chat_stream(struct qctx *c)
 {
 	struct chat_input in;
@@ -256,21 +280,8 @@ enum qstatus api_chat_stream(struct qctx *c)
 	r.begin = sse_begin;
 	r.emit_arg = &s;
 	st = chat_run(&r, &c->err);
-	if (!r.begun)
-		goto done;   /* nothing sent yet: an ordinary error answer */
-	if (s.failed || r.answer.gone) {
-		QLOG_DEBUG("chat stream: the client went away");
-		st = Q_OK;
-	} else if (st == Q_OK) {
-		sse_event(&s, json_pack("{s:s, s:O, s:s}", "conversationId", r.conversation,
-					"citations", r.citations,
-					"confidence", chat_confidence_name(r.confidence)));
-	} else {
-		sse_event(&s, json_pack("{s:s}", "error", c->err.msg));
-		if (s.buffered || r.answer.upstream)
-			st = Q_OK;   /* answered in-band (the answerer logged it) */
-	}
-done:
+	if (r.begun)   /* else nothing was sent: an ordinary error answer */
+		st = sse_end(&s, &r, st, &c->err);
 	chat_request_free(&r);
 out:
 	input_free(&in);

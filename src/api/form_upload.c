@@ -12,11 +12,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/upload.h"
+#include "api/form_upload.h"
 #include "http/html.h"
 #include "http/multipart.h"
 #include "http/uptoken.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "http/errors.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/health.h"
 #include "store/store.h"
 
 static enum qstatus ping_fn(struct stxn *t, void *arg, struct qerr *err)

@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/metrics.h"
 #include "base/metrics.h"
 #include "store/store.h"
 

@@ -5,9 +5,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/views.h"
+#include "api/util.h"
+#include "api/oshara_kb.h"
 #include "store/docs.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/upload_tokens.h"
+#include "api/upload.h"
+#include "api/oshara_kb.h"
+#include "api/openapi.h"
+#include "api/metrics.h"
+#include "api/health.h"
+#include "api/form_upload.h"
+#include "api/docbit_chat.h"
+#include "api/dify_retrieve.h"
+#include "api/dify_documents.h"
+#include "api/chatiq_embeddings.h"
+#include "api/chatiq_documents.h"
+#include "api/chataid_sources.h"
 
 #include <stddef.h>
 

@@ -16,6 +16,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/views.h"
+#include "api/util.h"
+#include "api/upload.h"
 #include "api/scope.h"
 #include "api/idempotency.h"
 #include "store/blob.h"
@@ -26,10 +29,12 @@
 #include "http/uptoken.h"
 #include "extract/sniff.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "base/seal.h"
+#include "http/router.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -7,6 +7,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/util.h"
+#include "api/upload_tokens.h"
 #include "http/uptoken.h"
 #include "store/store.h"
 #include "base/util.h"

@@ -3,6 +3,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "api/api.h"
+#include "api/views.h"
+#include "api/util.h"
 #include "store/docs.h"
 #include "http/fileurl.h"
 #include "base/util.h"

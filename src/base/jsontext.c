@@ -4,6 +4,7 @@
 #include "base/jsontext.h"
 
 #include <stdlib.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 static void *strict_malloc(size_t n)
@@ -14,7 +15,7 @@ static void *strict_malloc(size_t n)
 			"out of memory inside jansson: exiting rather than risk a damaged value\n";
 		if (write(2, msg, sizeof msg - 1) < 0)
 			(void)0;
-		_exit(75);
+		_exit(EX_TEMPFAIL);
 	}
 	return p;
 }

@@ -4,9 +4,12 @@
 #include "base/spawn.h"
 
 #include <ctype.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 void spawn_find(const char *name, const char *installed_dir, char *out)
@@ -34,4 +37,12 @@ void spawn_find(const char *name, const char *installed_dir, char *out)
 		}
 	}
 	snprintf(out, PATH_MAX, "%s/%s", installed_dir, name);
+}
+
+void spawn_child_init(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	const char *lockfd = getenv("QUIRE_LOCK_FD");
+	if (lockfd && *lockfd)
+		fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);   /* not for our own children */
 }

@@ -10,4 +10,9 @@
  * installed location. out has PATH_MAX bytes. */
 void spawn_find(const char *name, const char *installed_dir, char *out);
 
+/* In a program quired started: die with quired (SIGKILL when it goes), and
+ * keep the data-directory lock descriptor it hands down (QUIRE_LOCK_FD)
+ * from this program's own children. */
+void spawn_child_init(void);
+
 #endif

@@ -1,7 +1,8 @@
 /* answer_builtin.c: the builtin answerer: extractive, local, no network.
  *
- * The retrieved chunks are cut into sentences (a line break, or . ! ?
- * before a capital, outside common abbreviations; markdown headings are
+ * The retrieved chunks are cut into sentences (a line break, . ! ?
+ * before a capital, outside common abbreviations, or a full-width 。！？
+ * as Chinese and Japanese write them; markdown headings are
  * kept as context, list markers dropped, short unpunctuated labels
  * skipped). A chunk is relevant when the query terms its document holds
  * (the retrieved chunks, title, sections) weigh at least half of the new
@@ -19,6 +20,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
+#include "chat/answer.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -84,8 +87,22 @@ static int abbreviation(const char *s, size_t i)
 	return 0;
 }
 
+/* 1 when the bytes ending at s[i] are a full-width sentence end: the
+ * ideographic full stop and the full-width ! and ? (U+3002, U+FF01,
+ * U+FF1F), which CJK writes without a space after. */
+static int wide_end(const char *s, size_t i)
+{
+	if (i < 2)
+		return 0;
+	const unsigned char *u = (const unsigned char *)s + i - 2;
+	return (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x82) ||
+	       (u[0] == 0xef && u[1] == 0xbc && (u[2] == 0x81 || u[2] == 0x9f));
+}
+
 static int sentence_end(const char *s, size_t len, size_t i)
 {
+	if (wide_end(s, i))
+		return 1;
 	if (s[i] != '.' && s[i] != '!' && s[i] != '?')
 		return 0;
 	if (i + 1 == len)
@@ -117,7 +134,7 @@ static void count_stem(const char *stem, size_t len, void *arg)
 
 static int has_terminal(const char *p, size_t len)
 {
-	return len && strchr(".!?:;", p[len - 1]);
+	return len && (strchr(".!?:;", p[len - 1]) || wide_end(p, len - 1));
 }
 
 static size_t count_words(const char *p, size_t len)

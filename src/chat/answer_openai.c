@@ -13,6 +13,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/answer.h"
 #include "base/log.h"
 
 #include <curl/curl.h>

@@ -3,6 +3,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
+#include "chat/chat_store.h"
+#include "chat/answerers.h"
+#include "chat/answer.h"
 #include "store/lexical.h"
 #include "base/log.h"
 #include "search/search.h"

@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_store.h"
 #include "store/store.h"
 #include "base/util.h"
 

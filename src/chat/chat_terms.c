@@ -3,7 +3,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
 #include "store/lexical.h"
+#include "text/text_stem.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -46,6 +48,17 @@ static struct text_stemmer *stemmer(enum text_lang lang)
 	return stemmers[lang];
 }
 
+/* The stem of tok in lang (borrowed, valid until the next stem), tok itself
+ * when lang has no stemmer; *slen its length. */
+static const char *stem_of(enum text_lang lang, const char *tok, size_t len, size_t *slen)
+{
+	struct text_stemmer *st = stemmer(lang);
+	if (st)
+		return text_stem(st, tok, len, slen);
+	*slen = len;
+	return tok;
+}
+
 const char *chat_confidence_name(enum chat_confidence c)
 {
 	return c == CHAT_HIGH ? "High" : c == CHAT_MEDIUM ? "Medium" : "Low";
@@ -85,10 +98,7 @@ static int on_token(const char *tok, size_t len, void *arg)
 	if (!is_content(c->lang, tok, len))
 		return 0;
 	size_t slen;
-	struct text_stemmer *st = stemmer(c->lang);
-	const char *stem = st ? text_stem(st, tok, len, &slen) : tok;
-	if (!st)
-		slen = len;
+	const char *stem = stem_of(c->lang, tok, len, &slen);
 	c->words++;
 	c->cb(stem, slen, c->arg);
 	return 0;
@@ -205,10 +215,7 @@ static int carry_token(const char *tok, size_t len, void *arg)
 	if (c->words == CHAT_CARRY_MAX || len >= TEXT_TOKEN_MAX || !is_content(c->lang, tok, len))
 		return 0;
 	size_t slen;
-	struct text_stemmer *st = stemmer(c->lang);
-	const char *stem = st ? text_stem(st, tok, len, &slen) : tok;
-	if (!st)
-		slen = len;
+	const char *stem = stem_of(c->lang, tok, len, &slen);
 	if (chat_terms_find(&c->mine, stem, slen) >= 0)
 		return 0;
 	for (size_t i = 0; i < c->words; i++)

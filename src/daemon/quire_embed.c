@@ -20,6 +20,7 @@
 #include "base/metrics.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/spawn.h"
 
 #include <errno.h>
 #include <sysexits.h>
@@ -185,10 +186,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (joined) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		const char *lockfd = getenv("QUIRE_LOCK_FD");
-		if (lockfd && *lockfd)
-			fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
+		spawn_child_init();
 		if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {
 			QLOG_ERR("joining the environment: %s", err.msg);
 			_exit(EX_TEMPFAIL);

@@ -16,6 +16,8 @@
 #include "store/store.h"
 #include "daemon/worker.h"
 #include "http/app.h"
+#include "http/errors.h"
+#include "base/spawn.h"
 
 #include <fcgiapp.h>
 #include <sysexits.h>
@@ -112,12 +114,9 @@ int main(int argc, char **argv)
 	}
 
 	/* Under quired: die with the supervisor, never outlive it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	spawn_child_init();
 	if (getppid() == 1)
 		return EX_TEMPFAIL;
-	const char *lockfd = getenv("QUIRE_LOCK_FD");
-	if (lockfd && *lockfd)
-		fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);   /* not for our own children */
 	const char *slot_s = getenv("QUIRE_SLOT");
 	int slot = slot_s ? atoi(slot_s) : -1;
 	char hbpath[PATH_MAX];

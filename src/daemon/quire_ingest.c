@@ -18,6 +18,7 @@
 #include "queue/queue.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/spawn.h"
 
 #include <errno.h>
 #include <sysexits.h>
@@ -132,10 +133,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	const char *lockfd = getenv("QUIRE_LOCK_FD");
-	if (lockfd && *lockfd)
-		fcntl(atoi(lockfd), F_SETFD, FD_CLOEXEC);
+	spawn_child_init();
 	if (setpriority(PRIO_PROCESS, 0, INGEST_NICE) < 0)
 		QLOG_DEBUG("setpriority: %s", strerror(errno));
 	if (store_open(&s, home, STORE_JOIN, &err) != Q_OK) {

@@ -9,7 +9,9 @@
 #include "pipeline/ingest.h"
 #include "queue/queue.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
+#include "http/router.h"
 
 #include <fcgiapp.h>
 #include <sysexits.h>

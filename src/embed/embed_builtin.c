@@ -3,6 +3,8 @@
 #include "config.h"
 #include "embed/embed_builtin.h"
 #include "text/text_tok.h"
+#include "text/text.h"
+#include "text/text_stem.h"
 
 #include <math.h>
 #include <stdlib.h>

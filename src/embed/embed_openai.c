@@ -9,6 +9,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
+#include "embed/embed_openai.h"
 #include "base/log.h"
 #include "base/util.h"
 

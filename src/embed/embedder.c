@@ -2,6 +2,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
+#include "embed/embed_openai.h"
 #include "base/metrics.h"
 #include "store/docs.h"
 #include "embed/embed_builtin.h"

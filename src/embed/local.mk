@@ -4,4 +4,4 @@
 src_libquire_la_SOURCES += \
 	src/embed/embedder.c src/embed/embedder.h \
 	src/embed/embed_builtin.c src/embed/embed_builtin.h \
-	src/embed/embed_openai.c src/embed/vectors.c src/embed/reembed.c
+	src/embed/embed_openai.c src/embed/embed_openai.h src/embed/vectors.c src/embed/vectors.h src/embed/reembed.c src/embed/reembed.h

@@ -4,6 +4,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
+#include "embed/reembed.h"
 #include "store/docs.h"
 #include "store/jobs.h"
 #include "queue/queue.h"

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "embed/embed_builtin.h"
 #include "store/store.h"
 

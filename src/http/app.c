@@ -3,6 +3,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
+#include "http/router.h"
+#include "http/errors.h"
 #include "http/ratelimit.h"
 #include "http/fileurl.h"
 #include "base/log.h"

@@ -65,15 +65,6 @@ struct qctx {
  * revocation committed. */
 #define APP_KEY_CACHE_TTL_MS 2000
 
-/* Match method and path against routes: the route, or NULL with *st set to
- * Q_ENOTFOUND or Q_EMETHOD (path known, method not). Fills c's params. */
-const struct route *route_match(const struct route *routes, const char *method,
-				const char *path, struct qctx *c, enum qstatus *st);
-/* The family a path belongs to (for errors of unmatched routes). */
-enum family route_family(const char *path);
-/* Value of a :name path parameter ("" when absent). */
-const char *qctx_param(const struct qctx *c, const char *name);
-
 /* Authenticate c's request by its key and require scope (SCOPE_*): fills
  * c->who; Q_EAUTH (c->err says why) or Q_EFORBIDDEN. For handlers of
  * routes whose access is decided by more than a scope (/metrics). */
@@ -81,12 +72,5 @@ enum qstatus app_authenticate(struct qctx *c, unsigned scope);
 
 /* Serve one request: resp is filled (not yet sent). */
 void app_handle(struct app *a, struct qreq *req, struct qresp *resp);
-
-/* Render err into resp in fam's error shape. */
-void family_error(enum family fam, struct qresp *resp, const struct qerr *err, int retry_after);
-/* Answer a plain CGI request (its variables in the environment) with err
- * in its route family's shape, written to fd: for the CGI programs when
- * they cannot serve at all (no storage, no quired). 0 or -1. */
-int family_error_cgi(int fd, const char *base_path, const struct qerr *err, int retry_after);
 
 #endif

@@ -9,6 +9,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
+#include "http/router.h"
+#include "http/errors.h"
 #include "http/html.h"
 
 #include <ctype.h>

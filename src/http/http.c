@@ -3,6 +3,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "base/jsonscan.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +15,6 @@ const char *qreq_param(const struct qreq *r, const char *name)
 	return v ? v : "";
 }
 
-static int hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int q_url_decode(const char *src, size_t n, char *out, size_t outlen, int plus_space)
 {
 	size_t j = 0;
@@ -32,8 +22,8 @@ int q_url_decode(const char *src, size_t n, char *out, size_t outlen, int plus_s
 		int c = (unsigned char)src[i];
 		if (c == '%') {
 			int hi, lo;
-			if (i + 2 >= n || (hi = hexdig((unsigned char)src[i + 1])) < 0 ||
-			    (lo = hexdig((unsigned char)src[i + 2])) < 0)
+			if (i + 2 >= n || (hi = q_hex_digit((unsigned char)src[i + 1])) < 0 ||
+			    (lo = q_hex_digit((unsigned char)src[i + 2])) < 0)
 				return -1;
 			c = hi << 4 | lo;
 			i += 2;

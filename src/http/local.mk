@@ -3,7 +3,7 @@
 src_libquire_la_SOURCES += \
 	src/http/http.c src/http/http.h \
 	src/http/auth.c src/http/auth.h src/http/fileurl.c src/http/fileurl.h \
-	src/http/app.c src/http/app.h src/http/router.c src/http/errors.c \
+	src/http/app.c src/http/app.h src/http/router.c src/http/router.h src/http/errors.c src/http/errors.h \
 	src/http/multipart.c src/http/multipart.h \
 	src/http/ratelimit.c src/http/ratelimit.h \
 	src/http/secret.c src/http/secret.h src/http/uptoken.c src/http/uptoken.h \

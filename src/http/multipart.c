@@ -5,6 +5,7 @@
 #include "config.h"
 #include "http/multipart.h"
 #include "base/util.h"
+#include "text/text_tok.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #define MP_BUFSZ (MP_LINE_MAX + 256)   /* holds a whole header line and its CRLF */
 #define MP_OUTSZ 16384                 /* file bytes gathered before a write */
@@ -56,23 +56,6 @@ struct mp {
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/* One code point from s (n > 0 bytes) into *cp; the bytes used. An invalid,
- * overlong, surrogate or cut sequence gives U+FFFD for its first byte
- * (utf8proc's decoder). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	utf8proc_int32_t v;
-	utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
-	*cp = k > 0 ? (uint32_t)v : 0xfffd;
-	return k > 0 ? (size_t)k : 1;
-}
-
-/* cp (valid: decoded, U+FFFD or Latin-1) as UTF-8 at o; its length. */
-static size_t utf8_put(uint32_t cp, char *o)
-{
-	return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)o);
-}
-
 /* A new NUL-terminated copy of s (n bytes) with invalid UTF-8 replaced. */
 static char *utf8_dup(const char *s, size_t n)
 {
@@ -82,8 +65,8 @@ static char *utf8_dup(const char *s, size_t n)
 		return NULL;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		i += utf8_next((const unsigned char *)s + i, n - i, &cp);
-		k += utf8_put(cp, o + k);
+		i += text_utf8_get((const unsigned char *)s + i, n - i, &cp);
+		k += text_utf8_put(cp, o + k);
 	}
 	o[k] = '\0';
 	return o;
@@ -233,10 +216,10 @@ void mp_sanitize_filename(const char *in, size_t n, char *out, size_t outlen)
 		goto unnamed;
 	for (size_t i = start; i < n;) {
 		uint32_t cp;
-		i += utf8_next(s + i, n - i, &cp);
+		i += text_utf8_get(s + i, n - i, &cp);
 		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			continue;
-		k += utf8_put(cp, t + k);
+		k += text_utf8_put(cp, t + k);
 	}
 	while (b < k && t[b] == ' ')
 		b++;
@@ -285,7 +268,7 @@ static long ext_value_decode(const char *v, char *out)
 			s += 2;
 		}
 		if (latin1)
-			k += utf8_put((uint32_t)c, out + k);
+			k += text_utf8_put((uint32_t)c, out + k);
 		else
 			out[k++] = (char)c;
 	}

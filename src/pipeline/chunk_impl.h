@@ -17,8 +17,6 @@ struct sb {
 	size_t n, cap;
 	int oom;
 };
-void sb_add(struct sb *b, const char *s, size_t n);
-void sb_adds(struct sb *b, const char *s);
 
 /* The process rule as the chunker uses it. */
 struct split_rule {
@@ -27,16 +25,8 @@ struct split_rule {
 	size_t max_tokens, overlap;
 	int extra_spaces, urls_emails;
 };
-/* Load a stored (flat) or client (Dify) rule; defaults when NULL or bad. */
-void split_rule_load(json_t *stored, struct split_rule *r);
 
 /* ---- chunk_text.c --------------------------------------------------------- */
-
-/* The code point at s[i] (n bytes); *len its length (1 for a bad byte). */
-unsigned chunk_utf8(const char *s, size_t n, size_t i, size_t *len);
-/* Code points in s (lead bytes; exact for valid UTF-8). */
-size_t chunk_cps(const char *s, size_t n);
-int chunk_is_space(unsigned cp);
 
 /* Token and word counting one code point at a time (docs/chunking.md). */
 struct chunk_counter {
@@ -44,13 +34,6 @@ struct chunk_counter {
 	size_t run;          /* letters and digits in the current run */
 	int in_word;         /* the current white-space-free run has counted */
 };
-void chunk_count_cp(struct chunk_counter *c, unsigned cp);
-
-/* Valid UTF-8 with LF line ends and no NUL: CR LF and CR become LF, NUL a
- * space, a bad byte U+FFFD. out is reset first. */
-void chunk_normalise(const char *s, size_t n, struct sb *out);
-/* Apply the rule's pre-processing to s (valid UTF-8) into out (reset). */
-void chunk_clean(const struct split_rule *r, const char *s, size_t n, struct sb *out);
 
 /* ---- split.c / chunk_pack.c ----------------------------------------------- */
 
@@ -86,14 +69,5 @@ struct splitter {
 	struct sb tmp, tmp2;
 	int too_many;
 };
-
-/* Cut plain[b0, b1) (starting at code point c0), a block of kind just
- * appended, into units. -1 on allocation failure or too many units. */
-int chunk_units(struct splitter *sp, enum chunk_kind kind, size_t b0, size_t b1, size_t c0);
-/* Add one unit for plain[b0, b1); -1 on failure. */
-int chunk_unit_add(struct splitter *sp, enum chunk_kind kind, size_t b0, size_t b1, size_t c0);
-/* Pack the units into out's chunks; -1 on failure (sp->too_many set when
- * the chunk cap was passed). */
-int chunk_pack(struct splitter *sp, struct split_result *out);
 
 #endif

@@ -5,6 +5,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
+#include "pipeline/chunk_text.h"
+#include "pipeline/chunk_pack.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
+#include "pipeline/chunk_rule.h"
 
 #include <stdio.h>
 #include <string.h>

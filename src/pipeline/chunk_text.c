@@ -4,12 +4,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
+#include "pipeline/chunk_text.h"
+#include "text/text_tok.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
 void sb_add(struct sb *b, const char *s, size_t n)
 {
@@ -49,16 +50,9 @@ static void sb_reset(struct sb *b)
 
 unsigned chunk_utf8(const char *s, size_t n, size_t i, size_t *len)
 {
-	const unsigned char *p = (const unsigned char *)s + i;
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k;
-	if (p[0] < 0x80) {
-		*len = 1;
-		return p[0];
-	}
-	k = utf8proc_iterate(p, (utf8proc_ssize_t)(n - i), &cp);
-	*len = k > 0 ? (size_t)k : 1;
-	return k > 0 ? (unsigned)cp : 0xfffd;   /* a bad byte */
+	uint32_t cp;
+	*len = text_utf8_get((const unsigned char *)s + i, n - i, &cp);
+	return cp;
 }
 
 size_t chunk_cps(const char *s, size_t n)

@@ -11,6 +11,7 @@
 #include "base/conf.h"
 #include "base/status.h"
 #include "base/util.h"
+#include "pipeline/split.h"
 
 /* quire-extract's exit codes (docs/extract-format.md). */
 enum {
@@ -32,5 +33,16 @@ void extract_message(int code, const char *detail, char *out, size_t n);
 /* Called about once a second while a child runs (the worker refreshes its
  * heartbeat); NULL to stop. */
 void extract_set_tick(void (*fn)(void *arg), void *arg);
+
+/* Extract the document's stored original (doc's blob, mime) with
+ * quire-extract and split the result (extract.c). fn (may be NULL) hears
+ * "cleaning" when the extraction is over and "splitting" as above.
+ * *code (may be NULL) gets quire-extract's exit code (EXTRACT_* of
+ * extract.h; EXTRACT_CRASHED when a signal killed it), -1 when it did not
+ * run. password (may be NULL) goes to quire-extract on a pipe, never on its
+ * command line. */
+enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, const char *password,
+			   struct split_result *out,
+			   split_stage_fn fn, void *arg, int *code, struct qerr *err);
 
 #endif

@@ -11,6 +11,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "pipeline/chunk_impl.h"
+#include "pipeline/chunk_text.h"
+#include "pipeline/chunk_rule.h"
+#include "pipeline/chunk_pack.h"
+#include "text/text_langid.h"
 
 #include <stdio.h>
 #include <stdlib.h>

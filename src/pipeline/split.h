@@ -73,30 +73,6 @@ enum qstatus split_text_staged(const char *text, size_t n, json_t *rule,
 enum qstatus split_blocks_staged(const char *jsonl, size_t n, json_t *rule,
 				 struct split_result *out, split_stage_fn fn, void *arg,
 				 struct qerr *err);
-/* The default process rule (new), stored flat:
- * {"separator": "\n\n", "max_tokens": 500, "chunk_overlap": 50,
- *  "remove_extra_spaces": true, "remove_urls_emails": false}. */
-json_t *split_rule_default(void);
-/* Validate a client's rule, in Dify's shape ({"mode": "automatic"} or
- * {"mode": "custom", "rules": {"pre_processing_rules": [{id, enabled}],
- * "segmentation": {separator, max_tokens, chunk_overlap}}}) or flat; on
- * error Q_EINVAL with a message in err naming process_rule. On success
- * *normalised (new) is the complete flat rule to store. */
-enum qstatus split_rule_check(json_t *rule, json_t **normalised, struct qerr *err);
-/* The stored rule (flat, or NULL) in Dify's shape (new), defaults filled in. */
-json_t *split_rule_dify(json_t *flat);
-/* Tokens and words of s as the splitter counts them (docs/chunking.md). */
-void split_count(const char *s, size_t n, size_t *tokens, size_t *words);
-/* Extract the document's stored original (doc's blob, mime) with
- * quire-extract and split the result (extract.c). fn (may be NULL) hears
- * "cleaning" when the extraction is over and "splitting" as above.
- * *code (may be NULL) gets quire-extract's exit code (EXTRACT_* of
- * extract.h; EXTRACT_CRASHED when a signal killed it), -1 when it did not
- * run. password (may be NULL) goes to quire-extract on a pipe, never on its
- * command line. */
-enum qstatus ingest_extract(const struct qconf *conf, json_t *doc, const char *password,
-			   struct split_result *out,
-			   split_stage_fn fn, void *arg, int *code, struct qerr *err);
 /* Free what a successful split_text/split_blocks put in r; r is empty after. */
 void split_result_free(struct split_result *r);
 

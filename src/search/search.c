@@ -3,12 +3,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "search/search_impl.h"
+#include "search/search_prf.h"
+#include "search/search_query.h"
+#include "search/search_context.h"
 #include "embed/embed_builtin.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "store/store.h"
 #include "text/text.h"
 #include "search/vcache.h"
+#include "search/vscan.h"
 
 #include <math.h>
 #include <stdio.h>

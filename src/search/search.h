@@ -60,23 +60,4 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
  * "full_text_search" for keyword); -1 when unknown. */
 int search_method_parse(const char *s);
 
-/* Hit counts (search_hits.c). search_run stages its hits in the process;
- * a search repeated with the same query, method, filter and top_k (a
- * transaction rerun after a deadlock) replaces its earlier staging, so it
- * counts once. search_hits_flush adds the staged hits to the chunks'
- * hit_count and to their documents' hit_count (the sum over their chunks)
- * in one transaction: with force, always; otherwise only once
- * SEARCH_HITS_BATCH hits wait or the oldest waited SEARCH_HITS_DELAY_MS,
- * so one write serves many responses. The worker calls it after each
- * response (forced in CGI mode and when it stops). At most SEARCH_HITS_MAX
- * hits wait; more are dropped. */
-#define SEARCH_HITS_MAX 4096
-#define SEARCH_HITS_BATCH 1024
-#define SEARCH_HITS_DELAY_MS 1000
-void search_hits_stage(const struct search_filter *f, enum search_method method,
-		       const char *query, size_t top_k, const struct search_hit *hits, size_t n);
-void search_hits_flush(struct store *s, int force);
-/* Drop the staged hits; *dropped (may be NULL) counts hits dropped so far. */
-void search_hits_discard(unsigned long *dropped);
-
 #endif

@@ -4,8 +4,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search_impl.h"
+#include "search/search_context.h"
 #include "search/vcache.h"
+#include "search/vscan.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "text/text.h"
 
 #include <math.h>

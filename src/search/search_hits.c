@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "text/text.h"

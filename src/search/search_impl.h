@@ -16,14 +16,6 @@ struct stxn;
  * their IDF). */
 #define SEARCH_STOP_WEIGHT 0.3f
 
-/* The configured embedding backend, kept while the configuration names
- * it (borrowed; callers hold the search cache's lock). NULL with err set. */
-struct embed_backend *search_backend(const struct qconf *conf, struct qerr *err);
-/* The query's vector (b->dims floats) into out. The builtin model weights
- * each query word by its BM25 IDF in the account's collection (read in t);
- * other models embed the text as it is. */
-enum qstatus search_embed(struct stxn *t, const char *account, struct embed_backend *b,
-			  const char *query, float *out, struct qerr *err);
 /* The query words' context vectors (search_context.c): each word's
  * vector learned from the account's chunks, the mean unit vector of the
  * chunks best for the word alone by BM25 (the chunks it weighs most in,
@@ -43,25 +35,5 @@ struct search_context {
 	unsigned dims;
 	size_t chunks;
 };
-enum qstatus search_word_context(const struct search_context *x, const char *query, float *out,
-				 int *any, struct qerr *err);
-
-/* Pseudo-relevance feedback for keyword search (search_prf.c), RM3: the
- * feedback model is the terms of the docs best hits (their body stems as
- * indexed, numbers alone left out), each term's share of a hit's length,
- * the hits weighted by their share of the hits' scores; its terms
- * best first, renormalised over them, join the query at weight times the
- * query's own words' weight in all (a term of the query adds to its word).
- * *out new (free): w's words, then the new ones (weight > 0, body). */
-struct lexical_hit;
-struct lexical_word;
-struct search_prf {
-	size_t docs;      /* best hits read */
-	size_t terms;     /* terms of the feedback model kept */
-	double weight;    /* the feedback's weight against the query's words */
-};
-enum qstatus search_prf_expand(struct stxn *t, const struct lexical_hit *hits, size_t nh,
-			       const struct search_prf *o, const struct lexical_word *w, size_t nw,
-			       struct lexical_word **out, size_t *nout, struct qerr *err);
 
 #endif

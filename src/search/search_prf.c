@@ -2,7 +2,7 @@
  * query gains the words that weigh most in its best hits (docs/search.md). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "search/search_impl.h"
+#include "search/search_prf.h"
 #include "store/lexical.h"
 #include "store/store.h"
 #include "text/text.h"

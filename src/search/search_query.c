@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/search_impl.h"
+#include "search/search_query.h"
 #include "embed/embed_builtin.h"
 #include "store/lexical.h"
 #include "text/text.h"

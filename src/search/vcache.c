@@ -3,7 +3,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/vcache_impl.h"
+#include "search/vcache.h"
 #include "store/changelog.h"
+#include "store/store.h"
 #include "text/text.h"
 #include "base/util.h"
 

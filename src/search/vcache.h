@@ -47,14 +47,6 @@ size_t vcache_sample(const struct vcache *c, size_t max, vref *out);
 /* A query's filter, decided once per document and applied inside the
  * scans. New; free with vgate_free. NULL when out of memory. */
 struct vgate;
-struct vgate *vgate_new(struct vcache *c, struct stxn *t, const struct search_filter *f);
-void vgate_free(struct vgate *g);
-/* 1 and *r when the chunk key (len bytes) belongs to a document the filter
- * allows; 0 otherwise. A document not yet cached is read in the gate's
- * transaction. */
-int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r);
-/* Q_OK, or the first error met while reading documents. */
-enum qstatus vgate_status(const struct vgate *g, struct qerr *err);
 
 struct vscored {
 	vref ref;
@@ -63,29 +55,6 @@ struct vscored {
 /* A query vector (int8 values and their scale), padded for the kernel.
  * New; free with vquery_free. NULL when out of memory. */
 struct vquery;
-struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale);
-void vquery_free(struct vquery *q);
-/* The k best allowed chunks by q . v (cosine for L2-normalised vectors),
- * best first, ties by chunk key, into out (k entries); *n gets how many.
- * Vectors of another dimension never match. */
-enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
-			struct vscored *out, size_t *n, struct qerr *err);
-/* Up to n cached vectors vcache_top scans exactly; above, it ranks the
- * candidates a pass over sign bits picks (search_exact_max; SIZE_MAX,
- * the default: always exact). */
-void vcache_set_exact_max(size_t n);
-/* The score of chunk r against q: 1 and *score when it has a vector of
- * the model (read in t when vectors are not held), 0 otherwise. */
-int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
-		 float *score);
-
-/* Chunk r's vector as floats (dims values, read in t when vectors are not
- * held): 1, or 0 when it has none of that dimension. */
-int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims, float *out);
-
-/* Put the k best of v[0 .. n) (by score, ties by chunk key) first, in
- * order; returns min(k, n). */
-size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k);
 
 /* A u64 -> u32 hash map (open addressing, linear probing, deletion by
  * backward shift), used by the cache and by search. Zero-initialise;
@@ -100,10 +69,6 @@ int vmap_put(struct vmap *m, uint64_t key, uint32_t val);
 void vmap_del(struct vmap *m, uint64_t key);
 void vmap_free(struct vmap *m);
 
-/* Dot product of two int8 vectors of n values (n a multiple of 64, both
- * 32-byte aligned): AVX2 when the CPU has it, else a loop GCC vectorises. */
-int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n);
-
 /* Counters for tests and benchmarks. */
 struct vcache_stats {
 	unsigned long reloads;       /* full reloads */
@@ -114,8 +79,31 @@ struct vcache_stats {
 	uint64_t seq;                /* log position of the cache */
 	const char *kernel;          /* "avx2" or "c" */
 };
-void vcache_stats(struct vcache_stats *out);
 /* Forget everything (the next sync reloads). */
 void vcache_reset(void);
+
+/* Atom of s, or 0 when s was never interned (lookup only). */
+uint32_t vc_atom_find(const struct vcache *c, const char *s);
+/* Index of document id, or -1. */
+long vc_doc_find(const struct vcache *c, const char *id, size_t len);
+/* Index of document id, added (unknown state) when absent; -1 when out of
+ * memory. */
+long vc_doc_add(struct vcache *c, const char *id, size_t len);
+/* Read document i's fields from the database (its state becomes present,
+ * or stays unknown when the document does not exist). */
+enum qstatus vc_doc_read(struct vcache *c, struct stxn *t, size_t i, struct qerr *err);
+/* Split a chunk key "<doc id>:<position>" (len bytes): 0 on success. */
+int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos);
+/* A stored vector of model: its dims, scale and values; -1 for another
+ * model or a damaged record. */
+int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *dims,
+		    float *scale, const int8_t **v);
+/* The 2-bit code of v (the binary prefilter's) into out (VCODE(dims)
+ * words): sign bits (bit i set when v[i] > 0), then magnitude bits (bit
+ * i set when |v[i]| is above v's root mean square). */
+void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out);
+
+/* Slot of a reference, or -1. */
+long vc_slot(const struct vcache *c, vref r);
 
 #endif

@@ -52,30 +52,4 @@ struct vcache {
 	struct vcache_stats stats;
 };
 
-/* Atom of s, or 0 when s was never interned (lookup only). */
-uint32_t vc_atom_find(const struct vcache *c, const char *s);
-/* Index of document id, or -1. */
-long vc_doc_find(const struct vcache *c, const char *id, size_t len);
-/* Index of document id, added (unknown state) when absent; -1 when out of
- * memory. */
-long vc_doc_add(struct vcache *c, const char *id, size_t len);
-/* Read document i's fields from the database (its state becomes present,
- * or stays unknown when the document does not exist). */
-enum qstatus vc_doc_read(struct vcache *c, struct stxn *t, size_t i, struct qerr *err);
-/* Split a chunk key "<doc id>:<position>" (len bytes): 0 on success. */
-int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos);
-/* A stored vector of model: its dims, scale and values; -1 for another
- * model or a damaged record. */
-int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *dims,
-		    float *scale, const int8_t **v);
-/* The 2-bit code of v (the binary prefilter's) into out (VCODE(dims)
- * words): sign bits (bit i set when v[i] > 0), then magnitude bits (bit
- * i set when |v[i]| is above v's root mean square). */
-void vc_sign_bits(const int8_t *v, unsigned dims, uint64_t *out);
-/* Tests: the fastest kernel of the prefilter's distance against the plain
- * one on rounds random codes of dims dimensions: how many differ. */
-unsigned vscan_code_check(unsigned dims, unsigned rounds);
-/* Slot of a reference, or -1. */
-long vc_slot(const struct vcache *c, vref r);
-
 #endif

@@ -3,6 +3,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "search/vcache_impl.h"
+#include "search/vcache.h"
+#include "search/vscan.h"
 #include "search/search.h"
 
 #include <pthread.h>

@@ -23,15 +23,4 @@
 #define CHANGELOG_KEEP 65536
 #define CHANGELOG_SEQ_KEY "vseq"
 
-/* Record a change of tb's record pk in t (called by store.c after a put or
- * delete of T_VECTORS and T_DOCS). old and rec are the JSON records before
- * and after (NULL when absent or raw); a document is logged only when it is
- * deleted or one of its filter fields (account, kb, org, folder_id,
- * allowed_roles, enabled, archived) changed. */
-enum qstatus changelog_note(struct stxn *t, enum store_table tb, const char *pk,
-			    json_t *old, json_t *rec, struct qerr *err);
-
-/* The key of entry seq ("vlog:%016x"). */
-void changelog_key(uint64_t seq, char *out, size_t n);
-
 #endif

@@ -424,6 +424,16 @@ const char *doc_status_chataid(json_t *doc)
 	return "training";
 }
 
+int doc_status_reading(const char *status)
+{
+	static const char *const reading[] = {"waiting", "parsing", "cleaning", "splitting",
+					      "indexing"};
+	for (size_t i = 0; i < sizeof reading / sizeof *reading; i++)
+		if (!strcmp(status, reading[i]))
+			return 1;
+	return 0;
+}
+
 const char *doc_status_oshara(json_t *doc)
 {
 	const char *s = json_string_value(json_object_get(doc, "indexing_status")) ?: "waiting";

@@ -104,6 +104,11 @@ enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, cha
  * completed, error, paused. */
 const char *doc_status_chataid(json_t *doc);   /* pending, training, trained, error, paused */
 const char *doc_status_oshara(json_t *doc);    /* PENDING, PROCESSED, FAILED */
+/* 1 when status is a state of the ingest pipeline (waiting, parsing,
+ * cleaning, splitting, indexing): the document's content is being read,
+ * so what it shows of earlier work is not final; 0 for completed, error
+ * and paused. */
+int doc_status_reading(const char *status);
 /* Set indexing_status and stamp "<status>_us" and "updated_us" with now. */
 void doc_set_status(json_t *doc, const char *status);
 /* The stored content; *out is new (free). */

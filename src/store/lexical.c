@@ -7,6 +7,9 @@
 #include "store/postings.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "text/text_compound.h"
+#include "text/text_langid.h"
+#include "text/text_stem.h"
 
 #include <math.h>
 #include <pthread.h>

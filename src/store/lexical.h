@@ -32,7 +32,10 @@
 #define QUIRE_LEXICAL_H
 
 #include <stddef.h>
+#include <jansson.h>
+#include <stdint.h>
 #include "base/status.h"
+#include "store/store.h"
 #include "text/text.h"
 
 struct stxn;
@@ -112,22 +115,6 @@ enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word
  * (compressed, as stored) and the account's statistics. New; free with
  * lexical_query_free before t ends. */
 struct lexq;
-enum qstatus lexical_query_new(struct stxn *t, const char *account, const struct lexical_word *w,
-			       size_t n, struct lexq **out, struct qerr *err);
-void lexical_query_free(struct lexq *q);
-/* The process's cache of the postings queries read (compressed, as
- * stored; per account, dropped when its statistics change): its bound in
- * MiB (search_postings_cache_mb; 0 turns it off), and its hits, misses
- * and bytes so far. */
-void lexical_set_cache_mb(size_t mb);
-void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes);
-/* How lexical_query_top evaluates: -1 by its rule (term at a time for
- * many terms or a deep k, else block-max WAND), 0 WAND, 1 term at a time
- * (tests and benchmarks: both give the same ranking). */
-void lexical_set_taat(int mode);
-/* The query's attainable score: the sum over its words of weight idf
- * (k1 + 1) (a word's best term that some chunk holds, else its first). */
-double lexical_query_max(const struct lexq *q);
 struct lexical_hit {
 	char chunk[72];
 	double score;
@@ -138,27 +125,11 @@ struct lexical_hit {
  * take it; it is asked only of chunks that could still enter the top k.
  * Block-max WAND: the same chunks and scores as lexical_query_all. */
 typedef int (*lexical_accept_fn)(const char *chunk_key, size_t len, void *arg);
-enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
-			       struct lexical_hit *out, size_t *n, struct qerr *err);
-/* Every matching chunk (exhaustive, by chunk number): cb gets key and
- * score. Once per query object: it consumes the cursors, like _top. */
-enum qstatus lexical_query_all(struct lexq *q,
-			       void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			       struct qerr *err);
-/* The BM25 of one chunk (0 when it matches nothing or is not indexed);
- * may follow _top or _all. */
-enum qstatus lexical_query_chunk(struct lexq *q, const char *chunk_key, double *score,
-				 struct qerr *err);
-/* The same with its body words alone (field words left out): the share
- * of lexical_query_max a chunk matches. */
-enum qstatus lexical_query_body(struct lexq *q, const char *chunk_key, double *score,
-				struct qerr *err);
 /* What a query read: postings of its terms, postings decoded, blocks in
  * all and decoded, chunks fully scored. */
 struct lexical_qstats {
 	size_t postings, decoded, blocks, blocks_decoded, scored;
 };
-void lexical_query_stats(const struct lexq *q, struct lexical_qstats *out);
 
 /* BM25 (lexical_bm25's k1, b) of every chunk matching a word of query read in
  * the languages of mask (lexical_query_langs): each word's stems in those
@@ -177,9 +148,6 @@ void lexical_query_stats(const struct lexq *q, struct lexical_qstats *out);
  * other values drops the postings cache (its bounds are at the old ones). */
 void lexical_set_bm25(double k1, double b);
 void lexical_bm25(double *k1, double *b);
-enum qstatus lexical_score(struct stxn *t, const char *account, const char *query, unsigned mask,
-			   void (*cb)(const char *chunk_key, double score, void *arg), void *arg,
-			   double *max, struct qerr *err);
 
 /* BM25's length norm of a chunk of text in lang (text_lang as indexed):
  * 1 - b + b dl / avgdl, dl its indexed terms, avgdl the account's mean;
@@ -222,5 +190,27 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err);
  * 1 when this call indexed it. */
 enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
 				 const struct lexical_chunk *c, int *added, struct qerr *err);
+
+/* The account's tag in its keys (lexical.h). */
+uint64_t lexical_tag(const char *account);
+/* tag, "term\0": a term's head record (varint df, varint pending) and
+ * the prefix of its sealed blocks (+ BE32 last number) and its pending
+ * postings (+ 0xff, BE32 number -> varint tf, varint length). */
+void lexical_term_key(struct store_key *k, uint64_t tag, const char *term, size_t len);
+/* tag, "\1n\0" [, number]: the chunks by number (number < 0: the prefix). */
+void lexical_num_key(struct store_key *k, uint64_t tag, long long num);
+/* tag, "\1k\0", key: a chunk's number. */
+void lexical_chunk_key(struct store_key *k, uint64_t tag, const char *chunk_key);
+
+/* Append a 32-bit value big-endian. */
+void lexical_key_u32(struct store_key *k, uint32_t v);
+/* An account's statistics record; *rec NULL when it has none. */
+enum qstatus lexical_stats_get(struct stxn *t, const char *account, json_t **rec,
+			       struct qerr *err);
+/* A chunk's number by its key: Q_ENOTFOUND when it has none. */
+enum qstatus lexical_chunk_num(struct stxn *t, uint64_t tag, const char *chunk_key, uint32_t *num,
+			       struct qerr *err);
+/* BM25 idf of a term in df of n chunks. */
+double lexical_idf(double n, double df);
 
 #endif

@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "store/lexical_impl.h"
 #include "store/postings.h"
 #include "store/store.h"

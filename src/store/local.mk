@@ -8,6 +8,6 @@ src_libquire_la_SOURCES += \
 	src/store/datalock.c src/store/datalock.h \
 	src/store/docs.c src/store/docs.h src/store/jobs.c src/store/jobs.h \
 	src/store/accounts.c src/store/accounts.h src/store/chunks.c src/store/chunks.h \
-	src/store/lexical.c src/store/lexical.h src/store/lexical_impl.h src/store/lexical_query.c \
+	src/store/lexical.c src/store/lexical.h src/store/lexical_impl.h src/store/lexical_query.c src/store/lexical_query.h \
 	src/store/postings.c src/store/postings.h \
 	src/store/blob.c src/store/blob.h

@@ -375,6 +375,14 @@ static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesi
 }
 
 static void index_key(enum store_index ix, json_t *rec, const char *pk, struct store_key *k);
+/* Record a change of tb's record pk in t (after a put or delete of
+ * T_VECTORS and T_DOCS) in the change log (changelog.h, the last section).
+ * old and rec are the JSON records before and after (NULL when absent or
+ * raw); a document is logged only when it is deleted or one of its filter
+ * fields (account, kb, org, folder_id, allowed_roles, enabled, archived)
+ * changed. */
+static enum qstatus changelog_note(struct stxn *t, enum store_table tb, const char *pk,
+				   json_t *old, json_t *rec, struct qerr *err);
 
 /* A transaction that met a deadlock or a lock timeout is dead: Berkeley DB
  * refuses any further call on it ("previous transaction deadlock return not
@@ -1464,8 +1472,8 @@ void changelog_key(uint64_t seq, char *out, size_t n)
 	snprintf(out, n, "vlog:%016" PRIx64, seq);
 }
 
-enum qstatus changelog_note(struct stxn *t, enum store_table tb, const char *pk,
-			    json_t *old, json_t *rec, struct qerr *err)
+static enum qstatus changelog_note(struct stxn *t, enum store_table tb, const char *pk,
+				   json_t *old, json_t *rec, struct qerr *err)
 {
 	char kind;
 	if (tb == T_VECTORS)

@@ -232,4 +232,7 @@ enum qstatus store_verify_files_step(const char *home,
  * mismatches (each logged). */
 enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr *err);
 
+/* The key of change log entry seq ("vlog:%016x", changelog.h). */
+void changelog_key(uint64_t seq, char *out, size_t n);
+
 #endif

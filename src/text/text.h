@@ -32,18 +32,6 @@ enum text_lang {
  * syllable its own token. Stops when cb returns non-zero. */
 typedef int (*text_token_cb)(const char *tok, size_t len, void *arg);
 void text_tokens(const char *s, size_t n, text_token_cb cb, void *arg);
-/* Calls cb for each compound of s (text_compound.c): two or more words
- * joined without a space by '-' or '/', or numbers by ',' or '.' ("il-6",
- * "25-hydroxyvitamin", "3,4", "1.25"), each part as text_tokens reads it,
- * joined by the characters written: the whole beside text_tokens' parts.
- * A compound with a part that is not one token, or of TEXT_TOKEN_MAX
- * bytes or more, is left out. Stops when cb returns non-zero. */
-void text_compounds(const char *s, size_t n, text_token_cb cb, void *arg);
-/* Calls cb for each pair of adjacent CJK characters of s (ideographs,
- * kana, Hangul syllables; nothing between them), each as text_tokens reads
- * it, joined: "图书馆" gives "图书" and "书馆", beside text_tokens' one
- * token per character. Stops when cb returns non-zero. */
-void text_cjk_bigrams(const char *s, size_t n, text_token_cb cb, void *arg);
 
 /* The most likely language of s from stop-word counts over its first
  * TEXT_DETECT_TOKENS tokens (LANG_EN when none). */
@@ -74,14 +62,6 @@ struct text_language {
  * alone. English when s has no letters. Borrowed, static. The first call
  * loads the n-gram models (not thread-safe). */
 #define TEXT_LANGID_BYTES 16384
-const struct text_language *text_langid(const char *s, size_t n);
-/* For a text too short for n-grams (a query): the stemming languages of
- * the languages written in its main script, the script's first language
- * first, into out; their number. 0 for Latin script or no letters (stop
- * words say more there). */
-size_t text_script_stems(const char *s, size_t n, enum text_lang out[LANG_MAX]);
-/* The languages text_langid can answer, for docs and tests: *n of them. */
-const struct text_language *text_languages(size_t *n);
 /* 1 when tok is a stop word of lang. */
 int text_is_stop(enum text_lang lang, const char *tok, size_t len);
 /* The languages tok is a stop word of: bit l set for enum text_lang l.
@@ -93,10 +73,6 @@ unsigned text_stop_langs_h(const char *tok, size_t len, uint64_t h);
 /* A stemmer for one language with a cache of recent words; not shared
  * between threads. New; release with text_stemmer_free. */
 struct text_stemmer;
-struct text_stemmer *text_stemmer_new(enum text_lang lang);
-void text_stemmer_free(struct text_stemmer *st);
-/* Stem of tok (borrowed, valid until the next call); *out_len its length. */
-const char *text_stem(struct text_stemmer *st, const char *tok, size_t len, size_t *out_len);
 
 /* What the builtin embedder needs of a word, from one cache lookup. */
 #define TEXT_STEM_SEED 1   /* seed of stem_hash: the embedder's stem feature */
@@ -106,14 +82,29 @@ struct text_word {
 	uint64_t stem_hash;  /* text_hash(stem, slen, TEXT_STEM_SEED) */
 	int stop;            /* text_is_stop(the stemmer's language, tok, len) */
 };
-void text_stem_word(struct text_stemmer *st, const char *tok, size_t len, struct text_word *w);
-/* The same with h = text_word_hash(tok, len); len < TEXT_TOKEN_MAX. */
-void text_stem_word_h(struct text_stemmer *st, const char *tok, size_t len, uint64_t h,
-		      struct text_word *w);
 
 /* 64-bit hash of bytes with a seed (fast, well mixed). */
 uint64_t text_hash(const void *p, size_t n, uint64_t seed);
 /* A faster 64-bit hash for words (lookups only: no vector depends on it). */
 uint64_t text_word_hash(const void *p, size_t n);
+
+/* Unicode normalisation (utf8proc), out of line: only bytes from 0x80
+ * that are not a Latin-1 letter or a common CJK character come here.
+ * text_norm_cp: the code points of cp's NFKC_Casefold, decomposed (NFKD
+ * with full case folding), none for a default-ignorable code point such
+ * as a soft hyphen or a zero-width joiner (so it does not split a word);
+ * at most TEXT_NORM_CP. */
+#define TEXT_NORM_CP 32
+size_t text_norm_cp(uint32_t cp, uint32_t out[TEXT_NORM_CP]);
+/* 1 when a code point from 0x80 belongs in a word: a letter, a mark or a
+ * number (Unicode general category L, M, N). */
+int text_is_word_cp(uint32_t cp);
+/* Emits a token that holds text_norm_cp output: composed (NFC, so the
+ * token is its NFKC_Casefold), cut to TEXT_TOKEN_MAX - 1 bytes at a
+ * character boundary, CJK characters made tokens of their own; as emit. */
+char *text_tok_emit_norm(char *tok, size_t len, char *(*emit)(char *, size_t, void *), void *arg);
+
+/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
+unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
 
 #endif

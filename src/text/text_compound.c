@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
+#include "text/text_compound.h"
 #include "text/text_tok.h"
 
 #include <string.h>

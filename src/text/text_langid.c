@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
+#include "text/text_langid.h"
 
 #include <fingerprint.h>
 #include <stdio.h>

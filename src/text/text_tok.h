@@ -40,21 +40,21 @@ static inline size_t text_utf8_next(const unsigned char *s, size_t n, uint32_t *
 	return (size_t)k;
 }
 
-/* Unicode normalisation (utf8proc), out of line: only bytes from 0x80
- * that are not a Latin-1 letter or a common CJK character come here.
- * text_norm_cp: the code points of cp's NFKC_Casefold, decomposed (NFKD
- * with full case folding), none for a default-ignorable code point such
- * as a soft hyphen or a zero-width joiner (so it does not split a word);
- * at most TEXT_NORM_CP. */
-#define TEXT_NORM_CP 32
-size_t text_norm_cp(uint32_t cp, uint32_t out[TEXT_NORM_CP]);
-/* 1 when a code point from 0x80 belongs in a word: a letter, a mark or a
- * number (Unicode general category L, M, N). */
-int text_is_word_cp(uint32_t cp);
-/* Emits a token that holds text_norm_cp output: composed (NFC, so the
- * token is its NFKC_Casefold), cut to TEXT_TOKEN_MAX - 1 bytes at a
- * character boundary, CJK characters made tokens of their own; as emit. */
-char *text_tok_emit_norm(char *tok, size_t len, char *(*emit)(char *, size_t, void *), void *arg);
+/* Length of the UTF-8 sequence at s (n > 0 bytes) and its code point
+ * (utf8proc's decoder); an invalid, overlong, surrogate or cut sequence
+ * gives U+FFFD for its first byte. */
+static inline size_t text_utf8_get(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	utf8proc_int32_t v;
+	utf8proc_ssize_t k;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
+	*cp = k > 0 ? (uint32_t)v : 0xfffd;
+	return k > 0 ? (size_t)k : 1;
+}
 
 /* Latin-1 letters from U+00C0 but U+00D7, U+00F7 and U+00DF (sharp s
  * folds to "ss"): lowercase them and they are their own NFKC_Casefold. */
@@ -70,30 +70,11 @@ static inline int text_is_cjk_stable(uint32_t cp)
 	       (cp >= 0xac00 && cp <= 0xd7a3);
 }
 
-/* Bytes of code point cp in UTF-8 at out (room for 4). */
+/* Bytes of code point cp (a valid one: decoded or normalised) in UTF-8 at
+ * out (room for 4): utf8proc's encoder. */
 static inline size_t text_utf8_put(uint32_t cp, char *out)
 {
-	unsigned char *o = (unsigned char *)out;
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xc0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xe0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xf0 | cp >> 18);
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)out);
 }
 
 /* The tokens of text_tokens, each built in tok (TEXT_TOK_BUF bytes) and
@@ -206,9 +187,6 @@ text_tokens_into(const char *str, size_t n, char *tok, text_tok_emit emit, void 
 #define TEXT_TOK_LE 1
 #else
 #define TEXT_TOK_LE 0
-/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
-unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
-
 #endif
 
 /* The last n (< 8) bytes at c as text_word_hash gathers them; c readable
@@ -276,8 +254,5 @@ static inline int text_word_eq_buf(const char *a, const char *b, size_t n)
 	}
 	return text_tail_buf(x, n) == text_tail_buf(y, n);
 }
-
-/* text_stop_langs_h(tok, len, h), tok readable as text_word_hash_buf's p. */
-unsigned text_stop_langs_buf(const char *tok, size_t len, uint64_t h);
 
 #endif

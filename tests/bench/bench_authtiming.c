@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "http/auth.h"
 #include "store/store.h"
+#include "bench_stats.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -100,21 +101,16 @@ static enum qstatus look_fn(struct stxn *t, void *arg, struct qerr *err)
 	return l->got == Q_EAUTH ? Q_OK : l->got;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void percentiles(const char *name, double *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_d);
+	bench_sort(v, n);
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
 	printf("%-8s n=%zu  mean %.2f us  p1 %.2f  p10 %.2f  p50 %.2f  p90 %.2f  p99 %.2f  "
-	       "p99.9 %.2f\n", name, n, sum / n, v[n / 100], v[n / 10], v[n / 2],
-	       v[n * 9 / 10], v[n * 99 / 100], v[n * 999 / 1000]);
+	       "p99.9 %.2f\n", name, n, sum / n, bench_pct(v, n, 10), bench_pct(v, n, 100),
+	       bench_pct(v, n, 500), bench_pct(v, n, 900), bench_pct(v, n, 990),
+	       bench_pct(v, n, 999));
 }
 
 /* a and b sorted. Mann-Whitney z (ties averaged) and KS D, with p. */

@@ -16,12 +16,16 @@
 #include "store/chunks.h"
 #include "store/accounts.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
 #include "store/lexical.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "bench_stats.h"
 
 #include <ftw.h>
 #include <limits.h>
@@ -211,19 +215,13 @@ static void put(struct group *g, const struct search_hit *h)
 	g->n++;
 }
 
-static int by_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void percentiles(const char *what, const struct group *g, double *v)
 {
 	static const int pct[] = {10, 25, 50, 75, 90};
-	qsort(v, g->n, sizeof *v, by_double);
+	bench_sort(v, g->n);
 	printf("  %-22s %-7s", g->name, what);
 	for (size_t i = 0; i < 5; i++)
-		printf("  p%d %.3f", pct[i], g->n ? v[g->n * (size_t)pct[i] / 100] : 0);
+		printf("  p%d %.3f", pct[i], bench_pct(v, g->n, 10 * (unsigned)pct[i]));
 	printf("  (n %zu)\n", g->n);
 }
 

@@ -21,6 +21,7 @@
 #include "store/docs.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "pipeline/split.h"
 #include "store/store.h"
 #include "base/util.h"

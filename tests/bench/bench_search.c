@@ -32,11 +32,16 @@
 #include "store/accounts.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "search/vcache.h"
+#include "search/vscan.h"
+#include "bench_stats.h"
 
 #include <ftw.h>
 #include <limits.h>
@@ -283,12 +288,6 @@ static double run_one(const char *text, enum search_method m)
 	return run_into(text, m, NULL, NULL);
 }
 
-static int by_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* ---- what the keyword top 10 reads ------------------------------------- */
 
 struct reads {
@@ -389,11 +388,11 @@ static void recall(size_t chunks, size_t nq)
 		want += ne;
 	}
 	conf.search_exact_max = keep;
-	qsort(ms, nq, sizeof *ms, by_double);
+	bench_sort(ms, nq);
 	printf("  semantic with the binary prefilter (search_exact_max %d; exact above %s): "
 	       "recall@10 %.4f against exact, cpu p50 %.2f ms\n", keep,
 	       chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
-	       ms[nq / 2]);
+	       bench_pct(ms, nq, 500));
 	free(ms);
 }
 
@@ -432,11 +431,11 @@ static void measure(size_t chunks, size_t nq)
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
 		}
-		qsort(ms, nq, sizeof *ms, by_double);
-		qsort(cpu, nq, sizeof *cpu, by_double);
+		bench_sort(ms, nq);
+		bench_sort(cpu, nq);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10)\n", names[r < 0 ? 3 : m], ms[nq / 2], ms[nq * 95 / 100],
-		       cpu[nq / 2], cpu[nq * 95 / 100], nq);
+		       "(%zu warm queries, top_k 10)\n", names[r < 0 ? 3 : m], bench_pct(ms, nq, 500),
+		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq);
 	}
 	free(ms);
 	free(cpu);

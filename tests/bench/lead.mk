@@ -22,7 +22,7 @@ EXTRA_DIST += tests/bench/list-all.sh
 ## wrong secret against an unknown prefix, 10^5 lookups each, percentiles,
 ## Mann-Whitney and Kolmogorov-Smirnov; a typo (bad checksum) as the control
 EXTRA_PROGRAMS += tests/bench/bench_authtiming
-tests_bench_bench_authtiming_SOURCES = tests/bench/bench_authtiming.c
+tests_bench_bench_authtiming_SOURCES = tests/bench/bench_authtiming.c tests/bench/bench_stats.h
 tests_bench_bench_authtiming_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 tests_bench_bench_authtiming_LDADD = src/libquire.la -lm
 bench-auth: tests/bench/bench_authtiming$(EXEEXT)

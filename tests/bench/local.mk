@@ -31,7 +31,7 @@ bench-callgrind: all
 ## --- search latency (bench-search): hybrid, keyword and semantic p50/p95 at
 ## 10,000 and 100,000 chunks in a warm worker, libquire directly ------------
 check_PROGRAMS += tests/bench/bench_search
-tests_bench_bench_search_SOURCES = tests/bench/bench_search.c
+tests_bench_bench_search_SOURCES = tests/bench/bench_search.c tests/bench/bench_stats.h
 tests_bench_bench_search_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 tests_bench_bench_search_LDADD = src/libquire.la
 EXTRA_DIST += tests/bench/search-latency.sh
@@ -57,7 +57,7 @@ bench-ingest-stages: tests/bench/bench_ingest$(EXEEXT)
 ## --- chat confidence (bench-confidence): the retrieval evidence of the top
 ## hit on SciFact, relevant, not relevant and off-topic (docs/chat.md) -------
 check_PROGRAMS += tests/bench/bench_confidence
-tests_bench_bench_confidence_SOURCES = tests/bench/bench_confidence.c
+tests_bench_bench_confidence_SOURCES = tests/bench/bench_confidence.c tests/bench/bench_stats.h
 tests_bench_bench_confidence_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 tests_bench_bench_confidence_LDADD = src/libquire.la
 

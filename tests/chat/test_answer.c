@@ -6,6 +6,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
+#include "chat/chat_terms.h"
+#include "chat/answer.h"
 #include "store/lexical.h"
 #include "tap.h"
 

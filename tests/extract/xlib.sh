@@ -19,12 +19,9 @@ XTIMEOUT=${XTIMEOUT:-60}
 xsetup() {
 	T=$(mktemp -d "/tmp/quire-$1.XXXXXX") || bail "mktemp failed"
 	shift
-	mkdir -p "$T/plugins" "$T/logs"
+	mkdir -p "$T/logs"
 	for d in "$@"; do mkdir -p "$T/$d"; done
-	for so in "$top_builddir"/plugins/*/.libs/*.so; do
-		[ -f "$so" ] && ln -sf "$so" "$T/plugins/"
-	done
-	export QUIRE_PLUGIN_DIR="$T/plugins"
+	plugin_dir "$T/plugins"
 }
 
 # xneed_qx: skip the rest when quire-extract is not built (the plugin's own

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "queue/queue.h"
 #include "store/docs.h"
+#include "store/jobs.h"
 #include "store/store.h"
 #include "unit/unit.h"
 #include "base/util.h"
@@ -226,7 +227,6 @@ int main(void)
 	struct qerr err;
 	pid_t pids[PROCS];
 	int bad = 0;
-	plan(6);
 	unit_tmpdir(dir, "claimrace");
 	struct store *s = unit_store(dir);
 	snprintf(home, sizeof home, "%s/db", dir);

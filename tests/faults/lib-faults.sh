@@ -18,13 +18,7 @@ small_fs() {
 # At exit: the processes stop before the filesystem is unmounted (and the
 # test directory removed by cleanup).
 small_fs_cleanup() {
-	local p
-	for p in $PIDS; do [ "$p" -gt 1 ] 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
-	for p in $PIDS; do
-		[ "$p" -gt 1 ] 2>/dev/null || continue
-		for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-	done
+	stop_pids
 	[ -n "${QUIRE_KEEP_TEST_DIR:-}" ] || umount -l "$SMALL_FS" 2>/dev/null
 }
 

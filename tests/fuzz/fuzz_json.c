@@ -12,6 +12,7 @@
 #include "fuzz.h"
 #include "http/http.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_rule.h"
 
 #include <jansson.h>
 #include <stdio.h>

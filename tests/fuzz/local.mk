@@ -46,7 +46,8 @@ FUZZ_JSON_SRC = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_json.c src/pipeline/spl
 FUZZ_TEXTLIB_SRC = tests/fuzz/fuzz_common.c plugins/common/sbuf.c plugins/common/pbuf.c plugins/common/conv.c \
 	plugins/common/input.c plugins/common/emit.c
 FUZZ_RTF_SRC = tests/fuzz/fuzz_plugin.c plugins/rtf/rtf.c plugins/rtf/rtf_parse.c \
-	plugins/rtf/rtf_words.c plugins/rtf/rtf_out.c $(FUZZ_TEXTLIB_SRC)
+	plugins/rtf/rtf_words.c plugins/rtf/rtf_out.c plugins/rtf/rtf_list.c \
+	plugins/common/listnum.c $(FUZZ_TEXTLIB_SRC)
 FUZZ_HTML_SRC = tests/fuzz/fuzz_plugin.c plugins/html/html.c plugins/html/charset.c \
 	plugins/html/walk.c plugins/common/detect.c $(FUZZ_TEXTLIB_SRC)
 FUZZ_TEXT_SRC = tests/fuzz/fuzz_plugin.c plugins/text/text.c plugins/text/plain.c \
@@ -61,10 +62,11 @@ FUZZ_OOXML_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ooxml
 	plugins/ooxml/zipguard.c plugins/ooxml/xml.c plugins/ooxml/rels.c plugins/ooxml/walk.c \
 	plugins/ooxml/docx.c plugins/ooxml/pptx.c plugins/ooxml/xlsx.c plugins/ooxml/decrypt.c \
 	plugins/ooxml/ole.c plugins/ooxml/odt.c plugins/ooxml/numbering.c plugins/ooxml/odtlist.c \
-	plugins/ooxml/objects.c plugins/ooxml/embed.c $(FUZZ_OLE_SRC)
+	plugins/ooxml/objects.c plugins/ooxml/embed.c plugins/ooxml/altchunk.c \
+	plugins/ooxml/xlsb.c plugins/ooxml/flat.c $(FUZZ_OLE_SRC)
 FUZZ_LEGACY_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/legacy/legacy.c \
 	plugins/legacy/out.c plugins/legacy/meta.c plugins/legacy/xls.c plugins/legacy/ppt.c \
-	plugins/legacy/embed.c plugins/legacy/doc.c plugins/legacy/docpap.c plugins/legacy/doclist.c \
+	plugins/legacy/embed.c plugins/legacy/doc.c plugins/legacy/docpap.c plugins/legacy/doclist.c plugins/legacy/doccp.c \
 	plugins/legacy/docrypt.c plugins/legacy/rc4.c plugins/legacy/crypt.c plugins/legacy/xlscrypt.c \
 	plugins/legacy/pptcrypt.c plugins/legacy/metro.c plugins/legacy/wp42.c $(FUZZ_OLE_SRC)
 FUZZ_OCR_SRC = tests/fuzz/fuzz_plugin.c tests/fuzz/fuzz_common.c plugins/ocr/ocr.c \

@@ -12,7 +12,6 @@
 QUIRED="$sbindir/quired"
 QUIRE_FCGI="$pkglibexecdir/quire.fcgi"
 QUIRE_ADMIN="$bindir/quire-admin"
-plan 13
 missing=""
 for f in "$QUIRED" "$QUIRE_FCGI" "$QUIRE_ADMIN" "$bindir/quire-embed" "$pkglibexecdir/quire-extract" \
 	"$pkglibdir/text.so" "$sysconfdir/quire/quire.conf" "$docdir/examples/lighttpd/quire.conf" \
@@ -49,4 +48,5 @@ fi
 quired_stop
 out=$("$QUIRED" -t -c "$T/missing.conf" 2>&1)
 is "$?" 78 "quired -t -c on a missing file fails"
+done_testing
 exit $tap_failed

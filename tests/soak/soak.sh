@@ -13,7 +13,6 @@
 # check: run it with "make soak". TAP output.
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$top_srcdir/tests/lib.sh"
-plan 14
 command -v python3 >/dev/null || skip_all "python3 is needed"
 CYCLES=${QUIRE_SOAK_CYCLES:-1000}
 MAXSEC=${QUIRE_SOAK_SECONDS:-1500}
@@ -167,4 +166,5 @@ diag "recoveries logged (this quired's log, all restarts): $recov; region files 
 [ "$(fds)" -le $((fds0 + 4)) ]; ok $? "no descriptor leak in quired ($fds0 -> $(fds))"
 out=$(timeout 300 "$QUIRE_ADMIN" verify 2>&1)
 like "$out" "consistent" "verify after the soak is clean"
+done_testing
 exit "$tap_failed"

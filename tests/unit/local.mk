@@ -85,6 +85,9 @@ tests_unit_test_fair_LDADD = $(UNIT_LDADD)
 # The include rule of docs/architecture.md and the call circles (layers.py).
 TESTS += tests/unit/layers.test
 EXTRA_DIST += tests/unit/layers.test tests/unit/layers.py
+# Declarations in the header named after their defining file (decls.py).
+TESTS += tests/unit/decls.test
+EXTRA_DIST += tests/unit/decls.test tests/unit/decls.py
 tests_unit_test_uptoken_SOURCES = tests/unit/test_uptoken.c
 tests_unit_test_uptoken_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_uptoken_LDADD = $(UNIT_LDADD)

@@ -684,10 +684,12 @@ static void test_status_views(void)
 {
 	struct {
 		const char *status, *chataid, *oshara;
+		int reading;
 	} t[] = {
-		{"waiting", "pending", "PENDING"},   {"parsing", "training", "PENDING"},
-		{"indexing", "training", "PENDING"}, {"completed", "trained", "PROCESSED"},
-		{"error", "error", "FAILED"},        {"paused", "paused", "PENDING"},
+		{"waiting", "pending", "PENDING", 1},    {"parsing", "training", "PENDING", 1},
+		{"cleaning", "training", "PENDING", 1},  {"splitting", "training", "PENDING", 1},
+		{"indexing", "training", "PENDING", 1},  {"completed", "trained", "PROCESSED", 0},
+		{"error", "error", "FAILED", 0},         {"paused", "paused", "PENDING", 0},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		json_t *d = json_object();
@@ -700,6 +702,9 @@ static void test_status_views(void)
 		       t[i].chataid);
 		is_str(doc_status_oshara(d), t[i].oshara, "status: %s is Oshara %s", t[i].status,
 		       t[i].oshara);
+		is_int(doc_status_reading(t[i].status), t[i].reading,
+		       "status: %s is %sa state of the ingest pipeline", t[i].status,
+		       t[i].reading ? "" : "not ");
 		json_decref(d);
 	}
 	json_t *none = json_object();

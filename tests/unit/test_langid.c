@@ -9,6 +9,7 @@
 #include "config.h"
 #include "tap.h"
 #include "text/text.h"
+#include "text/text_langid.h"
 
 #include <libstemmer.h>
 #include <string.h>

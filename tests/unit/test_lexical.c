@@ -13,13 +13,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
+#include "admin/reindex.h"
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "store/lexical_impl.h"
 #include "store/postings.h"
 #include "store/store.h"
 #include "unit.h"
+#include "text/text_stem.h"
 
 #include <math.h>
 #include <string.h>
@@ -938,7 +941,6 @@ static void old_layout(void)
 int main(void)
 {
 	char dir[PATH_MAX];
-	plan(34);
 	codec();
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);

@@ -11,6 +11,7 @@
 #include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
+#include "text/text_compound.h"
 #include "unit.h"
 #include "base/util.h"
 
@@ -396,7 +397,6 @@ static void test_feedback(void)
 
 int main(void)
 {
-	plan(36);
 	qconf_defaults(&conf);
 	conf.search_compound_weight = 1;   /* off by default (docs/search.md) */
 	conf.search_repeat_weight = 1;

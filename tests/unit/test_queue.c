@@ -11,6 +11,8 @@
 #include "store/jobs.h"
 #include "store/accounts.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
+#include "embed/reembed.h"
 #include "queue/queue.h"
 #include "store/store.h"
 #include "unit.h"

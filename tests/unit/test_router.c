@@ -2,7 +2,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "http/app.h"
+#include "http/router.h"
 #include "api/api.h"
+#include "api/health.h"
+#include "api/chatiq_embeddings.h"
+#include "api/chatiq_documents.h"
 #include "tap.h"
 
 #include <string.h>

@@ -11,13 +11,16 @@
 #include "store/chunks.h"
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
+#include "embed/vectors.h"
 #include "store/lexical.h"
 #include "search/search.h"
+#include "search/search_hits.h"
 #include "store/store.h"
 #include "unit.h"
 #include "base/util.h"
 #include "search/vcache.h"
 #include "search/vcache_impl.h"
+#include "search/vscan.h"
 
 #include <math.h>
 #include <string.h>
@@ -714,7 +717,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
 		return kernel_errors() != 0;
-	plan(72);
 	qconf_defaults(&conf);
 	unit_tmpdir(dir, "search");
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);

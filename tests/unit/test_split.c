@@ -7,6 +7,8 @@
 #include "config.h"
 #include "tap.h"
 #include "pipeline/split.h"
+#include "pipeline/chunk_text.h"
+#include "pipeline/chunk_rule.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -9,6 +9,7 @@
 #include "base/jsonscan.h"
 #include "base/util.h"
 #include "pipeline/chunk_impl.h"
+#include "pipeline/chunk_text.h"
 #include "text/text_tok.h"
 #include "../../plugins/common/utf8.h"
 #include "../../extract/xsink.h"

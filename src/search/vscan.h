@@ -1,0 +1,53 @@
+/* vscan.h: a query's filter over the cached documents, the int8 dot-product
+ * kernel and the exact top-k vector scan (see vcache.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef QUIRE_SEARCH_VSCAN_H
+#define QUIRE_SEARCH_VSCAN_H
+
+#include "search/vcache.h"
+#include "search/vcache_impl.h"
+
+/* Tests: the fastest kernel of the prefilter's distance against the plain
+ * one on rounds random codes of dims dimensions: how many differ. */
+unsigned vscan_code_check(unsigned dims, unsigned rounds);
+
+struct vgate *vgate_new(struct vcache *c, struct stxn *t, const struct search_filter *f);
+void vgate_free(struct vgate *g);
+/* 1 and *r when the chunk key (len bytes) belongs to a document the filter
+ * allows; 0 otherwise. A document not yet cached is read in the gate's
+ * transaction. */
+int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r);
+/* Q_OK, or the first error met while reading documents. */
+enum qstatus vgate_status(const struct vgate *g, struct qerr *err);
+
+struct vquery *vquery_new(const int8_t *q, unsigned dims, float scale);
+void vquery_free(struct vquery *q);
+/* The k best allowed chunks by q . v (cosine for L2-normalised vectors),
+ * best first, ties by chunk key, into out (k entries); *n gets how many.
+ * Vectors of another dimension never match. */
+enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+			struct vscored *out, size_t *n, struct qerr *err);
+/* Up to n cached vectors vcache_top scans exactly; above, it ranks the
+ * candidates a pass over sign bits picks (search_exact_max; SIZE_MAX,
+ * the default: always exact). */
+void vcache_set_exact_max(size_t n);
+/* The score of chunk r against q: 1 and *score when it has a vector of
+ * the model (read in t when vectors are not held), 0 otherwise. */
+int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
+		 float *score);
+
+/* Chunk r's vector as floats (dims values, read in t when vectors are not
+ * held): 1, or 0 when it has none of that dimension. */
+int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims, float *out);
+
+/* Put the k best of v[0 .. n) (by score, ties by chunk key) first, in
+ * order; returns min(k, n). */
+size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k);
+
+/* Dot product of two int8 vectors of n values (n a multiple of 64, both
+ * 32-byte aligned): AVX2 when the CPU has it, else a loop GCC vectorises. */
+int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n);
+
+void vcache_stats(struct vcache_stats *out);
+
+#endif
