@@ -40,6 +40,7 @@ struct qconf {
 	int embed_timeout;         /* seconds per request */
 	int embed_max_input;       /* characters per input; longer ones are cut */
 	double search_hybrid_weight; /* weight of vector scores in hybrid search */
+	char search_hybrid_norm[8];  /* "zscore" (default) or "minmax": how fusion scales each side */
 	double search_title_weight;  /* of a document title's terms, on every chunk */
 	double search_section_weight; /* of a chunk's section path's terms */
 	double search_compound_weight; /* of a compound of the query ("il-6") beside its parts */
@@ -48,6 +49,9 @@ struct qconf {
 	double search_bm25_b;        /* BM25's length normalisation */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
+	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */
+	int search_prf_terms;        /* words of those chunks added to the query */
+	double search_prf_weight;    /* the added words' weight against the query's own */
 	double search_word_context;  /* weight of the query words' learned context vectors */
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */

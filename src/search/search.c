@@ -5,6 +5,7 @@
 #include "search/search.h"
 #include "search/search_hits.h"
 #include "search/search_impl.h"
+#include "search/search_prf.h"
 #include "search/search_query.h"
 #include "search/search_context.h"
 #include "embed/embed_builtin.h"
@@ -148,8 +149,41 @@ out:
 	return st;
 }
 
+/* Pseudo-relevance feedback (search_prf_*): the query again, with the
+ * words of its best hits (search_prf_expand), its hits replacing hits.
+ * r->lq is then the query's own words again, so a hit's match and the
+ * query's maximum stay the question's (one query over the index at a
+ * time: each holds the process's postings tables). */
+static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t nw, size_t k,
+			   struct lexical_hit *hits, size_t *nh, struct qerr *err)
+{
+	const struct qconf *c = r->conf;
+	struct search_prf o = {(size_t)c->search_prf_docs, (size_t)c->search_prf_terms,
+			       c->search_prf_weight};
+	struct lexical_word *x = NULL;
+	struct lexq *lq = NULL;
+	size_t nx = 0;
+	enum qstatus st;
+	if (!o.docs || !o.terms || o.weight <= 0 || !*nh)
+		return Q_OK;
+	lexical_query_free(r->lq);
+	r->lq = NULL;
+	st = search_prf_expand(r->t, hits, *nh, &o, w, nw, &x, &nx, err);
+	if (st == Q_OK)
+		st = lexical_query_new(r->t, r->account, x, nx, &lq, err);
+	if (st == Q_OK)
+		st = lexical_query_top(lq, k, allowed, r->g, hits, nh, err);
+	lexical_query_free(lq);
+	if (st == Q_OK)
+		st = lexical_query_new(r->t, r->account, w, nw, &r->lq, err);
+	r->kw_fields = 1;   /* the hits' scores are not their body words' BM25 */
+	free(x);
+	return st;
+}
+
 /* The k best allowed chunks by BM25 into kw (in the order found; with
- * document-aware scores, 100 at least). */
+ * document-aware scores, 100 at least; with feedback, of the expanded
+ * query). */
 static enum qstatus keyword(struct run *r, const char *query, size_t k, struct qerr *err)
 {
 	const struct qconf *c = r->conf;
@@ -172,12 +206,14 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = lexical_query_top(r->lq, k, allowed, r->g, hits, &nh, err);
+	r->kw_max = lexical_query_max(r->lq);
+	if (st == Q_OK)
+		st = expand(r, w, nw, k, hits, &nh, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
 		if (on_bm25(hits[i].chunk, hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
-	r->kw_max = lexical_query_max(r->lq);
 	r->kw_complete = nh < k;
 	if (st == Q_OK)
 		st = doc_aware(r, c->search_doc_spread, err);
@@ -327,27 +363,58 @@ struct side {
 	const struct vscored *v;   /* best first */
 	size_t n;
 	double max, min;
+	double mean, sd;           /* z: standard scores (search_hybrid_norm zscore) */
+	int z;
 };
 
-/* A top list; complete: it holds every candidate of its side. */
-static struct side side(const struct vscored *v, size_t n, int complete)
+/* A top list; complete: it holds every candidate of its side; z: scores
+ * normalised by the list's mean and standard deviation, else by its range. */
+static struct side side(const struct vscored *v, size_t n, int complete, int z)
 {
-	struct side s = {v, n, n ? v[0].score : 0, n ? v[n - 1].score : 0};
+	struct side s = {v, n, n ? v[0].score : 0, n ? v[n - 1].score : 0, 0, 0, z};
+	double sq = 0;
 	/* A chunk missing from a complete keyword list matched no term: its
 	 * BM25 is 0, the true floor (else the last match would tie with it). */
 	if (complete && s.min > 0)
 		s.min = 0;
+	for (size_t i = 0; i < n; i++)
+		s.mean += v[i].score;
+	s.mean = n ? s.mean / (double)n : 0;
+	for (size_t i = 0; i < n; i++)
+		sq += (v[i].score - s.mean) * (v[i].score - s.mean);
+	s.sd = n > 1 ? sqrt(sq / (double)n) : 0;
 	return s;
 }
 
-/* x normalised to [0, 1] by the range of a side's list. */
+/* x normalised by a side's list: to [0, 1] by its range, or (z) its
+ * standard score, at least the list's floor's. */
 static double unit(const struct side *s, double x)
 {
+	if (s->z) {
+		if (x < s->min)
+			x = s->min;
+		return s->sd > 0 ? (x - s->mean) / s->sd : 0;
+	}
 	double u = s->max > s->min ? (x - s->min) / (s->max - s->min) : s->max > 0 ? x / s->max : 0;
 	return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
-/* Weighted sum of min-max normalised scores over the union of both top
+/* Sums of standard scores rescaled to [0, 1] by their range, in the same
+ * order: a hybrid hit's score stays in the range a client's
+ * score_threshold and chat's ratios of scores expect. */
+static void rescale(struct vscored *v, size_t n)
+{
+	float lo = n ? v[0].score : 0, hi = lo;
+	for (size_t i = 1; i < n; i++) {
+		lo = v[i].score < lo ? v[i].score : lo;
+		hi = v[i].score > hi ? v[i].score : hi;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i].score = hi > lo ? (v[i].score - lo) / (hi - lo) : 1;
+}
+
+/* Weighted sum of min-max normalised scores (or of standard scores,
+ * search_hybrid_norm zscore, then rescaled) over the union of both top
  * lists: a chunk of one list gets its score on the other side as well
  * (BM25 from the candidates, its vector score from the cache). */
 static enum qstatus fuse(struct run *r, struct side kw, struct side sem, size_t *n,
@@ -378,6 +445,8 @@ static enum qstatus fuse(struct run *r, struct side kw, struct side sem, size_t 
 			r->fused[m++] = (struct vscored){ref, (float)score};
 		}
 	}
+	if (kw.z)
+		rescale(r->fused, m);
 	*n = m;
 out:
 	vmap_free(&seen);
@@ -405,11 +474,12 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	*n = nk;
 	if (m == SEARCH_KEYWORD)
 		return Q_OK;
+	int z = !strcmp(r->conf->search_hybrid_norm, "zscore");
 	size_t fb = (size_t)r->conf->search_feedback_chunks;
 	if (fb > nk)
 		fb = nk;
 	if ((st = semantic(r, query, fb ? r->kw : NULL, fb, depth, &ns, err)) != Q_OK ||
-	    (st = fuse(r, side(r->kw, nk, r->kw_complete), side(r->sem, ns, 0), &nf, err)) != Q_OK)
+	    (st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK)
 		return st;
 	*n = vcache_best(r->c, r->fused, nf, top_k);
 	*best = r->fused;

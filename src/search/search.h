@@ -1,8 +1,9 @@
 /* search.h: retrieval over a caller's chunks: BM25 (keyword), exact vector
  * search over the configured model's vectors (semantic; with the builtin
  * model the query's words are weighted by their IDF), and hybrid: a
- * weighted sum of min-max normalised scores (weight search_hybrid_weight,
- * default 0.15, on the vector side) over the union of the two top lists,
+ * weighted sum of normalised scores (standard scores by default,
+ * search_hybrid_norm; weight search_hybrid_weight on the vector side),
+ * rescaled to [0, 1], over the union of the two top lists,
  * each cut at max(top_k, 100), where the vector query also leans towards
  * the best keyword chunk (one step of Rocchio feedback); docs/search.md
  * says why. Every filter applies inside the scans, before ranking:
@@ -34,8 +35,8 @@ struct search_filter {
 
 enum search_method { SEARCH_KEYWORD, SEARCH_SEMANTIC, SEARCH_HYBRID };
 
-/* score ranks the hits of one query only (raw BM25, or min-max normalised
- * over its candidates); match and cosine mean the same for every query,
+/* score ranks the hits of one query only (raw BM25, or normalised over
+ * its candidates); match and cosine mean the same for every query,
  * so thresholds can be put on them (docs/search.md, "Evidence"). */
 #define SEARCH_NO_EVIDENCE (-2.0)
 struct search_hit {

@@ -120,6 +120,29 @@ static void terms_of(const struct lexical_chunk *c, struct termset *s)
 	field_terms(s, c->section, LEXICAL_FIELD_SECTION);
 }
 
+/* The body terms of text as a chunk in lang is indexed (stems of its
+ * words that are not stop words; no compounds or pairs), each with its
+ * count, and the text's length in terms. */
+enum qstatus lexical_text_terms(const char *text, enum text_lang lang, lexical_term_fn cb,
+				void *arg, struct qerr *err)
+{
+	struct termset s;
+	enum qstatus st = Q_OK;
+	memset(&s, 0, sizeof s);
+	s.lang = lang;
+	if (text)
+		text_tokens(text, strlen(text), add_token, &s);
+	if (s.oom) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < s.n; i++)
+		cb(s.v[i].term, s.v[i].len, s.v[i].tf, s.total, arg);
+out:
+	free(s.v);
+	return st;
+}
+
 /* The account's tag in its keys: 8 bytes, not the id's 36, since
  * postings are most of the store. Two accounts whose ids hash alike
  * (2^-64) would share statistics, never results: search filters every

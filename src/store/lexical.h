@@ -157,6 +157,15 @@ void lexical_bm25(double *k1, double *b);
 enum qstatus lexical_length_norm(struct stxn *t, const char *account, const char *text,
 				 enum text_lang lang, double *norm, struct qerr *err);
 
+/* The body terms of text as a chunk in lang is indexed (stems of the
+ * words that are not stop words; no compounds, no CJK pairs): cb gets each
+ * distinct term (len bytes, not NUL-terminated), its count and the text's
+ * length in terms (pseudo-relevance feedback reads a hit's words). */
+typedef void (*lexical_term_fn)(const char *term, size_t len, unsigned tf, size_t total,
+				void *arg);
+enum qstatus lexical_text_terms(const char *text, enum text_lang lang, lexical_term_fn cb,
+				void *arg, struct qerr *err);
+
 /* The account's chunk count and average chunk length in terms. */
 enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, double *avgdl,
 				struct qerr *err);

@@ -26,6 +26,7 @@
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
  * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_EXACT_MAX=N: search_exact_max;
+ * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback on;
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
  * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
@@ -600,6 +601,13 @@ int main(int argc, char **argv)
 	if (xm && *xm)
 		conf.search_exact_max = atoi(xm);
 	printf("search_exact_max = %d\n", conf.search_exact_max);
+	/* BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback on
+	 * (search_prf_docs, search_prf_terms, search_prf_weight; off by default) */
+	const char *prf = getenv("BENCH_PRF");
+	if (prf && *prf && sscanf(prf, "%d,%d,%lf", &conf.search_prf_docs, &conf.search_prf_terms,
+				  &conf.search_prf_weight) == 3)
+		printf("search_prf_docs = %d, search_prf_terms = %d, search_prf_weight = %g\n",
+		       conf.search_prf_docs, conf.search_prf_terms, conf.search_prf_weight);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);

@@ -8,6 +8,9 @@
 # '|' (\n between a variant's lines): after the first measurement quired
 # restarts with each variant added to the configuration and the queries run
 # again (search settings only: the stored data stays as loaded).
+# SCIFACT_DIR: keep the loaded store there (a link to the test directory)
+# and, when it holds one already, query it again without loading (after a
+# rebuild of the search code; an index version change needs a new load).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -15,7 +18,21 @@ set -u
 . "$top_srcdir/tests/lib.sh"
 bench="${BENCH_DATA:-$top_srcdir/../shared/bench}"
 [ -d "$bench/scifact" ] || { echo "no $bench/scifact: nothing to measure"; exit 0; }
-quire_setup 2
+if [ -n "${SCIFACT_DIR:-}" ]; then
+	export QUIRE_KEEP_TEST_DIR=1
+fi
+if [ -n "${SCIFACT_DIR:-}" ] && [ -f "$SCIFACT_DIR/idmap.json" ]; then
+	T=$(cd "$SCIFACT_DIR" && pwd -P)
+	QUIRE_CONF="$T/quire.conf"
+	QUIRE_SOCK="$T/run/quire.sock"
+	export QUIRE_CONF QUIRE_PLUGIN_DIR="$T/plugins"
+	export QUIRE_QUIRE_EXTRACT_PROGRAM="$top_builddir/extract/quire-extract"
+	cp "$T/loaded.conf" "$QUIRE_CONF"
+else
+	quire_setup 2
+	cp "$QUIRE_CONF" "$T/loaded.conf"
+	[ -z "${SCIFACT_DIR:-}" ] || ln -sfn "$T" "$SCIFACT_DIR"
+fi
 [ -n "${SCIFACT_CONF:-}" ] && printf "%b\n" "$SCIFACT_CONF" >>"$QUIRE_CONF"
 quired_start
 KEY=$(new_key bench)

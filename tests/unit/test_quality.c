@@ -1,7 +1,8 @@
 /* test_quality.c: retrieval quality parts of keyword search: compounds
  * kept whole beside their parts, repeated query words weighted as typed,
- * title and section fields reaching every chunk (and leaving with it), and
- * document-aware ranking on a small built collection. */
+ * title and section fields reaching every chunk (and leaving with it),
+ * document-aware ranking and pseudo-relevance feedback on a small built
+ * collection. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
@@ -96,7 +97,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -105,12 +106,13 @@ struct put {
 	const char *chunks[4];
 	const char *section;
 };
+static const char *put_kb = "kb1";   /* the knowledge base put stores in */
 
 static enum qstatus put_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct put *p = arg;
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i}", "id", id[p->d], "account",
-				"acct", "kb", "kb1", "title", p->title, "enabled", 1, "archived", 0,
+				"acct", "kb", put_kb, "title", p->title, "enabled", 1, "archived", 0,
 				"hit_count", 0);
 	enum qstatus st = store_put(t, T_DOCS, id[p->d], doc, err);
 	json_decref(doc);
@@ -151,6 +153,16 @@ static void build(void)
 	put((struct put){ILSIX, "Cytokines B", {"The IL receptor count was 6 after surgery in patients."}, NULL});
 	put((struct put){REP1, "Notes C", {"Copper wiring carries current through the building."}, NULL});
 	put((struct put){REP2, "Notes D", {"Aluminium wiring carries current through the building."}, NULL});
+	/* feedback: TROP shares no word with "myocardial infarction" but
+	 * troponin, a word of both documents that hold it; CALP shares calpain
+	 * with a document of another knowledge base only */
+	put((struct put){MI1, "Heart A", {"Myocardial infarction raised troponin in the cohort."}, NULL});
+	put((struct put){MI2, "Heart B", {"Infarction size tracked troponin closely."}, NULL});
+	put((struct put){TROP, "Heart C", {"Troponin assays detect cardiac injury early."}, NULL});
+	put_kb = "kb2";
+	put((struct put){MIKB2, "Heart D", {"Myocardial infarction, infarction again: calpain."}, NULL});
+	put_kb = "kb1";
+	put((struct put){CALP, "Brain E", {"Calpain cleaves spectrin in neurons."}, NULL});
 }
 
 struct search {
@@ -160,10 +172,12 @@ struct search {
 	size_t n;
 };
 
+static const char *kb_filter;   /* NULL: the whole account */
+
 static enum qstatus search_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct search *q = arg;
-	struct search_filter f = {.account = "acct"};
+	struct search_filter f = {.account = "acct", .kb = kb_filter};
 	free(q->hits);
 	q->hits = NULL;
 	return search_run(t, &conf, &f, SEARCH_KEYWORD, q->query, q->k, &q->hits, &q->n, err);
@@ -335,6 +349,52 @@ static void test_doc_aware(void)
 	conf.search_doc_spread = 0.1;
 }
 
+/* Whether doc d is among query's hits ("<doc>:" in found's list). */
+static int has_doc(const char *query, int d)
+{
+	char tag[16], list[256];
+	snprintf(list, sizeof list, " %s", found(query));
+	snprintf(tag, sizeof tag, " %d:", d);
+	return strstr(list, tag) != NULL;
+}
+
+static void test_feedback(void)
+{
+	conf.search_prf_docs = 0;
+	ok(!has_doc("myocardial infarction", TROP), "feedback off: a chunk without the query's "
+	   "words is not found");
+	conf.search_prf_docs = 2;
+	conf.search_prf_terms = 5;
+	conf.search_prf_weight = 1;
+	kb_filter = "kb1";
+	char want[64];
+	snprintf(want, sizeof want, "%d:0 %d:0 %d:0", MI1, MI2, TROP);
+	is_str(found("myocardial infarction"), want, "feedback from the two best chunks: their "
+	       "shared word troponin finds a third, after them");
+	ok(!has_doc("myocardial infarction", CALP),
+	   "calpain, a word of a chunk the filter hides, is not added");
+	kb_filter = NULL;
+	ok(has_doc("myocardial infarction", CALP), "without the filter it is: from the hidden "
+	   "chunk, among the best two");
+	kb_filter = "kb1";
+	struct search q = {"myocardial infarction", 10, NULL, 0};
+	struct qerr err;
+	double m = -1;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (size_t i = 0; i < q.n; i++)
+		if (!strcmp(q.hits[i].doc, id[TROP]))
+			m = q.hits[i].match;
+	free(q.hits);
+	ok(m == 0, "the added words do not count in match: the question's words are not in it (%g)",
+	   m);
+	conf.search_prf_weight = 0;
+	ok(!has_doc("myocardial infarction", TROP), "weight 0: feedback off");
+	kb_filter = NULL;
+	conf.search_prf_docs = 0;
+	conf.search_prf_weight = 1;
+}
+
 int main(void)
 {
 	qconf_defaults(&conf);
@@ -352,6 +412,7 @@ int main(void)
 	test_repeated();
 	test_doc_aware();
 	test_match_positions();
+	test_feedback();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);

@@ -22,6 +22,7 @@
 #include "search/vcache_impl.h"
 #include "search/vscan.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -344,6 +345,11 @@ static void test_cap(void)
 	struct search_filter acct = {.account = "acct"};
 	struct vcache_stats st;
 	char cached[64], direct[64];
+	/* the word contexts' background is a sample of the cache: without a
+	 * cache they are uncentred (docs/search.md), so they are off here,
+	 * where the reading of the vectors is compared */
+	double context = conf.search_word_context;
+	conf.search_word_context = 0;
 	snprintf(cached, sizeof cached, "%s", found(&acct, SEARCH_HYBRID, q_reactor, 10));
 	conf.search_cache_mb = 0;
 	snprintf(direct, sizeof direct, "%s", found(&acct, SEARCH_HYBRID, q_reactor, 10));
@@ -351,6 +357,7 @@ static void test_cap(void)
 	is_int(st.vectors_cached, 0, "search_cache_mb 0: vectors are not held");
 	is_str(direct, cached, "... and hybrid results are the same, read from the database");
 	conf.search_cache_mb = 1024;
+	conf.search_word_context = context;
 }
 
 /* Past search_exact_max, the binary prefilter picks the candidates; in a
@@ -644,6 +651,131 @@ static void test_query_langs(void)
 	   p == LANG_EN, "a Latin query without stop words: as before, every language held, the commonest primary");
 }
 
+/* Fusion by standard scores (search_hybrid_norm zscore), on an account
+ * of its own: weight 0 gives the keyword order, weight 1 the vector order
+ * (feedback and word contexts off: the vector side is semantic search's,
+ * the same on every run), and the
+ * scores stay in [0, 1], the best at 1, best first. */
+static char fid[4][37];
+
+static const char *forder(enum search_method m, const char *query)
+{
+	static char out[8];
+	struct search_filter f = {.account = "fusion"};
+	struct search q = {&f, m, query, 10, NULL, 0};
+	struct qerr err;
+	size_t o = 0;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (size_t i = 0; i < q.n && o + 1 < sizeof out; i++)
+		for (int d = 0; d < 4; d++)
+			if (!strcmp(q.hits[i].doc, fid[d]))
+				out[o++] = (char)('P' + d);
+	out[o] = '\0';
+	free(q.hits);
+	return out;
+}
+
+/* Each of the four documents' score by method m (-1: not a hit). */
+static void fscores(enum search_method m, const char *query, double out[4])
+{
+	struct search_filter f = {.account = "fusion"};
+	struct search q = {&f, m, query, 10, NULL, 0};
+	struct qerr err;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (int d = 0; d < 4; d++) {
+		out[d] = -1;
+		for (size_t i = 0; i < q.n; i++)
+			if (!strcmp(q.hits[i].doc, fid[d]))
+				out[d] = q.hits[i].score;
+	}
+	free(q.hits);
+}
+
+/* Standard scores of v[0 .. 4). */
+static void standard(const double v[4], double z[4])
+{
+	double mean = 0, sq = 0;
+	for (int d = 0; d < 4; d++)
+		mean += v[d] / 4;
+	for (int d = 0; d < 4; d++)
+		sq += (v[d] - mean) * (v[d] - mean) / 4;
+	for (int d = 0; d < 4; d++)
+		z[d] = sq > 0 ? (v[d] - mean) / sqrt(sq) : 0;
+}
+
+static void test_fusion(void)
+{
+	static const char *text[4] = {
+		"Garden water.",
+		"Seals, seals and seals on the pump.",
+		"The pump in the station, with valves, pipes, meters, gauges, motors, cables, "
+		"switches and many other parts of the machine room.",
+		"Water, garden, pump and seals are listed once each among many words of a long "
+		"sentence about farms, fields, tractors, barns and harvest machinery."};
+	const char *q = "pump seals garden water";
+	char kw[8], sem[8];
+	struct search_filter f = {.account = "fusion"};
+	struct search r = {&f, SEARCH_HYBRID, q, 10, NULL, 0};
+	struct qerr err;
+	int bad = 0;
+	for (int d = 0; d < 4; d++) {
+		q_uuid_new(fid[d]);
+		put_doc((struct put_doc){fid[d], "fusion", "kbf", NULL, NULL, NULL, 1, 0});
+		put_chunk(fid[d], 0, text[d]);
+	}
+	conf.search_feedback_chunks = 0;
+	conf.search_word_context = 0;   /* its background sample depends on the random ids */
+	snprintf(kw, sizeof kw, "%s", forder(SEARCH_KEYWORD, q));
+	snprintf(sem, sizeof sem, "%s", forder(SEARCH_SEMANTIC, q));
+	ok(strlen(kw) == 4 && strlen(sem) == 4 && strcmp(kw, sem), "every chunk matches a word; "
+	   "the keyword and vector orders differ (%s, %s)", kw, sem);
+	snprintf(conf.search_hybrid_norm, sizeof conf.search_hybrid_norm, "zscore");
+	conf.search_hybrid_weight = 0;
+	is_str(forder(SEARCH_HYBRID, q), kw, "zscore, weight 0: the keyword order");
+	conf.search_hybrid_weight = 1;
+	is_str(forder(SEARCH_HYBRID, q), sem, "zscore, weight 1: the vector order");
+	conf.search_hybrid_weight = 0.5;
+	if (store_run(s, search_fn, &r, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (size_t i = 0; i < r.n; i++)
+		bad += r.hits[i].score < 0 || r.hits[i].score > 1 ||
+		       (i && r.hits[i].score > r.hits[i - 1].score);
+	ok(r.n == 4 && !bad && r.hits[0].score == 1, "zscore, weight 0.5: %zu scores in [0, 1], "
+	   "best first, the best 1 (%g)", r.n, r.n ? r.hits[0].score : -1);
+	free(r.hits);
+	/* each hybrid score from the two sides' own scores, by hand: the mean
+	 * of the standard scores, rescaled by their range */
+	double k[4], v[4], h[4], zk[4], zv[4], want[4], lo = 1e9, hi = -1e9, worst = 0;
+	fscores(SEARCH_KEYWORD, q, k);
+	fscores(SEARCH_SEMANTIC, q, v);
+	fscores(SEARCH_HYBRID, q, h);
+	standard(k, zk);
+	standard(v, zv);
+	for (int d = 0; d < 4; d++) {
+		want[d] = 0.5 * zk[d] + 0.5 * zv[d];
+		lo = want[d] < lo ? want[d] : lo;
+		hi = want[d] > hi ? want[d] : hi;
+	}
+	for (int d = 0; d < 4; d++) {
+		double e = fabs((want[d] - lo) / (hi - lo) - h[d]);
+		worst = e > worst ? e : worst;
+	}
+	ok(worst < 1e-4, "each hybrid score is the rescaled mean of its standard scores (off by %g; "
+	   "%g %g %g %g)", worst, h[0], h[1], h[2], h[3]);
+	strcpy(conf.search_hybrid_norm, "minmax");
+	fscores(SEARCH_HYBRID, q, h);
+	worst = 0;
+	for (int d = 0; d < 4; d++) {
+		double e = fabs((want[d] - lo) / (hi - lo) - h[d]);
+		worst = e > worst ? e : worst;
+	}
+	ok(worst > 1e-3, "which minmax's scores are not (off by %g)", worst);
+	qconf_defaults(&conf);
+	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
@@ -666,6 +798,7 @@ int main(int argc, char **argv)
 	test_vmap();
 	test_other_environment();
 	test_query_langs();
+	test_fusion();
 	embed_builtin_free(emb);
 	store_close(s);
 	unit_rmtree(dir);
