@@ -9,13 +9,14 @@ plugins_common_libplugcommon_la_SOURCES = plugins/common/pbuf.c plugins/common/p
 	plugins/common/biff.c plugins/common/biff.h
 plugins_common_libplugcommon_la_LIBADD = $(UTF8PROC_LIBS) -lm
 
-## The text parts shared by the text, HTML and RTF plugins (a capped byte
-## buffer and UTF-8 checks, charset detection through uchardet, iconv
-## conversion, the mapped input, emitting blocks), built when one of them is.
+## The text parts shared by the text, HTML and RTF plugins (white space
+## folding and UTF-8 repair on the one capped buffer, charset detection
+## through uchardet, iconv conversion, the mapped input, emitting blocks),
+## built when one of them is; they link libplugcommon.la too, which has the
+## buffer itself.
 if BUILD_PLUGTEXT
 noinst_LTLIBRARIES += plugins/common/libplugtext.la
 plugins_common_libplugtext_la_SOURCES = plugins/common/sbuf.c plugins/common/sbuf.h \
-	plugins/common/pbuf.c plugins/common/pbuf.h plugins/common/utf8.h \
 	plugins/common/conv.c plugins/common/conv.h plugins/common/detect.c plugins/common/detect.h \
 	plugins/common/input.c plugins/common/input.h plugins/common/emit.c plugins/common/emit.h
 plugins_common_libplugtext_la_CFLAGS = $(AM_CFLAGS) $(UCHARDET_CFLAGS)

@@ -178,21 +178,6 @@ static void number(struct pbuf *b, int v, unsigned nfc)
 	pbuf_add(b, s, strlen(s));
 }
 
-/* What a symbol font's private-use character draws in a bullet. */
-static uint32_t bullet(unsigned c)
-{
-	switch (c) {
-	case 0xf0b7: return 0x2022;
-	case 0xf0a7: return 0x25aa;
-	case 0xf0d8: return 0x27a2;
-	case 0xf0fc: return 0x2713;
-	case 0xf076: return 0x2756;
-	case 0xf06f: return 0x25a1;
-	case 0xf0a8: return 0x25c6;
-	default: return 0x2022;
-	}
-}
-
 void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct pbuf *out)
 {
 	struct doc_lfo *o;
@@ -231,7 +216,7 @@ void doc_list_label(struct doc *d, unsigned ilfo, unsigned ilvl, struct pbuf *ou
 
 			number(out, v, lv->legal ? 0 : l->lvl[c].nfc);   /* legal: all Arabic */
 		} else if (c >= 0xf000 && c <= 0xf0ff) {
-			pbuf_cp(out, bullet(c));
+			pbuf_cp(out, pc_list_bullet(c));   /* a symbol font's private-use bullet */
 		} else if (c >= 0x20) {
 			pbuf_u16(out, c);
 		}
