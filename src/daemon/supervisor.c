@@ -91,6 +91,7 @@ struct sup {
 	char fcgi_prog[PATH_MAX], admin_prog[PATH_MAX], embed_prog[PATH_MAX];
 	char ingest_prog[PATH_MAX];
 	char control_path[PATH_MAX];
+	pid_t self;   /* quired's pid, after detaching: its children's parent */
 };
 
 /* ---- sockets ----------------------------------------------------------- */
@@ -163,13 +164,24 @@ static void setenv_int(const char *name, long v)
 	setenv(name, buf, 1);
 }
 
+/* In a child just forked: die with quired. A quired killed between the
+ * fork and prctl never sends the signal, and the child would live on
+ * holding the data directory's lock (a restarted quired then finds it in
+ * use): so it also ends at once when its parent is already another. */
+static void die_with_quired(const struct sup *s)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != s->self)
+		_exit(0);
+}
+
 /* In the child, after fork: the common environment, then exec. */
 static void child_exec(struct sup *s, const char *prog, char **argv)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	die_with_quired(s);
 	setenv_int("QUIRE_LOCK_FD", s->lock_fd);
 	setenv("QUIRE_DATADIR", s->conf.datadir, 1);
 	if (s->conf_path)
@@ -444,7 +456,7 @@ static pid_t start_responder(struct sup *s)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		die_with_quired(s);
 		responder_loop(s);
 	}
 	return pid;
@@ -1002,6 +1014,7 @@ int supervisor_main(const struct sup_options *opt)
 	} else {
 		qlog_init("quired", s.conf.log_syslog, s.conf.log_level);
 	}
+	s.self = getpid();
 	if (setup(&s, opt) < 0)
 		return 1;
 	s.started_ms = s.last_active_ms = q_mono_ms();
