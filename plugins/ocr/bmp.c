@@ -120,8 +120,10 @@ static unsigned channel(uint32_t v, uint32_t mask)
 		mask >>= 1;
 		bits++;
 	}
-	v = (v >> shift) & ((1u << bits) - 1);
-	return bits >= 8 ? v >> (bits - 8) : (v * 255u) / ((1u << bits) - 1);
+	/* a mask of all 32 bits is a 32-bit field: 1u << 32 is undefined */
+	uint32_t field = bits >= 32 ? 0xffffffffu : (1u << bits) - 1;
+	v = (v >> shift) & field;
+	return bits >= 8 ? v >> (bits - 8) : (v * 255u) / field;
 }
 
 static void put(PIX *pix, const struct bmp *b, long long x, long long row, l_uint32 px)
