@@ -85,19 +85,6 @@ static void list_start(struct odt *o, xmlTextReaderPtr r, const char *n, int emp
 		o->label[0] = '\0';
 }
 
-/* A field prompt LibreOffice leaves in master pages ("<number>",
- * "<date/time>", "<footer>"): one word of lower case letters, '/' or '-'
- * in angle brackets. Not text in office:master-styles. */
-static int lo_prompt(const struct pbuf *b)
-{
-	if (b->n < 3 || b->p[0] != '<' || b->p[b->n - 1] != '>')
-		return 0;
-	for (size_t i = 1; i + 1 < b->n; i++)
-		if (!((b->p[i] >= 'a' && b->p[i] <= 'z') || b->p[i] == '/' || b->p[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static void pop(struct odt *o)
 {
 	struct opara *p;
@@ -109,7 +96,7 @@ static void pop(struct odt *o)
 	if (o->np == 0)
 		return;
 	p = &o->p[--o->np];
-	if (o->masters && ox_buf_trim(&p->b) && lo_prompt(&p->b))
+	if (o->masters && ox_buf_trim(&p->b) && ox_lo_prompt(&p->b))
 		p->b.n = 0;
 	if (ox_buf_trim(&p->b) && !o->ox->err) {
 		if (o->tbl && o->cell_open) {

@@ -183,24 +183,11 @@ static void auto_label(struct walk *w, struct para *p)
 		pbuf_free(&b);
 }
 
-/* A field prompt LibreOffice leaves in the footers of the masters it
- * writes ("<footer>", "<date/time>", "<number>"): one word of lower case
- * letters, '/' or '-' in angle brackets, never a footer anyone wrote. */
-static int lo_prompt(const struct pbuf *b)
-{
-	if (b->n < 3 || b->p[0] != '<' || b->p[b->n - 1] != '>')
-		return 0;
-	for (size_t i = 1; i + 1 < b->n; i++)
-		if (!((b->p[i] >= 'a' && b->p[i] <= 'z') || b->p[i] == '/' || b->p[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static void para_end(struct walk *w)
 {
 	struct para *p = &w->p[--w->np];
 
-	if (w->o->skip_master_prompts && ox_buf_trim(&p->b) && lo_prompt(&p->b))
+	if (w->o->skip_master_prompts && ox_buf_trim(&p->b) && ox_lo_prompt(&p->b))
 		p->b.n = 0;
 
 	/* Its paragraph mark is a tracked deletion: Word joins what is left of

@@ -143,3 +143,13 @@ int ox_buf_trim(struct pbuf *b)
 		b->p[b->n] = '\0';
 	return b->n > 0;
 }
+
+int ox_lo_prompt(const struct pbuf *b)
+{
+	if (b->n < 3 || b->p[0] != '<' || b->p[b->n - 1] != '>')
+		return 0;
+	for (size_t i = 1; i + 1 < b->n; i++)
+		if (!((b->p[i] >= 'a' && b->p[i] <= 'z') || b->p[i] == '/' || b->p[i] == '-'))
+			return 0;
+	return 1;
+}

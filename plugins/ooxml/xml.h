@@ -30,5 +30,9 @@ int ox_is(xmlTextReaderPtr r, int type, const char *local);
 int ox_buf_add(struct ox *ox, struct pbuf *b, const char *s, size_t n);
 /* Trim surrounding whitespace in place; 1 if anything is left. */
 int ox_buf_trim(struct pbuf *b);
+/* 1 when b is a field prompt LibreOffice leaves in the masters it writes
+ * ("<footer>", "<date/time>", "<number>"): one word of lower case letters,
+ * '/' or '-' in angle brackets, never text anyone wrote. */
+int ox_lo_prompt(const struct pbuf *b);
 
 #endif
