@@ -149,11 +149,39 @@ out:
 	return st;
 }
 
+/* The first keep of the question's own hits (best first) stay at the
+ * head; the expanded query's hits (more[0 .. nm)) that are not among them
+ * follow in their order, up to k in all, their scores scaled so the first
+ * of them falls just below the head's last (the scores stay in order and
+ * keep the expanded query's ratios). keep 0: the expanded query's hits
+ * alone. */
+#define TAIL_BELOW 0.9999
+static void keep_head(struct lexical_hit *hits, size_t *nh, size_t keep,
+		      const struct lexical_hit *more, size_t nm, size_t k)
+{
+	size_t n = keep < *nh ? keep : *nh;
+	double scale = 0;
+	for (size_t i = 0; i < nm && n < k; i++) {
+		size_t j = 0;
+		while (j < keep && j < *nh && strcmp(hits[j].chunk, more[i].chunk))
+			j++;
+		if (j < keep && j < *nh)   /* in the head already */
+			continue;
+		if (!scale)
+			scale = keep && *nh && more[i].score > 0
+				? TAIL_BELOW * hits[n - 1].score / more[i].score : 1;
+		hits[n] = more[i];
+		hits[n++].score = more[i].score * scale;
+	}
+	*nh = n;
+}
+
 /* Pseudo-relevance feedback (search_prf_*): the query again, with the
- * words of its best hits (search_prf_expand), its hits replacing hits.
- * r->lq is then the query's own words again, so a hit's match and the
- * query's maximum stay the question's (one query over the index at a
- * time: each holds the process's postings tables). */
+ * words of its best hits (search_prf_expand); its hits follow the first
+ * search_prf_keep of the question's own (keep_head). r->lq is then the
+ * query's own words again, so a hit's match and the query's maximum stay
+ * the question's (one query over the index at a time: each holds the
+ * process's postings tables). */
 static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t nw, size_t k,
 			   struct lexical_hit *hits, size_t *nh, struct qerr *err)
 {
@@ -161,23 +189,64 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	struct search_prf o = {(size_t)c->search_prf_docs, (size_t)c->search_prf_terms,
 			       c->search_prf_weight};
 	struct lexical_word *x = NULL;
+	struct lexical_hit *more = NULL;
 	struct lexq *lq = NULL;
-	size_t nx = 0;
+	size_t nx = 0, nm = 0;
 	enum qstatus st;
 	if (!o.docs || !o.terms || o.weight <= 0 || !*nh)
 		return Q_OK;
 	lexical_query_free(r->lq);
 	r->lq = NULL;
 	st = search_prf_expand(r->t, hits, *nh, &o, w, nw, &x, &nx, err);
+	if (st == Q_OK && !(more = malloc((k ? k : 1) * sizeof *more)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = lexical_query_new(r->t, r->account, x, nx, &lq, err);
 	if (st == Q_OK)
-		st = lexical_query_top(lq, k, allowed, r->g, hits, nh, err);
+		st = lexical_query_top(lq, k, allowed, r->g, more, &nm, err);
+	if (st == Q_OK)
+		keep_head(hits, nh, (size_t)c->search_prf_keep, more, nm, k);
 	lexical_query_free(lq);
+	free(more);
 	if (st == Q_OK)
 		st = lexical_query_new(r->t, r->account, w, nw, &r->lq, err);
 	r->kw_fields = 1;   /* the hits' scores are not their body words' BM25 */
 	free(x);
+	return st;
+}
+
+/* Query word weighting (search_idf_power p): each body word's weight times
+ * (idf / mean idf of the query's body words)^p, its idf the one of its
+ * rarest term; so with p > 0 a claim's rare, specific words weigh more
+ * than its common ones beyond BM25's own idf, the query's total about the
+ * same. One df read per term; p 0 leaves the weights. */
+static enum qstatus idf_weights(struct run *r, struct lexical_word *w, size_t nw, struct qerr *err)
+{
+	double p = r->conf->search_idf_power, n, avgdl, sum = 0, *idf = NULL;
+	size_t nb = 0;
+	enum qstatus st;
+	if (p == 0 || !nw)
+		return Q_OK;
+	if ((st = lexical_collection(r->t, r->account, &n, &avgdl, err)) != Q_OK)
+		return st;
+	if (!(idf = calloc(nw, sizeof *idf)))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < nw; i++) {
+		if (w[i].field != LEX_BODY)
+			continue;
+		for (int j = 0; st == Q_OK && j < w[i].nalt; j++) {
+			size_t df = 0;
+			st = lexical_df(r->t, r->account, w[i].term[j], w[i].len[j], &df, err);
+			double v = lexical_idf(n, (double)df);
+			idf[i] = v > idf[i] ? v : idf[i];
+		}
+		sum += idf[i];
+		nb++;
+	}
+	for (size_t i = 0; st == Q_OK && sum > 0 && i < nw; i++)
+		if (w[i].field == LEX_BODY && idf[i] > 0)
+			w[i].weight *= pow(idf[i] / (sum / (double)nb), p);
+	free(idf);
 	return st;
 }
 
@@ -198,6 +267,8 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
 	if (st == Q_OK)
 		st = lexical_query_words(query, &o, &w, &nw, err);
+	if (st == Q_OK)
+		st = idf_weights(r, w, nw, err);
 	for (size_t i = 0; st == Q_OK && i < nw; i++)
 		r->kw_fields |= w[i].field != LEX_BODY;
 	if (st == Q_OK)
@@ -453,6 +524,36 @@ out:
 	return st;
 }
 
+/* Fused feedback (search_fused_feedback): the vector query again, leaning
+ * towards the mean of the fused ranking's best chunks instead of the best
+ * keyword chunks, and the two lists fused again. The fused best agree
+ * with both sides, so they are surer evidence than the keyword side's
+ * alone. */
+static enum qstatus refuse(struct run *r, const char *query, size_t depth, size_t nk, int z,
+			   size_t *nf, struct qerr *err)
+{
+	size_t fb = (size_t)r->conf->search_fused_feedback, ns = 0;
+	struct vscored *top = NULL;
+	enum qstatus st;
+	if (!fb || !*nf)
+		return Q_OK;
+	fb = vcache_best(r->c, r->fused, *nf, fb);
+	if (!(top = malloc(fb * sizeof *top)))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	memcpy(top, r->fused, fb * sizeof *top);
+	free(r->sem);
+	free(r->fused);
+	vquery_free(r->q);
+	vquery_free(r->q0);
+	r->sem = r->fused = NULL;
+	r->q = r->q0 = NULL;
+	st = semantic(r, query, top, fb, depth, &ns, err);
+	if (st == Q_OK)
+		st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), nf, err);
+	free(top);
+	return st;
+}
+
 /* ---- the entry point ------------------------------------------------------ */
 
 static enum qstatus ranked(struct run *r, enum search_method m, const char *query, size_t top_k,
@@ -479,7 +580,8 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	if (fb > nk)
 		fb = nk;
 	if ((st = semantic(r, query, fb ? r->kw : NULL, fb, depth, &ns, err)) != Q_OK ||
-	    (st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK)
+	    (st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK ||
+	    (st = refuse(r, query, depth, nk, z, &nf, err)) != Q_OK)
 		return st;
 	*n = vcache_best(r->c, r->fused, nf, top_k);
 	*best = r->fused;

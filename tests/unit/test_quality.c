@@ -395,6 +395,41 @@ static void test_feedback(void)
 	conf.search_prf_weight = 1;
 }
 
+/* The question's own best hits stay first with feedback
+ * (search_prf_keep); the expanded query's follow in its order. */
+static void test_feedback_keep(void)
+{
+	char base[256], expanded[256], want[256], *sp;
+	const char *q = "troponin";
+	kb_filter = "kb1";
+	conf.search_prf_docs = 0;
+	snprintf(base, sizeof base, "%s", found(q));
+	conf.search_prf_docs = 2;
+	conf.search_prf_terms = 5;
+	conf.search_prf_weight = 1;
+	conf.search_prf_keep = 0;
+	snprintf(expanded, sizeof expanded, "%s", found(q));
+	diag("%s: %s without feedback, %s with", q, base, expanded);
+	ok(strcmp(base, expanded) != 0, "feedback reorders the hits of %s", q);
+	conf.search_prf_keep = 1;
+	/* want: base's first, then expanded without it */
+	sp = strchr(base, ' ');
+	size_t hl = sp ? (size_t)(sp - base) : strlen(base);
+	snprintf(want, sizeof want, "%.*s", (int)hl, base);
+	for (char *tok = strtok(expanded, " "); tok; tok = strtok(NULL, " "))
+		if (strlen(tok) != hl || strncmp(tok, base, hl)) {
+			strcat(want, " ");
+			strcat(want, tok);
+		}
+	is_str(found(q), want, "keep 1: the question's best hit first, then the expanded "
+	       "query's others in their order");
+	conf.search_prf_keep = 10;
+	is_str(found(q), base, "keep 10: all %s's hits are the question's own, in its order", q);
+	kb_filter = NULL;
+	conf.search_prf_docs = 0;
+	conf.search_prf_weight = 1;
+}
+
 int main(void)
 {
 	qconf_defaults(&conf);
@@ -413,6 +448,7 @@ int main(void)
 	test_doc_aware();
 	test_match_positions();
 	test_feedback();
+	test_feedback_keep();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
