@@ -178,12 +178,13 @@ static void keep_head(struct lexical_hit *hits, size_t *nh, size_t keep,
 
 /* Pseudo-relevance feedback (search_prf_*): the query again, with the
  * words of its best hits (search_prf_expand); its hits follow the first
- * search_prf_keep of the question's own (keep_head). r->lq is then the
+ * search_prf_keep of the question's own (keep_head), and when the caller
+ * wants no more hits (want) than those, it is not run. r->lq is then the
  * query's own words again, so a hit's match and the query's maximum stay
  * the question's (one query over the index at a time: each holds the
  * process's postings tables). */
-static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t nw, size_t k,
-			   struct lexical_hit *hits, size_t *nh, struct qerr *err)
+static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t nw, size_t want,
+			   size_t k, struct lexical_hit *hits, size_t *nh, struct qerr *err)
 {
 	const struct qconf *c = r->conf;
 	struct search_prf o = {(size_t)c->search_prf_docs, (size_t)c->search_prf_terms,
@@ -195,6 +196,8 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	enum qstatus st;
 	if (!o.docs || !o.terms || o.weight <= 0 || !*nh)
 		return Q_OK;
+	if (c->search_prf_keep > 0 && want <= (size_t)c->search_prf_keep)
+		return Q_OK;   /* every hit asked for is in the head */
 	lexical_query_free(r->lq);
 	r->lq = NULL;
 	st = search_prf_expand(r->t, hits, *nh, &o, w, nw, &x, &nx, err);
@@ -261,7 +264,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
-	size_t nw, nh = 0;
+	size_t nw, nh = 0, want = k;
 	if (c->search_doc_spread > 0 && k < 100)
 		k = 100;
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
@@ -279,7 +282,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 		st = lexical_query_top(r->lq, k, allowed, r->g, hits, &nh, err);
 	r->kw_max = lexical_query_max(r->lq);
 	if (st == Q_OK)
-		st = expand(r, w, nw, k, hits, &nh, err);
+		st = expand(r, w, nw, want, k, hits, &nh, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
 		if (on_bm25(hits[i].chunk, hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");

@@ -97,7 +97,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -163,6 +163,14 @@ static void build(void)
 	put((struct put){MIKB2, "Heart D", {"Myocardial infarction, infarction again: calpain."}, NULL});
 	put_kb = "kb1";
 	put((struct put){CALP, "Brain E", {"Calpain cleaves spectrin in neurons."}, NULL});
+	/* feedback's head (kb3): lithium's best is the short LI1; feedback from
+	 * the three adds bipolar, which LI2 and LI3 hold and LI1 does not */
+	put_kb = "kb3";
+	put((struct put){LI1, "Drug F", {"Lithium."}, NULL});
+	put((struct put){LI2, "Drug G", {"Lithium dosing in bipolar mania and bipolar depression."}, NULL});
+	put((struct put){LI3, "Drug H", {"Lithium levels in bipolar mania, bipolar relapse and "
+					   "bipolar patients over many years."}, NULL});
+	put_kb = "kb1";
 }
 
 struct search {
@@ -366,6 +374,7 @@ static void test_feedback(void)
 	conf.search_prf_docs = 2;
 	conf.search_prf_terms = 5;
 	conf.search_prf_weight = 1;
+	conf.search_prf_keep = 2;
 	kb_filter = "kb1";
 	char want[64];
 	snprintf(want, sizeof want, "%d:0 %d:0 %d:0", MI1, MI2, TROP);
@@ -390,9 +399,12 @@ static void test_feedback(void)
 	   m);
 	conf.search_prf_weight = 0;
 	ok(!has_doc("myocardial infarction", TROP), "weight 0: feedback off");
+	conf.search_prf_weight = 1;
+	conf.search_prf_keep = 10;
+	ok(!has_doc("myocardial infarction", TROP), "keep 10, 10 hits asked for: the question's "
+	   "own hits, feedback not run");
 	kb_filter = NULL;
 	conf.search_prf_docs = 0;
-	conf.search_prf_weight = 1;
 }
 
 /* The question's own best hits stay first with feedback
@@ -400,13 +412,13 @@ static void test_feedback(void)
 static void test_feedback_keep(void)
 {
 	char base[256], expanded[256], want[256], *sp;
-	const char *q = "troponin";
-	kb_filter = "kb1";
+	const char *q = "lithium";
+	kb_filter = "kb3";
 	conf.search_prf_docs = 0;
 	snprintf(base, sizeof base, "%s", found(q));
-	conf.search_prf_docs = 2;
+	conf.search_prf_docs = 3;
 	conf.search_prf_terms = 5;
-	conf.search_prf_weight = 1;
+	conf.search_prf_weight = 3;
 	conf.search_prf_keep = 0;
 	snprintf(expanded, sizeof expanded, "%s", found(q));
 	diag("%s: %s without feedback, %s with", q, base, expanded);
@@ -423,8 +435,10 @@ static void test_feedback_keep(void)
 		}
 	is_str(found(q), want, "keep 1: the question's best hit first, then the expanded "
 	       "query's others in their order");
+	conf.search_prf_keep = 2;
+	is_str(found(q), base, "keep 2: %s's first two are the question's own, the third the "
+	       "expanded query's, as without feedback here", q);
 	conf.search_prf_keep = 10;
-	is_str(found(q), base, "keep 10: all %s's hits are the question's own, in its order", q);
 	kb_filter = NULL;
 	conf.search_prf_docs = 0;
 	conf.search_prf_weight = 1;
