@@ -49,6 +49,7 @@ struct qconf {
 	double search_bm25_b;        /* BM25's length normalisation */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
+	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */
 	int search_prf_terms;        /* words of those chunks added to the query */
 	double search_prf_weight;    /* the added words' weight against the query's own */

@@ -415,7 +415,7 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 	if (ctx || fb)
 		add_unit(qv, qv, dims, 0, 1);
 	if (fb)
-		add_unit(qv, fv, dims, 1, SEARCH_FEEDBACK);
+		add_unit(qv, fv, dims, 1, r->conf->search_feedback_weight);
 	if (ctx)
 		add_unit(qv, r->ctx, dims, 1, r->conf->search_word_context);
 	embed_quantize(qv, dims, q8, &scale);

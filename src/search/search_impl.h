@@ -10,8 +10,6 @@
 
 struct stxn;
 
-/* Weight of feedback in the hybrid vector query: q / |q| + it v / |v|. */
-#define SEARCH_FEEDBACK 1.0
 /* Weight of a stop word's trigrams in a builtin query (content words get
  * their IDF). */
 #define SEARCH_STOP_WEIGHT 0.3f
