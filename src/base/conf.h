@@ -48,14 +48,13 @@ struct qconf {
 	double search_bm25_k1;       /* BM25's term frequency saturation */
 	double search_bm25_b;        /* BM25's length normalisation */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
+	double search_vector_spread; /* the same for the vector list of hybrid search */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */
 	int search_prf_terms;        /* words of those chunks added to the query */
 	double search_prf_weight;    /* the added words' weight against the query's own */
 	int search_prf_keep;         /* the question's own best hits kept first with feedback */
-	int search_fused_feedback;   /* best fused chunks a second hybrid vector query leans towards */
-	double search_idf_power;     /* query words weigh (idf / the query's mean idf) to this power */
 	double search_word_context;  /* weight of the query words' learned context vectors */
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */

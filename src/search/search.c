@@ -95,29 +95,29 @@ static int allowed(const char *chunk, size_t len, void *arg)
 	return vgate_chunk(arg, chunk, len, &ref);
 }
 
-/* Document-aware keyword scores: a candidate's score becomes
- * (1 - spread) own + spread (the sum of its document's DOC_BEST best
- * candidates), so a document whose evidence the split spread over a few
- * chunks rises, its chunks in their own order; spread 0 leaves the scores
- * as they are. Only the best few count: a sum over every chunk would let
- * a long document's many weak matches outrank a short document that
- * answers (quickstart.test: a README against a one-line note). Only the
- * candidates count (the best by BM25, 100 at least). */
+/* Document-aware scores: a candidate's score becomes (1 - spread) own +
+ * spread (the sum of its document's DOC_BEST best candidates), so a
+ * document whose evidence the split spread over a few chunks rises, its
+ * chunks in their own order; spread 0 leaves the scores as they are. Only
+ * the best few count: a sum over every chunk would let a long document's
+ * many weak matches outrank a short document that answers
+ * (quickstart.test: a README against a one-line note). Only the
+ * candidates count (the best by BM25, 100 at least; or the vector list). */
 #define DOC_BEST 3
-static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
+static enum qstatus doc_spread(struct vscored *v, size_t n, double spread, struct qerr *err)
 {
 	struct vmap map = {0};
 	float (*best)[DOC_BEST] = NULL;
 	size_t nd = 0;
 	enum qstatus st = Q_OK;
-	if (spread <= 0 || !r->nkw)
+	if (spread <= 0 || !n)
 		return Q_OK;
-	if (!(best = calloc(r->nkw, sizeof *best))) {
+	if (!(best = calloc(n, sizeof *best))) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < r->nkw; i++) {
-		vref doc = r->kw[i].ref >> 32;
+	for (size_t i = 0; i < n; i++) {
+		vref doc = v[i].ref >> 32;
 		long d = vmap_get(&map, doc);
 		if (d < 0) {
 			if (vmap_put(&map, doc, (uint32_t)nd)) {
@@ -127,25 +127,34 @@ static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
 			d = (long)nd++;
 		}
 		/* keep the document's DOC_BEST best, largest first */
-		float v = r->kw_sc[i];
+		float x = v[i].score;
 		for (int j = 0; j < DOC_BEST; j++)
-			if (v > best[d][j]) {
+			if (x > best[d][j]) {
 				float t = best[d][j];
-				best[d][j] = v;
-				v = t;
+				best[d][j] = x;
+				x = t;
 			}
 	}
-	for (size_t i = 0; i < r->nkw; i++) {
-		long d = vmap_get(&map, r->kw[i].ref >> 32);
+	for (size_t i = 0; i < n; i++) {
+		long d = vmap_get(&map, v[i].ref >> 32);
 		float total = 0;
 		for (int j = 0; j < DOC_BEST; j++)
 			total += best[d][j];
-		r->kw_sc[i] = (float)((1 - spread) * r->kw_sc[i] + spread * total);
-		r->kw[i].score = r->kw_sc[i];
+		v[i].score = (float)((1 - spread) * v[i].score + spread * total);
 	}
 out:
 	free(best);
 	vmap_free(&map);
+	return st;
+}
+
+/* The keyword candidates' document-aware scores (search_doc_spread), kw_sc
+ * following kw (both still in the order found). */
+static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
+{
+	enum qstatus st = doc_spread(r->kw, r->nkw, spread, err);
+	for (size_t i = 0; st == Q_OK && spread > 0 && i < r->nkw; i++)
+		r->kw_sc[i] = r->kw[i].score;
 	return st;
 }
 
@@ -218,41 +227,6 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	return st;
 }
 
-/* Query word weighting (search_idf_power p): each body word's weight times
- * (idf / mean idf of the query's body words)^p, its idf the one of its
- * rarest term; so with p > 0 a claim's rare, specific words weigh more
- * than its common ones beyond BM25's own idf, the query's total about the
- * same. One df read per term; p 0 leaves the weights. */
-static enum qstatus idf_weights(struct run *r, struct lexical_word *w, size_t nw, struct qerr *err)
-{
-	double p = r->conf->search_idf_power, n, avgdl, sum = 0, *idf = NULL;
-	size_t nb = 0;
-	enum qstatus st;
-	if (p == 0 || !nw)
-		return Q_OK;
-	if ((st = lexical_collection(r->t, r->account, &n, &avgdl, err)) != Q_OK)
-		return st;
-	if (!(idf = calloc(nw, sizeof *idf)))
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; st == Q_OK && i < nw; i++) {
-		if (w[i].field != LEX_BODY)
-			continue;
-		for (int j = 0; st == Q_OK && j < w[i].nalt; j++) {
-			size_t df = 0;
-			st = lexical_df(r->t, r->account, w[i].term[j], w[i].len[j], &df, err);
-			double v = lexical_idf(n, (double)df);
-			idf[i] = v > idf[i] ? v : idf[i];
-		}
-		sum += idf[i];
-		nb++;
-	}
-	for (size_t i = 0; st == Q_OK && sum > 0 && i < nw; i++)
-		if (w[i].field == LEX_BODY && idf[i] > 0)
-			w[i].weight *= pow(idf[i] / (sum / (double)nb), p);
-	free(idf);
-	return st;
-}
-
 /* The k best allowed chunks by BM25 into kw (in the order found; with
  * document-aware scores, 100 at least; with feedback, of the expanded
  * query). */
@@ -270,8 +244,6 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
 	if (st == Q_OK)
 		st = lexical_query_words(query, &o, &w, &nw, err);
-	if (st == Q_OK)
-		st = idf_weights(r, w, nw, err);
 	for (size_t i = 0; st == Q_OK && i < nw; i++)
 		r->kw_fields |= w[i].field != LEX_BODY;
 	if (st == Q_OK)
@@ -527,36 +499,6 @@ out:
 	return st;
 }
 
-/* Fused feedback (search_fused_feedback): the vector query again, leaning
- * towards the mean of the fused ranking's best chunks instead of the best
- * keyword chunks, and the two lists fused again. The fused best agree
- * with both sides, so they are surer evidence than the keyword side's
- * alone. */
-static enum qstatus refuse(struct run *r, const char *query, size_t depth, size_t nk, int z,
-			   size_t *nf, struct qerr *err)
-{
-	size_t fb = (size_t)r->conf->search_fused_feedback, ns = 0;
-	struct vscored *top = NULL;
-	enum qstatus st;
-	if (!fb || !*nf)
-		return Q_OK;
-	fb = vcache_best(r->c, r->fused, *nf, fb);
-	if (!(top = malloc(fb * sizeof *top)))
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	memcpy(top, r->fused, fb * sizeof *top);
-	free(r->sem);
-	free(r->fused);
-	vquery_free(r->q);
-	vquery_free(r->q0);
-	r->sem = r->fused = NULL;
-	r->q = r->q0 = NULL;
-	st = semantic(r, query, top, fb, depth, &ns, err);
-	if (st == Q_OK)
-		st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), nf, err);
-	free(top);
-	return st;
-}
-
 /* ---- the entry point ------------------------------------------------------ */
 
 static enum qstatus ranked(struct run *r, enum search_method m, const char *query, size_t top_k,
@@ -583,8 +525,11 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	if (fb > nk)
 		fb = nk;
 	if ((st = semantic(r, query, fb ? r->kw : NULL, fb, depth, &ns, err)) != Q_OK ||
-	    (st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK ||
-	    (st = refuse(r, query, depth, nk, z, &nf, err)) != Q_OK)
+	    (st = doc_spread(r->sem, ns, r->conf->search_vector_spread, err)) != Q_OK)
+		return st;
+	if (r->conf->search_vector_spread > 0)
+		vcache_best(r->c, r->sem, ns, ns);
+	if ((st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK)
 		return st;
 	*n = vcache_best(r->c, r->fused, nf, top_k);
 	*best = r->fused;
