@@ -102,7 +102,7 @@ static int allowed(const char *chunk, size_t len, void *arg)
  * the best few count: a sum over every chunk would let a long document's
  * many weak matches outrank a short document that answers
  * (quickstart.test: a README against a one-line note). Only the
- * candidates count (the best by BM25, 100 at least; or the vector list). */
+ * candidates count (the best by BM25, 100 at least). */
 #define DOC_BEST 3
 static enum qstatus doc_spread(struct vscored *v, size_t n, double spread, struct qerr *err)
 {
@@ -525,11 +525,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 	if (fb > nk)
 		fb = nk;
 	if ((st = semantic(r, query, fb ? r->kw : NULL, fb, depth, &ns, err)) != Q_OK ||
-	    (st = doc_spread(r->sem, ns, r->conf->search_vector_spread, err)) != Q_OK)
-		return st;
-	if (r->conf->search_vector_spread > 0)
-		vcache_best(r->c, r->sem, ns, ns);
-	if ((st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK)
+	    (st = fuse(r, side(r->kw, nk, r->kw_complete, z), side(r->sem, ns, 0, z), &nf, err)) != Q_OK)
 		return st;
 	*n = vcache_best(r->c, r->fused, nf, top_k);
 	*best = r->fused;
