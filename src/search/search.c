@@ -95,29 +95,29 @@ static int allowed(const char *chunk, size_t len, void *arg)
 	return vgate_chunk(arg, chunk, len, &ref);
 }
 
-/* Document-aware scores: a candidate's score becomes (1 - spread) own +
- * spread (the sum of its document's DOC_BEST best candidates), so a
- * document whose evidence the split spread over a few chunks rises, its
- * chunks in their own order; spread 0 leaves the scores as they are. Only
- * the best few count: a sum over every chunk would let a long document's
- * many weak matches outrank a short document that answers
- * (quickstart.test: a README against a one-line note). Only the
+/* Document-aware keyword scores: a candidate's score becomes
+ * (1 - spread) own + spread (the sum of its document's DOC_BEST best
+ * candidates), so a document whose evidence the split spread over a few
+ * chunks rises, its chunks in their own order; spread 0 leaves the scores
+ * as they are. Only the best few count: a sum over every chunk would let
+ * a long document's many weak matches outrank a short document that
+ * answers (quickstart.test: a README against a one-line note). Only the
  * candidates count (the best by BM25, 100 at least). */
 #define DOC_BEST 3
-static enum qstatus doc_spread(struct vscored *v, size_t n, double spread, struct qerr *err)
+static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
 {
 	struct vmap map = {0};
 	float (*best)[DOC_BEST] = NULL;
 	size_t nd = 0;
 	enum qstatus st = Q_OK;
-	if (spread <= 0 || !n)
+	if (spread <= 0 || !r->nkw)
 		return Q_OK;
-	if (!(best = calloc(n, sizeof *best))) {
+	if (!(best = calloc(r->nkw, sizeof *best))) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		vref doc = v[i].ref >> 32;
+	for (size_t i = 0; i < r->nkw; i++) {
+		vref doc = r->kw[i].ref >> 32;
 		long d = vmap_get(&map, doc);
 		if (d < 0) {
 			if (vmap_put(&map, doc, (uint32_t)nd)) {
@@ -127,34 +127,25 @@ static enum qstatus doc_spread(struct vscored *v, size_t n, double spread, struc
 			d = (long)nd++;
 		}
 		/* keep the document's DOC_BEST best, largest first */
-		float x = v[i].score;
+		float v = r->kw_sc[i];
 		for (int j = 0; j < DOC_BEST; j++)
-			if (x > best[d][j]) {
+			if (v > best[d][j]) {
 				float t = best[d][j];
-				best[d][j] = x;
-				x = t;
+				best[d][j] = v;
+				v = t;
 			}
 	}
-	for (size_t i = 0; i < n; i++) {
-		long d = vmap_get(&map, v[i].ref >> 32);
+	for (size_t i = 0; i < r->nkw; i++) {
+		long d = vmap_get(&map, r->kw[i].ref >> 32);
 		float total = 0;
 		for (int j = 0; j < DOC_BEST; j++)
 			total += best[d][j];
-		v[i].score = (float)((1 - spread) * v[i].score + spread * total);
+		r->kw_sc[i] = (float)((1 - spread) * r->kw_sc[i] + spread * total);
+		r->kw[i].score = r->kw_sc[i];
 	}
 out:
 	free(best);
 	vmap_free(&map);
-	return st;
-}
-
-/* The keyword candidates' document-aware scores (search_doc_spread), kw_sc
- * following kw (both still in the order found). */
-static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
-{
-	enum qstatus st = doc_spread(r->kw, r->nkw, spread, err);
-	for (size_t i = 0; st == Q_OK && spread > 0 && i < r->nkw; i++)
-		r->kw_sc[i] = r->kw[i].score;
 	return st;
 }
 

@@ -26,7 +26,7 @@
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
  * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_EXACT_MAX=N: search_exact_max;
- * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback on;
+ * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback (0,10,1: off);
  * BENCH_TAAT=0 or 1: block-max WAND or term at a time for every keyword
  * query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner). */
@@ -601,8 +601,9 @@ int main(int argc, char **argv)
 	if (xm && *xm)
 		conf.search_exact_max = atoi(xm);
 	printf("search_exact_max = %d\n", conf.search_exact_max);
-	/* BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback on
-	 * (search_prf_docs, search_prf_terms, search_prf_weight; off by default) */
+	/* BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback's settings
+	 * (search_prf_docs, search_prf_terms, search_prf_weight; on by default
+	 * behind a head of search_prf_keep hits: 0,10,1 turns it off) */
 	const char *prf = getenv("BENCH_PRF");
 	if (prf && *prf && sscanf(prf, "%d,%d,%lf", &conf.search_prf_docs, &conf.search_prf_terms,
 				  &conf.search_prf_weight) == 3)
