@@ -219,9 +219,11 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 }
 
 /* The k best allowed chunks by BM25 into kw (in the order found; with
- * document-aware scores, 100 at least; with feedback, of the expanded
- * query). */
-static enum qstatus keyword(struct run *r, const char *query, size_t k, struct qerr *err)
+ * document-aware scores, 100 at least; with feedback, its head the
+ * question's own, the rest the expanded query's, when the caller wants
+ * more hits than the head: want, its top_k, also in hybrid search). */
+static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t want,
+			    struct qerr *err)
 {
 	const struct qconf *c = r->conf;
 	struct lexical_wopts o = {0, {0, c->search_title_weight, c->search_section_weight},
@@ -229,7 +231,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, struct q
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
-	size_t nw, nh = 0, want = k;
+	size_t nw, nh = 0;
 	if (c->search_doc_spread > 0 && k < 100)
 		k = 100;
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
@@ -504,7 +506,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 		*best = r->sem;
 		return st;
 	}
-	if ((st = keyword(r, query, m == SEARCH_KEYWORD ? top_k : depth, err)) != Q_OK)
+	if ((st = keyword(r, query, m == SEARCH_KEYWORD ? top_k : depth, top_k, err)) != Q_OK)
 		return st;
 	nk = vcache_best(r->c, r->kw, r->nkw, m == SEARCH_KEYWORD ? top_k : depth);
 	*best = r->kw;
