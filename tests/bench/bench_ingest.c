@@ -248,6 +248,9 @@ out:
 		b->free(b);
 	store_close(s);
 	qm_detach();
-	nftw(conf.datadir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (getenv("BENCH_KEEP"))   /* look at the store afterwards (db_stat, db_printlog) */
+		printf("kept %s\n", conf.datadir);
+	else
+		nftw(conf.datadir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return rc;
 }
