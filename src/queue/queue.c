@@ -174,6 +174,32 @@ enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap,
 	return st;
 }
 
+enum qstatus queue_claim_account(struct stxn *t, const char *kind, const char *account,
+				 int window, char *job_id, int64_t *locked_at, struct qerr *err)
+{
+	struct store_key q;
+	struct fair_pick best = {.found = 0};
+	int64_t now = q_now_us();
+	job_id[0] = '\0';
+	*locked_at = now;
+	queue_prefix(&q, kind, "pending", account);
+	enum qstatus st = best_of_account(t, &q, window, now, &best, err);
+	if (st != Q_OK || !best.found)
+		return st;
+	json_t *job;
+	if ((st = store_get(t, T_JOBS, best.id, &job, STORE_RMW, err)) != Q_OK)
+		return st;
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending")) {
+		json_decref(job);
+		return Q_OK;   /* taken meanwhile */
+	}
+	st = claim_job(t, best.id, job, now, err);
+	json_decref(job);
+	if (st == Q_OK)
+		snprintf(job_id, STORE_ID_MAX, "%s", best.id);
+	return st;
+}
+
 enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char *account,
 				   size_t *n, struct qerr *err)
 {
