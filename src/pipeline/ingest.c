@@ -699,7 +699,7 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 		st = queue_expire(t, "ingest", (int64_t)c->conf->ingest_lease * 1000000, &expired,
 				  err);
 	if (st == Q_OK && c->account)
-		st = queue_claim_account(t, "ingest", c->account, INGEST_WINDOW, c->job_id,
+		st = queue_claim_account(t, "ingest", c->account, INGEST_WINDOW, 1, c->job_id,
 					 &c->locked_at, err);
 	else if (st == Q_OK)
 		st = queue_claim_fair(t, "ingest", c->conf->ingest_account_concurrency,
@@ -744,9 +744,10 @@ static enum qstatus claim_next(struct store *s, const struct qconf *conf, int ex
 /* Text in a batch at most (with ingest_batch and ingest_batch_ms). */
 #define INGEST_BATCH_BYTES (1 << 20)
 
-/* A batch (ingest_batch, docs/ingest.md): after the first job, more of
- * the same account are claimed and prepared while the bounds allow, and
- * indexed together. Each is claimed under its own lease as ever, so a
+/* A batch (ingest_batch, docs/ingest.md): after the first job, more text
+ * documents of the same account are claimed and prepared while the bounds
+ * allow (an upload's extraction would hold the batch's earlier jobs
+ * without renewing their leases), and indexed together. Each is claimed under its own lease as ever, so a
  * batch cut short by a crash is taken over job by job. A document already
  * in the batch (a second job of it) ends the batch: its old chunks'
  * postings must be written before they are removed. */
