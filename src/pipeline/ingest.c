@@ -774,9 +774,10 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 			break;
 		st = claim_next(s, conf, n ? 0 : expire, n ? account : NULL, j, &got, err);
 		if (st != Q_OK || !got) {
-			if (n)   /* the batch ends; its jobs are claimed already */
+			if (n) {   /* the batch ends; its jobs are claimed already */
 				st = Q_OK;
-			qerr_clear(err);
+				qerr_clear(err);
+			}
 			break;
 		}
 		n++;
