@@ -69,6 +69,8 @@ struct qconf {
 	int ingest_processes;      /* ingest processes quired supervises */
 	int ingest_account_concurrency; /* ingestions of one account at once (0 = no cap) */
 	int ingest_account_queue;  /* ingest jobs one account may have queued or running */
+	int ingest_batch;          /* jobs of one account indexed in one transaction */
+	int ingest_batch_ms;       /* a batch takes more jobs for this long */
 	int job_flush_ms;          /* ingest/embed intermediate commits reach the disk within this; 0 = each at once */
 	/* extraction (quire-extract, docs/extract-format.md) */
 	int extract_timeout;       /* wall-clock seconds per file; the child's group is killed */

@@ -8,6 +8,7 @@
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/jobs.h"
+#include "store/lexical.h"
 #include "base/fault.h"
 #include "base/log.h"
 #include "queue/queue.h"
@@ -50,6 +51,7 @@ struct job_ctx {
 	} deferred[4];
 	int ndeferred;
 	int started;            /* start_fn ran in the claim's transaction */
+	int dropped;            /* the batch's transaction found it taken over or deleted */
 };
 
 /* A stage that begins this soon after the job started is not committed on
@@ -332,16 +334,13 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
+/* The job's chunks, postings (into b when not NULL, lexical.h) and embed
+ * jobs, and its document's counts; doc: the document read for update. */
+static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
+			      struct lexical_batch *b, struct qerr *err)
 {
-	struct job_ctx *j = arg;
 	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
-	json_t *doc;
-	enum qstatus st = job_still_mine(t, j, err);
-	if (st != Q_OK)
-		return st;
-	if ((st = store_get(t, T_DOCS, j->doc_id, &doc, STORE_RMW, err)) != Q_OK)
-		return st;
+	enum qstatus st;
 	stamp_deferred(j, doc);
 	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
 	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
@@ -367,7 +366,7 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
-		st = chunk_put(t, j->doc_id, (unsigned)i, rec, err);
+		st = chunk_put_to(t, j->doc_id, (unsigned)i, rec, b, err);
 		json_decref(rec);
 		if (st != Q_OK || (st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err)))
 			goto out;
@@ -400,7 +399,62 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 		goto out;
 	st = queue_complete(t, j->job_id, err);
 out:
+	return st;
+}
+
+/* The job is still ours and its document there: the document, read for
+ * update (Q_ECONFLICT or Q_ENOTFOUND otherwise, nothing written). */
+static enum qstatus index_check(struct stxn *t, struct job_ctx *j, json_t **doc,
+				struct qerr *err)
+{
+	enum qstatus st = job_still_mine(t, j, err);
+	return st == Q_OK ? store_get(t, T_DOCS, j->doc_id, doc, STORE_RMW, err) : st;
+}
+
+static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct job_ctx *j = arg;
+	json_t *doc;
+	enum qstatus st = index_check(t, j, &doc, err);
+	if (st != Q_OK)
+		return st;
+	st = index_job(t, j, doc, NULL, err);
 	json_decref(doc);
+	return st;
+}
+
+/* Jobs of one account indexed together (ingest_next's batch). */
+struct batch {
+	struct job_ctx **v;
+	size_t n;
+};
+
+/* One transaction for the batch: each job as index_fn indexes it, a job
+ * taken over or deleted meanwhile left out (dropped), the postings of all
+ * written term by term at the end. */
+static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct batch *bt = arg;
+	struct lexical_batch *b = lexical_batch_new();
+	enum qstatus st = b ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; st == Q_OK && i < bt->n; i++) {
+		struct job_ctx *j = bt->v[i];
+		json_t *doc = NULL;
+		j->dropped = 0;
+		st = index_check(t, j, &doc, err);
+		if (st == Q_ECONFLICT || st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			j->dropped = 1;
+			st = Q_OK;
+			continue;
+		}
+		if (st == Q_OK)
+			st = index_job(t, j, doc, b, err);
+		json_decref(doc);
+	}
+	if (st == Q_OK)
+		st = lexical_batch_write(t, b, err);
+	lexical_batch_free(b);
 	return st;
 }
 
@@ -440,7 +494,10 @@ static void release_busy(struct store *s, struct job_ctx *j)
 		QLOG_INFO("ingest of %s: the database stayed busy; queued again", j->doc_id);
 }
 
-static void run_claimed(struct store *s, struct job_ctx *j)
+/* Start (unless the claim did), parse and split a claimed job: 1 when
+ * its chunks are ready to index, 0 when it ended otherwise (failed,
+ * given up, to be retried, or busy and queued again). */
+static int prepare(struct store *s, struct job_ctx *j)
 {
 	struct qerr err;
 	if (!j->clock.us)   /* ingest_next starts it before the claim */
@@ -449,7 +506,7 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 	if (st == Q_EBUSY)
 		release_busy(s, j);
 	if (st != Q_OK || j->gave_up)
-		return;
+		return 0;
 	/* Tests: a worker dying mid-ingest (document parsing, job leased). */
 	fault_point("ingest_parse_kill");
 	j->store = s;
@@ -478,33 +535,69 @@ static void run_claimed(struct store *s, struct job_ctx *j)
 				       stage_begin, j, &perr);
 		qm_stage(&j->clock, QM_STAGE_SPLIT_US, store_commit_us());
 	}
-	if (st != Q_OK) {
-		snprintf(j->error, sizeof j->error, "%s", perr.msg[0] ? perr.msg : q_status_code(st));
-		/* fail_fn reports the document failed: on disk first */
-		st = j->crashed ? job_run(s, j->conf, retry_fn, j, &err) : store_run(s, fail_fn, j, &err);
-		if (st == Q_OK && j->crashed && !j->gave_up)
-			QLOG_WARN("ingest of %s: %s; trying again after a backoff", j->doc_id, j->error);
-		else if (st == Q_OK)
-			qm_add(QM_INGEST_FAILED, 1);
-	} else {
-		/* Indexing writes many postings pages: one indexer at a time
-		 * across processes avoids deadlock storms between them. */
-		int lock = ingest_index_lock(j->conf);
-		st = job_run(s, j->conf, index_fn, j, &err);
-		ingest_index_unlock(lock);
-		qm_stage(&j->clock, QM_STAGE_INDEX_US, store_commit_us());
-		if (st == Q_OK) {
-			qm_add(QM_INGEST_TOKENS, j->chunks.tokens);
-			qm_add(QM_INGEST_COMPLETED, 1);
-			qm_add(QM_INGEST_CHUNKS, j->chunks.n);
-			qm_add(QM_INGEST_BYTES, j->chunks.plain_len);
-			queue_wake(j->conf->datadir);
-		}
-	}
+	if (st == Q_OK)
+		return 1;
+	snprintf(j->error, sizeof j->error, "%s", perr.msg[0] ? perr.msg : q_status_code(st));
+	/* fail_fn reports the document failed: on disk first */
+	st = j->crashed ? job_run(s, j->conf, retry_fn, j, &err) : store_run(s, fail_fn, j, &err);
+	if (st == Q_OK && j->crashed && !j->gave_up)
+		QLOG_WARN("ingest of %s: %s; trying again after a backoff", j->doc_id, j->error);
+	else if (st == Q_OK)
+		qm_add(QM_INGEST_FAILED, 1);
 	if (st != Q_OK && st != Q_ENOTFOUND && st != Q_ECONFLICT)
 		QLOG_WARN("ingest of %s: %s", j->doc_id, err.msg);
 	if (st == Q_EBUSY)
 		release_busy(s, j);
+	return 0;
+}
+
+/* Index n prepared jobs: one transaction for them all (batch_fn), or
+ * index_fn's for one. A batch that fails otherwise than busy is indexed
+ * job by job, so one bad document fails alone. */
+static void index_jobs(struct store *s, struct job_ctx **v, size_t n)
+{
+	struct qerr err;
+	struct qm_clock clock;
+	struct batch bt = {v, n};
+	enum qstatus st;
+	if (!n)
+		return;
+	qm_clock_start(&clock, store_commit_us());
+	/* Indexing writes many postings pages: one indexer at a time
+	 * across processes avoids deadlock storms between them. */
+	int lock = ingest_index_lock(v[0]->conf);
+	v[0]->dropped = 0;
+	st = n > 1 ? job_run(s, v[0]->conf, batch_fn, &bt, &err)
+		   : job_run(s, v[0]->conf, index_fn, v[0], &err);
+	ingest_index_unlock(lock);
+	qm_stage(&clock, QM_STAGE_INDEX_US, store_commit_us());
+	if (n > 1 && st != Q_OK && st != Q_EBUSY) {
+		QLOG_WARN("ingest: a batch of %zu: %s; indexing them one by one", n, err.msg);
+		for (size_t i = 0; i < n; i++)
+			index_jobs(s, v + i, 1);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct job_ctx *j = v[i];
+		if (st == Q_OK && !j->dropped) {
+			qm_add(QM_INGEST_TOKENS, j->chunks.tokens);
+			qm_add(QM_INGEST_COMPLETED, 1);
+			qm_add(QM_INGEST_CHUNKS, j->chunks.n);
+			qm_add(QM_INGEST_BYTES, j->chunks.plain_len);
+		}
+		if (st == Q_EBUSY)
+			release_busy(s, j);
+	}
+	if (st == Q_OK)
+		queue_wake(v[0]->conf->datadir);
+	else if (st != Q_ENOTFOUND && st != Q_ECONFLICT)
+		QLOG_WARN("ingest of %s: %s", v[0]->doc_id, err.msg);
+}
+
+static void run_claimed(struct store *s, struct job_ctx *j)
+{
+	if (prepare(s, j))
+		index_jobs(s, &j, 1);
 }
 
 static void job_ctx_free(struct job_ctx *j)
@@ -593,6 +686,7 @@ struct next_claim {
 	char job_id[STORE_ID_MAX];
 	int64_t locked_at;
 	int expire;
+	const char *account;    /* a batch's account: its next job, whatever its jobs in flight */
 	struct job_ctx *j;      /* start the claimed job in the same transaction, or NULL */
 };
 
@@ -604,7 +698,10 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 	if (c->expire)
 		st = queue_expire(t, "ingest", (int64_t)c->conf->ingest_lease * 1000000, &expired,
 				  err);
-	if (st == Q_OK)
+	if (st == Q_OK && c->account)
+		st = queue_claim_account(t, "ingest", c->account, INGEST_WINDOW, 1, c->job_id,
+					 &c->locked_at, err);
+	else if (st == Q_OK)
 		st = queue_claim_fair(t, "ingest", c->conf->ingest_account_concurrency,
 				      INGEST_WINDOW, c->job_id, &c->locked_at, err);
 	if (st == Q_OK && c->job_id[0] && c->j) {
@@ -615,16 +712,19 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
-enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, int *ran,
-			 struct qerr *err)
+/* Claim the next job (account NULL: fairly across accounts; else that
+ * account's next) into j, started in the claim's transaction when that
+ * can be. *got is 1 when a job was claimed. */
+static enum qstatus claim_next(struct store *s, const struct qconf *conf, int expire,
+			       const char *account, struct job_ctx *j, int *got, struct qerr *err)
 {
-	struct job_ctx j = {.conf = conf};
 	/* The claim and the job's start (document parsing, its text read) in
 	 * one transaction: one commit fewer per document. A start that fails
 	 * otherwise than busy takes the claim back with it, so the claim is
 	 * then made alone, as run_claimed's own start reports the failure. */
-	struct next_claim c = {.conf = conf, .expire = expire, .j = &j};
-	qm_clock_start(&j.clock, store_commit_us());   /* the claim counts in parse */
+	struct next_claim c = {.conf = conf, .expire = expire, .account = account, .j = j};
+	j->conf = conf;
+	qm_clock_start(&j->clock, store_commit_us());   /* the claim counts in parse */
 	enum qstatus st = job_run(s, conf, next_fn, &c, err);
 	if (st != Q_OK && st != Q_EBUSY && st != Q_ERECOVER) {
 		qerr_clear(err);
@@ -632,16 +732,76 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 		c.job_id[0] = '\0';
 		st = job_run(s, conf, next_fn, &c, err);
 	}
-	*ran = 0;
-	if (st != Q_OK || !c.job_id[0]) {
-		job_ctx_free(&j);
+	*got = st == Q_OK && c.job_id[0];
+	if (!*got)
 		return st;
-	}
-	j.started = c.j != NULL;
-	j.locked_at = c.locked_at;
-	snprintf(j.job_id, sizeof j.job_id, "%s", c.job_id);
-	run_claimed(s, &j);
-	job_ctx_free(&j);
-	*ran = 1;
+	j->started = c.j != NULL;
+	j->locked_at = c.locked_at;
+	snprintf(j->job_id, sizeof j->job_id, "%s", c.job_id);
 	return Q_OK;
+}
+
+/* Text in a batch at most (with ingest_batch and ingest_batch_ms). */
+#define INGEST_BATCH_BYTES (1 << 20)
+
+/* A batch (ingest_batch, docs/ingest.md): after the first job, more text
+ * documents of the same account are claimed and prepared while the bounds
+ * allow (an upload's extraction would hold the batch's earlier jobs
+ * without renewing their leases), and indexed together. Each is claimed under its own lease as ever, so a
+ * batch cut short by a crash is taken over job by job. A document already
+ * in the batch (a second job of it) ends the batch: its old chunks'
+ * postings must be written before they are removed. */
+enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, int *ran,
+			 struct qerr *err)
+{
+	size_t max = conf->ingest_batch > 1 ? (size_t)conf->ingest_batch : 1, n = 0, ready = 0;
+	struct job_ctx *jobs = calloc(max, sizeof *jobs), *extra = NULL;
+	struct job_ctx **v = calloc(max, sizeof *v);
+	char account[STORE_ID_MAX] = "";
+	size_t bytes = 0;
+	int got = 0;
+	enum qstatus st = Q_OK;
+	*ran = 0;
+	if (!jobs || !v) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	int64_t t0 = q_mono_ms();
+	while (n < max) {
+		struct job_ctx *j = &jobs[n];
+		if (n && (!account[0] || bytes >= INGEST_BATCH_BYTES ||
+			  q_mono_ms() - t0 >= conf->ingest_batch_ms))
+			break;
+		st = claim_next(s, conf, n ? 0 : expire, n ? account : NULL, j, &got, err);
+		if (st != Q_OK || !got) {
+			if (n) {   /* the batch ends; its jobs are claimed already */
+				st = Q_OK;
+				qerr_clear(err);
+			}
+			break;
+		}
+		n++;
+		*ran = 1;
+		if (!prepare(s, j))
+			continue;
+		if (!account[0])
+			snprintf(account, sizeof account, "%s",
+				 json_string_value(json_object_get(j->doc, "account")) ?: "");
+		for (size_t i = 0; i < ready && !extra; i++)
+			if (!strcmp(v[i]->doc_id, j->doc_id))
+				extra = j;
+		if (extra)
+			break;
+		v[ready++] = j;
+		bytes += j->chunks.plain_len;
+	}
+	index_jobs(s, v, ready);
+	if (extra)
+		index_jobs(s, &extra, 1);
+out:
+	for (size_t i = 0; jobs && i < n; i++)
+		job_ctx_free(&jobs[i]);
+	free(jobs);
+	free(v);
+	return st;
 }

@@ -59,6 +59,7 @@ struct fair_pick {
 	char id[STORE_ID_MAX];
 	size_t inflight;
 	int64_t waited_us;
+	double mib;             /* the chosen job's file size */
 	int found;
 };
 
@@ -100,6 +101,7 @@ static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, i
 		if (!best->found || cost < best_cost) {
 			best->found = 1;
 			best_cost = cost;
+			best->mib = mib;
 			best->waited_us = now - created;
 			snprintf(best->id, sizeof best->id, "%s", cand.ids[i]);
 		}
@@ -171,6 +173,33 @@ enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap,
 	json_decref(job);
 	if (st == Q_OK)
 		snprintf(job_id, STORE_ID_MAX, "%s", pick.id);
+	return st;
+}
+
+enum qstatus queue_claim_account(struct stxn *t, const char *kind, const char *account,
+				 int window, int no_files, char *job_id, int64_t *locked_at,
+				 struct qerr *err)
+{
+	struct store_key q;
+	struct fair_pick best = {.found = 0};
+	int64_t now = q_now_us();
+	job_id[0] = '\0';
+	*locked_at = now;
+	queue_prefix(&q, kind, "pending", account);
+	enum qstatus st = best_of_account(t, &q, window, now, &best, err);
+	if (st != Q_OK || !best.found || (no_files && best.mib > 0))
+		return st;
+	json_t *job;
+	if ((st = store_get(t, T_JOBS, best.id, &job, STORE_RMW, err)) != Q_OK)
+		return st;
+	if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending")) {
+		json_decref(job);
+		return Q_OK;   /* taken meanwhile */
+	}
+	st = claim_job(t, best.id, job, now, err);
+	json_decref(job);
+	if (st == Q_OK)
+		snprintf(job_id, STORE_ID_MAX, "%s", best.id);
 	return st;
 }
 

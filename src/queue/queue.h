@@ -30,6 +30,13 @@ enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
  * least STORE_ID_MAX bytes) is "" when nothing is due. */
 enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int window,
 			      char *job_id, int64_t *locked_at, struct qerr *err);
+/* Claim the best due pending job of kind of one account (its window
+ * oldest, by the cost above) whatever its jobs in flight: an ingest
+ * process adding to the batch it holds for that account (ingest.c).
+ * no_files: nothing is claimed when that job's document has a file. */
+enum qstatus queue_claim_account(struct stxn *t, const char *kind, const char *account,
+				 int window, int no_files, char *job_id, int64_t *locked_at,
+				 struct qerr *err);
 /* Jobs of kind of one account that are pending or processing. */
 enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char *account,
 				   size_t *n, struct qerr *err);

@@ -58,6 +58,12 @@ static struct lexical_chunk indexed(json_t *rec, const char *title)
 enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 		       struct qerr *err)
 {
+	return chunk_put_to(t, doc_id, position, rec, NULL, err);
+}
+
+enum qstatus chunk_put_to(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
+			  struct lexical_batch *b, struct qerr *err)
+{
 	char account[STORE_ID_MAX], title[TITLE_MAX];
 	char key[64];
 	chunk_key(doc_id, position, key, sizeof key);
@@ -75,7 +81,7 @@ enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, js
 	if ((st = store_put(t, T_CHUNKS, key, rec, err)) != Q_OK)
 		return st;
 	struct lexical_chunk c = indexed(rec, title);
-	return lexical_add(t, account, key, &c, err);
+	return b ? lexical_add_to(t, account, key, &c, b, err) : lexical_add(t, account, key, &c, err);
 }
 
 enum qstatus chunk_reindex(struct stxn *t, const char *chunk_key, json_t *rec, int *added,

@@ -9,6 +9,7 @@
 #include "base/status.h"
 
 struct stxn;
+struct lexical_batch;
 
 /* Chunk records: {document_id, position, text, tokens, words,
  * page, section, start, end, lang, enabled, hit_count, index_title}. */
@@ -18,6 +19,10 @@ struct stxn;
  * BM25 in lang ("lang", enum text_lang). */
 enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 		       struct qerr *err);
+/* chunk_put with the postings held in b (lexical.h), written by
+ * lexical_batch_write before the transaction ends. */
+enum qstatus chunk_put_to(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
+			  struct lexical_batch *b, struct qerr *err);
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
 /* The account of a chunk's document ("" when the document is gone): the
  * keyword index a chunk belongs to. */

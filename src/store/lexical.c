@@ -531,8 +531,109 @@ static enum qstatus chunk_map_del(struct stxn *t, uint64_t tag, const char *chun
 	return st;
 }
 
+/* Postings of several chunks held to be written term by term
+ * (lexical_batch_write): a term the chunks share has its head record
+ * read and written once, not once per chunk. */
+struct lexical_batch {
+	struct bposting {
+		uint64_t tag;
+		struct tentry e;
+		uint32_t num, dl;
+		double avgdl;
+	} *v;
+	size_t n, alloc;
+};
+
+struct lexical_batch *lexical_batch_new(void)
+{
+	return calloc(1, sizeof(struct lexical_batch));
+}
+
+void lexical_batch_free(struct lexical_batch *b)
+{
+	if (b)
+		free(b->v);
+	free(b);
+}
+
+static enum qstatus batch_add(struct lexical_batch *b, uint64_t tag, const struct tentry *e,
+			      uint32_t num, uint32_t dl, double avgdl, struct qerr *err)
+{
+	if (b->n == b->alloc) {
+		size_t na = b->alloc ? b->alloc * 2 : 1024;
+		void *p = realloc(b->v, na * sizeof *b->v);
+		if (!p)
+			return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		b->v = p;
+		b->alloc = na;
+	}
+	struct bposting *p = &b->v[b->n++];
+	p->tag = tag;
+	p->e = *e;
+	p->num = num;
+	p->dl = dl;
+	p->avgdl = avgdl;
+	return Q_OK;
+}
+
+/* By account tag, term, then chunk number (the order they were added). */
+static int bposting_cmp(const void *a, const void *b)
+{
+	const struct bposting *x = a, *y = b;
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	size_t n = x->e.len < y->e.len ? x->e.len : y->e.len;
+	int c = memcmp(x->e.term, y->e.term, n);
+	if (c || x->e.len != y->e.len)
+		return c ? c : x->e.len < y->e.len ? -1 : 1;
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+/* One term's postings v[0..n) appended as posting_add appends them one
+ * by one (the same records), its head read and written once. */
+static enum qstatus term_write(struct stxn *t, const struct bposting *v, size_t n,
+			       struct qerr *err)
+{
+	struct store_key k, pk;
+	struct head h;
+	unsigned char val[10];
+	lexical_term_key(&k, v[0].tag, v[0].e.term, v[0].e.len);
+	enum qstatus st = head_get(t, &k, &h, err);
+	for (size_t i = 0; st == Q_OK && i < n; i++) {
+		size_t o = varint_put(val, v[i].e.tf > 65535 ? 65535 : v[i].e.tf);
+		o += varint_put(val + o, v[i].dl);
+		pending_key(&pk, &k, v[i].num);
+		if ((st = store_put_rawkey(t, T_POSTINGS, &pk, val, o, err)) != Q_OK)
+			break;
+		h.df++;
+		if (++h.npend >= POSTINGS_BLOCK) {
+			if ((st = seal(t, &k, v[i].avgdl, err)) != Q_OK)
+				break;
+			h.npend = 0;
+		}
+	}
+	return st == Q_OK ? head_put(t, &k, &h, err) : st;
+}
+
+enum qstatus lexical_batch_write(struct stxn *t, struct lexical_batch *b, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	qsort(b->v, b->n, sizeof *b->v, bposting_cmp);
+	for (size_t i = 0, j; st == Q_OK && i < b->n; i = j) {
+		for (j = i + 1; j < b->n && b->v[j].tag == b->v[i].tag &&
+				b->v[j].e.len == b->v[i].e.len &&
+				!memcmp(b->v[j].e.term, b->v[i].e.term, b->v[i].e.len);
+		     j++)
+			;
+		st = term_write(t, b->v + i, j - i, err);
+	}
+	b->n = 0;
+	return st;
+}
+
 static enum qstatus index_chunk(struct stxn *t, const char *account, uint64_t tag,
-				const char *chunk_key, const struct termset *s, struct qerr *err)
+				const char *chunk_key, const struct termset *s,
+				struct lexical_batch *b, struct qerr *err)
 {
 	uint32_t num, old, dl = (uint32_t)s->total;
 	double avgdl = 1;
@@ -549,7 +650,8 @@ static enum qstatus index_chunk(struct stxn *t, const char *account, uint64_t ta
 	if (st == Q_OK)
 		st = chunk_map_put(t, tag, chunk_key, num, dl, err);
 	for (size_t i = 0; st == Q_OK && i < s->n; i++)
-		st = posting_add(t, tag, &s->v[i], num, dl, avgdl, err);
+		st = b ? batch_add(b, tag, &s->v[i], num, dl, avgdl, err)
+		       : posting_add(t, tag, &s->v[i], num, dl, avgdl, err);
 	return st;
 }
 
@@ -572,7 +674,8 @@ static enum qstatus unindex_chunk(struct stxn *t, const char *account, uint64_t 
 }
 
 static enum qstatus update(struct stxn *t, const char *account, const char *chunk_key,
-			   const struct lexical_chunk *c, int add, struct qerr *err)
+			   const struct lexical_chunk *c, int add, struct lexical_batch *b,
+			   struct qerr *err)
 {
 	struct termset s;
 	uint64_t tag = lexical_tag(account);
@@ -581,7 +684,7 @@ static enum qstatus update(struct stxn *t, const char *account, const char *chun
 	if (s.oom)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	else
-		st = add ? index_chunk(t, account, tag, chunk_key, &s, err)
+		st = add ? index_chunk(t, account, tag, chunk_key, &s, b, err)
 			 : unindex_chunk(t, account, tag, chunk_key, &s, err);
 	free(s.v);
 	return st;
@@ -590,13 +693,20 @@ static enum qstatus update(struct stxn *t, const char *account, const char *chun
 enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_key,
 			 const struct lexical_chunk *c, struct qerr *err)
 {
-	return update(t, account, chunk_key, c, 1, err);
+	return update(t, account, chunk_key, c, 1, NULL, err);
+}
+
+enum qstatus lexical_add_to(struct stxn *t, const char *account, const char *chunk_key,
+			    const struct lexical_chunk *c, struct lexical_batch *b,
+			    struct qerr *err)
+{
+	return update(t, account, chunk_key, c, 1, b, err);
 }
 
 enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
 			    const struct lexical_chunk *c, struct qerr *err)
 {
-	return update(t, account, chunk_key, c, 0, err);
+	return update(t, account, chunk_key, c, 0, NULL, err);
 }
 
 /* The words of a query: each read in every language of the mask, its
@@ -958,7 +1068,7 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char
 	if (st != Q_ENOTFOUND)
 		return st;
 	qerr_clear(err);
-	if ((st = update(t, account, chunk_key, c, 1, err)) == Q_OK)
+	if ((st = update(t, account, chunk_key, c, 1, NULL, err)) == Q_OK)
 		*added = 1;
 	return st;
 }

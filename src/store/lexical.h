@@ -57,6 +57,19 @@ struct lexical_chunk {
 
 enum qstatus lexical_add(struct stxn *t, const char *account, const char *chunk_key,
 			 const struct lexical_chunk *c, struct qerr *err);
+/* Postings held across several lexical_add_to calls of one transaction
+ * and written by lexical_batch_write in the same transaction, each term
+ * once (ingest batches, docs/ingest.md): the records are those
+ * lexical_add writes. The chunk's number and statistics are written at
+ * once. */
+struct lexical_batch;
+struct lexical_batch *lexical_batch_new(void);
+void lexical_batch_free(struct lexical_batch *b);
+enum qstatus lexical_add_to(struct stxn *t, const char *account, const char *chunk_key,
+			    const struct lexical_chunk *c, struct lexical_batch *b,
+			    struct qerr *err);
+/* Write the held postings (b is empty after, whatever the outcome). */
+enum qstatus lexical_batch_write(struct stxn *t, struct lexical_batch *b, struct qerr *err);
 /* c: as it was indexed (the same terms are removed). */
 enum qstatus lexical_remove(struct stxn *t, const char *account, const char *chunk_key,
 			    const struct lexical_chunk *c, struct qerr *err);

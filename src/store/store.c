@@ -53,7 +53,9 @@ static const struct {
 	[T_IDEMPOTENCY] = {"idempotency.db", 4096},
 	[T_CHUNKS] = {"chunks.db", 16384},    /* ~2-3 KiB records stay on-page */
 	[T_VECTORS] = {"vectors.db", 4096},   /* ~600-byte int8 vectors */
-	[T_POSTINGS] = {"postings.db", 4096}, /* small keys, 6-byte values */
+	/* small keys, 6-byte values; no DB_RECNUM (nothing counts its keys):
+	 * its counts were a fifth of the log an ingestion wrote */
+	[T_POSTINGS] = {"postings.db", 4096},
 	[T_STATS] = {"stats.db", 4096},
 	/* chat: small records; messages with citations ~1-3 KiB */
 	[T_CONVERSATIONS] = {"conversations.db", 4096},
@@ -499,8 +501,7 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 		goto out;
 	}
 	for (int i = 0; i < T_TABLE_MAX; i++)
-		if ((rc = open_db(s, &s->tables[i], table_def[i].file, table_def[i].pagesize,
-				  i == T_POSTINGS))) {
+		if ((rc = open_db(s, &s->tables[i], table_def[i].file, table_def[i].pagesize, 0))) {
 			st = dberr(NULL, rc, err, table_def[i].file);
 			goto out;
 		}
@@ -969,12 +970,6 @@ enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store
 			 size_t *count, struct qerr *err)
 {
 	return count_db(t, t->s->indexes[ix], index_def[ix].file, prefix, count, err);
-}
-
-enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
-			     size_t *count, struct qerr *err)
-{
-	return count_db(t, t->s->tables[tb], table_def[tb].file, prefix, count, err);
 }
 
 static enum qstatus count_db(struct stxn *t, DB *db, const char *file,

@@ -168,10 +168,8 @@ struct store_ids {
 int store_collect(const char *pk, void *arg);
 void store_ids_free(struct store_ids *l);
 
-/* Raw records of a DB_RECNUM table (T_POSTINGS) whose keys start with
- * prefix: count in O(log n), and scan (cb gets key, value, and lengths). */
-enum qstatus store_count_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,
-			     size_t *count, struct qerr *err);
+/* Raw records of a table (T_POSTINGS) whose keys start with prefix, in
+ * key order (cb gets key, value, and lengths). */
 typedef int (*store_raw_cb)(const void *key, size_t klen, const void *val, size_t vlen,
 			    void *arg);
 enum qstatus store_scan_raw(struct stxn *t, enum store_table tb, const struct store_key *prefix,

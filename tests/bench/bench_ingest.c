@@ -1,10 +1,12 @@
 /* bench_ingest.c: ingestion throughput of SciFact with a stage breakdown,
  * through the real ingest and embed code in one process.
  *
- * usage: bench_ingest [DOCS [JOB_FLUSH_MS]]
+ * usage: bench_ingest [DOCS [JOB_FLUSH_MS [INGEST_BATCH]]]
  *   DOCS: how many abstracts (default: the whole corpus, 5,183)
  *   JOB_FLUSH_MS: the setting job_flush_ms (default 200, group commit;
  *   0: every commit synchronous, as before issue 17's group commit)
+ *   INGEST_BATCH: the setting ingest_batch (default 8; 1: one job per
+ *   index transaction, as before batches)
  *
  * The documents are created first as the API creates them (doc_create:
  * the document, its text and its pending ingest job; 100 per transaction,
@@ -172,16 +174,18 @@ static int create_all(struct store *s, FILE *f, size_t want, size_t *docs)
 	return rc;
 }
 
-static void report(size_t docs, double ingest_s, double embed_s, double cpu, int flush_ms)
+static void report(size_t docs, double ingest_s, double embed_s, double cpu, int flush_ms,
+		   int batch)
 {
 	static const char *name[] = {"parse", "split", "index", "embed", "vectors", "commit"};
 	const struct qm_shared *m = qm_get();
 	double total = ingest_s + embed_s, tokens = m ? (double)m->counter[QM_INGEST_TOKENS] : 0;
 	double sum = 0;
 	printf("ingested %zu SciFact documents (%.0f chunks), %.0f tokens: ingest loop %.2f s, "
-	       "embed loop %.2f s, %.0f tokens/s (one process, job_flush_ms = %d)\n", docs,
+	       "embed loop %.2f s, %.0f tokens/s (one process, job_flush_ms = %d, ingest_batch = %d)\n",
+	       docs,
 	       m ? (double)m->counter[QM_INGEST_CHUNKS] : 0, tokens, ingest_s, embed_s,
-	       total > 0 ? tokens / total : 0, flush_ms);
+	       total > 0 ? tokens / total : 0, flush_ms, batch);
 	printf("  CPU %.2f s (user + system): %.0f tokens per CPU second; load average at the end "
 	       "%.1f\n", cpu, cpu > 0 ? tokens / cpu : 0, loadavg());
 	for (int i = 0; m && i < 6; i++) {
@@ -201,6 +205,7 @@ int main(int argc, char **argv)
 	char path[PATH_MAX], home[PATH_MAX + 4], mpath[PATH_MAX + 8];
 	size_t want = argc > 1 ? strtoul(argv[1], NULL, 10) : SIZE_MAX, docs = 0;
 	int flush_ms = argc > 2 ? atoi(argv[2]) : 200, rc = 1;
+	int batch = argc > 3 ? atoi(argv[3]) : 0;
 	struct store *s = NULL;
 	struct embed_backend *b = NULL;
 	struct qconf conf;
@@ -216,6 +221,8 @@ int main(int argc, char **argv)
 	}
 	qconf_defaults(&conf);
 	conf.job_flush_ms = flush_ms;
+	if (batch > 0)
+		conf.ingest_batch = batch;
 	snprintf(conf.datadir, sizeof conf.datadir, "%s/quire-bench-ingest-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(conf.datadir))
@@ -240,7 +247,7 @@ int main(int argc, char **argv)
 	jl.step = embed_step;
 	if (jobloop_run(&jl) != 0)
 		goto out;
-	report(docs, t1 - t0, now_s() - t1, cpu_s() - c0, flush_ms);
+	report(docs, t1 - t0, now_s() - t1, cpu_s() - c0, flush_ms, conf.ingest_batch);
 	rc = 0;
 out:
 	fclose(f);
@@ -248,6 +255,9 @@ out:
 		b->free(b);
 	store_close(s);
 	qm_detach();
-	nftw(conf.datadir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (getenv("BENCH_KEEP"))   /* look at the store afterwards (db_stat, db_printlog) */
+		printf("kept %s\n", conf.datadir);
+	else
+		nftw(conf.datadir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return rc;
 }

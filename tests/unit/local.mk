@@ -13,6 +13,7 @@ UNIT_TESTS = \
 	tests/unit/test_split \
 	tests/unit/test_search \
 	tests/unit/test_lexical \
+	tests/unit/test_lexbatch \
 	tests/unit/test_quality \
 	tests/unit/test_embed \
 	tests/unit/test_langid \
@@ -63,6 +64,9 @@ tests_unit_test_multipart_LDADD = $(UNIT_LDADD)
 tests_unit_test_split_SOURCES = tests/unit/test_split.c
 tests_unit_test_split_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_split_LDADD = $(UNIT_LDADD)
+tests_unit_test_lexbatch_SOURCES = tests/unit/test_lexbatch.c
+tests_unit_test_lexbatch_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_lexbatch_LDADD = $(UNIT_LDADD)
 tests_unit_test_lexical_SOURCES = tests/unit/test_lexical.c
 tests_unit_test_lexical_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_lexical_LDADD = $(UNIT_LDADD) -lm

@@ -3,7 +3,9 @@
  * per-account cap; within an account small files pass a big one until it
  * has waited its size in seconds; jobs backing off are passed over; the
  * backlog count; lease renewal against expiry; the release at recovery;
- * and the per-account index rebuilt when an older environment lacks it. */
+ * the per-account index rebuilt when an older environment lacks it; and
+ * a batch's claims of one account (queue_claim_account): past the cap,
+ * that account's jobs only, none with a file when asked so. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
@@ -294,6 +296,56 @@ static void test_index_fill(void)
 	   "every index agrees with its table");
 }
 
+/* ---- a batch's claims (queue_claim_account) -------------------------------- */
+
+struct acct_arg {
+	const char *account;
+	int no_files;
+	char job[STORE_ID_MAX];
+	int64_t locked_at;
+};
+
+static enum qstatus acct_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct acct_arg *a = arg;
+	char id[37];
+	int created;
+	enum qstatus st = account_ensure(t, a->account, id, &created, err);
+	return st == Q_OK ? queue_claim_account(t, "ingest", id, 16, a->no_files, a->job,
+						&a->locked_at, err)
+			  : st;
+}
+
+static const char *claim_of(const char *account, int no_files)
+{
+	static struct acct_arg a;
+	struct qerr err;
+	memset(&a, 0, sizeof a);
+	a.account = account;
+	a.no_files = no_files;
+	if (store_run(s, acct_fn, &a, &err) != Q_OK)
+		bail_out("claim_account: %s", err.msg);
+	return a.job;
+}
+
+static void test_batch_claims(void)
+{
+	struct up_arg big, t1, t2, other;
+	char first[STORE_ID_MAX], second[STORE_ID_MAX];
+	upload(&big, "batchco", 2u << 20);   /* the oldest, but a 2 MiB file */
+	upload(&t1, "batchco", 0);
+	upload(&t2, "batchco", 0);
+	upload(&other, "batchother", 0);
+	snprintf(first, sizeof first, "%s", claim_of("batchco", 1));
+	snprintf(second, sizeof second, "%s", claim_of("batchco", 1));
+	ok(!strcmp(first, t1.job) && !strcmp(second, t2.job),
+	   "a batch claims its account's jobs without a file in turn, past the cap of 1");
+	is_str(claim_of("batchco", 1), "", "no_files: the file is not claimed (the batch ends)");
+	is_str(claim_of("batchco", 0), big.job, "without no_files it is");
+	is_str(claim_of("batchco", 0), "", "then nothing: another account's job is never taken");
+	is_str(claim_of("batchother", 1), other.job, "which its own account's claim finds");
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "fair");
@@ -302,6 +354,7 @@ int main(void)
 	test_sizes();
 	test_leases();
 	test_index_fill();
+	test_batch_claims();
 	store_close(s);
 	unit_rmtree(dir);
 	return done_testing();
