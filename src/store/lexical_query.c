@@ -166,6 +166,8 @@ struct cursor {                   /* what WAND reads most first: one cache line 
 	const unsigned char *base;    /* the blocks' bytes: the query's arena or the cache's */
 	struct tentry *e;             /* the cache's entry of the term (NULL: none) */
 	size_t df;
+	size_t rbi;                   /* exact scoring's own walk (MaxScore): block, */
+	uint32_t rpos;                /* position in it */
 	struct pblock dec;
 };
 
@@ -1003,9 +1005,213 @@ static int taat(struct lexq *q, struct heap *h, lexical_accept_fn accept, void *
 	return 0;
 }
 
-/* Term at a time when WAND's bounds would skip little: postings at most
- * TAAT_PER_CHUNK per chunk of the account... (lexical_set_taat). */
-static int taat_mode = -1;   /* -1: by the rule below, 0: never, 1: always */
+/* ---- MaxScore ---------------------------------------------------------- */
+
+/* MaxScore (Turtle and Flood 1995) with block-max bounds, in chunk
+ * order: the cursors by their bound, smallest first; while the bounds
+ * of the first ne sum to no more than the heap's threshold, a chunk only
+ * they hold cannot enter, so only the others (the essential ones, the
+ * rarer terms) propose chunks. A chunk proposed is bounded by its
+ * essential terms' scores and the others' bounds, these then replaced,
+ * largest first, by the bound of the block holding the chunk and by
+ * the term's score there; the chunk is dropped as soon as the bound
+ * cannot beat the threshold, so the common terms' lists are only probed
+ * for chunks that can still enter, and their blocks no such chunk falls
+ * in are never decoded. A chunk that survives is scored by score_sum
+ * (the same sum as every evaluation) and offered to the heap as WAND
+ * does, in chunk order. */
+
+/* Slack on a bound summed in another order than score_sum's. */
+#define BOUND_SLACK (1 + 1e-9)
+
+static int by_ub(const void *a, const void *b)
+{
+	const struct cursor *x = *(struct cursor *const *)a, *y = *(struct cursor *const *)b;
+	return x->ub < y->ub ? -1 : x->ub > y->ub;
+}
+
+/* Non-essential cursors c[0..ne) probed for d, largest bound first,
+ * from bound (their bounds included): 1 when d can still beat th (all
+ * of them then on d or past it), 0 when not. */
+static int probe(struct lexq *q, struct cursor **c, size_t ne, uint32_t d, double bound,
+		 double th)
+{
+	uint32_t dl = q->ct->dl[d], end;
+	double bub[64];   /* the block bounds first: most chunks end here, nothing decoded */
+	size_t nb = ne < 64 ? ne : 64;
+	for (size_t i = 0; i < nb; i++) {
+		bub[i] = c[i]->doc <= d ? cur_block_ub(c[i], d, &end) : 0;
+		bound += bub[i] - c[i]->ub;
+	}
+	if (bound * BOUND_SLACK <= th)
+		return 0;
+	for (size_t i = ne; i-- > 0;) {
+		struct cursor *x = c[i];
+		bound -= i < nb ? bub[i] : x->ub;
+		if (x->doc < d)
+			cur_seek(q, x, d, 0);
+		if (x->doc == d)
+			bound += term_score(q, x, cur_tf(x), dl);
+		if (bound * BOUND_SLACK <= th)
+			return 0;
+	}
+	return 1;
+}
+
+/* The tf of chunk d in c (0: none) by c's second walk, which only moves
+ * forward (rbi, rpos), leaving the cursor itself where it is; a block
+ * the cache has not decoded is decoded into *tmp. */
+static uint32_t walk_tf(struct lexq *q, struct cursor *c, uint32_t d, struct pblock *tmp,
+			const struct cursor **tmp_of, size_t *tmp_bi)
+{
+	while (c->rbi < c->nblk && c->blk[c->rbi].last < d) {
+		c->rbi++;
+		c->rpos = 0;
+	}
+	if (c->rbi == c->nblk)
+		return 0;
+	const struct pblock *b;
+	struct pblock **kept = c->e ? &c->e->dec[c->rbi] : NULL;
+	if (kept && *kept) {
+		b = *kept;
+	} else if (c->dec_bi == (long)c->rbi) {
+		b = c->d;
+	} else {
+		if (*tmp_of != c || *tmp_bi != c->rbi) {
+			if (pblock_decode(c->base + c->blk[c->rbi].off, c->blk[c->rbi].len, tmp))
+				tmp->n = 0;
+			*tmp_of = c;
+			*tmp_bi = c->rbi;
+		}
+		b = tmp;
+	}
+	while (c->rpos < b->n && b->doc[c->rpos] < d)
+		c->rpos++;
+	return c->rpos < b->n && b->doc[c->rpos] == d ? b->tf[c->rpos] : 0;
+}
+
+/* score_sum for chunk d by the second walks: the same sum, term for
+ * term, in the same order. */
+static double score_walk(struct lexq *q, uint32_t d, struct pblock *tmp)
+{
+	if (d >= q->ct->n || q->ct->koff[d] == NOKEY)
+		return -1;
+	const struct cursor *tmp_of = NULL;
+	size_t tmp_bi = 0;
+	uint32_t dl = q->ct->dl[d];
+	double sum = 0, best = 0;
+	int word = -1;
+	for (size_t i = 0; i < q->ncur; i++) {
+		struct cursor *c = &q->cur[i];
+		if (c->word != word) {
+			sum += best;
+			best = 0;
+			word = c->word;
+		}
+		uint32_t tf = walk_tf(q, c, d, tmp, &tmp_of, &tmp_bi);
+		if (tf) {
+			double s = term_score(q, c, tf, dl);
+			best = s > best ? s : best;
+		}
+	}
+	q->stats.scored++;
+	return sum + best;
+}
+
+/* Chunks per window: its sums (8 bytes a chunk) stay in the L2 cache. */
+#define WINDOW 8192
+
+struct window {
+	double acc[WINDOW];
+	uint64_t mark[WINDOW / 64];
+	struct pblock tmp;
+};
+
+/* Essential cursor x's postings below end into the window's sums (each
+ * term's score: a bound of its word's); x left on its first beyond. */
+static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t end,
+		       struct window *w)
+{
+	double norm1 = q->k1 * (1 - q->b), normb = q->k1 * q->b / q->avgdl;
+	if (x->field) {
+		norm1 = q->k1;
+		normb = 0;
+	}
+	const uint32_t *dl = q->ct->dl;
+	uint32_t n = q->ct->n;
+	while (x->bi < x->nblk) {
+		const struct pblock *b = cur_block(q, x);
+		uint32_t p = x->pos;
+		for (; p < b->n && b->doc[p] < end; p++) {
+			uint32_t d = b->doc[p];
+			if (d >= n)
+				continue;
+			double tf = b->tf[p];
+			w->acc[d - base] += x->w * tf / (tf + norm1 + normb * dl[d]);
+			w->mark[(d - base) >> 6] |= 1ull << ((d - base) & 63);
+		}
+		x->pos = p;
+		if (p < b->n) {
+			x->doc = b->doc[p];
+			return;
+		}
+		x->bi++;
+	}
+	x->doc = END;
+}
+
+/* MaxScore in windows of chunk numbers: the essential terms scored term
+ * at a time into the window's sums (in cache), then the window's chunks
+ * in order, each whose sum and the other terms' bounds can beat the
+ * threshold probed (probe) and, when it still can, scored exactly. */
+static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_accept_fn accept,
+		    void *arg)
+{
+	size_t nc = q->ncur, ne = 0;
+	double nebound = 0, th = -1;   /* the bounds of c[0..ne) summed */
+	struct window *w = calloc(1, sizeof *w);
+	if (!w)
+		return -1;
+	qsort(c, nc, sizeof *c, by_ub);
+	for (size_t i = 0; i < nc; i++) {
+		c[i]->rbi = 0;
+		c[i]->rpos = 0;
+	}
+	/* the first windows small, so that the threshold is known early */
+	for (uint32_t base = 0, span = WINDOW / 8; base < q->ct->n;
+	     base += span, span = span < WINDOW ? span * 2 : WINDOW) {
+		uint32_t end = q->ct->n - base > span ? base + span : q->ct->n;
+		while (ne < nc && (nebound + c[ne]->ub) * BOUND_SLACK <= th)
+			nebound += c[ne++]->ub;
+		if (ne == nc)
+			break;   /* no chunk can enter any more */
+		for (size_t i = ne; i < nc; i++)
+			if (c[i]->doc < end)
+				window_add(q, c[i], base, end, w);
+		for (uint32_t m = 0; m < WINDOW / 64; m++)
+			while (w->mark[m]) {
+				uint32_t j = m * 64 + (uint32_t)__builtin_ctzll(w->mark[m]);
+				w->mark[m] &= w->mark[m] - 1;
+				uint32_t d = base + j;
+				double a = w->acc[j] + nebound;
+				w->acc[j] = 0;
+				if (a * BOUND_SLACK <= th || !probe(q, c, ne, d, a, th))
+					continue;
+				double s = score_walk(q, d, &w->tmp);
+				if (s >= 0 && (h->n < h->k || s > threshold(h)) &&
+				    accepted(q, d, accept, arg)) {
+					heap_push(h, s, d);
+					th = threshold(h);
+				}
+			}
+	}
+	free(w);
+	return 0;
+}
+
+/* How lexical_query_top evaluates (lexical_set_taat): -1 by the rule
+ * below, 0 WAND, 1 term at a time, 2 MaxScore. */
+static int taat_mode = -1;
 
 void lexical_set_taat(int mode)
 {
@@ -1022,7 +1228,7 @@ static int use_taat(const struct lexq *q, size_t k)
 			postings += q->cur[i].blk[b].n;
 	/* WAND pays per pivot; with several terms and a deep k it decodes
 	 * most blocks anyway (make bench-search prints the share) */
-	return q->ncur >= 4 || k >= 50 || postings < 4096;
+	return q->ncur >= 4 || k >= 50 || postings < 4096 ? 2 : 0;
 }
 
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
@@ -1040,7 +1246,15 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	}
 	for (size_t i = 0; i < q->ncur; i++)
 		c[i] = &q->cur[i];
-	if (!use_taat(q, k) || taat(q, &h, accept, arg)) {
+	int mode = use_taat(q, k);
+	if (mode == 2) {
+		cursors_start(q);
+		if (maxscore(q, c, &h, accept, arg))
+			mode = 1;
+	}
+	if (mode == 1 && taat(q, &h, accept, arg))
+		mode = 0;
+	if (!mode) {
 		cursors_start(q);
 		wand(q, c, &h, accept, arg);
 	}
