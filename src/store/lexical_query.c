@@ -1210,13 +1210,18 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 }
 
 /* How lexical_query_top evaluates (lexical_set_taat): -1 by the rule
- * below, 0 WAND, 1 term at a time, 2 MaxScore. */
+ * below, 0 WAND, 1 term at a time, 2 MaxScore in windows. */
 static int taat_mode = -1;
 
 void lexical_set_taat(int mode)
 {
 	taat_mode = mode;
 }
+
+/* From this many chunks in the account, MaxScore rather than term at a
+ * time: below, the per-chunk sums stay in the cache and scoring every
+ * posting is as fast (docs/search.md, "Figures"). */
+#define MAXSCORE_CHUNKS 150000
 
 static int use_taat(const struct lexq *q, size_t k)
 {
@@ -1228,7 +1233,9 @@ static int use_taat(const struct lexq *q, size_t k)
 			postings += q->cur[i].blk[b].n;
 	/* WAND pays per pivot; with several terms and a deep k it decodes
 	 * most blocks anyway (make bench-search prints the share) */
-	return q->ncur >= 4 || k >= 50 || postings < 4096 ? 2 : 0;
+	if (!(q->ncur >= 4 || k >= 50 || postings < 4096))
+		return 0;
+	return q->ct->n >= MAXSCORE_CHUNKS && postings >= 4096 ? 2 : 1;
 }
 
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
