@@ -1085,9 +1085,16 @@ static uint32_t walk_tf(struct lexq *q, struct cursor *c, uint32_t d, struct pbl
 		}
 		b = tmp;
 	}
-	while (c->rpos < b->n && b->doc[c->rpos] < d)
-		c->rpos++;
-	return c->rpos < b->n && b->doc[c->rpos] == d ? b->tf[c->rpos] : 0;
+	uint32_t lo = c->rpos, hi = b->n;   /* the first at or after d */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (b->doc[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	c->rpos = lo;
+	return lo < b->n && b->doc[lo] == d ? b->tf[lo] : 0;
 }
 
 /* score_sum for chunk d by the second walks: the same sum, term for
@@ -1160,6 +1167,83 @@ static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t
 	x->doc = END;
 }
 
+/* At most this many chunks of the query's rarest term are scored before
+ * the windows, to know a threshold from the start. */
+#define SEED_CHUNKS 512
+
+struct seedblk {
+	double ub;
+	size_t i;
+};
+
+static int by_seed_ub(const void *a, const void *b)
+{
+	const struct seedblk *x = a, *y = b;
+	return x->ub > y->ub ? -1 : x->ub < y->ub;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every cursor's second walk back to its start. */
+static void walks_reset(struct lexq *q)
+{
+	for (size_t i = 0; i < q->ncur; i++) {
+		q->cur[i].rbi = 0;
+		q->cur[i].rpos = 0;
+	}
+}
+
+/* A lower bound of the k-th best score of an allowed chunk (-1: none
+ * known): the k-th best exact score among the chunks of r's best blocks
+ * by bound (r the rarest term: its chunks are likely near the top), up
+ * to SEED_CHUNKS, when those k chunks are all allowed. */
+static double seed(struct lexq *q, struct cursor *r, size_t k, lexical_accept_fn accept,
+		   void *arg, struct window *w)
+{
+	struct seedblk *sb = malloc((r->nblk ? r->nblk : 1) * sizeof *sb);
+	uint32_t *docs = malloc(SEED_CHUNKS * sizeof *docs), nd = 0;
+	struct heap sh = {malloc((k ? k : 1) * sizeof *sh.v), 0, k};
+	double th = -1;
+	if (!sb || !docs || !sh.v || !k || k > SEED_CHUNKS)
+		goto out;
+	for (size_t i = 0; i < r->nblk; i++)
+		sb[i] = (struct seedblk){r->blk[i].ub, i};
+	qsort(sb, r->nblk, sizeof *sb, by_seed_ub);
+	for (size_t j = 0; j < r->nblk && nd + r->blk[sb[j].i].n <= SEED_CHUNKS; j++) {
+		const struct block *bk = &r->blk[sb[j].i];
+		const struct pblock *b = r->e && r->e->dec[sb[j].i] ? r->e->dec[sb[j].i] : &w->tmp;
+		if (b == &w->tmp && pblock_decode(r->base + bk->off, bk->len, &w->tmp))
+			continue;
+		for (uint32_t x = 0; x < b->n && nd < SEED_CHUNKS; x++)
+			docs[nd++] = b->doc[x];
+	}
+	if (nd < k)
+		goto out;
+	qsort(docs, nd, sizeof *docs, by_u32);
+	walks_reset(q);
+	for (uint32_t x = 0; x < nd; x++) {
+		double s = score_walk(q, docs[x], &w->tmp);
+		if (s >= 0 && (sh.n < k || s > threshold(&sh)))
+			heap_push(&sh, s, docs[x]);
+	}
+	walks_reset(q);
+	if (sh.n < k)
+		goto out;
+	for (size_t i = 0; i < sh.n; i++)
+		if (!accepted(q, sh.v[i].doc, accept, arg))
+			goto out;
+	th = sh.v[0].score * (1 - 1e-9);   /* below the k-th exact score, whatever the order */
+out:
+	free(sb);
+	free(docs);
+	free(sh.v);
+	return th;
+}
+
 /* MaxScore in windows of chunk numbers: the essential terms scored term
  * at a time into the window's sums (in cache), then the window's chunks
  * in order, each whose sum and the other terms' bounds can beat the
@@ -1173,10 +1257,12 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 	if (!w)
 		return -1;
 	qsort(c, nc, sizeof *c, by_ub);
-	for (size_t i = 0; i < nc; i++) {
-		c[i]->rbi = 0;
-		c[i]->rpos = 0;
-	}
+	walks_reset(q);
+	/* a threshold from the rarest term's best chunks: chunks below it
+	 * are pruned from the first window on (the heap still takes the
+	 * window's chunks in order, as without it) */
+	double floor = nc ? seed(q, c[nc - 1], h->k, accept, arg, w) : -1;
+	th = floor;
 	/* the first windows small, so that the threshold is known early */
 	for (uint32_t base = 0, span = WINDOW / 8; base < q->ct->n;
 	     base += span, span = span < WINDOW ? span * 2 : WINDOW) {
@@ -1201,7 +1287,7 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 				if (s >= 0 && (h->n < h->k || s > threshold(h)) &&
 				    accepted(q, d, accept, arg)) {
 					heap_push(h, s, d);
-					th = threshold(h);
+					th = threshold(h) > floor ? threshold(h) : floor;
 				}
 			}
 	}
