@@ -1135,15 +1135,11 @@ struct window {
 };
 
 /* Essential cursor x's postings below end into the window's sums (each
- * term's score: a bound of its word's); x left on its first beyond. */
+ * term's score by term_score, a bound of its word's); x left on its
+ * first beyond. */
 static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t end,
 		       struct window *w)
 {
-	double norm1 = q->k1 * (1 - q->b), normb = q->k1 * q->b / q->avgdl;
-	if (x->field) {
-		norm1 = q->k1;
-		normb = 0;
-	}
 	const uint32_t *dl = q->ct->dl;
 	uint32_t n = q->ct->n;
 	while (x->bi < x->nblk) {
@@ -1153,8 +1149,7 @@ static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t
 			uint32_t d = b->doc[p];
 			if (d >= n)
 				continue;
-			double tf = b->tf[p];
-			w->acc[d - base] += x->w * tf / (tf + norm1 + normb * dl[d]);
+			w->acc[d - base] += term_score(q, x, b->tf[p], dl[d]);
 			w->mark[(d - base) >> 6] |= 1ull << ((d - base) & 63);
 		}
 		x->pos = p;
