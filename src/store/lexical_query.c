@@ -1397,10 +1397,19 @@ static enum qstatus chunk_score(struct lexq *q, const char *chunk_key, int body_
 	}
 	if (st != Q_OK || d >= q->ct->n || q->ct->koff[d] == NOKEY)
 		return st;
-	/* each cursor placed on d from its start: the same sum as score_at */
+	/* each cursor placed on d, its block found by binary search (a
+	 * common term has thousands): the same sum as score_at */
 	for (size_t i = 0; i < q->ncur; i++) {
 		struct cursor *c = &q->cur[i];
-		c->bi = c->sbi = 0;
+		size_t lo = 0, hi = c->nblk;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->blk[mid].last < d)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		c->bi = c->sbi = lo;
 		c->pos = 0;   /* the block held may be d's, its position past it */
 		cur_next_geq(q, c, d);
 	}
