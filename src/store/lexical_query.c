@@ -1058,6 +1058,27 @@ static int probe(struct lexq *q, struct cursor **c, size_t ne, uint32_t d, doubl
 	return 1;
 }
 
+/* Block bi of c (which has a cache entry) decoded: the cache's copy,
+ * made now when it has none (as cur_block keeps it), else decoded into
+ * *tmp when memory is short. */
+static const struct pblock *block_kept(struct lexq *q, struct cursor *c, size_t bi,
+				       struct pblock *tmp)
+{
+	struct pblock **kept = &c->e->dec[bi], *into = tmp;
+	if (*kept)
+		return *kept;
+	if ((*kept = malloc(sizeof **kept))) {
+		into = *kept;
+		c->e->ndec++;
+		cache_bytes += sizeof **kept;
+	}
+	if (pblock_decode(c->base + c->blk[bi].off, c->blk[bi].len, into))
+		into->n = 0;   /* damaged: read as empty */
+	q->stats.decoded += into->n;
+	q->stats.blocks_decoded++;
+	return into;
+}
+
 /* The tf of chunk d in c (0: none) by c's second walk, which only moves
  * forward (rbi, rpos), leaving the cursor itself where it is; a block
  * the cache has not decoded is decoded into *tmp. */
@@ -1071,11 +1092,10 @@ static uint32_t walk_tf(struct lexq *q, struct cursor *c, uint32_t d, struct pbl
 	if (c->rbi == c->nblk)
 		return 0;
 	const struct pblock *b;
-	struct pblock **kept = c->e ? &c->e->dec[c->rbi] : NULL;
-	if (kept && *kept) {
-		b = *kept;
-	} else if (c->dec_bi == (long)c->rbi) {
+	if (c->dec_bi == (long)c->rbi) {
 		b = c->d;
+	} else if (c->e) {
+		b = block_kept(q, c, c->rbi, tmp);
 	} else {
 		if (*tmp_of != c || *tmp_bi != c->rbi) {
 			if (pblock_decode(c->base + c->blk[c->rbi].off, c->blk[c->rbi].len, tmp))
@@ -1210,8 +1230,8 @@ static double seed(struct lexq *q, struct cursor *r, size_t k, lexical_accept_fn
 	qsort(sb, r->nblk, sizeof *sb, by_seed_ub);
 	for (size_t j = 0; j < r->nblk && nd + r->blk[sb[j].i].n <= SEED_CHUNKS; j++) {
 		const struct block *bk = &r->blk[sb[j].i];
-		const struct pblock *b = r->e && r->e->dec[sb[j].i] ? r->e->dec[sb[j].i] : &w->tmp;
-		if (b == &w->tmp && pblock_decode(r->base + bk->off, bk->len, &w->tmp))
+		const struct pblock *b = r->e ? block_kept(q, r, sb[j].i, &w->tmp) : &w->tmp;
+		if (!r->e && pblock_decode(r->base + bk->off, bk->len, &w->tmp))
 			continue;
 		for (uint32_t x = 0; x < b->n && nd < SEED_CHUNKS; x++)
 			docs[nd++] = b->doc[x];
