@@ -1,4 +1,5 @@
 /* lexical_query.c: BM25 top-k over the postings blocks by block-max WAND,
+ * term at a time or MaxScore in windows of chunk numbers,
  * an exhaustive evaluation giving the same scores, and the process's
  * table of chunk numbers (lengths and keys) it scores with. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
