@@ -1,4 +1,5 @@
 /* lexical_query.c: BM25 top-k over the postings blocks by block-max WAND,
+ * term at a time or MaxScore in windows of chunk numbers,
  * an exhaustive evaluation giving the same scores, and the process's
  * table of chunk numbers (lengths and keys) it scores with. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
@@ -166,6 +167,8 @@ struct cursor {                   /* what WAND reads most first: one cache line 
 	const unsigned char *base;    /* the blocks' bytes: the query's arena or the cache's */
 	struct tentry *e;             /* the cache's entry of the term (NULL: none) */
 	size_t df;
+	size_t rbi;                   /* exact scoring's own walk (MaxScore): block, */
+	uint32_t rpos;                /* position in it */
 	struct pblock dec;
 };
 
@@ -1003,14 +1006,324 @@ static int taat(struct lexq *q, struct heap *h, lexical_accept_fn accept, void *
 	return 0;
 }
 
-/* Term at a time when WAND's bounds would skip little: postings at most
- * TAAT_PER_CHUNK per chunk of the account... (lexical_set_taat). */
-static int taat_mode = -1;   /* -1: by the rule below, 0: never, 1: always */
+/* ---- MaxScore ---------------------------------------------------------- */
+
+/* MaxScore (Turtle and Flood 1995) with block-max bounds, in chunk
+ * order: the cursors by their bound, smallest first; while the bounds
+ * of the first ne sum to no more than the heap's threshold, a chunk only
+ * they hold cannot enter, so only the others (the essential ones, the
+ * rarer terms) propose chunks. A chunk proposed is bounded by its
+ * essential terms' scores and the others' bounds, these then replaced,
+ * largest first, by the bound of the block holding the chunk and by
+ * the term's score there; the chunk is dropped as soon as the bound
+ * cannot beat the threshold, so the common terms' lists are only probed
+ * for chunks that can still enter, and their blocks no such chunk falls
+ * in are never decoded. A chunk that survives is scored by score_sum
+ * (the same sum as every evaluation) and offered to the heap as WAND
+ * does, in chunk order. */
+
+/* Slack on a bound summed in another order than score_sum's. */
+#define BOUND_SLACK (1 + 1e-9)
+
+static int by_ub(const void *a, const void *b)
+{
+	const struct cursor *x = *(struct cursor *const *)a, *y = *(struct cursor *const *)b;
+	return x->ub < y->ub ? -1 : x->ub > y->ub;
+}
+
+/* Non-essential cursors c[0..ne) probed for d, largest bound first,
+ * from bound (their bounds included): 1 when d can still beat th (all
+ * of them then on d or past it), 0 when not. */
+static int probe(struct lexq *q, struct cursor **c, size_t ne, uint32_t d, double bound,
+		 double th)
+{
+	uint32_t dl = q->ct->dl[d], end;
+	double bub[64];   /* the block bounds first: most chunks end here, nothing decoded */
+	size_t nb = ne < 64 ? ne : 64;
+	for (size_t i = 0; i < nb; i++) {
+		bub[i] = c[i]->doc <= d ? cur_block_ub(c[i], d, &end) : 0;
+		bound += bub[i] - c[i]->ub;
+	}
+	if (bound * BOUND_SLACK <= th)
+		return 0;
+	for (size_t i = ne; i-- > 0;) {
+		struct cursor *x = c[i];
+		bound -= i < nb ? bub[i] : x->ub;
+		if (x->doc < d)
+			cur_seek(q, x, d, 0);
+		if (x->doc == d)
+			bound += term_score(q, x, cur_tf(x), dl);
+		if (bound * BOUND_SLACK <= th)
+			return 0;
+	}
+	return 1;
+}
+
+/* Block bi of c (which has a cache entry) decoded: the cache's copy,
+ * made now when it has none (as cur_block keeps it), else decoded into
+ * *tmp when memory is short. */
+static const struct pblock *block_kept(struct lexq *q, struct cursor *c, size_t bi,
+				       struct pblock *tmp)
+{
+	struct pblock **kept = &c->e->dec[bi], *into = tmp;
+	if (*kept)
+		return *kept;
+	if ((*kept = malloc(sizeof **kept))) {
+		into = *kept;
+		c->e->ndec++;
+		cache_bytes += sizeof **kept;
+	}
+	if (pblock_decode(c->base + c->blk[bi].off, c->blk[bi].len, into))
+		into->n = 0;   /* damaged: read as empty */
+	q->stats.decoded += into->n;
+	q->stats.blocks_decoded++;
+	return into;
+}
+
+/* The tf of chunk d in c (0: none) by c's second walk, which only moves
+ * forward (rbi, rpos), leaving the cursor itself where it is; a block
+ * the cache has not decoded is decoded into *tmp. */
+static uint32_t walk_tf(struct lexq *q, struct cursor *c, uint32_t d, struct pblock *tmp,
+			const struct cursor **tmp_of, size_t *tmp_bi)
+{
+	while (c->rbi < c->nblk && c->blk[c->rbi].last < d) {
+		c->rbi++;
+		c->rpos = 0;
+	}
+	if (c->rbi == c->nblk)
+		return 0;
+	const struct pblock *b;
+	if (c->dec_bi == (long)c->rbi) {
+		b = c->d;
+	} else if (c->e) {
+		b = block_kept(q, c, c->rbi, tmp);
+	} else {
+		if (*tmp_of != c || *tmp_bi != c->rbi) {
+			if (pblock_decode(c->base + c->blk[c->rbi].off, c->blk[c->rbi].len, tmp))
+				tmp->n = 0;
+			*tmp_of = c;
+			*tmp_bi = c->rbi;
+		}
+		b = tmp;
+	}
+	uint32_t lo = c->rpos, hi = b->n;   /* the first at or after d */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (b->doc[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	c->rpos = lo;
+	return lo < b->n && b->doc[lo] == d ? b->tf[lo] : 0;
+}
+
+/* score_sum for chunk d by the second walks: the same sum, term for
+ * term, in the same order. */
+static double score_walk(struct lexq *q, uint32_t d, struct pblock *tmp)
+{
+	if (d >= q->ct->n || q->ct->koff[d] == NOKEY)
+		return -1;
+	const struct cursor *tmp_of = NULL;
+	size_t tmp_bi = 0;
+	uint32_t dl = q->ct->dl[d];
+	double sum = 0, best = 0;
+	int word = -1;
+	for (size_t i = 0; i < q->ncur; i++) {
+		struct cursor *c = &q->cur[i];
+		if (c->word != word) {
+			sum += best;
+			best = 0;
+			word = c->word;
+		}
+		uint32_t tf = walk_tf(q, c, d, tmp, &tmp_of, &tmp_bi);
+		if (tf) {
+			double s = term_score(q, c, tf, dl);
+			best = s > best ? s : best;
+		}
+	}
+	q->stats.scored++;
+	return sum + best;
+}
+
+/* Chunks per window: its sums (8 bytes a chunk) stay in the L2 cache. */
+#define WINDOW 8192
+
+struct window {
+	double acc[WINDOW];
+	uint64_t mark[WINDOW / 64];
+	struct pblock tmp;
+};
+
+/* Essential cursor x's postings below end into the window's sums (each
+ * term's score by term_score, a bound of its word's); x left on its
+ * first beyond. */
+static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t end,
+		       struct window *w)
+{
+	const uint32_t *dl = q->ct->dl;
+	uint32_t n = q->ct->n;
+	while (x->bi < x->nblk) {
+		const struct pblock *b = cur_block(q, x);
+		uint32_t p = x->pos;
+		for (; p < b->n && b->doc[p] < end; p++) {
+			uint32_t d = b->doc[p];
+			if (d >= n)
+				continue;
+			w->acc[d - base] += term_score(q, x, b->tf[p], dl[d]);
+			w->mark[(d - base) >> 6] |= 1ull << ((d - base) & 63);
+		}
+		x->pos = p;
+		if (p < b->n) {
+			x->doc = b->doc[p];
+			return;
+		}
+		x->bi++;
+	}
+	x->doc = END;
+}
+
+/* At most this many chunks of the query's rarest term are scored before
+ * the windows, to know a threshold from the start. */
+#define SEED_CHUNKS 512
+
+struct seedblk {
+	double ub;
+	size_t i;
+};
+
+static int by_seed_ub(const void *a, const void *b)
+{
+	const struct seedblk *x = a, *y = b;
+	return x->ub > y->ub ? -1 : x->ub < y->ub;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every cursor's second walk back to its start. */
+static void walks_reset(struct lexq *q)
+{
+	for (size_t i = 0; i < q->ncur; i++) {
+		q->cur[i].rbi = 0;
+		q->cur[i].rpos = 0;
+	}
+}
+
+/* A lower bound of the k-th best score of an allowed chunk (-1: none
+ * known): the k-th best exact score among the chunks of r's best blocks
+ * by bound (r the rarest term: its chunks are likely near the top), up
+ * to SEED_CHUNKS, when those k chunks are all allowed. */
+static double seed(struct lexq *q, struct cursor *r, size_t k, lexical_accept_fn accept,
+		   void *arg, struct window *w)
+{
+	struct seedblk *sb = malloc((r->nblk ? r->nblk : 1) * sizeof *sb);
+	uint32_t *docs = malloc(SEED_CHUNKS * sizeof *docs), nd = 0;
+	struct heap sh = {malloc((k ? k : 1) * sizeof *sh.v), 0, k};
+	double th = -1;
+	if (!sb || !docs || !sh.v || !k || k > SEED_CHUNKS)
+		goto out;
+	for (size_t i = 0; i < r->nblk; i++)
+		sb[i] = (struct seedblk){r->blk[i].ub, i};
+	qsort(sb, r->nblk, sizeof *sb, by_seed_ub);
+	for (size_t j = 0; j < r->nblk && nd + r->blk[sb[j].i].n <= SEED_CHUNKS; j++) {
+		const struct block *bk = &r->blk[sb[j].i];
+		const struct pblock *b = r->e ? block_kept(q, r, sb[j].i, &w->tmp) : &w->tmp;
+		if (!r->e && pblock_decode(r->base + bk->off, bk->len, &w->tmp))
+			continue;
+		for (uint32_t x = 0; x < b->n && nd < SEED_CHUNKS; x++)
+			docs[nd++] = b->doc[x];
+	}
+	if (nd < k)
+		goto out;
+	qsort(docs, nd, sizeof *docs, by_u32);
+	walks_reset(q);
+	for (uint32_t x = 0; x < nd; x++) {
+		double s = score_walk(q, docs[x], &w->tmp);
+		if (s >= 0 && (sh.n < k || s > threshold(&sh)))
+			heap_push(&sh, s, docs[x]);
+	}
+	walks_reset(q);
+	if (sh.n < k)
+		goto out;
+	for (size_t i = 0; i < sh.n; i++)
+		if (!accepted(q, sh.v[i].doc, accept, arg))
+			goto out;
+	th = sh.v[0].score * (1 - 1e-9);   /* below the k-th exact score, whatever the order */
+out:
+	free(sb);
+	free(docs);
+	free(sh.v);
+	return th;
+}
+
+/* MaxScore in windows of chunk numbers: the essential terms scored term
+ * at a time into the window's sums (in cache), then the window's chunks
+ * in order, each whose sum and the other terms' bounds can beat the
+ * threshold probed (probe) and, when it still can, scored exactly. */
+static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_accept_fn accept,
+		    void *arg)
+{
+	size_t nc = q->ncur, ne = 0;
+	double nebound = 0, th = -1;   /* the bounds of c[0..ne) summed */
+	struct window *w = calloc(1, sizeof *w);
+	if (!w)
+		return -1;
+	qsort(c, nc, sizeof *c, by_ub);
+	walks_reset(q);
+	/* a threshold from the rarest term's best chunks: chunks below it
+	 * are pruned from the first window on (the heap still takes the
+	 * window's chunks in order, as without it) */
+	double floor = nc ? seed(q, c[nc - 1], h->k, accept, arg, w) : -1;
+	th = floor;
+	/* the first windows small, so that the threshold is known early */
+	for (uint32_t base = 0, span = WINDOW / 8; base < q->ct->n;
+	     base += span, span = span < WINDOW ? span * 2 : WINDOW) {
+		uint32_t end = q->ct->n - base > span ? base + span : q->ct->n;
+		while (ne < nc && (nebound + c[ne]->ub) * BOUND_SLACK <= th)
+			nebound += c[ne++]->ub;
+		if (ne == nc)
+			break;   /* no chunk can enter any more */
+		for (size_t i = ne; i < nc; i++)
+			if (c[i]->doc < end)
+				window_add(q, c[i], base, end, w);
+		for (uint32_t m = 0; m < WINDOW / 64; m++)
+			while (w->mark[m]) {
+				uint32_t j = m * 64 + (uint32_t)__builtin_ctzll(w->mark[m]);
+				w->mark[m] &= w->mark[m] - 1;
+				uint32_t d = base + j;
+				double a = w->acc[j] + nebound;
+				w->acc[j] = 0;
+				if (a * BOUND_SLACK <= th || !probe(q, c, ne, d, a, th))
+					continue;
+				double s = score_walk(q, d, &w->tmp);
+				if (s >= 0 && (h->n < h->k || s > threshold(h)) &&
+				    accepted(q, d, accept, arg)) {
+					heap_push(h, s, d);
+					th = threshold(h) > floor ? threshold(h) : floor;
+				}
+			}
+	}
+	free(w);
+	return 0;
+}
+
+/* How lexical_query_top evaluates (lexical_set_taat): -1 by the rule
+ * below, 0 WAND, 1 term at a time, 2 MaxScore in windows. */
+static int taat_mode = -1;
 
 void lexical_set_taat(int mode)
 {
 	taat_mode = mode;
 }
+
+/* From this many chunks in the account, MaxScore rather than term at a
+ * time: below, the per-chunk sums stay in the cache and scoring every
+ * posting is as fast (docs/search.md, "Figures"). */
+#define MAXSCORE_CHUNKS 150000
 
 static int use_taat(const struct lexq *q, size_t k)
 {
@@ -1022,7 +1335,9 @@ static int use_taat(const struct lexq *q, size_t k)
 			postings += q->cur[i].blk[b].n;
 	/* WAND pays per pivot; with several terms and a deep k it decodes
 	 * most blocks anyway (make bench-search prints the share) */
-	return q->ncur >= 4 || k >= 50 || postings < 4096;
+	if (!(q->ncur >= 4 || k >= 50 || postings < 4096))
+		return 0;
+	return q->ct->n >= MAXSCORE_CHUNKS && postings >= 4096 ? 2 : 1;
 }
 
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
@@ -1040,7 +1355,15 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	}
 	for (size_t i = 0; i < q->ncur; i++)
 		c[i] = &q->cur[i];
-	if (!use_taat(q, k) || taat(q, &h, accept, arg)) {
+	int mode = use_taat(q, k);
+	if (mode == 2) {
+		cursors_start(q);
+		if (maxscore(q, c, &h, accept, arg))
+			mode = 1;
+	}
+	if (mode == 1 && taat(q, &h, accept, arg))
+		mode = 0;
+	if (!mode) {
 		cursors_start(q);
 		wand(q, c, &h, accept, arg);
 	}
@@ -1095,10 +1418,19 @@ static enum qstatus chunk_score(struct lexq *q, const char *chunk_key, int body_
 	}
 	if (st != Q_OK || d >= q->ct->n || q->ct->koff[d] == NOKEY)
 		return st;
-	/* each cursor placed on d from its start: the same sum as score_at */
+	/* each cursor placed on d, its block found by binary search (a
+	 * common term has thousands): the same sum as score_at */
 	for (size_t i = 0; i < q->ncur; i++) {
 		struct cursor *c = &q->cur[i];
-		c->bi = c->sbi = 0;
+		size_t lo = 0, hi = c->nblk;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->blk[mid].last < d)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		c->bi = c->sbi = lo;
 		c->pos = 0;   /* the block held may be d's, its position past it */
 		cur_next_geq(q, c, d);
 	}

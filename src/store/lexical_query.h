@@ -1,4 +1,5 @@
 /* lexical_query.h: BM25 top-k over the postings blocks by block-max WAND,
+ * term at a time or MaxScore in windows of chunk numbers,
  * an exhaustive evaluation giving the same scores, and the process's table
  * of chunk numbers (lengths and keys) it scores with. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
@@ -16,9 +17,11 @@ void lexical_query_free(struct lexq *q);
  * and bytes so far. */
 void lexical_set_cache_mb(size_t mb);
 void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes);
-/* How lexical_query_top evaluates: -1 by its rule (term at a time for
- * many terms or a deep k, else block-max WAND), 0 WAND, 1 term at a time
- * (tests and benchmarks: both give the same ranking). */
+/* How lexical_query_top evaluates: -1 by its rule (for many terms or a
+ * deep k term at a time, or MaxScore in a large account; else block-max
+ * WAND), 0 WAND, 1 term at a time over every posting, 2 MaxScore in
+ * windows of chunk numbers (tests and benchmarks: all give the same
+ * ranking). */
 void lexical_set_taat(int mode);
 /* The query's attainable score: the sum over its words of weight idf
  * (k1 + 1) (a word's best term that some chunk holds, else its first). */

@@ -9,7 +9,9 @@
  * rebuilds it with the same BM25 for every chunk; BM25's k1 and b
  * (lexical_set_bm25): b 0 scores a long and a short chunk alike, a larger
  * k1 rewards a word's frequency more, and WAND's block bounds still hold
- * at k1 and b other than the ones the blocks were made with. */
+ * at k1 and b other than the ones the blocks were made with; MaxScore
+ * (in windows of chunk numbers) gives the exhaustive top k at depths 1
+ * to 100. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
@@ -280,7 +282,7 @@ struct qrun {
 	struct lexical_word w[8];
 	size_t nw, k;
 	int filtered;
-	struct lexical_hit top[64];
+	struct lexical_hit top[128];
 	size_t ntop;
 	struct all all;
 	struct lexical_qstats wand, full;
@@ -391,6 +393,58 @@ static void wand_equals_exhaustive(void)
 	ok(tested > 250, "the queries matched chunks (%d of 300)", tested);
 	diag("top-10 unfiltered: WAND decoded %zu postings, exhaustive %zu", decoded, full);
 	ok(decoded < full, "WAND decodes fewer postings than the exhaustive evaluation");
+	free(r->all.v);
+	free(r);
+}
+
+/* MaxScore in windows of chunk numbers (lexical_set_taat 2) returns the
+ * exhaustive top k, chunks and scores bit for bit, at depths 10 and 100
+ * as well, filtered or not, over removed and re-indexed chunks, with
+ * words of two terms and field words; and it prunes: fewer postings
+ * decoded than term at a time over every posting. */
+static void pruned_equals_exhaustive(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct qerr err;
+	int bad = 0, tested = 0;
+	size_t pruned = 0, every = 0;
+	static const size_t ks[] = {1, 10, 10, 40, 100, 100};
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	for (int qi = 0; qi < 400; qi++) {
+		r->nw = 1 + next() % 8;
+		for (size_t i = 0; i < r->nw; i++) {
+			(next() % 3 ? word : title_word)(&r->w[i], zipf(),
+							  next() % 4 ? 1 : 0.25 + (next() % 300) / 100.0);
+			if (next() % 4 == 0) {
+				int v = zipf();
+				r->w[i].nalt = 2;
+				r->w[i].len[1] = (unsigned char)strlen(vocab[v]);
+				memcpy(r->w[i].term[1], vocab[v], r->w[i].len[1]);
+			}
+		}
+		r->k = ks[next() % 6];
+		r->filtered = next() % 2;
+		lexical_set_taat(1);
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		every += r->wand.decoded;
+		lexical_set_taat(2);
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		pruned += r->wand.decoded;
+		if (!agrees(r)) {
+			bad++;
+			if (bad < 4)
+				diag("query %d (k %zu, %zu words, filtered %d) differs: %zu hits", qi,
+				     r->k, r->nw, r->filtered, r->ntop);
+		}
+		tested += r->ntop > 0;
+	}
+	lexical_set_taat(-1);
+	is_int(bad, 0, "MaxScore equals the exhaustive top k (400 random queries, k 1 to 100, %d with hits)", tested);
+	diag("decoded postings: MaxScore %zu, every posting %zu", pruned, every);
+	ok(tested > 300 && pruned < every, "pruning decodes fewer postings than term at a time (%zu of %zu)",
+	   pruned, every);
 	free(r->all.v);
 	free(r);
 }
@@ -949,6 +1003,7 @@ int main(void)
 	wand_equals_exhaustive();
 	lexical_set_taat(-1);
 	taat_equals_wand();
+	pruned_equals_exhaustive();
 	bm25_reference();
 	bm25_params();
 	document_frequencies();
