@@ -47,6 +47,7 @@
 #include "search/vcache.h"
 #include "search/vscan.h"
 #include "bench_stats.h"
+#include "../xorshift.h"
 
 #include <ftw.h>
 #include <limits.h>
@@ -79,10 +80,7 @@ static unsigned rng = 2463534242u;
 
 static unsigned next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 static void add(char ***v, size_t *n, char *s)

@@ -26,7 +26,7 @@ TESTS += $(UNIT_TESTS)
 
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests $(JANSSON_CFLAGS)
 UNIT_LDADD = src/libquire.la
-EXTRA_DIST += tests/tap.h tests/unit/unit.h
+EXTRA_DIST += tests/tap.h tests/unit/unit.h tests/xorshift.h
 
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CPPFLAGS = $(UNIT_CPPFLAGS)

@@ -9,6 +9,7 @@
 #include "store/postings.h"
 #include "store/store.h"
 #include "unit.h"
+#include "../xorshift.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +22,7 @@ static unsigned rng = 2463534242u;
 
 static unsigned next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 static char texts[CHUNKS][400];

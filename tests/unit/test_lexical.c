@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "unit.h"
 #include "text/text_stem.h"
+#include "../xorshift.h"
 
 #include <math.h>
 #include <string.h>
@@ -33,10 +34,7 @@ static unsigned rng = 88172645u;
 
 static unsigned next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 /* ---- the codec ------------------------------------------------------------ */
