@@ -297,6 +297,8 @@ static const struct qsetting settings[] = {
 	INT("search_word_chunks", search_word_chunks, 1, 1000, "30"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "50000"),
+	INT("search_ivf_lists", search_ivf_lists, 0, 4096, "0"),
+	INT("search_ivf_probe", search_ivf_probe, 0, 4096, "32"),
 	INT("search_postings_cache_mb", search_postings_cache_mb, 0, 1 << 20, "128"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
 	INT("db_lock_timeout_ms", db_lock_timeout_ms, 10, 600000, "5000"),

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "search/vcache_impl.h"
 #include "search/vcache.h"
+#include "search/ivf.h"
 #include "store/changelog.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -328,6 +329,7 @@ long vc_slot(const struct vcache *c, vref r)
 
 static void vectors_free(struct vcache *c)
 {
+	ivf_drop(c);
 	free(c->vec);
 	free(c->bits);
 	c->bits = NULL;
@@ -418,6 +420,7 @@ static int slot_put(struct vcache *c, vref r, const int8_t *v, unsigned dims, fl
 	vc_sign_bits(dst, dims, c->bits + (size_t)i * VCODE(dims));
 	c->scale[i] = scale;
 	c->ref[i] = r;
+	ivf_slot_put(c, (size_t)i);   /* out of memory: the lists are dropped */
 	return 0;
 }
 
@@ -429,6 +432,7 @@ static void slot_del(struct vcache *c, vref r)
 		return;
 	vmap_del(&c->slots, r);
 	size_t last = c->n - 1;
+	ivf_slot_del(c, (size_t)i, last);
 	if ((size_t)i != last) {
 		memcpy(c->vec + (size_t)i * c->stride, c->vec + last * c->stride, c->stride);
 		memcpy(c->bits + (size_t)i * VCODE(c->dims), c->bits + last * VCODE(c->dims),
@@ -626,7 +630,8 @@ static enum qstatus reload(struct vcache *c, struct stxn *t, const char *model, 
 	c->epoch = epoch;
 	c->seq = seq;
 	c->loaded = 1;
-	return load_vectors(c, t, m, max_bytes, err);
+	enum qstatus st = load_vectors(c, t, m, max_bytes, err);
+	return st == Q_OK ? ivf_sync(c, t, err) : st;
 }
 
 static enum qstatus apply_entry(struct vcache *c, struct stxn *t, const char *e, size_t len,
@@ -699,9 +704,10 @@ enum qstatus vcache_sync(struct vcache *c, struct stxn *t, const char *model, si
 		c->seq = q;
 	}
 	/* Another model (or memory cap): its vectors, the documents stay. */
-	if (strcmp(m, c->model) || max_bytes != c->max_bytes)
-		return load_vectors(c, t, m, max_bytes, err);
-	return Q_OK;
+	if ((strcmp(m, c->model) || max_bytes != c->max_bytes) &&
+	    (st = load_vectors(c, t, m, max_bytes, err)) != Q_OK)
+		return st;
+	return ivf_sync(c, t, err);
 }
 
 /* ---- the process's cache -------------------------------------------------- */

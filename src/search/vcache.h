@@ -93,6 +93,8 @@ struct vcache_stats {
 	int vectors_cached;          /* 0: over the memory cap, read per query */
 	uint64_t seq;                /* log position of the cache */
 	const char *kernel;          /* "avx2" or "c" */
+	unsigned ivf_lists;          /* the inverted file's lists, 0: none */
+	unsigned long ivf_scanned;   /* vectors in the lists queries scanned */
 };
 /* Forget everything (the next sync reloads). */
 void vcache_reset(void);

@@ -6,6 +6,7 @@
 #include "search/vcache.h"
 #include "search/vscan.h"
 #include "search/search.h"
+#include "search/ivf.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -117,6 +118,7 @@ void vcache_stats(struct vcache_stats *out)
 	out->vectors_cached = c->vectors_cached;
 	out->seq = c->seq;
 	out->kernel = vscan_kernel_name();
+	out->ivf_lists = c->ivf ? c->ivf->nlist : 0;
 	vcache_unlock(c);
 }
 
@@ -725,8 +727,80 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 	return Q_OK;
 }
 
+/* ---- past exact with an inverted file: the nearest lists, int8 ------------- */
+
+static size_t ivf_probe = 32;
+
+void vcache_set_ivf_probe(size_t n)
+{
+	ivf_probe = n;
+}
+
+/* Every allowed vector of the ivf_probe lists nearest q, by the int8 dot
+ * product; further lists while fewer than k allowed vectors were met (a
+ * narrow filter); then the hints outside the lists scanned. */
+static enum qstatus ivf_scan(struct vcache *c, struct vgate *g, const struct vquery *q,
+			     const struct vscored *hint, size_t nhint, struct heap *h,
+			     struct qerr *err)
+{
+	const struct ivf *v = c->ivf;
+	const struct ivf_lists *L = c->lists;
+	uint32_t *order = malloc(v->nlist * sizeof *order);
+	uint8_t *probed = calloc(v->nlist, 1);
+	size_t met = 0;
+	if (!order || !probed) {
+		free(order);
+		free(probed);
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	ivf_rank(v, q->v, order);
+	int32_t (*dot)(const int8_t *, const int8_t *, size_t) = dot_fn;
+	for (size_t p = 0; p < v->nlist && (p < ivf_probe || met < h->k); p++) {
+		const uint32_t *s = L->s[order[p]];
+		probed[order[p]] = 1;
+		for (uint32_t j = 0, n = L->n[order[p]]; j < n; j++) {
+			size_t i = s[j];
+			if (!gate_doc(g, c->ref[i] >> 32))
+				continue;
+			met++;
+			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
+			heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
+		}
+		c->stats.ivf_scanned += L->n[order[p]];
+	}
+	for (size_t j = 0; j < nhint; j++) {   /* hints are allowed chunks already */
+		long i = vc_slot(c, hint[j].ref);
+		if (i < 0 || c->lst[i] == IVF_NONE || probed[c->lst[i]])
+			continue;
+		int32_t d = dot(c->vec + (size_t)i * c->stride, q->v, c->stride);
+		heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
+	}
+	free(order);
+	free(probed);
+	return Q_OK;
+}
+
+static enum qstatus top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+			const struct vscored *hint, size_t nhint, struct vscored *out, size_t *n,
+			struct qerr *err);
+
 enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
 			struct vscored *out, size_t *n, struct qerr *err)
+{
+	return top(c, g, q, k, NULL, 0, out, n, err);
+}
+
+enum qstatus vcache_top_hinted(struct vcache *c, struct vgate *g, const struct vquery *q,
+			       size_t k, const struct vscored *hint, size_t nhint,
+			       struct vscored *out, size_t *n, struct qerr *err)
+{
+	static const struct vscored none;
+	return top(c, g, q, k, hint ? hint : &none, hint ? nhint : 0, out, n, err);
+}
+
+static enum qstatus top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+			const struct vscored *hint, size_t nhint, struct vscored *out, size_t *n,
+			struct qerr *err)
 {
 	struct heap h = {c, out, 0, k};
 	enum qstatus st = Q_OK;
@@ -742,6 +816,9 @@ enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *
 		store_key_init(&all);
 		st = store_scan_raw(g->t, T_VECTORS, &all, on_stored, &s, err);
 		free(s.buf);
+	} else if (q->dims == c->dims && c->n > exact_max && c->ivf && ivf_probe && hint) {
+		pthread_once(&kernel_once, pick_kernel);
+		st = ivf_scan(c, g, q, hint, nhint, &h, err);
 	} else if (q->dims == c->dims && c->n > exact_max && c->dims <= 4096) {
 		pthread_once(&kernel_once, pick_kernel);
 		st = prefiltered(c, g, q, &h, err);
