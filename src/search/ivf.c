@@ -29,6 +29,10 @@ void ivf_free(struct ivf *v)
 	if (v) {
 		free(v->cent);
 		free(v->scale);
+		free(v->gcent);
+		free(v->gscale);
+		free(v->gstart);
+		free(v->gm);
 	}
 	free(v);
 }
@@ -51,7 +55,7 @@ static struct ivf *ivf_new(unsigned nlist, unsigned dims)
 	return v;
 }
 
-uint32_t ivf_nearest(const struct ivf *v, const int8_t *x)
+static uint32_t nearest_flat(const struct ivf *v, const int8_t *x)
 {
 	uint32_t best = 0;
 	float bs = -INFINITY;
@@ -62,6 +66,38 @@ uint32_t ivf_nearest(const struct ivf *v, const int8_t *x)
 			best = l;
 		}
 	}
+	return best;
+}
+
+uint32_t ivf_nearest(const struct ivf *v, const int8_t *x)
+{
+	if (!v->ngroups)
+		return nearest_flat(v, x);
+	uint32_t top[IVF_GROUPS_SEEN], best = 0;
+	float ts[IVF_GROUPS_SEEN], bs = -INFINITY;
+	unsigned nt = 0;
+	for (uint32_t g = 0; g < v->ngroups; g++) {   /* the nearest groups, by insertion */
+		float s = (float)vcache_dot(v->gcent + (size_t)g * v->stride, x, v->stride) * v->gscale[g];
+		unsigned at = nt < IVF_GROUPS_SEEN ? nt++ : IVF_GROUPS_SEEN;
+		for (; at > 0 && ts[at - 1] < s; at--)
+			if (at < IVF_GROUPS_SEEN) {
+				ts[at] = ts[at - 1];
+				top[at] = top[at - 1];
+			}
+		if (at < IVF_GROUPS_SEEN) {
+			ts[at] = s;
+			top[at] = g;
+		}
+	}
+	for (unsigned t = 0; t < nt; t++)
+		for (uint32_t j = v->gstart[top[t]]; j < v->gstart[top[t] + 1]; j++) {
+			uint32_t l = v->gm[j];
+			float s = (float)vcache_dot(v->cent + (size_t)l * v->stride, x, v->stride) * v->scale[l];
+			if (s > bs || (s == bs && l < best)) {
+				bs = s;
+				best = l;
+			}
+		}
 	return best;
 }
 
@@ -92,6 +128,73 @@ void ivf_rank(const struct ivf *v, const int8_t *q, uint32_t *order)
 	for (uint32_t l = 0; l < v->nlist; l++)
 		order[l] = r[l].l;
 	free(r);
+}
+
+/* ---- groups of centroids ------------------------------------------------------ */
+
+/* Group the centroids (about sqrt(nlist) groups, each centroid in its
+ * nearest group's centre, centres the normalised means; a few rounds).
+ * Out of memory: no groups (every centroid compared). */
+static void group(struct ivf *v)
+{
+	unsigned G = (unsigned)sqrt((double)v->nlist);
+	if (v->nlist < 64)
+		return;
+	float *sum = calloc((size_t)G * v->dims, sizeof *sum);
+	uint32_t *of = malloc(v->nlist * sizeof *of);
+	v->gcent = aligned_alloc(VEC_ALIGN, (size_t)G * v->stride);
+	v->gscale = malloc(G * sizeof *v->gscale);
+	v->gstart = calloc(G + 1, sizeof *v->gstart);
+	v->gm = malloc(v->nlist * sizeof *v->gm);
+	if (!sum || !of || !v->gcent || !v->gscale || !v->gstart || !v->gm)
+		goto out;
+	memset(v->gcent, 0, (size_t)G * v->stride);
+	for (unsigned g = 0; g < G; g++) {   /* seeds: centroids spread over the numbers */
+		memcpy(v->gcent + (size_t)g * v->stride, v->cent + (size_t)(g * v->nlist / G) * v->stride,
+		       v->stride);
+		v->gscale[g] = v->scale[g * v->nlist / G];
+	}
+	v->ngroups = G;
+	for (int round = 0; round < 6; round++) {
+		struct ivf tmp = {G, v->dims, v->stride, 0, v->gcent, v->gscale, 0, NULL, NULL, NULL, NULL};
+		memset(sum, 0, (size_t)G * v->dims * sizeof *sum);
+		for (unsigned l = 0; l < v->nlist; l++) {
+			of[l] = nearest_flat(&tmp, v->cent + (size_t)l * v->stride);
+			for (unsigned k = 0; k < v->dims; k++)
+				sum[(size_t)of[l] * v->dims + k] += v->cent[(size_t)l * v->stride + k] * v->scale[l];
+		}
+		for (unsigned g = 0; g < G; g++) {
+			double n2 = 0;
+			float *m = sum + (size_t)g * v->dims;
+			for (unsigned k = 0; k < v->dims; k++)
+				n2 += (double)m[k] * m[k];
+			if (n2 <= 0)
+				continue;   /* empty: keep its centre */
+			for (unsigned k = 0; k < v->dims; k++)
+				m[k] /= (float)sqrt(n2);
+			embed_quantize(m, v->dims, v->gcent + (size_t)g * v->stride, &v->gscale[g]);
+			for (unsigned k = 0; k < v->dims; k++)
+				if (v->gcent[(size_t)g * v->stride + k] == -128)
+					v->gcent[(size_t)g * v->stride + k] = -127;
+		}
+	}
+	for (unsigned l = 0; l < v->nlist; l++)
+		v->gstart[of[l] + 1]++;
+	for (unsigned g = 0; g < G; g++)
+		v->gstart[g + 1] += v->gstart[g];
+	uint32_t *fill = calloc(G, sizeof *fill);
+	if (!fill)
+		goto out;
+	for (unsigned l = 0; l < v->nlist; l++)
+		v->gm[v->gstart[of[l]] + fill[of[l]]++] = l;
+	free(fill);
+	free(sum);
+	free(of);
+	return;
+out:
+	v->ngroups = 0;
+	free(sum);
+	free(of);
 }
 
 /* ---- lists of slots -------------------------------------------------------- */
@@ -200,11 +303,67 @@ void ivf_slot_del(struct vcache *c, size_t i, size_t last)
 	c->lst[last] = IVF_NONE;
 }
 
+/* Move slot `from` to `to` (vector, code, scale, reference). */
+static void slot_move(struct vcache *c, size_t to, size_t from)
+{
+	size_t w = VCODE(c->dims);
+	memcpy(c->vec + to * c->stride, c->vec + from * c->stride, c->stride);
+	memcpy(c->bits + to * w, c->bits + from * w, w * sizeof *c->bits);
+	c->scale[to] = c->scale[from];
+	c->ref[to] = c->ref[from];
+}
+
+/* Renumber the slots list by list, so a list's vectors lie together in
+ * memory and a probe reads them in order: a permutation in place, cycle by
+ * cycle (src[i]: the slot that moves to i), through one spare slot (the
+ * one past the last: slots_grow keeps cap above n, or none is done). */
+static void cluster(struct vcache *c)
+{
+	struct ivf_lists *L = c->lists;
+	uint32_t *src = malloc(c->n * sizeof *src);
+	uint8_t *done = calloc(c->n, 1);
+	size_t at = 0, spare = c->n;
+	if (!src || !done || c->cap <= c->n)
+		goto out;
+	for (unsigned l = 0; l < c->ivf->nlist; l++)
+		for (uint32_t j = 0; j < L->n[l]; j++)
+			src[at++] = L->s[l][j];
+	if (at != c->n)
+		goto out;
+	for (size_t i = 0; i < c->n; i++) {
+		if (done[i] || src[i] == i) {
+			done[i] = 1;
+			continue;
+		}
+		slot_move(c, spare, i);
+		size_t cur = i;
+		while (src[cur] != i) {
+			slot_move(c, cur, src[cur]);
+			done[cur] = 1;
+			cur = src[cur];
+		}
+		slot_move(c, cur, spare);
+		done[cur] = 1;
+	}
+	at = 0;
+	for (unsigned l = 0; l < c->ivf->nlist; l++)
+		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
+			L->s[l][j] = (uint32_t)at;
+			c->lst[at] = l;
+			c->lpos[at] = j;
+			vmap_put(&c->slots, c->ref[at], (uint32_t)at);   /* existing key */
+		}
+out:
+	free(src);
+	free(done);
+}
+
 /* Install centroids v in c (taking them) and put every slot in its list. */
 static int install(struct vcache *c, struct ivf *v)
 {
 	ivf_drop(c);
 	c->ivf = v;
+	group(v);
 	if (!(c->lists = calloc(1, sizeof *c->lists)) ||
 	    !(c->lists->s = calloc(v->nlist, sizeof *c->lists->s)) ||
 	    !(c->lists->n = calloc(v->nlist, sizeof *c->lists->n)) ||
@@ -213,6 +372,7 @@ static int install(struct vcache *c, struct ivf *v)
 	for (size_t i = 0; i < c->n; i++)
 		if (ivf_slot_put(c, i))
 			return -1;   /* dropped */
+	cluster(c);
 	return 0;
 fail:
 	ivf_drop(c);
@@ -363,7 +523,7 @@ static int kmeans(const struct vcache *c, struct ivf *v, const size_t *sample, s
 		memset(sums, 0, (size_t)v->nlist * v->dims * sizeof *sums);
 		memset(count, 0, v->nlist * sizeof *count);
 		for (size_t s = 0; s < ns; s++) {
-			assign[s] = ivf_nearest(v, c->vec + sample[s] * c->stride);
+			assign[s] = nearest_flat(v, c->vec + sample[s] * c->stride);
 			add_unit(c, sample[s], sums + (size_t)assign[s] * v->dims);
 			count[assign[s]]++;
 		}

@@ -23,6 +23,13 @@ struct ivf {
 	uint64_t gen;                  /* changes at every training */
 	int8_t *cent;
 	float *scale;
+	/* groups of nearby centroids, so that putting a vector in its list
+	 * compares it with a few groups' centroids rather than all: group g's
+	 * centre is gcent[g], its members gm[gstart[g] .. gstart[g + 1]) */
+	unsigned ngroups;
+	int8_t *gcent;
+	float *gscale;
+	uint32_t *gstart, *gm;
 };
 
 /* Lists of a cache's slots: members of list l are s[l][0 .. n[l]). */
@@ -33,7 +40,9 @@ struct ivf_lists {
 
 void ivf_free(struct ivf *v);
 
-/* The nearest centroid of an int8 vector (stride bytes, aligned). */
+/* The nearest centroid of an int8 vector (stride bytes, aligned): among
+ * the members of its IVF_GROUPS_SEEN nearest groups when v has groups. */
+#define IVF_GROUPS_SEEN 3
 uint32_t ivf_nearest(const struct ivf *v, const int8_t *x);
 
 /* The lists of v ordered by nearness to the query (int8, stride bytes):
