@@ -5,9 +5,8 @@
 #include "config.h"
 #include "search/ivf.h"
 #include "search/vcache_impl.h"
-#include "search/vscan.h"
+#include "search/vdot.h"
 #include "embed/embed_builtin.h"
-#include "store/store.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -197,197 +196,9 @@ out:
 	free(of);
 }
 
-/* ---- lists of slots -------------------------------------------------------- */
-
-static void lists_free(struct ivf_lists *L, unsigned nlist)
-{
-	if (!L)
-		return;
-	for (unsigned l = 0; L->s && l < nlist; l++)
-		free(L->s[l]);
-	free(L->s);
-	free(L->n);
-	free(L->cap);
-	free(L);
-}
-
-void ivf_drop(struct vcache *c)
-{
-	lists_free(c->lists, c->ivf ? c->ivf->nlist : 0);
-	ivf_free(c->ivf);
-	free(c->lst);
-	free(c->lpos);
-	c->lists = NULL;
-	c->ivf = NULL;
-	c->lst = c->lpos = NULL;
-	c->lcap = 0;
-}
-
-static int slots_fit(struct vcache *c, size_t i)
-{
-	if (i < c->lcap)
-		return 0;
-	size_t na = c->cap > i ? c->cap : i + 1;
-	uint32_t *a = realloc(c->lst, na * sizeof *a);
-	if (a)
-		c->lst = a;
-	uint32_t *b = realloc(c->lpos, na * sizeof *b);
-	if (b)
-		c->lpos = b;
-	if (!a || !b)
-		return -1;
-	for (size_t k = c->lcap; k < na; k++)
-		c->lst[k] = IVF_NONE;
-	c->lcap = na;
-	return 0;
-}
-
-static int list_add(struct ivf_lists *L, uint32_t l, uint32_t slot, uint32_t *pos)
-{
-	if (L->n[l] == L->cap[l]) {
-		uint32_t na = L->cap[l] ? L->cap[l] * 2 : 16;
-		uint32_t *p = realloc(L->s[l], na * sizeof *p);
-		if (!p)
-			return -1;
-		L->s[l] = p;
-		L->cap[l] = na;
-	}
-	*pos = L->n[l];
-	L->s[l][L->n[l]++] = slot;
-	return 0;
-}
-
-/* Slot i leaves its list: the list's last member takes its place. */
-static void list_remove(struct vcache *c, size_t i)
-{
-	uint32_t l = c->lst[i];
-	if (l == IVF_NONE)
-		return;
-	struct ivf_lists *L = c->lists;
-	uint32_t p = c->lpos[i], moved = L->s[l][--L->n[l]];
-	L->s[l][p] = moved;
-	c->lpos[moved] = p;
-	c->lst[i] = IVF_NONE;
-}
-
-int ivf_slot_put(struct vcache *c, size_t i)
-{
-	if (!c->ivf)
-		return 0;
-	if (slots_fit(c, i))
-		goto fail;
-	uint32_t l = ivf_nearest(c->ivf, c->vec + i * c->stride);
-	if (c->lst[i] == l)
-		return 0;
-	list_remove(c, i);
-	if (list_add(c->lists, l, (uint32_t)i, &c->lpos[i]))
-		goto fail;
-	c->lst[i] = l;
-	return 0;
-fail:
-	ivf_drop(c);
-	return -1;
-}
-
-void ivf_slot_del(struct vcache *c, size_t i, size_t last)
-{
-	if (!c->ivf || i >= c->lcap)
-		return;
-	list_remove(c, i);
-	if (last == i || last >= c->lcap || c->lst[last] == IVF_NONE)
-		return;
-	/* the last slot becomes slot i: its list entry follows */
-	c->lst[i] = c->lst[last];
-	c->lpos[i] = c->lpos[last];
-	c->lists->s[c->lst[i]][c->lpos[i]] = (uint32_t)i;
-	c->lst[last] = IVF_NONE;
-}
-
-/* Move slot `from` to `to` (vector, code, scale, reference). */
-static void slot_move(struct vcache *c, size_t to, size_t from)
-{
-	size_t w = VCODE(c->dims);
-	memcpy(c->vec + to * c->stride, c->vec + from * c->stride, c->stride);
-	memcpy(c->bits + to * w, c->bits + from * w, w * sizeof *c->bits);
-	c->scale[to] = c->scale[from];
-	c->ref[to] = c->ref[from];
-}
-
-/* Renumber the slots list by list, so a list's vectors lie together in
- * memory and a probe reads them in order: a permutation in place, cycle by
- * cycle (src[i]: the slot that moves to i), through one spare slot (the
- * one past the last: slots_grow keeps cap above n, or none is done). */
-static void cluster(struct vcache *c)
-{
-	struct ivf_lists *L = c->lists;
-	uint32_t *src = malloc(c->n * sizeof *src);
-	uint8_t *done = calloc(c->n, 1);
-	size_t at = 0, spare = c->n;
-	if (!src || !done || c->cap <= c->n)
-		goto out;
-	for (unsigned l = 0; l < c->ivf->nlist; l++)
-		for (uint32_t j = 0; j < L->n[l]; j++)
-			src[at++] = L->s[l][j];
-	if (at != c->n)
-		goto out;
-	for (size_t i = 0; i < c->n; i++) {
-		if (done[i] || src[i] == i) {
-			done[i] = 1;
-			continue;
-		}
-		slot_move(c, spare, i);
-		size_t cur = i;
-		while (src[cur] != i) {
-			slot_move(c, cur, src[cur]);
-			done[cur] = 1;
-			cur = src[cur];
-		}
-		slot_move(c, cur, spare);
-		done[cur] = 1;
-	}
-	at = 0;
-	for (unsigned l = 0; l < c->ivf->nlist; l++)
-		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
-			L->s[l][j] = (uint32_t)at;
-			c->lst[at] = l;
-			c->lpos[at] = j;
-			vmap_put(&c->slots, c->ref[at], (uint32_t)at);   /* existing key */
-		}
-out:
-	free(src);
-	free(done);
-}
-
-/* Install centroids v in c (taking them) and put every slot in its list. */
-static int install(struct vcache *c, struct ivf *v)
-{
-	ivf_drop(c);
-	c->ivf = v;
-	group(v);
-	if (!(c->lists = calloc(1, sizeof *c->lists)) ||
-	    !(c->lists->s = calloc(v->nlist, sizeof *c->lists->s)) ||
-	    !(c->lists->n = calloc(v->nlist, sizeof *c->lists->n)) ||
-	    !(c->lists->cap = calloc(v->nlist, sizeof *c->lists->cap)))
-		goto fail;
-	for (size_t i = 0; i < c->n; i++)
-		if (ivf_slot_put(c, i))
-			return -1;   /* dropped */
-	cluster(c);
-	return 0;
-fail:
-	ivf_drop(c);
-	return -1;
-}
-
 /* ---- stored centroids ------------------------------------------------------- */
 
-static void keys(const struct vcache *c, char *cent, char *gen, size_t n)
-{
-	snprintf(cent, n, "ivf:%s", c->model);
-	snprintf(gen, n, "ivfgen:%s", c->model);
-}
-
-static struct ivf *parse(const char *raw, size_t len)
+struct ivf *ivf_parse(const char *raw, size_t len)
 {
 	struct ivf_head h;
 	if (len < sizeof h)
@@ -405,70 +216,23 @@ static struct ivf *parse(const char *raw, size_t len)
 	for (unsigned l = 0; l < h.nlist; l++)
 		for (unsigned k = 0; k < h.dims; k++)
 			v->cent[(size_t)l * v->stride + k] = x[(size_t)l * h.dims + k] == -128 ? -127 : x[(size_t)l * h.dims + k];
+	group(v);
 	return v;
 }
 
-enum qstatus ivf_sync(struct vcache *c, struct stxn *t, struct qerr *err)
+void *ivf_serialize(const struct ivf *v, size_t *len)
 {
-	char ck[STORE_KEY_MAX], gk[STORE_KEY_MAX], *raw = NULL;
-	size_t len;
-	uint64_t gen = 0;
-	if (!*c->model || !c->vectors_cached) {
-		ivf_drop(c);
-		return Q_OK;
-	}
-	keys(c, ck, gk, sizeof ck);
-	enum qstatus st = store_get_raw(t, T_STATS, gk, &raw, &len, err);
-	if (st == Q_ENOTFOUND) {
-		qerr_clear(err);
-		ivf_drop(c);
-		return Q_OK;
-	}
-	if (st != Q_OK)
-		return st;
-	if (len == sizeof gen)
-		memcpy(&gen, raw, sizeof gen);
-	free(raw);
-	if (c->ivf && c->ivf->gen == gen)
-		return Q_OK;
-	if ((st = store_get_raw(t, T_STATS, ck, &raw, &len, err)) == Q_ENOTFOUND) {
-		qerr_clear(err);
-		ivf_drop(c);
-		return Q_OK;
-	}
-	if (st != Q_OK)
-		return st;
-	struct ivf *v = parse(raw, len);
-	free(raw);
-	if (!v || v->dims != c->dims || v->gen != gen) {   /* another model's, or damaged */
-		ivf_free(v);
-		ivf_drop(c);
-		return Q_OK;
-	}
-	install(c, v);   /* out of memory: no lists, the scans without them */
-	return Q_OK;
-}
-
-static enum qstatus save(const struct vcache *c, struct stxn *t, const struct ivf *v,
-			 struct qerr *err)
-{
-	char ck[STORE_KEY_MAX], gk[STORE_KEY_MAX];
 	struct ivf_head h = {IVF_MAGIC, v->nlist, v->dims, 0, v->gen};
-	size_t len = sizeof h + (size_t)v->nlist * (sizeof(float) + v->dims);
-	char *buf = malloc(len);
+	*len = sizeof h + (size_t)v->nlist * (sizeof(float) + v->dims);
+	char *buf = malloc(*len);
 	if (!buf)
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		return NULL;
 	memcpy(buf, &h, sizeof h);
 	memcpy(buf + sizeof h, v->scale, v->nlist * sizeof(float));
 	for (unsigned l = 0; l < v->nlist; l++)
 		memcpy(buf + sizeof h + v->nlist * sizeof(float) + (size_t)l * v->dims,
 		       v->cent + (size_t)l * v->stride, v->dims);
-	keys(c, ck, gk, sizeof ck);
-	enum qstatus st = store_put_raw(t, T_STATS, ck, buf, len, err);
-	if (st == Q_OK)
-		st = store_put_raw(t, T_STATS, gk, &v->gen, sizeof v->gen, err);
-	free(buf);
-	return st;
+	return buf;
 }
 
 /* ---- training ----------------------------------------------------------------- */
@@ -545,12 +309,11 @@ static unsigned auto_lists(size_t n)
 	return l < 16 ? 16 : l > 1024 ? 1024 : l;
 }
 
-enum qstatus ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err)
+struct ivf *ivf_kmeans(const struct vcache *c, unsigned nlist)
 {
-	enum qstatus st = Q_OK;
 	uint64_t seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)c->n;
 	if (!c->vectors_cached || !c->n || !c->dims)
-		return qerr_set(err, Q_EINVAL, NULL, "no cached vectors to train the vector index on");
+		return NULL;
 	if (!nlist)
 		nlist = auto_lists(c->n);
 	if (nlist > IVF_LISTS_MAX)
@@ -562,10 +325,8 @@ enum qstatus ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct 
 	size_t *sample = malloc(ns * sizeof *sample);
 	uint32_t *assign = malloc(ns * sizeof *assign);
 	float *tmp = calloc(c->dims, sizeof *tmp);
-	if (!v || !sample || !assign || !tmp) {
-		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
+	if (!v || !sample || !assign || !tmp)
+		goto fail;
 	for (size_t s = 0; s < ns; s++)   /* spread evenly over the slots */
 		sample[s] = (size_t)((double)s * (double)c->n / (double)ns);
 	for (unsigned l = 0; l < nlist; l++) {   /* seeds: distinct sample vectors */
@@ -573,19 +334,17 @@ enum qstatus ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct 
 		add_unit(c, sample[(size_t)l * ns / nlist], tmp);
 		set_centroid(v, l, tmp);
 	}
-	if (kmeans(c, v, sample, ns, assign, &seed)) {
-		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
+	if (kmeans(c, v, sample, ns, assign, &seed))
+		goto fail;
 	v->gen = rnd(&seed) ^ (uint64_t)q_now_us();
-	if ((st = save(c, t, v, err)) != Q_OK)
-		goto out;
-	install(c, v);
+	group(v);
+	goto out;
+fail:
+	ivf_free(v);
 	v = NULL;
 out:
-	ivf_free(v);
 	free(sample);
 	free(assign);
 	free(tmp);
-	return st;
+	return v;
 }

@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "base/status.h"
-#include "store/store.h"
 #include "search/vcache_impl.h"
 
 #define IVF_NONE UINT32_MAX        /* a slot in no list (no centroids) */
@@ -49,24 +47,16 @@ uint32_t ivf_nearest(const struct ivf *v, const int8_t *x);
  * order gets v->nlist list numbers, nearest first. */
 void ivf_rank(const struct ivf *v, const int8_t *q, uint32_t *order);
 
-/* Keep c's centroids current with those stored for its model (read in t:
- * a small record per call, the centroids only when they changed), every
- * cached vector in its list. Q_OK without centroids (c->ivf NULL). */
-enum qstatus ivf_sync(struct vcache *c, struct stxn *t, struct qerr *err);
-
-/* Slot i's vector is new or changed: put it in its list. -1 when out of
- * memory (the lists are then dropped: exact or prefiltered scans). */
-int ivf_slot_put(struct vcache *c, size_t i);
-/* Slot i leaves its list; then the last slot (last, when not i) moves to
- * i. Call before the cache moves it. */
-void ivf_slot_del(struct vcache *c, size_t i, size_t last);
-/* Drop the lists and centroids of c. */
-void ivf_drop(struct vcache *c);
+/* Centroids of the stored form (ivf_serialize's); NULL when damaged or
+ * out of memory. New; free with ivf_free. */
+struct ivf *ivf_parse(const char *raw, size_t len);
+/* The stored form of v: new (free), *len bytes; NULL when out of memory. */
+void *ivf_serialize(const struct ivf *v, size_t *len);
 
 /* Train nlist centroids (0: about the square root of the cached vectors,
  * at least 16, at most 1024) from a sample of c's cached vectors with
- * spherical k-means, store them for c's model in t, and put c's vectors in
- * their lists. Q_EINVAL when c holds no vectors. */
-enum qstatus ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err);
+ * spherical k-means, grouped. New (free with ivf_free); NULL when c holds
+ * no vectors or out of memory. */
+struct ivf *ivf_kmeans(const struct vcache *c, unsigned nlist);
 
 #endif

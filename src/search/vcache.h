@@ -83,6 +83,14 @@ void vcache_memo_put(const struct vcache *c, const void *key, size_t klen, const
 /* Forget them (benchmarks: a query whose words were never seen). */
 void vcache_memo_clear(void);
 
+/* Train the inverted file's centroids (search/ivf.h; nlist lists, 0: about
+ * the square root of the vectors held) from the vectors c holds, store them
+ * for c's model in t (T_STATS "ivf:<model>", "ivfgen:<model>"), and put c's
+ * vectors in their lists. Every cache meets them at its next sync. Q_EINVAL
+ * when c holds no vectors. Seconds of CPU at a million vectors: quire-admin
+ * and benchmarks, never a worker's query. */
+enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err);
+
 /* Counters for tests and benchmarks. */
 struct vcache_stats {
 	unsigned long reloads;       /* full reloads */

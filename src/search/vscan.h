@@ -6,6 +6,7 @@
 
 #include "search/vcache.h"
 #include "search/vcache_impl.h"
+#include "search/vdot.h"
 
 /* Tests: the fastest kernel of the prefilter's distance against the plain
  * one on rounds random codes of dims dimensions: how many differ. */
@@ -61,10 +62,6 @@ int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims,
  * order; returns min(k, n). */
 size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k);
 
-/* Dot product of two int8 vectors of n values (n a multiple of 64, both
- * 32-byte aligned): AVX-512 VNNI or AVX2 when the CPU has it, else a loop
- * GCC vectorises. */
-int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n);
 
 void vcache_stats(struct vcache_stats *out);
 

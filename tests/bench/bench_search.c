@@ -50,7 +50,6 @@
 #include "base/util.h"
 #include "search/vcache.h"
 #include "search/vscan.h"
-#include "search/ivf.h"
 #include "bench_stats.h"
 
 #include <ftw.h>
@@ -515,7 +514,7 @@ static enum qstatus train_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct vcache *c = vcache_lock();
 	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
 	if (st == Q_OK)
-		st = ivf_train(c, t, tr->nlist, err);
+		st = vcache_ivf_train(c, t, tr->nlist, err);
 	vcache_unlock(c);
 	return st;
 }
