@@ -569,6 +569,20 @@ static enum qstatus save(const struct vcache *c, struct stxn *t, const struct iv
 	return st;
 }
 
+enum qstatus vcache_ivf_store(struct vcache *c, struct stxn *t, struct ivf *v, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	if (!c->vectors_cached || v->dims != c->dims)
+		st = qerr_set(err, Q_EINVAL, NULL, "the vector index's centroids do not fit the cache");
+	if (st == Q_OK)
+		st = save(c, t, v, err);
+	if (st == Q_OK)
+		install(c, v);   /* out of memory: no lists until the next sync */
+	else
+		ivf_free(v);
+	return st;
+}
+
 enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err)
 {
 	if (!c->vectors_cached || !c->n)
@@ -576,12 +590,7 @@ enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, 
 	struct ivf *v = ivf_kmeans(c, nlist);
 	if (!v)
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	enum qstatus st = save(c, t, v, err);
-	if (st == Q_OK)
-		install(c, v);   /* out of memory: no lists until the next sync */
-	else
-		ivf_free(v);
-	return st;
+	return vcache_ivf_store(c, t, v, err);
 }
 
 /* ---- vectors -------------------------------------------------------------- */

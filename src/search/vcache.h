@@ -90,6 +90,12 @@ void vcache_memo_clear(void);
  * when c holds no vectors. Seconds of CPU at a million vectors: quire-admin
  * and benchmarks, never a worker's query. */
 enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err);
+/* The second half of it: store centroids v (ivf_kmeans's, taken: freed on
+ * error) for c's model in t and put c's vectors in their lists, so that
+ * the training itself (ivf_kmeans, under vcache_lock) runs outside any
+ * transaction. Q_EINVAL when v does not fit c's vectors. */
+struct ivf;
+enum qstatus vcache_ivf_store(struct vcache *c, struct stxn *t, struct ivf *v, struct qerr *err);
 
 /* Counters for tests and benchmarks. */
 struct vcache_stats {
