@@ -532,8 +532,9 @@ static enum qstatus lists_sync(struct vcache *c, struct stxn *t, struct qerr *er
 	if (len == sizeof gen)
 		memcpy(&gen, raw, sizeof gen);
 	free(raw);
-	if (c->ivf && c->ivf->gen == gen)
-		return Q_OK;
+	if ((c->ivf && c->ivf->gen == gen) ||
+	    (!c->ivf && gen == c->ivf_refused && c->n == c->ivf_refused_n))
+		return Q_OK;   /* current, or refused already for this cache */
 	if ((st = store_get_raw(t, T_STATS, ck, &raw, &len, err)) == Q_ENOTFOUND) {
 		qerr_clear(err);
 		lists_drop(c);
@@ -546,6 +547,8 @@ static enum qstatus lists_sync(struct vcache *c, struct stxn *t, struct qerr *er
 	if (!v || v->dims != c->dims || v->gen != gen) {   /* another model's, or damaged */
 		ivf_free(v);
 		lists_drop(c);
+		c->ivf_refused = gen;   /* not read again until they or the vectors change */
+		c->ivf_refused_n = c->n;
 		return Q_OK;
 	}
 	install(c, v);   /* out of memory: no lists, the scans without them */

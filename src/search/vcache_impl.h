@@ -58,6 +58,8 @@ struct vcache {
 	struct ivf_lists *lists;
 	uint32_t *lst, *lpos;
 	size_t lcap;
+	uint64_t ivf_refused;            /* centroids' generation that did not fit */
+	size_t ivf_refused_n;            /* ... when the cache held this many vectors */
 	struct vcache_stats stats;
 };
 
