@@ -568,7 +568,34 @@ static enum qstatus save(const struct vcache *c, struct stxn *t, const struct iv
 	enum qstatus st = store_put_raw(t, T_STATS, ck, buf, len, err);
 	if (st == Q_OK)
 		st = store_put_raw(t, T_STATS, gk, &v->gen, sizeof v->gen, err);
+	if (st == Q_OK) {
+		uint64_t n = c->n;
+		snprintf(ck, sizeof ck, "ivfn:%s", c->model);
+		st = store_put_raw(t, T_STATS, ck, &n, sizeof n, err);
+	}
 	free(buf);
+	return st;
+}
+
+enum qstatus vcache_ivf_trained(const struct vcache *c, struct stxn *t, size_t *n,
+				struct qerr *err)
+{
+	char k[STORE_KEY_MAX], *raw = NULL;
+	size_t len;
+	uint64_t v = 0;
+	*n = 0;
+	if (!*c->model)
+		return Q_OK;
+	snprintf(k, sizeof k, "ivfn:%s", c->model);
+	enum qstatus st = store_get_raw(t, T_STATS, k, &raw, &len, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		return Q_OK;
+	}
+	if (st == Q_OK && len == sizeof v)
+		memcpy(&v, raw, sizeof v);
+	free(raw);
+	*n = (size_t)v;
 	return st;
 }
 

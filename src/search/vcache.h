@@ -96,6 +96,11 @@ enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, 
  * transaction. Q_EINVAL when v does not fit c's vectors. */
 struct ivf;
 enum qstatus vcache_ivf_store(struct vcache *c, struct stxn *t, struct ivf *v, struct qerr *err);
+/* The vectors c held when its model's centroids were last stored
+ * (T_STATS "ivfn:<model>"), into *n; 0 when never (or by a version that
+ * did not record it). */
+enum qstatus vcache_ivf_trained(const struct vcache *c, struct stxn *t, size_t *n,
+				struct qerr *err);
 
 /* Counters for tests and benchmarks. */
 struct vcache_stats {
