@@ -125,7 +125,10 @@ int vindex_look(struct store *s, const struct qconf *conf, const char *model, st
 	if (!why)
 		return 0;
 	QLOG_INFO("vector index: training the centroids of %s over %zu vectors (%s; last trained "
-		  "at %zu)", model, vs.vectors, why, x.trained);
+		  "at %zu; the cache's sync took %.2f s, %.2f s CPU)", model, vs.vectors, why,
+		  x.trained, (double)(q_now_us() - t0) / 1e6, cpu_s() - c0);
+	t0 = q_now_us();
+	c0 = cpu_s();
 	if (train(s, conf, &x, &lists, err) != Q_OK)
 		return -1;
 	QLOG_INFO("vector index: trained %u lists over %zu vectors in %.2f s (%.2f s CPU)", lists,
