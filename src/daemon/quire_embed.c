@@ -108,8 +108,8 @@ static enum qstatus embed_step(void *arg, int *did, struct qerr *err)
 		st = ingest_take_over(e->s, e->conf, &ingested, err);
 	if (st == Q_OK)
 		st = embedder_step(e->s, e->conf, e->b, &done, err);
-	if (st == Q_OK)
-		look(e, 0);
+	if (st == Q_OK && !e->once)
+		look(e, 0);   /* --once: at the end only */
 	*did = done || ingested;
 	if (*did)
 		progress(e->s, e->tty);
