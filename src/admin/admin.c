@@ -4,6 +4,7 @@
 #include "admin/admin.h"
 #include "admin/uptoken_cmd.h"
 #include "admin/reindex.h"
+#include "admin/vindex.h"
 #include "admin/cron.h"
 #include "admin/backup.h"
 #include "admin/progress.h"
@@ -60,7 +61,8 @@ void admin_usage(FILE *f)
 		"                            belongs to no chunk\n"
 		"  reembed                   queue every chunk whose vector is not of the\n"
 		"                            configured embedding model\n"
-		"  reindex                   rebuild the keyword index from the stored chunks\n"
+		"  reindex                   rebuild the keyword index from the stored chunks and train the\n"
+		"                            vector index's lists (search_ivf_lists)\n"
 		"                            (needed when status says the index is stale)\n"
 		"  config [--defaults]       print every setting as quire.conf would write it:\n"
 		"                            the values in force, or the embedded defaults\n"
@@ -834,8 +836,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_check_embeddings(s, conf, out, errf);
 	if (!strcmp(a0, "reembed"))
 		return cmd_reembed(s, conf, out, errf);
-	if (!strcmp(a0, "reindex"))
-		return admin_reindex(s, out, errf);
+	if (!strcmp(a0, "reindex"))   /* the keyword index, then the vector index's lists */
+		return admin_reindex(s, out, errf) ?: admin_vector_index(s, conf, out, errf);
 	if (!strcmp(a0, "sweep")) {
 		size_t blobs, tmps;
 		if (doc_blob_sweep_all(s, conf->datadir, &blobs, &tmps, &err) != Q_OK) {

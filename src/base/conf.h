@@ -58,6 +58,10 @@ struct qconf {
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
+	int search_ivf_lists;      /* inverted-file lists trained by reindex; 0 = about sqrt(vectors) */
+	int search_ivf_probe;      /* inverted-file lists a query scans past search_exact_max; 0 = none */
+	int search_ivf_train_interval; /* seconds between quire-embed's looks at the lists; 0 = never */
+	double search_ivf_retrain_growth; /* vectors' growth since the last training that retrains */
 	int search_postings_cache_mb; /* keyword postings each worker keeps in memory; 0 = none */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
 	int db_lock_timeout_ms;    /* longest wait for one lock (a long reader holds it) */

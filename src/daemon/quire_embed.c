@@ -7,6 +7,7 @@
  * ingest processes do, src/daemon/quire_ingest.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "admin/vindex.h"
 #include "base/jsontext.h"
 #include "base/conf.h"
 #include "daemon/jobloop.h"
@@ -76,7 +77,25 @@ struct embed_loop {
 	const struct qconf *conf;
 	struct embed_backend *b;
 	int once, tty;
+	int64_t next_look_us;   /* the next look at the vector index */
 };
+
+/* Every search_ivf_train_interval (force: now), see whether the vector
+ * index's centroids are due for training and train them (admin/vindex.h);
+ * embedding waits meanwhile. A failure is logged and tried at the next
+ * interval: the searches keep the scans without lists. */
+static void look(struct embed_loop *e, int force)
+{
+	struct qerr err;
+	int64_t now = q_now_us();
+	if (e->conf->search_ivf_train_interval <= 0 || e->conf->search_ivf_probe <= 0 ||
+	    (!force && now < e->next_look_us))
+		return;
+	e->next_look_us = now + (int64_t)e->conf->search_ivf_train_interval * 1000000;
+	if (vindex_look(e->s, e->conf, e->b->model, &err) < 0)
+		QLOG_WARN("vector index: %s (tried again in %d s)", err.msg,
+			  e->conf->search_ivf_train_interval);
+}
 
 /* One round: with --once the ingest jobs still queued first (no ingest
  * process runs then), then a batch of embed jobs. */
@@ -89,6 +108,8 @@ static enum qstatus embed_step(void *arg, int *did, struct qerr *err)
 		st = ingest_take_over(e->s, e->conf, &ingested, err);
 	if (st == Q_OK)
 		st = embedder_step(e->s, e->conf, e->b, &done, err);
+	if (st == Q_OK && !e->once)
+		look(e, 0);   /* --once: at the end only */
 	*did = done || ingested;
 	if (*did)
 		progress(e->s, e->tty);
@@ -129,7 +150,7 @@ static int run(struct store *s, const struct qconf *conf, int once)
 		if (stop)
 			return 0;
 	}
-	struct embed_loop e = {s, conf, b, once, tty};
+	struct embed_loop e = {s, conf, b, once, tty, 0};
 	/* Idle under quired: sleep until a worker queues work, or a lease may
 	 * expire (2 s). */
 	struct jobloop l = {.conf = conf, .s = s, .stop = &stop, .idle_ms = 2000,
@@ -138,6 +159,8 @@ static int run(struct store *s, const struct qconf *conf, int once)
 	int rc = jobloop_run(&l);
 	if (tty)
 		fputc('\n', stderr);
+	if (rc == 0 && once && !stop)
+		look(&e, 1);   /* over what this run embedded */
 	if (l.wake >= 0)
 		close(l.wake);
 	b->free(b);

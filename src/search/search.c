@@ -387,7 +387,8 @@ static enum qstatus semantic(struct run *r, const char *query, const struct vsco
 	if (!(r->q = vquery_new(q8, dims, scale)))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	else
-		st = vcache_top(r->c, r->g, r->q, k, r->sem, n, err);
+		st = r->kw ? vcache_top_hinted(r->c, r->g, r->q, k, r->kw, r->nkw, r->sem, n, err)
+			   : vcache_top(r->c, r->g, r->q, k, r->sem, n, err);
 out:
 	free(qv);
 	free(fv);
@@ -574,6 +575,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 		goto out;
 	}
 	vcache_set_exact_max((size_t)conf->search_exact_max);
+	vcache_set_ivf_probe((size_t)conf->search_ivf_probe);
 	lexical_set_cache_mb((size_t)conf->search_postings_cache_mb);
 	lexical_set_bm25(conf->search_bm25_k1, conf->search_bm25_b);
 	st = vcache_sync(r.c, t, r.b ? r.b->model : NULL, (size_t)conf->search_cache_mb << 20, err);

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "search/vcache_impl.h"
 #include "search/vcache.h"
+#include "search/ivf.h"
 #include "store/changelog.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -319,6 +320,309 @@ int vc_parse_key(const char *key, size_t len, size_t *idlen, uint32_t *pos)
 	return 0;
 }
 
+/* ---- the inverted file's lists (centroids: ivf.c) --------------------------- */
+
+/* ---- lists of slots -------------------------------------------------------- */
+
+static void lists_free(struct ivf_lists *L, unsigned nlist)
+{
+	if (!L)
+		return;
+	for (unsigned l = 0; L->s && l < nlist; l++)
+		free(L->s[l]);
+	free(L->s);
+	free(L->n);
+	free(L->cap);
+	free(L);
+}
+
+static void lists_drop(struct vcache *c)
+{
+	lists_free(c->lists, c->ivf ? c->ivf->nlist : 0);
+	ivf_free(c->ivf);
+	free(c->lst);
+	free(c->lpos);
+	c->lists = NULL;
+	c->ivf = NULL;
+	c->lst = c->lpos = NULL;
+	c->lcap = 0;
+}
+
+static int slots_fit(struct vcache *c, size_t i)
+{
+	if (i < c->lcap)
+		return 0;
+	size_t na = c->cap > i ? c->cap : i + 1;
+	uint32_t *a = realloc(c->lst, na * sizeof *a);
+	if (a)
+		c->lst = a;
+	uint32_t *b = realloc(c->lpos, na * sizeof *b);
+	if (b)
+		c->lpos = b;
+	if (!a || !b)
+		return -1;
+	for (size_t k = c->lcap; k < na; k++)
+		c->lst[k] = IVF_NONE;
+	c->lcap = na;
+	return 0;
+}
+
+static int list_add(struct ivf_lists *L, uint32_t l, uint32_t slot, uint32_t *pos)
+{
+	if (L->n[l] == L->cap[l]) {
+		uint32_t na = L->cap[l] ? L->cap[l] * 2 : 16;
+		uint32_t *p = realloc(L->s[l], na * sizeof *p);
+		if (!p)
+			return -1;
+		L->s[l] = p;
+		L->cap[l] = na;
+	}
+	*pos = L->n[l];
+	L->s[l][L->n[l]++] = slot;
+	return 0;
+}
+
+/* Slot i leaves its list: the list's last member takes its place. */
+static void list_remove(struct vcache *c, size_t i)
+{
+	uint32_t l = c->lst[i];
+	if (l == IVF_NONE)
+		return;
+	struct ivf_lists *L = c->lists;
+	uint32_t p = c->lpos[i], moved = L->s[l][--L->n[l]];
+	L->s[l][p] = moved;
+	c->lpos[moved] = p;
+	c->lst[i] = IVF_NONE;
+}
+
+static int list_put(struct vcache *c, size_t i)
+{
+	if (!c->ivf)
+		return 0;
+	if (slots_fit(c, i))
+		goto fail;
+	uint32_t l = ivf_nearest(c->ivf, c->vec + i * c->stride);
+	if (c->lst[i] == l)
+		return 0;
+	list_remove(c, i);
+	if (list_add(c->lists, l, (uint32_t)i, &c->lpos[i]))
+		goto fail;
+	c->lst[i] = l;
+	return 0;
+fail:
+	lists_drop(c);
+	return -1;
+}
+
+static void list_del(struct vcache *c, size_t i, size_t last)
+{
+	if (!c->ivf || i >= c->lcap)
+		return;
+	list_remove(c, i);
+	if (last == i || last >= c->lcap || c->lst[last] == IVF_NONE)
+		return;
+	/* the last slot becomes slot i: its list entry follows */
+	c->lst[i] = c->lst[last];
+	c->lpos[i] = c->lpos[last];
+	c->lists->s[c->lst[i]][c->lpos[i]] = (uint32_t)i;
+	c->lst[last] = IVF_NONE;
+}
+
+/* Move slot `from` to `to` (vector, code, scale, reference). */
+static void slot_move(struct vcache *c, size_t to, size_t from)
+{
+	size_t w = VCODE(c->dims);
+	memcpy(c->vec + to * c->stride, c->vec + from * c->stride, c->stride);
+	memcpy(c->bits + to * w, c->bits + from * w, w * sizeof *c->bits);
+	c->scale[to] = c->scale[from];
+	c->ref[to] = c->ref[from];
+}
+
+/* Renumber the slots list by list, so a list's vectors lie together in
+ * memory and a probe reads them in order: a permutation in place, cycle by
+ * cycle (src[i]: the slot that moves to i), through one spare slot (the
+ * one past the last: slots_grow keeps cap above n, or none is done). */
+static void cluster(struct vcache *c)
+{
+	struct ivf_lists *L = c->lists;
+	uint32_t *src = malloc(c->n * sizeof *src);
+	uint8_t *done = calloc(c->n, 1);
+	size_t at = 0, spare = c->n;
+	if (!src || !done || c->cap <= c->n)
+		goto out;
+	for (unsigned l = 0; l < c->ivf->nlist; l++)
+		for (uint32_t j = 0; j < L->n[l]; j++)
+			src[at++] = L->s[l][j];
+	if (at != c->n)
+		goto out;
+	for (size_t i = 0; i < c->n; i++) {
+		if (done[i] || src[i] == i) {
+			done[i] = 1;
+			continue;
+		}
+		slot_move(c, spare, i);
+		size_t cur = i;
+		while (src[cur] != i) {
+			slot_move(c, cur, src[cur]);
+			done[cur] = 1;
+			cur = src[cur];
+		}
+		slot_move(c, cur, spare);
+		done[cur] = 1;
+	}
+	at = 0;
+	for (unsigned l = 0; l < c->ivf->nlist; l++)
+		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
+			L->s[l][j] = (uint32_t)at;
+			c->lst[at] = l;
+			c->lpos[at] = j;
+			vmap_put(&c->slots, c->ref[at], (uint32_t)at);   /* existing key */
+		}
+out:
+	free(src);
+	free(done);
+}
+
+/* Install centroids v in c (taking them) and put every slot in its list. */
+static int install(struct vcache *c, struct ivf *v)
+{
+	lists_drop(c);
+	c->ivf = v;
+	if (!(c->lists = calloc(1, sizeof *c->lists)) ||
+	    !(c->lists->s = calloc(v->nlist, sizeof *c->lists->s)) ||
+	    !(c->lists->n = calloc(v->nlist, sizeof *c->lists->n)) ||
+	    !(c->lists->cap = calloc(v->nlist, sizeof *c->lists->cap)))
+		goto fail;
+	for (size_t i = 0; i < c->n; i++)
+		if (list_put(c, i))
+			return -1;   /* dropped */
+	cluster(c);
+	return 0;
+fail:
+	lists_drop(c);
+	return -1;
+}
+
+
+static void keys(const struct vcache *c, char *cent, char *gen, size_t n)
+{
+	snprintf(cent, n, "ivf:%s", c->model);
+	snprintf(gen, n, "ivfgen:%s", c->model);
+}
+
+
+static enum qstatus lists_sync(struct vcache *c, struct stxn *t, struct qerr *err)
+{
+	char ck[STORE_KEY_MAX], gk[STORE_KEY_MAX], *raw = NULL;
+	size_t len;
+	uint64_t gen = 0;
+	if (!*c->model || !c->vectors_cached) {
+		lists_drop(c);
+		return Q_OK;
+	}
+	keys(c, ck, gk, sizeof ck);
+	enum qstatus st = store_get_raw(t, T_STATS, gk, &raw, &len, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		lists_drop(c);
+		return Q_OK;
+	}
+	if (st != Q_OK)
+		return st;
+	if (len == sizeof gen)
+		memcpy(&gen, raw, sizeof gen);
+	free(raw);
+	if ((c->ivf && c->ivf->gen == gen) ||
+	    (!c->ivf && gen == c->ivf_refused && c->n == c->ivf_refused_n))
+		return Q_OK;   /* current, or refused already for this cache */
+	if ((st = store_get_raw(t, T_STATS, ck, &raw, &len, err)) == Q_ENOTFOUND) {
+		qerr_clear(err);
+		lists_drop(c);
+		return Q_OK;
+	}
+	if (st != Q_OK)
+		return st;
+	struct ivf *v = ivf_parse(raw, len);
+	free(raw);
+	if (!v || v->dims != c->dims || v->gen != gen) {   /* another model's, or damaged */
+		ivf_free(v);
+		lists_drop(c);
+		c->ivf_refused = gen;   /* not read again until they or the vectors change */
+		c->ivf_refused_n = c->n;
+		return Q_OK;
+	}
+	install(c, v);   /* out of memory: no lists, the scans without them */
+	return Q_OK;
+}
+
+
+static enum qstatus save(const struct vcache *c, struct stxn *t, const struct ivf *v,
+			 struct qerr *err)
+{
+	char ck[STORE_KEY_MAX], gk[STORE_KEY_MAX];
+	size_t len;
+	void *buf = ivf_serialize(v, &len);
+	if (!buf)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	keys(c, ck, gk, sizeof ck);
+	enum qstatus st = store_put_raw(t, T_STATS, ck, buf, len, err);
+	if (st == Q_OK)
+		st = store_put_raw(t, T_STATS, gk, &v->gen, sizeof v->gen, err);
+	if (st == Q_OK) {
+		uint64_t n = c->n;
+		snprintf(ck, sizeof ck, "ivfn:%s", c->model);
+		st = store_put_raw(t, T_STATS, ck, &n, sizeof n, err);
+	}
+	free(buf);
+	return st;
+}
+
+enum qstatus vcache_ivf_trained(const struct vcache *c, struct stxn *t, size_t *n,
+				struct qerr *err)
+{
+	char k[STORE_KEY_MAX], *raw = NULL;
+	size_t len;
+	uint64_t v = 0;
+	*n = 0;
+	if (!*c->model)
+		return Q_OK;
+	snprintf(k, sizeof k, "ivfn:%s", c->model);
+	enum qstatus st = store_get_raw(t, T_STATS, k, &raw, &len, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		return Q_OK;
+	}
+	if (st == Q_OK && len == sizeof v)
+		memcpy(&v, raw, sizeof v);
+	free(raw);
+	*n = (size_t)v;
+	return st;
+}
+
+enum qstatus vcache_ivf_store(struct vcache *c, struct stxn *t, struct ivf *v, struct qerr *err)
+{
+	enum qstatus st = Q_OK;
+	if (!c->vectors_cached || v->dims != c->dims)
+		st = qerr_set(err, Q_EINVAL, NULL, "the vector index's centroids do not fit the cache");
+	if (st == Q_OK)
+		st = save(c, t, v, err);
+	if (st == Q_OK)
+		install(c, v);   /* out of memory: no lists until the next sync */
+	else
+		ivf_free(v);
+	return st;
+}
+
+enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err)
+{
+	if (!c->vectors_cached || !c->n)
+		return qerr_set(err, Q_EINVAL, NULL, "no cached vectors to train the vector index on");
+	struct ivf *v = ivf_kmeans(c, nlist);
+	if (!v)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	return vcache_ivf_store(c, t, v, err);
+}
+
 /* ---- vectors -------------------------------------------------------------- */
 
 long vc_slot(const struct vcache *c, vref r)
@@ -328,6 +632,7 @@ long vc_slot(const struct vcache *c, vref r)
 
 static void vectors_free(struct vcache *c)
 {
+	lists_drop(c);
 	free(c->vec);
 	free(c->bits);
 	c->bits = NULL;
@@ -418,6 +723,7 @@ static int slot_put(struct vcache *c, vref r, const int8_t *v, unsigned dims, fl
 	vc_sign_bits(dst, dims, c->bits + (size_t)i * VCODE(dims));
 	c->scale[i] = scale;
 	c->ref[i] = r;
+	list_put(c, (size_t)i);   /* out of memory: the lists are dropped */
 	return 0;
 }
 
@@ -429,6 +735,7 @@ static void slot_del(struct vcache *c, vref r)
 		return;
 	vmap_del(&c->slots, r);
 	size_t last = c->n - 1;
+	list_del(c, (size_t)i, last);
 	if ((size_t)i != last) {
 		memcpy(c->vec + (size_t)i * c->stride, c->vec + last * c->stride, c->stride);
 		memcpy(c->bits + (size_t)i * VCODE(c->dims), c->bits + last * VCODE(c->dims),
@@ -626,7 +933,8 @@ static enum qstatus reload(struct vcache *c, struct stxn *t, const char *model, 
 	c->epoch = epoch;
 	c->seq = seq;
 	c->loaded = 1;
-	return load_vectors(c, t, m, max_bytes, err);
+	enum qstatus st = load_vectors(c, t, m, max_bytes, err);
+	return st == Q_OK ? lists_sync(c, t, err) : st;
 }
 
 static enum qstatus apply_entry(struct vcache *c, struct stxn *t, const char *e, size_t len,
@@ -699,9 +1007,10 @@ enum qstatus vcache_sync(struct vcache *c, struct stxn *t, const char *model, si
 		c->seq = q;
 	}
 	/* Another model (or memory cap): its vectors, the documents stay. */
-	if (strcmp(m, c->model) || max_bytes != c->max_bytes)
-		return load_vectors(c, t, m, max_bytes, err);
-	return Q_OK;
+	if ((strcmp(m, c->model) || max_bytes != c->max_bytes) &&
+	    (st = load_vectors(c, t, m, max_bytes, err)) != Q_OK)
+		return st;
+	return lists_sync(c, t, err);
 }
 
 /* ---- the process's cache -------------------------------------------------- */

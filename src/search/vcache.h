@@ -83,6 +83,25 @@ void vcache_memo_put(const struct vcache *c, const void *key, size_t klen, const
 /* Forget them (benchmarks: a query whose words were never seen). */
 void vcache_memo_clear(void);
 
+/* Train the inverted file's centroids (search/ivf.h; nlist lists, 0: about
+ * the square root of the vectors held) from the vectors c holds, store them
+ * for c's model in t (T_STATS "ivf:<model>", "ivfgen:<model>"), and put c's
+ * vectors in their lists. Every cache meets them at its next sync. Q_EINVAL
+ * when c holds no vectors. Seconds of CPU at a million vectors: quire-admin
+ * and benchmarks, never a worker's query. */
+enum qstatus vcache_ivf_train(struct vcache *c, struct stxn *t, unsigned nlist, struct qerr *err);
+/* The second half of it: store centroids v (ivf_kmeans's, taken: freed on
+ * error) for c's model in t and put c's vectors in their lists, so that
+ * the training itself (ivf_kmeans, under vcache_lock) runs outside any
+ * transaction. Q_EINVAL when v does not fit c's vectors. */
+struct ivf;
+enum qstatus vcache_ivf_store(struct vcache *c, struct stxn *t, struct ivf *v, struct qerr *err);
+/* The vectors c held when its model's centroids were last stored
+ * (T_STATS "ivfn:<model>"), into *n; 0 when never (or by a version that
+ * did not record it). */
+enum qstatus vcache_ivf_trained(const struct vcache *c, struct stxn *t, size_t *n,
+				struct qerr *err);
+
 /* Counters for tests and benchmarks. */
 struct vcache_stats {
 	unsigned long reloads;       /* full reloads */
@@ -93,6 +112,8 @@ struct vcache_stats {
 	int vectors_cached;          /* 0: over the memory cap, read per query */
 	uint64_t seq;                /* log position of the cache */
 	const char *kernel;          /* "avx2" or "c" */
+	unsigned ivf_lists;          /* the inverted file's lists, 0: none */
+	unsigned long ivf_scanned;   /* vectors in the lists queries scanned */
 };
 /* Forget everything (the next sync reloads). */
 void vcache_reset(void);

@@ -7,6 +7,9 @@
 
 #include "search/vcache.h"
 
+struct ivf;
+struct ivf_lists;
+
 #define VEC_ALIGN 64     /* vectors and queries: aligned, padded to a multiple */
 #define VBITS(dims) (((dims) + 63) / 64)
 /* Words of a vector's 2-bit code: its sign bits, then its magnitude bits. */
@@ -49,6 +52,14 @@ struct vcache {
 	vref *ref;
 	size_t n, cap;
 	struct vmap slots;               /* ref -> slot */
+	/* the inverted file (ivf.c): centroids, NULL without; per slot its
+	 * list and place in it (lcap slots allocated) */
+	struct ivf *ivf;
+	struct ivf_lists *lists;
+	uint32_t *lst, *lpos;
+	size_t lcap;
+	uint64_t ivf_refused;            /* centroids' generation that did not fit */
+	size_t ivf_refused_n;            /* ... when the cache held this many vectors */
 	struct vcache_stats stats;
 };
 

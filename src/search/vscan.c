@@ -6,6 +6,8 @@
 #include "search/vcache.h"
 #include "search/vscan.h"
 #include "search/search.h"
+#include "search/ivf.h"
+#include "search/vdot.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,99 +17,6 @@
 #define HAVE_AVX2_KERNEL 1
 #endif
 
-/* ---- the kernel ----------------------------------------------------------- */
-
-/* Plain C in blocks of 64: a fixed trip count needs no scalar epilogue,
- * so GCC 12 vectorises the inner loop even at -O2's "very cheap" cost
- * model (SSE2, in every x86-64; NEON on arm64). */
-static int32_t dot_c(const int8_t *a, const int8_t *b, size_t n)
-{
-	int32_t s = 0;
-	for (size_t i = 0; i < n; i += 64) {
-		int32_t block = 0;
-		for (size_t j = 0; j < 64; j++)
-			block += (int16_t)a[i + j] * (int16_t)b[i + j];
-		s += block;
-	}
-	return s;
-}
-
-#ifdef HAVE_AVX2_KERNEL
-/* 32 values per step: |a| (unsigned) times b with a's sign, pairs summed
- * to int16 by maddubs (|a|, |b| <= 127: no saturation), then to int32. */
-__attribute__((target("avx2"))) static int32_t dot_avx2(const int8_t *a, const int8_t *b,
-							 size_t n)
-{
-	const __m256i ones = _mm256_set1_epi16(1);
-	__m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
-	for (size_t i = 0; i < n; i += 64) {
-		__m256i x0 = _mm256_load_si256((const __m256i *)(a + i));
-		__m256i y0 = _mm256_load_si256((const __m256i *)(b + i));
-		__m256i x1 = _mm256_load_si256((const __m256i *)(a + i + 32));
-		__m256i y1 = _mm256_load_si256((const __m256i *)(b + i + 32));
-		__m256i p0 = _mm256_maddubs_epi16(_mm256_sign_epi8(x0, x0), _mm256_sign_epi8(y0, x0));
-		__m256i p1 = _mm256_maddubs_epi16(_mm256_sign_epi8(x1, x1), _mm256_sign_epi8(y1, x1));
-		acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(p0, ones));
-		acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(p1, ones));
-	}
-	__m256i acc = _mm256_add_epi32(acc0, acc1);
-	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-	return _mm_cvtsi128_si32(s);
-}
-
-/* AVX-512 VNNI, 64 values per step: vpdpbusd multiplies unsigned by
- * signed bytes, so a is biased to a + 128 (a ^ 0x80) and 128 sum(b) taken
- * off again (one more vpdpbusd with 128 in every byte): the same integer
- * as the plain loop, -128 included. */
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) static int32_t
-dot_vnni(const int8_t *a, const int8_t *b, size_t n)
-{
-	const __m512i bias = _mm512_set1_epi8((char)0x80);
-	__m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
-	for (size_t i = 0; i < n; i += 64) {
-		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(a + i), bias);
-		__m512i y = _mm512_loadu_si512(b + i);
-		acc0 = _mm512_dpbusd_epi32(acc0, x, y);
-		acc1 = _mm512_dpbusd_epi32(acc1, bias, y);
-	}
-	return _mm512_reduce_add_epi32(_mm512_sub_epi32(acc0, acc1));
-}
-#endif
-
-static int32_t (*dot_fn)(const int8_t *, const int8_t *, size_t) = dot_c;
-static const char *kernel_name = "c";
-static pthread_once_t kernel_once = PTHREAD_ONCE_INIT;
-
-static void pick_kernel(void)
-{
-#ifdef HAVE_AVX2_KERNEL
-	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw") &&
-	    !getenv("QUIRE_NO_SIMD") && !getenv("QUIRE_NO_AVX512")) {
-		dot_fn = dot_vnni;
-		kernel_name = "avx512vnni";
-	} else if (__builtin_cpu_supports("avx2") && !getenv("QUIRE_NO_SIMD")) {
-		dot_fn = dot_avx2;
-		kernel_name = "avx2";
-	}
-#endif
-}
-
-int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n)
-{
-	pthread_once(&kernel_once, pick_kernel);
-	return dot_fn(a, b, n);
-}
-
-/* "avx512vnni", "avx2" or "c": the dot-product kernel in use. */
-static const char *vscan_kernel_name(void)
-{
-	pthread_once(&kernel_once, pick_kernel);
-	return kernel_name;
-}
-
 void vcache_stats(struct vcache_stats *out)
 {
 	struct vcache *c = vcache_lock();
@@ -116,7 +25,8 @@ void vcache_stats(struct vcache_stats *out)
 	out->docs = c->ndocs;
 	out->vectors_cached = c->vectors_cached;
 	out->seq = c->seq;
-	out->kernel = vscan_kernel_name();
+	out->kernel = vdot_kernel_name();
+	out->ivf_lists = c->ivf ? c->ivf->nlist : 0;
 	vcache_unlock(c);
 }
 
@@ -714,7 +624,7 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 	unsigned cut = 0;
 	for (size_t sum = 0; cut < buckets && (sum += hist[cut]) < want; cut++)
 		;
-	int32_t (*dot)(const int8_t *, const int8_t *, size_t) = dot_fn;
+	vdot_fn dot = vdot_kernel();
 	for (size_t i = 0; i < c->n; i++)
 		if (dist[i] != FILTERED && dist[i] >> shift <= cut) {
 			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
@@ -725,8 +635,80 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 	return Q_OK;
 }
 
+/* ---- past exact with an inverted file: the nearest lists, int8 ------------- */
+
+static size_t ivf_probe = 32;
+
+void vcache_set_ivf_probe(size_t n)
+{
+	ivf_probe = n;
+}
+
+/* Every allowed vector of the ivf_probe lists nearest q, by the int8 dot
+ * product; further lists while fewer than k allowed vectors were met (a
+ * narrow filter); then the hints outside the lists scanned. */
+static enum qstatus ivf_scan(struct vcache *c, struct vgate *g, const struct vquery *q,
+			     const struct vscored *hint, size_t nhint, struct heap *h,
+			     struct qerr *err)
+{
+	const struct ivf *v = c->ivf;
+	const struct ivf_lists *L = c->lists;
+	uint32_t *order = malloc(v->nlist * sizeof *order);
+	uint8_t *probed = calloc(v->nlist, 1);
+	size_t met = 0;
+	if (!order || !probed) {
+		free(order);
+		free(probed);
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
+	ivf_rank(v, q->v, order);
+	vdot_fn dot = vdot_kernel();
+	for (size_t p = 0; p < v->nlist && (p < ivf_probe || met < h->k); p++) {
+		const uint32_t *s = L->s[order[p]];
+		probed[order[p]] = 1;
+		for (uint32_t j = 0, n = L->n[order[p]]; j < n; j++) {
+			size_t i = s[j];
+			if (!gate_doc(g, c->ref[i] >> 32))
+				continue;
+			met++;
+			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
+			heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
+		}
+		c->stats.ivf_scanned += L->n[order[p]];
+	}
+	for (size_t j = 0; j < nhint; j++) {   /* hints are allowed chunks already */
+		long i = vc_slot(c, hint[j].ref);
+		if (i < 0 || c->lst[i] == IVF_NONE || probed[c->lst[i]])
+			continue;
+		int32_t d = dot(c->vec + (size_t)i * c->stride, q->v, c->stride);
+		heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
+	}
+	free(order);
+	free(probed);
+	return Q_OK;
+}
+
+static enum qstatus top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+			const struct vscored *hint, size_t nhint, struct vscored *out, size_t *n,
+			struct qerr *err);
+
 enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
 			struct vscored *out, size_t *n, struct qerr *err)
+{
+	return top(c, g, q, k, NULL, 0, out, n, err);
+}
+
+enum qstatus vcache_top_hinted(struct vcache *c, struct vgate *g, const struct vquery *q,
+			       size_t k, const struct vscored *hint, size_t nhint,
+			       struct vscored *out, size_t *n, struct qerr *err)
+{
+	static const struct vscored none;
+	return top(c, g, q, k, hint ? hint : &none, hint ? nhint : 0, out, n, err);
+}
+
+static enum qstatus top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
+			const struct vscored *hint, size_t nhint, struct vscored *out, size_t *n,
+			struct qerr *err)
 {
 	struct heap h = {c, out, 0, k};
 	enum qstatus st = Q_OK;
@@ -742,12 +724,12 @@ enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *
 		store_key_init(&all);
 		st = store_scan_raw(g->t, T_VECTORS, &all, on_stored, &s, err);
 		free(s.buf);
+	} else if (q->dims == c->dims && c->n > exact_max && c->ivf && ivf_probe && hint) {
+		st = ivf_scan(c, g, q, hint, nhint, &h, err);
 	} else if (q->dims == c->dims && c->n > exact_max && c->dims <= 4096) {
-		pthread_once(&kernel_once, pick_kernel);
 		st = prefiltered(c, g, q, &h, err);
 	} else if (q->dims == c->dims) {
-		pthread_once(&kernel_once, pick_kernel);
-		int32_t (*dot)(const int8_t *, const int8_t *, size_t) = dot_fn;
+		vdot_fn dot = vdot_kernel();
 		for (size_t i = 0; i < c->n; i++) {
 			if (!gate_doc(g, c->ref[i] >> 32))
 				continue;

@@ -6,6 +6,7 @@
 
 #include "search/vcache.h"
 #include "search/vcache_impl.h"
+#include "search/vdot.h"
 
 /* Tests: the fastest kernel of the prefilter's distance against the plain
  * one on rounds random codes of dims dimensions: how many differ. */
@@ -32,10 +33,22 @@ void vquery_free(struct vquery *q);
  * Vectors of another dimension never match. */
 enum qstatus vcache_top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
 			struct vscored *out, size_t *n, struct qerr *err);
+/* vcache_top with hints (hybrid search: the keyword candidates, allowed
+ * chunks): past search_exact_max, when the cache has the inverted file's
+ * lists (ivf.h), it scans the search_ivf_probe lists nearest q and scores
+ * the hints outside them, instead of the binary prefilter over every code;
+ * otherwise as vcache_top. hint may be NULL (no hints, lists still used). */
+enum qstatus vcache_top_hinted(struct vcache *c, struct vgate *g, const struct vquery *q,
+			       size_t k, const struct vscored *hint, size_t nhint,
+			       struct vscored *out, size_t *n, struct qerr *err);
 /* Up to n cached vectors vcache_top scans exactly; above, it ranks the
  * candidates a pass over sign bits picks (search_exact_max; SIZE_MAX,
  * the default: always exact). */
 void vcache_set_exact_max(size_t n);
+/* Past search_exact_max, with the inverted file's centroids (ivf.h): the
+ * n lists nearest the query are scanned (search_ivf_probe; default 32; 0:
+ * the inverted file is not used). */
+void vcache_set_ivf_probe(size_t n);
 /* The score of chunk r against q: 1 and *score when it has a vector of
  * the model (read in t when vectors are not held), 0 otherwise. */
 int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,
@@ -49,10 +62,6 @@ int vcache_vector(const struct vcache *c, struct stxn *t, vref r, unsigned dims,
  * order; returns min(k, n). */
 size_t vcache_best(const struct vcache *c, struct vscored *v, size_t n, size_t k);
 
-/* Dot product of two int8 vectors of n values (n a multiple of 64, both
- * 32-byte aligned): AVX-512 VNNI or AVX2 when the CPU has it, else a loop
- * GCC vectorises. */
-int32_t vcache_dot(const int8_t *a, const int8_t *b, size_t n);
 
 void vcache_stats(struct vcache_stats *out);
 

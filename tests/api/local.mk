@@ -25,7 +25,7 @@ EXTRA_DIST += $(DOCS_API_TESTS) tests/api/front.sh tests/lib.sh tests/api/metric
 ## --- end of the documents API tests ------------------------------------------
 
 ## --- retrieval isolation (accounts, orgs, roles) through the CGI binary -----
-ISOLATION_TESTS = tests/api/isolation.test
+ISOLATION_TESTS = tests/api/isolation.test tests/api/ivf-train.test
 TESTS += $(ISOLATION_TESTS)
 EXTRA_DIST += $(ISOLATION_TESTS)
 ## --- end of retrieval isolation ---------------------------------------------

@@ -29,7 +29,11 @@
  * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback (0,10,1: off);
  * BENCH_TAAT=0, 1 or 2: block-max WAND, term at a time or MaxScore (in
  * windows of chunk numbers) for every keyword query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
- * only, no chunk records or vectors, to reach a million chunks sooner). */
+ * only, no chunk records or vectors, to reach a million chunks sooner;
+ * BENCH_IVF_TRAIN=1: train the inverted file's centroids (ivf.c) before
+ * measuring, BENCH_IVF_LISTS=N lists (0: the default rule); BENCH_IVF_PROBE=N:
+ * search_ivf_probe, 0: the inverted file not used). Each size also prints
+ * a cold worker's first query (the cache emptied: its load, the lists). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/docs.h"
@@ -409,8 +413,12 @@ static void recall_of(enum search_method m, size_t chunks, size_t nq)
 	}
 	conf.search_exact_max = keep;
 	bench_sort(ms, nq);
-	printf("  %s with the binary prefilter (search_exact_max %d; exact at this size: %s): "
+	struct vcache_stats vs;
+	vcache_stats(&vs);
+	printf("  %s with the %s (search_exact_max %d; exact at this size: %s): "
 	       "recall@10 %.4f against exact, cpu p50 %.2f ms\n", m == SEARCH_HYBRID ? "hybrid" : "semantic",
+	       m == SEARCH_HYBRID && vs.ivf_lists && conf.search_ivf_probe
+	       ? "inverted file and the keyword candidates" : "binary prefilter",
 	       keep, chunks > (size_t)keep ? "no" : "yes", want ? (double)found / (double)want : 0,
 	       bench_pct(ms, nq, 500));
 	free(ms);
@@ -421,7 +429,7 @@ static void recall_of(enum search_method m, size_t chunks, size_t nq)
 struct scan {
 	struct embed_builtin *e;
 	size_t nq, k;
-	double *ms[2];
+	double *ms[3];
 };
 
 static double scan_one(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,
@@ -431,7 +439,10 @@ static double scan_one(struct vcache *c, struct vgate *g, const struct vquery *q
 	struct qerr err;
 	vcache_set_exact_max(mode ? 0 : SIZE_MAX);
 	double c0 = cpu_ms();
-	vcache_top(c, g, q, k, out, &n, &err);
+	if (mode == 2)   /* the inverted file's lists (no keyword hints) */
+		vcache_top_hinted(c, g, q, k, NULL, 0, out, &n, &err);
+	else
+		vcache_top(c, g, q, k, out, &n, &err);
 	return cpu_ms() - c0;
 }
 
@@ -442,6 +453,7 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct vcache *c = vcache_lock();
 	struct vgate *g = NULL;
 	struct vscored *out = malloc(s->k * sizeof *out);
+	vcache_set_ivf_probe((size_t)conf.search_ivf_probe);
 	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
 	if (st == Q_OK && (!(g = vgate_new(c, t, &f)) || !out))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -452,7 +464,7 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 		embed_builtin_text(s->e, text, strlen(text), v);
 		embed_quantize(v, EMBED_BUILTIN_DIMS, q8, &scale);
 		struct vquery *q = vquery_new(q8, EMBED_BUILTIN_DIMS, scale);
-		for (int m = 0; q && m < 2; m++)   /* interleaved: the load moves them alike */
+		for (int m = 0; q && m < 3; m++)   /* interleaved: the load moves them alike */
 			s->ms[m][i] = scan_one(c, g, q, s->k, m, out);
 		vquery_free(q);
 	}
@@ -466,21 +478,83 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 /* CPU p50 of the scan alone (vcache_top, top k) per way. */
 static void scan_alone(struct embed_builtin *e, size_t nq)
 {
-	static const char *ways[] = {"exact", "2-bit prefilter and int8 rescoring"};
+	struct vcache_stats vs;
+	vcache_stats(&vs);
+	const char *ways[] = {"exact", "2-bit prefilter and int8 rescoring",
+			      vs.ivf_lists && conf.search_ivf_probe ? "inverted file (nearest lists, int8)"
+			      : "(no inverted file: the prefilter)"};
 	for (size_t k = 10; k <= 100; k += 90) {
-		struct scan s = {e, nq, k, {malloc(nq * sizeof(double)), malloc(nq * sizeof(double))}};
+		struct scan s = {e, nq, k, {malloc(nq * sizeof(double)), malloc(nq * sizeof(double)),
+					    malloc(nq * sizeof(double))}};
 		struct qerr err;
+		struct vcache_stats v0, v1;
+		vcache_stats(&v0);
 		if (store_run(store, scan_fn, &s, &err) != Q_OK)
 			fprintf(stderr, "scan: %s\n", err.msg);
 		else
-			for (int m = 0; m < 2; m++) {
+			for (int m = 0; m < 3; m++) {
 				bench_sort(s.ms[m], nq);
 				printf("  vector scan alone, top %zu, %s: cpu p50 %.3f ms, p95 %.3f ms\n", k,
 				       ways[m], bench_pct(s.ms[m], nq, 500), bench_pct(s.ms[m], nq, 950));
 			}
-		for (int m = 0; m < 2; m++)
+		vcache_stats(&v1);
+		if (v1.ivf_scanned > v0.ivf_scanned)
+			printf("  inverted file: %.0f vectors in the lists scanned per query\n",
+			       (double)(v1.ivf_scanned - v0.ivf_scanned) / (double)nq);
+		for (int m = 0; m < 3; m++)
 			free(s.ms[m]);
 	}
+}
+
+/* ---- the inverted file ------------------------------------------------------ */
+
+struct train {
+	unsigned nlist;
+	struct vcache_stats st;
+};
+
+static enum qstatus train_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct train *tr = arg;
+	struct vcache *c = vcache_lock();
+	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
+	if (st == Q_OK)
+		st = vcache_ivf_train(c, t, tr->nlist, err);
+	vcache_unlock(c);
+	return st;
+}
+
+/* Train the centroids (BENCH_IVF_TRAIN=1): CPU time, lists. */
+static void ivf_build(size_t chunks)
+{
+	const char *tr = getenv("BENCH_IVF_TRAIN"), *nl = getenv("BENCH_IVF_LISTS");
+	struct train a = {nl && *nl ? (unsigned)atoi(nl) : (unsigned)conf.search_ivf_lists, {0}};
+	struct qerr err;
+	if (!tr || *tr != '1')
+		return;
+	double c0 = cpu_ms();
+	int64_t t0 = q_now_us();
+	if (store_run(store, train_fn, &a, &err) != Q_OK) {
+		fprintf(stderr, "ivf: %s\n", err.msg);
+		return;
+	}
+	vcache_stats(&a.st);
+	printf("  inverted file trained at %zu chunks: %u lists, %.1f s CPU, %.1f s wall "
+	       "(sample k-means, storing, every vector put in its list)\n", chunks, a.st.ivf_lists,
+	       (cpu_ms() - c0) / 1e3, (double)(q_now_us() - t0) / 1e6);
+}
+
+/* A cold worker's first hybrid query: the cache emptied, then loaded. */
+static void cold_query(void)
+{
+	struct vcache_stats v;
+	vcache_reset();
+	double c0 = cpu_ms();
+	double ms = run_one(queries[0], SEARCH_HYBRID);
+	vcache_stats(&v);
+	printf("  cold worker's first hybrid query: %.0f ms wall, %.0f ms CPU (loads %zu vectors, "
+	       "inverted file: %u lists, search_ivf_probe %d, search_exact_max %d)\n", ms,
+	       cpu_ms() - c0, v.vectors, v.ivf_lists, conf.search_ivf_probe, conf.search_exact_max);
 }
 
 static void recall(size_t chunks, size_t nq)
@@ -614,6 +688,10 @@ int main(int argc, char **argv)
 				  &conf.search_prf_weight) == 3)
 		printf("search_prf_docs = %d, search_prf_terms = %d, search_prf_weight = %g\n",
 		       conf.search_prf_docs, conf.search_prf_terms, conf.search_prf_weight);
+	const char *ip = getenv("BENCH_IVF_PROBE");
+	if (ip && *ip)
+		conf.search_ivf_probe = atoi(ip);
+	printf("search_ivf_probe = %d\n", conf.search_ivf_probe);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);
@@ -667,6 +745,8 @@ int main(int argc, char **argv)
 		       "%zu documents per transaction)\n", have, secs, have - from,
 		       secs > 0 ? (double)(have - from) / secs : 0,
 		       have > from ? (cpu_ms() - c0) / (double)(have - from) : 0, g.docs);
+		ivf_build(have);
+		cold_query();
 		measure(have, nq ? nq : 1);
 		file_sizes(dir, have);
 		while (*p == ',')
@@ -675,7 +755,8 @@ int main(int argc, char **argv)
 	struct vcache_stats vs;
 	vcache_stats(&vs);
 	printf("cache: %zu vectors, %zu documents, %lu reloads, %lu log entries applied, "
-	       "kernel %s\n", vs.vectors, vs.docs, vs.reloads, vs.applied, vs.kernel);
+	       "kernel %s; inverted file %u lists (%lu vectors scanned in them)\n", vs.vectors, vs.docs,
+	       vs.reloads, vs.applied, vs.kernel, vs.ivf_lists, vs.ivf_scanned);
 	unsigned long ph, pm;
 	size_t pb;
 	lexical_cache_counts(&ph, &pm, &pb);

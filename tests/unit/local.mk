@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_multipart \
 	tests/unit/test_split \
 	tests/unit/test_search \
+	tests/unit/test_ivf \
 	tests/unit/test_lexical \
 	tests/unit/test_lexbatch \
 	tests/unit/test_quality \
@@ -73,6 +74,9 @@ tests_unit_test_lexical_LDADD = $(UNIT_LDADD) -lm
 tests_unit_test_search_SOURCES = tests/unit/test_search.c
 tests_unit_test_search_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_search_LDADD = $(UNIT_LDADD)
+tests_unit_test_ivf_SOURCES = tests/unit/test_ivf.c
+tests_unit_test_ivf_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_ivf_LDADD = $(UNIT_LDADD) -lm
 tests_unit_test_embed_SOURCES = tests/unit/test_embed.c
 tests_unit_test_embed_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_embed_LDADD = $(UNIT_LDADD) $(STEMMER_LIBS) $(UTF8PROC_LIBS) -lm
