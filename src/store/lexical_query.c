@@ -184,6 +184,8 @@ struct lexq {
 	unsigned char *arena;
 	size_t alen, acap;
 	struct lexical_qstats stats;
+	uint32_t *top;                /* the chunk numbers of the last top k, best first */
+	size_t ntop;
 	int cacheable;                /* statistics read: the cache checked against them */
 	enum qstatus st;
 };
@@ -897,6 +899,7 @@ static void cursors_start(struct lexq *q)
  * a word's best term per chunk, marks, and the chunks touched. */
 static struct {
 	double *acc, *wbest;
+	double *sum;                  /* taat_pick: the sums in touched order */
 	uint8_t *mark;                /* 1: in touched, 2: in the word's list */
 	uint32_t *touched, *wlist;
 	uint32_t cap;
@@ -913,7 +916,10 @@ static int dense_fit(uint32_t n)
 	w = a ? realloc(dense.wbest, cap * sizeof *w) : NULL;
 	if (w)
 		dense.wbest = w;
-	uint8_t *m = w ? realloc(dense.mark, cap) : NULL;
+	double *sm = w ? realloc(dense.sum, cap * sizeof *sm) : NULL;
+	if (sm)
+		dense.sum = sm;
+	uint8_t *m = sm ? realloc(dense.mark, cap) : NULL;
 	if (m)
 		dense.mark = m;
 	uint32_t *t = m ? realloc(dense.touched, cap * sizeof *t) : NULL, *l;
@@ -943,6 +949,46 @@ static int dense_fit(uint32_t n)
 			body                                                    \
 		}                                                               \
 	}
+
+/* Chunk d with sum sc into h when it can enter and the filter takes it
+ * (accept NULL: all). Chunks come in no order here: a tie with the worst
+ * enters when it is the older chunk (WAND meets them in order). */
+static void taat_offer(struct lexq *q, struct heap *h, uint32_t d, double sc,
+		       lexical_accept_fn accept, void *arg)
+{
+	if ((h->n < h->k || sc > h->v[0].score || (sc == h->v[0].score && d < h->v[0].doc)) &&
+	    accepted(q, d, accept, arg))
+		heap_push(h, sc, d);
+}
+
+/* The touched chunks' (nt) k best into h, the sums reset. The k best
+ * with no filter first, each sum kept in touched order: when the filter
+ * takes all k they are its k best too (the heap's order is total), the
+ * filter asked k times instead of at every chunk entering on the way;
+ * else again from the kept sums, asking it. */
+static void taat_pick(struct lexq *q, struct heap *h, uint32_t nt, lexical_accept_fn accept,
+		      void *arg)
+{
+	for (uint32_t x = 0; x < nt; x++) {
+		uint32_t d = dense.touched[x];
+		double sc = dense.acc[d];
+		dense.acc[d] = 0;
+		dense.mark[d] = 0;
+		dense.sum[x] = sc;
+		if (q->ct->koff[d] == NOKEY)
+			dense.touched[x] = NOKEY;   /* removed */
+		else
+			taat_offer(q, h, d, sc, NULL, NULL);
+	}
+	for (size_t i = 0; accept && i < h->n; i++)
+		if (!accepted(q, h->v[i].doc, accept, arg)) {
+			h->n = 0;
+			for (uint32_t x = 0; x < nt; x++)
+				if (dense.touched[x] != NOKEY)
+					taat_offer(q, h, dense.touched[x], dense.sum[x], accept, arg);
+			break;
+		}
+}
 
 /* The top k by scoring every posting of every term into a score per
  * chunk: words in query order, each its best term (the same sums as
@@ -989,19 +1035,7 @@ static int taat(struct lexq *q, struct heap *h, lexical_accept_fn accept, void *
 			dense.wbest[d] = 0;
 		}
 	}
-	for (uint32_t x = 0; x < nt; x++) {
-		uint32_t d = dense.touched[x];
-		double sc = dense.acc[d];
-		dense.acc[d] = 0;
-		dense.mark[d] = 0;
-		if (q->ct->koff[d] == NOKEY)
-			continue;   /* removed */
-		/* chunks come in no order here: a tie with the worst enters
-		 * when it is the older chunk (WAND meets them in order) */
-		if ((h->n < h->k || sc > h->v[0].score || (sc == h->v[0].score && d < h->v[0].doc)) &&
-		    accepted(q, d, accept, arg))
-			heap_push(h, sc, d);
-	}
+	taat_pick(q, h, nt, accept, arg);
 	q->stats.scored += nt;
 	return 0;
 }
@@ -1368,8 +1402,13 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 		wand(q, c, &h, accept, arg);
 	}
 	/* popping the worst each time fills out from its end: best first,
-	 * equal scores the older chunk first */
+	 * equal scores the older chunk first; their numbers kept for
+	 * chunk_score (no key lookup in the database for a hit) */
 	*n = h.n;
+	free(q->top);
+	q->ntop = 0;
+	if ((q->top = malloc((h.n ? h.n : 1) * sizeof *q->top)))
+		q->ntop = h.n;
 	while (h.n) {
 		size_t i = --h.n;
 		heap_swap(&h, 0, i);
@@ -1377,6 +1416,8 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 		struct lexical_hit *o = &out[i];
 		snprintf(o->chunk, sizeof o->chunk, "%s", q->ct->keys + q->ct->koff[h.v[i].doc]);
 		o->score = h.v[i].score;
+		if (q->top)
+			q->top[i] = h.v[i].doc;
 	}
 out:
 	free(h.v);
@@ -1405,13 +1446,26 @@ enum qstatus lexical_query_all(struct lexq *q,
 	}
 }
 
+/* 1 with *d the number of chunk_key when it is one of the last top k
+ * (its key in the chunk table, current while the query is), else 0. */
+static int top_num(const struct lexq *q, const char *chunk_key, uint32_t *d)
+{
+	for (size_t i = 0; i < q->ntop; i++)
+		if (!strcmp(q->ct->keys + q->ct->koff[q->top[i]], chunk_key)) {
+			*d = q->top[i];
+			return 1;
+		}
+	return 0;
+}
+
 /* One chunk's score: its body words' alone with body_only. */
 static enum qstatus chunk_score(struct lexq *q, const char *chunk_key, int body_only,
 				double *score, struct qerr *err)
 {
 	uint32_t d;
 	*score = 0;
-	enum qstatus st = lexical_chunk_num(q->t, q->tag, chunk_key, &d, err);
+	enum qstatus st = top_num(q, chunk_key, &d) ? Q_OK
+			  : lexical_chunk_num(q->t, q->tag, chunk_key, &d, err);
 	if (st == Q_ENOTFOUND) {
 		qerr_clear(err);
 		return Q_OK;
@@ -1469,6 +1523,7 @@ void lexical_query_free(struct lexq *q)
 		free(q->cur[i].blk);
 	free(q->cur);
 	free(q->arena);
+	free(q->top);
 	if (q->locked)
 		pthread_mutex_unlock(&tables_lock);
 	free(q);
