@@ -186,6 +186,9 @@ struct lexq {
 	struct lexical_qstats stats;
 	uint32_t *top;                /* the chunk numbers of the last top k, best first */
 	size_t ntop;
+	uint32_t *memo;               /* the filter's answers in this top k: chunk + 1, */
+	uint8_t *memo_ok;             /* 0 an empty slot; open addressing */
+	size_t memo_cap, memo_n;
 	int cacheable;                /* statistics read: the cache checked against them */
 	enum qstatus st;
 };
@@ -805,12 +808,58 @@ static void resort(struct cursor **c, size_t moved, size_t n)
 	}
 }
 
+/* The filter's answers kept for one lexical_query_top (MaxScore's seed
+ * and its windows, term at a time's second pass ask of the same chunks);
+ * 0, or -1 when memory is short (then not kept). */
+static int memo_grow(struct lexq *q)
+{
+	size_t cap = q->memo_cap ? q->memo_cap * 2 : 256;
+	uint32_t *m = calloc(cap, sizeof *m);
+	uint8_t *ok = m ? malloc(cap) : NULL;
+	if (!ok) {
+		free(m);
+		return -1;
+	}
+	for (size_t i = 0; i < q->memo_cap; i++)
+		if (q->memo[i]) {
+			size_t j = (q->memo[i] * 2654435761u) & (cap - 1);
+			while (m[j])
+				j = (j + 1) & (cap - 1);
+			m[j] = q->memo[i];
+			ok[j] = q->memo_ok[i];
+		}
+	free(q->memo);
+	free(q->memo_ok);
+	q->memo = m;
+	q->memo_ok = ok;
+	q->memo_cap = cap;
+	return 0;
+}
+
 static int accepted(struct lexq *q, uint32_t d, lexical_accept_fn accept, void *arg)
 {
 	if (!accept)
 		return 1;
+	size_t j = 0;
+	if (q->memo_cap) {
+		for (j = ((d + 1) * 2654435761u) & (q->memo_cap - 1); q->memo[j];
+		     j = (j + 1) & (q->memo_cap - 1))
+			if (q->memo[j] == d + 1)
+				return q->memo_ok[j];
+	}
 	const char *key = q->ct->keys + q->ct->koff[d];
-	return accept(key, strlen(key), arg);
+	int ok = accept(key, strlen(key), arg);
+	if ((q->memo_n + 1) * 2 > q->memo_cap) {
+		if (memo_grow(q))
+			return ok;
+		for (j = ((d + 1) * 2654435761u) & (q->memo_cap - 1); q->memo[j];
+		     j = (j + 1) & (q->memo_cap - 1))
+			;
+	}
+	q->memo[j] = d + 1;
+	q->memo_ok[j] = (uint8_t)ok;
+	q->memo_n++;
+	return ok;
 }
 
 /* Chunk d, on which every cursor up to last stands: scored and offered
@@ -1297,9 +1346,14 @@ out:
 /* MaxScore in windows of chunk numbers: the essential terms scored term
  * at a time into the window's sums (in cache), then the window's chunks
  * in order, each whose sum and the other terms' bounds can beat the
- * threshold probed (probe) and, when it still can, scored exactly. */
+ * threshold probed (probe) and, when it still can, scored exactly.
+ * trial: when the filter takes the seed's k, the filter is not asked of
+ * the chunks entering the heap, only of the k best at the end (the
+ * heap's order is total: when it takes them all they are its k best);
+ * 1 when it refuses one (h emptied: again with trial 0), -1 out of
+ * memory, else 0. */
 static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_accept_fn accept,
-		    void *arg)
+		    void *arg, int trial)
 {
 	size_t nc = q->ncur, ne = 0;
 	double nebound = 0, th = -1;   /* the bounds of c[0..ne) summed */
@@ -1312,6 +1366,11 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 	 * are pruned from the first window on (the heap still takes the
 	 * window's chunks in order, as without it) */
 	double floor = nc ? seed(q, c[nc - 1], h->k, accept, arg, w) : -1;
+	if (trial && floor < 0) {   /* the filter refused one of them: ask it throughout */
+		free(w);
+		return 1;
+	}
+	lexical_accept_fn fa = trial ? NULL : accept;
 	th = floor;
 	/* the first windows small, so that the threshold is known early */
 	for (uint32_t base = 0, span = WINDOW / 8; base < q->ct->n;
@@ -1335,13 +1394,18 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 					continue;
 				double s = score_walk(q, d, &w->tmp);
 				if (s >= 0 && (h->n < h->k || s > threshold(h)) &&
-				    accepted(q, d, accept, arg)) {
+				    accepted(q, d, fa, arg)) {
 					heap_push(h, s, d);
 					th = threshold(h) > floor ? threshold(h) : floor;
 				}
 			}
 	}
 	free(w);
+	for (size_t i = 0; trial && i < h->n; i++)
+		if (!accepted(q, h->v[i].doc, accept, arg)) {
+			h->n = 0;
+			return 1;
+		}
 	return 0;
 }
 
@@ -1389,11 +1453,21 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	}
 	for (size_t i = 0; i < q->ncur; i++)
 		c[i] = &q->cur[i];
+	if (q->memo_cap)   /* the filter's answers are this call's */
+		memset(q->memo, 0, q->memo_cap * sizeof *q->memo);
+	q->memo_n = 0;
 	int mode = use_taat(q, k);
 	if (mode == 2) {
 		cursors_start(q);
-		if (maxscore(q, c, &h, accept, arg))
+		int r = maxscore(q, c, &h, accept, arg, accept != NULL);
+		if (r == 1) {   /* the filter refused one of the unfiltered k best */
+			cursors_start(q);
+			r = maxscore(q, c, &h, accept, arg, 0);
+		}
+		if (r) {
+			h.n = 0;
 			mode = 1;
+		}
 	}
 	if (mode == 1 && taat(q, &h, accept, arg))
 		mode = 0;
@@ -1524,6 +1598,8 @@ void lexical_query_free(struct lexq *q)
 	free(q->cur);
 	free(q->arena);
 	free(q->top);
+	free(q->memo);
+	free(q->memo_ok);
 	if (q->locked)
 		pthread_mutex_unlock(&tables_lock);
 	free(q);
