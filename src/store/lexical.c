@@ -396,30 +396,48 @@ static enum qstatus seal(struct stxn *t, const struct store_key *term, double av
 	return st;
 }
 
-/* Append chunk num to a term's postings: a pending record, sealed with
- * the others into a block when POSTINGS_BLOCK are pending. */
-static enum qstatus posting_add(struct stxn *t, uint64_t tag, const struct tentry *e, uint32_t num,
-				uint32_t dl, double avgdl, struct qerr *err)
+/* A posting to write: a chunk's entry for one term of an account. */
+struct bposting {
+	uint64_t tag;
+	struct tentry e;
+	uint32_t num, dl;
+	double avgdl;
+};
+
+/* One term's postings v[0..n) appended: pending records, sealed with the
+ * others into a block when POSTINGS_BLOCK are pending; the term's head
+ * read and written once (posting_add: one; lexical_batch_write: a
+ * batch's, the same records). */
+static enum qstatus term_write(struct stxn *t, const struct bposting *v, size_t n,
+			       struct qerr *err)
 {
 	struct store_key k, pk;
 	struct head h;
-	unsigned char v[10];
-	lexical_term_key(&k, tag, e->term, e->len);
+	unsigned char val[10];
+	lexical_term_key(&k, v[0].tag, v[0].e.term, v[0].e.len);
 	enum qstatus st = head_get(t, &k, &h, err);
-	if (st != Q_OK)
-		return st;
-	size_t o = varint_put(v, e->tf > 65535 ? 65535 : e->tf);
-	o += varint_put(v + o, dl);
-	pending_key(&pk, &k, num);
-	if ((st = store_put_rawkey(t, T_POSTINGS, &pk, v, o, err)) != Q_OK)
-		return st;
-	h.df++;
-	if (++h.npend >= POSTINGS_BLOCK) {
-		if ((st = seal(t, &k, avgdl, err)) != Q_OK)
-			return st;
-		h.npend = 0;
+	for (size_t i = 0; st == Q_OK && i < n; i++) {
+		size_t o = varint_put(val, v[i].e.tf > 65535 ? 65535 : v[i].e.tf);
+		o += varint_put(val + o, v[i].dl);
+		pending_key(&pk, &k, v[i].num);
+		if ((st = store_put_rawkey(t, T_POSTINGS, &pk, val, o, err)) != Q_OK)
+			break;
+		h.df++;
+		if (++h.npend >= POSTINGS_BLOCK) {
+			if ((st = seal(t, &k, v[i].avgdl, err)) != Q_OK)
+				break;
+			h.npend = 0;
+		}
 	}
-	return head_put(t, &k, &h, err);
+	return st == Q_OK ? head_put(t, &k, &h, err) : st;
+}
+
+/* Append chunk num to a term's postings. */
+static enum qstatus posting_add(struct stxn *t, uint64_t tag, const struct tentry *e, uint32_t num,
+				uint32_t dl, double avgdl, struct qerr *err)
+{
+	struct bposting p = {tag, *e, num, dl, avgdl};
+	return term_write(t, &p, 1, err);
 }
 
 /* The first sealed block of a term at or after from: its key and bytes. */
@@ -535,12 +553,7 @@ static enum qstatus chunk_map_del(struct stxn *t, uint64_t tag, const char *chun
  * (lexical_batch_write): a term the chunks share has its head record
  * read and written once, not once per chunk. */
 struct lexical_batch {
-	struct bposting {
-		uint64_t tag;
-		struct tentry e;
-		uint32_t num, dl;
-		double avgdl;
-	} *v;
+	struct bposting *v;
 	size_t n, alloc;
 };
 
@@ -587,32 +600,6 @@ static int bposting_cmp(const void *a, const void *b)
 	if (c || x->e.len != y->e.len)
 		return c ? c : x->e.len < y->e.len ? -1 : 1;
 	return x->num < y->num ? -1 : x->num > y->num;
-}
-
-/* One term's postings v[0..n) appended as posting_add appends them one
- * by one (the same records), its head read and written once. */
-static enum qstatus term_write(struct stxn *t, const struct bposting *v, size_t n,
-			       struct qerr *err)
-{
-	struct store_key k, pk;
-	struct head h;
-	unsigned char val[10];
-	lexical_term_key(&k, v[0].tag, v[0].e.term, v[0].e.len);
-	enum qstatus st = head_get(t, &k, &h, err);
-	for (size_t i = 0; st == Q_OK && i < n; i++) {
-		size_t o = varint_put(val, v[i].e.tf > 65535 ? 65535 : v[i].e.tf);
-		o += varint_put(val + o, v[i].dl);
-		pending_key(&pk, &k, v[i].num);
-		if ((st = store_put_rawkey(t, T_POSTINGS, &pk, val, o, err)) != Q_OK)
-			break;
-		h.df++;
-		if (++h.npend >= POSTINGS_BLOCK) {
-			if ((st = seal(t, &k, v[i].avgdl, err)) != Q_OK)
-				break;
-			h.npend = 0;
-		}
-	}
-	return st == Q_OK ? head_put(t, &k, &h, err) : st;
 }
 
 enum qstatus lexical_batch_write(struct stxn *t, struct lexical_batch *b, struct qerr *err)
