@@ -635,6 +635,44 @@ static const struct pblock *cur_block(struct lexq *q, struct cursor *c)
 	return c->d;
 }
 
+/* The first of c's blocks from i whose last chunk is target or later
+ * (nblk when none): galloping, then a binary search, so that a long
+ * jump over a common term's thousands of blocks is not a walk. */
+static size_t blk_from(const struct cursor *c, size_t i, uint32_t target)
+{
+	size_t step = 1, lo = i, hi;
+	if (i >= c->nblk || c->blk[i].last >= target)
+		return i;
+	while (lo + step < c->nblk && c->blk[lo + step].last < target) {
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step < c->nblk ? lo + step : c->nblk;   /* blk[lo] < target <= blk[hi] */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->blk[mid].last < target)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/* The first position from pos of decoded block b whose chunk is target
+ * or later (b->n when none), by binary search. */
+static uint32_t pos_from(const struct pblock *b, uint32_t pos, uint32_t target)
+{
+	uint32_t lo = pos, hi = b->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (b->doc[mid] < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Moves c to its first chunk at or after target (END when none). Lazy:
  * when that means entering another block, c only moves to the block,
  * its doc target, a lower bound; the block is decoded when c is needed
@@ -644,7 +682,7 @@ static void cur_seek(struct lexq *q, struct cursor *c, uint32_t target, int lazy
 	c->lazy = 0;
 	while (c->bi < c->nblk) {
 		if (c->blk[c->bi].last < target) {
-			c->bi++;
+			c->bi = blk_from(c, c->bi, target);
 			continue;
 		}
 		if (lazy && c->dec_bi != (long)c->bi) {
@@ -655,8 +693,8 @@ static void cur_seek(struct lexq *q, struct cursor *c, uint32_t target, int lazy
 			return;
 		}
 		const struct pblock *b = cur_block(q, c);
-		while (c->pos < b->n && b->doc[c->pos] < target)
-			c->pos++;
+		if (c->pos < b->n && b->doc[c->pos] < target)
+			c->pos = pos_from(b, c->pos, target);
 		if (c->pos < b->n) {
 			c->doc = b->doc[c->pos];
 			if (c->sbi < c->bi)
@@ -679,8 +717,7 @@ static double cur_block_ub(struct cursor *c, uint32_t d, uint32_t *end)
 {
 	if (c->sbi < c->bi)
 		c->sbi = c->bi;
-	while (c->sbi < c->nblk && c->blk[c->sbi].last < d)
-		c->sbi++;
+	c->sbi = blk_from(c, c->sbi, d);
 	if (c->sbi == c->nblk) {
 		*end = END;
 		return 0;
@@ -1115,23 +1152,23 @@ static int by_ub(const void *a, const void *b)
 }
 
 /* Non-essential cursors c[0..ne) probed for d, largest bound first,
- * from bound (their bounds included): 1 when d can still beat th (all
- * of them then on d or past it), 0 when not. */
-static int probe(struct lexq *q, struct cursor **c, size_t ne, uint32_t d, double bound,
-		 double th)
+ * from bound (d's own sum and bub[0..ne), their bounds of the blocks
+ * holding d: ne_blocks): 1 when d can still beat th (all of them then on
+ * d or past it), 0 when not. */
+static int probe(struct lexq *q, struct cursor **c, size_t ne, const double *bub, uint32_t d,
+		 double bound, double th)
 {
-	uint32_t dl = q->ct->dl[d], end;
-	double bub[64];   /* the block bounds first: most chunks end here, nothing decoded */
-	size_t nb = ne < 64 ? ne : 64;
-	for (size_t i = 0; i < nb; i++) {
-		bub[i] = c[i]->doc <= d ? cur_block_ub(c[i], d, &end) : 0;
-		bound += bub[i] - c[i]->ub;
-	}
+	uint32_t dl = q->ct->dl[d];
+	for (size_t i = 0; i < ne; i++)
+		if (c[i]->doc > d)   /* past d already: not in it */
+			bound -= bub[i];
 	if (bound * BOUND_SLACK <= th)
 		return 0;
 	for (size_t i = ne; i-- > 0;) {
 		struct cursor *x = c[i];
-		bound -= i < nb ? bub[i] : x->ub;
+		if (x->doc > d)
+			continue;
+		bound -= bub[i];
 		if (x->doc < d)
 			cur_seek(q, x, d, 0);
 		if (x->doc == d)
@@ -1169,8 +1206,9 @@ static const struct pblock *block_kept(struct lexq *q, struct cursor *c, size_t 
 static uint32_t walk_tf(struct lexq *q, struct cursor *c, uint32_t d, struct pblock *tmp,
 			const struct cursor **tmp_of, size_t *tmp_bi)
 {
-	while (c->rbi < c->nblk && c->blk[c->rbi].last < d) {
-		c->rbi++;
+	size_t nb = blk_from(c, c->rbi, d);
+	if (nb != c->rbi) {
+		c->rbi = nb;
 		c->rpos = 0;
 	}
 	if (c->rbi == c->nblk)
@@ -1266,9 +1304,39 @@ static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t
 	x->doc = END;
 }
 
-/* At most this many chunks of the query's rarest term are scored before
- * the windows, to know a threshold from the start. */
+/* The non-essential cursors c[0..ne)'s bounds of their blocks holding d
+ * into bub and summed (nothing decoded), and in *until the first of
+ * those blocks' ends: they bound them at every chunk from d to *until,
+ * so the window's chunks in order recompute them only past *until. */
+static double ne_blocks(struct cursor **c, size_t ne, uint32_t d, double *bub, uint32_t *until)
+{
+	double sum = 0;
+	uint32_t end;
+	*until = END;
+	for (size_t i = 0; i < ne; i++) {
+		sum += bub[i] = cur_block_ub(c[i], d, &end);
+		if (end < *until)
+			*until = end;
+	}
+	return sum;
+}
+
+/* The seed: a floor of the threshold before the windows. The chunks
+ * holding several of the query's rarest terms are the likeliest to end
+ * in the top k, so the rarest terms' postings (up to SEED_POSTINGS in
+ * all) are summed per chunk (their bounds' order: a chunk's partial
+ * score), and the seed_pick(k) best of those sums are scored exactly;
+ * when the rarest term alone has more, up to SEED_CHUNKS of its chunks
+ * in its best blocks by bound are scored instead. */
 #define SEED_CHUNKS 512
+#define SEED_POSTINGS 16384
+#define SEED_SLOTS (2 * SEED_POSTINGS)   /* the partial sums' table: a power of 2 */
+
+static size_t seed_pick(size_t k)
+{
+	size_t m = 2 * k + 64;
+	return m < SEED_CHUNKS ? m : SEED_CHUNKS;
+}
 
 struct seedblk {
 	double ub;
@@ -1296,30 +1364,104 @@ static void walks_reset(struct lexq *q)
 	}
 }
 
-/* A lower bound of the k-th best score of an allowed chunk (-1: none
- * known): the k-th best exact score among the chunks of r's best blocks
- * by bound (r the rarest term: its chunks are likely near the top), up
- * to SEED_CHUNKS, when those k chunks are all allowed. */
-static double seed(struct lexq *q, struct cursor *r, size_t k, lexical_accept_fn accept,
-		   void *arg, struct window *w)
+/* The postings in c's blocks. */
+static size_t cur_postings(const struct cursor *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nblk; i++)
+		n += c->blk[i].n;
+	return n;
+}
+
+/* Block bi of x decoded: the cache's copy, else into *tmp (NULL when
+ * damaged). */
+static const struct pblock *seed_block(struct lexq *q, struct cursor *x, size_t bi,
+				       struct pblock *tmp)
+{
+	if (x->e)
+		return block_kept(q, x, bi, tmp);
+	if (pblock_decode(x->base + x->blk[bi].off, x->blk[bi].len, tmp))
+		return NULL;
+	return tmp;
+}
+
+/* Up to SEED_CHUNKS chunks of r's best blocks by bound into docs. */
+static uint32_t seed_blocks(struct lexq *q, struct cursor *r, uint32_t *docs, struct window *w)
 {
 	struct seedblk *sb = malloc((r->nblk ? r->nblk : 1) * sizeof *sb);
-	uint32_t *docs = malloc(SEED_CHUNKS * sizeof *docs), nd = 0;
-	struct heap sh = {malloc((k ? k : 1) * sizeof *sh.v), 0, k};
-	double th = -1;
-	if (!sb || !docs || !sh.v || !k || k > SEED_CHUNKS)
-		goto out;
+	uint32_t nd = 0;
+	if (!sb)
+		return 0;
 	for (size_t i = 0; i < r->nblk; i++)
 		sb[i] = (struct seedblk){r->blk[i].ub, i};
 	qsort(sb, r->nblk, sizeof *sb, by_seed_ub);
 	for (size_t j = 0; j < r->nblk && nd + r->blk[sb[j].i].n <= SEED_CHUNKS; j++) {
-		const struct block *bk = &r->blk[sb[j].i];
-		const struct pblock *b = r->e ? block_kept(q, r, sb[j].i, &w->tmp) : &w->tmp;
-		if (!r->e && pblock_decode(r->base + bk->off, bk->len, &w->tmp))
-			continue;
-		for (uint32_t x = 0; x < b->n && nd < SEED_CHUNKS; x++)
+		const struct pblock *b = seed_block(q, r, sb[j].i, &w->tmp);
+		for (uint32_t x = 0; b && x < b->n && nd < SEED_CHUNKS; x++)
 			docs[nd++] = b->doc[x];
 	}
+	free(sb);
+	return nd;
+}
+
+/* The partial sums of the rarest terms c[from..nc) (their postings
+ * SEED_POSTINGS at most) per chunk; the m best chunks by them into docs. */
+static uint32_t seed_sums(struct lexq *q, struct cursor **c, size_t from, size_t nc, size_t m,
+			  uint32_t *docs, struct window *w)
+{
+	uint32_t *key = calloc(SEED_SLOTS, sizeof *key);   /* chunk + 1; 0 empty */
+	double *sum = malloc(SEED_SLOTS * sizeof *sum);
+	struct heap best = {malloc(m * sizeof *best.v), 0, m};
+	uint32_t nd = 0;
+	if (!key || !sum || !best.v)
+		goto out;
+	for (size_t i = from; i < nc; i++) {
+		struct cursor *x = c[i];
+		for (size_t bi = 0; bi < x->nblk; bi++) {
+			const struct pblock *b = seed_block(q, x, bi, &w->tmp);
+			for (uint32_t p = 0; b && p < b->n; p++) {
+				uint32_t d = b->doc[p], h = (d * 2654435761u) & (SEED_SLOTS - 1);
+				if (d >= q->ct->n)
+					continue;
+				while (key[h] && key[h] != d + 1)
+					h = (h + 1) & (SEED_SLOTS - 1);
+				if (!key[h]) {
+					key[h] = d + 1;
+					sum[h] = 0;
+				}
+				sum[h] += term_score(q, x, b->tf[p], q->ct->dl[d]);
+			}
+		}
+	}
+	for (uint32_t h = 0; h < SEED_SLOTS; h++)
+		if (key[h] && (best.n < m || sum[h] > threshold(&best)))
+			heap_push(&best, sum[h], key[h] - 1);
+	for (size_t i = 0; i < best.n; i++)
+		docs[nd++] = best.v[i].doc;
+out:
+	free(key);
+	free(sum);
+	free(best.v);
+	return nd;
+}
+
+/* A lower bound of the k-th best score of an allowed chunk (-1: none
+ * known): the k-th best exact score among the seed's chunks (above, c
+ * sorted by bound, the rarest terms last), when those k chunks are all
+ * allowed. */
+static double seed(struct lexq *q, struct cursor **c, size_t nc, size_t k,
+		   lexical_accept_fn accept, void *arg, struct window *w)
+{
+	uint32_t *docs = malloc(SEED_CHUNKS * sizeof *docs), nd = 0;
+	struct heap sh = {malloc((k ? k : 1) * sizeof *sh.v), 0, k};
+	double th = -1;
+	size_t from = nc, posts = 0;
+	if (!docs || !sh.v || !k || k > SEED_CHUNKS || !nc)
+		goto out;
+	while (from > 0 && posts + cur_postings(c[from - 1]) <= SEED_POSTINGS)
+		posts += cur_postings(c[--from]);
+	nd = from < nc ? seed_sums(q, c, from, nc, seed_pick(k), docs, w)
+		       : seed_blocks(q, c[nc - 1], docs, w);
 	if (nd < k)
 		goto out;
 	qsort(docs, nd, sizeof *docs, by_u32);
@@ -1337,7 +1479,6 @@ static double seed(struct lexq *q, struct cursor *r, size_t k, lexical_accept_fn
 			goto out;
 	th = sh.v[0].score * (1 - 1e-9);   /* below the k-th exact score, whatever the order */
 out:
-	free(sb);
 	free(docs);
 	free(sh.v);
 	return th;
@@ -1358,16 +1499,21 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 	size_t nc = q->ncur, ne = 0;
 	double nebound = 0, th = -1;   /* the bounds of c[0..ne) summed */
 	struct window *w = calloc(1, sizeof *w);
-	if (!w)
+	double *bub = malloc((nc ? nc : 1) * sizeof *bub);   /* ne_blocks' */
+	if (!w || !bub) {
+		free(w);
+		free(bub);
 		return -1;
+	}
 	qsort(c, nc, sizeof *c, by_ub);
 	walks_reset(q);
 	/* a threshold from the rarest term's best chunks: chunks below it
 	 * are pruned from the first window on (the heap still takes the
 	 * window's chunks in order, as without it) */
-	double floor = nc ? seed(q, c[nc - 1], h->k, accept, arg, w) : -1;
+	double floor = seed(q, c, nc, h->k, accept, arg, w);
 	if (trial && floor < 0) {   /* the filter refused one of them: ask it throughout */
 		free(w);
+		free(bub);
 		return 1;
 	}
 	lexical_accept_fn fa = trial ? NULL : accept;
@@ -1383,14 +1529,24 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 		for (size_t i = ne; i < nc; i++)
 			if (c[i]->doc < end)
 				window_add(q, c[i], base, end, w);
+		uint32_t until = 0;   /* nb holds for the window's chunks up to until */
+		double nb = nebound;
+		int known = 0;
 		for (uint32_t m = 0; m < WINDOW / 64; m++)
 			while (w->mark[m]) {
 				uint32_t j = m * 64 + (uint32_t)__builtin_ctzll(w->mark[m]);
 				w->mark[m] &= w->mark[m] - 1;
 				uint32_t d = base + j;
-				double a = w->acc[j] + nebound;
+				double own = w->acc[j], a = own + nebound;
 				w->acc[j] = 0;
-				if (a * BOUND_SLACK <= th || !probe(q, c, ne, d, a, th))
+				if (a * BOUND_SLACK <= th)
+					continue;
+				if (!known || d > until) {
+					nb = ne_blocks(c, ne, d, bub, &until);
+					known = 1;
+				}
+				if ((own + nb) * BOUND_SLACK <= th ||
+				    !probe(q, c, ne, bub, d, own + nb, th))
 					continue;
 				double s = score_walk(q, d, &w->tmp);
 				if (s >= 0 && (h->n < h->k || s > threshold(h)) &&
@@ -1401,6 +1557,7 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 			}
 	}
 	free(w);
+	free(bub);
 	for (size_t i = 0; trial && i < h->n; i++)
 		if (!accepted(q, h->v[i].doc, accept, arg)) {
 			h->n = 0;

@@ -25,7 +25,8 @@
  * transaction, commits without a sync until the end: store_bulk_nosync). With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
- * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_EXACT_MAX=N: search_exact_max;
+ * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_KEYWORD_COLD=0: no keyword
+ * row with the postings cache off; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback (0,10,1: off);
  * BENCH_TAAT=0, 1 or 2: block-max WAND, term at a time or MaxScore (in
  * windows of chunk numbers) for every keyword query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
@@ -590,6 +591,7 @@ static void measure(size_t chunks, size_t nq)
 	int cache_mb = conf.search_postings_cache_mb;
 	const char *nm = getenv("BENCH_NO_MEMO");   /* 1: every row as without the memo */
 	int no_memo = nm && *nm == '1';
+	const char *cold = getenv("BENCH_KEYWORD_COLD");   /* 0: no row with the postings cache off */
 	/* keyword first with the postings cache off (every query reading the
 	 * database, as before the cache), then every method with it, then
 	 * hybrid with the word contexts' memo emptied before every query (each
@@ -600,6 +602,8 @@ static void measure(size_t chunks, size_t nq)
 		const char *name = names[r < 0 ? 3 : r > SEARCH_HYBRID ? 4 : m];
 		struct vcache_stats v0, v1;
 		if (only && *only && !strstr(only, names[m]))
+			continue;
+		if (r < 0 && cold && *cold == '0')
 			continue;
 		conf.search_postings_cache_mb = r < 0 ? 0 : cache_mb;
 		vcache_memo_clear();
