@@ -287,6 +287,7 @@ static const struct qsetting settings[] = {
 	{"search_title_weight", set_real, AT(search_title_weight), 0, 10, "0", NULL, NULL, 0},
 	{"search_section_weight", set_real, AT(search_section_weight), 0, 10, "0.5", NULL, NULL, 0},
 	{"search_doc_spread", set_real, AT(search_doc_spread), 0, 1, "0.1", NULL, NULL, 0},
+	INT("search_doc_candidates", search_doc_candidates, 1, 1000, "10"),
 	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
 	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},
 	{"search_bm25_k1", set_real, AT(search_bm25_k1), 0, 10, "1.2", NULL, NULL, 0},

@@ -102,7 +102,7 @@ static int allowed(const char *chunk, size_t len, void *arg)
  * as they are. Only the best few count: a sum over every chunk would let
  * a long document's many weak matches outrank a short document that
  * answers (quickstart.test: a README against a one-line note). Only the
- * candidates count (the best by BM25, 100 at least). */
+ * candidates count (the best by BM25, search_doc_candidates at least). */
 #define DOC_BEST 3
 static enum qstatus doc_aware(struct run *r, double spread, struct qerr *err)
 {
@@ -219,7 +219,7 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 }
 
 /* The k best allowed chunks by BM25 into kw (in the order found; with
- * document-aware scores, 100 at least; with feedback, its head the
+ * document-aware scores, search_doc_candidates at least; with feedback, its head the
  * question's own, the rest the expanded query's, when the caller wants
  * more hits than the head: want, its top_k, also in hybrid search). */
 static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t want,
@@ -232,8 +232,8 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
 	size_t nw, nh = 0;
-	if (c->search_doc_spread > 0 && k < 100)
-		k = 100;
+	if (c->search_doc_spread > 0 && k < (size_t)c->search_doc_candidates)
+		k = (size_t)c->search_doc_candidates;
 	enum qstatus st = lexical_query_langs(r->t, r->account, query, &o.langs, &primary, err);
 	if (st == Q_OK)
 		st = lexical_query_words(query, &o, &w, &nw, err);

@@ -1277,13 +1277,16 @@ struct window {
 };
 
 /* Essential cursor x's postings below end into the window's sums (each
- * term's score by term_score, a bound of its word's); x left on its
- * first beyond. */
+ * term's score as term_score gives it, to rounding, a bound of its
+ * word's); x left on its first beyond. */
 static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t end,
 		       struct window *w)
 {
 	const uint32_t *dl = q->ct->dl;
 	uint32_t n = q->ct->n;
+	/* term_score's norm with one division less: a relative error far
+	 * below BOUND_SLACK, and the sums are only bounds */
+	double nk0 = q->k1 * (1 - q->b), nk1 = q->k1 * q->b / q->avgdl;
 	while (x->bi < x->nblk) {
 		const struct pblock *b = cur_block(q, x);
 		uint32_t p = x->pos;
@@ -1291,7 +1294,7 @@ static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t
 			uint32_t d = b->doc[p];
 			if (d >= n)
 				continue;
-			w->acc[d - base] += term_score(q, x, b->tf[p], dl[d]);
+			w->acc[d - base] += x->w * b->tf[p] / (b->tf[p] + (x->field ? q->k1 : nk0 + nk1 * dl[d]));
 			w->mark[(d - base) >> 6] |= 1ull << ((d - base) & 63);
 		}
 		x->pos = p;
@@ -1329,12 +1332,12 @@ static double ne_blocks(struct cursor **c, size_t ne, uint32_t d, double *bub, u
  * when the rarest term alone has more, up to SEED_CHUNKS of its chunks
  * in its best blocks by bound are scored instead. */
 #define SEED_CHUNKS 512
-#define SEED_POSTINGS 16384
+#define SEED_POSTINGS 4096
 #define SEED_SLOTS (2 * SEED_POSTINGS)   /* the partial sums' table: a power of 2 */
 
 static size_t seed_pick(size_t k)
 {
-	size_t m = 2 * k + 64;
+	size_t m = k + 32;
 	return m < SEED_CHUNKS ? m : SEED_CHUNKS;
 }
 

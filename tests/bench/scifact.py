@@ -12,6 +12,8 @@ queries through POST /v1/datasets/{id}/retrieve for keyword, semantic and
 hybrid search, writes TREC runs and prints eval.py's nDCG@10 / Recall@100,
 over all training queries and over each half of them (alternate queries:
 choose a setting on one half, check it on the other).
+SCIFACT_TOP_K: the hits each query asks for (default 100; nDCG@10 is
+taken over the distinct documents among them).
 With SCIFACT_IDMAP=FILE, the documents' ids are written to FILE after
 loading; when FILE exists, loading is skipped and the queries run against
 what is stored (tests/bench/scifact.sh's SCIFACT_SWEEP).
@@ -111,12 +113,13 @@ else:
         json.dump(id_of, open(idmap, "w"))
 
 c = conn()
+top_k = int(os.environ.get("SCIFACT_TOP_K", "100"))   # hits asked per query
 for method in os.environ.get("SCIFACT_METHODS", "keyword_search semantic_search hybrid_search").split():
     run = os.path.join(out, f"run-{method}.txt")
     lat = []
     with open(run, "w") as f:
         for q in queries:
-            body = json.dumps({"query": q["text"], "retrieval_model": {"search_method": method, "top_k": 100}})
+            body = json.dumps({"query": q["text"], "retrieval_model": {"search_method": method, "top_k": top_k}})
             s = time.time()
             c.request("POST", f"/v1/datasets/{dataset}/retrieve", body, H)
             r = c.getresponse(); data = json.loads(r.read())
