@@ -354,6 +354,14 @@ static void test_doc_aware(void)
 	   "a hit of its own (%s)", got);
 	snprintf(want, sizeof want, "%d:0 %d:1", SINGLE, SPLIT);
 	is_str(found("regeneration"), want, "one word: spread changes nothing where one chunk matches");
+	/* the document sums are taken over search_doc_candidates candidates
+	 * (or top_k when more): at top_k 1 with one candidate the chunk is alone */
+	conf.search_doc_candidates = 1;
+	ok(first("zebrafish regeneration") == SINGLE,
+	   "search_doc_candidates 1, top_k 1: the one BM25 candidate, its score its own");
+	conf.search_doc_candidates = 10;
+	ok(first("zebrafish regeneration") == SPLIT,
+	   "search_doc_candidates 10, top_k 1: the document whose two chunks hold the words leads");
 	conf.search_doc_spread = 0.1;
 }
 
