@@ -1580,8 +1580,12 @@ void lexical_set_taat(int mode)
 
 /* From this many chunks in the account, MaxScore rather than term at a
  * time: below, the per-chunk sums stay in the cache and scoring every
- * posting is as fast (docs/search.md, "Figures"). */
+ * posting is as fast (docs/search.md, "Figures"); for a top k under
+ * MAXSCORE_DEEP from MAXSCORE_CHUNKS_SHALLOW (its threshold is higher:
+ * MaxScore skips more). */
 #define MAXSCORE_CHUNKS 150000
+#define MAXSCORE_CHUNKS_SHALLOW 90000
+#define MAXSCORE_DEEP 50
 
 static int use_taat(const struct lexq *q, size_t k)
 {
@@ -1595,7 +1599,8 @@ static int use_taat(const struct lexq *q, size_t k)
 	 * most blocks anyway (make bench-search prints the share) */
 	if (!(q->ncur >= 4 || k >= 50 || postings < 4096))
 		return 0;
-	return q->ct->n >= MAXSCORE_CHUNKS && postings >= 4096 ? 2 : 1;
+	uint32_t from = k < MAXSCORE_DEEP ? MAXSCORE_CHUNKS_SHALLOW : MAXSCORE_CHUNKS;
+	return q->ct->n >= from && postings >= 4096 ? 2 : 1;
 }
 
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
