@@ -1335,6 +1335,13 @@ static double ne_blocks(struct cursor **c, size_t ne, uint32_t d, double *bub, u
 #define SEED_POSTINGS 4096
 #define SEED_SLOTS (2 * SEED_POSTINGS)   /* the partial sums' table: a power of 2 */
 
+static size_t seed_postings = SEED_POSTINGS;
+
+void lexical_set_seed_postings(size_t n)
+{
+	seed_postings = n < SEED_POSTINGS ? n : SEED_POSTINGS;   /* the table's size */
+}
+
 static size_t seed_pick(size_t k)
 {
 	size_t m = k + 32;
@@ -1461,7 +1468,7 @@ static double seed(struct lexq *q, struct cursor **c, size_t nc, size_t k,
 	size_t from = nc, posts = 0;
 	if (!docs || !sh.v || !k || k > SEED_CHUNKS || !nc)
 		goto out;
-	while (from > 0 && posts + cur_postings(c[from - 1]) <= SEED_POSTINGS)
+	while (from > 0 && posts + cur_postings(c[from - 1]) <= seed_postings)
 		posts += cur_postings(c[--from]);
 	nd = from < nc ? seed_sums(q, c, from, nc, seed_pick(k), docs, w)
 		       : seed_blocks(q, c[nc - 1], docs, w);

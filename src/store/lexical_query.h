@@ -23,6 +23,10 @@ void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *by
  * windows of chunk numbers (tests and benchmarks: all give the same
  * ranking). */
 void lexical_set_taat(int mode);
+/* MaxScore's seed: the rarest terms' postings it sums, 4,096 at most (the
+ * default); 0 takes the rarest term's best blocks instead (tests: either
+ * seed gives the same ranking). */
+void lexical_set_seed_postings(size_t n);
 /* The query's attainable score: the sum over its words of weight idf
  * (k1 + 1) (a word's best term that some chunk holds, else its first). */
 double lexical_query_max(const struct lexq *q);

@@ -404,7 +404,7 @@ static void pruned_equals_exhaustive(void)
 {
 	struct qrun *r = calloc(1, sizeof *r);
 	struct qerr err;
-	int bad = 0, tested = 0;
+	int bad = 0, tested = 0, seeds[2] = {0, 0};
 	size_t pruned = 0, every = 0;
 	static const size_t ks[] = {1, 10, 10, 40, 100, 100};
 	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
@@ -422,6 +422,8 @@ static void pruned_equals_exhaustive(void)
 		}
 		r->k = ks[next() % 6];
 		r->filtered = next() % 2;
+		seeds[qi % 2]++;
+		lexical_set_seed_postings(qi % 2 ? 4096 : 0);   /* 0: the rarest term's best blocks */
 		lexical_set_taat(1);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
@@ -439,7 +441,10 @@ static void pruned_equals_exhaustive(void)
 		tested += r->ntop > 0;
 	}
 	lexical_set_taat(-1);
-	is_int(bad, 0, "MaxScore equals the exhaustive top k (400 random queries, k 1 to 100, %d with hits)", tested);
+	lexical_set_seed_postings(4096);
+	is_int(bad, 0, "MaxScore equals the exhaustive top k (400 random queries, k 1 to 100, %d with hits; "
+	       "seeded by the rarest terms' sums %d times, by the rarest term's blocks %d)", tested,
+	       seeds[1], seeds[0]);
 	diag("decoded postings: MaxScore %zu, every posting %zu", pruned, every);
 	ok(tested > 300 && pruned < every, "pruning decodes fewer postings than term at a time (%zu of %zu)",
 	   pruned, every);
