@@ -334,12 +334,12 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-/* The job's chunks, postings (into b when not NULL, lexical.h) and embed
- * jobs, and its document's counts; doc: the document read for update. */
+/* The job's chunks, postings (into b when not NULL, lexical.h) and its
+ * document's counts; doc: the document read for update. index_finish
+ * then writes its embed jobs and the document. */
 static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 			      struct lexical_batch *b, struct qerr *err)
 {
-	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
 	enum qstatus st;
 	stamp_deferred(j, doc);
 	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
@@ -349,7 +349,6 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 	size_t chars = 0;
 	for (size_t i = 0; i < j->chunks.n; i++) {
 		const struct split_chunk *c = &j->chunks.v[i];
-		char job[37];
 		json_t *rec = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:b, s:i, s:i}",
 					"text", c->text, "tokens", (int)c->tokens, "words", (int)c->words,
 					"page", (int)c->page, "section", c->section,
@@ -368,7 +367,7 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 		}
 		st = chunk_put_to(t, j->doc_id, (unsigned)i, rec, b, err);
 		json_decref(rec);
-		if (st != Q_OK || (st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err)))
+		if (st != Q_OK)
 			goto out;
 		chars += strlen(c->text);
 	}
@@ -395,11 +394,27 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 		doc_set_status(doc, "completed");
 		json_object_set_new(doc, "completed_us", json_integer((json_int_t)q_now_us()));
 	}
-	if ((st = store_put(t, T_DOCS, j->doc_id, doc, err)) != Q_OK)
-		goto out;
-	st = queue_complete(t, j->job_id, err);
 out:
 	return st;
+}
+
+/* The end of a job's index transaction (after index_job, and after the
+ * postings of a batch): its embed jobs, its document and its ingest job
+ * completed. These write the job and document indexes every create and
+ * claim writes too (DB_RECNUM: their roots are locked for writing until
+ * the commit), so they come last: the postings, the longest part of the
+ * transaction, are written before it holds them. */
+static enum qstatus index_finish(struct stxn *t, struct job_ctx *j, json_t *doc,
+				 struct qerr *err)
+{
+	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
+	char job[37];
+	/* the document before the jobs, in the order a create writes them:
+	 * the other order deadlocked with creates */
+	enum qstatus st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	for (size_t i = 0; st == Q_OK && i < j->chunks.n; i++)
+		st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err);
+	return st == Q_OK ? queue_complete(t, j->job_id, err) : st;
 }
 
 /* The job is still ours and its document there: the document, read for
@@ -419,6 +434,8 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	if (st != Q_OK)
 		return st;
 	st = index_job(t, j, doc, NULL, err);
+	if (st == Q_OK)
+		st = index_finish(t, j, doc, err);
 	json_decref(doc);
 	return st;
 }
@@ -436,12 +453,12 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct batch *bt = arg;
 	struct lexical_batch *b = lexical_batch_new();
-	enum qstatus st = b ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	json_t **docs = calloc(bt->n, sizeof *docs);
+	enum qstatus st = b && docs ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; st == Q_OK && i < bt->n; i++) {
 		struct job_ctx *j = bt->v[i];
-		json_t *doc = NULL;
 		j->dropped = 0;
-		st = index_check(t, j, &doc, err);
+		st = index_check(t, j, &docs[i], err);
 		if (st == Q_ECONFLICT || st == Q_ENOTFOUND) {
 			qerr_clear(err);
 			j->dropped = 1;
@@ -449,16 +466,19 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 			continue;
 		}
 		if (st == Q_OK)
-			st = index_job(t, j, doc, b, err);
-		json_decref(doc);
+			st = index_job(t, j, docs[i], b, err);
 	}
 	if (st == Q_OK)
 		st = lexical_batch_write(t, b, err);
+	for (size_t i = 0; st == Q_OK && i < bt->n; i++)
+		if (!bt->v[i]->dropped)
+			st = index_finish(t, bt->v[i], docs[i], err);
+	for (size_t i = 0; docs && i < bt->n; i++)
+		json_decref(docs[i]);
+	free(docs);
 	lexical_batch_free(b);
 	return st;
 }
-
-/* ---- run ------------------------------------------------------------------ */
 
 int ingest_index_lock(const struct qconf *conf)
 {
