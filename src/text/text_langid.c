@@ -208,15 +208,34 @@ static void scan_text(const char *s, size_t n, struct scan *sc)
  * document's identification (16 KiB: 1.2 ms, 4 KiB: 0.6 ms). */
 #define NGRAM_BYTES 4096
 
-/* The models' n-grams: open addressing, each with its rank in every
- * model (ranks[slot * NLANGS + model], -1: not in that model). */
-#define MODEL_SLOTS (1u << 16)
+/* The models' n-grams (7,543 distinct in the models the table names):
+ * open addressing, each with a row of its ranks in every model
+ * (mranks[row * NLANGS + model], -1: not in that model). */
+#define MODEL_SLOTS (1u << 15)
 struct mgram {
 	char s[NGRAM_MAX];
 	unsigned char len;   /* 0: free */
+	uint16_t row;
 };
 static struct mgram *mgrams;
 static int16_t *mranks;
+static size_t mrows, mrows_alloc;
+
+/* One more row of ranks (all -1); 0 when out of memory. */
+static int new_row(void)
+{
+	if (mrows == mrows_alloc) {
+		size_t na = mrows_alloc ? mrows_alloc * 2 : 4096;
+		int16_t *p = realloc(mranks, na * NLANGS * sizeof *p);
+		if (!p)
+			return 0;
+		memset(p + mrows_alloc * NLANGS, 0xff, (na - mrows_alloc) * NLANGS * sizeof *p);
+		mranks = p;
+		mrows_alloc = na;
+	}
+	mrows++;
+	return 1;
+}
 static int has_model[NLANGS];
 static pthread_once_t models_once = PTHREAD_ONCE_INIT;
 
@@ -260,11 +279,16 @@ static void load_model(size_t m, const char *path)
 		if (slot == UINT32_MAX)
 			break;
 		if (!mgrams[slot].len) {
+			/* the table at most half full */
+			if (mrows >= MODEL_SLOTS / 2 || !new_row())
+				break;
 			memcpy(mgrams[slot].s, p, n);
 			mgrams[slot].len = (unsigned char)n;
+			mgrams[slot].row = (uint16_t)(mrows - 1);
 		}
-		if (mranks[(size_t)slot * NLANGS + m] < 0)
-			mranks[(size_t)slot * NLANGS + m] = (int16_t)rank;
+		int16_t *r = &mranks[(size_t)mgrams[slot].row * NLANGS + m];
+		if (*r < 0)
+			*r = (int16_t)rank;
 		rank++;
 	}
 	fclose(f);
@@ -278,16 +302,8 @@ static void load_models(void)
 	const char *dir = getenv("QUIRE_LANGID_DIR");
 	if (!dir || !*dir)
 		dir = EXTTEXTCAT_DATADIR;
-	mgrams = calloc(MODEL_SLOTS, sizeof *mgrams);
-	mranks = malloc((size_t)MODEL_SLOTS * NLANGS * sizeof *mranks);
-	if (!mgrams || !mranks) {
-		free(mgrams);
-		free(mranks);
-		mgrams = NULL;
-		mranks = NULL;
+	if (!(mgrams = calloc(MODEL_SLOTS, sizeof *mgrams)))
 		return;
-	}
-	memset(mranks, 0xff, (size_t)MODEL_SLOTS * NLANGS * sizeof *mranks);   /* -1 */
 	for (size_t i = 0; i < NLANGS; i++) {
 		if (!table[i].model)
 			continue;
@@ -427,7 +443,7 @@ static long by_ngrams(const char *s, size_t n, enum script k)
 			continue;
 		uint32_t slot = mgram_slot(c->prep + g->off, g->len);
 		const int16_t *row = slot != UINT32_MAX && mgrams[slot].len
-					     ? mranks + (size_t)slot * NLANGS
+					     ? mranks + (size_t)mgrams[slot].row * NLANGS
 					     : NULL;
 		for (size_t j = 0; j < nm; j++) {
 			int mr = row ? row[models[j]] : -1;
