@@ -139,8 +139,10 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	st = idem_replay(t, a->c->who.account, a->idem, a->fp, replay_doc, a, &a->replayed, err);
 	if (st != Q_OK || a->replayed)
 		return st;
-	if ((st = api_ingest_room(a->c, t, 1, err)) != Q_OK ||
-	    (st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK)
+	/* created first, then the queue counted with it: two creates that
+	 * both read the queue's pages before writing them deadlocked */
+	if ((st = doc_create(t, a->c->who.account, &a->in, id, &a->doc, err)) != Q_OK ||
+	    (st = api_ingest_room(a->c, t, 1, err)) != Q_OK)
 		return st;
 	if (a->idem) {
 		json_t *ids = json_pack("[s]", id);
@@ -175,7 +177,7 @@ enum qstatus api_documents_create(struct qctx *c)
 	if ((st = chat_doc_scope(c->req, &a.in, &roles, &c->err)) != Q_OK)
 		goto out;
 	a.in.created_by = c->who.key_id;
-	if ((st = store_run(c->app->store, create_fn, &a, &c->err)) != Q_OK)
+	if ((st = store_run_flushed(c->app->store, create_fn, &a, &c->err)) != Q_OK)
 		goto out;
 	if (!a.replayed)
 		fault_point("create_committed_kill");   /* D3: committed, no answer sent */

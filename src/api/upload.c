@@ -272,10 +272,6 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	 * token creates documents once whichever worker runs the request. */
 	if (u->web && (st = uptoken_use(t, u->web->claims, err)) != Q_OK)
 		return st;
-	/* One account's queue of ingestions is bounded (docs/ingest.md):
-	 * more is refused before anything is stored. */
-	if ((st = api_ingest_room(c, t, u->n, err)) != Q_OK)
-		return st;
 	if (u->kb)
 		snprintf(kb, sizeof kb, "%s", u->kb);
 	else if ((st = account_default_kb(t, c->who.account, kb, err)) != Q_OK)
@@ -319,6 +315,13 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 		if ((st = doc_create(t, c->who.account, &in, f->id, &f->doc, err)) != Q_OK)
 			return st;
 	}
+	/* One account's queue of ingestions is bounded (docs/ingest.md):
+	 * more is refused and this transaction, which added them, aborted, so
+	 * nothing is stored. Counted after the documents are added: two
+	 * uploads that both read the queue's pages before writing them
+	 * deadlocked. */
+	if ((st = api_ingest_room(c, t, u->n, err)) != Q_OK)
+		return st;
 	if (u->idem) {
 		json_t *ids = json_array();
 		for (size_t i = 0; i < u->n; i++)
@@ -334,7 +337,7 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 static enum qstatus upload_commit(struct upload *u)
 {
 	struct qctx *c = u->c;
-	enum qstatus st = store_run(c->app->store, create_fn, u, &c->err);
+	enum qstatus st = store_run_flushed(c->app->store, create_fn, u, &c->err);
 	blob_unlock(u->lock);
 	u->lock = -1;
 	if (st != Q_OK || u->replayed) {   /* nothing new references a new blob */

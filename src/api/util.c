@@ -52,6 +52,8 @@ enum qstatus api_ingest_room(struct qctx *c, struct stxn *t, size_t n, struct qe
 	enum qstatus st = queue_account_backlog(t, "ingest", c->who.account, &backlog, err);
 	if (st != Q_OK)
 		return st;
+	/* the n jobs this transaction added are in the count */
+	backlog = backlog > n ? backlog - n : 0;
 	if (backlog + n > (size_t)c->app->conf->ingest_account_queue)
 		return qerr_set(err, Q_ERATE, NULL,
 				"too many documents are waiting for ingestion (%zu, at most %d); "

@@ -11,9 +11,12 @@ void api_base_url(struct qctx *c, char *out, size_t n);
 json_t *api_iso_time(json_t *rec, const char *field);
 json_t *api_unix_time(json_t *rec, const char *field);
 
-/* Room for n more ingest jobs in the caller's account: Q_ERATE (429 with
- * Retry-After) when its queue (ingest_account_queue, docs/ingest.md)
- * would overflow. Called before anything is stored. */
+/* Room for the n ingest jobs t has just added to the caller's account:
+ * Q_ERATE (429 with Retry-After) when they overflow its queue
+ * (ingest_account_queue, docs/ingest.md); the caller then returns the
+ * error, so t is aborted and nothing is stored. Counted after the jobs
+ * are added, so the transaction holds the queue's pages for writing
+ * before it reads them (reading first, two creates deadlocked). */
 struct stxn;
 enum qstatus api_ingest_room(struct qctx *c, struct stxn *t, size_t n, struct qerr *err);
 /* A record's string field, "" when absent (borrowed). */

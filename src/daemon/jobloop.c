@@ -24,7 +24,7 @@ static void sleep_on(int wake, int ms)
 
 /* Group commit (docs/reliability.md): write the log of the steps' lazy
  * commits out once job_flush_ms have passed since the first of them
- * (force: now, before sleeping or leaving). 0, or -1 with err set. */
+ * (force: now, before leaving). 0, or -1 with err set. */
 static int flush_due(const struct jobloop *l, int force, struct qerr *err)
 {
 	int64_t age = store_unflushed_ms(l->s);
@@ -65,15 +65,22 @@ int jobloop_run(const struct jobloop *l)
 		}
 		if (did || *l->stop)
 			continue;
-		if (flush_due(l, 1, &err) < 0)
-			return failed(l, &err);
 		int idle = l->idle ? l->idle(l->arg) : 0;
 		if (idle == 1)
 			return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
 		if (idle < 0)
 			return 1;
+		/* Idle: the flush is not forced here but comes when due, the
+		 * sleep ending then at the latest. Flushing before every sleep
+		 * made a process that keeps up with the creates (idle between
+		 * two of them) flush once per few documents, an fsync queued
+		 * with the creates' own. */
+		int64_t age = store_unflushed_ms(l->s);
+		int ms = l->idle_ms;
+		if (age >= 0 && l->conf->job_flush_ms - age < ms)
+			ms = l->conf->job_flush_ms - age > 0 ? (int)(l->conf->job_flush_ms - age) : 0;
 		if (idle != 2)
-			sleep_on(l->wake, l->idle_ms);
+			sleep_on(l->wake, ms);
 	}
 	return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
 }

@@ -334,12 +334,12 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-/* The job's chunks, postings (into b when not NULL, lexical.h) and embed
- * jobs, and its document's counts; doc: the document read for update. */
+/* The job's chunks, postings (into b when not NULL, lexical.h) and its
+ * document's counts; doc: the document read for update. index_finish
+ * then writes its embed jobs and the document. */
 static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 			      struct lexical_batch *b, struct qerr *err)
 {
-	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
 	enum qstatus st;
 	stamp_deferred(j, doc);
 	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
@@ -349,7 +349,6 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 	size_t chars = 0;
 	for (size_t i = 0; i < j->chunks.n; i++) {
 		const struct split_chunk *c = &j->chunks.v[i];
-		char job[37];
 		json_t *rec = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:b, s:i, s:i}",
 					"text", c->text, "tokens", (int)c->tokens, "words", (int)c->words,
 					"page", (int)c->page, "section", c->section,
@@ -368,7 +367,7 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 		}
 		st = chunk_put_to(t, j->doc_id, (unsigned)i, rec, b, err);
 		json_decref(rec);
-		if (st != Q_OK || (st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err)))
+		if (st != Q_OK)
 			goto out;
 		chars += strlen(c->text);
 	}
@@ -395,11 +394,27 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 		doc_set_status(doc, "completed");
 		json_object_set_new(doc, "completed_us", json_integer((json_int_t)q_now_us()));
 	}
-	if ((st = store_put(t, T_DOCS, j->doc_id, doc, err)) != Q_OK)
-		goto out;
-	st = queue_complete(t, j->job_id, err);
 out:
 	return st;
+}
+
+/* The end of a job's index transaction (after index_job, and after the
+ * postings of a batch): its embed jobs, its document and its ingest job
+ * completed. These write the job and document indexes every create and
+ * claim writes too (DB_RECNUM: their roots are locked for writing until
+ * the commit), so they come last: the postings, the longest part of the
+ * transaction, are written before it holds them. */
+static enum qstatus index_finish(struct stxn *t, struct job_ctx *j, json_t *doc,
+				 struct qerr *err)
+{
+	const char *account = json_string_value(json_object_get(j->doc, "account")) ?: "";
+	char job[37];
+	/* the document before the jobs, in the order a create writes them:
+	 * the other order deadlocked with creates */
+	enum qstatus st = store_put(t, T_DOCS, j->doc_id, doc, err);
+	for (size_t i = 0; st == Q_OK && i < j->chunks.n; i++)
+		st = job_create_chunk(t, account, j->doc_id, (unsigned)i, job, err);
+	return st == Q_OK ? queue_complete(t, j->job_id, err) : st;
 }
 
 /* The job is still ours and its document there: the document, read for
@@ -419,6 +434,8 @@ static enum qstatus index_fn(struct stxn *t, void *arg, struct qerr *err)
 	if (st != Q_OK)
 		return st;
 	st = index_job(t, j, doc, NULL, err);
+	if (st == Q_OK)
+		st = index_finish(t, j, doc, err);
 	json_decref(doc);
 	return st;
 }
@@ -436,12 +453,12 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct batch *bt = arg;
 	struct lexical_batch *b = lexical_batch_new();
-	enum qstatus st = b ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	json_t **docs = calloc(bt->n, sizeof *docs);
+	enum qstatus st = b && docs ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; st == Q_OK && i < bt->n; i++) {
 		struct job_ctx *j = bt->v[i];
-		json_t *doc = NULL;
 		j->dropped = 0;
-		st = index_check(t, j, &doc, err);
+		st = index_check(t, j, &docs[i], err);
 		if (st == Q_ECONFLICT || st == Q_ENOTFOUND) {
 			qerr_clear(err);
 			j->dropped = 1;
@@ -449,16 +466,19 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 			continue;
 		}
 		if (st == Q_OK)
-			st = index_job(t, j, doc, b, err);
-		json_decref(doc);
+			st = index_job(t, j, docs[i], b, err);
 	}
 	if (st == Q_OK)
 		st = lexical_batch_write(t, b, err);
+	for (size_t i = 0; st == Q_OK && i < bt->n; i++)
+		if (!bt->v[i]->dropped)
+			st = index_finish(t, bt->v[i], docs[i], err);
+	for (size_t i = 0; docs && i < bt->n; i++)
+		json_decref(docs[i]);
+	free(docs);
 	lexical_batch_free(b);
 	return st;
 }
-
-/* ---- run ------------------------------------------------------------------ */
 
 int ingest_index_lock(const struct qconf *conf)
 {
@@ -744,64 +764,125 @@ static enum qstatus claim_next(struct store *s, const struct qconf *conf, int ex
 /* Text in a batch at most (with ingest_batch and ingest_batch_ms). */
 #define INGEST_BATCH_BYTES (1 << 20)
 
+/* More jobs of a batch's account, claimed and started in one transaction:
+ * up to max text documents into v[0..n), each under its own lease as a
+ * claim of one job makes it, while the batch's text (bytes before them)
+ * stays under INGEST_BATCH_BYTES. */
+struct more_claim {
+	const struct qconf *conf;
+	const char *account;
+	struct job_ctx *v;
+	size_t max, n, bytes;
+};
+
+static enum qstatus more_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct more_claim *m = arg;
+	size_t bytes = m->bytes;
+	enum qstatus st = Q_OK;
+	m->n = 0;   /* a rerun starts again */
+	while (m->n < m->max && bytes < INGEST_BATCH_BYTES) {
+		struct job_ctx *j = &m->v[m->n];
+		int64_t locked_at;
+		st = queue_claim_account(t, "ingest", m->account, INGEST_WINDOW, 1, j->job_id,
+					 &locked_at, err);
+		if (st != Q_OK || !j->job_id[0])
+			break;
+		j->conf = m->conf;
+		j->locked_at = locked_at;
+		if ((st = start_fn(t, j, err)) != Q_OK)
+			break;
+		j->started = 1;
+		bytes += j->content_len;
+		m->n++;
+	}
+	return st;
+}
+
+/* Claim the rest of a batch (claim_more's transaction) into v[0..*got).
+ * A transaction that fails claims nothing: the batch ends there and the
+ * jobs stay pending, for a claim of one job to report. */
+static void claim_more(struct store *s, const struct qconf *conf, const char *account,
+		       struct job_ctx *v, size_t max, size_t bytes, size_t *got)
+{
+	struct more_claim m = {conf, account, v, max, 0, bytes};
+	struct qerr err;
+	qm_clock_start(&v[0].clock, store_commit_us());   /* the claim counts in parse */
+	enum qstatus st = job_run(s, conf, more_fn, &m, &err);
+	*got = st == Q_OK ? m.n : 0;
+	for (size_t i = *got; i < max; i++)
+		job_ctx_free(&v[i]);   /* what a failed or cut attempt left */
+	if (st != Q_OK && st != Q_EBUSY)
+		QLOG_WARN("ingest: claiming a batch's jobs: %s", err.msg);
+}
+
 /* A batch (ingest_batch, docs/ingest.md): after the first job, more text
- * documents of the same account are claimed and prepared while the bounds
- * allow (an upload's extraction would hold the batch's earlier jobs
- * without renewing their leases), and indexed together. Each is claimed under its own lease as ever, so a
- * batch cut short by a crash is taken over job by job. A document already
- * in the batch (a second job of it) ends the batch: its old chunks'
- * postings must be written before they are removed. */
+ * documents of the same account are claimed, all those due in one
+ * transaction (claim_more), and prepared while the bounds allow (an
+ * upload's extraction would hold the batch's earlier jobs without renewing
+ * their leases), and indexed together. Each is claimed under its own lease
+ * as ever, so a batch cut short by a crash is taken over job by job. A
+ * document already in the batch (a second job of it) ends the claiming
+ * and is indexed after the batch: its old chunks' postings must be
+ * written before they are removed. */
 enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, int *ran,
 			 struct qerr *err)
 {
 	size_t max = conf->ingest_batch > 1 ? (size_t)conf->ingest_batch : 1, n = 0, ready = 0;
-	struct job_ctx *jobs = calloc(max, sizeof *jobs), *extra = NULL;
-	struct job_ctx **v = calloc(max, sizeof *v);
+	size_t nextra = 0;
+	struct job_ctx *jobs = calloc(max, sizeof *jobs);
+	struct job_ctx **v = calloc(max, sizeof *v), **extra = calloc(max, sizeof *extra);
 	char account[STORE_ID_MAX] = "";
 	size_t bytes = 0;
 	int got = 0;
 	enum qstatus st = Q_OK;
 	*ran = 0;
-	if (!jobs || !v) {
+	if (!jobs || !v || !extra) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	int64_t t0 = q_mono_ms();
-	while (n < max) {
-		struct job_ctx *j = &jobs[n];
+	while (n < max && !nextra) {
+		size_t k = 0;
 		if (n && (!account[0] || bytes >= INGEST_BATCH_BYTES ||
 			  q_mono_ms() - t0 >= conf->ingest_batch_ms))
 			break;
-		st = claim_next(s, conf, n ? 0 : expire, n ? account : NULL, j, &got, err);
-		if (st != Q_OK || !got) {
-			if (n) {   /* the batch ends; its jobs are claimed already */
-				st = Q_OK;
-				qerr_clear(err);
-			}
-			break;
+		if (!n) {
+			st = claim_next(s, conf, expire, NULL, &jobs[0], &got, err);
+			k = st == Q_OK && got;
+		} else {   /* the rest of the batch: one transaction */
+			claim_more(s, conf, account, &jobs[n], max - n, bytes, &k);
 		}
-		n++;
-		*ran = 1;
-		if (!prepare(s, j))
-			continue;
-		if (!account[0])
-			snprintf(account, sizeof account, "%s",
-				 json_string_value(json_object_get(j->doc, "account")) ?: "");
-		for (size_t i = 0; i < ready && !extra; i++)
-			if (!strcmp(v[i]->doc_id, j->doc_id))
-				extra = j;
-		if (extra)
+		if (!k)
 			break;
-		v[ready++] = j;
-		bytes += j->chunks.plain_len;
+		*ran = 1;
+		for (size_t e = n + k; n < e; n++) {
+			struct job_ctx *j = &jobs[n];
+			if (!prepare(s, j))
+				continue;
+			if (!account[0])
+				snprintf(account, sizeof account, "%s",
+					 json_string_value(json_object_get(j->doc, "account")) ?: "");
+			size_t i = 0;
+			while (i < ready && strcmp(v[i]->doc_id, j->doc_id))
+				i++;
+			if (i < ready)
+				extra[nextra++] = j;   /* indexed after the batch */
+			else
+				v[ready++] = j;
+			bytes += j->chunks.plain_len;
+		}
 	}
 	index_jobs(s, v, ready);
-	if (extra)
-		index_jobs(s, &extra, 1);
+	/* A second job of a document in the batch: after it (its old chunks'
+	 * postings are written before they are removed), one at a time. */
+	for (size_t i = 0; i < nextra; i++)
+		index_jobs(s, &extra[i], 1);
 out:
 	for (size_t i = 0; jobs && i < n; i++)
 		job_ctx_free(&jobs[i]);
 	free(jobs);
 	free(v);
+	free(extra);
 	return st;
 }

@@ -666,6 +666,14 @@ enum qstatus store_run_lazy(struct store *s, store_fn fn, void *arg, struct qerr
 	return run(s, fn, arg, DB_TXN_WRITE_NOSYNC, err);
 }
 
+enum qstatus store_run_flushed(struct store *s, store_fn fn, void *arg, struct qerr *err)
+{
+	enum qstatus st = run(s, fn, arg, DB_TXN_WRITE_NOSYNC, err);
+	if (st != Q_OK)
+		return st;
+	return store_flush(s, err);
+}
+
 void store_txn_sync(struct stxn *t)
 {
 	t->sync = 1;

@@ -104,6 +104,17 @@ enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err
  * when lost: the job queue's intermediate states (docs/reliability.md,
  * "Group commit"). */
 enum qstatus store_run_lazy(struct store *s, store_fn fn, void *arg, struct qerr *err);
+/* store_run for a client's write that many writers make at once: the
+ * commit does not wait for the disk (DB_TXN_WRITE_NOSYNC) and so releases
+ * the transaction's locks at once; then the log is flushed
+ * (DB_ENV->log_flush) before Q_OK is returned. Writers flushing at once
+ * share one fsync (Berkeley DB's group commit: one leader writes the log,
+ * the others wait for it), where a synchronous commit held its locks, and
+ * so every other writer of the same pages, through its own fsync. Durable
+ * when it returns Q_OK, as store_run: answer the client only then. Another
+ * reader may see the record before the flush ends (never a state reported
+ * final: those stay synchronous). */
+enum qstatus store_run_flushed(struct store *s, store_fn fn, void *arg, struct qerr *err);
 /* In a store_run_lazy function: this transaction's commit waits for the
  * disk after all (it reports something final: a document completed or
  * failed), as store_run's does; no reader sees it before it is there. */

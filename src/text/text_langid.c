@@ -1,10 +1,11 @@
-/* text_langid.c: a document's language: its script, then libexttextcat's n-grams. */
+/* text_langid.c: a document's language: its script, then n-grams against libexttextcat's models. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "text/text.h"
 #include "text/text_langid.h"
 
-#include <fingerprint.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,9 +186,21 @@ static void scan_text(const char *s, size_t n, struct scan *sc)
 	}
 }
 
-/* ---- n-grams (libexttextcat) ------------------------------------------ */
+/* ---- n-grams (libexttextcat's models) ---------------------------------- */
 
+/* Cavnar and Trenkle's n-gram ranks, as libexttextcat computes them, with
+ * its models (*.lm: one n-gram a line, commonest first), in our own
+ * tables: libexttextcat builds a 64 KiB hash table, a memory pool and a
+ * heap for every text and merges each model's sorted list with the
+ * text's; that was 15% of an ingestion's CPU. Here the models are one
+ * hash table of n-grams, each with its rank in every model, and a text's
+ * counts go into a table kept per thread (cleared by a generation). The
+ * text's n-grams of equal count are ranked in the order they first occur
+ * (libexttextcat's order among them is its heap's). */
 #define MAXNGRAMS 400        /* libexttextcat's models keep 400 */
+#define NGRAM_CHARS 5        /* characters in an n-gram at most */
+#define NGRAM_MAX 20         /* bytes of a model's n-gram at most */
+#define OUT_OF_PLACE 400     /* a text n-gram the model lacks costs this */
 #define MIN_NGRAM_LETTERS 20 /* under this, n-grams are noise */
 /* The n-grams are counted over this much of the text at most: their 400
  * commonest are settled well before (libexttextcat's own models come
@@ -195,8 +208,92 @@ static void scan_text(const char *s, size_t n, struct scan *sc)
  * document's identification (16 KiB: 1.2 ms, 4 KiB: 0.6 ms). */
 #define NGRAM_BYTES 4096
 
-static void *models[NLANGS];
-static int models_loaded;   /* 1: tried; models[i] NULL when its file was missing */
+/* The models' n-grams (7,543 distinct in the models the table names):
+ * open addressing, each with a row of its ranks in every model
+ * (mranks[row * NLANGS + model], -1: not in that model). */
+#define MODEL_SLOTS (1u << 15)
+struct mgram {
+	char s[NGRAM_MAX];
+	unsigned char len;   /* 0: free */
+	uint16_t row;
+};
+static struct mgram *mgrams;
+static int16_t *mranks;
+static size_t mrows, mrows_alloc;
+
+/* One more row of ranks (all -1); 0 when out of memory. */
+static int new_row(void)
+{
+	if (mrows == mrows_alloc) {
+		size_t na = mrows_alloc ? mrows_alloc * 2 : 4096;
+		int16_t *p = realloc(mranks, na * NLANGS * sizeof *p);
+		if (!p)
+			return 0;
+		memset(p + mrows_alloc * NLANGS, 0xff, (na - mrows_alloc) * NLANGS * sizeof *p);
+		mranks = p;
+		mrows_alloc = na;
+	}
+	mrows++;
+	return 1;
+}
+static int has_model[NLANGS];
+static pthread_once_t models_once = PTHREAD_ONCE_INIT;
+
+static uint32_t gram_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of n-gram s in the models' table: its own, or the free one
+ * where it would go; UINT32_MAX when the table is full. */
+static uint32_t mgram_slot(const char *s, size_t n)
+{
+	uint32_t i = gram_hash(s, n) & (MODEL_SLOTS - 1);
+	for (uint32_t probes = 0; probes < MODEL_SLOTS; probes++, i = (i + 1) & (MODEL_SLOTS - 1))
+		if (!mgrams[i].len || (mgrams[i].len == n && !memcmp(mgrams[i].s, s, n)))
+			return i;
+	return UINT32_MAX;
+}
+
+/* One model file into the table as model m (the file's first MAXNGRAMS
+ * n-grams of at most NGRAM_MAX bytes, ranked in order, as libexttextcat
+ * reads it). */
+static void load_model(size_t m, const char *path)
+{
+	char line[1024];
+	int rank = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	while (rank < MAXNGRAMS && fgets(line, sizeof line, f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		size_t n = strcspn(p, " \t\r\n");
+		if (!n || n > NGRAM_MAX)
+			continue;
+		uint32_t slot = mgram_slot(p, n);
+		if (slot == UINT32_MAX)
+			break;
+		if (!mgrams[slot].len) {
+			/* the table at most half full */
+			if (mrows >= MODEL_SLOTS / 2 || !new_row())
+				break;
+			memcpy(mgrams[slot].s, p, n);
+			mgrams[slot].len = (unsigned char)n;
+			mgrams[slot].row = (uint16_t)(mrows - 1);
+		}
+		int16_t *r = &mranks[(size_t)mgrams[slot].row * NLANGS + m];
+		if (*r < 0)
+			*r = (int16_t)rank;
+		rank++;
+	}
+	fclose(f);
+	has_model[m] = rank > 0;
+}
 
 static void load_models(void)
 {
@@ -205,49 +302,159 @@ static void load_models(void)
 	const char *dir = getenv("QUIRE_LANGID_DIR");
 	if (!dir || !*dir)
 		dir = EXTTEXTCAT_DATADIR;
-	models_loaded = 1;
+	if (!(mgrams = calloc(MODEL_SLOTS, sizeof *mgrams)))
+		return;
 	for (size_t i = 0; i < NLANGS; i++) {
 		if (!table[i].model)
 			continue;
-		void *fp = fp_Init(table[i].l.code);
-		if (!fp)
-			continue;
-		fp_SetProperty(fp, TCPROP_UTF8AWARE, TC_TRUE);
 		snprintf(path, sizeof path, "%s/%s.lm", dir, table[i].model);
-		if (!fp_Read(fp, path, MAXNGRAMS)) {
-			fp_Done(fp);
+		load_model(i, path);
+	}
+}
+
+/* A text's n-gram counts, kept per thread: open addressing over the
+ * n-grams' bytes in buf; a slot belongs to this text when its gen is
+ * the text's. */
+#define TEXT_SLOTS (1u << 15)
+#define PREP_MAX (NGRAM_BYTES + 3)
+struct tgram {
+	uint32_t gen, count;
+	uint16_t off;        /* the n-gram in the prepared text */
+	unsigned char len;
+};
+struct tcount {
+	struct tgram slot[TEXT_SLOTS];
+	uint16_t order[TEXT_SLOTS];   /* slots in the order their n-grams first occur */
+	uint32_t hist[PREP_MAX + 1];  /* by_ngrams' counting sort, zero between texts */
+	uint32_t gen, n;
+	char prep[PREP_MAX];
+};
+static _Thread_local struct tcount *tc;
+
+static void count_gram(struct tcount *c, size_t off, size_t len)
+{
+	const char *s = c->prep + off;
+	uint32_t i = gram_hash(s, len) & (TEXT_SLOTS - 1);
+	for (;; i = (i + 1) & (TEXT_SLOTS - 1)) {
+		struct tgram *g = &c->slot[i];
+		if (g->gen != c->gen) {
+			if (c->n >= TEXT_SLOTS / 2)
+				return;   /* full enough: the text's rarest n-grams are left out */
+			g->gen = c->gen;
+			g->count = 1;
+			g->off = (uint16_t)off;
+			g->len = (unsigned char)len;
+			c->order[c->n++] = (uint16_t)i;
+			return;
+		}
+		if (g->len == len && !memcmp(c->prep + g->off, s, len)) {
+			g->count++;
+			return;
+		}
+	}
+}
+
+/* Bytes of the UTF-8 character starting with byte b, as libexttextcat
+ * steps over them (a stray continuation byte is one). */
+static size_t char_len(unsigned char b)
+{
+	return b < 0xc0 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+}
+
+/* The text as libexttextcat prepares it: runs of spaces and digits become
+ * one '_', and '_' begins and ends it. Its length. */
+static size_t prepare(const char *s, size_t n, char *out)
+{
+	size_t w = 0;
+	int gap = 1;
+	for (size_t i = 0; i < n && s[i] && w < PREP_MAX - 2; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		int invalid = ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= '0' && ch <= '9');
+		if (invalid) {
+			gap = 1;
 			continue;
 		}
-		models[i] = fp;
+		if (gap)
+			out[w++] = '_';
+		gap = 0;
+		out[w++] = (char)ch;
+	}
+	if (w < PREP_MAX - 1)
+		out[w++] = '_';
+	return w;
+}
+
+/* Count the n-grams of 1 to NGRAM_CHARS characters starting at every
+ * character of the prepared text, an n-gram ending at a '_' after its
+ * first character. */
+static void count_text(struct tcount *c, size_t len)
+{
+	for (size_t p = 0; p < len; p += char_len((unsigned char)c->prep[p])) {
+		size_t q = p;
+		for (int k = 0; k < NGRAM_CHARS && q < len; k++) {
+			size_t cl = char_len((unsigned char)c->prep[q]);
+			if (q + cl > len || q + cl - p > NGRAM_MAX)
+				break;
+			q += cl;
+			count_gram(c, p, q - p);
+			if (k && c->prep[q - 1] == '_')
+				break;
+		}
 	}
 }
 
 /* The language of script k closest to s by n-grams; -1 when no model of
- * k could be read or s is too short. */
+ * k could be read or s gives no n-gram. */
 static long by_ngrams(const char *s, size_t n, enum script k)
 {
-	if (!models_loaded)
-		load_models();
-	void *u = fp_Init("text");
-	long best = -1;
-	sint4 best_score = 0;
-	if (!u)
+	size_t models[NLANGS], nm = 0;
+	long score[NLANGS] = {0}, best = -1;
+	pthread_once(&models_once, load_models);
+	if (!mgrams)
 		return -1;
-	fp_SetProperty(u, TCPROP_UTF8AWARE, TC_TRUE);
-	fp_SetProperty(u, TCPROP_MINIMUM_DOCUMENT_SIZE, MIN_NGRAM_LETTERS);
-	if (fp_Create(u, s, (uint4)n, MAXNGRAMS)) {
-		for (size_t i = 0; i < NLANGS; i++) {
-			if (table[i].sc != k || !models[i])
-				continue;
-			sint4 score = fp_Compare(models[i], u, best < 0 ? 0x7fffffff : best_score);
-			if (best < 0 || score < best_score) {
-				best = (long)i;
-				best_score = score;
-			}
+	for (size_t i = 0; i < NLANGS; i++)
+		if (table[i].sc == k && has_model[i])
+			models[nm++] = i;
+	if (!nm || (!tc && !(tc = calloc(1, sizeof *tc))))
+		return -1;
+	struct tcount *c = tc;
+	c->gen++;
+	c->n = 0;
+	count_text(c, prepare(s, n, c->prep));
+	if (!c->n)
+		return -1;
+	/* Ranks by count, highest first, equal counts in the order they
+	 * first occur: a counting sort (hist[count]: the first rank of it). */
+	uint32_t maxc = 0, r = 0;
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint32_t cnt = c->slot[c->order[i]].count;
+		c->hist[cnt]++;
+		maxc = cnt > maxc ? cnt : maxc;
+	}
+	for (uint32_t cnt = maxc; cnt > 0; cnt--) {
+		uint32_t h = c->hist[cnt];
+		c->hist[cnt] = r;
+		r += h;
+	}
+	for (uint32_t i = 0; i < c->n; i++) {
+		const struct tgram *g = &c->slot[c->order[i]];
+		uint32_t rank = c->hist[g->count]++;
+		if (rank >= MAXNGRAMS)
+			continue;
+		uint32_t slot = mgram_slot(c->prep + g->off, g->len);
+		const int16_t *row = slot != UINT32_MAX && mgrams[slot].len
+					     ? mranks + (size_t)mgrams[slot].row * NLANGS
+					     : NULL;
+		for (size_t j = 0; j < nm; j++) {
+			int mr = row ? row[models[j]] : -1;
+			score[j] += mr < 0 ? OUT_OF_PLACE : labs((long)mr - (long)rank);
 		}
 	}
-	fp_Done(u);
-	return best;
+	memset(c->hist, 0, (maxc + 1) * sizeof *c->hist);
+	for (size_t j = 0; j < nm; j++)
+		if (best < 0 || score[j] < score[best])
+			best = (long)j;
+	return (long)models[best];
 }
 
 /* Danish and Norwegian share most n-grams, and libexttextcat's Bokmål

@@ -68,9 +68,30 @@ def metrics():
             out[m.group(1)] = float(m.group(2))
     return out
 
+def server_cpu():
+    """CPU seconds (user + system, with waited-for children) of the
+    processes serving this store (quired, its workers, ingest processes and
+    embedder, lighttpd): those whose environment names this QUIRE_CONF,
+    this script left out (its clients are counted apart)."""
+    conf = ("QUIRE_CONF=" + os.environ.get("QUIRE_CONF", "")).encode()
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if int(pid) == os.getpid():
+            continue
+        try:
+            if conf not in open(f"/proc/{pid}/environ", "rb").read().split(b"\0"):
+                continue
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in f[11:15]) / tick   # utime stime cutime cstime
+        except (OSError, ValueError):
+            continue
+    return total
+
 def load_all():
     t0 = time.time()
     before = metrics()
+    cpu0, own0 = server_cpu(), os.times()
     clients = int(os.environ.get("SCIFACT_CLIENTS", "8"))
     parts = [corpus[i::clients] for i in range(clients)]
     ts = [threading.Thread(target=load, args=(p,)) for p in parts]
@@ -90,6 +111,7 @@ def load_all():
             sys.exit("documents did not complete in time")
         time.sleep(1)
     wall = time.time() - t0
+    cpu1, own1 = server_cpu(), os.times()
     print(f"all completed after {wall:.1f} s")
     after = metrics()
     d = {k: after.get(k, 0) - before.get(k, 0) for k in after}
@@ -97,6 +119,12 @@ def load_all():
     print(f"end to end: {len(corpus)} documents, {int(d.get('quire_ingest_chunks_total', 0))} chunks, "
           f"{int(tokens)} tokens through lighttpd ({clients} clients) until every chunk was "
           f"indexed and embedded: {wall:.1f} s, {tokens / wall:.0f} tokens/s")
+    server = cpu1 - cpu0
+    clients = (own1.user - own0.user) + (own1.system - own0.system)
+    if tokens:
+        print(f"  CPU: {server:.1f} s by the server (quired and its children, lighttpd), "
+              f"{server / tokens * 1e6:.2f} s per million tokens; {clients:.1f} s by the clients; "
+              f"load average at the end {os.getloadavg()[0]:.1f}")
     stages = ["parse", "split", "index", "embed", "vectors", "commit"]
     busy = sum(d.get(s, 0) for s in stages)
     print(f"  stage seconds, summed over the ingest processes and the embedder ({busy:.1f} s busy in {wall:.1f} s):")
