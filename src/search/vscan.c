@@ -568,6 +568,19 @@ unsigned vscan_code_check(unsigned dims, unsigned rounds)
 	return bad;
 }
 
+/* The code kernel this CPU runs best (QUIRE_NO_SIMD: the plain one). */
+typedef unsigned (*code_fn)(const uint64_t *, const struct vquery *, unsigned, unsigned);
+static code_fn code_kernel(void)
+{
+#ifdef HAVE_AVX2_KERNEL
+	if (__builtin_cpu_supports("avx512vpopcntdq") && !getenv("QUIRE_NO_SIMD"))
+		return code_avx512;
+	if (__builtin_cpu_supports("popcnt"))
+		return code_popcnt;
+#endif
+	return code_c;
+}
+
 /* Candidates for a top k: the allowed slots nearest the query by their
  * 2-bit codes, ranked then by the int8 dot product. The count
  * (VSCAN_RESCORE per result, at least VSCAN_RESCORE_MIN and one vector in
@@ -593,13 +606,7 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 				struct heap *h, struct qerr *err)
 {
 	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1), shift = 0;
-	unsigned (*code)(const uint64_t *, const struct vquery *, unsigned, unsigned) = code_c;
-#ifdef HAVE_AVX2_KERNEL
-	if (__builtin_cpu_supports("avx512vpopcntdq") && !getenv("QUIRE_NO_SIMD"))
-		code = code_avx512;
-	else if (__builtin_cpu_supports("popcnt"))
-		code = code_popcnt;
-#endif
+	code_fn code = code_kernel();
 	while ((4u * most) >> shift >= 1u << 15)   /* the histogram's buckets: 32768 at most */
 		shift++;
 	unsigned buckets = ((4 * most) >> shift) + 1;
@@ -635,57 +642,177 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 	return Q_OK;
 }
 
-/* ---- past exact with an inverted file: the nearest lists, int8 ------------- */
+/* ---- past exact with an inverted file: the nearest lists ------------------- */
 
-static size_t ivf_probe = 32;
+static size_t ivf_probe = 32, ivf_rescore = 2000;
 
 void vcache_set_ivf_probe(size_t n)
 {
 	ivf_probe = n;
 }
 
-/* Every allowed vector of the ivf_probe lists nearest q, by the int8 dot
- * product; further lists while fewer than k allowed vectors were met (a
- * narrow filter); then the hints outside the lists scanned. */
+void vcache_set_ivf_rescore(size_t n)
+{
+	ivf_rescore = n;
+}
+
+/* A probe's working memory, kept between queries (the cache's lock is
+ * held around every scan): the scanned slots, their code distances, the
+ * histogram of the distances and the slots' order by it. */
+static struct {
+	uint32_t *slot, *dist, *order, *hist;
+	size_t cap, hcap;
+} pw;
+
+static int pw_fit(size_t n, size_t buckets)
+{
+	if (n > pw.cap) {
+		size_t na = n + n / 4;
+		uint32_t *a = realloc(pw.slot, na * sizeof *a);
+		if (a)
+			pw.slot = a;
+		uint32_t *b = realloc(pw.dist, na * sizeof *b);
+		if (b)
+			pw.dist = b;
+		uint32_t *o = realloc(pw.order, na * sizeof *o);
+		if (o)
+			pw.order = o;
+		if (!a || !b || !o)
+			return -1;
+		pw.cap = na;
+	}
+	if (buckets + 1 > pw.hcap) {
+		uint32_t *h = realloc(pw.hist, (buckets + 1) * sizeof *h);
+		if (!h)
+			return -1;
+		pw.hist = h;
+		pw.hcap = buckets + 1;
+	}
+	return 0;
+}
+
+struct probe {
+	struct vcache *c;
+	struct vgate *g;
+	const struct vquery *q;
+	struct heap *h;
+	uint32_t *order;          /* lists nearest first */
+	struct vmap hinted;       /* slots the hints scored */
+	size_t lists, met;        /* lists scanned, allowed vectors met */
+};
+
+/* Score slot i exactly (int8) into the heap. */
+static inline void rescore(struct probe *p, vdot_fn dot, size_t i)
+{
+	const struct vcache *c = p->c;
+	int32_t d = dot(c->vec + i * c->stride, p->q->v, c->stride);
+	heap_push(p->h, c->ref[i], (float)d * c->scale[i] * p->q->scale);
+}
+
+/* Every allowed vector of the next list, by the int8 dot product. */
+static void probe_exact(struct probe *p, vdot_fn dot)
+{
+	const struct ivf_lists *L = p->c->lists;
+	uint32_t l = p->order[p->lists++];
+	for (uint32_t j = 0; j < L->n[l]; j++) {
+		size_t i = L->s[l][j];
+		if (!gate_doc(p->g, p->c->ref[i] >> 32))
+			continue;
+		p->met++;
+		if (vmap_get(&p->hinted, i) < 0)
+			rescore(p, dot, i);
+	}
+	p->c->stats.ivf_scanned += L->n[l];
+}
+
+/* The ivf_probe nearest lists by the vectors' 2-bit codes (vscan's
+ * prefilter distance, every vector, no filter), then, nearest code first,
+ * the allowed ones rescored with int8 until ivf_rescore were (the
+ * distance's last bucket taken whole): the filter asks only about the
+ * vectors rescored and those passed over, not every vector of the lists. */
+static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
+{
+	struct vcache *c = p->c;
+	const struct ivf_lists *L = c->lists;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1), shift = 0;
+	code_fn code = code_kernel();
+	size_t tot = 0, np = ivf_probe < c->ivf->nlist ? ivf_probe : c->ivf->nlist;
+	while ((4u * most) >> shift >= 1u << 15)
+		shift++;
+	unsigned buckets = ((4 * most) >> shift) + 1;
+	for (size_t j = 0; j < np; j++)
+		tot += L->n[p->order[j]];
+	if (pw_fit(tot ? tot : 1, buckets))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	memset(pw.hist, 0, (buckets + 1) * sizeof *pw.hist);
+	size_t at = 0;
+	for (; p->lists < np; p->lists++) {
+		uint32_t l = p->order[p->lists];
+		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
+			uint32_t i = L->s[l][j], d = code(c->bits + (size_t)i * VCODE(c->dims), p->q, words, most) >> shift;
+			pw.slot[at] = i;
+			pw.dist[at] = d;
+			pw.hist[d + 1]++;
+		}
+		c->stats.ivf_scanned += L->n[l];
+	}
+	for (unsigned b = 0; b < buckets; b++)   /* hist[b]: where bucket b starts */
+		pw.hist[b + 1] += pw.hist[b];
+	for (size_t j = 0; j < tot; j++)   /* nearest first, list order within a bucket */
+		pw.order[pw.hist[pw.dist[j]]++] = (uint32_t)j;
+	size_t done = 0;
+	uint32_t last = 0;
+	for (size_t j = 0; j < tot; j++) {
+		uint32_t e = pw.order[j], i = pw.slot[e];
+		if (done >= ivf_rescore && pw.dist[e] != last)
+			break;   /* past the bucket of the last one needed */
+		last = pw.dist[e];
+		if (!gate_doc(p->g, c->ref[i] >> 32))
+			continue;
+		p->met++;
+		done++;
+		if (vmap_get(&p->hinted, i) < 0)
+			rescore(p, dot, i);
+	}
+	return Q_OK;
+}
+
+/* The hints (keyword candidates, allowed chunks) scored exactly first;
+ * then the ivf_probe lists nearest q: every allowed vector by the int8
+ * dot product (ivf_rescore 0), or the ivf_rescore nearest by their codes
+ * (probe_codes); further lists, every vector, while fewer than k allowed
+ * vectors were met (a narrow filter). */
 static enum qstatus ivf_scan(struct vcache *c, struct vgate *g, const struct vquery *q,
 			     const struct vscored *hint, size_t nhint, struct heap *h,
 			     struct qerr *err)
 {
 	const struct ivf *v = c->ivf;
-	const struct ivf_lists *L = c->lists;
-	uint32_t *order = malloc(v->nlist * sizeof *order);
-	uint8_t *probed = calloc(v->nlist, 1);
-	size_t met = 0;
-	if (!order || !probed) {
-		free(order);
-		free(probed);
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	}
-	ivf_rank(v, q->v, order);
+	struct probe p = {c, g, q, h, malloc(v->nlist * sizeof *p.order), {0}, 0, 0};
+	enum qstatus st = Q_OK;
 	vdot_fn dot = vdot_kernel();
-	for (size_t p = 0; p < v->nlist && (p < ivf_probe || met < h->k); p++) {
-		const uint32_t *s = L->s[order[p]];
-		probed[order[p]] = 1;
-		for (uint32_t j = 0, n = L->n[order[p]]; j < n; j++) {
-			size_t i = s[j];
-			if (!gate_doc(g, c->ref[i] >> 32))
-				continue;
-			met++;
-			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
-			heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
-		}
-		c->stats.ivf_scanned += L->n[order[p]];
+	if (!p.order) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
 	}
-	for (size_t j = 0; j < nhint; j++) {   /* hints are allowed chunks already */
+	ivf_rank(v, q->v, p.order);
+	for (size_t j = 0; j < nhint; j++) {
 		long i = vc_slot(c, hint[j].ref);
-		if (i < 0 || c->lst[i] == IVF_NONE || probed[c->lst[i]])
+		if (i < 0 || vmap_get(&p.hinted, (uint64_t)i) >= 0)
 			continue;
-		int32_t d = dot(c->vec + (size_t)i * c->stride, q->v, c->stride);
-		heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
+		if (vmap_put(&p.hinted, (uint64_t)i, 1)) {
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		rescore(&p, dot, (size_t)i);
 	}
-	free(order);
-	free(probed);
-	return Q_OK;
+	if (ivf_rescore && (st = probe_codes(&p, dot, err)) != Q_OK)
+		goto out;
+	while (p.lists < v->nlist && (p.lists < ivf_probe || p.met < h->k))
+		probe_exact(&p, dot);
+out:
+	vmap_free(&p.hinted);
+	free(p.order);
+	return st;
 }
 
 static enum qstatus top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,

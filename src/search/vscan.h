@@ -49,6 +49,10 @@ void vcache_set_exact_max(size_t n);
  * n lists nearest the query are scanned (search_ivf_probe; default 32; 0:
  * the inverted file is not used). */
 void vcache_set_ivf_probe(size_t n);
+/* How many of the probed lists' allowed vectors are scored with int8,
+ * nearest by their 2-bit codes first (search_ivf_rescore; default 2000;
+ * 0: every allowed vector of the lists, no codes). */
+void vcache_set_ivf_rescore(size_t n);
 /* The score of chunk r against q: 1 and *score when it has a vector of
  * the model (read in t when vectors are not held), 0 otherwise. */
 int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,

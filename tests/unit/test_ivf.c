@@ -1,7 +1,8 @@
 /* test_ivf.c: the search cache's inverted file (search/ivf.c) on generated
  * vectors: with every list probed it ranks as the exact scan does; with a
- * few lists its recall@10 against exact stays at 0.98 or more; filters hold
- * inside the lists; a vector added or deleted in another transaction is
+ * few lists its recall@10 against exact stays at 0.98 or more, with every
+ * vector of the lists scored or the nearest by their 2-bit codes; hints
+ * are scored exactly; filters hold inside the lists; a vector added or deleted in another transaction is
  * seen by the next query; stored centroids reach a cold cache and a
  * directory without them keeps the scans it had. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
@@ -29,6 +30,11 @@
 #define MODEL "test-ivf-64"
 
 static char dir[PATH_MAX];
+/* search_ivf_rescore of the scans (0: every vector of the lists with
+ * int8) and the hints they pass (vcache_top_hinted) */
+static size_t rescore = 2000;
+static const struct vscored *hints;
+static size_t nhints;
 static struct store *s;
 static char docid[NDOCS][37];
 static float centers[CENTERS][DIMS];
@@ -125,9 +131,10 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 		goto out;
 	}
 	vcache_set_ivf_probe(x->probe);
+	vcache_set_ivf_rescore(rescore);
 	vcache_set_exact_max(x->way == EXACT ? SIZE_MAX : 0);
 	st = x->way == EXACT ? vcache_top(c, g, q, 10, x->out, &x->n, err)
-			     : vcache_top_hinted(c, g, q, 10, NULL, 0, x->out, &x->n, err);
+			     : vcache_top_hinted(c, g, q, 10, hints, nhints, x->out, &x->n, err);
 	x->top[0] = '\0';
 	if (st == Q_OK && x->n)
 		vcache_chunk_key(c, x->out[0].ref, x->top, sizeof x->top);
@@ -160,9 +167,12 @@ static size_t shared(const struct scan *a, const struct scan *b)
 
 /* ---- tests ------------------------------------------------------------------------ */
 
-static void test_all_lists(void)
+/* Every list probed, every vector rescored (rescore 0: int8 over the
+ * lists; n: by the codes' order, all of them): the exact scan's ranking. */
+static void test_all_lists(size_t n)
 {
 	int same = 1;
+	rescore = n;
 	for (int i = 0; i < 20; i++) {
 		float q[DIMS];
 		point(i % 2 ? -1 : (int)(uniform() * CENTERS), q);
@@ -171,12 +181,17 @@ static void test_all_lists(void)
 		for (size_t k = 0; same && k < e.n; k++)
 			same &= e.out[k].ref == a.out[k].ref && e.out[k].score == a.out[k].score;
 	}
-	ok(same, "every list probed: the same top 10 (chunks, scores, order) as the exact scan, 20 queries");
+	ok(same, "every list probed, search_ivf_rescore %zu: the same top 10 (chunks, scores, order) "
+	   "as the exact scan, 20 queries", n);
+	rescore = 2000;
 }
 
-static void test_recall(void)
+/* 8 of 32 lists (a quarter of the vectors, ~500 of acct-a's), the n
+ * nearest by their codes rescored. */
+static void test_recall(size_t n)
 {
 	size_t found = 0, want = 0;
+	rescore = n;
 	for (int i = 0; i < 100; i++) {
 		float q[DIMS];
 		point((int)(uniform() * CENTERS), q);
@@ -185,13 +200,42 @@ static void test_recall(void)
 		want += e.n;
 	}
 	double r = want ? (double)found / (double)want : 0;
-	diag("recall@10 with 8 of %d lists: %.4f", LISTS, r);
-	ok(r >= 0.98, "8 of %d lists: recall@10 against exact %.4f >= 0.98", LISTS, r);
+	ok(r >= 0.98, "8 of %d lists, search_ivf_rescore %zu: recall@10 against exact %.4f >= 0.98",
+	   LISTS, n, r);
+	rescore = 2000;
 }
 
-static void test_filter(void)
+/* Hints are scored exactly whatever their codes, and once: with one list
+ * probed and one vector rescored, the exact top 10 passed as hints comes
+ * back whole, in order, no chunk twice. */
+static void test_hints(void)
+{
+	int same = 1;
+	rescore = 1;
+	for (int i = 0; i < 20; i++) {
+		float q[DIMS];
+		point((int)(uniform() * CENTERS), q);
+		struct scan e = run(EXACT, "acct-a", q, 1);
+		hints = e.out;
+		nhints = e.n;
+		struct scan a = run(LISTS_ONLY, "acct-a", q, 1);
+		hints = NULL;
+		nhints = 0;
+		same &= e.n == 10 && a.n == 10;
+		for (size_t k = 0; same && k < e.n; k++)
+			same &= e.out[k].ref == a.out[k].ref && e.out[k].score == a.out[k].score;
+	}
+	rescore = 2000;
+	ok(same, "hints are scored exactly and once: the exact top 10 as hints, one list and one "
+	   "vector rescored, gives it back");
+}
+
+/* A third of the vectors allowed; n: search_ivf_rescore (the codes' walk
+ * passes over those the filter refuses). */
+static void test_filter(size_t n)
 {
 	int only_b = 1, same_top = 1;
+	rescore = n;
 	for (int i = 0; i < 20; i++) {
 		float q[DIMS];
 		point((int)(uniform() * CENTERS), q);
@@ -211,8 +255,11 @@ static void test_filter(void)
 			only_b &= d >= 0 && d % 3 == 0;
 		}
 	}
-	ok(only_b, "a filter holds inside the lists: every hit is the filtered account's");
-	ok(same_top, "a narrow filter with one list probed still fills the top 10");
+	rescore = 2000;
+	ok(only_b, "search_ivf_rescore %zu: a filter holds inside the lists: every hit is the "
+	   "filtered account's", n);
+	ok(same_top, "search_ivf_rescore %zu: a narrow filter with one list probed still fills the "
+	   "top 10", n);
 }
 
 static void test_changes(void)
@@ -282,9 +329,13 @@ int main(void)
 		bail_out("build: %s", err.msg);
 	struct scan t = run(TRAIN, "acct-a", NULL, 0);
 	is_int(t.lists, LISTS, "trained: %d lists over %d vectors", LISTS, NDOCS * PER_DOC);
-	test_all_lists();
-	test_recall();
-	test_filter();
+	test_all_lists(0);
+	test_all_lists(NDOCS * PER_DOC);
+	test_recall(0);
+	test_recall(100);
+	test_hints();
+	test_filter(0);
+	test_filter(12);
 	test_changes();
 	test_stored();
 	test_without();
