@@ -520,6 +520,45 @@ code_avx512(const uint64_t *a, const struct vquery *q, unsigned words, unsigned 
 }
 #endif
 
+/* A code kernel: the distance of a vector's code from the query. */
+typedef unsigned (*code_fn)(const uint64_t *, const struct vquery *, unsigned, unsigned);
+
+/* A list's distances: dist[j] of the code of slot s[j], j < n. */
+static void codes_of(const uint64_t *bits, const uint32_t *s, uint32_t n, const struct vquery *q,
+		     unsigned words, unsigned most, code_fn code, uint32_t *dist)
+{
+	for (uint32_t j = 0; j < n; j++)
+		dist[j] = code(bits + (size_t)s[j] * 2 * words, q, words, most);
+}
+
+#ifdef HAVE_AVX2_KERNEL
+/* codes_of at 512 dimensions (eight words) with AVX-512: the query's sign
+ * bits and planes held in registers over the whole list. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+codes_of_512(const uint64_t *bits, const uint32_t *s, uint32_t n, const struct vquery *q,
+	     unsigned most, uint32_t *dist)
+{
+	__m512i qb = _mm512_loadu_si512(q->bits), qp[VPLANES];
+	for (unsigned p = 0; p < VPLANES; p++)
+		qp[p] = _mm512_loadu_si512(q->mask + p * 8);
+	long long base = (long long)most - q->wsum;
+	for (uint32_t j = 0; j < n; j++) {
+		const uint64_t *a = bits + (size_t)s[j] * 16;
+		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(a), qb);
+		__m512i e = _mm512_ternarylogic_epi64(x, x, _mm512_loadu_si512(a + 8), 0x99);
+		__m512i acc = _mm512_setzero_si512();
+		for (unsigned p = VPLANES; p-- > 0;) {   /* Horner: acc = 2 acc + plane p */
+			__m512i d = _mm512_add_epi64(
+				_mm512_add_epi64(_mm512_popcnt_epi64(_mm512_and_si512(x, qp[p])),
+						 _mm512_popcnt_epi64(_mm512_and_si512(x, qp[p]))),
+				_mm512_popcnt_epi64(_mm512_and_si512(e, qp[p])));
+			acc = _mm512_add_epi64(_mm512_add_epi64(acc, acc), d);
+		}
+		dist[j] = (uint32_t)(_mm512_reduce_add_epi64(acc) + base);
+	}
+}
+#endif
+
 /* The definition, dimension by dimension: sum_i w_i (x + 2 x m - m) +
  * most, w_i the query's level (its planes' bits). */
 static unsigned code_ref(const uint64_t *a, const struct vquery *q, unsigned words, unsigned most)
@@ -535,8 +574,9 @@ static unsigned code_ref(const uint64_t *a, const struct vquery *q, unsigned wor
 	return (unsigned)d;
 }
 
-/* Tests: the fastest code kernel this CPU has against the plain one on
- * random codes and queries of dims dimensions; how many differ. */
+/* Tests: the fastest code kernel this CPU has (and the lists' kernel at
+ * 512 dimensions) against the plain one on random codes and queries of
+ * dims dimensions; how many differ. */
 unsigned vscan_code_check(unsigned dims, unsigned rounds)
 {
 	unsigned words = VBITS(dims), most = words * 64 * ((1 << VPLANES) - 1), bad = 0;
@@ -561,6 +601,13 @@ unsigned vscan_code_check(unsigned dims, unsigned rounds)
 		}
 		bad += !q || code(a, q, words, most) != code_c(a, q, words, most) ||
 		       code_c(a, q, words, most) != code_ref(a, q, words, most);
+#ifdef HAVE_AVX2_KERNEL
+		uint32_t slot = 0, d = 0;   /* the list kernel at 512 dimensions */
+		if (q && words == 8 && __builtin_cpu_supports("avx512vpopcntdq")) {
+			codes_of_512(a, &slot, 1, q, most, &d);
+			bad += d != code_c(a, q, words, most);
+		}
+#endif
 		vquery_free(q);
 	}
 	free(a);
@@ -569,7 +616,6 @@ unsigned vscan_code_check(unsigned dims, unsigned rounds)
 }
 
 /* The code kernel this CPU runs best (QUIRE_NO_SIMD: the plain one). */
-typedef unsigned (*code_fn)(const uint64_t *, const struct vquery *, unsigned, unsigned);
 static code_fn code_kernel(void)
 {
 #ifdef HAVE_AVX2_KERNEL
@@ -736,6 +782,9 @@ static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 	const struct ivf_lists *L = c->lists;
 	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1), shift = 0;
 	code_fn code = code_kernel();
+#ifdef HAVE_AVX2_KERNEL
+	int fast512 = words == 8 && code == code_avx512;
+#endif
 	size_t tot = 0, np = ivf_probe < c->ivf->nlist ? ivf_probe : c->ivf->nlist;
 	while ((4u * most) >> shift >= 1u << 15)
 		shift++;
@@ -748,11 +797,16 @@ static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 	size_t at = 0;
 	for (; p->lists < np; p->lists++) {
 		uint32_t l = p->order[p->lists];
+#ifdef HAVE_AVX2_KERNEL
+		if (fast512)
+			codes_of_512(c->bits, L->s[l], L->n[l], p->q, most, pw.dist + at);
+		else
+#endif
+			codes_of(c->bits, L->s[l], L->n[l], p->q, words, most, code, pw.dist + at);
+		memcpy(pw.slot + at, L->s[l], L->n[l] * sizeof *pw.slot);
 		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
-			uint32_t i = L->s[l][j], d = code(c->bits + (size_t)i * VCODE(c->dims), p->q, words, most) >> shift;
-			pw.slot[at] = i;
-			pw.dist[at] = d;
-			pw.hist[d + 1]++;
+			pw.dist[at] >>= shift;
+			pw.hist[pw.dist[at] + 1]++;
 		}
 		c->stats.ivf_scanned += L->n[l];
 	}
