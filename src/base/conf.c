@@ -302,7 +302,7 @@ static const struct qsetting settings[] = {
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "50000"),
 	INT("search_ivf_lists", search_ivf_lists, 0, 4096, "0"),
-	INT("search_ivf_probe", search_ivf_probe, 0, 4096, "32"),
+	INT("search_ivf_probe", search_ivf_probe, 0, 4096, "128"),
 	INT("search_ivf_rescore", search_ivf_rescore, 0, 1 << 24, "2000"),
 	INT("search_ivf_train_interval", search_ivf_train_interval, 0, 1 << 30, "300"),
 	{"search_ivf_retrain_growth", set_real, AT(search_ivf_retrain_growth), 1, 1000, "2", NULL,

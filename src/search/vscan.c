@@ -690,7 +690,7 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 
 /* ---- past exact with an inverted file: the nearest lists ------------------- */
 
-static size_t ivf_probe = 32, ivf_rescore = 2000;
+static size_t ivf_probe = 128, ivf_rescore = 2000;
 
 void vcache_set_ivf_probe(size_t n)
 {

@@ -46,7 +46,7 @@ enum qstatus vcache_top_hinted(struct vcache *c, struct vgate *g, const struct v
  * the default: always exact). */
 void vcache_set_exact_max(size_t n);
 /* Past search_exact_max, with the inverted file's centroids (ivf.h): the
- * n lists nearest the query are scanned (search_ivf_probe; default 32; 0:
+ * n lists nearest the query are scanned (search_ivf_probe; default 128; 0:
  * the inverted file is not used). */
 void vcache_set_ivf_probe(size_t n);
 /* How many of the probed lists' allowed vectors are scored with int8,
