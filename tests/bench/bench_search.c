@@ -484,8 +484,9 @@ static void scan_alone(struct embed_builtin *e, size_t nq)
 	struct vcache_stats vs;
 	vcache_stats(&vs);
 	const char *ways[] = {"exact", "2-bit prefilter and int8 rescoring",
-			      vs.ivf_lists && conf.search_ivf_probe ? "inverted file (nearest lists, int8)"
-			      : "(no inverted file: the prefilter)"};
+			      !vs.ivf_lists || !conf.search_ivf_probe ? "(no inverted file: the prefilter)"
+			      : conf.search_ivf_rescore ? "inverted file (nearest lists' codes, int8 rescoring)"
+			      : "inverted file (nearest lists, int8)"};
 	for (size_t k = 10; k <= 100; k += 90) {
 		struct scan s = {e, nq, k, {malloc(nq * sizeof(double)), malloc(nq * sizeof(double)),
 					    malloc(nq * sizeof(double))}};
