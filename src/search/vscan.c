@@ -690,7 +690,7 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 
 /* ---- past exact with an inverted file: the nearest lists ------------------- */
 
-static size_t ivf_probe = 128, ivf_rescore = 2000;
+static size_t ivf_probe = 128, ivf_rescore = 2000, ivf_signs = 0;
 
 void vcache_set_ivf_probe(size_t n)
 {
@@ -702,39 +702,148 @@ void vcache_set_ivf_rescore(size_t n)
 	ivf_rescore = n;
 }
 
+void vcache_set_ivf_signs(size_t n)
+{
+	ivf_signs = n;
+}
+
+/* The sign bits' distance of a list's members from the query: the weight
+ * of the dimensions where the signs disagree, sum_p 2^p |x & plane p|
+ * (the first half of the code's distance, without the magnitudes):
+ * dist[j] of the words words at sg + j * words, j < n. */
+static void signs_c(const uint64_t *sg, uint32_t n, const struct vquery *q, unsigned words,
+		    uint32_t *dist)
+{
+	for (uint32_t j = 0; j < n; j++, sg += words) {
+		unsigned d = 0;
+		for (unsigned w = 0; w < words; w++) {
+			uint64_t x = sg[w] ^ q->bits[w];
+			for (unsigned p = 0; p < VPLANES; p++)
+				d += (unsigned)__builtin_popcountll(x & q->mask[p * words + w]) << p;
+		}
+		dist[j] = d;
+	}
+}
+
+#ifdef HAVE_AVX2_KERNEL
+/* signs_c at 512 dimensions with AVX-512: the query's signs and planes in
+ * registers, one 64-byte row a member. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+signs_512(const uint64_t *sg, uint32_t n, const struct vquery *q, uint32_t *dist)
+{
+	__m512i qb = _mm512_loadu_si512(q->bits), qp[VPLANES];
+	for (unsigned p = 0; p < VPLANES; p++)
+		qp[p] = _mm512_loadu_si512(q->mask + p * 8);
+	for (uint32_t j = 0; j < n; j++) {
+		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(sg + (size_t)j * 8), qb);
+		__m512i acc = _mm512_setzero_si512();
+		for (unsigned p = VPLANES; p-- > 0;)   /* Horner */
+			acc = _mm512_add_epi64(_mm512_add_epi64(acc, acc),
+					       _mm512_popcnt_epi64(_mm512_and_si512(x, qp[p])));
+		dist[j] = (uint32_t)_mm512_reduce_add_epi64(acc);
+	}
+}
+#endif
+
+/* The signs' distance of n rows, the fastest kernel this CPU has. */
+static void signs_of(const uint64_t *sg, uint32_t n, const struct vquery *q, unsigned words,
+		     uint32_t *dist)
+{
+#ifdef HAVE_AVX2_KERNEL
+	if (words == 8 && code_kernel() == code_avx512) {
+		signs_512(sg, n, q, dist);
+		return;
+	}
+#endif
+	signs_c(sg, n, q, words, dist);
+}
+
+unsigned vscan_signs_check(unsigned dims, unsigned rounds)
+{
+	unsigned words = VBITS(dims), bad = 0;
+	uint64_t *a = malloc(3 * words * sizeof *a), x = 2463534242ull;
+	int8_t *v = malloc(dims ? dims : 1);
+	for (unsigned r = 0; a && v && r < rounds; r++) {
+		for (unsigned i = 0; i < dims; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v[i] = (int8_t)(x % 255 - 127);
+		}
+		struct vquery *q = vquery_new(v, dims, 1);
+		for (unsigned i = 0; i < 3 * words; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			a[i] = x;
+		}
+		uint32_t fast[3], plain[3];
+		if (!q) {
+			bad++;
+			continue;
+		}
+		signs_of(a, 3, q, words, fast);
+		signs_c(a, 3, q, words, plain);
+		for (unsigned j = 0; j < 3; j++) {
+			/* by definition: the query's level where the signs differ */
+			unsigned ref = 0;
+			for (unsigned i = 0; i < words * 64; i++) {
+				unsigned lvl = 0;
+				for (unsigned p = 0; p < VPLANES; p++)
+					lvl |= (unsigned)(q->mask[p * words + i / 64] >> (i % 64) & 1) << p;
+				ref += lvl * (unsigned)((a[j * words + i / 64] ^ q->bits[i / 64]) >> (i % 64) & 1);
+			}
+			bad += fast[j] != plain[j] || plain[j] != ref;
+		}
+		vquery_free(q);
+	}
+	free(a);
+	free(v);
+	return bad;
+}
+
 /* A probe's working memory, kept between queries (the cache's lock is
- * held around every scan): the scanned slots, their code distances, the
- * histogram of the distances and the slots' order by it. */
-static struct {
+ * held around every scan): the scanned slots, their distances, the
+ * histogram of the distances and the slots' order by it; the sign pass
+ * (ivf_signs) fills one, the codes' pass over its best the other. */
+struct pwork {
 	uint32_t *slot, *dist, *order, *hist;
 	size_t cap, hcap;
-} pw;
+};
+static struct pwork pw, pc;
 
-static int pw_fit(size_t n, size_t buckets)
+static int pw_fit(struct pwork *w, size_t n, size_t buckets)
 {
-	if (n > pw.cap) {
+	if (n > w->cap) {
 		size_t na = n + n / 4;
-		uint32_t *a = realloc(pw.slot, na * sizeof *a);
+		uint32_t *a = realloc(w->slot, na * sizeof *a);
 		if (a)
-			pw.slot = a;
-		uint32_t *b = realloc(pw.dist, na * sizeof *b);
+			w->slot = a;
+		uint32_t *b = realloc(w->dist, na * sizeof *b);
 		if (b)
-			pw.dist = b;
-		uint32_t *o = realloc(pw.order, na * sizeof *o);
+			w->dist = b;
+		uint32_t *o = realloc(w->order, na * sizeof *o);
 		if (o)
-			pw.order = o;
+			w->order = o;
 		if (!a || !b || !o)
 			return -1;
-		pw.cap = na;
+		w->cap = na;
 	}
-	if (buckets + 1 > pw.hcap) {
-		uint32_t *h = realloc(pw.hist, (buckets + 1) * sizeof *h);
+	if (buckets + 1 > w->hcap) {
+		uint32_t *h = realloc(w->hist, (buckets + 1) * sizeof *h);
 		if (!h)
 			return -1;
-		pw.hist = h;
-		pw.hcap = buckets + 1;
+		w->hist = h;
+		w->hcap = buckets + 1;
 	}
 	return 0;
+}
+
+/* w's first n entries ordered by distance (a counting sort over the
+ * histogram hist[d + 1] counted, buckets distances): nearest first, scan
+ * order within a distance. */
+static void pw_sort(struct pwork *w, size_t n, unsigned buckets)
+{
+	for (unsigned b = 0; b < buckets; b++)   /* hist[b]: where bucket b starts */
+		w->hist[b + 1] += w->hist[b];
+	for (size_t j = 0; j < n; j++)
+		w->order[w->hist[w->dist[j]]++] = (uint32_t)j;
 }
 
 struct probe {
@@ -771,27 +880,108 @@ static void probe_exact(struct probe *p, vdot_fn dot)
 	p->c->stats.ivf_scanned += L->n[l];
 }
 
+/* The histogram's shift for distances up to top: 32768 buckets at most. */
+static unsigned shift_for(unsigned top)
+{
+	unsigned shift = 0;
+	while (top >> shift >= 1u << 15)
+		shift++;
+	return shift;
+}
+
+/* Nearest code first (w sorted), the allowed ones of w's n rescored with
+ * int8 until ivf_rescore were (the distance's last bucket taken whole). */
+static void rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *w, size_t n)
+{
+	size_t done = 0;
+	uint32_t last = 0;
+	for (size_t j = 0; j < n; j++) {
+		uint32_t e = w->order[j], i = w->slot[e];
+		if (done >= ivf_rescore && w->dist[e] != last)
+			break;   /* past the bucket of the last one needed */
+		last = w->dist[e];
+		if (!gate_doc(p->g, p->c->ref[i] >> 32))
+			continue;
+		p->met++;
+		done++;
+		if (vmap_get(&p->hinted, i) < 0)
+			rescore(p, dot, i);
+	}
+}
+
+/* The probed lists' sign bits alone (the lists' copies, 64 bytes a vector
+ * at 512 dimensions, read in order) into pw, sorted; then, nearest signs
+ * first, the allowed vectors' 2-bit codes until ivf_signs were (the last
+ * bucket whole) into pc, sorted, for rescore_nearest. */
+static enum qstatus probe_signs(struct probe *p, size_t np, size_t tot, size_t *nc,
+			       struct qerr *err)
+{
+	struct vcache *c = p->c;
+	const struct ivf_lists *L = c->lists;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1);
+	unsigned sshift = shift_for(most), sbuckets = (most >> sshift) + 1;
+	unsigned cshift = shift_for(4 * most), cbuckets = ((4 * most) >> cshift) + 1;
+	code_fn code = code_kernel();
+	if (pw_fit(&pw, tot ? tot : 1, sbuckets) || pw_fit(&pc, tot ? tot : 1, cbuckets))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	memset(pw.hist, 0, (sbuckets + 1) * sizeof *pw.hist);
+	size_t at = 0;
+	for (; p->lists < np; p->lists++) {
+		uint32_t l = p->order[p->lists];
+		signs_of(L->sg[l], L->n[l], p->q, words, pw.dist + at);
+		memcpy(pw.slot + at, L->s[l], L->n[l] * sizeof *pw.slot);
+		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
+			pw.dist[at] >>= sshift;
+			pw.hist[pw.dist[at] + 1]++;
+		}
+		c->stats.ivf_scanned += L->n[l];
+	}
+	pw_sort(&pw, tot, sbuckets);
+	memset(pc.hist, 0, (cbuckets + 1) * sizeof *pc.hist);
+	size_t m = 0;
+	uint32_t last = 0;
+	for (size_t j = 0; j < tot; j++) {
+		uint32_t e = pw.order[j], i = pw.slot[e];
+		if (m >= ivf_signs && pw.dist[e] != last)
+			break;
+		last = pw.dist[e];
+		if (!gate_doc(p->g, c->ref[i] >> 32))
+			continue;
+		pc.slot[m] = i;
+		pc.dist[m] = code(c->bits + (size_t)i * VCODE(c->dims), p->q, words, most) >> cshift;
+		pc.hist[pc.dist[m++] + 1]++;
+	}
+	pw_sort(&pc, m, cbuckets);
+	*nc = m;
+	return Q_OK;
+}
+
 /* The ivf_probe nearest lists by the vectors' 2-bit codes (vscan's
- * prefilter distance, every vector, no filter), then, nearest code first,
- * the allowed ones rescored with int8 until ivf_rescore were (the
- * distance's last bucket taken whole): the filter asks only about the
- * vectors rescored and those passed over, not every vector of the lists. */
+ * prefilter distance, every vector, no filter), or first by their sign
+ * bits when they hold ivf_signs vectors or more (probe_signs); then
+ * rescore_nearest: the filter asks only about the vectors rescored and
+ * those passed over, not every vector of the lists. */
 static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 {
 	struct vcache *c = p->c;
 	const struct ivf_lists *L = c->lists;
-	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1), shift = 0;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1);
+	unsigned shift = shift_for(4 * most), buckets = ((4 * most) >> shift) + 1;
 	code_fn code = code_kernel();
 #ifdef HAVE_AVX2_KERNEL
 	int fast512 = words == 8 && code == code_avx512;
 #endif
 	size_t tot = 0, np = ivf_probe < c->ivf->nlist ? ivf_probe : c->ivf->nlist;
-	while ((4u * most) >> shift >= 1u << 15)
-		shift++;
-	unsigned buckets = ((4 * most) >> shift) + 1;
 	for (size_t j = 0; j < np; j++)
 		tot += L->n[p->order[j]];
-	if (pw_fit(tot ? tot : 1, buckets))
+	if (ivf_signs && ivf_signs <= tot) {
+		size_t nc = 0;
+		enum qstatus st = probe_signs(p, np, tot, &nc, err);
+		if (st == Q_OK)
+			rescore_nearest(p, dot, &pc, nc);
+		return st;
+	}
+	if (pw_fit(&pw, tot ? tot : 1, buckets))
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	memset(pw.hist, 0, (buckets + 1) * sizeof *pw.hist);
 	size_t at = 0;
@@ -810,24 +1000,8 @@ static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 		}
 		c->stats.ivf_scanned += L->n[l];
 	}
-	for (unsigned b = 0; b < buckets; b++)   /* hist[b]: where bucket b starts */
-		pw.hist[b + 1] += pw.hist[b];
-	for (size_t j = 0; j < tot; j++)   /* nearest first, list order within a bucket */
-		pw.order[pw.hist[pw.dist[j]]++] = (uint32_t)j;
-	size_t done = 0;
-	uint32_t last = 0;
-	for (size_t j = 0; j < tot; j++) {
-		uint32_t e = pw.order[j], i = pw.slot[e];
-		if (done >= ivf_rescore && pw.dist[e] != last)
-			break;   /* past the bucket of the last one needed */
-		last = pw.dist[e];
-		if (!gate_doc(p->g, c->ref[i] >> 32))
-			continue;
-		p->met++;
-		done++;
-		if (vmap_get(&p->hinted, i) < 0)
-			rescore(p, dot, i);
-	}
+	pw_sort(&pw, tot, buckets);
+	rescore_nearest(p, dot, &pw, tot);
 	return Q_OK;
 }
 
