@@ -890,14 +890,15 @@ static unsigned shift_for(unsigned top)
 }
 
 /* Nearest code first (w sorted), the allowed ones of w's n rescored with
- * int8 until ivf_rescore were (the distance's last bucket taken whole). */
-static void rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *w, size_t n)
+ * int8 until want were (the distance's last bucket taken whole): how many. */
+static size_t rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *w, size_t n,
+			      size_t want)
 {
 	size_t done = 0;
 	uint32_t last = 0;
 	for (size_t j = 0; j < n; j++) {
 		uint32_t e = w->order[j], i = w->slot[e];
-		if (done >= ivf_rescore && w->dist[e] != last)
+		if (done >= want && w->dist[e] != last)
 			break;   /* past the bucket of the last one needed */
 		last = w->dist[e];
 		if (!gate_doc(p->g, p->c->ref[i] >> 32))
@@ -907,14 +908,18 @@ static void rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *w,
 		if (vmap_get(&p->hinted, i) < 0)
 			rescore(p, dot, i);
 	}
+	return done;
 }
 
 /* The probed lists' sign bits alone (the lists' copies, 64 bytes a vector
- * at 512 dimensions, read in order) into pw, sorted; then, nearest signs
- * first, the allowed vectors' 2-bit codes until ivf_signs were (the last
- * bucket whole) into pc, sorted, for rescore_nearest. */
-static enum qstatus probe_signs(struct probe *p, size_t np, size_t tot, size_t *nc,
-			       struct qerr *err)
+ * at 512 dimensions, read in order) into pw; then, with no sort of the
+ * whole, the 2-bit codes of the ivf_signs or more nearest by the signs
+ * (whole buckets of the signs' distance) into pc, sorted, and
+ * rescore_nearest over them; while fewer than ivf_rescore of them were
+ * allowed (a narrow filter), the next ones up to twice as many. The filter
+ * is asked only in rescore_nearest. */
+static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t tot,
+				struct qerr *err)
 {
 	struct vcache *c = p->c;
 	const struct ivf_lists *L = c->lists;
@@ -936,23 +941,26 @@ static enum qstatus probe_signs(struct probe *p, size_t np, size_t tot, size_t *
 		}
 		c->stats.ivf_scanned += L->n[l];
 	}
-	pw_sort(&pw, tot, sbuckets);
-	memset(pc.hist, 0, (cbuckets + 1) * sizeof *pc.hist);
-	size_t m = 0;
-	uint32_t last = 0;
-	for (size_t j = 0; j < tot; j++) {
-		uint32_t e = pw.order[j], i = pw.slot[e];
-		if (m >= ivf_signs && pw.dist[e] != last)
-			break;
-		last = pw.dist[e];
-		if (!gate_doc(p->g, c->ref[i] >> 32))
-			continue;
-		pc.slot[m] = i;
-		pc.dist[m] = code(c->bits + (size_t)i * VCODE(c->dims), p->q, words, most) >> cshift;
-		pc.hist[pc.dist[m++] + 1]++;
+	size_t done = 0, below = 0, want = ivf_signs;
+	unsigned lo = 0, cut = 0;
+	while (done < ivf_rescore && lo < sbuckets) {
+		for (; cut < sbuckets && (below += pw.hist[cut + 1]) < want; cut++)
+			;
+		size_t m = 0;
+		memset(pc.hist, 0, (cbuckets + 1) * sizeof *pc.hist);
+		for (size_t j = 0; j < tot; j++) {
+			if (pw.dist[j] < lo || pw.dist[j] > cut)
+				continue;
+			uint32_t i = pw.slot[j];
+			pc.slot[m] = i;
+			pc.dist[m] = code(c->bits + (size_t)i * VCODE(c->dims), p->q, words, most) >> cshift;
+			pc.hist[pc.dist[m++] + 1]++;
+		}
+		pw_sort(&pc, m, cbuckets);
+		done += rescore_nearest(p, dot, &pc, m, ivf_rescore - done);
+		lo = ++cut;
+		want = 2 * below;
 	}
-	pw_sort(&pc, m, cbuckets);
-	*nc = m;
 	return Q_OK;
 }
 
@@ -975,11 +983,7 @@ static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 	for (size_t j = 0; j < np; j++)
 		tot += L->n[p->order[j]];
 	if (ivf_signs && ivf_signs <= tot) {
-		size_t nc = 0;
-		enum qstatus st = probe_signs(p, np, tot, &nc, err);
-		if (st == Q_OK)
-			rescore_nearest(p, dot, &pc, nc);
-		return st;
+		return probe_signs(p, dot, np, tot, err);
 	}
 	if (pw_fit(&pw, tot ? tot : 1, buckets))
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -1001,7 +1005,7 @@ static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 		c->stats.ivf_scanned += L->n[l];
 	}
 	pw_sort(&pw, tot, buckets);
-	rescore_nearest(p, dot, &pw, tot);
+	rescore_nearest(p, dot, &pw, tot, ivf_rescore);
 	return Q_OK;
 }
 
