@@ -911,6 +911,8 @@ static size_t rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *
 	return done;
 }
 
+#define PREFETCH_AHEAD 8   /* codes asked for ahead of the one scored */
+
 /* The probed lists' sign bits alone (the lists' copies, 64 bytes a vector
  * at 512 dimensions, read in order) into pw; then, with no sort of the
  * whole, the 2-bit codes of the ivf_signs or more nearest by the signs
@@ -948,13 +950,15 @@ static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t 
 			;
 		size_t m = 0;
 		memset(pc.hist, 0, (cbuckets + 1) * sizeof *pc.hist);
-		for (size_t j = 0; j < tot; j++) {
-			if (pw.dist[j] < lo || pw.dist[j] > cut)
-				continue;
-			uint32_t i = pw.slot[j];
-			pc.slot[m] = i;
-			pc.dist[m] = code(c->bits + (size_t)i * VCODE(c->dims), p->q, words, most) >> cshift;
-			pc.hist[pc.dist[m++] + 1]++;
+		for (size_t j = 0; j < tot; j++)
+			if (pw.dist[j] >= lo && pw.dist[j] <= cut)
+				pc.slot[m++] = pw.slot[j];
+		for (size_t k = 0; k < m; k++) {   /* the codes lie apart: ask for them ahead */
+			if (k + PREFETCH_AHEAD < m)
+				__builtin_prefetch(c->bits + (size_t)pc.slot[k + PREFETCH_AHEAD] * VCODE(c->dims));
+			pc.dist[k] = code(c->bits + (size_t)pc.slot[k] * VCODE(c->dims), p->q, words,
+					  most) >> cshift;
+			pc.hist[pc.dist[k] + 1]++;
 		}
 		pw_sort(&pc, m, cbuckets);
 		done += rescore_nearest(p, dot, &pc, m, ivf_rescore - done);
