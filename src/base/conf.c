@@ -304,7 +304,7 @@ static const struct qsetting settings[] = {
 	INT("search_ivf_lists", search_ivf_lists, 0, 4096, "0"),
 	INT("search_ivf_probe", search_ivf_probe, 0, 4096, "128"),
 	INT("search_ivf_rescore", search_ivf_rescore, 0, 1 << 24, "2000"),
-	INT("search_ivf_signs", search_ivf_signs, 0, 1 << 24, "0"),
+	INT("search_ivf_signs", search_ivf_signs, 0, 1 << 24, "16000"),
 	INT("search_ivf_train_interval", search_ivf_train_interval, 0, 1 << 30, "300"),
 	{"search_ivf_retrain_growth", set_real, AT(search_ivf_retrain_growth), 1, 1000, "2", NULL,
 	 NULL, 0},

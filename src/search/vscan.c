@@ -690,7 +690,7 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 
 /* ---- past exact with an inverted file: the nearest lists ------------------- */
 
-static size_t ivf_probe = 128, ivf_rescore = 2000, ivf_signs = 0;
+static size_t ivf_probe = 128, ivf_rescore = 2000, ivf_signs = 16000;
 
 void vcache_set_ivf_probe(size_t n)
 {

@@ -58,7 +58,8 @@ void vcache_set_ivf_probe(size_t n);
 void vcache_set_ivf_rescore(size_t n);
 /* A first pass over the probed lists by their sign bits alone: the
  * nearest n allowed vectors by the signs go on to their 2-bit codes
- * (search_ivf_signs; 0: every vector of the lists by its code). */
+ * (search_ivf_signs; default 16000; 0: every vector of the lists by its
+ * code). */
 void vcache_set_ivf_signs(size_t n);
 /* The score of chunk r against q: 1 and *score when it has a vector of
  * the model (read in t when vectors are not held), 0 otherwise. */
