@@ -936,7 +936,6 @@ static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t 
 	for (; p->lists < np; p->lists++) {
 		uint32_t l = p->order[p->lists];
 		signs_of(L->sg[l], L->n[l], p->q, words, pw.dist + at);
-		memcpy(pw.slot + at, L->s[l], L->n[l] * sizeof *pw.slot);
 		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
 			pw.dist[at] >>= sshift;
 			pw.hist[pw.dist[at] + 1]++;
@@ -950,9 +949,15 @@ static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t 
 			;
 		size_t m = 0;
 		memset(pc.hist, 0, (cbuckets + 1) * sizeof *pc.hist);
-		for (size_t j = 0; j < tot; j++)
-			if (pw.dist[j] >= lo && pw.dist[j] <= cut)
-				pc.slot[m++] = pw.slot[j];
+		at = 0;   /* the slots from the lists themselves, in the scan's order */
+		for (size_t x = 0; x < np; x++) {
+			uint32_t l = p->order[x];
+			const uint32_t *d = pw.dist + at;
+			for (uint32_t j = 0; j < L->n[l]; j++)
+				if (d[j] >= lo && d[j] <= cut)
+					pc.slot[m++] = L->s[l][j];
+			at += L->n[l];
+		}
 		for (size_t k = 0; k < m; k++) {   /* the codes lie apart: ask for them ahead */
 			if (k + PREFETCH_AHEAD < m)
 				__builtin_prefetch(c->bits + (size_t)pc.slot[k + PREFETCH_AHEAD] * VCODE(c->dims));
