@@ -30,9 +30,12 @@ struct ivf {
 	uint32_t *gstart, *gm;
 };
 
-/* Lists of a cache's slots: members of list l are s[l][0 .. n[l]). */
+/* Lists of a cache's slots: members of list l are s[l][0 .. n[l]); sg[l]
+ * holds their codes' sign bits apart, VBITS(dims) words a member in the
+ * same order (the first pass of a probe reads them alone). */
 struct ivf_lists {
 	uint32_t **s;
+	uint64_t **sg;
 	uint32_t *n, *cap;
 };
 

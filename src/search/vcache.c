@@ -330,7 +330,10 @@ static void lists_free(struct ivf_lists *L, unsigned nlist)
 		return;
 	for (unsigned l = 0; L->s && l < nlist; l++)
 		free(L->s[l]);
+	for (unsigned l = 0; L->sg && l < nlist; l++)
+		free(L->sg[l]);
 	free(L->s);
+	free(L->sg);
 	free(L->n);
 	free(L->cap);
 	free(L);
@@ -367,7 +370,9 @@ static int slots_fit(struct vcache *c, size_t i)
 	return 0;
 }
 
-static int list_add(struct ivf_lists *L, uint32_t l, uint32_t slot, uint32_t *pos)
+/* Slot slot (its sign bits: words words at sign) joins list l at *pos. */
+static int list_add(struct ivf_lists *L, uint32_t l, uint32_t slot, const uint64_t *sign,
+		    unsigned words, uint32_t *pos)
 {
 	if (L->n[l] == L->cap[l]) {
 		uint32_t na = L->cap[l] ? L->cap[l] * 2 : 16;
@@ -375,9 +380,14 @@ static int list_add(struct ivf_lists *L, uint32_t l, uint32_t slot, uint32_t *po
 		if (!p)
 			return -1;
 		L->s[l] = p;
+		uint64_t *g = realloc(L->sg[l], (size_t)na * words * sizeof *g);
+		if (!g)
+			return -1;
+		L->sg[l] = g;
 		L->cap[l] = na;
 	}
 	*pos = L->n[l];
+	memcpy(L->sg[l] + (size_t)*pos * words, sign, words * sizeof *sign);
 	L->s[l][L->n[l]++] = slot;
 	return 0;
 }
@@ -389,8 +399,11 @@ static void list_remove(struct vcache *c, size_t i)
 	if (l == IVF_NONE)
 		return;
 	struct ivf_lists *L = c->lists;
-	uint32_t p = c->lpos[i], moved = L->s[l][--L->n[l]];
+	unsigned words = VBITS(c->dims);
+	uint32_t p = c->lpos[i], last = --L->n[l], moved = L->s[l][last];
 	L->s[l][p] = moved;
+	memmove(L->sg[l] + (size_t)p * words, L->sg[l] + (size_t)last * words,
+		words * sizeof *L->sg[l]);
 	c->lpos[moved] = p;
 	c->lst[i] = IVF_NONE;
 }
@@ -402,10 +415,14 @@ static int list_put(struct vcache *c, size_t i)
 	if (slots_fit(c, i))
 		goto fail;
 	uint32_t l = ivf_nearest(c->ivf, c->vec + i * c->stride);
-	if (c->lst[i] == l)
+	unsigned words = VBITS(c->dims);
+	const uint64_t *sign = c->bits + i * VCODE(c->dims);
+	if (c->lst[i] == l) {   /* the same list: its copy of the signs follows */
+		memcpy(c->lists->sg[l] + (size_t)c->lpos[i] * words, sign, words * sizeof *sign);
 		return 0;
+	}
 	list_remove(c, i);
-	if (list_add(c->lists, l, (uint32_t)i, &c->lpos[i]))
+	if (list_add(c->lists, l, (uint32_t)i, sign, words, &c->lpos[i]))
 		goto fail;
 	c->lst[i] = l;
 	return 0;
@@ -426,6 +443,22 @@ static void list_del(struct vcache *c, size_t i, size_t last)
 	c->lpos[i] = c->lpos[last];
 	c->lists->s[c->lst[i]][c->lpos[i]] = (uint32_t)i;
 	c->lst[last] = IVF_NONE;
+}
+
+size_t vcache_lists_check(const struct vcache *c)
+{
+	size_t bad = 0;
+	unsigned words = VBITS(c->dims);
+	if (!c->lists)
+		return 0;
+	for (unsigned l = 0; l < c->ivf->nlist; l++)
+		for (uint32_t j = 0; j < c->lists->n[l]; j++) {
+			uint32_t i = c->lists->s[l][j];
+			bad += i >= c->n || c->lst[i] != l || c->lpos[i] != j ||
+			       memcmp(c->lists->sg[l] + (size_t)j * words,
+				      c->bits + (size_t)i * VCODE(c->dims), words * sizeof *c->bits);
+		}
+	return bad;
 }
 
 /* Move slot `from` to `to` (vector, code, scale, reference). */
@@ -490,6 +523,7 @@ static int install(struct vcache *c, struct ivf *v)
 	c->ivf = v;
 	if (!(c->lists = calloc(1, sizeof *c->lists)) ||
 	    !(c->lists->s = calloc(v->nlist, sizeof *c->lists->s)) ||
+	    !(c->lists->sg = calloc(v->nlist, sizeof *c->lists->sg)) ||
 	    !(c->lists->n = calloc(v->nlist, sizeof *c->lists->n)) ||
 	    !(c->lists->cap = calloc(v->nlist, sizeof *c->lists->cap)))
 		goto fail;
@@ -662,7 +696,8 @@ int vc_vector_parse(const void *val, size_t vlen, const char *model, unsigned *d
 static int slots_grow(struct vcache *c)
 {
 	size_t na = c->cap ? c->cap * 2 : 1024;
-	size_t per = c->stride + VCODE(c->dims) * sizeof *c->bits;   /* vector and its code */
+	/* vector, its code and the lists' copy of its signs */
+	size_t per = c->stride + (VCODE(c->dims) + VBITS(c->dims)) * sizeof *c->bits;
 	if (na * per > c->max_bytes)
 		na = c->max_bytes / per;
 	if (na <= c->n)

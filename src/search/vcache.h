@@ -83,6 +83,11 @@ void vcache_memo_put(const struct vcache *c, const void *key, size_t klen, const
 /* Forget them (benchmarks: a query whose words were never seen). */
 void vcache_memo_clear(void);
 
+/* Tests: list members out of step with the cache (a slot past the last,
+ * another list or place recorded for it, or the list's copy of its sign
+ * bits not its code's); 0 when the lists follow it. */
+size_t vcache_lists_check(const struct vcache *c);
+
 /* Train the inverted file's centroids (search/ivf.h; nlist lists, 0: about
  * the square root of the vectors held) from the vectors c holds, store them
  * for c's model in t (T_STATS "ivf:<model>", "ivfgen:<model>"), and put c's

@@ -520,6 +520,45 @@ code_avx512(const uint64_t *a, const struct vquery *q, unsigned words, unsigned 
 }
 #endif
 
+/* A code kernel: the distance of a vector's code from the query. */
+typedef unsigned (*code_fn)(const uint64_t *, const struct vquery *, unsigned, unsigned);
+
+/* A list's distances: dist[j] of the code of slot s[j], j < n. */
+static void codes_of(const uint64_t *bits, const uint32_t *s, uint32_t n, const struct vquery *q,
+		     unsigned words, unsigned most, code_fn code, uint32_t *dist)
+{
+	for (uint32_t j = 0; j < n; j++)
+		dist[j] = code(bits + (size_t)s[j] * 2 * words, q, words, most);
+}
+
+#ifdef HAVE_AVX2_KERNEL
+/* codes_of at 512 dimensions (eight words) with AVX-512: the query's sign
+ * bits and planes held in registers over the whole list. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+codes_of_512(const uint64_t *bits, const uint32_t *s, uint32_t n, const struct vquery *q,
+	     unsigned most, uint32_t *dist)
+{
+	__m512i qb = _mm512_loadu_si512(q->bits), qp[VPLANES];
+	for (unsigned p = 0; p < VPLANES; p++)
+		qp[p] = _mm512_loadu_si512(q->mask + p * 8);
+	long long base = (long long)most - q->wsum;
+	for (uint32_t j = 0; j < n; j++) {
+		const uint64_t *a = bits + (size_t)s[j] * 16;
+		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(a), qb);
+		__m512i e = _mm512_ternarylogic_epi64(x, x, _mm512_loadu_si512(a + 8), 0x99);
+		__m512i acc = _mm512_setzero_si512();
+		for (unsigned p = VPLANES; p-- > 0;) {   /* Horner: acc = 2 acc + plane p */
+			__m512i d = _mm512_add_epi64(
+				_mm512_add_epi64(_mm512_popcnt_epi64(_mm512_and_si512(x, qp[p])),
+						 _mm512_popcnt_epi64(_mm512_and_si512(x, qp[p]))),
+				_mm512_popcnt_epi64(_mm512_and_si512(e, qp[p])));
+			acc = _mm512_add_epi64(_mm512_add_epi64(acc, acc), d);
+		}
+		dist[j] = (uint32_t)(_mm512_reduce_add_epi64(acc) + base);
+	}
+}
+#endif
+
 /* The definition, dimension by dimension: sum_i w_i (x + 2 x m - m) +
  * most, w_i the query's level (its planes' bits). */
 static unsigned code_ref(const uint64_t *a, const struct vquery *q, unsigned words, unsigned most)
@@ -535,8 +574,9 @@ static unsigned code_ref(const uint64_t *a, const struct vquery *q, unsigned wor
 	return (unsigned)d;
 }
 
-/* Tests: the fastest code kernel this CPU has against the plain one on
- * random codes and queries of dims dimensions; how many differ. */
+/* Tests: the fastest code kernel this CPU has (and the lists' kernel at
+ * 512 dimensions) against the plain one on random codes and queries of
+ * dims dimensions; how many differ. */
 unsigned vscan_code_check(unsigned dims, unsigned rounds)
 {
 	unsigned words = VBITS(dims), most = words * 64 * ((1 << VPLANES) - 1), bad = 0;
@@ -561,11 +601,30 @@ unsigned vscan_code_check(unsigned dims, unsigned rounds)
 		}
 		bad += !q || code(a, q, words, most) != code_c(a, q, words, most) ||
 		       code_c(a, q, words, most) != code_ref(a, q, words, most);
+#ifdef HAVE_AVX2_KERNEL
+		uint32_t slot = 0, d = 0;   /* the list kernel at 512 dimensions */
+		if (q && words == 8 && __builtin_cpu_supports("avx512vpopcntdq")) {
+			codes_of_512(a, &slot, 1, q, most, &d);
+			bad += d != code_c(a, q, words, most);
+		}
+#endif
 		vquery_free(q);
 	}
 	free(a);
 	free(v);
 	return bad;
+}
+
+/* The code kernel this CPU runs best (QUIRE_NO_SIMD: the plain one). */
+static code_fn code_kernel(void)
+{
+#ifdef HAVE_AVX2_KERNEL
+	if (__builtin_cpu_supports("avx512vpopcntdq") && !getenv("QUIRE_NO_SIMD"))
+		return code_avx512;
+	if (__builtin_cpu_supports("popcnt"))
+		return code_popcnt;
+#endif
+	return code_c;
 }
 
 /* Candidates for a top k: the allowed slots nearest the query by their
@@ -593,13 +652,7 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 				struct heap *h, struct qerr *err)
 {
 	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1), shift = 0;
-	unsigned (*code)(const uint64_t *, const struct vquery *, unsigned, unsigned) = code_c;
-#ifdef HAVE_AVX2_KERNEL
-	if (__builtin_cpu_supports("avx512vpopcntdq") && !getenv("QUIRE_NO_SIMD"))
-		code = code_avx512;
-	else if (__builtin_cpu_supports("popcnt"))
-		code = code_popcnt;
-#endif
+	code_fn code = code_kernel();
 	while ((4u * most) >> shift >= 1u << 15)   /* the histogram's buckets: 32768 at most */
 		shift++;
 	unsigned buckets = ((4 * most) >> shift) + 1;
@@ -635,57 +688,372 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 	return Q_OK;
 }
 
-/* ---- past exact with an inverted file: the nearest lists, int8 ------------- */
+/* ---- past exact with an inverted file: the nearest lists ------------------- */
 
-static size_t ivf_probe = 32;
+static size_t ivf_probe = 128, ivf_rescore = 2000, ivf_signs = 16000;
 
 void vcache_set_ivf_probe(size_t n)
 {
 	ivf_probe = n;
 }
 
-/* Every allowed vector of the ivf_probe lists nearest q, by the int8 dot
- * product; further lists while fewer than k allowed vectors were met (a
- * narrow filter); then the hints outside the lists scanned. */
+void vcache_set_ivf_rescore(size_t n)
+{
+	ivf_rescore = n;
+}
+
+void vcache_set_ivf_signs(size_t n)
+{
+	ivf_signs = n;
+}
+
+/* The sign bits' distance of a list's members from the query: the weight
+ * of the dimensions where the signs disagree, sum_p 2^p |x & plane p|
+ * (the first half of the code's distance, without the magnitudes):
+ * dist[j] of the words words at sg + j * words, j < n. */
+static void signs_c(const uint64_t *sg, uint32_t n, const struct vquery *q, unsigned words,
+		    uint32_t *dist)
+{
+	for (uint32_t j = 0; j < n; j++, sg += words) {
+		unsigned d = 0;
+		for (unsigned w = 0; w < words; w++) {
+			uint64_t x = sg[w] ^ q->bits[w];
+			for (unsigned p = 0; p < VPLANES; p++)
+				d += (unsigned)__builtin_popcountll(x & q->mask[p * words + w]) << p;
+		}
+		dist[j] = d;
+	}
+}
+
+#ifdef HAVE_AVX2_KERNEL
+/* signs_c at 512 dimensions with AVX-512: the query's signs and planes in
+ * registers, one 64-byte row a member. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+signs_512(const uint64_t *sg, uint32_t n, const struct vquery *q, uint32_t *dist)
+{
+	__m512i qb = _mm512_loadu_si512(q->bits), qp[VPLANES];
+	for (unsigned p = 0; p < VPLANES; p++)
+		qp[p] = _mm512_loadu_si512(q->mask + p * 8);
+	for (uint32_t j = 0; j < n; j++) {
+		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(sg + (size_t)j * 8), qb);
+		__m512i acc = _mm512_setzero_si512();
+		for (unsigned p = VPLANES; p-- > 0;)   /* Horner */
+			acc = _mm512_add_epi64(_mm512_add_epi64(acc, acc),
+					       _mm512_popcnt_epi64(_mm512_and_si512(x, qp[p])));
+		dist[j] = (uint32_t)_mm512_reduce_add_epi64(acc);
+	}
+}
+#endif
+
+/* The signs' distance of n rows, the fastest kernel this CPU has. */
+static void signs_of(const uint64_t *sg, uint32_t n, const struct vquery *q, unsigned words,
+		     uint32_t *dist)
+{
+#ifdef HAVE_AVX2_KERNEL
+	if (words == 8 && code_kernel() == code_avx512) {
+		signs_512(sg, n, q, dist);
+		return;
+	}
+#endif
+	signs_c(sg, n, q, words, dist);
+}
+
+unsigned vscan_signs_check(unsigned dims, unsigned rounds)
+{
+	unsigned words = VBITS(dims), bad = 0;
+	uint64_t *a = malloc(3 * words * sizeof *a), x = 2463534242ull;
+	int8_t *v = malloc(dims ? dims : 1);
+	for (unsigned r = 0; a && v && r < rounds; r++) {
+		for (unsigned i = 0; i < dims; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v[i] = (int8_t)(x % 255 - 127);
+		}
+		struct vquery *q = vquery_new(v, dims, 1);
+		for (unsigned i = 0; i < 3 * words; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			a[i] = x;
+		}
+		uint32_t fast[3], plain[3];
+		if (!q) {
+			bad++;
+			continue;
+		}
+		signs_of(a, 3, q, words, fast);
+		signs_c(a, 3, q, words, plain);
+		for (unsigned j = 0; j < 3; j++) {
+			/* by definition: the query's level where the signs differ */
+			unsigned ref = 0;
+			for (unsigned i = 0; i < words * 64; i++) {
+				unsigned lvl = 0;
+				for (unsigned p = 0; p < VPLANES; p++)
+					lvl |= (unsigned)(q->mask[p * words + i / 64] >> (i % 64) & 1) << p;
+				ref += lvl * (unsigned)((a[j * words + i / 64] ^ q->bits[i / 64]) >> (i % 64) & 1);
+			}
+			bad += fast[j] != plain[j] || plain[j] != ref;
+		}
+		vquery_free(q);
+	}
+	free(a);
+	free(v);
+	return bad;
+}
+
+/* A probe's working memory, kept between queries (the cache's lock is
+ * held around every scan): the scanned slots, their distances, the
+ * histogram of the distances and the slots' order by it; the sign pass
+ * (ivf_signs) fills one, the codes' pass over its best the other. */
+struct pwork {
+	uint32_t *slot, *dist, *order, *hist;
+	size_t cap, hcap;
+};
+static struct pwork pw, pc;
+
+static int pw_fit(struct pwork *w, size_t n, size_t buckets)
+{
+	if (n > w->cap) {
+		size_t na = n + n / 4;
+		uint32_t *a = realloc(w->slot, na * sizeof *a);
+		if (a)
+			w->slot = a;
+		uint32_t *b = realloc(w->dist, na * sizeof *b);
+		if (b)
+			w->dist = b;
+		uint32_t *o = realloc(w->order, na * sizeof *o);
+		if (o)
+			w->order = o;
+		if (!a || !b || !o)
+			return -1;
+		w->cap = na;
+	}
+	if (buckets + 1 > w->hcap) {
+		uint32_t *h = realloc(w->hist, (buckets + 1) * sizeof *h);
+		if (!h)
+			return -1;
+		w->hist = h;
+		w->hcap = buckets + 1;
+	}
+	return 0;
+}
+
+/* w's first n entries ordered by distance (a counting sort over the
+ * histogram hist[d + 1] counted, buckets distances): nearest first, scan
+ * order within a distance. */
+static void pw_sort(struct pwork *w, size_t n, unsigned buckets)
+{
+	for (unsigned b = 0; b < buckets; b++)   /* hist[b]: where bucket b starts */
+		w->hist[b + 1] += w->hist[b];
+	for (size_t j = 0; j < n; j++)
+		w->order[w->hist[w->dist[j]]++] = (uint32_t)j;
+}
+
+struct probe {
+	struct vcache *c;
+	struct vgate *g;
+	const struct vquery *q;
+	struct heap *h;
+	uint32_t *order;          /* lists nearest first */
+	struct vmap hinted;       /* slots the hints scored */
+	size_t lists, met;        /* lists scanned, allowed vectors met */
+};
+
+/* Score slot i exactly (int8) into the heap. */
+static inline void rescore(struct probe *p, vdot_fn dot, size_t i)
+{
+	const struct vcache *c = p->c;
+	int32_t d = dot(c->vec + i * c->stride, p->q->v, c->stride);
+	heap_push(p->h, c->ref[i], (float)d * c->scale[i] * p->q->scale);
+}
+
+/* Every allowed vector of the next list, by the int8 dot product. */
+static void probe_exact(struct probe *p, vdot_fn dot)
+{
+	const struct ivf_lists *L = p->c->lists;
+	uint32_t l = p->order[p->lists++];
+	for (uint32_t j = 0; j < L->n[l]; j++) {
+		size_t i = L->s[l][j];
+		if (!gate_doc(p->g, p->c->ref[i] >> 32))
+			continue;
+		p->met++;
+		if (vmap_get(&p->hinted, i) < 0)
+			rescore(p, dot, i);
+	}
+	p->c->stats.ivf_scanned += L->n[l];
+}
+
+/* The histogram's shift for distances up to top: 32768 buckets at most. */
+static unsigned shift_for(unsigned top)
+{
+	unsigned shift = 0;
+	while (top >> shift >= 1u << 15)
+		shift++;
+	return shift;
+}
+
+/* Nearest code first (w sorted), the allowed ones of w's n rescored with
+ * int8 until want were (the distance's last bucket taken whole): how many. */
+static size_t rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *w, size_t n,
+			      size_t want)
+{
+	size_t done = 0;
+	uint32_t last = 0;
+	for (size_t j = 0; j < n; j++) {
+		uint32_t e = w->order[j], i = w->slot[e];
+		if (done >= want && w->dist[e] != last)
+			break;   /* past the bucket of the last one needed */
+		last = w->dist[e];
+		if (!gate_doc(p->g, p->c->ref[i] >> 32))
+			continue;
+		p->met++;
+		done++;
+		if (vmap_get(&p->hinted, i) < 0)
+			rescore(p, dot, i);
+	}
+	return done;
+}
+
+#define PREFETCH_AHEAD 8   /* codes asked for ahead of the one scored */
+
+/* The probed lists' sign bits alone (the lists' copies, 64 bytes a vector
+ * at 512 dimensions, read in order) into pw; then, with no sort of the
+ * whole, the 2-bit codes of the ivf_signs or more nearest by the signs
+ * (whole buckets of the signs' distance) into pc, sorted, and
+ * rescore_nearest over them; while fewer than ivf_rescore of them were
+ * allowed (a narrow filter), the next ones up to twice as many. The filter
+ * is asked only in rescore_nearest. */
+static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t tot,
+				struct qerr *err)
+{
+	struct vcache *c = p->c;
+	const struct ivf_lists *L = c->lists;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1);
+	unsigned sshift = shift_for(most), sbuckets = (most >> sshift) + 1;
+	unsigned cshift = shift_for(4 * most), cbuckets = ((4 * most) >> cshift) + 1;
+	code_fn code = code_kernel();
+	if (pw_fit(&pw, tot ? tot : 1, sbuckets) || pw_fit(&pc, tot ? tot : 1, cbuckets))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	memset(pw.hist, 0, (sbuckets + 1) * sizeof *pw.hist);
+	size_t at = 0;
+	for (; p->lists < np; p->lists++) {
+		uint32_t l = p->order[p->lists];
+		signs_of(L->sg[l], L->n[l], p->q, words, pw.dist + at);
+		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
+			pw.dist[at] >>= sshift;
+			pw.hist[pw.dist[at] + 1]++;
+		}
+		c->stats.ivf_scanned += L->n[l];
+	}
+	size_t done = 0, below = 0, want = ivf_signs;
+	unsigned lo = 0, cut = 0;
+	while (done < ivf_rescore && lo < sbuckets) {
+		for (; cut < sbuckets && (below += pw.hist[cut + 1]) < want; cut++)
+			;
+		size_t m = 0;
+		memset(pc.hist, 0, (cbuckets + 1) * sizeof *pc.hist);
+		at = 0;   /* the slots from the lists themselves, in the scan's order */
+		for (size_t x = 0; x < np; x++) {
+			uint32_t l = p->order[x];
+			const uint32_t *d = pw.dist + at;
+			for (uint32_t j = 0; j < L->n[l]; j++)
+				if (d[j] >= lo && d[j] <= cut)
+					pc.slot[m++] = L->s[l][j];
+			at += L->n[l];
+		}
+		for (size_t k = 0; k < m; k++) {   /* the codes lie apart: ask for them ahead */
+			if (k + PREFETCH_AHEAD < m)
+				__builtin_prefetch(c->bits + (size_t)pc.slot[k + PREFETCH_AHEAD] * VCODE(c->dims));
+			pc.dist[k] = code(c->bits + (size_t)pc.slot[k] * VCODE(c->dims), p->q, words,
+					  most) >> cshift;
+			pc.hist[pc.dist[k] + 1]++;
+		}
+		pw_sort(&pc, m, cbuckets);
+		done += rescore_nearest(p, dot, &pc, m, ivf_rescore - done);
+		lo = ++cut;
+		want = 2 * below;
+	}
+	return Q_OK;
+}
+
+/* The ivf_probe nearest lists by the vectors' 2-bit codes (vscan's
+ * prefilter distance, every vector, no filter), or first by their sign
+ * bits when they hold ivf_signs vectors or more (probe_signs); then
+ * rescore_nearest: the filter asks only about the vectors rescored and
+ * those passed over, not every vector of the lists. */
+static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
+{
+	struct vcache *c = p->c;
+	const struct ivf_lists *L = c->lists;
+	unsigned words = VBITS(c->dims), most = words * 64 * ((1 << VPLANES) - 1);
+	unsigned shift = shift_for(4 * most), buckets = ((4 * most) >> shift) + 1;
+	code_fn code = code_kernel();
+#ifdef HAVE_AVX2_KERNEL
+	int fast512 = words == 8 && code == code_avx512;
+#endif
+	size_t tot = 0, np = ivf_probe < c->ivf->nlist ? ivf_probe : c->ivf->nlist;
+	for (size_t j = 0; j < np; j++)
+		tot += L->n[p->order[j]];
+	if (ivf_signs && ivf_signs <= tot) {
+		return probe_signs(p, dot, np, tot, err);
+	}
+	if (pw_fit(&pw, tot ? tot : 1, buckets))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	memset(pw.hist, 0, (buckets + 1) * sizeof *pw.hist);
+	size_t at = 0;
+	for (; p->lists < np; p->lists++) {
+		uint32_t l = p->order[p->lists];
+#ifdef HAVE_AVX2_KERNEL
+		if (fast512)
+			codes_of_512(c->bits, L->s[l], L->n[l], p->q, most, pw.dist + at);
+		else
+#endif
+			codes_of(c->bits, L->s[l], L->n[l], p->q, words, most, code, pw.dist + at);
+		memcpy(pw.slot + at, L->s[l], L->n[l] * sizeof *pw.slot);
+		for (uint32_t j = 0; j < L->n[l]; j++, at++) {
+			pw.dist[at] >>= shift;
+			pw.hist[pw.dist[at] + 1]++;
+		}
+		c->stats.ivf_scanned += L->n[l];
+	}
+	pw_sort(&pw, tot, buckets);
+	rescore_nearest(p, dot, &pw, tot, ivf_rescore);
+	return Q_OK;
+}
+
+/* The hints (keyword candidates, allowed chunks) scored exactly first;
+ * then the ivf_probe lists nearest q: every allowed vector by the int8
+ * dot product (ivf_rescore 0), or the ivf_rescore nearest by their codes
+ * (probe_codes); further lists, every vector, while fewer than k allowed
+ * vectors were met (a narrow filter). */
 static enum qstatus ivf_scan(struct vcache *c, struct vgate *g, const struct vquery *q,
 			     const struct vscored *hint, size_t nhint, struct heap *h,
 			     struct qerr *err)
 {
 	const struct ivf *v = c->ivf;
-	const struct ivf_lists *L = c->lists;
-	uint32_t *order = malloc(v->nlist * sizeof *order);
-	uint8_t *probed = calloc(v->nlist, 1);
-	size_t met = 0;
-	if (!order || !probed) {
-		free(order);
-		free(probed);
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	}
-	ivf_rank(v, q->v, order);
+	struct probe p = {c, g, q, h, malloc(v->nlist * sizeof *p.order), {0}, 0, 0};
+	enum qstatus st = Q_OK;
 	vdot_fn dot = vdot_kernel();
-	for (size_t p = 0; p < v->nlist && (p < ivf_probe || met < h->k); p++) {
-		const uint32_t *s = L->s[order[p]];
-		probed[order[p]] = 1;
-		for (uint32_t j = 0, n = L->n[order[p]]; j < n; j++) {
-			size_t i = s[j];
-			if (!gate_doc(g, c->ref[i] >> 32))
-				continue;
-			met++;
-			int32_t d = dot(c->vec + i * c->stride, q->v, c->stride);
-			heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
-		}
-		c->stats.ivf_scanned += L->n[order[p]];
+	if (!p.order) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
 	}
-	for (size_t j = 0; j < nhint; j++) {   /* hints are allowed chunks already */
+	ivf_rank(v, q->v, p.order);
+	for (size_t j = 0; j < nhint; j++) {
 		long i = vc_slot(c, hint[j].ref);
-		if (i < 0 || c->lst[i] == IVF_NONE || probed[c->lst[i]])
+		if (i < 0 || vmap_get(&p.hinted, (uint64_t)i) >= 0)
 			continue;
-		int32_t d = dot(c->vec + (size_t)i * c->stride, q->v, c->stride);
-		heap_push(h, c->ref[i], (float)d * c->scale[i] * q->scale);
+		if (vmap_put(&p.hinted, (uint64_t)i, 1)) {
+			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		rescore(&p, dot, (size_t)i);
 	}
-	free(order);
-	free(probed);
-	return Q_OK;
+	if (ivf_rescore && (st = probe_codes(&p, dot, err)) != Q_OK)
+		goto out;
+	while (p.lists < v->nlist && (p.lists < ivf_probe || p.met < h->k))
+		probe_exact(&p, dot);
+out:
+	vmap_free(&p.hinted);
+	free(p.order);
+	return st;
 }
 
 static enum qstatus top(struct vcache *c, struct vgate *g, const struct vquery *q, size_t k,

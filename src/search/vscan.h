@@ -11,6 +11,9 @@
 /* Tests: the fastest kernel of the prefilter's distance against the plain
  * one on rounds random codes of dims dimensions: how many differ. */
 unsigned vscan_code_check(unsigned dims, unsigned rounds);
+/* Tests: the sign pass's fastest kernel against the plain one and the
+ * definition on rounds random rows of dims dimensions: how many differ. */
+unsigned vscan_signs_check(unsigned dims, unsigned rounds);
 
 struct vgate *vgate_new(struct vcache *c, struct stxn *t, const struct search_filter *f);
 void vgate_free(struct vgate *g);
@@ -46,9 +49,18 @@ enum qstatus vcache_top_hinted(struct vcache *c, struct vgate *g, const struct v
  * the default: always exact). */
 void vcache_set_exact_max(size_t n);
 /* Past search_exact_max, with the inverted file's centroids (ivf.h): the
- * n lists nearest the query are scanned (search_ivf_probe; default 32; 0:
+ * n lists nearest the query are scanned (search_ivf_probe; default 128; 0:
  * the inverted file is not used). */
 void vcache_set_ivf_probe(size_t n);
+/* How many of the probed lists' allowed vectors are scored with int8,
+ * nearest by their 2-bit codes first (search_ivf_rescore; default 2000;
+ * 0: every allowed vector of the lists, no codes). */
+void vcache_set_ivf_rescore(size_t n);
+/* A first pass over the probed lists by their sign bits alone: the
+ * nearest n allowed vectors by the signs go on to their 2-bit codes
+ * (search_ivf_signs; default 16000; 0: every vector of the lists by its
+ * code). */
+void vcache_set_ivf_signs(size_t n);
 /* The score of chunk r against q: 1 and *score when it has a vector of
  * the model (read in t when vectors are not held), 0 otherwise. */
 int vcache_score(const struct vcache *c, struct stxn *t, vref r, const struct vquery *q,

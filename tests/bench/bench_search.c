@@ -33,7 +33,10 @@
  * only, no chunk records or vectors, to reach a million chunks sooner;
  * BENCH_IVF_TRAIN=1: train the inverted file's centroids (ivf.c) before
  * measuring, BENCH_IVF_LISTS=N lists (0: the default rule); BENCH_IVF_PROBE=N:
- * search_ivf_probe, 0: the inverted file not used). Each size also prints
+ * search_ivf_probe, 0: the inverted file not used; BENCH_IVF_RESCORE=N:
+ * search_ivf_rescore; BENCH_IVF_SIGNS=M: search_ivf_signs;
+ * BENCH_IVF_CURVE=P:N:M,...: hybrid's recall at each probe, rescore and
+ * signs count). Each size also prints
  * a cold worker's first query (the cache emptied: its load, the lists). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -455,6 +458,8 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct vgate *g = NULL;
 	struct vscored *out = malloc(s->k * sizeof *out);
 	vcache_set_ivf_probe((size_t)conf.search_ivf_probe);
+	vcache_set_ivf_rescore((size_t)conf.search_ivf_rescore);
+	vcache_set_ivf_signs((size_t)conf.search_ivf_signs);
 	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
 	if (st == Q_OK && (!(g = vgate_new(c, t, &f)) || !out))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -482,8 +487,9 @@ static void scan_alone(struct embed_builtin *e, size_t nq)
 	struct vcache_stats vs;
 	vcache_stats(&vs);
 	const char *ways[] = {"exact", "2-bit prefilter and int8 rescoring",
-			      vs.ivf_lists && conf.search_ivf_probe ? "inverted file (nearest lists, int8)"
-			      : "(no inverted file: the prefilter)"};
+			      !vs.ivf_lists || !conf.search_ivf_probe ? "(no inverted file: the prefilter)"
+			      : conf.search_ivf_rescore ? "inverted file (nearest lists' codes, int8 rescoring)"
+			      : "inverted file (nearest lists, int8)"};
 	for (size_t k = 10; k <= 100; k += 90) {
 		struct scan s = {e, nq, k, {malloc(nq * sizeof(double)), malloc(nq * sizeof(double)),
 					    malloc(nq * sizeof(double))}};
@@ -558,10 +564,29 @@ static void cold_query(void)
 	       cpu_ms() - c0, v.vectors, v.ivf_lists, conf.search_ivf_probe, conf.search_exact_max);
 }
 
+/* BENCH_IVF_CURVE=P:N:M,P:N,...: hybrid's recall@10 and CPU p50 at each
+ * search_ivf_probe P, search_ivf_rescore N and search_ivf_signs M (left
+ * out: BENCH_IVF_SIGNS's), in one process. */
 static void recall(size_t chunks, size_t nq)
 {
+	const char *curve = getenv("BENCH_IVF_CURVE");
+	int probe = conf.search_ivf_probe, rescore = conf.search_ivf_rescore,
+	    signs = conf.search_ivf_signs;
 	recall_of(SEARCH_SEMANTIC, chunks, nq);
 	recall_of(SEARCH_HYBRID, chunks, nq);
+	for (const char *p = curve ? curve : ""; *p;) {
+		char *e;
+		conf.search_ivf_probe = (int)strtol(p, &e, 10);
+		conf.search_ivf_rescore = *e == ':' ? (int)strtol(e + 1, &e, 10) : rescore;
+		conf.search_ivf_signs = *e == ':' ? (int)strtol(e + 1, &e, 10) : signs;
+		printf("  search_ivf_probe %d, search_ivf_rescore %d, search_ivf_signs %d:",
+		       conf.search_ivf_probe, conf.search_ivf_rescore, conf.search_ivf_signs);
+		recall_of(SEARCH_HYBRID, chunks, nq);
+		p = *e == ',' ? e + 1 : e + strlen(e);
+	}
+	conf.search_ivf_probe = probe;
+	conf.search_ivf_rescore = rescore;
+	conf.search_ivf_signs = signs;
 }
 
 static void file_sizes(const char *dir, size_t chunks)
@@ -695,7 +720,14 @@ int main(int argc, char **argv)
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);
-	printf("search_ivf_probe = %d\n", conf.search_ivf_probe);
+	const char *ir = getenv("BENCH_IVF_RESCORE");
+	if (ir && *ir)
+		conf.search_ivf_rescore = atoi(ir);
+	const char *is = getenv("BENCH_IVF_SIGNS");
+	if (is && *is)
+		conf.search_ivf_signs = atoi(is);
+	printf("search_ivf_probe = %d, search_ivf_rescore = %d, search_ivf_signs = %d\n",
+	       conf.search_ivf_probe, conf.search_ivf_rescore, conf.search_ivf_signs);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);

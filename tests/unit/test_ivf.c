@@ -1,12 +1,16 @@
 /* test_ivf.c: the search cache's inverted file (search/ivf.c) on generated
  * vectors: with every list probed it ranks as the exact scan does; with a
- * few lists its recall@10 against exact stays at 0.98 or more; filters hold
- * inside the lists; a vector added or deleted in another transaction is
+ * few lists its recall@10 against exact stays at 0.98 or more, with every
+ * vector of the lists scored or the nearest by their 2-bit codes (after a
+ * first pass by their sign bits or not; the lists' copies of the signs
+ * follow every change); hints
+ * are scored exactly; filters hold inside the lists; a vector added or deleted in another transaction is
  * seen by the next query; stored centroids reach a cold cache and a
  * directory without them keeps the scans it had. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "embed/embedder.h"
+#include "embed/embed_builtin.h"
 #include "embed/vectors.h"
 #include "search/search.h"
 #include "store/store.h"
@@ -29,6 +33,13 @@
 #define MODEL "test-ivf-64"
 
 static char dir[PATH_MAX];
+/* search_ivf_rescore of the scans (0: every vector of the lists with
+ * int8) and the hints they pass (vcache_top_hinted) */
+static size_t rescore = 2000;
+/* search_ivf_signs of the scans (0: no pass by the sign bits first) */
+static size_t signs;
+static const struct vscored *hints;
+static size_t nhints;
 static struct store *s;
 static char docid[NDOCS][37];
 static float centers[CENTERS][DIMS];
@@ -125,9 +136,11 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 		goto out;
 	}
 	vcache_set_ivf_probe(x->probe);
+	vcache_set_ivf_rescore(rescore);
+	vcache_set_ivf_signs(signs);
 	vcache_set_exact_max(x->way == EXACT ? SIZE_MAX : 0);
 	st = x->way == EXACT ? vcache_top(c, g, q, 10, x->out, &x->n, err)
-			     : vcache_top_hinted(c, g, q, 10, NULL, 0, x->out, &x->n, err);
+			     : vcache_top_hinted(c, g, q, 10, hints, nhints, x->out, &x->n, err);
 	x->top[0] = '\0';
 	if (st == Q_OK && x->n)
 		vcache_chunk_key(c, x->out[0].ref, x->top, sizeof x->top);
@@ -160,9 +173,13 @@ static size_t shared(const struct scan *a, const struct scan *b)
 
 /* ---- tests ------------------------------------------------------------------------ */
 
-static void test_all_lists(void)
+/* Every list probed, every vector rescored (rescore 0: int8 over the
+ * lists; n: by the codes' order, all of them): the exact scan's ranking. */
+static void test_all_lists(size_t n, size_t m)
 {
 	int same = 1;
+	rescore = n;
+	signs = m;
 	for (int i = 0; i < 20; i++) {
 		float q[DIMS];
 		point(i % 2 ? -1 : (int)(uniform() * CENTERS), q);
@@ -171,12 +188,19 @@ static void test_all_lists(void)
 		for (size_t k = 0; same && k < e.n; k++)
 			same &= e.out[k].ref == a.out[k].ref && e.out[k].score == a.out[k].score;
 	}
-	ok(same, "every list probed: the same top 10 (chunks, scores, order) as the exact scan, 20 queries");
+	ok(same, "every list probed, search_ivf_rescore %zu, search_ivf_signs %zu: the same top 10 "
+	   "(chunks, scores, order) as the exact scan, 20 queries", n, m);
+	rescore = 2000;
+	signs = 0;
 }
 
-static void test_recall(void)
+/* 8 of 32 lists (a quarter of the vectors, ~500 of acct-a's), the n
+ * nearest by their codes rescored (of the signs' nearest m when m). */
+static void test_recall(size_t n, size_t m)
 {
+	signs = m;
 	size_t found = 0, want = 0;
+	rescore = n;
 	for (int i = 0; i < 100; i++) {
 		float q[DIMS];
 		point((int)(uniform() * CENTERS), q);
@@ -185,13 +209,44 @@ static void test_recall(void)
 		want += e.n;
 	}
 	double r = want ? (double)found / (double)want : 0;
-	diag("recall@10 with 8 of %d lists: %.4f", LISTS, r);
-	ok(r >= 0.98, "8 of %d lists: recall@10 against exact %.4f >= 0.98", LISTS, r);
+	ok(r >= 0.98, "8 of %d lists, search_ivf_rescore %zu, search_ivf_signs %zu: recall@10 "
+	   "against exact %.4f >= 0.98", LISTS, n, m, r);
+	rescore = 2000;
+	signs = 0;
 }
 
-static void test_filter(void)
+/* Hints are scored exactly whatever their codes, and once: with one list
+ * probed and one vector rescored, the exact top 10 passed as hints comes
+ * back whole, in order, no chunk twice. */
+static void test_hints(void)
+{
+	int same = 1;
+	rescore = 1;
+	for (int i = 0; i < 20; i++) {
+		float q[DIMS];
+		point((int)(uniform() * CENTERS), q);
+		struct scan e = run(EXACT, "acct-a", q, 1);
+		hints = e.out;
+		nhints = e.n;
+		struct scan a = run(LISTS_ONLY, "acct-a", q, 1);
+		hints = NULL;
+		nhints = 0;
+		same &= e.n == 10 && a.n == 10;
+		for (size_t k = 0; same && k < e.n; k++)
+			same &= e.out[k].ref == a.out[k].ref && e.out[k].score == a.out[k].score;
+	}
+	rescore = 2000;
+	ok(same, "hints are scored exactly and once: the exact top 10 as hints, one list and one "
+	   "vector rescored, gives it back");
+}
+
+/* A third of the vectors allowed; n: search_ivf_rescore, m:
+ * search_ivf_signs (the walks pass over those the filter refuses). */
+static void test_filter(size_t n, size_t m)
 {
 	int only_b = 1, same_top = 1;
+	rescore = n;
+	signs = m;
 	for (int i = 0; i < 20; i++) {
 		float q[DIMS];
 		point((int)(uniform() * CENTERS), q);
@@ -211,14 +266,30 @@ static void test_filter(void)
 			only_b &= d >= 0 && d % 3 == 0;
 		}
 	}
-	ok(only_b, "a filter holds inside the lists: every hit is the filtered account's");
-	ok(same_top, "a narrow filter with one list probed still fills the top 10");
+	rescore = 2000;
+	signs = 0;
+	ok(only_b, "search_ivf_rescore %zu, search_ivf_signs %zu: a filter holds inside the lists: "
+	   "every hit is the filtered account's", n, m);
+	ok(same_top, "search_ivf_rescore %zu, search_ivf_signs %zu: a narrow filter with one list "
+	   "probed still fills the top 10", n, m);
 }
 
+/* Members of the lists out of step with the cache (vcache_lists_check). */
+static size_t lists_bad(void)
+{
+	struct vcache *c = vcache_lock();
+	size_t bad = vcache_lists_check(c);
+	vcache_unlock(c);
+	return bad;
+}
+
+/* Changes with the sign pass on (search_ivf_signs 50 of the two lists'
+ * ~190 vectors): the lists' copies of the signs follow. */
 static void test_changes(void)
 {
 	float q[DIMS];
-	char key[64];
+	char key[64], moved[64];
+	signs = 50;
 	point(-1, q);
 	snprintf(key, sizeof key, "%s:%08d", docid[3], 77);   /* acct-b */
 	vput(key, q);
@@ -234,7 +305,20 @@ static void test_changes(void)
 	vput(key, far);
 	a = run(LISTS_ONLY, "acct-b", far, 2);
 	is_str(a.top, key, "a new vector far from the others is found through its list");
+	/* re-embedded in place (the same list, other signs), then a slot
+	 * deleted so the last one moves into its place */
+	float near[DIMS];
+	for (int k = 0; k < DIMS; k++)
+		near[k] = far[k] + (k % 2 ? 0.3f : -0.3f);
+	vput(key, near);
+	a = run(LISTS_ONLY, "acct-b", near, 2);
+	is_str(a.top, key, "a vector re-embedded within its list is found by its new signs");
+	snprintf(moved, sizeof moved, "%s:%08d", docid[0], 0);
+	vput(moved, NULL);
+	is_int(lists_bad(), 0, "after adds, moves, a change in place and deletes: every list "
+	       "member's slot, place and copy of its sign bits follow the cache");
 	vput(key, NULL);
+	signs = 0;
 }
 
 static void test_stored(void)
@@ -282,9 +366,20 @@ int main(void)
 		bail_out("build: %s", err.msg);
 	struct scan t = run(TRAIN, "acct-a", NULL, 0);
 	is_int(t.lists, LISTS, "trained: %d lists over %d vectors", LISTS, NDOCS * PER_DOC);
-	test_all_lists();
-	test_recall();
-	test_filter();
+	is_int(lists_bad(), 0, "the lists' copies of the sign bits are the codes' signs");
+	is_int(vscan_signs_check(512, 200) + vscan_signs_check(64, 200) + vscan_signs_check(100, 200),
+	       0, "the sign pass's kernel equals the plain one and the definition (512, 64, 100 "
+	       "dimensions, 200 rows each)");
+	test_all_lists(0, 0);
+	test_all_lists(NDOCS * PER_DOC, 0);
+	test_all_lists(NDOCS * PER_DOC, NDOCS * PER_DOC);
+	test_recall(0, 0);
+	test_recall(100, 0);
+	test_recall(100, 300);
+	test_hints();
+	test_filter(0, 0);
+	test_filter(12, 0);
+	test_filter(12, 30);
 	test_changes();
 	test_stored();
 	test_without();
