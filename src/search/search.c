@@ -6,6 +6,7 @@
 #include "search/search_hits.h"
 #include "search/search_impl.h"
 #include "search/search_prf.h"
+#include "search/search_prox.h"
 #include "search/search_query.h"
 #include "search/search_context.h"
 #include "embed/embed_builtin.h"
@@ -62,7 +63,7 @@ struct run {
 
 /* ---- keyword -------------------------------------------------------------- */
 
-static int on_bm25(const char *chunk, double score, struct run *r)
+static int on_bm25(const char *chunk, double score, double raw, struct run *r)
 {
 	vref ref;
 	if (!vgate_chunk(r->g, chunk, strlen(chunk), &ref))
@@ -83,7 +84,8 @@ static int on_bm25(const char *chunk, double score, struct run *r)
 	}
 	if (vmap_put(&r->at, ref, (uint32_t)r->nkw))
 		return -1;
-	r->kw_sc[r->nkw] = r->kw_raw[r->nkw] = (float)score;
+	r->kw_sc[r->nkw] = (float)score;
+	r->kw_raw[r->nkw] = (float)raw;
 	r->kw[r->nkw++] = (struct vscored){ref, (float)score};
 	return 0;
 }
@@ -218,6 +220,36 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	return st;
 }
 
+/* Term proximity (search_proximity_*): what each of the first
+ * search_proximity_depth hits gains on top of BM25 (search_prox_scores)
+ * into add (nh entries, the rest 0); kw_raw, what match reads, stays
+ * their BM25. */
+static enum qstatus proximity(struct run *r, const struct lexical_word *w, size_t nw,
+			      const struct lexical_hit *hits, size_t nh, double *add,
+			      struct qerr *err)
+{
+	const struct qconf *c = r->conf;
+	struct search_prox o = {c->search_proximity_weight, (unsigned)c->search_proximity_window,
+				c->search_bm25_k1, c->search_bm25_b};
+	size_t n = nh < (size_t)c->search_proximity_depth ? nh : (size_t)c->search_proximity_depth;
+	const char **keys = NULL;
+	enum qstatus st = Q_OK;
+	for (size_t i = 0; i < nh; i++)
+		add[i] = 0;
+	if (o.weight <= 0 || n == 0 || nw < 2)
+		return Q_OK;
+	if (!(keys = malloc(n * sizeof *keys))) {
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		keys[i] = hits[i].chunk;
+	st = search_prox_scores(r->t, r->account, w, nw, keys, n, &o, add, err);
+out:
+	free(keys);
+	return st;
+}
+
 /* The k best allowed chunks by BM25 into kw (in the order found; with
  * document-aware scores, 100 at least; with feedback, its head the
  * question's own, the rest the expanded query's, when the caller wants
@@ -231,6 +263,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
+	double *add = NULL;
 	size_t nw, nh = 0;
 	if (c->search_doc_spread > 0 && k < 100)
 		k = 100;
@@ -248,8 +281,12 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	r->kw_max = lexical_query_max(r->lq);
 	if (st == Q_OK)
 		st = expand(r, w, nw, want, k, hits, &nh, err);
+	if (st == Q_OK && !(add = malloc((nh ? nh : 1) * sizeof *add)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	if (st == Q_OK)
+		st = proximity(r, w, nw, hits, nh, add, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
-		if (on_bm25(hits[i].chunk, hits[i].score, r))
+		if (on_bm25(hits[i].chunk, hits[i].score + add[i], hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
@@ -258,6 +295,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 		st = doc_aware(r, c->search_doc_spread, err);
 	free(w);
 	free(hits);
+	free(add);
 	return st;
 }
 

@@ -97,7 +97,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, PHRASE, SCATTER, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -170,6 +170,13 @@ static void build(void)
 	put((struct put){LI2, "Drug G", {"Lithium dosing in bipolar mania and bipolar depression."}, NULL});
 	put((struct put){LI3, "Drug H", {"Lithium levels in bipolar mania, bipolar relapse and "
 					   "bipolar patients over many years."}, NULL});
+	/* proximity: the same words, SCATTER's query words far apart, PHRASE's
+	 * side by side in the query's order and one word longer (so BM25
+	 * alone puts it second) */
+	put((struct put){SCATTER, "Assay I", {"heat alpha beta gamma delta epsilon zeta eta theta "
+					       "shock iota kappa lambda protein"}, NULL});
+	put((struct put){PHRASE, "Assay J", {"heat shock protein alpha beta gamma delta epsilon "
+					      "zeta eta theta iota kappa lambda omicron"}, NULL});
 	put_kb = "kb1";
 }
 
@@ -444,6 +451,30 @@ static void test_feedback_keep(void)
 	conf.search_prf_weight = 1;
 }
 
+/* Term proximity: the query's words side by side and in its order
+ * outrank the same words scattered; off, BM25 alone decides. */
+static void test_proximity(void)
+{
+	kb_filter = "kb3";
+	conf.search_proximity_weight = 0;
+	ok(first("heat shock protein") == SCATTER,
+	   "proximity off: the shorter chunk leads on BM25 alone");
+	conf.search_proximity_weight = 0.5;
+	ok(first("heat shock protein") == PHRASE,
+	   "proximity 0.5: the chunk with the words side by side leads");
+	double m = best_match("heat shock protein");
+	conf.search_proximity_weight = 0;
+	ok(m > 0 && fabs(m - best_match("heat shock protein")) < 1e-9,
+	   "match stays BM25's share with proximity on (%g)", m);
+	conf.search_proximity_weight = 0.5;
+	ok(first("protein") == SCATTER, "one query word: nothing to pair, BM25 decides");
+	conf.search_proximity_depth = 0;
+	ok(first("heat shock protein") == SCATTER, "depth 0: no candidate is given proximity");
+	conf.search_proximity_depth = 100;
+	conf.search_proximity_weight = 0;
+	kb_filter = NULL;
+}
+
 int main(void)
 {
 	qconf_defaults(&conf);
@@ -463,6 +494,7 @@ int main(void)
 	test_match_positions();
 	test_feedback();
 	test_feedback_keep();
+	test_proximity();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
