@@ -290,6 +290,7 @@ static const struct qsetting settings[] = {
 	{"search_proximity_weight", set_real, AT(search_proximity_weight), 0, 10, "0", NULL, NULL, 0},
 	INT("search_proximity_window", search_proximity_window, 2, 64, "8"),
 	INT("search_proximity_depth", search_proximity_depth, 0, 1000, "100"),
+	{"search_title_match", set_real, AT(search_title_match), 0, 10, "0", NULL, NULL, 0},
 	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
 	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},
 	{"search_bm25_k1", set_real, AT(search_bm25_k1), 0, 10, "1.2", NULL, NULL, 0},

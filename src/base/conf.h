@@ -51,6 +51,7 @@ struct qconf {
 	double search_proximity_weight; /* of neighbouring query words found close in a chunk */
 	int search_proximity_window; /* words apart that count as close */
 	int search_proximity_depth;  /* keyword candidates given the proximity score */
+	double search_title_match;   /* of query words in a candidate's document title, read again */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */

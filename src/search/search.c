@@ -230,13 +230,13 @@ static enum qstatus proximity(struct run *r, const struct lexical_word *w, size_
 {
 	const struct qconf *c = r->conf;
 	struct search_prox o = {c->search_proximity_weight, (unsigned)c->search_proximity_window,
-				c->search_bm25_k1, c->search_bm25_b};
+				c->search_bm25_k1, c->search_bm25_b, c->search_title_match};
 	size_t n = nh < (size_t)c->search_proximity_depth ? nh : (size_t)c->search_proximity_depth;
 	const char **keys = NULL;
 	enum qstatus st = Q_OK;
 	for (size_t i = 0; i < nh; i++)
 		add[i] = 0;
-	if (o.weight <= 0 || n == 0 || nw < 2)
+	if ((o.weight <= 0 && o.title_weight <= 0) || n == 0)
 		return Q_OK;
 	if (!(keys = malloc(n * sizeof *keys))) {
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");

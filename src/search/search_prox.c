@@ -84,21 +84,40 @@ static unsigned pairs(const unsigned *a, unsigned na, const unsigned *b, unsigne
 	return tf;
 }
 
+/* The query words of text, at their positions in r. */
+static void read_text(struct reading *r, const char *text)
+{
+	r->pos = 0;
+	memset(r->n, 0, r->nw * sizeof *r->n);
+	text_tokens(text, strlen(text), on_token, r);
+}
+
 /* The proximity score of one chunk's text: per pair of neighbouring
  * query words, BM25 of the pair's count at the mean idf of the two. */
 static double chunk_score(struct reading *r, const char *text, const double *idf,
 			  const struct search_prox *o, double avgdl)
 {
 	double s = 0;
-	r->pos = 0;
-	memset(r->n, 0, r->nw * sizeof *r->n);
-	text_tokens(text, strlen(text), on_token, r);
+	read_text(r, text);
 	double norm = o->k1 * (1 - o->b + o->b * (avgdl > 0 ? r->pos / avgdl : 1));
 	for (size_t i = 0; i + 1 < r->nw; i++) {
 		unsigned tf = pairs(r->at[i], r->n[i], r->at[i + 1], r->n[i + 1], o->window);
 		if (tf)
 			s += (idf[i] + idf[i + 1]) / 2 * tf * (o->k1 + 1) / (tf + norm);
 	}
+	return s;
+}
+
+/* The title's score: each query word in it, BM25 without length
+ * normalisation (a title is short), at the word's idf. */
+static double title_score(struct reading *r, const char *title, const double *idf,
+			  const struct search_prox *o)
+{
+	double s = 0;
+	read_text(r, title);
+	for (size_t i = 0; i < r->nw; i++)
+		if (r->n[i])
+			s += idf[i] * r->n[i] * (o->k1 + 1) / (r->n[i] + o->k1);
 	return s;
 }
 
@@ -142,7 +161,7 @@ enum qstatus search_prox_scores(struct stxn *t, const char *account,
 	enum qstatus st = Q_OK;
 	for (size_t i = 0; i < n; i++)
 		out[i] = 0;
-	if (o->weight <= 0 || !n || nw < 2)
+	if ((o->weight <= 0 && o->title_weight <= 0) || !n)
 		return Q_OK;
 	bw = malloc(nw * sizeof *bw);
 	idf = malloc(nw * sizeof *idf);
@@ -160,7 +179,7 @@ enum qstatus search_prox_scores(struct stxn *t, const char *account,
 				if (w[i].len[j])
 					r.first[(unsigned char)w[i].term[j][0]] = 1;
 		}
-	if (nb < 2)
+	if (!nb)
 		goto out;
 	r.w = bw;
 	r.nw = nb;
@@ -173,8 +192,11 @@ enum qstatus search_prox_scores(struct stxn *t, const char *account,
 		const char *text = json_string_value(json_object_get(rec, "text"));
 		r.lang = (enum text_lang)json_integer_value(json_object_get(rec, "lang"));
 		r.st = stemmer(r.lang);
-		if (text && r.st)
+		const char *title = json_string_value(json_object_get(rec, "index_title"));
+		if (text && r.st && nb >= 2 && o->weight > 0)
 			out[i] = o->weight * chunk_score(&r, text, idf, o, avgdl);
+		if (title && r.st && o->title_weight > 0)
+			out[i] += o->title_weight * title_score(&r, title, idf, o);
 		json_decref(rec);
 	}
 out:

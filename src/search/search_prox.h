@@ -14,6 +14,7 @@ struct search_prox {
 	double weight;     /* of the proximity score beside BM25; 0: off */
 	unsigned window;   /* two words closer than this count, either order */
 	double k1, b;      /* BM25's, for the pairs' counts */
+	double title_weight; /* of the query's words in the chunk's document title; 0: off */
 };
 
 /* The proximity score of each of the chunks (keys, n of them) into out:
@@ -21,9 +22,11 @@ struct search_prox {
  * often they stand within o->window words of each other in the chunk's
  * text (stop words left out), once more when in the query's order and at
  * most two words apart, as BM25 with the pair's mean idf, times
- * o->weight. The texts are read again with the index's analysis. 0 for
- * a chunk that is gone, and for all when the query has fewer than two
- * body words. */
+ * o->weight; plus, at o->title_weight, the query's body words found in
+ * the title of the chunk's document (every chunk of it, the first one
+ * too), each as BM25 without length normalisation. The texts are read
+ * again with the index's analysis. 0 for a chunk that is gone; no
+ * proximity when the query has fewer than two body words. */
 enum qstatus search_prox_scores(struct stxn *t, const char *account,
 				const struct lexical_word *w, size_t nw,
 				const char *const *chunks, size_t n, const struct search_prox *o,

@@ -688,6 +688,14 @@ int main(int argc, char **argv)
 				  &conf.search_prf_weight) == 3)
 		printf("search_prf_docs = %d, search_prf_terms = %d, search_prf_weight = %g\n",
 		       conf.search_prf_docs, conf.search_prf_terms, conf.search_prf_weight);
+	/* BENCH_PROX=WEIGHT,WINDOW,DEPTH: term proximity's settings
+	 * (search_proximity_weight, _window, _depth; off by default: 0,8,100) */
+	const char *px = getenv("BENCH_PROX");
+	if (px && *px && sscanf(px, "%lf,%d,%d", &conf.search_proximity_weight,
+				&conf.search_proximity_window, &conf.search_proximity_depth) == 3)
+		printf("search_proximity_weight = %g, search_proximity_window = %d, "
+		       "search_proximity_depth = %d\n", conf.search_proximity_weight,
+		       conf.search_proximity_window, conf.search_proximity_depth);
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);

@@ -97,7 +97,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, PHRASE, SCATTER, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, PHRASE, SCATTER, FIRSTT, BODYT, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -177,6 +177,13 @@ static void build(void)
 					       "shock iota kappa lambda protein"}, NULL});
 	put((struct put){PHRASE, "Assay J", {"heat shock protein alpha beta gamma delta epsilon "
 					      "zeta eta theta iota kappa lambda omicron"}, NULL});
+	/* the title field on the chunk whose text starts with the title
+	 * (index version 7): BODYT, shorter, leads on its body alone */
+	put_kb = "kb5";
+	put((struct put){FIRSTT, "Permafrost thaw",
+			 {"Permafrost thaw\n\nMethane escapes from soils in the long arctic summers "
+			  "of recent years.", "Carbon budgets were revised."}, NULL});
+	put((struct put){BODYT, "Soil note", {"Permafrost thaw releases methane."}, NULL});
 	put_kb = "kb1";
 }
 
@@ -475,6 +482,21 @@ static void test_proximity(void)
 	kb_filter = NULL;
 }
 
+/* Every chunk carries its document's title as a field, the one whose
+ * text starts with it too: the title's words lift the whole document. */
+static void test_title_first(void)
+{
+	ok(df(LEXICAL_FIELD_TITLE, "permafrost") == 2,
+	   "the title is a field of both chunks, the one whose text holds it too");
+	kb_filter = "kb5";
+	conf.search_title_weight = 0;
+	ok(first("permafrost thaw") == BODYT, "title weight 0: the shorter chunk leads on its body");
+	conf.search_title_weight = 1;
+	ok(first("permafrost thaw") == FIRSTT, "title weight 1: the document titled so leads");
+	conf.search_title_weight = 0.5;
+	kb_filter = NULL;
+}
+
 int main(void)
 {
 	qconf_defaults(&conf);
@@ -495,6 +517,7 @@ int main(void)
 	test_feedback();
 	test_feedback_keep();
 	test_proximity();
+	test_title_first();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
