@@ -48,10 +48,8 @@ struct qconf {
 	double search_bm25_k1;       /* BM25's term frequency saturation */
 	double search_bm25_b;        /* BM25's length normalisation */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
-	double search_proximity_weight; /* of neighbouring query words found close in a chunk */
-	int search_proximity_window; /* words apart that count as close */
-	int search_proximity_depth;  /* keyword candidates given the proximity score */
 	double search_title_match;   /* of query words in a candidate's document title, read again */
+	int search_title_match_depth; /* keyword candidates whose title is read */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */

@@ -6,7 +6,7 @@
 #include "search/search_hits.h"
 #include "search/search_impl.h"
 #include "search/search_prf.h"
-#include "search/search_prox.h"
+#include "search/search_title.h"
 #include "search/search_query.h"
 #include "search/search_context.h"
 #include "embed/embed_builtin.h"
@@ -220,32 +220,28 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	return st;
 }
 
-/* Term proximity (search_proximity_*): what each of the first
- * search_proximity_depth hits gains on top of BM25 (search_prox_scores)
- * into add (nh entries, the rest 0); kw_raw, what match reads, stays
- * their BM25. */
-static enum qstatus proximity(struct run *r, const struct lexical_word *w, size_t nw,
-			      const struct lexical_hit *hits, size_t nh, double *add,
-			      struct qerr *err)
+/* Title evidence (search_title_match): what each of the first
+ * search_title_match_depth hits gains from its document's title
+ * (search_title_scores) into add (nh entries, the rest 0); kw_raw, what
+ * match reads, stays their BM25. */
+static enum qstatus title_match(struct run *r, const struct lexical_word *w, size_t nw,
+				const struct lexical_hit *hits, size_t nh, double *add,
+				struct qerr *err)
 {
 	const struct qconf *c = r->conf;
-	struct search_prox o = {c->search_proximity_weight, (unsigned)c->search_proximity_window,
-				c->search_bm25_k1, c->search_bm25_b, c->search_title_match};
-	size_t n = nh < (size_t)c->search_proximity_depth ? nh : (size_t)c->search_proximity_depth;
+	size_t depth = (size_t)c->search_title_match_depth, n = nh < depth ? nh : depth;
 	const char **keys = NULL;
 	enum qstatus st = Q_OK;
 	for (size_t i = 0; i < nh; i++)
 		add[i] = 0;
-	if ((o.weight <= 0 && o.title_weight <= 0) || n == 0)
+	if (c->search_title_match <= 0 || n == 0)
 		return Q_OK;
-	if (!(keys = malloc(n * sizeof *keys))) {
-		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
+	if (!(keys = malloc(n * sizeof *keys)))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		keys[i] = hits[i].chunk;
-	st = search_prox_scores(r->t, r->account, w, nw, keys, n, &o, add, err);
-out:
+	st = search_title_scores(r->t, r->account, w, nw, keys, n, c->search_title_match,
+				 c->search_bm25_k1, add, err);
 	free(keys);
 	return st;
 }
@@ -284,7 +280,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	if (st == Q_OK && !(add = malloc((nh ? nh : 1) * sizeof *add)))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
-		st = proximity(r, w, nw, hits, nh, add, err);
+		st = title_match(r, w, nw, hits, nh, add, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
 		if (on_bm25(hits[i].chunk, hits[i].score + add[i], hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");

@@ -106,17 +106,16 @@ static void field_terms(struct termset *s, const char *text, char prefix)
 	s->prefix = 0;
 }
 
-/* The terms of a chunk. Every chunk carries its document's title as a
- * field, the one whose text starts with the title too (index version 7):
- * a query's words in a title then count at search_title_weight for the
- * whole document, as in a title field of its own (BM25F). */
+/* The terms of a chunk. The title is left out of the chunk whose text
+ * holds it (usually the first): its words count there already, and
+ * twice they would favour that chunk over the document's others. */
 static void terms_of(const struct lexical_chunk *c, struct termset *s)
 {
 	const char *body = c->text ? c->text : "";
 	memset(s, 0, sizeof *s);
 	s->lang = c->lang;
 	field_terms(s, body, 0);
-	if (c->title && *c->title)
+	if (c->title && *c->title && !strstr(body, c->title))
 		field_terms(s, c->title, LEXICAL_FIELD_TITLE);
 	field_terms(s, c->section, LEXICAL_FIELD_SECTION);
 }

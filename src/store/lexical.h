@@ -43,8 +43,8 @@ struct stxn;
 /* What of a chunk is indexed: its text, and, as fields with terms of
  * their own, its document's title and its section path, which every chunk
  * of the document carries (a query matching only the title finds every
- * chunk; the chunk whose text holds the title has it as a field too,
- * since version 7). */
+ * chunk), except the chunk whose text holds the title (its words count
+ * there already). */
 enum lexical_field { LEX_BODY, LEX_TITLE, LEX_SECTION, LEX_FIELDS };
 #define LEXICAL_FIELD_TITLE '\x02'
 #define LEXICAL_FIELD_SECTION '\x03'
@@ -186,14 +186,13 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
 			size_t *df, struct qerr *err);
 
-/* The layout and analysis behind the postings: 7 with the title field on
- * every chunk (the one whose text holds the title too); 6 with pairs of adjacent
+/* The layout and analysis behind the postings: 6 with pairs of adjacent
  * CJK characters as terms (text_cjk_bigrams); 5 with compounds and the
  * title and section fields' terms; 4 since postings are
  * blocks by chunk number; 3 when postings and statistics became per account; 2 was the first with NFKC_Casefold tokens
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
-#define LEXICAL_VERSION 7
+#define LEXICAL_VERSION 6
 /* The version of the stored index (LEXICAL_VERSION when nothing is). */
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,

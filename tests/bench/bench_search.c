@@ -688,14 +688,13 @@ int main(int argc, char **argv)
 				  &conf.search_prf_weight) == 3)
 		printf("search_prf_docs = %d, search_prf_terms = %d, search_prf_weight = %g\n",
 		       conf.search_prf_docs, conf.search_prf_terms, conf.search_prf_weight);
-	/* BENCH_PROX=WEIGHT,WINDOW,DEPTH: term proximity's settings
-	 * (search_proximity_weight, _window, _depth; off by default: 0,8,100) */
-	const char *px = getenv("BENCH_PROX");
-	if (px && *px && sscanf(px, "%lf,%d,%d", &conf.search_proximity_weight,
-				&conf.search_proximity_window, &conf.search_proximity_depth) == 3)
-		printf("search_proximity_weight = %g, search_proximity_window = %d, "
-		       "search_proximity_depth = %d\n", conf.search_proximity_weight,
-		       conf.search_proximity_window, conf.search_proximity_depth);
+	/* BENCH_TITLE_MATCH=WEIGHT,DEPTH: search_title_match and
+	 * search_title_match_depth (the title read again; 0 turns it off) */
+	const char *tm = getenv("BENCH_TITLE_MATCH");
+	if (tm && *tm && sscanf(tm, "%lf,%d", &conf.search_title_match,
+				&conf.search_title_match_depth) == 2)
+		printf("search_title_match = %g, search_title_match_depth = %d\n",
+		       conf.search_title_match, conf.search_title_match_depth);
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);

@@ -97,7 +97,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, PHRASE, SCATTER, FIRSTT, BODYT, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -170,20 +170,11 @@ static void build(void)
 	put((struct put){LI2, "Drug G", {"Lithium dosing in bipolar mania and bipolar depression."}, NULL});
 	put((struct put){LI3, "Drug H", {"Lithium levels in bipolar mania, bipolar relapse and "
 					   "bipolar patients over many years."}, NULL});
-	/* proximity: the same words, SCATTER's query words far apart, PHRASE's
-	 * side by side in the query's order and one word longer (so BM25
-	 * alone puts it second) */
-	put((struct put){SCATTER, "Assay I", {"heat alpha beta gamma delta epsilon zeta eta theta "
-					       "shock iota kappa lambda protein"}, NULL});
-	put((struct put){PHRASE, "Assay J", {"heat shock protein alpha beta gamma delta epsilon "
-					      "zeta eta theta iota kappa lambda omicron"}, NULL});
-	/* the title field on the chunk whose text starts with the title
-	 * (index version 7): BODYT, shorter, leads on its body alone */
-	put_kb = "kb5";
-	put((struct put){FIRSTT, "Permafrost thaw",
-			 {"Permafrost thaw\n\nMethane escapes from soils in the long arctic summers "
-			  "of recent years.", "Carbon budgets were revised."}, NULL});
-	put((struct put){BODYT, "Soil note", {"Permafrost thaw releases methane."}, NULL});
+	/* title evidence: BODYM holds the three words in its text, TITLEM
+	 * one in its text and all three in its title */
+	put((struct put){TITLEM, "Heat shock protein",
+			 {"Cells were stressed and a response protein was measured."}, NULL});
+	put((struct put){BODYM, "Assay notes", {"Heat shock protein levels."}, NULL});
 	put_kb = "kb1";
 }
 
@@ -458,41 +449,23 @@ static void test_feedback_keep(void)
 	conf.search_prf_weight = 1;
 }
 
-/* Term proximity: the query's words side by side and in its order
- * outrank the same words scattered; off, BM25 alone decides. */
-static void test_proximity(void)
+/* Title evidence: the document titled by the query's words leads once
+ * its title is read again; match stays the body's BM25 share. */
+static void test_title_match(void)
 {
 	kb_filter = "kb3";
-	conf.search_proximity_weight = 0;
-	ok(first("heat shock protein") == SCATTER,
-	   "proximity off: the shorter chunk leads on BM25 alone");
-	conf.search_proximity_weight = 0.5;
-	ok(first("heat shock protein") == PHRASE,
-	   "proximity 0.5: the chunk with the words side by side leads");
+	conf.search_title_weight = 0;   /* the title field's postings out of the way */
+	conf.search_title_match = 0;
+	ok(first("heat shock protein") == BODYM, "title match off: the chunk holding the words leads");
 	double m = best_match("heat shock protein");
-	conf.search_proximity_weight = 0;
+	conf.search_title_match = 2;
+	ok(first("heat shock protein") == TITLEM, "title match 2: the document titled so leads");
 	ok(m > 0 && fabs(m - best_match("heat shock protein")) < 1e-9,
-	   "match stays BM25's share with proximity on (%g)", m);
-	conf.search_proximity_weight = 0.5;
-	ok(first("protein") == SCATTER, "one query word: nothing to pair, BM25 decides");
-	conf.search_proximity_depth = 0;
-	ok(first("heat shock protein") == SCATTER, "depth 0: no candidate is given proximity");
-	conf.search_proximity_depth = 100;
-	conf.search_proximity_weight = 0;
-	kb_filter = NULL;
-}
-
-/* Every chunk carries its document's title as a field, the one whose
- * text starts with it too: the title's words lift the whole document. */
-static void test_title_first(void)
-{
-	ok(df(LEXICAL_FIELD_TITLE, "permafrost") == 2,
-	   "the title is a field of both chunks, the one whose text holds it too");
-	kb_filter = "kb5";
-	conf.search_title_weight = 0;
-	ok(first("permafrost thaw") == BODYT, "title weight 0: the shorter chunk leads on its body");
-	conf.search_title_weight = 1;
-	ok(first("permafrost thaw") == FIRSTT, "title weight 1: the document titled so leads");
+	   "match is the same with title match on (%g)", m);
+	conf.search_title_match_depth = 0;
+	ok(first("heat shock protein") == BODYM, "depth 0: no candidate's title is read");
+	conf.search_title_match_depth = 100;
+	conf.search_title_match = 0;
 	conf.search_title_weight = 0.5;
 	kb_filter = NULL;
 }
@@ -516,8 +489,7 @@ int main(void)
 	test_match_positions();
 	test_feedback();
 	test_feedback_keep();
-	test_proximity();
-	test_title_first();
+	test_title_match();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
