@@ -356,7 +356,8 @@ static int feedback_vector(struct run *r, const struct vscored *fb, size_t nf, f
 static enum qstatus word_context(struct run *r, const char *query, struct qerr *err)
 {
 	struct search_context x = {r->t, r->account, r->c, r->g, r->b->dims,
-				   (size_t)r->conf->search_word_chunks};
+				   (size_t)r->conf->search_word_chunks,
+				   r->conf->search_word_context_idf};
 	int any = 0;
 	enum qstatus st;
 	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||
