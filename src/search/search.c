@@ -352,12 +352,16 @@ static int feedback_vector(struct run *r, const struct vscored *fb, size_t nf, f
 
 /* The builtin model's query words' context vectors (search_word_context)
  * into r->ctx, left NULL when off, for another model or none found. Before
- * the keyword query: a query over the index holds its chunk table. */
-static enum qstatus word_context(struct run *r, const char *query, struct qerr *err)
+ * the keyword query: a query over the index holds its chunk table. Each
+ * word's weighs its idf to the power search_word_context_idf in hybrid
+ * search, where BM25 answers for the common words; semantic search alone
+ * keeps the power 1 (it ranked lower with more, docs/search.md). */
+static enum qstatus word_context(struct run *r, enum search_method m, const char *query,
+				 struct qerr *err)
 {
 	struct search_context x = {r->t, r->account, r->c, r->g, r->b->dims,
 				   (size_t)r->conf->search_word_chunks,
-				   r->conf->search_word_context_idf};
+				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1};
 	int any = 0;
 	enum qstatus st;
 	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||
@@ -535,7 +539,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 {
 	enum qstatus st;
 	size_t depth = top_k > 100 ? top_k : 100, nk, ns = 0, nf = 0;
-	if (m != SEARCH_KEYWORD && (st = word_context(r, query, err)) != Q_OK)
+	if (m != SEARCH_KEYWORD && (st = word_context(r, m, query, err)) != Q_OK)
 		return st;
 	if (m == SEARCH_SEMANTIC) {
 		st = semantic(r, query, NULL, 0, top_k, n, err);

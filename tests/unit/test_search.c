@@ -776,18 +776,18 @@ static void test_fusion(void)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 }
 
-/* search_word_context_idf: a query word's learned context weighs its idf
- * to that power. "zygote" (one chunk) is rare, "cell" (six chunks) common;
+/* search_word_context_idf: in hybrid search a query word's learned
+ * context weighs its idf to that power (semantic search alone: 1). "zygote" (one chunk) is rare, "cell" (six chunks) common;
  * T1 shares words only with the zygote's chunk, T2 only with the cell
  * chunks. With the power 0 both contexts weigh alike and T2, closer to the
  * cell chunks' clean shared context, leads; at 8 the rare word's context
  * decides and T1 leads. Each power is remembered apart (vcache_memo). */
 static char cid[12][37];
 
-static int ctx_rank(const char *query, int d)
+static int ctx_rank(enum search_method m, const char *query, int d)
 {
 	struct search_filter f = {.account = "ctxidf"};
-	struct search q = {&f, SEARCH_SEMANTIC, query, 12, NULL, 0};
+	struct search q = {&f, m, query, 12, NULL, 0};
 	struct qerr err;
 	int at = -1;
 	if (store_run(s, search_fn, &q, &err) != Q_OK)
@@ -823,13 +823,19 @@ static void test_context_idf(void)
 		put_chunk(cid[7], 1 + i, t);
 	}
 	conf.search_word_context = 10;
+	conf.search_hybrid_weight = 1;   /* hybrid's vector side alone */
+	conf.search_feedback_chunks = 0;
 	conf.search_word_context_idf = 0;
-	int t1 = ctx_rank("zygote cell", 10), t2 = ctx_rank("zygote cell", 11);
+	int t1 = ctx_rank(SEARCH_HYBRID, "zygote cell", 10), t2 = ctx_rank(SEARCH_HYBRID, "zygote cell", 11);
 	ok(t2 < t1, "idf power 0: the common word's context leads (T1 %d, T2 %d)", t1, t2);
+	int s1 = ctx_rank(SEARCH_SEMANTIC, "zygote cell", 10), s2 = ctx_rank(SEARCH_SEMANTIC, "zygote cell", 11);
 	conf.search_word_context_idf = 8;
-	t1 = ctx_rank("zygote cell", 10);
-	t2 = ctx_rank("zygote cell", 11);
+	t1 = ctx_rank(SEARCH_HYBRID, "zygote cell", 10);
+	t2 = ctx_rank(SEARCH_HYBRID, "zygote cell", 11);
 	ok(t1 < t2, "idf power 8: the rare word's context leads (T1 %d, T2 %d)", t1, t2);
+	ok(ctx_rank(SEARCH_SEMANTIC, "zygote cell", 10) == s1 &&
+	   ctx_rank(SEARCH_SEMANTIC, "zygote cell", 11) == s2,
+	   "semantic search alone keeps the power 1 (T1 %d, T2 %d either way)", s1, s2);
 	qconf_defaults(&conf);
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 }
