@@ -49,6 +49,8 @@ struct qconf {
 	double search_bm25_b;        /* BM25's length normalisation */
 	double search_doc_spread;    /* share of a chunk's keyword score from its document's chunks */
 	int search_doc_candidates;   /* keyword candidates document-aware scores are taken over */
+	double search_title_match;   /* of query words in a candidate's document title, read again */
+	int search_title_match_depth; /* keyword candidates whose title is read */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */
@@ -57,6 +59,7 @@ struct qconf {
 	int search_prf_keep;         /* the question's own best hits kept first with feedback */
 	double search_word_context;  /* weight of the query words' learned context vectors */
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
+	double search_word_context_idf; /* power of its idf a word's context is weighted by */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int search_ivf_lists;      /* inverted-file lists trained by reindex; 0 = about sqrt(vectors) */

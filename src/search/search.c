@@ -6,6 +6,7 @@
 #include "search/search_hits.h"
 #include "search/search_impl.h"
 #include "search/search_prf.h"
+#include "search/search_title.h"
 #include "search/search_query.h"
 #include "search/search_context.h"
 #include "embed/embed_builtin.h"
@@ -62,7 +63,7 @@ struct run {
 
 /* ---- keyword -------------------------------------------------------------- */
 
-static int on_bm25(const char *chunk, double score, struct run *r)
+static int on_bm25(const char *chunk, double score, double raw, struct run *r)
 {
 	vref ref;
 	if (!vgate_chunk(r->g, chunk, strlen(chunk), &ref))
@@ -83,7 +84,8 @@ static int on_bm25(const char *chunk, double score, struct run *r)
 	}
 	if (vmap_put(&r->at, ref, (uint32_t)r->nkw))
 		return -1;
-	r->kw_sc[r->nkw] = r->kw_raw[r->nkw] = (float)score;
+	r->kw_sc[r->nkw] = (float)score;
+	r->kw_raw[r->nkw] = (float)raw;
 	r->kw[r->nkw++] = (struct vscored){ref, (float)score};
 	return 0;
 }
@@ -218,6 +220,32 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	return st;
 }
 
+/* Title evidence (search_title_match): what each of the first
+ * search_title_match_depth hits gains from its document's title
+ * (search_title_scores) into add (nh entries, the rest 0); kw_raw, what
+ * match reads, stays their BM25. */
+static enum qstatus title_match(struct run *r, const struct lexical_word *w, size_t nw,
+				const struct lexical_hit *hits, size_t nh, double *add,
+				struct qerr *err)
+{
+	const struct qconf *c = r->conf;
+	size_t depth = (size_t)c->search_title_match_depth, n = nh < depth ? nh : depth;
+	const char **keys = NULL;
+	enum qstatus st = Q_OK;
+	for (size_t i = 0; i < nh; i++)
+		add[i] = 0;
+	if (c->search_title_match <= 0 || n == 0)
+		return Q_OK;
+	if (!(keys = malloc(n * sizeof *keys)))
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		keys[i] = hits[i].chunk;
+	st = search_title_scores(r->t, r->account, w, nw, keys, n, c->search_title_match,
+				 c->search_bm25_k1, add, err);
+	free(keys);
+	return st;
+}
+
 /* The k best allowed chunks by BM25 into kw (in the order found; with
  * document-aware scores, search_doc_candidates at least; with feedback, its head the
  * question's own, the rest the expanded query's, when the caller wants
@@ -231,6 +259,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
+	double *add = NULL;
 	size_t nw, nh = 0;
 	if (c->search_doc_spread > 0 && k < (size_t)c->search_doc_candidates)
 		k = (size_t)c->search_doc_candidates;
@@ -248,8 +277,12 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	r->kw_max = lexical_query_max(r->lq);
 	if (st == Q_OK)
 		st = expand(r, w, nw, want, k, hits, &nh, err);
+	if (st == Q_OK && !(add = malloc((nh ? nh : 1) * sizeof *add)))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	if (st == Q_OK)
+		st = title_match(r, w, nw, hits, nh, add, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
-		if (on_bm25(hits[i].chunk, hits[i].score, r))
+		if (on_bm25(hits[i].chunk, hits[i].score + add[i], hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
 		st = vgate_status(r->g, err);
@@ -258,6 +291,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 		st = doc_aware(r, c->search_doc_spread, err);
 	free(w);
 	free(hits);
+	free(add);
 	return st;
 }
 
@@ -318,11 +352,16 @@ static int feedback_vector(struct run *r, const struct vscored *fb, size_t nf, f
 
 /* The builtin model's query words' context vectors (search_word_context)
  * into r->ctx, left NULL when off, for another model or none found. Before
- * the keyword query: a query over the index holds its chunk table. */
-static enum qstatus word_context(struct run *r, const char *query, struct qerr *err)
+ * the keyword query: a query over the index holds its chunk table. Each
+ * word's weighs its idf to the power search_word_context_idf in hybrid
+ * search, where BM25 answers for the common words; semantic search alone
+ * keeps the power 1 (it ranked lower with more, docs/search.md). */
+static enum qstatus word_context(struct run *r, enum search_method m, const char *query,
+				 struct qerr *err)
 {
 	struct search_context x = {r->t, r->account, r->c, r->g, r->b->dims,
-				   (size_t)r->conf->search_word_chunks};
+				   (size_t)r->conf->search_word_chunks,
+				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1};
 	int any = 0;
 	enum qstatus st;
 	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||
@@ -500,7 +539,7 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 {
 	enum qstatus st;
 	size_t depth = top_k > 100 ? top_k : 100, nk, ns = 0, nf = 0;
-	if (m != SEARCH_KEYWORD && (st = word_context(r, query, err)) != Q_OK)
+	if (m != SEARCH_KEYWORD && (st = word_context(r, m, query, err)) != Q_OK)
 		return st;
 	if (m == SEARCH_SEMANTIC) {
 		st = semantic(r, query, NULL, 0, top_k, n, err);

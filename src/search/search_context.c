@@ -83,7 +83,8 @@ static int background(const struct search_context *x, float *bg, float *tmp)
  * changes): the background and each word's share of out, under the
  * filter, the account's lexical index (chunk count and mean length: a
  * chunk indexed or removed changes them), the chunks per word and the
- * dimensions; the value's last float says whether it was found. */
+ * dimensions and the idf power; the value's last float says whether it
+ * was found. */
 struct memo {
 	char key[4096];
 	size_t len;               /* the common part; 0: nothing remembered */
@@ -99,7 +100,8 @@ static void memo_start(const struct search_context *x, struct memo *m, struct qe
 		qerr_clear(err);
 		return;
 	}
-	int k = snprintf(m->key + at, 512, "%.17g|%.17g|%zu|%u|", n, avgdl, x->chunks, x->dims);
+	int k = snprintf(m->key + at, 512, "%.17g|%.17g|%zu|%u|%.17g|", n, avgdl, x->chunks, x->dims,
+			 x->idf_power);
 	m->len = at + (size_t)k;
 }
 
@@ -125,7 +127,8 @@ static size_t word_key(struct memo *m, const struct lexical_word *w)
 	return memo_key(m, b, at);
 }
 
-/* One word's context vector, as a unit vector times its IDF, added to out;
+/* One word's context vector, as a unit vector times its IDF to the power
+ * idf_power (search_word_context_idf), added to out;
  * 1 when the word has one. */
 static enum qstatus add_word(const struct search_context *x, const struct lexical_word *w,
 			     struct lexical_hit *hits, float *v, float *tmp, const float *bg,
@@ -156,7 +159,7 @@ static enum qstatus add_word(const struct search_context *x, const struct lexica
 		norm += (double)v[d] * v[d];
 	if (norm <= 0 || idf <= 0)
 		goto out;
-	norm = idf / sqrt(norm);
+	norm = (x->idf_power == 1 ? idf : pow(idf, x->idf_power)) / sqrt(norm);
 	for (unsigned d = 0; d < x->dims; d++) {
 		out[d] += (float)(v[d] * norm);
 		if (klen)

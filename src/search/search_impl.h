@@ -32,6 +32,7 @@ struct search_context {
 	struct vgate *g;
 	unsigned dims;
 	size_t chunks;
+	double idf_power;   /* a word's context weighs idf^idf_power (search_word_context_idf) */
 };
 
 #endif

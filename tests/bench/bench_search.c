@@ -717,6 +717,19 @@ int main(int argc, char **argv)
 				  &conf.search_prf_weight) == 3)
 		printf("search_prf_docs = %d, search_prf_terms = %d, search_prf_weight = %g\n",
 		       conf.search_prf_docs, conf.search_prf_terms, conf.search_prf_weight);
+	/* BENCH_TITLE_MATCH=WEIGHT,DEPTH: search_title_match and
+	 * search_title_match_depth (the title read again; 0 turns it off) */
+	const char *tm = getenv("BENCH_TITLE_MATCH");
+	if (tm && *tm && sscanf(tm, "%lf,%d", &conf.search_title_match,
+				&conf.search_title_match_depth) == 2)
+		printf("search_title_match = %g, search_title_match_depth = %d\n",
+		       conf.search_title_match, conf.search_title_match_depth);
+	/* BENCH_CONTEXT_IDF=P: search_word_context_idf (a word's context
+	 * weighs its idf to the power P) */
+	const char *ci = getenv("BENCH_CONTEXT_IDF");
+	if (ci && *ci)
+		conf.search_word_context_idf = atof(ci);
+	printf("search_word_context_idf = %g\n", conf.search_word_context_idf);
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);

@@ -97,7 +97,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -170,6 +170,11 @@ static void build(void)
 	put((struct put){LI2, "Drug G", {"Lithium dosing in bipolar mania and bipolar depression."}, NULL});
 	put((struct put){LI3, "Drug H", {"Lithium levels in bipolar mania, bipolar relapse and "
 					   "bipolar patients over many years."}, NULL});
+	/* title evidence: BODYM holds the three words in its text, TITLEM
+	 * one in its text and all three in its title */
+	put((struct put){TITLEM, "Heat shock protein",
+			 {"Cells were stressed and a response protein was measured."}, NULL});
+	put((struct put){BODYM, "Assay notes", {"Heat shock protein levels."}, NULL});
 	put_kb = "kb1";
 }
 
@@ -452,6 +457,27 @@ static void test_feedback_keep(void)
 	conf.search_prf_weight = 1;
 }
 
+/* Title evidence: the document titled by the query's words leads once
+ * its title is read again; match stays the body's BM25 share. */
+static void test_title_match(void)
+{
+	kb_filter = "kb3";
+	conf.search_title_weight = 0;   /* the title field's postings out of the way */
+	conf.search_title_match = 0;
+	ok(first("heat shock protein") == BODYM, "title match off: the chunk holding the words leads");
+	double m = best_match("heat shock protein");
+	conf.search_title_match = 2;
+	ok(first("heat shock protein") == TITLEM, "title match 2: the document titled so leads");
+	ok(m > 0 && fabs(m - best_match("heat shock protein")) < 1e-9,
+	   "match is the same with title match on (%g)", m);
+	conf.search_title_match_depth = 0;
+	ok(first("heat shock protein") == BODYM, "depth 0: no candidate's title is read");
+	conf.search_title_match_depth = 100;
+	conf.search_title_match = 0;
+	conf.search_title_weight = 0.5;
+	kb_filter = NULL;
+}
+
 int main(void)
 {
 	qconf_defaults(&conf);
@@ -471,6 +497,7 @@ int main(void)
 	test_match_positions();
 	test_feedback();
 	test_feedback_keep();
+	test_title_match();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);

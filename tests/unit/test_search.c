@@ -776,6 +776,70 @@ static void test_fusion(void)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 }
 
+/* search_word_context_idf: in hybrid search a query word's learned
+ * context weighs its idf to that power (semantic search alone: 1). "zygote" (one chunk) is rare, "cell" (six chunks) common;
+ * T1 shares words only with the zygote's chunk, T2 only with the cell
+ * chunks. With the power 0 both contexts weigh alike and T2, closer to the
+ * cell chunks' clean shared context, leads; at 8 the rare word's context
+ * decides and T1 leads. Each power is remembered apart (vcache_memo). */
+static char cid[12][37];
+
+static int ctx_rank(enum search_method m, const char *query, int d)
+{
+	struct search_filter f = {.account = "ctxidf"};
+	struct search q = {&f, m, query, 12, NULL, 0};
+	struct qerr err;
+	int at = -1;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (size_t i = 0; i < q.n && at < 0; i++)
+		if (!strcmp(q.hits[i].doc, cid[d]))
+			at = (int)i;
+	free(q.hits);
+	return at < 0 ? 99 : at;
+}
+
+static void test_context_idf(void)
+{
+	static const char *text[12] = {
+		"Zygote embryo, with oocyte fertilisation morula uterus implantation placenta "
+		"trophoblast gastrulation neurulation somite ectoderm mesoderm endoderm.",
+		"Cell membrane lipid.", "Cell membrane lipid bilayer.", "The cell membrane lipid.",
+		"Cell membrane lipid layer.", "A cell membrane lipid.", "Cell membrane lipid raft.",
+		"Garden water pump.", "Tractor barn harvest.", "River bridge stone.",
+		"Embryo.",                         /* T1: 10 */
+		"Membrane lipid."};                /* T2: 11 */
+	static const char *filler[6] = {"garden", "tractor", "river", "stone", "window", "copper"};
+	for (int d = 0; d < 12; d++) {
+		q_uuid_new(cid[d]);
+		put_doc((struct put_doc){cid[d], "ctxidf", "kbc", NULL, NULL, NULL, 1, 0});
+		put_chunk(cid[d], 0, text[d]);
+	}
+	/* more chunks without the query's words: the background is theirs */
+	for (unsigned i = 0; i < 36; i++) {
+		char t[128];
+		snprintf(t, sizeof t, "The %s and the %s near the %s.", filler[i % 6],
+			 filler[(i / 6) % 6], filler[(i + 3) % 6]);
+		put_chunk(cid[7], 1 + i, t);
+	}
+	conf.search_word_context = 10;
+	conf.search_hybrid_weight = 1;   /* hybrid's vector side alone */
+	conf.search_feedback_chunks = 0;
+	conf.search_word_context_idf = 0;
+	int t1 = ctx_rank(SEARCH_HYBRID, "zygote cell", 10), t2 = ctx_rank(SEARCH_HYBRID, "zygote cell", 11);
+	ok(t2 < t1, "idf power 0: the common word's context leads (T1 %d, T2 %d)", t1, t2);
+	int s1 = ctx_rank(SEARCH_SEMANTIC, "zygote cell", 10), s2 = ctx_rank(SEARCH_SEMANTIC, "zygote cell", 11);
+	conf.search_word_context_idf = 8;
+	t1 = ctx_rank(SEARCH_HYBRID, "zygote cell", 10);
+	t2 = ctx_rank(SEARCH_HYBRID, "zygote cell", 11);
+	ok(t1 < t2, "idf power 8: the rare word's context leads (T1 %d, T2 %d)", t1, t2);
+	ok(ctx_rank(SEARCH_SEMANTIC, "zygote cell", 10) == s1 &&
+	   ctx_rank(SEARCH_SEMANTIC, "zygote cell", 11) == s2,
+	   "semantic search alone keeps the power 1 (T1 %d, T2 %d either way)", s1, s2);
+	qconf_defaults(&conf);
+	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
@@ -799,6 +863,7 @@ int main(int argc, char **argv)
 	test_other_environment();
 	test_query_langs();
 	test_fusion();
+	test_context_idf();
 	embed_builtin_free(emb);
 	store_close(s);
 	unit_rmtree(dir);
