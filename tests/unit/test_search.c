@@ -777,11 +777,13 @@ static void test_fusion(void)
 }
 
 /* search_word_context_idf: in hybrid search a query word's learned
- * context weighs its idf to that power (semantic search alone: 1). "zygote" (one chunk) is rare, "cell" (six chunks) common;
+ * context weighs its idf to that power (semantic search alone: 1).
+ * "zygote" (one chunk) is rare, "cell" (six chunks) common;
  * T1 shares words only with the zygote's chunk, T2 only with the cell
  * chunks. With the power 0 both contexts weigh alike and T2, closer to the
  * cell chunks' clean shared context, leads; at 8 the rare word's context
- * decides and T1 leads. Each power is remembered apart (vcache_memo). */
+ * decides and T1 leads. Each power is memoised apart (vcache_memo_get's
+ * key holds it). */
 static char cid[12][37];
 
 static int ctx_rank(enum search_method m, const char *query, int d)
