@@ -37,22 +37,11 @@ static int is_content(enum text_lang lang, const char *tok, size_t len)
 	return !text_is_stop(lang, tok, len) && !in_list(ask_words, tok, len);
 }
 
-static struct text_stemmer *stemmers[LANG_MAX];
-
-static struct text_stemmer *stemmer(enum text_lang lang)
-{
-	if ((unsigned)lang >= LANG_MAX)
-		lang = LANG_EN;
-	if (!stemmers[lang])
-		stemmers[lang] = text_stemmer_new(lang);
-	return stemmers[lang];
-}
-
 /* The stem of tok in lang (borrowed, valid until the next stem), tok itself
  * when lang has no stemmer; *slen its length. */
 static const char *stem_of(enum text_lang lang, const char *tok, size_t len, size_t *slen)
 {
-	struct text_stemmer *st = stemmer(lang);
+	struct text_stemmer *st = text_stemmer_get(lang);
 	if (st)
 		return text_stem(st, tok, len, slen);
 	*slen = len;

@@ -13,17 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct text_stemmer *stemmers[LANG_MAX];
-
-static struct text_stemmer *stemmer(enum text_lang lang)
-{
-	if (lang >= LANG_MAX)
-		lang = LANG_EN;
-	if (!stemmers[lang])
-		stemmers[lang] = text_stemmer_new(lang);
-	return stemmers[lang];
-}
-
 /* A title being read: how often each of the query's body words is in it. */
 struct reading {
 	const struct lexical_word *const *w;   /* the query's body words */
@@ -115,7 +104,7 @@ static enum qstatus doc_score(struct stxn *t, struct reading *r, const char *chu
 	}
 	const char *title = doc ? json_string_value(json_object_get(doc, "title")) : NULL;
 	r->lang = lang_named(doc ? json_string_value(json_object_get(doc, "doc_language")) : NULL);
-	r->st = stemmer(r->lang);
+	r->st = text_stemmer_get(r->lang);
 	if (st == Q_OK && title && r->st)
 		e->score = title_score(r, title, idf, k1);
 	json_decref(doc);

@@ -574,6 +574,22 @@ static unsigned code_ref(const uint64_t *a, const struct vquery *q, unsigned wor
 	return (unsigned)d;
 }
 
+/* Tests' random case: a query of dims values drawn from *x (xorshift),
+ * then n random code words in a. */
+static struct vquery *random_case(uint64_t *x, int8_t *v, unsigned dims, uint64_t *a, unsigned n)
+{
+	for (unsigned i = 0; i < dims; i++) {
+		*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+		v[i] = (int8_t)(*x % 255 - 127);
+	}
+	struct vquery *q = vquery_new(v, dims, 1);
+	for (unsigned i = 0; i < n; i++) {
+		*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+		a[i] = *x;
+	}
+	return q;
+}
+
 /* Tests: the fastest code kernel this CPU has (and the lists' kernel at
  * 512 dimensions) against the plain one on random codes and queries of
  * dims dimensions; how many differ. */
@@ -590,15 +606,7 @@ unsigned vscan_code_check(unsigned dims, unsigned rounds)
 	uint64_t *a = malloc(2 * words * sizeof *a), x = 88172645463325252ull;
 	int8_t *v = malloc(dims ? dims : 1);
 	for (unsigned r = 0; a && v && r < rounds; r++) {
-		for (unsigned i = 0; i < dims; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			v[i] = (int8_t)(x % 255 - 127);
-		}
-		struct vquery *q = vquery_new(v, dims, 1);
-		for (unsigned i = 0; i < 2 * words; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			a[i] = x;
-		}
+		struct vquery *q = random_case(&x, v, dims, a, 2 * words);
 		bad += !q || code(a, q, words, most) != code_c(a, q, words, most) ||
 		       code_c(a, q, words, most) != code_ref(a, q, words, most);
 #ifdef HAVE_AVX2_KERNEL
@@ -764,15 +772,7 @@ unsigned vscan_signs_check(unsigned dims, unsigned rounds)
 	uint64_t *a = malloc(3 * words * sizeof *a), x = 2463534242ull;
 	int8_t *v = malloc(dims ? dims : 1);
 	for (unsigned r = 0; a && v && r < rounds; r++) {
-		for (unsigned i = 0; i < dims; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			v[i] = (int8_t)(x % 255 - 127);
-		}
-		struct vquery *q = vquery_new(v, dims, 1);
-		for (unsigned i = 0; i < 3 * words; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			a[i] = x;
-		}
+		struct vquery *q = random_case(&x, v, dims, a, 3 * words);
 		uint32_t fast[3], plain[3];
 		if (!q) {
 			bad++;

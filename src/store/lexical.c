@@ -19,17 +19,6 @@
 
 #define LEXICAL_ACCOUNT_SEED 0x6c6578   /* text_hash seed of the postings' account tag */
 
-static struct text_stemmer *stemmers[LANG_MAX];
-
-static struct text_stemmer *stemmer(enum text_lang lang)
-{
-	if (lang >= LANG_MAX)
-		lang = LANG_EN;
-	if (!stemmers[lang])
-		stemmers[lang] = text_stemmer_new(lang);
-	return stemmers[lang];
-}
-
 /* A small set of terms with counts, for one chunk: its body's stems and
  * compounds, and its fields' stems after their byte (lexical.h). */
 #define TERM_MAX (TEXT_TOKEN_MAX + 1)
@@ -49,7 +38,7 @@ static int add_term(struct termset *s, const char *tok, size_t len)
 {
 	size_t slen, pre = s->prefix != 0;
 	char term[TERM_MAX];
-	const char *stem = text_stem(stemmer(s->lang), tok, len, &slen);
+	const char *stem = text_stem(text_stemmer_get(s->lang), tok, len, &slen);
 	term[0] = s->prefix;
 	memcpy(term + pre, stem, slen);
 	slen += pre;
@@ -755,7 +744,7 @@ static int add_qword(const char *tok, size_t len, void *arg)
 		if (!(q->mask >> l & 1) || (!q->compound && text_is_stop((enum text_lang)l, tok, len)))
 			continue;
 		size_t sl;
-		const char *stem = text_stem(stemmer((enum text_lang)l), tok, len, &sl);
+		const char *stem = text_stem(text_stemmer_get((enum text_lang)l), tok, len, &sl);
 		int dup = 0;
 		for (int j = 0; j < w.nalt && !dup; j++)
 			dup = w.len[j] == sl && !memcmp(w.term[j], stem, sl);

@@ -46,6 +46,17 @@ struct text_stemmer *text_stemmer_new(enum text_lang lang)
 	return st;
 }
 
+static struct text_stemmer *kept[LANG_MAX];
+
+struct text_stemmer *text_stemmer_get(enum text_lang lang)
+{
+	if ((unsigned)lang >= LANG_MAX)
+		lang = LANG_EN;
+	if (!kept[lang])
+		kept[lang] = text_stemmer_new(lang);
+	return kept[lang];
+}
+
 void text_stemmer_free(struct text_stemmer *st)
 {
 	if (!st)
