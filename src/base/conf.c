@@ -307,6 +307,7 @@ static const struct qsetting settings[] = {
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "50000"),
 	INT("search_ivf_lists", search_ivf_lists, 0, 4096, "0"),
 	INT("search_ivf_probe", search_ivf_probe, 0, 4096, "128"),
+	{"search_ivf_probe_share", set_real, AT(search_ivf_probe_share), 0, 1, "0.38", NULL, NULL, 0},
 	INT("search_ivf_rescore", search_ivf_rescore, 0, 1 << 24, "2000"),
 	INT("search_ivf_signs", search_ivf_signs, 0, 1 << 24, "16000"),
 	INT("search_ivf_train_interval", search_ivf_train_interval, 0, 1 << 30, "300"),

@@ -64,6 +64,7 @@ struct qconf {
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int search_ivf_lists;      /* inverted-file lists trained by reindex; 0 = about sqrt(vectors) */
 	int search_ivf_probe;      /* inverted-file lists a query scans past search_exact_max; 0 = none */
+	double search_ivf_probe_share; /* or at least this share of the lists */
 	int search_ivf_rescore;    /* of those lists' vectors, scored with int8 by nearest code; 0 = all */
 	int search_ivf_signs;      /* of those lists' vectors, ranked by code after a pass by sign bits; 0 = all */
 	int search_ivf_train_interval; /* seconds between quire-embed's looks at the lists; 0 = never */

@@ -615,6 +615,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 	}
 	vcache_set_exact_max((size_t)conf->search_exact_max);
 	vcache_set_ivf_probe((size_t)conf->search_ivf_probe);
+	vcache_set_ivf_share(conf->search_ivf_probe_share);
 	vcache_set_ivf_rescore((size_t)conf->search_ivf_rescore);
 	vcache_set_ivf_signs((size_t)conf->search_ivf_signs);
 	lexical_set_cache_mb((size_t)conf->search_postings_cache_mb);

@@ -699,10 +699,28 @@ static enum qstatus prefiltered(struct vcache *c, struct vgate *g, const struct 
 /* ---- past exact with an inverted file: the nearest lists ------------------- */
 
 static size_t ivf_probe = 128, ivf_rescore = 2000, ivf_signs = 16000;
+static double ivf_share = 0.38;
 
 void vcache_set_ivf_probe(size_t n)
 {
 	ivf_probe = n;
+}
+
+void vcache_set_ivf_share(double share)
+{
+	ivf_share = share;
+}
+
+/* Lists a query probes among nlist: ivf_probe, or the share of them when
+ * that is more (the lists grow as the square root of the vectors, so a
+ * fixed count is a falling share of the collection); at most nlist. */
+static size_t probes(size_t nlist)
+{
+	double s = ivf_share * (double)nlist;
+	size_t n = ivf_probe, by_share = s > 0 ? (size_t)s + (s > (double)(size_t)s) : 0;
+	if (n && by_share > n)
+		n = by_share;
+	return n < nlist ? n : nlist;
 }
 
 void vcache_set_ivf_rescore(size_t n)
@@ -988,7 +1006,7 @@ static enum qstatus probe_codes(struct probe *p, vdot_fn dot, struct qerr *err)
 #ifdef HAVE_AVX2_KERNEL
 	int fast512 = words == 8 && code == code_avx512;
 #endif
-	size_t tot = 0, np = ivf_probe < c->ivf->nlist ? ivf_probe : c->ivf->nlist;
+	size_t tot = 0, np = probes(c->ivf->nlist);
 	for (size_t j = 0; j < np; j++)
 		tot += L->n[p->order[j]];
 	if (ivf_signs && ivf_signs <= tot) {
@@ -1048,7 +1066,7 @@ static enum qstatus ivf_scan(struct vcache *c, struct vgate *g, const struct vqu
 	}
 	if (ivf_rescore && (st = probe_codes(&p, dot, err)) != Q_OK)
 		goto out;
-	while (p.lists < v->nlist && (p.lists < ivf_probe || p.met < h->k))
+	while (p.lists < v->nlist && (p.lists < probes(v->nlist) || p.met < h->k))
 		probe_exact(&p, dot);
 out:
 	vmap_free(&p.hinted);

@@ -52,6 +52,10 @@ void vcache_set_exact_max(size_t n);
  * n lists nearest the query are scanned (search_ivf_probe; default 128; 0:
  * the inverted file is not used). */
 void vcache_set_ivf_probe(size_t n);
+/* At least this share of the lists is scanned when it is more lists than
+ * search_ivf_probe (search_ivf_probe_share; default 0.38; 0: the count
+ * alone); nothing when search_ivf_probe is 0. */
+void vcache_set_ivf_share(double share);
 /* How many of the probed lists' allowed vectors are scored with int8,
  * nearest by their 2-bit codes first (search_ivf_rescore; default 2000;
  * 0: every allowed vector of the lists, no codes). */

@@ -33,7 +33,8 @@
  * only, no chunk records or vectors, to reach a million chunks sooner;
  * BENCH_IVF_TRAIN=1: train the inverted file's centroids (ivf.c) before
  * measuring, BENCH_IVF_LISTS=N lists (0: the default rule); BENCH_IVF_PROBE=N:
- * search_ivf_probe, 0: the inverted file not used; BENCH_IVF_RESCORE=N:
+ * search_ivf_probe, 0: the inverted file not used; BENCH_IVF_SHARE=S:
+ * search_ivf_probe_share; BENCH_IVF_RESCORE=N:
  * search_ivf_rescore; BENCH_IVF_SIGNS=M: search_ivf_signs;
  * BENCH_IVF_CURVE=P:N:M,...: hybrid's recall at each probe, rescore and
  * signs count). Each size also prints
@@ -458,6 +459,7 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct vgate *g = NULL;
 	struct vscored *out = malloc(s->k * sizeof *out);
 	vcache_set_ivf_probe((size_t)conf.search_ivf_probe);
+	vcache_set_ivf_share(conf.search_ivf_probe_share);
 	vcache_set_ivf_rescore((size_t)conf.search_ivf_rescore);
 	vcache_set_ivf_signs((size_t)conf.search_ivf_signs);
 	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
@@ -566,14 +568,18 @@ static void cold_query(void)
 
 /* BENCH_IVF_CURVE=P:N:M,P:N,...: hybrid's recall@10 and CPU p50 at each
  * search_ivf_probe P, search_ivf_rescore N and search_ivf_signs M (left
- * out: BENCH_IVF_SIGNS's), in one process. */
+ * out: BENCH_IVF_SIGNS's), in one process; the curve's P alone
+ * (search_ivf_probe_share 0). */
 static void recall(size_t chunks, size_t nq)
 {
 	const char *curve = getenv("BENCH_IVF_CURVE");
 	int probe = conf.search_ivf_probe, rescore = conf.search_ivf_rescore,
 	    signs = conf.search_ivf_signs;
+	double share = conf.search_ivf_probe_share;
 	recall_of(SEARCH_SEMANTIC, chunks, nq);
 	recall_of(SEARCH_HYBRID, chunks, nq);
+	if (curve && *curve)
+		conf.search_ivf_probe_share = 0;
 	for (const char *p = curve ? curve : ""; *p;) {
 		char *e;
 		conf.search_ivf_probe = (int)strtol(p, &e, 10);
@@ -587,6 +593,7 @@ static void recall(size_t chunks, size_t nq)
 	conf.search_ivf_probe = probe;
 	conf.search_ivf_rescore = rescore;
 	conf.search_ivf_signs = signs;
+	conf.search_ivf_probe_share = share;
 }
 
 static void file_sizes(const char *dir, size_t chunks)
@@ -733,14 +740,18 @@ int main(int argc, char **argv)
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);
+	const char *ish = getenv("BENCH_IVF_SHARE");
+	if (ish && *ish)
+		conf.search_ivf_probe_share = atof(ish);
 	const char *ir = getenv("BENCH_IVF_RESCORE");
 	if (ir && *ir)
 		conf.search_ivf_rescore = atoi(ir);
 	const char *is = getenv("BENCH_IVF_SIGNS");
 	if (is && *is)
 		conf.search_ivf_signs = atoi(is);
-	printf("search_ivf_probe = %d, search_ivf_rescore = %d, search_ivf_signs = %d\n",
-	       conf.search_ivf_probe, conf.search_ivf_rescore, conf.search_ivf_signs);
+	printf("search_ivf_probe = %d (or search_ivf_probe_share %g of the lists), "
+	       "search_ivf_rescore = %d, search_ivf_signs = %d\n", conf.search_ivf_probe,
+	       conf.search_ivf_probe_share, conf.search_ivf_rescore, conf.search_ivf_signs);
 	const char *cmb = getenv("BENCH_DB_CACHE_MB");
 	if (cmb && *cmb)
 		conf.db_cache_mb = atoi(cmb);

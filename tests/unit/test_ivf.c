@@ -38,6 +38,8 @@ static char dir[PATH_MAX];
 static size_t rescore = 2000;
 /* search_ivf_signs of the scans (0: no pass by the sign bits first) */
 static size_t signs;
+/* search_ivf_probe_share of the scans (0: the probe count alone) */
+static double share;
 static const struct vscored *hints;
 static size_t nhints;
 static struct store *s;
@@ -136,6 +138,7 @@ static enum qstatus scan_fn(struct stxn *t, void *arg, struct qerr *err)
 		goto out;
 	}
 	vcache_set_ivf_probe(x->probe);
+	vcache_set_ivf_share(share);
 	vcache_set_ivf_rescore(rescore);
 	vcache_set_ivf_signs(signs);
 	vcache_set_exact_max(x->way == EXACT ? SIZE_MAX : 0);
@@ -213,6 +216,44 @@ static void test_recall(size_t n, size_t m)
 	   "against exact %.4f >= 0.98", LISTS, n, m, r);
 	rescore = 2000;
 	signs = 0;
+}
+
+/* search_ivf_probe_share: one list asked for, but a share of all of them
+ * probes every list (the exact scan's ranking); a share of a quarter with
+ * one list asked for ranks as 8 of 32 lists do, where one list alone
+ * finds less. */
+static void test_share(void)
+{
+	int same = 1;
+	size_t found_q = 0, found_1 = 0, want = 0;
+	int like_8 = 1;
+	rescore = 0;
+	for (int i = 0; i < 40; i++) {
+		float q[DIMS];
+		point((int)(uniform() * CENTERS), q);
+		struct scan e = run(EXACT, "acct-a", q, LISTS);
+		share = 1;
+		struct scan a = run(LISTS_ONLY, "acct-a", q, 1);
+		share = 0.25;
+		struct scan b = run(LISTS_ONLY, "acct-a", q, 1);
+		share = 0;
+		struct scan c = run(LISTS_ONLY, "acct-a", q, 8), d = run(LISTS_ONLY, "acct-a", q, 1);
+		same &= e.n == 10 && a.n == e.n;
+		for (size_t k = 0; same && k < e.n; k++)
+			same &= e.out[k].ref == a.out[k].ref && e.out[k].score == a.out[k].score;
+		like_8 &= b.n == c.n;
+		for (size_t k = 0; like_8 && k < b.n; k++)
+			like_8 &= b.out[k].ref == c.out[k].ref;
+		found_q += shared(&e, &b);
+		found_1 += shared(&e, &d);
+		want += e.n;
+	}
+	ok(same, "search_ivf_probe 1 with search_ivf_probe_share 1: every list probed, the exact "
+	   "scan's top 10, 40 queries");
+	ok(like_8 && found_1 < found_q,
+	   "share 0.25 of %d lists with one asked for: the top 10 of 8 lists (recall %zu of %zu; "
+	   "one list alone %zu)", LISTS, found_q, want, found_1);
+	rescore = 2000;
 }
 
 /* Hints are scored exactly whatever their codes, and once: with one list
@@ -376,6 +417,7 @@ int main(void)
 	test_recall(0, 0);
 	test_recall(100, 0);
 	test_recall(100, 300);
+	test_share();
 	test_hints();
 	test_filter(0, 0);
 	test_filter(12, 0);
