@@ -31,7 +31,9 @@ bail() { echo "Bail out! $1"; exit 1; }
 diag() { echo "# $*"; }
 
 # json FILE_OR_STRING EXPR: evaluate a Python expression on the parsed JSON (as j).
-json() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
+# Its line goes out in one write: print's two (the text, then its newline)
+# interleave between clients appending to one file when PYTHONUNBUFFERED is set.
+json() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); sys.stdout.write(str(eval(sys.argv[2])) + "\n")' "$1" "$2" 2>/dev/null; }
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
