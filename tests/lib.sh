@@ -176,6 +176,14 @@ plugin_exports() {
 }
 
 # new_key ACCOUNT [SCOPES]: create a key and print it.
+# rl_window_room SECONDS: chat rate limits count in fixed minute windows
+# (ratelimit.c: the minute number since the epoch); a test counting down
+# one budget waits for the next window when the current one has less than
+# SECONDS left, so its requests are not split across two windows.
+rl_window_room() {
+	_s=$(( $(date +%s) % 60 ))
+	[ "$_s" -le $((60 - $1)) ] || sleep $((60 - _s))
+}
 new_key() { admin key create --account "$1" ${2:+--scopes "$2"} 2>/dev/null; }
 # key_id KEY: the id quire-admin lists and revokes by (first 12 hex digits
 # of the key's SHA-256).
