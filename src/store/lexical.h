@@ -139,9 +139,12 @@ struct lexical_hit {
  * Block-max WAND: the same chunks and scores as lexical_query_all. */
 typedef int (*lexical_accept_fn)(const char *chunk_key, size_t len, void *arg);
 /* What a query read: postings of its terms, postings decoded, blocks in
- * all and decoded, chunks fully scored. */
+ * all and decoded, chunks fully scored; MaxScore's postings summed into
+ * its windows (the essential terms') and chunks probed in the other
+ * terms' lists. */
 struct lexical_qstats {
 	size_t postings, decoded, blocks, blocks_decoded, scored;
+	size_t summed, probed;
 };
 
 /* BM25 (lexical_bm25's k1, b) of every chunk matching a word of query read in

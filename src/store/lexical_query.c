@@ -1297,6 +1297,7 @@ static void window_add(struct lexq *q, struct cursor *x, uint32_t base, uint32_t
 			w->acc[d - base] += x->w * b->tf[p] / (b->tf[p] + (x->field ? q->k1 : nk0 + nk1 * dl[d]));
 			w->mark[(d - base) >> 6] |= 1ull << ((d - base) & 63);
 		}
+		q->stats.summed += p - x->pos;
 		x->pos = p;
 		if (p < b->n) {
 			x->doc = b->doc[p];
@@ -1555,8 +1556,10 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 					nb = ne_blocks(c, ne, d, bub, &until);
 					known = 1;
 				}
-				if ((own + nb) * BOUND_SLACK <= th ||
-				    !probe(q, c, ne, bub, d, own + nb, th))
+				if ((own + nb) * BOUND_SLACK <= th)
+					continue;
+				q->stats.probed++;
+				if (!probe(q, c, ne, bub, d, own + nb, th))
 					continue;
 				double s = score_walk(q, d, &w->tmp);
 				if (s >= 0 && (h->n < h->k || s > threshold(h)) &&

@@ -405,7 +405,7 @@ static void pruned_equals_exhaustive(void)
 	struct qrun *r = calloc(1, sizeof *r);
 	struct qerr err;
 	int bad = 0, tested = 0, seeds[2] = {0, 0};
-	size_t pruned = 0, every = 0;
+	size_t pruned = 0, every = 0, summed = 0, probed = 0;
 	static const size_t ks[] = {1, 10, 10, 40, 100, 100};
 	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
 	for (int qi = 0; qi < 400; qi++) {
@@ -432,6 +432,8 @@ static void pruned_equals_exhaustive(void)
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		pruned += r->wand.decoded;
+		summed += r->wand.summed;
+		probed += r->wand.probed;
 		if (!agrees(r)) {
 			bad++;
 			if (bad < 4)
@@ -445,6 +447,9 @@ static void pruned_equals_exhaustive(void)
 	is_int(bad, 0, "MaxScore equals the exhaustive top k (400 random queries, k 1 to 100, %d with hits; "
 	       "seeded by the rarest terms' sums %d times, by the rarest term's blocks %d)", tested,
 	       seeds[1], seeds[0]);
+	diag("MaxScore: %zu postings summed in its windows, %zu chunks probed", summed, probed);
+	ok(probed > 0 && summed > 0 && summed < every, "MaxScore sums only the essential terms' postings (%zu of %zu) "
+	   "and probes the others' lists (%zu chunks)", summed, every, probed);
 	diag("decoded postings: MaxScore %zu, every posting %zu", pruned, every);
 	ok(tested > 300 && pruned < every, "pruning decodes fewer postings than term at a time (%zu of %zu)",
 	   pruned, every);
