@@ -1682,11 +1682,23 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 		memset(q->memo, 0, q->memo_cap * sizeof *q->memo);
 	q->memo_n = 0;
 	int mode = use_taat(q, k);
-	if (mode == 3 && impact(q, &h, accept, arg)) {
-		h.n = 0;
-		mode = 0;
-	} else if (mode == 3) {
-		mode = -1;   /* done */
+	if (mode == 3) {
+		/* first without the filter, then asked of the k best alone:
+		 * when it lets them all through they are its top k (the
+		 * filter's first reads of documents are its cost) */
+		int r = impact(q, &h, NULL, NULL);
+		for (size_t i = 0; !r && accept && i < h.n; i++)
+			if (!accepted(q, h.v[i].doc, accept, arg)) {
+				h.n = 0;
+				r = impact(q, &h, accept, arg);
+				break;
+			}
+		if (r) {
+			h.n = 0;
+			mode = 0;
+		} else {
+			mode = -1;   /* done */
+		}
 	}
 	if (mode == 2) {
 		cursors_start(q);

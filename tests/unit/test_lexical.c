@@ -534,7 +534,9 @@ static void postings_cache(void)
 /* A query of one term read by its blocks in the order of their bounds
  * (lexical_set_taat 3, the rule's choice for one cursor: a word's
  * context) gives the exhaustive top k, ties to the older chunk as WAND,
- * filtered or not, decoding no more blocks than WAND in all. */
+ * filtered or not (the filter asked of the unfiltered k best first,
+ * the walk again with it when it refuses one), decoding no more blocks
+ * than WAND in all unfiltered. */
 static void impact_equals_exhaustive(void)
 {
 	struct qrun *r = calloc(1, sizeof *r);
@@ -551,11 +553,11 @@ static void impact_equals_exhaustive(void)
 		lexical_set_taat(0);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
-		dec_wand += r->wand.blocks_decoded;
+		dec_wand += r->filtered ? 0 : r->wand.blocks_decoded;
 		lexical_set_taat(3);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
-		dec_impact += r->wand.blocks_decoded;
+		dec_impact += r->filtered ? 0 : r->wand.blocks_decoded;
 		multi += r->wand.blocks > 4;
 		nonempty += r->ntop > 0;
 		if (!agrees(r)) {
@@ -567,7 +569,7 @@ static void impact_equals_exhaustive(void)
 	lexical_set_taat(-1);
 	is_int(bad, 0, "one term by its blocks' bounds: the exhaustive top k (300 queries, %d with hits, %zu of more than 4 blocks)",
 	       nonempty, multi);
-	ok(multi > 50 && dec_impact <= dec_wand, "... decoding %zu blocks against WAND's %zu", dec_impact, dec_wand);
+	ok(multi > 50 && dec_impact <= dec_wand, "... decoding %zu blocks against WAND's %zu (unfiltered)", dec_impact, dec_wand);
 	free(r->all.v);
 	free(r);
 }
