@@ -58,11 +58,9 @@ static int background(const struct search_context *x, float *bg, float *tmp)
 	size_t n = refs ? vcache_sample(x->c, BACKGROUND, refs) : 0, m = 0;
 	memset(bg, 0, x->dims * sizeof *bg);
 	for (size_t i = 0; i < n; i++) {
-		char key[72];
-		vref ref;
 		double norm = 0;
-		vcache_chunk_key(x->c, refs[i], key, sizeof key);
-		if (!vgate_chunk(x->g, key, strlen(key), &ref) || !vcache_vector(x->c, x->t, ref, x->dims, tmp))
+		/* the cache's own references: no chunk key to write and look up */
+		if (!vgate_ref(x->g, refs[i]) || !vcache_vector(x->c, x->t, refs[i], x->dims, tmp))
 			continue;
 		for (unsigned d = 0; d < x->dims; d++)
 			norm += (double)tmp[d] * tmp[d];

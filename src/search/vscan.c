@@ -349,6 +349,11 @@ int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r)
 	return 1;
 }
 
+int vgate_ref(struct vgate *g, vref r)
+{
+	return gate_doc(g, (size_t)(r >> 32));
+}
+
 enum qstatus vgate_status(const struct vgate *g, struct qerr *err)
 {
 	if (g->st != Q_OK)

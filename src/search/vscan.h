@@ -21,6 +21,8 @@ void vgate_free(struct vgate *g);
  * allows; 0 otherwise. A document not yet cached is read in the gate's
  * transaction. */
 int vgate_chunk(struct vgate *g, const char *key, size_t len, vref *r);
+/* 1 when the document of r, a vector the cache holds, is allowed. */
+int vgate_ref(struct vgate *g, vref r);
 /* Q_OK, or the first error met while reading documents. */
 enum qstatus vgate_status(const struct vgate *g, struct qerr *err);
 /* The gate's filter as bytes (account, knowledge base, org, roles,

@@ -968,6 +968,57 @@ static void wand(struct lexq *q, struct cursor **c, struct heap *h, lexical_acce
 	}
 }
 
+/* One term's top k by its blocks in the order of their bounds, best
+ * first (impact order), for a query of one cursor (a word's context in
+ * search_context.c: the word alone, over the filter): the best chunks
+ * lie in the blocks of the highest bounds, so the heap's threshold is
+ * near its last soon and the walk stops at the first block whose bound
+ * is below it, where WAND in chunk order decodes every block whose bound
+ * beats the threshold of the chunks before it. The same top k as WAND:
+ * chunks come out of order, so one scoring the threshold enters when it
+ * is older than the heap's worst (in chunk order it would have come
+ * first), and blocks bound at the threshold are still read. -1 when
+ * memory is short (WAND then). */
+static int ub_desc(const void *a, const void *b, void *arg)
+{
+	const struct block *blk = arg;
+	double x = blk[*(const size_t *)a].ub, y = blk[*(const size_t *)b].ub;
+	return x > y ? -1 : x < y ? 1 : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static int impact(struct lexq *q, struct heap *h, lexical_accept_fn accept, void *arg)
+{
+	struct cursor *c = &q->cur[0];
+	size_t *order = malloc((c->nblk ? c->nblk : 1) * sizeof *order);
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < c->nblk; i++)
+		order[i] = i;
+	qsort_r(order, c->nblk, sizeof *order, ub_desc, c->blk);
+	c->dec_bi = -1;
+	for (size_t o = 0; o < c->nblk; o++) {
+		double th = threshold(h);
+		if (c->blk[order[o]].ub < th)
+			break;
+		c->bi = order[o];
+		const struct pblock *b = cur_block(q, c);
+		for (uint32_t i = 0; i < b->n; i++) {
+			uint32_t d = b->doc[i];
+			c->pos = i;
+			c->doc = d;
+			double s = score_at(q, d);
+			th = threshold(h);
+			if (s < 0 || (h->n == h->k && (s < th || (s == th && d > h->v[0].doc))))
+				continue;
+			if (accepted(q, d, accept, arg))
+				heap_push(h, s, d);
+		}
+	}
+	c->doc = END;
+	free(order);
+	return 0;
+}
+
 static void cursors_start(struct lexq *q)
 {
 	for (size_t i = 0; i < q->ncur; i++) {
@@ -1600,7 +1651,9 @@ void lexical_set_taat(int mode)
 static int use_taat(const struct lexq *q, size_t k)
 {
 	if (taat_mode >= 0)
-		return taat_mode;
+		return taat_mode == 3 && q->ncur != 1 ? 0 : taat_mode;
+	if (q->ncur == 1)
+		return 3;   /* one term: its blocks by their bounds */
 	size_t postings = 0;
 	for (size_t i = 0; i < q->ncur; i++)
 		for (size_t b = 0; b < q->cur[i].nblk; b++)
@@ -1632,6 +1685,24 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 		memset(q->memo, 0, q->memo_cap * sizeof *q->memo);
 	q->memo_n = 0;
 	int mode = use_taat(q, k);
+	if (mode == 3) {
+		/* first without the filter, then asked of the k best alone:
+		 * when it lets them all through they are its top k (the
+		 * filter's first reads of documents are its cost) */
+		int r = impact(q, &h, NULL, NULL);
+		for (size_t i = 0; !r && accept && i < h.n; i++)
+			if (!accepted(q, h.v[i].doc, accept, arg)) {
+				h.n = 0;
+				r = impact(q, &h, accept, arg);
+				break;
+			}
+		if (r) {
+			h.n = 0;
+			mode = 0;
+		} else {
+			mode = -1;   /* done */
+		}
+	}
 	if (mode == 2) {
 		cursors_start(q);
 		int r = maxscore(q, c, &h, accept, arg, accept != NULL);
@@ -1646,7 +1717,7 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	}
 	if (mode == 1 && taat(q, &h, accept, arg))
 		mode = 0;
-	if (!mode) {
+	if (mode == 0) {
 		cursors_start(q);
 		wand(q, c, &h, accept, arg);
 	}

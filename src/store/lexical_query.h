@@ -17,11 +17,12 @@ void lexical_query_free(struct lexq *q);
  * and bytes so far. */
 void lexical_set_cache_mb(size_t mb);
 void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes);
-/* How lexical_query_top evaluates: -1 by its rule (for many terms or a
- * deep k term at a time, or MaxScore in a large account; else block-max
- * WAND), 0 WAND, 1 term at a time over every posting, 2 MaxScore in
- * windows of chunk numbers (tests and benchmarks: all give the same
- * ranking). */
+/* How lexical_query_top evaluates: -1 by its rule (one term by its
+ * blocks' bounds; for many terms or a deep k term at a time, or MaxScore
+ * in a large account; else block-max WAND), 0 WAND, 1 term at a time
+ * over every posting, 2 MaxScore in windows of chunk numbers, 3 one
+ * term's blocks in the order of their bounds (WAND for more than one
+ * term) (tests and benchmarks: all give the same ranking). */
 void lexical_set_taat(int mode);
 /* MaxScore's seed: the rarest terms' postings it sums, 4,096 at most (the
  * default); 0 takes the rarest term's best blocks instead (tests: either

@@ -536,6 +536,49 @@ static void postings_cache(void)
 	free(r);
 }
 
+/* A query of one term read by its blocks in the order of their bounds
+ * (lexical_set_taat 3, the rule's choice for one cursor: a word's
+ * context) gives the exhaustive top k, ties to the older chunk as WAND,
+ * filtered or not (the filter asked of the unfiltered k best first,
+ * the walk again with it when it refuses one), decoding no more blocks
+ * than WAND in all unfiltered. */
+static void impact_equals_exhaustive(void)
+{
+	struct qrun *r = calloc(1, sizeof *r);
+	struct qerr err;
+	int bad = 0, nonempty = 0;
+	size_t dec_impact = 0, dec_wand = 0, multi = 0;
+	static const size_t ks[] = {1, 3, 10, 30, 64};
+	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
+	for (int qi = 0; qi < 300; qi++) {
+		r->nw = 1;
+		(next() % 3 ? word : title_word)(&r->w[0], zipf(), next() % 4 ? 1 : 0.25 + (next() % 300) / 100.0);
+		r->k = ks[next() % 5];
+		r->filtered = next() % 2;
+		lexical_set_taat(0);
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		dec_wand += r->filtered ? 0 : r->wand.blocks_decoded;
+		lexical_set_taat(3);
+		if (store_run(s, query_fn, r, &err) != Q_OK)
+			bail_out("query: %s", err.msg);
+		dec_impact += r->filtered ? 0 : r->wand.blocks_decoded;
+		multi += r->wand.blocks > 4;
+		nonempty += r->ntop > 0;
+		if (!agrees(r)) {
+			bad++;
+			if (bad < 4)
+				diag("query %d (k %zu, filtered %d) differs: %zu hits", qi, r->k, r->filtered, r->ntop);
+		}
+	}
+	lexical_set_taat(-1);
+	is_int(bad, 0, "one term by its blocks' bounds: the exhaustive top k (300 queries, %d with hits, %zu of more than 4 blocks)",
+	       nonempty, multi);
+	ok(multi > 50 && dec_impact <= dec_wand, "... decoding %zu blocks against WAND's %zu (unfiltered)", dec_impact, dec_wand);
+	free(r->all.v);
+	free(r);
+}
+
 /* The term-at-a-time evaluation ranks as block-max WAND: the same chunks,
  * the same scores (bit for bit), filtered or not. */
 static void taat_equals_wand(void)
@@ -1011,6 +1054,7 @@ int main(void)
 	wand_equals_exhaustive();
 	lexical_set_taat(-1);
 	taat_equals_wand();
+	impact_equals_exhaustive();
 	pruned_equals_exhaustive();
 	bm25_reference();
 	bm25_params();

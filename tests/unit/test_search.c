@@ -285,6 +285,63 @@ static void test_filters(void)
 	json_decref(fnone);
 }
 
+/* vgate_ref (the word contexts' background: the cache's own references)
+ * answers as vgate_chunk does for the same chunk under every kind of
+ * filter, so the background holds only what the search may see. */
+struct gate_ref_run {
+	const struct search_filter *f;
+	int differ, allowed, refused;
+};
+
+static enum qstatus gate_ref_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct gate_ref_run *x = arg;
+	struct vcache *c = vcache_lock();
+	struct vgate *g1 = NULL, *g2 = NULL;
+	vref refs[4096];
+	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
+	if (st == Q_OK && (!(g1 = vgate_new(c, t, x->f)) || !(g2 = vgate_new(c, t, x->f))))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	size_t n = st == Q_OK ? vcache_sample(c, 4096, refs) : 0;
+	for (size_t i = 0; i < n; i++) {
+		char key[72];
+		vref r = 0;
+		vcache_chunk_key(c, refs[i], key, sizeof key);
+		int a = vgate_ref(g1, refs[i]), b = vgate_chunk(g2, key, strlen(key), &r) && r == refs[i];
+		x->differ += a != b;
+		x->allowed += a;
+		x->refused += !a;
+	}
+	vgate_free(g1);
+	vgate_free(g2);
+	vcache_unlock(c);
+	return st;
+}
+
+static void test_gate_ref(void)
+{
+	json_t *eng = json_pack("[s]", "eng"), *ids = json_pack("[s]", id[B]);
+	struct search_filter fs[] = {{.account = "acct"}, {.account = "acct", .kb = "kb1"},
+				     {.account = "acct", .kb = "kb1", .org = "o2"},
+				     {.account = "acct", .org = "o1", .roles = eng},
+				     {.account = "acct", .doc_ids = ids}, {.account = "nobody"}};
+	int differ = 0, allowed = 0, refused = 0;
+	struct qerr err;
+	for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+		struct gate_ref_run x = {&fs[i], 0, 0, 0};
+		if (store_run(s, gate_ref_fn, &x, &err) != Q_OK)
+			bail_out("gate: %s", err.msg);
+		differ += x.differ;
+		allowed += x.allowed;
+		refused += x.refused;
+	}
+	ok(!differ && allowed && refused,
+	   "the background's gate by the cache's references answers as by chunk key under 6 filters (%d allowed, %d refused, %d differ)",
+	   allowed, refused, differ);
+	json_decref(eng);
+	json_decref(ids);
+}
+
 static void test_incremental(void)
 {
 	struct search_filter kb1 = {.account = "acct", .kb = "kb1"};
@@ -853,6 +910,7 @@ int main(int argc, char **argv)
 	emb = embed_builtin_new(LANG_EN);
 	build();
 	test_filters();
+	test_gate_ref();
 	test_incremental();
 	test_cap();
 	test_prefilter();
