@@ -302,7 +302,6 @@ static const struct qsetting settings[] = {
 	INT("search_prf_keep", search_prf_keep, 0, 1000, "20"),
 	{"search_word_context", set_real, AT(search_word_context), 0, 10, "1.5", NULL, NULL, 0},
 	INT("search_word_chunks", search_word_chunks, 1, 1000, "30"),
-	INT("search_word_background", search_word_background, 1, 65536, "4096"),
 	{"search_word_context_idf", set_real, AT(search_word_context_idf), 0, 8, "3", NULL, NULL, 0},
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "50000"),

@@ -59,7 +59,6 @@ struct qconf {
 	int search_prf_keep;         /* the question's own best hits kept first with feedback */
 	double search_word_context;  /* weight of the query words' learned context vectors */
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
-	int search_word_background;  /* chunks sampled for the collection's mean vector they are centred on */
 	double search_word_context_idf; /* power of its idf a word's context is weighted by */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */

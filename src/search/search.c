@@ -361,8 +361,7 @@ static enum qstatus word_context(struct run *r, enum search_method m, const char
 {
 	struct search_context x = {r->t, r->account, r->c, r->g, r->b->dims,
 				   (size_t)r->conf->search_word_chunks,
-				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1,
-				   (size_t)r->conf->search_word_background};
+				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1};
 	int any = 0;
 	enum qstatus st;
 	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||

@@ -48,15 +48,14 @@ static int mean_vector(struct vcache *c, struct stxn *t, struct vgate *g,
 	return any;
 }
 
-/* The mean unit vector of up to x->background (search_word_background)
- * visible chunks spread over the cache into bg: what any chunk has in
- * common (the stop words' trigrams, the collection's common words); 1 when
- * some chunk had a vector. */
+/* The mean unit vector of up to BACKGROUND visible chunks spread over the
+ * cache into bg: what any chunk has in common (the stop words' trigrams,
+ * the collection's common words); 1 when some chunk had a vector. */
+#define BACKGROUND 1024
 static int background(const struct search_context *x, float *bg, float *tmp)
 {
-	size_t want = x->background ? x->background : 1;
-	vref *refs = malloc(want * sizeof *refs);
-	size_t n = refs ? vcache_sample(x->c, want, refs) : 0, m = 0;
+	vref *refs = malloc(BACKGROUND * sizeof *refs);
+	size_t n = refs ? vcache_sample(x->c, BACKGROUND, refs) : 0, m = 0;
 	memset(bg, 0, x->dims * sizeof *bg);
 	for (size_t i = 0; i < n; i++) {
 		char key[72];
@@ -101,8 +100,8 @@ static void memo_start(const struct search_context *x, struct memo *m, struct qe
 		qerr_clear(err);
 		return;
 	}
-	int k = snprintf(m->key + at, 512, "%.17g|%.17g|%zu|%u|%.17g|%zu|", n, avgdl, x->chunks,
-			 x->dims, x->idf_power, x->background);
+	int k = snprintf(m->key + at, 512, "%.17g|%.17g|%zu|%u|%.17g|", n, avgdl, x->chunks, x->dims,
+			 x->idf_power);
 	m->len = at + (size_t)k;
 }
 

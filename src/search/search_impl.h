@@ -33,7 +33,6 @@ struct search_context {
 	unsigned dims;
 	size_t chunks;
 	double idf_power;   /* a word's context weighs idf^idf_power (search_word_context_idf) */
-	size_t background;  /* chunks the collection's mean vector is taken over (search_word_background) */
 };
 
 #endif

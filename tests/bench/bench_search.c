@@ -737,12 +737,6 @@ int main(int argc, char **argv)
 	if (ci && *ci)
 		conf.search_word_context_idf = atof(ci);
 	printf("search_word_context_idf = %g\n", conf.search_word_context_idf);
-	/* BENCH_WORD_BACKGROUND=N: search_word_background (chunks the
-	 * contexts' background mean is taken over) */
-	const char *wb = getenv("BENCH_WORD_BACKGROUND");
-	if (wb && *wb)
-		conf.search_word_background = atoi(wb);
-	printf("search_word_background = %d\n", conf.search_word_background);
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);

@@ -842,62 +842,6 @@ static void test_context_idf(void)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 }
 
-/* The scores of the ctxidf account's 12 chunks for a semantic query, by
- * document (every chunk of the account is a hit at top_k 48). */
-static void ctx_scores(const char *query, double *out)
-{
-	struct search_filter f = {.account = "ctxidf"};
-	struct search q = {&f, SEARCH_SEMANTIC, query, 48, NULL, 0};
-	struct qerr err;
-	if (store_run(s, search_fn, &q, &err) != Q_OK)
-		bail_out("search: %s", err.msg);
-	for (int d = 0; d < 12; d++) {
-		out[d] = -9;
-		for (size_t i = 0; i < q.n; i++)
-			if (!strcmp(q.hits[i].doc, cid[d]) && q.hits[i].score > out[d])
-				out[d] = q.hits[i].score;
-	}
-	free(q.hits);
-}
-
-static double score_diff(const double *a, const double *b)
-{
-	double m = 0;
-	for (int d = 0; d < 12; d++)
-		m = fabs(a[d] - b[d]) > m ? fabs(a[d] - b[d]) : m;
-	return m;
-}
-
-/* search_word_background: the contexts are centred on the mean of that
- * many chunks (a sample spread over the cache): one chunk's vector is
- * another centre than the mean of all 48, so the scores move; each size
- * is remembered apart (the memo's key holds it), so going back to a size
- * gives its scores again, and a remembered answer is the one computed
- * afresh. */
-static void test_background(void)
-{
-	double one[12], all[12], again[12], fresh[12];
-	conf.search_word_context = 10;
-	vcache_memo_clear();
-	conf.search_word_background = 1;
-	ctx_scores("zygote cell", one);
-	conf.search_word_background = 4096;
-	ctx_scores("zygote cell", all);
-	ok(score_diff(one, all) > 1e-4, "the background's size moves the scores (by %g)",
-	   score_diff(one, all));
-	conf.search_word_background = 1;
-	ctx_scores("zygote cell", again);
-	ok(score_diff(one, again) < 1e-9, "one chunk again: its scores again (%g)",
-	   score_diff(one, again));
-	vcache_memo_clear();
-	conf.search_word_background = 4096;
-	ctx_scores("zygote cell", fresh);
-	ok(score_diff(all, fresh) < 1e-9, "the remembered background is the one computed afresh (%g)",
-	   score_diff(all, fresh));
-	qconf_defaults(&conf);
-	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
-}
-
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
@@ -922,7 +866,6 @@ int main(int argc, char **argv)
 	test_query_langs();
 	test_fusion();
 	test_context_idf();
-	test_background();
 	embed_builtin_free(emb);
 	store_close(s);
 	unit_rmtree(dir);
