@@ -222,6 +222,12 @@ void lexical_chunk_key(struct store_key *k, uint64_t tag, const char *chunk_key)
 
 /* Append a 32-bit value big-endian. */
 void lexical_key_u32(struct store_key *k, uint32_t v);
+struct pblock;
+/* A term's head record (above): *df its df and its pending postings
+ * appended to tail (empty, at mean length avgdl); 0, or -1 when the bytes
+ * are not a head of this layout (*df 0, tail empty). */
+int lexical_head_pending(const void *val, size_t vlen, uint32_t *df, struct pblock *tail,
+			 double avgdl);
 /* An account's statistics record; *rec NULL when it has none. */
 enum qstatus lexical_stats_get(struct stxn *t, const char *account, json_t **rec,
 			       struct qerr *err);
