@@ -343,7 +343,9 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 	enum qstatus st;
 	stamp_deferred(j, doc);
 	doc_set_status(doc, "indexing");   /* the stage starts with this transaction */
-	if ((st = chunks_delete_for_doc(t, j->doc_id, err)) != Q_OK ||
+	/* doc as stored: index_check read it in this transaction, and
+	 * nothing above changes its account or title */
+	if ((st = chunks_delete_for_doc_rec(t, j->doc_id, doc, err)) != Q_OK ||
 	    (st = jobs_delete_for_doc(t, j->doc_id, "embed", 0, err)) != Q_OK)
 		goto out;
 	size_t chars = 0;
@@ -365,7 +367,7 @@ static enum qstatus index_job(struct stxn *t, struct job_ctx *j, json_t *doc,
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
-		st = chunk_put_to(t, j->doc_id, (unsigned)i, rec, b, err);
+		st = chunk_put_doc(t, j->doc_id, doc, (unsigned)i, rec, b, err);
 		json_decref(rec);
 		if (st != Q_OK)
 			goto out;

@@ -16,6 +16,12 @@ static void chunk_key(const char *doc_id, unsigned position, char *out, size_t n
 
 #define TITLE_MAX 1024   /* bytes of a title indexed */
 
+static void doc_fields(json_t *doc, char *account, size_t n, char title[TITLE_MAX])
+{
+	snprintf(account, n, "%s", json_string_value(json_object_get(doc, "account")) ?: "");
+	snprintf(title, TITLE_MAX, "%s", json_string_value(json_object_get(doc, "title")) ?: "");
+}
+
 /* The account and title of a chunk's document ("" when it is gone). */
 static enum qstatus chunk_doc(struct stxn *t, const char *doc_id, char *account, size_t n,
 			      char title[TITLE_MAX], struct qerr *err)
@@ -30,8 +36,7 @@ static enum qstatus chunk_doc(struct stxn *t, const char *doc_id, char *account,
 	}
 	if (st != Q_OK)
 		return st;
-	snprintf(account, n, "%s", json_string_value(json_object_get(doc, "account")) ?: "");
-	snprintf(title, TITLE_MAX, "%s", json_string_value(json_object_get(doc, "title")) ?: "");
+	doc_fields(doc, account, n, title);
 	json_decref(doc);
 	return Q_OK;
 }
@@ -64,6 +69,12 @@ enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, js
 enum qstatus chunk_put_to(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 			  struct lexical_batch *b, struct qerr *err)
 {
+	return chunk_put_doc(t, doc_id, NULL, position, rec, b, err);
+}
+
+enum qstatus chunk_put_doc(struct stxn *t, const char *doc_id, json_t *doc, unsigned position,
+			   json_t *rec, struct lexical_batch *b, struct qerr *err)
+{
 	char account[STORE_ID_MAX], title[TITLE_MAX];
 	char key[64];
 	chunk_key(doc_id, position, key, sizeof key);
@@ -74,8 +85,10 @@ enum qstatus chunk_put_to(struct stxn *t, const char *doc_id, unsigned position,
 		json_object_set_new(rec, "id", json_string(id));   /* Dify's segment id */
 	if (!json_object_get(rec, "created_us"))
 		json_object_set_new(rec, "created_us", json_integer((json_int_t)q_now_us()));
-	enum qstatus st = chunk_doc(t, doc_id, account, sizeof account, title, err);
-	if (st != Q_OK)
+	enum qstatus st = Q_OK;
+	if (doc)
+		doc_fields(doc, account, sizeof account, title);
+	else if ((st = chunk_doc(t, doc_id, account, sizeof account, title, err)) != Q_OK)
 		return st;
 	json_object_set_new(rec, "index_title", json_string(title));
 	if ((st = store_put(t, T_CHUNKS, key, rec, err)) != Q_OK)
@@ -103,12 +116,22 @@ enum qstatus chunk_reindex(struct stxn *t, const char *chunk_key, json_t *rec, i
 
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err)
 {
+	return chunks_delete_for_doc_rec(t, doc_id, NULL, err);
+}
+
+enum qstatus chunks_delete_for_doc_rec(struct stxn *t, const char *doc_id, json_t *doc,
+				       struct qerr *err)
+{
 	struct store_key k;
 	struct store_ids ids = {0};
 	char account[STORE_ID_MAX], title[TITLE_MAX];
 	store_key_init(&k);
 	store_key_str(&k, doc_id);
-	enum qstatus st = chunk_doc(t, doc_id, account, sizeof account, title, err);
+	enum qstatus st = Q_OK;
+	if (doc)
+		doc_fields(doc, account, sizeof account, title);
+	else
+		st = chunk_doc(t, doc_id, account, sizeof account, title, err);
 	if (st == Q_OK)
 		st = store_scan(t, I_CHUNKS_BY_DOC, &k, 0, 0, store_collect, &ids, err);
 	if (st == Q_OK && ids.oom)

@@ -23,7 +23,15 @@ enum qstatus chunk_put(struct stxn *t, const char *doc_id, unsigned position, js
  * lexical_batch_write before the transaction ends. */
 enum qstatus chunk_put_to(struct stxn *t, const char *doc_id, unsigned position, json_t *rec,
 			  struct lexical_batch *b, struct qerr *err);
+/* chunk_put_to with the document's account and title taken from doc, its
+ * record as stored (read in this transaction), not read again (NULL: read). */
+enum qstatus chunk_put_doc(struct stxn *t, const char *doc_id, json_t *doc, unsigned position,
+			   json_t *rec, struct lexical_batch *b, struct qerr *err);
 enum qstatus chunks_delete_for_doc(struct stxn *t, const char *doc_id, struct qerr *err);
+/* chunks_delete_for_doc with the document's account and title from doc
+ * (as chunk_put_doc; NULL: read). */
+enum qstatus chunks_delete_for_doc_rec(struct stxn *t, const char *doc_id, json_t *doc,
+				       struct qerr *err);
 /* The account of a chunk's document ("" when the document is gone): the
  * keyword index a chunk belongs to. */
 enum qstatus chunk_account(struct stxn *t, const char *doc_id, char *out, size_t n,

@@ -280,35 +280,107 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 	return st;
 }
 
-/* A term's head record: its df and how many of its postings are pending
- * (single records, not yet sealed into a block). Small, so rewriting it
- * on every append logs a few bytes, not a block. */
+/* A term's head record: its pending postings (not yet sealed into a
+ * block), then its df and how many are pending (lexical.h). Appending
+ * rewrites it with the new postings at the end: Berkeley DB logs the
+ * bytes between the old and new records' common prefix and suffix, so a
+ * rewrite logs the new postings and the counts, not the record. The
+ * pending postings used to be records of their own, one put when written
+ * and one delete when sealed: most of an ingestion's log (LEXICAL_VERSION
+ * 6). */
 struct head {
 	uint32_t df, npend;
+	uint32_t num[POSTINGS_BLOCK], tf[POSTINGS_BLOCK], dl[POSTINGS_BLOCK];
+	size_t bytes;   /* the pending postings' encoded size */
 };
+
+/* Sealed early past this many bytes of pending postings: heads stay
+ * small items of postings.db's 4 KiB pages (no overflow pages). */
+#define HEAD_PENDING_BYTES 768
+#define HEAD_MAX (HEAD_PENDING_BYTES + 3 * 5 + 5)
+
+/* A head's bytes into h: 0, or -1 when they are not a head of this
+ * layout (h left empty). */
+static int head_decode(const unsigned char *buf, size_t len, struct head *h)
+{
+	size_t o = 0;
+	uint32_t prev = 0;
+	h->df = h->npend = 0;
+	h->bytes = 0;
+	if (len < 5 || buf[len - 1] >= POSTINGS_BLOCK)
+		return -1;
+	uint32_t n = buf[len - 1], df = lexical_u32_at(buf + len - 5);
+	for (uint32_t i = 0; i < n; i++) {
+		size_t a, b, c;
+		uint32_t gap;
+		if (!(a = varint_get(buf + o, len - 5 - o, &gap)) ||
+		    !(b = varint_get(buf + o + a, len - 5 - o - a, &h->tf[i])) ||
+		    !(c = varint_get(buf + o + a + b, len - 5 - o - a - b, &h->dl[i])) ||
+		    (i && !gap))
+			return -1;
+		h->num[i] = prev += gap;
+		o += a + b + c;
+	}
+	if (o != len - 5)
+		return -1;
+	h->df = df;
+	h->npend = n;
+	h->bytes = o;
+	return 0;
+}
+
+int lexical_head_pending(const void *val, size_t vlen, uint32_t *df, struct pblock *tail,
+			 double avgdl)
+{
+	struct head h;
+	*df = 0;
+	if (vlen > HEAD_MAX || head_decode(val, vlen, &h))
+		return -1;
+	*df = h.df;
+	for (uint32_t i = 0; i < h.npend; i++)
+		if (pblock_append(tail, h.num[i], h.tf[i], h.dl[i], avgdl))
+			return -1;
+	return 0;
+}
+
+static size_t head_encode(const struct head *h, unsigned char *buf)
+{
+	size_t o = 0;
+	for (uint32_t i = 0; i < h->npend; i++) {
+		o += varint_put(buf + o, i ? h->num[i] - h->num[i - 1] : h->num[0]);
+		o += varint_put(buf + o, h->tf[i]);
+		o += varint_put(buf + o, h->dl[i]);
+	}
+	buf[o++] = (unsigned char)(h->df >> 24);
+	buf[o++] = (unsigned char)(h->df >> 16);
+	buf[o++] = (unsigned char)(h->df >> 8);
+	buf[o++] = (unsigned char)h->df;
+	buf[o++] = (unsigned char)h->npend;
+	return o;
+}
 
 static enum qstatus head_get(struct stxn *t, const struct store_key *k, struct head *h,
 			     struct qerr *err)
 {
-	unsigned char buf[16];
-	size_t len, o;
+	unsigned char buf[HEAD_MAX];
+	size_t len;
 	enum qstatus st = store_get_rawkey(t, T_POSTINGS, k, buf, sizeof buf, &len, STORE_RMW, err);
-	memset(h, 0, sizeof *h);
+	h->df = h->npend = 0;
+	h->bytes = 0;
 	if (st == Q_ENOTFOUND || st == Q_ENOMEM) {   /* absent, or not ours (an older layout) */
 		qerr_clear(err);
 		return Q_OK;
 	}
 	if (st != Q_OK)
 		return st;
-	if (!(o = varint_get(buf, len, &h->df)) || !varint_get(buf + o, len - o, &h->npend))
-		memset(h, 0, sizeof *h);
+	head_decode(buf, len, h);
 	return Q_OK;
 }
 
 static enum qstatus head_put(struct stxn *t, const struct store_key *k, const struct head *h,
 			     struct qerr *err)
 {
-	unsigned char buf[16];
+	unsigned char buf[HEAD_MAX];
 	if (!h->df && !h->npend) {
 		enum qstatus st = store_del_rawkey(t, T_POSTINGS, k, err);
 		if (st == Q_ENOTFOUND) {
@@ -317,72 +389,25 @@ static enum qstatus head_put(struct stxn *t, const struct store_key *k, const st
 		}
 		return st;
 	}
-	size_t o = varint_put(buf, h->df);
-	o += varint_put(buf + o, h->npend);
-	return store_put_rawkey(t, T_POSTINGS, k, buf, o, err);
+	return store_put_rawkey(t, T_POSTINGS, k, buf, head_encode(h, buf), err);
 }
 
-/* A pending posting's key: the term's prefix, 0xff, the number. */
-static void pending_key(struct store_key *k, const struct store_key *term, uint32_t num)
+/* The head's pending postings become one sealed block (under its last
+ * number); the head keeps none. */
+static enum qstatus seal(struct stxn *t, const struct store_key *term, struct head *h,
+			 double avgdl, struct qerr *err)
 {
-	*k = *term;
-	k->b[k->len++] = 0xff;
-	lexical_key_u32(k, num);
-}
-
-struct pending {
-	size_t plen;
 	struct pblock b;
-	double avgdl;
-	struct store_key keys[POSTINGS_BLOCK];
-	int bad;
-};
-
-static int pending_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	struct pending *p = arg;
-	uint32_t tf, dl, num;
-	size_t o;
-	if (klen != p->plen + 5 || p->b.n == POSTINGS_BLOCK)
-		return p->b.n == POSTINGS_BLOCK;
-	num = lexical_u32_at((const unsigned char *)key + klen - 4);
-	if (!(o = varint_get(val, vlen, &tf)) ||
-	    !varint_get((const unsigned char *)val + o, vlen - o, &dl) ||
-	    pblock_append(&p->b, num, tf, dl, p->avgdl)) {
-		p->bad = 1;
-		return 1;
-	}
-	memcpy(p->keys[p->b.n - 1].b, key, klen);
-	p->keys[p->b.n - 1].len = klen;
-	return 0;
-}
-
-/* The pending postings become one sealed block (under its last number)
- * and are removed. */
-static enum qstatus seal(struct stxn *t, const struct store_key *term, double avgdl,
-			 struct qerr *err)
-{
-	struct pending *p = calloc(1, sizeof *p);
-	struct store_key prefix = *term;
 	unsigned char buf[POSTINGS_BLOCK_BYTES];
-	enum qstatus st;
-	if (!p)
-		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	p->plen = term->len;
-	p->avgdl = avgdl;
-	prefix.b[prefix.len++] = 0xff;
-	st = store_scan_raw(t, T_POSTINGS, &prefix, pending_cb, p, err);
-	if (st == Q_OK && (p->bad || !p->b.n))
-		st = qerr_set(err, Q_EINTERNAL, NULL, "pending postings damaged");
-	if (st == Q_OK) {
-		struct store_key bk = *term;
-		lexical_key_u32(&bk, p->b.doc[p->b.n - 1]);
-		st = store_put_rawkey(t, T_POSTINGS, &bk, buf, pblock_encode(&p->b, buf), err);
-	}
-	for (uint32_t i = 0; st == Q_OK && i < p->b.n; i++)
-		st = store_del_rawkey(t, T_POSTINGS, &p->keys[i], err);
-	free(p);
-	return st;
+	memset(&b, 0, sizeof b);
+	for (uint32_t i = 0; i < h->npend; i++)
+		if (pblock_append(&b, h->num[i], h->tf[i], h->dl[i], avgdl))
+			return qerr_set(err, Q_EINTERNAL, NULL, "pending postings damaged");
+	struct store_key bk = *term;
+	lexical_key_u32(&bk, b.doc[b.n - 1]);
+	h->npend = 0;
+	h->bytes = 0;
+	return store_put_rawkey(t, T_POSTINGS, &bk, buf, pblock_encode(&b, buf), err);
 }
 
 /* A posting to write: a chunk's entry for one term of an account. */
@@ -393,30 +418,33 @@ struct bposting {
 	double avgdl;
 };
 
-/* One term's postings v[0..n) appended: pending records, sealed with the
- * others into a block when POSTINGS_BLOCK are pending; the term's head
- * read and written once (posting_add: one; lexical_batch_write: a
- * batch's, the same records). */
+/* One term's postings v[0..n) appended to its head's pending ones,
+ * sealed into a block when POSTINGS_BLOCK (or HEAD_PENDING_BYTES) are
+ * pending; the head read and written once (posting_add: one;
+ * lexical_batch_write: a batch's, the same records). */
 static enum qstatus term_write(struct stxn *t, const struct bposting *v, size_t n,
 			       struct qerr *err)
 {
-	struct store_key k, pk;
+	struct store_key k;
 	struct head h;
-	unsigned char val[10];
+	unsigned char tmp[15];
 	lexical_term_key(&k, v[0].tag, v[0].e.term, v[0].e.len);
 	enum qstatus st = head_get(t, &k, &h, err);
 	for (size_t i = 0; st == Q_OK && i < n; i++) {
-		size_t o = varint_put(val, v[i].e.tf > 65535 ? 65535 : v[i].e.tf);
-		o += varint_put(val + o, v[i].dl);
-		pending_key(&pk, &k, v[i].num);
-		if ((st = store_put_rawkey(t, T_POSTINGS, &pk, val, o, err)) != Q_OK)
+		uint32_t tf = v[i].e.tf > 65535 ? 65535 : v[i].e.tf;
+		if (h.npend && v[i].num <= h.num[h.npend - 1]) {
+			st = qerr_set(err, Q_EINTERNAL, NULL, "postings out of order");
 			break;
-		h.df++;
-		if (++h.npend >= POSTINGS_BLOCK) {
-			if ((st = seal(t, &k, v[i].avgdl, err)) != Q_OK)
-				break;
-			h.npend = 0;
 		}
+		h.num[h.npend] = v[i].num;
+		h.tf[h.npend] = tf;
+		h.dl[h.npend] = v[i].dl;
+		h.bytes += varint_put(tmp, h.npend ? v[i].num - h.num[h.npend - 1] : v[i].num);
+		h.bytes += varint_put(tmp, tf) + varint_put(tmp, v[i].dl);
+		h.npend++;
+		h.df++;
+		if (h.npend >= POSTINGS_BLOCK || h.bytes >= HEAD_PENDING_BYTES)
+			st = seal(t, &k, &h, v[i].avgdl, err);
 	}
 	return st == Q_OK ? head_put(t, &k, &h, err) : st;
 }
@@ -478,21 +506,22 @@ static enum qstatus posting_remove(struct stxn *t, uint64_t tag, const struct te
 {
 	struct store_key k;
 	struct head h;
-	int removed;
+	int removed = 0;
 	lexical_term_key(&k, tag, e->term, e->len);
 	enum qstatus st = head_get(t, &k, &h, err);
 	if (st != Q_OK)
 		return st;
-	struct store_key pk;
-	pending_key(&pk, &k, num);
-	st = store_del_rawkey(t, T_POSTINGS, &pk, err);
-	removed = st == Q_OK;
-	if (removed && h.npend)
+	for (uint32_t i = 0; i < h.npend && !removed; i++) {
+		if (h.num[i] != num)
+			continue;
+		memmove(h.num + i, h.num + i + 1, (h.npend - i - 1) * sizeof *h.num);
+		memmove(h.tf + i, h.tf + i + 1, (h.npend - i - 1) * sizeof *h.tf);
+		memmove(h.dl + i, h.dl + i + 1, (h.npend - i - 1) * sizeof *h.dl);
 		h.npend--;
-	if (st == Q_ENOTFOUND) {
-		qerr_clear(err);
-		st = sealed_remove(t, &k, num, &removed, err);
+		removed = 1;
 	}
+	if (!removed)
+		st = sealed_remove(t, &k, num, &removed, err);
 	if (st != Q_OK || !removed)
 		return st;
 	if (h.df)
@@ -976,9 +1005,8 @@ enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, s
 			size_t *df, struct qerr *err)
 {
 	struct store_key k;
-	unsigned char buf[5 + POSTINGS_BLOCK_BYTES];
+	unsigned char buf[HEAD_MAX];
 	size_t vlen;
-	uint32_t v = 0;
 	*df = 0;
 	if (len >= TEXT_TOKEN_MAX)
 		return Q_OK;
@@ -988,8 +1016,12 @@ enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, s
 		qerr_clear(err);
 		return Q_OK;
 	}
-	if (st == Q_OK && varint_get(buf, vlen, &v))
-		*df = v;
+	if (st == Q_ENOMEM) {   /* not a head of this layout */
+		qerr_clear(err);
+		return Q_OK;
+	}
+	if (st == Q_OK && vlen >= 5 && buf[vlen - 1] < POSTINGS_BLOCK)
+		*df = lexical_u32_at(buf + vlen - 5);
 	return st;
 }
 

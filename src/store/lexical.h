@@ -5,11 +5,14 @@
  * each block's largest tf and shortest chunk in its header (postings.h).
  * In T_POSTINGS, keys starting with the account's 64-bit tag (text_hash
  * of its id):
- *   tag, "term\0"                -> varint df, varint pending count
+ *   tag, "term\0"                -> the head: its pending postings (the
+ *                                  newest, not yet in a block; each
+ *                                  varint number gap, varint tf, varint
+ *                                  length), then df (BE32) and the
+ *                                  pending count (a byte); 128 pending
+ *                                  (or 768 bytes of them) are sealed
+ *                                  into a block
  *   tag, "term\0", last (BE32)   -> a sealed block, last its last number
- *   tag, "term\0", 0xff, number  -> a pending posting: varint tf, varint
- *                                  length (the newest; 128 are sealed
- *                                  into a block)
  *   tag, "\1k\0", "chunk-key\0" -> its chunk number (u32)
  *   tag, "\1n\0", number (BE32) -> the chunk's length in terms (u32) and
  *                                  its key
@@ -189,13 +192,15 @@ enum qstatus lexical_collection(struct stxn *t, const char *account, double *n, 
 enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, size_t len,
 			size_t *df, struct qerr *err);
 
-/* The layout and analysis behind the postings: 6 with pairs of adjacent
+/* The layout and analysis behind the postings: 7 with a term's pending
+ * postings in its head record (records of their own before: a put and a
+ * delete each); 6 with pairs of adjacent
  * CJK characters as terms (text_cjk_bigrams); 5 with compounds and the
  * title and section fields' terms; 4 since postings are
  * blocks by chunk number; 3 when postings and statistics became per account; 2 was the first with NFKC_Casefold tokens
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
-#define LEXICAL_VERSION 6
+#define LEXICAL_VERSION 7
 /* The version of the stored index (LEXICAL_VERSION when nothing is). */
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,
@@ -209,9 +214,9 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char
 
 /* The account's tag in its keys (lexical.h). */
 uint64_t lexical_tag(const char *account);
-/* tag, "term\0": a term's head record (varint df, varint pending) and
- * the prefix of its sealed blocks (+ BE32 last number) and its pending
- * postings (+ 0xff, BE32 number -> varint tf, varint length). */
+/* tag, "term\0": a term's head record (its pending postings, df,
+ * pending count) and the prefix of its sealed blocks (+ BE32 last
+ * number). */
 void lexical_term_key(struct store_key *k, uint64_t tag, const char *term, size_t len);
 /* tag, "\1n\0" [, number]: the chunks by number (number < 0: the prefix). */
 void lexical_num_key(struct store_key *k, uint64_t tag, long long num);
@@ -220,6 +225,12 @@ void lexical_chunk_key(struct store_key *k, uint64_t tag, const char *chunk_key)
 
 /* Append a 32-bit value big-endian. */
 void lexical_key_u32(struct store_key *k, uint32_t v);
+struct pblock;
+/* A term's head record (above): *df its df and its pending postings
+ * appended to tail (empty, at mean length avgdl); 0, or -1 when the bytes
+ * are not a head of this layout (*df 0, tail empty). */
+int lexical_head_pending(const void *val, size_t vlen, uint32_t *df, struct pblock *tail,
+			 double avgdl);
 /* An account's statistics record; *rec NULL when it has none. */
 enum qstatus lexical_stats_get(struct stxn *t, const char *account, json_t **rec,
 			       struct qerr *err);

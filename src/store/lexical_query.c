@@ -482,17 +482,8 @@ static int term_record(const void *key, size_t klen, const void *val, size_t vle
 {
 	struct tload *l = arg;
 	const unsigned char *k = key;
-	if (klen == l->plen) {   /* the head: df, pending count */
-		if (!varint_get(val, vlen, &l->df))
-			l->df = 0;
-		return 0;
-	}
-	if (klen == l->plen + 5 && k[l->plen] == 0xff) {   /* a pending posting */
-		uint32_t tf, dl;
-		size_t o = varint_get(val, vlen, &tf);
-		if (o && varint_get((const unsigned char *)val + o, vlen - o, &dl) &&
-		    l->tail.n < POSTINGS_BLOCK)
-			pblock_append(&l->tail, lexical_u32_at(k + klen - 4), tf, dl, l->q->avgdl);
+	if (klen == l->plen) {   /* the head: pending postings, df, pending count */
+		lexical_head_pending(val, vlen, &l->df, &l->tail, l->q->avgdl);
 		return 0;
 	}
 	if (klen != l->plen + 4)
