@@ -11,6 +11,8 @@
 /* libFuzzer's entry point: 0 always; a broken invariant aborts in a fuzzer
  * build and is counted in fuzz_failures in a replay build (FUZZ_REPLAY). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* libFuzzer calls it once before the first input (fuzz_plugin.c). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 extern int fuzz_failures;          /* broken invariants so far */
 extern enum qstatus fuzz_status;   /* the last input's status under production limits */
