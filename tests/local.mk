@@ -12,10 +12,10 @@ AM_TESTS_ENVIRONMENT = \
 # The tests' python3 is Debian's own (where scripts/deps.sh installs
 # python3-yaml, python3-jsonschema and the rest), called straight: a
 # version manager's shim found first in PATH (pyenv's, on the CI machines)
-# is a shell script costing half a second a call, and the tests call
-# python3 tens of thousands of times (json in tests/lib.sh). A link in
-# tests/pybin, first in the tests' PATH, when python3 is not
-# /usr/bin/python3 already.
+# is a shell script costing half a second a call (0.57 s against 0.054 s
+# here), and the tests call python3 for every JSON field they read (json
+# in tests/lib.sh). When python3 is not /usr/bin/python3 already, a link
+# to it in tests/pybin comes first in the tests' PATH.
 TESTS_PYTHON_PATH = \
 	if [ -x /usr/bin/python3 ] && [ "$$(command -v python3)" != /usr/bin/python3 ]; then \
 		mkdir -p '$(abs_top_builddir)/tests/pybin'; \
