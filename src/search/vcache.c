@@ -1067,17 +1067,88 @@ void vcache_chunk_key(const struct vcache *c, vref r, char *out, size_t n)
 	snprintf(out, n, "%s:%08u", c->docs[r >> 32].id, (unsigned)(r & 0xffffffffu));
 }
 
+/* A slot's content key: a hash of its vector's first bytes and its scale,
+ * so the background sample is chosen by what the chunks hold, not by the
+ * order they arrived in (slots follow arrival, reloads and removals). */
+static uint64_t slot_key(const struct vcache *c, size_t i)
+{
+	const int8_t *v = c->vec + i * c->stride;
+	size_t len = c->dims < 64 ? c->dims : 64;
+	uint64_t h = 0x9e3779b97f4a7c15u;
+	uint32_t sb;
+	memcpy(&sb, &c->scale[i], sizeof sb);
+	for (size_t k = 0; k < len; k += 8) {
+		uint64_t w = 0;
+		memcpy(&w, v + k, len - k < 8 ? len - k : 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 33;
+	}
+	h = (h ^ sb) * 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
+}
+
+struct keyed {
+	uint64_t key;
+	vref ref;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+/* Sift down in a max-heap of n by key. */
+static void heap_down(struct keyed *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && keyed_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && keyed_cmp(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct keyed t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
 size_t vcache_sample(const struct vcache *c, size_t max, vref *out)
 {
-	if (!c->vectors_cached)
+	if (!c->vectors_cached || !max)
 		return 0;
-	if (c->n <= max) {
-		memcpy(out, c->ref, c->n * sizeof *out);
-		return c->n;
+	/* the max slots of the smallest content keys, in key order: the same
+	 * sample (and the same order of summing it) whatever order the
+	 * chunks came in */
+	size_t n = c->n < max ? c->n : max;
+	struct keyed *h = malloc((n ? n : 1) * sizeof *h);
+	if (!h) {   /* out of memory: spread evenly over the slots, as before */
+		for (size_t k = 0; k < n; k++)
+			out[k] = c->ref[(size_t)((double)k * (double)c->n / (double)n)];
+		return n;
 	}
-	for (size_t k = 0; k < max; k++)   /* slot k n / max: increasing, below n */
-		out[k] = c->ref[(size_t)((double)k * (double)c->n / (double)max)];
-	return max;
+	for (size_t i = 0; i < c->n; i++) {
+		struct keyed e = {slot_key(c, i), c->ref[i]};
+		if (i < n) {
+			h[i] = e;
+			if (i + 1 == n)
+				for (size_t j = n / 2; j-- > 0;)
+					heap_down(h, n, j);
+		} else if (keyed_cmp(&e, &h[0]) < 0) {
+			h[0] = e;
+			heap_down(h, n, 0);
+		}
+	}
+	qsort(h, n, sizeof *h, keyed_cmp);
+	for (size_t k = 0; k < n; k++)
+		out[k] = h[k].ref;
+	free(h);
+	return n;
 }
 
 const char *vcache_doc_id(const struct vcache *c, vref r)
