@@ -783,7 +783,7 @@ static void test_fusion(void)
 		put_chunk(fid[d], 0, text[d]);
 	}
 	conf.search_feedback_chunks = 0;
-	conf.search_word_context = 0;   /* its background sample depends on the random ids */
+	conf.search_word_context = 0;   /* the vector side as the chunks' own vectors order it */
 	snprintf(kw, sizeof kw, "%s", forder(SEARCH_KEYWORD, q));
 	snprintf(sem, sizeof sem, "%s", forder(SEARCH_SEMANTIC, q));
 	ok(strlen(kw) == 4 && strlen(sem) == 4 && strcmp(kw, sem), "every chunk matches a word; "
