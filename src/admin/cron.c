@@ -61,8 +61,11 @@ int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out,
 		return 1;
 	}
 	if (v != LEXICAL_VERSION) {
-		fprintf(out, "cron: the keyword index is of version %d, this build's %d: rebuilding it\n",
-			v, LEXICAL_VERSION);
+		if (v == LEXICAL_VERSION_PARTIAL)
+			fprintf(out, "cron: the keyword index's last rebuild did not end: rebuilding it\n");
+		else
+			fprintf(out, "cron: the keyword index is of version %d, this build's %d: "
+				"rebuilding it\n", v, LEXICAL_VERSION);
 		if (admin_reindex(s, out, errf) != 0)
 			return 1;
 	}
