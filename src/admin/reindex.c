@@ -23,10 +23,41 @@ struct reindex {
 	size_t from, to, postings, added, skipped, orphans;
 };
 
-static enum qstatus clear_fn(struct stxn *t, void *arg, struct qerr *err)
+static enum qstatus clear_begin_fn(struct stxn *t, void *arg, struct qerr *err)
 {
-	struct reindex *r = arg;
-	return lexical_clear(t, &r->postings, err);
+	(void)arg;
+	return lexical_clear_begin(t, err);
+}
+
+struct clear_step {
+	size_t removed;
+	int more;
+};
+
+static enum qstatus clear_step_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct clear_step *c = arg;
+	return lexical_clear_step(t, &c->removed, &c->more, err);
+}
+
+static enum qstatus clear_end_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	(void)arg;
+	return lexical_clear_end(t, err);
+}
+
+/* The old postings removed a step at a time (lexical_clear_step), each
+ * step its own transaction: writers meanwhile leave the index alone. */
+static enum qstatus clear(struct store *s, struct reindex *r, struct qerr *err)
+{
+	struct clear_step c = {0, 1};
+	enum qstatus st = store_run(s, clear_begin_fn, NULL, err);
+	while (st == Q_OK && c.more) {
+		st = store_run(s, clear_step_fn, &c, err);
+		r->postings += st == Q_OK ? c.removed : 0;
+		fault_point("reindex_clear_kill");   /* tests: killed while clearing */
+	}
+	return st == Q_OK ? store_run(s, clear_end_fn, NULL, err) : st;
 }
 
 static enum qstatus keys_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -81,7 +112,7 @@ int admin_reindex(struct store *s, FILE *out, FILE *errf)
 	struct reindex r;
 	struct qerr err;
 	memset(&r, 0, sizeof r);
-	enum qstatus st = store_run(s, clear_fn, &r, &err);
+	enum qstatus st = clear(s, &r, &err);
 	if (st == Q_OK)
 		st = store_run(s, keys_fn, &r, &err);
 	struct progress pg;

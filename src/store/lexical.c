@@ -204,7 +204,19 @@ static void stats_key(const char *account, char *out, size_t n)
 	snprintf(out, n, "bm25:%s", account);
 }
 
-/* The index's version record, written with the first chunk indexed. */
+/* The index's version record: LEXICAL_VERSION, partial while a rebuild
+ * has not ended. */
+static enum qstatus version_put(struct stxn *t, int partial, struct qerr *err)
+{
+	json_t *rec = partial ? json_pack("{s:i,s:b}", "v", LEXICAL_VERSION, "partial", 1)
+			      : json_pack("{s:i}", "v", LEXICAL_VERSION);
+	enum qstatus st = rec ? store_put(t, T_STATS, "bm25", rec, err)
+			      : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	json_decref(rec);
+	return st;
+}
+
+/* The version record, written with the first chunk indexed. */
 static enum qstatus version_mark(struct stxn *t, struct qerr *err)
 {
 	json_t *rec;
@@ -216,9 +228,28 @@ static enum qstatus version_mark(struct stxn *t, struct qerr *err)
 	if (st != Q_ENOTFOUND)
 		return st;
 	qerr_clear(err);
-	rec = json_pack("{s:i}", "v", LEXICAL_VERSION);
-	st = store_put(t, T_STATS, "bm25", rec, err);
-	json_decref(rec);
+	return version_put(t, 0, err);
+}
+
+/* The mark of an index being cleared (lexical_clear_begin to
+ * lexical_clear_end): its own record, read by every writer without
+ * parsing. */
+#define CLEARING_KEY "bm25-clearing"
+
+/* *on 1 while the index is being cleared. The read lock is held to the
+ * transaction's end, so the clearing's first and last steps wait for a
+ * writer that read the mark the other way. */
+static enum qstatus clearing(struct stxn *t, int *on, struct qerr *err)
+{
+	char *v;
+	enum qstatus st = store_get_raw(t, T_STATS, CLEARING_KEY, &v, NULL, err);
+	*on = st == Q_OK;
+	if (st == Q_OK)
+		free(v);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = Q_OK;
+	}
 	return st;
 }
 
@@ -684,7 +715,10 @@ static enum qstatus update(struct stxn *t, const char *account, const char *chun
 {
 	struct termset s;
 	uint64_t tag = lexical_tag(account);
-	enum qstatus st;
+	int cleared;
+	enum qstatus st = clearing(t, &cleared, err);
+	if (st != Q_OK || cleared)
+		return st;   /* a rebuild clears the index: it indexes this chunk after */
 	terms_of(c, &s);
 	if (s.oom)
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -1048,10 +1082,10 @@ static int collect_stats_key(const char *pk, void *arg)
 	return strncmp(pk, "bm25:", 5) ? 0 : store_collect(pk, arg);
 }
 
-enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
+enum qstatus lexical_clear_begin(struct stxn *t, struct qerr *err)
 {
 	struct store_ids keys = {0};
-	enum qstatus st = store_truncate(t, T_POSTINGS, postings, err);
+	enum qstatus st = store_put_raw(t, T_STATS, CLEARING_KEY, "1", 1, err);
 	if (st == Q_OK)
 		st = store_scan_table(t, T_STATS, collect_stats_key, &keys, err);
 	if (st == Q_OK && keys.oom)
@@ -1059,21 +1093,27 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
 	for (size_t i = 0; st == Q_OK && i < keys.n; i++)
 		st = store_del(t, T_STATS, keys.ids[i], err);
 	store_ids_free(&keys);
-	if (st != Q_OK)
-		return st;
-	json_t *rec = json_pack("{s:i,s:b}", "v", LEXICAL_VERSION, "partial", 1);
-	st = rec ? store_put(t, T_STATS, "bm25", rec, err) : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	json_decref(rec);
+	return st == Q_OK ? version_put(t, 1, err) : st;
+}
+
+enum qstatus lexical_clear_step(struct stxn *t, size_t *removed, int *more, struct qerr *err)
+{
+	return store_remove_some(t, T_POSTINGS, LEXICAL_CLEAR_BYTES, removed, more, err);
+}
+
+enum qstatus lexical_clear_end(struct stxn *t, struct qerr *err)
+{
+	enum qstatus st = store_del(t, T_STATS, CLEARING_KEY, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = Q_OK;
+	}
 	return st;
 }
 
 enum qstatus lexical_mark_built(struct stxn *t, struct qerr *err)
 {
-	json_t *rec = json_pack("{s:i}", "v", LEXICAL_VERSION);
-	enum qstatus st = rec ? store_put(t, T_STATS, "bm25", rec, err)
-			      : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	json_decref(rec);
-	return st;
+	return version_put(t, 0, err);
 }
 
 enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,

@@ -206,9 +206,18 @@ enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, s
  * cut short: the index lacks chunks until a rebuild runs to its end). */
 #define LEXICAL_VERSION_PARTIAL (-1)
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
-/* Removes every posting (*postings: how many) and resets the statistics,
- * marked LEXICAL_VERSION but partial: the first step of a rebuild. */
-enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err);
+/* A rebuild's first steps, each in a transaction of its own.
+ * lexical_clear_begin resets the statistics, marks the index
+ * LEXICAL_VERSION but partial, and marks it being cleared: while it is,
+ * writers leave the index alone (the rebuild indexes their chunks after).
+ * lexical_clear_step removes the next LEXICAL_CLEAR_BYTES of postings
+ * (*removed: how many records; *more 1 while some remain), so that no
+ * transaction holds a lock per page of a large index; lexical_clear_end
+ * ends the clearing. */
+#define LEXICAL_CLEAR_BYTES (1u << 20)
+enum qstatus lexical_clear_begin(struct stxn *t, struct qerr *err);
+enum qstatus lexical_clear_step(struct stxn *t, size_t *removed, int *more, struct qerr *err);
+enum qstatus lexical_clear_end(struct stxn *t, struct qerr *err);
 /* The last step of a rebuild: the index marked LEXICAL_VERSION, whole. */
 enum qstatus lexical_mark_built(struct stxn *t, struct qerr *err);
 /* lexical_add unless the chunk's postings are there already (written

@@ -1243,14 +1243,42 @@ enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct 
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
-enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err)
+enum qstatus store_remove_some(struct stxn *t, enum store_table tb, size_t max_bytes,
+			       size_t *count, int *more, struct qerr *err)
 {
+	*count = 0;
+	*more = 0;
 	if (txn_dead(t, err))
 		return Q_EBUSY;
-	u_int32_t n = 0;
-	int rc = t->s->tables[tb]->truncate(t->s->tables[tb], t->txn, &n, 0);
-	if (count)
-		*count = n;
+	DB *db = t->s->tables[tb];
+	DBC *c = NULL;
+	DBT key, val;
+	size_t bytes = 0;
+	int rc;
+
+	if ((rc = db->cursor(db, t->txn, &c, 0)))
+		return dberr(t, rc, err, table_def[tb].file);
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.flags = DB_DBT_REALLOC;
+	val.flags = DB_DBT_REALLOC;
+	/* write locks as each record is read: no read lock to upgrade (a
+	 * deadlock with a writer of the same page) */
+	while ((rc = c->get(c, &key, &val, DB_NEXT | DB_RMW)) == 0) {
+		if (bytes >= max_bytes) {
+			*more = 1;
+			break;
+		}
+		if ((rc = c->del(c, 0)))
+			break;
+		bytes += key.size + val.size;
+		(*count)++;
+	}
+	if (rc == DB_NOTFOUND)
+		rc = 0;
+	free(key.data);
+	free(val.data);
+	c->close(c);
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
@@ -1357,6 +1385,19 @@ void store_lock_watch_stop(void)
 	watch_stop = 1;
 	pthread_join(watch_thread, NULL);
 	watch_running = 0;
+}
+
+enum qstatus store_lock_use(struct store *s, size_t *now, size_t *max, int reset,
+			    struct qerr *err)
+{
+	DB_LOCK_STAT *sp;
+	int rc = s->env->lock_stat(s->env, &sp, reset ? DB_STAT_CLEAR : 0);
+	if (rc)
+		return dberr(NULL, rc, err, "lock_stat");
+	*now = sp->st_nlocks;
+	*max = sp->st_maxnlocks;
+	free(sp);
+	return Q_OK;
 }
 
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err)

@@ -209,9 +209,14 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
 			      struct qerr *err);
 
-/* Empties tb (a table without secondary indexes) in the transaction;
- * *count, when not NULL, gets the number of records removed. */
-enum qstatus store_truncate(struct stxn *t, enum store_table tb, size_t *count, struct qerr *err);
+/* Removes tb's first records (a table without secondary indexes) in the
+ * transaction, until about max_bytes of keys and values are gone; *count
+ * gets the number removed, *more 1 when records remain. A big table is
+ * emptied by steps of this in transactions of their own: DB->truncate in
+ * one transaction takes a lock per page, past the lock table of a
+ * million-chunk index. */
+enum qstatus store_remove_some(struct stxn *t, enum store_table tb, size_t max_bytes,
+			       size_t *count, int *more, struct qerr *err);
 
 /* Call cb for every primary key of tb, in key order. */
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
@@ -244,6 +249,11 @@ unsigned long store_rerun_count(void);
 int store_lock_watch_start(const char *home);
 /* End the lock watch (within 100 ms) before the process exits. */
 void store_lock_watch_stop(void);
+
+/* The lock table's use: locks held now (*now) and the most held at once
+ * (*max) since the environment was made or, with reset, since this call. */
+enum qstatus store_lock_use(struct store *s, size_t *now, size_t *max, int reset,
+			    struct qerr *err);
 
 /* Maintenance (owner or a joined maintenance process). */
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);

@@ -29,6 +29,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static unsigned rng = 88172645u;
 
@@ -912,7 +913,9 @@ static enum qstatus downgrade_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct text_stemmer *stem = arg;
 	json_t *rec;
-	enum qstatus st = store_truncate(t, T_POSTINGS, NULL, err);
+	size_t gone;
+	int more;
+	enum qstatus st = store_remove_some(t, T_POSTINGS, (size_t)-1, &gone, &more, err);
 	for (int d = 0; st == Q_OK && d < OLD_DOCS; d++)
 		for (int c = 0; st == Q_OK && c < OLD_CHUNKS; c++) {
 			char key[64];
@@ -1043,6 +1046,165 @@ static void old_layout(void)
 	unit_rmtree(dir2);
 }
 
+/* ---- a rebuild of an index larger than one transaction may lock ---------- */
+
+/* A million chunks' postings fill some 300,000 pages: emptied in one
+ * transaction, the rebuild took a lock per page and failed past the lock
+ * table (100,000). Here an index of some thousands of pages must be
+ * rebuilt holding a small share of that at once, with the same document
+ * frequencies after, and a chunk written while the old postings are
+ * removed indexed by the rebuild (not half-written into them). */
+#define BIG_DOCS 300
+#define BIG_CHUNKS 100
+#define BIG_VOCAB 60000
+#define BIG_WORDS 20
+
+static const char *big_account = "acct-big";
+
+static void big_word(char *w, size_t n, int rank)
+{
+	snprintf(w, n, "zb%05dk", rank);
+}
+
+static enum qstatus big_docs_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	int d = *(int *)arg;
+	char id[40], text[BIG_WORDS * 9 + 1];
+	enum qstatus st;
+	snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", d);
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:b, s:b}", "id", id, "account", big_account,
+				"kb", "kb", "enabled", 1, "archived", 0);
+	st = store_put(t, T_DOCS, id, rec, err);
+	json_decref(rec);
+	for (unsigned c = 0; st == Q_OK && c < BIG_CHUNKS; c++) {
+		size_t o = 0;
+		for (int i = 0; i < BIG_WORDS; i++) {
+			double u = (double)(next() % 100000) / 100000;
+			char w[16];
+			big_word(w, sizeof w, (int)pow(BIG_VOCAB, u) - 1);
+			o += (size_t)snprintf(text + o, sizeof text - o, "%s%s", i ? " " : "", w);
+		}
+		json_t *cr = json_pack("{s:s, s:i}", "text", text, "lang", (int)LANG_EN);
+		st = chunk_put(t, id, c, cr, err);
+		json_decref(cr);
+	}
+	return st;
+}
+
+struct big_df {
+	size_t df[40];
+};
+
+static enum qstatus big_df_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct big_df *b = arg;
+	enum qstatus st = Q_OK;
+	for (int i = 0; st == Q_OK && i < 40; i++) {
+		char w[16];
+		size_t sl;
+		big_word(w, sizeof w, i * i * 30);   /* head to tail */
+		struct text_stemmer *stem = text_stemmer_new(LANG_EN);
+		const char *term = text_stem(stem, w, strlen(w), &sl);
+		st = lexical_df(t, big_account, term, sl, &b->df[i], err);
+		text_stemmer_free(stem);
+	}
+	return st;
+}
+
+static enum qstatus clear_begin_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	(void)arg;
+	return lexical_clear_begin(t, err);
+}
+
+static enum qstatus late_chunk_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	json_t *cr = json_pack("{s:s, s:i}", "text", "zlatecomerk arrives meanwhile", "lang",
+			       (int)LANG_EN);
+	enum qstatus st = chunk_put(t, "00000000-0000-4000-8000-000000000000", BIG_CHUNKS, cr, err);
+	json_decref(cr);
+	if (st == Q_OK) {
+		st = lexical_chunk_num(t, lexical_tag(big_account),
+				       "00000000-0000-4000-8000-000000000000:00000100", arg, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			*(uint32_t *)arg = UINT32_MAX;
+			st = Q_OK;
+		}
+	}
+	return st;
+}
+
+static enum qstatus late_df_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	size_t sl;
+	struct text_stemmer *stem = text_stemmer_new(LANG_EN);
+	const char *term = text_stem(stem, "zlatecomerk", strlen("zlatecomerk"), &sl);
+	enum qstatus st = lexical_df(t, big_account, term, sl, arg, err);
+	text_stemmer_free(stem);
+	return st;
+}
+
+static void large_rebuild(void)
+{
+	char dir2[PATH_MAX], path[PATH_MAX + 32];
+	struct qerr err;
+	struct big_df before, after;
+	unit_tmpdir(dir2, "lexical-big");
+	struct store *b = unit_store(dir2);
+	for (int d = 0; d < BIG_DOCS; d++)
+		if (store_run(b, big_docs_fn, &d, &err) != Q_OK)
+			bail_out("big docs: %s", err.msg);
+	if (store_run(b, big_df_fn, &before, &err) != Q_OK)
+		bail_out("df: %s", err.msg);
+	if (store_checkpoint(b, 0, &err) != Q_OK)   /* the pages in the file */
+		bail_out("checkpoint: %s", err.msg);
+	snprintf(path, sizeof path, "%s/db/postings.db", dir2);
+	struct stat sb;
+	size_t pages = stat(path, &sb) == 0 ? (size_t)sb.st_size / 4096 : 0;
+	ok(pages >= 2500, "the index fills %zu pages", pages);
+
+	/* a writer while the old postings are being removed leaves the
+	 * index alone: its chunk is not half-written into a table being
+	 * emptied */
+	uint32_t num = 0;
+	if (store_run(b, clear_begin_fn, NULL, &err) != Q_OK ||
+	    store_run(b, late_chunk_fn, &num, &err) != Q_OK)
+		bail_out("late chunk: %s", err.msg);
+	is_int(num, UINT32_MAX, "a chunk written while the index is cleared is not indexed then");
+
+	size_t now, max;
+	if (store_lock_use(b, &now, &max, 1, &err) != Q_OK)
+		bail_out("lock_stat: %s", err.msg);
+	FILE *out = tmpfile();
+	is_int(admin_reindex(b, out, out), 0, "quire-admin reindex rebuilds it");
+	if (out)
+		fclose(out);
+	if (store_lock_use(b, &now, &max, 0, &err) != Q_OK)
+		bail_out("lock_stat: %s", err.msg);
+	ok(max < pages / 2, "the rebuild held at most %zu locks at once (%zu pages)", max, pages);
+
+	if (store_run(b, big_df_fn, &after, &err) != Q_OK)
+		bail_out("df: %s", err.msg);
+	size_t same = 0, total = 0;
+	for (int i = 0; i < 40; i++) {
+		same += before.df[i] == after.df[i];
+		total += after.df[i];
+	}
+	ok(same == 40 && total > 0, "document frequencies are the same after the rebuild (%zu)",
+	   total);
+	size_t late = 0;
+	if (store_run(b, late_df_fn, &late, &err) != Q_OK)
+		bail_out("df: %s", err.msg);
+	is_int(late, 1, "the chunk written meanwhile is indexed by the rebuild");
+	int version;
+	if (admin_index_version(b, &version, &err) != Q_OK)
+		bail_out("version: %s", err.msg);
+	is_int(version, LEXICAL_VERSION, "the index is whole after the rebuild");
+	store_close(b);
+	unit_rmtree(dir2);
+}
+
 int main(void)
 {
 	char dir[PATH_MAX];
@@ -1062,6 +1224,7 @@ int main(void)
 	other_account();
 	postings_cache();
 	old_layout();
+	large_rebuild();
 	store_close(s);
 	unit_rmtree(dir);
 	free(chunks);
