@@ -60,12 +60,9 @@ int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out,
 		fprintf(errf, "quire-admin cron: %s\n", err.msg);
 		return 1;
 	}
-	if (v != LEXICAL_VERSION) {
-		if (v == LEXICAL_VERSION_PARTIAL)
-			fprintf(out, "cron: the keyword index's last rebuild did not end: rebuilding it\n");
-		else
-			fprintf(out, "cron: the keyword index is of version %d, this build's %d: "
-				"rebuilding it\n", v, LEXICAL_VERSION);
+	char why[128];
+	if (admin_index_stale(v, why, sizeof why)) {
+		fprintf(out, "cron: %s: rebuilding it\n", why);
 		if (admin_reindex(s, out, errf) != 0)
 			return 1;
 	}

@@ -146,3 +146,15 @@ enum qstatus admin_index_version(struct store *s, int *version, struct qerr *err
 {
 	return store_run(s, version_fn, version, err);
 }
+
+const char *admin_index_stale(int version, char *buf, size_t n)
+{
+	if (version == LEXICAL_VERSION)
+		return NULL;
+	if (version == LEXICAL_VERSION_PARTIAL)
+		snprintf(buf, n, "the keyword index's last rebuild did not end");
+	else
+		snprintf(buf, n, "the keyword index is of version %d, not %d", version,
+			 LEXICAL_VERSION);
+	return buf;
+}
