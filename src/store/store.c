@@ -1316,7 +1316,7 @@ enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb
 	DBT key, val;
 	int rc;
 
-	if ((rc = db->cursor(db, t->txn, &c, 0)))
+	if ((rc = db->cursor(db, t->txn, &c, DB_READ_COMMITTED)))
 		return dberr(t, rc, err, table_def[tb].file);
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);

@@ -218,7 +218,10 @@ enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct 
 enum qstatus store_remove_some(struct stxn *t, enum store_table tb, size_t max_bytes,
 			       size_t *count, int *more, struct qerr *err);
 
-/* Call cb for every primary key of tb, in key order. */
+/* Call cb for every primary key of tb, in key order. The cursor holds no
+ * page's read lock once past it (degree 2): a scan of a million chunks
+ * would otherwise hold a lock per page to the transaction's end, past the
+ * lock table. */
 enum qstatus store_scan_table(struct stxn *t, enum store_table tb, store_scan_cb cb,
 			      void *arg, struct qerr *err);
 
