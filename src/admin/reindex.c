@@ -17,6 +17,10 @@
 /* Chunks per transaction: a few thousand postings each, so one rebuild
  * step never holds the locks or the log space of a whole collection. */
 #define REINDEX_BATCH 64
+/* Batches between checkpoints that remove the log files no longer
+ * needed: every term's head is written again batch after batch, and a
+ * million chunks' rebuild logged tens of gigabytes without them. */
+#define REINDEX_CHECKPOINT 1024
 
 struct reindex {
 	struct store_ids keys;
@@ -57,7 +61,9 @@ static enum qstatus clear(struct store *s, struct reindex *r, struct qerr *err)
 		r->postings += st == Q_OK ? c.removed : 0;
 		fault_point("reindex_clear_kill");   /* tests: killed while clearing */
 	}
-	return st == Q_OK ? store_run(s, clear_end_fn, NULL, err) : st;
+	if (st == Q_OK)
+		st = store_run(s, clear_end_fn, NULL, err);
+	return st == Q_OK ? store_checkpoint(s, 1, err) : st;   /* the removed postings' log */
 }
 
 static enum qstatus keys_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -122,6 +128,8 @@ int admin_reindex(struct store *s, FILE *out, FILE *errf)
 		st = store_run(s, batch_fn, &r, &err);
 		fault_point("reindex_batch_slow");   /* tests: a long run to watch */
 		progress_set(&pg, r.to);
+		if (st == Q_OK && (r.to / REINDEX_BATCH) % REINDEX_CHECKPOINT == 0)
+			st = store_checkpoint(s, 1, &err);
 	}
 	progress_end(&pg);
 	if (st == Q_OK)   /* whole: until now status says unfinished, and

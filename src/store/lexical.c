@@ -1123,7 +1123,7 @@ enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char
 	*added = 0;
 	enum qstatus st = lexical_chunk_num(t, lexical_tag(account), chunk_key, &num, err);
 	if (st == Q_OK)
-		return Q_OK;   /* indexed since lexical_clear */
+		return Q_OK;   /* indexed since lexical_clear_end */
 	if (st != Q_ENOTFOUND)
 		return st;
 	qerr_clear(err);

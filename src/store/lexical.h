@@ -221,7 +221,7 @@ enum qstatus lexical_clear_end(struct stxn *t, struct qerr *err);
 /* The last step of a rebuild: the index marked LEXICAL_VERSION, whole. */
 enum qstatus lexical_mark_built(struct stxn *t, struct qerr *err);
 /* lexical_add unless the chunk's postings are there already (written
- * since lexical_clear by a writer running alongside the rebuild); *added
+ * since lexical_clear_end by a writer running alongside the rebuild); *added
  * 1 when this call indexed it. */
 enum qstatus lexical_add_missing(struct stxn *t, const char *account, const char *chunk_key,
 				 const struct lexical_chunk *c, int *added, struct qerr *err);
