@@ -678,7 +678,7 @@ static int cmd_reembed(struct store *s, const struct qconf *conf, FILE *out, FIL
 	if (admin_progress_on)
 		store_run(s, count_chunks_fn, &total, &err);   /* only to draw the line */
 	progress_start(&r.pg, "reembed", "chunks", total);
-	enum qstatus st = store_run(s, reembed_fn, &r, &err);
+	enum qstatus st = store_run_committed(s, reembed_fn, &r, &err);
 	if (st == Q_OK)
 		progress_set(&r.pg, r.seen);
 	progress_end(&r.pg);
@@ -788,7 +788,7 @@ static int cmd_check_embeddings(struct store *s, const struct qconf *conf, FILE 
 		return 1;
 	}
 	struct embcheck c = {.model = b->model, .err = &err};
-	enum qstatus st = store_run(s, embcheck_fn, &c, &err);
+	enum qstatus st = store_run_committed(s, embcheck_fn, &c, &err);
 	b->free(b);
 	if (st != Q_OK) {
 		fprintf(errf, "quire-admin: %s\n", err.msg);

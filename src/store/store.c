@@ -590,13 +590,14 @@ static void rerun_pause(int attempt)
  * lock request of the transaction (Berkeley DB expires it only while some
  * process runs the detector: store_lock_watch_start). */
 static enum qstatus run_once(struct store *s, store_fn fn, void *arg, unsigned wait_ms,
-			     u_int32_t commit_flags, int *retry, struct qerr *err)
+			     u_int32_t begin_flags, u_int32_t commit_flags, int *retry,
+			     struct qerr *err)
 {
 	struct stxn t = {.s = s};
 	enum qstatus st;
 	int rc;
 	*retry = 0;
-	if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, 0)))
+	if ((rc = s->env->txn_begin(s->env, NULL, &t.txn, begin_flags)))
 		return dberr(NULL, rc, err, "txn_begin");
 	if ((rc = t.txn->set_timeout(t.txn, (db_timeout_t)wait_ms * 1000, DB_SET_LOCK_TIMEOUT))) {
 		st = dberr(NULL, rc, err, "txn set_timeout");
@@ -629,8 +630,8 @@ out:
 	return st;
 }
 
-static enum qstatus run(struct store *s, store_fn fn, void *arg, u_int32_t commit_flags,
-			struct qerr *err)
+static enum qstatus run(struct store *s, store_fn fn, void *arg, u_int32_t begin_flags,
+			u_int32_t commit_flags, struct qerr *err)
 {
 	int64_t start = q_mono_ms();
 	for (int attempt = 0;; attempt++) {
@@ -643,7 +644,8 @@ static enum qstatus run(struct store *s, store_fn fn, void *arg, u_int32_t commi
 		 * writer behind a long reader is answered within db_retry_ms. */
 		if (retry_ms && left < (int64_t)wait_ms)
 			wait_ms = left < 10 ? 10 : (unsigned)left;
-		enum qstatus st = run_once(s, fn, arg, wait_ms, commit_flags, &retry, err);
+		enum qstatus st = run_once(s, fn, arg, wait_ms, begin_flags, commit_flags, &retry,
+					   err);
 		if (!retry)
 			return st;
 		if (q_mono_ms() - start >= (int64_t)retry_ms) {
@@ -658,17 +660,22 @@ static enum qstatus run(struct store *s, store_fn fn, void *arg, u_int32_t commi
 
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err)
 {
-	return run(s, fn, arg, 0, err);   /* the environment's default: synchronous */
+	return run(s, fn, arg, 0, 0, err);   /* the environment's default: synchronous */
+}
+
+enum qstatus store_run_committed(struct store *s, store_fn fn, void *arg, struct qerr *err)
+{
+	return run(s, fn, arg, DB_READ_COMMITTED, 0, err);
 }
 
 enum qstatus store_run_lazy(struct store *s, store_fn fn, void *arg, struct qerr *err)
 {
-	return run(s, fn, arg, DB_TXN_WRITE_NOSYNC, err);
+	return run(s, fn, arg, 0, DB_TXN_WRITE_NOSYNC, err);
 }
 
 enum qstatus store_run_flushed(struct store *s, store_fn fn, void *arg, struct qerr *err)
 {
-	enum qstatus st = run(s, fn, arg, DB_TXN_WRITE_NOSYNC, err);
+	enum qstatus st = run(s, fn, arg, 0, DB_TXN_WRITE_NOSYNC, err);
 	if (st != Q_OK)
 		return st;
 	return store_flush(s, err);

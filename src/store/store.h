@@ -96,6 +96,12 @@ typedef enum qstatus (*store_fn)(struct stxn *t, void *arg, struct qerr *err);
  * to 10 times with growing jitter, so fn must not keep side effects outside the
  * transaction across runs. Q_OK means the commit returned. */
 enum qstatus store_run(struct store *s, store_fn fn, void *arg, struct qerr *err);
+/* store_run for a pass over a whole table (a check, a count): every read
+ * releases its page's lock once done (DB_READ_COMMITTED), where a
+ * transaction keeps its read locks to its end, one per page read: past the
+ * lock table at a million chunks. Its reads are each current, not one
+ * snapshot; its writes keep their locks as store_run's do. */
+enum qstatus store_run_committed(struct store *s, store_fn fn, void *arg, struct qerr *err);
 /* store_run, but the commit does not wait for the disk
  * (DB_TXN_WRITE_NOSYNC): the log is written to the operating system at
  * commit, so a killed process loses nothing, but an OS crash or a power

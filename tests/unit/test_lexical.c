@@ -16,6 +16,8 @@
 #include "config.h"
 #include "admin/admin.h"
 #include "admin/reindex.h"
+#include "base/conf.h"
+#include "embed/vectors.h"
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/lexical.h"
@@ -1058,6 +1060,7 @@ static void old_layout(void)
 #define BIG_CHUNKS 100
 #define BIG_VOCAB 60000
 #define BIG_WORDS 20
+#define BIG_DIMS 256
 
 static const char *big_account = "acct-big";
 
@@ -1087,6 +1090,14 @@ static enum qstatus big_docs_fn(struct stxn *t, void *arg, struct qerr *err)
 		json_t *cr = json_pack("{s:s, s:i}", "text", text, "lang", (int)LANG_EN);
 		st = chunk_put(t, id, c, cr, err);
 		json_decref(cr);
+		/* and its vector, for check-embeddings to read */
+		float v[BIG_DIMS];
+		char key[64];
+		for (int i = 0; i < BIG_DIMS; i++)
+			v[i] = (float)(next() % 2001) / 1000 - 1;
+		snprintf(key, sizeof key, "%s:%08u", id, c);
+		if (st == Q_OK)
+			st = vector_put(t, key, "test-model", v, BIG_DIMS, err);
 	}
 	return st;
 }
@@ -1201,6 +1212,34 @@ static void large_rebuild(void)
 	if (admin_index_version(b, &version, &err) != Q_OK)
 		bail_out("version: %s", err.msg);
 	is_int(version, LEXICAL_VERSION, "the index is whole after the rebuild");
+
+	/* a check that reads every chunk and its vector keeps no page's lock
+	 * once past it */
+	if (store_checkpoint(b, 0, &err) != Q_OK)
+		bail_out("checkpoint: %s", err.msg);
+	snprintf(path, sizeof path, "%s/db/vectors.db", dir2);
+	size_t cpages = stat(path, &sb) == 0 ? (size_t)sb.st_size / 4096 : 0;
+	struct qconf conf;
+	qconf_defaults(&conf);
+	char *argv[] = {(char *)"check-embeddings"};
+	if (store_lock_use(b, &now, &max, 1, &err) != Q_OK)
+		bail_out("lock_stat: %s", err.msg);
+	out = tmpfile();
+	int rc = admin_run(b, &conf, 0, 1, argv, out, out);
+	char line[256];
+	size_t nchunks = 0;
+	if (out) {
+		rewind(out);
+		while (fgets(line, sizeof line, out))
+			sscanf(line, "chunks %zu", &nchunks);
+		fclose(out);
+	}
+	if (store_lock_use(b, &now, &max, 0, &err) != Q_OK)
+		bail_out("lock_stat: %s", err.msg);
+	ok(rc == 0 && nchunks == BIG_DOCS * BIG_CHUNKS + 1,
+	   "check-embeddings reads the %zu chunks", nchunks);
+	ok(cpages >= 1000 && max < cpages / 2,
+	   "and holds at most %zu locks at once (vectors.db: %zu pages)", max, cpages);
 	store_close(b);
 	unit_rmtree(dir2);
 }
