@@ -291,6 +291,7 @@ static const struct qsetting settings[] = {
 	{"search_title_match", set_real, AT(search_title_match), 0, 10, "0.2", NULL, NULL, 0},
 	INT("search_title_match_depth", search_title_match_depth, 0, 1000, "15"),
 	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
+	INT("search_spelling", search_spelling, 0, 1, "1"),
 	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},
 	{"search_bm25_k1", set_real, AT(search_bm25_k1), 0, 10, "1.2", NULL, NULL, 0},
 	{"search_bm25_b", set_real, AT(search_bm25_b), 0, 1, "0.75", NULL, NULL, 0},

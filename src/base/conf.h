@@ -44,6 +44,7 @@ struct qconf {
 	double search_title_weight;  /* of a document title's terms, on every chunk */
 	double search_section_weight; /* of a chunk's section path's terms */
 	double search_compound_weight; /* of a compound of the query ("il-6") beside its parts */
+	int search_spelling;           /* English query words in their other spellings too */
 	double search_repeat_weight; /* what each repeat of a query word adds to its weight */
 	double search_bm25_k1;       /* BM25's term frequency saturation */
 	double search_bm25_b;        /* BM25's length normalisation */

@@ -255,7 +255,8 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 {
 	const struct qconf *c = r->conf;
 	struct lexical_wopts o = {0, {0, c->search_title_weight, c->search_section_weight},
-				  c->search_compound_weight, c->search_repeat_weight};
+				  c->search_compound_weight, c->search_repeat_weight,
+				  c->search_spelling};
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "text/text_compound.h"
 #include "text/text_langid.h"
+#include "text/text_spelling.h"
 #include "text/text_stem.h"
 
 #include <math.h>
@@ -728,6 +729,7 @@ struct qwords {
 	double weight;            /* of the words being added */
 	double repeat;            /* what a repeat adds, times weight */
 	int compound;             /* they are compounds: no stop words */
+	int spelling;             /* English words' other spellings too */
 	int oom;
 };
 
@@ -762,6 +764,25 @@ static void qword_again(struct qwords *q, size_t i, uint64_t h)
 		ty->h[ty->n++] = h;
 }
 
+/* The stems of tok's other English spellings as more terms of w. */
+static void spelling_alts(struct lexical_word *w, const char *tok, size_t len)
+{
+	char v[TEXT_SPELLING_MAX][TEXT_TOKEN_MAX];
+	int nv = text_spelling_variants(tok, len, v);
+	for (int i = 0; i < nv && w->nalt < LANG_MAX; i++) {
+		size_t sl;
+		const char *stem = text_stem(text_stemmer_get(LANG_EN), v[i], strlen(v[i]), &sl);
+		int dup = 0;
+		for (int j = 0; j < w->nalt && !dup; j++)
+			dup = w->len[j] == sl && !memcmp(w->term[j], stem, sl);
+		if (!dup && sl <= TEXT_TOKEN_MAX) {
+			memcpy(w->term[w->nalt], stem, sl);
+			w->len[w->nalt++] = (unsigned char)sl;
+			w->one_term = 1;
+		}
+	}
+}
+
 static int add_qword(const char *tok, size_t len, void *arg)
 {
 	struct qwords *q = arg;
@@ -781,6 +802,8 @@ static int add_qword(const char *tok, size_t len, void *arg)
 			memcpy(w.term[w.nalt], stem, sl);
 			w.len[w.nalt++] = (unsigned char)sl;
 		}
+		if (l == LANG_EN && q->spelling && !q->compound)
+			spelling_alts(&w, tok, len);
 	}
 	if (!w.nalt)
 		return 0;
@@ -826,6 +849,7 @@ enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *
 	w.mask = o->langs & ((1u << LANG_MAX) - 1) ? o->langs : 1u << LANG_EN;
 	w.weight = 1;
 	w.repeat = o->repeat_weight;
+	w.spelling = o->spelling;
 	text_tokens(query, len, add_qword, &w);
 	w.weight = o->compound_weight;
 	w.compound = 1;
@@ -856,7 +880,7 @@ enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *
 enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
 			   size_t *n, struct qerr *err)
 {
-	struct lexical_wopts o = {mask, {0}, 0, 0};
+	struct lexical_wopts o = {mask, {0}, 0, 0, 0};
 	return lexical_query_words(query, &o, out, n, err);
 }
 

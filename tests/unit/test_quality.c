@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "text/text.h"
 #include "text/text_compound.h"
+#include "text/text_spelling.h"
 #include "unit.h"
 #include "base/util.h"
 
@@ -97,7 +98,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, SPELLB, SPELLA, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -176,6 +177,9 @@ static void build(void)
 			 {"Cells were stressed and a response protein was measured."}, NULL});
 	put((struct put){BODYM, "Assay notes", {"Heat shock protein levels."}, NULL});
 	put_kb = "kb1";
+	/* spellings: British in SPELLB, American in SPELLA */
+	put((struct put){SPELLB, "Spelling B", {"Tumour growth in haematopoietic niches was randomised."}, NULL});
+	put((struct put){SPELLA, "Spelling A", {"Leukemia cells: metastasis of the tumor was analyzed."}, NULL});
 }
 
 struct search {
@@ -457,6 +461,58 @@ static void test_feedback_keep(void)
 	conf.search_prf_weight = 1;
 }
 
+/* The variants of word, space-separated. */
+static const char *variants(const char *word)
+{
+	static char out[5 * TEXT_TOKEN_MAX];
+	char v[TEXT_SPELLING_MAX][TEXT_TOKEN_MAX];
+	int n = text_spelling_variants(word, strlen(word), v);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		strcat(out, i ? " " : "");
+		strcat(out, v[i]);
+	}
+	return out;
+}
+
+static void test_spelling_variants(void)
+{
+	is_str(variants("tumour"), "tumor", "tumour: tumor");
+	is_str(variants("antitumor"), "antitumour", "antitumor: antitumour");
+	is_str(variants("haematopoietic"), "hematopoietic", "haematopoietic: hematopoietic");
+	is_str(variants("hematopoietic"), "haematopoietic", "and back");
+	is_str(variants("ischaemia"), "ischemia", "ischaemia: ischemia");
+	is_str(variants("leukemia"), "leukaemia", "leukemia: leukaemia");
+	is_str(variants("randomised"), "randomized", "randomised: randomized");
+	is_str(variants("characterization"), "characterisation", "characterization: characterisation");
+	is_str(variants("analysed"), "analyzed", "analysed: analyzed");
+	is_str(variants("oestrogen"), "estrogen", "oestrogen: estrogen");
+	is_str(variants("metastases"), "", "metastases: none (not metastasis: another meaning)");
+	is_str(variants("chemistry"), "", "chemistry: no variant (hem only at the start)");
+	is_str(variants("protein"), "", "protein: none");
+}
+
+/* A query word finds the chunks that spell it the other way when
+ * search_spelling is on, and only then. */
+static void test_spelling_search(void)
+{
+	char want[64];
+	conf.search_spelling = 1;
+	ok(first("tumor hematopoietic randomized") == SPELLB,
+	   "American spellings find the British chunk");
+	ok(first("leukaemia tumour analysed") == SPELLA,
+	   "British spellings find the American chunk");
+	snprintf(want, sizeof want, "%d:0 %d:0", SPELLB, SPELLA);
+	is_str(found("tumour growth"), want, "tumour finds both spellings, its own first");
+	double m = best_match("tumor hematopoietic randomized"), own = best_match("tumour haematopoietic randomised");
+	ok(m > 0 && fabs(m - own) < 1e-9, "the British chunk's match is as for its own spellings (%g, %g)", m, own);
+	conf.search_spelling = 0;
+	ok(first("hematopoietic randomized") == -1, "off: the American words find nothing");
+	snprintf(want, sizeof want, "%d:0", SPELLB);
+	is_str(found("tumour growth"), want, "off: tumour finds its own spelling only");
+	conf.search_spelling = 1;
+}
+
 /* Title evidence: the document titled by the query's words leads once
  * its title is read again; match stays the body's BM25 share. */
 static void test_title_match(void)
@@ -489,6 +545,7 @@ int main(void)
 	s = unit_store(dir);
 	test_compounds();
 	test_bigrams();
+	test_spelling_variants();
 	build();
 	test_fields();
 	test_compound_search();
@@ -498,6 +555,7 @@ int main(void)
 	test_feedback();
 	test_feedback_keep();
 	test_title_match();
+	test_spelling_search();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
