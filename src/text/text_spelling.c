@@ -64,6 +64,13 @@ static const struct rule rules[] = {
 	{"defence", "defense", ANY, 0, 0}, {"defense", "defence", ANY, 0, 0},
 	{"licence", "license", END, 0, 0}, {"grey", "gray", START, 0, 0}, {"gray", "grey", START, 0, 0},
 	{"mould", "mold", START, 0, 0}, {"mold", "mould", START, 0, 0},
+	/* Greek letters written out ("tnf-α", "tnf-alpha"; "aβ", "abeta";
+	 * "nf-κb", "nf-kappab") */
+	{"α", "alpha", ANY, 0, 0}, {"alpha", "α", ANY, 0, 0},
+	{"β", "beta", ANY, 0, 0}, {"beta", "β", ANY, 0, 0},
+	{"γ", "gamma", ANY, 0, 0}, {"gamma", "γ", ANY, 0, 0},
+	{"δ", "delta", ANY, 0, 0}, {"delta", "δ", ANY, 0, 0},
+	{"κ", "kappa", ANY, 0, 0}, {"kappa", "κ", ANY, 0, 0},
 	/* -ise / -ize, -yse / -yze and their forms */
 	{"ise", "ize", END, 5, 0}, {"ised", "ized", END, 6, 0}, {"ises", "izes", END, 6, 0},
 	{"ising", "izing", END, 7, 0}, {"isation", "ization", END, 0, 0},

@@ -490,6 +490,8 @@ static void test_spelling_variants(void)
 	is_str(variants("metastases"), "", "metastases: none (not metastasis: another meaning)");
 	is_str(variants("chemistry"), "", "chemistry: no variant (hem only at the start)");
 	is_str(variants("protein"), "", "protein: none");
+	is_str(variants("κb"), "kappab", "κb: kappab");
+	is_str(variants("abeta"), "aβ", "abeta: aβ");
 }
 
 /* A query word finds the chunks that spell it the other way when
