@@ -820,6 +820,44 @@ static int add_qword(const char *tok, size_t len, void *arg)
 	return 0;
 }
 
+/* A hyphenated compound of two words ("up-regulated", "pro-inflammatory")
+ * written joined ("upregulated"): a term of its last part's word, so a
+ * chunk writing it joined holds that word. */
+static int joined_alt(const char *tok, size_t len, void *arg)
+{
+	struct qwords *q = arg;
+	const char *dash = memchr(tok, '-', len);
+	char j[TEXT_TOKEN_MAX];
+	size_t sl, ll;
+	if (!dash || dash == tok || dash == tok + len - 1 || memchr(dash + 1, '-', len - (size_t)(dash + 1 - tok)))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((tok[i] >= '0' && tok[i] <= '9') || tok[i] == '/' || tok[i] == '.' || tok[i] == ',')
+			return 0;   /* words only */
+	size_t al = (size_t)(dash - tok), bl = len - al - 1;
+	char last[TEXT_TOKEN_MAX + 1];
+	const char *stem = text_stem(text_stemmer_get(LANG_EN), dash + 1, bl, &ll);
+	memcpy(last, stem, ll);
+	memcpy(j, tok, al);
+	memcpy(j + al, dash + 1, bl);
+	stem = text_stem(text_stemmer_get(LANG_EN), j, len - 1, &sl);
+	for (size_t i = 0; i < q->n; i++) {
+		struct lexical_word *w = &q->v[i];
+		if (w->len[0] != ll || memcmp(w->term[0], last, ll))
+			continue;
+		int dup = 0;
+		for (int k = 0; k < w->nalt && !dup; k++)
+			dup = w->len[k] == sl && !memcmp(w->term[k], stem, sl);
+		if (!dup && w->nalt < LANG_MAX && sl <= TEXT_TOKEN_MAX) {
+			memcpy(w->term[w->nalt], stem, sl);
+			w->len[w->nalt++] = (unsigned char)sl;
+			w->one_term = 1;
+		}
+		break;
+	}
+	return 0;
+}
+
 /* Each word again in field f (its terms after the field's byte), its
  * weight times fw. */
 static void field_words(struct qwords *q, size_t nbody, enum lexical_field f, double fw)
@@ -851,6 +889,8 @@ enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *
 	w.repeat = o->repeat_weight;
 	w.spelling = o->spelling;
 	text_tokens(query, len, add_qword, &w);
+	if (!w.oom && o->spelling && (w.mask & 1u << LANG_EN))
+		text_compounds(query, len, joined_alt, &w);
 	w.weight = o->compound_weight;
 	w.compound = 1;
 	if (!w.oom && o->compound_weight > 0)

@@ -71,6 +71,17 @@ static const struct rule rules[] = {
 	{"γ", "gamma", ANY, 0, 0}, {"gamma", "γ", ANY, 0, 0},
 	{"δ", "delta", ANY, 0, 0}, {"delta", "δ", ANY, 0, 0},
 	{"κ", "kappa", ANY, 0, 0}, {"kappa", "κ", ANY, 0, 0},
+	/* a prefix joined or hyphenated ("proinflammatory", "pro-inflammatory":
+	 * the index holds a hyphenated word whole, as a compound) */
+	{"non", "non-", START, 7, 0}, {"anti", "anti-", START, 8, 0},
+	{"pro", "pro-", START, 7, 0}, {"co", "co-", START, 6, 0},
+	{"pre", "pre-", START, 7, 0}, {"post", "post-", START, 8, 0},
+	{"sub", "sub-", START, 7, 0}, {"trans", "trans-", START, 9, 0},
+	{"intra", "intra-", START, 9, 0}, {"inter", "inter-", START, 9, 0},
+	{"multi", "multi-", START, 9, 0}, {"auto", "auto-", START, 8, 0},
+	{"up", "up-", START, 6, 0}, {"down", "down-", START, 8, 0},
+	{"over", "over-", START, 8, 0}, {"semi", "semi-", START, 8, 0},
+	{"re", "re-", START, 6, 0},
 	/* -ise / -ize, -yse / -yze and their forms */
 	{"ise", "ize", END, 5, 0}, {"ised", "ized", END, 6, 0}, {"ises", "izes", END, 6, 0},
 	{"ising", "izing", END, 7, 0}, {"isation", "ization", END, 0, 0},

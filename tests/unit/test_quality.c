@@ -98,7 +98,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, SPELLB, SPELLA, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, SPELLB, SPELLA, JOINED, HYPHEN, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -180,6 +180,9 @@ static void build(void)
 	/* spellings: British in SPELLB, American in SPELLA */
 	put((struct put){SPELLB, "Spelling B", {"Tumour growth in haematopoietic niches was randomised."}, NULL});
 	put((struct put){SPELLA, "Spelling A", {"Leukemia cells: metastasis of the tumor was analyzed."}, NULL});
+	/* a prefix joined in JOINED, hyphenated in HYPHEN */
+	put((struct put){JOINED, "Joined", {"Proinflammatory genes were upregulated in macrophages after injury."}, NULL});
+	put((struct put){HYPHEN, "Hyphen", {"Co-expression of kinases in neurons was measured over two days."}, NULL});
 }
 
 struct search {
@@ -478,7 +481,7 @@ static const char *variants(const char *word)
 static void test_spelling_variants(void)
 {
 	is_str(variants("tumour"), "tumor", "tumour: tumor");
-	is_str(variants("antitumor"), "antitumour", "antitumor: antitumour");
+	is_str(variants("antitumor"), "antitumour anti-tumor", "antitumor: antitumour, anti-tumor");
 	is_str(variants("haematopoietic"), "hematopoietic", "haematopoietic: hematopoietic");
 	is_str(variants("hematopoietic"), "haematopoietic", "and back");
 	is_str(variants("ischaemia"), "ischemia", "ischaemia: ischemia");
@@ -489,9 +492,10 @@ static void test_spelling_variants(void)
 	is_str(variants("oestrogen"), "estrogen", "oestrogen: estrogen");
 	is_str(variants("metastases"), "", "metastases: none (not metastasis: another meaning)");
 	is_str(variants("chemistry"), "", "chemistry: no variant (hem only at the start)");
-	is_str(variants("protein"), "", "protein: none");
+	is_str(variants("kinase"), "", "kinase: none");
 	is_str(variants("κb"), "kappab", "κb: kappab");
 	is_str(variants("abeta"), "aβ", "abeta: aβ");
+	is_str(variants("upregulated"), "up-regulated", "upregulated: up-regulated");
 }
 
 /* A query word finds the chunks that spell it the other way when
@@ -508,8 +512,12 @@ static void test_spelling_search(void)
 	is_str(found("tumour growth"), want, "tumour finds both spellings, its own first");
 	double m = best_match("tumor hematopoietic randomized"), own = best_match("tumour haematopoietic randomised");
 	ok(m > 0 && fabs(m - own) < 1e-9, "the British chunk's match is as for its own spellings (%g, %g)", m, own);
+	ok(first("pro-inflammatory up-regulated") == JOINED, "hyphenated words find them joined");
+	ok(first("coexpression") == HYPHEN, "a joined word finds it hyphenated");
 	conf.search_spelling = 0;
 	ok(first("hematopoietic randomized") == -1, "off: the American words find nothing");
+	ok(first("pro-inflammatory up-regulated") == -1 && first("coexpression") == -1,
+	   "off: nor the hyphenated and joined words");
 	snprintf(want, sizeof want, "%d:0", SPELLB);
 	is_str(found("tumour growth"), want, "off: tumour finds its own spelling only");
 	conf.search_spelling = 1;
