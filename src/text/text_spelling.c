@@ -54,6 +54,7 @@ static const struct rule rules[] = {
 	{"aluminium", "aluminum", ANY, 0, 0}, {"aluminum", "aluminium", ANY, 0, 0},
 	{"ageing", "aging", ANY, 0, 0}, {"aging", "ageing", ANY, 0, 0},
 	{"programme", "program", ANY, 0, 0}, {"programmes", "programs", ANY, 0, 0},
+	{"program", "programme", END, 0, 0}, {"programs", "programmes", END, 0, 0},
 	{"centre", "center", END, 0, 0}, {"centres", "centers", END, 0, 0},
 	{"center", "centre", END, 0, 0}, {"centers", "centres", END, 0, 0},
 	{"fibre", "fiber", END, 0, 0}, {"fibres", "fibers", END, 0, 0},

@@ -30,6 +30,7 @@
  * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_KEYWORD_COLD=0: no keyword
  * row with the postings cache off; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback (0,10,1: off);
+ * BENCH_SPELLING=0 or 1: search_spelling;
  * BENCH_TAAT=0, 1 or 2: block-max WAND, term at a time or MaxScore (in
  * windows of chunk numbers) for every keyword query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner;
@@ -765,6 +766,12 @@ int main(int argc, char **argv)
 	if (ci && *ci)
 		conf.search_word_context_idf = atof(ci);
 	printf("search_word_context_idf = %g\n", conf.search_word_context_idf);
+	/* BENCH_SPELLING=0 or 1: search_spelling (English words' other
+	 * spellings looked up too) */
+	const char *sp = getenv("BENCH_SPELLING");
+	if (sp && *sp)
+		conf.search_spelling = atoi(sp);
+	printf("search_spelling = %d\n", conf.search_spelling);
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);
