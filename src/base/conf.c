@@ -290,6 +290,7 @@ static const struct qsetting settings[] = {
 	INT("search_doc_candidates", search_doc_candidates, 1, 1000, "10"),
 	{"search_title_match", set_real, AT(search_title_match), 0, 10, "0.2", NULL, NULL, 0},
 	INT("search_title_match_depth", search_title_match_depth, 0, 1000, "15"),
+	INT("search_title_match_hybrid_depth", search_title_match_hybrid_depth, 0, 1000, "30"),
 	{"search_compound_weight", set_real, AT(search_compound_weight), 0, 10, "0", NULL, NULL, 0},
 	INT("search_spelling", search_spelling, 0, 1, "1"),
 	{"search_repeat_weight", set_real, AT(search_repeat_weight), 0, 1, "0", NULL, NULL, 0},

@@ -52,6 +52,7 @@ struct qconf {
 	int search_doc_candidates;   /* keyword candidates document-aware scores are taken over */
 	double search_title_match;   /* of query words in a candidate's document title, read again */
 	int search_title_match_depth; /* keyword candidates whose title is read */
+	int search_title_match_hybrid_depth; /* in hybrid search, when deeper */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */

@@ -193,6 +193,7 @@ struct search {
 };
 
 static const char *kb_filter;   /* NULL: the whole account */
+static enum search_method method = SEARCH_KEYWORD;
 
 static enum qstatus search_fn(struct stxn *t, void *arg, struct qerr *err)
 {
@@ -200,7 +201,7 @@ static enum qstatus search_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct search_filter f = {.account = "acct", .kb = kb_filter};
 	free(q->hits);
 	q->hits = NULL;
-	return search_run(t, &conf, &f, SEARCH_KEYWORD, q->query, q->k, &q->hits, &q->n, err);
+	return search_run(t, &conf, &f, method, q->query, q->k, &q->hits, &q->n, err);
 }
 
 /* The hits as "<doc>:<position>" of the enum's numbers ("2:0 3:0"). */
@@ -538,6 +539,12 @@ static void test_title_match(void)
 	   "match is the same with title match on (%g)", m);
 	conf.search_title_match_depth = 0;
 	ok(first("heat shock protein") == BODYM, "depth 0: no candidate's title is read");
+	conf.search_title_match_hybrid_depth = 100;
+	method = SEARCH_HYBRID;
+	ok(first("heat shock protein") == TITLEM, "hybrid search reads them to its own depth (100)");
+	conf.search_title_match_hybrid_depth = 0;
+	ok(first("heat shock protein") == BODYM, "and not at hybrid depth 0 and depth 0");
+	method = SEARCH_KEYWORD;
 	conf.search_title_match_depth = 100;
 	conf.search_title_match = 0;
 	conf.search_title_weight = 0.5;
