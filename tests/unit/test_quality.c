@@ -8,6 +8,7 @@
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -222,6 +223,27 @@ static const char *found(const char *query)
 			if (!strcmp(q.hits[i].doc, id[d]) && o + 16 < sizeof out)
 				o += (size_t)snprintf(out + o, sizeof out - o, "%s%d:%s", o ? " " : "", d,
 						      q.hits[i].chunk + 37 + 7);
+	free(q.hits);
+	return out;
+}
+
+/* The hits as "<doc>:<position>:<score>" (scores to 9 digits). */
+static const char *scored(const char *query)
+{
+	static char out[512];
+	struct search q = {query, 10, NULL, 0};
+	struct qerr err;
+	size_t o = 0;
+	out[0] = '\0';
+	if (store_run(s, search_fn, &q, &err) != Q_OK) {
+		free(q.hits);
+		return "error";
+	}
+	for (size_t i = 0; i < q.n; i++)
+		for (int d = 0; d < NDOCS; d++)
+			if (!strcmp(q.hits[i].doc, id[d]) && o + 40 < sizeof out)
+				o += (size_t)snprintf(out + o, sizeof out - o, "%s%d:%s:%.9g", o ? " " : "", d,
+						      q.hits[i].chunk + 37 + 7, q.hits[i].score);
 	free(q.hits);
 	return out;
 }
@@ -513,6 +535,17 @@ static void test_spelling_search(void)
 	is_str(found("tumour growth"), want, "tumour finds both spellings, its own first");
 	double m = best_match("tumor hematopoietic randomized"), own = best_match("tumour haematopoietic randomised");
 	ok(m > 0 && fabs(m - own) < 1e-9, "the British chunk's match is as for its own spellings (%g, %g)", m, own);
+	/* the spellings' shared idf, and the blocks' bounds with it: every
+	 * evaluation ranks and scores alike */
+	char wand[512];
+	const char *sq = "tumor hematopoietic leukaemia growth";
+	lexical_set_eval(LEXICAL_EVAL_WAND);
+	snprintf(wand, sizeof wand, "%s", scored(sq));
+	lexical_set_eval(LEXICAL_EVAL_TAAT);
+	is_str(scored(sq), wand, "term at a time scores the spellings as WAND does (%s)", wand);
+	lexical_set_eval(LEXICAL_EVAL_MAXSCORE);
+	is_str(scored(sq), wand, "and MaxScore");
+	lexical_set_eval(LEXICAL_EVAL_RULE);
 	ok(first("pro-inflammatory up-regulated") == JOINED, "hyphenated words find them joined");
 	ok(first("coexpression") == HYPHEN, "a joined word finds it hyphenated");
 	conf.search_spelling = 0;
