@@ -44,6 +44,7 @@ struct qconf {
 	double search_title_weight;  /* of a document title's terms, on every chunk */
 	double search_section_weight; /* of a chunk's section path's terms */
 	double search_compound_weight; /* of a compound of the query ("il-6") beside its parts */
+	int search_spelling;           /* English query words in their other spellings too */
 	double search_repeat_weight; /* what each repeat of a query word adds to its weight */
 	double search_bm25_k1;       /* BM25's term frequency saturation */
 	double search_bm25_b;        /* BM25's length normalisation */
@@ -51,6 +52,7 @@ struct qconf {
 	int search_doc_candidates;   /* keyword candidates document-aware scores are taken over */
 	double search_title_match;   /* of query words in a candidate's document title, read again */
 	int search_title_match_depth; /* keyword candidates whose title is read */
+	int search_title_match_hybrid_depth; /* in hybrid search, when deeper */
 	int search_feedback_chunks;  /* best keyword chunks the hybrid vector query leans towards */
 	double search_feedback_weight; /* their mean vector's weight beside the query's (unit vectors) */
 	int search_prf_docs;         /* best keyword chunks whose words expand the query; 0 = none */

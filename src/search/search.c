@@ -220,16 +220,16 @@ static enum qstatus expand(struct run *r, const struct lexical_word *w, size_t n
 	return st;
 }
 
-/* Title evidence (search_title_match): what each of the first
- * search_title_match_depth hits gains from its document's title
+/* Title evidence (search_title_match): what each of the first depth
+ * hits gains from its document's title
  * (search_title_scores) into add (nh entries, the rest 0); kw_raw, what
  * match reads, stays their BM25. */
 static enum qstatus title_match(struct run *r, const struct lexical_word *w, size_t nw,
-				const struct lexical_hit *hits, size_t nh, double *add,
+				const struct lexical_hit *hits, size_t nh, size_t depth, double *add,
 				struct qerr *err)
 {
 	const struct qconf *c = r->conf;
-	size_t depth = (size_t)c->search_title_match_depth, n = nh < depth ? nh : depth;
+	size_t n = nh < depth ? nh : depth;
 	const char **keys = NULL;
 	enum qstatus st = Q_OK;
 	for (size_t i = 0; i < nh; i++)
@@ -251,11 +251,12 @@ static enum qstatus title_match(struct run *r, const struct lexical_word *w, siz
  * question's own, the rest the expanded query's, when the caller wants
  * more hits than the head: want, its top_k, also in hybrid search). */
 static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t want,
-			    struct qerr *err)
+			    size_t title_depth, struct qerr *err)
 {
 	const struct qconf *c = r->conf;
 	struct lexical_wopts o = {0, {0, c->search_title_weight, c->search_section_weight},
-				  c->search_compound_weight, c->search_repeat_weight};
+				  c->search_compound_weight, c->search_repeat_weight,
+				  c->search_spelling};
 	enum text_lang primary;
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
@@ -280,7 +281,7 @@ static enum qstatus keyword(struct run *r, const char *query, size_t k, size_t w
 	if (st == Q_OK && !(add = malloc((nh ? nh : 1) * sizeof *add)))
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	if (st == Q_OK)
-		st = title_match(r, w, nw, hits, nh, add, err);
+		st = title_match(r, w, nw, hits, nh, title_depth, add, err);
 	for (size_t i = 0; st == Q_OK && i < nh; i++)
 		if (on_bm25(hits[i].chunk, hits[i].score + add[i], hits[i].score, r))
 			st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -546,7 +547,12 @@ static enum qstatus ranked(struct run *r, enum search_method m, const char *quer
 		*best = r->sem;
 		return st;
 	}
-	if ((st = keyword(r, query, m == SEARCH_KEYWORD ? top_k : depth, top_k, err)) != Q_OK)
+	/* the titles read again: in hybrid search for the candidates fusion can
+	 * raise into the first hits too (search_title_match_hybrid_depth) */
+	size_t td = (size_t)r->conf->search_title_match_depth;
+	if (m == SEARCH_HYBRID && (size_t)r->conf->search_title_match_hybrid_depth > td)
+		td = (size_t)r->conf->search_title_match_hybrid_depth;
+	if ((st = keyword(r, query, m == SEARCH_KEYWORD ? top_k : depth, top_k, td, err)) != Q_OK)
 		return st;
 	nk = vcache_best(r->c, r->kw, r->nkw, m == SEARCH_KEYWORD ? top_k : depth);
 	*best = r->kw;

@@ -113,16 +113,20 @@ static enum qstatus doc_score(struct stxn *t, struct reading *r, const char *chu
 }
 
 /* Each body word's idf (its first term's, the one read in the query's
- * first language). */
+ * first language; a word's spellings, one_term, the sum of their dfs, as
+ * the keyword query weighs them). */
 static enum qstatus idfs(struct stxn *t, const char *account, const struct lexical_word *const *w,
 			 size_t nw, double *idf, struct qerr *err)
 {
 	double n, avgdl;
 	enum qstatus st = lexical_collection(t, account, &n, &avgdl, err);
 	for (size_t i = 0; st == Q_OK && i < nw; i++) {
-		size_t df = 0;
-		st = lexical_df(t, account, w[i]->term[0], w[i]->len[0], &df, err);
-		idf[i] = df ? lexical_idf(n, (double)df) : 0;
+		size_t df = 0, sum = 0;
+		for (int j = 0; st == Q_OK && j < (w[i]->one_term ? w[i]->nalt : 1); j++) {
+			st = lexical_df(t, account, w[i]->term[j], w[i]->len[j], &df, err);
+			sum += df;
+		}
+		idf[i] = sum ? lexical_idf(n, (double)sum > n ? n : (double)sum) : 0;
 	}
 	return st;
 }

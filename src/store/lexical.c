@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "text/text_compound.h"
 #include "text/text_langid.h"
+#include "text/text_spelling.h"
 #include "text/text_stem.h"
 
 #include <math.h>
@@ -762,6 +763,7 @@ struct qwords {
 	double weight;            /* of the words being added */
 	double repeat;            /* what a repeat adds, times weight */
 	int compound;             /* they are compounds: no stop words */
+	int spelling;             /* English words' other spellings too */
 	int oom;
 };
 
@@ -796,6 +798,25 @@ static void qword_again(struct qwords *q, size_t i, uint64_t h)
 		ty->h[ty->n++] = h;
 }
 
+/* The stems of tok's other English spellings as more terms of w. */
+static void spelling_alts(struct lexical_word *w, const char *tok, size_t len)
+{
+	char v[TEXT_SPELLING_MAX][TEXT_TOKEN_MAX];
+	int nv = text_spelling_variants(tok, len, v);
+	for (int i = 0; i < nv && w->nalt < LANG_MAX; i++) {
+		size_t sl;
+		const char *stem = text_stem(text_stemmer_get(LANG_EN), v[i], strlen(v[i]), &sl);
+		int dup = 0;
+		for (int j = 0; j < w->nalt && !dup; j++)
+			dup = w->len[j] == sl && !memcmp(w->term[j], stem, sl);
+		if (!dup && sl <= TEXT_TOKEN_MAX) {
+			memcpy(w->term[w->nalt], stem, sl);
+			w->len[w->nalt++] = (unsigned char)sl;
+			w->one_term = 1;
+		}
+	}
+}
+
 static int add_qword(const char *tok, size_t len, void *arg)
 {
 	struct qwords *q = arg;
@@ -815,6 +836,8 @@ static int add_qword(const char *tok, size_t len, void *arg)
 			memcpy(w.term[w.nalt], stem, sl);
 			w.len[w.nalt++] = (unsigned char)sl;
 		}
+		if (l == LANG_EN && q->spelling && !q->compound)
+			spelling_alts(&w, tok, len);
 	}
 	if (!w.nalt)
 		return 0;
@@ -828,6 +851,44 @@ static int add_qword(const char *tok, size_t len, void *arg)
 		return 1;
 	q->typed[q->n] = (struct typed){{h}, 1};
 	q->v[q->n++] = w;
+	return 0;
+}
+
+/* A hyphenated compound of two words ("up-regulated", "pro-inflammatory")
+ * written joined ("upregulated"): a term of its last part's word, so a
+ * chunk writing it joined holds that word. */
+static int joined_alt(const char *tok, size_t len, void *arg)
+{
+	struct qwords *q = arg;
+	const char *dash = memchr(tok, '-', len);
+	char j[TEXT_TOKEN_MAX];
+	size_t sl, ll;
+	if (!dash || dash == tok || dash == tok + len - 1 || memchr(dash + 1, '-', len - (size_t)(dash + 1 - tok)))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((tok[i] >= '0' && tok[i] <= '9') || tok[i] == '/' || tok[i] == '.' || tok[i] == ',')
+			return 0;   /* words only */
+	size_t al = (size_t)(dash - tok), bl = len - al - 1;
+	char last[TEXT_TOKEN_MAX + 1];
+	const char *stem = text_stem(text_stemmer_get(LANG_EN), dash + 1, bl, &ll);
+	memcpy(last, stem, ll);
+	memcpy(j, tok, al);
+	memcpy(j + al, dash + 1, bl);
+	stem = text_stem(text_stemmer_get(LANG_EN), j, len - 1, &sl);
+	for (size_t i = 0; i < q->n; i++) {
+		struct lexical_word *w = &q->v[i];
+		if (w->len[0] != ll || memcmp(w->term[0], last, ll))
+			continue;
+		int dup = 0;
+		for (int k = 0; k < w->nalt && !dup; k++)
+			dup = w->len[k] == sl && !memcmp(w->term[k], stem, sl);
+		if (!dup && w->nalt < LANG_MAX && sl <= TEXT_TOKEN_MAX) {
+			memcpy(w->term[w->nalt], stem, sl);
+			w->len[w->nalt++] = (unsigned char)sl;
+			w->one_term = 1;
+		}
+		break;
+	}
 	return 0;
 }
 
@@ -860,7 +921,10 @@ enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *
 	w.mask = o->langs & ((1u << LANG_MAX) - 1) ? o->langs : 1u << LANG_EN;
 	w.weight = 1;
 	w.repeat = o->repeat_weight;
+	w.spelling = o->spelling;
 	text_tokens(query, len, add_qword, &w);
+	if (!w.oom && o->spelling && (w.mask & 1u << LANG_EN))
+		text_compounds(query, len, joined_alt, &w);
 	w.weight = o->compound_weight;
 	w.compound = 1;
 	if (!w.oom && o->compound_weight > 0)
@@ -890,7 +954,7 @@ enum qstatus lexical_query_words(const char *query, const struct lexical_wopts *
 enum qstatus lexical_words(const char *query, unsigned mask, struct lexical_word **out,
 			   size_t *n, struct qerr *err)
 {
-	struct lexical_wopts o = {mask, {0}, 0, 0};
+	struct lexical_wopts o = {mask, {0}, 0, 0, 0};
 	return lexical_query_words(query, &o, out, n, err);
 }
 

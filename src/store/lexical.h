@@ -105,17 +105,23 @@ struct lexical_word {
 	int nalt;
 	double weight;
 	enum lexical_field field;
+	int one_term;             /* its terms are spellings of one word: they
+				   * share one idf, of the sum of their dfs */
 };
 /* How a query is read: its languages (lexical_query_langs' mask); each
  * word is looked up in the title and section fields too, weight times
  * field_weight[field] (0: not looked up; [LEX_BODY] unused); a compound of
  * the query (text_compounds) weighs compound_weight (0: none); a word
- * typed again adds repeat_weight (other forms of its stem add nothing). */
+ * typed again adds repeat_weight (other forms of its stem add nothing);
+ * with spelling, an English word's other spellings ("tumour", "tumor")
+ * are terms of the word beside its stem, a chunk scoring the better. */
 struct lexical_wopts {
 	unsigned langs;
 	double field_weight[LEX_FIELDS];
 	double compound_weight;
 	double repeat_weight;
+	int spelling;             /* English words in their other spellings too
+				   * (text_spelling_variants) */
 };
 /* Weight of a pair of adjacent CJK characters of the query (looked up
  * beside each character, like a compound). */

@@ -1872,7 +1872,8 @@ void lexical_query_free(struct lexq *q)
 static enum qstatus word_load(struct lexq *q, int word, const struct lexical_word *w,
 			      struct qerr *err)
 {
-	double most = -1, first = 0;
+	double most = -1, first = 0, dfs = 0;
+	size_t from = q->ncur;
 	for (int j = 0; j < w->nalt && j < LANG_MAX; j++) {
 		size_t df;
 		enum qstatus st = term_load(q, word, w->field != LEX_BODY, w->weight, w->term[j],
@@ -1884,6 +1885,20 @@ static enum qstatus word_load(struct lexq *q, int word, const struct lexical_wor
 			first = m;
 		if (df && m > most)
 			most = m;
+		dfs += (double)df;
+	}
+	if (w->one_term && dfs > 0) {   /* one word's spellings: one idf, the sum's */
+		double m = w->weight * lexical_idf(q->n, dfs > q->n ? q->n : dfs) * (q->k1 + 1);
+		for (size_t i = from; i < q->ncur; i++) {
+			struct cursor *c = &q->cur[i];
+			c->w = m;
+			c->ub = 0;
+			for (size_t b = 0; b < c->nblk; b++) {
+				c->blk[b].ub = m * c->blk[b].part * (1 + 1e-9);
+				c->ub = c->blk[b].ub > c->ub ? c->blk[b].ub : c->ub;
+			}
+		}
+		most = m;
 	}
 	if (w->field == LEX_BODY)   /* the maximum is the body's */
 		q->max += most >= 0 ? most : first;

@@ -30,6 +30,8 @@
  * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_KEYWORD_COLD=0: no keyword
  * row with the postings cache off; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback (0,10,1: off);
+ * BENCH_SPELLING=0 or 1: search_spelling; BENCH_TITLE_HYBRID=N:
+ * search_title_match_hybrid_depth;
  * BENCH_TAAT=0, 1 or 2: block-max WAND, term at a time or MaxScore (in
  * windows of chunk numbers) for every keyword query; BENCH_BM25=K1,B: BM25's k1 and b; BENCH_SEARCH_KEYWORD_ONLY=1: grow the keyword index and the documents
  * only, no chunk records or vectors, to reach a million chunks sooner;
@@ -759,12 +761,23 @@ int main(int argc, char **argv)
 				&conf.search_title_match_depth) == 2)
 		printf("search_title_match = %g, search_title_match_depth = %d\n",
 		       conf.search_title_match, conf.search_title_match_depth);
+	/* BENCH_TITLE_HYBRID=DEPTH: search_title_match_hybrid_depth */
+	const char *th = getenv("BENCH_TITLE_HYBRID");
+	if (th && *th)
+		conf.search_title_match_hybrid_depth = atoi(th);
+	printf("search_title_match_hybrid_depth = %d\n", conf.search_title_match_hybrid_depth);
 	/* BENCH_CONTEXT_IDF=P: search_word_context_idf (a word's context
 	 * weighs its idf to the power P) */
 	const char *ci = getenv("BENCH_CONTEXT_IDF");
 	if (ci && *ci)
 		conf.search_word_context_idf = atof(ci);
 	printf("search_word_context_idf = %g\n", conf.search_word_context_idf);
+	/* BENCH_SPELLING=0 or 1: search_spelling (English words' other
+	 * spellings looked up too) */
+	const char *sp = getenv("BENCH_SPELLING");
+	if (sp && *sp)
+		conf.search_spelling = atoi(sp);
+	printf("search_spelling = %d\n", conf.search_spelling);
 	const char *ip = getenv("BENCH_IVF_PROBE");
 	if (ip && *ip)
 		conf.search_ivf_probe = atoi(ip);

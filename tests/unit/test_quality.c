@@ -8,10 +8,12 @@
 #include "store/docs.h"
 #include "store/chunks.h"
 #include "store/lexical.h"
+#include "store/lexical_query.h"
 #include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
 #include "text/text_compound.h"
+#include "text/text_spelling.h"
 #include "unit.h"
 #include "base/util.h"
 
@@ -97,7 +99,7 @@ static void test_bigrams(void)
 
 /* ---- the collection ----------------------------------------------------------- */
 
-enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, NDOCS };
+enum { TITLED, PLAIN, SPLIT, SINGLE, IL6, ILSIX, REP1, REP2, MI1, MI2, TROP, MIKB2, CALP, LI1, LI2, LI3, TITLEM, BODYM, SPELLB, SPELLA, JOINED, HYPHEN, NDOCS };
 static char id[NDOCS][37];
 
 struct put {
@@ -176,6 +178,12 @@ static void build(void)
 			 {"Cells were stressed and a response protein was measured."}, NULL});
 	put((struct put){BODYM, "Assay notes", {"Heat shock protein levels."}, NULL});
 	put_kb = "kb1";
+	/* spellings: British in SPELLB, American in SPELLA */
+	put((struct put){SPELLB, "Spelling B", {"Tumour growth in haematopoietic niches was randomised."}, NULL});
+	put((struct put){SPELLA, "Spelling A", {"Leukemia cells: metastasis of the tumor was analyzed."}, NULL});
+	/* a prefix joined in JOINED, hyphenated in HYPHEN */
+	put((struct put){JOINED, "Joined", {"Proinflammatory genes were upregulated in macrophages after injury."}, NULL});
+	put((struct put){HYPHEN, "Hyphen", {"Co-expression of kinases in neurons was measured over two days."}, NULL});
 }
 
 struct search {
@@ -186,6 +194,7 @@ struct search {
 };
 
 static const char *kb_filter;   /* NULL: the whole account */
+static enum search_method method = SEARCH_KEYWORD;
 
 static enum qstatus search_fn(struct stxn *t, void *arg, struct qerr *err)
 {
@@ -193,7 +202,7 @@ static enum qstatus search_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct search_filter f = {.account = "acct", .kb = kb_filter};
 	free(q->hits);
 	q->hits = NULL;
-	return search_run(t, &conf, &f, SEARCH_KEYWORD, q->query, q->k, &q->hits, &q->n, err);
+	return search_run(t, &conf, &f, method, q->query, q->k, &q->hits, &q->n, err);
 }
 
 /* The hits as "<doc>:<position>" of the enum's numbers ("2:0 3:0"). */
@@ -214,6 +223,27 @@ static const char *found(const char *query)
 			if (!strcmp(q.hits[i].doc, id[d]) && o + 16 < sizeof out)
 				o += (size_t)snprintf(out + o, sizeof out - o, "%s%d:%s", o ? " " : "", d,
 						      q.hits[i].chunk + 37 + 7);
+	free(q.hits);
+	return out;
+}
+
+/* The hits as "<doc>:<position>:<score>" (scores to 9 digits). */
+static const char *scored(const char *query)
+{
+	static char out[512];
+	struct search q = {query, 10, NULL, 0};
+	struct qerr err;
+	size_t o = 0;
+	out[0] = '\0';
+	if (store_run(s, search_fn, &q, &err) != Q_OK) {
+		free(q.hits);
+		return "error";
+	}
+	for (size_t i = 0; i < q.n; i++)
+		for (int d = 0; d < NDOCS; d++)
+			if (!strcmp(q.hits[i].doc, id[d]) && o + 40 < sizeof out)
+				o += (size_t)snprintf(out + o, sizeof out - o, "%s%d:%s:%.9g", o ? " " : "", d,
+						      q.hits[i].chunk + 37 + 7, q.hits[i].score);
 	free(q.hits);
 	return out;
 }
@@ -457,6 +487,76 @@ static void test_feedback_keep(void)
 	conf.search_prf_weight = 1;
 }
 
+/* The variants of word, space-separated. */
+static const char *variants(const char *word)
+{
+	static char out[5 * TEXT_TOKEN_MAX];
+	char v[TEXT_SPELLING_MAX][TEXT_TOKEN_MAX];
+	int n = text_spelling_variants(word, strlen(word), v);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		strcat(out, i ? " " : "");
+		strcat(out, v[i]);
+	}
+	return out;
+}
+
+static void test_spelling_variants(void)
+{
+	is_str(variants("tumour"), "tumor", "tumour: tumor");
+	is_str(variants("antitumor"), "antitumour anti-tumor", "antitumor: antitumour, anti-tumor");
+	is_str(variants("haematopoietic"), "hematopoietic", "haematopoietic: hematopoietic");
+	is_str(variants("hematopoietic"), "haematopoietic", "and back");
+	is_str(variants("ischaemia"), "ischemia", "ischaemia: ischemia");
+	is_str(variants("leukemia"), "leukaemia", "leukemia: leukaemia");
+	is_str(variants("randomised"), "randomized", "randomised: randomized");
+	is_str(variants("characterization"), "characterisation", "characterization: characterisation");
+	is_str(variants("analysed"), "analyzed", "analysed: analyzed");
+	is_str(variants("oestrogen"), "estrogen", "oestrogen: estrogen");
+	is_str(variants("metastases"), "", "metastases: none (not metastasis: another meaning)");
+	is_str(variants("chemistry"), "", "chemistry: no variant (hem only at the start)");
+	is_str(variants("kinase"), "", "kinase: none");
+	is_str(variants("κb"), "kappab", "κb: kappab");
+	is_str(variants("abeta"), "aβ", "abeta: aβ");
+	is_str(variants("upregulated"), "up-regulated", "upregulated: up-regulated");
+}
+
+/* A query word finds the chunks that spell it the other way when
+ * search_spelling is on, and only then. */
+static void test_spelling_search(void)
+{
+	char want[64];
+	conf.search_spelling = 1;
+	ok(first("tumor hematopoietic randomized") == SPELLB,
+	   "American spellings find the British chunk");
+	ok(first("leukaemia tumour analysed") == SPELLA,
+	   "British spellings find the American chunk");
+	snprintf(want, sizeof want, "%d:0 %d:0", SPELLB, SPELLA);
+	is_str(found("tumour growth"), want, "tumour finds both spellings, its own first");
+	double m = best_match("tumor hematopoietic randomized"), own = best_match("tumour haematopoietic randomised");
+	ok(m > 0 && fabs(m - own) < 1e-9, "the British chunk's match is as for its own spellings (%g, %g)", m, own);
+	/* the spellings' shared idf, and the blocks' bounds with it: every
+	 * evaluation ranks and scores alike */
+	char wand[512];
+	const char *sq = "tumor hematopoietic leukaemia growth";
+	lexical_set_eval(LEXICAL_EVAL_WAND);
+	snprintf(wand, sizeof wand, "%s", scored(sq));
+	lexical_set_eval(LEXICAL_EVAL_TAAT);
+	is_str(scored(sq), wand, "term at a time scores the spellings as WAND does (%s)", wand);
+	lexical_set_eval(LEXICAL_EVAL_MAXSCORE);
+	is_str(scored(sq), wand, "and MaxScore");
+	lexical_set_eval(LEXICAL_EVAL_RULE);
+	ok(first("pro-inflammatory up-regulated") == JOINED, "hyphenated words find them joined");
+	ok(first("coexpression") == HYPHEN, "a joined word finds it hyphenated");
+	conf.search_spelling = 0;
+	ok(first("hematopoietic randomized") == -1, "off: the American words find nothing");
+	ok(first("pro-inflammatory up-regulated") == -1 && first("coexpression") == -1,
+	   "off: nor the hyphenated and joined words");
+	snprintf(want, sizeof want, "%d:0", SPELLB);
+	is_str(found("tumour growth"), want, "off: tumour finds its own spelling only");
+	conf.search_spelling = 1;
+}
+
 /* Title evidence: the document titled by the query's words leads once
  * its title is read again; match stays the body's BM25 share. */
 static void test_title_match(void)
@@ -472,6 +572,12 @@ static void test_title_match(void)
 	   "match is the same with title match on (%g)", m);
 	conf.search_title_match_depth = 0;
 	ok(first("heat shock protein") == BODYM, "depth 0: no candidate's title is read");
+	conf.search_title_match_hybrid_depth = 100;
+	method = SEARCH_HYBRID;
+	ok(first("heat shock protein") == TITLEM, "hybrid search reads them to its own depth (100)");
+	conf.search_title_match_hybrid_depth = 0;
+	ok(first("heat shock protein") == BODYM, "and not at hybrid depth 0 and depth 0");
+	method = SEARCH_KEYWORD;
 	conf.search_title_match_depth = 100;
 	conf.search_title_match = 0;
 	conf.search_title_weight = 0.5;
@@ -489,6 +595,7 @@ int main(void)
 	s = unit_store(dir);
 	test_compounds();
 	test_bigrams();
+	test_spelling_variants();
 	build();
 	test_fields();
 	test_compound_search();
@@ -498,6 +605,7 @@ int main(void)
 	test_feedback();
 	test_feedback_keep();
 	test_title_match();
+	test_spelling_search();
 	test_fields_removed();
 	store_close(s);
 	unit_rmtree(dir);
