@@ -1530,9 +1530,13 @@ static int check_record(const char *pk, void *arg)
 	key.size = (u_int32_t)k.len;
 	val.flags = DB_DBT_PARTIAL;
 	DB *db = c->t->s->indexes[c->ix];
-	if (db->get(db, c->t->txn, &key, &val, 0)) {
+	int rc = db->get(db, c->t->txn, &key, &val, 0);
+	if (rc == DB_NOTFOUND) {
 		QLOG_ERR("index %s lacks record %s", index_def[c->ix].file, pk);
 		c->problems++;
+	} else if (rc) {   /* not an answer about the index: the check stops */
+		c->st = dberr(c->t, rc, c->err, index_def[c->ix].file);
+		return 1;
 	}
 	c->seen++;
 	return 0;
@@ -1568,7 +1572,9 @@ static enum qstatus check_fn(struct stxn *t, void *arg, struct qerr *err)
 enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr *err)
 {
 	struct check_ctx c = {.err = err};
-	enum qstatus st = store_run(s, check_fn, &c, err);
+	/* a read lock per page of every table, held to the end, was past
+	 * the lock table at a million chunks */
+	enum qstatus st = store_run_committed(s, check_fn, &c, err);
 	*problems = c.problems;
 	return st;
 }

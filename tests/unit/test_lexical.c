@@ -1240,6 +1240,18 @@ static void large_rebuild(void)
 	   "check-embeddings reads the %zu chunks", nchunks);
 	ok(cpages >= 1000 && max < cpages / 2,
 	   "and holds at most %zu locks at once (vectors.db: %zu pages)", max, cpages);
+	/* verify's check of every secondary index against its table */
+	size_t problems = 1;
+	if (store_lock_use(b, &now, &max, 1, &err) != Q_OK)
+		bail_out("lock_stat: %s", err.msg);
+	enum qstatus cst = store_check_indexes(b, &problems, &err);
+	if (store_lock_use(b, &now, &max, 0, &err) != Q_OK)
+		bail_out("lock_stat: %s", err.msg);
+	ok(cst == Q_OK && problems == 0, "every index agrees with its table");
+	snprintf(path, sizeof path, "%s/db/chunks.db", dir2);
+	cpages = stat(path, &sb) == 0 ? (size_t)sb.st_size / 4096 : 0;
+	ok(cpages >= 1000 && max < cpages / 2,
+	   "and the check holds at most %zu locks at once (chunks.db: %zu pages)", max, cpages);
 	store_close(b);
 	unit_rmtree(dir2);
 }
