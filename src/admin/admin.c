@@ -450,6 +450,9 @@ static int cmd_status(struct store *s, int joined, FILE *out, FILE *errf)
 	}
 	if (v == LEXICAL_VERSION)
 		fprintf(out, "keyword index: version %d\n", v);
+	else if (v == LEXICAL_VERSION_PARTIAL)
+		fprintf(out, "keyword index: version %d, stale (a rebuild did not end): "
+			"run quire-admin reindex\n", LEXICAL_VERSION);
 	else
 		fprintf(out, "keyword index: version %d, stale (current %d): run quire-admin reindex\n",
 			v, LEXICAL_VERSION);

@@ -1,13 +1,16 @@
 /* cron.c: quire-admin cron, the one command a CGI-only site runs from
- * cron: ingest the queued uploads, embed the queued chunks, checkpoint,
- * sweep, within cron_time seconds. */
+ * cron: rebuild a keyword index an upgrade left stale, ingest the queued
+ * uploads, embed the queued chunks, checkpoint, sweep, within cron_time
+ * seconds (the rebuild, once after an upgrade, runs to its end). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/admin.h"
 #include "admin/cron.h"
+#include "admin/reindex.h"
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "store/docs.h"
+#include "store/lexical.h"
 #include "store/store.h"
 #include "base/util.h"
 
@@ -48,6 +51,23 @@ int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out,
 		/* quired's ingest processes, embedder and checkpoints do it all. */
 		fprintf(out, "cron: quired runs and does this work itself\n");
 		return 0;
+	}
+	/* An upgrade that changed the index's format leaves keyword search
+	 * finding nothing until the index is rebuilt: quired does it at
+	 * start; with no quired, the first cron after the upgrade does. */
+	int v;
+	if (admin_index_version(s, &v, &err) != Q_OK) {
+		fprintf(errf, "quire-admin cron: %s\n", err.msg);
+		return 1;
+	}
+	if (v != LEXICAL_VERSION) {
+		if (v == LEXICAL_VERSION_PARTIAL)
+			fprintf(out, "cron: the keyword index's last rebuild did not end: rebuilding it\n");
+		else
+			fprintf(out, "cron: the keyword index is of version %d, this build's %d: "
+				"rebuilding it\n", v, LEXICAL_VERSION);
+		if (admin_reindex(s, out, errf) != 0)
+			return 1;
 	}
 	if (work(s, conf, t0 + (int64_t)conf->cron_time * 1000, &ingested, &embedded, &err) != Q_OK ||
 	    store_checkpoint(s, 1, &err) != Q_OK ||

@@ -70,6 +70,12 @@ static enum qstatus batch_fn(struct stxn *t, void *arg, struct qerr *err)
 	return Q_OK;
 }
 
+static enum qstatus built_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	(void)arg;
+	return lexical_mark_built(t, err);
+}
+
 int admin_reindex(struct store *s, FILE *out, FILE *errf)
 {
 	struct reindex r;
@@ -87,6 +93,9 @@ int admin_reindex(struct store *s, FILE *out, FILE *errf)
 		progress_set(&pg, r.to);
 	}
 	progress_end(&pg);
+	if (st == Q_OK)   /* whole: until now status says unfinished, and
+			   * quired's next start (or cron) rebuilds again */
+		st = store_run(s, built_fn, NULL, &err);
 	if (st == Q_OK)
 		fprintf(out, "reindex: %zu postings removed; %zu chunks indexed, %zu indexed meanwhile "
 			"by writers, %zu without a document left out; index version %d\n",

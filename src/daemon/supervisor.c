@@ -403,7 +403,11 @@ static int recover(struct sup *s)
 		QLOG_INFO("%zu ingest jobs of stopped ingest processes queued again", released);
 	int v;
 	s->reindex_due = admin_index_version(st, &v, &err) == Q_OK && v != LEXICAL_VERSION;
-	if (s->reindex_due)
+	if (s->reindex_due && v == LEXICAL_VERSION_PARTIAL)
+		QLOG_WARN("the keyword index's last rebuild did not end: rebuilding it in the "
+			  "background (quire-admin reindex); keyword search misses documents "
+			  "until it ends");
+	else if (s->reindex_due)
 		QLOG_WARN("the keyword index is of version %d, not %d: rebuilding it in the "
 			  "background (quire-admin reindex); keyword search misses documents "
 			  "until it ends", v, LEXICAL_VERSION);

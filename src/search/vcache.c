@@ -461,13 +461,34 @@ size_t vcache_lists_check(const struct vcache *c)
 	return bad;
 }
 
-/* Move slot `from` to `to` (vector, code, scale, reference). */
+/* A vector's content key: a hash of its first bytes and its scale, so the
+ * background sample (vcache_sample) is chosen by what the chunks hold,
+ * not by the order they arrived in (slots follow arrival, reloads,
+ * removals and the inverted file's lists). Kept per slot (skey). */
+static uint64_t content_key(const int8_t *v, unsigned dims, float scale)
+{
+	size_t len = dims < 64 ? dims : 64;
+	uint64_t h = 0x9e3779b97f4a7c15u;
+	uint32_t sb;
+	memcpy(&sb, &scale, sizeof sb);
+	for (size_t k = 0; k < len; k += 8) {
+		uint64_t w = 0;
+		memcpy(&w, v + k, len - k < 8 ? len - k : 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 33;
+	}
+	h = (h ^ sb) * 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
+}
+
+/* Move slot `from` to `to` (vector, code, scale, content key, reference). */
 static void slot_move(struct vcache *c, size_t to, size_t from)
 {
 	size_t w = VCODE(c->dims);
 	memcpy(c->vec + to * c->stride, c->vec + from * c->stride, c->stride);
 	memcpy(c->bits + to * w, c->bits + from * w, w * sizeof *c->bits);
 	c->scale[to] = c->scale[from];
+	c->skey[to] = c->skey[from];
 	c->ref[to] = c->ref[from];
 }
 
@@ -672,6 +693,8 @@ static void vectors_free(struct vcache *c)
 	c->bits = NULL;
 	free(c->scale);
 	free(c->ref);
+	free(c->skey);
+	c->skey = NULL;
 	vmap_free(&c->slots);
 	c->vec = NULL;
 	c->scale = NULL;
@@ -709,10 +732,13 @@ static int slots_grow(struct vcache *c)
 	vref *r = realloc(c->ref, na * sizeof *r);
 	if (r)
 		c->ref = r;
+	uint64_t *k = realloc(c->skey, na * sizeof *k);
+	if (k)
+		c->skey = k;
 	uint64_t *b = realloc(c->bits, na * VCODE(c->dims) * sizeof *b);
 	if (b)
 		c->bits = b;
-	if (!v || !s || !r || !b) {
+	if (!v || !s || !r || !b || !k) {
 		free(v);
 		return -1;
 	}
@@ -757,6 +783,7 @@ static int slot_put(struct vcache *c, vref r, const int8_t *v, unsigned dims, fl
 	memset(dst + dims, 0, c->stride - dims);
 	vc_sign_bits(dst, dims, c->bits + (size_t)i * VCODE(dims));
 	c->scale[i] = scale;
+	c->skey[i] = content_key(dst, dims, scale);
 	c->ref[i] = r;
 	list_put(c, (size_t)i);   /* out of memory: the lists are dropped */
 	return 0;
@@ -776,6 +803,7 @@ static void slot_del(struct vcache *c, vref r)
 		memcpy(c->bits + (size_t)i * VCODE(c->dims), c->bits + last * VCODE(c->dims),
 		       VCODE(c->dims) * sizeof *c->bits);
 		c->scale[i] = c->scale[last];
+		c->skey[i] = c->skey[last];
 		c->ref[i] = c->ref[last];
 		vmap_put(&c->slots, c->ref[i], (uint32_t)i);   /* existing key: no growth */
 	}
@@ -1067,17 +1095,68 @@ void vcache_chunk_key(const struct vcache *c, vref r, char *out, size_t n)
 	snprintf(out, n, "%s:%08u", c->docs[r >> 32].id, (unsigned)(r & 0xffffffffu));
 }
 
+struct keyed {
+	uint64_t key;
+	vref ref;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+/* Sift down in a max-heap of n by key. */
+static void heap_down(struct keyed *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && keyed_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && keyed_cmp(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct keyed t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
 size_t vcache_sample(const struct vcache *c, size_t max, vref *out)
 {
-	if (!c->vectors_cached)
+	if (!c->vectors_cached || !max)
 		return 0;
-	if (c->n <= max) {
-		memcpy(out, c->ref, c->n * sizeof *out);
-		return c->n;
+	/* the max slots of the smallest content keys, in key order: the same
+	 * sample (and the same order of summing it) whatever order the
+	 * chunks came in */
+	size_t n = c->n < max ? c->n : max;
+	struct keyed *h = malloc((n ? n : 1) * sizeof *h);
+	if (!h) {   /* out of memory: spread evenly over the slots, as before */
+		for (size_t k = 0; k < n; k++)
+			out[k] = c->ref[(size_t)((double)k * (double)c->n / (double)n)];
+		return n;
 	}
-	for (size_t k = 0; k < max; k++)   /* slot k n / max: increasing, below n */
-		out[k] = c->ref[(size_t)((double)k * (double)c->n / (double)max)];
-	return max;
+	for (size_t i = 0; i < c->n; i++) {
+		struct keyed e = {c->skey[i], c->ref[i]};
+		if (i < n) {
+			h[i] = e;
+			if (i + 1 == n)
+				for (size_t j = n / 2; j-- > 0;)
+					heap_down(h, n, j);
+		} else if (keyed_cmp(&e, &h[0]) < 0) {
+			h[0] = e;
+			heap_down(h, n, 0);
+		}
+	}
+	qsort(h, n, sizeof *h, keyed_cmp);
+	for (size_t k = 0; k < n; k++)
+		out[k] = h[k].ref;
+	free(h);
+	return n;
 }
 
 const char *vcache_doc_id(const struct vcache *c, vref r)

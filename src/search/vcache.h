@@ -39,8 +39,9 @@ typedef uint64_t vref;
  * document id (borrowed, valid until the next sync) of a reference. */
 void vcache_chunk_key(const struct vcache *c, vref r, char *out, size_t n);
 const char *vcache_doc_id(const struct vcache *c, vref r);
-/* At most max references of cached vectors, spread evenly over the cache
- * (every one when it holds max or fewer), into out; how many. 0 when the
+/* At most max references of cached vectors, chosen and ordered by a hash
+ * of their contents (every one when it holds max or fewer), into out; how
+ * many: the same sample whatever order the chunks arrived in. 0 when the
  * vectors are read per query (not cached). */
 size_t vcache_sample(const struct vcache *c, size_t max, vref *out);
 

@@ -50,6 +50,7 @@ struct vcache {
 	uint64_t *bits;                  /* 2-bit codes, words per slot: VCODE(dims) */
 	float *scale;
 	vref *ref;
+	uint64_t *skey;                  /* per slot: a hash of its vector (vcache_sample) */
 	size_t n, cap;
 	struct vmap slots;               /* ref -> slot */
 	/* the inverted file (ivf.c): centroids, NULL without; per slot its

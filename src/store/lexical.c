@@ -1041,6 +1041,8 @@ enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err)
 	if (st != Q_OK)
 		return st;
 	*version = (int)json_integer_value(json_object_get(rec, "v"));   /* 0 when absent */
+	if (json_is_true(json_object_get(rec, "partial")))
+		*version = LEXICAL_VERSION_PARTIAL;   /* a rebuild that did not end */
 	json_decref(rec);
 	return Q_OK;
 }
@@ -1063,8 +1065,17 @@ enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err)
 	store_ids_free(&keys);
 	if (st != Q_OK)
 		return st;
+	json_t *rec = json_pack("{s:i,s:b}", "v", LEXICAL_VERSION, "partial", 1);
+	st = rec ? store_put(t, T_STATS, "bm25", rec, err) : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	json_decref(rec);
+	return st;
+}
+
+enum qstatus lexical_mark_built(struct stxn *t, struct qerr *err)
+{
 	json_t *rec = json_pack("{s:i}", "v", LEXICAL_VERSION);
-	st = store_put(t, T_STATS, "bm25", rec, err);
+	enum qstatus st = rec ? store_put(t, T_STATS, "bm25", rec, err)
+			      : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	json_decref(rec);
 	return st;
 }

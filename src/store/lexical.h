@@ -201,11 +201,16 @@ enum qstatus lexical_df(struct stxn *t, const char *account, const char *term, s
  * (utf8proc); an index built before has no version (0). An index of
  * another version must be rebuilt (quire-admin reindex). */
 #define LEXICAL_VERSION 7
-/* The version of the stored index (LEXICAL_VERSION when nothing is). */
+/* The version of the stored index (LEXICAL_VERSION when nothing is;
+ * LEXICAL_VERSION_PARTIAL while a rebuild has not ended, or when one was
+ * cut short: the index lacks chunks until a rebuild runs to its end). */
+#define LEXICAL_VERSION_PARTIAL (-1)
 enum qstatus lexical_version(struct stxn *t, int *version, struct qerr *err);
 /* Removes every posting (*postings: how many) and resets the statistics,
- * marked LEXICAL_VERSION: the first step of a rebuild. */
+ * marked LEXICAL_VERSION but partial: the first step of a rebuild. */
 enum qstatus lexical_clear(struct stxn *t, size_t *postings, struct qerr *err);
+/* The last step of a rebuild: the index marked LEXICAL_VERSION, whole. */
+enum qstatus lexical_mark_built(struct stxn *t, struct qerr *err);
 /* lexical_add unless the chunk's postings are there already (written
  * since lexical_clear by a writer running alongside the rebuild); *added
  * 1 when this call indexed it. */

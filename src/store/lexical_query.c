@@ -1621,13 +1621,12 @@ static int maxscore(struct lexq *q, struct cursor **c, struct heap *h, lexical_a
 	return 0;
 }
 
-/* How lexical_query_top evaluates (lexical_set_taat): -1 by the rule
- * below, 0 WAND, 1 term at a time, 2 MaxScore in windows. */
-static int taat_mode = -1;
+/* How lexical_query_top evaluates (lexical_set_eval). */
+static enum lexical_eval eval_mode = LEXICAL_EVAL_RULE;
 
-void lexical_set_taat(int mode)
+void lexical_set_eval(enum lexical_eval mode)
 {
-	taat_mode = mode;
+	eval_mode = mode;
 }
 
 /* From this many chunks in the account, MaxScore rather than term at a
@@ -1639,12 +1638,12 @@ void lexical_set_taat(int mode)
 #define MAXSCORE_CHUNKS_SHALLOW 90000
 #define MAXSCORE_DEEP 50
 
-static int use_taat(const struct lexq *q, size_t k)
+static enum lexical_eval eval_for(const struct lexq *q, size_t k)
 {
-	if (taat_mode >= 0)
-		return taat_mode == 3 && q->ncur != 1 ? 0 : taat_mode;
+	if (eval_mode != LEXICAL_EVAL_RULE)
+		return eval_mode == LEXICAL_EVAL_IMPACT && q->ncur != 1 ? LEXICAL_EVAL_WAND : eval_mode;
 	if (q->ncur == 1)
-		return 3;   /* one term: its blocks by their bounds */
+		return LEXICAL_EVAL_IMPACT;   /* one term: its blocks by their bounds */
 	size_t postings = 0;
 	for (size_t i = 0; i < q->ncur; i++)
 		for (size_t b = 0; b < q->cur[i].nblk; b++)
@@ -1652,9 +1651,9 @@ static int use_taat(const struct lexq *q, size_t k)
 	/* WAND pays per pivot; with several terms and a deep k it decodes
 	 * most blocks anyway (make bench-search prints the share) */
 	if (!(q->ncur >= 4 || k >= 50 || postings < 4096))
-		return 0;
+		return LEXICAL_EVAL_WAND;
 	uint32_t from = k < MAXSCORE_DEEP ? MAXSCORE_CHUNKS_SHALLOW : MAXSCORE_CHUNKS;
-	return q->ct->n >= from && postings >= 4096 ? 2 : 1;
+	return q->ct->n >= from && postings >= 4096 ? LEXICAL_EVAL_MAXSCORE : LEXICAL_EVAL_TAAT;
 }
 
 enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accept, void *arg,
@@ -1675,8 +1674,10 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 	if (q->memo_cap)   /* the filter's answers are this call's */
 		memset(q->memo, 0, q->memo_cap * sizeof *q->memo);
 	q->memo_n = 0;
-	int mode = use_taat(q, k);
-	if (mode == 3) {
+	/* each way that cannot answer passes to the next; done: answered */
+	enum lexical_eval mode = eval_for(q, k);
+	int done = 0;
+	if (mode == LEXICAL_EVAL_IMPACT) {
 		/* first without the filter, then asked of the k best alone:
 		 * when it lets them all through they are its top k (the
 		 * filter's first reads of documents are its cost) */
@@ -1689,12 +1690,12 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 			}
 		if (r) {
 			h.n = 0;
-			mode = 0;
+			mode = LEXICAL_EVAL_WAND;
 		} else {
-			mode = -1;   /* done */
+			done = 1;
 		}
 	}
-	if (mode == 2) {
+	if (!done && mode == LEXICAL_EVAL_MAXSCORE) {
 		cursors_start(q);
 		int r = maxscore(q, c, &h, accept, arg, accept != NULL);
 		if (r == 1) {   /* the filter refused one of the unfiltered k best */
@@ -1703,12 +1704,12 @@ enum qstatus lexical_query_top(struct lexq *q, size_t k, lexical_accept_fn accep
 		}
 		if (r) {
 			h.n = 0;
-			mode = 1;
+			mode = LEXICAL_EVAL_TAAT;
 		}
 	}
-	if (mode == 1 && taat(q, &h, accept, arg))
-		mode = 0;
-	if (mode == 0) {
+	if (!done && mode == LEXICAL_EVAL_TAAT && taat(q, &h, accept, arg))
+		mode = LEXICAL_EVAL_WAND;
+	if (!done && mode == LEXICAL_EVAL_WAND) {
 		cursors_start(q);
 		wand(q, c, &h, accept, arg);
 	}

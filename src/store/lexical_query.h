@@ -17,13 +17,20 @@ void lexical_query_free(struct lexq *q);
  * and bytes so far. */
 void lexical_set_cache_mb(size_t mb);
 void lexical_cache_counts(unsigned long *hits, unsigned long *misses, size_t *bytes);
-/* How lexical_query_top evaluates: -1 by its rule (one term by its
- * blocks' bounds; for many terms or a deep k term at a time, or MaxScore
- * in a large account; else block-max WAND), 0 WAND, 1 term at a time
- * over every posting, 2 MaxScore in windows of chunk numbers, 3 one
- * term's blocks in the order of their bounds (WAND for more than one
- * term) (tests and benchmarks: all give the same ranking). */
-void lexical_set_taat(int mode);
+/* How lexical_query_top evaluates (tests and benchmarks: all give the
+ * same ranking). */
+enum lexical_eval {
+	LEXICAL_EVAL_RULE = -1,   /* by its rule: one term by its blocks'
+				   * bounds; for many terms or a deep k term
+				   * at a time, or MaxScore in a large
+				   * account; else block-max WAND */
+	LEXICAL_EVAL_WAND = 0,    /* block-max WAND */
+	LEXICAL_EVAL_TAAT = 1,    /* term at a time over every posting */
+	LEXICAL_EVAL_MAXSCORE = 2,   /* MaxScore in windows of chunk numbers */
+	LEXICAL_EVAL_IMPACT = 3,  /* one term's blocks in the order of their
+				   * bounds (WAND for more than one term) */
+};
+void lexical_set_eval(enum lexical_eval mode);
 /* MaxScore's seed: the rarest terms' postings it sums, 4,096 at most (the
  * default); 0 takes the rarest term's best blocks instead (tests: either
  * seed gives the same ranking). */

@@ -58,8 +58,13 @@ faces() {
 	echo "${dify:--} ${emb:--} ${aid:--} ${osh:--}"
 }
 
-# final ID: true when every face shows a final state.
+# final ID: true when every face shows a final state (asked of them all
+# once Dify's face is final: one request a poll while the document waits).
 final() {
+	case "$(json "$(get "/v1/datasets/$DS/documents/$1")" 'j["indexing_status"]')" in
+	completed|error) ;;
+	*) return 1 ;;
+	esac
 	case "$(faces "$1")" in
 	completed\ completed\ *) return 0 ;;
 	error\ failed\ *) return 0 ;;

@@ -30,6 +30,11 @@ TESTS += $(ISOLATION_TESTS)
 EXTRA_DIST += $(ISOLATION_TESTS)
 ## --- end of retrieval isolation ---------------------------------------------
 
+## --- an older data directory (keyword index version 6) opened by this build --
+TESTS += tests/api/upgrade.test
+EXTRA_DIST += tests/api/upgrade.test tests/fixtures/upgrade/v6.tar.gz \
+	tests/fixtures/upgrade/make.sh
+
 ## --- the README's first command (scripts/quickstart.sh) --------------------
 TESTS += tests/api/quickstart.test
 EXTRA_DIST += tests/api/quickstart.test

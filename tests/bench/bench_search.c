@@ -378,11 +378,11 @@ static void taat_agrees(size_t nq)
 	size_t na, nb, nc, same = 0, same_pruned = 0;
 	for (size_t i = 0; i < nq; i++) {
 		const char *text = queries[(i + 1) % nqueries];
-		lexical_set_taat(0);
+		lexical_set_eval(LEXICAL_EVAL_WAND);
 		run_into(text, SEARCH_KEYWORD, a, &na);
-		lexical_set_taat(1);
+		lexical_set_eval(LEXICAL_EVAL_TAAT);
 		run_into(text, SEARCH_KEYWORD, b, &nb);
-		lexical_set_taat(2);   /* MaxScore */
+		lexical_set_eval(LEXICAL_EVAL_MAXSCORE);   /* MaxScore */
 		run_into(text, SEARCH_KEYWORD, c, &nc);
 		int eq = na == nb, eqp = nc == nb;
 		for (size_t j = 0; eq && j < na; j++)
@@ -393,7 +393,7 @@ static void taat_agrees(size_t nq)
 		same_pruned += eqp;
 	}
 	const char *taat = getenv("BENCH_TAAT");
-	lexical_set_taat(taat && *taat ? atoi(taat) : -1);
+	lexical_set_eval(taat && *taat ? (enum lexical_eval)atoi(taat) : LEXICAL_EVAL_RULE);
 	printf("  keyword: term at a time and block-max WAND return the same top 10 (chunks and "
 	       "scores) for %zu of %zu queries; MaxScore and term at a time for "
 	       "%zu of %zu\n", same, nq, same_pruned, nq);
@@ -752,10 +752,10 @@ int main(int argc, char **argv)
 	/* db_cache_mb as a worker's quired gives it: the default, or
 	 * BENCH_DB_CACHE_MB to measure another setting. */
 	/* BENCH_TAAT=0: block-max WAND always, 1: term at a time always, 2:
-	 * MaxScore always (lexical_set_taat); unset: the evaluation's own rule */
+	 * MaxScore always (lexical_set_eval); unset: the evaluation's own rule */
 	const char *taat = getenv("BENCH_TAAT");
 	if (taat && *taat)
-		lexical_set_taat(atoi(taat));
+		lexical_set_eval((enum lexical_eval)atoi(taat));
 	/* BENCH_BM25=K1,B: BM25 at other k1, b than the defaults (search_bm25_k1,
 	 * search_bm25_b; WAND's block bounds are looser away from 1.2, 0.75) */
 	const char *bm = getenv("BENCH_BM25");

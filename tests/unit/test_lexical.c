@@ -395,7 +395,7 @@ static void wand_equals_exhaustive(void)
 	free(r);
 }
 
-/* MaxScore in windows of chunk numbers (lexical_set_taat 2) returns the
+/* MaxScore in windows of chunk numbers (LEXICAL_EVAL_MAXSCORE) returns the
  * exhaustive top k, chunks and scores bit for bit, at depths 10 and 100
  * as well, filtered or not, over removed and re-indexed chunks, with
  * words of two terms and field words; and it prunes: fewer postings
@@ -424,11 +424,11 @@ static void pruned_equals_exhaustive(void)
 		r->filtered = next() % 2;
 		seeds[qi % 2]++;
 		lexical_set_seed_postings(qi % 2 ? 4096 : 0);   /* 0: the rarest term's best blocks */
-		lexical_set_taat(1);
+		lexical_set_eval(LEXICAL_EVAL_TAAT);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		every += r->wand.decoded;
-		lexical_set_taat(2);
+		lexical_set_eval(LEXICAL_EVAL_MAXSCORE);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		pruned += r->wand.decoded;
@@ -442,7 +442,7 @@ static void pruned_equals_exhaustive(void)
 		}
 		tested += r->ntop > 0;
 	}
-	lexical_set_taat(-1);
+	lexical_set_eval(LEXICAL_EVAL_RULE);
 	lexical_set_seed_postings(4096);
 	is_int(bad, 0, "MaxScore equals the exhaustive top k (400 random queries, k 1 to 100, %d with hits; "
 	       "seeded by the rarest terms' sums %d times, by the rarest term's blocks %d)", tested,
@@ -537,7 +537,7 @@ static void postings_cache(void)
 }
 
 /* A query of one term read by its blocks in the order of their bounds
- * (lexical_set_taat 3, the rule's choice for one cursor: a word's
+ * (LEXICAL_EVAL_IMPACT, the rule's choice for one cursor: a word's
  * context) gives the exhaustive top k, ties to the older chunk as WAND,
  * filtered or not (the filter asked of the unfiltered k best first,
  * the walk again with it when it refuses one), decoding no more blocks
@@ -555,11 +555,11 @@ static void impact_equals_exhaustive(void)
 		(next() % 3 ? word : title_word)(&r->w[0], zipf(), next() % 4 ? 1 : 0.25 + (next() % 300) / 100.0);
 		r->k = ks[next() % 5];
 		r->filtered = next() % 2;
-		lexical_set_taat(0);
+		lexical_set_eval(LEXICAL_EVAL_WAND);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		dec_wand += r->filtered ? 0 : r->wand.blocks_decoded;
-		lexical_set_taat(3);
+		lexical_set_eval(LEXICAL_EVAL_IMPACT);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		dec_impact += r->filtered ? 0 : r->wand.blocks_decoded;
@@ -571,7 +571,7 @@ static void impact_equals_exhaustive(void)
 				diag("query %d (k %zu, filtered %d) differs: %zu hits", qi, r->k, r->filtered, r->ntop);
 		}
 	}
-	lexical_set_taat(-1);
+	lexical_set_eval(LEXICAL_EVAL_RULE);
 	is_int(bad, 0, "one term by its blocks' bounds: the exhaustive top k (300 queries, %d with hits, %zu of more than 4 blocks)",
 	       nonempty, multi);
 	ok(multi > 50 && dec_impact <= dec_wand, "... decoding %zu blocks against WAND's %zu (unfiltered)", dec_impact, dec_wand);
@@ -604,12 +604,12 @@ static void taat_equals_wand(void)
 		}
 		r->k = ks[next() % 5];
 		r->filtered = next() % 2;
-		lexical_set_taat(0);
+		lexical_set_eval(LEXICAL_EVAL_WAND);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		memcpy(wand, r->top, r->ntop * sizeof *wand);
 		nwand = r->ntop;
-		lexical_set_taat(1);
+		lexical_set_eval(LEXICAL_EVAL_TAAT);
 		if (store_run(s, query_fn, r, &err) != Q_OK)
 			bail_out("query: %s", err.msg);
 		int same = nwand == r->ntop;
@@ -627,7 +627,7 @@ static void taat_equals_wand(void)
 		}
 		nonempty += nwand > 0;
 	}
-	lexical_set_taat(-1);
+	lexical_set_eval(LEXICAL_EVAL_RULE);
 	is_int(bad, 0, "term at a time ranks as WAND and the exhaustive evaluation (300 random queries, %d with hits, words of two terms among them)", nonempty);
 	free(r->all.v);
 	free(r);
@@ -781,7 +781,7 @@ static void bm25_params(void)
 	struct qrun *r = calloc(1, sizeof *r);
 	int bad = 0;
 	r->all.v = malloc(CHUNKS * sizeof *r->all.v);
-	lexical_set_taat(0);
+	lexical_set_eval(LEXICAL_EVAL_WAND);
 	for (int qi = 0; qi < 80; qi++) {
 		lexical_set_bm25(kb[qi % 4][0], kb[qi % 4][1]);
 		r->nw = 1 + next() % 5;
@@ -793,7 +793,7 @@ static void bm25_params(void)
 			bail_out("query: %s", err.msg);
 		bad += !agrees(r);
 	}
-	lexical_set_taat(-1);
+	lexical_set_eval(LEXICAL_EVAL_RULE);
 	is_int(bad, 0, "WAND top-k equals the exhaustive top-k at other k1 and b (80 queries)");
 	free(r->all.v);
 	free(r);
@@ -1050,9 +1050,9 @@ int main(void)
 	unit_tmpdir(dir, "lexical");
 	s = unit_store(dir);
 	build();
-	lexical_set_taat(0);   /* WAND itself, whatever the rule picks */
+	lexical_set_eval(LEXICAL_EVAL_WAND);   /* WAND itself, whatever the rule picks */
 	wand_equals_exhaustive();
-	lexical_set_taat(-1);
+	lexical_set_eval(LEXICAL_EVAL_RULE);
 	taat_equals_wand();
 	impact_equals_exhaustive();
 	pruned_equals_exhaustive();

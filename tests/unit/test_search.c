@@ -784,7 +784,7 @@ static void test_fusion(void)
 		put_chunk(fid[d], 0, text[d]);
 	}
 	conf.search_feedback_chunks = 0;
-	conf.search_word_context = 0;   /* its background sample depends on the random ids */
+	conf.search_word_context = 0;   /* the vector side as the chunks' own vectors order it */
 	snprintf(kw, sizeof kw, "%s", forder(SEARCH_KEYWORD, q));
 	snprintf(sem, sizeof sem, "%s", forder(SEARCH_SEMANTIC, q));
 	ok(strlen(kw) == 4 && strlen(sem) == 4 && strcmp(kw, sem), "every chunk matches a word; "
@@ -1078,6 +1078,52 @@ static void test_stored_contexts(void)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 }
 
+/* The word contexts' background sample is chosen by the chunks' contents:
+ * the cache built as the chunks arrived and the cache reloaded in key
+ * order (another order of the same chunks) give the same vectors in the
+ * same order, so a load's arrival order does not move the ranking. */
+#define SAMPLE_N 64
+struct sample_run {
+	float v[SAMPLE_N][EMBED_BUILTIN_DIMS];
+	size_t n, distinct;
+};
+
+static enum qstatus sample_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct sample_run *x = arg;
+	struct vcache *c = vcache_lock();
+	vref refs[SAMPLE_N];
+	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, (size_t)conf.search_cache_mb << 20, err);
+	x->n = st == Q_OK ? vcache_sample(c, SAMPLE_N, refs) : 0;
+	x->distinct = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		if (!vcache_vector(c, t, refs[i], EMBED_BUILTIN_DIMS, x->v[i]))
+			memset(x->v[i], 0, sizeof x->v[i]);
+		size_t j = 0;
+		while (j < i && refs[j] != refs[i])
+			j++;
+		x->distinct += j == i;
+	}
+	vcache_unlock(c);
+	return st;
+}
+
+static void test_sample_order(void)
+{
+	static struct sample_run a, b;
+	struct qerr err;
+	if (store_run(s, sample_fn, &a, &err) != Q_OK)
+		bail_out("sample: %s", err.msg);
+	vcache_reset();
+	if (store_run(s, sample_fn, &b, &err) != Q_OK)
+		bail_out("sample: %s", err.msg);
+	ok(a.n == SAMPLE_N && a.distinct == SAMPLE_N && b.n == SAMPLE_N,
+	   "the background sample holds %d distinct chunks of the cache (%zu, %zu)", SAMPLE_N,
+	   a.distinct, b.n);
+	ok(!memcmp(a.v, b.v, sizeof a.v),
+	   "... the same vectors in the same order after a reload in key order");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--kernel-only"))
@@ -1103,6 +1149,7 @@ int main(int argc, char **argv)
 	test_query_langs();
 	test_fusion();
 	test_context_idf();
+	test_sample_order();
 	test_stored_contexts();
 	embed_builtin_free(emb);
 	store_close(s);
