@@ -305,6 +305,7 @@ static const struct qsetting settings[] = {
 	{"search_word_context_idf", set_real, AT(search_word_context_idf), 0, 8, "3", NULL, NULL, 0},
 	INT("search_word_context_stored", search_word_context_stored, 0, 1, "0"),
 	{"search_word_context_stale", set_real, AT(search_word_context_stale), 0, 1, "0.05", NULL, NULL, 0},
+	INT("search_word_context_stored_min", search_word_context_stored_min, 1, 1000000, "30"),
 	INT("search_cache_mb", search_cache_mb, 0, 1 << 20, "1024"),
 	INT("search_exact_max", search_exact_max, 0, 1 << 30, "50000"),
 	INT("search_ivf_lists", search_ivf_lists, 0, 4096, "0"),

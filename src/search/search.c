@@ -365,7 +365,8 @@ static enum qstatus word_context(struct run *r, enum search_method m, const char
 				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1,
 				   r->conf->search_word_context_stored && !r->f->org && !r->f->roles &&
 					   !r->f->doc_ids && !r->f->folder_ids,
-				   r->conf->search_word_context_stale};
+				   r->conf->search_word_context_stale,
+				   (size_t)r->conf->search_word_context_stored_min};
 	int any = 0;
 	enum qstatus st;
 	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||

@@ -89,15 +89,21 @@ static int background(const struct search_context *x, float *bg, float *tmp)
  * quire-embed computes each word's context over the whole account ahead
  * (search_context_build) and keeps it in the account's range of the
  * keyword index (T_POSTINGS, beside the chunk numbers: a rebuild of the
- * index drops them with it): under tag "\001c" term, the uncentred sum of
- * the unit vectors of the word's best chunks (int16 and a scale), their
+ * index drops them with it): under tag "\001c" term, the sum of the unit
+ * vectors of the word's best chunks less their number times the account's
+ * background at the start (bgb: int8 and a scale, the residual being far
+ * smaller than the sum, whose common part the background is), their
  * number and the word's attainable score; under tag "\001m" what they were
- * computed for (model, dimensions, chunks per word) and the account's
- * chunk count and changes ("ch" of its statistics) at the start. A query
- * centres and weighs them as it would its own (add_word), so with nothing
+ * computed for (model, dimensions, chunks per word, the fewest chunks a
+ * stored word is in), the account's chunk count and changes ("ch" of its
+ * statistics) at the start, and bgb (dims floats). Words in fewer than
+ * search_word_context_stored_min chunks are not stored: a query learns
+ * them (their few postings and vectors cost little), and they are most of
+ * an account's words. A query centres and weighs the stored sum
+ * (residual + nh bgb) as it would its own (add_word), so with nothing
  * changed since the answer is the one learned afresh over the account
- * (within the int16 rounding). */
-#define WCTX_VERSION 1
+ * (within the int8 rounding of the residual). */
+#define WCTX_VERSION 2
 static unsigned long stored_hits;   /* words answered from them (tests, bench) */
 
 unsigned long search_context_stored_hits(void)
@@ -106,13 +112,16 @@ unsigned long search_context_stored_hits(void)
 }
 
 struct wmeta {
-	uint32_t version, dims, chunks, pad;
+	uint32_t version, dims, chunks, min;
 	double n, ch;
 	char model[64];
+	/* then bgb: dims floats */
 };
+#define WMETA_MAX (sizeof(struct wmeta) + 4096 * sizeof(float))
 struct wrec {
 	uint32_t nh;        /* chunks summed; 0: the word has no context */
-	float qmax, scale;  /* lexical_query_max for weight 1; v[d] * scale */
+	float qmax, scale;  /* lexical_query_max for weight 1; residual[d] * scale */
+	/* then dims int8 */
 };
 
 static void wctx_key(struct store_key *k, uint64_t tag, const char *term, size_t len)
@@ -155,41 +164,53 @@ static enum qstatus account_changes(struct stxn *t, const char *account, double 
 /* Whether the account's stored contexts (meta m) are computed, for model,
  * dims and chunks per word, and current: changes since within stale. */
 static int wmeta_current(const struct wmeta *m, size_t mlen, const char *model, unsigned dims,
-			 size_t chunks, double ch, double stale)
+			 size_t chunks, size_t min, double ch, double stale)
 {
-	return mlen == sizeof *m && m->version == WCTX_VERSION && m->dims == dims &&
-	       m->chunks == chunks && !strncmp(m->model, model, sizeof m->model) &&
+	return mlen == sizeof *m + dims * sizeof(float) && m->version == WCTX_VERSION &&
+	       m->dims == dims && m->chunks == chunks && m->min == min &&
+	       !strncmp(m->model, model, sizeof m->model) &&
 	       ch - m->ch <= stale * (m->n > 1 ? m->n : 1);
 }
 
-/* Whether x may read stored contexts now (x->stored and current). */
-static int stored_usable(const struct search_context *x, struct qerr *err)
+/* Whether x may read stored contexts now (x->stored and current); the
+ * background they were computed against into bgb (dims floats). */
+static int stored_usable(const struct search_context *x, float *bgb, struct qerr *err)
 {
 	struct store_key k;
+	unsigned char *buf;
 	struct wmeta m;
 	size_t len = 0;
 	double n, ch;
-	if (!x->stored)
+	int ok;
+	if (!x->stored || x->dims > 4096 || !(buf = malloc(WMETA_MAX)))
 		return 0;
 	wmeta_key(&k, lexical_tag(x->account));
-	if (store_get_rawkey(x->t, T_POSTINGS, &k, &m, sizeof m, &len, 0, err) != Q_OK ||
+	if (store_get_rawkey(x->t, T_POSTINGS, &k, buf, WMETA_MAX, &len, 0, err) != Q_OK ||
 	    account_changes(x->t, x->account, &n, &ch, err) != Q_OK) {
 		qerr_clear(err);
+		free(buf);
 		return 0;
 	}
-	return wmeta_current(&m, len, EMBED_BUILTIN_MODEL, x->dims, x->chunks, ch, x->stale);
+	memcpy(&m, buf, len < sizeof m ? len : sizeof m);
+	ok = len >= sizeof m && wmeta_current(&m, len, EMBED_BUILTIN_MODEL, x->dims, x->chunks,
+					      x->stored_min, ch, x->stale);
+	if (ok)
+		memcpy(bgb, buf + sizeof m, x->dims * sizeof *bgb);
+	free(buf);
+	return ok;
 }
 
-/* Word w's stored context centred on bg (NULL: none) and weighed as
- * add_word does, into val (dims + 1, the last 1 when it has one); 1 when
- * stored (with a context or without), 0 when not (learn it). */
+/* Word w's stored context (its residual from bgb) centred on bg (NULL:
+ * none) and weighed as add_word does, into val (dims + 1, the last 1 when
+ * it has one); 1 when stored (with a context or without), 0 when not
+ * (learn it: a rare word, or new since). */
 static int stored_word(const struct search_context *x, const struct lexical_word *w,
-		       const float *bg, float *val)
+		       const float *bgb, const float *bg, float *val)
 {
 	struct store_key k;
 	struct qerr err;
-	size_t len = 0, need = sizeof(struct wrec) + x->dims * sizeof(int16_t);
-	unsigned char buf[sizeof(struct wrec) + 4096 * sizeof(int16_t)];
+	size_t len = 0, need = sizeof(struct wrec) + x->dims;
+	unsigned char buf[sizeof(struct wrec) + 4096];
 	struct wrec r;
 	if (w->nalt != 1 || w->field != LEX_BODY || need > sizeof buf)
 		return 0;
@@ -205,9 +226,8 @@ static int stored_word(const struct search_context *x, const struct lexical_word
 		return 1;
 	double norm = 0, idf = r.qmax * w->weight;
 	for (unsigned d = 0; d < x->dims; d++) {
-		int16_t q;
-		memcpy(&q, buf + sizeof r + d * sizeof q, sizeof q);
-		val[d] = (float)q * r.scale - (bg ? (float)r.nh * bg[d] : 0);
+		int8_t q = (int8_t)buf[sizeof r + d];
+		val[d] = (float)q * r.scale + (float)r.nh * (bgb[d] - (bg ? bg[d] : 0));
 		norm += (double)val[d] * val[d];
 	}
 	if (norm <= 0 || idf <= 0) {
@@ -275,7 +295,8 @@ static size_t word_key(struct memo *m, const struct lexical_word *w)
  * 1 when the word has one. */
 static enum qstatus add_word(const struct search_context *x, const struct lexical_word *w,
 			     struct lexical_hit *hits, float *v, float *tmp, const float *bg,
-			     float *out, int *any, struct memo *m, int stored, struct qerr *err)
+			     float *out, int *any, struct memo *m, const float *bgb,
+			     struct qerr *err)
 {
 	struct lexq *lq = NULL;
 	size_t nh = 0, klen = word_key(m, w);
@@ -287,7 +308,7 @@ static enum qstatus add_word(const struct search_context *x, const struct lexica
 	}
 	if (klen)
 		memset(m->val, 0, (x->dims + 1) * sizeof *m->val);
-	if (stored && m->val && stored_word(x, w, bg, m->val)) {
+	if (bgb && m->val && stored_word(x, w, bgb, bg, m->val)) {
 		for (unsigned d = 0; m->val[x->dims] != 0 && d < x->dims; d++)
 			out[d] += m->val[d];
 		*any |= m->val[x->dims] != 0;
@@ -332,7 +353,7 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 {
 	struct lexical_word *w = NULL;
 	struct lexical_hit *hits = NULL;
-	float *v = NULL, *tmp = NULL, *bg = NULL;
+	float *v = NULL, *tmp = NULL, *bg = NULL, *bgb = NULL;
 	struct memo *m = NULL;
 	size_t nw = 0, klen;
 	int centred = 0, stored = 0;
@@ -355,7 +376,7 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	stored = stored_usable(x, err);
+	stored = x->stored && (bgb = malloc(x->dims * sizeof *bgb)) && stored_usable(x, bgb, err);
 	memo_start(x, m, stored, err);
 	if ((klen = memo_key(m, "bg", 2)) && vcache_memo_get(x->c, m->key, klen, bg, x->dims + 1)) {
 		centred = bg[x->dims] != 0;
@@ -365,7 +386,8 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
 			vcache_memo_put(x->c, m->key, klen, bg, x->dims + 1);
 	}
 	for (size_t i = 0; st == Q_OK && i < nw; i++)
-		st = add_word(x, &w[i], hits, v, tmp, centred ? bg : NULL, out, any, m, stored, err);
+		st = add_word(x, &w[i], hits, v, tmp, centred ? bg : NULL, out, any, m,
+			      stored ? bgb : NULL, err);
 out:
 	if (m)
 		free(m->val);
@@ -375,6 +397,7 @@ out:
 	free(v);
 	free(tmp);
 	free(bg);
+	free(bgb);
 	return st;
 }
 
@@ -390,8 +413,10 @@ struct wbuild {
 	int end;                   /* no more words */
 	char (*terms)[TEXT_TOKEN_MAX + 1];
 	size_t nt;
-	size_t words, with;        /* stored so far; with a context */
+	size_t words, with, rare;  /* stored so far; with a context; left to queries */
+	size_t min;                /* search_word_context_stored_min */
 	double n, ch;              /* the account's at the start */
+	float *bgb;                /* its background at the start (dims) */
 	int seek;                  /* listing met a block: seek past its term */
 };
 
@@ -452,6 +477,7 @@ static enum qstatus build_word(struct stxn *t, struct wbuild *b, struct vcache *
 	struct lexq *lq = NULL;
 	struct wrec r = {0, 0, 0};
 	struct store_key k;
+	struct lexical_qstats qs;
 	size_t nh = 0, chunks = (size_t)b->conf->search_word_chunks;
 	unsigned dims = EMBED_BUILTIN_DIMS;
 	memset(&w, 0, sizeof w);
@@ -462,26 +488,33 @@ static enum qstatus build_word(struct stxn *t, struct wbuild *b, struct vcache *
 	w.field = LEX_BODY;
 	memset(v, 0, dims * sizeof *v);
 	enum qstatus st = lexical_query_new(t, b->account, &w, 1, &lq, err);
+	/* its postings (df, any chunk's): a rare word is left to queries */
+	lexical_query_stats(lq, &qs);
+	if (st == Q_OK && qs.postings < b->min) {
+		lexical_query_free(lq);
+		b->rare++;
+		return Q_OK;
+	}
 	if (st == Q_OK)
 		st = lexical_query_top(lq, chunks, visible, g, hits, &nh, err);
 	if (st == Q_OK && nh && mean_vector(c, t, g, hits, nh, dims, v, tmp)) {
 		float mx = 0;
-		for (unsigned d = 0; d < dims; d++)
-			mx = fabsf(v[d]) > mx ? fabsf(v[d]) : mx;
 		r.nh = (uint32_t)nh;
+		for (unsigned d = 0; d < dims; d++) {
+			v[d] -= (float)nh * b->bgb[d];   /* the residual from the background */
+			mx = fabsf(v[d]) > mx ? fabsf(v[d]) : mx;
+		}
 		r.qmax = (float)lexical_query_max(lq);
-		r.scale = mx > 0 ? mx / 32767 : 1;
+		r.scale = mx > 0 ? mx / 127 : 1;
 	}
 	lexical_query_free(lq);
 	if (st != Q_OK)
 		return st;
-	for (unsigned d = 0; d < dims; d++) {
-		int16_t q = (int16_t)(r.nh ? lrintf(v[d] / r.scale) : 0);
-		memcpy(buf + sizeof r + d * sizeof q, &q, sizeof q);
-	}
+	for (unsigned d = 0; d < dims; d++)
+		buf[sizeof r + d] = (unsigned char)(int8_t)(r.nh ? lrintf(v[d] / r.scale) : 0);
 	memcpy(buf, &r, sizeof r);
 	wctx_key(&k, b->tag, term, strlen(term));
-	st = store_put_rawkey(t, T_POSTINGS, &k, buf, sizeof r + dims * sizeof(int16_t), err);
+	st = store_put_rawkey(t, T_POSTINGS, &k, buf, sizeof r + dims, err);
 	b->words++;
 	b->with += r.nh != 0;
 	return st;
@@ -496,7 +529,7 @@ static enum qstatus build_fn(struct stxn *t, void *arg, struct qerr *err)
 	size_t chunks = (size_t)b->conf->search_word_chunks;
 	struct lexical_hit *hits = malloc(chunks * sizeof *hits);
 	float *v = malloc(EMBED_BUILTIN_DIMS * sizeof *v), *tmp = malloc(EMBED_BUILTIN_DIMS * sizeof *tmp);
-	unsigned char *buf = malloc(sizeof(struct wrec) + EMBED_BUILTIN_DIMS * sizeof(int16_t));
+	unsigned char *buf = malloc(sizeof(struct wrec) + EMBED_BUILTIN_DIMS);
 	struct wbuild save = *b;
 	enum qstatus st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, b->max_bytes, err);
 	if (st == Q_OK && (!hits || !v || !tmp || !buf || !(g = vgate_new(c, t, &f))))
@@ -563,10 +596,30 @@ static enum qstatus clear_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
+/* The account's chunk count, changes and background (as a query over the
+ * whole account centres on) at the start. */
 static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct wbuild *b = arg;
-	return account_changes(t, b->account, &b->n, &b->ch, err);
+	struct search_filter f = {.account = b->account};
+	struct vcache *c = vcache_lock();
+	struct vgate *g = NULL;
+	float *tmp = malloc(EMBED_BUILTIN_DIMS * sizeof *tmp);
+	enum qstatus st = account_changes(t, b->account, &b->n, &b->ch, err);
+	if (st == Q_OK)
+		st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, b->max_bytes, err);
+	if (st == Q_OK && (!tmp || !(g = vgate_new(c, t, &f))))
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	if (st == Q_OK)
+		st = vgate_status(g, err);
+	if (st == Q_OK) {
+		struct search_context x = {t, b->account, c, g, EMBED_BUILTIN_DIMS, 0, 1, 0, 0, 0};
+		background(&x, b->bgb, tmp);   /* zeros when none: the residual is the sum */
+	}
+	vgate_free(g);
+	vcache_unlock(c);
+	free(tmp);
+	return st;
 }
 
 static enum qstatus meta_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -574,15 +627,19 @@ static enum qstatus meta_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct wbuild *b = arg;
 	struct store_key k;
 	struct wmeta m;
+	unsigned char buf[sizeof m + EMBED_BUILTIN_DIMS * sizeof(float)];
 	memset(&m, 0, sizeof m);
 	m.version = WCTX_VERSION;
 	m.dims = EMBED_BUILTIN_DIMS;
 	m.chunks = (uint32_t)b->conf->search_word_chunks;
+	m.min = (uint32_t)b->min;
 	m.n = b->n;
 	m.ch = b->ch;
 	snprintf(m.model, sizeof m.model, "%s", EMBED_BUILTIN_MODEL);
+	memcpy(buf, &m, sizeof m);
+	memcpy(buf + sizeof m, b->bgb, EMBED_BUILTIN_DIMS * sizeof(float));
 	wmeta_key(&k, b->tag);
-	return store_put_rawkey(t, T_POSTINGS, &k, &m, sizeof m, err);
+	return store_put_rawkey(t, T_POSTINGS, &k, buf, sizeof buf, err);
 }
 
 enum qstatus search_context_build(struct store *s, const struct qconf *conf, const char *account,
@@ -595,9 +652,15 @@ enum qstatus search_context_build(struct store *s, const struct qconf *conf, con
 	b.account = account;
 	b.tag = lexical_tag(account);
 	b.max_bytes = (size_t)conf->search_cache_mb << 20;
+	b.min = (size_t)conf->search_word_context_stored_min;
 	*words = *with = 0;
-	if (!(b.terms = malloc(BUILD_BATCH * sizeof *b.terms)))
+	b.terms = malloc(BUILD_BATCH * sizeof *b.terms);
+	b.bgb = calloc(EMBED_BUILTIN_DIMS, sizeof *b.bgb);
+	if (!b.terms || !b.bgb) {
+		free(b.terms);
+		free(b.bgb);
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	}
 	/* the old ones go first: meanwhile queries learn their words */
 	do
 		st = store_run(s, clear_fn, &b, err);
@@ -615,6 +678,7 @@ enum qstatus search_context_build(struct store *s, const struct qconf *conf, con
 	if (st == Q_OK)
 		st = store_run(s, meta_fn, &b, err);
 	free(b.terms);
+	free(b.bgb);
 	*words = b.words;
 	*with = b.with;
 	return st;
@@ -644,7 +708,9 @@ static enum qstatus look_fn(struct stxn *t, void *arg, struct qerr *err)
 	json_array_clear(l->due);
 	if (!accounts)
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
-	enum qstatus st = store_scan_table(t, T_STATS, stats_key_cb, accounts, err);
+	unsigned char *buf = malloc(WMETA_MAX);
+	enum qstatus st = buf ? store_scan_table(t, T_STATS, stats_key_cb, accounts, err)
+			      : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	json_array_foreach(accounts, i, a) {
 		struct store_key k;
 		struct wmeta m;
@@ -654,20 +720,25 @@ static enum qstatus look_fn(struct stxn *t, void *arg, struct qerr *err)
 			break;
 		const char *acc = json_string_value(a);
 		wmeta_key(&k, lexical_tag(acc));
-		st = store_get_rawkey(t, T_POSTINGS, &k, &m, sizeof m, &len, 0, err);
-		if (st == Q_ENOTFOUND || st == Q_ENOMEM) {
+		st = store_get_rawkey(t, T_POSTINGS, &k, buf, WMETA_MAX, &len, 0, err);
+		if (st == Q_ENOTFOUND || st == Q_ENOMEM || len < sizeof m) {
 			qerr_clear(err);
 			st = Q_OK;
 			len = 0;
 		}
+		memset(&m, 0, sizeof m);
+		memcpy(&m, buf, len < sizeof m ? len : sizeof m);
 		if (st == Q_OK)
 			st = account_changes(t, acc, &n, &ch, err);
 		if (st == Q_OK && n > 0 &&
 		    !wmeta_current(&m, len, EMBED_BUILTIN_MODEL, EMBED_BUILTIN_DIMS,
-				   (size_t)l->conf->search_word_chunks, ch, l->conf->search_word_context_stale))
+				   (size_t)l->conf->search_word_chunks,
+				   (size_t)l->conf->search_word_context_stored_min, ch,
+				   l->conf->search_word_context_stale))
 			json_array_append(l->due, a);
 	}
 	json_decref(accounts);
+	free(buf);
 	return st;
 }
 

@@ -39,6 +39,7 @@ struct search_context {
 	 * no more than stale of the account's chunks changed since */
 	int stored;
 	double stale;
+	size_t stored_min;   /* search_word_context_stored_min: what they were computed with */
 };
 
 #endif

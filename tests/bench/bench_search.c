@@ -706,14 +706,17 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 
 /* BENCH_CONTEXT_STORED=1: search_word_context_stored on, and the stored
  * word contexts computed (search_context_look, as quire-embed does) for
- * every account whose are missing or stale, timed. */
+ * every account whose are missing or stale, timed; BENCH_CONTEXT_MIN:
+ * search_word_context_stored_min other than the default. */
 static void context_build(void)
 {
-	const char *cs = getenv("BENCH_CONTEXT_STORED");
+	const char *cs = getenv("BENCH_CONTEXT_STORED"), *cm = getenv("BENCH_CONTEXT_MIN");
 	struct qerr err;
 	if (!cs || *cs != '1')
 		return;
 	conf.search_word_context_stored = 1;
+	if (cm && *cm)
+		conf.search_word_context_stored_min = atoi(cm);
 	int64_t t0 = q_now_us();
 	double c0 = cpu_ms();
 	int r = search_context_look(store, &conf, EMBED_BUILTIN_MODEL, &err);
