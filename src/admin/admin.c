@@ -4,6 +4,8 @@
 #include "admin/admin.h"
 #include "admin/uptoken_cmd.h"
 #include "admin/reindex.h"
+#include "embed/embed_builtin.h"
+#include "search/search_context.h"
 #include "admin/vindex.h"
 #include "admin/cron.h"
 #include "admin/backup.h"
@@ -64,6 +66,8 @@ void admin_usage(FILE *f)
 		"  reindex                   rebuild the keyword index from the stored chunks and train the\n"
 		"                            vector index's lists (search_ivf_lists)\n"
 		"                            (needed when status says the index is stale)\n"
+		"  word-contexts             compute the stored word contexts of every account\n"
+		"                            whose are missing or stale (search_word_context_stored)\n"
 		"  config [--defaults]       print every setting as quire.conf would write it:\n"
 		"                            the values in force, or the embedded defaults\n"
 		"  sweep                     remove stored files no document references and\n"
@@ -839,6 +843,16 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 		return cmd_check_embeddings(s, conf, out, errf);
 	if (!strcmp(a0, "reembed"))
 		return cmd_reembed(s, conf, out, errf);
+	if (!strcmp(a0, "word-contexts")) {
+		int r = search_context_look(s, conf, EMBED_BUILTIN_MODEL, &err);
+		if (r < 0)
+			fprintf(errf, "quire-admin: word contexts: %s\n", err.msg);
+		else
+			fprintf(out, "word contexts: %s\n",
+				r ? "computed" : conf->search_word_context_stored ? "current" :
+				"search_word_context_stored is 0");
+		return r < 0;
+	}
 	if (!strcmp(a0, "reindex"))   /* the keyword index, then the vector index's lists */
 		return admin_reindex(s, out, errf) ?: admin_vector_index(s, conf, out, errf);
 	if (!strcmp(a0, "sweep")) {

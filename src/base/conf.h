@@ -62,6 +62,9 @@ struct qconf {
 	double search_word_context;  /* weight of the query words' learned context vectors */
 	int search_word_chunks;      /* chunks a query word's context vector is learned from */
 	double search_word_context_idf; /* power of its idf a word's context is weighted by */
+	int search_word_context_stored; /* 1: quire-embed stores each account's word contexts */
+	double search_word_context_stale; /* share of chunks changed before they are recomputed */
+	int search_word_context_stored_min; /* words in fewer chunks are learned at query time */
 	int search_cache_mb;       /* vectors each worker holds in memory; 0 = read per query */
 	int search_exact_max;      /* vectors scanned exactly; above, a binary prefilter */
 	int search_ivf_lists;      /* inverted-file lists trained by reindex; 0 = about sqrt(vectors) */

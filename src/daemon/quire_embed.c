@@ -12,6 +12,7 @@
 #include "base/conf.h"
 #include "daemon/jobloop.h"
 #include "queue/queue.h"
+#include "search/search_context.h"
 #include "store/datalock.h"
 #include "store/docs.h"
 #include "store/jobs.h"
@@ -83,17 +84,21 @@ struct embed_loop {
 /* Every search_ivf_train_interval (force: now), see whether the vector
  * index's centroids are due for training and train them (admin/vindex.h);
  * embedding waits meanwhile. A failure is logged and tried at the next
- * interval: the searches keep the scans without lists. */
+ * interval: the searches keep the scans without lists. The same for the
+ * stored word contexts (search_word_context_stored, search_context.h):
+ * until they are computed queries learn them. */
 static void look(struct embed_loop *e, int force)
 {
 	struct qerr err;
 	int64_t now = q_now_us();
-	if (e->conf->search_ivf_train_interval <= 0 || e->conf->search_ivf_probe <= 0 ||
-	    (!force && now < e->next_look_us))
+	if (e->conf->search_ivf_train_interval <= 0 || (!force && now < e->next_look_us))
 		return;
 	e->next_look_us = now + (int64_t)e->conf->search_ivf_train_interval * 1000000;
-	if (vindex_look(e->s, e->conf, e->b->model, &err) < 0)
+	if (e->conf->search_ivf_probe > 0 && vindex_look(e->s, e->conf, e->b->model, &err) < 0)
 		QLOG_WARN("vector index: %s (tried again in %d s)", err.msg,
+			  e->conf->search_ivf_train_interval);
+	if (search_context_look(e->s, e->conf, e->b->model, &err) < 0)
+		QLOG_WARN("word contexts: %s (tried again in %d s)", err.msg,
 			  e->conf->search_ivf_train_interval);
 }
 

@@ -37,6 +37,7 @@ int search_method_parse(const char *s)
 struct run {
 	struct stxn *t;
 	const struct qconf *conf;
+	const struct search_filter *f;
 	const char *account;      /* the index and statistics searched */
 	struct vcache *c;
 	struct vgate *g;
@@ -362,7 +363,11 @@ static enum qstatus word_context(struct run *r, enum search_method m, const char
 {
 	struct search_context x = {r->t, r->account, r->c, r->g, r->b->dims,
 				   (size_t)r->conf->search_word_chunks,
-				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1};
+				   m == SEARCH_HYBRID ? r->conf->search_word_context_idf : 1,
+				   r->conf->search_word_context_stored && !r->f->org && !r->f->roles &&
+					   !r->f->doc_ids && !r->f->folder_ids,
+				   r->conf->search_word_context_stale,
+				   (size_t)r->conf->search_word_context_stored_min};
 	int any = 0;
 	enum qstatus st;
 	if (r->conf->search_word_context <= 0 || strcmp(r->b->model, EMBED_BUILTIN_MODEL) ||
@@ -608,7 +613,7 @@ enum qstatus search_run(struct stxn *t, const struct qconf *conf, const struct s
 			enum search_method method, const char *query, size_t top_k,
 			struct search_hit **hits, size_t *n, struct qerr *err)
 {
-	struct run r = {.t = t, .conf = conf, .account = f->account ? f->account : "", .c = vcache_lock()};
+	struct run r = {.t = t, .conf = conf, .f = f, .account = f->account ? f->account : "", .c = vcache_lock()};
 	const struct vscored *best = NULL;
 	size_t nb = 0;
 	enum qstatus st = Q_OK;

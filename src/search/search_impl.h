@@ -33,6 +33,13 @@ struct search_context {
 	unsigned dims;
 	size_t chunks;
 	double idf_power;   /* a word's context weighs idf^idf_power (search_word_context_idf) */
+	/* 1: the filter shows the whole account (or a knowledge base of it:
+	 * no org, role, document or folder filter), so the contexts quire-embed
+	 * stored (search_word_context_stored) may serve; they are used while
+	 * no more than stale of the account's chunks changed since */
+	int stored;
+	double stale;
+	size_t stored_min;   /* search_word_context_stored_min: what they were computed with */
 };
 
 #endif

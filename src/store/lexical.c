@@ -282,6 +282,10 @@ static enum qstatus stats_add(struct stxn *t, const char *account, long chunks, 
 	json_int_t len = json_integer_value(json_object_get(rec, "len")) + terms;
 	json_object_set_new(rec, "n", json_integer(n > 0 ? n : 0));
 	json_object_set_new(rec, "len", json_integer(len > 0 ? len : 0));
+	/* chunks added and removed, ever: how far stored word contexts are
+	 * behind (search_word_context_stale) */
+	json_object_set_new(rec, "ch", json_integer(json_integer_value(json_object_get(rec, "ch")) +
+						    (chunks < 0 ? -chunks : chunks)));
 	if (avgdl)
 		*avgdl = n > 0 && len > 0 ? (double)len / (double)n : 1;
 	if (num) {

@@ -71,7 +71,7 @@ EXTRA_DIST += $(FORM_TESTS) tests/api/form/browser.mjs tests/api/form/package.js
 ## --- end of the form uploads ------------------------------------------------------
 
 ## --- search quality (issue 17): learned word vectors, CJK keywords ----------
-QUALITY_TESTS = tests/api/wordcontext.test tests/api/cjk.test
+QUALITY_TESTS = tests/api/wordcontext.test tests/api/wordcontext-stored.test tests/api/cjk.test
 TESTS += $(QUALITY_TESTS)
 EXTRA_DIST += $(QUALITY_TESTS)
 ## --- end of the search quality tests -----------------------------------------

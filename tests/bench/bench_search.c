@@ -55,6 +55,7 @@
 #include "store/lexical_query.h"
 #include "search/search.h"
 #include "search/search_hits.h"
+#include "search/search_context.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "search/vcache.h"
@@ -669,6 +670,7 @@ static void measure(size_t chunks, size_t nq)
 		conf.search_postings_cache_mb = r < 0 ? 0 : cache_mb;
 		vcache_memo_clear();
 		vcache_stats(&v0);
+		unsigned long sh0 = search_context_stored_hits();
 		for (size_t i = 0; i < nq; i++) {
 			if (r > SEARCH_HYBRID || no_memo)
 				vcache_memo_clear();
@@ -679,9 +681,9 @@ static void measure(size_t chunks, size_t nq)
 		bench_sort(ms, nq);
 		bench_sort(cpu, nq);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses)\n", name, bench_pct(ms, nq, 500),
+		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses; %lu words stored)\n", name, bench_pct(ms, nq, 500),
 		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq, v1.memo_hits - v0.memo_hits,
-		       v1.memo_misses - v0.memo_misses);
+		       v1.memo_misses - v0.memo_misses, search_context_stored_hits() - sh0);
 	}
 	free(ms);
 	free(cpu);
@@ -702,6 +704,30 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 	(void)flag;
 	(void)ftw;
 	return remove(p);
+}
+
+/* BENCH_CONTEXT_STORED=1: search_word_context_stored on, and the stored
+ * word contexts computed (search_context_look, as quire-embed does) for
+ * every account whose are missing or stale, timed; BENCH_CONTEXT_MIN:
+ * search_word_context_stored_min other than the default. */
+static void context_build(void)
+{
+	const char *cs = getenv("BENCH_CONTEXT_STORED"), *cm = getenv("BENCH_CONTEXT_MIN");
+	struct qerr err;
+	if (!cs || *cs != '1')
+		return;
+	conf.search_word_context_stored = 1;
+	if (cm && *cm)
+		conf.search_word_context_stored_min = atoi(cm);
+	int64_t t0 = q_now_us();
+	double c0 = cpu_ms();
+	int r = search_context_look(store, &conf, EMBED_BUILTIN_MODEL, &err);
+	if (r < 0)
+		fprintf(stderr, "word contexts: %s\n", err.msg);
+	printf("stored word contexts: %s in %.1f s (%.1f s CPU)\n",
+	       r > 0 ? "computed" : r == 0 ? "current, none computed" : "failed",
+	       (double)(q_now_us() - t0) / 1e6, (cpu_ms() - c0) / 1e3);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
@@ -847,6 +873,7 @@ int main(int argc, char **argv)
 		       secs > 0 ? (double)(have - from) / secs : 0,
 		       have > from ? (cpu_ms() - c0) / (double)(have - from) : 0, g.docs);
 		ivf_build(have);
+		context_build();
 		cold_query();
 		measure(have, nq ? nq : 1);
 		file_sizes(dir, have);

@@ -15,6 +15,7 @@
 #include "store/lexical.h"
 #include "search/search.h"
 #include "search/search_hits.h"
+#include "search/search_context.h"
 #include "store/store.h"
 #include "unit.h"
 #include "base/util.h"
@@ -899,6 +900,252 @@ static void test_context_idf(void)
 	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
 }
 
+/* Stored word contexts (search_word_context_stored): computed ahead over
+ * the whole account, read only by queries over the whole account (or a
+ * knowledge base of it), never by a narrower filter; stale past
+ * search_word_context_stale, and computed again without a deleted
+ * document's text. "infarction" occurs only in M's chunks (role "hr"),
+ * which also hold "heart muscle" and "coronary arteries"; H holds those
+ * and not "infarction": the word's context brings H up, for a caller who
+ * may see M. */
+static char wid[3][37];   /* M, H, filler */
+
+/* The last order()'s top 10 with their scores, and fresh()'s. */
+struct ranking {
+	size_t n;
+	char key[10][64];
+	double score[10];
+};
+static struct ranking last_rank, fresh_rank;
+
+/* The chunk keys of the top 10, in order; "error" on failure. */
+static const char *order(const struct search_filter *f, enum search_method m, const char *query)
+{
+	static char out[2048];
+	struct search q = {f, m, query, 10, NULL, 0};
+	struct qerr err;
+	size_t o = 0;
+	out[0] = '\0';
+	last_rank.n = 0;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		snprintf(out, sizeof out, "error: %s", err.msg);
+	for (size_t i = 0; i < q.n && o < sizeof out - 80; i++)
+		o += (size_t)snprintf(out + o, sizeof out - o, "%s;", q.hits[i].chunk);
+	for (size_t i = 0; i < q.n && i < 10; i++, last_rank.n++) {
+		snprintf(last_rank.key[i], sizeof last_rank.key[i], "%s", q.hits[i].chunk);
+		last_rank.score[i] = q.hits[i].score;
+	}
+	free(q.hits);
+	return out;
+}
+
+/* Whether the last order() ranks as fresh() did but for near ties: the
+ * same chunks, each chunk's score within tol of the one fresh() gave it,
+ * and a chunk in another place only where fresh()'s scores of the two
+ * places are within tol, tol a share of the largest score (in size) of
+ * fresh()'s: the int8 rounding of the stored contexts may swap chunks
+ * that score alike, never move one past a clear gap. */
+static int ranks_alike(double tol)
+{
+	const struct ranking *a = &last_rank, *b = &fresh_rank;
+	double scale = 1e-9;
+	if (a->n != b->n || !a->n)
+		return 0;
+	for (size_t i = 0; i < b->n; i++)
+		scale = fabs(b->score[i]) > scale ? fabs(b->score[i]) : scale;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = 0;
+		while (j < b->n && strcmp(b->key[j], a->key[i]))
+			j++;
+		if (j == b->n)
+			return 0;
+		if (fabs(a->score[i] - b->score[j]) > tol * scale ||
+		    fabs(b->score[i] - b->score[j]) > tol * scale) {
+			diag("rank %zu: %s %.6g, afresh at %zu %.6g (there %.6g)", i, a->key[i],
+			     a->score[i], j, b->score[j], b->score[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* H's rank among the top 10 (99: not in them). */
+static int h_rank(const struct search_filter *f, const char *query)
+{
+	struct search q = {f, SEARCH_SEMANTIC, query, 10, NULL, 0};
+	struct qerr err;
+	int at = 99;
+	if (store_run(s, search_fn, &q, &err) != Q_OK)
+		bail_out("search: %s", err.msg);
+	for (size_t i = 0; i < q.n && at == 99; i++)
+		if (!strcmp(q.hits[i].doc, wid[1]))
+			at = (int)i;
+	free(q.hits);
+	return at;
+}
+
+static int h_rank_fresh(const struct search_filter *f, const char *query)
+{
+	conf.search_word_context_stored = 0;
+	vcache_memo_clear();
+	int at = h_rank(f, query);
+	conf.search_word_context_stored = 1;
+	vcache_memo_clear();
+	return at;
+}
+
+/* The same query with the stored contexts off (learned afresh), memo empty. */
+static const char *fresh(const struct search_filter *f, enum search_method m, const char *query)
+{
+	static char out[2048];
+	conf.search_word_context_stored = 0;
+	vcache_memo_clear();
+	snprintf(out, sizeof out, "%s", order(f, m, query));
+	fresh_rank = last_rank;
+	conf.search_word_context_stored = 1;
+	vcache_memo_clear();
+	return out;
+}
+
+static void test_stored_contexts(void)
+{
+	static const char *m_text[3] = {
+		"Myocardial infarction damages the heart muscle after the coronary arteries close.",
+		"An infarction of the heart muscle follows blocked coronary arteries.",
+		"Infarction: coronary arteries blocked, the heart muscle starved."};
+	static const char *filler[6] = {"garden", "tractor", "river", "stone", "window", "copper"};
+	const char *q = "infarction";
+	json_t *eng = json_pack("[s]", "eng"), *ids = json_array();
+	struct search_filter acct = {.account = "wstore"}, kb = {.account = "wstore", .kb = "kbw"};
+	struct search_filter narrow[4] = {
+		{.account = "wstore", .roles = eng}, {.account = "wstore", .org = "ow"},
+		{.account = "wstore", .doc_ids = ids}, {.account = "wstore", .folder_ids = ids}};
+	const char *narrow_name[4] = {"roles", "org", "document ids", "folder ids"};
+	struct qerr err;
+	size_t words, with;
+	char before[2048];
+	for (int d = 0; d < 3; d++)
+		q_uuid_new(wid[d]);
+	json_array_append_new(ids, json_string(wid[1]));
+	json_array_append_new(ids, json_string(wid[2]));
+	put_doc((struct put_doc){wid[0], "wstore", "kbw", NULL, NULL, "[\"hr\"]", 1, 0});
+	put_doc((struct put_doc){wid[1], "wstore", "kbw", "ow", NULL, NULL, 1, 0});
+	put_doc((struct put_doc){wid[2], "wstore", "kbw", "ow", NULL, NULL, 1, 0});
+	for (unsigned i = 0; i < 3; i++)
+		put_chunk(wid[0], i, m_text[i]);
+	put_chunk(wid[1], 0, "The heart muscle weakens when the coronary arteries narrow.");
+	for (unsigned i = 0; i < 36; i++) {
+		char t[128];
+		snprintf(t, sizeof t, "The %s and the %s near the %s.", filler[i % 6],
+			 filler[(i / 6) % 6], filler[(i + 3) % 6]);
+		put_chunk(wid[2], i, t);
+	}
+	conf.search_word_context = 10;
+	conf.search_feedback_chunks = 0;
+	conf.search_word_context_stored = 1;
+	conf.search_word_context_stored_min = 1;   /* every word (the rare ones below) */
+
+	/* none stored yet: learned at query time */
+	unsigned long h0 = search_context_stored_hits();
+	snprintf(before, sizeof before, "%s", fresh(&acct, SEARCH_SEMANTIC, q));
+	is_str(order(&acct, SEARCH_SEMANTIC, q), before, "nothing stored: the contexts learned afresh");
+	ok(search_context_stored_hits() == h0, "nothing stored: none read");
+
+	ok(search_context_look(s, &conf, EMBED_BUILTIN_MODEL, &err) == 1, "quire-embed's look computes them");
+	ok(search_context_look(s, &conf, EMBED_BUILTIN_MODEL, &err) == 0, "and not again while current");
+	ok(search_context_build(s, &conf, "wstore", &words, &with, &err) == Q_OK && words > 20 &&
+	   with > 0 && with <= words, "built again: %zu words, %zu with a context", words, with);
+
+	/* the whole account and a knowledge base of it read them, with the
+	 * same ranking as learned afresh */
+	for (int m = SEARCH_SEMANTIC; m <= SEARCH_HYBRID; m++) {
+		const char *queries[2] = {q, "heart muscle blocked"};
+		for (int i = 0; i < 2; i++) {
+			snprintf(before, sizeof before, "%s", fresh(&acct, m, queries[i]));
+			h0 = search_context_stored_hits();
+			order(&acct, m, queries[i]);
+			ok(ranks_alike(0.01), "method %d, '%s': stored contexts rank as learned afresh",
+			   m, queries[i]);
+			ok(search_context_stored_hits() > h0, "method %d, '%s': read from the store", m,
+			   queries[i]);
+		}
+	}
+	vcache_memo_clear();
+	h0 = search_context_stored_hits();
+	order(&kb, SEARCH_HYBRID, q);
+	ok(search_context_stored_hits() > h0, "a knowledge base's query reads them too");
+	int whole = h_rank(&acct, q);
+	ok(whole < 10, "the whole account: H is found by the word's context (rank %d)", whole);
+
+	/* narrower filters learn from what they may see: M is hidden from
+	 * role eng, and the context it would give never reaches them */
+	for (int i = 0; i < 4; i++) {
+		snprintf(before, sizeof before, "%s", fresh(&narrow[i], SEARCH_SEMANTIC, q));
+		h0 = search_context_stored_hits();
+		is_str(order(&narrow[i], SEARCH_SEMANTIC, q), before, "%s filter: learned afresh",
+		       narrow_name[i]);
+		ok(search_context_stored_hits() == h0, "%s filter: nothing stored read", narrow_name[i]);
+	}
+	vcache_memo_clear();
+	int hidden = h_rank(&narrow[0], q);
+	ok(hidden > whole, "role eng (M hidden): H not brought up by M's text (rank %d against %d)",
+	   hidden, whole);
+
+	/* M deleted: 3 of 40 chunks changed, past the share 0.05; with the
+	 * share 1 the stored contexts would still be read and still carry
+	 * M's text */
+	del(T_CHUNKS, wid[0]);
+	conf.search_word_context_stale = 1;
+	vcache_memo_clear();
+	h0 = search_context_stored_hits();
+	int stale = h_rank(&acct, q);
+	ok(search_context_stored_hits() > h0 && stale < 10,
+	   "share 1: the stale contexts are read and still carry the deleted text (rank %d)", stale);
+	conf.search_word_context_stale = 0.05;
+	vcache_memo_clear();
+	h0 = search_context_stored_hits();
+	snprintf(before, sizeof before, "%s", fresh(&acct, SEARCH_SEMANTIC, q));
+	is_str(order(&acct, SEARCH_SEMANTIC, q), before, "past the share: learned afresh");
+	ok(search_context_stored_hits() == h0, "past the share: none read");
+	ok(search_context_look(s, &conf, EMBED_BUILTIN_MODEL, &err) == 1, "due again: computed again");
+	vcache_memo_clear();
+	h0 = search_context_stored_hits();
+	int after = h_rank(&acct, q);
+	ok(after > whole && after == h_rank_fresh(&acct, q),
+	   "refreshed: the deleted document's text no longer brings H up (rank %d, as afresh)", after);
+	snprintf(before, sizeof before, "%s", fresh(&acct, SEARCH_HYBRID, "heart muscle blocked"));
+	h0 = search_context_stored_hits();
+	order(&acct, SEARCH_HYBRID, "heart muscle blocked");
+	ok(ranks_alike(0.01), "refreshed: ranks as learned afresh");
+	ok(search_context_stored_hits() > h0, "refreshed: read from the store");
+
+	/* search_word_context_stored_min 2: "narrow" (in H's chunk alone) is
+	 * left to queries, "garden" (in 18 filler chunks) stored; the setting
+	 * changed makes them due again */
+	size_t all_words = words;
+	ok(search_context_build(s, &conf, "wstore", &all_words, &with, &err) == Q_OK,
+	   "min 1: built (%zu words)", all_words);
+	conf.search_word_context_stored_min = 2;
+	ok(search_context_look(s, &conf, EMBED_BUILTIN_MODEL, &err) == 1,
+	   "min changed: computed again");
+	ok(search_context_build(s, &conf, "wstore", &words, &with, &err) == Q_OK && words > 0 &&
+	   words < all_words, "min 2: %zu words stored of %zu", words, all_words);
+	for (int m = SEARCH_SEMANTIC; m <= SEARCH_HYBRID; m++) {
+		snprintf(before, sizeof before, "%s", fresh(&acct, m, "garden narrow"));
+		h0 = search_context_stored_hits();
+		order(&acct, m, "garden narrow");
+		ok(ranks_alike(0.01), "method %d, min 2: a stored and a rare word rank as learned afresh",
+		   m);
+		ok(search_context_stored_hits() == h0 + 1,
+		   "method %d, min 2: the common word read, the rare one learned (%lu)", m,
+		   search_context_stored_hits() - h0);
+	}
+	json_decref(eng);
+	json_decref(ids);
+	qconf_defaults(&conf);
+	snprintf(conf.datadir, sizeof conf.datadir, "%s", dir);
+}
+
 /* The word contexts' background sample is chosen by the chunks' contents:
  * the cache built as the chunks arrived and the cache reloaded in key
  * order (another order of the same chunks) give the same vectors in the
@@ -971,6 +1218,7 @@ int main(int argc, char **argv)
 	test_fusion();
 	test_context_idf();
 	test_sample_order();
+	test_stored_contexts();
 	embed_builtin_free(emb);
 	store_close(s);
 	unit_rmtree(dir);
