@@ -1171,6 +1171,28 @@ void vcache_memo_clear(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+void vcache_memo_keep(const void *suffix, size_t slen)
+{
+	pthread_mutex_lock(&cache_lock);
+	size_t n = 0;
+	vmap_free(&memo.at);
+	for (size_t i = 0; i < memo.n; i++) {
+		if (memo.klens[i] >= slen &&
+		    !memcmp(memo.keys[i] + memo.klens[i] - slen, suffix, slen) &&
+		    !vmap_put(&memo.at, fnv(memo.keys[i], memo.klens[i]), (uint32_t)n)) {
+			memo.keys[n] = memo.keys[i];
+			memo.klens[n] = memo.klens[i];
+			memo.vals[n] = memo.vals[i];
+			memo.lens[n++] = memo.lens[i];
+			continue;
+		}
+		free(memo.keys[i]);
+		free(memo.vals[i]);
+	}
+	memo.n = n;
+	pthread_mutex_unlock(&cache_lock);
+}
+
 void vcache_reset(void)
 {
 	pthread_mutex_lock(&cache_lock);

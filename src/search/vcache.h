@@ -83,6 +83,9 @@ void vcache_memo_put(const struct vcache *c, const void *key, size_t klen, const
 		     unsigned n);
 /* Forget them (benchmarks: a query whose words were never seen). */
 void vcache_memo_clear(void);
+/* Forget all but those whose key ends with suffix (benchmarks: keep the
+ * background, search_context.c's "bg", forget the words). */
+void vcache_memo_keep(const void *suffix, size_t slen);
 
 /* Tests: list members out of step with the cache (a slot past the last,
  * another list or place recorded for it, or the list's copy of its sign

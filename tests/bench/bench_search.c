@@ -27,7 +27,8 @@
  * transaction, commits without a sync until the end: store_bulk_nosync). With BENCH_SEARCH_DIR set, the store is
  * kept there and reused by later runs (BENCH_SEARCH_NO_GROW=1: measure
  * what is there; BENCH_SEARCH_METHODS=keyword,hybrid: only those;
- * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query; BENCH_KEYWORD_COLD=0: no keyword
+ * BENCH_SEARCH_METHODS=scan: the scan alone; BENCH_NO_MEMO=1: the memo emptied before every query
+ * (=2: its words forgotten, the background kept, as a worker's); BENCH_KEYWORD_COLD=0: no keyword
  * row with the postings cache off; BENCH_EXACT_MAX=N: search_exact_max;
  * BENCH_PRF=DOCS,TERMS,WEIGHT: pseudo-relevance feedback (0,10,1: off);
  * BENCH_SPELLING=0 or 1: search_spelling; BENCH_TITLE_HYBRID=N:
@@ -651,8 +652,11 @@ static void measure(size_t chunks, size_t nq)
 	printf("%zu chunks: first query after growth %.1f ms\n", chunks, first);
 	const char *only = getenv("BENCH_SEARCH_METHODS");   /* e.g. "keyword" */
 	int cache_mb = conf.search_postings_cache_mb;
-	const char *nm = getenv("BENCH_NO_MEMO");   /* 1: every row as without the memo */
-	int no_memo = nm && *nm == '1';
+	/* 1: every row as without the memo; 2: the words forgotten before
+	 * each query but the background kept (a worker's: it samples one per
+	 * cache state, where the emptied memo samples one every query) */
+	const char *nm = getenv("BENCH_NO_MEMO");
+	int no_memo = nm && (*nm == '1' || *nm == '2'), keep_bg = nm && *nm == '2';
 	const char *cold = getenv("BENCH_KEYWORD_COLD");   /* 0: no row with the postings cache off */
 	/* keyword first with the postings cache off (every query reading the
 	 * database, as before the cache), then every method with it, then
@@ -672,7 +676,9 @@ static void measure(size_t chunks, size_t nq)
 		vcache_stats(&v0);
 		unsigned long sh0 = search_context_stored_hits();
 		for (size_t i = 0; i < nq; i++) {
-			if (r > SEARCH_HYBRID || no_memo)
+			if ((r > SEARCH_HYBRID || no_memo) && keep_bg && i > 0)
+				vcache_memo_keep("bg", 2);
+			else if (r > SEARCH_HYBRID || no_memo)
 				vcache_memo_clear();
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;

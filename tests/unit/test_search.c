@@ -494,6 +494,20 @@ static void test_memo(void)
 	ok(h1 == h0 && !strcmp(warm[0], cold[0]),
 	   "after a change in another transaction nothing remembered is used; the same hits as afresh");
 	put_vector(id[B], 0, "Reactor coolant pump maintenance: the coolant pump seals are replaced yearly.");
+	/* vcache_memo_keep (bench_search's BENCH_NO_MEMO=2): the background
+	 * ("bg") still served, the words learned again; the same answer */
+	vcache_memo_clear();
+	snprintf(cold[0], sizeof cold[0], "%s", ranked(&acct, SEARCH_HYBRID, q));
+	h0 = memo_hits();
+	ranked(&acct, SEARCH_HYBRID, q);
+	unsigned long full = memo_hits() - h0;
+	vcache_memo_keep("bg", 2);
+	h0 = memo_hits();
+	snprintf(warm[0], sizeof warm[0], "%s", ranked(&acct, SEARCH_HYBRID, q));
+	unsigned long kept = memo_hits() - h0;
+	ok(kept > 0 && kept < full && !strcmp(warm[0], cold[0]) && *cold[0],
+	   "memo_keep: the background kept (%lu of %lu lookups served), the words forgotten, "
+	   "the same hits", kept, full);
 }
 
 /* The prefilter's 2-bit code: sign bits, then magnitude bits set where a
