@@ -416,6 +416,7 @@ struct wbuild {
 	size_t words, with, rare;  /* stored so far; with a context; left to queries */
 	size_t min;                /* search_word_context_stored_min */
 	double n, ch;              /* the account's at the start */
+	json_int_t epoch;          /* its statistics' epoch at the start */
 	float *bgb;                /* its background at the start (dims) */
 	int seek;                  /* listing met a block: seek past its term */
 };
@@ -596,6 +597,26 @@ static enum qstatus clear_fn(struct stxn *t, void *arg, struct qerr *err)
 	return st;
 }
 
+/* Q_ESTATE while the keyword index is not whole (a rebuild clearing it,
+ * or one not ended): contexts learnt from part of it would be stored as
+ * current. *epoch gets the account's statistics' epoch (a rebuild draws
+ * a new one). */
+static enum qstatus index_whole(struct stxn *t, const char *account, json_int_t *epoch,
+				struct qerr *err)
+{
+	int v;
+	json_t *rec = NULL;
+	enum qstatus st = lexical_version(t, &v, err);
+	if (st == Q_OK && v != LEXICAL_VERSION)
+		return qerr_set(err, Q_ESTATE, NULL,
+				"the keyword index is being rebuilt: word contexts wait for it");
+	if (st == Q_OK)
+		st = lexical_stats_get(t, account, &rec, err);
+	*epoch = st == Q_OK && rec ? json_integer_value(json_object_get(rec, "epoch")) : 0;
+	json_decref(rec);
+	return st;
+}
+
 /* The account's chunk count, changes and background (as a query over the
  * whole account centres on) at the start. */
 static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -605,7 +626,9 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct vcache *c = vcache_lock();
 	struct vgate *g = NULL;
 	float *tmp = malloc(EMBED_BUILTIN_DIMS * sizeof *tmp);
-	enum qstatus st = account_changes(t, b->account, &b->n, &b->ch, err);
+	enum qstatus st = index_whole(t, b->account, &b->epoch, err);
+	if (st == Q_OK)
+		st = account_changes(t, b->account, &b->n, &b->ch, err);
 	if (st == Q_OK)
 		st = vcache_sync(c, t, EMBED_BUILTIN_MODEL, b->max_bytes, err);
 	if (st == Q_OK && (!tmp || !(g = vgate_new(c, t, &f))))
@@ -628,6 +651,15 @@ static enum qstatus meta_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct store_key k;
 	struct wmeta m;
 	unsigned char buf[sizeof m + EMBED_BUILTIN_DIMS * sizeof(float)];
+	json_int_t epoch;
+	/* a rebuild begun while they were computed: not marked current (the
+	 * next build clears them) */
+	enum qstatus st = index_whole(t, b->account, &epoch, err);
+	if (st != Q_OK)
+		return st;
+	if (epoch != b->epoch)
+		return qerr_set(err, Q_ESTATE, NULL,
+				"the keyword index was rebuilt meanwhile: word contexts computed again later");
 	memset(&m, 0, sizeof m);
 	m.version = WCTX_VERSION;
 	m.dims = EMBED_BUILTIN_DIMS;
@@ -705,9 +737,15 @@ static enum qstatus look_fn(struct stxn *t, void *arg, struct qerr *err)
 	json_t *accounts = json_array();
 	size_t i;
 	json_t *a;
+	int v;
 	json_array_clear(l->due);
 	if (!accounts)
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	enum qstatus vs = lexical_version(t, &v, err);
+	if (vs != Q_OK || v != LEXICAL_VERSION) {   /* a rebuild first */
+		json_decref(accounts);
+		return vs;
+	}
 	unsigned char *buf = malloc(WMETA_MAX);
 	enum qstatus st = buf ? store_scan_table(t, T_STATS, stats_key_cb, accounts, err)
 			      : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
@@ -760,7 +798,13 @@ int search_context_look(struct store *s, const struct qconf *conf, const char *m
 	json_array_foreach(l.due, i, a) {
 		size_t words, with;
 		int64_t t0 = q_now_us();
-		if (search_context_build(s, conf, json_string_value(a), &words, &with, err) != Q_OK) {
+		enum qstatus st = search_context_build(s, conf, json_string_value(a), &words, &with, err);
+		if (st == Q_ESTATE) {   /* a rebuild began: the next look */
+			QLOG_INFO("word contexts of account %s: %s", json_string_value(a), err->msg);
+			qerr_clear(err);
+			break;
+		}
+		if (st != Q_OK) {
 			json_decref(l.due);
 			return -1;
 		}

@@ -15,7 +15,9 @@ enum qstatus search_word_context(const struct search_context *x, const char *que
  * context learned from the whole account (builtin model), stored beside
  * its postings; the old ones are removed first. *words gets how many were
  * stored, *with how many of them have a context. Each transaction does a
- * batch of words. */
+ * batch of words. Q_ESTATE while the keyword index is being rebuilt, or
+ * when a rebuild began meanwhile (the contexts are then not marked
+ * current: the next build computes them). */
 struct store;
 enum qstatus search_context_build(struct store *s, const struct qconf *conf, const char *account,
 				  size_t *words, size_t *with, struct qerr *err);

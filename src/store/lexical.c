@@ -242,12 +242,17 @@ static enum qstatus version_mark(struct stxn *t, struct qerr *err)
  * writer that read the mark the other way. */
 static enum qstatus clearing(struct stxn *t, int *on, struct qerr *err)
 {
-	char *v;
-	enum qstatus st = store_get_raw(t, T_STATS, CLEARING_KEY, &v, NULL, err);
-	*on = st == Q_OK;
-	if (st == Q_OK)
-		free(v);
-	if (st == Q_ENOTFOUND) {
+	/* the key as store_put_raw writes it (no terminating 0), read into
+	 * a buffer on the stack: every chunk indexed or removed asks */
+	struct store_key k;
+	char v[8];
+	size_t len;
+	store_key_init(&k);
+	memcpy(k.b, CLEARING_KEY, sizeof CLEARING_KEY - 1);
+	k.len = sizeof CLEARING_KEY - 1;
+	enum qstatus st = store_get_rawkey(t, T_STATS, &k, v, sizeof v, &len, 0, err);
+	*on = st == Q_OK || st == Q_ENOMEM;   /* present, whatever its value */
+	if (st == Q_ENOTFOUND || st == Q_ENOMEM) {
 		qerr_clear(err);
 		st = Q_OK;
 	}

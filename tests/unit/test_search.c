@@ -12,6 +12,7 @@
 #include "embed/embed_builtin.h"
 #include "embed/embedder.h"
 #include "embed/vectors.h"
+#include "admin/reindex.h"
 #include "store/lexical.h"
 #include "search/search.h"
 #include "search/search_hits.h"
@@ -1021,6 +1022,12 @@ static const char *fresh(const struct search_filter *f, enum search_method m, co
 	return out;
 }
 
+static enum qstatus clear_begin_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	(void)arg;
+	return lexical_clear_begin(t, err);
+}
+
 static void test_stored_contexts(void)
 {
 	static const char *m_text[3] = {
@@ -1154,6 +1161,31 @@ static void test_stored_contexts(void)
 		   "method %d, min 2: the common word read, the rare one learned (%lu)", m,
 		   search_context_stored_hits() - h0);
 	}
+
+	/* a rebuild of the keyword index: while it clears and refills the
+	 * index, no context is computed from part of it; after, they are */
+	conf.search_word_context_stored_min = 1;   /* due again */
+	if (store_run(s, clear_begin_fn, NULL, &err) != Q_OK)
+		bail_out("clear: %s", err.msg);
+	ok(search_context_look(s, &conf, EMBED_BUILTIN_MODEL, &err) == 0,
+	   "index being cleared: quire-embed's look computes none");
+	is_int(search_context_build(s, &conf, "wstore", &words, &with, &err), Q_ESTATE,
+	       "index being cleared: quire-admin word-contexts refused (%s)", err.msg);
+	vcache_memo_clear();
+	h0 = search_context_stored_hits();
+	order(&acct, SEARCH_HYBRID, "heart muscle blocked");
+	ok(search_context_stored_hits() == h0, "index being cleared: none stored read");
+	FILE *out = tmpfile();
+	is_int(admin_reindex(s, out, out), 0, "the rebuild ends");
+	if (out)
+		fclose(out);
+	ok(search_context_look(s, &conf, EMBED_BUILTIN_MODEL, &err) == 1,
+	   "index whole again: computed");
+	snprintf(before, sizeof before, "%s", fresh(&acct, SEARCH_HYBRID, "heart muscle blocked"));
+	h0 = search_context_stored_hits();
+	order(&acct, SEARCH_HYBRID, "heart muscle blocked");
+	ok(search_context_stored_hits() > h0, "after the rebuild: read from the store");
+	ok(ranks_alike(0.01), "after the rebuild: ranking as learned afresh");
 	json_decref(eng);
 	json_decref(ids);
 	qconf_defaults(&conf);
