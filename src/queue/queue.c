@@ -111,11 +111,12 @@ static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, i
 	return st;
 }
 
-enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int window,
-			      char *job_id, int64_t *locked_at, struct qerr *err)
+enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int lend,
+			      int window, char *job_id, int64_t *locked_at, struct qerr *err)
 {
 	struct store_key pending, from, key;
 	struct fair_pick pick = {.found = 0};
+	struct fair_pick spare = {.found = 0};   /* the best of the accounts at their cap */
 	int64_t now = q_now_us();
 	enum qstatus st = Q_OK;
 
@@ -146,20 +147,28 @@ enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap,
 		from.b[from.len - 1] = 1;   /* just past this account's queue */
 		if ((st = store_count(t, I_JOBS_BY_QUEUE, &busy, &inflight, err)) != Q_OK)
 			break;
-		if (account_cap > 0 && inflight >= (size_t)account_cap)
-			continue;
-		if (pick.found && inflight > pick.inflight)
+		int capped = account_cap > 0 && inflight >= (size_t)account_cap;
+		struct fair_pick *to = capped ? &spare : &pick;
+		if (capped && (!lend || pick.found))
+			continue;   /* an account under its cap has a due job */
+		if (to->found && inflight > to->inflight)
 			continue;
 		struct fair_pick best;
 		if ((st = best_of_account(t, &q, window, now, &best, err)) != Q_OK)
 			break;
-		if (!best.found)
-			continue;
-		if (!pick.found || inflight < pick.inflight || best.waited_us > pick.waited_us) {
+		if (!best.found || (capped && best.mib > 0))
+			continue;   /* lent: text documents only */
+		if (!to->found || inflight < to->inflight || best.waited_us > to->waited_us) {
 			best.inflight = inflight;
-			pick = best;
+			*to = best;
 		}
 	}
+	/* Work-conserving: no account under its cap has a due job, so a free
+	 * process is lent to one at its cap, for a text document (its batch
+	 * ends within ingest_batch_ms and 1 MiB of text; an extraction could
+	 * hold the process for minutes). */
+	if (st == Q_OK && !pick.found && spare.found)
+		pick = spare;
 	if (st != Q_OK || !pick.found)
 		return st;
 	json_t *job;
