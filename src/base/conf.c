@@ -250,6 +250,7 @@ static const struct qsetting settings[] = {
 	INT("ingest_lease", ingest_lease, 1, 86400, "300"),
 	INT("ingest_processes", ingest_processes, 1, 64, "2"),
 	INT("ingest_account_concurrency", ingest_account_concurrency, 0, 64, "1"),
+	INT("ingest_account_lend", ingest_account_lend, 0, 1, "1"),
 	INT("ingest_account_queue", ingest_account_queue, 16, 1000000, "1024"),
 	INT("ingest_batch", ingest_batch, 1, 256, "8"),
 	INT("ingest_batch_ms", ingest_batch_ms, 0, 10000, "50"),

@@ -84,6 +84,7 @@ struct qconf {
 	int ingest_lease;          /* seconds before another process takes an ingest job over */
 	int ingest_processes;      /* ingest processes quired supervises */
 	int ingest_account_concurrency; /* ingestions of one account at once (0 = no cap) */
+	int ingest_account_lend;   /* past that cap when no other account has due work (text only) */
 	int ingest_account_queue;  /* ingest jobs one account may have queued or running */
 	int ingest_batch;          /* jobs of one account indexed in one transaction */
 	int ingest_batch_ms;       /* a batch takes more jobs for this long */

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "queue/queue.h"
 #include "store/store.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -79,6 +80,7 @@ struct step {
 	int *gone;
 	size_t expired;
 	int64_t locked_at;      /* our lease: the claim's stamp on every job */
+	struct qbuf buf;        /* load_fn's job records */
 };
 
 static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
@@ -97,19 +99,25 @@ static enum qstatus load_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct step *s = arg;
 	for (size_t i = 0; i < s->jobs.n; i++) {
-		json_t *job, *chunk;
+		static const char *const names[] = {"document_id", "chunk"};
+		struct q_span v[2];
+		json_t *chunk;
 		free(s->text[i]);
 		s->text[i] = NULL;
 		s->gone[i] = 1;
-		enum qstatus st = store_get(t, T_JOBS, s->jobs.ids[i], &job, 0, err);
+		/* the job's two fields scanned, not parsed (jsonscan.h) */
+		enum qstatus st = store_get_buf(t, T_JOBS, s->jobs.ids[i], &s->buf, err);
 		if (st == Q_ENOTFOUND)
 			continue;
 		if (st != Q_OK)
 			return st;
-		snprintf(s->doc[i], 37, "%s", json_string_value(json_object_get(job, "document_id")) ?: "");
-		snprintf(s->chunk[i], 64, "%s:%08u", s->doc[i],
-			 (unsigned)json_integer_value(json_object_get(job, "chunk")));
-		json_decref(job);
+		if (q_json_members(s->buf.data, s->buf.len, names, v, 2) < 0)
+			return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
+		s->doc[i][0] = '\0';
+		if (v[0].p && v[0].n >= 2 && v[0].n - 2 < 37 && v[0].p[0] == '"' &&
+		    !memchr(v[0].p, '\\', v[0].n))   /* a document id: no escapes */
+			snprintf(s->doc[i], 37, "%.*s", (int)(v[0].n - 2), v[0].p + 1);
+		snprintf(s->chunk[i], 64, "%s:%08u", s->doc[i], (unsigned)q_span_int(v[1]));
 		st = store_get(t, T_CHUNKS, s->chunk[i], &chunk, 0, err);
 		if (st == Q_ENOTFOUND)
 			continue;
@@ -197,6 +205,7 @@ static void step_free(struct step *s)
 	free(s->text);
 	free(s->len);
 	free(s->gone);
+	qbuf_free(&s->buf);
 	store_ids_free(&s->jobs);
 }
 
@@ -208,6 +217,7 @@ enum qstatus embedder_step(struct store *st_, const struct qconf *conf,
 	float *vecs = NULL;
 	enum qstatus st;
 
+	qbuf_init(&s.buf, SIZE_MAX);
 	*done = 0;
 	/* The claim commits without waiting for the disk when job_flush_ms
 	 * allows (a lost claim is a job still pending); the batch's vectors

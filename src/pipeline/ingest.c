@@ -725,7 +725,7 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 					 &c->locked_at, err);
 	else if (st == Q_OK)
 		st = queue_claim_fair(t, "ingest", c->conf->ingest_account_concurrency,
-				      INGEST_WINDOW, c->job_id, &c->locked_at, err);
+				      c->conf->ingest_account_lend, INGEST_WINDOW, c->job_id, &c->locked_at, err);
 	if (st == Q_OK && c->job_id[0] && c->j) {
 		snprintf(c->j->job_id, sizeof c->j->job_id, "%s", c->job_id);
 		c->j->locked_at = c->locked_at;

@@ -4,6 +4,7 @@
 #include "queue/queue.h"
 #include "store/docs.h"
 #include "store/store.h"
+#include "base/jsonscan.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -63,39 +64,70 @@ struct fair_pick {
 	int found;
 };
 
+/* A job's or document's fields the fair claim reads, scanned from the
+ * stored text without a parse (jsonscan.h): the claim looks at two or
+ * three candidates per job it takes, and parsing them whole was the
+ * largest share of the JSON parsing of an ingestion (docs/ingest.md,
+ * fifth round). Q_EDB when the record does not scan, as store_get. */
+static enum qstatus scan_fields(struct stxn *t, enum store_table tb, const char *pk,
+				struct qbuf *b, const char *const names[], struct q_span v[],
+				size_t n, struct qerr *err)
+{
+	enum qstatus st = store_get_buf(t, tb, pk, b, err);
+	if (st != Q_OK)
+		return st;
+	if (q_json_members(b->data, b->len, names, v, n) < 0)
+		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
+	return Q_OK;
+}
+
+/* A string member's value into out (n bytes), "" when it is not a string. */
+static void span_str(struct q_span v, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!v.p || v.n < 2 || v.p[0] != '"')
+		return;
+	if (!memchr(v.p, '\\', v.n)) {
+		snprintf(out, n, "%.*s", (int)(v.n - 2), v.p + 1);
+		return;
+	}
+	json_t *j = json_loadb(v.p, v.n, JSON_DECODE_ANY, NULL);   /* escapes */
+	snprintf(out, n, "%s", json_string_value(j) ?: "");
+	json_decref(j);
+}
+
 /* The best due job of one account's queue (lowest cost). */
 static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, int window,
 				    int64_t now, struct fair_pick *best, struct qerr *err)
 {
+	static const char *const job_names[] = {"next_us", "created_us", "document_id"};
+	static const char *const doc_names[] = {"file_size"};
 	struct store_ids cand = {0};
+	struct qbuf b;
 	double best_cost = 0;
+	qbuf_init(&b, SIZE_MAX);
 	enum qstatus st = store_scan(t, I_JOBS_BY_QUEUE, q, 0, (size_t)window, store_collect,
 				     &cand, err);
 	best->found = 0;
 	for (size_t i = 0; st == Q_OK && i < cand.n; i++) {
-		json_t *job, *doc = NULL;
-		if ((st = store_get(t, T_JOBS, cand.ids[i], &job, 0, err)) != Q_OK)
+		struct q_span jv[3], dv[1];
+		if ((st = scan_fields(t, T_JOBS, cand.ids[i], &b, job_names, jv, 3, err)) != Q_OK)
 			break;
-		json_t *next = json_object_get(job, "next_us");
-		int64_t created = json_integer_value(json_object_get(job, "created_us"));
-		if (json_is_integer(next) && json_integer_value(next) > now) {
-			json_decref(job);
+		/* next_us: an integer, or null once due (json_is_integer) */
+		int64_t created = q_span_int(jv[1]);
+		if (q_span_int(jv[0]) > now)
 			continue;
-		}
 		/* The candidates come oldest first, so no later one can cost
 		 * less than -waited (a file's size only adds): once the best
 		 * is at most that, the rest are not read (a text document's
 		 * claim read 16 jobs and 16 documents, 11% of an ingestion). */
-		if (best->found && best_cost <= -(double)(now - created) / 1e6) {
-			json_decref(job);
+		if (best->found && best_cost <= -(double)(now - created) / 1e6)
 			break;
-		}
-		const char *doc_id = json_string_value(json_object_get(job, "document_id")) ?: "";
+		char doc_id[STORE_ID_MAX];
+		span_str(jv[2], doc_id, sizeof doc_id);
 		double mib = 0;
-		if (store_get(t, T_DOCS, doc_id, &doc, 0, err) == Q_OK) {
-			mib = (double)json_integer_value(json_object_get(doc, "file_size")) / 1048576.0;
-			json_decref(doc);
-		}
+		if (scan_fields(t, T_DOCS, doc_id, &b, doc_names, dv, 1, err) == Q_OK)
+			mib = (double)q_span_int(dv[0]) / 1048576.0;
 		qerr_clear(err);
 		double cost = mib - (double)(now - created) / 1e6;
 		if (!best->found || cost < best_cost) {
@@ -105,17 +137,18 @@ static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, i
 			best->waited_us = now - created;
 			snprintf(best->id, sizeof best->id, "%s", cand.ids[i]);
 		}
-		json_decref(job);
 	}
+	qbuf_free(&b);
 	store_ids_free(&cand);
 	return st;
 }
 
-enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int window,
-			      char *job_id, int64_t *locked_at, struct qerr *err)
+enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int lend,
+			      int window, char *job_id, int64_t *locked_at, struct qerr *err)
 {
 	struct store_key pending, from, key;
 	struct fair_pick pick = {.found = 0};
+	struct fair_pick spare = {.found = 0};   /* the best of the accounts at their cap */
 	int64_t now = q_now_us();
 	enum qstatus st = Q_OK;
 
@@ -146,20 +179,28 @@ enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap,
 		from.b[from.len - 1] = 1;   /* just past this account's queue */
 		if ((st = store_count(t, I_JOBS_BY_QUEUE, &busy, &inflight, err)) != Q_OK)
 			break;
-		if (account_cap > 0 && inflight >= (size_t)account_cap)
-			continue;
-		if (pick.found && inflight > pick.inflight)
+		int capped = account_cap > 0 && inflight >= (size_t)account_cap;
+		struct fair_pick *to = capped ? &spare : &pick;
+		if (capped && (!lend || pick.found))
+			continue;   /* an account under its cap has a due job */
+		if (to->found && inflight > to->inflight)
 			continue;
 		struct fair_pick best;
 		if ((st = best_of_account(t, &q, window, now, &best, err)) != Q_OK)
 			break;
-		if (!best.found)
-			continue;
-		if (!pick.found || inflight < pick.inflight || best.waited_us > pick.waited_us) {
+		if (!best.found || (capped && best.mib > 0))
+			continue;   /* lent: text documents only */
+		if (!to->found || inflight < to->inflight || best.waited_us > to->waited_us) {
 			best.inflight = inflight;
-			pick = best;
+			*to = best;
 		}
 	}
+	/* Work-conserving: no account under its cap has a due job, so a free
+	 * process is lent to one at its cap, for a text document (its batch
+	 * ends within ingest_batch_ms and 1 MiB of text; an extraction could
+	 * hold the process for minutes). */
+	if (st == Q_OK && !pick.found && spare.found)
+		pick = spare;
 	if (st != Q_OK || !pick.found)
 		return st;
 	json_t *job;

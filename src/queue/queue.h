@@ -22,14 +22,16 @@ enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
 			 struct store_ids *out, int64_t *locked_at, struct qerr *err);
 /* Claim one due pending job of kind fairly across accounts (the policy of
  * docs/ingest.md): an account with account_cap jobs of kind processing is
- * skipped; among the others the one with the fewest in flight goes first,
+ * skipped (with lend, only while some account under its cap has a due
+ * job: otherwise the best text document, no file, of the accounts at
+ * their cap is claimed, by the same order); among the others the one with the fewest in flight goes first,
  * ties to the one whose chosen job has waited longest; within an account,
  * among its `window` oldest due jobs, the lowest cost goes first, where
  * cost = file size in MiB - seconds waited (small files pass a big one,
  * which still comes up after waiting its size in seconds). job_id (at
  * least STORE_ID_MAX bytes) is "" when nothing is due. */
-enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int window,
-			      char *job_id, int64_t *locked_at, struct qerr *err);
+enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int lend,
+			      int window, char *job_id, int64_t *locked_at, struct qerr *err);
 /* Claim the best due pending job of kind of one account (its window
  * oldest, by the cost above) whatever its jobs in flight: an ingest
  * process adding to the batch it holds for that account (ingest.c).

@@ -35,7 +35,31 @@ struct stxn {
 			  * from then on the transaction is dead: every call
 			  * on it answers busy without touching Berkeley DB */
 	int sync;        /* store_txn_sync: commit waiting for the disk */
+	struct seen *seen;   /* records of indexed tables this transaction read
+			      * for update or wrote (seen_note), NULL = none */
+	unsigned nseen, seen_next;
 };
+
+/* What store_put and store_del need of the record they replace, kept from
+ * the transaction's own read for update (or write) of it: its index keys
+ * and, for a document, the change log's filter fields. A put of a record
+ * the transaction has just read (the read-modify-write every update is)
+ * then neither reads nor parses it again: that second read and parse was
+ * about a third of the JSON parsing of an ingested document (docs/ingest.md,
+ * fifth round). The entry is exact because every write of the record in
+ * the transaction goes through store_put or store_del, which update it;
+ * the raw writes drop a table's entries. */
+#define SEEN_MAX 32
+struct seen {
+	enum store_table tb;
+	int present;                         /* 0: the record is absent */
+	char pk[STORE_ID_MAX];
+	unsigned char *key[I_INDEX_MAX];     /* index key (with pk) per index of tb */
+	size_t klen[I_INDEX_MAX];
+	json_t *filter;                      /* T_DOCS: the filter fields */
+};
+
+static void seen_free(struct stxn *t);
 
 /* Index key extractor: append the index fields of rec to k. */
 typedef void (*index_key_fn)(json_t *rec, struct store_key *k);
@@ -626,6 +650,7 @@ static enum qstatus run_once(struct store *s, store_fn fn, void *arg, unsigned w
 out:
 	if (t.txn)
 		t.txn->abort(t.txn);
+	seen_free(&t);
 	*retry = t.retry;
 	return st;
 }
@@ -768,8 +793,10 @@ enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 	return Q_OK;
 }
 
-enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
-			   const void *data, size_t len, struct qerr *err)
+static void seen_drop_table(struct stxn *t, enum store_table tb);
+
+static enum qstatus put_raw(struct stxn *t, enum store_table tb, const char *pk,
+			    const void *data, size_t len, struct qerr *err)
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
@@ -783,6 +810,117 @@ enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 	if (rc == 0 && tb == T_VECTORS)   /* change log (changelog.h) */
 		return changelog_note(t, tb, pk, NULL, NULL, err);
 	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
+			   const void *data, size_t len, struct qerr *err)
+{
+	seen_drop_table(t, tb);   /* written past store_put: what it saw may be wrong */
+	return put_raw(t, tb, pk, data, len, err);
+}
+
+/* ---- records seen by the transaction (struct seen) ----------------------- */
+
+/* The change log's filter fields of a document (filter_fields_differ). */
+static const char *const filter_fields[] = {"account", "kb", "org", "folder_id",
+					    "allowed_roles", "enabled", "archived", "is_global"};
+
+static int table_has_index(enum store_table tb);
+
+static void seen_clear(struct seen *e)
+{
+	for (int ix = 0; ix < I_INDEX_MAX; ix++) {
+		free(e->key[ix]);
+		e->key[ix] = NULL;
+		e->klen[ix] = 0;
+	}
+	json_decref(e->filter);
+	e->filter = NULL;
+	e->present = 0;
+	e->pk[0] = '\0';
+}
+
+static void seen_free(struct stxn *t)
+{
+	for (unsigned i = 0; i < t->nseen; i++)
+		seen_clear(&t->seen[i]);
+	free(t->seen);
+	t->seen = NULL;
+	t->nseen = t->seen_next = 0;
+}
+
+static struct seen *seen_find(struct stxn *t, enum store_table tb, const char *pk)
+{
+	for (unsigned i = 0; i < t->nseen; i++)
+		if (t->seen[i].pk[0] && t->seen[i].tb == tb && !strcmp(t->seen[i].pk, pk))
+			return &t->seen[i];
+	return NULL;
+}
+
+/* Forget what the transaction saw of tb (a raw write of it). */
+static void seen_drop_table(struct stxn *t, enum store_table tb)
+{
+	for (unsigned i = 0; i < t->nseen; i++)
+		if (t->seen[i].tb == tb)
+			seen_clear(&t->seen[i]);
+}
+
+/* e (cleared) as tb's record pk is when it is rec (NULL: absent); -1 when
+ * out of memory (e cleared again). The key is not set. */
+static int seen_fill(struct seen *e, enum store_table tb, const char *pk, json_t *rec)
+{
+	e->tb = tb;
+	if (rec) {
+		for (int ix = 0; ix < I_INDEX_MAX; ix++) {
+			if (index_def[ix].table != tb)
+				continue;
+			struct store_key k;
+			index_key(ix, rec, pk, &k);
+			if (!(e->key[ix] = malloc(k.len ? k.len : 1)))
+				goto fail;
+			memcpy(e->key[ix], k.b, k.len);
+			e->klen[ix] = k.len;
+		}
+		if (tb == T_DOCS) {
+			if (!(e->filter = json_object()))
+				goto fail;
+			for (size_t i = 0; i < sizeof filter_fields / sizeof *filter_fields; i++) {
+				json_t *v = json_object_get(rec, filter_fields[i]);
+				if (v && json_object_set_new(e->filter, filter_fields[i],
+							     json_deep_copy(v)))
+					goto fail;
+			}
+		}
+		e->present = 1;
+	}
+	return 0;
+fail:
+	seen_clear(e);
+	return -1;
+}
+
+/* Note that tb's record pk is rec as of now in t (NULL: absent): its entry,
+ * or NULL when it cannot be kept (out of memory, a long key), in which case
+ * no entry for it is left. */
+static struct seen *seen_note(struct stxn *t, enum store_table tb, const char *pk, json_t *rec)
+{
+	size_t n = strlen(pk);
+	struct seen *e = seen_find(t, tb, pk);
+	if (!e && n >= STORE_ID_MAX)
+		return NULL;
+	if (!e && !t->seen && !(t->seen = calloc(SEEN_MAX, sizeof *t->seen)))
+		return NULL;
+	if (!e) {
+		if (t->nseen < SEEN_MAX)
+			e = &t->seen[t->nseen++];
+		else
+			e = &t->seen[t->seen_next++ % SEEN_MAX];
+	}
+	seen_clear(e);
+	if (seen_fill(e, tb, pk, rec) < 0)
+		return NULL;
+	memcpy(e->pk, pk, n + 1);
+	return e;
 }
 
 static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *pk,
@@ -805,6 +943,9 @@ static enum qstatus get_locked(struct stxn *t, enum store_table tb, const char *
 		QLOG_ERR("%s: record %s does not parse: %s", table_def[tb].file, pk, jerr.text);
 		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
 	}
+	/* read for update: a put of it will need its index keys (struct seen) */
+	if ((dbflags & DB_RMW) && table_has_index(tb))
+		seen_note(t, tb, pk, *out);
 	return Q_OK;
 }
 
@@ -821,8 +962,9 @@ static void index_key(enum store_index ix, json_t *rec, const char *pk, struct s
 	store_key_str(k, pk);
 }
 
+/* old: the record's entry as it is before the write (its index keys). */
 static enum qstatus index_update(struct stxn *t, enum store_table tb, const char *pk,
-				 json_t *old, json_t *rec, struct qerr *err)
+				 const struct seen *old, json_t *rec, struct qerr *err)
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
@@ -830,17 +972,16 @@ static enum qstatus index_update(struct stxn *t, enum store_table tb, const char
 		if (index_def[ix].table != tb)
 			continue;
 		DB *db = t->s->indexes[ix];
-		struct store_key ok, nk;
+		struct store_key nk;
 		if (rec)
 			index_key(ix, rec, pk, &nk);
-		if (old) {
-			index_key(ix, old, pk, &ok);
-			if (rec && ok.len == nk.len && !memcmp(ok.b, nk.b, ok.len))
+		if (old->present) {
+			if (rec && old->klen[ix] == nk.len && !memcmp(old->key[ix], nk.b, nk.len))
 				continue;
 			DBT key;
 			memset(&key, 0, sizeof key);
-			key.data = ok.b;
-			key.size = (u_int32_t)ok.len;
+			key.data = old->key[ix];
+			key.size = (u_int32_t)old->klen[ix];
 			int rc = db->del(db, t->txn, &key, 0);
 			if (rc && rc != DB_NOTFOUND)
 				return dberr(t, rc, err, index_def[ix].file);
@@ -865,23 +1006,38 @@ static int table_has_index(enum store_table tb)
 	return 0;
 }
 
+/* The entry of tb's record pk as the transaction has it now (struct seen),
+ * read for update when the transaction has not seen it; tmp (zeroed, to be
+ * cleared by the caller) when the transaction cannot keep it. */
+static enum qstatus seen_get(struct stxn *t, enum store_table tb, const char *pk,
+			     struct seen *tmp, struct seen **out, struct qerr *err)
+{
+	if ((*out = seen_find(t, tb, pk)))
+		return Q_OK;
+	json_t *old = NULL;
+	enum qstatus st = get_locked(t, tb, pk, &old, DB_RMW, err);
+	if (st == Q_ENOTFOUND) {
+		qerr_clear(err);
+		st = Q_OK;
+	}
+	if (st != Q_OK)
+		return st;
+	*out = old ? seen_find(t, tb, pk) : seen_note(t, tb, pk, NULL);
+	if (!*out && seen_fill(tmp, tb, pk, old) == 0)
+		*out = tmp;
+	json_decref(old);
+	return *out ? Q_OK : qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+}
+
 enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
 		       json_t *rec, struct qerr *err)
 {
-	json_t *old = NULL;
+	struct seen *old = NULL, tmp = {0};
 	enum qstatus st = Q_OK;
 	char *text = NULL;
 
-	if (table_has_index(tb)) {
-		st = get_locked(t, tb, pk, &old, DB_RMW, err);
-		if (st == Q_ENOTFOUND) {
-			old = NULL;
-			qerr_clear(err);
-			st = Q_OK;
-		}
-		if (st != Q_OK)
-			goto out;
-	}
+	if (table_has_index(tb) && (st = seen_get(t, tb, pk, &tmp, &old, err)) != Q_OK)
+		goto out;
 	size_t len;
 	/* Never json_dumps: on a failed allocation it can return malformed
 	 * text, which would be stored (q_json_text). */
@@ -890,14 +1046,19 @@ enum qstatus store_put(struct stxn *t, enum store_table tb, const char *pk,
 		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((st = store_put_raw(t, tb, pk, text, len, err)) != Q_OK)
+	if ((st = put_raw(t, tb, pk, text, len, err)) != Q_OK)
+		goto out;
+	if (!old)
 		goto out;
 	st = index_update(t, tb, pk, old, rec, err);
 	if (st == Q_OK && tb == T_DOCS)   /* change log (changelog.h) */
-		st = changelog_note(t, tb, pk, old, rec, err);
+		st = changelog_note(t, tb, pk, old->present ? old->filter : NULL, rec, err);
+	/* the record is rec now; when that cannot be kept, the entry goes */
+	if (st == Q_OK && !seen_note(t, tb, pk, rec) && (old = seen_find(t, tb, pk)))
+		seen_clear(old);
 out:
+	seen_clear(&tmp);
 	free(text);
-	json_decref(old);
 	return st;
 }
 
@@ -906,16 +1067,23 @@ enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
-	json_t *old = NULL;
+	struct seen *old, tmp = {0};
 	enum qstatus st;
 
 	if (table_has_index(tb)) {
-		if ((st = get_locked(t, tb, pk, &old, DB_RMW, err)) != Q_OK)
+		if ((st = seen_get(t, tb, pk, &tmp, &old, err)) != Q_OK)
 			return st;
+		if (!old->present) {
+			seen_clear(&tmp);
+			return dberr(t, DB_NOTFOUND, err, table_def[tb].file);
+		}
 		st = index_update(t, tb, pk, old, NULL, err);
 		if (st == Q_OK && tb == T_DOCS)   /* change log (changelog.h) */
-			st = changelog_note(t, tb, pk, old, NULL, err);
-		json_decref(old);
+			st = changelog_note(t, tb, pk, old->filter, NULL, err);
+		seen_clear(&tmp);
+		/* absent from now on (or forgotten when that cannot be noted) */
+		if (!seen_note(t, tb, pk, NULL) && (old = seen_find(t, tb, pk)))
+			seen_clear(old);
 		if (st != Q_OK)
 			return st;
 	}
@@ -1205,6 +1373,7 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
+	seen_drop_table(t, tb);
 	DBT key, val;
 	memset(&key, 0, sizeof key);
 	memset(&val, 0, sizeof val);
@@ -1242,6 +1411,7 @@ enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct 
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
+	seen_drop_table(t, tb);
 	DBT key;
 	memset(&key, 0, sizeof key);
 	key.data = (void *)k->b;
@@ -1257,6 +1427,7 @@ enum qstatus store_remove_some(struct stxn *t, enum store_table tb, size_t max_b
 	*more = 0;
 	if (txn_dead(t, err))
 		return Q_EBUSY;
+	seen_drop_table(t, tb);   /* the records read for update are gone */
 	DB *db = t->s->tables[tb];
 	DBC *c = NULL;
 	DBT key, val;
@@ -1583,9 +1754,8 @@ enum qstatus store_check_indexes(struct store *s, size_t *problems, struct qerr 
 
 static int filter_fields_differ(json_t *a, json_t *b)
 {
-	static const char *const fields[] = {"account", "kb", "org", "folder_id", "allowed_roles",
-					     "enabled", "archived", "is_global"};
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+	const char *const *fields = filter_fields;
+	for (size_t i = 0; i < sizeof filter_fields / sizeof *filter_fields; i++) {
 		json_t *x = json_object_get(a, fields[i]), *y = json_object_get(b, fields[i]);
 		if ((x || y) && !(x && y && json_equal(x, y)))
 			return 1;

@@ -35,14 +35,18 @@ def conn():
 
 id_of = {}
 refused = {429: 0, 503: 0}   # answers that asked the loaders to wait
+create_ms = []   # each answered create's latency as a client saw it
 lock = threading.Lock()
 def load(part):
     c = conn()
     for d in part:
         body = json.dumps({"title": d["title"] or d["_id"], "content": (d["title"] + "\n\n" + d["text"]).strip()})
         while True:   # 429: the ingest queue is full, 503: busy; wait
+            t = time.perf_counter()
             c.request("POST", "/api/v1/documents", body, H)
-            r = c.getresponse(); data = json.loads(r.read())
+            r = c.getresponse(); raw = r.read()
+            ms = (time.perf_counter() - t) * 1e3
+            data = json.loads(raw)
             if r.status not in (429, 503):
                 break
             with lock:
@@ -51,6 +55,7 @@ def load(part):
         assert r.status == 201, (r.status, data)
         with lock:
             id_of[data["document"]["id"]] = d["_id"]
+            create_ms.append(ms)
 
 def metrics():
     """The ingestion counters of GET /metrics: {name or stage: value}."""
@@ -103,6 +108,11 @@ def load_all():
     [t.start() for t in ts]; [t.join() for t in ts]
     print(f"loaded {len(corpus)} documents in {time.time() - t0:.1f} s "
           f"({refused[429]} answers 429 and {refused[503]} answers 503 waited for, Retry-After)")
+    if create_ms:
+        s = sorted(create_ms)
+        q = lambda f: s[min(len(s) - 1, int(f * len(s)))]
+        print(f"  a create as its client saw it: p50 {q(0.5):.1f} ms, p90 {q(0.9):.1f} ms, "
+              f"p99 {q(0.99):.1f} ms ({clients} clients at once)")
     # Completed documents, counted by quire-admin (the native list carries no
     # status, and ChatAid's list holds only documents uploaded through it).
     admin = os.environ.get("QUIRE_ADMIN", "quire-admin")

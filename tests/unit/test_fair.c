@@ -70,7 +70,7 @@ static void upload(struct up_arg *a, const char *account, unsigned long long siz
 }
 
 struct fair_arg {
-	int cap;
+	int cap, lend;
 	char job[STORE_ID_MAX];
 	int64_t locked_at;
 };
@@ -78,21 +78,28 @@ struct fair_arg {
 static enum qstatus fair_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct fair_arg *a = arg;
-	return queue_claim_fair(t, "ingest", a->cap, 16, a->job, &a->locked_at, err);
+	return queue_claim_fair(t, "ingest", a->cap, a->lend, 16, a->job, &a->locked_at, err);
 }
 
-/* The job id claimed ("" for none). */
-static const char *claim(int cap, int64_t *locked_at)
+/* The job id claimed ("" for none); lend: past the cap when no account
+ * under it has due work (ingest_account_lend). */
+static const char *claim_lent(int cap, int lend, int64_t *locked_at)
 {
 	static struct fair_arg a;
 	struct qerr err;
 	memset(&a, 0, sizeof a);
 	a.cap = cap;
+	a.lend = lend;
 	if (store_run(s, fair_fn, &a, &err) != Q_OK)
 		bail_out("claim: %s", err.msg);
 	if (locked_at)
 		*locked_at = a.locked_at;
 	return a.job;
+}
+
+static const char *claim(int cap, int64_t *locked_at)
+{
+	return claim_lent(cap, 0, locked_at);
 }
 
 struct job_edit {
@@ -346,6 +353,41 @@ static void test_batch_claims(void)
 	is_str(claim_of("batchother", 1), other.job, "which its own account's claim finds");
 }
 
+/* ingest_account_lend: a lone account at its cap still gets a free process
+ * for its text documents, and gives way as soon as another account has a
+ * due job. */
+static void test_lend(void)
+{
+	struct up_arg t1, t2, t3, t4, f, other;
+	char first[STORE_ID_MAX], second[STORE_ID_MAX];
+	for (const char *id; *(id = claim(0, NULL));)
+		complete(id);   /* the earlier tests' jobs left pending */
+	upload(&t1, "lone", 0);
+	upload(&t2, "lone", 0);
+	upload(&t3, "lone", 0);
+	snprintf(first, sizeof first, "%s", claim_lent(1, 1, NULL));
+	snprintf(second, sizeof second, "%s", claim_lent(1, 1, NULL));
+	ok(!strcmp(first, t1.job) && !strcmp(second, t2.job),
+	   "a lone account's jobs are worked two at once past its cap of 1");
+	is_str(claim(1, NULL), "", "without lend the cap holds");
+	upload(&other, "newcomer", 0);
+	is_str(claim_lent(1, 1, NULL), other.job,
+	       "another account's due job goes first, though the lone account's is older");
+	is_str(claim_lent(1, 1, NULL), t3.job, "then the lone account's again (nobody else waits)");
+	is_str(claim_lent(2, 1, NULL), "", "nothing left: nothing is claimed");
+	complete(t1.job);
+	complete(t2.job);
+	complete(t3.job);
+	upload(&t4, "lone", 0);
+	upload(&f, "lone", 1024);   /* a file: its extraction could hold the process */
+	is_str(claim_lent(1, 1, NULL), t4.job, "under its cap the account's oldest, a text");
+	is_str(claim_lent(1, 1, NULL), "", "at the cap no job is lent when its best is a file");
+	complete(t4.job);
+	is_str(claim_lent(1, 1, NULL), f.job, "under the cap again: the file");
+	complete(f.job);
+	complete(other.job);
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "fair");
@@ -355,6 +397,7 @@ int main(void)
 	test_leases();
 	test_index_fill();
 	test_batch_claims();
+	test_lend();
 	store_close(s);
 	unit_rmtree(dir);
 	return done_testing();

@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "store/store.h"
+#include "store/changelog.h"
 #include "unit.h"
 #include "base/util.h"
 
@@ -505,6 +506,138 @@ static void test_check_finds(struct store *s)
 	is_int(problems, 0, "check: clean again");
 }
 
+/* ---- a put after the transaction's own read (store.c, struct seen) ---- */
+
+/* The change log's sequence number (0 before the first entry). */
+static json_int_t changelog_seq(struct store *s)
+{
+	json_t *r = get(s, T_STATS, CHANGELOG_SEQ_KEY);
+	json_int_t n = r ? json_integer_value(json_object_get(r, "seq")) : 0;
+	json_decref(r);
+	return n;
+}
+
+static enum qstatus set_str(struct stxn *t, const char *pk, const char *field, const char *v,
+			    struct qerr *err)
+{
+	json_t *rec;
+	enum qstatus st = store_get(t, T_DOCS, pk, &rec, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	json_object_set_new(rec, field, json_string(v));
+	st = store_put(t, T_DOCS, pk, rec, err);
+	json_decref(rec);
+	return st;
+}
+
+/* One transaction: a document read for update and written three times
+ * (account seen1 -> seen2 -> seen3: each put must delete the key the one
+ * before wrote), deleted, written again from nothing; another read and
+ * written once; and 40 documents read, then all written (more than the
+ * transaction keeps). */
+static enum qstatus seen_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	(void)arg;
+	json_t *rec;
+	enum qstatus st = store_get(t, T_DOCS, "s0", &rec, STORE_RMW, err);
+	if (st != Q_OK)
+		return st;
+	json_object_set_new(rec, "account", json_string("seen2"));
+	if ((st = store_put(t, T_DOCS, "s0", rec, err)) == Q_OK) {
+		json_object_set_new(rec, "account", json_string("seen3"));
+		st = store_put(t, T_DOCS, "s0", rec, err);
+	}
+	if (st == Q_OK)
+		st = store_del(t, T_DOCS, "s0", err);
+	if (st == Q_OK && store_del(t, T_DOCS, "s0", err) != Q_ENOTFOUND)
+		st = qerr_set(err, Q_EDB, NULL, "a record deleted in the transaction was found");
+	qerr_clear(err);
+	if (st == Q_OK) {
+		json_object_set_new(rec, "account", json_string("seen4"));
+		st = store_put(t, T_DOCS, "s0", rec, err);
+	}
+	json_decref(rec);
+	if (st != Q_OK)
+		return st;
+
+	if ((st = store_get(t, T_DOCS, "s1", &rec, STORE_RMW, err)) != Q_OK)
+		return st;
+	json_object_set_new(rec, "account", json_string("seen6"));
+	st = store_put(t, T_DOCS, "s1", rec, err);
+	json_decref(rec);
+
+	json_t *many[40] = {0};
+	char pk[16];
+	for (int i = 0; st == Q_OK && i < 40; i++) {
+		snprintf(pk, sizeof pk, "m%02d", i);
+		st = store_get(t, T_DOCS, pk, &many[i], STORE_RMW, err);
+	}
+	for (int i = 0; st == Q_OK && i < 40; i++) {
+		snprintf(pk, sizeof pk, "m%02d", i);
+		json_object_set_new(many[i], "account", json_string("seen8"));
+		st = store_put(t, T_DOCS, pk, many[i], err);
+	}
+	for (int i = 0; i < 40; i++)
+		json_decref(many[i]);
+	return st;
+}
+
+static enum qstatus filter_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	(void)arg;
+	enum qstatus st = set_str(t, "s1", "folder_id", "f1", err);   /* logged */
+	if (st == Q_OK)
+		st = set_str(t, "s1", "title", "t", err);               /* not logged */
+	if (st == Q_OK)
+		st = set_str(t, "s1", "folder_id", "f1", err);          /* the same: not logged */
+	if (st == Q_OK)
+		st = set_str(t, "s1", "folder_id", "f2", err);          /* logged */
+	return st;
+}
+
+static void put_new(struct store *s, const char *pk, const char *account, int created)
+{
+	json_t *rec = json_pack("{s:s, s:s, s:i}", "id", pk, "account", account,
+				"created_us", created);
+	put(s, T_DOCS, pk, rec);
+	json_decref(rec);
+}
+
+static void test_seen(struct store *s)
+{
+	struct qerr err;
+	char pk[16];
+	put_new(s, "s0", "seen1", 1);
+	put_new(s, "s1", "seen1", 2);
+	for (int i = 0; i < 40; i++) {
+		snprintf(pk, sizeof pk, "m%02d", i);
+		put_new(s, pk, "seen7", 10 + i);
+	}
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen1"), 2, "seen: two documents of seen1");
+	is_int(store_run(s, seen_fn, NULL, &err), Q_OK, "seen: writes after reads run");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen1"), 0, "seen: no key left of the first account");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen2") + count(s, I_DOCS_BY_ACCOUNT, "seen3"), 0,
+	       "seen: no key left of the puts before the delete");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen4"), 1, "seen: the put after the delete indexed");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen6"), 1, "seen: the put after a read indexed");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen7"), 0, "seen: 40 documents' old keys deleted");
+	is_int(count(s, I_DOCS_BY_ACCOUNT, "seen8"), 40, "seen: 40 documents' new keys written");
+	size_t problems = 99;
+	is_int(store_check_indexes(s, &problems, &err), Q_OK, "seen: check runs");
+	is_int(problems, 0, "seen: the indexes match the records");
+
+	json_int_t seq = changelog_seq(s);
+	is_int(store_run(s, filter_fn, NULL, &err), Q_OK, "seen: filter field updates run");
+	is_int(changelog_seq(s) - seq, 2, "seen: the change log has the two filter changes");
+
+	del(s, T_DOCS, "s0");
+	del(s, T_DOCS, "s1");
+	for (int i = 0; i < 40; i++) {
+		snprintf(pk, sizeof pk, "m%02d", i);
+		del(s, T_DOCS, pk);
+	}
+}
+
 static void test_backup(struct store *s)
 {
 	char bdir[PATH_MAX + 16];
@@ -699,6 +832,7 @@ int main(void)
 	test_raw(s);
 	test_index(s);
 	test_check_finds(s);
+	test_seen(s);
 	test_backup(s);
 	test_deadlock_rerun(s);
 	test_reopen(&s);
