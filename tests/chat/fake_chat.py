@@ -117,9 +117,13 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        for name in ("first_chunk.tmp",):
-            if os.path.exists(path(name)):
-                os.unlink(path(name))
+        # Concurrent requests share these files: another thread may have
+        # removed or renamed it between a check and the call (an exception
+        # here closed the connection unanswered, a 502 in Quire's chat).
+        try:
+            os.unlink(path("first_chunk.tmp"))
+        except FileNotFoundError:
+            pass
         try:
             self.stream(text, mode, float(c.get("delay", 0.3)) if mode == "slow" else 0)
         except (BrokenPipeError, ConnectionResetError):
@@ -139,7 +143,10 @@ class H(http.server.BaseHTTPRequestHandler):
                 return self.chunk("{not json")
         self.chunk({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
         self.chunk("[DONE]")
-        os.replace(path("first_chunk.tmp"), path("first_chunk"))
+        try:
+            os.replace(path("first_chunk.tmp"), path("first_chunk"))
+        except FileNotFoundError:
+            pass
 
 
 http.server.ThreadingHTTPServer(("127.0.0.1", PORT), H).serve_forever()
