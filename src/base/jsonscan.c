@@ -6,6 +6,8 @@
 #include "base/jsonscan.h"
 
 #include <stdint.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -326,4 +328,18 @@ int64_t q_span_int(struct q_span v)
 	if (x > (uint64_t)INT64_MAX + (uint64_t)neg)
 		return 0;
 	return neg ? (int64_t)(0 - x) : (int64_t)x;
+}
+
+void q_span_str(struct q_span v, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!v.p || v.n < 2 || v.p[0] != '"')
+		return;
+	if (!memchr(v.p, '\\', v.n)) {
+		snprintf(out, n, "%.*s", (int)(v.n - 2), v.p + 1);
+		return;
+	}
+	json_t *j = json_loadb(v.p, v.n, JSON_DECODE_ANY, NULL);   /* escapes */
+	snprintf(out, n, "%s", json_string_value(j) ?: "");
+	json_decref(j);
 }

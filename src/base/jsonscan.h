@@ -31,5 +31,8 @@ int q_json_escape(struct qbuf *b, const char *s, size_t n);
 /* The value of a JSON integer (span of q_json_members); 0 for anything
  * else (as json_integer_value). */
 int64_t q_span_int(struct q_span v);
+/* The value of a JSON string (span of q_json_members) into out (n bytes,
+ * truncated to fit, escapes decoded); "" for anything else. */
+void q_span_str(struct q_span v, char *out, size_t n);
 
 #endif

@@ -113,10 +113,7 @@ static enum qstatus load_fn(struct stxn *t, void *arg, struct qerr *err)
 			return st;
 		if (q_json_members(s->buf.data, s->buf.len, names, v, 2) < 0)
 			return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
-		s->doc[i][0] = '\0';
-		if (v[0].p && v[0].n >= 2 && v[0].n - 2 < 37 && v[0].p[0] == '"' &&
-		    !memchr(v[0].p, '\\', v[0].n))   /* a document id: no escapes */
-			snprintf(s->doc[i], 37, "%.*s", (int)(v[0].n - 2), v[0].p + 1);
+		q_span_str(v[0], s->doc[i], 37);
 		snprintf(s->chunk[i], 64, "%s:%08u", s->doc[i], (unsigned)q_span_int(v[1]));
 		st = store_get(t, T_CHUNKS, s->chunk[i], &chunk, 0, err);
 		if (st == Q_ENOTFOUND)

@@ -81,21 +81,6 @@ static enum qstatus scan_fields(struct stxn *t, enum store_table tb, const char 
 	return Q_OK;
 }
 
-/* A string member's value into out (n bytes), "" when it is not a string. */
-static void span_str(struct q_span v, char *out, size_t n)
-{
-	out[0] = '\0';
-	if (!v.p || v.n < 2 || v.p[0] != '"')
-		return;
-	if (!memchr(v.p, '\\', v.n)) {
-		snprintf(out, n, "%.*s", (int)(v.n - 2), v.p + 1);
-		return;
-	}
-	json_t *j = json_loadb(v.p, v.n, JSON_DECODE_ANY, NULL);   /* escapes */
-	snprintf(out, n, "%s", json_string_value(j) ?: "");
-	json_decref(j);
-}
-
 /* The best due job of one account's queue (lowest cost). */
 static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, int window,
 				    int64_t now, struct fair_pick *best, struct qerr *err)
@@ -124,7 +109,7 @@ static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, i
 		if (best->found && best_cost <= -(double)(now - created) / 1e6)
 			break;
 		char doc_id[STORE_ID_MAX];
-		span_str(jv[2], doc_id, sizeof doc_id);
+		q_span_str(jv[2], doc_id, sizeof doc_id);
 		double mib = 0;
 		if (scan_fields(t, T_DOCS, doc_id, &b, doc_names, dv, 1, err) == Q_OK)
 			mib = (double)q_span_int(dv[0]) / 1048576.0;

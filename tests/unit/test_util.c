@@ -286,6 +286,17 @@ static void test_json_members(void)
 	struct q_span neg = {"-42", 3}, big = {"99999999999999999999", 20};
 	is_int(q_span_int(neg), -42, "span_int: negative");
 	is_int(q_span_int(big), 0, "span_int: overflow is 0");
+	char sv[16];
+	q_span_str(f[0], sv, sizeof sv);
+	is_str(sv, "d0930e9a", "span_str: a string without its quotes");
+	q_span_str(f[1], sv, sizeof sv);
+	is_str(sv, "a \"b\" \xc3\xa9 \xc3\xa9", "span_str: escapes decoded");
+	q_span_str(f[0], sv, 4);
+	is_str(sv, "d09", "span_str: truncated to fit");
+	q_span_str(f[3], sv, sizeof sv);
+	is_str(sv, "", "span_str: not a string is empty");
+	q_span_str(f[7], sv, sizeof sv);
+	is_str(sv, "", "span_str: absent is empty");
 
 	const char *ws = " \n{ \"id\" :\t\"a\" , \"tags\" : [ 1 , { \"k\" : [ ] } ] }\r\n";
 	is_int(q_json_members(ws, strlen(ws), names, f, 3), 0, "members: whitespace anywhere");
