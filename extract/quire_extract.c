@@ -329,6 +329,7 @@ static int child(const struct opts *o, const struct loaded_plugin *lp, const cha
 		.abi = QUIRE_PLUGIN_ABI, .size = sizeof host, .log = host_log, .limits = &o->lim,
 		.sink = &xsink_ops, .sink_ctx = &sink, .ocr = NULL, .password = o->password,
 		.embed_begin = xsink_embed_begin, .embed_end = xsink_embed_end,
+		.part = xsink_part,
 	};
 	void *state = NULL;
 	enum quire_result r = p->init ? p->init(&host, &state) : QUIRE_OK;

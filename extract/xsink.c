@@ -264,6 +264,22 @@ int xsink_embed_end(void *ctx)
 	return 0;
 }
 
+int xsink_part(void *ctx, const char *name)
+{
+	static const char *const names[] = { "body", "header", "footer", "margins", "footnotes",
+		"endnotes", "comments", "notes", "glossary", NULL };
+	struct xsink *s = ctx;
+	if (s->truncated)
+		return -1;
+	for (const char *const *n = names; name && *n; n++)
+		if (!strcmp(*n, name)) {
+			if (!s->text_mode)
+				fprintf(s->out, "{\"t\":\"part\",\"name\":\"%s\"}\n", *n);
+			return 0;
+		}
+	return 0;
+}
+
 void xsink_doc(struct xsink *s, const char *mime, const char *plugin, unsigned long long size)
 {
 	if (s->text_mode)

@@ -38,6 +38,9 @@ void xsink_end(struct xsink *s, const char *result);
  * mode; nothing in text mode). */
 int xsink_embed_begin(void *ctx, const char *type);
 int xsink_embed_end(void *ctx);
+/* host->part: a {"t":"part"} line for a name of the documented set
+ * (docs/extract-format.md); any other name is ignored. */
+int xsink_part(void *ctx, const char *name);
 /* Write s (n bytes) as a JSON string literal, repaired. */
 void xsink_json_str(FILE *out, const char *s, size_t n);
 

@@ -115,6 +115,15 @@ struct quire_host {
 	 * takes no more (a cap): skip the object and do not call embed_end. */
 	int (*embed_begin)(void *sink_ctx, const char *type);
 	int (*embed_end)(void *sink_ctx);
+	/* What follows, up to the next part or the end, is a part of the
+	 * document outside the body's flow: its page headers or footers,
+	 * footnotes, endnotes, comments, notes, glossary. name is one of
+	 * "header", "footer", "margins" (headers and footers together),
+	 * "footnotes", "endnotes", "comments", "notes", "glossary", or "body"
+	 * to go back; the body's headings do not hold
+	 * over such text (a footer is not part of the last section). Non-zero:
+	 * the host takes no more. */
+	int (*part)(void *sink_ctx, const char *name);
 	/* New fields go here, at the end. */
 };
 

@@ -1,5 +1,6 @@
-/* embed.h: marking an embedded document's output through the host
- * (host->embed_begin/embed_end), a no-op with a host that predates them. */
+/* embed.h: marking an embedded document's output (host->embed_begin and
+ * embed_end) and the parts outside the body's flow (host->part) through
+ * the host; no-ops with a host that predates them. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef QUIRE_PLUGINS_EMBED_H
 #define QUIRE_PLUGINS_EMBED_H
@@ -19,6 +20,15 @@ static inline void pc_embed_end(const struct quire_host *h)
 {
 	if (QUIRE_HOST_HAS(h, embed_end) && h->embed_begin && h->embed_end)
 		h->embed_end(h->sink_ctx);
+}
+
+/* The text that follows is of the part name ("header", "footnotes", ...,
+ * "body": include/quire/plugin.h); non-zero: the host takes no more. */
+static inline int pc_part(const struct quire_host *h, const char *name)
+{
+	if (!QUIRE_HOST_HAS(h, part) || !h->part)
+		return 0;
+	return h->part(h->sink_ctx, name);
 }
 
 #endif

@@ -18,6 +18,7 @@
 #include "doclist.h"
 #include "out.h"
 #include "doccp.h"
+#include "../common/embed.h"
 
 /* Where the story of each kind starts, in FIB order. */
 enum { ST_MAIN, ST_FTN, ST_HDD, ST_MCR, ST_ATN, ST_EDN, ST_TXBX, ST_HDRTXBX, ST_N };
@@ -438,6 +439,11 @@ static void stories(struct doc *d, const struct fib *f)
 {
 	/* read in this order: the body, then what hangs off it, headers last */
 	static const int order[] = { ST_MAIN, ST_FTN, ST_EDN, ST_ATN, ST_TXBX, ST_HDD, ST_HDRTXBX };
+	/* each story's part (host->part): text boxes belong to the body; the
+	 * headers' story holds every section's headers and footers */
+	static const char *const part[] = { "body", "footnotes", "endnotes", "comments", "body",
+		"margins", "margins" };
+	const char *in = "body";
 	struct reader r = { .d = d, .lg = d->lg, .props = !d->word6 && d->bte, .lead = -1 };
 	uint32_t start[ST_N + 1] = { 0 };
 
@@ -449,8 +455,13 @@ static void stories(struct doc *d, const struct fib *f)
 	pbuf_init(&r.label, 1024);
 	pbuf_init(&r.line, LG_BLOCK_MAX + 1100);
 	for (size_t i = 0; i < sizeof order / sizeof order[0] && !d->lg->err; i++)
-		if (f->ccp[order[i]])
+		if (f->ccp[order[i]]) {
+			if (strcmp(in, part[i]) && pc_part(d->lg->host, (in = part[i])))
+				lg_fail(d->lg, QUIRE_TOO_LARGE);
 			story(&r, start[order[i]], start[order[i] + 1]);
+		}
+	if (strcmp(in, "body") && !d->lg->err && pc_part(d->lg->host, "body"))
+		lg_fail(d->lg, QUIRE_TOO_LARGE);
 	pbuf_free(&r.para);
 	pbuf_free(&r.cells);
 	pbuf_free(&r.code);

@@ -13,6 +13,7 @@
 #include "objects.h"
 #include "numbering.h"
 #include "embed.h"
+#include "../common/embed.h"
 #include "docx.h"
 
 #define OX_MAX_STYLES 4096
@@ -96,6 +97,8 @@ void ox_docx(struct ox *ox, const char *main_part)
 	 * its placeholder ("Click or tap to enter a date."). */
 	static const char *const order[] = { "header", "footer", "footnotes", "endnotes", "comments",
 		"glossaryDocument", NULL };
+	static const char *const part_name[] = { "header", "footer", "footnotes", "endnotes",
+		"comments", "glossary" };
 	struct styles *st = calloc(1, sizeof *st);
 	struct ox_rels rels;
 	struct ox_walk_opts o = { 0 };
@@ -119,12 +122,22 @@ void ox_docx(struct ox *ox, const char *main_part)
 	o.rels = &rels;
 	ox_walk_part(ox, main_part, &o);
 	o.rels = NULL;
-	/* Heading styles do not apply in notes and margins. */
+	/* Heading styles do not apply in notes and margins, and the body's
+	 * last heading does not hold over them: each kind is marked as a part. */
 	o.nstyles = 0;
-	for (const char *const *t = order; *t && !ox->err; t++)
-		for (size_t i = 0; (rel = ox_rels_type(&rels, *t, i)) != NULL && !ox->err;
-		     i = (size_t)(rel - rels.v) + 1)
+	int parted = 0;
+	for (size_t k = 0; order[k] && !ox->err; k++)
+		for (size_t i = 0; (rel = ox_rels_type(&rels, order[k], i)) != NULL && !ox->err;
+		     i = (size_t)(rel - rels.v) + 1) {
+			if (parted != (int)k + 1) {
+				if (pc_part(ox->host, part_name[k]))
+					ox->err = QUIRE_TOO_LARGE;
+				parted = (int)k + 1;
+			}
 			ox_walk_part(ox, rel->target, &o);
+		}
+	if (parted && !ox->err && pc_part(ox->host, "body"))
+		ox->err = QUIRE_TOO_LARGE;
 	/* Charts and SmartArt, as in slides and sheets. */
 	ox_objects(ox, &rels, &o);
 	ox_embedded(ox, &rels);

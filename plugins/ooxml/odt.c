@@ -12,6 +12,7 @@
 #include "xml.h"
 #include "odtlist.h"
 #include "odt.h"
+#include "../common/embed.h"
 
 #define ODT_MAX_NEST 16
 #define ODT_MAX_CELLS 1024
@@ -38,6 +39,7 @@ struct odt {
 	int pages;             /* sheets and slides begun: the first is page 1 */
 	int spreadsheet;       /* in office:spreadsheet: its tables are sheets */
 	int masters;           /* in office:master-styles */
+	int parted;            /* a margin part was marked (host->part) */
 	int in_tc;             /* in text:tracked-changes */
 	char *region;          /* the changed-region being read there */
 	char *deleted[ODT_MAX_DELETIONS];   /* ids of the regions that are deletions */
@@ -217,6 +219,18 @@ static int change(struct odt *o, xmlTextReaderPtr r, const char *n)
 }
 
 /* Returns 1 when the subtree is to be skipped. */
+/* A master page's header or footer (style:header, header-left,
+ * header-first and the footers alike). */
+static int margin(const char *n)
+{
+	static const char *const v[] = { "header", "header-left", "header-first", "footer",
+		"footer-left", "footer-first", NULL };
+	for (const char *const *p = v; *p; p++)
+		if (!strcmp(n, *p))
+			return 1;
+	return 0;
+}
+
 static int start(struct odt *o, xmlTextReaderPtr r)
 {
 	const char *n = (const char *)xmlTextReaderConstLocalName(r);
@@ -270,7 +284,11 @@ static int start(struct odt *o, xmlTextReaderPtr r)
 		o->spreadsheet = 1;
 	else if (!strcmp(n, "master-styles"))
 		o->masters = !empty;
-	else if (!strcmp(n, "table-row") && o->tbl == 1) {
+	else if (o->masters && !empty && margin(n)) {
+		o->parted = 1;
+		if (pc_part(o->ox->host, n[0] == 'h' ? "header" : "footer"))
+			o->ox->err = QUIRE_TOO_LARGE;
+	} else if (!strcmp(n, "table-row") && o->tbl == 1) {
 		for (size_t i = 0; i < o->ncells && i < ODT_MAX_CELLS; i++)
 			o->cells[i].n = 0;
 		o->ncells = 0;
@@ -409,6 +427,8 @@ void ox_odt(struct ox *ox)
 		walk(o, "content.xml");
 		if (!ox->err && ox_has_entry(ox, "styles.xml"))
 			walk(o, "styles.xml");
+		if (o->parted && !ox->err && pc_part(ox->host, "body"))
+			ox->err = QUIRE_TOO_LARGE;
 		/* One level of embedded objects: their own objects are not read. */
 		for (size_t i = 0, n = o->nobjects; i < n && !ox->err; i++)
 			if (ox_has_entry(ox, o->objects[i]))

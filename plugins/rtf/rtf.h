@@ -104,6 +104,7 @@ struct rtf_state {
 	int ls;                      /* \lsN: a list paragraph when > 0 */
 	int style;                   /* \sN */
 	const char *meta_key;
+	const char *part;            /* a side group's part (host->part); NULL: the body */
 };
 
 struct rtf {
@@ -112,6 +113,7 @@ struct rtf {
 	const unsigned char *p;
 	size_t n, pos;
 	int failed;                  /* a quire_result other than QUIRE_OK */
+	const char *part_out;        /* the part of the text last written; NULL: the body */
 	int ended;                   /* the outermost group closed */
 	struct rtf_state st[RTF_MAX_DEPTH + 1];
 	unsigned depth;

@@ -15,6 +15,7 @@
 #include "rtf.h"
 #include "rtf_out.h"
 #include "rtf_list.h"
+#include "../common/embed.h"
 
 int rtf_charset_cp(int charset)
 {
@@ -137,6 +138,19 @@ static const struct pbuf *labelled(struct rtf *r, struct pbuf *b, int *has_label
 	return &r->line;
 }
 
+/* Text of part is about to be written: mark a change of part (a header's,
+ * a footnote's text, then the body's again) for the host. */
+static void mark_part(struct rtf *r, const char *part)
+{
+	if (r->part_out == part || (r->part_out && part && !strcmp(r->part_out, part)))
+		return;
+	r->part_out = part;
+	if (pc_part(r->host, part ? part : "body")) {
+		r->e->stopped = 1;
+		fail_if_stopped(r, 1);
+	}
+}
+
 /* Write a buffer as the block the state's paragraph properties make it. */
 static void emit_block(struct rtf *r, const struct rtf_state *s, struct pbuf *b)
 {
@@ -145,7 +159,9 @@ static void emit_block(struct rtf *r, const struct rtf_state *s, struct pbuf *b)
 	int stop = 0, label;
 
 	t = labelled(r, b, &label);   /* an empty list paragraph drops its label */
-	if (b->n) {
+	if (b->n)
+		mark_part(r, s->part);
+	if (b->n && !r->failed) {
 		level = heading_level(r, s);
 		if (s->ls > 0)
 			stop = emit_item(r->e, (unsigned)s->ilvl + 1, t->p, t->n);
@@ -352,6 +368,7 @@ static void row_emit(struct rtf *r)
 
 	if (r->ncells == 0)
 		return;
+	mark_part(r, rtf_cur(r)->part);
 	for (size_t c = 0; c < r->ncells; c++) {
 		size_t end = c + 1 < r->ncells ? r->off[c + 1] : r->cells.n;
 		ptr[c] = r->cells.p ? r->cells.p + r->off[c] : "";
@@ -501,6 +518,8 @@ void rtf_end_group(struct rtf *r, const struct rtf_state *closing)
 		rtf_style_record(r);
 	if (closing->own_buf) {
 		struct pbuf *b = &r->bufs[closing->buf];
+		if (b->n)
+			mark_part(r, closing->part);
 		fail_if_stopped(r, emit_para(r->e, b->p ? b->p : "", b->n));
 		pbuf_reset(b);
 	}
@@ -530,4 +549,6 @@ void rtf_finish(struct rtf *r)
 			list_label(r, last);
 		emit_block(r, last, &r->bufs[0]);
 	}
+	if (!r->failed)
+		mark_part(r, NULL);
 }

@@ -123,11 +123,15 @@ static int clamp(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* A group becomes a paragraph source of its own (footnote, header...). */
-static void side(struct rtf *r, struct rtf_state *s)
+/* A group becomes a paragraph source of its own (footnote, header...),
+ * of its part outside the body's flow (shape text is the body's). */
+static void side(struct rtf *r, struct rtf_state *s, const char *name)
 {
 	if (s->dest != D_TEXT || s->own_buf || s->buf + 1 >= RTF_LEVELS)
 		return;
+	s->part = !strncmp(name, "header", 6) ? "header" : !strncmp(name, "footer", 6) ? "footer"
+		: !strcmp(name, "footnote") ? "footnotes" : !strcmp(name, "annotation") ? "comments"
+		: s->part;
 	s->buf++;
 	s->own_buf = 1;
 	pbuf_reset(&r->bufs[s->buf]);
@@ -137,7 +141,7 @@ static void destination(struct rtf *r, struct rtf_state *s, enum act a, const ch
 {
 	switch (a) {
 	case A_SKIP: s->dest = D_SKIP; break;
-	case A_SIDE: side(r, s); break;
+	case A_SIDE: side(r, s, name); break;
 	case A_FONTTBL: s->dest = D_FONTTBL; break;
 	case A_STYLESHEET: s->dest = D_STYLESHEET; break;
 	case A_INFO: s->dest = D_INFO; break;

@@ -10,6 +10,7 @@
 
 #define SPLIT_MAX_UNITS 2000000   /* sentences and rows of one document */
 #define SPLIT_SECTION_MAX 200     /* bytes of one heading in a section path */
+#define SPLIT_EMBED_MAX 8          /* quire-extract's nesting of embedded documents */
 
 /* A growable string; oom set (and further adds ignored) on a failed grow. */
 struct sb {
@@ -62,6 +63,15 @@ struct splitter {
 	char **sections;           /* heading paths; sections[0] = "" */
 	size_t nsec, capsec;
 	char *stack[6];            /* the heading text in force per level */
+	/* The body's headings while a part outside its flow (a header, the
+	 * footnotes: "part" lines) is read, and the section they were. */
+	char *body[6];
+	uint32_t body_section;
+	int in_part;
+	/* The headings and page in force where each embedded document began
+	 * (its pages are its own: a workbook's sheets). */
+	struct split_frame { char *stack[6]; uint32_t section, page; } embeds[SPLIT_EMBED_MAX];
+	unsigned embed_depth;      /* may pass SPLIT_EMBED_MAX: deeper ones are not kept */
 	uint32_t cur_section, page, groups;
 	int32_t table, table_header, tables;
 	int last_kind;             /* kind of the last block, -1 before any */

@@ -359,7 +359,11 @@ int chunk_pack(struct splitter *sp, struct split_result *out)
 	for (size_t i = 0; i < sp->nu; i++) {
 		const struct chunk_unit *u = &sp->u[i];
 		size_t need;
-		if (u->kind == CK_HEADING && p.content) {
+		/* A heading starts a chunk, and so does text whose section came
+		 * back or changed without one (a page header after the body, the
+		 * embedding's text after an embedded document's). */
+		int moved = i > 0 && u->section != sp->u[i - 1].section;
+		if ((u->kind == CK_HEADING || moved) && p.content) {
 			if (emit(sp, &p, out) < 0)
 				return -1;
 			p.first = i;

@@ -85,6 +85,78 @@ static int heading(struct splitter *sp, unsigned level, const char *s, size_t n)
 	return add_section(sp);
 }
 
+static void stack_free(char **st)
+{
+	for (int l = 0; l < 6; l++) {
+		free(st[l]);
+		st[l] = NULL;
+	}
+}
+
+/* A part outside the body's flow ("part" line, docs/extract-format.md):
+ * its text is cited under the part's name, not the body's last heading;
+ * "body" brings the body's headings back. Parts of embedded documents are
+ * left in the embedding's section. 0, or -1 out of memory. */
+static int part(struct splitter *sp, const char *name)
+{
+	static const char *const label[][2] = { { "header", "Header" }, { "footer", "Footer" },
+		{ "margins", "Headers and footers" }, { "footnotes", "Footnotes" }, { "endnotes", "Endnotes" }, { "comments", "Comments" },
+		{ "notes", "Notes" }, { "glossary", "Glossary" } };
+	const char *l = NULL;
+	if (sp->embed_depth)
+		return 0;
+	for (size_t i = 0; i < sizeof label / sizeof label[0]; i++)
+		if (!strcmp(name, label[i][0]))
+			l = label[i][1];
+	if (!l) {   /* "body", or a name of a later format: the body again */
+		if (sp->in_part) {
+			stack_free(sp->stack);
+			memcpy(sp->stack, sp->body, sizeof sp->stack);
+			memset(sp->body, 0, sizeof sp->body);
+			sp->cur_section = sp->body_section;
+			sp->in_part = 0;
+		}
+		return 0;
+	}
+	if (!sp->in_part) {
+		memcpy(sp->body, sp->stack, sizeof sp->body);
+		memset(sp->stack, 0, sizeof sp->stack);
+		sp->body_section = sp->cur_section;
+		sp->in_part = 1;
+	} else
+		stack_free(sp->stack);
+	if (!(sp->stack[0] = strdup(l)))
+		return -1;
+	return add_section(sp);
+}
+
+/* An embedded document's headings and pages end with it ("embed" and
+ * "embed_end" lines): the embedding's come back. 0, or -1 out of memory. */
+static int embed(struct splitter *sp, int begin)
+{
+	if (begin) {
+		if (sp->embed_depth < SPLIT_EMBED_MAX) {
+			struct split_frame *f = &sp->embeds[sp->embed_depth];
+			for (int l = 0; l < 6; l++)
+				if (sp->stack[l] && !(f->stack[l] = strdup(sp->stack[l])))
+					return -1;
+			f->section = sp->cur_section;
+			f->page = sp->page;
+		}
+		sp->embed_depth++;
+	} else if (sp->embed_depth) {
+		if (--sp->embed_depth < SPLIT_EMBED_MAX) {
+			struct split_frame *f = &sp->embeds[sp->embed_depth];
+			stack_free(sp->stack);
+			memcpy(sp->stack, f->stack, sizeof sp->stack);
+			memset(f->stack, 0, sizeof f->stack);
+			sp->cur_section = f->section;
+			sp->page = f->page;
+		}
+	}
+	return 0;
+}
+
 /* ---- blocks ------------------------------------------------------------------ */
 
 /* Append a rendered block to the plain text; *c0 gets its code point start. */
@@ -197,8 +269,10 @@ static void splitter_free(struct splitter *sp)
 	for (size_t i = 0; i < sp->nsec; i++)
 		free(sp->sections[i]);
 	free(sp->sections);
-	for (int l = 0; l < 6; l++)
-		free(sp->stack[l]);
+	stack_free(sp->stack);
+	stack_free(sp->body);
+	for (size_t d = 0; d < SPLIT_EMBED_MAX; d++)
+		stack_free(sp->embeds[d].stack);
 	free(sp->plain.p);
 	free(sp->tmp.p);
 	free(sp->tmp2.p);
@@ -404,6 +478,12 @@ static int json_line(struct splitter *sp, const char *s, size_t n, size_t line,
 		rc = bad_line(err, line, "a row without \"cells\"");
 	else if (!strcmp(t, "row"))
 		rc = row(sp, json_object_get(b, "cells"), json_is_true(json_object_get(b, "header")));
+	else if (!strcmp(t, "part") && !json_is_string(json_object_get(b, "name")))
+		rc = bad_line(err, line, "a part without a \"name\"");
+	else if (!strcmp(t, "part"))
+		rc = part(sp, json_string_value(json_object_get(b, "name")));
+	else if (!strcmp(t, "embed") || !strcmp(t, "embed_end"))
+		rc = embed(sp, t[5] == 0);
 	/* doc, meta, ocr, end and types to come carry no text */
 	json_decref(b);
 	return rc;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """journey-files.py OUTDIR: the files of the journey matrix (journey.test):
-a three-page PDF and a DOCX with headings written by the fixture
+a three-page PDF and two DOCX with headings (one with a page footer) written by the fixture
 generators (tests/fixtures/pdf/gen.py, tests/fixtures/ooxml/gen.py), and
 copies of the PPTX, XLSX, HTML and scanned PNG fixtures. Prints one line
 per file: name, question, expected page ("-": any), expected section
@@ -33,6 +33,13 @@ ooxml.write(os.path.join(out, 'safety.docx'), ooxml.docx_parts(
     p('Warehouse Rules', 'Title') + p('Safety Procedures', 'Heading1') +
     p('Forklift drivers must wear orange helmets inside the Corvina warehouse.') +
     p('Opening Hours', 'Heading1') + p('The warehouse opens at six in the morning.')))
+# the same with a page footer, read after the body (journey.test's last check)
+ooxml.write(os.path.join(out, 'footer.docx'), ooxml.docx_parts(
+    p('Warehouse Rules', 'Title') + p('Opening Hours', 'Heading1') +
+    p('The warehouse opens at six in the morning.'),
+    extra=[('word/footer1.xml', '<w:ftr %s>%s</w:ftr>' % (ooxml.W, p(
+        'Emergency exits are inspected by the Corvina fire marshal every Friday.')))],
+    doc_rels=[('rId9', 'footer', 'footer1.xml', False)]))
 for src, name in (('ooxml/testPPT_various.pptx', 'slides.pptx'),
                   ('ooxml/testEXCEL.xlsx', 'squares.xlsx'),
                   ('html/doc.html', 'page.html'), ('ocr/page.png', 'scan.png')):

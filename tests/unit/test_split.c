@@ -116,6 +116,58 @@ static void is_props(struct props p, const char *what)
 
 /* ---- structure ------------------------------------------------------------- */
 
+/* Page headers, footnotes and embedded documents: their text is cited under
+ * the part's name or its own headings, never under the body's last
+ * heading, and the body's headings come back after them. */
+static void test_parts(void)
+{
+	struct split_result r;
+	const char *in =
+		"{\"t\":\"page\",\"n\":1}\n"
+		"{\"t\":\"h\",\"level\":1,\"text\":\"Report\"}\n"
+		"{\"t\":\"p\",\"text\":\"Body of the report.\"}\n"
+		"{\"t\":\"h\",\"level\":2,\"text\":\"Results\"}\n"
+		"{\"t\":\"p\",\"text\":\"The results in short.\"}\n"
+		"{\"t\":\"embed\",\"depth\":1,\"type\":\"xls\"}\n"
+		"{\"t\":\"page\",\"n\":3}\n"
+		"{\"t\":\"h\",\"level\":1,\"text\":\"Sheet1\"}\n"
+		"{\"t\":\"row\",\"cells\":[\"a\",\"1\"],\"header\":false}\n"
+		"{\"t\":\"embed_end\",\"depth\":1}\n"
+		"{\"t\":\"p\",\"text\":\"After the embedded sheet.\"}\n"
+		"{\"t\":\"part\",\"name\":\"header\"}\n"
+		"{\"t\":\"p\",\"text\":\"Running header of page one.\"}\n"
+		"{\"t\":\"part\",\"name\":\"footnotes\"}\n"
+		"{\"t\":\"p\",\"text\":\"A footnote's text.\"}\n"
+		"{\"t\":\"part\",\"name\":\"body\"}\n"
+		"{\"t\":\"p\",\"text\":\"A chart's title, back in the body.\"}\n";
+	is_int(blocks(in, rule(500, 0), &r), Q_OK, "blocks with parts and an embed split");
+	is_int((long long)r.n, 7, "each part and each return starts a chunk (7 chunks)");
+	is_str(at(&r, 1)->section, "Report > Results", "body text under its headings");
+	is_str(at(&r, 2)->section, "Sheet1", "an embedded document's text under its own heading");
+	is_str(at(&r, 3)->section, "Report > Results",
+	       "the embedding's headings come back after the embedded document");
+	is_str(at(&r, 3)->text, "After the embedded sheet.", "and its text starts a chunk");
+	is_int(at(&r, 2)->page, 3, "the embedded workbook's sheet is its page");
+	is_int(at(&r, 3)->page, 1, "the embedding's page comes back after it");
+	is_str(at(&r, 4)->section, "Header", "a page header is not under the last heading");
+	is_str(at(&r, 4)->text, "Running header of page one.", "the header alone in its chunk");
+	is_str(at(&r, 5)->section, "Footnotes", "footnotes under their own name");
+	is_str(at(&r, 6)->section, "Report > Results", "the body's headings back after the parts");
+	is_props(check(&r, 500), "parts");
+	split_result_free(&r);
+
+	is_int(blocks("{\"t\":\"part\"}\n", NULL, &r), Q_EINVAL, "a part without a name is refused");
+	split_result_free(&r);
+	is_int(blocks("{\"t\":\"embed\",\"depth\":1}\n{\"t\":\"part\",\"name\":\"header\"}\n"
+		      "{\"t\":\"p\",\"text\":\"Header of an embedded doc.\"}\n"
+		      "{\"t\":\"embed_end\",\"depth\":1}\n{\"t\":\"embed_end\",\"depth\":1}\n"
+		      "{\"t\":\"part\",\"name\":\"body\"}\n{\"t\":\"p\",\"text\":\"Tail.\"}\n",
+		      NULL, &r), Q_OK, "an embedded document's part, an unmatched end, a stray body");
+	ok(r.n >= 1 && !strcmp(at(&r, 0)->section, ""),
+	   "an embedded document's parts keep the embedding's section (%s)", at(&r, 0)->section);
+	split_result_free(&r);
+}
+
 static void test_sections_pages(void)
 {
 	struct split_result r;
@@ -626,6 +678,7 @@ static void test_errors(void)
 int main(void)
 {
 	test_sections_pages();
+	test_parts();
 	test_table();
 	test_long_text();
 	test_long_word_and_counts();
