@@ -10,8 +10,9 @@
  * NULL when memory runs out. Safe where json_dumps is not: jansson's
  * dumper ignores a failed append inside a string, so json_dumps can
  * return malformed text when an allocation fails (seen: a stored
- * document record that no longer parsed). This sizes the text first and
- * writes it into one buffer (json_dumpb), which cannot fail half-way. */
+ * document record that no longer parsed). This writes the text in one
+ * pass into a buffer of its own and returns NULL when any append failed,
+ * so it never returns a text with a part missing. */
 char *q_json_text(const json_t *v, size_t flags, size_t *len);
 
 /* Make jansson's allocations never fail: one that does ends the process

@@ -319,21 +319,35 @@ void qresp_header(struct qresp *resp, const char *name, const char *value)
 	qbuf_add(&resp->headers, "\r\n", 2);
 }
 
+/* A body's text appended to the response buffer as the dumper makes it;
+ * a failed append is remembered, so a body with a part missing is never
+ * sent (the dumper's handling of the callback's -1 aside). */
+struct body_dump {
+	struct qbuf *b;
+	int failed;
+};
+
+static int body_append(const char *s, size_t n, void *arg)
+{
+	struct body_dump *d = arg;
+	if (d->failed || qbuf_add(d->b, s, n) < 0) {
+		d->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 void qresp_json_new(struct qresp *resp, int status, json_t *body)
 {
 	struct qbuf *b = qresp_json(resp, status);
-	/* Sized first, then written whole into the body buffer (json_dumpb
-	 * cannot fail half-way, unlike a dump callback: see q_json_text).
-	 * A body that could not be built (NULL: memory ran out) is a 500,
-	 * never a success without its body. */
-	size_t need = body ? json_dumpb(body, NULL, 0, JSON_COMPACT) : 0;
-	if (!need || qbuf_reserve(b, need) < 0 ||
-	    json_dumpb(body, b->data, need, JSON_COMPACT) != need) {
+	/* Written in one pass into the body buffer (body_append). A body
+	 * that could not be built (NULL, or memory ran out) is a 500, never
+	 * a success without its body. */
+	struct body_dump d = {b, 0};
+	if (!body || json_dump_callback(body, body_append, &d, JSON_COMPACT) != 0 || d.failed ||
+	    !b->len) {
 		qbuf_reset(b);
 		resp->status = 500;
-	} else {
-		b->len = need;
-		b->data[need] = '\0';
 	}
 	json_decref(body);
 }

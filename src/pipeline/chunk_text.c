@@ -139,17 +139,44 @@ void chunk_count_cp(struct chunk_counter *c, unsigned cp)
 	}
 }
 
+/* split_count's fast path: an ASCII byte's class as chunk_count_cp has
+ * it in the C locale (Quire never sets another): white space (tab to CR,
+ * space), letters and digits, and the rest punctuation
+ * (tests/unit/test_split.c checks every byte against chunk_count_cp). */
+static int ascii_space(unsigned char b)
+{
+	return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
+static int ascii_alnum(unsigned char b)
+{
+	return (unsigned)((b | 0x20) - 'a') < 26 || (unsigned)(b - '0') < 10;
+}
+
 void split_count(const char *s, size_t n, size_t *tokens, size_t *words)
 {
 	struct chunk_counter c = {0};
 	size_t len;
 	for (size_t i = 0; i < n; i += len) {
 		unsigned char b = (unsigned char)s[i];
-		if (b < 0x80) {   /* the ASCII fast path */
-			len = 1;
-			chunk_count_cp(&c, b);
-		} else {
+		if (b >= 0x80) {
 			chunk_count_cp(&c, chunk_utf8(s, n, i, &len));
+			continue;
+		}
+		len = 1;   /* the ASCII fast path: chunk_count_cp inlined */
+		if (ascii_space(b)) {
+			c.run = 0;
+			c.in_word = 0;
+		} else if (!ascii_alnum(b)) {
+			c.run = 0;
+			c.tokens++;
+		} else {
+			if (c.run % 6 == 0)
+				c.tokens++;
+			c.run++;
+			if (!c.in_word)
+				c.words++;
+			c.in_word = 1;
 		}
 	}
 	*tokens = c.tokens;

@@ -401,15 +401,19 @@ static size_t head_encode(const struct head *h, unsigned char *buf)
 }
 
 static enum qstatus head_get(struct stxn *t, const struct store_key *k, struct head *h,
-			     struct qerr *err)
+			     struct store_rawcur *cur, struct qerr *err)
 {
 	unsigned char buf[HEAD_MAX];
 	size_t len;
-	enum qstatus st = store_get_rawkey(t, T_POSTINGS, k, buf, sizeof buf, &len, STORE_RMW, err);
+	enum qstatus st = cur ? store_rawcur_get(t, T_POSTINGS, k, buf, sizeof buf, &len, cur, err)
+			      : store_get_rawkey(t, T_POSTINGS, k, buf, sizeof buf, &len, STORE_RMW,
+						 err);
 	h->df = h->npend = 0;
 	h->bytes = 0;
 	if (st == Q_ENOTFOUND || st == Q_ENOMEM) {   /* absent, or not ours (an older layout) */
 		qerr_clear(err);
+		if (cur)
+			cur->positioned = 0;   /* written anew, as a put would */
 		return Q_OK;
 	}
 	if (st != Q_OK)
@@ -418,11 +422,15 @@ static enum qstatus head_get(struct stxn *t, const struct store_key *k, struct h
 	return Q_OK;
 }
 
+/* The head written back (through cur when the read took one: the same
+ * record, no second search), or deleted when it holds nothing. */
 static enum qstatus head_put(struct stxn *t, const struct store_key *k, const struct head *h,
-			     struct qerr *err)
+			     struct store_rawcur *cur, struct qerr *err)
 {
 	unsigned char buf[HEAD_MAX];
 	if (!h->df && !h->npend) {
+		if (cur)
+			store_rawcur_close(cur);
 		enum qstatus st = store_del_rawkey(t, T_POSTINGS, k, err);
 		if (st == Q_ENOTFOUND) {
 			qerr_clear(err);
@@ -430,7 +438,9 @@ static enum qstatus head_put(struct stxn *t, const struct store_key *k, const st
 		}
 		return st;
 	}
-	return store_put_rawkey(t, T_POSTINGS, k, buf, head_encode(h, buf), err);
+	size_t n = head_encode(h, buf);
+	return cur ? store_rawcur_put(t, cur, k, buf, n, err)
+		   : store_put_rawkey(t, T_POSTINGS, k, buf, n, err);
 }
 
 /* The head's pending postings become one sealed block (under its last
@@ -469,8 +479,9 @@ static enum qstatus term_write(struct stxn *t, const struct bposting *v, size_t 
 	struct store_key k;
 	struct head h;
 	unsigned char tmp[15];
+	struct store_rawcur cur;
 	lexical_term_key(&k, v[0].tag, v[0].e.term, v[0].e.len);
-	enum qstatus st = head_get(t, &k, &h, err);
+	enum qstatus st = head_get(t, &k, &h, &cur, err);
 	for (size_t i = 0; st == Q_OK && i < n; i++) {
 		uint32_t tf = v[i].e.tf > 65535 ? 65535 : v[i].e.tf;
 		if (h.npend && v[i].num <= h.num[h.npend - 1]) {
@@ -487,7 +498,11 @@ static enum qstatus term_write(struct stxn *t, const struct bposting *v, size_t 
 		if (h.npend >= POSTINGS_BLOCK || h.bytes >= HEAD_PENDING_BYTES)
 			st = seal(t, &k, &h, v[i].avgdl, err);
 	}
-	return st == Q_OK ? head_put(t, &k, &h, err) : st;
+	if (st != Q_OK) {
+		store_rawcur_close(&cur);
+		return st;
+	}
+	return head_put(t, &k, &h, &cur, err);
 }
 
 /* Append chunk num to a term's postings. */
@@ -549,7 +564,7 @@ static enum qstatus posting_remove(struct stxn *t, uint64_t tag, const struct te
 	struct head h;
 	int removed = 0;
 	lexical_term_key(&k, tag, e->term, e->len);
-	enum qstatus st = head_get(t, &k, &h, err);
+	enum qstatus st = head_get(t, &k, &h, NULL, err);
 	if (st != Q_OK)
 		return st;
 	for (uint32_t i = 0; i < h.npend && !removed; i++) {
@@ -567,7 +582,7 @@ static enum qstatus posting_remove(struct stxn *t, uint64_t tag, const struct te
 		return st;
 	if (h.df)
 		h.df--;
-	return head_put(t, &k, &h, err);
+	return head_put(t, &k, &h, NULL, err);
 }
 
 /* The records of chunk num: its number by key, its length and key by

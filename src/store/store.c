@@ -1406,6 +1406,72 @@ enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct 
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
+enum qstatus store_rawcur_get(struct stxn *t, enum store_table tb, const struct store_key *k,
+			      void *buf, size_t cap, size_t *len, struct store_rawcur *cur,
+			      struct qerr *err)
+{
+	cur->c = NULL;
+	cur->tb = tb;
+	cur->positioned = 0;
+	*len = 0;
+	if (txn_dead(t, err))
+		return Q_EBUSY;
+	DB *db = t->s->tables[tb];
+	DBC *c = NULL;
+	DBT key, val;
+	int rc = db->cursor(db, t->txn, &c, 0);
+	if (rc)
+		return dberr(t, rc, err, table_def[tb].file);
+	cur->c = c;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	key.data = (void *)k->b;
+	key.size = (u_int32_t)k->len;
+	val.data = buf;
+	val.ulen = (u_int32_t)cap;
+	val.flags = DB_DBT_USERMEM;
+	rc = c->get(c, &key, &val, DB_SET | DB_RMW);
+	*len = val.size;
+	if (rc == 0)
+		cur->positioned = 1;
+	if (rc == DB_BUFFER_SMALL)
+		return qerr_set(err, Q_ENOMEM, NULL, "%s: record too large", table_def[tb].file);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
+enum qstatus store_rawcur_put(struct stxn *t, struct store_rawcur *cur,
+			      const struct store_key *k, const void *data, size_t len,
+			      struct qerr *err)
+{
+	DBC *c = cur->c;
+	if (!c || !cur->positioned) {   /* nothing was there: an insert */
+		store_rawcur_close(cur);
+		return store_put_rawkey(t, cur->tb, k, data, len, err);
+	}
+	if (txn_dead(t, err)) {
+		store_rawcur_close(cur);
+		return Q_EBUSY;
+	}
+	seen_drop_table(t, cur->tb);
+	DBT key, val;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	val.data = (void *)data;
+	val.size = (u_int32_t)len;
+	int rc = c->put(c, &key, &val, DB_CURRENT);
+	store_rawcur_close(cur);
+	return dberr(t, rc, err, table_def[cur->tb].file);
+}
+
+void store_rawcur_close(struct store_rawcur *cur)
+{
+	DBC *c = cur->c;
+	if (c)
+		c->close(c);
+	cur->c = NULL;
+	cur->positioned = 0;
+}
+
 enum qstatus store_del_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      struct qerr *err)
 {

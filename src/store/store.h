@@ -209,6 +209,25 @@ enum qstatus store_scan_raw_committed(struct stxn *t, enum store_table tb,
  * when it does not fit. */
 enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
 			      void *buf, size_t cap, size_t *len, unsigned flags, struct qerr *err);
+/* A read for update and its rewrite through one cursor, so the rewrite
+ * does not search the B-tree again: store_rawcur_get reads the value
+ * under key into buf as store_get_rawkey with STORE_RMW does (the same
+ * answers) and keeps the cursor on it; store_rawcur_put writes data there
+ * (or puts it under key when the get found nothing) and closes the
+ * cursor. store_rawcur_close closes it without a write (any path that
+ * does not put). Other writes to the table in between are allowed. */
+struct store_rawcur {
+	void *c;   /* the Berkeley DB cursor (DBC *) */
+	enum store_table tb;
+	int positioned;
+};
+enum qstatus store_rawcur_get(struct stxn *t, enum store_table tb, const struct store_key *key,
+			      void *buf, size_t cap, size_t *len, struct store_rawcur *cur,
+			      struct qerr *err);
+enum qstatus store_rawcur_put(struct stxn *t, struct store_rawcur *cur,
+			      const struct store_key *key, const void *data, size_t len,
+			      struct qerr *err);
+void store_rawcur_close(struct store_rawcur *cur);
 /* Raw put/delete with a binary key. */
 enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct store_key *key,
 			      const void *data, size_t len, struct qerr *err);

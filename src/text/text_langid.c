@@ -239,12 +239,17 @@ static int new_row(void)
 static int has_model[NLANGS];
 static pthread_once_t models_once = PTHREAD_ONCE_INIT;
 
-static uint32_t gram_hash(const char *s, size_t n)
+/* FNV-1a: the hash of s + t is gram_hash_more(gram_hash(s), t) */
+static uint32_t gram_hash_more(uint32_t h, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
+}
+
+static uint32_t gram_hash(const char *s, size_t n)
+{
+	return gram_hash_more(2166136261u, s, n);
 }
 
 /* The slot of n-gram s in the models' table: its own, or the free one
@@ -331,10 +336,11 @@ struct tcount {
 };
 static _Thread_local struct tcount *tc;
 
-static void count_gram(struct tcount *c, size_t off, size_t len)
+/* n-gram prep[off, off + len) counted; h is its gram_hash */
+static void count_gram(struct tcount *c, size_t off, size_t len, uint32_t h)
 {
 	const char *s = c->prep + off;
-	uint32_t i = gram_hash(s, len) & (TEXT_SLOTS - 1);
+	uint32_t i = h & (TEXT_SLOTS - 1);
 	for (;; i = (i + 1) & (TEXT_SLOTS - 1)) {
 		struct tgram *g = &c->slot[i];
 		if (g->gen != c->gen) {
@@ -391,12 +397,14 @@ static void count_text(struct tcount *c, size_t len)
 {
 	for (size_t p = 0; p < len; p += char_len((unsigned char)c->prep[p])) {
 		size_t q = p;
+		uint32_t h = gram_hash(NULL, 0);   /* extended a character at a time */
 		for (int k = 0; k < NGRAM_CHARS && q < len; k++) {
 			size_t cl = char_len((unsigned char)c->prep[q]);
 			if (q + cl > len || q + cl - p > NGRAM_MAX)
 				break;
+			h = gram_hash_more(h, c->prep + q, cl);
 			q += cl;
-			count_gram(c, p, q - p);
+			count_gram(c, p, q - p, h);
 			if (k && c->prep[q - 1] == '_')
 				break;
 		}

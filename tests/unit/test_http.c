@@ -433,6 +433,25 @@ static void test_resp(void)
 	is_str(resp.body.data, "{\"k\":\"v\"}", "resp: compact JSON body");
 	ok(strstr(resp.headers.data, "Content-Type: application/json") != NULL,
 	   "resp: JSON content type");
+	{
+		/* a body past the buffer's cap: a 500 without a body, never a
+		 * part of it (the dump's failed append is remembered) */
+		struct qresp small;
+		char big[300];
+		memset(big, 'x', sizeof big - 1);
+		big[sizeof big - 1] = '\0';
+		qresp_init(&small);
+		small.body.cap = 100;
+		qresp_json_new(&small, 200, json_pack("{s:s}", "k", big));
+		is_int(small.status, 500, "resp: a body over the cap is a 500");
+		is_int(small.body.len, 0, "resp: ... and has no part of the body");
+		qresp_json_new(&small, 200, json_pack("{s:s}", "k", "fits"));
+		is_int(small.status, 200, "resp: a body under the cap after one over it");
+		is_str(small.body.data, "{\"k\":\"fits\"}", "resp: ... whole");
+		qresp_json_new(&small, 200, NULL);
+		is_int(small.status, 500, "resp: no body value is a 500");
+		qresp_free(&small);
+	}
 
 	qbuf_init(&out, 1 << 16);
 	resp.write = sink_write;

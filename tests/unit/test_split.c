@@ -675,6 +675,72 @@ static void test_errors(void)
 	split_result_free(&r);
 }
 
+/* split_count's ASCII fast path counts as chunk_count_cp does, code point
+ * by code point: every byte alone and after a letter, and mixed texts of
+ * ASCII (control characters, NUL included) and UTF-8. */
+static void ref_count(const char *s, size_t n, size_t *ntok, size_t *nword)
+{
+	struct chunk_counter c = {0};
+	size_t len;
+	for (size_t i = 0; i < n; i += len)
+		chunk_count_cp(&c, chunk_utf8(s, n, i, &len));
+	*ntok = c.tokens;
+	*nword = c.words;
+}
+
+static void test_count_fast_path(void)
+{
+	int bad = 0;
+	for (unsigned b = 0; b < 128; b++)
+		for (int ctx = 0; ctx < 3; ctx++) {
+			char s[8];
+			size_t n = 0;
+			if (ctx == 1)
+				s[n++] = 'a';
+			s[n++] = (char)b;
+			s[n++] = (char)b;
+			if (ctx == 2) {
+				s[n++] = 'z';
+				s[n++] = (char)b;
+			}
+			size_t t1, w1, t2, w2;
+			split_count(s, n, &t1, &w1);
+			ref_count(s, n, &t2, &w2);
+			if (t1 != t2 || w1 != w2) {
+				diag("byte %u, context %d: %zu/%zu tokens, %zu/%zu words", b, ctx, t1,
+				     t2, w1, w2);
+				bad++;
+			}
+		}
+	is_int(bad, 0, "split_count: every ASCII byte counted as chunk_count_cp counts it");
+	static const char *const pieces[] = {"\xc3\xa9", "\xe4\xb8\xad", "\xe2\x80\x94", "\xc2\xa0",
+					     "\xf0\x9f\x98\x80", "\xe3\x80\x80", "\xff"};
+	unsigned seed = 12345;
+	bad = 0;
+	for (int round = 0; round < 50; round++) {
+		char s[4096];
+		size_t n = 0;
+		while (n < sizeof s - 8) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) & 0x7fff;
+			if (r % 9 == 0) {
+				const char *p = pieces[r / 9 % 7];
+				memcpy(s + n, p, strlen(p));
+				n += strlen(p);
+			} else if (r % 3 == 0) {
+				s[n++] = (char)(r / 3 % 128);
+			} else {
+				s[n++] = "abcXYZ019 .,\n-_'"[r / 3 % 17];
+			}
+		}
+		size_t t1, w1, t2, w2;
+		split_count(s, n, &t1, &w1);
+		ref_count(s, n, &t2, &w2);
+		bad += t1 != t2 || w1 != w2;
+	}
+	is_int(bad, 0, "split_count: 50 mixed texts counted as chunk_count_cp counts them");
+}
+
 int main(void)
 {
 	test_sections_pages();
@@ -682,6 +748,7 @@ int main(void)
 	test_table();
 	test_long_text();
 	test_long_word_and_counts();
+	test_count_fast_path();
 	test_cjk();
 	test_preprocessing();
 	test_rules();

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "base/jsonscan.h"
+#include "base/jsontext.h"
 #include "base/util.h"
 #include "base/seal.h"
 #include "tap.h"
@@ -492,6 +493,50 @@ static void test_seal(void)
 	   "(status %d)", status);
 }
 
+/* q_json_text writes in one pass into a buffer that grows: the same text
+ * as jansson's json_dumps, for small values and ones past the first
+ * buffer's size many times over. */
+static void test_json_text(void)
+{
+	/* quotes, backslashes, a newline, a control character, UTF-8: 10
+	 * bytes, never split by the offsets below */
+	static const char pat[] = "ab\"\\\n\x01" "c\xc3\xa9" "d";
+	static char big[20001];
+	for (size_t i = 0; i < sizeof big - 1; i++)
+		big[i] = pat[i % (sizeof pat - 1)];
+	big[sizeof big - 1] = '\0';
+	json_t *vals[] = {
+		json_pack("{s:s}", "k", "v"),
+		json_pack("{s:s,s:i,s:n,s:b,s:[i,f,s]}", "text", "line\n\"q\" \xc3\xa9\t/", "n",
+			  -42, "null", "t", 1, "a", 7, 0.5, "x"),
+		json_pack("{s:s}", "text", big),
+		json_pack("[s,s,s]", big, big + 5000, big + 19990),
+		json_object(),
+	};
+	size_t flags[] = {JSON_COMPACT, 0, JSON_COMPACT | JSON_SORT_KEYS};
+	for (size_t i = 0; i < sizeof vals / sizeof *vals; i++)
+		for (size_t f = 0; f < sizeof flags / sizeof *flags; f++) {
+			char *want = json_dumps(vals[i], flags[f]);
+			size_t len = 0;
+			char *got = q_json_text(vals[i], flags[f], &len);
+			ok(want && got && len == strlen(want) && !strcmp(got, want),
+			   "q_json_text: value %zu, flags %zu as json_dumps writes it (%zu bytes)", i,
+			   flags[f], want ? strlen(want) : 0);
+			free(want);
+			free(got);
+		}
+	for (size_t i = 0; i < sizeof vals / sizeof *vals; i++)
+		json_decref(vals[i]);
+	ok(q_json_text(NULL, JSON_COMPACT, NULL) == NULL, "q_json_text: NULL for no value");
+	json_t *n = json_integer(3);
+	ok(q_json_text(n, JSON_COMPACT, NULL) == NULL,
+	   "q_json_text: NULL for a bare integer without JSON_ENCODE_ANY, as json_dumps");
+	char *t = q_json_text(n, JSON_COMPACT | JSON_ENCODE_ANY, NULL);
+	is_str(t, "3", "q_json_text: a bare integer with JSON_ENCODE_ANY");
+	free(t);
+	json_decref(n);
+}
+
 int main(void)
 {
 	test_qbuf();
@@ -502,6 +547,7 @@ int main(void)
 	test_misc();
 	test_json_members();
 	test_json_escape();
+	test_json_text();
 	test_mkdir_p();
 	return done_testing();
 }
