@@ -1094,8 +1094,33 @@ enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
-/* Record number of the first key >= k (1-based; count+1 past the end). */
-static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out, db_recno_t total)
+/* Record number of the last key, 0 when the index is empty. */
+static int last_recno(DBC *c, db_recno_t *out)
+{
+	DBT key, val, rn;
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	memset(&rn, 0, sizeof rn);
+	key.flags = DB_DBT_PARTIAL;   /* only the position */
+	val.flags = DB_DBT_PARTIAL;
+	int rc = c->get(c, &key, &val, DB_LAST);
+	*out = 0;
+	if (rc == DB_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	rn.data = out;
+	rn.ulen = sizeof *out;
+	rn.flags = DB_DBT_USERMEM;
+	return c->get(c, &key, &rn, DB_GET_RECNO);
+}
+
+/* Record number of the first key >= k (1-based; count+1 past the end),
+ * from one descent of the tree: the cursor's own, so the answer is of the
+ * pages it holds (DB->stat's count of the whole index is not: it lets go
+ * of the root at once, and a commit can come between it and a cursor's
+ * read). */
+static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out)
 {
 	DBT key, val, rn;
 	memset(&key, 0, sizeof key);
@@ -1110,8 +1135,9 @@ static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out, db_recno
 	val.flags = DB_DBT_PARTIAL;   /* no data needed */
 	int rc = c->get(c, &key, &val, DB_SET_RANGE);
 	if (rc == DB_NOTFOUND) {
-		*out = total + 1;
-		return 0;
+		if ((rc = last_recno(c, out)) == 0)
+			(*out)++;
+		return rc;
 	}
 	if (rc)
 		return rc;
@@ -1123,17 +1149,6 @@ static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out, db_recno
 	if (rc)
 		return rc;
 	*out = r;
-	return 0;
-}
-
-static int total_records(DB *db, DB_TXN *txn, db_recno_t *out)
-{
-	DB_BTREE_STAT *sp;
-	int rc = db->stat(db, txn, &sp, DB_FAST_STAT);   /* exact with DB_RECNUM */
-	if (rc)
-		return rc;
-	*out = sp->bt_nkeys;
-	free(sp);
 	return 0;
 }
 
@@ -1155,23 +1170,60 @@ enum qstatus store_count(struct stxn *t, enum store_index ix, const struct store
 	return count_db(t, t->s->indexes[ix], index_def[ix].file, prefix, count, err);
 }
 
+/* Ranges of at most this many entries are counted by walking them. */
+#define COUNT_WALK 32
+
+/* The entries under prefix, as one state of the index has them while
+ * other processes commit around the count (a cap's jobs in flight, a
+ * /metrics depth): a small range is walked with one cursor, whose page
+ * locks hold it still; a larger one is the difference of its two ends'
+ * record numbers, two descents of the tree a commit can come between (a
+ * put or delete before the range shifts one end and not yet the other),
+ * so both ends are read twice until neither moved. */
 static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
 			     const struct store_key *prefix, size_t *count, struct qerr *err)
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
 	DBC *c = NULL;
-	db_recno_t total, a, b;
+	DBT key, val;
+	unsigned char buf[STORE_KEY_MAX];
 	struct store_key end;
+	db_recno_t a, b, a2, b2;
+	size_t n = 0;
 	int rc;
 
-	if ((rc = total_records(db, t->txn, &total)))
-		goto out;
+	*count = 0;
 	if ((rc = db->cursor(db, t->txn, &c, 0)))
 		goto out;
-	prefix_end(prefix, &end);
-	if ((rc = recno_at(c, prefix, &a, total)) || (rc = recno_at(c, &end, &b, total)))
+	memset(&key, 0, sizeof key);
+	memset(&val, 0, sizeof val);
+	memcpy(buf, prefix->b, prefix->len);
+	key.data = buf;
+	key.size = (u_int32_t)prefix->len;
+	key.ulen = sizeof buf;
+	key.flags = DB_DBT_USERMEM;
+	val.flags = DB_DBT_PARTIAL;   /* no data needed */
+	for (rc = c->get(c, &key, &val, DB_SET_RANGE);
+	     rc == 0 && key.size >= prefix->len && !memcmp(buf, prefix->b, prefix->len);
+	     rc = c->get(c, &key, &val, DB_NEXT))
+		if (++n > COUNT_WALK)
+			break;
+	if (n <= COUNT_WALK && (rc == 0 || rc == DB_NOTFOUND)) {
+		*count = n;
+		rc = 0;
 		goto out;
+	}
+	if (rc)
+		goto out;
+	prefix_end(prefix, &end);
+	for (int tries = 0;; tries++) {
+		if ((rc = recno_at(c, prefix, &a)) || (rc = recno_at(c, &end, &b)) ||
+		    (rc = recno_at(c, prefix, &a2)) || (rc = recno_at(c, &end, &b2)))
+			goto out;
+		if ((a == a2 && b == b2) || tries == 16)
+			break;
+	}
 	*count = b > a ? b - a : 0;
 out:
 	if (c)
@@ -1236,11 +1288,10 @@ enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_
 		if (rc == 0)
 			rc = c->get(c, &key, &val, DB_CURRENT);
 	} else {
-		db_recno_t total, first;
-		if ((rc = total_records(db, t->txn, &total)) ||
-		    (rc = recno_at(c, prefix, &first, total)))
+		db_recno_t last, first;
+		if ((rc = recno_at(c, prefix, &first)) || (rc = last_recno(c, &last)))
 			goto out;
-		if ((uint64_t)first + offset > total) {
+		if ((uint64_t)first + offset > last) {
 			rc = DB_NOTFOUND;
 			goto out;
 		}

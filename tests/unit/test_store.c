@@ -823,6 +823,106 @@ static void test_deadlock_rerun(struct store *s)
 	store_set_retry_ms(10000);
 }
 
+/* put (del 0) or delete doc pk of account acc */
+struct churn_arg {
+	const char *pk, *acc;
+	int del;
+};
+
+static enum qstatus churn_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct churn_arg *a = arg;
+	if (a->del)
+		return store_del(t, T_DOCS, a->pk, err);
+	json_t *rec = json_pack("{s:s, s:s, s:I, s:s, s:s}", "id", a->pk, "account", a->acc,
+				"created_us", (json_int_t)q_now_us(), "kb", "kb1", "blob", "");
+	enum qstatus st = store_put(t, T_DOCS, a->pk, rec, err);
+	json_decref(rec);
+	return st;
+}
+
+/* A count is one state's while other processes commit around it: entries
+ * put and deleted before a counted range (a create, a claimed job)
+ * never make its count wrong. A count read the range's two ends' record
+ * numbers in two descents of the tree, and the index's size for a range
+ * at its end, and a commit landing between them shifted one against
+ * the other (a /metrics sample saw two ingest jobs processing under a cap
+ * of one). */
+static void test_count_racing(struct store *s)
+{
+	/* a small range inside the index, one at its end, and one counted
+	 * by record numbers (over store.c's COUNT_WALK) */
+	static const char *const still[] = {"mm-still", "zz-still", "mn-still"};
+	static const size_t want[] = {3, 3, 40};
+	struct qerr err;
+	char pk[32];
+	for (int a = 0; a < 3; a++)
+		for (size_t i = 0; i < want[a]; i++) {
+			snprintf(pk, sizeof pk, "still-%d-%zu", a, i);
+			struct churn_arg c = {pk, still[a], 0};
+			if (store_run(s, churn_fn, &c, &err) != Q_OK)
+				bail_out("still: %s", err.msg);
+		}
+	int go[2];
+	if (pipe(go))
+		bail_out("pipe");
+	pid_t pid = fork();
+	if (pid == 0) {   /* the churn: a put and a delete before both ranges */
+		struct store *cs = NULL;
+		char home[PATH_MAX + 8], p[32], prev[32] = "";
+		close(go[0]);
+		snprintf(home, sizeof home, "%s/db", dir);
+		if (store_open(&cs, home, STORE_JOIN, &err) != Q_OK)
+			_exit(1);
+		if (write(go[1], "g", 1) != 1)
+			_exit(1);
+		int64_t t0 = q_now_us();
+		for (int n = 0; q_now_us() - t0 < 2000000 && n < 200000; n++) {
+			snprintf(p, sizeof p, "churn%07d", n);
+			struct churn_arg put = {p, n % 2 ? "ab-churn" : "mc-churn", 0};
+			struct churn_arg del = {prev, NULL, 1};
+			if (store_run(cs, churn_fn, &put, &err) != Q_OK ||
+			    (prev[0] && store_run(cs, churn_fn, &del, &err) != Q_OK))
+				_exit(1);
+			snprintf(prev, sizeof prev, "%s", p);
+		}
+		struct churn_arg del = {prev, NULL, 1};
+		int bad = prev[0] && store_run(cs, churn_fn, &del, &err) != Q_OK;
+		store_close(cs);
+		_exit(bad);
+	}
+	close(go[1]);
+	char g;
+	int started = pid > 0 && read(go[0], &g, 1) == 1;
+	close(go[0]);
+	size_t counts = 0, wrong[3] = {0, 0, 0};
+	int64_t t0 = q_now_us();
+	while (started && q_now_us() - t0 < 2000000)
+		for (int a = 0; a < 3; a++, counts++) {
+			size_t n = count(s, I_DOCS_BY_ACCOUNT, still[a]);
+			if (n != want[a] && wrong[a]++ < 3)
+				diag("count of %s while others commit: %zu, not %zu", still[a], n, want[a]);
+		}
+	int status = 1;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	ok(started && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "count race: the other process put and deleted entries before both ranges");
+	ok(counts > 100 && !wrong[0], "count race: a range inside the index counted right (%zu of %zu wrong)",
+	   wrong[0], counts / 3);
+	ok(counts > 100 && !wrong[1], "count race: a range at the index's end counted right (%zu of %zu wrong)",
+	   wrong[1], counts / 3);
+	ok(counts > 100 && !wrong[2], "count race: a range of 40 counted right (%zu of %zu wrong)",
+	   wrong[2], counts / 3);
+	for (int a = 0; a < 3; a++)
+		for (size_t i = 0; i < want[a]; i++) {
+			snprintf(pk, sizeof pk, "still-%d-%zu", a, i);
+			struct churn_arg c = {pk, NULL, 1};
+			if (store_run(s, churn_fn, &c, &err) != Q_OK)
+				bail_out("still: %s", err.msg);
+		}
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "store");
@@ -835,6 +935,7 @@ int main(void)
 	test_seen(s);
 	test_backup(s);
 	test_deadlock_rerun(s);
+	test_count_racing(s);
 	test_reopen(&s);
 	ok(!store_panicked(s), "no panic");
 	store_close(s);
