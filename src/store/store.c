@@ -1094,6 +1094,18 @@ enum qstatus store_del(struct stxn *t, enum store_table tb, const char *pk,
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
+/* key as a DBT whose buffer (buf, STORE_KEY_MAX bytes) also takes the
+ * key a cursor moves to. */
+static void key_dbt(DBT *d, unsigned char *buf, const struct store_key *k)
+{
+	memset(d, 0, sizeof *d);
+	memcpy(buf, k->b, k->len);
+	d->data = buf;
+	d->size = (u_int32_t)k->len;
+	d->ulen = STORE_KEY_MAX;
+	d->flags = DB_DBT_USERMEM;
+}
+
 /* Record number of the last key, 0 when the index is empty. */
 static int last_recno(DBC *c, db_recno_t *out)
 {
@@ -1123,15 +1135,10 @@ static int last_recno(DBC *c, db_recno_t *out)
 static int recno_at(DBC *c, const struct store_key *k, db_recno_t *out)
 {
 	DBT key, val, rn;
-	memset(&key, 0, sizeof key);
+	unsigned char buf[STORE_KEY_MAX];
+	key_dbt(&key, buf, k);
 	memset(&val, 0, sizeof val);
 	memset(&rn, 0, sizeof rn);
-	unsigned char buf[STORE_KEY_MAX];
-	memcpy(buf, k->b, k->len);
-	key.data = buf;
-	key.size = (u_int32_t)k->len;
-	key.ulen = sizeof buf;
-	key.flags = DB_DBT_USERMEM;
 	val.flags = DB_DBT_PARTIAL;   /* no data needed */
 	int rc = c->get(c, &key, &val, DB_SET_RANGE);
 	if (rc == DB_NOTFOUND) {
@@ -1196,13 +1203,8 @@ static enum qstatus count_db(struct stxn *t, DB *db, const char *file,
 	*count = 0;
 	if ((rc = db->cursor(db, t->txn, &c, 0)))
 		goto out;
-	memset(&key, 0, sizeof key);
+	key_dbt(&key, buf, prefix);
 	memset(&val, 0, sizeof val);
-	memcpy(buf, prefix->b, prefix->len);
-	key.data = buf;
-	key.size = (u_int32_t)prefix->len;
-	key.ulen = sizeof buf;
-	key.flags = DB_DBT_USERMEM;
 	val.flags = DB_DBT_PARTIAL;   /* no data needed */
 	for (rc = c->get(c, &key, &val, DB_SET_RANGE);
 	     rc == 0 && key.size >= prefix->len && !memcmp(buf, prefix->b, prefix->len);
@@ -1278,11 +1280,7 @@ enum qstatus store_scan(struct stxn *t, enum store_index ix, const struct store_
 	memset(&val, 0, sizeof val);
 	if (offset == 0) {
 		unsigned char buf[STORE_KEY_MAX];
-		memcpy(buf, prefix->b, prefix->len);
-		key.data = buf;
-		key.size = (u_int32_t)prefix->len;
-		key.ulen = sizeof buf;
-		key.flags = DB_DBT_USERMEM;
+		key_dbt(&key, buf, prefix);
 		rc = c->get(c, &key, &val, DB_SET_RANGE);
 		memset(&key, 0, sizeof key);
 		if (rc == 0)
@@ -1369,13 +1367,8 @@ static enum qstatus scan_raw(struct stxn *t, enum store_table tb, const struct s
 
 	if ((rc = db->cursor(db, t->txn, &c, cflags)))
 		return dberr(t, rc, err, table_def[tb].file);
-	memset(&key, 0, sizeof key);
+	key_dbt(&key, buf, from);
 	memset(&val, 0, sizeof val);
-	memcpy(buf, from->b, from->len);
-	key.data = buf;
-	key.size = (u_int32_t)from->len;
-	key.ulen = sizeof buf;
-	key.flags = DB_DBT_USERMEM;
 	val.ulen = SCAN_BULK;
 	val.flags = DB_DBT_USERMEM;
 	if (!(val.data = malloc(val.ulen))) {
