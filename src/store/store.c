@@ -1429,25 +1429,38 @@ enum qstatus store_put_rawkey(struct stxn *t, enum store_table tb, const struct 
 	return dberr(t, rc, err, table_def[tb].file);
 }
 
+/* The DBTs of a raw read: key k, the value into buf (cap bytes). */
+static void raw_dbts(DBT *key, DBT *val, const struct store_key *k, void *buf, size_t cap)
+{
+	memset(key, 0, sizeof *key);
+	memset(val, 0, sizeof *val);
+	key->data = (void *)k->b;
+	key->size = (u_int32_t)k->len;
+	val->data = buf;
+	val->ulen = (u_int32_t)cap;
+	val->flags = DB_DBT_USERMEM;
+}
+
+/* A raw read's answer: its length, and a value over cap as Q_ENOMEM. */
+static enum qstatus raw_answer(struct stxn *t, enum store_table tb, int rc, const DBT *val,
+			       size_t *len, struct qerr *err)
+{
+	*len = val->size;
+	if (rc == DB_BUFFER_SMALL)
+		return qerr_set(err, Q_ENOMEM, NULL, "%s: record too large", table_def[tb].file);
+	return dberr(t, rc, err, table_def[tb].file);
+}
+
 enum qstatus store_get_rawkey(struct stxn *t, enum store_table tb, const struct store_key *k,
 			      void *buf, size_t cap, size_t *len, unsigned flags, struct qerr *err)
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
 	DBT key, val;
-	memset(&key, 0, sizeof key);
-	memset(&val, 0, sizeof val);
-	key.data = (void *)k->b;
-	key.size = (u_int32_t)k->len;
-	val.data = buf;
-	val.ulen = (u_int32_t)cap;
-	val.flags = DB_DBT_USERMEM;
+	raw_dbts(&key, &val, k, buf, cap);
 	int rc = t->s->tables[tb]->get(t->s->tables[tb], t->txn, &key, &val,
 				       (flags & STORE_RMW) ? DB_RMW : 0);
-	*len = val.size;
-	if (rc == DB_BUFFER_SMALL)
-		return qerr_set(err, Q_ENOMEM, NULL, "%s: record too large", table_def[tb].file);
-	return dberr(t, rc, err, table_def[tb].file);
+	return raw_answer(t, tb, rc, &val, len, err);
 }
 
 enum qstatus store_rawcur_get(struct stxn *t, enum store_table tb, const struct store_key *k,
@@ -1467,20 +1480,10 @@ enum qstatus store_rawcur_get(struct stxn *t, enum store_table tb, const struct 
 	if (rc)
 		return dberr(t, rc, err, table_def[tb].file);
 	cur->c = c;
-	memset(&key, 0, sizeof key);
-	memset(&val, 0, sizeof val);
-	key.data = (void *)k->b;
-	key.size = (u_int32_t)k->len;
-	val.data = buf;
-	val.ulen = (u_int32_t)cap;
-	val.flags = DB_DBT_USERMEM;
+	raw_dbts(&key, &val, k, buf, cap);
 	rc = c->get(c, &key, &val, DB_SET | DB_RMW);
-	*len = val.size;
-	if (rc == 0)
-		cur->positioned = 1;
-	if (rc == DB_BUFFER_SMALL)
-		return qerr_set(err, Q_ENOMEM, NULL, "%s: record too large", table_def[tb].file);
-	return dberr(t, rc, err, table_def[tb].file);
+	cur->positioned = rc == 0;
+	return raw_answer(t, tb, rc, &val, len, err);
 }
 
 enum qstatus store_rawcur_put(struct stxn *t, struct store_rawcur *cur,
