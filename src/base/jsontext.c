@@ -26,54 +26,43 @@ void q_json_alloc_strict(void)
 	json_set_alloc_funcs(strict_malloc, free);
 }
 
-/* The text built in one pass (json_dump_callback) into a buffer that
- * doubles as it fills. A failed allocation is remembered (failed), so a
- * text with a part missing is never returned, whatever the dumper does
- * with the callback's -1. */
-struct textbuf {
-	char *p;
-	size_t len, cap;
+/* json_dump_callback's sink: appends to a qbuf, and remembers a failed
+ * append so a text with a part missing is never taken for whole,
+ * whatever the dumper does with the callback's -1. */
+struct qbuf_dump {
+	struct qbuf *b;
 	int failed;
 };
 
-static int text_append(const char *s, size_t n, void *arg)
+static int qbuf_append(const char *s, size_t n, void *arg)
 {
-	struct textbuf *b = arg;
-	if (b->failed)
+	struct qbuf_dump *d = arg;
+	if (d->failed || qbuf_add(d->b, s, n) < 0) {
+		d->failed = 1;
 		return -1;
-	if (n >= b->cap - b->len) {   /* room for the text and its '\0' */
-		size_t cap = b->cap;
-		while (n >= cap - b->len) {
-			if (cap > (size_t)-1 / 2) {
-				b->failed = 1;
-				return -1;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = 1;
-			return -1;
-		}
-		b->p = p;
-		b->cap = cap;
 	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
+	return 0;
+}
+
+int q_json_to_qbuf(const json_t *v, size_t flags, struct qbuf *b)
+{
+	struct qbuf_dump d = {b, 0};
+	size_t before = b->len;
+	if (!v || json_dump_callback(v, qbuf_append, &d, flags) != 0 || d.failed ||
+	    b->len == before)
+		return -1;
 	return 0;
 }
 
 char *q_json_text(const json_t *v, size_t flags, size_t *len)
 {
-	struct textbuf b = {.cap = 1024};
-	if (!v || !(b.p = malloc(b.cap)))
-		return NULL;
-	if (json_dump_callback(v, text_append, &b, flags) != 0 || b.failed || !b.len) {
-		free(b.p);
+	struct qbuf b;
+	qbuf_init(&b, (size_t)-1 / 2);
+	if (q_json_to_qbuf(v, flags, &b) < 0) {
+		qbuf_free(&b);
 		return NULL;
 	}
-	b.p[b.len] = '\0';
 	if (len)
 		*len = b.len;
-	return b.p;
+	return b.data;   /* NUL-terminated, the caller's */
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "base/jsonscan.h"
+#include "base/jsontext.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -319,33 +320,13 @@ void qresp_header(struct qresp *resp, const char *name, const char *value)
 	qbuf_add(&resp->headers, "\r\n", 2);
 }
 
-/* A body's text appended to the response buffer as the dumper makes it;
- * a failed append is remembered, so a body with a part missing is never
- * sent (the dumper's handling of the callback's -1 aside). */
-struct body_dump {
-	struct qbuf *b;
-	int failed;
-};
-
-static int body_append(const char *s, size_t n, void *arg)
-{
-	struct body_dump *d = arg;
-	if (d->failed || qbuf_add(d->b, s, n) < 0) {
-		d->failed = 1;
-		return -1;
-	}
-	return 0;
-}
-
 void qresp_json_new(struct qresp *resp, int status, json_t *body)
 {
 	struct qbuf *b = qresp_json(resp, status);
-	/* Written in one pass into the body buffer (body_append). A body
+	/* Written in one pass into the body buffer (q_json_to_qbuf). A body
 	 * that could not be built (NULL, or memory ran out) is a 500, never
 	 * a success without its body. */
-	struct body_dump d = {b, 0};
-	if (!body || json_dump_callback(body, body_append, &d, JSON_COMPACT) != 0 || d.failed ||
-	    !b->len) {
+	if (q_json_to_qbuf(body, JSON_COMPACT, b) < 0) {
 		qbuf_reset(b);
 		resp->status = 500;
 	}
