@@ -9,6 +9,7 @@
 #include "admin/vindex.h"
 #include "admin/cron.h"
 #include "admin/backup.h"
+#include "admin/compact.h"
 #include "admin/progress.h"
 #include "pipeline/split.h"
 #include "pipeline/chunk_rule.h"
@@ -55,6 +56,8 @@ void admin_usage(FILE *f)
 		"  restore DIR               restore a backup into the stopped data directory\n"
 		"  verify                    check every database file, index and referenced file\n"
 		"  checkpoint                checkpoint and remove unneeded logs\n"
+		"  compact [FILE...]         pack the database files (all, or postings.db...)\n"
+		"                            and give their emptied pages back to the disk\n"
 		"  cron                      for sites without a running quired (cgi_mode =\n"
 		"                            serial): ingest queued uploads, embed, checkpoint,\n"
 		"                            sweep, for at most cron_time seconds\n"
@@ -76,7 +79,7 @@ void admin_usage(FILE *f)
 		"                            the use records of upload tokens expired a day ago\n"
 		"quire-admin talks to a running quired over its control socket, or works\n"
 		"alone (data directory lock, recovery) when none runs. Long commands\n"
-		"(reindex, reembed, backup, verify) draw a progress line (count, rate, time left) when stderr is\n"
+		"(reindex, reembed, backup, verify, compact) draw a progress line (count, rate, time left) when stderr is\n"
 		"a terminal; --progress or --no-progress before COMMAND decide instead.\n");
 }
 
@@ -867,6 +870,8 @@ int admin_run(struct store *s, const struct qconf *conf, int joined, int argc, c
 	}
 	if (!strcmp(a0, "cron"))
 		return admin_cron(s, conf, joined, out, errf);
+	if (!strcmp(a0, "compact"))
+		return admin_compact(s, conf, argc, argv, out, errf);
 	if (!strcmp(a0, "checkpoint")) {
 		if (store_checkpoint(s, 1, &err) != Q_OK) {
 			fprintf(errf, "quire-admin: %s\n", err.msg);

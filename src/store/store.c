@@ -1701,6 +1701,118 @@ enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err
 	return Q_OK;
 }
 
+const char *store_file_name(size_t i)
+{
+	if (i < T_TABLE_MAX)
+		return table_def[i].file;
+	if (i < T_TABLE_MAX + I_INDEX_MAX)
+		return index_def[i - T_TABLE_MAX].file;
+	return NULL;
+}
+
+static DB *file_db(struct store *s, const char *file)
+{
+	for (size_t i = 0; store_file_name(i); i++)
+		if (!strcmp(store_file_name(i), file))
+			return i < T_TABLE_MAX ? s->tables[i] : s->indexes[i - T_TABLE_MAX];
+	return NULL;
+}
+
+unsigned store_file_pagesize(struct store *s, const char *file)
+{
+	DB *db = file_db(s, file);
+	u_int32_t n = 0;
+	return db && !db->get_pagesize(db, &n) ? n : 0;
+}
+
+static uint64_t file_bytes(struct store *s, const char *file)
+{
+	const char *home = NULL;
+	char path[PATH_MAX];
+	struct stat st;
+	if (s->env->get_home(s->env, &home) || !home)
+		return 0;
+	snprintf(path, sizeof path, "%s/%s", home, file);
+	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* Berkeley DB gives back only the free pages at the file's end, and it
+ * moves a page down to a free one below only when the page is past the
+ * free list's count at the start of a call (compact_truncate): in the
+ * first pass the merges make the free pages as it goes, so the walk has
+ * mostly passed the high pages by then. A second pass moves them and
+ * truncates; the passes go on while one gives pages back. */
+#define COMPACT_PASSES 4
+
+enum qstatus store_compact(struct store *s, const char *file, unsigned step_pages,
+			   int (*step)(void *arg, const struct store_compact *c), void *arg,
+			   struct store_compact *c, struct qerr *err)
+{
+	DB *db = file_db(s, file);
+	memset(c, 0, sizeof *c);
+	if (!db)
+		return qerr_set(err, Q_ENOTFOUND, NULL, "%s: no such database file", file);
+	c->bytes_before = c->bytes_after = file_bytes(s, file);
+	/* start: where the last step ended (Berkeley DB's end key) */
+	DBT start, end;
+	memset(&start, 0, sizeof start);
+	memset(&end, 0, sizeof end);
+	end.flags = DB_DBT_REALLOC;
+	enum qstatus st = Q_OK;
+	int busy = 0, stop = 0;
+	for (int pass = 0; pass < COMPACT_PASSES && st == Q_OK && !stop; pass++) {
+		uint64_t freed = c->freed, truncated = c->truncated;
+		for (int first = 1;;) {
+			DB_COMPACT d;
+			memset(&d, 0, sizeof d);
+			d.compact_pages = step_pages ? step_pages : 1;
+			const u_int32_t asked = d.compact_pages;
+			int rc = db->compact(db, NULL, first ? NULL : &start, NULL, &d, DB_FREE_SPACE,
+					     &end);
+			if ((rc == DB_LOCK_DEADLOCK || rc == DB_LOCK_NOTGRANTED) && busy++ < 100) {
+				usleep(10000u * (unsigned)(busy < 20 ? busy : 20));
+				continue;   /* the step again from where the last ended */
+			}
+			if (rc) {
+				st = dberr(NULL, rc, err, file);
+				break;
+			}
+			busy = 0;
+			first = 0;
+			c->steps++;
+			c->examined += d.compact_pages_examine;
+			c->freed += d.compact_pages_free;
+			c->truncated += d.compact_pages_truncated;
+			if ((st = store_checkpoint(s, 1, err)) != Q_OK)
+				break;
+			c->bytes_after = file_bytes(s, file);
+			if (step && step(arg, c)) {
+				stop = 1;
+				break;
+			}
+			/* A step stops when it has freed what it was asked to
+			 * (its end key the page it stopped at) or at the tree's
+			 * end: fewer pages freed, or no key to go on from */
+			if (!end.size || d.compact_pages_free < asked)
+				break;
+			void *p = realloc(start.data, end.size);
+			if (!p) {
+				st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			memcpy(p, end.data, end.size);
+			start.data = p;
+			start.size = end.size;
+		}
+		if (c->truncated == truncated && (pass > 0 || c->freed == freed))
+			break;   /* this pass gave nothing back: the next would not */
+	}
+	free(start.data);
+	free(end.data);
+	c->bytes_after = file_bytes(s, file);
+	return st;
+}
+
 enum qstatus store_bulk_nosync(struct store *s, int on, struct qerr *err)
 {
 	int rc = s->env->set_flags(s->env, DB_TXN_NOSYNC, on ? 1 : 0);

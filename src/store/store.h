@@ -285,6 +285,31 @@ enum qstatus store_lock_use(struct store *s, size_t *now, size_t *max, int reset
 
 /* Maintenance (owner or a joined maintenance process). */
 enum qstatus store_checkpoint(struct store *s, int remove_logs, struct qerr *err);
+/* What store_compact did to one file. */
+struct store_compact {
+	uint64_t bytes_before, bytes_after;   /* the file's size */
+	uint64_t examined, freed, truncated;  /* pages: looked at, emptied by
+					       * merging, given back to the
+					       * file system */
+	unsigned steps;
+};
+/* The file names of every table and index, in store order: the i-th, or
+ * NULL past the last. */
+const char *store_file_name(size_t i);
+/* That file's page size in bytes (0 for an unknown name). */
+unsigned store_file_pagesize(struct store *s, const char *file);
+/* Packs one database file (a name store_file_name gives) the way
+ * `quire-admin compact` does: DB->compact with DB_FREE_SPACE, which merges
+ * half-empty B-tree pages and gives the emptied pages at the file's end
+ * back to the file system. In steps of at most step_pages pages freed,
+ * each run in Berkeley DB's own short transactions (readers and writers
+ * go on beside it; a deadlock reruns a step), with a checkpoint after each
+ * that removes the log the step wrote, so the log never holds more than
+ * about a step's worth of it. step(arg, c) after every step; nonzero stops
+ * early (what was done stays done). Q_ENOTFOUND for an unknown name. */
+enum qstatus store_compact(struct store *s, const char *file, unsigned step_pages,
+			   int (*step)(void *arg, const struct store_compact *c), void *arg,
+			   struct store_compact *c, struct qerr *err);
 /* Benchmarks' bulk loading only (tests/bench; the product never calls
  * it): while on, commits do not wait for the disk (DB_TXN_NOSYNC); turning
  * it off flushes the log once, the one sync at the end of the load. */

@@ -7,9 +7,10 @@ EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------
 
 ## --- whole operations: backup/restore, helper back-off ------------
-OPS_TESTS = tests/api/backup.test tests/api/backoff.test tests/api/matrix.test tests/api/atomic.test
+OPS_TESTS = tests/api/backup.test tests/api/backoff.test tests/api/matrix.test tests/api/atomic.test \
+	tests/api/compact.test
 TESTS += $(OPS_TESTS)
-EXTRA_DIST += $(OPS_TESTS) tests/api/backupload.py tests/api/fcgiraw.py
+EXTRA_DIST += $(OPS_TESTS) tests/api/backupload.py tests/api/compactload.py tests/api/fcgiraw.py
 ## --- end of whole operations --------------------------------------------------
 
 ## --- documents API: CGI, lighttpd, Apache, the seed JS, key hygiene, etc/ ----

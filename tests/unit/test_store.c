@@ -8,6 +8,7 @@
 #include "unit.h"
 #include "base/util.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -923,6 +924,183 @@ static void test_count_racing(struct store *s)
 		}
 }
 
+/* ---- compaction ---------------------------------------------------------- */
+
+#define CTERMS 40
+#define CBLOCKS 150
+#define CVAL 300
+
+struct craw {
+	int op;   /* 0 put, 1 delete */
+	int term, block;
+	const char *tag;
+};
+
+static void craw_key(struct store_key *k, const char *tag, int term, int block)
+{
+	store_key_init(k);
+	store_key_str(k, tag);
+	store_key_u64(k, (uint64_t)term);
+	store_key_u64(k, (uint64_t)block);
+}
+
+static void craw_val(unsigned char *v, int term, int block)
+{
+	for (int i = 0; i < CVAL; i++)
+		v[i] = (unsigned char)(term * 31 + block * 7 + i);
+}
+
+/* One term's next block per call, the way ingestion writes postings:
+ * every term's range grows in the middle of the key space. */
+static enum qstatus craw_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct craw *a = arg;
+	struct store_key k;
+	unsigned char v[CVAL];
+	craw_key(&k, a->tag, a->term, a->block);
+	if (a->op)
+		return store_del_rawkey(t, T_POSTINGS, &k, err);
+	craw_val(v, a->term, a->block);
+	return store_put_rawkey(t, T_POSTINGS, &k, v, sizeof v, err);
+}
+
+struct csum {
+	size_t n, bad;
+	uint64_t h;
+	const char *tag;
+};
+
+static int csum_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct csum *c = arg;
+	const unsigned char *kk = key, *vv = val;
+	for (size_t i = 0; i < klen; i++)
+		c->h = (c->h ^ kk[i]) * 1099511628211u;
+	for (size_t i = 0; i < vlen; i++)
+		c->h = (c->h ^ vv[i]) * 1099511628211u;
+	c->n++;
+	return 0;
+}
+
+static enum qstatus csum_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct csum *c = arg;
+	struct store_key k;
+	c->n = 0;
+	c->h = 14695981039346656037u;
+	store_key_init(&k);
+	store_key_str(&k, c->tag);
+	return store_scan_raw(t, T_POSTINGS, &k, csum_cb, c, err);
+}
+
+static int csteps;
+static int compact_step(void *arg, const struct store_compact *c)
+{
+	(void)arg;
+	csteps = (int)c->steps;
+	return 0;
+}
+
+static void test_compact(struct store *s)
+{
+	struct qerr err;
+	struct store_compact c;
+	is_int(store_compact(s, "nothing.db", 16, NULL, NULL, &c, &err), Q_ENOTFOUND,
+	       "compact: an unknown file is Q_ENOTFOUND");
+	ok(store_file_pagesize(s, "postings.db") == 4096 && store_file_pagesize(s, "content.db") == 65536,
+	   "compact: the files' page sizes");
+	for (int b = 0; b < CBLOCKS; b++)
+		for (int t = 0; t < CTERMS; t++) {
+			struct craw a = {0, t, b, "cpt"};
+			if (store_run(s, craw_fn, &a, &err) != Q_OK)
+				bail_out("compact fill: %s", err.msg);
+		}
+	/* two blocks of three removed, as deleted documents leave them */
+	for (int b = 0; b < CBLOCKS; b++)
+		for (int t = 0; t < CTERMS; t++) {
+			struct craw a = {1, t, b, "cpt"};
+			if (b % 3 && store_run(s, craw_fn, &a, &err) != Q_OK)
+				bail_out("compact delete: %s", err.msg);
+		}
+	if (store_checkpoint(s, 1, &err) != Q_OK)
+		bail_out("checkpoint: %s", err.msg);
+	struct csum before = {.tag = "cpt"}, after = {.tag = "cpt"};
+	if (store_run(s, csum_fn, &before, &err) != Q_OK)
+		bail_out("checksum: %s", err.msg);
+
+	/* another process writes and reads beside the compaction */
+	int go[2], res[2];
+	if (pipe(go) || pipe(res))
+		bail_out("pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct store *cs = NULL;
+		char home[PATH_MAX + 8];
+		close(go[0]);
+		close(res[0]);
+		snprintf(home, sizeof home, "%s/db", dir);
+		if (store_open(&cs, home, STORE_JOIN, &err) != Q_OK)
+			_exit(1);
+		if (write(go[1], "g", 1) != 1)
+			_exit(1);
+		int n = 0, bad = 0;
+		int64_t t0 = q_now_us();
+		for (; q_now_us() - t0 < 1500000 && n < 20000; n++) {
+			struct craw a = {0, n % CTERMS, CBLOCKS + n / CTERMS, "cpt-live"};
+			struct csum c2 = {.tag = "cpt-live"};
+			if (store_run(cs, craw_fn, &a, &err) != Q_OK ||
+			    store_run(cs, csum_fn, &c2, &err) != Q_OK || c2.n != (size_t)n + 1)
+				bad++;
+		}
+		store_close(cs);
+		if (write(res[1], &n, sizeof n) != sizeof n)
+			_exit(1);
+		_exit(bad ? 2 : 0);
+	}
+	close(go[1]);
+	close(res[1]);
+	char g;
+	int started = pid > 0 && read(go[0], &g, 1) == 1;
+	close(go[0]);
+	enum qstatus st = store_compact(s, "postings.db", 16, compact_step, NULL, &c, &err);
+	int status = 1, written = 0;
+	if (read(res[0], &written, sizeof written) != sizeof written)
+		written = -1;
+	close(res[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	is_int(st, Q_OK, "compact: postings.db compacted beside a writer");
+	diag("compact: %" PRIu64 " -> %" PRIu64 " bytes, %" PRIu64 " examined, %" PRIu64
+	     " freed, %" PRIu64 " given back, %u steps",
+	     c.bytes_before, c.bytes_after, c.examined, c.freed, c.truncated, c.steps);
+	ok(c.steps > 1 && csteps == (int)c.steps, "compact: in steps of 16 pages freed, each reported (%u)",
+	   c.steps);
+	ok(c.freed >= 16 && c.truncated > 0, "compact: pages freed and given back to the file system");
+	ok(c.bytes_after > 0 && c.bytes_after * 10 < c.bytes_before * 7,
+	   "compact: the file at least 30%% smaller (%" PRIu64 " -> %" PRIu64 ")", c.bytes_before,
+	   c.bytes_after);
+	struct stat sb;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/db/postings.db", dir);
+	ok(stat(path, &sb) == 0 && (uint64_t)sb.st_size == c.bytes_after, "compact: the size it reports is the file's");
+	ok(started && WIFEXITED(status) && WEXITSTATUS(status) == 0 && written > 0,
+	   "compact: the other process's %d writes and reads all succeeded", written);
+	if (store_run(s, csum_fn, &after, &err) != Q_OK)
+		bail_out("checksum: %s", err.msg);
+	ok(after.n == before.n && after.h == before.h && before.n == CTERMS * CBLOCKS / 3,
+	   "compact: the same %zu records, byte for byte", after.n);
+	struct csum live = {.tag = "cpt-live"};
+	ok(store_run(s, csum_fn, &live, &err) == Q_OK && written > 0 && live.n == (size_t)written,
+	   "compact: every write made beside it is there (%zu)", live.n);
+	struct store_compact again;
+	ok(store_compact(s, "postings.db", 1 << 20, NULL, NULL, &again, &err) == Q_OK &&
+	   again.steps == 1 && again.bytes_after <= c.bytes_after,
+	   "compact: once more in one step, nothing grows");
+	diag("compact again: %" PRIu64 " -> %" PRIu64 " bytes, %" PRIu64 " examined, %" PRIu64
+	     " freed, %" PRIu64 " given back, %u steps",
+	     again.bytes_before, again.bytes_after, again.examined, again.freed, again.truncated, again.steps);
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "store");
@@ -936,6 +1114,7 @@ int main(void)
 	test_backup(s);
 	test_deadlock_rerun(s);
 	test_count_racing(s);
+	test_compact(s);
 	test_reopen(&s);
 	ok(!store_panicked(s), "no panic");
 	store_close(s);
