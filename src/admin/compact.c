@@ -12,9 +12,17 @@
 #include "base/util.h"
 #include "store/store.h"
 
+#include "base/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 struct step {
 	struct progress *pg;
@@ -26,6 +34,15 @@ static int on_step(void *arg, const struct store_compact *c)
 	struct step *st = arg;
 	progress_set(st->pg, st->before_this + (size_t)c->freed);
 	return 0;
+}
+
+/* pages of a step in file: db_compact_step_mb in its page size */
+static unsigned step_pages(struct store *s, const struct qconf *conf, const char *file)
+{
+	uint64_t bytes = (uint64_t)conf->db_compact_step_mb << 20;
+	unsigned pagesize = store_file_pagesize(s, file);
+	unsigned n = (unsigned)(bytes / (pagesize ? pagesize : 4096));
+	return n ? n : 1;
 }
 
 static int named(const char *file, int argc, char **argv)
@@ -63,12 +80,8 @@ int admin_compact(struct store *s, const struct qconf *conf, int argc, char **ar
 		struct store_compact c;
 		struct qerr err;
 		int64_t t0 = q_mono_ms();
-		/* a step's megabytes in this file's pages: store_compact counts
-		 * pages, and the files' page sizes differ */
-		uint64_t bytes = (uint64_t)conf->db_compact_step_mb << 20;
-		unsigned pagesize = store_file_pagesize(s, file);
-		unsigned step = (unsigned)(bytes / (pagesize ? pagesize : 4096));
-		enum qstatus q = store_compact(s, file, step ? step : 1, on_step, &st, &c, &err);
+		enum qstatus q = store_compact(s, file, step_pages(s, conf, file), on_step, &st, &c,
+					       &err);
 		st.before_this += (size_t)c.freed;
 		before += c.bytes_before;
 		after += c.bytes_after;
@@ -88,4 +101,70 @@ int admin_compact(struct store *s, const struct qconf *conf, int argc, char **ar
 		fprintf(out, "compact: %" PRIu64 " -> %" PRIu64 " bytes\n", before, after);
 	}
 	return rc;
+}
+
+static void stamp_path(const struct qconf *conf, char *p, size_t n)
+{
+	snprintf(p, n, "%s/compacted", conf->datadir);
+}
+
+int compact_due(const struct qconf *conf)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	if (conf->db_compact_interval <= 0)
+		return 0;
+	stamp_path(conf, p, sizeof p);
+	if (stat(p, &st) < 0) {
+		int fd = errno == ENOENT ? open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) : -1;
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	return time(NULL) - st.st_mtime >= conf->db_compact_interval;
+}
+
+struct until {
+	int64_t deadline_ms;
+	int cut;
+};
+
+static int until_step(void *arg, const struct store_compact *c)
+{
+	struct until *u = arg;
+	(void)c;
+	return u->cut = u->deadline_ms && q_mono_ms() >= u->deadline_ms;
+}
+
+int compact_auto(struct store *s, const struct qconf *conf, int64_t deadline_ms)
+{
+	struct until u = {deadline_ms, 0};
+	uint64_t before = 0, after = 0;
+	int64_t t0 = q_mono_ms();
+	for (size_t i = 0; store_file_name(i) && !u.cut; i++) {
+		const char *file = store_file_name(i);
+		struct store_compact c;
+		struct qerr err;
+		if (store_compact(s, file, step_pages(s, conf, file), until_step, &u, &c, &err) != Q_OK) {
+			QLOG_WARN("compact: %s (tried again in %d s)", err.msg, conf->db_compact_interval);
+			char p[PATH_MAX];
+			stamp_path(conf, p, sizeof p);
+			utimensat(AT_FDCWD, p, NULL, 0);   /* not again at once */
+			return -1;
+		}
+		before += c.bytes_before;
+		after += c.bytes_after;
+	}
+	QLOG_INFO("compact: the database files %" PRIu64 " -> %" PRIu64 " bytes in %.1f s%s", before,
+		  after, (double)(q_mono_ms() - t0) / 1000, u.cut ? " (cut short; the rest next time)" : "");
+	if (u.cut)
+		return 0;
+	char p[PATH_MAX];
+	stamp_path(conf, p, sizeof p);
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		futimens(fd, NULL);
+		close(fd);
+	}
+	return 1;
 }

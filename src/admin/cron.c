@@ -7,6 +7,7 @@
 #include "admin/admin.h"
 #include "admin/cron.h"
 #include "admin/reindex.h"
+#include "admin/compact.h"
 #include "embed/embedder.h"
 #include "pipeline/ingest.h"
 #include "store/docs.h"
@@ -66,14 +67,21 @@ int admin_cron(struct store *s, const struct qconf *conf, int joined, FILE *out,
 		if (admin_reindex(s, out, errf) != 0)
 			return 1;
 	}
-	if (work(s, conf, t0 + (int64_t)conf->cron_time * 1000, &ingested, &embedded, &err) != Q_OK ||
-	    store_checkpoint(s, 1, &err) != Q_OK ||
+	int64_t deadline = t0 + (int64_t)conf->cron_time * 1000;
+	if (work(s, conf, deadline, &ingested, &embedded, &err) != Q_OK)
+		goto fail;
+	/* the automatic compaction, in what is left of cron_time */
+	int compacted = q_mono_ms() < deadline && compact_due(conf) ? compact_auto(s, conf, deadline) : -2;
+	if (store_checkpoint(s, 1, &err) != Q_OK ||
 	    doc_blob_sweep_all(s, conf->datadir, &blobs, &tmps, &err) != Q_OK) {
+fail:
 		fprintf(errf, "quire-admin cron: %s\n", err.msg);
 		return 1;
 	}
-	fprintf(out, "cron: %zu documents ingested, %zu chunks embedded, %zu files swept in %.1f s%s\n",
-		ingested, embedded, blobs + tmps, (double)(q_mono_ms() - t0) / 1000,
+	fprintf(out, "cron: %zu documents ingested, %zu chunks embedded, %zu files swept%s in %.1f s%s\n",
+		ingested, embedded, blobs + tmps,
+		compacted == 1 ? ", the database compacted" : compacted == 0 ? ", the database compacted in part" : "",
+		(double)(q_mono_ms() - t0) / 1000,
 		q_mono_ms() - t0 >= (int64_t)conf->cron_time * 1000 ? " (cron_time reached; "
 		"the rest next time)" : "");
 	return 0;

@@ -324,6 +324,7 @@ static const struct qsetting settings[] = {
 	INT("db_lock_timeout_ms", db_lock_timeout_ms, 10, 600000, "5000"),
 	INT("db_retry_ms", db_retry_ms, 0, 600000, "10000"),
 	INT("db_compact_step_mb", db_compact_step_mb, 1, 1 << 20, "64"),
+	INT("db_compact_interval", db_compact_interval, 0, 366 * 86400, "86400"),
 	CHOICE("chat_answerer", chat_answerer, "builtin", "builtin openai"),
 	STR("chat_base_url", chat_base_url, "https://api.openai.com/v1", NULL),
 	STR("chat_model", chat_model, "gpt-4o-mini", NULL),

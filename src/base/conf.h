@@ -79,6 +79,7 @@ struct qconf {
 	int db_lock_timeout_ms;    /* longest wait for one lock (a long reader holds it) */
 	int db_retry_ms;           /* how long a transaction that lost a lock conflict is rerun */
 	int db_compact_step_mb;    /* quire-admin compact: megabytes of pages freed between checkpoints */
+	int db_compact_interval;   /* seconds between automatic compactions (quire-embed, cron); 0 never */
 	int disk_reserve_mb;       /* datadir/reserve, released so recovery runs on a full disk */
 	int disk_min_free_mb;      /* below this, writes answer 507 and ingestion waits */
 	int ingest_max_attempts;   /* a document that keeps crashing its parser fails */

@@ -8,6 +8,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "admin/vindex.h"
+#include "admin/compact.h"
 #include "base/jsontext.h"
 #include "base/conf.h"
 #include "daemon/jobloop.h"
@@ -102,6 +103,14 @@ static void look(struct embed_loop *e, int force)
 			  e->conf->search_ivf_train_interval);
 }
 
+/* Every db_compact_interval (admin/compact.h), the database files packed
+ * and their emptied pages given back; embedding waits meanwhile. */
+static void compact_look(struct embed_loop *e)
+{
+	if (compact_due(e->conf))
+		compact_auto(e->s, e->conf, 0);
+}
+
 /* One round: with --once the ingest jobs still queued first (no ingest
  * process runs then), then a batch of embed jobs. */
 static enum qstatus embed_step(void *arg, int *did, struct qerr *err)
@@ -113,8 +122,10 @@ static enum qstatus embed_step(void *arg, int *did, struct qerr *err)
 		st = ingest_take_over(e->s, e->conf, &ingested, err);
 	if (st == Q_OK)
 		st = embedder_step(e->s, e->conf, e->b, &done, err);
-	if (st == Q_OK && !e->once)
+	if (st == Q_OK && !e->once) {
 		look(e, 0);   /* --once: at the end only */
+		compact_look(e);
+	}
 	*did = done || ingested;
 	if (*did)
 		progress(e->s, e->tty);
