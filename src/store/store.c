@@ -1738,7 +1738,7 @@ static uint64_t file_bytes(struct store *s, const char *file)
 
 /* Berkeley DB gives back only the free pages at the file's end, and it
  * moves a page down to a free one below only when the page is past the
- * free list's count at the start of a call (compact_truncate): in the
+ * free list's count at the start of a call (DB_COMPACT's truncate mark): in the
  * first pass the merges make the free pages as it goes, so the walk has
  * mostly passed the high pages by then. A second pass moves them and
  * truncates; the passes go on while one gives pages back. */
