@@ -9,6 +9,7 @@
 #include "base/util.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1090,15 +1091,100 @@ static void test_compact(struct store *s)
 	ok(after.n == before.n && after.h == before.h && before.n == CTERMS * CBLOCKS / 3,
 	   "compact: the same %zu records, byte for byte", after.n);
 	struct csum live = {.tag = "cpt-live"};
-	ok(store_run(s, csum_fn, &live, &err) == Q_OK && written > 0 && live.n == (size_t)written,
+	st = store_run(s, csum_fn, &live, &err);
+	ok(st == Q_OK && written > 0 && live.n == (size_t)written,
 	   "compact: every write made beside it is there (%zu)", live.n);
 	struct store_compact again;
-	ok(store_compact(s, "postings.db", 1 << 20, NULL, NULL, &again, &err) == Q_OK &&
-	   again.steps == 1 && again.bytes_after <= c.bytes_after,
+	st = store_compact(s, "postings.db", 1 << 20, NULL, NULL, &again, &err);
+	ok(st == Q_OK && again.steps == 1 && again.bytes_after <= c.bytes_after,
 	   "compact: once more in one step, nothing grows");
 	diag("compact again: %" PRIu64 " -> %" PRIu64 " bytes, %" PRIu64 " examined, %" PRIu64
 	     " freed, %" PRIu64 " given back, %u steps",
 	     again.bytes_before, again.bytes_after, again.examined, again.freed, again.truncated, again.steps);
+}
+
+/* A compaction killed part way (after three steps, into the fourth): the owner's recovery
+ * leaves every record as it was, and a compaction afterwards finishes. */
+static int kill_step(void *arg, const struct store_compact *c)
+{
+	(void)c;
+	return write(*(int *)arg, "s", 1) != 1;
+}
+
+static void test_compact_killed(struct store **s)
+{
+	struct qerr err;
+	enum { KTERMS = 40, KBLOCKS = 450 };
+	for (int b = 0; b < KBLOCKS; b++)
+		for (int t = 0; t < KTERMS; t++) {
+			struct craw a = {0, t, b, "cpk"};
+			if (store_run(*s, craw_fn, &a, &err) != Q_OK)
+				bail_out("kill fill: %s", err.msg);
+		}
+	for (int b = 0; b < KBLOCKS; b++)
+		for (int t = 0; t < KTERMS; t++) {
+			struct craw a = {1, t, b, "cpk"};
+			if (b % 3 && store_run(*s, craw_fn, &a, &err) != Q_OK)
+				bail_out("kill delete: %s", err.msg);
+		}
+	store_checkpoint(*s, 1, &err);
+	struct csum before = {.tag = "cpk"}, after = {.tag = "cpk"}, other = {.tag = "cpt"},
+		    other_after = {.tag = "cpt"};
+	if (store_run(*s, csum_fn, &before, &err) != Q_OK || store_run(*s, csum_fn, &other, &err) != Q_OK)
+		bail_out("checksum: %s", err.msg);
+	/* the test lets go of the environment first: a process killed
+	 * inside Berkeley DB leaves its mutexes held, and only recovery
+	 * (what quired's supervisor runs when a child dies) frees them */
+	store_checkpoint(*s, 0, &err);
+	store_close(*s);
+	*s = NULL;
+	int steps[2];
+	if (pipe(steps))
+		bail_out("pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct store *cs = NULL;
+		char home[PATH_MAX + 8];
+		struct store_compact c;
+		close(steps[0]);
+		snprintf(home, sizeof home, "%s/db", dir);
+		if (store_open(&cs, home, STORE_JOIN, &err) != Q_OK)
+			_exit(1);
+		store_compact(cs, "postings.db", 4, kill_step, &steps[1], &c, &err);
+		_exit(3);   /* finished before the kill: the test says so */
+	}
+	close(steps[1]);
+	char buf[8];
+	int got = 0;
+	while (got < 3 && read(steps[0], buf, 1) == 1)
+		got++;
+	usleep(3000);   /* into the next step's pages */
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	int status = 0;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	close(steps[0]);
+	ok(got == 3 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	   "compact killed: the process died by SIGKILL after %d steps", got);
+	char home[PATH_MAX + 8];
+	snprintf(home, sizeof home, "%s/db", dir);
+	is_int(store_open(s, home, STORE_OWNER, &err), Q_OK, "compact killed: the owner recovers");
+	if (!*s)
+		bail_out("no store after recovery: %s", err.msg);
+	if (store_run(*s, csum_fn, &after, &err) != Q_OK || store_run(*s, csum_fn, &other_after, &err) != Q_OK)
+		bail_out("checksum: %s", err.msg);
+	ok(after.n == before.n && after.h == before.h && other_after.n == other.n && other_after.h == other.h,
+	   "compact killed: every record as it was (%zu and %zu)", after.n, other_after.n);
+	struct store_compact c;
+	enum qstatus st = store_compact(*s, "postings.db", 1 << 20, NULL, NULL, &c, &err);
+	ok(st == Q_OK && c.bytes_after < c.bytes_before,
+	   "compact killed: a compaction afterwards finishes (%" PRIu64 " -> %" PRIu64 ")", c.bytes_before,
+	   c.bytes_after);
+	memset(&after, 0, sizeof after);
+	after.tag = "cpk";
+	ok(store_run(*s, csum_fn, &after, &err) == Q_OK && after.n == before.n && after.h == before.h,
+	   "compact killed: ... and leaves them as they were");
 }
 
 int main(void)
@@ -1115,6 +1201,7 @@ int main(void)
 	test_deadlock_rerun(s);
 	test_count_racing(s);
 	test_compact(s);
+	test_compact_killed(&s);
 	test_reopen(&s);
 	ok(!store_panicked(s), "no panic");
 	store_close(s);
