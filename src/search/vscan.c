@@ -1009,6 +1009,33 @@ static size_t between(const uint32_t *d, const uint32_t *s, uint32_t n, uint32_t
 	return m;
 }
 
+unsigned vscan_between_check(unsigned rounds)
+{
+	enum { N = 203 };   /* twelve groups of 16 and eleven alone */
+	uint32_t d[N], s[N], fast[N + 16], plain[N];
+	uint64_t x = 88172645463325252ull;
+	unsigned bad = 0;
+	int fast512 = 0;
+#ifdef HAVE_AVX2_KERNEL
+	fast512 = code_kernel() == code_avx512;
+#endif
+	for (unsigned r = 0; r < rounds; r++) {
+		for (unsigned j = 0; j < N; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			d[j] = (uint32_t)(x % 64);
+			s[j] = (uint32_t)(x >> 32);
+		}
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint32_t lo = (uint32_t)(x % 64), cut = lo + (uint32_t)(x >> 40) % (r % 4 ? 4 : 64);
+		size_t n = between(d, s, N, lo, cut, fast, fast512), m = 0;
+		for (unsigned j = 0; j < N; j++)
+			if (d[j] >= lo && d[j] <= cut)
+				plain[m++] = s[j];
+		bad += n != m || memcmp(fast, plain, m * sizeof *plain) != 0;
+	}
+	return bad;
+}
+
 #define PREFETCH_AHEAD 8   /* codes asked for ahead of the one scored */
 
 /* The probed lists' sign bits alone (the lists' copies, 64 bytes a vector
