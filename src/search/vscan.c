@@ -791,12 +791,13 @@ signs_512(const uint64_t *sg, uint32_t n, const struct vquery *q, uint32_t *dist
 		__m512i t1 = pair_sum(signs_row(sg + 16, qb, qp), signs_row(sg + 24, qb, qp));
 		__m512i t2 = pair_sum(signs_row(sg + 32, qb, qp), signs_row(sg + 40, qb, qp));
 		__m512i t3 = pair_sum(signs_row(sg + 48, qb, qp), signs_row(sg + 56, qb, qp));
-		/* 128-bit lanes: (t 0+1, t 2+3) of t0, then of t1: rows 0-3 in halves */
+		/* u0's 128-bit lanes: t0's lanes 0+1 and 2+3, then t1's: rows
+		 * 0-1, 0-1, 2-3, 2-3, each pair of rows in two halves */
 		__m512i u0 = _mm512_add_epi64(_mm512_shuffle_i64x2(t0, t1, 0x88),
 					      _mm512_shuffle_i64x2(t0, t1, 0xdd));
 		__m512i u1 = _mm512_add_epi64(_mm512_shuffle_i64x2(t2, t3, 0x88),
 					      _mm512_shuffle_i64x2(t2, t3, 0xdd));
-		/* lane 0: rows 0,1; lane 1: rows 2,3; lanes 2, 3: rows 4-7 */
+		/* v's lanes: rows 0-1, 2-3, 4-5, 6-7 whole: rows 0-7 in order */
 		__m512i v = _mm512_add_epi64(_mm512_shuffle_i64x2(u0, u1, 0x88),
 					     _mm512_shuffle_i64x2(u0, u1, 0xdd));
 		_mm256_storeu_si256((__m256i *)(dist + j), _mm512_cvtepi64_epi32(v));
