@@ -757,22 +757,53 @@ static void signs_c(const uint64_t *sg, uint32_t n, const struct vquery *q, unsi
 }
 
 #ifdef HAVE_AVX2_KERNEL
+/* One row's weighted popcounts, eight 64-bit lanes still to be summed. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static inline __m512i
+signs_row(const uint64_t *row, __m512i qb, const __m512i *qp)
+{
+	__m512i x = _mm512_xor_si512(_mm512_loadu_si512(row), qb);
+	__m512i acc = _mm512_popcnt_epi64(_mm512_and_si512(x, qp[VPLANES - 1]));
+	for (unsigned p = VPLANES - 1; p-- > 0;)   /* Horner */
+		acc = _mm512_add_epi64(_mm512_add_epi64(acc, acc),
+				       _mm512_popcnt_epi64(_mm512_and_si512(x, qp[p])));
+	return acc;
+}
+
+/* The lanes of two rows' sums pairwise: per 128-bit lane k,
+ * (a[2k] + a[2k+1], b[2k] + b[2k+1]). */
+__attribute__((target("avx512f"))) static inline __m512i pair_sum(__m512i a, __m512i b)
+{
+	return _mm512_add_epi64(_mm512_unpacklo_epi64(a, b), _mm512_unpackhi_epi64(a, b));
+}
+
 /* signs_c at 512 dimensions with AVX-512: the query's signs and planes in
- * registers, one 64-byte row a member. */
+ * registers, one 64-byte row a member; eight rows' lanes summed together
+ * (a transposition by shuffles, not a horizontal sum per row). */
 __attribute__((target("avx512f,avx512vpopcntdq"))) static void
 signs_512(const uint64_t *sg, uint32_t n, const struct vquery *q, uint32_t *dist)
 {
 	__m512i qb = _mm512_loadu_si512(q->bits), qp[VPLANES];
 	for (unsigned p = 0; p < VPLANES; p++)
 		qp[p] = _mm512_loadu_si512(q->mask + p * 8);
-	for (uint32_t j = 0; j < n; j++) {
-		__m512i x = _mm512_xor_si512(_mm512_loadu_si512(sg + (size_t)j * 8), qb);
-		__m512i acc = _mm512_setzero_si512();
-		for (unsigned p = VPLANES; p-- > 0;)   /* Horner */
-			acc = _mm512_add_epi64(_mm512_add_epi64(acc, acc),
-					       _mm512_popcnt_epi64(_mm512_and_si512(x, qp[p])));
-		dist[j] = (uint32_t)_mm512_reduce_add_epi64(acc);
+	uint32_t j = 0;
+	for (; j + 8 <= n; j += 8, sg += 64) {
+		__m512i t0 = pair_sum(signs_row(sg, qb, qp), signs_row(sg + 8, qb, qp));
+		__m512i t1 = pair_sum(signs_row(sg + 16, qb, qp), signs_row(sg + 24, qb, qp));
+		__m512i t2 = pair_sum(signs_row(sg + 32, qb, qp), signs_row(sg + 40, qb, qp));
+		__m512i t3 = pair_sum(signs_row(sg + 48, qb, qp), signs_row(sg + 56, qb, qp));
+		/* u0's 128-bit lanes: t0's lanes 0+1 and 2+3, then t1's: rows
+		 * 0-1, 0-1, 2-3, 2-3, each pair of rows in two halves */
+		__m512i u0 = _mm512_add_epi64(_mm512_shuffle_i64x2(t0, t1, 0x88),
+					      _mm512_shuffle_i64x2(t0, t1, 0xdd));
+		__m512i u1 = _mm512_add_epi64(_mm512_shuffle_i64x2(t2, t3, 0x88),
+					      _mm512_shuffle_i64x2(t2, t3, 0xdd));
+		/* v's lanes: rows 0-1, 2-3, 4-5, 6-7 whole: rows 0-7 in order */
+		__m512i v = _mm512_add_epi64(_mm512_shuffle_i64x2(u0, u1, 0x88),
+					     _mm512_shuffle_i64x2(u0, u1, 0xdd));
+		_mm256_storeu_si256((__m256i *)(dist + j), _mm512_cvtepi64_epi32(v));
 	}
+	for (; j < n; j++, sg += 8)
+		dist[j] = (uint32_t)_mm512_reduce_add_epi64(signs_row(sg, qb, qp));
 }
 #endif
 
@@ -789,21 +820,23 @@ static void signs_of(const uint64_t *sg, uint32_t n, const struct vquery *q, uns
 	signs_c(sg, n, q, words, dist);
 }
 
+#define SIGNS_ROWS 19   /* two groups of eight rows and three alone */
+
 unsigned vscan_signs_check(unsigned dims, unsigned rounds)
 {
 	unsigned words = VBITS(dims), bad = 0;
-	uint64_t *a = malloc(3 * words * sizeof *a), x = 2463534242ull;
+	uint64_t *a = malloc(SIGNS_ROWS * words * sizeof *a), x = 2463534242ull;
 	int8_t *v = malloc(dims ? dims : 1);
 	for (unsigned r = 0; a && v && r < rounds; r++) {
-		struct vquery *q = random_case(&x, v, dims, a, 3 * words);
-		uint32_t fast[3], plain[3];
+		struct vquery *q = random_case(&x, v, dims, a, SIGNS_ROWS * words);
+		uint32_t fast[SIGNS_ROWS], plain[SIGNS_ROWS];
 		if (!q) {
 			bad++;
 			continue;
 		}
-		signs_of(a, 3, q, words, fast);
-		signs_c(a, 3, q, words, plain);
-		for (unsigned j = 0; j < 3; j++) {
+		signs_of(a, SIGNS_ROWS, q, words, fast);
+		signs_c(a, SIGNS_ROWS, q, words, plain);
+		for (unsigned j = 0; j < SIGNS_ROWS; j++) {
 			/* by definition: the query's level where the signs differ */
 			unsigned ref = 0;
 			for (unsigned i = 0; i < words * 64; i++) {
@@ -934,6 +967,76 @@ static size_t rescore_nearest(struct probe *p, vdot_fn dot, const struct pwork *
 	return done;
 }
 
+/* The slots s[j] of the n whose distance d[j] lies in [lo, cut], in order,
+ * into out: how many. The AVX-512 way (fast512) takes 16 at a time and
+ * may write up to 16 entries past the last it returns. */
+#ifdef HAVE_AVX2_KERNEL
+__attribute__((target("avx512f"))) static size_t
+between_512(const uint32_t *d, const uint32_t *s, uint32_t n, uint32_t lo, uint32_t cut,
+	    uint32_t *out)
+{
+	__m512i vlo = _mm512_set1_epi32((int)lo), vspan = _mm512_set1_epi32((int)(cut - lo));
+	size_t m = 0;
+	uint32_t j = 0;
+	for (; j + 16 <= n; j += 16) {
+		__m512i dv = _mm512_sub_epi32(_mm512_loadu_si512(d + j), vlo);
+		__mmask16 k = _mm512_cmp_epu32_mask(dv, vspan, _MM_CMPINT_LE);
+		if (!k)
+			continue;
+		__m512i sv = _mm512_maskz_loadu_epi32(k, s + j);
+		_mm512_storeu_si512(out + m, _mm512_maskz_compress_epi32(k, sv));
+		m += (size_t)__builtin_popcount(k);
+	}
+	for (; j < n; j++)
+		if (d[j] - lo <= cut - lo)
+			out[m++] = s[j];
+	return m;
+}
+#endif
+
+static size_t between(const uint32_t *d, const uint32_t *s, uint32_t n, uint32_t lo, uint32_t cut,
+		      uint32_t *out, int fast512)
+{
+	size_t m = 0;
+#ifdef HAVE_AVX2_KERNEL
+	if (fast512)
+		return between_512(d, s, n, lo, cut, out);
+#else
+	(void)fast512;
+#endif
+	for (uint32_t j = 0; j < n; j++)
+		if (d[j] >= lo && d[j] <= cut)
+			out[m++] = s[j];
+	return m;
+}
+
+unsigned vscan_between_check(unsigned rounds)
+{
+	enum { N = 203 };   /* twelve groups of 16 and eleven alone */
+	uint32_t d[N], s[N], fast[N + 16], plain[N];
+	uint64_t x = 88172645463325252ull;
+	unsigned bad = 0;
+	int fast512 = 0;
+#ifdef HAVE_AVX2_KERNEL
+	fast512 = code_kernel() == code_avx512;
+#endif
+	for (unsigned r = 0; r < rounds; r++) {
+		for (unsigned j = 0; j < N; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			d[j] = (uint32_t)(x % 64);
+			s[j] = (uint32_t)(x >> 32);
+		}
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint32_t lo = (uint32_t)(x % 64), cut = lo + (uint32_t)(x >> 40) % (r % 4 ? 4 : 64);
+		size_t n = between(d, s, N, lo, cut, fast, fast512), m = 0;
+		for (unsigned j = 0; j < N; j++)
+			if (d[j] >= lo && d[j] <= cut)
+				plain[m++] = s[j];
+		bad += n != m || memcmp(fast, plain, m * sizeof *plain) != 0;
+	}
+	return bad;
+}
+
 #define PREFETCH_AHEAD 8   /* codes asked for ahead of the one scored */
 
 /* The probed lists' sign bits alone (the lists' copies, 64 bytes a vector
@@ -952,7 +1055,12 @@ static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t 
 	unsigned sshift = shift_for(most), sbuckets = (most >> sshift) + 1;
 	unsigned cshift = shift_for(4 * most), cbuckets = ((4 * most) >> cshift) + 1;
 	code_fn code = code_kernel();
-	if (pw_fit(&pw, tot ? tot : 1, sbuckets) || pw_fit(&pc, tot ? tot : 1, cbuckets))
+	int fast512 = 0;
+#ifdef HAVE_AVX2_KERNEL
+	fast512 = code == code_avx512;
+#endif
+	/* between() may write 16 entries past its last */
+	if (pw_fit(&pw, tot ? tot : 1, sbuckets) || pw_fit(&pc, tot + 16, cbuckets))
 		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
 	memset(pw.hist, 0, (sbuckets + 1) * sizeof *pw.hist);
 	size_t at = 0;
@@ -975,10 +1083,7 @@ static enum qstatus probe_signs(struct probe *p, vdot_fn dot, size_t np, size_t 
 		at = 0;   /* the slots from the lists themselves, in the scan's order */
 		for (size_t x = 0; x < np; x++) {
 			uint32_t l = p->order[x];
-			const uint32_t *d = pw.dist + at;
-			for (uint32_t j = 0; j < L->n[l]; j++)
-				if (d[j] >= lo && d[j] <= cut)
-					pc.slot[m++] = L->s[l][j];
+			m += between(pw.dist + at, L->s[l], L->n[l], lo, cut, pc.slot + m, fast512);
 			at += L->n[l];
 		}
 		for (size_t k = 0; k < m; k++) {   /* the codes lie apart: ask for them ahead */

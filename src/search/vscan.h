@@ -14,6 +14,10 @@ unsigned vscan_code_check(unsigned dims, unsigned rounds);
 /* Tests: the sign pass's fastest kernel against the plain one and the
  * definition on rounds random rows of dims dimensions: how many differ. */
 unsigned vscan_signs_check(unsigned dims, unsigned rounds);
+/* Tests: the sign pass's cut gathered the fast way (AVX-512, 16 at a
+ * time) against a plain loop on random distances and cuts: how many of
+ * rounds differ (0 where the CPU has no such way). */
+unsigned vscan_between_check(unsigned rounds);
 
 struct vgate *vgate_new(struct vcache *c, struct stxn *t, const struct search_filter *f);
 void vgate_free(struct vgate *g);

@@ -414,6 +414,8 @@ int main(void)
 	is_int(vscan_signs_check(512, 200) + vscan_signs_check(64, 200) + vscan_signs_check(100, 200),
 	       0, "the sign pass's kernel equals the plain one and the definition (512, 64, 100 "
 	       "dimensions, 200 rows each)");
+	is_int(vscan_between_check(400), 0, "the sign pass's cut gathered 16 at a time equals a plain "
+	       "loop (400 random cuts of 203 distances)");
 	test_all_lists(0, 0);
 	test_all_lists(NDOCS * PER_DOC, 0);
 	test_all_lists(NDOCS * PER_DOC, NDOCS * PER_DOC);
