@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -328,6 +329,62 @@ int64_t q_span_int(struct q_span v)
 	if (x > (uint64_t)INT64_MAX + (uint64_t)neg)
 		return 0;
 	return neg ? (int64_t)(0 - x) : (int64_t)x;
+}
+
+/* The string of the span (a valid JSON string literal, q_json_members
+ * checked it) decoded into out, which holds v.n bytes (a decoded string is
+ * never longer than its literal less the quotes, plus the NUL); its
+ * length. A \u0000 ends it, as a C string would. */
+static size_t span_decode(struct q_span v, char *out)
+{
+	const unsigned char *q = (const unsigned char *)v.p + 1;
+	const unsigned char *e = (const unsigned char *)v.p + v.n - 1;   /* the closing quote */
+	char *o = out;
+	while (q < e) {
+		const unsigned char *r = memchr(q, '\\', (size_t)(e - q));
+		if (!r)
+			r = e;
+		memcpy(o, q, (size_t)(r - q));
+		o += r - q;
+		if (r == e)
+			break;
+		unsigned c = r[1], u, lo;
+		q = r + 2;
+		switch (c) {
+		case 'b': *o++ = '\b'; continue;
+		case 'f': *o++ = '\f'; continue;
+		case 'n': *o++ = '\n'; continue;
+		case 'r': *o++ = '\r'; continue;
+		case 't': *o++ = '\t'; continue;
+		case 'u': break;
+		default: *o++ = (char)c; continue;   /* " \\ / */
+		}
+		if (hex4(q, e, &u) < 0)
+			break;
+		q += 4;
+		if (u >= 0xD800 && u <= 0xDBFF && e - q >= 6 && hex4(q + 2, e, &lo) == 0) {
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			q += 6;
+		}
+		if (u == 0)
+			break;
+		o += utf8proc_encode_char((utf8proc_int32_t)u, (utf8proc_uint8_t *)o);
+	}
+	*o = '\0';
+	return (size_t)(o - out);
+}
+
+char *q_span_strdup(struct q_span v, size_t *len)
+{
+	int str = v.p && v.n >= 2 && v.p[0] == '"';
+	char *out = malloc(str ? v.n : 1);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	size_t n = str ? span_decode(v, out) : 0;
+	if (len)
+		*len = n;
+	return out;
 }
 
 void q_span_str(struct q_span v, char *out, size_t n)

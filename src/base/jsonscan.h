@@ -34,5 +34,10 @@ int64_t q_span_int(struct q_span v);
 /* The value of a JSON string (span of q_json_members) into out (n bytes,
  * truncated to fit, escapes decoded); "" for anything else. */
 void q_span_str(struct q_span v, char *out, size_t n);
+/* The value of a JSON string (span of q_json_members, which checked it),
+ * escapes decoded, as a new string (free) of *len bytes (len may be NULL);
+ * "" for anything else; NULL when out of memory. The same text as
+ * json_string_value of the parsed value, without a parse. */
+char *q_span_strdup(struct q_span v, size_t *len);
 
 #endif

@@ -178,16 +178,14 @@ static enum qstatus start_fn(struct stxn *t, void *arg, struct qerr *err)
 
 /* ---- finish --------------------------------------------------------------- */
 
+/* Q_ENOTFOUND: the document was deleted; Q_ECONFLICT: taken over */
 static enum qstatus job_still_mine(struct stxn *t, struct job_ctx *j, struct qerr *err)
 {
-	json_t *job;
-	enum qstatus st = store_get(t, T_JOBS, j->job_id, &job, STORE_RMW, err);
-	if (st != Q_OK)
-		return st;   /* Q_ENOTFOUND: the document was deleted */
-	int mine = !strcmp(json_string_value(json_object_get(job, "status")) ?: "", "processing") &&
-		   json_integer_value(json_object_get(job, "locked_at")) == j->locked_at;
-	json_decref(job);
-	return mine ? Q_OK : qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
+	struct qbuf b;
+	qbuf_init(&b, SIZE_MAX);
+	enum qstatus st = queue_held(t, j->job_id, j->locked_at, &b, err);
+	qbuf_free(&b);
+	return st;
 }
 
 static enum qstatus fail_fn(struct stxn *t, void *arg, struct qerr *err)

@@ -262,6 +262,23 @@ static enum qstatus leased_job(struct stxn *t, const char *job_id, int64_t locke
 	return Q_OK;
 }
 
+enum qstatus queue_held(struct stxn *t, const char *job_id, int64_t locked_at,
+			struct qbuf *b, struct qerr *err)
+{
+	static const char *const names[] = {"status", "locked_at"};
+	struct q_span v[2];
+	char status[16];
+	enum qstatus st = store_get_buf_rmw(t, T_JOBS, job_id, b, err);
+	if (st != Q_OK)
+		return st;
+	if (q_json_members(b->data, b->len, names, v, 2) < 0)
+		return qerr_set(err, Q_EDB, NULL, "a stored record is damaged");
+	q_span_str(v[0], status, sizeof status);   /* longer: cut, still not "processing" */
+	if (strcmp(status, "processing") || q_span_int(v[1]) != locked_at)
+		return qerr_set(err, Q_ECONFLICT, NULL, "job taken over");
+	return Q_OK;
+}
+
 enum qstatus queue_release(struct stxn *t, const char *job_id, int64_t locked_at, int delay_s,
 			   struct qerr *err)
 {

@@ -47,6 +47,13 @@ enum qstatus queue_account_backlog(struct stxn *t, const char *kind, const char 
  * it vanished. */
 enum qstatus queue_renew(struct stxn *t, const char *job_id, int64_t locked_at,
 			 struct qerr *err);
+/* The job is still its holder's (locked_at): processing under that lease.
+ * Read for update (a write of it or of its work follows in the
+ * transaction) and scanned, not parsed (jsonscan.h; b: scratch space).
+ * Q_ECONFLICT when it is no longer ours, Q_ENOTFOUND when it vanished. */
+struct qbuf;
+enum qstatus queue_held(struct stxn *t, const char *job_id, int64_t locked_at,
+			struct qbuf *b, struct qerr *err);
 /* Give a claimed job back (its holder could not work on it: the database
  * stayed busy past db_retry_ms): pending again after delay_s, the claim's
  * attempt not counted, instead of waiting out its lease with its account's

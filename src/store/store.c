@@ -761,8 +761,8 @@ enum qstatus store_get_raw(struct stxn *t, enum store_table tb, const char *pk,
 	return Q_OK;
 }
 
-enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
-			   struct qbuf *b, struct qerr *err)
+static enum qstatus get_buf(struct stxn *t, enum store_table tb, const char *pk,
+			    struct qbuf *b, u_int32_t dbflags, struct qerr *err)
 {
 	if (txn_dead(t, err))
 		return Q_EBUSY;
@@ -778,7 +778,7 @@ enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 		val.data = b->data;
 		val.ulen = b->alloc - 1 > UINT32_MAX ? UINT32_MAX : (u_int32_t)(b->alloc - 1);
 		val.flags = DB_DBT_USERMEM;
-		rc = db->get(db, t->txn, &key, &val, 0);
+		rc = db->get(db, t->txn, &key, &val, dbflags);
 		if (rc != DB_BUFFER_SMALL)
 			break;
 		/* val.size is the length needed: grow once and read again */
@@ -791,6 +791,18 @@ enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 	b->len = val.size;
 	b->data[b->len] = '\0';
 	return Q_OK;
+}
+
+enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
+			   struct qbuf *b, struct qerr *err)
+{
+	return get_buf(t, tb, pk, b, 0, err);
+}
+
+enum qstatus store_get_buf_rmw(struct stxn *t, enum store_table tb, const char *pk,
+			       struct qbuf *b, struct qerr *err)
+{
+	return get_buf(t, tb, pk, b, DB_RMW, err);
 }
 
 static void seen_drop_table(struct stxn *t, enum store_table tb);

@@ -157,6 +157,12 @@ enum qstatus store_put_raw(struct stxn *t, enum store_table tb, const char *pk,
 struct qbuf;
 enum qstatus store_get_buf(struct stxn *t, enum store_table tb, const char *pk,
 			   struct qbuf *b, struct qerr *err);
+/* store_get_buf locking the record for update (STORE_RMW), for a read
+ * that only checks a few fields (jsonscan.h) before the record is written
+ * or deleted in the same transaction: no parse, so a later store_put or
+ * store_del reads the index keys it needs itself. */
+enum qstatus store_get_buf_rmw(struct stxn *t, enum store_table tb, const char *pk,
+			       struct qbuf *b, struct qerr *err);
 
 /* Call cb(pk, arg) for index entries starting with prefix, skipping the
  * first offset and stopping after limit (0 = no limit) or when cb returns

@@ -332,9 +332,36 @@ struct tcount {
 	uint16_t order[TEXT_SLOTS];   /* slots in the order their n-grams first occur */
 	uint32_t hist[PREP_MAX + 1];  /* by_ngrams' counting sort, zero between texts */
 	uint32_t gen, n;
-	char prep[PREP_MAX];
+	char prep[PREP_MAX + 8];      /* + 8: same8 reads 8 bytes from any n-gram */
 };
 static _Thread_local struct tcount *tc;
+
+/* a[0, n) == b[0, n) for 1 <= n <= 8, both readable 8 bytes on (prep's
+ * slack): one load each, the bytes past n masked out */
+static inline int same8(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	x ^= y;
+	if (n >= 8)
+		return !x;
+#if defined __BYTE_ORDER__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return !(x >> (64 - 8 * n));
+#else
+	return !(x << (64 - 8 * n));
+#endif
+}
+
+/* a[0, n) == b[0, n) for n-grams of prep (1 to NGRAM_MAX bytes): a call to
+ * memcmp cost more than the comparison */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	for (; n > 8; a += 8, b += 8, n -= 8)
+		if (!same8(a, b, 8))
+			return 0;
+	return same8(a, b, n);
+}
 
 /* n-gram prep[off, off + len) counted; h is its gram_hash */
 static void count_gram(struct tcount *c, size_t off, size_t len, uint32_t h)
@@ -353,7 +380,7 @@ static void count_gram(struct tcount *c, size_t off, size_t len, uint32_t h)
 			c->order[c->n++] = (uint16_t)i;
 			return;
 		}
-		if (g->len == len && !memcmp(c->prep + g->off, s, len)) {
+		if (g->len == len && same_bytes(c->prep + g->off, s, len)) {
 			g->count++;
 			return;
 		}
@@ -416,7 +443,10 @@ static void count_text(struct tcount *c, size_t len)
 static long by_ngrams(const char *s, size_t n, enum script k)
 {
 	size_t models[NLANGS], nm = 0;
-	long score[NLANGS] = {0}, best = -1;
+	long best = -1;
+	/* scores of the languages models[0] .. models[nm - 1] (and those
+	 * between), computed for every one of them without the indirection */
+	int32_t score[NLANGS] = {0};
 	pthread_once(&models_once, load_models);
 	if (!mgrams)
 		return -1;
@@ -425,6 +455,7 @@ static long by_ngrams(const char *s, size_t n, enum script k)
 			models[nm++] = i;
 	if (!nm || (!tc && !(tc = calloc(1, sizeof *tc))))
 		return -1;
+	size_t lo = models[0], hi = models[nm - 1] + 1;   /* models[] ascends */
 	struct tcount *c = tc;
 	c->gen++;
 	c->n = 0;
@@ -453,14 +484,17 @@ static long by_ngrams(const char *s, size_t n, enum script k)
 		const int16_t *row = slot != UINT32_MAX && mgrams[slot].len
 					     ? mranks + (size_t)mgrams[slot].row * NLANGS
 					     : NULL;
-		for (size_t j = 0; j < nm; j++) {
-			int mr = row ? row[models[j]] : -1;
-			score[j] += mr < 0 ? OUT_OF_PLACE : labs((long)mr - (long)rank);
+		if (!row)   /* in no model: the same OUT_OF_PLACE for every one,
+			     * no change to their order, left out */
+			continue;
+		for (size_t m = lo; m < hi; m++) {
+			int32_t d = (int32_t)row[m] - (int32_t)rank;
+			score[m] += row[m] < 0 ? OUT_OF_PLACE : d < 0 ? -d : d;
 		}
 	}
 	memset(c->hist, 0, (maxc + 1) * sizeof *c->hist);
 	for (size_t j = 0; j < nm; j++)
-		if (best < 0 || score[j] < score[best])
+		if (best < 0 || score[models[j]] < score[models[best]])
 			best = (long)j;
 	return (long)models[best];
 }

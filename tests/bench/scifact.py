@@ -81,7 +81,7 @@ def server_cpu():
     conf = ("QUIRE_CONF=" + os.environ.get("QUIRE_CONF", "")).encode()
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    byname = {}
+    byname, bysys = {}, {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         if int(pid) == os.getpid():
             continue
@@ -90,18 +90,20 @@ def server_cpu():
                 continue
             f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
             t = sum(int(x) for x in f[11:15]) / tick   # utime stime cutime cstime
+            ks = (int(f[12]) + int(f[14])) / tick        # of which in the kernel
             name = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")[0].decode(errors="replace")
             name = os.path.basename(name.split()[0]) if name else "?"
             total += t
             byname[name] = byname.get(name, 0.0) + t
+            bysys[name] = bysys.get(name, 0.0) + ks
         except (OSError, ValueError, IndexError):
             continue
-    return total, byname
+    return total, byname, bysys
 
 def load_all():
     t0 = time.time()
     before = metrics()
-    (cpu0, names0), own0 = server_cpu(), os.times()
+    (cpu0, names0, sys0), own0 = server_cpu(), os.times()
     clients = int(os.environ.get("SCIFACT_CLIENTS", "8"))
     parts = [corpus[i::clients] for i in range(clients)]
     ts = [threading.Thread(target=load, args=(p,)) for p in parts]
@@ -126,7 +128,7 @@ def load_all():
             sys.exit("documents did not complete in time")
         time.sleep(1)
     wall = time.time() - t0
-    (cpu1, names1), own1 = server_cpu(), os.times()
+    (cpu1, names1, sys1), own1 = server_cpu(), os.times()
     print(f"all completed after {wall:.1f} s")
     after = metrics()
     d = {k: after.get(k, 0) - before.get(k, 0) for k in after}
@@ -142,6 +144,8 @@ def load_all():
               f"load average at the end {os.getloadavg()[0]:.1f}")
         print("  server CPU by process: " + ", ".join(
             f"{n} {names1[n] - names0.get(n, 0):.1f} s" for n in sorted(names1, key=lambda n: names0.get(n, 0) - names1[n])))
+        print("  of which system time (the kernel): " + ", ".join(
+            f"{n} {sys1[n] - sys0.get(n, 0):.1f} s" for n in sorted(names1, key=lambda n: names0.get(n, 0) - names1[n])))
     stages = ["parse", "split", "index", "embed", "vectors", "commit"]
     busy = sum(d.get(s, 0) for s in stages)
     print(f"  stage seconds, summed over the ingest processes and the embedder ({busy:.1f} s busy in {wall:.1f} s):")

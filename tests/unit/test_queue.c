@@ -519,6 +519,98 @@ static void test_reembed(void)
 	is_int(r.jobs, 3, "a second reembed adds no job");
 }
 
+/* ---- held (the holder's check, scanned not parsed) ----------------------- */
+
+static enum qstatus held_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct release_arg *a = arg;
+	struct qbuf b;
+	qbuf_init(&b, SIZE_MAX);
+	enum qstatus st = queue_held(t, a->id, a->locked_at, &b, err);
+	qbuf_free(&b);
+	return st;
+}
+
+struct kindjob_arg {
+	const char *doc, *kind, *status;
+	char id[37];
+};
+
+/* A job of another kind and status for a document (a reingest's). */
+static enum qstatus kindjob_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct kindjob_arg *a = arg;
+	json_t *job = NULL;
+	json_t *doc;
+	enum qstatus st = store_get(t, T_DOCS, a->doc, &doc, 0, err);
+	if (st != Q_OK)
+		return st;
+	st = job_create_chunk(t, json_string_value(json_object_get(doc, "account")), a->doc, 7,
+			      a->id, err);
+	json_decref(doc);
+	if (st == Q_OK)
+		st = store_get(t, T_JOBS, a->id, &job, STORE_RMW, err);
+	if (st == Q_OK) {
+		json_object_set_new(job, "kind", json_string(a->kind));
+		json_object_set_new(job, "status", json_string(a->status));
+		st = store_put(t, T_JOBS, a->id, job, err);
+		json_decref(job);
+	}
+	return st;
+}
+
+static enum qstatus delete_kind_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct kindjob_arg *a = arg;
+	return jobs_delete_for_doc(t, a->doc, a->kind, !strcmp(a->status, "pending"), err);
+}
+
+static int job_there(const char *id)
+{
+	json_t *job = get(T_JOBS, id);
+	json_decref(job);
+	return job != NULL;
+}
+
+static void test_held(void)
+{
+	struct doc_arg d;
+	struct qerr err;
+	new_doc(&d, 2);
+	struct release_arg pending = {d.jobs[0], 0};
+	is_int(store_run(s, held_fn, &pending, &err), Q_ECONFLICT,
+	       "held: a pending job (no lease, locked_at null) is nobody's");
+	struct claim_arg c = {.max = 1, .lease_us = -1};
+	claim(&c);
+	is_int(c.ids.n, 1, "held: one job claimed");
+	struct release_arg mine = {c.ids.ids[0], c.locked_at};
+	is_int(store_run(s, held_fn, &mine, &err), Q_OK, "held: its holder holds it");
+	struct release_arg other = {c.ids.ids[0], c.locked_at + 1};
+	is_int(store_run(s, held_fn, &other, &err), Q_ECONFLICT, "held: another lease does not");
+	struct release_arg gone = {"no-such-job", c.locked_at};
+	is_int(store_run(s, held_fn, &gone, &err), Q_ENOTFOUND, "held: a job gone is not found");
+	is_int(store_run(s, release_fn, &mine, &err), Q_OK, "held: given back");
+	is_int(store_run(s, held_fn, &mine, &err), Q_ECONFLICT, "held: no longer after release");
+	store_ids_free(&c.ids);
+
+	/* jobs_delete_for_doc reads kind and status by a scan: only the kind
+	 * (and, asked, the pending ones) go */
+	struct kindjob_arg ing = {d.id, "ingest", "processing", ""};
+	struct kindjob_arg ingp = {d.id, "ingest", "pending", ""};
+	if (store_run(s, kindjob_fn, &ing, &err) != Q_OK ||
+	    store_run(s, kindjob_fn, &ingp, &err) != Q_OK)
+		bail_out("fixture: %s", err.msg);
+	struct kindjob_arg del_pending = {d.id, "ingest", "pending", ""};
+	is_int(store_run(s, delete_kind_fn, &del_pending, &err), Q_OK, "delete: pending ingest jobs");
+	ok(job_there(ing.id) && !job_there(ingp.id) && job_there(d.jobs[0]) && job_there(d.jobs[1]),
+	   "delete: only the pending ingest job went");
+	struct kindjob_arg del_embed = {d.id, "embed", "any", ""};
+	is_int(store_run(s, delete_kind_fn, &del_embed, &err), Q_OK, "delete: embed jobs");
+	ok(job_there(ing.id) && !job_there(d.jobs[0]) && !job_there(d.jobs[1]),
+	   "delete: the embed jobs went, the ingest job stayed");
+	drain();
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "queue");
@@ -526,6 +618,7 @@ int main(void)
 	qconf_defaults(&conf);
 	test_lease();
 	test_release();
+	test_held();
 	test_backoff();
 	test_stale_lease();
 	test_reembed();

@@ -370,6 +370,91 @@ static void test_json_members(void)
 	   agree, total);
 }
 
+/* q_span_strdup decodes a string literal as jansson's parse does: the
+ * same text for every escape form, with and without JSON_ENSURE_ASCII
+ * (\uXXXX and surrogate pairs), over every ASCII byte and random mixed
+ * texts; a value decoded wrongly fails. */
+static int strdup_agrees(const char *lit, size_t n)
+{
+	json_t *v = json_loadb(lit, n, JSON_DECODE_ANY, NULL);
+	struct q_span sp = {lit, n};
+	size_t len = 99;
+	char *got = q_span_strdup(sp, &len);
+	int same = v && got && !strcmp(got, json_string_value(v)) && len == strlen(got);
+	if (!same)
+		diag("literal %.*s: got %s want %s", (int)n, lit, got ? got : "(null)",
+		     v ? json_string_value(v) : "(no parse)");
+	free(got);
+	json_decref(v);
+	return same;
+}
+
+static void test_span_strdup(void)
+{
+	int same = 1, count = 0;
+	char s[8];
+	for (int c = 1; c < 128; c++)
+		for (size_t flags = 0; flags <= JSON_ENSURE_ASCII; flags += JSON_ENSURE_ASCII) {
+			s[0] = 'a';
+			s[1] = (char)c;
+			s[2] = 'z';
+			json_t *js = json_stringn(s, 3);
+			char *lit = json_dumps(js, JSON_ENCODE_ANY | flags);
+			same &= lit && strdup_agrees(lit, strlen(lit));
+			count++;
+			free(lit);
+			json_decref(js);
+		}
+	ok(same && count == 254, "span_strdup: every ASCII byte as jansson decodes it");
+	static const char *lits[] = {
+		"\"\"", "\"\\/\\\\\\\"\"", "\"\\u00e9\\u00E9\"", "\"\\u20ac \\uD83D\\uDE00 \\ud83d\\ude00\"",
+		"\"\\b\\f\\n\\r\\t\"", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "\"\\\\u0041\"", "\"x\\\\\"",
+		"\"\\u0041\\u0042\\n\\u0043\"",
+	};
+	same = 1;
+	for (size_t i = 0; i < sizeof lits / sizeof *lits; i++)
+		same &= strdup_agrees(lits[i], strlen(lits[i]));
+	ok(same, "span_strdup: hand-written escapes");
+	/* random texts of ASCII, controls and 2-, 3- and 4-byte characters */
+	static const char *const parts[] = {"a", " ", "\n", "\"", "\\", "/", "\x01", "\x1f", "\t",
+					    "\xc3\xa9", "\xe2\x82\xac", "\xe2\x80\xa8", "\xf0\x9f\x98\x80",
+					    "Z", "\x7f"};
+	unsigned seed = 12345;
+	same = 1;
+	for (int r = 0; r < 400; r++) {
+		char text[256];
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		int k = (int)(seed >> 16) % 40;
+		for (int i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = parts[(seed >> 16) % (sizeof parts / sizeof *parts)];
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		json_t *js = json_stringn(text, n);
+		char *lit = json_dumps(js, JSON_ENCODE_ANY | (r % 2 ? JSON_ENSURE_ASCII : 0));
+		same &= lit && strdup_agrees(lit, strlen(lit));
+		free(lit);
+		json_decref(js);
+	}
+	ok(same, "span_strdup: 400 random texts, raw and ASCII-escaped");
+	const char *rec = "{\"n\":12,\"t\":\"a\\u0000b\"}";
+	const char *names[] = {"n", "t", "absent"};
+	struct q_span f[3];
+	size_t len = 99;
+	is_int(q_json_members(rec, strlen(rec), names, f, 3), 0, "span_strdup: a record scans");
+	char *got = q_span_strdup(f[1], &len);
+	ok(got && !strcmp(got, "a") && len == 1, "span_strdup: \\u0000 ends the text");
+	free(got);
+	got = q_span_strdup(f[0], &len);
+	ok(got && !strcmp(got, "") && len == 0, "span_strdup: not a string is empty");
+	free(got);
+	got = q_span_strdup(f[2], NULL);
+	ok(got && !strcmp(got, ""), "span_strdup: absent is empty");
+	free(got);
+}
+
 static void test_json_escape(void)
 {
 	struct qbuf b;
@@ -546,6 +631,7 @@ int main(void)
 	test_iso8601();
 	test_misc();
 	test_json_members();
+	test_span_strdup();
 	test_json_escape();
 	test_json_text();
 	test_mkdir_p();
