@@ -103,9 +103,16 @@ int admin_compact(struct store *s, const struct qconf *conf, int argc, char **ar
 	return rc;
 }
 
-static void stamp_path(const struct qconf *conf, char *p, size_t n)
+/* DATADIR/compacted's time made now (the file made when missing) */
+static void stamp_touch(const struct qconf *conf)
 {
-	snprintf(p, n, "%s/compacted", conf->datadir);
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s/compacted", conf->datadir);
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		futimens(fd, NULL);
+		close(fd);
+	}
 }
 
 int compact_due(const struct qconf *conf)
@@ -114,11 +121,10 @@ int compact_due(const struct qconf *conf)
 	struct stat st;
 	if (conf->db_compact_interval <= 0)
 		return 0;
-	stamp_path(conf, p, sizeof p);
+	snprintf(p, sizeof p, "%s/compacted", conf->datadir);
 	if (stat(p, &st) < 0) {
-		int fd = errno == ENOENT ? open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) : -1;
-		if (fd >= 0)
-			close(fd);
+		if (errno == ENOENT)
+			stamp_touch(conf);
 		return 0;
 	}
 	return time(NULL) - st.st_mtime >= conf->db_compact_interval;
@@ -147,9 +153,7 @@ int compact_auto(struct store *s, const struct qconf *conf, int64_t deadline_ms)
 		struct qerr err;
 		if (store_compact(s, file, step_pages(s, conf, file), until_step, &u, &c, &err) != Q_OK) {
 			QLOG_WARN("compact: %s (tried again in %d s)", err.msg, conf->db_compact_interval);
-			char p[PATH_MAX];
-			stamp_path(conf, p, sizeof p);
-			utimensat(AT_FDCWD, p, NULL, 0);   /* not again at once */
+			stamp_touch(conf);   /* not again at once */
 			return -1;
 		}
 		before += c.bytes_before;
@@ -159,12 +163,6 @@ int compact_auto(struct store *s, const struct qconf *conf, int64_t deadline_ms)
 		  after, (double)(q_mono_ms() - t0) / 1000, u.cut ? " (cut short; the rest next time)" : "");
 	if (u.cut)
 		return 0;
-	char p[PATH_MAX];
-	stamp_path(conf, p, sizeof p);
-	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		futimens(fd, NULL);
-		close(fd);
-	}
+	stamp_touch(conf);
 	return 1;
 }
