@@ -258,6 +258,98 @@ static void test_raw(struct store *s)
 	is_int(store_run(s, raw_get_fn, &a, &err), Q_ENOTFOUND, "raw: gone after del");
 }
 
+/* A prefix scan over many bulk reads: the first read is small and the
+ * buffer doubles (store.c, SCAN_BULK_FIRST), one record is larger than
+ * the first buffer, and records under the neighbouring keys must not be
+ * passed on. */
+#define BULK_N 300
+#define BULK_BIG 150   /* this one is 20,000 bytes (an overflow item) */
+
+static size_t bulk_len(int i)
+{
+	return i == BULK_BIG ? 20000 : 700 + (size_t)i % 400;
+}
+
+static void bulk_key(struct store_key *k, const char *name, int i)
+{
+	store_key_init(k);
+	store_key_str(k, name);
+	for (int b = 3; b >= 0; b--)
+		k->b[k->len++] = (unsigned char)((unsigned)i >> (8 * b));
+}
+
+static enum qstatus bulk_fill(struct stxn *t, void *arg, struct qerr *err)
+{
+	static unsigned char v[20000];
+	enum qstatus st = Q_OK;
+	struct store_key k;
+	(void)arg;
+	for (int i = 0; st == Q_OK && i < BULK_N; i++) {
+		for (size_t j = 0; j < bulk_len(i); j++)
+			v[j] = (unsigned char)(i * 7 + j);
+		bulk_key(&k, "bulk", i);
+		st = store_put_rawkey(t, T_POSTINGS, &k, v, bulk_len(i), err);
+		for (int n = 0; st == Q_OK && n < 2; n++) {   /* neighbours before and after */
+			bulk_key(&k, n ? "bull" : "bulj", i);
+			st = store_put_rawkey(t, T_POSTINGS, &k, v, 900, err);
+		}
+	}
+	return st;
+}
+
+struct bulk_scan {
+	int from, stop, n, bad;
+};
+
+static int bulk_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct bulk_scan *b = arg;
+	const unsigned char *k = key, *v = val;
+	int i = b->from + b->n;
+	struct store_key want;
+	bulk_key(&want, "bulk", i);
+	if (klen != want.len || memcmp(k, want.b, klen) || vlen != bulk_len(i))
+		b->bad++;
+	else
+		for (size_t j = 0; j < vlen; j++)
+			if (v[j] != (unsigned char)(i * 7 + j)) {
+				b->bad++;
+				break;
+			}
+	b->n++;
+	return b->stop >= 0 && i >= b->stop;
+}
+
+static enum qstatus bulk_scan_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct bulk_scan *b = arg;
+	struct store_key prefix, from;
+	store_key_init(&prefix);
+	store_key_str(&prefix, "bulk");
+	if (!b->from)
+		return store_scan_raw(t, T_POSTINGS, &prefix, bulk_cb, b, err);
+	bulk_key(&from, "bulk", b->from);
+	return store_scan_raw_from(t, T_POSTINGS, &prefix, &from, bulk_cb, b, err);
+}
+
+static void test_scan_bulk(struct store *s)
+{
+	struct qerr err;
+	struct bulk_scan all = {0, -1, 0, 0}, stop = {0, 200, 0, 0}, from = {100, -1, 0, 0};
+	if (store_run(s, bulk_fill, NULL, &err) != Q_OK)
+		bail_out("bulk fill: %s", err.msg);
+	enum qstatus st = store_run(s, bulk_scan_fn, &all, &err);
+	ok(st == Q_OK && all.n == BULK_N && !all.bad,
+	   "scan: every record under the prefix, in order, over many bulk reads (%d, %d bad)",
+	   all.n, all.bad);
+	st = store_run(s, bulk_scan_fn, &stop, &err);
+	ok(st == Q_OK && stop.n == 201 && !stop.bad, "scan: stops where the callback asks (%d)",
+	   stop.n);
+	st = store_run(s, bulk_scan_fn, &from, &err);
+	ok(st == Q_OK && from.n == BULK_N - 100 && !from.bad,
+	   "scan: from a key inside the prefix (%d, %d bad)", from.n, from.bad);
+}
+
 /* Insert NDOCS documents spread over the accounts, 500 per transaction. */
 struct fill_arg {
 	int from, to;
@@ -1204,6 +1296,7 @@ int main(void)
 	test_keys();
 	test_records(s);
 	test_raw(s);
+	test_scan_bulk(s);
 	test_index(s);
 	test_check_finds(s);
 	test_seen(s);
