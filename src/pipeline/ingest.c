@@ -591,6 +591,7 @@ static void index_jobs(struct store *s, struct job_ctx **v, size_t n)
 		   : job_run(s, v[0]->conf, index_fn, v[0], &err);
 	ingest_index_unlock(lock);
 	qm_stage(&clock, QM_STAGE_INDEX_US, store_commit_us());
+	qm_add(QM_INGEST_BATCHES, 1);
 	if (n > 1 && st != Q_OK && st != Q_EBUSY) {
 		QLOG_WARN("ingest: a batch of %zu: %s; indexing them one by one", n, err.msg);
 		for (size_t i = 0; i < n; i++)
@@ -834,7 +835,7 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 	struct job_ctx **v = calloc(max, sizeof *v), **extra = calloc(max, sizeof *extra);
 	char account[STORE_ID_MAX] = "";
 	size_t bytes = 0;
-	int got = 0;
+	int got = 0, spare = 0;
 	enum qstatus st = Q_OK;
 	*ran = 0;
 	if (!jobs || !v || !extra) {
@@ -852,6 +853,7 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 			k = st == Q_OK && got;
 		} else {   /* the rest of the batch: one transaction */
 			claim_more(s, conf, account, &jobs[n], max - n, bytes, &k);
+			spare = !k;   /* every due job of the account is in the batch */
 		}
 		if (!k)
 			break;
@@ -873,6 +875,8 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 			bytes += j->chunks.plain_len;
 		}
 	}
+	if (spare && *ran)
+		*ran = 2;
 	index_jobs(s, v, ready);
 	/* A second job of a document in the batch: after it (its old chunks'
 	 * postings are written before they are removed), one at a time. */
