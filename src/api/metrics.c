@@ -127,6 +127,15 @@ static void render_counters(struct qbuf *b, const struct qm_shared *m)
 			    "quire_ingest_stage_seconds_total", labels,
 			    (double)c[QM_STAGE_PARSE_US + i] / 1e6);
 	}
+	counter(b, "quire_ingest_batches_total",
+		"Index transactions of the ingest processes (documents indexed together).", "",
+		c[QM_INGEST_BATCHES], 1);
+	counter(b, "quire_job_idle_steps_total",
+		"Claims by the ingest processes and the embedder that found no job.", "",
+		c[QM_JOB_IDLE_STEPS], 1);
+	counter(b, "quire_store_reruns_total",
+		"Transactions run again after a deadlock or a lock wait timed out.", "",
+		c[QM_STORE_RERUNS], 1);
 	counter(b, "quire_recoveries_total",
 		"Stop-the-world recoveries by quired after a child died abnormally.", "",
 		c[QM_RECOVERIES], 1);

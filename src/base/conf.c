@@ -255,6 +255,7 @@ static const struct qsetting settings[] = {
 	INT("ingest_batch", ingest_batch, 1, 256, "8"),
 	INT("ingest_batch_ms", ingest_batch_ms, 0, 10000, "50"),
 	INT("job_flush_ms", job_flush_ms, 0, 60000, "200"),
+	INT("job_gather_ms", job_gather_ms, 0, 1000, "20"),
 	{"upload_max", set_size, AT(upload_max), 1, 0, QUIRE_UPLOAD_MAX, NULL, NULL,
 	 QS_CONFIGURED},
 	INT("upload_max_parts", upload_max_parts, 1, 10000, "20"),

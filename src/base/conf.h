@@ -91,6 +91,7 @@ struct qconf {
 	int ingest_batch;          /* jobs of one account indexed in one transaction */
 	int ingest_batch_ms;       /* a batch takes more jobs for this long */
 	int job_flush_ms;          /* ingest/embed intermediate commits reach the disk within this; 0 = each at once */
+	int job_gather_ms;         /* after a batch with room to spare, or a wake, wait this long before claiming */
 	/* extraction (quire-extract, docs/extract-format.md) */
 	int extract_timeout;       /* wall-clock seconds per file; the child's group is killed */
 	int extract_concurrency;   /* quire-extract children at once, over all workers */

@@ -36,6 +36,9 @@ enum qm_counter {
 	QM_STAGE_EMBED_US,     /* the embedder's claim, chunk reads and model */
 	QM_STAGE_VECTORS_US,   /* the embedder's save transaction's work */
 	QM_STAGE_COMMIT_US,    /* commits and log flushes of both */
+	QM_INGEST_BATCHES,     /* index transactions of the ingest processes (a batch each) */
+	QM_JOB_IDLE_STEPS,     /* claims of the ingest processes and the embedder that found no job */
+	QM_STORE_RERUNS,       /* transactions rerun after a deadlock or a lock timeout */
 	QM_COUNTER_MAX
 };
 

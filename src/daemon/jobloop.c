@@ -11,15 +11,37 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-/* Sleep until a byte comes on the wake FIFO (drained) or ms pass. */
-static void sleep_on(int wake, int ms)
+static void drain(int wake)
+{
+	char buf[256];
+	while (wake >= 0 && read(wake, buf, sizeof buf) > 0)
+		;
+}
+
+/* Sleep until a byte comes on the wake FIFO (drained) or ms pass: 1 when
+ * woken by a byte. */
+static int sleep_on(int wake, int ms)
 {
 	struct pollfd pfd = {wake, POLLIN, 0};
 	if (poll(&pfd, wake >= 0 ? 1 : 0, ms) > 0) {
-		char buf[256];
-		while (read(wake, buf, sizeof buf) > 0)
-			;
+		drain(wake);
+		return 1;
 	}
+	return 0;
+}
+
+/* Gathering (jobloop.h): wait gather_ms, less when the log flush comes due
+ * sooner, not woken by the FIFO; the bytes written meanwhile name jobs the
+ * next round sees, so they are drained, not slept on again. */
+static void gather(const struct jobloop *l)
+{
+	int ms = l->gather_ms;
+	int64_t age = store_unflushed_ms(l->s);
+	if (age >= 0 && l->conf->job_flush_ms - age < ms)
+		ms = l->conf->job_flush_ms - age > 0 ? (int)(l->conf->job_flush_ms - age) : 0;
+	if (ms > 0 && !*l->stop)
+		poll(NULL, 0, ms);
+	drain(l->wake);
 }
 
 /* Group commit (docs/reliability.md): write the log of the steps' lazy
@@ -63,8 +85,11 @@ int jobloop_run(const struct jobloop *l)
 			}
 			return failed(l, &err);
 		}
+		if (did == 2 && l->gather_ms > 0)
+			gather(l);
 		if (did || *l->stop)
 			continue;
+		qm_add(QM_JOB_IDLE_STEPS, 1);
 		int idle = l->idle ? l->idle(l->arg) : 0;
 		if (idle == 1)
 			return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
@@ -79,8 +104,8 @@ int jobloop_run(const struct jobloop *l)
 		int ms = l->idle_ms;
 		if (age >= 0 && l->conf->job_flush_ms - age < ms)
 			ms = l->conf->job_flush_ms - age > 0 ? (int)(l->conf->job_flush_ms - age) : 0;
-		if (idle != 2)
-			sleep_on(l->wake, ms);
+		if (idle != 2 && sleep_on(l->wake, ms) && l->gather_ms > 0)
+			gather(l);
 	}
 	return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
 }

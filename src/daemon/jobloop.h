@@ -16,7 +16,13 @@ struct jobloop {
 	volatile sig_atomic_t *stop;   /* set by SIGTERM: the loop ends */
 	int wake;                      /* FIFO to sleep on when idle, or -1 */
 	int idle_ms;                   /* the longest sleep (leases to expire, backoffs to end) */
-	/* One round: *did is set when it did some work. An error in err ends
+	/* Gathering (job_gather_ms, or 0): after a wake from idle, and after a
+	 * round that worked a batch with room to spare (*did 2), the loop
+	 * waits this long before the next round, so the jobs queued meanwhile
+	 * are claimed together. */
+	int gather_ms;
+	/* One round: *did is set when it did some work: 1, or 2 when its batch
+	 * took every due job and had room for more. An error in err ends
 	 * the loop, but Q_EBUSY (contention; the leases keep claimed jobs
 	 * safe) only pauses it 100 ms. */
 	enum qstatus (*step)(void *arg, int *did, struct qerr *err);

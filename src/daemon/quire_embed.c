@@ -127,6 +127,10 @@ static enum qstatus embed_step(void *arg, int *did, struct qerr *err)
 		compact_look(e);
 	}
 	*did = done || ingested;
+	/* A batch with room to spare: more chunks are likely on their way
+	 * (jobloop.h's gathering). */
+	if (done && !ingested && done < (size_t)e->conf->embed_batch)
+		*did = 2;
 	if (*did)
 		progress(e->s, e->tty);
 	return st;
@@ -170,6 +174,7 @@ static int run(struct store *s, const struct qconf *conf, int once)
 	/* Idle under quired: sleep until a worker queues work, or a lease may
 	 * expire (2 s). */
 	struct jobloop l = {.conf = conf, .s = s, .stop = &stop, .idle_ms = 2000,
+			    .gather_ms = once ? 0 : conf->job_gather_ms,
 			    .wake = once ? -1 : queue_wake_open(conf->datadir, "embed.wake"),
 			    .step = embed_step, .idle = embed_idle, .arg = &e};
 	int rc = jobloop_run(&l);

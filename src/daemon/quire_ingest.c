@@ -80,6 +80,7 @@ static int run(struct store *s, const struct qconf *conf, struct beat *b)
 {
 	struct ingest_loop il = {s, conf, b, 0};
 	struct jobloop l = {.conf = conf, .s = s, .stop = &stop, .idle_ms = 1000,
+			    .gather_ms = conf->job_gather_ms,
 			    .wake = queue_wake_open(conf->datadir, "ingest.wake"),
 			    .step = ingest_step, .arg = &il};
 	int rc = jobloop_run(&l);

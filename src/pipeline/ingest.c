@@ -591,6 +591,7 @@ static void index_jobs(struct store *s, struct job_ctx **v, size_t n)
 		   : job_run(s, v[0]->conf, index_fn, v[0], &err);
 	ingest_index_unlock(lock);
 	qm_stage(&clock, QM_STAGE_INDEX_US, store_commit_us());
+	qm_add(QM_INGEST_BATCHES, 1);
 	if (n > 1 && st != Q_OK && st != Q_EBUSY) {
 		QLOG_WARN("ingest: a batch of %zu: %s; indexing them one by one", n, err.msg);
 		for (size_t i = 0; i < n; i++)
@@ -706,6 +707,7 @@ struct next_claim {
 	char job_id[STORE_ID_MAX];
 	int64_t locked_at;
 	int expire;
+	int others;             /* another account had pending jobs (queue_claim_fair) */
 	const char *account;    /* a batch's account: its next job, whatever its jobs in flight */
 	struct job_ctx *j;      /* start the claimed job in the same transaction, or NULL */
 };
@@ -723,7 +725,8 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 					 &c->locked_at, err);
 	else if (st == Q_OK)
 		st = queue_claim_fair(t, "ingest", c->conf->ingest_account_concurrency,
-				      c->conf->ingest_account_lend, INGEST_WINDOW, c->job_id, &c->locked_at, err);
+				      c->conf->ingest_account_lend, INGEST_WINDOW, c->job_id, &c->locked_at,
+				      &c->others, err);
 	if (st == Q_OK && c->job_id[0] && c->j) {
 		snprintf(c->j->job_id, sizeof c->j->job_id, "%s", c->job_id);
 		c->j->locked_at = c->locked_at;
@@ -734,9 +737,11 @@ static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 
 /* Claim the next job (account NULL: fairly across accounts; else that
  * account's next) into j, started in the claim's transaction when that
- * can be. *got is 1 when a job was claimed. */
+ * can be. *got is 1 when a job was claimed; *others (or NULL) 1 when the
+ * fair claim saw another account's pending jobs. */
 static enum qstatus claim_next(struct store *s, const struct qconf *conf, int expire,
-			       const char *account, struct job_ctx *j, int *got, struct qerr *err)
+			       const char *account, struct job_ctx *j, int *got, int *others,
+			       struct qerr *err)
 {
 	/* The claim and the job's start (document parsing, its text read) in
 	 * one transaction: one commit fewer per document. A start that fails
@@ -753,6 +758,8 @@ static enum qstatus claim_next(struct store *s, const struct qconf *conf, int ex
 		st = job_run(s, conf, next_fn, &c, err);
 	}
 	*got = st == Q_OK && c.job_id[0];
+	if (others)
+		*others = c.others;
 	if (!*got)
 		return st;
 	j->started = c.j != NULL;
@@ -834,7 +841,7 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 	struct job_ctx **v = calloc(max, sizeof *v), **extra = calloc(max, sizeof *extra);
 	char account[STORE_ID_MAX] = "";
 	size_t bytes = 0;
-	int got = 0;
+	int got = 0, spare = 0, others = 1;
 	enum qstatus st = Q_OK;
 	*ran = 0;
 	if (!jobs || !v || !extra) {
@@ -848,10 +855,11 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 			  q_mono_ms() - t0 >= conf->ingest_batch_ms))
 			break;
 		if (!n) {
-			st = claim_next(s, conf, expire, NULL, &jobs[0], &got, err);
+			st = claim_next(s, conf, expire, NULL, &jobs[0], &got, &others, err);
 			k = st == Q_OK && got;
 		} else {   /* the rest of the batch: one transaction */
 			claim_more(s, conf, account, &jobs[n], max - n, bytes, &k);
+			spare = !k;   /* every due job of the account is in the batch */
 		}
 		if (!k)
 			break;
@@ -873,6 +881,10 @@ enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, 
 			bytes += j->chunks.plain_len;
 		}
 	}
+	/* Gathering (job_gather_ms) only while no other account waits: a
+	 * process serving several accounts goes on to the next at once. */
+	if (spare && !others && *ran)
+		*ran = 2;
 	index_jobs(s, v, ready);
 	/* A second job of a document in the batch: after it (its old chunks'
 	 * postings are written before they are removed), one at a time. */

@@ -25,8 +25,9 @@ enum qstatus ingest_document(struct store *s, const struct qconf *conf, const ch
  * queue_claim_fair). */
 #define INGEST_WINDOW 16
 /* Claim the next ingest job fairly across accounts and run it (expire:
- * first return expired leases to pending). *ran is 1 when a job ran, 0
- * when none was due. */
+ * first return expired leases to pending). *ran is 1 when a job ran, 2
+ * when its batch took every due job with room for more (jobloop.h's
+ * gathering), 0 when none was due. */
 enum qstatus ingest_next(struct store *s, const struct qconf *conf, int expire, int *ran,
 			 struct qerr *err);
 /* Called about once a second while a job's extraction runs, after the

@@ -129,8 +129,10 @@ static enum qstatus best_of_account(struct stxn *t, const struct store_key *q, i
 }
 
 enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int lend,
-			      int window, char *job_id, int64_t *locked_at, struct qerr *err)
+			      int window, char *job_id, int64_t *locked_at, int *others,
+			      struct qerr *err)
 {
+	size_t queued = 0;   /* accounts with pending jobs */
 	struct store_key pending, from, key;
 	struct fair_pick pick = {.found = 0};
 	struct fair_pick spare = {.found = 0};   /* the best of the accounts at their cap */
@@ -153,6 +155,7 @@ enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap,
 		if (st != Q_OK || key.len <= pending.len || memcmp(key.b, pending.b, pending.len))
 			break;
 		char account[STORE_KEY_MAX];
+		queued++;
 		size_t alen = strnlen((const char *)key.b + pending.len, key.len - pending.len);
 		memcpy(account, key.b + pending.len, alen);
 		account[alen] = '\0';
@@ -186,6 +189,8 @@ enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap,
 	 * hold the process for minutes). */
 	if (st == Q_OK && !pick.found && spare.found)
 		pick = spare;
+	if (others)
+		*others = queued > (pick.found ? 1u : 0u);
 	if (st != Q_OK || !pick.found)
 		return st;
 	json_t *job;

@@ -29,9 +29,12 @@ enum qstatus queue_claim(struct stxn *t, const char *kind, size_t max,
  * among its `window` oldest due jobs, the lowest cost goes first, where
  * cost = file size in MiB - seconds waited (small files pass a big one,
  * which still comes up after waiting its size in seconds). job_id (at
- * least STORE_ID_MAX bytes) is "" when nothing is due. */
+ * least STORE_ID_MAX bytes) is "" when nothing is due. others (or NULL):
+ * set to 1 when an account other than the claimed job's has jobs of kind
+ * pending (due or not), else 0. */
 enum qstatus queue_claim_fair(struct stxn *t, const char *kind, int account_cap, int lend,
-			      int window, char *job_id, int64_t *locked_at, struct qerr *err);
+			      int window, char *job_id, int64_t *locked_at, int *others,
+			      struct qerr *err);
 /* Claim the best due pending job of kind of one account (its window
  * oldest, by the cost above) whatever its jobs in flight: an ingest
  * process adding to the batch it holds for that account (ingest.c).

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "store/store.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/util.h"
 #include "store/changelog.h"
 #include "base/jsontext.h"
@@ -679,6 +680,7 @@ static enum qstatus run(struct store *s, store_fn fn, void *arg, u_int32_t begin
 		}
 		rerun_pause(attempt);
 		reruns++;
+		qm_add(QM_STORE_RERUNS, 1);
 		qerr_clear(err);
 	}
 }

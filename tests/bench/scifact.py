@@ -68,7 +68,8 @@ def metrics():
         m = re.match(r'^quire_ingest_stage_seconds_total\{stage="(\w+)"\} (\S+)$', l)
         if m:
             out[m.group(1)] = float(m.group(2))
-        m = re.match(r'^(quire_ingest_tokens_total|quire_ingest_chunks_total) (\S+)$', l)
+        m = re.match(r'^(quire_ingest_tokens_total|quire_ingest_chunks_total|quire_ingest_batches_total|'
+                     r'quire_embed_batches_total|quire_job_idle_steps_total|quire_store_reruns_total) (\S+)$', l)
         if m:
             out[m.group(1)] = float(m.group(2))
     return out
@@ -146,6 +147,12 @@ def load_all():
             f"{n} {names1[n] - names0.get(n, 0):.1f} s" for n in sorted(names1, key=lambda n: names0.get(n, 0) - names1[n])))
         print("  of which system time (the kernel): " + ", ".join(
             f"{n} {sys1[n] - sys0.get(n, 0):.1f} s" for n in sorted(names1, key=lambda n: names0.get(n, 0) - names1[n])))
+    g = lambda k: int(d.get(k, 0))
+    print(f"  index transactions (batches) {g('quire_ingest_batches_total')} "
+          f"({len(corpus) / max(1, g('quire_ingest_batches_total')):.1f} documents each), "
+          f"embedder batches {g('quire_embed_batches_total')}, claims that found no job "
+          f"{g('quire_job_idle_steps_total')}, transactions rerun (deadlock, lock timeout) "
+          f"{g('quire_store_reruns_total')}")
     stages = ["parse", "split", "index", "embed", "vectors", "commit"]
     busy = sum(d.get(s, 0) for s in stages)
     print(f"  stage seconds, summed over the ingest processes and the embedder ({busy:.1f} s busy in {wall:.1f} s):")

@@ -64,7 +64,7 @@ static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
 	store_ids_free(&c->ids);   /* a rerun starts from nothing */
 	if (c->embed)
 		return queue_claim(t, "embed", 4, &c->ids, &c->lease, err);
-	return queue_claim_fair(t, "ingest", 0, 0, 8, c->job, &c->lease, err);
+	return queue_claim_fair(t, "ingest", 0, 0, 8, c->job, &c->lease, NULL, err);
 }
 
 static enum qstatus complete_fn(struct stxn *t, void *arg, struct qerr *err)

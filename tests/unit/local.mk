@@ -20,6 +20,7 @@ UNIT_TESTS = \
 	tests/unit/test_langid \
 	tests/unit/test_queue \
 	tests/unit/test_fair \
+	tests/unit/test_jobloop \
 	tests/unit/test_uptoken \
 	tests/unit/test_utf8
 check_PROGRAMS += $(UNIT_TESTS)
@@ -89,6 +90,9 @@ tests_unit_test_queue_LDADD = $(UNIT_LDADD)
 tests_unit_test_fair_SOURCES = tests/unit/test_fair.c
 tests_unit_test_fair_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_fair_LDADD = $(UNIT_LDADD)
+tests_unit_test_jobloop_SOURCES = tests/unit/test_jobloop.c
+tests_unit_test_jobloop_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_jobloop_LDADD = $(UNIT_LDADD) -lpthread
 
 # The include rule of docs/architecture.md and the call circles (layers.py).
 TESTS += tests/unit/layers.test

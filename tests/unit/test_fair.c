@@ -69,16 +69,21 @@ static void upload(struct up_arg *a, const char *account, unsigned long long siz
 	usleep(2000);   /* distinct creation times */
 }
 
+/* Whether the last claim_lent saw another account's pending jobs. */
+static int last_others = -1;
+
 struct fair_arg {
 	int cap, lend;
 	char job[STORE_ID_MAX];
 	int64_t locked_at;
+	int others;
 };
 
 static enum qstatus fair_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct fair_arg *a = arg;
-	return queue_claim_fair(t, "ingest", a->cap, a->lend, 16, a->job, &a->locked_at, err);
+	return queue_claim_fair(t, "ingest", a->cap, a->lend, 16, a->job, &a->locked_at, &a->others,
+				err);
 }
 
 /* The job id claimed ("" for none); lend: past the cap when no account
@@ -94,6 +99,7 @@ static const char *claim_lent(int cap, int lend, int64_t *locked_at)
 		bail_out("claim: %s", err.msg);
 	if (locked_at)
 		*locked_at = a.locked_at;
+	last_others = a.others;
 	return a.job;
 }
 
@@ -366,6 +372,7 @@ static void test_lend(void)
 	upload(&t2, "lone", 0);
 	upload(&t3, "lone", 0);
 	snprintf(first, sizeof first, "%s", claim_lent(1, 1, NULL));
+	is_int(last_others, 0, "no other account has pending jobs (others 0: the pool may gather)");
 	snprintf(second, sizeof second, "%s", claim_lent(1, 1, NULL));
 	ok(!strcmp(first, t1.job) && !strcmp(second, t2.job),
 	   "a lone account's jobs are worked two at once past its cap of 1");
@@ -373,6 +380,7 @@ static void test_lend(void)
 	upload(&other, "newcomer", 0);
 	is_str(claim_lent(1, 1, NULL), other.job,
 	       "another account's due job goes first, though the lone account's is older");
+	is_int(last_others, 1, "the lone account's pending job is another account's (others 1)");
 	is_str(claim_lent(1, 1, NULL), t3.job, "then the lone account's again (nobody else waits)");
 	is_str(claim_lent(2, 1, NULL), "", "nothing left: nothing is claimed");
 	complete(t1.job);
