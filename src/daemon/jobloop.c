@@ -30,15 +30,22 @@ static int sleep_on(int wake, int ms)
 	return 0;
 }
 
+/* ms, or less when the log flush (job_flush_ms after the first lazy
+ * commit) comes due sooner */
+static int until_flush(const struct jobloop *l, int ms)
+{
+	int64_t age = store_unflushed_ms(l->s);
+	if (age >= 0 && l->conf->job_flush_ms - age < ms)
+		ms = l->conf->job_flush_ms - age > 0 ? (int)(l->conf->job_flush_ms - age) : 0;
+	return ms;
+}
+
 /* Gathering (jobloop.h): wait gather_ms, less when the log flush comes due
  * sooner, not woken by the FIFO; the bytes written meanwhile name jobs the
  * next round sees, so they are drained, not slept on again. */
 static void gather(const struct jobloop *l)
 {
-	int ms = l->gather_ms;
-	int64_t age = store_unflushed_ms(l->s);
-	if (age >= 0 && l->conf->job_flush_ms - age < ms)
-		ms = l->conf->job_flush_ms - age > 0 ? (int)(l->conf->job_flush_ms - age) : 0;
+	int ms = until_flush(l, l->gather_ms);
 	if (ms > 0 && !*l->stop)
 		poll(NULL, 0, ms);
 	drain(l->wake);
@@ -100,11 +107,7 @@ int jobloop_run(const struct jobloop *l)
 		 * made a process that keeps up with the creates (idle between
 		 * two of them) flush once per few documents, an fsync queued
 		 * with the creates' own. */
-		int64_t age = store_unflushed_ms(l->s);
-		int ms = l->idle_ms;
-		if (age >= 0 && l->conf->job_flush_ms - age < ms)
-			ms = l->conf->job_flush_ms - age > 0 ? (int)(l->conf->job_flush_ms - age) : 0;
-		if (idle != 2 && sleep_on(l->wake, ms) && l->gather_ms > 0)
+		if (idle != 2 && sleep_on(l->wake, until_flush(l, l->idle_ms)) && l->gather_ms > 0)
 			gather(l);
 	}
 	return flush_due(l, 1, &err) < 0 ? failed(l, &err) : 0;
