@@ -22,6 +22,7 @@
 #include "chat/chat.h"
 #include "chat/chat_terms.h"
 #include "chat/answer.h"
+#include "text/text_tok.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -137,13 +138,44 @@ static int has_terminal(const char *p, size_t len)
 	return len && (strchr(".!?:;", p[len - 1]) || wide_end(p, len - 1));
 }
 
+/* Han and kana: the CJK characters of text_is_cjk but Hangul, the
+ * scripts written without spaces. */
+static int is_han_kana(uint32_t cp)
+{
+	return text_is_cjk(cp) && !(cp >= 0xac00 && cp <= 0xd7af);
+}
+
+/* Words of a line, to tell a statement from a label: runs between spaces,
+ * except that Chinese and Japanese write none, so there every two Han or
+ * kana characters count as a word (their words are one to three
+ * characters long): a line of eight such characters without a full stop
+ * ("図書館の開館時間", a slide's or a table's line) is as much a statement
+ * as four English words. Hangul is written with spaces and counts as
+ * Latin does. */
 static size_t count_words(const char *p, size_t len)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != ' ' && (i == 0 || p[i - 1] == ' '))
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n = 0, han = 0;
+	int in_word = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = text_utf8_next(u + i, len - i, &cp);
+		i += k;
+		if (is_han_kana(cp)) {
+			han++;
+			in_word = 0;
+			continue;
+		}
+		n += (han + 1) / 2;
+		han = 0;
+		if (cp == ' ')
+			in_word = 0;
+		else if (!in_word) {
+			in_word = 1;
 			n++;
-	return n;
+		}
+	}
+	return n + (han + 1) / 2;
 }
 
 static void add_sentence(struct builder *b, size_t src, const char *p, size_t len)
@@ -443,6 +475,17 @@ static int lowercase_first(const struct chat_source *src, const struct sent *s)
 	return 0;
 }
 
+/* 1 when the text ends with a Han or kana character (three UTF-8 bytes
+ * in is_han_kana's ranges): such a sentence is closed
+ * with the ideographic full stop, not a Latin one. */
+static int ends_han(const char *p, size_t len)
+{
+	uint32_t cp;
+	if (len < 3 || text_utf8_next((const unsigned char *)p + len - 3, 3, &cp) != 3)
+		return 0;
+	return is_han_kana(cp);
+}
+
 static void put_sentence(struct qbuf *out, const struct sent *s, int lower)
 {
 	if (out->len && out->data[out->len - 1] != ' ')
@@ -457,7 +500,7 @@ static void put_sentence(struct qbuf *out, const struct sent *s, int lower)
 	if (!has_terminal(s->p, s->len) || s->p[s->len - 1] == ':' || s->p[s->len - 1] == ';') {
 		if (s->p[s->len - 1] == ':' || s->p[s->len - 1] == ';')
 			out->data[--out->len] = '\0';
-		qbuf_adds(out, ".");
+		qbuf_adds(out, ends_han(s->p, s->len) ? "\xe3\x80\x82" : ".");
 	}
 }
 
