@@ -42,7 +42,15 @@
  * search_ivf_probe_share; BENCH_IVF_RESCORE=N:
  * search_ivf_rescore; BENCH_IVF_SIGNS=M: search_ivf_signs;
  * BENCH_IVF_CURVE=P:N:M,...: hybrid's recall at each probe, rescore and
- * signs count; BENCH_WARM=W: the steady rows' other claims, below). Last,
+ * signs count; BENCH_WARM=W: the steady rows' other claims, below;
+ * BENCH_SEARCH_PAUSE=S: sleep S seconds before each measured row (default
+ * 0), so the row is a worker's after an idle while, as a real server's
+ * queries come: after ~30 s (vm.dirty_expire_centisecs) the kernel has
+ * written the region files' dirty pages back and write-protected them,
+ * and the cache pays a write fault for each buffer it then touches;
+ * BENCH_SEARCH_PAUSE_EACH=1: the pause before every query of the rows
+ * instead (each one the first after a pause; keep QUERIES small, a row
+ * takes QUERIES * S seconds). Last,
  * keyword and hybrid in a worker's steady state: its caches emptied, W
  * other claims served, then the measured ones. Each size also prints
  * a cold worker's first query (the cache emptied: its load, the lists). */
@@ -699,6 +707,10 @@ static void measure(size_t chunks, size_t nq)
 	const char *nm = getenv("BENCH_NO_MEMO");
 	int no_memo = nm && (*nm == '1' || *nm == '2'), keep_bg = nm && *nm == '2';
 	const char *cold = getenv("BENCH_KEYWORD_COLD");   /* 0: no row with the postings cache off */
+	const char *pv = getenv("BENCH_SEARCH_PAUSE");   /* seconds before each query */
+	unsigned pause = pv && *pv ? (unsigned)strtoul(pv, NULL, 10) : 0;
+	const char *pe = getenv("BENCH_SEARCH_PAUSE_EACH");   /* 1: before every query */
+	int each = pe && *pe == '1';
 	/* keyword first with the postings cache off (every query reading the
 	 * database, as before the cache), then every method with it, then
 	 * hybrid with the word contexts' memo emptied before every query (each
@@ -716,11 +728,15 @@ static void measure(size_t chunks, size_t nq)
 		vcache_memo_clear();
 		vcache_stats(&v0);
 		unsigned long sh0 = search_context_stored_hits();
+		if (pause && !each)
+			sleep(pause);
 		for (size_t i = 0; i < nq; i++) {
 			if ((r > SEARCH_HYBRID || no_memo) && keep_bg && i > 0)
 				vcache_memo_keep("bg", 2);
 			else if (r > SEARCH_HYBRID || no_memo)
 				vcache_memo_clear();
+			if (pause && each)
+				sleep(pause);
 			ms[i] = run_one(queries[(i + 1) % nqueries], (enum search_method)m);
 			cpu[i] = last_cpu;
 		}
@@ -728,9 +744,12 @@ static void measure(size_t chunks, size_t nq)
 		bench_sort(ms, nq);
 		bench_sort(cpu, nq);
 		printf("  %-8s p50 %6.2f ms  p95 %6.2f ms  cpu p50 %6.2f ms  p95 %6.2f ms  "
-		       "(%zu warm queries, top_k 10; word memo %lu hits, %lu misses; %lu words stored)\n", name, bench_pct(ms, nq, 500),
-		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq, v1.memo_hits - v0.memo_hits,
-		       v1.memo_misses - v0.memo_misses, search_context_stored_hits() - sh0);
+		       "(%zu warm queries, %u s pause before %s, top_k 10; word memo %lu hits, %lu misses; "
+		       "%lu words stored)\n", name, bench_pct(ms, nq, 500),
+		       bench_pct(ms, nq, 950), bench_pct(cpu, nq, 500), bench_pct(cpu, nq, 950), nq, pause,
+		       each ? "each" : "the row", v1.memo_hits - v0.memo_hits, v1.memo_misses - v0.memo_misses,
+		       search_context_stored_hits() - sh0);
+		fflush(stdout);
 	}
 	free(ms);
 	free(cpu);
