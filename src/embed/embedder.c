@@ -86,9 +86,12 @@ struct step {
 static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct step *s = arg;
-	enum qstatus st = queue_expire(t, "embed", (int64_t)s->conf->embed_lease * 1000000,
-				       &s->expired, err);
 	s->jobs.n = 0;
+	/* one claim or create at a time (store.h, ingest.c's next_fn) */
+	enum qstatus st = store_txn_lock(t, STORE_LOCK_JOBS, err);
+	if (st == Q_OK)
+		st = queue_expire(t, "embed", (int64_t)s->conf->embed_lease * 1000000,
+				  &s->expired, err);
 	if (st == Q_OK)
 		st = queue_claim(t, "embed", (size_t)s->conf->embed_batch, &s->jobs,
 				 &s->locked_at, err);
