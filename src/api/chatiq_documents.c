@@ -134,6 +134,10 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	char id[37];
 	enum qstatus st;
 
+	/* the job queue's writers one at a time (store.h): a create and a
+	 * claim that met on the queue's indexes deadlocked */
+	if ((st = store_txn_lock(t, STORE_LOCK_JOBS, err)) != Q_OK)
+		return st;
 	/* The same key and request from the same account: the first result;
 	 * the same key with another request: refused. */
 	st = idem_replay(t, a->c->who.account, a->idem, a->fp, replay_doc, a, &a->replayed, err);

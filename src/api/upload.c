@@ -265,6 +265,9 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 	struct qctx *c = u->c;
 	char kb[37];
 	enum qstatus st;
+	/* the job queue's writers one at a time (store.h) */
+	if ((st = store_txn_lock(t, STORE_LOCK_JOBS, err)) != Q_OK)
+		return st;
 	st = idem_replay(t, c->who.account, u->idem, u->fp, replay, u, &u->replayed, err);
 	if (st != Q_OK || u->replayed)
 		return st;

@@ -86,9 +86,12 @@ struct step {
 static enum qstatus claim_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct step *s = arg;
-	enum qstatus st = queue_expire(t, "embed", (int64_t)s->conf->embed_lease * 1000000,
-				       &s->expired, err);
 	s->jobs.n = 0;
+	/* one claim or create at a time (store.h, ingest.c's next_fn) */
+	enum qstatus st = store_txn_lock(t, STORE_LOCK_JOBS, err);
+	if (st == Q_OK)
+		st = queue_expire(t, "embed", (int64_t)s->conf->embed_lease * 1000000,
+				  &s->expired, err);
 	if (st == Q_OK)
 		st = queue_claim(t, "embed", (size_t)s->conf->embed_batch, &s->jobs,
 				 &s->locked_at, err);
@@ -139,9 +142,53 @@ struct store_arg {
 	const struct embed_batch_result *res;
 };
 
-static enum qstatus save_fn(struct stxn *t, void *arg, struct qerr *err)
+/* A batch's progress per document: one rewrite of the document record
+ * per batch, not per chunk (the record is 1-2 KB, and its rewrites were
+ * 12% of quire-embed's CPU through lighttpd, docs/ingest.md). */
+struct progress {
+	size_t n;
+	struct {
+		const char *doc;   /* step.doc's */
+		int done, failed;
+	} *v;
+};
+
+/* Count one job of doc_id in p (v sized for every job of the batch). */
+static void progress_add(struct progress *p, const char *doc_id, int done, int failed)
 {
-	struct store_arg *a = arg;
+	size_t i = p->n;
+	while (i > 0 && strcmp(p->v[i - 1].doc, doc_id))
+		i--;
+	if (i == 0) {
+		i = ++p->n;
+		p->v[i - 1].doc = doc_id;
+		p->v[i - 1].done = p->v[i - 1].failed = 0;
+	}
+	p->v[i - 1].done += done;
+	p->v[i - 1].failed += failed;
+}
+
+/* The documents' records, in the order their first jobs came; a document
+ * deleted meanwhile is passed over. */
+static enum qstatus progress_write(struct stxn *t, const struct progress *p, const char *error,
+				   struct qerr *err)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		enum qstatus st = doc_embed_progress(t, p->v[i].doc, p->v[i].done, p->v[i].failed,
+						     error, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+		}
+		if (st != Q_OK)
+			return st;
+	}
+	return Q_OK;
+}
+
+static enum qstatus save_jobs(struct stxn *t, struct store_arg *a, struct progress *p,
+			      struct qerr *err)
+{
 	struct step *s = a->s;
 	for (size_t i = 0; i < s->jobs.n; i++) {
 		/* Ours only while our lease is current: once it expired the job
@@ -164,29 +211,32 @@ static enum qstatus save_fn(struct stxn *t, void *arg, struct qerr *err)
 			int failed = 0;
 			st = queue_fail(t, s->jobs.ids[i], a->res->error, a->res->retriable,
 					s->conf->embed_max_attempts, a->res->retry_after, &failed, err);
-			if (st == Q_OK && failed)
-				st = doc_embed_progress(t, s->doc[i], 0, 1, a->res->error, err);
-			if (st == Q_ENOTFOUND) {
-				qerr_clear(err);
-				st = Q_OK;
-			}
 			if (st != Q_OK)
 				return st;
+			if (failed)
+				progress_add(p, s->doc[i], 0, 1);
 			continue;
 		}
 		if ((st = vector_put(t, s->chunk[i], a->b->model, a->vecs + i * a->b->dims,
 				     a->b->dims, err)) != Q_OK ||
 		    (st = queue_complete(t, s->jobs.ids[i], err)) != Q_OK)
 			return st;
-		st = doc_embed_progress(t, s->doc[i], 1, 0, NULL, err);
-		if (st == Q_ENOTFOUND) {
-			qerr_clear(err);
-			st = Q_OK;
-		}
-		if (st != Q_OK)
-			return st;
+		progress_add(p, s->doc[i], 1, 0);
 	}
 	return Q_OK;
+}
+
+static enum qstatus save_fn(struct stxn *t, void *arg, struct qerr *err)
+{
+	struct store_arg *a = arg;
+	struct progress p = {0, calloc(a->s->jobs.n ? a->s->jobs.n : 1, sizeof *p.v)};
+	if (!p.v)
+		return qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	enum qstatus st = save_jobs(t, a, &p, err);
+	if (st == Q_OK)
+		st = progress_write(t, &p, a->res->st != Q_OK ? a->res->error : NULL, err);
+	free(p.v);
+	return st;
 }
 
 static void step_free(struct step *s)

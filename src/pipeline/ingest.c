@@ -715,9 +715,11 @@ struct next_claim {
 static enum qstatus next_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct next_claim *c = arg;
-	enum qstatus st = Q_OK;
 	size_t expired = 0;
-	if (c->expire)
+	/* Claims and creates one at a time (store.h): each read the queue's
+	 * indexes, then wrote them, and two of them deadlocked there */
+	enum qstatus st = store_txn_lock(t, STORE_LOCK_JOBS, err);
+	if (st == Q_OK && c->expire)
 		st = queue_expire(t, "ingest", (int64_t)c->conf->ingest_lease * 1000000, &expired,
 				  err);
 	if (st == Q_OK && c->account)
@@ -786,8 +788,10 @@ static enum qstatus more_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct more_claim *m = arg;
 	size_t bytes = m->bytes;
-	enum qstatus st = Q_OK;
 	m->n = 0;   /* a rerun starts again */
+	enum qstatus st = store_txn_lock(t, STORE_LOCK_JOBS, err);   /* as next_fn */
+	if (st != Q_OK)
+		return st;
 	while (m->n < m->max && bytes < INGEST_BATCH_BYTES) {
 		struct job_ctx *j = &m->v[m->n];
 		int64_t locked_at;

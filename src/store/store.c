@@ -713,6 +713,18 @@ void store_txn_sync(struct stxn *t)
 	t->sync = 1;
 }
 
+enum qstatus store_txn_lock(struct stxn *t, const char *name, struct qerr *err)
+{
+	if (txn_dead(t, err))
+		return Q_EBUSY;
+	/* The transaction's own locker: the commit or abort lets go of it
+	 * with the transaction's other locks (DB_LOCK_PUT_ALL). */
+	DBT obj = {.data = (void *)name, .size = (u_int32_t)strlen(name)};
+	DB_LOCK lock;
+	int rc = t->s->env->lock_get(t->s->env, t->txn->id(t->txn), 0, &obj, DB_LOCK_WRITE, &lock);
+	return dberr(t, rc, err, name);
+}
+
 enum qstatus store_flush(struct store *s, struct qerr *err)
 {
 	if (!s->unflushed_ms)

@@ -125,6 +125,15 @@ enum qstatus store_run_flushed(struct store *s, store_fn fn, void *arg, struct q
  * disk after all (it reports something final: a document completed or
  * failed), as store_run's does; no reader sees it before it is there. */
 void store_txn_sync(struct stxn *t);
+/* Take, for writing and until this transaction ends, a lock on a name of
+ * Quire's own (a Berkeley DB lock object, not a record): the transactions
+ * that take it run one at a time across processes, a waiter blocked before
+ * it holds anything the name does not cover, and the deadlock detector
+ * sees the wait as any other. Busy (rerun) on a deadlock or lock timeout.
+ * STORE_LOCK_JOBS: the job queue's claims and creates (docs/ingest.md,
+ * tenth round). */
+#define STORE_LOCK_JOBS "quire:jobs"
+enum qstatus store_txn_lock(struct stxn *t, const char *name, struct qerr *err);
 /* Write the log to disk (DB_ENV->log_flush, one fsync) when a lazy commit
  * of this handle is not there yet; nothing otherwise. */
 enum qstatus store_flush(struct store *s, struct qerr *err);

@@ -435,6 +435,75 @@ static void test_stale_lease(void)
 	json_decref(doc);
 }
 
+/* ---- a batch's progress: one document write per batch ------------------ */
+
+static void fail_embed(struct embed_backend *b, const char *const *texts, const size_t *lens,
+		       size_t n, float *out, struct embed_batch_result *res)
+{
+	res->st = Q_EINTERNAL;
+	res->retriable = 0;
+	snprintf(res->error, sizeof res->error, "test backend refused");
+}
+
+/* The embedder counts a batch's chunks per document and writes each
+ * document once (embedder.c's progress): the counts and states must be
+ * those of a write per chunk, whatever the batch holds of each document. */
+static void test_progress(void)
+{
+	struct stall_backend sb = {{"test-model", 8, stall_embed, NULL}, 0, 0, 0};
+	struct embed_backend fb = {"test-model", 8, fail_embed, NULL};
+	struct doc_arg d[3];
+	static const unsigned n[3] = {3, 5, 2};
+	struct qerr err;
+	size_t done;
+	struct qconf c = conf;
+	drain();
+	for (int i = 0; i < 3; i++)
+		new_doc(&d[i], n[i]);
+	c.embed_batch = 4;   /* 10 chunks: batches of 4, 4 and 2, documents across them */
+	size_t steps = 0, total = 0;
+	for (; steps < 5; steps++) {
+		if (embedder_step(s, &c, &sb.base, &done, &err) != Q_OK || !done)
+			break;
+		total += done;
+		json_t *doc = get(T_DOCS, d[1].id);
+		if (steps == 0)   /* 3 of the first, 1 of the second */
+			ok(num(doc, "embed_done") == 1 && !strcmp(field(doc, "indexing_status"), "indexing"),
+			   "progress: after the first batch the second document has 1 of 5, indexing "
+			   "(%lld, %s)", num(doc, "embed_done"), field(doc, "indexing_status"));
+		json_decref(doc);
+	}
+	is_int(total, 10, "progress: every chunk embedded");
+	is_int(steps, 3, "progress: in three batches");
+	for (int i = 0; i < 3; i++) {
+		json_t *doc = get(T_DOCS, d[i].id);
+		ok(num(doc, "embed_done") == n[i] && num(doc, "embed_failed") == 0 &&
+		   !strcmp(field(doc, "indexing_status"), "completed"),
+		   "progress: document %d completed with %lld of %u done", i, num(doc, "embed_done"), n[i]);
+		json_decref(doc);
+	}
+
+	/* A batch that fails for good: each document in error, every chunk
+	 * counted failed once. */
+	drain();
+	new_doc(&d[0], 2);
+	new_doc(&d[1], 3);
+	c.embed_batch = 64;
+	c.embed_max_attempts = 1;
+	embedder_step(s, &c, &fb, &done, &err);
+	is_int(done, 5, "progress: the failing batch took all 5 jobs");
+	for (int i = 0; i < 2; i++) {
+		json_t *doc = get(T_DOCS, d[i].id);
+		ok(num(doc, "embed_failed") == 2 + i &&
+		   num(doc, "embed_done") == 0 && !strcmp(field(doc, "indexing_status"), "error") &&
+		   !strcmp(field(doc, "error"), "test backend refused"),
+		   "progress: document %d in error, its chunks counted failed once (%lld)", i,
+		   num(doc, "embed_failed"));
+		json_decref(doc);
+	}
+	drain();
+}
+
 /* ---- reembed ------------------------------------------------------------- */
 
 struct re_arg {
@@ -621,6 +690,7 @@ int main(void)
 	test_held();
 	test_backoff();
 	test_stale_lease();
+	test_progress();
 	test_reembed();
 	store_close(s);
 	unit_rmtree(dir);

@@ -841,25 +841,35 @@ struct cross_arg {
 	int attempts;
 };
 
+/* T_TABLE_MAX as first or second: store_txn_lock's STORE_LOCK_JOBS instead */
+static enum qstatus cross_take(struct stxn *t, enum store_table tb, json_t *rec,
+			       struct qerr *err)
+{
+	if (tb == T_TABLE_MAX)
+		return store_txn_lock(t, STORE_LOCK_JOBS, err);
+	return store_put(t, tb, "crossed", rec, err);
+}
+
 static enum qstatus cross_fn(struct stxn *t, void *arg, struct qerr *err)
 {
 	struct cross_arg *a = arg;
 	json_t *rec = json_pack("{s:i}", "pid", (int)getpid());
-	enum qstatus st = store_put(t, a->first, "crossed", rec, err);
+	enum qstatus st = cross_take(t, a->first, rec, err);
 	if (st == Q_OK && a->attempts++ == 0) {
 		char c = 'x';
 		if (write(a->tell, &c, 1) != 1 || read(a->hear, &c, 1) != 1)
 			st = qerr_set(err, Q_EINTERNAL, NULL, "barrier");
 	}
 	if (st == Q_OK)
-		st = store_put(t, a->second, "crossed", rec, err);
+		st = cross_take(t, a->second, rec, err);
 	json_decref(rec);
 	return st;
 }
 
 /* Runs the crossing pair; returns the child's status in *child and the
  * parent's as the result, with the attempts both made in *attempts. */
-static enum qstatus cross_pair(struct store *s, unsigned retry_ms, enum qstatus *child, int *attempts)
+static enum qstatus cross_pair_on(struct store *s, enum store_table one, enum store_table two,
+				  unsigned retry_ms, enum qstatus *child, int *attempts)
 {
 	int ab[2], ba[2], res[2];
 	if (pipe(ab) || pipe(ba) || pipe(res))
@@ -869,7 +879,7 @@ static enum qstatus cross_pair(struct store *s, unsigned retry_ms, enum qstatus 
 	if (pid == 0) {
 		struct store *cs = NULL;
 		struct qerr err;
-		struct cross_arg a = {T_JOBS, T_DOCS, ba[1], ab[0], 0};
+		struct cross_arg a = {two, one, ba[1], ab[0], 0};
 		int out[2] = {Q_EINTERNAL, 0};
 		char home[PATH_MAX + 8];
 		close(ab[1]);   /* the other side's ends: a failed child ends the barrier */
@@ -886,7 +896,7 @@ static enum qstatus cross_pair(struct store *s, unsigned retry_ms, enum qstatus 
 		_exit(0);
 	}
 	struct qerr err;
-	struct cross_arg a = {T_DOCS, T_JOBS, ab[1], ba[0], 0};
+	struct cross_arg a = {one, two, ab[1], ba[0], 0};
 	close(ab[0]);
 	close(ba[1]);
 	close(res[1]);
@@ -902,6 +912,30 @@ static enum qstatus cross_pair(struct store *s, unsigned retry_ms, enum qstatus 
 	*child = out[0];
 	*attempts = a.attempts + out[1];
 	return st;
+}
+
+static enum qstatus cross_pair(struct store *s, unsigned retry_ms, enum qstatus *child, int *attempts)
+{
+	return cross_pair_on(s, T_DOCS, T_JOBS, retry_ms, child, attempts);
+}
+
+/* store_txn_lock's name is a lock like a record's: one holder at a time
+ * across processes, waits the detector sees (a record and the name taken
+ * in opposite orders deadlock, and one side is rerun, not left waiting
+ * until a lock timeout), let go of when the transaction ends (the rerun
+ * gets it). The job queue's claims and creates count on all three. */
+static void test_named_lock(struct store *s)
+{
+	enum qstatus child;
+	int attempts;
+	enum qstatus st = cross_pair_on(s, T_DOCS, T_TABLE_MAX, 10000, &child, &attempts);
+	ok(st == Q_OK && child == Q_OK, "named lock: both crossing writers commit (%d, %d)", st, child);
+	is_int(attempts, 3, "named lock: the deadlock over it seen, the victim run a second time");
+	st = cross_pair_on(s, T_TABLE_MAX, T_JOBS, 0, &child, &attempts);
+	ok((st == Q_EBUSY) != (child == Q_EBUSY) && (st == Q_OK || child == Q_OK),
+	   "named lock first, db_retry_ms 0: one busy, the other commits (%d, %d)", st, child);
+	is_int(attempts, 2, "named lock first, db_retry_ms 0: no rerun");
+	store_set_retry_ms(10000);
 }
 
 static void test_deadlock_rerun(struct store *s)
@@ -1302,6 +1336,7 @@ int main(void)
 	test_seen(s);
 	test_backup(s);
 	test_deadlock_rerun(s);
+	test_named_lock(s);
 	test_count_racing(s);
 	test_compact(s);
 	test_compact_killed(&s);
