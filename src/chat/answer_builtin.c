@@ -14,9 +14,12 @@
  * coverage of the query,
  * divided by 1 + 0.15 x the chunk's rank. Up to 4 are taken, each after the
  * first scoring at least half the best, skipping near duplicates, put back
- * in document order and joined as "According to <title>, ...". Nothing
- * relevant: "I could not find anything about <topic> in your documents."
- * The answer is emitted word by word. docs/chat.md has the whole rule. */
+ * in document order and joined as "According to <title>, ...". When no
+ * sentence holds a term but a heading or label line does, the statements
+ * under it are taken (pick_under). A source's words are stemmed in its
+ * language and the question's (chat_stems). Nothing relevant: "I could
+ * not find anything about <topic> in your documents." The answer is
+ * emitted word by word. docs/chat.md has the whole rule. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
@@ -46,6 +49,8 @@ struct sent {
 	size_t len;
 	const char *head;         /* markdown heading above it, or NULL */
 	size_t head_len;
+	const char *under;        /* the heading or label line above it, or NULL */
+	size_t under_len;
 	unsigned char tf[CHAT_TERMS_MAX];
 	unsigned words;           /* content words */
 	int eligible;
@@ -59,6 +64,8 @@ struct builder {
 	int oom;
 	const char *head;
 	size_t head_len;
+	const char *under;
+	size_t under_len;
 };
 
 /* ---- sentences --------------------------------------------------------- */
@@ -124,11 +131,12 @@ struct tf_ctx {
 	struct sent *s;
 };
 
-static void count_stem(const char *stem, size_t len, void *arg)
+static void count_stem(const char *stem, size_t len, int again, void *arg)
 {
 	struct tf_ctx *c = arg;
 	int i = chat_terms_find(c->terms, stem, len);
-	c->s->words++;
+	if (!again)
+		c->s->words++;   /* a word read in two languages is one word */
 	if (i >= 0 && c->s->tf[i] < 255)
 		c->s->tf[i]++;
 }
@@ -206,8 +214,10 @@ static void add_sentence(struct builder *b, size_t src, const char *p, size_t le
 	s->len = len;
 	s->head = b->head;
 	s->head_len = b->head_len;
+	s->under = b->under;
+	s->under_len = b->under_len;
 	struct tf_ctx c = {b->t->terms, s};
-	chat_stems(p, len, b->t->src[src].lang, count_stem, &c);
+	chat_stems(p, len, b->t->src[src].lang, b->t->terms->lang, count_stem, &c);
 	/* A short line without punctuation is a label, not a statement. */
 	s->eligible = s->words > 0 && (has_terminal(p, len) || count_words(p, len) >= 4);
 	b->n++;
@@ -242,11 +252,24 @@ static void add_line(struct builder *b, size_t src, const char *p, size_t len)
 		b->head_len = len - h - 1;
 		while (b->head_len && isspace((unsigned char)b->head[b->head_len - 1]))
 			b->head_len--;
+		b->under = b->head;
+		b->under_len = b->head_len;
 		return;
 	}
 	size_t m = list_marker(p, len);
 	p += m;
 	len -= m;
+	while (len && isspace((unsigned char)p[len - 1]))
+		len--;
+	/* A label line ("RULES AND INSTRUCTIONS", a slide's title) heads
+	 * what follows it, as a markdown heading does, for the fallback
+	 * below; it stays out of the citation's section. */
+	if (!m && len && !has_terminal(p, len) && count_words(p, len) < 4) {
+		add_sentence(b, src, p, len);
+		b->under = p;
+		b->under_len = len;
+		return;
+	}
 	size_t start = 0;
 	for (size_t i = 0; i < len; i++) {
 		int cut = i - start + 1 >= SENTENCE_MAX && p[i] == ' ';
@@ -263,6 +286,8 @@ static void split_source(struct builder *b, size_t src)
 	const char *p = b->t->src[src].text;
 	b->head = NULL;
 	b->head_len = 0;
+	b->under = NULL;
+	b->under_len = 0;
 	while (*p) {
 		size_t len = strcspn(p, "\n");
 		add_line(b, src, p, len);
@@ -346,7 +371,7 @@ static void score(struct builder *b, const double *relevant)
 		struct sent c;
 		memset(&c, 0, sizeof c);
 		struct tf_ctx tc = {q, &c};
-		chat_stems(ctx.data ? ctx.data : "", ctx.len, src->lang, count_stem, &tc);
+		chat_stems(ctx.data ? ctx.data : "", ctx.len, src->lang, q->lang, count_stem, &tc);
 		qbuf_free(&ctx);
 		double sc = 0;
 		int matched = 0;
@@ -447,6 +472,61 @@ static size_t pick(struct builder *b, struct sent **picked)
 	return np;
 }
 
+/* When no sentence holds a word of the question, a heading may: "What
+ * are the rules?" over a section headed "RULES AND INSTRUCTIONS" whose
+ * sentences never repeat the words. The heading (markdown, or a label
+ * line) of a relevant chunk that covers the most of the question, at
+ * least CHUNK_RELEVANT of it and a word of the new message, gives its
+ * first statements, up to PICK_MAX and ANSWER_BYTES. Returns how many,
+ * with the heading in *under. */
+static size_t pick_under(struct builder *b, const double *relevant, struct sent **picked,
+			 const char **under, size_t *under_len)
+{
+	const struct chat_terms *q = b->t->terms;
+	double best = CHUNK_RELEVANT - 1e-9;
+	const struct sent *from = NULL;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct sent *s = &b->v[i];
+		if (!s->under || !relevant[s->src] || !s->eligible ||
+		    (i && b->v[i - 1].under == s->under))
+			continue;   /* the first statement under each heading */
+		struct sent h;
+		memset(&h, 0, sizeof h);
+		struct tf_ctx c = {q, &h};
+		chat_stems(s->under, s->under_len, b->t->src[s->src].lang, q->lang, count_stem, &c);
+		double got = 0;
+		int has_new = 0, found_new = 0;
+		for (size_t k = 0; k < q->n; k++) {
+			has_new |= q->v[k].w >= 1;
+			if (h.tf[k]) {
+				got += q->v[k].w;
+				found_new |= q->v[k].w >= 1;
+			}
+		}
+		double cov = q->total > 0 ? got / q->total : 0;
+		if ((found_new || !has_new) && cov > best) {
+			best = cov;
+			from = s;
+		}
+	}
+	if (!from)
+		return 0;
+	size_t np = 0, bytes = 0;
+	for (size_t i = (size_t)(from - b->v); i < b->n && np < PICK_MAX && bytes <= ANSWER_BYTES;
+	     i++) {
+		const struct sent *s = &b->v[i];
+		if (s->src != from->src || s->under != from->under)
+			break;
+		if (s->eligible) {
+			picked[np++] = &b->v[i];
+			bytes += s->len;
+		}
+	}
+	*under = from->under;
+	*under_len = from->under_len;
+	return np;
+}
+
 /* The first word of s in lower case when that is safe: a stop word, or a
  * word the source also writes in lower case ("Full-time" -> "full-time"). */
 static int lowercase_first(const struct chat_source *src, const struct sent *s)
@@ -504,15 +584,21 @@ static void put_sentence(struct qbuf *out, const struct sent *s, int lower)
 	}
 }
 
-static void compose(const struct chat_turn *t, struct sent **picked, size_t np, struct qbuf *out)
+/* under: the heading the sentences were taken from (pick_under), named
+ * after the title, or NULL. */
+static void compose(const struct chat_turn *t, struct sent **picked, size_t np,
+		    const char *under, size_t under_len, struct qbuf *out)
 {
 	const char *doc = NULL;
 	for (size_t i = 0; i < np; i++) {
 		const struct chat_source *src = &t->src[picked[i]->src];
 		if (!doc || strcmp(doc, src->doc_id)) {
-			int lower = lowercase_first(src, picked[i]);
-			qbuf_printf(out, "%sAccording to %s%s ", out->len ? " " : "",
-				    src->title[0] ? src->title : "your documents", lower ? "," : ":");
+			int lower = !under && lowercase_first(src, picked[i]);
+			qbuf_printf(out, "%sAccording to %s", out->len ? " " : "",
+				    src->title[0] ? src->title : "your documents");
+			if (under)
+				qbuf_printf(out, ", under \"%.*s\"", (int)under_len, under);
+			qbuf_adds(out, lower ? ", " : ": ");
 			put_sentence(out, picked[i], lower);
 			doc = src->doc_id;
 		} else {
@@ -581,12 +667,16 @@ static enum qstatus answer_builtin(const struct chat_turn *t, struct chat_answer
 	}
 	score(&b, relevant);
 	np = pick(&b, picked);
+	const char *under = NULL;
+	size_t under_len = 0;
+	if (np == 0)
+		np = pick_under(&b, relevant, picked, &under, &under_len);
 	if (np == 0) {
 		char topic[200];
 		chat_topic(t->message, topic, sizeof topic);
 		qbuf_printf(&out, "I could not find anything about %s in your documents.", topic);
 	} else {
-		compose(t, picked, np, &out);
+		compose(t, picked, np, under, under_len, &out);
 		cite(a, t, picked, np);
 	}
 	emit_words(t, a, out.data ? out.data : "");

@@ -50,6 +50,7 @@ struct chat_terms {
 	} v[CHAT_TERMS_MAX];
 	size_t n;
 	double total;            /* sum of the weights */
+	enum text_lang lang;     /* the question's: its terms are stemmed in it */
 };
 
 /* Receives the answer as it is produced (a word, or a model's delta).

@@ -75,8 +75,8 @@ enum chat_confidence chat_confidence_for(double match, double cosine)
 /* ---- stems ------------------------------------------------------------ */
 
 struct stem_ctx {
-	enum text_lang lang;
-	void (*cb)(const char *stem, size_t len, void *arg);
+	enum text_lang lang, also;
+	void (*cb)(const char *stem, size_t len, int again, void *arg);
 	void *arg;
 	size_t words;
 };
@@ -86,17 +86,28 @@ static int on_token(const char *tok, size_t len, void *arg)
 	struct stem_ctx *c = arg;
 	if (!is_content(c->lang, tok, len))
 		return 0;
-	size_t slen;
+	size_t slen, alen;
 	const char *stem = stem_of(c->lang, tok, len, &slen);
+	char first[TEXT_TOKEN_MAX];
+	size_t flen = slen < sizeof first ? slen : sizeof first - 1;
+	memcpy(first, stem, flen);
 	c->words++;
-	c->cb(stem, slen, c->arg);
+	c->cb(stem, slen, 0, c->arg);
+	if (c->also == c->lang)
+		return 0;
+	/* A source taken to be in another language than the question (a
+	 * short or tabular text misidentified, a quote in another language)
+	 * still matches the question's words as the question stems them. */
+	const char *other = stem_of(c->also, tok, len, &alen);
+	if (alen != flen || memcmp(other, first, alen))
+		c->cb(other, alen, 1, c->arg);
 	return 0;
 }
 
-void chat_stems(const char *text, size_t n, enum text_lang lang,
-		void (*cb)(const char *stem, size_t len, void *arg), void *arg)
+void chat_stems(const char *text, size_t n, enum text_lang lang, enum text_lang also,
+		void (*cb)(const char *stem, size_t len, int again, void *arg), void *arg)
 {
-	struct stem_ctx c = {lang, cb, arg, 0};
+	struct stem_ctx c = {lang, (unsigned)also < LANG_MAX ? also : lang, cb, arg, 0};
 	text_tokens(text, n, on_token, &c);
 }
 
@@ -114,8 +125,9 @@ struct add_ctx {
 	size_t words;
 };
 
-static void add_stem(const char *stem, size_t len, void *arg)
+static void add_stem(const char *stem, size_t len, int again, void *arg)
 {
+	(void)again;   /* never: a question's terms are stemmed in one language */
 	struct add_ctx *a = arg;
 	struct chat_terms *t = a->t;
 	int i = chat_terms_find(t, stem, len);
@@ -140,7 +152,8 @@ size_t chat_terms_add(struct chat_terms *t, const char *text, size_t n, enum tex
 		      double w)
 {
 	struct add_ctx a = {t, w, 0};
-	chat_stems(text, n, lang, add_stem, &a);
+	t->lang = lang;
+	chat_stems(text, n, lang, lang, add_stem, &a);
 	return a.words;
 }
 
@@ -149,8 +162,9 @@ struct cover_ctx {
 	unsigned char seen[CHAT_TERMS_MAX];
 };
 
-static void cover_stem(const char *stem, size_t len, void *arg)
+static void cover_stem(const char *stem, size_t len, int again, void *arg)
 {
+	(void)again;
 	struct cover_ctx *c = arg;
 	int i = chat_terms_find(c->t, stem, len);
 	if (i >= 0)
@@ -164,7 +178,7 @@ double chat_coverage(const struct chat_terms *t, const char *text, size_t n, enu
 	c.t = t;
 	if (t->total <= 0)
 		return 0;
-	chat_stems(text, n, lang, cover_stem, &c);
+	chat_stems(text, n, lang, t->lang, cover_stem, &c);
 	double got = 0;
 	for (size_t i = 0; i < t->n; i++)
 		if (c.seen[i])

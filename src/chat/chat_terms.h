@@ -10,13 +10,17 @@
 const char *chat_confidence_name(enum chat_confidence c);
 
 /* Add the content words of text (n bytes) in lang with weight w; a term
- * already present keeps the larger weight. Returns the number of content
- * words seen. */
+ * already present keeps the larger weight; lang becomes t->lang. Returns
+ * the number of content words seen. */
 size_t chat_terms_add(struct chat_terms *t, const char *text, size_t n, enum text_lang lang,
 		      double w);
-/* Calls cb for each content-word stem of text (repeats included). */
-void chat_stems(const char *text, size_t n, enum text_lang lang,
-		void (*cb)(const char *stem, size_t len, void *arg), void *arg);
+/* Calls cb for each content-word stem of text in lang (repeats included),
+ * again = 0. When also is another language whose stem of the word differs
+ * (the question's, for a source identified as another language), cb is
+ * called a second time with that stem and again = 1, so a word is found
+ * whichever of the two languages the text was taken to be in. */
+void chat_stems(const char *text, size_t n, enum text_lang lang, enum text_lang also,
+		void (*cb)(const char *stem, size_t len, int again, void *arg), void *arg);
 /* The content words of message as written, space-separated, into out
  * ("I could not find anything about <topic> ..."); the trimmed message
  * itself when it has none. */
@@ -28,7 +32,8 @@ void chat_topic(const char *message, char *out, size_t outlen);
 void chat_search_text(const char *text, struct qbuf *out);
 /* Index of stem in t, or -1. */
 int chat_terms_find(const struct chat_terms *t, const char *stem, size_t len);
-/* Weighted share (0..1) of t's terms that occur in text. */
+/* Weighted share (0..1) of t's terms that occur in text (in lang, or
+ * in the question's language t->lang). */
 double chat_coverage(const struct chat_terms *t, const char *text, size_t n, enum text_lang lang);
 /* The follow-up rule: when prev (the previous question's retrieval query)
  * is given and message has at most CHAT_SHORT_TERMS content words or a

@@ -2,7 +2,9 @@
  * sources: the composed answer, word-by-word tokens, citations with the
  * heading as section, "nothing found", duplicates, document order, safe
  * lower-casing, a client that goes away, the follow-up rule, the topic,
- * coverage and the confidence thresholds on retrieval evidence. */
+ * coverage and the confidence thresholds on retrieval evidence; a source
+ * identified as another language than the question; statements found by
+ * the heading or label line above them. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "chat/chat.h"
@@ -231,6 +233,67 @@ static void test_terms(void)
 	ok(chat_match_typical(none, 3) == none, "no keyword evidence stays none");
 }
 
+/* A bank statement read by OCR, taken to be German by language
+ * identification (as libexttextcat took this one): the English question's
+ * words must still be found in it. */
+static void test_other_lang(void)
+{
+	struct chat_source src[1] = {source("doc-bill", "bill.png", "",
+		"FIRST CHEQUING Line of Credit 100,000.00 Rate 4.2000\n\n"
+		"Date Description Number Debits Credits Balance\n\n"
+		"01Aug2018 Clearing Cheque 4987 36.07 99,914.15")};
+	src[0].lang = LANG_DE;
+	struct chat_answer a;
+	run("What is the line of credit rate?", NULL, src, 1, NULL, &a);
+	is_str(a.content.data, "According to bill.png: FIRST CHEQUING Line of Credit 100,000.00 "
+	       "Rate 4.2000.", "a German-identified source answers an English question");
+	is_int(a.nused, 1, "and is cited");
+	chat_answer_free(&a);
+	static struct chat_terms t;
+	memset(&t, 0, sizeof t);
+	chat_terms_add(&t, "line credit rate", 16, LANG_EN, 1);
+	const char *line = "Line of Credit 100,000.00 Rate 4.2000";
+	ok(fabs(chat_coverage(&t, line, strlen(line), LANG_DE) - 1) < 1e-9,
+	   "coverage reads the text in the question's language too");
+	t.lang = LANG_DE;
+	ok(chat_coverage(&t, line, strlen(line), LANG_DE) < 0.5,
+	   "(read in German alone, line and rate are lost: the test can fail)");
+}
+
+/* Statements found by their heading when they do not repeat its words. */
+static void test_under(void)
+{
+	struct chat_source src[2] = {
+		source("doc-rules", "rules.png", "",
+		       "RULES AND INSTRUCTIONS\n\n"
+		       "1. Template for day 1 in Korean, for day 2 in English. 2. Use all your "
+		       "accounts.\n\nNote: always include the tag.\n\nCONTACT\n\n"
+		       "Mail the organisers at the desk."),
+		source("doc-hb", "Employee Handbook", "", "# Vacation\n\nYou get 15 days a year, "
+		       "booked in the HR portal.\n\n# Sick leave\n\nCall your manager before 9 am."),
+	};
+	struct chat_answer a;
+	run("What are the rules and instructions?", NULL, src, 2, NULL, &a);
+	is_str(a.content.data, "According to rules.png, under \"RULES AND INSTRUCTIONS\": Template "
+	       "for day 1 in Korean, for day 2 in English. 2. Use all your accounts. Note: always "
+	       "include the tag.", "a label line's statements, up to the next label");
+	is_int(a.nused, 1, "one citation");
+	chat_answer_free(&a);
+	run("Tell me about vacation", NULL, src, 2, NULL, &a);
+	is_str(a.content.data, "According to Employee Handbook, under \"Vacation\": You get 15 days a "
+	       "year, booked in the HR portal.", "a markdown heading's statements");
+	is_str(a.section[0], "Vacation", "cited with the heading as section");
+	chat_answer_free(&a);
+	run("Who do I call for sick leave?", NULL, src, 2, NULL, &a);
+	is_str(a.content.data, "According to Employee Handbook: Call your manager before 9 am.",
+	       "a sentence with a word of the question still wins over the heading");
+	chat_answer_free(&a);
+	struct chat_source bare[1] = {source("doc-l", "labels", "", "OPENING HOURS\n\nMonday\n\n9-17")};
+	run("What are the opening hours?", NULL, bare, 1, NULL, &a);
+	is_int(a.nused, 0, "a heading over labels only gives nothing to quote");
+	chat_answer_free(&a);
+}
+
 int main(void)
 {
 	qconf_defaults(&conf);
@@ -238,5 +301,7 @@ int main(void)
 	test_nothing();
 	test_shapes();
 	test_terms();
+	test_other_lang();
+	test_under();
 	return done_testing();
 }
