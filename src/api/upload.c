@@ -287,7 +287,7 @@ static enum qstatus create_fn(struct stxn *t, void *arg, struct qerr *err)
 		f->doc = NULL;
 		if (u->refuse_duplicates) {
 			char other[37];
-			st = doc_find_blob(t, kb, f->sha, other, err);
+			st = doc_find_blob(t, kb, f->sha, u->scope.org, other, err);
 			if (st == Q_OK)
 				return qerr_set(err, Q_ECONFLICT, "files", "%s: already added", name);
 			if (st != Q_ENOTFOUND)

@@ -305,19 +305,38 @@ enum qstatus doc_delete(struct stxn *t, const char *account, const char *id,
 	return Q_OK;
 }
 
-enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
-			   struct qerr *err)
+enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, const char *org,
+			   char *id, struct qerr *err)
 {
 	struct store_key k;
 	struct store_ids ids = {0};
 	store_key_init(&k);
 	store_key_str(&k, blob);
 	store_key_str(&k, kb);
-	enum qstatus st = store_scan(t, I_DOCS_BY_BLOB, &k, 0, 1, store_collect, &ids, err);
-	if (st == Q_OK && ids.n == 0)
+	enum qstatus st = store_scan(t, I_DOCS_BY_BLOB, &k, 0, DOC_BLOB_SCAN_MAX, store_collect,
+				     &ids, err);
+	if (st == Q_OK && ids.oom)
+		st = qerr_set(err, Q_ENOMEM, NULL, "out of memory");
+	int found = 0;
+	for (size_t i = 0; st == Q_OK && !found && i < ids.n; i++) {
+		json_t *rec;
+		st = store_get(t, T_DOCS, ids.ids[i], &rec, 0, err);
+		if (st == Q_ENOTFOUND) {
+			qerr_clear(err);
+			st = Q_OK;
+			continue;
+		}
+		if (st != Q_OK)
+			break;
+		const char *its = json_string_value(json_object_get(rec, "org"));
+		json_t *global = json_object_get(rec, "is_global");
+		found = (global ? json_is_true(global) : !its) || (org && its && !strcmp(org, its));
+		if (found)
+			snprintf(id, 37, "%s", ids.ids[i]);
+		json_decref(rec);
+	}
+	if (st == Q_OK && !found)
 		st = qerr_set(err, Q_ENOTFOUND, NULL, "no document with that content");
-	if (st == Q_OK)
-		snprintf(id, 37, "%s", ids.ids[0]);
 	store_ids_free(&ids);
 	return st;
 }

@@ -95,9 +95,15 @@ int doc_blob_sweep(struct store *s, const char *datadir, const char *sha);   /* 
 #define BLOB_TMP_MAX_AGE 3600
 enum qstatus doc_blob_sweep_all(struct store *s, const char *datadir, size_t *blobs, size_t *tmps,
 				struct qerr *err);
-/* Id of a document in kb holding the blob, or Q_ENOTFOUND. */
-enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, char *id,
-			   struct qerr *err);
+/* Id of a document in kb holding the blob that a caller of org (NULL:
+ * none) sees: an account-wide document, or one of org's own (docs/api.md
+ * "Visibility"); Q_ENOTFOUND when none. Another org's copy is not one:
+ * uploading it again makes a document this org's chat sees (sharing the
+ * blob), and says nothing of what other orgs hold. At most
+ * DOC_BLOB_SCAN_MAX documents of the blob are looked at. */
+#define DOC_BLOB_SCAN_MAX 256
+enum qstatus doc_find_blob(struct stxn *t, const char *kb, const char *blob, const char *org,
+			   char *id, struct qerr *err);
 
 /* One state machine, several views (docs/data-model.md). The truth is
  * Dify's indexing_status: waiting, parsing, cleaning, splitting, indexing,
