@@ -39,19 +39,46 @@ static int utf16_name(const unsigned char *h, size_t n, const char *name)
 	return 0;
 }
 
+/* Control bytes of the head that text does not hold (NULs among them). */
+static size_t control_bytes(const unsigned char *h, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++)
+		if (h[i] < 0x09 || (h[i] > 0x0d && h[i] < 0x20 && h[i] != 0x1b))
+			bad++;
+	return bad;
+}
+
 /* Text: valid UTF-8 (or UTF-16 with a BOM) without NULs in the head. */
 static int is_text(const unsigned char *h, size_t n)
 {
 	if (starts(h, n, "\xff\xfe", 2) || starts(h, n, "\xfe\xff", 2))
 		return 1;
-	size_t bad = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (h[i] == 0)
-			return 0;
-		if (h[i] < 0x09 || (h[i] > 0x0d && h[i] < 0x20 && h[i] != 0x1b))
-			bad++;
+	if (memchr(h, 0, n))
+		return 0;
+	return control_bytes(h, n) * 100 <= n;   /* tolerate stray control bytes, refuse binaries */
+}
+
+/* UTF-16 without a byte order mark (Windows' "Unicode" text, written
+ * without one by some programs): mostly Latin text, so the high byte of
+ * nearly every code unit is NUL and the low byte is not. 0xff for
+ * little-endian, 0xfe for big-endian (the mark's first byte), 0 when not.
+ * The text plugin reads such files (its own test, the same rule); the
+ * upload routes must not refuse them first. */
+static unsigned char utf16_unmarked(const unsigned char *h, size_t n)
+{
+	size_t pairs = (n < 4096 ? n : 4096) / 2, even = 0, odd = 0;
+	if (pairs < 2)
+		return 0;
+	for (size_t i = 0; i < pairs; i++) {
+		even += h[2 * i] == 0;
+		odd += h[2 * i + 1] == 0;
 	}
-	return bad * 100 <= n;   /* tolerate stray control bytes, refuse binaries */
+	if (odd * 10 >= pairs * 7 && even * 10 <= pairs)
+		return 0xff;
+	if (even * 10 >= pairs * 7 && odd * 10 <= pairs)
+		return 0xfe;
+	return 0;
 }
 
 /* Past a UTF-8 mark, white space, comments and processing instructions
@@ -74,12 +101,14 @@ static const unsigned char *skip_space(const unsigned char *p, const unsigned ch
 	}
 }
 
-/* UTF-16 text with a mark: its first characters narrowed to bytes (non-ASCII
- * as '?'), so the HTML test below can read them. */
-static size_t narrow_utf16(const unsigned char *h, size_t n, unsigned char *out, size_t len)
+/* UTF-16 text: its first characters narrowed to bytes (non-ASCII as '?'),
+ * so the HTML test below can read them; mark is 0xff (little-endian) or
+ * 0xfe, and skip 2 when the text starts with it. */
+static size_t narrow_utf16(const unsigned char *h, size_t n, unsigned char mark, size_t skip,
+			   unsigned char *out, size_t len)
 {
-	size_t lo = h[0] == 0xff ? 0 : 1, k = 0;
-	for (size_t i = 2; i + 1 < n && k < len; i += 2)
+	size_t lo = mark == 0xff ? 0 : 1, k = 0;
+	for (size_t i = skip; i + 1 < n && k < len; i += 2)
 		out[k++] = h[i + lo] && !h[i + 1 - lo] && h[i + lo] < 0x80 ? h[i + lo] : '?';
 	return k;
 }
@@ -137,6 +166,46 @@ static int sniff_flat(const unsigned char *p, size_t n, struct sniffed *out)
 	return 0;
 }
 
+static int html_start(const unsigned char *p, size_t rest)
+{
+	return (rest >= 9 && !strncasecmp((const char *)p, "<!doctype", 9)) ||
+	       (rest >= 5 && !strncasecmp((const char *)p, "<html", 5)) ||
+	       (rest >= 5 && !strncasecmp((const char *)p, "<head", 5)) ||
+	       (rest >= 5 && !strncasecmp((const char *)p, "<body", 5));
+}
+
+/* Text of no magic number: plain text, HTML or a flat package, in UTF-8,
+ * a single-byte charset or UTF-16 (marked or not). A page that opens as
+ * HTML is HTML despite a few stray control bytes or NULs (an editor's
+ * junk in a META tag: up to 1 byte in 20), which plain text is not. */
+static void sniff_text(const unsigned char *h, size_t n, struct sniffed *out)
+{
+	unsigned char narrow[4096], mark = 0;
+	size_t skip = 0;
+	if (starts(h, n, "\xff\xfe", 2) || starts(h, n, "\xfe\xff", 2))
+		mark = h[0], skip = 2;
+	else
+		mark = utf16_unmarked(h, n);
+	const unsigned char *p, *e;
+	if (mark) {
+		size_t k = narrow_utf16(h, n, mark, skip, narrow, sizeof narrow);
+		p = skip_space(narrow, narrow + k);
+		e = narrow + k;
+	} else {
+		p = skip_space(h, h + n);
+		e = h + n;
+		if (!is_text(h, n) && !(html_start(p, (size_t)(e - p)) && control_bytes(h, n) * 20 <= n))
+			return;
+	}
+	size_t rest = (size_t)(e - p);
+	if (rest && *p == '<' && sniff_flat(p, rest, out))
+		;   /* a package written as one XML document */
+	else if (html_start(p, rest))
+		out->mime = "text/html", out->type = "html";
+	else
+		out->mime = "text/plain", out->type = "txt";
+}
+
 void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed *out)
 {
 	out->mime = NULL;
@@ -190,24 +259,8 @@ void sniff_bytes(const unsigned char *h, size_t n, size_t total, struct sniffed 
 		out->mime = "image/webp", out->type = "webp";
 	} else if (starts(h, n, "{\\rtf", 5)) {
 		out->mime = "application/rtf", out->type = "rtf";
-	} else if (total > 0 && is_text(h, n)) {
-		unsigned char narrow[4096];
-		const unsigned char *p = skip_space(h, h + n), *e = h + n;
-		if (starts(h, n, "\xff\xfe", 2) || starts(h, n, "\xfe\xff", 2)) {
-			size_t k = narrow_utf16(h, n, narrow, sizeof narrow);
-			p = skip_space(narrow, narrow + k);
-			e = narrow + k;
-		}
-		size_t rest = (size_t)(e - p);
-		if (rest && *p == '<' && sniff_flat(p, rest, out))
-			;   /* a package written as one XML document */
-		else if ((rest >= 9 && !strncasecmp((const char *)p, "<!doctype", 9)) ||
-		    (rest >= 5 && !strncasecmp((const char *)p, "<html", 5)) ||
-		    (rest >= 5 && !strncasecmp((const char *)p, "<head", 5)) ||
-		    (rest >= 5 && !strncasecmp((const char *)p, "<body", 5)))
-			out->mime = "text/html", out->type = "html";
-		else
-			out->mime = "text/plain", out->type = "txt";
+	} else if (total > 0) {
+		sniff_text(h, n, out);
 	}
 }
 
