@@ -566,6 +566,30 @@ static size_t latin_by_stop_words(const char *s, size_t n)
 	return 0;
 }
 
+/* n-grams mislead on text with little prose (a bank statement's rows,
+ * a form, a slide of labels: "Clearing Cheque", "Assisted Deposit" read
+ * as German): when the language they pick has stop words of its own
+ * (text_is_stop) and the text holds none of them, but at least
+ * STOP_OVERRULE of another language's, the stop words decide. Prose in
+ * the picked language always holds some of its stop words; languages
+ * without a stop list are left to the n-grams. */
+#define STOP_OVERRULE 2
+static size_t check_by_stop_words(const char *s, size_t n, size_t pick)
+{
+	enum text_lang l = table[pick].l.stem;
+	if ((unsigned)l >= LANG_STOP_MAX)
+		return pick;
+	unsigned counts[LANG_MAX];
+	text_stop_counts(s, n, counts);
+	enum text_lang best = text_detect_pick(counts);
+	if (counts[l] > 0 || best == l || counts[best] < STOP_OVERRULE)
+		return pick;
+	for (size_t i = 0; i < NLANGS; i++)
+		if (table[i].sc == SC_LATIN && table[i].l.stem == best)
+			return i;
+	return pick;
+}
+
 /* The script most letters are in (Latin when none). */
 static enum script dominant(const struct scan *sc)
 {
@@ -622,6 +646,8 @@ const struct text_language *text_langid(const char *s, size_t n)
 		long b = sc.letters[k] >= MIN_NGRAM_LETTERS ? by_ngrams(s, whole_chars(s, n, NGRAM_BYTES), k)
 							    : -1;
 		pick = b >= 0 ? (size_t)b : k == SC_LATIN ? latin_by_stop_words(s, n) : first_of(k);
+		if (b >= 0 && k == SC_LATIN)
+			pick = check_by_stop_words(s, n, pick);
 		if (table[pick].l.stem == LANG_DA || table[pick].l.stem == LANG_NO)
 			pick = danish_or_norwegian(s, n, pick);
 	}

@@ -4,7 +4,8 @@
  * Han, kana, Hangul), written for this test (public domain), each named as
  * Dify names it and stemmed in its own Snowball language; the edge cases
  * (no letters, too short for n-grams, mixed scripts, invalid UTF-8, a
- * cut inside a character) and the Snowball coverage itself. */
+ * cut inside a character), short notes whose n-grams mislead (stop
+ * words decide) and the Snowball coverage itself. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "tap.h"
@@ -135,6 +136,21 @@ int main(void)
 	ns = text_script_stems("βιβλιοθήκη", strlen("βιβλιοθήκη"), sl);
 	ok(ns == 1 && sl[0] == LANG_EL, "Greek: Greek");
 	ok(text_script_stems("Fenstern", 8, sl) == 0, "Latin: none (stop words decide)");
+
+	/* Text with little prose, which n-grams misread: short English notes
+	 * that n-grams took for Italian or French, holding none of those
+	 * languages' stop words and several of English's; German prose with
+	 * an English phrase keeps German (its own stop words are there). */
+	static const char *const notes[] = {
+		"Here is some text.\n\nHere is a note",
+		"Here is some text.\n\nHere is a question",
+		"Here is our text.\n\nHere is one comment",
+		NULL};
+	for (size_t k = 0; notes[k]; k++)
+		is_str(text_langid(notes[k], strlen(notes[k]))->code, "en",
+		       "stop words overrule n-grams that found none of their language's: note %zu", k + 1);
+	const char *de = "Der Bericht der Kommission liegt vor, siehe the annex of the report für die Zahlen.";
+	is_str(text_langid(de, strlen(de))->code, "de", "German prose with an English phrase stays German");
 
 	/* Edge cases. */
 	is_str(text_langid("", 0)->name, "English", "no text: English");
