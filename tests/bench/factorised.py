@@ -38,7 +38,10 @@ in brackets) and Recall@100 of
       query word's nearest neighbours in the learned space added to the query
       (--expand of them, at --beta times their cosine), and that BM25 fused
       with the model.
---quick stops after the hybrid rows of (b). --cache DIR keeps a PPMI
+--quick stops after the hybrid rows of (b). --cv N measures the choice
+itself: the grid (--k x --p x --docw x --weights, the third-list fusion)
+chosen on one half and scored on the other, then chosen on N-1 of N folds
+and scored on the one left out, the held-out gains summed over the folds. --cache DIR keeps a PPMI
 factorisation (a few minutes at k 500) for the next run with the same
 window, min df, largest k and stemming.
 Nothing here is Quire's code: the figures say whether the model is worth
@@ -334,6 +337,7 @@ def main():
 	ap.add_argument("--lam", type=float, nargs="+", default=[1.0], help="the model's weight beside a tf-idf cosine")
 	ap.add_argument("--lsi", action="store_true", help="factorise documents x words (LSI) instead of PPMI")
 	ap.add_argument("--cache", help="a directory to keep each factorisation in (reused when its parameters match)")
+	ap.add_argument("--cv", type=int, default=0, help="cross-validate the grid's choice over this many folds (third list only)")
 	ap.add_argument("--quick", action="store_true", help="(a) and hybrid + model only")
 	a = ap.parse_args()
 	t0 = time.time()
@@ -370,6 +374,9 @@ def main():
 	else:
 		print(f"PPMI: window {a.window}, min df {a.min_df}: {F.V} words, {F.nnz} positive cells, "
 		      f"SVD at k {max(a.k)} ({time.time() - t0:.1f} s)")
+	if a.cv:
+		cross_validate(D, F, runs, a)
+		return
 	for k in a.k:
 		for p in a.p:
 			for docw in a.docw:
@@ -379,6 +386,52 @@ def main():
 				measure(D, M, runs, a, bm, run_bm)
 				print(f"({time.time() - t1:.1f} s)")
 				sys.stdout.flush()
+
+
+def per_query(D, run):
+	r = {q: [(d, 0, s) for d, s in ds.items()] for q, ds in run.items()}
+	return {q: v["nDCG@10"] for q, v in D.ev.evaluate(D.qrels, r)[1].items()}
+
+
+def cross_validate(D, F, runs, a):
+	"""Choose (k, p, w, fusion) on some queries, score it on the others: the
+	halves both ways, then --cv folds (query i in fold i mod N), each chosen
+	on the other folds. Prints each choice's gain over hybrid on the queries
+	it was not chosen on."""
+	base = per_query(D, runs["hybrid"])
+	qs = [q for q in D.q_ids if q in base]
+	grid = {}
+	for k in a.k:
+		for p in a.p:
+			for docw in a.docw:
+				M = Model(D, F, k, p, docw, pc=not a.no_pc)
+				Q = np.stack([M.query_vec(t) for t in D.q_tok])
+				run_m = top_run(D, Q @ M.docs.T)
+				for w in a.weights:
+					r = per_query(D, fuse([runs["hybrid"], run_m], [1 - w, w]))
+					grid[(k, p, docw, w)] = np.array([r[q] - base[q] for q in qs])
+	print(f"{len(grid)} settings (third list), {len(qs)} queries")
+	def choose(mask):
+		return max(grid, key=lambda g: grid[g][mask].mean())
+	idx = {q: i for i, q in enumerate(D.q_ids)}
+	pos = np.array([idx[q] for q in qs])
+	for h in (0, 1):
+		on = np.isin(qs, list(D.halves[h]))
+		g = choose(on)
+		print(f"chosen on half {h}: k {g[0]} p {g[1]} {g[2]} w {g[3]}: +{grid[g][on].mean():.4f} there, "
+		      f"{grid[g][~on].mean():+.4f} on half {1 - h}")
+	held = np.zeros(len(qs))
+	for f in range(a.cv):
+		test = pos % a.cv == f
+		g = choose(~test)
+		held[test] = grid[g][test]
+		print(f"fold {f}: chosen k {g[0]} p {g[1]} {g[2]} w {g[3]} (+{grid[g][~test].mean():.4f} on the rest), "
+		      f"{grid[g][test].mean():+.4f} on the fold ({test.sum()} queries)")
+	rng = np.random.default_rng(1)
+	bs = [rng.choice(held, len(held)).mean() for _ in range(2000)]
+	print(f"{a.cv}-fold held-out gain over hybrid: {held.mean():+.4f} (bootstrap 95% "
+	      f"[{np.percentile(bs, 2.5):+.4f}, {np.percentile(bs, 97.5):+.4f}]); up on {(held > 1e-9).sum()}, "
+	      f"down on {(held < -1e-9).sum()} queries")
 
 
 def measure(D, M, runs, a, bm, run_bm):
