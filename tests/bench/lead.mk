@@ -14,7 +14,7 @@ bench-lib: tests/bench/bench_embed$(EXEEXT) tests/bench/bench_list$(EXEEXT)
 	tests/bench/bench_list$(EXEEXT)
 .PHONY: bench-lib
 EXTRA_DIST += tests/bench/embed-pipeline.sh
-EXTRA_DIST += tests/bench/scifact.sh tests/bench/scifact.py
+EXTRA_DIST += tests/bench/scifact.sh tests/bench/scifact.py tests/bench/factorised.py
 EXTRA_DIST += tests/bench/extract-vs-tools.sh tests/bench/upload-pdf.sh
 EXTRA_DIST += tests/bench/list-all.sh
 
