@@ -318,11 +318,11 @@ static int write_db_config(const char *home)
  * block here, beyond the end of the file too (FALLOC_FL_KEEP_SIZE, so
  * Berkeley DB still sees the sizes it wrote), so the disk is claimed up
  * front and a full disk later only fails writes (ENOSPC, 507). Allocating
- * is cheaper than DB_REGION_INIT, which writes the regions out as zeros,
- * and keeps the regions in files the db_* tools and the recovery model
- * know, unlike DB_SYSTEM_MEM, whose System V segments outlive a killed
- * quired and need a key per data directory. The lengths are read from
- * /proc/self/maps, the one place that tells the mapped sizes.
+ * is cheaper than DB_REGION_INIT, which writes the regions out as zeros.
+ * In System V memory (db_region_memory = system, below) there is no file
+ * to allocate: the kernel gives a segment its pages as they are used. The
+ * lengths are read from /proc/self/maps, the one place that tells the
+ * mapped sizes.
  * 0 or an errno. */
 static int back_region(const char *path, off_t len)
 {
@@ -447,6 +447,23 @@ static int read_ref(const char *home, struct regenv_ref *ref)
 	return ok;
 }
 
+/* Remove the segments at key's 16 that process creator made (ours):
+ * the count that could not be removed. */
+static int sweep_keys(long key, pid_t creator)
+{
+	int left = 0;
+	for (int i = 0; i < SHM_KEYS; i++) {
+		struct shmid_ds ds;
+		int sid = shmget((key_t)(key + i), 0, 0);
+		if (sid < 0 || shmctl(sid, IPC_STAT, &ds) < 0 || ds.shm_cpid != creator
+		    || ds.shm_perm.uid != geteuid())
+			continue;
+		if (shmctl(sid, IPC_RMID, NULL) < 0)
+			left++;
+	}
+	return left;
+}
+
 int store_remove_regions(const char *home)
 {
 	struct regenv_ref ref;
@@ -475,17 +492,8 @@ int store_remove_regions(const char *home)
 		env->set_errcall(env, on_error);
 		env->remove(env, home, DB_FORCE);   /* frees the handle */
 	}
-	/* What Berkeley DB's removal left of the environment's segments (the
-	 * ones the same process created at its keys). */
-	int left = 0;
-	for (int i = 0; i < SHM_KEYS; i++) {
-		int sid = shmget((key_t)(key + i), 0, 0);
-		if (sid < 0 || shmctl(sid, IPC_STAT, &ds) < 0 || ds.shm_cpid != creator
-		    || ds.shm_perm.uid != geteuid())
-			continue;
-		if (shmctl(sid, IPC_RMID, NULL) < 0)
-			left++;
-	}
+	/* What Berkeley DB's removal left of the environment's segments. */
+	int left = sweep_keys(key, creator);
 	drop_regions(home);
 	if (left) {
 		QLOG_WARN("%d System V segments of %s could not be removed (ipcs -m, key %#lx)",
@@ -507,7 +515,8 @@ static int keys_free(long key, char *why, size_t n)
 		if (id < 0 && errno == ENOENT)
 			continue;
 		if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0)
-			snprintf(why, n, "System V key %#lx is taken (%s)", key + i, strerror(errno));
+			snprintf(why, n, "System V key %#lx cannot be used (%s)", key + i,
+				 strerror(errno));
 		else
 			snprintf(why, n, "System V key %#lx is taken (segment %d, uid %u, %lu attached)",
 				 key + i, id, (unsigned)ds.shm_perm.uid, (unsigned long)ds.shm_nattch);
@@ -574,7 +583,10 @@ static int env_open_owner(struct store *s, const char *home)
 		}
 		snprintf(why, sizeof why, "the environment in System V memory at key %#lx: %s",
 			 key, db_strerror(rc));
+		/* What the failed creation made (by this process, at keys that
+		 * were free): __db.001 may not name it yet. */
 		store_remove_regions(home);
+		sweep_keys(key, getpid());
 		drop_regions(home);
 	}
 	if (*why && !warned++)

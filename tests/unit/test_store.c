@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -1480,6 +1481,34 @@ static void test_region_memory(void)
 	ok(rec != NULL, "regions: to files: ... the record is there");
 	json_decref(rec);
 	store_close(s);
+	/* The kernel refuses the segments: in a private IPC namespace (root
+	 * only) with kernel.shmmax at 1 MiB, the owner falls back to files. */
+	pid = fork();
+	if (pid == 0) {
+		FILE *mx;
+		if (unshare(CLONE_NEWIPC) < 0 || !(mx = fopen("/proc/sys/kernel/shmmax", "w")))
+			_exit(77);
+		if (fputs("1048576\n", mx) < 0 || fclose(mx) != 0)
+			_exit(77);
+		struct store *o;
+		struct qerr e2;
+		store_set_region_memory(1);
+		if (store_open(&o, a, STORE_OWNER, &e2) != Q_OK)
+			_exit(2);
+		json_t *r = get(o, T_DOCS, "sys1");
+		int good = !store_regions_system(o) && db001_size(a) > 24 && r;
+		json_decref(r);
+		store_close(o);
+		_exit(good ? 0 : 1);
+	}
+	status = -1;
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+		ok(1, "regions: refused # SKIP no private IPC namespace (not root)");
+	else
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "regions: refused (shmmax 1 MiB): the owner opens in files, with the data (status %d)",
+		   status);
 	store_remove_regions(b);
 	is_int(segments_at(kb, NULL), 0, "regions: nothing left at either directory's keys");
 	store_set_cache_mb(256);
