@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -503,6 +504,32 @@ int store_remove_regions(const char *home)
 	return 0;
 }
 
+/* Segments at key's 16 that a killed owner of this directory left
+ * without a reference (its __db.001 lost: deleted by hand, or never on
+ * disk): removed when they look like one environment made by one dead
+ * process of our uid, none attached, the first at key itself. Another
+ * program's or user's, or one in use, is left (keys_free then says so). */
+static void sweep_stale(long key)
+{
+	struct shmid_ds ds;
+	int id = shmget((key_t)key, 0, 0);
+	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0 || ds.shm_perm.uid != geteuid()
+	    || ds.shm_nattch || kill(ds.shm_cpid, 0) == 0 || errno != ESRCH)
+		return;
+	pid_t creator = ds.shm_cpid;
+	for (int i = 1; i < SHM_KEYS; i++) {
+		int sid = shmget((key_t)(key + i), 0, 0);
+		if (sid < 0)
+			continue;
+		if (shmctl(sid, IPC_STAT, &ds) < 0 || ds.shm_perm.uid != geteuid() || ds.shm_nattch
+		    || ds.shm_cpid != creator)
+			return;
+	}
+	QLOG_INFO("removing the System V segments a killed process %ld left at key %#lx",
+		  (long)creator, key);
+	sweep_keys(key, creator);
+}
+
 /* 1 when none of home's keys has a segment: anything left there after
  * store_remove_regions is not this directory's environment (another
  * program's, another user's, or one in use), and Berkeley DB's creation
@@ -518,8 +545,9 @@ static int keys_free(long key, char *why, size_t n)
 			snprintf(why, n, "System V key %#lx cannot be used (%s)", key + i,
 				 strerror(errno));
 		else
-			snprintf(why, n, "System V key %#lx is taken (segment %d, uid %u, %lu attached)",
-				 key + i, id, (unsigned)ds.shm_perm.uid, (unsigned long)ds.shm_nattch);
+			snprintf(why, n, "System V key %#lx is taken (segment %d, uid %u, %lu attached; "
+				 "ipcrm -m %d frees it if it is no one's)",
+				 key + i, id, (unsigned)ds.shm_perm.uid, (unsigned long)ds.shm_nattch, id);
 		return 0;
 	}
 	return 1;
@@ -559,13 +587,32 @@ static int env_open(struct store *s, const char *home, long key)
 	return rc;
 }
 
+/* __db.001, the reference to the segments, and its directory entry to
+ * disk, once per creation: Berkeley DB does not sync it, and without it
+ * the next owner cannot tell the segments at the keys from someone
+ * else's, so they would stay there (taken) until a reboot. */
+static void sync_ref(const char *home)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/__db.001", home);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if ((fd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 /* The owner's environment: in system memory when asked and possible,
  * otherwise in files; the reason for a fall back is logged once per
  * process. */
 static int env_open_owner(struct store *s, const char *home)
 {
 	static int warned;
-	char why[256] = "";
+	char why[320] = "";
 	/* A killed quired's segments (or a switch back to files): removed as
 	 * the region files are, before anything is created. */
 	store_remove_regions(home);
@@ -573,12 +620,15 @@ static int env_open_owner(struct store *s, const char *home)
 	long key = region_memory_system ? store_shm_key(home) : 0;
 	if (region_memory_system && !key)
 		snprintf(why, sizeof why, "cannot read %s: %s", home, strerror(errno));
+	if (key)
+		sweep_stale(key);
 	if (key && !keys_free(key, why, sizeof why))
 		key = 0;
 	if (key) {
 		int rc = env_open(s, home, key);
 		if (!rc) {
 			s->system = 1;
+			sync_ref(home);
 			return 0;
 		}
 		snprintf(why, sizeof why, "the environment in System V memory at key %#lx: %s",

@@ -1431,6 +1431,17 @@ static void test_region_memory(void)
 	json_decref(rec);
 	store_close(s);
 
+	/* The same with __db.001 lost (deleted by hand): the segments a dead
+	 * process of ours left at the keys are replaced all the same. */
+	owner_killed(a);
+	char ref[PATH_MAX + 16];
+	snprintf(ref, sizeof ref, "%s/__db.001", a);
+	unlink(ref);
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: reference lost: the owner opens");
+	ok(s && store_regions_system(s), "regions: reference lost: ... in system memory");
+	is_int(segments_at(ka, NULL), n, "regions: reference lost: ... the segment count did not grow");
+	store_close(s);
+
 	/* What quired does at a clean stop. */
 	is_int(store_remove_regions(a), 0, "regions: removed at the stop");
 	is_int(segments_at(ka, NULL), 0, "regions: ... no segment left at the keys");
