@@ -322,6 +322,7 @@ static const struct qsetting settings[] = {
 	 NULL, 0},
 	INT("search_postings_cache_mb", search_postings_cache_mb, 0, 1 << 20, "128"),
 	INT("db_cache_mb", db_cache_mb, 16, 1 << 16, "256"),
+	CHOICE("db_region_memory", db_region_memory, "files", "files system"),
 	INT("db_lock_timeout_ms", db_lock_timeout_ms, 10, 600000, "5000"),
 	INT("db_retry_ms", db_retry_ms, 0, 600000, "10000"),
 	INT("db_compact_step_mb", db_compact_step_mb, 1, 1 << 20, "64"),

@@ -76,6 +76,7 @@ struct qconf {
 	double search_ivf_retrain_growth; /* vectors' growth since the last training that retrains */
 	int search_postings_cache_mb; /* keyword postings each worker keeps in memory; 0 = none */
 	int db_cache_mb;           /* Berkeley DB cache (shared by all processes), set at recovery */
+	char db_region_memory[8];  /* "files" or "system" (System V segments, quired only) */
 	int db_lock_timeout_ms;    /* longest wait for one lock (a long reader holds it) */
 	int db_retry_ms;           /* how long a transaction that lost a lock conflict is rerun */
 	int db_compact_step_mb;    /* quire-admin compact: megabytes of pages freed between checkpoints */

@@ -14,9 +14,12 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +29,7 @@ struct store {
 	DB *tables[T_TABLE_MAX];
 	DB *indexes[I_INDEX_MAX];
 	enum store_mode mode;
+	int system;             /* the regions are System V segments */
 	int64_t unflushed_ms;   /* q_mono_ms of the oldest commit not yet on disk, 0 = none */
 };
 
@@ -315,11 +319,11 @@ static int write_db_config(const char *home)
  * block here, beyond the end of the file too (FALLOC_FL_KEEP_SIZE, so
  * Berkeley DB still sees the sizes it wrote), so the disk is claimed up
  * front and a full disk later only fails writes (ENOSPC, 507). Allocating
- * is cheaper than DB_REGION_INIT, which writes the regions out as zeros,
- * and keeps the regions in files the db_* tools and the recovery model
- * know, unlike DB_SYSTEM_MEM, whose System V segments outlive a killed
- * quired and need a key per data directory. The lengths are read from
- * /proc/self/maps, the one place that tells the mapped sizes.
+ * is cheaper than DB_REGION_INIT, which writes the regions out as zeros.
+ * In System V memory (db_region_memory = system, below) there is no file
+ * to allocate: the kernel gives a segment its pages as they are used. The
+ * lengths are read from /proc/self/maps, the one place that tells the
+ * mapped sizes.
  * 0 or an errno. */
 static int back_region(const char *path, off_t len)
 {
@@ -378,6 +382,266 @@ static void drop_regions(const char *home)
 		if (unlink(path) < 0 && errno == ENOENT)
 			break;
 	}
+}
+
+/* db_region_memory (docs/storage.md, "Regions in System V memory").
+ * Berkeley DB's region files are shared mappings: some 30 s after a query
+ * dirtied their pages the kernel writes them back and write-protects them,
+ * and the next query takes 500-700 write faults (about 20 ms of CPU on the
+ * test machine at 100,000 chunks, docs/search.md). System V segments are
+ * not written back. But a segment outlives its processes, and Berkeley DB
+ * removes whatever segment sits at a key it creates at, whoever owns it:
+ * so the keys are derived from the data directory, tested before every
+ * creation, and quired removes the segments at a clean stop. */
+static int region_memory_system;
+
+void store_set_region_memory(int system)
+{
+	region_memory_system = system != 0;
+}
+
+int store_regions_system(const struct store *s)
+{
+	return s && s->system;
+}
+
+/* The environment puts region i (1, 2, ...) at key + i - 1: three at the
+ * default settings. 16 are reserved per data directory. */
+#define SHM_KEYS 16
+
+long store_shm_key(const char *home)
+{
+	struct stat st;
+	if (stat(home, &st) < 0)
+		return 0;
+	/* FNV-1a over the device and inode: two data directories (two tenants
+	 * on one host) never share a directory, so they differ here, and a
+	 * stop and start of the same one finds its keys again. A renamed
+	 * directory keeps its inode; a restored copy gets new keys. */
+	uint64_t v[2] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino}, h = 14695981039346656037ULL;
+	const unsigned char *p = (const unsigned char *)v;
+	for (size_t i = 0; i < sizeof v; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	/* Keys 16 .. 0x7ffffff0 in steps of 16: positive, never IPC_PRIVATE
+	 * (0), and the 16 of one data directory never overlap another's. */
+	return (long)((h % (0x7fffffffULL / SHM_KEYS - 1) + 1) * SHM_KEYS);
+}
+
+/* Berkeley DB 5.3's REGENV_REF: what __db.001 holds when the regions are
+ * in system memory (the primary segment's size, maximum and id). */
+struct regenv_ref {
+	uintptr_t size, max;
+	long segid;
+};
+
+static int read_ref(const char *home, struct regenv_ref *ref)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/__db.001", home);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int ok = fstat(fd, &st) == 0 && st.st_size == (off_t)sizeof *ref
+		 && read(fd, ref, sizeof *ref) == (ssize_t)sizeof *ref;
+	close(fd);
+	return ok;
+}
+
+/* Remove the segments at key's 16 that process creator made (ours):
+ * the count that could not be removed. */
+static int sweep_keys(long key, pid_t creator)
+{
+	int left = 0;
+	for (int i = 0; i < SHM_KEYS; i++) {
+		struct shmid_ds ds;
+		int sid = shmget((key_t)(key + i), 0, 0);
+		if (sid < 0 || shmctl(sid, IPC_STAT, &ds) < 0 || ds.shm_cpid != creator
+		    || ds.shm_perm.uid != geteuid())
+			continue;
+		if (shmctl(sid, IPC_RMID, NULL) < 0)
+			left++;
+	}
+	return left;
+}
+
+int store_remove_regions(const char *home)
+{
+	struct regenv_ref ref;
+	struct shmid_ds ds;
+	if (!read_ref(home, &ref))
+		return 0;
+	long key = store_shm_key(home);
+	int id = (int)ref.segid;
+	/* The primary segment must be the one at this directory's first key,
+	 * ours, of the size the reference gives: after a reboot the id may
+	 * name someone else's segment. */
+	if (shmctl(id, IPC_STAT, &ds) < 0 || !key || shmget((key_t)key, 0, 0) != id
+	    || ds.shm_perm.uid != geteuid() || ds.shm_segsz != ref.max) {
+		if (shmctl(id, IPC_STAT, &ds) == 0)
+			QLOG_WARN("%s/__db.001 names System V segment %d, which is not this data "
+				  "directory's: left alone", home, id);
+		drop_regions(home);
+		return 0;
+	}
+	if (ds.shm_nattch)
+		QLOG_WARN("the regions of %s are still attached by %lu processes: removed as "
+			  "recovery removes region files", home, (unsigned long)ds.shm_nattch);
+	pid_t creator = ds.shm_cpid;
+	DB_ENV *env;
+	if (db_env_create(&env, 0) == 0) {
+		env->set_errcall(env, on_error);
+		env->remove(env, home, DB_FORCE);   /* frees the handle */
+	}
+	/* What Berkeley DB's removal left of the environment's segments. */
+	int left = sweep_keys(key, creator);
+	drop_regions(home);
+	if (left) {
+		QLOG_WARN("%d System V segments of %s could not be removed (ipcs -m, key %#lx)",
+			  left, home, key);
+		return -1;
+	}
+	return 0;
+}
+
+/* Segments at key's 16 that a killed owner of this directory left
+ * without a reference (its __db.001 lost: deleted by hand, or never on
+ * disk): removed when they look like one environment made by one dead
+ * process of our uid, none attached, the first at key itself. Another
+ * program's or user's, or one in use, is left (keys_free then says so). */
+static void sweep_stale(long key)
+{
+	struct shmid_ds ds;
+	int id = shmget((key_t)key, 0, 0);
+	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0 || ds.shm_perm.uid != geteuid()
+	    || ds.shm_nattch || kill(ds.shm_cpid, 0) == 0 || errno != ESRCH)
+		return;
+	pid_t creator = ds.shm_cpid;
+	for (int i = 1; i < SHM_KEYS; i++) {
+		int sid = shmget((key_t)(key + i), 0, 0);
+		if (sid < 0)
+			continue;
+		if (shmctl(sid, IPC_STAT, &ds) < 0 || ds.shm_perm.uid != geteuid() || ds.shm_nattch
+		    || ds.shm_cpid != creator)
+			return;
+	}
+	QLOG_INFO("removing the System V segments a killed process %ld left at key %#lx",
+		  (long)creator, key);
+	sweep_keys(key, creator);
+}
+
+/* 1 when none of home's keys has a segment: anything left there after
+ * store_remove_regions is not this directory's environment (another
+ * program's, another user's, or one in use), and Berkeley DB's creation
+ * would remove it. */
+static int keys_free(long key, char *why, size_t n)
+{
+	for (int i = 0; i < SHM_KEYS; i++) {
+		struct shmid_ds ds;
+		int id = shmget((key_t)(key + i), 0, 0);
+		if (id < 0 && errno == ENOENT)
+			continue;
+		if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0)
+			snprintf(why, n, "System V key %#lx cannot be used (%s)", key + i,
+				 strerror(errno));
+		else
+			snprintf(why, n, "System V key %#lx is taken (segment %d, uid %u, %lu attached; "
+				 "ipcrm -m %d frees it if it is no one's)",
+				 key + i, id, (unsigned)ds.shm_perm.uid, (unsigned long)ds.shm_nattch, id);
+		return 0;
+	}
+	return 1;
+}
+
+/* s->env made and opened in home, its regions in System V memory at key
+ * (0: files). 0 or Berkeley DB's error, s->env then NULL. */
+static int env_open(struct store *s, const char *home, long key)
+{
+	int rc;
+	if ((rc = db_env_create(&s->env, 0))) {
+		s->env = NULL;
+		return rc;
+	}
+	s->env->set_errcall(s->env, on_error);
+	s->env->set_event_notify(s->env, on_event);
+	/* Log files are written out in full when they are made, so a log
+	 * write never lands in a hole a full disk cannot fill: the disk runs
+	 * out at the start of a log file, before any record is in it. */
+	s->env->log_set_config(s->env, DB_LOG_ZERO, 1);
+	/* A lock wait that times out answers DB_LOCK_NOTGRANTED, told apart
+	 * from a deadlock in the logs; store_run reruns both. */
+	s->env->set_flags(s->env, DB_TIME_NOTGRANTED, 1);
+	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
+	if (s->mode == STORE_OWNER) {
+		flags |= DB_CREATE | DB_RECOVER;
+		s->env->set_cachesize(s->env, cache_mb / 1024, (cache_mb % 1024) << 20, 1);
+	}
+	if (key) {
+		s->env->set_shm_key(s->env, key);
+		flags |= DB_SYSTEM_MEM;
+	}
+	if ((rc = s->env->open(s->env, home, flags, 0600))) {
+		s->env->close(s->env, 0);
+		s->env = NULL;
+	}
+	return rc;
+}
+
+/* __db.001, the reference to the segments, and its directory entry to
+ * disk, once per creation: Berkeley DB does not sync it, and without it
+ * the next owner cannot tell the segments at the keys from someone
+ * else's, so they would stay there (taken) until a reboot. */
+static void sync_ref(const char *home)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/__db.001", home);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if ((fd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* The owner's environment: in system memory when asked and possible,
+ * otherwise in files; the reason for a fall back is logged once per
+ * process. */
+static int env_open_owner(struct store *s, const char *home)
+{
+	static int warned;
+	char why[320] = "";
+	/* A killed quired's segments (or a switch back to files): removed as
+	 * the region files are, before anything is created. */
+	store_remove_regions(home);
+	drop_regions(home);
+	long key = region_memory_system ? store_shm_key(home) : 0;
+	if (region_memory_system && !key)
+		snprintf(why, sizeof why, "cannot read %s: %s", home, strerror(errno));
+	if (key)
+		sweep_stale(key);
+	if (key && !keys_free(key, why, sizeof why))
+		key = 0;
+	if (key) {
+		int rc = env_open(s, home, key);
+		if (!rc) {
+			s->system = 1;
+			sync_ref(home);
+			return 0;
+		}
+		snprintf(why, sizeof why, "the environment in System V memory at key %#lx: %s",
+			 key, db_strerror(rc));
+		/* What the failed creation made (by this process, at keys that
+		 * were free): __db.001 may not name it yet. */
+		store_remove_regions(home);
+		sweep_keys(key, getpid());
+		drop_regions(home);
+	}
+	if (*why && !warned++)
+		QLOG_WARN("db_region_memory = system: %s; the regions are in files", why);
+	return env_open(s, home, 0);
 }
 
 static int open_db(struct store *s, DB **out, const char *file, u_int32_t pagesize,
@@ -494,34 +758,19 @@ enum qstatus store_open(struct store **out, const char *home, enum store_mode mo
 			goto out;
 		}
 	}
-	if (mode == STORE_OWNER)
-		drop_regions(home);
-	if ((rc = db_env_create(&s->env, 0))) {
-		st = dberr(NULL, rc, err, "db_env_create");
-		goto out;
-	}
-	s->env->set_errcall(s->env, on_error);
-	s->env->set_event_notify(s->env, on_event);
-	/* Log files are written out in full when they are made, so a log
-	 * write never lands in a hole a full disk cannot fill: the disk runs
-	 * out at the start of a log file, before any record is in it. */
-	s->env->log_set_config(s->env, DB_LOG_ZERO, 1);
-	/* A lock wait that times out answers DB_LOCK_NOTGRANTED, told apart
-	 * from a deadlock in the logs; store_run reruns both. */
-	s->env->set_flags(s->env, DB_TIME_NOTGRANTED, 1);
-	u_int32_t flags = DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_INIT_TXN;
-	if (mode == STORE_OWNER) {
-		flags |= DB_CREATE | DB_RECOVER;
-		s->env->set_cachesize(s->env, cache_mb / 1024, (cache_mb % 1024) << 20, 1);
-	}
-	if ((rc = s->env->open(s->env, home, flags, 0600))) {
+	rc = mode == STORE_OWNER ? env_open_owner(s, home) : env_open(s, home, 0);
+	if (rc) {
 		st = dberr(NULL, rc, err, "opening the environment");
 		if (st == Q_EDB)
 			snprintf(err ? err->msg : (char[1]){0}, err ? sizeof err->msg : 1,
 				 "cannot open the database in %s: %s", home, db_strerror(rc));
 		goto out;
 	}
-	if (mode == STORE_OWNER && (rc = back_regions(home))) {
+	if (mode != STORE_OWNER) {
+		struct regenv_ref ref;
+		s->system = read_ref(home, &ref);
+	}
+	if (mode == STORE_OWNER && !s->system && (rc = back_regions(home))) {
 		st = dberr(NULL, rc, err, "allocating the region files");
 		goto out;
 	}

@@ -80,6 +80,22 @@ void store_key_u64(struct store_key *k, uint64_t v);
 /* The Berkeley DB cache size (MiB, at least 16) of environments opened
  * from now on as STORE_OWNER (created or recovered): db_cache_mb. */
 void store_set_cache_mb(unsigned mb);
+/* Where environments created from now on as STORE_OWNER keep Berkeley DB's
+ * regions (db_region_memory): 0 in files beside the database (__db.001...),
+ * 1 in System V shared memory at the data directory's keys, falling back to
+ * files (logged) when a key is taken or the kernel refuses the segments.
+ * Only quired sets 1: it removes the segments at a clean stop. */
+void store_set_region_memory(int system);
+/* 1 when s's environment keeps its regions in System V memory. */
+int store_regions_system(const struct store *s);
+/* The first of the 16 System V keys reserved for home's environment (from
+ * its device and inode), never 0; 0 when home cannot be read. */
+long store_shm_key(const char *home);
+/* Remove an environment left in System V memory (a 24-byte __db.001 naming
+ * its primary segment) with no process attached: the segments and the
+ * region files go. 0 when there was none or it went, -1 otherwise (logged).
+ * Only while no process has the environment open. */
+int store_remove_regions(const char *home);
 /* How long store_run reruns a deadlock victim (db_retry_ms). */
 void store_set_retry_ms(unsigned ms);
 /* The cache size (MiB) of s's environment, as Berkeley DB reports it. */

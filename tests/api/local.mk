@@ -1,7 +1,7 @@
 ## tests/api/local.mk
 
 ## --- supervisor and kill tests (quired, fault points) -----------------------
-SUPERVISOR_TESTS = tests/api/supervisor.test tests/api/kill.test
+SUPERVISOR_TESTS = tests/api/supervisor.test tests/api/kill.test tests/api/regions.test
 TESTS += $(SUPERVISOR_TESTS)
 EXTRA_DIST += $(SUPERVISOR_TESTS) tests/api/killload.py
 ## --- end of the supervisor and kill tests ------------------------------------

@@ -50,7 +50,8 @@
  * and the cache pays a write fault for each buffer it then touches;
  * BENCH_SEARCH_PAUSE_EACH=1: the pause before every query of the rows
  * instead (each one the first after a pause; keep QUERIES small, a row
- * takes QUERIES * S seconds). Last,
+ * takes QUERIES * S seconds); BENCH_DB_REGION_MEMORY=files or system:
+ * db_region_memory (system: the regions in System V memory). Last,
  * keyword and hybrid in a worker's steady state: its caches emptied, W
  * other claims served, then the measured ones. Each size also prints
  * a cold worker's first query (the cache emptied: its load, the lists). */
@@ -891,6 +892,12 @@ int main(int argc, char **argv)
 		conf.db_cache_mb = atoi(cmb);
 	store_set_cache_mb((unsigned)conf.db_cache_mb);
 	printf("db_cache_mb = %d\n", conf.db_cache_mb);
+	/* BENCH_DB_REGION_MEMORY=system: db_region_memory (the regions in
+	 * System V segments, removed again at the end) */
+	const char *rm = getenv("BENCH_DB_REGION_MEMORY");
+	if (rm && *rm)
+		snprintf(conf.db_region_memory, sizeof conf.db_region_memory, "%s", rm);
+	store_set_region_memory(!strcmp(conf.db_region_memory, "system"));
 	if (store_open(&store, home, STORE_OWNER, &err) != Q_OK ||
 	    store_run(store, accounts_fn, NULL, &err) != Q_OK) {
 		fprintf(stderr, "%s\n", err.msg);
@@ -959,6 +966,7 @@ int main(int argc, char **argv)
 	       (double)pb / 1048576);
 	embed_builtin_free(g.e);
 	store_close(store);
+	store_remove_regions(home);
 	if (!keep || !*keep)
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return 0;

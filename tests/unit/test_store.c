@@ -10,8 +10,11 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1323,6 +1326,205 @@ static void test_compact_killed(struct store **s)
 	   "compact killed: ... and leaves them as they were");
 }
 
+/* ---- db_region_memory = system ------------------------------------------ */
+
+/* Segments at the 16 keys from key; *first: the id at key itself (-1). */
+static int segments_at(long key, int *first)
+{
+	int n = 0;
+	if (first)
+		*first = shmget((key_t)key, 0, 0);
+	for (int i = 0; i < 16; i++)
+		n += shmget((key_t)(key + i), 0, 0) >= 0;
+	return n;
+}
+
+static off_t db001_size(const char *home)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/__db.001", home);
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* A process that opens home as owner and dies by SIGKILL, as a killed
+ * quired: its segments stay behind. */
+static void owner_killed(const char *home)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct store *o;
+		struct qerr err;
+		if (store_open(&o, home, STORE_OWNER, &err) != Q_OK)
+			_exit(3);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ok(WIFSIGNALED(status), "regions: an owner killed by SIGKILL");
+}
+
+static void test_region_memory(void)
+{
+	char a[PATH_MAX + 16], b[PATH_MAX + 16];
+	struct qerr err;
+	struct store *s, *j;
+	snprintf(a, sizeof a, "%s/sysmem-a", dir);
+	snprintf(b, sizeof b, "%s/sysmem-b", dir);
+	mkdir(a, 0700);
+	mkdir(b, 0700);
+	long ka = store_shm_key(a), kb = store_shm_key(b);
+	ok(ka > 0 && kb > 0 && ka % 16 == 0 && kb % 16 == 0, "regions: keys %#lx and %#lx, positive, "
+	   "spaced by 16", ka, kb);
+	ok(ka != kb, "regions: two data directories get different keys");
+	is_int(store_shm_key(a), ka, "regions: the same directory gets its key again");
+	ok(segments_at(ka, NULL) == 0, "regions: nothing at the keys before (else another test "
+	   "run's leftovers)");
+
+	/* In System V memory: __db.001 is the 24-byte reference; a joiner
+	 * (another process) needs no key and sees the data, and so does
+	 * db5.3_stat. */
+	store_set_cache_mb(16);
+	store_set_region_memory(1);
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: the owner opens in system memory");
+	ok(s && store_regions_system(s), "regions: ... and its regions are System V segments");
+	int first = -1, n = segments_at(ka, &first);
+	ok(n >= 1 && first >= 0, "regions: %d segments at the directory's keys", n);
+	is_int(db001_size(a), 24, "regions: __db.001 is the 24-byte reference");
+	json_t *rec = json_pack("{s:s}", "title", "in system memory");
+	is_int(put(s, T_DOCS, "sys1", rec), Q_OK, "regions: a record written");
+	json_decref(rec);
+	store_close(s);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct qerr e2;
+		if (store_open(&j, a, STORE_JOIN, &e2) != Q_OK)
+			_exit(2);
+		json_t *r = get(j, T_DOCS, "sys1");
+		int good = r && store_regions_system(j)
+			   && !strcmp(json_string_value(json_object_get(r, "title")), "in system memory");
+		json_decref(r);
+		store_close(j);
+		_exit(good ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "regions: a joining process sees the record (status %d)", status);
+	/* db5.3-util is a build dependency (scripts/deps.sh). */
+	char cmd[PATH_MAX + 64];
+	snprintf(cmd, sizeof cmd, "db5.3_stat -e -h '%s' >/dev/null 2>&1", a);
+	is_int(system(cmd), 0, "regions: db5.3_stat -e reads the environment");
+
+	/* kill -9 leaves the segments; the next owner replaces them, the
+	 * count at the keys does not grow, the data is there. */
+	owner_killed(a);
+	int killed_first = -1;
+	is_int(segments_at(ka, &killed_first), n, "regions: the killed owner's segments stayed");
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: the next owner recovers");
+	int now_first = -1;
+	is_int(segments_at(ka, &now_first), n, "regions: ... the segment count did not grow");
+	ok(now_first >= 0 && now_first != killed_first, "regions: ... the killed owner's were replaced");
+	rec = s ? get(s, T_DOCS, "sys1") : NULL;
+	ok(rec != NULL, "regions: ... the record is there");
+	json_decref(rec);
+	store_close(s);
+
+	/* The same with __db.001 lost (deleted by hand): the segments a dead
+	 * process of ours left at the keys are replaced all the same. */
+	owner_killed(a);
+	char ref[PATH_MAX + 16];
+	snprintf(ref, sizeof ref, "%s/__db.001", a);
+	unlink(ref);
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: reference lost: the owner opens");
+	ok(s && store_regions_system(s), "regions: reference lost: ... in system memory");
+	is_int(segments_at(ka, NULL), n, "regions: reference lost: ... the segment count did not grow");
+	store_close(s);
+
+	/* What quired does at a clean stop. */
+	is_int(store_remove_regions(a), 0, "regions: removed at the stop");
+	is_int(segments_at(ka, NULL), 0, "regions: ... no segment left at the keys");
+	is_int(db001_size(a), -1, "regions: ... nor __db.001");
+
+	/* Someone else's segment at one of the keys, attached: Berkeley DB
+	 * would remove it. The owner falls back to files and leaves it. */
+	int fid = shmget((key_t)(ka + 1), 4096, IPC_CREAT | IPC_EXCL | 0600);
+	char *fmem = fid >= 0 ? shmat(fid, NULL, 0) : (void *)-1;
+	ok(fmem != (void *)-1, "regions: a foreign segment at key + 1");
+	if (fmem != (void *)-1)
+		strcpy(fmem, "not quire's");
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: foreign: the owner opens");
+	ok(s && !store_regions_system(s), "regions: foreign: ... in files");
+	ok(db001_size(a) > 24, "regions: foreign: ... __db.001 is a region file");
+	rec = s ? get(s, T_DOCS, "sys1") : NULL;
+	ok(rec != NULL, "regions: foreign: ... with the data");
+	json_decref(rec);
+	store_close(s);
+	struct shmid_ds ds;
+	ok(shmget((key_t)(ka + 1), 0, 0) == fid && shmctl(fid, IPC_STAT, &ds) == 0
+	   && !(ds.shm_perm.mode & SHM_DEST) && fmem != (void *)-1 && !strcmp(fmem, "not quire's"),
+	   "regions: foreign: the segment is untouched");
+	/* Not attached any more, but still not this directory's: the same. */
+	if (fmem != (void *)-1)
+		shmdt(fmem);
+	is_int(store_open(&s, b, STORE_OWNER, &err), Q_OK, "regions: another directory opens");
+	ok(s && store_regions_system(s), "regions: ... in system memory (its own keys are free)");
+	store_close(s);
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: detached foreign: the owner opens");
+	ok(s && !store_regions_system(s), "regions: detached foreign: ... in files");
+	store_close(s);
+	ok(shmget((key_t)(ka + 1), 0, 0) == fid, "regions: detached foreign: the segment is there");
+	shmctl(fid, IPC_RMID, NULL);
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: key free again: the owner opens");
+	ok(s && store_regions_system(s), "regions: key free again: ... in system memory");
+	store_close(s);
+
+	/* Back to files after a kill -9 in system memory: the owner removes
+	 * the left segments first. */
+	owner_killed(a);
+	ok(segments_at(ka, NULL) == n, "regions: to files: the killed owner's segments stayed");
+	store_set_region_memory(0);
+	is_int(store_open(&s, a, STORE_OWNER, &err), Q_OK, "regions: to files: the owner opens");
+	ok(s && !store_regions_system(s), "regions: to files: ... in files");
+	is_int(segments_at(ka, NULL), 0, "regions: to files: ... no segment left");
+	rec = s ? get(s, T_DOCS, "sys1") : NULL;
+	ok(rec != NULL, "regions: to files: ... the record is there");
+	json_decref(rec);
+	store_close(s);
+	/* The kernel refuses the segments: in a private IPC namespace (root
+	 * only) with kernel.shmmax at 1 MiB, the owner falls back to files. */
+	pid = fork();
+	if (pid == 0) {
+		FILE *mx;
+		if (unshare(CLONE_NEWIPC) < 0 || !(mx = fopen("/proc/sys/kernel/shmmax", "w")))
+			_exit(77);
+		if (fputs("1048576\n", mx) < 0 || fclose(mx) != 0)
+			_exit(77);
+		struct store *o;
+		struct qerr e2;
+		store_set_region_memory(1);
+		if (store_open(&o, a, STORE_OWNER, &e2) != Q_OK)
+			_exit(2);
+		json_t *r = get(o, T_DOCS, "sys1");
+		int good = !store_regions_system(o) && db001_size(a) > 24 && r;
+		json_decref(r);
+		store_close(o);
+		_exit(good ? 0 : 1);
+	}
+	status = -1;
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+		ok(1, "regions: refused # SKIP no private IPC namespace (not root)");
+	else
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "regions: refused (shmmax 1 MiB): the owner opens in files, with the data (status %d)",
+		   status);
+	store_remove_regions(b);
+	is_int(segments_at(kb, NULL), 0, "regions: nothing left at either directory's keys");
+	store_set_cache_mb(256);
+}
+
 int main(void)
 {
 	unit_tmpdir(dir, "store");
@@ -1341,6 +1543,7 @@ int main(void)
 	test_compact(s);
 	test_compact_killed(&s);
 	test_reopen(&s);
+	test_region_memory();
 	ok(!store_panicked(s), "no panic");
 	store_close(s);
 	unit_rmtree(dir);
