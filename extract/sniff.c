@@ -49,11 +49,10 @@ static size_t control_bytes(const unsigned char *h, size_t n)
 	return bad;
 }
 
-/* Text: valid UTF-8 (or UTF-16 with a BOM) without NULs in the head. */
+/* Text in a single-byte charset or UTF-8: no NULs in the head (UTF-16 is
+ * told apart before, in sniff_text). */
 static int is_text(const unsigned char *h, size_t n)
 {
-	if (starts(h, n, "\xff\xfe", 2) || starts(h, n, "\xfe\xff", 2))
-		return 1;
 	if (memchr(h, 0, n))
 		return 0;
 	return control_bytes(h, n) * 100 <= n;   /* tolerate stray control bytes, refuse binaries */

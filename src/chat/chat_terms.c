@@ -88,13 +88,15 @@ static int on_token(const char *tok, size_t len, void *arg)
 		return 0;
 	size_t slen, alen;
 	const char *stem = stem_of(c->lang, tok, len, &slen);
-	char first[TEXT_TOKEN_MAX];
+	c->words++;
+	if (c->also == c->lang) {
+		c->cb(stem, slen, 0, c->arg);
+		return 0;
+	}
+	char first[TEXT_TOKEN_MAX];   /* the stem is borrowed until the next */
 	size_t flen = slen < sizeof first ? slen : sizeof first - 1;
 	memcpy(first, stem, flen);
-	c->words++;
 	c->cb(stem, slen, 0, c->arg);
-	if (c->also == c->lang)
-		return 0;
 	/* A source taken to be in another language than the question (a
 	 * short or tabular text misidentified, a quote in another language)
 	 * still matches the question's words as the question stems them. */

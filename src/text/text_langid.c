@@ -557,13 +557,18 @@ static size_t first_of(enum script k)
 }
 
 /* Without n-grams, Latin text by its stop words (English when none). */
-static size_t latin_by_stop_words(const char *s, size_t n)
+/* The table's first Latin-script entry stemmed as l (English when none). */
+static size_t latin_index(enum text_lang l)
 {
-	enum text_lang l = text_detect(s, n);
 	for (size_t i = 0; i < NLANGS; i++)
 		if (table[i].sc == SC_LATIN && table[i].l.stem == l)
 			return i;
 	return 0;
+}
+
+static size_t latin_by_stop_words(const char *s, size_t n)
+{
+	return latin_index(text_detect(s, n));
 }
 
 /* n-grams mislead on text with little prose (a bank statement's rows,
@@ -584,10 +589,7 @@ static size_t check_by_stop_words(const char *s, size_t n, size_t pick)
 	enum text_lang best = text_detect_pick(counts);
 	if (counts[l] > 0 || best == l || counts[best] < STOP_OVERRULE)
 		return pick;
-	for (size_t i = 0; i < NLANGS; i++)
-		if (table[i].sc == SC_LATIN && table[i].l.stem == best)
-			return i;
-	return pick;
+	return latin_index(best);   /* every stop-listed language is in the table */
 }
 
 /* The script most letters are in (Latin when none). */
