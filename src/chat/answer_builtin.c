@@ -485,11 +485,12 @@ static size_t pick_under(struct builder *b, const double *relevant, struct sent 
 	const struct chat_terms *q = b->t->terms;
 	double best = CHUNK_RELEVANT - 1e-9;
 	const struct sent *from = NULL;
+	const char *last = NULL;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct sent *s = &b->v[i];
-		if (!s->under || !relevant[s->src] || !s->eligible ||
-		    (i && b->v[i - 1].under == s->under))
+		if (!s->under || !relevant[s->src] || !s->eligible || s->under == last)
 			continue;   /* the first statement under each heading */
+		last = s->under;
 		struct sent h;
 		memset(&h, 0, sizeof h);
 		struct tf_ctx c = {q, &h};

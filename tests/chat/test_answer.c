@@ -288,6 +288,12 @@ static void test_under(void)
 	is_str(a.content.data, "According to Employee Handbook: Call your manager before 9 am.",
 	       "a sentence with a word of the question still wins over the heading");
 	chat_answer_free(&a);
+	struct chat_source gap[1] = {source("doc-g", "notice", "", "NOTICE BOARD\n\nSo it is.\n\n"
+					    "The office closes at 5 pm on Fridays.")};
+	run("What is on the notice board?", NULL, gap, 1, NULL, &a);
+	is_str(a.content.data, "According to notice, under \"NOTICE BOARD\": The office closes at 5 pm "
+	       "on Fridays.", "a heading whose first line is no statement still gives the next one");
+	chat_answer_free(&a);
 	struct chat_source bare[1] = {source("doc-l", "labels", "", "OPENING HOURS\n\nMonday\n\n9-17")};
 	run("What are the opening hours?", NULL, bare, 1, NULL, &a);
 	is_int(a.nused, 0, "a heading over labels only gives nothing to quote");
